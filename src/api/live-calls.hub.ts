@@ -1,0 +1,159 @@
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { StaffClaims } from '../auth/staff-token.ts';
+import type { ScreenPop } from '../ehr/screen-pop.mapper.ts';
+import { viewScreenPop } from '../ehr/screen-pop.policy.ts';
+
+/** Messages on the staff WebSocket. Call summaries carry no PHI; screen pops do (filtered by role). */
+export type LiveMessage =
+  | { type: 'call.updated'; call: LiveCallSummary }
+  | { type: 'screen-pop'; screenPop: ScreenPop }
+  | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[] };
+
+export interface LiveCallSummary {
+  callId: string;
+  provider: string;
+  status: string;
+  queue: string | null;
+  agent: string | null;
+  callerOutcome: string | null;
+  identityConfidence: string | null;
+  ivrReason: string | null;
+  urgent: boolean;
+  routedTo: string | null;
+  requestType: string | null;
+  writeBackStatus: string;
+  updatedAt: string;
+}
+
+/** What a staff client may send: which queues and extensions it works (within its token's). */
+export const subscribeMessageSchema = z.object({
+  type: z.literal('subscribe'),
+  queues: z.array(z.string().min(1).max(128)).max(50).optional(),
+  extensions: z.array(z.string().min(1).max(128)).max(20).optional(),
+});
+
+interface Viewer {
+  socket: WebSocket;
+  claims: StaffClaims;
+  queues: Set<string>;
+  extensions: Set<string>;
+}
+
+export interface HubOptions {
+  /** A client whose unsent messages exceed this is dropped, not waited for. */
+  maxBufferedBytes?: number;
+  onDropped?: (viewer: { user: string; reason: 'slow-consumer' }) => void;
+}
+
+/**
+ * Fan-out of live call events to staff displays in this process. Each viewer gets the calls of
+ * the queues and extensions they work, and each card cut down to their role. The card follows the
+ * call: a transfer re-sends it to the new queue's viewers. A client that stops reading is dropped
+ * so it cannot hold the server's memory. A multi-process deployment relays through Postgres
+ * LISTEN/NOTIFY (a later change); the interface stays.
+ */
+export class LiveCallsHub {
+  private readonly viewers = new Set<Viewer>();
+  private readonly recentPops = new Map<string, ScreenPop>();
+  private readonly recentCalls = new Map<string, LiveCallSummary>();
+  private readonly maxBufferedBytes: number;
+  dropped = 0;
+
+  constructor(private readonly options: HubOptions = {}) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  }
+
+  add(socket: WebSocket, claims: StaffClaims): void {
+    const viewer: Viewer = { socket, claims, queues: new Set(claims.queues), extensions: new Set(claims.extensions) };
+    this.viewers.add(viewer);
+    socket.on('close', () => this.viewers.delete(viewer));
+    socket.on('error', () => this.viewers.delete(viewer));
+    socket.on('message', (data) => {
+      const parsed = subscribeMessageSchema.safeParse(safeJson(String(data)));
+      if (!parsed.success) return;
+      // A client may narrow what it watches, never widen it beyond its token.
+      const allowedQueues = new Set(claims.queues);
+      if (parsed.data.queues) viewer.queues = new Set(parsed.data.queues.filter((queue) => allowedQueues.has('*') || allowedQueues.has(queue)));
+      if (parsed.data.extensions) viewer.extensions = new Set(parsed.data.extensions.filter((ext) => claims.extensions.includes(ext)));
+      this.sendHello(viewer);
+    });
+    this.sendHello(viewer);
+  }
+
+  get connections(): number {
+    return this.viewers.size;
+  }
+
+  publishCall(call: LiveCallSummary): void {
+    const previous = this.recentCalls.get(call.callId);
+    remember(this.recentCalls, call.callId, call, 200);
+    for (const viewer of this.viewers) if (this.sees(viewer, call.queue, call.agent)) this.send(viewer, { type: 'call.updated', call });
+    // Transferred: the card follows the call to the new queue or agent.
+    const pop = this.recentPops.get(call.callId);
+    if (pop && previous && (previous.queue !== call.queue || previous.agent !== call.agent)) {
+      this.publishScreenPop({ ...pop, queue: call.queue, agent: call.agent });
+    }
+  }
+
+  publishScreenPop(screenPop: ScreenPop): void {
+    const call = this.recentCalls.get(screenPop.callId);
+    const pop = { ...screenPop, queue: screenPop.queue ?? call?.queue ?? null, agent: screenPop.agent ?? call?.agent ?? null };
+    remember(this.recentPops, pop.callId, pop, 100);
+    for (const viewer of this.viewers) {
+      if (!this.sees(viewer, pop.queue ?? null, pop.agent ?? null)) continue;
+      const view = viewScreenPop(pop, viewer.claims.role);
+      if (view) this.send(viewer, { type: 'screen-pop', screenPop: view });
+    }
+  }
+
+  close(): void {
+    for (const viewer of this.viewers) viewer.socket.close(1001, 'server shutting down');
+    this.viewers.clear();
+  }
+
+  private sees(viewer: Viewer, queue: string | null, agent: string | null): boolean {
+    if (viewer.queues.has('*')) return true;
+    if (agent && viewer.extensions.has(agent)) return true;
+    // A call not yet in any queue is shown to everyone on duty; the card itself is role-filtered.
+    return queue === null || viewer.queues.has(queue);
+  }
+
+  private sendHello(viewer: Viewer): void {
+    const calls = [...this.recentCalls.values()].filter((call) => this.sees(viewer, call.queue, call.agent)).reverse();
+    const screenPops = [...this.recentPops.values()]
+      .filter((pop) => this.sees(viewer, pop.queue ?? null, pop.agent ?? null))
+      .map((pop) => viewScreenPop(pop, viewer.claims.role))
+      .filter((pop): pop is ScreenPop => pop !== null)
+      .reverse();
+    this.send(viewer, { type: 'hello', user: viewer.claims.sub, role: viewer.claims.role, queues: [...viewer.queues], calls, screenPops });
+  }
+
+  private send(viewer: Viewer, message: LiveMessage): void {
+    const { socket } = viewer;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > this.maxBufferedBytes) {
+      // Backpressure: drop the slow client, not the server.
+      this.viewers.delete(viewer);
+      this.dropped += 1;
+      socket.terminate();
+      this.options.onDropped?.({ user: viewer.claims.sub, reason: 'slow-consumer' });
+      return;
+    }
+    socket.send(JSON.stringify(message));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function remember<T>(map: Map<string, T>, key: string, value: T, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value!);
+}

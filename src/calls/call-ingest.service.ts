@@ -1,0 +1,264 @@
+import type { CountryCode } from 'libphonenumber-js';
+import type { Patient } from '@medplum/fhirtypes';
+import type { Db, Transaction } from '../store/db.ts';
+import type { ContentCipher } from '../store/content-cipher.ts';
+import type { Logger } from '../lib/logger.ts';
+import { runWithContext } from '../lib/context.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
+import { buildScreenPop, type PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
+import { stepUpWithDob } from '../ehr/identity-step-up.ts';
+import { parseKeypadDob } from '../ivr/ivr-flow.ts';
+import { callReasons, type CallReason } from '../ivr/ivr-settings.schema.ts';
+import type { LiveCallsHub, LiveCallSummary } from '../api/live-calls.hub.ts';
+import type { Pipeline } from '../pipeline/pipeline.worker.ts';
+import type { CallEvent } from './call-event.schema.ts';
+import { normalizeCallerNumber, type CallerNumber } from './caller-number.ts';
+import { terminalStatuses } from './call-state.ts';
+import {
+  findCall, recordCallEvent, saveCallerMatch, saveConsent, saveIvrReason, upgradeCallerMatch, type CallRecord, type RecordedEvent,
+} from './calls.repository.ts';
+
+export interface IngestResult {
+  status: 'accepted' | 'duplicate';
+  callId: string;
+  callStatus: string;
+}
+
+export function liveSummary(call: CallRecord): LiveCallSummary {
+  return {
+    callId: call.id,
+    provider: call.provider,
+    status: call.status,
+    queue: call.queue,
+    agent: call.agent,
+    callerOutcome: call.callerMatch?.outcome ?? null,
+    identityConfidence: call.callerMatch?.confidence ?? null,
+    ivrReason: call.ivrReason,
+    urgent: call.urgent,
+    routedTo: typeof call.routing?.destinationLabel === 'string' ? call.routing.destinationLabel : null,
+    requestType: call.requestType,
+    writeBackStatus: call.writeBackStatus,
+    updatedAt: call.updatedAt,
+  };
+}
+
+/** The live identification of one call: caller match, then the chart slice for the card. */
+export interface LiveIdentification {
+  lookup: CallerLookup;
+  slice: PatientChartSlice | null;
+}
+
+/** A slice holding only the patient: the first card, before the chart summary arrives. */
+function emptySlice(patient: Patient): PatientChartSlice {
+  return { patient, conditions: [], medications: [], allergies: [], encounters: [], serviceRequests: [], tasks: [], careTeams: [], practitioners: [] };
+}
+
+const reasonByDigit: Record<string, { reason: CallReason; urgent: boolean }> = {
+  '1': { reason: 'appointment', urgent: false },
+  '2': { reason: 'refill', urgent: false },
+  '3': { reason: 'clinical', urgent: false },
+  '4': { reason: 'billing', urgent: false },
+  '5': { reason: 'clinical', urgent: true },
+  '0': { reason: 'other', urgent: false },
+};
+
+/** An IVR reason as a PBX reports it: a keypad digit, a reason code, or `urgent`. */
+export function parseIvrReason(value: string): { reason: CallReason; urgent: boolean } | null {
+  const trimmed = value.trim().toLowerCase();
+  if (reasonByDigit[trimmed]) return reasonByDigit[trimmed];
+  if (trimmed === 'urgent') return { reason: 'clinical', urgent: true };
+  return (callReasons as readonly string[]).includes(trimmed) ? { reason: trimmed as CallReason, urgent: false } : null;
+}
+
+/**
+ * Where every PBX event enters the call ledger, whichever adapter received it. The event, its
+ * audit entry, captured consents and (when the call ends) the after-call job commit in one
+ * transaction before the webhook is acknowledged (ING-4). The live path — identify the caller and
+ * pop the card — starts as soon as a ringing event is valid, in parallel with the commit, and
+ * never delays the acknowledgement.
+ */
+export class CallIngestService {
+  /** In-flight identifications by provider call key, so routing and the IVR can await them. */
+  private readonly live = new Map<string, { lookup: Promise<CallerLookup>; full: Promise<LiveIdentification> }>();
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      cipher: ContentCipher;
+      pipeline: Pipeline;
+      identity: CallerIdentityService;
+      hub: LiveCallsHub;
+      logger: Logger;
+      defaultRegion: CountryCode;
+      timeZone?: string;
+      settleSeconds: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  async accept(event: CallEvent): Promise<IngestResult> {
+    const { db, cipher, logger } = this.deps;
+    const callerNumber = normalizeCallerNumber(event.call.ani, this.deps.defaultRegion);
+    const key = `${event.provider}/${event.call.id}`;
+    // Start the EHR lookup now: it does not depend on the commit, and every millisecond shows on the card.
+    if (event.type === 'call.ringing' && !this.live.has(key)) this.startIdentification(key, callerNumber);
+
+    const recorded = await db.transaction(async (tx) => {
+      const result = await recordCallEvent(tx, event, callerNumber, cipher);
+      if (!result.duplicate) await this.applyEventFacts(tx, event, result);
+      await appendAuditEvent(tx, {
+        actor: `pbx:${event.provider}`,
+        action: result.duplicate ? 'call.event.duplicate' : 'call.event.accepted',
+        objectType: 'call',
+        objectId: result.callId,
+        outcome: result.duplicate ? 'duplicate' : 'success',
+        detail: { eventType: event.type, providerEventId: event.id, callStatus: result.state.status },
+      });
+      return result;
+    });
+
+    return runWithContext({ callId: recorded.callId }, async () => {
+      logger.info({ eventType: event.type, duplicate: recorded.duplicate, callStatus: recorded.state.status }, 'call event recorded');
+      if (!recorded.duplicate) {
+        if (recorded.call) this.deps.hub.publishCall(liveSummary(recorded.call));
+        if (event.type === 'call.ringing' && !terminalStatuses.has(recorded.state.status)) {
+          // Not awaited: the PBX gets its 2xx now; the card follows within the EHR budget.
+          void this.popScreen(recorded.callId, key).catch((error: unknown) =>
+            logger.error({ err: { message: (error as Error).message } }, 'live caller identification failed'),
+          );
+        }
+        if (event.type === 'ivr.input' && event.data.menu === 'dob') {
+          await this.stepUpIdentity(recorded.callId, key, callerNumber, event.data.value);
+        }
+      }
+      if (terminalStatuses.has(recorded.state.status)) this.live.delete(key);
+      return { status: recorded.duplicate ? 'duplicate' : 'accepted', callId: recorded.callId, callStatus: recorded.state.status };
+    });
+  }
+
+  /** Facts an event carries beyond the lifecycle, saved in the event's own transaction. */
+  private async applyEventFacts(tx: Transaction, event: CallEvent, recorded: RecordedEvent): Promise<void> {
+    if (event.type === 'consent.captured') {
+      const status = event.data.granted ? 'granted' : 'declined';
+      if (await saveConsent(tx, recorded.callId, { scope: event.data.scope, status, source: event.data.method ?? 'ivr', capturedAt: event.occurredAt, providerEventId: event.id })) {
+        await appendAuditEvent(tx, {
+          actor: `pbx:${event.provider}`, action: 'call.consent.captured', objectType: 'call', objectId: recorded.callId, outcome: 'success',
+          consentStatus: `${event.data.scope}:${status}`, detail: { scope: event.data.scope, status, source: event.data.method ?? 'ivr' },
+        });
+      }
+    }
+    if (event.type === 'ivr.input' && event.data.menu === 'reason') {
+      const choice = parseIvrReason(event.data.value);
+      if (choice) await saveIvrReason(tx, recorded.callId, choice.reason, choice.urgent);
+    }
+    // The call just ended: write to the chart after a short settle time, so late webhooks are in.
+    const wasOpen = recorded.previousStatus === null || !terminalStatuses.has(recorded.previousStatus);
+    if (wasOpen && terminalStatuses.has(recorded.state.status)) {
+      await this.deps.pipeline.enqueueFirst(tx, { callId: recorded.callId }, { startAfterSeconds: this.deps.settleSeconds });
+    }
+  }
+
+  private startIdentification(key: string, callerNumber: CallerNumber): { lookup: Promise<CallerLookup>; full: Promise<LiveIdentification> } {
+    const { identity, logger } = this.deps;
+    const lookup = identity.identify(callerNumber);
+    const full = lookup.then(async (found) => {
+      const unique = found.match.outcome === 'unique' ? found.match.candidates[0] : undefined;
+      let slice: PatientChartSlice | null = null;
+      if (unique) {
+        try {
+          slice = await identity.chartSlice(found.candidatePatients.find((patient) => patient.id === unique.patientId) ?? unique.patientId);
+        } catch {
+          // The card still goes out with the match; the chart details are what the EHR could not give.
+          logger.warn({ outcome: 'chart-slice-failed' }, 'screen pop without chart details');
+        }
+      }
+      return { lookup: found, slice };
+    });
+    const entry = { lookup, full };
+    this.live.set(key, entry);
+    // Forget it after the call would have been routed, even if the PBX never says the call ended.
+    full.finally(() => setTimeout(() => this.live.delete(key), 10 * 60_000).unref()).catch(() => undefined);
+    return entry;
+  }
+
+  /** The live identification of a call, started on ringing (or now, if ringing was missed). */
+  identification(key: string, callerNumber: CallerNumber): Promise<LiveIdentification> {
+    return (this.live.get(key) ?? this.startIdentification(key, callerNumber)).full;
+  }
+
+  /** ANI → EHR lookup → card on the staff WebSocket (ID-1..ID-5). */
+  private async popScreen(callId: string, key: string): Promise<void> {
+    const { db, hub } = this.deps;
+    const entry = this.live.get(key)!;
+    const lookup = await entry.lookup;
+    const unique = lookup.match.outcome === 'unique' ? lookup.candidatePatients.find((p) => p.id === lookup.match.candidates[0]?.patientId) : undefined;
+    // Two steps on the card: who is calling as soon as the number matched, then the chart summary.
+    // The agent sees the card first; recording the match is not on the path to the display.
+    if (unique) hub.publishScreenPop(this.screenPop(callId, lookup, emptySlice(unique), false));
+    const { slice } = await entry.full;
+    hub.publishScreenPop(this.screenPop(callId, lookup, slice, true));
+    const saved = await db.transaction(async (tx) => {
+      const changed = await saveCallerMatch(tx, callId, lookup.match);
+      if (changed) {
+        await appendAuditEvent(tx, {
+          actor: 'system:identify',
+          action: 'call.caller.identified',
+          objectType: 'call',
+          objectId: callId,
+          outcome: lookup.match.outcome === 'lookup-failed' ? 'failure' : 'success',
+          reason: lookup.match.errorCode ?? null,
+          detail: { outcome: lookup.match.outcome, confidence: lookup.match.confidence, candidates: lookup.match.candidates.length },
+        });
+      }
+      return changed;
+    });
+    if (saved) {
+      const call = await findCall(db, callId);
+      if (call) hub.publishCall(liveSummary(call));
+    }
+  }
+
+  private screenPop(callId: string, lookup: CallerLookup, slice: PatientChartSlice | null, complete = true) {
+    return buildScreenPop({
+      callId, match: lookup.match, slice, candidates: lookup.candidatePatients, now: this.now(), complete,
+      ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}),
+    });
+  }
+
+  /**
+   * Date of birth keyed in the IVR (ID-2): verifies the caller against the candidates of the
+   * number. The digits are used here and dropped: only the outcome is kept.
+   */
+  private async stepUpIdentity(callId: string, key: string, callerNumber: CallerNumber, digits: string): Promise<boolean> {
+    const { db, hub, identity } = this.deps;
+    const dob = parseKeypadDob(digits.replace(/\D/g, ''));
+    const { lookup } = await this.identification(key, callerNumber);
+    const result = dob ? stepUpWithDob(lookup.match, lookup.candidatePatients, dob) : ({ verified: false, reason: 'no-match' } as const);
+    await db.transaction(async (tx) => {
+      if (result.verified) await upgradeCallerMatch(tx, callId, result.match);
+      await appendAuditEvent(tx, {
+        actor: 'system:identify', action: 'call.identity.step-up', objectType: 'call', objectId: callId,
+        outcome: result.verified ? 'success' : 'failure', reason: result.verified ? null : result.reason,
+        detail: { method: 'dob', confidence: result.verified ? result.match.confidence : lookup.match.confidence },
+      });
+    });
+    if (result.verified) {
+      const patientId = result.match.candidates[0]!.patientId;
+      let slice: PatientChartSlice | null = null;
+      try {
+        slice = await identity.chartSlice(lookup.candidatePatients.find((patient) => patient.id === patientId) ?? patientId);
+      } catch {
+        slice = null;
+      }
+      hub.publishScreenPop(this.screenPop(callId, { match: result.match, candidatePatients: lookup.candidatePatients }, slice));
+      const call = await findCall(db, callId);
+      if (call) hub.publishCall(liveSummary(call));
+    }
+    return result.verified;
+  }
+}

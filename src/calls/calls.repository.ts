@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable, Transaction } from '../store/db.ts';
+import type { ContentCipher } from '../store/content-cipher.ts';
+import type { CallEvent } from './call-event.schema.ts';
+import { transcriptOf, withoutTranscript } from './call-event.schema.ts';
+import type { CallerNumber } from './caller-number.ts';
+import { deriveCallState, type CallLifecycleEvent, type CallState, type CallStatus } from './call-state.ts';
+import type { CallerMatch } from '../ehr/patient-match.ts';
+
+/** A call as the ledger holds it. `aniE164` is PHI: use it to identify, never log it. */
+export interface CallRecord {
+  id: string;
+  provider: string;
+  providerCallId: string;
+  status: CallStatus;
+  aniE164: string | null;
+  aniPresentation: CallerNumber['presentation'] | 'unknown';
+  dnis: string | null;
+  queue: string | null;
+  agent: string | null;
+  startedAt: string | null;
+  answeredAt: string | null;
+  endedAt: string | null;
+  callerMatch: CallerMatch | null;
+  requestType: string | null;
+  writeBackStatus: string;
+  fhirTaskId: string | null;
+  lastErrorCode: string | null;
+  ivrReason: string | null;
+  urgent: boolean;
+  routing: Record<string, unknown> | null;
+  updatedAt: string;
+}
+
+interface CallRow {
+  id: string;
+  provider: string;
+  provider_call_id: string;
+  status: CallStatus;
+  ani_e164: string | null;
+  ani_presentation: CallRecord['aniPresentation'];
+  dnis: string | null;
+  queue: string | null;
+  agent: string | null;
+  started_at: Date | string | null;
+  answered_at: Date | string | null;
+  ended_at: Date | string | null;
+  caller_outcome: CallerMatch['outcome'] | null;
+  caller_confidence: CallerMatch['confidence'] | null;
+  caller_patient_ids: string[];
+  caller_related_person_ids: string[];
+  caller_match: CallerMatch | null;
+  request_type: string | null;
+  write_back_status: string;
+  fhir_task_id: string | null;
+  last_error_code: string | null;
+  ivr_reason: string | null;
+  urgent: boolean;
+  routing: Record<string, unknown> | null;
+  updated_at: Date | string;
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+function fromRow(row: CallRow): CallRecord {
+  return {
+    id: row.id,
+    provider: row.provider,
+    providerCallId: row.provider_call_id,
+    status: row.status,
+    aniE164: row.ani_e164,
+    aniPresentation: row.ani_presentation,
+    dnis: row.dnis,
+    queue: row.queue,
+    agent: row.agent,
+    startedAt: iso(row.started_at),
+    answeredAt: iso(row.answered_at),
+    endedAt: iso(row.ended_at),
+    callerMatch: row.caller_match ?? null,
+    requestType: row.request_type,
+    writeBackStatus: row.write_back_status,
+    fhirTaskId: row.fhir_task_id,
+    lastErrorCode: row.last_error_code,
+    ivrReason: row.ivr_reason ?? null,
+    urgent: Boolean(row.urgent),
+    routing: row.routing ?? null,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export interface RecordedEvent {
+  duplicate: boolean;
+  callId: string;
+  eventId: string | null;
+  previousStatus: CallStatus | null;
+  state: CallState;
+  /** True when this event carried a transcript that is now stored (encrypted). */
+  storedTranscript: boolean;
+  /** The call after this event (null for a duplicate, which changed nothing). */
+  call: CallRecord | null;
+}
+
+function lifecycleOf(event: CallEvent): CallLifecycleEvent {
+  return {
+    providerEventId: event.id,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    queue: event.call.queue,
+    agent: event.call.agent,
+    toQueue: event.type === 'call.transferred' ? event.data.toQueue : undefined,
+    toAgent: event.type === 'call.transferred' ? event.data.toAgent : undefined,
+    hasTranscript: Boolean(transcriptOf(event)),
+  };
+}
+
+/**
+ * Records one PBX event in the caller's transaction: the call row (created on first sight, in
+ * whatever order events arrive), the event (idempotent on provider + provider event id), the
+ * transcript (encrypted), and the call state recomputed from all its events.
+ */
+export async function recordCallEvent(
+  tx: Transaction,
+  event: CallEvent,
+  callerNumber: CallerNumber,
+  cipher: ContentCipher,
+): Promise<RecordedEvent> {
+  // Locks the call row for this transaction: one call's events are applied one at a time.
+  const upsert = await tx.query<{ id: string; status: CallStatus; inserted: boolean }>(
+    `insert into call (id, provider, provider_call_id, status, ani_e164, ani_presentation, dnis, queue, agent)
+     values ($1, $2, $3, 'ringing', $4, $5, $6, $7, $8)
+     on conflict (provider, provider_call_id) do update set updated_at = call.updated_at
+     returning id, status, (xmax = 0) as inserted`,
+    [
+      randomUUID(), event.provider, event.call.id,
+      callerNumber.presentation === 'number' ? callerNumber.e164 : null, callerNumber.presentation,
+      event.call.dnis ?? null, event.call.queue ?? null, event.call.agent ?? null,
+    ],
+  );
+  const call = upsert.rows[0]!;
+  const inserted = await tx.query<{ id: string }>(
+    `insert into call_event (call_id, provider, provider_event_id, type, occurred_at, envelope)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (provider, provider_event_id) do nothing
+     returning id`,
+    [call.id, event.provider, event.id, event.type, event.occurredAt, JSON.stringify(lifecycleEnvelope(event))],
+  );
+  const eventRow = inserted.rows[0];
+  const events = await tx.query<{ envelope: CallLifecycleEvent | string }>(
+    'select envelope from call_event where call_id = $1',
+    [call.id],
+  );
+  const state = deriveCallState(
+    events.rows.map((row) => (typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as CallLifecycleEvent) : row.envelope)),
+  );
+  if (!eventRow) {
+    return { duplicate: true, callId: call.id, eventId: null, previousStatus: call.status, state, storedTranscript: false, call: null };
+  }
+
+  const transcript = transcriptOf(event);
+  if (transcript) {
+    await tx.query(
+      'insert into transcript (event_id, call_id, source, ciphertext, key_id) values ($1, $2, $3, $4, $5)',
+      [eventRow.id, call.id, transcript.source ?? event.provider, cipher.encrypt(transcript.text), cipher.keyId],
+    );
+  }
+  const updated = await tx.query<CallRow>(
+    `update call set status = $2, started_at = $3, answered_at = $4, ended_at = $5,
+       queue = coalesce($6, queue), agent = coalesce($7, agent),
+       ani_e164 = coalesce(ani_e164, $8), ani_presentation = case when ani_e164 is null then $9 else ani_presentation end,
+       updated_at = now()
+     where id = $1
+     returning *, caller_match_json as caller_match`,
+    [
+      call.id, state.status, state.startedAt, state.answeredAt, state.endedAt, state.queue, state.agent,
+      callerNumber.presentation === 'number' ? callerNumber.e164 : null, callerNumber.presentation,
+    ],
+  );
+  return {
+    duplicate: false,
+    callId: call.id,
+    eventId: String(eventRow.id),
+    previousStatus: call.inserted ? null : call.status,
+    state,
+    storedTranscript: Boolean(transcript),
+    call: updated.rows[0] ? fromRow(updated.rows[0]) : null,
+  };
+}
+
+/** What the event log keeps in clear: lifecycle facts, no transcript, no caller number. */
+function lifecycleEnvelope(event: CallEvent): CallLifecycleEvent & { provider: string; data: unknown } {
+  const clean = withoutTranscript(event);
+  return { ...lifecycleOf(event), provider: event.provider, data: clean.type === 'ivr.input' ? { kind: clean.data.kind, menu: clean.data.menu } : clean.data };
+}
+
+const selectCall = `select c.*, c.caller_match_json as caller_match from call c`;
+
+export async function findCall(db: Queryable, callId: string): Promise<CallRecord | null> {
+  const { rows } = await db.query<CallRow>(`${selectCall} where c.id = $1`, [callId]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export async function listRecentCalls(db: Queryable, limit = 50): Promise<CallRecord[]> {
+  const { rows } = await db.query<CallRow>(`${selectCall} order by c.updated_at desc limit $1`, [limit]);
+  return rows.map(fromRow);
+}
+
+/** Saves who the caller is; the first answer wins, so a late duplicate lookup cannot flip it. */
+export async function saveCallerMatch(tx: Queryable, callId: string, match: CallerMatch): Promise<boolean> {
+  const result = await tx.query(
+    `update call set caller_outcome = $2, caller_confidence = $3, caller_patient_ids = $4,
+       caller_related_person_ids = $5, caller_match_json = $6, identified_at = now(), updated_at = now()
+     where id = $1 and (caller_outcome is null or caller_outcome = 'lookup-failed')`,
+    [
+      callId, match.outcome, match.confidence, match.candidates.map((c) => c.patientId),
+      match.candidates.flatMap((c) => (c.relatedPersonId ? [c.relatedPersonId] : [])), JSON.stringify(match),
+    ],
+  );
+  return result.rowCount > 0;
+}
+
+export async function saveRequestType(tx: Queryable, callId: string, requestType: string): Promise<void> {
+  await tx.query('update call set request_type = $2, updated_at = now() where id = $1', [callId, requestType]);
+}
+
+export async function markWriteBack(
+  tx: Queryable,
+  callId: string,
+  outcome: { status: 'pending' | 'written' | 'failed'; fhirTaskId?: string; errorCode?: string; error?: string },
+): Promise<void> {
+  await tx.query(
+    `update call set write_back_status = $2, fhir_task_id = coalesce($3, fhir_task_id), last_error_code = $4, last_error = $5,
+       updated_at = now() where id = $1`,
+    [callId, outcome.status, outcome.fhirTaskId ?? null, outcome.errorCode ?? null, outcome.error ?? null],
+  );
+}
+
+/** The newest transcript of a call, decrypted. */
+export async function latestTranscript(db: Queryable, callId: string, cipher: ContentCipher): Promise<string | null> {
+  const { rows } = await db.query<{ ciphertext: Uint8Array }>(
+    'select ciphertext from transcript where call_id = $1 order by created_at desc, event_id desc limit 1',
+    [callId],
+  );
+  return rows[0] ? cipher.decrypt(rows[0].ciphertext) : null;
+}
+
+export async function countCallEvents(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ count: string }>('select count(*)::text as count from call_event');
+  return Number(rows[0]?.count ?? 0);
+}
+
+export interface ConsentCapture {
+  scope: 'record' | 'transcribe' | 'ai' | 'ehr';
+  status: 'granted' | 'declined' | 'not-captured';
+  source: string;
+  capturedAt: string;
+  providerEventId: string;
+}
+
+/** Records a consent capture; an older capture (late webhook) never overwrites a newer one. */
+export async function saveConsent(tx: Queryable, callId: string, consent: ConsentCapture): Promise<boolean> {
+  const result = await tx.query(
+    `insert into call_consent (call_id, scope, status, source, captured_at, provider_event_id)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (call_id, scope) do update
+       set status = excluded.status, source = excluded.source, captured_at = excluded.captured_at,
+           provider_event_id = excluded.provider_event_id
+       where call_consent.captured_at <= excluded.captured_at`,
+    [callId, consent.scope, consent.status, consent.source, consent.capturedAt, consent.providerEventId],
+  );
+  return result.rowCount > 0;
+}
+
+export async function listConsents(db: Queryable, callId: string): Promise<Record<string, { status: string; source: string; capturedAt: string }>> {
+  const { rows } = await db.query<{ scope: string; status: string; source: string; captured_at: Date | string }>(
+    'select scope, status, source, captured_at from call_consent where call_id = $1',
+    [callId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.scope, { status: row.status, source: row.source, capturedAt: iso(row.captured_at)! }]));
+}
+
+export async function saveIvrReason(tx: Queryable, callId: string, reason: string, urgent: boolean): Promise<void> {
+  await tx.query('update call set ivr_reason = $2, urgent = urgent or $3, updated_at = now() where id = $1', [callId, reason, urgent]);
+}
+
+export async function saveRouting(tx: Queryable, callId: string, routing: Record<string, unknown>): Promise<boolean> {
+  // The first decision stands: a retried webhook must not send the caller somewhere else.
+  const result = await tx.query('update call set routing = $2, routed_at = now(), updated_at = now() where id = $1 and routing is null', [callId, JSON.stringify(routing)]);
+  return result.rowCount > 0;
+}
+
+/** Replaces the caller match after an identity step-up (DOB verified, staff verified). */
+export async function upgradeCallerMatch(tx: Queryable, callId: string, match: CallerMatch): Promise<void> {
+  await tx.query(
+    `update call set caller_outcome = $2, caller_confidence = $3, caller_patient_ids = $4,
+       caller_related_person_ids = $5, caller_match_json = $6, identified_at = now(), updated_at = now()
+     where id = $1`,
+    [
+      callId, match.outcome, match.confidence, match.candidates.map((c) => c.patientId),
+      match.candidates.flatMap((c) => (c.relatedPersonId ? [c.relatedPersonId] : [])), JSON.stringify(match),
+    ],
+  );
+}
+
+export async function loadIvrSession<T>(db: Queryable, callId: string): Promise<{ session: T; turn: number; dialledNumber: string | null } | null> {
+  const { rows } = await db.query<{ session: T | string; turn: number; dialled_number: string | null }>(
+    'select session, turn, dialled_number from ivr_session where call_id = $1',
+    [callId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return { session: typeof row.session === 'string' ? (JSON.parse(row.session) as T) : row.session, turn: row.turn, dialledNumber: row.dialled_number };
+}
+
+/** Saves the IVR state; `expectedTurn` makes a replayed keypad webhook a no-op (optimistic lock). */
+export async function saveIvrSession(tx: Queryable, callId: string, session: unknown, expectedTurn: number | null, dialledNumber: string | null): Promise<boolean> {
+  if (expectedTurn === null) {
+    const inserted = await tx.query(
+      'insert into ivr_session (call_id, dialled_number, session) values ($1, $2, $3) on conflict (call_id) do nothing',
+      [callId, dialledNumber, JSON.stringify(session)],
+    );
+    return inserted.rowCount > 0;
+  }
+  const updated = await tx.query(
+    'update ivr_session set session = $2, turn = turn + 1, updated_at = now() where call_id = $1 and turn = $3',
+    [callId, JSON.stringify(session), expectedTurn],
+  );
+  return updated.rowCount > 0;
+}
+
+export async function findCallByProvider(db: Queryable, provider: string, providerCallId: string): Promise<CallRecord | null> {
+  const { rows } = await db.query<CallRow>(`${selectCall} where c.provider = $1 and c.provider_call_id = $2`, [provider, providerCallId]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { engineVersion } from '../engine/engine.ts';
+import { runAuditVerify } from './audit-verify.command.ts';
+import { runConfigCheck } from './config-check.command.ts';
+import { runDemo, runServe } from './demo.command.ts';
+import { runSandboxEhr } from './sandbox-ehr.command.ts';
+import { runSimulate } from './simulate.command.ts';
+
+const integer = (name: string, min: number, max: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+  return parsed;
+};
+const defaultDataDir = process.env.CALLCHART_DATA_DIR ?? './.callchart';
+
+const program = new Command()
+  .name('callchart')
+  .description('Callchart: cloud phone calls to EHR work items, compliance first.\nAll bundled data is synthetic.')
+  .version(engineVersion)
+  .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('Start the engine, workers, the sandbox EHR and the live-calls page on the embedded store')
+  .option('-p, --port <port>', 'HTTP port for the engine', integer('port', 0, 65535), 8787)
+  .option('-d, --data-dir <dir>', 'embedded store and trial secrets', defaultDataDir)
+  .option('--ehr-url <url>', 'use this FHIR R4 base URL instead of starting the sandbox EHR')
+  .option('--ehr-port <port>', 'port for the sandbox EHR (0 = any free port)', integer('ehr-port', 0, 65535), 0)
+  .option('--patients <n>', 'synthetic patients in the sandbox EHR', integer('patients', 10, 5000), 240)
+  .option('-c, --config <file>', 'config file (YAML)')
+  .action(runDemo);
+
+program
+  .command('serve')
+  .description('Start the engine against the EHR in the config file (PostgreSQL via DATABASE_URL for real PHI)')
+  .requiredOption('-c, --config <file>', 'config file (YAML); ehr.fhirBaseUrl is required')
+  .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is unset) and trial secrets', defaultDataDir)
+  .option('-p, --port <port>', 'HTTP port (overrides server.port)', integer('port', 0, 65535))
+  .action(runServe);
+
+program
+  .command('sandbox-ehr')
+  .description('Serve the synthetic FHIR R4 sandbox EHR on its own')
+  .option('-p, --port <port>', 'HTTP port', integer('port', 0, 65535), 8080)
+  .option('--host <host>', 'interface to bind', '127.0.0.1')
+  .option('--patients <n>', 'synthetic patients', integer('patients', 10, 5000), 240)
+  .option('--seed <n>', 'generator seed (same seed, same clinic)', integer('seed', 0, 2 ** 31 - 1))
+  .option('--latency <ms>', 'added to every FHIR response, like a remote EHR', integer('latency', 0, 60000), 0)
+  .action(runSandboxEhr);
+
+program
+  .command('simulate')
+  .description('Send signed synthetic call events to a running engine, then check the Tasks in its EHR')
+  .requiredOption('-t, --target <url>', 'engine URL, e.g. http://127.0.0.1:8787')
+  .option('-n, --calls <n>', 'number of calls', integer('calls', 1, 100000), 20)
+  .option('-d, --data-dir <dir>', "where to read the engine's webhook secret", defaultDataDir)
+  .option('--secret <secret>', 'webhook secret (default: CALLCHART_WEBHOOK_SECRET, then the data dir)')
+  .option('--duplicate', 'send every event twice (PBX redelivery)', false)
+  .option('--shuffle', 'send events in random order (late and out-of-order webhooks)', false)
+  .option('--seed <n>', 'random seed for reproducible traffic', integer('seed', 0, 2 ** 31 - 1))
+  .option('--concurrency <n>', 'requests in flight', integer('concurrency', 1, 256), 8)
+  .option('--no-verify', 'do not wait for and check the Tasks')
+  .action(runSimulate);
+
+const config = program.command('config').description('Work with the config file');
+config
+  .command('check')
+  .argument('[file]', 'config file (YAML)', 'callchart.yaml')
+  .description('Validate a config file; print every problem with its path; exit 1 if any')
+  .action(runConfigCheck);
+
+const audit = program.command('audit').description('The tamper-evident audit log');
+audit
+  .command('verify')
+  .description('Verify the hash chain; report the first broken link (uses DATABASE_URL when set)')
+  .option('-d, --data-dir <dir>', 'embedded store to verify', defaultDataDir)
+  .action(runAuditVerify);
+
+program.hook('preAction', (_command, action) => {
+  const options = action.opts() as { dataDir?: string };
+  if (options.dataDir) options.dataDir = path.resolve(options.dataDir);
+});
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
+
+/**
+ * The one config file (YAML), validated by this schema. Secrets never live here: they come from
+ * the environment (CALLCHART_WEBHOOK_SECRET, CALLCHART_DATA_KEY, DATABASE_URL) or the data
+ * directory's generated secret files for trials.
+ */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const configSchema = z
+  .object({
+    clinic: z
+      .object({
+        name: z.string().min(1).max(120).default('Demo Clinic (synthetic)'),
+        /** Region used to read national-format caller numbers (ISO 3166 alpha-2). */
+        defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, e.g. US').default('US'),
+        timeZone: z.string().min(1).refine(isTimeZone, 'unknown IANA time zone, e.g. America/New_York').default('America/New_York'),
+      })
+      .strict()
+      .default({ name: 'Demo Clinic (synthetic)', defaultRegion: 'US', timeZone: 'America/New_York' }),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8787),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8787 }),
+    ehr: z
+      .object({
+        /** FHIR R4 base URL; absent means the built-in sandbox EHR (demo only). */
+        fhirBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Live-path budget for one EHR request (ID-5). */
+        timeoutMs: z.number().int().min(50).max(30_000).default(800),
+        /** Budget for one EHR request from after-call work (write-back), which can wait longer. */
+        backgroundTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+        /** How long a caller lookup is reused for repeat callers. */
+        cacheSeconds: z.number().int().min(0).max(3_600).default(60),
+        /** The EHR's published budget: requests started per second, and in flight at once. */
+        maxRequestsPerSecond: z.number().int().min(1).max(10_000).default(100),
+        maxConcurrent: z.number().int().min(1).max(1_000).default(32),
+      })
+      .strict()
+      .default({ timeoutMs: 800, backgroundTimeoutMs: 10_000, cacheSeconds: 60, maxRequestsPerSecond: 100, maxConcurrent: 32 }),
+    webhooks: z
+      .object({
+        replayWindowSeconds: z.number().int().min(30).max(3_600).default(300),
+        maxBodyBytes: z.number().int().min(1_024).max(5 * 1024 * 1024).default(256 * 1024),
+      })
+      .strict()
+      .default({ replayWindowSeconds: 300, maxBodyBytes: 256 * 1024 }),
+    twilio: z
+      .object({
+        /** The base URL Twilio calls (behind a proxy or tunnel); signatures are checked against it. */
+        publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .strict()
+      .default({}),
+    routing: z
+      .object({
+        /** Routing rules (YAML); absent means the bundled synthetic example rules (demo only). */
+        rulesFile: z.string().min(1).optional(),
+        /** The routing decision is always made within this budget (RT-2). */
+        budgetMs: z.number().int().min(200).max(2_000).default(2_000),
+      })
+      .strict()
+      .default({ budgetMs: 2_000 }),
+    ivr: ivrSettingsSchema.default(ivrSettingsSchema.parse({})),
+    pipeline: z
+      .object({
+        /** Worker concurrency per stage. */
+        concurrency: z.number().int().min(1).max(64).default(4),
+        /** Seconds to wait after a call ends before writing to the chart, so late webhooks (a
+         * transcript, a date of birth) are in. */
+        settleSeconds: z.number().int().min(0).max(600).default(5),
+      })
+      .strict()
+      .default({ concurrency: 4, settleSeconds: 5 }),
+  })
+  .strict();
+
+export type CallchartConfig = z.infer<typeof configSchema>;
+
+export const defaultConfig: CallchartConfig = configSchema.parse({});

@@ -1,0 +1,172 @@
+import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
+import Bottleneck from 'bottleneck';
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { CallchartError, isCallchartError } from '../lib/errors.ts';
+
+/**
+ * The FHIR R4 client: plain HTTP, the way Callchart reaches Epic or any R4 server. Every request
+ * has a timeout; a circuit breaker stops hammering an EHR that is down so the live path falls back
+ * at once instead of waiting out each timeout (invariant 6). Errors are classified, never echoed:
+ * EHR error bodies can contain PHI.
+ */
+export interface FhirClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Consecutive failures that open the breaker. */
+  breakerThreshold?: number;
+  /** How long the breaker stays open before one trial request. */
+  breakerHalfOpenMs?: number;
+  /** The per-EHR load governor, shared by every client of one EHR (see `createEhrGovernor`). */
+  governor?: Bottleneck;
+  /** Live requests go ahead of after-call work in the governor's queue (0 = first). */
+  priority?: number;
+}
+
+/**
+ * A per-EHR load governor (ID-5): at most `maxRequestsPerSecond` requests start in any second and
+ * at most `maxConcurrent` are in flight, so Callchart stays inside the EHR's published budget
+ * however many calls ring at once. Bursts up to the per-second budget go out at once.
+ */
+export function createEhrGovernor(options: { maxRequestsPerSecond: number; maxConcurrent: number }): Bottleneck {
+  return new Bottleneck({
+    maxConcurrent: options.maxConcurrent,
+    reservoir: options.maxRequestsPerSecond,
+    reservoirRefreshAmount: options.maxRequestsPerSecond,
+    reservoirRefreshInterval: 1_000,
+  });
+}
+
+export interface ConditionalCreateResult<T extends Resource> {
+  resource: T;
+  /** false when If-None-Exist found an existing resource (a replay). */
+  created: boolean;
+}
+
+const fhirJson = 'application/fhir+json';
+
+export class FhirClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly breaker;
+  private readonly governor: Bottleneck | undefined;
+  private readonly priority: number;
+
+  constructor(options: FhirClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.governor = options.governor;
+    this.priority = options.priority ?? 5;
+    this.breaker = circuitBreaker(
+      // Only the EHR's own unavailability counts against it, not our invalid requests.
+      handleWhen((error) => isCallchartError(error) && error.retry !== 'permanent'),
+      { halfOpenAfter: options.breakerHalfOpenMs ?? 10_000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
+    );
+  }
+
+  /** Search and return the matching resources of the searched type (includes dropped). */
+  async search<T extends Resource>(resourceType: ResourceType, params: Record<string, string>): Promise<T[]> {
+    const query = new URLSearchParams(params).toString();
+    const bundle = await this.request<Bundle>('GET', `${resourceType}${query ? `?${query}` : ''}`);
+    return (bundle.entry ?? [])
+      .filter((entry) => entry.search?.mode !== 'include' && entry.resource?.resourceType === resourceType)
+      .map((entry) => entry.resource as T);
+  }
+
+  /** Search with `_include`: the matches, and the included resources beside them. */
+  async searchWithIncludes<T extends Resource>(resourceType: ResourceType, params: Record<string, string>): Promise<{ matches: T[]; included: Resource[] }> {
+    const query = new URLSearchParams(params).toString();
+    const bundle = await this.request<Bundle>('GET', `${resourceType}${query ? `?${query}` : ''}`);
+    const entries = bundle.entry ?? [];
+    return {
+      matches: entries.filter((entry) => entry.search?.mode !== 'include' && entry.resource?.resourceType === resourceType).map((entry) => entry.resource as T),
+      included: entries.filter((entry) => entry.search?.mode === 'include' && entry.resource).map((entry) => entry.resource!),
+    };
+  }
+
+  async read<T extends Resource>(resourceType: ResourceType, id: string): Promise<T> {
+    return this.request<T>('GET', `${resourceType}/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Create unless a resource matching `ifNoneExist` exists (FHIR conditional create). This is what
+   * makes write-back safe to retry: a replay finds the first write instead of making a second.
+   */
+  async conditionalCreate<T extends Resource>(resource: T, ifNoneExist: string): Promise<ConditionalCreateResult<T>> {
+    const { status, body } = await this.send('POST', resource.resourceType, resource, { 'if-none-exist': ifNoneExist });
+    return { resource: body as T, created: status === 201 };
+  }
+
+  private async request<T>(method: string, path: string): Promise<T> {
+    return (await this.send(method, path)).body as T;
+  }
+
+  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    try {
+      const attempt = () => this.sendOnce(method, path, body, headers);
+      return await this.breaker.execute(() => (this.governor ? this.governed(attempt) : attempt()));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new CallchartError('EHR_UNAVAILABLE', 'EHR circuit open after repeated failures', { path: pathOnly(path) });
+      }
+      throw error;
+    }
+  }
+
+  /** Waits for the governor, but never longer than the request's own budget. */
+  private async governed<T>(attempt: () => Promise<T>): Promise<T> {
+    const queued = Date.now();
+    return this.governor!.schedule({ priority: this.priority, expiration: this.timeoutMs * 2 }, async () => {
+      if (Date.now() - queued > this.timeoutMs) {
+        throw new CallchartError('EHR_UNAVAILABLE', 'EHR request budget spent waiting for the load governor', { waitedMs: Date.now() - queued });
+      }
+      return attempt();
+    });
+  }
+
+  private async sendOnce(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    const detail = { method, path: pathOnly(path) };
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}/${path}`, {
+        method,
+        headers: { accept: fhirJson, ...(body ? { 'content-type': fhirJson } : {}), ...headers },
+        body: body ? JSON.stringify(body) : null,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
+      // A timed-out write may have been applied: ambiguous, so the retry must check first.
+      throw timedOut
+        ? new CallchartError('EHR_TIMEOUT', `EHR did not answer within ${this.timeoutMs} ms`, detail, { cause: error })
+        : new CallchartError('EHR_UNAVAILABLE', 'EHR unreachable', detail, { cause: error });
+    }
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    if (response.status >= 500 || response.status === 429) {
+      throw new CallchartError('EHR_UNAVAILABLE', `EHR answered ${response.status}`, { ...detail, status: response.status });
+    }
+    if (response.status >= 400) {
+      throw new CallchartError('EHR_REJECTED', `EHR rejected the request (${response.status})`, {
+        ...detail,
+        status: response.status,
+        issues: issueCodes(parsed),
+      });
+    }
+    return { status: response.status, body: parsed };
+  }
+}
+
+function pathOnly(path: string): string {
+  // Query strings carry search values such as phone numbers: never keep them.
+  return path.split('?')[0] ?? path;
+}
+
+function issueCodes(body: unknown): string[] {
+  const outcome = body as OperationOutcome | null;
+  return outcome?.resourceType === 'OperationOutcome' ? outcome.issue.map((issue) => `${issue.severity}:${issue.code}`) : [];
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { CountryCode } from 'libphonenumber-js';
+import type { CallchartConfig } from '../config/config.schema.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { migrate } from '../store/migrate.ts';
+import { createContentCipher } from '../store/content-cipher.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
+import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
+import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
+import { CallIngestService } from '../calls/call-ingest.service.ts';
+import { afterCallHandlers } from '../pipeline/after-call.service.ts';
+import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
+import { LiveCallsHub } from '../api/live-calls.hub.ts';
+import { buildApp } from '../api/app.ts';
+import { RoutingService } from '../routing/routing.service.ts';
+import { loadRoutingRules } from '../routing/routing-rules.loader.ts';
+
+export const engineVersion: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface EngineOptions {
+  config: CallchartConfig;
+  /** PostgreSQL when set; otherwise the embedded store in `dataDir` (in memory if absent). */
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  fhirBaseUrl: string;
+  webhookSecret: string;
+  /** Twilio auth token for X-Twilio-Signature; Twilio webhooks answer 403 to everything without it. */
+  twilioAuthToken?: string;
+  /** Signs staff tokens for the live display. */
+  staffTokenSecret: Uint8Array;
+  /** 32-byte key for call content at rest. */
+  dataKey: Buffer;
+  host?: string;
+  port?: number;
+  logger?: Logger;
+  /** Run pipeline workers in this process (default true). */
+  work?: boolean;
+}
+
+export interface Engine {
+  url: string;
+  db: Db;
+  app: FastifyInstance;
+  hub: LiveCallsHub;
+  pipeline: Pipeline;
+  routing: RoutingService;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** The composition root: storage, queue, EHR client, ingest, HTTP. Nothing else wires parts. */
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger();
+  const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  if (db.kind === 'pglite') {
+    logger.warn(
+      { storage: 'pglite' },
+      'Embedded PGlite store: for trials and demos only (fsync off). Production PHI belongs in PostgreSQL: set DATABASE_URL.',
+    );
+  }
+  await migrate(db);
+  const chainer = new AuditChainer(db, { intervalMs: 100, onError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit chaining failed') });
+  chainer.start();
+  // Rules are validated before anything listens: a broken rules file stops the start, with every problem listed.
+  const rules = loadRoutingRules(config.routing.rulesFile);
+
+  const cipher = createContentCipher(options.dataKey);
+  // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
+  // and falls back (invariant 6); after-call work can wait longer and has its own breaker, so a slow
+  // EHR during a burst does not trip the live path's breaker and vice versa.
+  const governor = createEhrGovernor({ maxRequestsPerSecond: config.ehr.maxRequestsPerSecond, maxConcurrent: config.ehr.maxConcurrent });
+  const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1 });
+  const fhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 7 });
+  const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds });
+  const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
+  const hub = new LiveCallsHub({
+    onDropped: ({ user, reason }) =>
+      void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
+  });
+  const pipeline = await startPipeline({
+    db,
+    logger,
+    concurrency: config.pipeline.concurrency,
+    work: options.work ?? true,
+    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger }),
+  });
+  const ingest = new CallIngestService({
+    db, cipher, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,
+    settleSeconds: config.pipeline.settleSeconds,
+  });
+  const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
+  await routing.activate();
+  const app = await buildApp({
+    db,
+    logger,
+    ingest,
+    hub,
+    version: engineVersion,
+    fhirBaseUrl: fhir.baseUrl,
+    webhookSecrets: () => [options.webhookSecret],
+    staffTokenSecret: options.staffTokenSecret,
+    routing,
+    onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones),
+    twilio: {
+      authToken: () => options.twilioAuthToken ?? '',
+      publicBaseUrl: config.twilio.publicBaseUrl,
+      ivr: config.ivr,
+      defaultRegion: config.clinic.defaultRegion as CountryCode,
+    },
+    replayWindowSeconds: config.webhooks.replayWindowSeconds,
+    maxBodyBytes: config.webhooks.maxBodyBytes,
+  });
+  await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://${options.host ?? config.server.host}:${port}`;
+  await recordAuditEvent(db, { actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success', detail: { storage: db.kind, version: engineVersion } });
+
+  let closed = false;
+  return {
+    url, db, app, hub, pipeline, logger, routing,
+    async close() {
+      if (closed) return;
+      closed = true;
+      hub.close();
+      await app.close();
+      await governor.stop({ dropWaitingJobs: true });
+      await pipeline.stop();
+      await chainer.stop();
+      await db.close();
+    },
+  };
+}

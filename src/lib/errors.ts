@@ -1,0 +1,53 @@
+/**
+ * Errors as codes. Every failure Callchart reports carries a stable code, the HTTP status it maps
+ * to at an HTTP boundary, and a retry class that tells workers what to do next:
+ * - transient: safe to retry as is (connection refused, 503, lock timeout)
+ * - ambiguous: the effect may have happened (timeout on a write); check before retrying
+ * - permanent: retrying cannot help (validation, 4xx from the EHR)
+ * Messages never contain PHI; put ids in `detail`, never names, numbers or bodies.
+ */
+export const RetryClass = { transient: 'transient', ambiguous: 'ambiguous', permanent: 'permanent' } as const;
+export type RetryClass = (typeof RetryClass)[keyof typeof RetryClass];
+
+export const ErrorCodes = {
+  SIGNATURE_MISSING: { status: 401, retry: 'permanent' },
+  SIGNATURE_INVALID: { status: 401, retry: 'permanent' },
+  SIGNATURE_STALE: { status: 401, retry: 'permanent' },
+  PAYLOAD_INVALID: { status: 400, retry: 'permanent' },
+  PAYLOAD_TOO_LARGE: { status: 413, retry: 'permanent' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retry: 'permanent' },
+  CONFIG_INVALID: { status: 500, retry: 'permanent' },
+  NOT_FOUND: { status: 404, retry: 'permanent' },
+  EHR_TIMEOUT: { status: 504, retry: 'ambiguous' },
+  EHR_UNAVAILABLE: { status: 503, retry: 'transient' },
+  EHR_REJECTED: { status: 502, retry: 'permanent' },
+  STORE_UNAVAILABLE: { status: 503, retry: 'transient' },
+  AUDIT_CHAIN_BROKEN: { status: 500, retry: 'permanent' },
+  INTERNAL: { status: 500, retry: 'transient' },
+} as const satisfies Record<string, { status: number; retry: RetryClass }>;
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class CallchartError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retry: RetryClass;
+  readonly detail: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, detail?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CallchartError';
+    this.code = code;
+    this.status = ErrorCodes[code].status;
+    this.retry = ErrorCodes[code].retry;
+    this.detail = detail;
+  }
+}
+
+export function isCallchartError(error: unknown): error is CallchartError {
+  return error instanceof CallchartError;
+}
+
+/** Retry class of any thrown value; unknown errors are treated as transient. */
+export function retryClassOf(error: unknown): RetryClass {
+  return isCallchartError(error) ? error.retry : RetryClass.transient;
+}

@@ -1,0 +1,146 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../store/db.ts';
+import { recordAuditEvent } from '../audit/audit.repository.ts';
+import type { CallIngestService } from '../calls/call-ingest.service.ts';
+import { callEventSchema, describeIssues } from '../calls/call-event.schema.ts';
+import { CallchartError, type ErrorCode } from '../lib/errors.ts';
+import { ctiSignatureHeader, verifyCtiSignature } from './cti-signature.ts';
+import type { RoutingService } from '../routing/routing.service.ts';
+import { findCall } from '../calls/calls.repository.ts';
+import { normalizeCallerNumber } from '../calls/caller-number.ts';
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+const acceptedSchema = z.object({
+  status: z.enum(['accepted', 'duplicate']),
+  callId: z.uuid(),
+  callStatus: z.string(),
+  routing: z
+    .object({
+      destinationId: z.string(),
+      destination: z.object({ kind: z.string(), target: z.string(), label: z.string() }),
+      ruleId: z.string(),
+      reason: z.string(),
+      fallback: z.boolean(),
+      afterHours: z.boolean(),
+    })
+    .optional()
+    .describe('Only for call.ringing with ?route=sync: where to send the call, decided within 2 s'),
+});
+
+export interface CtiRouteOptions {
+  db: Db;
+  ingest: CallIngestService;
+  /** Active secrets (two during a rotation). */
+  secrets: () => readonly string[];
+  replayWindowSeconds: number;
+  maxBodyBytes: number;
+  routing?: RoutingService;
+  now?: () => number;
+}
+
+/**
+ * POST /webhooks/cti — the generic signed webhook for any PBX or CTI bridge (ING-3, ING-4).
+ * Order matters: the signature is checked on the raw bytes before anything parses them; only a
+ * signed body is parsed and validated; only a valid event is committed; only then the 2xx.
+ * Every rejection gets a clear 4xx and an audit entry naming the reason code (never the body).
+ */
+export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions): Promise<void> {
+  // Keep the raw text: the HMAC is over the exact bytes sent, not a re-serialisation.
+  app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'string', bodyLimit: options.maxBodyBytes }, (_req, body, done) =>
+    done(null, body),
+  );
+  app.removeContentTypeParser('text/plain');
+
+  const reject = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, issues?: { path: string; message: string }[]) => {
+    await recordAuditEvent(options.db, {
+      actor: 'pbx:unverified',
+      action: 'webhook.rejected',
+      objectType: 'webhook',
+      objectId: request.id,
+      outcome: 'rejected',
+      reason: code,
+      detail: { route: 'cti', ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
+    });
+    request.log.warn({ code }, 'webhook rejected');
+    const error = new CallchartError(code, message);
+    return reply.code(error.status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
+  };
+
+  // Errors raised before the handler (oversized body, wrong content type) are audited too.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reject(request, reply, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
+      return reject(request, reply, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      return reject(request, reply, 'PAYLOAD_INVALID', 'request could not be read');
+    }
+    request.log.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'webhook failed');
+    // Not acknowledged, so the PBX retries; nothing was half-committed (one transaction).
+    return reply.code(503).send({ error: { code: 'STORE_UNAVAILABLE', message: 'event not stored; retry later' } });
+  });
+
+  app.post(
+    '/webhooks/cti',
+    {
+      schema: {
+        summary: 'Receive a signed call event from a PBX or CTI bridge',
+        description:
+          'Sign with `Callchart-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. ' +
+          'Requests older than the replay window (default 300 s) are refused. Redeliveries with the same event `id` ' +
+          'are acknowledged as `duplicate` and change nothing. The event is committed before the 2xx.',
+        tags: ['webhooks'],
+        headers: z.object({ [ctiSignatureHeader]: z.string().describe('t=<unix>,v1=<hex>') }),
+        body: callEventSchema,
+        response: { 200: acceptedSchema, 202: acceptedSchema, 400: errorResponseSchema, 401: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema },
+      },
+      // The schema documents the contract; validation runs in the handler, after the signature.
+      validatorCompiler: () => (value: unknown) => ({ value }),
+    },
+    async (request, reply) => {
+      const receivedAt = Date.now();
+      const rawBody = typeof request.body === 'string' ? request.body : '';
+      const header = request.headers[ctiSignatureHeader];
+      const verdict = verifyCtiSignature({
+        header: Array.isArray(header) ? header[0] : header,
+        rawBody,
+        secrets: options.secrets(),
+        nowSeconds: Math.floor((options.now?.() ?? Date.now()) / 1000),
+        replayWindowSeconds: options.replayWindowSeconds,
+      });
+      if (!verdict.ok) return reject(request, reply, verdict.code, verdict.reason);
+
+      let json: unknown;
+      try {
+        json = JSON.parse(rawBody);
+      } catch {
+        return reject(request, reply, 'PAYLOAD_INVALID', 'body is not valid JSON');
+      }
+      const parsed = callEventSchema.safeParse(json);
+      if (!parsed.success) return reject(request, reply, 'PAYLOAD_INVALID', 'event does not match the schema', describeIssues(parsed.error));
+
+      const result = await options.ingest.accept(parsed.data);
+      const wantsRoute = (request.query as { route?: string }).route === 'sync' && parsed.data.type === 'call.ringing';
+      if (wantsRoute && options.routing) {
+        // The PBX waits for where to send the call; the budget runs from when the request arrived.
+        const call = await findCall(options.db, result.callId);
+        if (call) {
+          const decision = await options.routing.route({ call, callerNumber: normalizeCallerNumber(parsed.data.call.ani), receivedAt });
+          const { destinationId, destination, ruleId, reason, fallback, afterHours } = decision;
+          return reply.code(result.status === 'accepted' ? 202 : 200).send({ ...result, routing: { destinationId, destination, ruleId, reason, fallback, afterHours } });
+        }
+      }
+      return reply.code(result.status === 'accepted' ? 202 : 200).send(result);
+    },
+  );
+}

@@ -1,0 +1,248 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { AuditEventInput } from '../audit/audit-chain.ts';
+import type { Logger } from '../lib/logger.ts';
+import { CountingSpeechSession, type SpeechEngine, type SpeechResult, type SpeechSession } from '../speech/speech-engine.ts';
+import { MediaStreamTracker, mediaStreamSignedUrl, type MediaStreamIdentity } from './twilio-media-stream.ts';
+import { parseTwilioMediaMessage } from './twilio-media.schema.ts';
+import { twilioRequestUrl, twilioSignatureHeader, verifyTwilioSignature } from './twilio-signature.ts';
+
+export interface TwilioMediaRouteOptions {
+  authToken: () => string;
+  /** The public origin Twilio connects to (https://… or wss://…), when behind a proxy or tunnel. */
+  publicBaseUrl?: string;
+  speech: SpeechEngine;
+  audit: (event: AuditEventInput) => Promise<void>;
+  /** Called once per stream that produced text. The text is PHI: store it, never log it. */
+  onTranscript?: (callSid: string, result: SpeechResult) => Promise<void>;
+  logger: Logger;
+  /**
+   * Largest text frame handled, in bytes (default 64 KiB). @fastify/websocket's own `maxPayload`
+   * bounds what is buffered at all; keep it at or near this value.
+   */
+  maxMessageBytes?: number;
+}
+
+export const twilioMediaPath = '/media/twilio';
+/** Invalid messages tolerated per connection; the one that reaches this closes it with 1008. */
+export const maxBadMediaMessages = 10;
+const defaultMaxMessageBytes = 64 * 1024;
+
+/** WebSocket close codes used here (RFC 6455 §7.4.1). */
+const closeCodes = { normal: 1000, policyViolation: 1008 } as const;
+
+/**
+ * Twilio Media Streams ingest (`<Start><Stream>` / `<Connect><Stream url="wss://…/media/twilio">`).
+ *
+ * The upgrade request carries X-Twilio-Signature over the `wss://` stream URL with no parameters;
+ * it is checked before the upgrade, and anything unsigned or forged gets HTTP 403 and an audit
+ * entry. Each message then goes through the schema and the per-stream state machine; inbound
+ * (caller) audio goes to the speech engine in order, once. When the stream stops, or the socket
+ * goes away without a stop, the speech session is ended exactly once and the counts are audited.
+ *
+ * Register it in its own plugin scope, after @fastify/websocket. Audio, custom parameters, DTMF
+ * digits and transcripts are never logged or audited: ids, codes and counts only.
+ */
+export async function twilioMediaRoutes(app: FastifyInstance, options: TwilioMediaRouteOptions): Promise<void> {
+  const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
+  const audit = guardedAudit(options);
+
+  const verifyUpgrade = async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers[twilioSignatureHeader];
+    const httpUrl = twilioRequestUrl({ publicBaseUrl: options.publicBaseUrl, protocol: request.protocol, host: request.host, originalUrl: request.originalUrl });
+    const verdict = verifyTwilioSignature({
+      authToken: options.authToken(),
+      signature: Array.isArray(header) ? header[0] : header,
+      url: mediaStreamSignedUrl(httpUrl),
+      // An upgrade is a GET without a body: Twilio signs the URL alone.
+      params: {},
+    });
+    if (verdict.ok) return;
+    await audit({
+      actor: 'pbx:twilio-unverified', action: 'media.rejected', objectType: 'media-stream', objectId: request.id, outcome: 'rejected', reason: verdict.code,
+      detail: { route: twilioMediaPath },
+    });
+    options.logger.warn({ requestId: request.id, code: verdict.code }, 'twilio media stream refused before upgrade');
+    return reply.code(403).type('application/json').send({ error: { code: verdict.code, message: verdict.reason } });
+  };
+
+  app.get(twilioMediaPath, { websocket: true, schema: { hide: true }, preValidation: verifyUpgrade }, (socket, request) => {
+    serveMediaStream(socket, request.id, { ...options, audit, maxMessageBytes });
+  });
+}
+
+interface StreamDeps extends Omit<TwilioMediaRouteOptions, 'maxMessageBytes'> {
+  maxMessageBytes: number;
+}
+
+type EndCause = 'stop' | 'closed' | 'policy';
+
+/** One connection: parse, track, feed speech, and end everything exactly once. */
+function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps): void {
+  const tracker = new MediaStreamTracker();
+  let log = deps.logger.child({ requestId });
+  let session: SpeechSession | null = null;
+  const engineName = deps.speech.name;
+  /** Why speech produced nothing usable, as a code; null while it is working. */
+  let speechProblem: string | null = null;
+  let badMessages = 0;
+  let unknownEvents = 0;
+  let policyClose = false;
+  let finished = false;
+
+  // Messages are handled strictly in arrival order, and the close after the last of them, so the
+  // session sees every frame before it is ended, even when auditing a rejection takes a while.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (step: () => Promise<void> | void) => {
+    queue = queue.then(step).catch((error: unknown) => log.error({ err: errorSummary(error) }, 'media stream step failed'));
+  };
+
+  const streamObject = () => ({ objectType: 'media-stream', objectId: tracker.stream?.streamSid ?? requestId });
+  const callDetail = () => ({ callSid: tracker.stream?.callSid ?? null });
+
+  const rejectMessage = async (code: string, paths: string[]) => {
+    badMessages += 1;
+    await deps.audit({ actor: 'pbx:twilio', action: 'media.message.rejected', ...streamObject(), outcome: 'rejected', reason: code, detail: { ...callDetail(), paths, badMessages } });
+    if (badMessages >= maxBadMediaMessages && !policyClose) {
+      policyClose = true;
+      log.warn({ badMessages }, 'closing media stream: too many invalid messages');
+      socket.close(closeCodes.policyViolation, 'too many invalid messages');
+    }
+  };
+
+  const startSpeech = async (stream: MediaStreamIdentity) => {
+    log = deps.logger.child({ requestId, callSid: stream.callSid, streamSid: stream.streamSid });
+    const support = deps.speech.supports(stream.format);
+    if (support.ok) {
+      try {
+        session = deps.speech.start({ callSid: stream.callSid, streamSid: stream.streamSid, format: stream.format });
+      } catch (error) {
+        speechProblem = 'SPEECH_START_FAILED';
+        log.error({ err: errorSummary(error), engine: engineName }, 'speech engine failed to start');
+      }
+    } else {
+      // Refused, honestly (e.g. a wideband model offered 8 kHz audio): count the audio anyway.
+      speechProblem = 'SPEECH_FORMAT_UNSUPPORTED';
+      log.warn({ engine: engineName, sampleRate: stream.format.sampleRate }, 'speech engine refused the stream format');
+    }
+    if (!session) {
+      session = new CountingSpeechSession(engineName, stream.format, speechProblem === 'SPEECH_FORMAT_UNSUPPORTED' ? 'speech engine refused the audio format' : 'speech engine failed');
+    }
+    await deps.audit({
+      actor: 'pbx:twilio', action: 'media.stream.started', ...streamObject(), outcome: 'success', reason: speechProblem,
+      detail: { ...callDetail(), tracks: stream.tracks, encoding: stream.format.encoding, sampleRate: stream.format.sampleRate, engine: engineName },
+    });
+    log.info({ tracks: stream.tracks, engine: engineName }, 'media stream started');
+  };
+
+  const finish = async (cause: EndCause, closeCode: number | null) => {
+    if (finished) return;
+    finished = true;
+    const summary = tracker.summary();
+    const stream = tracker.stream;
+    let result: SpeechResult | null = null;
+    if (session) {
+      try {
+        result = await session.end();
+      } catch (error) {
+        speechProblem ??= 'SPEECH_END_FAILED';
+        log.error({ err: errorSummary(error), engine: engineName }, 'speech engine failed to finish');
+      }
+    }
+    const reason = cause === 'stop' ? speechProblem : cause === 'policy' ? 'TOO_MANY_BAD_MESSAGES' : stream ? 'CLOSED_WITHOUT_STOP' : 'CLOSED_BEFORE_START';
+    const counts = {
+      frames: summary.frames, inboundFrames: summary.inboundFrames, audioMs: summary.audioMs, duplicates: summary.duplicates, gaps: summary.gaps,
+      missingMessages: summary.missingMessages, dtmf: summary.dtmf, marks: summary.marks, violations: summary.violations, badMessages, unknownEvents,
+    };
+    await deps.audit({
+      actor: 'pbx:twilio', action: 'media.stream.ended', ...streamObject(), outcome: cause === 'stop' ? 'success' : 'failure', reason,
+      detail: {
+        ...callDetail(), endedBy: cause, closeCode, connectedSeen: summary.connectedSeen, ...counts,
+        engine: engineName, speechFrames: result?.frames ?? null, transcript: result?.text ? 'present' : 'none',
+      },
+    });
+    log.info({ endedBy: cause, closeCode, reason, ...counts }, 'media stream ended');
+    // Audio up to an abrupt hang-up is still the caller's words: hand over what was recognised.
+    if (result?.text && stream && deps.onTranscript) {
+      try {
+        await deps.onTranscript(stream.callSid, result);
+      } catch (error) {
+        log.error({ err: errorSummary(error) }, 'transcript handler failed');
+      }
+    }
+  };
+
+  const handleMessage = async (data: RawData, isBinary: boolean) => {
+    if (finished || policyClose) return;
+    if (isBinary) return rejectMessage('MESSAGE_BINARY', []);
+    if (rawDataBytes(data) > deps.maxMessageBytes) return rejectMessage('MESSAGE_TOO_LARGE', []);
+    const parsed = parseTwilioMediaMessage(rawDataText(data), { maxMessageBytes: deps.maxMessageBytes });
+    if (!parsed.ok) return rejectMessage(parsed.code, parsed.paths);
+    if (parsed.message === null) {
+      unknownEvents += 1;
+      return;
+    }
+    const action = tracker.accept(parsed.message);
+    switch (action.type) {
+      case 'started':
+        return startSpeech(action.stream);
+      case 'frame':
+        if (action.track !== 'inbound' || !session || speechProblem === 'SPEECH_PUSH_FAILED') return;
+        try {
+          session.push(action.bytes, { sequence: action.sequence, timestampMs: action.timestampMs });
+        } catch (error) {
+          // A broken engine must not take the stream down: keep counting, stop feeding it.
+          speechProblem = 'SPEECH_PUSH_FAILED';
+          log.error({ err: errorSummary(error), engine: engineName }, 'speech engine rejected a frame');
+        }
+        return;
+      case 'stopped':
+        await finish('stop', null);
+        socket.close(closeCodes.normal, 'stream stopped');
+        return;
+      case 'rejected':
+        return rejectMessage(action.code, []);
+      case 'connected':
+      case 'duplicate':
+      case 'dtmf':
+      case 'mark':
+        return;
+    }
+  };
+
+  socket.on('message', (data: RawData, isBinary: boolean) => enqueue(() => handleMessage(data, isBinary)));
+  // An 'error' (reset connection, bad frame) is always followed by 'close'; the session ends there.
+  socket.on('error', (error: Error) => log.warn({ err: errorSummary(error) }, 'media stream socket error'));
+  socket.on('close', (code: number) => enqueue(() => finish(policyClose ? 'policy' : 'closed', code)));
+}
+
+/** Audit writes that fail are logged, never thrown into the socket's event handlers. */
+function guardedAudit(options: TwilioMediaRouteOptions): (event: AuditEventInput) => Promise<void> {
+  return async (event) => {
+    try {
+      await options.audit(event);
+    } catch (error) {
+      options.logger.error({ err: errorSummary(error), action: event.action }, 'audit write failed');
+    }
+  };
+}
+
+/** Name and code only: error messages from drivers and engines can echo the data they choked on. */
+function errorSummary(error: unknown): { name: string; code: string | null } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, code: typeof code === 'string' || typeof code === 'number' ? String(code) : null };
+  }
+  return { name: typeof error, code: null };
+}
+
+function rawDataBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((total, part) => total + part.byteLength, 0);
+  return data.byteLength;
+}
+
+function rawDataText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

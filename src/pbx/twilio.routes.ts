@@ -1,0 +1,207 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyFormbody from '@fastify/formbody';
+import type { z } from 'zod';
+import type { Db } from '../store/db.ts';
+import { recordAuditEvent } from '../audit/audit.repository.ts';
+import type { CallIngestService } from '../calls/call-ingest.service.ts';
+import type { CallEvent } from '../calls/call-event.schema.ts';
+import { normalizeCallerNumber } from '../calls/caller-number.ts';
+import { findCallByProvider, listConsents, loadIvrSession, saveIvrSession, type CallRecord } from '../calls/calls.repository.ts';
+import { answerIvr, currentPrompt, startIvr, type IvrEffect, type IvrSession } from '../ivr/ivr-flow.ts';
+import { ivrProfileFor, type IvrSettings } from '../ivr/ivr-settings.schema.ts';
+import type { RoutingService } from '../routing/routing.service.ts';
+import { isIdentityVerified } from '../ehr/identity-step-up.ts';
+import type { CallerMatch } from '../ehr/patient-match.ts';
+import type { CountryCode } from 'libphonenumber-js';
+import { ivrPromptTwiml, routeTwiml, type CallDestination } from './twiml.ts';
+import {
+  formParams, incomingCallEvent, recordingEvent, statusCallbackEvent, transcriptionEvent, twilioCallParamsSchema, twilioGatherParamsSchema,
+  twilioProvider, twilioRecordingParamsSchema, twilioStatusParamsSchema, twilioTranscriptionParamsSchema,
+} from './twilio-events.ts';
+import { twilioRequestUrl, twilioSignatureHeader, verifyTwilioSignature } from './twilio-signature.ts';
+
+export interface TwilioRouteOptions {
+  db: Db;
+  ingest: CallIngestService;
+  routing: RoutingService;
+  ivr: IvrSettings;
+  authToken: () => string;
+  /** The URL Twilio is configured with, when Callchart sits behind a proxy or tunnel. */
+  publicBaseUrl?: string | undefined;
+  defaultRegion: CountryCode;
+  maxBodyBytes: number;
+  now?: () => Date;
+}
+
+const xml = 'text/xml; charset=utf-8';
+const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+/**
+ * Twilio Programmable Voice (ING-2): the incoming-call webhook answers with the IVR in TwiML,
+ * keypad answers come back to /webhooks/twilio/ivr, and status, recording and transcription
+ * callbacks map onto the normalized call events. X-Twilio-Signature is verified on every request
+ * against the URL Twilio called; anything unsigned or forged gets 403 and an audit entry.
+ */
+export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOptions): Promise<void> {
+  await app.register(fastifyFormbody, { bodyLimit: options.maxBodyBytes });
+  const now = () => options.now?.() ?? new Date();
+
+  const reject = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, paths?: string[]) => {
+    await recordAuditEvent(options.db, {
+      actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, outcome: 'rejected', reason: code,
+      detail: { route: request.routeOptions.url ?? 'twilio', ...(paths ? { paths: paths.slice(0, 20) } : {}) },
+    });
+    request.log.warn({ code }, 'twilio webhook rejected');
+    return reply.code(status).type('application/json').send({ error: { code, message, ...(paths ? { issues: paths.map((path) => ({ path })) } : {}) } });
+  };
+
+  app.addHook('preHandler', async (request, reply) => {
+    const signature = request.headers[twilioSignatureHeader];
+    const url = twilioRequestUrl({ publicBaseUrl: options.publicBaseUrl, protocol: request.protocol, host: request.host, originalUrl: request.originalUrl });
+    const verdict = verifyTwilioSignature({ authToken: options.authToken(), signature: Array.isArray(signature) ? signature[0] : signature, url, params: formParams(request.body) });
+    if (!verdict.ok) return reject(request, reply, 403, verdict.code, verdict.reason);
+  });
+
+  function parse<S extends z.ZodType>(schema: S, request: FastifyRequest): { ok: true; value: z.infer<S> } | { ok: false; paths: string[] } {
+    const result = schema.safeParse(formParams(request.body));
+    return result.success ? { ok: true, value: result.data } : { ok: false, paths: result.error.issues.map((issue) => issue.path.join('.') || '(body)') };
+  }
+
+  const ivrAction = (step: string) => `${options.publicBaseUrl ?? ''}/webhooks/twilio/ivr?step=${encodeURIComponent(step)}`;
+  const recordingCallback = `${options.publicBaseUrl ?? ''}/webhooks/twilio/recording`;
+
+  /** IVR effects become normalized events, so every PBX's consents and answers land the same way. */
+  const effectEvents = (callSid: string, params: { From: string; To: string }, effects: IvrEffect[], turn: number): CallEvent[] => {
+    const call = { id: callSid, ani: params.From, dnis: params.To || undefined, direction: 'inbound' as const };
+    const occurredAt = now().toISOString();
+    return effects.flatMap((effect): CallEvent[] => {
+      if (effect.type === 'consent' && effect.status !== 'not-captured') {
+        return [{ id: `${callSid}:consent:${effect.scope}:${turn}`, provider: twilioProvider, type: 'consent.captured', occurredAt, call, data: { scope: effect.scope, granted: effect.status === 'granted', method: effect.source === 'jurisdiction' ? 'standing' : 'ivr' } }];
+      }
+      if (effect.type === 'reason') {
+        return [{ id: `${callSid}:reason:${turn}`, provider: twilioProvider, type: 'ivr.input', occurredAt, call, data: { kind: 'dtmf', menu: 'reason', value: effect.urgent ? 'urgent' : effect.reason } }];
+      }
+      return [];
+    });
+  };
+
+  const routeAnswer = async (call: CallRecord, from: string, receivedAt: number, say: string[], session: IvrSession | null, language?: string) => {
+    const decision = await options.routing.route({ call, callerNumber: normalizeCallerNumber(from, options.defaultRegion), receivedAt });
+    const consents = await listConsents(options.db, call.id);
+    const destination: CallDestination = decision.destination;
+    if (session) {
+      return ivrPromptTwiml(
+        { kind: 'route', say, language: language ?? session.language, finished: session.finished ?? 'completed' },
+        { actionUrl: ivrAction, destination, recordingCallbackUrl: recordingCallback, canRecordVoicemail: consents.record?.status === 'granted' },
+      );
+    }
+    return routeTwiml(destination, say);
+  };
+
+  app.post('/webhooks/twilio/voice', async (request, reply) => {
+    const receivedAt = Date.now();
+    const parsed = parse(twilioCallParamsSchema, request);
+    if (!parsed.ok) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio voice request', parsed.paths);
+    const params = parsed.value;
+    const accepted = await options.ingest.accept(incomingCallEvent(params, now()));
+    const call = (await findCallByProvider(options.db, twilioProvider, params.CallSid))!;
+    const profile = ivrProfileFor(options.ivr, call.dnis);
+    if (!profile.enabled) {
+      return reply.type(xml).send(await routeAnswer(call, params.From, receivedAt, [], null));
+    }
+    const started = startIvr(profile, now());
+    const created = await options.db.transaction((tx) => saveIvrSession(tx, accepted.callId, started.session, null, call.dnis));
+    const stored = created ? { session: started.session, turn: 0 } : await loadIvrSession<IvrSession>(options.db, accepted.callId);
+    for (const event of effectEvents(params.CallSid, params, created ? started.effects : [], 0)) await options.ingest.accept(event);
+    const session = stored!.session;
+    const prompt = currentPrompt(profile, session, { firstTurn: true });
+    if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(call, params.From, receivedAt, prompt.say, session));
+    return reply.type(xml).send(ivrPromptTwiml(prompt, { actionUrl: ivrAction }));
+  });
+
+  app.post('/webhooks/twilio/ivr', async (request, reply) => {
+    const receivedAt = Date.now();
+    const parsed = parse(twilioGatherParamsSchema, request);
+    const step = (request.query as { step?: string }).step;
+    if (!parsed.ok || !step) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio gather callback', parsed.ok ? ['step'] : parsed.paths);
+    const params = parsed.value;
+    const call = await findCallByProvider(options.db, twilioProvider, params.CallSid);
+    const stored = call ? await loadIvrSession<IvrSession>(options.db, call.id) : null;
+    if (!call || !stored) {
+      // A keypad answer for a call we never saw start: never a dead end — hand it to a person.
+      await recordAuditEvent(options.db, { actor: 'pbx:twilio', action: 'ivr.unknown-call', objectType: 'webhook', objectId: request.id, outcome: 'rejected', reason: 'UNKNOWN_CALL' });
+      return reply.type(xml).send(routeTwiml(undefined, ['Let me connect you with a member of our staff.']));
+    }
+    const profile = ivrProfileFor(options.ivr, call.dnis);
+    const digits = params.Digits ? params.Digits : null;
+    let dobVerified = false;
+    if (step === 'dob' && digits) {
+      // The date of birth goes through the ingest path (step-up), and is kept nowhere.
+      await options.ingest.accept({ id: `${params.CallSid}:dob:${stored.turn}`, provider: twilioProvider, type: 'ivr.input', occurredAt: now().toISOString(), call: { id: params.CallSid, ani: params.From, direction: 'inbound' }, data: { kind: 'dtmf', menu: 'dob', value: digits } });
+      dobVerified = isIdentityVerified((await findCallByProvider(options.db, twilioProvider, params.CallSid))?.callerMatch ?? null);
+    }
+    const current = (await findCallByProvider(options.db, twilioProvider, params.CallSid))!;
+    // The DOB question depends on who the number matched: wait for the live lookup if it is still running.
+    const match = current.callerMatch ?? (await options.ingest.identification(`${twilioProvider}/${params.CallSid}`, normalizeCallerNumber(params.From, options.defaultRegion))).lookup.match;
+    const skipDob = shouldSkipDob(profile.dobStepUp, match);
+    const turn = answerIvr(profile, stored.session, { step, digits, dobVerified, skipDob }, now());
+    const saved = await options.db.transaction((tx) => saveIvrSession(tx, call.id, turn.session, stored.turn, call.dnis));
+    if (!saved) {
+      // A replayed callback: answer from the stored state, change nothing.
+      const latest = (await loadIvrSession<IvrSession>(options.db, call.id))!;
+      const prompt = currentPrompt(profile, latest.session);
+      if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(current, params.From, receivedAt, prompt.say, latest.session));
+      return reply.type(xml).send(ivrPromptTwiml(prompt, { actionUrl: ivrAction }));
+    }
+    for (const event of effectEvents(params.CallSid, params, turn.effects, stored.turn + 1)) await options.ingest.accept(event);
+    if (turn.prompt.kind === 'route') {
+      const routed = (await findCallByProvider(options.db, twilioProvider, params.CallSid))!;
+      return reply.type(xml).send(await routeAnswer(routed, params.From, receivedAt, turn.prompt.say, turn.session));
+    }
+    return reply.type(xml).send(ivrPromptTwiml(turn.prompt, { actionUrl: ivrAction }));
+  });
+
+  app.post('/webhooks/twilio/status', async (request, reply) => {
+    const parsed = parse(twilioStatusParamsSchema, request);
+    if (!parsed.ok) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio status callback', parsed.paths);
+    const event = statusCallbackEvent(parsed.value, now());
+    if (event) await options.ingest.accept(event);
+    return reply.type(xml).send(emptyTwiml);
+  });
+
+  app.post('/webhooks/twilio/recording', async (request, reply) => {
+    const parsed = parse(twilioRecordingParamsSchema, request);
+    if (!parsed.ok) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio recording callback', parsed.paths);
+    const call = await findCallByProvider(options.db, twilioProvider, parsed.value.CallSid);
+    const event = recordingEvent(parsed.value, now(), { ani: call?.aniE164 ?? '', ...(call?.dnis ? { dnis: call.dnis } : {}) });
+    if (event) await options.ingest.accept(event);
+    return reply.type(xml).send(emptyTwiml);
+  });
+
+  app.post('/webhooks/twilio/transcription', async (request, reply) => {
+    const parsed = parse(twilioTranscriptionParamsSchema, request);
+    if (!parsed.ok) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio transcription callback', parsed.paths);
+    const call = await findCallByProvider(options.db, twilioProvider, parsed.value.CallSid);
+    const consents = call ? await listConsents(options.db, call.id) : {};
+    if (consents.transcribe?.status !== 'granted') {
+      // No transcript without transcribe consent (invariant 1): the text is dropped unread.
+      await recordAuditEvent(options.db, {
+        actor: 'pbx:twilio', action: 'transcript.discarded', objectType: 'call', objectId: call?.id ?? null, outcome: 'rejected',
+        reason: 'NO_TRANSCRIBE_CONSENT', consentStatus: `transcribe:${consents.transcribe?.status ?? 'not-captured'}`,
+      });
+      return reply.type(xml).send(emptyTwiml);
+    }
+    const event = transcriptionEvent(parsed.value, now(), { ani: call?.aniE164 ?? '', ...(call?.dnis ? { dnis: call.dnis } : {}) });
+    if (event) await options.ingest.accept(event);
+    return reply.type(xml).send(emptyTwiml);
+  });
+}
+
+/** Whether the DOB question is worth asking for this call. */
+function shouldSkipDob(policy: 'always' | 'when-ambiguous' | 'never', match: CallerMatch): boolean {
+  const outcome = match.outcome;
+  // Nothing to verify against: no chart on this number, a withheld number, or the EHR is down.
+  if (!outcome || outcome === 'none' || outcome === 'blocked' || outcome === 'lookup-failed') return true;
+  if (isIdentityVerified(match)) return true;
+  return policy === 'when-ambiguous' && outcome === 'unique';
+}

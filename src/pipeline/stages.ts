@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { RetryClass } from '../lib/errors.ts';
+
+/**
+ * The after-call pipeline, declared in one place (STYLE.md: "the pipeline is a table"). The
+ * runner reads this table to queue each stage's successor; handlers never queue follow-on work
+ * themselves. Later stages (understand, redact, summarize, review, write-back of content) are
+ * added as rows here.
+ */
+export const pipelineStages = [
+  {
+    name: 'identify-caller',
+    input: 'call id; the call ledger holds the caller number',
+    output: 'caller match on the call (unique / several / none / blocked)',
+    consentRequired: null,
+    retry: 'transient',
+  },
+  {
+    name: 'classify-request',
+    input: 'call id; newest transcript (decrypted in memory only)',
+    output: 'request type on the call',
+    consentRequired: null,
+    retry: 'permanent',
+  },
+  {
+    name: 'write-task',
+    input: 'call id, caller match, request type',
+    output: 'one FHIR Task per call (conditional create on the call business identifier)',
+    consentRequired: null,
+    // A timed-out create may have happened; the conditional create is the check before retry.
+    retry: 'ambiguous',
+  },
+] as const satisfies readonly {
+  name: string;
+  input: string;
+  output: string;
+  consentRequired: 'transcribe' | 'ai' | 'ehr' | null;
+  retry: RetryClass;
+}[];
+
+export type StageName = (typeof pipelineStages)[number]['name'];
+
+export const firstStage: StageName = pipelineStages[0].name;
+
+export function nextStage(name: StageName): StageName | null {
+  const index = pipelineStages.findIndex((stage) => stage.name === name);
+  return pipelineStages[index + 1]?.name ?? null;
+}
+
+export function stageByName(name: StageName) {
+  return pipelineStages.find((stage) => stage.name === name)!;
+}
+
+/** Retries per retry class: permanent failures go straight to the failed state. */
+export const retryPolicy: Record<RetryClass, { retryLimit: number; retryDelay: number; retryBackoff: boolean }> = {
+  transient: { retryLimit: 8, retryDelay: 2, retryBackoff: true },
+  ambiguous: { retryLimit: 8, retryDelay: 5, retryBackoff: true },
+  permanent: { retryLimit: 0, retryDelay: 0, retryBackoff: false },
+};
+
+/** Job payloads carry ids only, never PHI. */
+export const stageJobSchema = z.object({
+  callId: z.uuid(),
+  traceId: z.string().max(64).optional(),
+});
+export type StageJob = z.infer<typeof stageJobSchema>;

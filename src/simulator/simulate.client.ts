@@ -1,0 +1,145 @@
+import type { Bundle, Patient, RelatedPerson, Task } from '@medplum/fhirtypes';
+import type { CallEvent } from '../calls/call-event.schema.ts';
+import { ctiSignatureHeader, signCtiRequest } from '../pbx/cti-signature.ts';
+import { callTaskIdentifierSystem, callTaskIdentifierValue, escapeSearchValue } from '../ehr/fhir-task.mapper.ts';
+import { buildCallerPool, pickCallers, scriptCall, seededRandom, shuffleInPlace, type ScriptedCall } from './call-scenarios.ts';
+
+export interface SimulationOptions {
+  target: string;
+  secret: string;
+  calls: number;
+  duplicate?: boolean;
+  shuffle?: boolean;
+  seed?: number;
+  provider?: string;
+  /** Wait for the Tasks and check each one's patient link. */
+  verify?: boolean;
+  verifyTimeoutMs?: number;
+  concurrency?: number;
+  onProgress?: (progress: { phase: 'send' | 'verify'; done: number; total: number }) => void;
+}
+
+export interface SimulationReport {
+  runId: string;
+  calls: number;
+  eventsSent: number;
+  accepted: number;
+  duplicates: number;
+  failed: { status: number; code: string | null }[];
+  verified: boolean;
+  tasksFound: number;
+  correctlyLinked: number;
+  problems: { providerCallId: string; kind: string; problem: string }[];
+  byKind: Record<string, number>;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { headers: { accept: 'application/fhir+json, application/json' } });
+  if (!response.ok) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+async function searchAll<T>(fhirBaseUrl: string, query: string): Promise<T[]> {
+  const bundle = await getJson<Bundle>(`${fhirBaseUrl}/${query}`);
+  return (bundle.entry ?? []).map((entry) => entry.resource as T);
+}
+
+/** Sends one signed event, retrying like a PBX would on 5xx or a dropped connection. */
+export async function sendSignedEvent(target: string, secret: string, event: CallEvent): Promise<{ status: number; body: { status?: string; error?: { code?: string } } }> {
+  const body = JSON.stringify(event);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(`${target}/webhooks/cti`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [ctiSignatureHeader]: signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
+        body,
+      });
+      const parsed = (await response.json().catch(() => ({}))) as { status?: string; error?: { code?: string } };
+      if (response.status >= 500 && attempt < 3) continue;
+      return { status: response.status, body: parsed };
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * Plays synthetic calls against a running engine over HTTP, exactly as a PBX would, then checks
+ * the EHR: one Task per call, linked to the right chart or to none.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
+  const target = options.target.replace(/\/+$/, '');
+  const seed = options.seed ?? Date.now() % 1_000_000;
+  const random = seededRandom(seed);
+  const runId = `sim${seed.toString(36)}${Math.floor(random() * 1e6).toString(36)}`;
+  const provider = options.provider ?? 'simulator';
+  const info = await getJson<{ fhirBaseUrl: string }>(`${target}/api/info`);
+  const [patients, relatedPersons] = await Promise.all([
+    searchAll<Patient>(info.fhirBaseUrl, 'Patient?_count=1000'),
+    searchAll<RelatedPerson>(info.fhirBaseUrl, 'RelatedPerson?_count=1000'),
+  ]);
+  const pool = buildCallerPool(patients, relatedPersons);
+  if (pool.known.length === 0) throw new Error('The EHR has no patient with a unique phone number to simulate.');
+  const callers = pickCallers(pool, options.calls, random);
+  const startAt = new Date(Date.now() - 120_000);
+  const scripted: ScriptedCall[] = callers.map((caller, index) =>
+    scriptCall({ provider, runId, index, caller, startAt: new Date(startAt.getTime() + index * 1000), random }),
+  );
+
+  let deliveries = scripted.flatMap((call) => call.events);
+  if (options.duplicate) deliveries = deliveries.flatMap((event) => [event, event]);
+  if (options.shuffle) shuffleInPlace(deliveries, random);
+
+  const report: SimulationReport = {
+    runId, calls: scripted.length, eventsSent: 0, accepted: 0, duplicates: 0, failed: [], verified: false,
+    tasksFound: 0, correctlyLinked: 0, problems: [], byKind: {},
+  };
+  for (const call of scripted) report.byKind[call.caller.kind] = (report.byKind[call.caller.kind] ?? 0) + 1;
+
+  let next = 0;
+  const worker = async () => {
+    while (next < deliveries.length) {
+      const event = deliveries[next++]!;
+      const result = await sendSignedEvent(target, options.secret, event);
+      report.eventsSent++;
+      if (result.body.status === 'accepted') report.accepted++;
+      else if (result.body.status === 'duplicate') report.duplicates++;
+      else report.failed.push({ status: result.status, code: result.body.error?.code ?? null });
+      options.onProgress?.({ phase: 'send', done: report.eventsSent, total: deliveries.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+
+  if (options.verify !== false) {
+    const deadline = Date.now() + (options.verifyTimeoutMs ?? 90_000);
+    const pending = new Map(scripted.map((call) => [call.providerCallId, call]));
+    const found = new Map<string, Task[]>();
+    while (pending.size > 0 && Date.now() < deadline) {
+      for (const [id, call] of [...pending]) {
+        const identifier = `${callTaskIdentifierSystem}|${escapeSearchValue(callTaskIdentifierValue(provider, id))}`;
+        const tasks = await searchAll<Task>(info.fhirBaseUrl, `Task?identifier=${encodeURIComponent(identifier)}`);
+        if (tasks.length > 0) {
+          found.set(call.providerCallId, tasks);
+          pending.delete(id);
+        }
+      }
+      options.onProgress?.({ phase: 'verify', done: found.size, total: scripted.length });
+      if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    report.verified = true;
+    for (const call of scripted) {
+      const tasks = found.get(call.providerCallId) ?? [];
+      if (tasks.length === 0) {
+        report.problems.push({ providerCallId: call.providerCallId, kind: call.caller.kind, problem: 'no Task in the EHR' });
+        continue;
+      }
+      report.tasksFound += tasks.length;
+      if (tasks.length > 1) report.problems.push({ providerCallId: call.providerCallId, kind: call.caller.kind, problem: `${tasks.length} Tasks for one call` });
+      const linked = tasks[0]!.for?.reference ?? null;
+      const expected = call.caller.expectedPatientId ? `Patient/${call.caller.expectedPatientId}` : null;
+      if (linked === expected) report.correctlyLinked++;
+      else report.problems.push({ providerCallId: call.providerCallId, kind: call.caller.kind, problem: `linked to ${linked ?? 'no patient'}, expected ${expected ?? 'no patient'}` });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,174 @@
+import type { Bundle, Task } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../src/api/live-calls.hub.ts';
+import type { ScreenPop } from '../src/ehr/screen-pop.mapper.ts';
+import { callTaskIdentifierSystem, callTaskIdentifierValue } from '../src/ehr/fhir-task.mapper.ts';
+import { verifyAuditChain } from '../src/audit/audit.repository.ts';
+import { findCall } from '../src/calls/calls.repository.ts';
+import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
+import { runSimulation } from '../src/simulator/simulate.client.ts';
+import { backendKinds } from './helpers/backends.ts';
+import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
+
+const clinic = generateSyntheticClinic();
+const scenarios = sandboxPhoneScenarios(clinic);
+const known = scenarios.uniquePatient[0]!;
+const knownPatient = clinic.patients.find((patient) => patient.id === known.patientId)!;
+const shared = scenarios.sharedFamily[0]!;
+const transcriptCanary = 'CANARY-TRANSCRIPT-7f3a: I need a refill of my lisinopril sent to the pharmacy';
+
+const isPopFor = (callId: string) => (message: LiveMessage): message is Extract<LiveMessage, { type: 'screen-pop' }> =>
+  message.type === 'screen-pop' && message.screenPop.callId === callId && message.screenPop.complete;
+
+async function tasksForCall(ehr: SandboxEhr, providerCallId: string): Promise<Task[]> {
+  const identifier = `${callTaskIdentifierSystem}|${callTaskIdentifierValue('synthetic-pbx', providerCallId)}`;
+  const response = await fetch(`${ehr.baseUrl}/Task?identifier=${encodeURIComponent(identifier)}`);
+  const bundle = (await response.json()) as Bundle<Task>;
+  return (bundle.entry ?? []).map((entry) => entry.resource!);
+}
+
+let ehr: SandboxEhr;
+beforeAll(async () => {
+  ehr = await startSandboxEhr({ port: 0 });
+});
+afterAll(async () => ehr.close());
+
+describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)', (kind) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(kind, { ehr });
+  });
+  afterAll(async () => harness.close());
+
+  it('pops the known caller’s chart on the staff WebSocket and writes exactly one linked Task despite replays', async () => {
+    const display = await connectLiveClient(harness.engine.url, await harness.token());
+    const providerCallId = `${kind}-known-1`;
+    // National format on purpose: the PBX does not send E.164.
+    const national = known.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '($1) $2-$3');
+    const ringing = syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: national });
+    const first = await harness.post(ringing);
+    expect(first.status).toBe(202);
+    expect(first.body.status).toBe('accepted');
+
+    const pop = (await display.waitFor(isPopFor(String(first.body.callId)))).screenPop as ScreenPop;
+    expect(pop.outcome).toBe('unique');
+    expect(pop.confidence).toBe('ani-only');
+    expect(pop.patient?.id).toBe(known.patientId);
+    expect(pop.patient?.name).toContain(knownPatient.name![0]!.family!);
+    expect(pop.patient?.pcp).toBeTruthy();
+
+    // The caller keys in their date of birth: the identity is verified (ID-2) and the card says so.
+    const dob = knownPatient.birthDate!;
+    const keyed = `${dob.slice(5, 7)}${dob.slice(8, 10)}${dob.slice(0, 4)}`;
+    await harness.post(syntheticEvent({ type: 'ivr.input', callId: providerCallId, ani: national, data: { kind: 'dtmf', menu: 'dob', value: keyed } }));
+    const verifiedPop = await display.waitFor(
+      (m): m is Extract<LiveMessage, { type: 'screen-pop' }> => m.type === 'screen-pop' && m.screenPop.callId === String(first.body.callId) && m.screenPop.confidence === 'ani-dob-verified',
+    );
+    expect(verifiedPop.screenPop.patient?.id).toBe(known.patientId);
+
+    // PBX redelivery of the same event: acknowledged, changes nothing.
+    const replay = await harness.post(ringing);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ status: 'duplicate', callId: first.body.callId });
+
+    const answered = syntheticEvent({ type: 'call.answered', callId: providerCallId, ani: national });
+    const transcript = syntheticEvent({
+      type: 'transcript.available', callId: providerCallId, ani: national,
+      data: { transcript: { text: transcriptCanary, language: 'en-US' } },
+    });
+    const ended = syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: national, data: { durationSeconds: 64 } });
+    // Out of order and twice each.
+    for (const event of [ended, transcript, answered, transcript, ended, answered]) {
+      expect([200, 202]).toContain((await harness.post(event)).status);
+    }
+
+    const call = await eventually(async () => {
+      const record = await findCall(harness.engine.db, String(first.body.callId));
+      return record?.writeBackStatus === 'written' ? record : null;
+    }, 30_000, 'the Task write-back');
+    expect(call.status).toBe('ended');
+    expect(call.requestType).toBe('prescription-refill');
+
+    const tasks = await tasksForCall(ehr, providerCallId);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.for?.reference).toBe(`Patient/${known.patientId}`);
+    expect(tasks[0]!.id).toBe(call.fhirTaskId);
+    expect(tasks[0]!.code?.coding?.[0]?.code).toBe('prescription-refill');
+    expect(JSON.stringify(tasks[0])).not.toContain('CANARY-TRANSCRIPT');
+
+    // A late replay of the transcript after the Task exists still makes no second Task.
+    await harness.post(transcript);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await tasksForCall(ehr, providerCallId)).toHaveLength(1);
+    display.close();
+  });
+
+  it('does not link the Task to a chart on caller ID alone, but suggests it', async () => {
+    const providerCallId = `${kind}-ani-only-1`;
+    await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: known.phone }));
+    await harness.post(syntheticEvent({ type: 'transcript.available', callId: providerCallId, ani: known.phone, data: { transcript: { text: 'Synthetic: I need my test results.' } } }));
+    await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
+    const tasks = await eventually(async () => {
+      const found = await tasksForCall(ehr, providerCallId);
+      return found.length ? found : null;
+    }, 30_000, 'the ANI-only Task');
+    expect(tasks[0]!.for).toBeUndefined();
+    const suggestion = tasks[0]!.input?.find((input) => input.type.text === 'suggested-patient-unverified');
+    expect(suggestion?.valueReference?.reference).toBe(`Patient/${known.patientId}`);
+    expect(tasks[0]!.input?.find((input) => input.type.text === 'caller-identity-confidence')?.valueString).toBe('ani-only');
+  });
+
+  it('lists every chart on a shared family number and links the Task to none of them', async () => {
+    const display = await connectLiveClient(harness.engine.url, await harness.token());
+    const providerCallId = `${kind}-shared-1`;
+    const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: shared.phone }));
+    const pop = (await display.waitFor(isPopFor(String(ringing.body.callId)))).screenPop;
+    expect(pop.outcome).toBe('several');
+    expect(pop.patient).toBeNull();
+    expect(pop.candidates.map((candidate) => candidate.patientId).sort()).toEqual([...shared.patientIds].sort());
+
+    await harness.post(syntheticEvent({ type: 'voicemail', callId: providerCallId, ani: shared.phone, data: { transcript: { text: 'Synthetic: can I reschedule my appointment?' } } }));
+    const tasks = await eventually(async () => {
+      const found = await tasksForCall(ehr, providerCallId);
+      return found.length ? found : null;
+    }, 30_000, 'the shared-number Task');
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.for).toBeUndefined();
+    expect(tasks[0]!.description).toContain('missed call');
+    display.close();
+  });
+
+  it('tells the agent when the number is withheld', async () => {
+    const display = await connectLiveClient(harness.engine.url, await harness.token());
+    const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: `${kind}-blocked-1`, ani: 'anonymous' }));
+    const pop = (await display.waitFor(isPopFor(String(ringing.body.callId)))).screenPop;
+    expect(pop.outcome).toBe('blocked');
+    expect(pop.patient).toBeNull();
+    display.close();
+  });
+
+  it('turns 20 simulated calls, each sent twice in shuffled order, into exactly 20 correctly linked Tasks', async () => {
+    const report = await runSimulation({
+      target: harness.engine.url, secret: harness.secret, calls: 20, duplicate: true, shuffle: true, seed: kind === 'pglite' ? 11 : 12, provider: `sim-${kind}`,
+    });
+    expect(report.failed).toEqual([]);
+    expect(report.duplicates).toBe(report.accepted);
+    expect(report.problems).toEqual([]);
+    expect(report.tasksFound).toBe(20);
+    expect(report.correctlyLinked).toBe(20);
+  });
+
+  it('keeps caller numbers, names and transcripts out of the logs, and the audit chain intact', async () => {
+    const logs = harness.logs.text;
+    expect(harness.logs.lines.length).toBeGreaterThan(10);
+    expect(logs).not.toContain('CANARY-TRANSCRIPT');
+    expect(logs).not.toContain(known.phone);
+    expect(logs).not.toContain(known.phone.slice(2));
+    expect(logs).not.toContain(knownPatient.name![0]!.family!);
+    expect(logs).not.toContain(shared.phone);
+    const verdict = await verifyAuditChain(harness.engine.db);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.events).toBeGreaterThan(50);
+  });
+});

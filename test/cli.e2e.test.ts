@@ -1,0 +1,122 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { defaultConfig } from '../src/config/config.schema.ts';
+import { startEngine } from '../src/engine/engine.ts';
+import { createLogger } from '../src/lib/logger.ts';
+
+const bin = path.resolve('bin/callchart.js');
+const scratch = mkdtempSync(path.join(tmpdir(), 'callchart-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', CALLCHART_WEBHOOK_SECRET: '', ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('callchart CLI', () => {
+  it('lists its commands in --help', () => {
+    const { code, stdout } = cli(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['demo', 'serve', 'sandbox-ehr', 'simulate', 'config', 'audit']) expect(stdout).toContain(command);
+  });
+
+  it('config check prints every problem with its path and exits non-zero', () => {
+    const file = path.join(scratch, 'bad.yaml');
+    writeFileSync(file, 'server:\n  port: 70000\nclinic:\n  defaultRegion: usa\nehr:\n  timeout: 5\n');
+    const { code, stderr } = cli(['config', 'check', file]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('3 problems');
+    expect(stderr).toMatch(/server\.port: /);
+    expect(stderr).toMatch(/clinic\.defaultRegion: /);
+    expect(stderr).toMatch(/ehr: .*timeout/);
+  });
+
+  it('config check accepts a valid file', () => {
+    const file = path.join(scratch, 'good.yaml');
+    writeFileSync(file, 'clinic:\n  name: Synthetic Family Practice\nehr:\n  fhirBaseUrl: https://ehr.example.invalid/fhir/R4\n  timeoutMs: 700\n');
+    const { code, stdout } = cli(['config', 'check', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('valid');
+  });
+
+  it('rejects a bad option value with a clear message', () => {
+    const { code, stderr } = cli(['simulate', '--target', 'http://127.0.0.1:1', '--calls', 'many']);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('calls must be an integer');
+  });
+
+  it('audit verify passes on an intact log and names the first broken link after tampering', async () => {
+    const dataDir = path.join(scratch, 'audit');
+    const engine = await startEngine({
+      config: defaultConfig, dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), port: 0,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await engine.app.inject({ method: 'POST', url: '/webhooks/cti', payload: '{}', headers: { 'content-type': 'application/json' } });
+    await engine.close();
+
+    const intact = cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toMatch(/intact: 3 events/); // engine started, routing rules activated, webhook rejected
+
+    const lite = new PGlite(path.join(dataDir, 'pgdata'));
+    await lite.exec(`alter table audit_event disable trigger user;
+      update audit_event set actor = 'someone-else' where seq = 2;`);
+    await lite.close();
+    const broken = cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('BROKEN at event #2');
+  });
+
+  it('demo starts on the embedded default and simulate turns 20 calls into 20 correct Tasks', async () => {
+    const dataDir = path.join(scratch, 'demo');
+    const demo = spawn(process.execPath, [bin, 'demo', '--port', '0', '--data-dir', dataDir], {
+      env: { ...process.env, DATABASE_URL: '', CALLCHART_WEBHOOK_SECRET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    demo.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    demo.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`demo did not start:\n${stderr}`)), 60_000);
+        demo.stdout.on('data', () => {
+          const match = /Live calls\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+      });
+      expect(stderr).toMatch(/trials and demos only/);
+      expect(stdout).toMatch(/Webhook secret\s+whsec_/);
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+
+      const simulation = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, 'simulate', '--target', url, '--calls', '20', '--duplicate', '--shuffle', '--data-dir', dataDir], {
+          env: { ...process.env, CALLCHART_WEBHOOK_SECRET: '' },
+        });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.on('close', (code) => resolve({ code, out }));
+      });
+      expect(simulation.out).toContain('Tasks in the EHR: 20 for 20 calls; 20 linked to the right patient or to none');
+      expect(simulation.code).toBe(0);
+    } finally {
+      demo.kill('SIGINT');
+      await new Promise((resolve) => demo.once('close', resolve));
+    }
+    // The demo shut down cleanly and released the store.
+    expect(cli(['audit', 'verify', '--data-dir', dataDir]).code).toBe(0);
+  });
+});

@@ -1,0 +1,72 @@
+import { createServer } from 'node:net';
+import type { Bundle, Task } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../src/api/live-calls.hub.ts';
+import { listAuditEvents } from '../src/audit/audit.repository.ts';
+import { findCall } from '../src/calls/calls.repository.ts';
+import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
+import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const scenarios = sandboxPhoneScenarios(generateSyntheticClinic());
+const known = scenarios.uniquePatient[3]!;
+
+describe('the EHR is down when a call comes in', () => {
+  let harness: Harness;
+  let ehr: SandboxEhr | null = null;
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    // An EHR "that will come back": the engine is pointed at a port where nothing listens yet.
+    const placeholder = { baseUrl: `http://127.0.0.1:${port}/fhir/R4`, close: async () => undefined, stats: () => ({ requests: 0 }), setFaults: () => undefined };
+    harness = await startHarness('pglite', { ehr: placeholder });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await ehr?.close();
+  });
+
+  it('still pops a card saying the lookup failed, then writes the Task once the EHR is back', async () => {
+    const display = await connectLiveClient(harness.engine.url, await harness.token());
+    const providerCallId = 'outage-1';
+    const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: known.phone }));
+    expect(ringing.status).toBe(202);
+    const callId = String(ringing.body.callId);
+    const pop = await display.waitFor((m: LiveMessage): m is Extract<LiveMessage, { type: 'screen-pop' }> => m.type === 'screen-pop' && m.screenPop.callId === callId);
+    expect(pop.screenPop.outcome).toBe('lookup-failed');
+
+    const transcript = await harness.post(syntheticEvent({ type: 'transcript.available', callId: providerCallId, ani: known.phone, data: { transcript: { text: 'Synthetic: please book an appointment.' } } }));
+    expect(transcript.status).toBe(202);
+    await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
+
+    // The failed attempt is on record (ids and codes only), and nothing was lost.
+    await eventually(async () => {
+      const events = await listAuditEvents(harness.engine.db, { limit: 1000 });
+      return events.find((event) => event.action === 'call.caller.identified' && event.outcome === 'failure') ?? null;
+    }, 10_000, 'the failed lookup in the audit log');
+    expect((await findCall(harness.engine.db, callId))?.writeBackStatus).toBe('not-due');
+
+    ehr = await startSandboxEhr({ port });
+    const call = await eventually(async () => {
+      const record = await findCall(harness.engine.db, callId);
+      return record?.writeBackStatus === 'written' ? record : null;
+    }, 60_000, 'the write-back after the EHR came back');
+    expect(call.callerMatch?.outcome).toBe('unique');
+    const response = await fetch(`${ehr.baseUrl}/Task?_count=100`);
+    const tasks = ((await response.json()) as Bundle<Task>).entry?.map((entry) => entry.resource!) ?? [];
+    const forThisCall = tasks.filter((task) => task.identifier?.[0]?.value === `synthetic-pbx/${providerCallId}`);
+    expect(forThisCall).toHaveLength(1);
+    // Caller ID alone: the chart is suggested for staff to confirm, not linked (ID-2).
+    expect(forThisCall[0]!.for).toBeUndefined();
+    expect(forThisCall[0]!.input?.find((input) => input.type.text === 'suggested-patient-unverified')?.valueReference?.reference).toBe(`Patient/${known.patientId}`);
+    display.close();
+  });
+});

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { migrate } from '../../src/store/migrate.ts';
+
+/** The PostgreSQL server storage tests run against (trust auth on the dev and CI machines). */
+export const adminDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export const backendKinds = ['pglite', 'postgres'] as const;
+export type BackendKind = (typeof backendKinds)[number];
+
+/** A throwaway PostgreSQL database: created for one test file, dropped afterwards. */
+export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `callchart_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminDatabaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminDatabaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminDatabaseUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** A migrated, empty database of the given kind. */
+export async function openTestDb(kind: BackendKind): Promise<{ db: Db; databaseUrl: string | undefined; dispose(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const db = await openDb({});
+    await migrate(db);
+    return { db, databaseUrl: undefined, dispose: () => db.close() };
+  }
+  const scratch = await createScratchDatabase();
+  const db = await openDb({ databaseUrl: scratch.url });
+  await migrate(db);
+  return {
+    db,
+    databaseUrl: scratch.url,
+    async dispose() {
+      await db.close();
+      await scratch.drop();
+    },
+  };
+}

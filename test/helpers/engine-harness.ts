@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import WebSocket from 'ws';
+import { defaultConfig, type CallchartConfig } from '../../src/config/config.schema.ts';
+import { startEngine, type Engine } from '../../src/engine/engine.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { ctiSignatureHeader, signCtiRequest } from '../../src/pbx/cti-signature.ts';
+import type { CallEvent } from '../../src/calls/call-event.schema.ts';
+import type { LiveMessage } from '../../src/api/live-calls.hub.ts';
+import { issueStaffToken, type StaffRole } from '../../src/auth/staff-token.ts';
+import { createScratchDatabase, type BackendKind } from './backends.ts';
+
+/** Everything the engine logged, to search for canary PHI. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    callback();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface Harness {
+  engine: Engine;
+  ehr: SandboxEhr;
+  secret: string;
+  twilioAuthToken: string;
+  /** A signed staff token for the live display. */
+  token(role?: StaffRole, queues?: string[], extensions?: string[]): Promise<string>;
+  logs: LogCapture;
+  dataDir: string;
+  post(event: CallEvent | string, options?: { secret?: string; timestamp?: number; header?: string | null; contentType?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real engine on a real socket (port 0) with the sandbox EHR over HTTP and the given backend.
+ * Pass `ehr` to share one sandbox EHR between harnesses.
+ */
+export async function startHarness(kind: BackendKind, options: { ehr?: SandboxEhr; config?: Partial<CallchartConfig> } = {}): Promise<Harness> {
+  const ehr = options.ehr ?? (await startSandboxEhr({ port: 0 }));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-test-'));
+  const scratch = kind === 'postgres' ? await createScratchDatabase() : null;
+  const logs = new LogCapture();
+  const secret = `whsec_test_${randomBytes(8).toString('hex')}`;
+  const twilioAuthToken = randomBytes(16).toString('hex');
+  const staffTokenSecret = randomBytes(32);
+  const engine = await startEngine({
+    // Tests do not wait out the production settle time before write-back.
+    config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 3 }, ...options.config },
+    databaseUrl: scratch?.url,
+    dataDir: kind === 'pglite' ? dataDir : undefined,
+    fhirBaseUrl: ehr.baseUrl,
+    webhookSecret: secret,
+    twilioAuthToken,
+    staffTokenSecret,
+    dataKey: randomBytes(32),
+    port: 0,
+    logger: createLogger({ level: 'debug', destination: logs }),
+  });
+  return {
+    engine,
+    ehr,
+    secret,
+    twilioAuthToken,
+    token: (role = 'nurse', queues = ['*'], extensions = []) => issueStaffToken(staffTokenSecret, { sub: `test-${role}`, role, queues, extensions }),
+    logs,
+    dataDir,
+    async post(event, postOptions = {}) {
+      const body = typeof event === 'string' ? event : JSON.stringify(event);
+      const header =
+        postOptions.header === null
+          ? undefined
+          : (postOptions.header ?? signCtiRequest(postOptions.secret ?? secret, body, postOptions.timestamp ?? Math.floor(Date.now() / 1000)));
+      const response = await fetch(`${engine.url}/webhooks/cti`, {
+        method: 'POST',
+        headers: { 'content-type': postOptions.contentType ?? 'application/json', ...(header ? { [ctiSignatureHeader]: header } : {}) },
+        body,
+      });
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    async close() {
+      await engine.close();
+      if (!options.ehr) await ehr.close();
+      await scratch?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A staff display: a WebSocket client that keeps every message and can wait for one. */
+export async function connectLiveClient(engineUrl: string, token: string): Promise<{ socket: WebSocket; messages: LiveMessage[]; waitFor<T extends LiveMessage>(match: (message: LiveMessage) => message is T, timeoutMs?: number): Promise<T>; close(): void }> {
+  const socket = new WebSocket(`${engineUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+  const messages: LiveMessage[] = [];
+  const waiters = new Set<() => void>();
+  socket.on('message', (data) => {
+    messages.push(JSON.parse(String(data)) as LiveMessage);
+    for (const wake of waiters) wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return {
+    socket,
+    messages,
+    waitFor(match, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = messages.find(match);
+          if (found) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error('no matching live message arrived'));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => socket.close(),
+  };
+}
+
+/** Polls until `probe` returns a value (or throws after the deadline). For eventual outcomes only. */
+export async function eventually<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A synthetic event with sensible defaults. */
+export function syntheticEvent(overrides: Partial<CallEvent> & { type: CallEvent['type']; callId: string; ani?: string }): CallEvent {
+  const { callId, ani, ...rest } = overrides;
+  return {
+    id: `${callId}-${overrides.type}-${randomBytes(3).toString('hex')}`,
+    provider: 'synthetic-pbx',
+    occurredAt: new Date().toISOString(),
+    call: { id: callId, ani: ani ?? '+16175550142', dnis: '+16175550100', queue: 'front-desk', direction: 'inbound' },
+    data: {},
+    ...rest,
+  } as CallEvent;
+}
