@@ -7,6 +7,7 @@ import { verifyAuditChain } from '../src/audit/audit.repository.ts';
 import { findCall } from '../src/calls/calls.repository.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
+import { keypadDob } from '../src/simulator/call-scenarios.ts';
 import { runSimulation } from '../src/simulator/simulate.client.ts';
 import { backendKinds } from './helpers/backends.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
@@ -117,6 +118,29 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
     const suggestion = tasks[0]!.input?.find((input) => input.type.text === 'suggested-patient-unverified');
     expect(suggestion?.valueReference?.reference).toBe(`Patient/${known.patientId}`);
     expect(tasks[0]!.input?.find((input) => input.type.text === 'caller-identity-confidence')?.valueString).toBe('ani-only');
+  });
+
+  it('links the same Task to the chart when the date of birth arrives after the Task was written', async () => {
+    const providerCallId = `${kind}-late-dob-1`;
+    await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: known.phone }));
+    await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
+    const unlinked = await eventually(async () => {
+      const found = await tasksForCall(ehr, providerCallId);
+      return found.length ? found : null;
+    }, 30_000, 'the ANI-only Task');
+    expect(unlinked[0]!.for).toBeUndefined();
+
+    // A delayed webhook (at-least-once delivery) brings the keyed date of birth in late.
+    await harness.post(syntheticEvent({ type: 'ivr.input', callId: providerCallId, ani: known.phone, data: { kind: 'dtmf', menu: 'dob', value: keypadDob(knownPatient.birthDate!) } }));
+    const linked = await eventually(async () => {
+      const found = await tasksForCall(ehr, providerCallId);
+      return found[0]?.for ? found : null;
+    }, 30_000, 'the Task linked in place');
+    expect(linked).toHaveLength(1);
+    expect(linked[0]!.id).toBe(unlinked[0]!.id);
+    expect(linked[0]!.for?.reference).toBe(`Patient/${known.patientId}`);
+    expect(linked[0]!.input?.find((input) => input.type.text === 'caller-identity-confidence')?.valueString).toBe('ani-dob-verified');
+    expect(linked[0]!.input?.some((input) => input.type.text === 'suggested-patient-unverified')).toBe(false);
   });
 
   it('lists every chart on a shared family number and links the Task to none of them', async () => {

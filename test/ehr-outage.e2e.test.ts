@@ -6,6 +6,7 @@ import { listAuditEvents } from '../src/audit/audit.repository.ts';
 import { findCall } from '../src/calls/calls.repository.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
+import { keypadDob } from '../src/simulator/call-scenarios.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
 
 async function freePort(): Promise<number> {
@@ -18,6 +19,7 @@ async function freePort(): Promise<number> {
 
 const scenarios = sandboxPhoneScenarios(generateSyntheticClinic());
 const known = scenarios.uniquePatient[3]!;
+const knownPatient = generateSyntheticClinic().patients.find((patient) => patient.id === known.patientId)!;
 
 describe('the EHR is down when a call comes in', () => {
   let harness: Harness;
@@ -34,7 +36,7 @@ describe('the EHR is down when a call comes in', () => {
     await ehr?.close();
   });
 
-  it('still pops a card saying the lookup failed, then writes the Task once the EHR is back', async () => {
+  it('still pops a card saying the lookup failed, keeps the keyed date of birth, then writes the linked Task once the EHR is back', async () => {
     const display = await connectLiveClient(harness.engine.url, await harness.token());
     const providerCallId = 'outage-1';
     const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: known.phone }));
@@ -43,6 +45,9 @@ describe('the EHR is down when a call comes in', () => {
     const pop = await display.waitFor((m: LiveMessage): m is Extract<LiveMessage, { type: 'screen-pop' }> => m.type === 'screen-pop' && m.screenPop.callId === callId);
     expect(pop.screenPop.outcome).toBe('lookup-failed');
 
+    // The caller keys their date of birth while the EHR is down: the check waits, it is not lost.
+    const dob = await harness.post(syntheticEvent({ type: 'ivr.input', callId: providerCallId, ani: known.phone, data: { kind: 'dtmf', menu: 'dob', value: keypadDob(knownPatient.birthDate!) } }));
+    expect(dob.status).toBe(202);
     const transcript = await harness.post(syntheticEvent({ type: 'transcript.available', callId: providerCallId, ani: known.phone, data: { transcript: { text: 'Synthetic: please book an appointment.' } } }));
     expect(transcript.status).toBe(202);
     await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
@@ -60,13 +65,18 @@ describe('the EHR is down when a call comes in', () => {
       return record?.writeBackStatus === 'written' ? record : null;
     }, 60_000, 'the write-back after the EHR came back');
     expect(call.callerMatch?.outcome).toBe('unique');
+    expect(call.callerMatch?.confidence).toBe('ani-dob-verified');
     const response = await fetch(`${ehr.baseUrl}/Task?_count=100`);
     const tasks = ((await response.json()) as Bundle<Task>).entry?.map((entry) => entry.resource!) ?? [];
     const forThisCall = tasks.filter((task) => task.identifier?.[0]?.value === `synthetic-pbx/${providerCallId}`);
     expect(forThisCall).toHaveLength(1);
-    // Caller ID alone: the chart is suggested for staff to confirm, not linked (ID-2).
-    expect(forThisCall[0]!.for).toBeUndefined();
-    expect(forThisCall[0]!.input?.find((input) => input.type.text === 'suggested-patient-unverified')?.valueReference?.reference).toBe(`Patient/${known.patientId}`);
+    // Caller ID plus the date of birth keyed during the outage: linked to the chart (ID-2).
+    expect(forThisCall[0]!.for?.reference).toBe(`Patient/${known.patientId}`);
+    const stepUps = (await listAuditEvents(harness.engine.db, { limit: 1000 })).filter((event) => event.action === 'call.identity.step-up' && event.objectId === callId);
+    expect(stepUps.map((event) => event.outcome)).toEqual(['deferred', 'success']);
+    // The keyed digits were held encrypted only until checked.
+    const { rows } = await harness.engine.db.query('select 1 from identity_evidence where call_id = $1', [callId]);
+    expect(rows).toHaveLength(0);
     display.close();
   });
 });

@@ -13,7 +13,7 @@ export interface AuditEventInput {
   action: string;
   objectType: string;
   objectId?: string | null;
-  outcome: 'success' | 'failure' | 'duplicate' | 'rejected';
+  outcome: 'success' | 'failure' | 'duplicate' | 'rejected' | 'deferred';
   /** A code, never free text with PHI: `SIGNATURE_INVALID`, `PAYLOAD_INVALID`. */
   reason?: string | null;
   consentStatus?: string | null;

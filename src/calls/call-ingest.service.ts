@@ -4,11 +4,10 @@ import type { Db, Transaction } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
-import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts';
 import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
 import { buildScreenPop, type PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
-import { stepUpWithDob } from '../ehr/identity-step-up.ts';
-import { parseKeypadDob } from '../ivr/ivr-flow.ts';
+import { applyDobStepUp, saveDobEvidence } from './identity-evidence.repository.ts';
 import { callReasons, type CallReason } from '../ivr/ivr-settings.schema.ts';
 import type { LiveCallsHub, LiveCallSummary } from '../api/live-calls.hub.ts';
 import type { Pipeline } from '../pipeline/pipeline.worker.ts';
@@ -16,7 +15,7 @@ import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber, type CallerNumber } from './caller-number.ts';
 import { terminalStatuses } from './call-state.ts';
 import {
-  findCall, recordCallEvent, saveCallerMatch, saveConsent, saveIvrReason, upgradeCallerMatch, type CallRecord, type RecordedEvent,
+  findCall, recordCallEvent, saveCallerMatch, saveConsent, saveIvrReason, type CallRecord, type RecordedEvent,
 } from './calls.repository.ts';
 
 export interface IngestResult {
@@ -152,6 +151,9 @@ export class CallIngestService {
         });
       }
     }
+    if (event.type === 'ivr.input' && event.data.menu === 'dob') {
+      await saveDobEvidence(tx, recorded.callId, event.data.value, event.id, this.deps.cipher);
+    }
     if (event.type === 'ivr.input' && event.data.menu === 'reason') {
       const choice = parseIvrReason(event.data.value);
       if (choice) await saveIvrReason(tx, recorded.callId, choice.reason, choice.urgent);
@@ -232,20 +234,25 @@ export class CallIngestService {
 
   /**
    * Date of birth keyed in the IVR (ID-2): verifies the caller against the candidates of the
-   * number. The digits are used here and dropped: only the outcome is kept.
+   * number. The digits were saved encrypted with the event; they are dropped once checked. If the
+   * EHR cannot answer now, they wait for the after-call pipeline instead of being lost.
    */
   private async stepUpIdentity(callId: string, key: string, callerNumber: CallerNumber, digits: string): Promise<boolean> {
-    const { db, hub, identity } = this.deps;
-    const dob = parseKeypadDob(digits.replace(/\D/g, ''));
-    const { lookup } = await this.identification(key, callerNumber);
-    const result = dob ? stepUpWithDob(lookup.match, lookup.candidatePatients, dob) : ({ verified: false, reason: 'no-match' } as const);
-    await db.transaction(async (tx) => {
-      if (result.verified) await upgradeCallerMatch(tx, callId, result.match);
-      await appendAuditEvent(tx, {
+    const { db, hub, identity, pipeline } = this.deps;
+    let { lookup } = await this.identification(key, callerNumber);
+    if (lookup.match.outcome === 'lookup-failed') lookup = await identity.identify(callerNumber);
+    if (lookup.match.outcome === 'lookup-failed') {
+      await recordAuditEvent(db, {
         actor: 'system:identify', action: 'call.identity.step-up', objectType: 'call', objectId: callId,
-        outcome: result.verified ? 'success' : 'failure', reason: result.verified ? null : result.reason,
-        detail: { method: 'dob', confidence: result.verified ? result.match.confidence : lookup.match.confidence },
+        outcome: 'deferred', reason: lookup.match.errorCode ?? 'EHR_UNAVAILABLE', detail: { method: 'dob' },
       });
+      return false;
+    }
+    const { result } = await db.transaction(async (tx) => {
+      const applied = await applyDobStepUp(tx, { callId, actor: 'system:identify', lookup, digits });
+      // The Task went to the chart before the date of birth came in: link it now, in place.
+      if (applied.fhirTaskIdToLink) await pipeline.enqueue(tx, 'write-task', { callId });
+      return applied;
     });
     if (result.verified) {
       const patientId = result.match.candidates[0]!.patientId;

@@ -289,16 +289,19 @@ export async function saveRouting(tx: Queryable, callId: string, routing: Record
 }
 
 /** Replaces the caller match after an identity step-up (DOB verified, staff verified). */
-export async function upgradeCallerMatch(tx: Queryable, callId: string, match: CallerMatch): Promise<void> {
-  await tx.query(
+/** Replaces the caller match with a verified one; returns the call's Task id if one is already written. */
+export async function upgradeCallerMatch(tx: Queryable, callId: string, match: CallerMatch): Promise<{ fhirTaskId: string | null }> {
+  const { rows } = await tx.query<{ fhir_task_id: string | null }>(
     `update call set caller_outcome = $2, caller_confidence = $3, caller_patient_ids = $4,
        caller_related_person_ids = $5, caller_match_json = $6, identified_at = now(), updated_at = now()
-     where id = $1`,
+     where id = $1
+     returning fhir_task_id`,
     [
       callId, match.outcome, match.confidence, match.candidates.map((c) => c.patientId),
       match.candidates.flatMap((c) => (c.relatedPersonId ? [c.relatedPersonId] : [])), JSON.stringify(match),
     ],
   );
+  return { fhirTaskId: rows[0]?.fhir_task_id ?? null };
 }
 
 export async function loadIvrSession<T>(db: Queryable, callId: string): Promise<{ session: T; turn: number; dialledNumber: string | null } | null> {

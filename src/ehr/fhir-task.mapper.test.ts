@@ -5,7 +5,7 @@ import { loadFhirR4Definitions } from '../sandbox-ehr/fhir-definitions.loader.ts
 import type { RequiredCodeIndex } from '../sandbox-ehr/required-codes.ts';
 import { validateWrite } from '../sandbox-ehr/validating-repository.ts';
 import {
-  buildCallTask, callchartTagSystem, callTaskIdentifierSystem, callTaskIfNoneExist, type CallTaskInput,
+  buildCallTask, callchartTagSystem, callTaskIdentifierSystem, callTaskIfNoneExist, relinkCallTask, type CallTaskInput,
 } from './fhir-task.mapper.ts';
 import type { CallerMatch } from './patient-match.ts';
 
@@ -147,5 +147,28 @@ describe('callTaskIfNoneExist', () => {
     const task = buildCallTask(input(matches.unique));
     const [identifier] = task.identifier ?? [];
     expect(new URLSearchParams(callTaskIfNoneExist('synthetic-pbx', 'call-syn-0001')).get('identifier')).toBe(`${identifier?.system}|${identifier?.value}`);
+  });
+});
+
+describe('relinking a Task when identity is verified after it was written', () => {
+  const base = { provider: 'p', providerCallId: 'c1', callStatus: 'completed', requestType: 'appointment', requestTypeLabel: 'Appointment', startedAt: null, authoredAt: new Date('2026-01-01T00:00:00Z') };
+  const aniOnly = { outcome: 'unique', confidence: 'ani-only', candidates: [{ patientId: 'pat-1' }] } as unknown as CallerMatch;
+  const verified = { outcome: 'unique', confidence: 'ani-dob-verified', candidates: [{ patientId: 'pat-1' }] } as unknown as CallerMatch;
+
+  it('sets the subject, updates the confidence and drops the unverified suggestion, keeping the rest', () => {
+    const existing = { ...buildCallTask({ ...base, match: aniOnly }), id: 't1', meta: { versionId: '1' } };
+    const relinked = relinkCallTask(existing, buildCallTask({ ...base, match: verified }))!;
+    expect(relinked.id).toBe('t1');
+    expect(relinked.meta?.versionId).toBe('1');
+    expect(relinked.for?.reference).toBe('Patient/pat-1');
+    expect(relinked.input?.find((input) => input.type.text === 'caller-identity-confidence')?.valueString).toBe('ani-dob-verified');
+    expect(relinked.input?.some((input) => input.type.text === 'suggested-patient-unverified')).toBe(false);
+    expect(relinked.description).toBe(existing.description);
+  });
+
+  it('changes nothing when the Task already has that subject or identity is still unverified', () => {
+    const linked = buildCallTask({ ...base, match: verified });
+    expect(relinkCallTask(linked, buildCallTask({ ...base, match: verified }))).toBeNull();
+    expect(relinkCallTask(buildCallTask({ ...base, match: aniOnly }), buildCallTask({ ...base, match: aniOnly }))).toBeNull();
   });
 });

@@ -78,3 +78,23 @@ export function buildCallTask(input: CallTaskInput): Task {
   if (unique?.relatedPersonId && verified) task.requester = { reference: `RelatedPerson/${unique.relatedPersonId}` };
   return task;
 }
+
+/**
+ * A Task written before the caller's identity was verified (the date of birth came in late, or
+ * staff verified it) is linked to the chart in place, never duplicated: the verified subject, the
+ * new confidence, and the suggestion dropped. Null when the Task already says what `built` says.
+ */
+export function relinkCallTask(existing: Task, built: Task): Task | null {
+  const wanted = built.for?.reference;
+  if (!wanted || existing.for?.reference === wanted) return null;
+  const keep = (existing.input ?? []).filter(
+    (input) => !['caller-identity-confidence', 'caller-match-outcome', 'suggested-patient-unverified'].includes(input.type.text ?? ''),
+  );
+  const identityInputs = (built.input ?? []).filter((input) => ['caller-identity-confidence', 'caller-match-outcome'].includes(input.type.text ?? ''));
+  return {
+    ...existing,
+    for: built.for,
+    ...(built.requester ? { requester: built.requester } : {}),
+    input: [...identityInputs, ...keep],
+  };
+}

@@ -96,6 +96,16 @@ export class FhirClient {
     return { resource: body as T, created: status === 201 };
   }
 
+  /**
+   * Update a resource in place, only if nobody changed it since it was read (`If-Match` on the
+   * version): a concurrent edit in the EHR makes this fail with 412 rather than be overwritten.
+   */
+  async update<T extends Resource>(resource: T & { id: string }): Promise<T> {
+    const version = resource.meta?.versionId;
+    const { body } = await this.send('PUT', `${resource.resourceType}/${encodeURIComponent(resource.id)}`, resource, version ? { 'if-match': `W/"${version}"` } : {});
+    return body as T;
+  }
+
   private async request<T>(method: string, path: string): Promise<T> {
     return (await this.send(method, path)).body as T;
   }

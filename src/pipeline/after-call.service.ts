@@ -6,7 +6,10 @@ import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findCall, latestTranscript, markWriteBack, saveCallerMatch, saveRequestType } from '../calls/calls.repository.ts';
 import type { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import type { FhirClient } from '../ehr/fhir.client.ts';
-import { buildCallTask, callTaskIfNoneExist } from '../ehr/fhir-task.mapper.ts';
+import type { Task } from '@medplum/fhirtypes';
+import { isIdentityVerified } from '../ehr/identity-step-up.ts';
+import { applyDobStepUp, loadDobEvidence } from '../calls/identity-evidence.repository.ts';
+import { buildCallTask, callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
 import { classifyRequestType, requestTypes, type RequestType } from '../nlp/request-type.ts';
 import type { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
@@ -41,7 +44,12 @@ export function afterCallHandlers(deps: {
   return {
     'identify-caller': async ({ callId }) => {
       const call = await requireCall(callId);
-      if (call.callerMatch && call.callerMatch.outcome !== 'lookup-failed') return;
+      const dobDigits = await loadDobEvidence(db, callId, cipher);
+      const needsLookup = !call.callerMatch || call.callerMatch.outcome === 'lookup-failed';
+      if (!needsLookup && (dobDigits === null || isIdentityVerified(call.callerMatch))) {
+        if (dobDigits !== null) await db.query("delete from identity_evidence where call_id = $1", [callId]);
+        return;
+      }
       const callerNumber =
         call.aniE164 !== null
           ? ({ presentation: 'number', e164: call.aniE164 } as const)
@@ -61,7 +69,10 @@ export function afterCallHandlers(deps: {
             detail: { outcome: lookup.match.outcome, confidence: lookup.match.confidence, candidates: lookup.match.candidates.length },
           });
         }
+        // The date of birth keyed while the EHR could not answer is checked now.
+        if (dobDigits !== null) await applyDobStepUp(tx, { callId, actor: 'worker:identify-caller', lookup, digits: dobDigits });
       });
+      await publish(callId);
     },
 
     'classify-request': async ({ callId }) => {
@@ -95,32 +106,39 @@ export function afterCallHandlers(deps: {
   };
 
   async function writeTask(callId: string): Promise<void> {
-      const call = await requireCall(callId);
-      if (call.fhirTaskId) return; // already in the chart
-      const requestType = (call.requestType ?? 'other') as RequestType;
-      const label = requestType === 'other' ? 'Other' : requestTypes[requestType].label;
-      const task = buildCallTask({
-        provider: call.provider,
-        providerCallId: call.providerCallId,
-        callStatus: call.status,
-        match: call.callerMatch,
-        requestType,
-        requestTypeLabel: label,
-        startedAt: call.startedAt,
-        authoredAt: new Date(),
+    const call = await requireCall(callId);
+    const requestType = (call.requestType ?? 'other') as RequestType;
+    const label = requestType === 'other' ? 'Other' : requestTypes[requestType].label;
+    const task = buildCallTask({
+      provider: call.provider,
+      providerCallId: call.providerCallId,
+      callStatus: call.status,
+      match: call.callerMatch,
+      requestType,
+      requestTypeLabel: label,
+      startedAt: call.startedAt,
+      authoredAt: new Date(),
+    });
+    // Already in the chart: at most, link it to the patient verified since (never a second Task).
+    const written = call.fhirTaskId
+      ? { resource: await fhir.read<Task>('Task', call.fhirTaskId), created: false }
+      : await fhir.conditionalCreate(task, callTaskIfNoneExist(call.provider, call.providerCallId));
+    const relinked = relinkCallTask(written.resource, task);
+    if (relinked) await fhir.update({ ...relinked, id: written.resource.id! });
+    if (call.fhirTaskId && !relinked) return;
+    await db.transaction(async (tx) => {
+      await markWriteBack(tx, callId, { status: 'written', fhirTaskId: written.resource.id! });
+      await appendAuditEvent(tx, {
+        actor: 'worker:write-task',
+        action: relinked ? 'ehr.task.linked' : 'ehr.task.written',
+        objectType: 'call',
+        objectId: callId,
+        outcome: written.created || relinked ? 'success' : 'duplicate',
+        detail: { fhirTaskId: written.resource.id ?? null, created: written.created, linkedToPatient: Boolean(task.for) },
       });
-      const written = await fhir.conditionalCreate(task, callTaskIfNoneExist(call.provider, call.providerCallId));
-      await db.transaction(async (tx) => {
-        await markWriteBack(tx, callId, { status: 'written', fhirTaskId: written.resource.id! });
-        await appendAuditEvent(tx, {
-          actor: 'worker:write-task',
-          action: 'ehr.task.written',
-          objectType: 'call',
-          objectId: callId,
-          outcome: written.created ? 'success' : 'duplicate',
-          detail: { fhirTaskId: written.resource.id ?? null, created: written.created, linkedToPatient: Boolean(task.for) },
-        });
-      });
-      await publish(callId);
+    });
+    await publish(callId);
+    // Identity verified while this Task was being written: link it now rather than leave it loose.
+    if (!task.for && isIdentityVerified((await requireCall(callId)).callerMatch)) await writeTask(callId);
   }
 }

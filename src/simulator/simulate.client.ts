@@ -114,14 +114,18 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const deadline = Date.now() + (options.verifyTimeoutMs ?? 90_000);
     const pending = new Map(scripted.map((call) => [call.providerCallId, call]));
     const found = new Map<string, Task[]>();
+    const firstSeen = new Map<string, number>();
+    const linkSettleMs = 20_000;
     while (pending.size > 0 && Date.now() < deadline) {
       for (const [id, call] of [...pending]) {
         const identifier = `${callTaskIdentifierSystem}|${escapeSearchValue(callTaskIdentifierValue(provider, id))}`;
         const tasks = await searchAll<Task>(info.fhirBaseUrl, `Task?identifier=${encodeURIComponent(identifier)}`);
-        if (tasks.length > 0) {
-          found.set(call.providerCallId, tasks);
-          pending.delete(id);
-        }
+        if (tasks.length === 0) continue;
+        found.set(call.providerCallId, tasks);
+        // A late date of birth links an existing Task in place: give a wrong-looking link time to settle.
+        firstSeen.set(id, firstSeen.get(id) ?? Date.now());
+        const settled = tasks.length === 1 && linkOf(tasks[0]!) === expectedLinkOf(call);
+        if (settled || Date.now() - firstSeen.get(id)! > linkSettleMs) pending.delete(id);
       }
       options.onProgress?.({ phase: 'verify', done: found.size, total: scripted.length });
       if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
@@ -135,11 +139,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       }
       report.tasksFound += tasks.length;
       if (tasks.length > 1) report.problems.push({ providerCallId: call.providerCallId, kind: call.caller.kind, problem: `${tasks.length} Tasks for one call` });
-      const linked = tasks[0]!.for?.reference ?? null;
-      const expected = call.caller.expectedPatientId ? `Patient/${call.caller.expectedPatientId}` : null;
+      const linked = linkOf(tasks[0]!);
+      const expected = expectedLinkOf(call);
       if (linked === expected) report.correctlyLinked++;
       else report.problems.push({ providerCallId: call.providerCallId, kind: call.caller.kind, problem: `linked to ${linked ?? 'no patient'}, expected ${expected ?? 'no patient'}` });
     }
   }
   return report;
+}
+
+function linkOf(task: Task): string | null {
+  return task.for?.reference ?? null;
+}
+
+function expectedLinkOf(call: ScriptedCall): string | null {
+  return call.caller.expectedPatientId ? `Patient/${call.caller.expectedPatientId}` : null;
 }
