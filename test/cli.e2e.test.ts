@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { defaultConfig } from '../src/config/config.schema.ts';
 import { startEngine } from '../src/engine/engine.ts';
+import { verifyStaffToken } from '../src/auth/staff-token.ts';
 import { createLogger } from '../src/lib/logger.ts';
 
 const bin = path.resolve('bin/callchart.js');
@@ -26,7 +27,7 @@ describe('callchart CLI', () => {
   it('lists its commands in --help', () => {
     const { code, stdout } = cli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['demo', 'serve', 'sandbox-ehr', 'simulate', 'config', 'audit']) expect(stdout).toContain(command);
+    for (const command of ['demo', 'serve', 'sandbox-ehr', 'simulate', 'staff-token', 'config', 'audit']) expect(stdout).toContain(command);
   });
 
   it('config check prints every problem with its path and exits non-zero', () => {
@@ -46,6 +47,17 @@ describe('callchart CLI', () => {
     const { code, stdout } = cli(['config', 'check', file]);
     expect(code).toBe(0);
     expect(stdout).toContain('valid');
+  });
+
+  it('staff-token issues a token the engine accepts, for the role and queues asked', async () => {
+    const secret = randomBytes(32);
+    const { code, stdout } = cli(['staff-token', '--role', 'nurse', '--queues', 'triage,refills', '--user', 'rn-7'], { CALLCHART_STAFF_TOKEN_SECRET: secret.toString('base64') });
+    expect(code).toBe(0);
+    const claims = await verifyStaffToken(secret, stdout.trim());
+    expect(claims).toMatchObject({ sub: 'rn-7', role: 'nurse', queues: ['triage', 'refills'] });
+    const wrongRole = cli(['staff-token', '--role', 'janitor'], { CALLCHART_STAFF_TOKEN_SECRET: secret.toString('base64') });
+    expect(wrongRole.code).toBe(2);
+    expect(wrongRole.stderr).toContain('Unknown role');
   });
 
   it('rejects a bad option value with a clear message', () => {

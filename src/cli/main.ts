@@ -6,6 +6,7 @@ import { runConfigCheck } from './config-check.command.ts';
 import { runDemo, runServe } from './demo.command.ts';
 import { runSandboxEhr } from './sandbox-ehr.command.ts';
 import { runSimulate } from './simulate.command.ts';
+import { runStaffToken } from './staff-token.command.ts';
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
   const parsed = Number(value);
@@ -62,6 +63,18 @@ program
   .option('--concurrency <n>', 'requests in flight', integer('concurrency', 1, 256), 8)
   .option('--no-verify', 'do not wait for and check the Tasks')
   .action(runSimulate);
+
+const list = (value: string, previous: string[]) => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+program
+  .command('staff-token')
+  .description('Issue a signed token for the live-calls display (trials; the clinic sign-in issues them in production)')
+  .requiredOption('-r, --role <role>', 'intake, nurse, clinician, supervisor, analyst or admin')
+  .option('-u, --user <id>', 'who the token is for (an id, not a name)', 'staff-1')
+  .option('-q, --queues <list>', 'queues this person works, comma-separated (default: all)', list, [])
+  .option('-x, --extensions <list>', 'extensions this person answers, comma-separated', list, [])
+  .option('--hours <n>', 'validity in hours', integer('hours', 1, 24), 8)
+  .option('-d, --data-dir <dir>', "where to read the engine's trial secret", defaultDataDir)
+  .action(runStaffToken);
 
 const config = program.command('config').description('Work with the config file');
 config
