@@ -89,13 +89,13 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
       return record?.writeBackStatus === 'written' ? record : null;
     }, 30_000, 'the Task write-back');
     expect(call.status).toBe('ended');
-    expect(call.requestType).toBe('prescription-refill');
+    expect(call.requestType).toBe('prescription_refill');
 
     const tasks = await tasksForCall(ehr, providerCallId);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]!.for?.reference).toBe(`Patient/${known.patientId}`);
     expect(tasks[0]!.id).toBe(call.fhirTaskId);
-    expect(tasks[0]!.code?.coding?.[0]?.code).toBe('prescription-refill');
+    expect(tasks[0]!.code?.coding?.[0]?.code).toBe('prescription_refill');
     expect(JSON.stringify(tasks[0])).not.toContain('CANARY-TRANSCRIPT');
 
     // A late replay of the transcript after the Task exists still makes no second Task.
@@ -141,6 +141,36 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
     expect(linked[0]!.for?.reference).toBe(`Patient/${known.patientId}`);
     expect(linked[0]!.input?.find((input) => input.type.text === 'caller-identity-confidence')?.valueString).toBe('ani-dob-verified');
     expect(linked[0]!.input?.some((input) => input.type.text === 'suggested-patient-unverified')).toBe(false);
+  });
+
+  it('understands the call: a red flag makes the Task stat and reaches the nurse, redacted, but not the front desk', async () => {
+    const nurse = await connectLiveClient(harness.engine.url, await harness.token('nurse'));
+    const frontDesk = await connectLiveClient(harness.engine.url, await harness.token('intake'));
+    const providerCallId = `${kind}-red-flag-1`;
+    const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: known.phone }));
+    const callId = String(ringing.body.callId);
+    const family = knownPatient.name![0]!.family!;
+    await harness.post(syntheticEvent({ type: 'transcript.available', callId: providerCallId, ani: known.phone, data: { transcript: { text: `Synthetic: this is ${family}, I have crushing chest pain since this morning and I need my refill.` } } }));
+    await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
+
+    const understood = await nurse.waitFor((m: LiveMessage): m is Extract<LiveMessage, { type: 'call.understood' }> => m.type === 'call.understood' && m.understanding.callId === callId);
+    expect(understood.understanding.redFlags.map((flag) => flag.code)).toContain('chest_pain');
+    expect(understood.understanding.urgency).toBe('emergency');
+    expect(understood.understanding.reviewed).toBe(false);
+    expect(understood.understanding.summary?.details).not.toContain(family);
+
+    const tasks = await eventually(async () => {
+      const found = await tasksForCall(ehr, providerCallId);
+      return found.length ? found : null;
+    }, 30_000, 'the red-flag Task');
+    expect(tasks[0]!.priority).toBe('stat');
+    expect(tasks[0]!.description).toMatch(/^RED FLAG/);
+    expect(tasks[0]!.input?.filter((input) => input.type.text === 'red-flag').map((input) => input.valueCodeableConcept?.coding?.[0]?.code)).toContain('chest_pain');
+    const call = await findCall(harness.engine.db, callId);
+    expect(call?.requestTypes).toEqual(expect.arrayContaining(['urgent_emergency', 'prescription_refill']));
+    expect(frontDesk.messages.some((m) => m.type === 'call.understood')).toBe(false);
+    nurse.close();
+    frontDesk.close();
   });
 
   it('lists every chart on a shared family number and links the Task to none of them', async () => {

@@ -104,7 +104,7 @@ describe('the staff live display', () => {
     for (let index = 0; index < 2_000 && harness.engine.hub.dropped === 0; index++) {
       harness.engine.hub.publishCall({
         callId: `flood-${index}`, provider: 'synthetic-pbx', status: 'ringing', queue: null, agent: null, callerOutcome: null, identityConfidence: null,
-        ivrReason: big, urgent: false, routedTo: null, requestType: null, writeBackStatus: 'not-due', updatedAt: new Date().toISOString(),
+        ivrReason: big, urgent: false, routedTo: null, requestType: null, requestTypes: [], redFlagCount: 0, urgency: null, writeBackStatus: 'not-due', updatedAt: new Date().toISOString(),
       });
       await new Promise((resolve) => setImmediate(resolve));
     }

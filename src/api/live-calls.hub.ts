@@ -2,13 +2,38 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { StaffClaims } from '../auth/staff-token.ts';
 import type { ScreenPop } from '../ehr/screen-pop.mapper.ts';
-import { viewScreenPop } from '../ehr/screen-pop.policy.ts';
+import { mayViewCallContent, viewScreenPop } from '../ehr/screen-pop.policy.ts';
 
 /** Messages on the staff WebSocket. Call summaries carry no PHI; screen pops do (filtered by role). */
 export type LiveMessage =
   | { type: 'call.updated'; call: LiveCallSummary }
   | { type: 'screen-pop'; screenPop: ScreenPop }
-  | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[] };
+  | { type: 'call.understood'; understanding: CallUnderstanding }
+  | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[]; understandings: CallUnderstanding[] };
+
+/**
+ * What Callchart understood from a call, for the people who act on it: the redacted summary
+ * (no identifiers: PHI is replaced by [TYPE] placeholders), red flags and request types. AI
+ * output until a person approves it. Sent to clinical roles only (see screen-pop.policy.ts).
+ */
+export interface CallUnderstanding {
+  callId: string;
+  queue: string | null;
+  agent: string | null;
+  requestTypes: { type: string; confidence: number }[];
+  redFlags: { code: string; status: 'affirmed' | 'uncertain' }[];
+  urgency: 'routine' | 'urgent' | 'emergency';
+  summary: {
+    reasonForCall: string;
+    details: string;
+    actionRequested: string;
+    nextStep: string;
+    owner: string;
+    followUpDue: string;
+  } | null;
+  generatedBy: 'callchart-rules';
+  reviewed: false;
+}
 
 export interface LiveCallSummary {
   callId: string;
@@ -22,6 +47,10 @@ export interface LiveCallSummary {
   urgent: boolean;
   routedTo: string | null;
   requestType: string | null;
+  /** Codes only: every request type found, and whether red flags were (what they are goes to clinical roles). */
+  requestTypes: string[];
+  redFlagCount: number;
+  urgency: 'routine' | 'urgent' | 'emergency' | null;
   writeBackStatus: string;
   updatedAt: string;
 }
@@ -57,6 +86,7 @@ export class LiveCallsHub {
   private readonly viewers = new Set<Viewer>();
   private readonly recentPops = new Map<string, ScreenPop>();
   private readonly recentCalls = new Map<string, LiveCallSummary>();
+  private readonly recentUnderstandings = new Map<string, CallUnderstanding>();
   private readonly maxBufferedBytes: number;
   dropped = 0;
 
@@ -107,6 +137,15 @@ export class LiveCallsHub {
     }
   }
 
+  publishUnderstanding(understanding: CallUnderstanding): void {
+    remember(this.recentUnderstandings, understanding.callId, understanding, 200);
+    for (const viewer of this.viewers) {
+      if (this.sees(viewer, understanding.queue, understanding.agent) && mayViewCallContent(viewer.claims.role)) {
+        this.send(viewer, { type: 'call.understood', understanding });
+      }
+    }
+  }
+
   close(): void {
     for (const viewer of this.viewers) viewer.socket.close(1001, 'server shutting down');
     this.viewers.clear();
@@ -126,7 +165,10 @@ export class LiveCallsHub {
       .map((pop) => viewScreenPop(pop, viewer.claims.role))
       .filter((pop): pop is ScreenPop => pop !== null)
       .reverse();
-    this.send(viewer, { type: 'hello', user: viewer.claims.sub, role: viewer.claims.role, queues: [...viewer.queues], calls, screenPops });
+    const understandings = mayViewCallContent(viewer.claims.role)
+      ? [...this.recentUnderstandings.values()].filter((item) => this.sees(viewer, item.queue, item.agent)).reverse()
+      : [];
+    this.send(viewer, { type: 'hello', user: viewer.claims.sub, role: viewer.claims.role, queues: [...viewer.queues], calls, screenPops, understandings });
   }
 
   private send(viewer: Viewer, message: LiveMessage): void {

@@ -37,6 +37,9 @@ export function liveSummary(call: CallRecord): LiveCallSummary {
     urgent: call.urgent,
     routedTo: typeof call.routing?.destinationLabel === 'string' ? call.routing.destinationLabel : null,
     requestType: call.requestType,
+    requestTypes: call.requestTypes,
+    redFlagCount: call.redFlags.length,
+    urgency: call.urgency,
     writeBackStatus: call.writeBackStatus,
     updatedAt: call.updatedAt,
   };

@@ -23,6 +23,11 @@ export interface CallRecord {
   endedAt: string | null;
   callerMatch: CallerMatch | null;
   requestType: string | null;
+  /** Every request type found, main one first (codes only). */
+  requestTypes: string[];
+  /** Red flag codes found in the call (codes only; the spans are in the encrypted analysis). */
+  redFlags: string[];
+  urgency: 'routine' | 'urgent' | 'emergency' | null;
   writeBackStatus: string;
   fhirTaskId: string | null;
   lastErrorCode: string | null;
@@ -51,6 +56,9 @@ interface CallRow {
   caller_related_person_ids: string[];
   caller_match: CallerMatch | null;
   request_type: string | null;
+  request_types: string[] | null;
+  red_flags: string[] | null;
+  urgency: CallRecord['urgency'];
   write_back_status: string;
   fhir_task_id: string | null;
   last_error_code: string | null;
@@ -78,6 +86,9 @@ function fromRow(row: CallRow): CallRecord {
     endedAt: iso(row.ended_at),
     callerMatch: row.caller_match ?? null,
     requestType: row.request_type,
+    requestTypes: row.request_types ?? [],
+    redFlags: row.red_flags ?? [],
+    urgency: row.urgency ?? null,
     writeBackStatus: row.write_back_status,
     fhirTaskId: row.fhir_task_id,
     lastErrorCode: row.last_error_code,
@@ -218,8 +229,41 @@ export async function saveCallerMatch(tx: Queryable, callId: string, match: Call
   return result.rowCount > 0;
 }
 
-export async function saveRequestType(tx: Queryable, callId: string, requestType: string): Promise<void> {
-  await tx.query('update call set request_type = $2, updated_at = now() where id = $1', [callId, requestType]);
+/**
+ * Saves what the call was understood to be: codes on the call row, the full analysis encrypted.
+ * Re-running it (at-least-once jobs) replaces the previous analysis of the same call.
+ */
+export async function saveCallAnalysis(
+  tx: Queryable,
+  callId: string,
+  analysis: {
+    requestType: string;
+    requestTypes: string[];
+    redFlags: string[];
+    urgency: 'routine' | 'urgent' | 'emergency';
+    method: 'transcript' | 'ivr-menu' | 'none';
+    transcriptEventId: string | null;
+    sealed: Uint8Array;
+    keyId: string;
+  },
+): Promise<void> {
+  await tx.query(
+    'update call set request_type = $2, request_types = $3, red_flags = $4, urgency = $5, updated_at = now() where id = $1',
+    [callId, analysis.requestType, analysis.requestTypes, analysis.redFlags, analysis.urgency],
+  );
+  await tx.query(
+    `insert into call_analysis (call_id, transcript_event_id, method, ciphertext, key_id) values ($1, $2, $3, $4, $5)
+     on conflict (call_id) do update set transcript_event_id = excluded.transcript_event_id, method = excluded.method,
+       ciphertext = excluded.ciphertext, key_id = excluded.key_id, analyzed_at = now()`,
+    [callId, analysis.transcriptEventId, analysis.method, analysis.sealed, analysis.keyId],
+  );
+}
+
+/** The stored analysis of a call, decrypted (null if the call was not analysed yet). */
+export async function loadCallAnalysis<T>(db: Queryable, callId: string, cipher: ContentCipher): Promise<{ method: string; analysis: T } | null> {
+  const { rows } = await db.query<{ method: string; ciphertext: Uint8Array }>('select method, ciphertext from call_analysis where call_id = $1', [callId]);
+  const row = rows[0];
+  return row ? { method: row.method, analysis: JSON.parse(cipher.decrypt(row.ciphertext)) as T } : null;
 }
 
 export async function markWriteBack(
@@ -236,11 +280,16 @@ export async function markWriteBack(
 
 /** The newest transcript of a call, decrypted. */
 export async function latestTranscript(db: Queryable, callId: string, cipher: ContentCipher): Promise<string | null> {
-  const { rows } = await db.query<{ ciphertext: Uint8Array }>(
-    'select ciphertext from transcript where call_id = $1 order by created_at desc, event_id desc limit 1',
+  return (await latestTranscriptWithId(db, callId, cipher))?.text ?? null;
+}
+
+/** The newest transcript of a call with the id of the event that carried it. */
+export async function latestTranscriptWithId(db: Queryable, callId: string, cipher: ContentCipher): Promise<{ eventId: string; text: string } | null> {
+  const { rows } = await db.query<{ ciphertext: Uint8Array; event_id: string | number }>(
+    'select ciphertext, event_id from transcript where call_id = $1 order by created_at desc, event_id desc limit 1',
     [callId],
   );
-  return rows[0] ? cipher.decrypt(rows[0].ciphertext) : null;
+  return rows[0] ? { eventId: String(rows[0].event_id), text: cipher.decrypt(rows[0].ciphertext) } : null;
 }
 
 export async function countCallEvents(db: Queryable): Promise<number> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { engineVersion } from '../engine/engine.ts';
+import { runAnalyze } from './analyze.command.ts';
 import { runAuditVerify } from './audit-verify.command.ts';
 import { runConfigCheck } from './config-check.command.ts';
 import { runDemo, runServe } from './demo.command.ts';
@@ -63,6 +64,13 @@ program
   .option('--concurrency <n>', 'requests in flight', integer('concurrency', 1, 256), 8)
   .option('--no-verify', 'do not wait for and check the Tasks')
   .action(runSimulate);
+
+program
+  .command('analyze')
+  .description('Understand transcripts: JSONL {"id","text","patient"?} on stdin, one JSONL analysis per line on stdout')
+  .option('-c, --config <file>', 'config file (YAML) with the request type workflows')
+  .option('--now <iso>', 'the time follow-ups are due from (default: now)')
+  .action(runAnalyze);
 
 const list = (value: string, previous: string[]) => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 program

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
+import { requestWorkflowsSchema } from '../nlp/workflows.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -73,6 +74,8 @@ export const configSchema = z
       .strict()
       .default({ budgetMs: 2_000 }),
     ivr: ivrSettingsSchema.default(ivrSettingsSchema.parse({})),
+    /** Where each request type goes in the EHR: queue, owner role, priority, due interval (UN-1). */
+    requestTypes: requestWorkflowsSchema,
     pipeline: z
       .object({
         /** Worker concurrency per stage. */

@@ -38,7 +38,7 @@ function input(match: CallerMatch | null, overrides: Partial<CallTaskInput> = {}
     providerCallId: 'call-syn-0001',
     callStatus: 'ended',
     match,
-    requestType: 'prescription-refill',
+    requestType: 'prescription_refill',
     requestTypeLabel: 'Prescription refill',
     startedAt: '2026-01-05T14:00:00Z',
     authoredAt,

@@ -30,7 +30,20 @@ export interface CallTaskInput {
   requestTypeLabel: string;
   startedAt: string | null;
   authoredAt: Date;
+  /** From the request type's workflow (UN-1); a red flag makes it `stat`. */
+  priority?: 'routine' | 'urgent' | 'asap' | 'stat';
+  /** Work queue and owning role from the workflow. */
+  queue?: string;
+  ownerRole?: string;
+  dueAt?: Date | null;
+  /** The other request types found in the call, after the main one. */
+  otherRequestTypes?: readonly string[];
+  /** Red flag codes (codes only): a human looks at these first. */
+  redFlags?: readonly string[];
 }
+
+export const requestTypeCodeSystem = 'https://callchart.dev/fhir/CodeSystem/request-type';
+export const redFlagCodeSystem = 'https://callchart.dev/fhir/CodeSystem/red-flag';
 
 /**
  * The work item a call leaves in the chart. Minimum necessary: request type and call metadata,
@@ -52,12 +65,12 @@ export function buildCallTask(input: CallTaskInput): Task {
     identifier: [{ system: callTaskIdentifierSystem, value: callTaskIdentifierValue(input.provider, input.providerCallId) }],
     status: 'requested',
     intent: 'order',
-    priority: 'routine',
+    priority: input.redFlags?.length ? 'stat' : (input.priority ?? 'routine'),
     code: {
-      coding: [{ system: 'https://callchart.dev/fhir/CodeSystem/request-type', code: input.requestType, display: input.requestTypeLabel }],
+      coding: [{ system: requestTypeCodeSystem, code: input.requestType, display: input.requestTypeLabel }],
       text: input.requestTypeLabel,
     },
-    description: `Phone call: ${input.requestTypeLabel}${input.callStatus === 'missed' ? ' (missed call)' : ''}`,
+    description: `${input.redFlags?.length ? 'RED FLAG: ' : ''}Phone call: ${input.requestTypeLabel}${input.callStatus === 'missed' ? ' (missed call)' : ''}`,
     authoredOn: input.authoredAt.toISOString(),
     input: [
       {
@@ -71,6 +84,15 @@ export function buildCallTask(input: CallTaskInput): Task {
     ],
   };
   if (input.startedAt) task.executionPeriod = { start: input.startedAt };
+  if (input.dueAt) task.restriction = { period: { end: input.dueAt.toISOString() } };
+  if (input.ownerRole) task.performerType = [{ text: input.ownerRole }];
+  if (input.queue) task.input!.push({ type: { text: 'work-queue' }, valueString: input.queue });
+  for (const code of input.otherRequestTypes ?? []) {
+    task.input!.push({ type: { text: 'also-requested' }, valueCodeableConcept: { coding: [{ system: requestTypeCodeSystem, code }] } });
+  }
+  for (const code of input.redFlags ?? []) {
+    task.input!.push({ type: { text: 'red-flag' }, valueCodeableConcept: { coding: [{ system: redFlagCodeSystem, code }], text: code.replace(/_/g, ' ') } });
+  }
   if (unique && verified) task.for = { reference: `Patient/${unique.patientId}` };
   if (unique && !verified) {
     task.input!.push({ type: { text: 'suggested-patient-unverified' }, valueReference: { reference: `Patient/${unique.patientId}` } });

@@ -37,3 +37,12 @@ function frontDeskView(patient: ScreenPopPatient): ScreenPopPatient {
     fieldsWithheld: true,
   };
 }
+
+/**
+ * Who sees what a call was about (the redacted summary, red flags) on the live display: the
+ * people who act on it clinically or supervise. Front desk sees the request type and urgency on
+ * the call list; analysts see neither.
+ */
+export function mayViewCallContent(role: StaffRole): boolean {
+  return role === 'nurse' || role === 'clinician' || role === 'supervisor';
+}

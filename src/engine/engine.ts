@@ -11,6 +11,7 @@ import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
+import { resolveRequestWorkflows } from '../nlp/workflows.ts';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
 import { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { buildApp } from '../api/app.ts';
@@ -87,7 +88,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     logger,
     concurrency: config.pipeline.concurrency,
     work: options.work ?? true,
-    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger }),
+    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows: resolveRequestWorkflows(config.requestTypes) }),
   });
   const ingest = new CallIngestService({
     db, cipher, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,

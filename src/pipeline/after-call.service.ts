@@ -3,14 +3,18 @@ import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { findCall, latestTranscript, markWriteBack, saveCallerMatch, saveRequestType } from '../calls/calls.repository.ts';
+import { findCall, latestTranscriptWithId, markWriteBack, saveCallAnalysis, saveCallerMatch, type CallRecord } from '../calls/calls.repository.ts';
 import type { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import type { FhirClient } from '../ehr/fhir.client.ts';
 import type { Task } from '@medplum/fhirtypes';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 import { applyDobStepUp, loadDobEvidence } from '../calls/identity-evidence.repository.ts';
 import { buildCallTask, callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
-import { classifyRequestType, requestTypes, type RequestType } from '../nlp/request-type.ts';
+import { analyzeCall } from '../nlp/analyze-call.ts';
+import type { PatientContext, RequestTypeCode } from '../nlp/analysis.types.ts';
+import { requestTypesFromIvr } from '../nlp/ivr-request-type.ts';
+import type { RequestWorkflow } from '../nlp/workflows.ts';
+import { patientContextOf } from '../ehr/patient-context.mapper.ts';
 import type { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
 import type { StageHandler } from './pipeline.worker.ts';
@@ -28,8 +32,9 @@ export function afterCallHandlers(deps: {
   fhir: FhirClient;
   hub: LiveCallsHub;
   logger: Logger;
+  workflows: Record<RequestTypeCode, RequestWorkflow>;
 }): Record<StageName, StageHandler> {
-  const { db, cipher, identity, fhir, hub } = deps;
+  const { db, cipher, identity, fhir, hub, workflows } = deps;
 
   const requireCall = async (callId: string) => {
     const call = await findCall(db, callId);
@@ -75,19 +80,56 @@ export function afterCallHandlers(deps: {
       await publish(callId);
     },
 
-    'classify-request': async ({ callId }) => {
-      const transcript = await latestTranscript(db, callId, cipher);
-      const result = classifyRequestType(transcript ?? '');
+    'understand-call': async ({ callId }) => {
+      const call = await requireCall(callId);
+      const transcript = await latestTranscriptWithId(db, callId, cipher);
+      const patient = transcript ? await patientContextFor(call) : undefined;
+      const analysis = transcript ? analyzeCall(transcript.text, { workflows, ...(patient ? { patient } : {}) }) : null;
+      // No transcript, or nothing recognised in it: the caller's own menu choice, if any.
+      const fromIvr = requestTypesFromIvr(call.ivrReason, call.urgent);
+      const requestTypes = analysis?.requestTypes.length ? analysis.requestTypes : fromIvr;
+      const redFlags = [...new Set(analysis?.redFlags.map((flag) => flag.code) ?? [])];
+      const method = analysis?.requestTypes.length ? 'transcript' : fromIvr.length ? 'ivr-menu' : 'none';
+      const urgency = analysis?.summary.urgency === 'emergency' ? 'emergency' : analysis?.summary.urgency === 'urgent' || call.urgent ? 'urgent' : 'routine';
+      const requestTypeCodes = requestTypes.map((score) => score.type);
       await db.transaction(async (tx) => {
-        await saveRequestType(tx, callId, result.requestType);
+        await saveCallAnalysis(tx, callId, {
+          requestType: requestTypeCodes[0] ?? 'unclassified',
+          requestTypes: requestTypeCodes,
+          redFlags,
+          urgency,
+          method,
+          transcriptEventId: transcript?.eventId ?? null,
+          sealed: cipher.encrypt(JSON.stringify(analysis ?? { requestTypes, redFlags: [], summary: null })),
+          keyId: cipher.keyId,
+        });
         await appendAuditEvent(tx, {
-          actor: 'worker:classify-request',
-          action: 'call.request.classified',
+          actor: 'worker:understand-call',
+          action: 'call.understood',
           objectType: 'call',
           objectId: callId,
           outcome: 'success',
-          detail: { requestType: result.requestType, method: 'keywords', keywordHits: result.matchedKeywords.length },
+          // Codes and counts only: never the words.
+          detail: {
+            method, requestTypes: requestTypeCodes, redFlags, urgency,
+            redFlagsSetAside: analysis?.setAside.length ?? 0, phiSpansRedacted: analysis?.phi.length ?? 0, patientContext: Boolean(patient),
+          },
         });
+      });
+      await publish(callId);
+      hub.publishUnderstanding({
+        callId, queue: call.queue, agent: call.agent,
+        requestTypes: requestTypes.map(({ type, confidence }) => ({ type, confidence })),
+        redFlags: analysis?.redFlags.map(({ code, status }) => ({ code, status })) ?? [],
+        urgency,
+        summary: analysis
+          ? {
+            reasonForCall: analysis.summary.reasonForCall, details: analysis.summary.details, actionRequested: analysis.summary.actionRequested,
+            nextStep: analysis.summary.nextStep, owner: analysis.summary.owner, followUpDue: analysis.summary.followUpDue,
+          }
+          : null,
+        generatedBy: 'callchart-rules',
+        reviewed: false,
       });
     },
 
@@ -105,19 +147,34 @@ export function afterCallHandlers(deps: {
     },
   };
 
+  /** The caller's chart details for redaction, when the number matched one patient (lookups are cached). */
+  async function patientContextFor(call: CallRecord): Promise<PatientContext | undefined> {
+    if (call.callerMatch?.outcome !== 'unique' || call.aniE164 === null) return undefined;
+    const patientId = call.callerMatch.candidates[0]?.patientId;
+    const lookup = await identity.identify({ presentation: 'number', e164: call.aniE164 });
+    const patient = lookup.candidatePatients.find((candidate) => candidate.id === patientId);
+    return patient ? patientContextOf(patient) : undefined;
+  }
+
   async function writeTask(callId: string): Promise<void> {
     const call = await requireCall(callId);
-    const requestType = (call.requestType ?? 'other') as RequestType;
-    const label = requestType === 'other' ? 'Other' : requestTypes[requestType].label;
+    const requestType = (call.requestType && call.requestType in workflows ? call.requestType : 'unclassified') as RequestTypeCode | 'unclassified';
+    const workflow = requestType === 'unclassified' ? null : workflows[requestType];
+    const dueHours = call.redFlags.length ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
     const task = buildCallTask({
       provider: call.provider,
       providerCallId: call.providerCallId,
       callStatus: call.status,
       match: call.callerMatch,
       requestType,
-      requestTypeLabel: label,
+      requestTypeLabel: workflow?.label ?? 'Unclassified call',
       startedAt: call.startedAt,
       authoredAt: new Date(),
+      priority: workflow?.priority ?? 'routine',
+      ...(workflow ? { queue: workflow.queue, ownerRole: workflow.ownerRole } : {}),
+      dueAt: dueHours !== undefined ? new Date(Date.now() + dueHours * 3_600_000) : null,
+      otherRequestTypes: call.requestTypes.slice(1),
+      redFlags: call.redFlags,
     });
     // Already in the chart: at most, link it to the patient verified since (never a second Task).
     const written = call.fhirTaskId

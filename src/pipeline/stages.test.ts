@@ -18,8 +18,8 @@ describe('pipeline stage table', () => {
     expect(nextStage(pipelineStages.at(-1)!.name)).toBeNull();
   });
 
-  it('runs identify-caller, then classify-request, then write-task', () => {
-    expect(pipelineStages.map((stage) => stage.name)).toEqual(['identify-caller', 'classify-request', 'write-task']);
+  it('runs identify-caller, then understand-call, then write-task', () => {
+    expect(pipelineStages.map((stage) => stage.name)).toEqual(['identify-caller', 'understand-call', 'write-task']);
   });
 
   it('stageByName finds each row', () => {

@@ -4,8 +4,7 @@ import type { RetryClass } from '../lib/errors.ts';
 /**
  * The after-call pipeline, declared in one place (STYLE.md: "the pipeline is a table"). The
  * runner reads this table to queue each stage's successor; handlers never queue follow-on work
- * themselves. Later stages (understand, redact, summarize, review, write-back of content) are
- * added as rows here.
+ * themselves. Later stages (review, write-back of content) are added as rows here.
  */
 export const pipelineStages = [
   {
@@ -16,16 +15,17 @@ export const pipelineStages = [
     retry: 'transient',
   },
   {
-    name: 'classify-request',
-    input: 'call id; newest transcript (decrypted in memory only)',
-    output: 'request type on the call',
+    name: 'understand-call',
+    input: "call id; newest transcript (decrypted in memory only), the IVR reason, the identified patient's details for redaction",
+    output: 'request types, red flags, urgency on the call; the redacted transcript and summary, encrypted',
     consentRequired: null,
+    // Deterministic rules: a failure would fail again.
     retry: 'permanent',
   },
   {
     name: 'write-task',
-    input: 'call id, caller match, request type',
-    output: 'one FHIR Task per call (conditional create on the call business identifier)',
+    input: 'call id, caller match, request types, red flags, the request type workflows',
+    output: 'one FHIR Task per call (conditional create on the call business identifier), linked in place when identity is verified later',
     consentRequired: null,
     // A timed-out create may have happened; the conditional create is the check before retry.
     retry: 'ambiguous',

@@ -162,6 +162,11 @@ const syntheticRequests = [
   'Synthetic test: I have a question about a bill I received and my insurance copay.',
   'Synthetic test call. I need a referral to a specialist for my knee.',
   'Synthetic test caller: I have had a cough and a mild fever since Tuesday, should I come in?',
+  // ASR style, as a phone transcript arrives: lowercase, spoken numbers, fillers.
+  'um hi this is a synthetic test caller my date of birth is march third nineteen fifty two i need a refill of my lisinopril please call me back at five five five two one two three three four four after three pm',
+  'yeah hi synthetic test call um i have this tight pressure in my chest since this morning and i feel short of breath can someone call me back',
+  'synthetic test caller here my baby is six weeks old and has a fever of one hundred point five what should we do',
+  'hi its a synthetic test call from a pharmacy my patient needs a prior authorization for her ozempic the insurance denied it',
 ];
 
 export interface ScriptedCall {

@@ -53,6 +53,26 @@ describe('live calls page in Chromium', () => {
     await page.close();
   });
 
+  it('shows the nurse what the call was about after it ends: red flag, request types and a redacted summary marked as AI draft', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${harness.engine.url}/?token=${await harness.token('nurse')}`);
+    await page.locator('#status[data-state="open"]').waitFor();
+    const family = patient.name![0]!.family!;
+    const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'browser-3', ani: withAllergy.phone }));
+    const callId = String(ringing.body.callId);
+    await harness.post(syntheticEvent({ type: 'transcript.available', callId: 'browser-3', ani: withAllergy.phone, data: { transcript: { text: `Synthetic: my name is ${family} and I can't breathe, my throat is closing after the new antibiotic.` } } }));
+    await harness.post(syntheticEvent({ type: 'call.ended', callId: 'browser-3', ani: withAllergy.phone }));
+
+    const card = page.locator(`[data-understood="${callId}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getAttribute('data-urgency')).toBe('emergency');
+    expect(await card.locator('[data-field="red-flags"]').textContent()).toMatch(/⚑/);
+    expect(await card.textContent()).toContain('AI draft · not reviewed');
+    expect(await card.locator('[data-field="summary"]').textContent()).not.toContain(family);
+    expect(await page.locator(`tr[data-call-id="${callId}"] [data-field="reason"]`).textContent()).toContain('RED FLAG');
+    await page.close();
+  });
+
   it('tells the agent plainly when the caller is unknown', async () => {
     const page = await browser.newPage();
     await page.goto(`${harness.engine.url}/?token=${await harness.token('intake')}`);

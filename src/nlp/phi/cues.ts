@@ -1,0 +1,88 @@
+/**
+ * Context cues, found in the same token pass: "my member id is", "m r n", "date of birth",
+ * "my name is", "doctor". The cue decides what the next identifier or name is.
+ */
+import type { PhiType } from '../analysis.types.ts';
+import { TokenKind, type Token } from './tokens.ts';
+
+export type CueKind = 'id' | 'birth' | 'age' | 'name-strong' | 'name-weak' | 'name-title' | 'place';
+
+export interface Cue {
+  kind: CueKind;
+  /** For `id` cues: what the identifier that follows is. */
+  type?: PhiType;
+  startTok: number;
+  endTok: number;
+}
+
+interface CueEntry {
+  words: string[];
+  kind: CueKind;
+  type?: PhiType;
+}
+
+const table: [CueKind, PhiType | undefined, string][] = [
+  ['id', 'PHONE', 'phone|phone number|telephone|cell|cell phone|cell number|mobile|mobile number|home number|work number|call me at|call me back at|reach me at|callback number|call back number|my number|the number|number is|area code|contact number|best number'],
+  ['id', 'FAX', 'fax|fax number|fax it to|fax to'],
+  ['id', 'SSN', 'social|social security|social security number|ssn|s s n|last four of my social|last four'],
+  ['id', 'MRN', 'mrn|m r n|medical record|medical record number|record number|chart number|patient id|patient number|patient id number'],
+  ['id', 'HEALTH_PLAN_ID', 'member id|member number|member|membership number|policy|policy number|subscriber id|subscriber number|insurance id|insurance number|group number|group id|medicare number|medicare id|medicaid number|medicaid id|plan id|id card number|beneficiary id'],
+  ['id', 'ACCOUNT', 'account|account number|acct|billing account|account no'],
+  ['id', 'LICENSE', "license|licence|license number|driver's license|drivers license|driver license|dea number|npi|npi number|certificate number"],
+  ['id', 'VEHICLE', 'license plate|plate|plate number|vin|vehicle identification number|tag number'],
+  ['id', 'DEVICE', 'serial|serial number|device id|device number|pacemaker serial|model and serial|imei|udi'],
+  ['id', 'OTHER_ID', 'confirmation number|confirmation code|confirmation|claim number|claim id|reference number|case number|ticket number|order number|rx number|prescription number|id number|id is|identification number|passport|passport number|pin'],
+  ['id', 'ADDRESS', 'zip|zip code|zipcode|postal code'],
+  ['birth', undefined, 'born|born in|born on|date of birth|birth date|birthdate|birthday|dob|d o b|birth year|year of birth'],
+  ['age', undefined, "age|aged|i'm|im|i am|he's|she's|he is|she is|turned|turning|turns|age of"],
+  ['name-strong', undefined, "my name is|name is|name's|names|last name|last name is|first name|first name is|middle name|named|spelled|spell|spelling|surname|full name|patient name|patient's name|name of the patient|goes by"],
+  ['name-title', undefined, 'mr|mrs|ms|mx|dr|doctor|nurse|professor|prof|miss'],
+  ['name-weak', undefined, "this is|i'm|im|i am|it's|calling for|calling about|calling on behalf of|on behalf of|speaking with|speak with|speak to|talk to|talking to|talked to|spoke to|spoke with|ask for|asking for|patient|my son|my daughter|my wife|my husband|my mom|my mother|my dad|my father|my brother|my sister|my grandson|my granddaughter|my grandmother|my grandfather|my grandma|my grandpa|my child|my partner|my aunt|my uncle|my niece|my nephew|my friend|my caregiver|hi|hello|hey|thanks|thank you|bye"],
+  ['place', undefined, 'live in|live at|living in|lives in|reside in|moved to|live on|lives on|staying in'],
+];
+
+const byFirstWord = new Map<string, CueEntry[]>();
+for (const [kind, type, phrases] of table) {
+  for (const phrase of phrases.split('|')) {
+    const words = phrase.split(' ');
+    const entry: CueEntry = type ? { words, kind, type } : { words, kind };
+    const list = byFirstWord.get(words[0]!) ?? [];
+    list.push(entry);
+    byFirstWord.set(words[0]!, list);
+  }
+}
+// Longest phrase first, so "member id" wins over "member" and "license plate" over "license".
+for (const list of byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
+
+/** Every cue in the text, left to right. Several kinds can share tokens ("i'm" is an age and a name cue). */
+export function findCues(tokens: readonly Token[]): Cue[] {
+  const cues: Cue[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== TokenKind.Word) continue;
+    const entries = byFirstWord.get(token.norm);
+    if (!entries) continue;
+    const seen = new Set<CueKind>();
+    for (const entry of entries) {
+      if (seen.has(entry.kind)) continue;
+      const end = matchWords(tokens, i, entry.words);
+      if (end < 0) continue;
+      seen.add(entry.kind);
+      cues.push(entry.type ? { kind: entry.kind, type: entry.type, startTok: i, endTok: end } : { kind: entry.kind, startTok: i, endTok: end });
+    }
+  }
+  return cues;
+}
+
+/** Matches `words` from token i, skipping punctuation between them ("m.r.n.", "date-of-birth"); returns the end or -1. */
+function matchWords(tokens: readonly Token[], i: number, words: readonly string[]): number {
+  let t = i;
+  for (let w = 0; w < words.length; w++) {
+    if (w > 0) while (tokens[t]?.kind === TokenKind.Punct && tokens[t]!.norm !== '?') t++;
+    if (tokens[t]?.norm !== words[w]) return -1;
+    t++;
+  }
+  // A title cue swallows its period: "Dr." → the name starts after it.
+  if (tokens[t]?.norm === '.' && (words[0] === 'dr' || words[0] === 'mr' || words[0] === 'mrs' || words[0] === 'ms')) t++;
+  return t;
+}

@@ -1,0 +1,283 @@
+/**
+ * Dates and ages (HIPAA Safe Harbor keeps a year alone, so "back in twenty nineteen" stays; a day
+ * and month, a month and year, or a birth year is redacted). Written: "03/03/1952", "March 3rd,
+ * 1952", "1952-03-03". Spoken: "march third nineteen fifty two", "the third of march", "three three
+ * nineteen fifty two", "oh three oh three fifty two" (with a birth cue), "born in nineteen fifty two".
+ * Ages are redacted only over 89 ("ninety two years old").
+ */
+import type { PhiSpan } from '../analysis.types.ts';
+import type { Cue } from './cues.ts';
+import { digitWords, teenWords, tensWords, type NumberRun } from './spoken-numbers.ts';
+import { TokenKind, type Token } from './tokens.ts';
+
+export interface DateSpan extends PhiSpan {
+  year?: number;
+  month?: number;
+  day?: number;
+}
+
+const months = new Map<string, number>([
+  ['january', 1], ['february', 2], ['march', 3], ['april', 4], ['may', 5], ['june', 6], ['july', 7], ['august', 8],
+  ['september', 9], ['october', 10], ['november', 11], ['december', 12],
+]);
+const monthAbbreviations = new Map<string, number>([
+  ['jan', 1], ['feb', 2], ['mar', 3], ['apr', 4], ['jun', 6], ['jul', 7], ['aug', 8], ['sep', 9], ['sept', 9], ['oct', 10], ['nov', 11], ['dec', 12],
+]);
+const ordinalUnits = new Map<string, number>([
+  ['first', 1], ['second', 2], ['third', 3], ['fourth', 4], ['fifth', 5], ['sixth', 6], ['seventh', 7], ['eighth', 8], ['ninth', 9],
+]);
+const ordinalWords = new Map<string, number>([
+  ...ordinalUnits, ['tenth', 10], ['eleventh', 11], ['twelfth', 12], ['thirteenth', 13], ['fourteenth', 14], ['fifteenth', 15],
+  ['sixteenth', 16], ['seventeenth', 17], ['eighteenth', 18], ['nineteenth', 19], ['twentieth', 20], ['thirtieth', 30],
+]);
+const ordinalSuffixes = new Set(['st', 'nd', 'rd', 'th']);
+const ageUnits = new Set(['years', 'year', 'yrs', 'yr', 'yo', 'y']);
+const notAgeUnits = new Set(['degrees', 'degree', 'fever', 'percent', 'mg', 'milligrams', 'pounds', 'lbs', 'days', 'pills', 'dollars', 'units', 'minutes', 'over', 'temperature', 'times', 'tablets']);
+
+interface Parsed {
+  value: number;
+  endTok: number;
+}
+
+function monthAt(tokens: readonly Token[], i: number): number | undefined {
+  const token = tokens[i];
+  if (!token || token.kind !== TokenKind.Word) return undefined;
+  const full = months.get(token.norm);
+  if (full !== undefined) return full;
+  const short = monthAbbreviations.get(token.norm);
+  // "jan" and "dec" are names and words too: an abbreviation needs a capital or a period.
+  if (short !== undefined && (token.upper || tokens[i + 1]?.norm === '.')) return short;
+  return undefined;
+}
+
+/** A day of the month: "3", "3rd", "third", "twenty third", "three", "twenty three". */
+function parseDay(tokens: readonly Token[], i: number, ordinalOnly: boolean): Parsed | undefined {
+  const token = tokens[i];
+  if (!token) return undefined;
+  if (token.kind === TokenKind.Number) {
+    const value = Number(token.norm);
+    if (token.norm.length > 2 || value < 1 || value > 31) return undefined;
+    const suffix = tokens[i + 1];
+    if (suffix && !suffix.spaced && ordinalSuffixes.has(suffix.norm)) return { value, endTok: i + 2 };
+    return ordinalOnly ? undefined : { value, endTok: i + 1 };
+  }
+  if (token.kind !== TokenKind.Word) return undefined;
+  const ordinal = ordinalWords.get(token.norm);
+  if (ordinal !== undefined) return { value: ordinal, endTok: i + 1 };
+  const tens = tensWords.get(token.norm);
+  if (tens === 20 || tens === 30) {
+    const unitOrdinal = ordinalUnits.get(tokens[i + 1]?.norm ?? '');
+    if (unitOrdinal !== undefined && tens + unitOrdinal <= 31) return { value: tens + unitOrdinal, endTok: i + 2 };
+    if (ordinalOnly) return undefined;
+    const unit = digitWords.get(tokens[i + 1]?.norm ?? '');
+    if (unit !== undefined && unit > 0 && tens + unit <= 31) return { value: tens + unit, endTok: i + 2 };
+    return { value: tens, endTok: i + 1 };
+  }
+  if (ordinalOnly) return undefined;
+  const teen = teenWords.get(token.norm);
+  if (teen !== undefined) return { value: teen, endTok: i + 1 };
+  const digit = digitWords.get(token.norm);
+  if (digit !== undefined && digit > 0) return { value: digit, endTok: i + 1 };
+  return undefined;
+}
+
+/** Two spoken digits after "nineteen"/"twenty": "fifty two", "oh five", "twelve", "hundred". */
+function parseYearTail(tokens: readonly Token[], i: number): Parsed | undefined {
+  const word = tokens[i]?.norm ?? '';
+  const teen = teenWords.get(word);
+  if (teen !== undefined) return { value: teen, endTok: i + 1 };
+  const tens = tensWords.get(word);
+  if (tens !== undefined) {
+    const unit = digitWords.get(tokens[i + 1]?.norm ?? '');
+    if (unit !== undefined && unit > 0 && tokens[i + 1]?.norm !== 'oh') return { value: tens + unit, endTok: i + 2 };
+    return { value: tens, endTok: i + 1 };
+  }
+  if (word === 'oh' || word === 'o' || word === 'zero') {
+    const unit = digitWords.get(tokens[i + 1]?.norm ?? '');
+    if (unit !== undefined && unit > 0) return { value: unit, endTok: i + 2 };
+  }
+  if (word === 'hundred') return { value: 0, endTok: i + 1 };
+  return undefined;
+}
+
+/** A year: "1952", "nineteen fifty two", "twenty twenty three", "two thousand (and) five". */
+export function parseYear(tokens: readonly Token[], i: number): Parsed | undefined {
+  const token = tokens[i];
+  if (!token) return undefined;
+  if (token.kind === TokenKind.Number) {
+    const value = Number(token.norm);
+    return token.norm.length === 4 && value >= 1900 && value <= 2099 ? { value, endTok: i + 1 } : undefined;
+  }
+  if (token.norm === 'nineteen' || token.norm === 'twenty') {
+    const tail = parseYearTail(tokens, i + 1);
+    if (tail) return { value: (token.norm === 'nineteen' ? 1900 : 2000) + tail.value, endTok: tail.endTok };
+    return undefined;
+  }
+  if (token.norm === 'two' && tokens[i + 1]?.norm === 'thousand') {
+    let t = i + 2;
+    if (tokens[t]?.norm === 'and') t++;
+    const tail = parseYearTail(tokens, t);
+    if (tail && tokens[t]?.norm !== 'oh' && tokens[t]?.norm !== 'hundred') return { value: 2000 + tail.value, endTok: tail.endTok };
+    const digit = digitWords.get(tokens[t]?.norm ?? '');
+    if (digit !== undefined && digit > 0 && tokens[t]?.norm !== 'oh') return { value: 2000 + digit, endTok: t + 1 };
+    return { value: 2000, endTok: i + 2 };
+  }
+  return undefined;
+}
+
+function skip(tokens: readonly Token[], i: number, words: ReadonlySet<string>): number {
+  let t = i;
+  while (tokens[t] && words.has(tokens[t]!.norm)) t++;
+  return t;
+}
+
+const afterMonth = new Set(['.', 'the']);
+const beforeYear = new Set([',', 'of']);
+const beforeMonth = new Set(['of', 'in']);
+
+function span(tokens: readonly Token[], startTok: number, endTok: number, confidence: number, fields: { year?: number; month?: number; day?: number }): DateSpan {
+  const source = tokens[startTok]!.kind === TokenKind.Word && tokens[endTok - 1]!.kind === TokenKind.Word ? 'spoken' : 'pattern';
+  return { start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'DATE', confidence, source, ...fields };
+}
+
+function isValid(month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/** Month-name dates, ordinal dates and written numeric dates, in one token pass. */
+export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[], cues: readonly Cue[], out: DateSpan[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const month = monthAt(tokens, i);
+    if (month !== undefined) {
+      const j = skip(tokens, i + 1, afterMonth);
+      const day = parseDay(tokens, j, token.norm === 'may' && tokens[j]?.kind !== TokenKind.Number);
+      const yearOnly = parseYear(tokens, skip(tokens, i + 1, beforeYear));
+      const dayYear = day ? parseYear(tokens, skip(tokens, day.endTok, beforeYear)) : undefined;
+      if (day && (dayYear || !yearOnly || day.endTok > yearOnly.endTok)) {
+        if (dayYear) out.push(span(tokens, i, dayYear.endTok, 0.95, { year: dayYear.value, month, day: day.value }));
+        else out.push(span(tokens, i, day.endTok, 0.85, { month, day: day.value }));
+      } else if (yearOnly && token.norm !== 'may') {
+        out.push(span(tokens, i, yearOnly.endTok, 0.85, { year: yearOnly.value, month }));
+      }
+      continue;
+    }
+    // "the third of march (nineteen fifty two)", "3rd of March", "3 March 1952".
+    const day = parseDay(tokens, i, true) ?? (token.kind === TokenKind.Number ? parseDay(tokens, i, false) : undefined);
+    if (day) {
+      const m = skip(tokens, day.endTok, beforeMonth);
+      const dayMonth = monthAt(tokens, m);
+      if (dayMonth !== undefined) {
+        const year = parseYear(tokens, skip(tokens, m + 1, beforeYear));
+        const startTok = tokens[i - 1]?.norm === 'the' ? i - 1 : i;
+        if (year) out.push(span(tokens, startTok, year.endTok, 0.95, { year: year.value, month: dayMonth, day: day.value }));
+        else out.push(span(tokens, startTok, m + 1, 0.85, { month: dayMonth, day: day.value }));
+        i = m;
+        continue;
+      }
+    }
+    if (token.kind === TokenKind.Number) {
+      const numeric = writtenNumericDate(tokens, i);
+      if (numeric) {
+        out.push(numeric);
+        i += 4;
+      }
+    }
+  }
+  detectRunDates(tokens, runs, cues, out);
+  detectBirthYears(tokens, cues, out);
+}
+
+/** "03/03/1952", "3-3-52", "1952-03-03", "3.3.1952": contiguous number-separator-number-separator-number. */
+function writtenNumericDate(tokens: readonly Token[], i: number): DateSpan | undefined {
+  const a = tokens[i];
+  const s1 = tokens[i + 1];
+  const b = tokens[i + 2];
+  const s2 = tokens[i + 3];
+  const c = tokens[i + 4];
+  if (!a || !s1 || !b || !s2 || !c) return undefined;
+  if (s1.spaced || b.spaced || s2.spaced || c.spaced) return undefined;
+  if (b.kind !== TokenKind.Number || c.kind !== TokenKind.Number || s1.norm !== s2.norm || !['/', '-', '.'].includes(s1.norm)) return undefined;
+  const x = Number(a.norm);
+  const y = Number(b.norm);
+  const z = Number(c.norm);
+  if (a.norm.length === 4 && isValid(y, z)) return span(tokens, i, i + 5, 0.9, { year: x, month: y, day: z });
+  if (a.norm.length > 2 || b.norm.length > 2 || (c.norm.length !== 2 && c.norm.length !== 4)) return undefined;
+  const year = c.norm.length === 4 ? z : z + (z > 30 ? 1900 : 2000);
+  if (isValid(x, y)) return span(tokens, i, i + 5, 0.9, { year, month: x, day: y });
+  if (isValid(y, x)) return span(tokens, i, i + 5, 0.85, { year, month: y, day: x });
+  return undefined;
+}
+
+function hasCueBefore(cues: readonly Cue[], kind: Cue['kind'], startTok: number, window: number): boolean {
+  for (const cue of cues) if (cue.kind === kind && cue.endTok <= startTok && startTok - cue.endTok <= window) return true;
+  return false;
+}
+
+/** Spoken numeric dates: "three three nineteen fifty two", "oh three oh three nineteen fifty two". */
+function detectRunDates(tokens: readonly Token[], runs: readonly NumberRun[], cues: readonly Cue[], out: DateSpan[]): void {
+  for (const run of runs) {
+    if (run.writtenShape !== '' && !/^[12][ ][12][ ]4$/.test(run.writtenShape)) continue;
+    const digits = run.digits;
+    const birthCue = hasCueBefore(cues, 'birth', run.startTok, 4);
+    if (digits.length < 4 || digits.length > 8 || (digits.length < 6 && !birthCue)) continue;
+    const parsed = readRunDate(run, birthCue);
+    if (parsed) out.push({ start: run.start, end: run.end, type: 'DATE', confidence: birthCue ? 0.95 : 0.85, source: run.writtenShape ? 'pattern' : 'spoken', ...parsed });
+  }
+}
+
+/** Month and day from the leading groups, the year from the trailing ones. */
+function readRunDate(run: NumberRun, birthCue: boolean): { year: number; month: number; day: number } | undefined {
+  const digits = run.digits;
+  for (const yearLength of birthCue ? [4, 2] : [4]) {
+    if (digits.length <= yearLength) continue;
+    const year = Number(digits.slice(-yearLength));
+    const fullYear = yearLength === 4 ? year : year + (year > 30 ? 1900 : 2000);
+    if (fullYear < 1900 || fullYear > 2099) continue;
+    // The year must start on a group boundary: "three three | nineteen fifty two".
+    let offset = 0;
+    let boundary = false;
+    for (const group of run.groups) {
+      if (offset === digits.length - yearLength) boundary = true;
+      offset += group.digits.length;
+    }
+    if (!boundary) continue;
+    const monthDay = digits.slice(0, digits.length - yearLength);
+    const candidates: [number, number][] = monthDay.length === 2 ? [[Number(monthDay[0]), Number(monthDay[1])]]
+      : monthDay.length === 3 ? [[Number(monthDay.slice(0, 1)), Number(monthDay.slice(1))], [Number(monthDay.slice(0, 2)), Number(monthDay.slice(2))]]
+        : monthDay.length === 4 ? [[Number(monthDay.slice(0, 2)), Number(monthDay.slice(2))]] : [];
+    for (const [month, day] of candidates) if (isValid(month, day)) return { year: fullYear, month, day };
+  }
+  return undefined;
+}
+
+/** "born in nineteen fifty two", "birth year is 1952": a year tied to a birth is PHI. */
+function detectBirthYears(tokens: readonly Token[], cues: readonly Cue[], out: DateSpan[]): void {
+  for (const cue of cues) {
+    if (cue.kind !== 'birth') continue;
+    for (let t = cue.endTok; t < cue.endTok + 4 && t < tokens.length; t++) {
+      const year = parseYear(tokens, t);
+      if (year) {
+        out.push(span(tokens, t, year.endTok, 0.9, { year: year.value }));
+        break;
+      }
+    }
+  }
+}
+
+/** Ages over 89 with an age cue: "I'm ninety two", "93 years old", "age 95", "a hundred and one year old". */
+export function detectAges(tokens: readonly Token[], runs: readonly NumberRun[], cues: readonly Cue[], out: PhiSpan[]): void {
+  for (const run of runs) {
+    if (run.groups.length !== 1) continue;
+    const value = run.groups[0]!.value;
+    if (!(value >= 90 && value <= 130)) continue;
+    let next = run.endTok;
+    while (tokens[next]?.kind === TokenKind.Punct && tokens[next]!.norm === '-') next++;
+    const unit = tokens[next]?.norm ?? '';
+    if (notAgeUnits.has(unit)) continue;
+    const ageAfter = ageUnits.has(unit) || (unit === 'y' && tokens[next + 1]?.norm === '/');
+    if (ageAfter || hasCueBefore(cues, 'age', run.startTok, 2)) {
+      out.push({ start: run.start, end: run.end, type: 'AGE', confidence: 0.9, source: run.writtenShape ? 'pattern' : 'spoken' });
+    }
+  }
+}

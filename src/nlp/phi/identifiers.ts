@@ -1,0 +1,149 @@
+/**
+ * Identifiers: phone, fax, SSN, MRN, health plan, account, license, vehicle, device and other ids,
+ * written ("MRN 0042137", "555-212-3344", "123-45-6789") or spoken digit by digit and letter by
+ * letter ("m r n zero zero four two one three seven", "member id is x y z one two three").
+ */
+import type { PhiSpan, PhiType } from '../analysis.types.ts';
+import type { Cue } from './cues.ts';
+import { readNumberGroup, type NumberRun } from './spoken-numbers.ts';
+import { TokenKind, type Token } from './tokens.ts';
+
+/** Words between a cue and its value: "my member id *is* ...", "account *number*: ...". */
+const bridgeWords = new Set(['is', "it's", 'its', 'was', 'number', 'numbers', 'no', 'num', 'id', 'the', 'my', 'uh', 'um', 'of', 'be', 'at', 'to', 'on', 'card', 'code', 'and', 'that', "that's", 'here', 'ending', 'in', 'last', 'four', 'digits', 'are']);
+const bridgePunct = new Set([':', '#', ',', '-', '.', '(']);
+const valueSeparators = new Set(['-', '/', '.', ',']);
+const valueFillers = new Set(['dash', 'hyphen', 'uh', 'um']);
+
+export interface IdValue {
+  startTok: number;
+  endTok: number;
+  digits: number;
+  atoms: number;
+  /** Letters and digits only, lowercase, for comparing with a known MRN. */
+  compact: string;
+}
+
+/** Reads an alphanumeric identifier starting at token i (written or spoken), or undefined. */
+export function readIdValue(tokens: readonly Token[], i: number): IdValue | undefined {
+  let t = i;
+  let digits = 0;
+  let atoms = 0;
+  let compact = '';
+  let lastEnd = -1;
+  while (t < tokens.length) {
+    const token = tokens[t]!;
+    const group = readNumberGroup(tokens, t, atoms > 0);
+    if (group && !(token.kind === TokenKind.Word && token.norm === 'a' && tokens[t + 1]?.norm !== 'hundred')) {
+      digits += group.digits.length;
+      compact += group.digits;
+      atoms++;
+      t = group.endTok;
+      lastEnd = t;
+      continue;
+    }
+    if (token.kind === TokenKind.Word) {
+      const glued = atoms > 0 && !token.spaced && lastEnd === t;
+      const gluedNext = tokens[t + 1] !== undefined && !tokens[t + 1]!.spaced && tokens[t + 1]!.kind === TokenKind.Number;
+      const letter = token.norm.length === 1;
+      const code = token.allUpper && token.norm.length <= 4;
+      if (letter || glued || gluedNext || code) {
+        compact += token.norm;
+        atoms++;
+        t++;
+        lastEnd = t;
+        continue;
+      }
+      if (valueFillers.has(token.norm) && atoms > 0 && isValueStart(tokens, t + 1)) {
+        t++;
+        continue;
+      }
+      break;
+    }
+    if (token.kind === TokenKind.Punct && valueSeparators.has(token.norm) && atoms > 0 && isValueStart(tokens, t + 1)) {
+      t++;
+      continue;
+    }
+    break;
+  }
+  if (atoms === 0 || lastEnd < 0) return undefined;
+  return { startTok: i, endTok: lastEnd, digits, atoms, compact };
+}
+
+function isValueStart(tokens: readonly Token[], i: number): boolean {
+  const token = tokens[i];
+  if (!token) return false;
+  if (token.kind === TokenKind.Number) return true;
+  return token.kind === TokenKind.Word && (token.norm.length === 1 || readNumberGroup(tokens, i, true) !== undefined);
+}
+
+/** The identifier after an id cue, if one follows within a few bridge words. */
+export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | undefined {
+  let t = cue.endTok;
+  for (let skipped = 0; skipped < 6 && t < tokens.length; skipped++) {
+    const token = tokens[t]!;
+    if ((token.kind === TokenKind.Word && bridgeWords.has(token.norm)) || (token.kind === TokenKind.Punct && bridgePunct.has(token.norm))) {
+      // "four" bridges only in "last four (digits)": otherwise it is the first digit.
+      if (token.norm === 'four' && tokens[t - 1]?.norm !== 'last') break;
+      t++;
+      continue;
+    }
+    break;
+  }
+  return readIdValue(tokens, t);
+}
+
+function minimumDigits(type: PhiType, cue: Cue, tokens: readonly Token[]): number {
+  switch (type) {
+    case 'PHONE':
+    case 'FAX':
+      return tokens[cue.startTok]?.norm === 'area' ? 3 : 7;
+    case 'SSN':
+      return 4;
+    case 'ADDRESS':
+      return 5;
+    default:
+      return 3;
+  }
+}
+
+/** Spans for identifiers introduced by a cue ("member id", "mrn", "social", "fax"). */
+export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly Cue[], out: PhiSpan[]): void {
+  for (const cue of cues) {
+    if (cue.kind !== 'id' || !cue.type) continue;
+    const value = valueAfterCue(tokens, cue);
+    if (!value) continue;
+    const enoughDigits = value.digits >= minimumDigits(cue.type, cue, tokens);
+    // Plates and serials may be mostly letters: "plate is a b c one two three".
+    const alnumEnough = cue.type !== 'PHONE' && cue.type !== 'FAX' && cue.type !== 'SSN' && cue.type !== 'ADDRESS' && value.atoms >= 4 && value.digits >= 1;
+    if (!enoughDigits && !alnumEnough) continue;
+    const spoken = tokens[value.startTok]!.kind === TokenKind.Word;
+    out.push({ start: tokens[value.startTok]!.start, end: tokens[value.endTok - 1]!.end, type: cue.type, confidence: 0.95, source: spoken ? 'spoken' : 'context' });
+  }
+}
+
+/** Spans for number runs without a cue: phone-shaped, SSN-shaped, or long enough to be an identifier. */
+export function detectUncuedRuns(tokens: readonly Token[], runs: readonly NumberRun[], out: PhiSpan[]): void {
+  for (const run of runs) {
+    const length = run.digits.length;
+    const written = run.writtenShape !== '';
+    let start = run.start;
+    let end = run.end;
+    // Letters glued to the digits belong to the id: "W123456789", "123ABC".
+    const before = tokens[run.startTok - 1];
+    if (before && before.kind === TokenKind.Word && !tokens[run.startTok]!.spaced && length >= 5) start = before.start;
+    const after = tokens[run.endTok];
+    if (after && after.kind === TokenKind.Word && !after.spaced && length >= 5) end = after.end;
+    const source = written ? 'pattern' : 'spoken';
+    if (run.writtenShape === '3-2-4') {
+      out.push({ start, end, type: 'SSN', confidence: 0.9, source });
+    } else if (written && /^(?:1[-. ])?3[-. )]3[-. ]4$|^3-4$/.test(run.writtenShape)) {
+      out.push({ start, end, type: 'PHONE', confidence: 0.9, source });
+    } else if (length === 10 || (length === 11 && run.digits[0] === '1')) {
+      out.push({ start, end, type: 'PHONE', confidence: written ? 0.8 : 0.85, source });
+    } else if (length === 7 && !written) {
+      out.push({ start, end, type: 'PHONE', confidence: 0.7, source });
+    } else if (length >= 7 || (length >= 5 && start !== run.start) || (length >= 5 && end !== run.end)) {
+      out.push({ start, end, type: 'OTHER_ID', confidence: 0.7, source });
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RedFlagCode } from '../analysis.types.ts';
+import { detectRedFlags } from './red-flags.ts';
+import { classifyRequestTypes } from './request-types.ts';
+
+// Every utterance here is synthetic, written for these tests.
+
+function flagsOf(text: string) {
+  return detectRedFlags(text).redFlags.map((flag) => ({ code: flag.code, status: flag.status, subject: flag.subject }));
+}
+
+describe('detectRedFlags: lay words', () => {
+  it.each<[string, RedFlagCode]>([
+    ['My chest feels tight', 'chest_pain'],
+    ["There's this pressure in my chest", 'chest_pain'],
+    ["I can't catch my breath", 'breathing_difficulty'],
+    ["I can't breathe", 'breathing_difficulty'],
+    ['I am really short of breath', 'breathing_difficulty'],
+    ['My face is drooping on one side', 'stroke_signs'],
+    ["I'm slurring my words", 'stroke_signs'],
+    ['I just want to end it all', 'suicidal_ideation'],
+    ["I don't want to be here anymore", 'suicidal_ideation'],
+    ["The cut won't stop bleeding", 'severe_bleeding'],
+    ['My throat is closing up', 'anaphylaxis'],
+    ['My lips are swelling after I ate shrimp', 'anaphylaxis'],
+    ['I passed out in the kitchen', 'loss_of_consciousness'],
+    ['I blacked out for a minute', 'loss_of_consciousness'],
+    ['I took too many pills', 'overdose_poisoning'],
+    ['This is the worst headache of my life', 'severe_headache'],
+    ['It came on like a thunderclap', 'severe_headache'],
+    ["I'm bleeding and I'm pregnant", 'pregnancy_emergency'],
+    ['My water broke at 30 weeks', 'pregnancy_emergency'],
+    ["There's decreased fetal movement since last night", 'pregnancy_emergency'],
+    ["I've got a stabbing pain in my belly", 'severe_abdominal_pain'],
+    ['I hit my head and now I keep vomiting', 'head_injury'],
+  ])('%j → %s, affirmed for the patient', (text, code) => {
+    expect(flagsOf(text)).toContainEqual({ code, status: 'affirmed', subject: 'patient' });
+  });
+
+  it('reports where the words are, so a reviewer can see them', () => {
+    const text = 'Hello, my chest feels tight today';
+    const [flag] = detectRedFlags(text).redFlags;
+    expect(text.slice(flag!.start, flag!.end)).toBe('chest feels tight');
+  });
+});
+
+describe('detectRedFlags: other people', () => {
+  it.each<[string, RedFlagCode]>([
+    ['My husband is having chest pain right now', 'chest_pain'],
+    ['He is having a fit', 'seizure'],
+    ["She's shaking and not responding", 'seizure'],
+    ['My son swallowed bleach', 'overdose_poisoning'],
+    ['Her face is drooping', 'stroke_signs'],
+    ['He has a fever and is confused and shivering', 'sepsis_signs'],
+  ])('%j → %s about someone else, still flagged (uncertain per the contract)', (text, code) => {
+    expect(flagsOf(text)).toContainEqual({ code, status: 'uncertain', subject: 'other' });
+  });
+
+  it.each([
+    'My two month old has a fever of 101',
+    'The newborn feels hot, I think it is a fever',
+    'My six week old baby has a temperature',
+  ])('infant fever: %j', (text) => {
+    const flag = detectRedFlags(text).redFlags.find((f) => f.code === 'infant_fever');
+    expect(flag).toMatchObject({ subject: 'other' });
+    expect(flag!.confidence).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('a baby of unknown age with a fever is flagged with lower confidence; an older baby is not an infant', () => {
+    const unknown = detectRedFlags('My baby has a fever').redFlags.find((f) => f.code === 'infant_fever');
+    expect(unknown?.confidence).toBeLessThan(0.7);
+    expect(detectRedFlags('My six month old has a fever').redFlags.map((f) => f.code)).not.toContain('infant_fever');
+  });
+});
+
+describe('detectRedFlags: set aside with a reason', () => {
+  it.each<[string, RedFlagCode, 'negated' | 'historical' | 'hypothetical' | 'family-history']>([
+    ['No chest pain at all', 'chest_pain', 'negated'],
+    ['She denies chest pain', 'chest_pain', 'negated'],
+    ["I'm not having any trouble breathing", 'breathing_difficulty', 'negated'],
+    ['I get dizzy without passing out', 'loss_of_consciousness', 'negated'],
+    ["I've never had a seizure", 'seizure', 'negated'],
+    ['I had a seizure two years ago', 'seizure', 'historical'],
+    ['I have a history of seizures', 'seizure', 'historical'],
+    ['I passed out last year at a wedding', 'loss_of_consciousness', 'historical'],
+    ['If I get chest pain should I go to the ER?', 'chest_pain', 'hypothetical'],
+    ['What should I do if my baby has a fever?', 'infant_fever', 'hypothetical'],
+    ['Just in case I have trouble breathing tonight, who do I call?', 'breathing_difficulty', 'hypothetical'],
+    ['My father died of a heart attack', 'chest_pain', 'family-history'],
+    ['Strokes run in the family', 'stroke_signs', 'family-history'],
+  ])('%j → %s %s', (text, code, reason) => {
+    const scan = detectRedFlags(text);
+    expect(scan.redFlags.filter((flag) => flag.code === code)).toEqual([]);
+    expect(scan.setAside).toContainEqual(expect.objectContaining({ code, reason }));
+  });
+
+  it('negation stops at "but": the second clause is its own mention', () => {
+    const scan = detectRedFlags('No shortness of breath but I have chest pain');
+    expect(scan.redFlags.map((f) => f.code)).toEqual(['chest_pain']);
+    expect(scan.setAside.map((m) => m.code)).toEqual(['breathing_difficulty']);
+  });
+
+  it('a past event and a current one in the same call: the current one is flagged', () => {
+    const scan = detectRedFlags('I had a stroke last year and now my face is drooping again');
+    expect(scan.redFlags).toContainEqual(expect.objectContaining({ code: 'stroke_signs', status: 'affirmed' }));
+    expect(scan.setAside).toContainEqual(expect.objectContaining({ code: 'stroke_signs', reason: 'historical' }));
+  });
+
+  it('a hypothetical that implies the symptom is there now stays a flag', () => {
+    expect(flagsOf('What do I do if the chest pain gets worse?')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'uncertain' }));
+  });
+});
+
+describe('detectRedFlags: pseudo-negations do not negate', () => {
+  it.each<[string, RedFlagCode]>([
+    ['Not only chest pain but my arm hurts too', 'chest_pain'],
+    ["No, it's chest pain", 'chest_pain'],
+    ["I can't breathe", 'breathing_difficulty'],
+    ["It doesn't stop bleeding", 'severe_bleeding'],
+    ["I've never had a headache this bad", 'severe_headache'],
+    ['The baby is not moving like she used to', 'pregnancy_emergency'],
+  ])('%j → %s is flagged', (text, code) => {
+    expect(detectRedFlags(text).redFlags.map((f) => f.code)).toContain(code);
+  });
+});
+
+describe('detectRedFlags: when in doubt, uncertain rather than set aside', () => {
+  it.each<[string, RedFlagCode]>([
+    ['I think maybe my chest is a little tight', 'chest_pain'],
+    ["I'm not sure if it's chest pain or heartburn", 'chest_pain'],
+    ['It kind of feels like pressure in my chest', 'chest_pain'],
+    ['She denies fever, shortness of breath', 'breathing_difficulty'],
+    ['The chest pain went away an hour ago', 'chest_pain'],
+    ["I've never had chest pain before", 'chest_pain'],
+  ])('%j → %s uncertain', (text, code) => {
+    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'uncertain' }));
+  });
+
+  it("a likely other reading is still flagged, low and uncertain (\"can't breathe through my nose\")", () => {
+    const [flag] = detectRedFlags("I can't breathe through my nose, it's so stuffy").redFlags;
+    expect(flag).toMatchObject({ code: 'breathing_difficulty', status: 'uncertain' });
+    expect(flag!.confidence).toBeLessThan(0.5);
+  });
+
+  it('a head bump without warning signs is flagged for a human, uncertain', () => {
+    expect(flagsOf('I bumped my head on the cupboard')).toContainEqual({ code: 'head_injury', status: 'uncertain', subject: 'patient' });
+  });
+});
+
+describe('detectRedFlags: ASR-garbled words', () => {
+  it.each<[string, RedFlagCode]>([
+    ['I have chess pain', 'chest_pain'],
+    ['Chest pane since this morning', 'chest_pain'],
+    ["I can't breed", 'breathing_difficulty'],
+    ['Shortness of breast', 'breathing_difficulty'],
+    ['I think I had a sea sure', 'seizure'],
+    ['He over dosed on something', 'overdose_poisoning'],
+    ['Is this anna phylaxis', 'anaphylaxis'],
+    ['I passed out, sorry, I past out in the shower', 'loss_of_consciousness'],
+  ])('%j → %s, uncertain', (text, code) => {
+    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'uncertain' }));
+  });
+
+  it('anaphylaxis words in full are affirmed', () => {
+    expect(flagsOf('I am having an anaphylactic reaction, I used my EpiPen')).toContainEqual({ code: 'anaphylaxis', status: 'affirmed', subject: 'patient' });
+  });
+});
+
+describe('detectRedFlags: words that only look like red flags', () => {
+  it.each([
+    'I got heat stroke at the beach',
+    'That was a stroke of luck',
+    'I had food poisoning from bad sushi',
+    'Our septic tank is fine, I am calling about a refill',
+    'Can I book an appointment for a physical?',
+    "I'd like to refill my lisinopril",
+    '',
+  ])('%j → no red flag', (text) => {
+    expect(detectRedFlags(text).redFlags).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    const text = 'My husband has chest pain and cannot catch his breath, no fever';
+    expect(detectRedFlags(text)).toEqual(detectRedFlags(text));
+  });
+});
+
+describe('detectRedFlags: negation scope across lists', () => {
+  it('"or" lists stay negated; "and" is ambiguous, so the flag stays, uncertain', () => {
+    expect(detectRedFlags('No fever or chest pain').setAside).toContainEqual(expect.objectContaining({ code: 'chest_pain', reason: 'negated' }));
+    expect(flagsOf('I have no energy and chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'uncertain' }));
+  });
+
+  it('"never mind" and "no problem" are not negations', () => {
+    expect(flagsOf('Never mind the bill, my chest hurts')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'affirmed' }));
+    expect(flagsOf("No problem, I just can't breathe")).toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'affirmed' }));
+  });
+});
+
+describe('detectRedFlags: properties', () => {
+  const words = ['no', 'chest', 'pain', 'my', 'son', 'if', 'had', 'a', 'seizure', 'years', 'ago', 'but', 'now', ',', '.', 'fever',
+    'newborn', "can't", 'breathe', 'think', 'maybe', 'pregnant', 'bleeding', 'hit', 'head', 'vomiting', 'not', 'and', 'or', 'sure'];
+  const utterance = fc.array(fc.constantFrom(...words), { maxLength: 40 }).map((list) => list.join(' '));
+
+  it('never throws; every span lies inside the text and every mention is reported exactly once', () => {
+    fc.assert(fc.property(fc.oneof(utterance, fc.string()), (text) => {
+      const scan = detectRedFlags(text);
+      for (const item of [...scan.redFlags, ...scan.setAside]) {
+        expect(item.start).toBeGreaterThanOrEqual(0);
+        expect(item.end).toBeGreaterThan(item.start);
+        expect(item.end).toBeLessThanOrEqual(text.length);
+      }
+      for (const flag of scan.redFlags) {
+        expect(flag.confidence).toBeGreaterThan(0);
+        expect(flag.confidence).toBeLessThanOrEqual(1);
+        if (flag.subject === 'other') expect(flag.status).toBe('uncertain');
+      }
+    }));
+  });
+
+  it('any red flag found makes request types include urgent_emergency', () => {
+    fc.assert(fc.property(utterance, (text) => {
+      const { redFlags } = detectRedFlags(text);
+      const types = classifyRequestTypes(text, redFlags).map((score) => score.type);
+      if (redFlags.length > 0) expect(types).toContain('urgent_emergency');
+    }));
+  });
+});

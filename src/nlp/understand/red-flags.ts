@@ -1,0 +1,657 @@
+import type { RedFlag, RedFlagCode, RedFlagScan, SetAsideMention } from '../analysis.types.ts';
+import { PhraseTrie } from './phrase-trie.ts';
+import { isClauseBoundary, isSentenceBoundary, parseNumberAt, tokenize, type Token } from './tokens.ts';
+
+/**
+ * Red-flag detection (UN-2) in lay and ASR-garbled words, with NegEx-style context: negated,
+ * past-history, hypothetical and family-history mentions are set aside (and listed), hedged,
+ * garbled and other-person mentions are flagged as `uncertain`. The rule that shapes every branch
+ * here: when the context is unclear, report an uncertain flag rather than set it aside.
+ */
+
+interface FlagRule {
+  kind: 'flag';
+  code: RedFlagCode;
+  cue: string;
+  confidence: number;
+  /** ASR mis-hearings ("chess pain"): always reported as uncertain. */
+  garbled?: boolean;
+  /** A preceding word that turns the phrase into another sense ("heat stroke", "food poisoning"). */
+  notPrev?: readonly string[];
+  notNext?: readonly string[];
+  /** A following word that makes another reading likely ("can't breathe through my nose"): flagged, but uncertain and low. */
+  doubtNext?: readonly string[];
+}
+
+/** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
+type Feature =
+  | 'fever' | 'chills' | 'systemic' | 'pregnant' | 'pregnancy-trouble' | 'head-hit' | 'head-danger' | 'baby';
+
+interface FeatureRule {
+  kind: 'feature';
+  feature: Feature;
+  cue: string;
+  confidence: number;
+}
+
+type Rule = FlagRule | FeatureRule;
+
+const possessive = 'my|his|her|their|the|your|its|our';
+
+// [code, cue, confidence, patterns, options]
+const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] = [
+  ['chest_pain', 'chest-pain', 0.9, [
+    'chest pain|pains|pressure|tightness|discomfort|heaviness|ache|aching|squeezing|hurting|hurts|hurt|tight|heavy|burning',
+    'chest ~ ~ ~ hurts|hurting|hurt|tight|heavy|aching|burning|squeezing|crushing|killing',
+  ]],
+  ['chest_pain', 'pain-in-chest', 0.85, [`pain|pains|pressure|tightness|heaviness|squeezing|weight|ache|burning|elephant in|on ~ chest`]],
+  ['chest_pain', 'heart-attack', 0.85, ['heart attack|attacks']],
+  ['chest_pain', 'pain-to-arm-or-jaw', 0.7, ['pain ~ ~ down|into|to ~ left arm|jaw', 'left arm ~ ~ numb|hurts|hurting|tingling|aching']],
+  ['chest_pain', 'chest-pain-garbled', 0.7, [
+    'chess pain|pains|pressure|tightness|hurts|hurting|tight|discomfort', 'chess ~ ~ hurts|hurting|tight|heavy',
+    'chest pane|panes|paine|payne|paint', 'pain in ~ chess',
+  ], { garbled: true }],
+
+  ['breathing_difficulty', 'cannot-breathe', 0.9, [
+    "can't|cannot|couldn't breathe|breath", 'can not breathe|breath', 'unable|not able to breathe',
+    "can't|cannot|couldn't catch ~ breath", "can't|cannot get ~ breath|air", "can't|cannot get enough air",
+    'not|stopped breathing', 'not getting enough air',
+  ], { doubtNext: ['through', 'out'] }],
+  ['breathing_difficulty', 'short-of-breath', 0.85, ['short|shortness of breath', 'short winded']],
+  ['breathing_difficulty', 'trouble-breathing', 0.85, [
+    'trouble|difficulty|difficult|problems|problem|struggling|hard|harder breathing',
+    'hard|difficult|harder|trouble|struggling|struggle to breathe', 'hard time breathing', 'struggling|fighting for breath|air',
+    'gasping|gasp', 'lips|face ~ ~ blue', 'turning blue',
+  ]],
+  ['breathing_difficulty', 'laboured-breathing', 0.7, [
+    'breathing ~ ~ hard|labored|laboured|fast|rapid|shallow|difficult|heavy|funny|weird', 'out of breath', 'choking',
+  ]],
+  ['breathing_difficulty', 'wheezing', 0.6, ['wheezing|wheeze|wheezy']],
+  ['breathing_difficulty', 'breathing-garbled', 0.7, [
+    "can't|cannot|couldn't breed|bread", 'short|shortness of|a breast|breadth', 'shortness a breath', 'short a breath',
+    'trouble|hard|difficulty breeding', 'hard to breed',
+  ], { garbled: true }],
+
+  ['stroke_signs', 'face-droop', 0.9, [
+    'face|smile|mouth|lip ~ ~ drooping|droopy|droops|drooped|droop|crooked|lopsided|sagging',
+    'drooping|droopy face|smile|mouth', 'one side of ~ face ~ ~ numb|down|sagging|drooping',
+  ]],
+  ['stroke_signs', 'slurred-speech', 0.85, [
+    'slurring|slurred ~ words|speech', 'speech|words ~ ~ slurred|slurring|garbled|jumbled',
+    "can't|cannot get ~ words out",
+  ]],
+  ['stroke_signs', 'one-sided-weakness', 0.8, [
+    'numbness|weakness|numb|weak on|in one|the|my|his|her ~ side', 'sudden|suddenly ~ numb|numbness|weak|weakness',
+    "can't|cannot move|lift|feel ~ ~ arm|leg|hand|side",
+  ]],
+  ['stroke_signs', 'stroke', 0.75, ['stroke|strokes', 'mini stroke', 'tia'], { notPrev: ['heat', 'sun', 'back', 'brush', 'swim', 'swimming', 'master', 'pen', 'paint'], notNext: ['of'] }],
+  ['stroke_signs', 'vision-loss', 0.75, [
+    'lost|losing ~ vision|sight', "can't|cannot see out of ~ eye", 'suddenly|sudden ~ blind|blurry|double vision',
+  ]],
+  ['stroke_signs', 'stroke-garbled', 0.65, [
+    'face|smile|mouth ~ ~ dropping', 'slurry|slurpy ~ words|speech', 'having a stoke',
+  ], { garbled: true }],
+
+  ['suicidal_ideation', 'self-harm-intent', 0.95, [
+    'kill|killing myself|himself|herself|themselves', 'kill|killing my self', 'end it all', 'end my life', 'take my own life', 'suicidal', 'suicide',
+  ]],
+  ['suicidal_ideation', 'wish-to-die', 0.85, [
+    "don't want to be here anymore", "don't want to be alive|live|wake up", "don't want to live anymore",
+    'better off dead', 'better off without me', 'want|wanna to die', 'wanna die', 'wish ~ was|were dead',
+    'no reason to live', 'nothing to live for',
+    'want|wanna|wants|thinking|thoughts|thought|going|gonna|planning ~ ~ hurt|harm|hurting|harming myself|himself|herself',
+    'cutting myself|himself|herself', 'self harm',
+  ]],
+  ['suicidal_ideation', 'cannot-go-on', 0.6, ["can't|cannot go on"]],
+
+  ['severe_bleeding', 'bleeding-will-not-stop', 0.9, [
+    "won't|doesn't|didn't|wouldn't|isn't|hasn't|not|never stop|stopping|stopped bleeding",
+    "can't|cannot get ~ to stop bleeding", "can't|cannot stop the bleeding",
+    "bleeding ~ won't|doesn't|not|isn't|hasn't ~ stop|stopping|stopped",
+  ]],
+  ['severe_bleeding', 'heavy-bleeding', 0.85, [
+    'bleeding ~ a lot', 'bleeding heavily|profusely|badly|everywhere|nonstop', 'bleeding so much',
+    'heavy|severe|uncontrolled|uncontrollable|massive bleeding', 'blood everywhere', 'blood all over',
+    'lots|lot|tons of blood', 'so much blood', 'pouring|gushing|spurting|squirting ~ blood', 'blood ~ pouring|gushing|spurting',
+    'soaked|soaking ~ ~ ~ towel|towels|bandage|bandages|pad|pads',
+  ]],
+  ['severe_bleeding', 'blood-in-vomit', 0.85, [
+    'coughing|throwing|vomiting|puking|spitting up blood', 'vomiting|vomited|vomit blood', 'threw up blood', 'blood in ~ vomit',
+  ]],
+
+  ['anaphylaxis', 'throat-closing', 0.9, [
+    'throat ~ ~ closing|closed|swelling|swollen|tight|tightening', 'closing|swelling of|in ~ throat',
+  ]],
+  ['anaphylaxis', 'lip-tongue-swelling', 0.85, [
+    'lips|lip|tongue ~ ~ swelling|swollen|swelled|puffing|puffy', 'swelling|swollen in|of ~ lips|tongue',
+  ]],
+  ['anaphylaxis', 'face-swelling', 0.65, ['face ~ ~ swelling|swollen|swelled|puffing|blowing']],
+  ['anaphylaxis', 'anaphylaxis', 0.95, ['anaphylaxis|anaphylactic']],
+  ['anaphylaxis', 'epinephrine', 0.85, ['epipen|epipens', 'epi pen|pens', 'used ~ epinephrine']],
+  ['anaphylaxis', 'allergic-reaction', 0.75, ['allergic reaction', 'hives all over']],
+  ['anaphylaxis', 'anaphylaxis-garbled', 0.75, ['anna|ana|anne|any phylaxis|phylactic|filaxis|filactic', 'epi pin|pan'], { garbled: true }],
+
+  ['loss_of_consciousness', 'passed-out', 0.9, [
+    'passed|pass|passing out', 'blacked|blacking out', 'fainted|fainting', 'lost consciousness', 'unconscious|unresponsive',
+    "won't|can't|cannot wake ~ up", "can't|cannot wake him|her|them", 'not waking up', 'collapsed', 'knocked out',
+    'keeled over', 'out cold', 'not responding',
+  ]],
+  ['loss_of_consciousness', 'feels-faint', 0.6, ['faint', 'black out']],
+  ['loss_of_consciousness', 'passed-out-garbled', 0.75, ['past out'], { garbled: true }],
+
+  ['seizure', 'seizure', 0.9, [
+    'seizure|seizures|seizing', 'convulsing|convulsion|convulsions|convulsed', 'grand mal',
+    "shaking ~ ~ not|isn't|won't|can't respond|responding", 'shaking ~ ~ unresponsive', 'eyes ~ rolled|rolling back',
+  ]],
+  ['seizure', 'having-a-fit', 0.7, ['having|had a fit|fits', 'epileptic', 'fitting']],
+  ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures', 'seize sure'], { garbled: true }],
+
+  ['overdose_poisoning', 'overdose', 0.9, ["overdose+", "od'd", 'took|taken ~ whole bottle']],
+  ['overdose_poisoning', 'too-many-pills', 0.8, ['took|taken|swallowed too many|much']],
+  ['overdose_poisoning', 'swallowed-poison', 0.85, [
+    'swallowed|drank|ingested|ate|drinking|eating|into ~ ~ bleach|poison|cleaner|antifreeze|detergent|pod|pods|battery|batteries|chemicals|drano|lye|pesticide',
+    'ingested ~ ~ pills|medicine|medication', 'got into ~ ~ pills|medicine|medication|meds', 'poison control', 'poisoned|poisoning',
+  ], { notPrev: ['food'] }],
+  ['overdose_poisoning', 'double-dose', 0.55, ['took|taken|gave ~ ~ double|extra dose']],
+  ['overdose_poisoning', 'overdose-garbled', 0.75, ['over dose|dosed|dosing'], { garbled: true }],
+
+  ['severe_headache', 'worst-headache', 0.9, ['worst headache|headaches', 'worst head pain|ache', 'thunderclap', 'thunder clap']],
+  ['severe_headache', 'never-this-bad', 0.85, ['never ~ ~ headache|headaches|migraine ~ this|so bad|severe|painful']],
+  ['severe_headache', 'sudden-headache', 0.75, [
+    'sudden|suddenly ~ ~ headache', 'headache ~ ~ stiff neck', 'head ~ ~ ~ explode|exploding', 'exploding headache',
+  ]],
+  ['severe_headache', 'splitting-headache', 0.6, ['splitting|blinding|excruciating|unbearable headache']],
+
+  ['pregnancy_emergency', 'waters-broken', 0.85, ['my|her water broke|broken|breaking', 'my|her water has|just|already broke|broken']],
+  ['pregnancy_emergency', 'reduced-fetal-movement', 0.85, [
+    'decreased|reduced|less|fewer|no fetal|baby movement|movements|kicks',
+    "baby ~ isn't|hasn't|stopped|not ~ moving|moved|kicking|kicked", "baby's not moving|kicking",
+    "haven't|not|didn't|can't felt|feel|feeling ~ baby move|moving|kick|kicking",
+  ]],
+  ['pregnancy_emergency', 'pregnancy-complication', 0.8, ['preeclampsia|eclampsia|ectopic', 'pre eclampsia', 'placental abruption']],
+
+  ['severe_abdominal_pain', 'severe-belly-pain', 0.85, [
+    'severe|stabbing|sharp|excruciating|unbearable|terrible|horrible|worst|extreme|intense|crippling ~ pain|pains in|on ~ ~ belly|stomach|abdomen|tummy|gut|side',
+    'severe|stabbing|sharp|excruciating|unbearable|terrible|horrible|worst|intense belly|stomach|abdominal|abdomen|tummy pain|pains|ache|cramps',
+    'belly|stomach|abdomen|tummy ~ ~ killing me', 'belly|stomach|abdomen ~ ~ rock hard|rigid',
+  ]],
+  ['severe_abdominal_pain', 'doubled-over', 0.75, ['doubled over', 'appendicitis']],
+
+  ['head_injury', 'head-injury', 0.75, ['head injury|trauma']],
+  ['sepsis_signs', 'sepsis', 0.85, ['sepsis|septic'], { notNext: ['tank', 'system'] }],
+];
+
+const featureTable: [Feature, string, number, string[]][] = [
+  ['fever', 'fever', 0.9, ['fever|fevers|feverish|febrile|temperature|temp', 'burning up', 'hot to the touch']],
+  ['chills', 'chills', 0.8, ['chills|shivering|shivers|rigors', 'shaking chills']],
+  ['systemic', 'systemic', 0.8, [
+    'confused|confusion|disoriented|delirious|lethargic|mottled|clammy', 'not making sense', 'out of it', 'very sleepy',
+    'hard to wake', 'racing heart', 'heart ~ racing', 'breathing fast', 'not peeing', "hasn't|haven't peed",
+  ]],
+  ['pregnant', 'pregnant', 0.85, ['pregnant|pregnancy', 'weeks along']],
+  ['pregnancy-trouble', 'pregnancy-trouble', 0.85, [
+    'bleeding|spotting|cramping|cramps|contractions', 'leaking fluid', 'gush of fluid', 'severe|bad|sharp pain',
+  ]],
+  ['head-hit', 'head-hit', 0.6, [
+    `hit|bumped|banged|smacked|whacked|struck|hitting|bumping|banging ~ ${possessive} head`, `fell ~ on ${possessive} head`,
+    'concussion', 'hit his|her|my head',
+  ]],
+  ['head-danger', 'head-danger', 0.9, [
+    'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw up', "won't wake up", 'passed out', 'blacked out',
+    'knocked out', "can't remember", 'blood thinner|thinners', 'eliquis|warfarin|coumadin|xarelto', 'worst headache',
+  ]],
+  ['baby', 'baby', 0.6, ['baby|newborn|infant', 'new born']],
+];
+
+const trie = new PhraseTrie<Rule>();
+for (const [code, cue, confidence, patterns, options] of flagTable) {
+  const rule: FlagRule = { kind: 'flag', code, cue, confidence, ...options };
+  for (const pattern of patterns) trie.add(pattern, rule);
+}
+for (const [feature, cue, confidence, patterns] of featureTable) {
+  const rule: FeatureRule = { kind: 'feature', feature, cue, confidence };
+  for (const pattern of patterns) trie.add(pattern, rule);
+}
+
+// ---- context (NegEx-style) -------------------------------------------------------------------
+
+type SetAsideReason = SetAsideMention['reason'];
+
+interface Context {
+  setAside?: SetAsideReason;
+  uncertain: boolean;
+  subject: 'patient' | 'other';
+  /** Appended to the cue so a reviewer sees why a flag is uncertain. */
+  note?: string;
+  factor: number;
+}
+
+const negationTriggers = new Set([
+  'no', 'not', 'never', 'denies', 'denied', 'deny', 'denying', 'without', 'none', 'neither', 'nor', "don't", "doesn't",
+  "didn't", "haven't", "hasn't", "hadn't", "isn't", "wasn't", "aren't", "weren't", 'negative', 'free', 'ruled',
+]);
+// Words right after a trigger that make it a pseudo-negation ("not only", "no, it's", "not sure").
+const pseudoAfterTrigger = new Set([
+  'only', 'just', 'sure', 'certain', 'better', 'improving', 'going', 'helping', 'stopping', 'getting', 'doubt', 'idea',
+  'change', 'relief', 'one', 'know', 'think', 'matter', 'wonder', 'longer', 'mind', 'problem', 'worries', 'thanks',
+]);
+const hedgeWords = new Set([
+  'think', 'maybe', 'kind', 'kinda', 'sort', 'sorta', 'little', 'bit', 'slight', 'slightly', 'mild', 'mildly', 'might',
+  'possibly', 'perhaps', 'guess', 'probably', 'unsure', 'wondering', 'wonder', 'seems', 'seem', 'could', 'may',
+]);
+const relations = new Set([
+  'husband', 'wife', 'son', 'daughter', 'baby', "baby's", 'child', 'kid', 'kids', 'mom', 'mother', 'dad', 'father',
+  'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'partner', 'boyfriend', 'girlfriend', 'friend',
+  'neighbor', 'roommate', 'aunt', 'uncle', 'cousin', 'toddler', 'infant', 'newborn', 'parents', 'mum', 'grandson',
+  'granddaughter', 'fiance', 'spouse', "husband's", "wife's", "son's", "daughter's", "mom's", "dad's",
+]);
+const thirdPersonPronouns = new Set(['he', 'she', 'him', 'his', 'her', 'they', 'them', 'their', "he's", "she's", "they're"]);
+const firstPerson = new Set(['i', "i'm", "i've", "i'd", "i'll", 'me', 'my', 'myself', 'mine']);
+const familyHistoryWords = new Set(['died', 'deceased']);
+// Relatives whose past illness is family history (a child's own past seizure is just history).
+const familyRelations = new Set([
+  'mom', 'mother', 'dad', 'father', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'aunt',
+  'uncle', 'cousin', 'parents', 'mum', "mom's", "dad's",
+]);
+const historyWords = new Set(['history', 'previously', 'used']);
+// Weeks ago stays a flag: recent enough that a clinician should hear about it.
+const pastUnits = new Set(['year', 'years', 'month', 'months']);
+const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade']);
+const nowWords = new Set([
+  'now', 'currently', 'today', 'tonight', 'again', 'still', 'another', 'started', 'starting', 'since', 'morning',
+  'suddenly', 'just',
+]);
+const hypotheticalWords = new Set(['if', 'case', 'whether', 'prevent', 'risk', 'signs', 'watch', 'avoid']);
+const impliedCurrent = new Set(['worse', 'worsens', 'continues', 'persists', 'returns', 'back', 'away']);
+const resolvedWords = new Set(['gone', 'resolved', 'stopped', 'passed', 'away', 'better']);
+
+/** Scope of the clause around tokens [first, last]; "and I/now ..." also starts a new clause. */
+function clauseStart(tokens: readonly Token[], first: number): number {
+  let k = first - 1;
+  for (let words = 0; k >= 0 && words < 10; k--) {
+    const token = tokens[k]!;
+    if (isClauseBoundary(token)) break;
+    if ((token.text === 'and' || token.text === 'then') && k + 1 < first && startsNewSubject(tokens[k + 1]!.text)) break;
+    if (!token.punct) words++;
+  }
+  return k + 1;
+}
+
+function clauseEnd(tokens: readonly Token[], last: number): number {
+  let k = last + 1;
+  for (let words = 0; k < tokens.length && words < 8; k++) {
+    const token = tokens[k]!;
+    if (isClauseBoundary(token)) break;
+    if ((token.text === 'and' || token.text === 'then') && startsNewSubject(tokens[k + 1]?.text ?? '')) break;
+    if (!token.punct) words++;
+  }
+  return k; // exclusive
+}
+
+function startsNewSubject(word: string): boolean {
+  return firstPerson.has(word) || thirdPersonPronouns.has(word) || word === 'now' || word === 'it' || word === "it's" || word === 'today';
+}
+
+function subjectOf(tokens: readonly Token[], first: number, last: number): 'patient' | 'other' {
+  for (let k = last, seen = 0; k >= 0 && seen < 25; k--, seen++) {
+    const token = tokens[k]!;
+    if (k < first && isSentenceBoundary(token)) break;
+    const word = token.text;
+    if (relations.has(word) || thirdPersonPronouns.has(word)) return 'other';
+    if (firstPerson.has(word)) {
+      if (word === 'my' && relations.has(tokens[k + 1]?.text ?? '')) return 'other';
+      return 'patient';
+    }
+  }
+  return 'patient';
+}
+
+function assess(tokens: readonly Token[], first: number, last: number): Context {
+  const start = clauseStart(tokens, first);
+  const end = clauseEnd(tokens, last);
+  const context: Context = { uncertain: false, subject: subjectOf(tokens, first, last), factor: 1 };
+  const notes: string[] = [];
+
+  let relationBefore = false;
+  let familyCue = false;
+  let historyCue = false;
+  let nowCue = false;
+  let hypothetical = false;
+  let hedge = false;
+  for (let k = start; k < end; k++) {
+    const word = tokens[k]!.text;
+    const next = tokens[k + 1]?.text ?? '';
+    if (k < first && familyRelations.has(word)) relationBefore = true;
+    if (familyHistoryWords.has(word) || (word === 'passed' && next === 'away') || ((word === 'runs' || word === 'run') && next === 'in')) familyCue = true;
+    if (word === 'family' && (next === 'history' || k > last)) familyCue = true;
+    // "I used to have seizures" is history; "not moving like she used to" is a comparison.
+    if (historyWords.has(word) && (word !== 'used' || (next === 'to' && k < first))) historyCue = true;
+    if (word === 'ago' && pastUnits.has(tokens[k - 1]?.text ?? '')) historyCue = true;
+    if ((word === 'last' || word === 'past') && (lastPeriods.has(next) || next === 'few')) historyCue = true;
+    if (word === 'when' && (next === 'i' || next === 'he' || next === 'she') && tokens[k + 2]?.text === 'was') historyCue = true;
+    if (word === 'as' && (next === 'a' && (tokens[k + 2]?.text === 'kid' || tokens[k + 2]?.text === 'child'))) historyCue = true;
+    if (word === 'back' && next === 'in') historyCue = true;
+    if (/^(19|20)\d\d$/.test(word) && tokens[k - 1]?.text === 'in') historyCue = true;
+    if (nowWords.has(word) || (word === 'right' && next === 'now')) nowCue = true;
+    if (k < first && hypotheticalWords.has(word)) {
+      const prev = tokens[k - 1]?.text ?? '';
+      // "as if" is a comparison; "if you could" is a polite request; "not sure if" is a hedge.
+      if (word === 'if' && (prev === 'as' || next === 'you' || prev === 'sure' || prev === 'know' || prev === 'see' || prev === 'wondering')) {
+        if (prev !== 'as' && next !== 'you') hedge = true;
+      } else if (word === 'case' && prev !== 'in') {
+        // "in my case" is not hypothetical.
+      } else if (word === 'signs' || word === 'watch' || word === 'risk') {
+        if (withinCommaSegment(tokens, k, first)) hypothetical = true;
+      } else if (withinCommaSegment(tokens, k, first)) {
+        hypothetical = true;
+      }
+    }
+    if ((k < first || (k >= first && k <= last)) && hedgeWords.has(word)) {
+      // "kind of"/"sort of"/"a little"/"a bit" are hedges; bare "kind"/"little" are not always.
+      if ((word === 'kind' || word === 'sort') && next !== 'of') continue;
+      if ((word === 'little' || word === 'bit') && tokens[k - 1]?.text !== 'a') continue;
+      if (word === 'could' && next !== 'be') continue;
+      if (word === 'may' && next !== 'be') continue;
+      hedge = true;
+    }
+    if (word === 'not' && next === 'sure') hedge = true;
+    if (word === "don't" && next === 'know') hedge = true;
+  }
+
+  // Family history: a relative plus "died/passed/runs in the family", or "family history of".
+  if (familyCue && (relationBefore || hasFamilyWord(tokens, start, end))) return { ...context, setAside: 'family-history' };
+  if (historyCue && relationBefore) return { ...context, setAside: 'family-history' };
+  if (historyCue) {
+    if (!nowCue) return { ...context, setAside: 'historical' };
+    notes.push('history-and-now');
+    context.uncertain = true;
+    context.factor *= 0.85;
+  }
+  if (hypothetical) {
+    const implied = tokensBetween(tokens, last + 1, end).some((t) => impliedCurrent.has(t.text));
+    if (!implied) return { ...context, setAside: 'hypothetical' };
+    notes.push('hypothetical-but-current');
+    context.uncertain = true;
+  }
+
+  const negation = findNegation(tokens, start, first, last, end);
+  if (negation === 'negated') return { ...context, setAside: 'negated' };
+  if (negation === 'unclear') {
+    notes.push('negation-unclear');
+    context.uncertain = true;
+    context.factor *= 0.7;
+  }
+  if (isResolved(tokens, last, end)) {
+    notes.push('resolved');
+    context.uncertain = true;
+    context.factor *= 0.8;
+  }
+  if (hedge) {
+    notes.push('hedged');
+    context.uncertain = true;
+    context.factor *= 0.8;
+  }
+  if (context.subject === 'other') {
+    // The contract: a mention about someone else the caller is with is flagged as uncertain.
+    notes.push('other-person');
+    context.uncertain = true;
+  }
+  if (notes.length > 0) context.note = notes.join('+');
+  return context;
+}
+
+function hasFamilyWord(tokens: readonly Token[], start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (tokens[k]!.text === 'family') return true;
+  return false;
+}
+
+function tokensBetween(tokens: readonly Token[], from: number, to: number): Token[] {
+  return tokens.slice(from, to);
+}
+
+function withinCommaSegment(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) if (tokens[k]!.text === ',') return false;
+  return true;
+}
+
+/**
+ * A negation trigger before the mention in the same clause. Within the same comma segment and six
+ * words it negates; beyond a comma it only makes the flag uncertain ("no fever, chest pain").
+ */
+function findNegation(tokens: readonly Token[], start: number, first: number, last: number, end: number): 'negated' | 'unclear' | undefined {
+  let crossedComma = false;
+  // "no energy and chest pain" is ambiguous ("no fever or chills" is not): across "and", only uncertain.
+  let crossedAnd = false;
+  let words = 0;
+  for (let k = first - 1; k >= start && words < 8; k--) {
+    const token = tokens[k]!;
+    if (token.punct) {
+      if (token.text === ',') crossedComma = true;
+      continue;
+    }
+    words++;
+    if (token.text === 'and' || token.text === 'plus') crossedAnd = true;
+    if (!negationTriggers.has(token.text)) continue;
+    const next = tokens[k + 1];
+    if (!next || next.punct) continue; // "no, it's chest pain"
+    if (pseudoAfterTrigger.has(next.text)) {
+      if (token.text === 'no' && next.text === 'longer') return 'negated';
+      continue;
+    }
+    if ((token.text === 'free' && next.text !== 'of') || (token.text === 'negative' && next.text !== 'for') || (token.text === 'ruled' && next.text !== 'out')) continue;
+    // "never had a headache this bad" affirms a new, worse symptom; "never ... before" is ambiguous.
+    if (token.text === 'never') {
+      const novelty = affirmsNovelty(tokens, last, end);
+      if (novelty === 'novel') continue;
+      if (novelty === 'before') return 'unclear';
+    }
+    if (crossedComma || crossedAnd || words > 6) return 'unclear';
+    return 'negated';
+  }
+  return undefined;
+}
+
+function affirmsNovelty(tokens: readonly Token[], last: number, end: number): 'novel' | 'before' | undefined {
+  for (let k = last + 1; k < end; k++) {
+    const word = tokens[k]!.text;
+    const next = tokens[k + 1]?.text;
+    if ((word === 'like' && next === 'this') || (word === 'this' && (next === 'bad' || next === 'severe')) || (word === 'so' && next === 'bad')) return 'novel';
+    if (word === 'before') return 'before';
+  }
+  return undefined;
+}
+
+function isResolved(tokens: readonly Token[], last: number, end: number): boolean {
+  for (let k = last + 1; k < Math.min(end, last + 5); k++) {
+    const word = tokens[k]!.text;
+    if (!resolvedWords.has(word)) continue;
+    if (word === 'away' && tokens[k - 1]?.text !== 'went' && tokens[k - 1]?.text !== 'gone') continue;
+    if (word === 'better' && tokens[k - 1]?.text !== 'is' && tokens[k + 1]?.text !== 'now') continue;
+    if (word === 'passed' && tokens[k + 1]?.text === 'out') continue;
+    return true;
+  }
+  return false;
+}
+
+// ---- detection ------------------------------------------------------------------------------
+
+interface Found {
+  code: RedFlagCode;
+  first: number;
+  last: number;
+  /** The token range whose context decides (the symptom, not the age of the baby). */
+  anchorFirst: number;
+  anchorLast: number;
+  confidence: number;
+  cue: string;
+  garbled: boolean;
+  forcedUncertain?: boolean;
+  subject?: 'other';
+}
+
+interface FeatureHit {
+  feature: Feature;
+  first: number;
+  last: number;
+  confidence: number;
+}
+
+/**
+ * Scans a transcript for red flags. Affirmed and uncertain mentions go to `redFlags`; negated,
+ * historical, hypothetical and family-history mentions go to `setAside` with the reason, so a
+ * reviewer can check them. Nothing recognised is dropped without a trace.
+ */
+export function detectRedFlags(text: string): RedFlagScan {
+  const tokens = tokenize(text);
+  const found: Found[] = [];
+  const features: FeatureHit[] = [];
+
+  for (const match of trie.matchAll(tokens)) {
+    const rule = match.value;
+    if (rule.kind === 'feature') {
+      features.push({ feature: rule.feature, first: match.first, last: match.last, confidence: rule.confidence });
+      continue;
+    }
+    if (rule.notPrev?.includes(tokens[match.first - 1]?.text ?? '')) continue;
+    if (rule.notNext?.includes(tokens[match.last + 1]?.text ?? '')) continue;
+    const doubtful = rule.doubtNext?.includes(tokens[match.last + 1]?.text ?? '') ?? false;
+    found.push({
+      code: rule.code, first: match.first, last: match.last, anchorFirst: match.first, anchorLast: match.last,
+      confidence: doubtful ? 0.4 : rule.confidence, cue: doubtful ? `${rule.cue}:other-reading-likely` : rule.cue,
+      garbled: rule.garbled ?? false, forcedUncertain: doubtful,
+    });
+  }
+  for (const infant of findInfants(tokens)) features.push(infant);
+  combineFeatures(tokens, features, found);
+
+  const redFlags: RedFlag[] = [];
+  const setAside: SetAsideMention[] = [];
+  for (const hit of dedupe(found)) {
+    const context = assess(tokens, hit.anchorFirst, hit.anchorLast);
+    const start = tokens[hit.first]!.start;
+    const end = tokens[hit.last]!.end;
+    if (context.setAside) {
+      setAside.push({ code: hit.code, start, end, reason: context.setAside });
+      continue;
+    }
+    const subject = hit.subject ?? context.subject;
+    const uncertain = context.uncertain || hit.garbled || hit.forcedUncertain === true || subject === 'other';
+    const notes = [context.note, hit.garbled ? 'garbled' : undefined].filter(Boolean).join('+');
+    redFlags.push({
+      code: hit.code,
+      start,
+      end,
+      confidence: round(Math.max(0.3, hit.confidence * context.factor)),
+      status: uncertain ? 'uncertain' : 'affirmed',
+      subject,
+      cue: notes ? `${hit.cue}:${notes}` : hit.cue,
+    });
+  }
+  redFlags.sort((a, b) => a.start - b.start);
+  setAside.sort((a, b) => a.start - b.start);
+  return { redFlags, setAside };
+}
+
+/** Infants (under about three months): "newborn", "six week old", "two month old", "10 day old". */
+function findInfants(tokens: readonly Token[]): FeatureHit[] {
+  const hits: FeatureHit[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const word = tokens[k]!.text;
+    if (word === 'newborn' || word === 'infant' || (word === 'new' && tokens[k + 1]?.text === 'born')) {
+      hits.push({ feature: 'baby', first: k, last: word === 'new' ? k + 1 : k, confidence: 0.9 });
+      continue;
+    }
+    if (word !== 'old') continue;
+    // "<number> day|week|month(s) old", looking back over at most four tokens for the number.
+    const unit = tokens[k - 1]?.text.replace(/s$/, '');
+    if (unit !== 'day' && unit !== 'week' && unit !== 'month') continue;
+    for (let back = k - 2; back >= Math.max(0, k - 5); back--) {
+      const parsed = parseNumberAt(tokens, back);
+      if (!parsed || parsed.next !== k - 1) continue;
+      const days = parsed.value * (unit === 'day' ? 1 : unit === 'week' ? 7 : 30.5);
+      if (days <= 92) hits.push({ feature: 'baby', first: back, last: k, confidence: 0.9 });
+      else hits.push({ feature: 'baby', first: back, last: k, confidence: 0 }); // older than an infant
+      break;
+    }
+  }
+  return hits;
+}
+
+function near(a: FeatureHit, b: FeatureHit, window: number): boolean {
+  return Math.abs(a.first - b.first) <= window;
+}
+
+/** Builds the red flags that need two parts (infant fever, pregnancy, head injury, sepsis). */
+function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit[], found: Found[]): void {
+  const of = (feature: Feature) => features.filter((hit) => hit.feature === feature);
+  const fevers = of('fever');
+  const babies = of('baby');
+  const live = (hit: FeatureHit) => !assess(tokens, hit.first, hit.last).setAside;
+
+  for (const fever of fevers) {
+    // The closest age mention decides: an explicit age beats the bare word "baby".
+    const candidates = babies.filter((baby) => near(baby, fever, 15));
+    const explicit = candidates.filter((baby) => baby.confidence !== 0.6);
+    const chosen = explicit.length > 0 ? closest(explicit, fever) : closest(candidates, fever);
+    if (!chosen || chosen.confidence === 0) continue;
+    // 0.6 marks the bare word "baby" (age unknown), 0 an age past three months (not an infant).
+    const confidence = chosen.confidence === 0.6 ? 0.6 : 0.9;
+    found.push(span('infant_fever', chosen, fever, confidence, chosen.confidence === 0.6 ? 'fever-baby-age-unknown' : 'fever-in-infant', 'other'));
+  }
+
+  for (const trouble of of('pregnancy-trouble')) {
+    const pregnant = closest(of('pregnant').filter((hit) => near(hit, trouble, 20) && live(hit)), trouble);
+    if (pregnant) found.push(span('pregnancy_emergency', pregnant, trouble, 0.85, 'pregnant-with-bleeding-or-pain'));
+  }
+
+  for (const hit of of('head-hit')) {
+    const danger = closest(of('head-danger').filter((d) => near(d, hit, 20) && live(d)), hit);
+    if (danger) found.push(span('head_injury', hit, hit, 0.9, 'head-hit-with-warning-sign', undefined, danger));
+    else found.push({ ...span('head_injury', hit, hit, 0.5, 'head-hit'), forcedUncertain: true });
+  }
+
+  // One sepsis flag per systemic sign, read in the context of the nearest live fever or chills.
+  const infections = [...fevers, ...of('chills')];
+  for (const systemic of of('systemic')) {
+    if (!live(systemic)) continue;
+    const infection = closest(infections.filter((hit) => near(hit, systemic, 15) && live(hit)), systemic);
+    if (infection) found.push(span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', undefined, systemic));
+  }
+}
+
+function closest(hits: readonly FeatureHit[], to: FeatureHit): FeatureHit | undefined {
+  let best: FeatureHit | undefined;
+  for (const hit of hits) if (!best || Math.abs(hit.first - to.first) < Math.abs(best.first - to.first)) best = hit;
+  return best;
+}
+
+/** A combined flag spans both parts; its context is read at `anchor`, the symptom. */
+function span(code: RedFlagCode, a: FeatureHit, anchor: FeatureHit, confidence: number, cue: string, subject?: 'other', extra?: FeatureHit): Found {
+  const first = Math.min(a.first, anchor.first, extra?.first ?? Infinity);
+  const last = Math.max(a.last, anchor.last, extra?.last ?? -Infinity);
+  const found: Found = { code, first, last, anchorFirst: anchor.first, anchorLast: anchor.last, confidence, cue, garbled: false };
+  if (subject) found.subject = subject;
+  return found;
+}
+
+/** One report per mention: a span inside a longer span of the same code is the same mention. */
+function dedupe(found: Found[]): Found[] {
+  const sorted = [...found].sort((a, b) => a.first - b.first || b.last - a.last || b.confidence - a.confidence);
+  const kept: Found[] = [];
+  for (const hit of sorted) {
+    const container = kept.find((k) => k.code === hit.code && k.first <= hit.first && k.last >= hit.last);
+    if (container) {
+      if (hit.confidence > container.confidence && !hit.garbled) {
+        container.confidence = hit.confidence;
+        container.cue = hit.cue;
+      }
+      continue;
+    }
+    kept.push(hit);
+  }
+  return kept;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

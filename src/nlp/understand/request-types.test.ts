@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { requestTypeCodes, type RedFlag, type RequestTypeCode } from '../analysis.types.ts';
+import { classifyRequestTypes, requestTypeLabels, requestTypeThreshold } from './request-types.ts';
+
+// Every utterance here is synthetic, written for these tests.
+
+const typesOf = (text: string, redFlags: readonly RedFlag[] = []) => classifyRequestTypes(text, redFlags).map((score) => score.type);
+
+describe('classifyRequestTypes: one clear request per call', () => {
+  it.each<[string, RequestTypeCode]>([
+    ['Hi, I need a refill on my lisinopril', 'prescription_refill'],
+    ['I ran out of my blood pressure pills yesterday', 'prescription_refill'],
+    ['I would like to reschedule my appointment', 'appointment'],
+    ['Can you fit me in this week to see the doctor?', 'appointment'],
+    ['I have had a fever and a bad cough since Tuesday', 'symptom_report'],
+    ['Are my blood test results back yet?', 'test_results'],
+    ['I need a referral to a dermatologist', 'referral'],
+    ['I got a bill and my copay looks wrong', 'billing_insurance'],
+    ['My insurance needs approval before they will cover the Ozempic', 'prior_authorization'],
+    ['Did the pre-authorization for my MRI go through?', 'prior_authorization'],
+    ['I need a copy of my medical records sent to my new doctor', 'medical_records'],
+    ['What time do you open on Saturday?', 'administrative'],
+    ['I need my FMLA paperwork filled out', 'administrative'],
+    ['This is Doctor Patel from Riverside Cardiology calling about our mutual patient', 'provider_to_provider'],
+  ])('%j → %s first', (text, type) => {
+    expect(typesOf(text)[0]).toBe(type);
+  });
+
+  it('every returned score is at or above the threshold and names the words that decided it', () => {
+    const text = 'I need a refill on my metformin';
+    const [score] = classifyRequestTypes(text, []);
+    expect(score!.confidence).toBeGreaterThanOrEqual(requestTypeThreshold);
+    expect(score!.evidence.map((span) => [text.slice(span.start, span.end), span.cue])).toContainEqual(['refill', 'refill']);
+  });
+});
+
+describe('classifyRequestTypes: multi-label calls', () => {
+  it('a refill with a callback request', () => {
+    const types = typesOf('I need a refill of my atorvastatin, please call me back at 555 212 1234');
+    expect(types).toEqual(expect.arrayContaining(['prescription_refill', 'callback_request']));
+  });
+
+  it('symptoms plus an appointment plus a callback', () => {
+    const types = typesOf('My rash is getting worse and I need to schedule an appointment, can someone give me a call?');
+    expect(types).toEqual(expect.arrayContaining(['symptom_report', 'appointment', 'callback_request']));
+  });
+
+  it('results are returned best first', () => {
+    const scores = classifyRequestTypes('I need a refill, and maybe an appointment at some point', []);
+    const confidences = scores.map((score) => score.confidence);
+    expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
+  });
+});
+
+describe('classifyRequestTypes: traps', () => {
+  it('"pharmacy" alone is too weak to make a refill', () => {
+    expect(typesOf('I was at the pharmacy earlier and they said hello')).not.toContain('prescription_refill');
+  });
+
+  it('"as a result" is not test results', () => {
+    expect(typesOf('As a result of the storm I missed my appointment and need to reschedule')).not.toContain('test_results');
+  });
+
+  it('prior auth is not billing, even though it mentions insurance', () => {
+    const types = typesOf('My insurance company says the prior auth is still pending');
+    expect(types).toContain('prior_authorization');
+    expect(types).not.toContain('billing_insurance');
+  });
+
+  it('"Bill" the caller is not a bill', () => {
+    expect(typesOf('Hi, this is Bill, I need to reschedule my appointment')).not.toContain('billing_insurance');
+    expect(typesOf('Hi, my husband Bill needs to cancel his appointment')).not.toContain('billing_insurance');
+  });
+
+  it('"bill" the noun and the verb are billing', () => {
+    expect(typesOf('Why did you bill my insurance twice?')).toContain('billing_insurance');
+    expect(typesOf('I have a question about my bill')).toContain('billing_insurance');
+  });
+
+  it('"not urgent" does not make the call urgent', () => {
+    expect(typesOf('It is not urgent, no rush, just a question about my bill')).not.toContain('urgent_emergency');
+  });
+
+  it('negated symptoms do not make a symptom report', () => {
+    expect(typesOf('No fever, no cough, I just need a refill')).not.toContain('symptom_report');
+  });
+
+  it('nothing recognisable → [] (the caller decides unclassified)', () => {
+    expect(classifyRequestTypes('Hello? Hello? I think the line is bad', [])).toEqual([]);
+    expect(classifyRequestTypes('', [])).toEqual([]);
+  });
+});
+
+describe('classifyRequestTypes: red flags', () => {
+  const flag: RedFlag = { code: 'chest_pain', start: 0, end: 10, confidence: 0.9, status: 'uncertain', subject: 'patient', cue: 'chest-pain' };
+
+  it('a red flag passed in brings urgent_emergency at least as confident as the flag', () => {
+    const scores = classifyRequestTypes('chest pain and I also need a refill', [flag]);
+    const urgent = scores.find((score) => score.type === 'urgent_emergency');
+    expect(urgent!.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(urgent!.evidence[0]).toEqual({ start: 0, end: 10, cue: 'red-flag:chest_pain' });
+  });
+
+  it('even a low-confidence flag brings urgent_emergency, below the threshold if need be', () => {
+    const weak = { ...flag, confidence: 0.4 };
+    expect(classifyRequestTypes('I cannot breathe through my nose', [weak]).map((s) => s.type)).toContain('urgent_emergency');
+  });
+
+  it('detects red flags itself when none are passed', () => {
+    expect(classifyRequestTypes('My husband is having chest pain right now').map((s) => s.type)).toContain('urgent_emergency');
+  });
+});
+
+describe('requestTypeLabels', () => {
+  it('labels every request type', () => {
+    expect(Object.keys(requestTypeLabels).sort()).toEqual([...requestTypeCodes].sort());
+  });
+});

@@ -1,0 +1,264 @@
+import type { EvidenceSpan, RedFlag, RequestTypeCode, RequestTypeScore } from '../analysis.types.ts';
+import { drugNames } from './drug-lexicon.ts';
+import { symptomLexicon } from './entities.ts';
+import { PhraseTrie } from './phrase-trie.ts';
+import { detectRedFlags } from './red-flags.ts';
+import { isClauseBoundary, tokenize, type Token } from './tokens.ts';
+
+/**
+ * Request types (UN-1), multi-label: weighted cue phrases per type combined as a noisy-OR, so
+ * two moderate cues beat one and no single weak word ("pharmacy") decides alone. Every score
+ * carries the spans and rule names that produced it.
+ */
+
+/** The clinic's names for the request types, for queues and the review screen. */
+export const requestTypeLabels = {
+  prescription_refill: 'Prescription refill',
+  appointment: 'Appointment scheduling or change',
+  symptom_report: 'Symptom report or clinical concern',
+  test_results: 'Lab or test results',
+  referral: 'Referral',
+  billing_insurance: 'Billing and insurance',
+  prior_authorization: 'Prior authorization',
+  medical_records: 'Medical records',
+  callback_request: 'Callback request',
+  urgent_emergency: 'Urgent or emergency',
+  administrative: 'Administrative',
+  provider_to_provider: 'Provider to provider',
+} as const satisfies Record<RequestTypeCode, string>;
+
+/** Types scoring at or above this are returned. */
+export const requestTypeThreshold = 0.5;
+
+interface Cue {
+  type: RequestTypeCode;
+  cue: string;
+  weight: number;
+  notPrev?: readonly string[];
+  /** Symptom cues: skipped when negated ("no fever"). */
+  negatable?: boolean;
+}
+
+type Value = Cue | { type: 'suppress' };
+
+// [type, cue, weight, patterns, options]
+const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
+  ['prescription_refill', 'refill', 0.85, ['refill+', 're fill']],
+  ['prescription_refill', 'renew', 0.7, ['renew|renewal|renewed|renewing']],
+  ['prescription_refill', 'ran-out', 0.85, ['ran|run|running out of ~ ~ ~ medication|medications|meds|pills|medicine|prescription|inhaler|insulin|tablets', "am|i'm|completely out of ~ ~ ~ medication|medications|meds|pills|medicine|inhaler|insulin|tablets"]],
+  ['prescription_refill', 'running-out', 0.6, ['ran|run|running out of']],
+  ['prescription_refill', 'prescription', 0.45, ['prescription|prescriptions|script|rx']],
+  ['prescription_refill', 'send-to-pharmacy', 0.55, ['send|call|sent|called|fax ~ ~ ~ pharmacy', 'new prescription', 'day supply']],
+  ['prescription_refill', 'pharmacy', 0.25, ['pharmacy|pharmacist']],
+  ['prescription_refill', 'medication', 0.2, ['medication|medications|meds|medicine']],
+
+  ['appointment', 'appointment', 0.7, ['appointment|appointments|appt']],
+  ['appointment', 'schedule-appointment', 0.9, [
+    'schedule+|reschedule+|book|booked|booking|cancel+|make|move|change ~ ~ appointment|appt|visit|physical|checkup|follow',
+  ]],
+  ['appointment', 'reschedule', 0.8, ['reschedule+']],
+  ['appointment', 'cancel', 0.6, ['cancel+ my']],
+  ['appointment', 'see-provider', 0.55, ['see ~ doctor|dr|nurse|provider|someone|np', 'seen by ~ doctor|dr|nurse|provider|someone', 'get in to see', 'come in']],
+  ['appointment', 'fit-me-in', 0.75, ['fit|squeeze ~ in', 'running late']],
+  ['appointment', 'availability', 0.45, ['available|availability|opening|openings|slot|slots']],
+  ['appointment', 'visit-kind', 0.5, ['follow up|followup', 'checkup|physical', 'check up', 'wellness visit', 'annual exam', 'telehealth', 'video|virtual visit']],
+
+  ['symptom_report', 'side-effect', 0.6, ['side effect|effects', 'reaction to']],
+  ['symptom_report', 'feeling-unwell', 0.5, ['feeling|feel|felt ~ sick|unwell|worse|terrible|awful|bad|off', 'getting worse', 'symptoms']],
+  ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal']],
+  ['symptom_report', 'been-having', 0.3, ['been having', "i've had"]],
+
+  ['test_results', 'results', 0.5, ['result|results']],
+  ['test_results', 'test-results', 0.85, ['test|tests|lab|labs|blood|bloodwork|biopsy|scan|mri|xray|ray|imaging|mammogram|pap|ct|culture|urine|my result|results']],
+  ['test_results', 'lab-work', 0.5, ['lab|labs', 'lab|blood work', 'bloodwork']],
+  ['test_results', 'test-kind', 0.35, [
+    'x ray', 'xray|mri|ultrasound|mammogram|biopsy|ekg|ecg|echocardiogram|a1c|cholesterol|colonoscopy|scan|urinalysis|culture',
+    'pap smear', 'ct|cat scan', 'pregnancy|covid|strep test',
+  ]],
+  ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back']],
+
+  ['referral', 'referral', 0.85, ['referral|referrals']],
+  ['referral', 'refer', 0.8, ['refer+ me|him|her|us|to|out']],
+  ['referral', 'specialist', 0.5, ['specialist', 'see a specialist']],
+  ['referral', 'specialty', 0.35, [
+    'cardiologist|dermatologist|orthopedist|orthopedic|neurologist|gastroenterologist|urologist|endocrinologist|rheumatologist|podiatrist|allergist|oncologist|psychiatrist|therapist|surgeon|ent',
+    'physical therapy',
+  ]],
+
+  ['billing_insurance', 'bill-noun', 0.7, ['bill|bills|billed|billing|invoice|statement'], { notPrev: ['is', "i'm", 'husband', 'son', 'father', 'dad', 'brother', 'uncle', 'named', 'mr', 'dr', 'with', 'to'] }],
+  ['billing_insurance', 'payment', 0.6, ['copay|copays|deductible|coinsurance|balance|refund|payment|payments|charge|charged|charges|collections', 'co pay', 'out of pocket', 'payment plan', 'explanation of benefits', 'eob']],
+  ['billing_insurance', 'claim', 0.5, ['claim|claims', 'in|out of network']],
+  ['billing_insurance', 'insurance', 0.45, ['insurance|insurer|medicaid|medicare']],
+  ['billing_insurance', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'insurance changed', 'change|update|changed ~ ~ insurance']],
+  ['billing_insurance', 'cost', 0.35, ['cost|costs|price', 'how much']],
+
+  ['prior_authorization', 'prior-auth', 0.95, [
+    'prior auth|authorization|authorisation|approval', 'pre auth|authorization|authorisation|approval|cert|certification|approve',
+    'preauth|preauthorization|preauthorisation|precert|precertification|preapproval',
+  ]],
+  ['prior_authorization', 'insurance-needs-approval', 0.85, [
+    'insurance|plan ~ ~ needs|requires|require|need|wants|want ~ ~ approval|approve|authorization|authorize',
+    'approved|authorized by ~ ~ insurance|plan',
+    "insurance|plan ~ won't|wouldn't|doesn't|didn't|will ~ cover ~ ~ ~ unless|until|without",
+    'step therapy', 'formulary exception', 'coverage determination',
+  ]],
+  ['prior_authorization', 'authorization', 0.7, ['authorization|authorisation']],
+  ['prior_authorization', 'approval', 0.35, ['approval|approve']],
+
+  ['medical_records', 'medical-records', 0.85, ['medical|health|immunization|vaccine|vaccination|shot|dental records|record', 'copy of ~ chart|records|notes']],
+  ['medical_records', 'records', 0.55, ['records']],
+  ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'hipaa release|form', 'send|fax|transfer ~ ~ records|chart|notes']],
+  ['medical_records', 'visit-notes', 0.5, ['visit|office|clinical notes']],
+
+  ['callback_request', 'call-me-back', 0.9, ['call|ring me back', 'give me a call', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
+  ['callback_request', 'call-back', 0.7, ['call back|callback', 'please call', 'reach me at', 'call me']],
+  ['callback_request', 'contact-number', 0.55, ['my number is', 'contact me', 'my cell is', 'best number']],
+
+  ['urgent_emergency', 'emergency', 0.6, ['emergency', '911', 'nine one one', 'ambulance']],
+  ['urgent_emergency', 'urgent', 0.55, ['urgent|urgently']],
+  ['urgent_emergency', 'right-away', 0.35, ['right away', 'asap|immediately', 'as soon as possible', "can't wait", 'the er', 'emergency room']],
+
+  ['administrative', 'office-hours', 0.7, ['office hours', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
+  ['administrative', 'hours', 0.45, ['hours|closed']],
+  ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
+  ['administrative', 'portal', 0.6, ['portal|password|login|username', 'log in']],
+  ['administrative', 'update-details', 0.75, ['update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address']],
+  ['administrative', 'forms', 0.55, ['form|forms|paperwork|fmla|letter', 'disability form|forms', 'jury duty', 'work|school note', 'note for work|school', 'fill out']],
+  ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient']],
+
+  ['provider_to_provider', 'provider-introduction', 0.9, [
+    'this is dr|doctor * ~ from|with|at|over|calling', 'dr|doctor * ~ calling from',
+    'calling from * ~ ~ clinic|hospital|office|practice|group|center|er|department',
+    'this is * ~ nurse|np|pa|rn|physician from|at|with', 'nurse|np|rn|physician calling from',
+  ]],
+  ['provider_to_provider', 'shared-patient', 0.9, ['mutual|shared|common patient', 'your patient', 'our patient', 'peer to peer']],
+  ['provider_to_provider', 'clinical-handoff', 0.55, ['discharge summary', 'discharged from', 'npi', 'consult|consultation note|request']],
+];
+
+const suppressors = [
+  'as a result', 'result of', 'resulted in', 'end result', 'clean bill of health', 'not urgent', 'not an emergency',
+  'not a emergency', 'no rush', 'not that urgent', 'nothing urgent', 'returning your|a call', 'bill of rights',
+];
+
+const trie = new PhraseTrie<Value>();
+for (const [type, cue, weight, patterns, options] of cueTable) {
+  const value: Cue = { type, cue, weight, ...options };
+  for (const pattern of patterns) trie.add(pattern, value);
+}
+for (const name of drugNames) {
+  // Word-like names ("singular") are left to entity extraction, which checks context.
+  if (!name.contextual) trie.add(name.phrase, { type: 'prescription_refill', cue: 'medication-name', weight: 0.35 });
+}
+for (const [code, patterns] of Object.entries(symptomLexicon)) {
+  const value: Cue = { type: 'symptom_report', cue: `symptom:${code}`, weight: code === 'pain' ? 0.3 : 0.35, negatable: true };
+  for (const pattern of patterns) trie.add(pattern, value);
+}
+for (const pattern of suppressors) trie.add(pattern, { type: 'suppress' });
+
+const negators = new Set(['no', 'not', 'denies', 'without', "don't", "doesn't", "haven't", "hasn't", "didn't", 'never']);
+
+/**
+ * Scores the twelve request types for a transcript. Types at or above `requestTypeThreshold` are
+ * returned, best first; `[]` means no type is supported and the caller decides 'unclassified'.
+ * Red flags always add `urgent_emergency` at least as confident as the strongest flag; when
+ * `redFlags` is omitted they are detected here, so a caller cannot forget them.
+ */
+export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]): RequestTypeScore[] {
+  const tokens = tokenize(text);
+  const matches = trie.matchAll(tokens);
+
+  // Tokens inside an idiom ("as a result") or a negated urgency ("not urgent") cannot cue anything.
+  const suppressed = new Uint8Array(tokens.length);
+  for (const match of matches) if (match.value.type === 'suppress') suppressed.fill(1, match.first, match.last + 1);
+
+  // Per type, per cue: the best weight and every span.
+  const byType = new Map<RequestTypeCode, Map<string, { weight: number; spans: EvidenceSpan[] }>>();
+  for (const match of matches) {
+    const value = match.value;
+    if (value.type === 'suppress') continue;
+    if (suppressed[match.first] === 1 || suppressed[match.last] === 1) continue;
+    if (value.notPrev?.includes(tokens[match.first - 1]?.text ?? '')) continue;
+    if (value.cue === 'bill-noun' && looksLikeName(text, tokens, match.first)) continue;
+    if (value.negatable && isNegated(tokens, match.first)) continue;
+    let cues = byType.get(value.type);
+    if (!cues) byType.set(value.type, (cues = new Map()));
+    const entry = cues.get(value.cue) ?? { weight: 0, spans: [] };
+    entry.weight = Math.max(entry.weight, value.weight);
+    entry.spans.push({ start: tokens[match.first]!.start, end: tokens[match.last]!.end, cue: value.cue });
+    cues.set(value.cue, entry);
+  }
+
+  const score = (type: RequestTypeCode): number => {
+    let miss = 1;
+    for (const { weight } of byType.get(type)?.values() ?? []) miss *= 1 - weight;
+    return 1 - miss;
+  };
+  // Prior authorization is an insurance question, but not a billing one: its insurance words go to it.
+  if (score('prior_authorization') >= requestTypeThreshold) {
+    const billing = byType.get('billing_insurance');
+    billing?.delete('insurance');
+    billing?.delete('cost');
+  }
+
+  const results: RequestTypeScore[] = [];
+  for (const [type, cues] of byType) {
+    const confidence = score(type);
+    if (confidence < requestTypeThreshold && type !== 'urgent_emergency') continue;
+    const evidence = [...cues.values()].flatMap((entry) => entry.spans).sort((a, b) => a.start - b.start);
+    results.push({ type, confidence: round(confidence), evidence: dedupeSpans(evidence) });
+  }
+
+  const flags = redFlags ?? detectRedFlags(text).redFlags;
+  const urgentIndex = results.findIndex((result) => result.type === 'urgent_emergency');
+  if (flags.length > 0) {
+    const strongest = Math.max(...flags.map((flag) => flag.confidence));
+    const flagEvidence = flags.map((flag) => ({ start: flag.start, end: flag.end, cue: `red-flag:${flag.code}` }));
+    const existing = results[urgentIndex];
+    if (existing) {
+      existing.confidence = round(Math.max(existing.confidence, strongest));
+      existing.evidence = [...flagEvidence, ...existing.evidence];
+    } else {
+      results.push({ type: 'urgent_emergency', confidence: round(strongest), evidence: flagEvidence });
+    }
+  } else if (urgentIndex >= 0 && results[urgentIndex]!.confidence < requestTypeThreshold) {
+    results.splice(urgentIndex, 1);
+  }
+  return results.sort((a, b) => b.confidence - a.confidence || order(a.type) - order(b.type));
+}
+
+const typeOrder = new Map(Object.keys(requestTypeLabels).map((type, index) => [type, index]));
+function order(type: RequestTypeCode): number {
+  return typeOrder.get(type) ?? 99;
+}
+
+/** "Bill" capitalised mid-sentence ("this is Bill", "Bill Jones") is a person. */
+function looksLikeName(text: string, tokens: readonly Token[], index: number): boolean {
+  const token = tokens[index]!;
+  if (text.charCodeAt(token.start) !== 66 /* B */) return false;
+  const previous = tokens[index - 1];
+  if (!previous || previous.punct) return false; // sentence start: cannot tell from case
+  return !['my', 'the', 'a', 'this', 'that', 'your', 'our', 'his', 'her'].includes(previous.text);
+}
+
+function isNegated(tokens: readonly Token[], first: number): boolean {
+  for (let k = first - 1, words = 0; k >= 0 && words < 3; k--, words++) {
+    const token = tokens[k]!;
+    if (isClauseBoundary(token) || token.text === ',') return false;
+    if (negators.has(token.text)) return tokens[k + 1]?.text !== 'only';
+  }
+  return false;
+}
+
+function dedupeSpans(spans: EvidenceSpan[]): EvidenceSpan[] {
+  const seen = new Set<string>();
+  return spans.filter((span) => {
+    const key = `${span.start}:${span.end}:${span.cue}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
