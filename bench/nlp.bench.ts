@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/nlp.bench.ts [--split dev|heldout|all]     (default all)
  *   npm run bench:nlp -- --split dev
+ *   npx tsx bench/nlp.bench.ts --split dev --only types,flags --no-peers   (a quick tuning run)
  *
  * Prints tables (metrics only, never PHI) and writes bench/results/nlp-<timestamp>.json and
  * nlp-latest.json. Synthetic sets come from bench/eval/data (see bench/eval/README.md); public sets
@@ -25,6 +26,10 @@ import type { PatientContext, PhiSpan, RedFlagCode, RedFlagScan, RequestTypeCode
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataRoot = process.env.CALLCHART_SHARED_DATA ?? '/work/shared/data';
 const argSplit = (() => { const i = process.argv.indexOf('--split'); return i >= 0 ? process.argv[i + 1] ?? 'all' : 'all'; })();
+// --only phi,types,flags,speed (default: everything); --no-peers skips the peer libraries (faster tuning runs).
+const argOnly = (() => { const i = process.argv.indexOf('--only'); return i >= 0 ? (process.argv[i + 1] ?? '').split(',') : null; })();
+const want = (section: string) => !argOnly || argOnly.includes(section);
+const withPeers = !process.argv.includes('--no-peers');
 if (!['dev', 'heldout', 'all'].includes(argSplit)) { console.error('usage: nlp.bench.ts [--split dev|heldout|all]'); process.exit(2); }
 const splits = argSplit === 'all' ? ['dev', 'heldout'] : [argSplit];
 const notes: string[] = [];
@@ -317,10 +322,10 @@ const goalMark = (ok: boolean) => (ok ? 'MET' : 'not met');
 async function main() {
   console.log(`Callchart NLP benchmark · split=${argSplit} · node ${process.version}`);
   const ours = await loadOurs();
-  const peers = await loadPeers();
+  const peers = withPeers ? await loadPeers() : [];
   const systems: Sys[] = [];
-  if (ours.detectPhi) { const f = ours.detectPhi; systems.push({ name: 'callchart', spans: (t, patient) => f(t, patient ? { patient } : {}) }); }
-  systems.push(...peers);
+  if (ours.detectPhi && want('phi')) { const f = ours.detectPhi; systems.push({ name: 'callchart', spans: (t, patient) => f(t, patient ? { patient } : {}) }); }
+  if (want('phi')) systems.push(...peers);
   const results: Record<string, unknown> = { split: argSplit, startedAt: new Date().toISOString(), node: process.version, matching: 'char-cover recall (one predicted span covers every non-space char of the gold span); token recall secondary; precision = predicted span overlaps gold' };
 
   // ---- PHI
@@ -371,7 +376,7 @@ async function main() {
 
   // ---- request types
   const rtRows = loadSynthetic<RtRow>('request-types.jsonl');
-  if (ours.classifyRequestTypes && rtRows.length) {
+  if (ours.classifyRequestTypes && rtRows.length && want('types')) {
     const per: Record<string, { tp: number; fp: number; fn: number }> = Object.fromEntries(requestTypeCodes.map((c) => [c, { tp: 0, fp: 0, fn: 0 }]));
     let exact = 0;
     const misses: { id: string; gold: string[]; predicted: string[] }[] = [];
@@ -392,7 +397,7 @@ async function main() {
 
   // ---- red flags
   const rfRows = loadSynthetic<RfRow>('red-flags.jsonl');
-  if (ours.detectRedFlags && rfRows.length) {
+  if (ours.detectRedFlags && rfRows.length && want('flags')) {
     const per: Record<string, { pos: number; hit: number; fpOnNeg: number }> = Object.fromEntries(redFlagCodes.map((c) => [c, { pos: 0, hit: 0, fpOnNeg: 0 }]));
     const negKinds: Record<string, { n: number; clean: number }> = {};
     let neg = 0, negClean = 0, extraOnPos = 0;
@@ -431,7 +436,7 @@ async function main() {
     return { transcriptsPerSec: Math.round(n / s), wordsPerSec: Math.round((n * 450) / s) };
   };
   const tp: Record<string, { transcriptsPerSec: number; wordsPerSec: number }> = {};
-  if (long.length) {
+  if (long.length && want('speed')) {
     for (const p of peers) tp[p.name] = bench((t) => void (p.raw ?? p.spans)(t));
     if (ours.detectPhi) tp['callchart detectPhi'] = bench((t) => void ours.detectPhi!(t));
     const full = [ours.detectPhi, ours.redactText, ours.detectRedFlags, ours.classifyRequestTypes, ours.assessSentiment, ours.extractEntities];
@@ -440,6 +445,12 @@ async function main() {
         const spans = ours.detectPhi!(t); ours.redactText!(t, spans); const rf = ours.detectRedFlags!(t);
         ours.classifyRequestTypes!(t, rf.redFlags); ours.assessSentiment!(t); ours.extractEntities!(t);
       });
+    }
+    // What the pipeline and `callchart analyze` run: all of the above plus the evidence-linked summary.
+    const composed = await optionalImport('src/nlp/analyze-call.ts');
+    if (composed?.analyzeCall) {
+      const analyzeCall = composed.analyzeCall as (text: string) => unknown;
+      tp['callchart analyzeCall (as shipped)'] = bench((t) => void analyzeCall(t));
     } else note('full-analysis throughput skipped: not every detector is present');
     table('Throughput on 450-word transcripts (one core)', ['system', 'transcripts/s', 'words/s'], Object.entries(tp).map(([k, v]) => [k, v.transcriptsPerSec, v.wordsPerSec]));
   }

@@ -60,53 +60,45 @@ const passageWords = 12;
 /**
  * The passages around the evidence: the sentence when the text has punctuation, else a window of
  * words on either side (ASR text often has none). Overlapping passages merge; at most three.
+ * One pass over the words, then a binary search per evidence span: the summary must not cost
+ * more than the detectors.
  */
 export function detailPassages(text: string, evidence: readonly EvidenceSpan[]): { start: number; end: number }[] {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const word of text.matchAll(/\S+/g)) {
+    starts.push(word.index);
+    ends.push(word.index + word[0].length);
+  }
+  if (starts.length === 0) return [];
+  const endsSentence = (index: number) => /[.?!]["')\]]*$/.test(text.slice(starts[index]!, ends[index]!));
   const sorted = [...evidence].sort((a, b) => a.start - b.start);
   const passages: { start: number; end: number }[] = [];
   for (const span of sorted) {
-    const passage = passageAround(text, span.start, span.end);
-    const last = passages.at(-1);
-    if (last && passage.start <= last.end) last.end = Math.max(last.end, passage.end);
+    const first = firstWordEndingAfter(ends, span.start);
+    let last = first;
+    while (last + 1 < starts.length && starts[last + 1]! < span.end) last++;
+    let from = first;
+    while (from > 0 && first - from < passageWords && !endsSentence(from - 1)) from--;
+    let to = last;
+    while (to + 1 < starts.length && to - last < passageWords && !endsSentence(to)) to++;
+    const passage = { start: starts[from]!, end: ends[to]! };
+    const previous = passages.at(-1);
+    if (previous && passage.start <= previous.end) previous.end = Math.max(previous.end, passage.end);
     else passages.push(passage);
   }
   return passages.slice(0, maxPassages);
 }
 
-function passageAround(text: string, start: number, end: number): { start: number; end: number } {
-  const sentenceStart = Math.max(text.lastIndexOf('.', start - 1), text.lastIndexOf('?', start - 1), text.lastIndexOf('!', start - 1), text.lastIndexOf('\n', start - 1)) + 1;
-  const ends = ['.', '?', '!', '\n'].map((mark) => text.indexOf(mark, end)).filter((index) => index >= 0);
-  const sentenceEnd = ends.length ? Math.min(...ends) + 1 : text.length;
-  let from = sentenceStart;
-  let to = sentenceEnd;
-  // Unpunctuated or very long sentence: keep a window of words around the evidence.
-  if (countWords(text.slice(from, start)) > passageWords) from = wordBoundaryBefore(text, start, passageWords);
-  if (countWords(text.slice(end, to)) > passageWords) to = wordBoundaryAfter(text, end, passageWords);
-  while (from < to && /\s/.test(text[from]!)) from++;
-  while (to > from && /\s/.test(text[to - 1]!)) to--;
-  return { start: from, end: to };
-}
-
-function countWords(slice: string): number {
-  return slice.split(/\s+/).filter(Boolean).length;
-}
-
-function wordBoundaryBefore(text: string, index: number, words: number): number {
-  let position = index;
-  for (let seen = 0; position > 0 && seen <= words; position--) {
-    if (/\s/.test(text[position - 1]!) && !/\s/.test(text[position]!)) seen++;
-    if (seen > words) break;
+function firstWordEndingAfter(ends: readonly number[], offset: number): number {
+  let low = 0;
+  let high = ends.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (ends[middle]! > offset) high = middle;
+    else low = middle + 1;
   }
-  return position;
-}
-
-function wordBoundaryAfter(text: string, index: number, words: number): number {
-  let position = index;
-  for (let seen = 0; position < text.length; position++) {
-    if (/\s/.test(text[position]!) && position > 0 && !/\s/.test(text[position - 1]!)) seen++;
-    if (seen > words) break;
-  }
-  return position;
+  return low;
 }
 
 /** `text.slice(start, end)` with every PHI span that touches it redacted (a cut span is redacted whole). */
