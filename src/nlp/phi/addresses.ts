@@ -10,11 +10,39 @@ import { isNumberAtom, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
 const streetSuffixes = new Set([
-  'street', 'st', 'avenue', 'ave', 'av', 'road', 'rd', 'boulevard', 'blvd', 'drive', 'dr', 'lane', 'ln', 'way', 'court', 'ct',
+  'street', 'st', 'avenue', 'ave', 'road', 'rd', 'boulevard', 'blvd', 'drive', 'dr', 'lane', 'ln', 'way', 'court', 'ct',
   'place', 'pl', 'terrace', 'circle', 'cir', 'highway', 'hwy', 'parkway', 'pkwy', 'square', 'sq', 'trail', 'trl', 'loop',
   'alley', 'plaza', 'crescent', 'pike', 'turnpike', 'expressway', 'route', 'rte',
 ]);
+/**
+ * Further USPS street suffixes (Publication 28). Many are everyday words ("hill", "falls", "view"),
+ * so they only end a street line that starts with a house number.
+ */
+const numberedStreetSuffixes = new Set([
+  'bend', 'bluff', 'bluffs', 'bottom', 'branch', 'bridge', 'brook', 'brooks', 'burg', 'burgs', 'bypass', 'camp', 'canyon', 'cape',
+  'causeway', 'center', 'centers', 'circles', 'cliff', 'cliffs', 'club', 'common', 'commons', 'corner', 'corners', 'course',
+  'courts', 'cove', 'coves', 'creek', 'crest', 'crossing', 'crossroad', 'curve', 'dale', 'dam', 'divide', 'drives', 'estate',
+  'estates', 'extension', 'extensions', 'falls', 'ferry', 'flat', 'flats', 'ford', 'fords', 'forest', 'forge', 'forges', 'fork',
+  'forks', 'fort', 'freeway', 'garden', 'gardens', 'gateway', 'glen', 'glens', 'green', 'greens', 'grove', 'groves', 'harbor',
+  'harbors', 'haven', 'heights', 'hill', 'hills', 'hollow', 'inlet', 'island', 'islands', 'isle', 'junction', 'junctions', 'key',
+  'keys', 'knoll', 'knolls', 'lake', 'lakes', 'landing', 'lanes', 'light', 'lights', 'loaf', 'lock', 'locks', 'lodge', 'mall',
+  'manor', 'manors', 'meadow', 'meadows', 'mews', 'mill', 'mills', 'mission', 'motorway', 'mount', 'mountain', 'mountains', 'neck',
+  'orchard', 'oval', 'overpass', 'park', 'parks', 'parkways', 'pass', 'passage', 'path', 'pine', 'pines', 'plain', 'plains',
+  'point', 'points', 'port', 'ports', 'prairie', 'radial', 'ramp', 'ranch', 'rapid', 'rapids', 'rest', 'ridge', 'ridges', 'river',
+  'roads', 'row', 'rue', 'run', 'shoal', 'shoals', 'shore', 'shores', 'skyway', 'spring', 'springs', 'spur', 'spurs', 'squares',
+  'station', 'stravenue', 'stream', 'streets', 'summit', 'trace', 'track', 'trafficway', 'tunnel', 'underpass', 'union', 'unions',
+  'valley', 'valleys', 'viaduct', 'view', 'views', 'village', 'villages', 'ville', 'vista', 'walk', 'walks', 'wall', 'ways',
+  'well', 'wells',
+]);
+// Words that make "<number> ... <suffix>" a quantity, not a street: "two days rest", "three pills well".
+const quantityWords = new Set(['cc', 'ml', 'unit', 'pills', 'pill', 'tablets', 'tablet', 'mg', 'milligrams', 'units', 'cups', 'times', 'days', 'weeks', 'months', 'years', 'hours', 'minutes', 'miles', 'blocks', 'percent', 'degrees', 'pounds', 'kids', 'children']);
+// "Oak Street Clinic": a street name that names an organisation is not an address.
+const organisationWords = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'school', 'church', 'station', 'market', 'bank', 'cafe', 'restaurant', 'hotel', 'gym']);
+const ordinalSuffixes = new Set(['st', 'nd', 'rd', 'th']);
+const ordinalStreetWords = new Set(['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']);
+const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',']);
 const unitWords = new Set(['apartment', 'apt', 'unit', 'suite', 'ste', 'floor', 'room', 'building', 'bldg', 'lot']);
+const unitLineWords = new Set(['apt', 'apartment', 'suite', 'ste', 'unit']);
 const directions = new Set(['north', 'south', 'east', 'west', 'n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw', 'northeast', 'northwest', 'southeast', 'southwest']);
 const stateNames = new Map<string, number>();
 for (const name of [
@@ -30,11 +58,31 @@ const stateCodes = new Set([
   'vt', 'va', 'wa', 'wv', 'wi', 'wy', 'dc', 'pr',
 ]);
 
+// State codes that are also words or clinical abbreviations ("IN", "OR", "CO", "CT", "MD"): they need a ZIP after them.
+const ambiguousStateCodes = new Set(['in', 'or', 'co', 'ct', 'me', 'oh', 'ok', 'hi', 'md', 'id', 'pa', 'de', 'ne', 'la', 'ma', 'al', 'mi', 'ms', 'mt', 'va', 'wa', 'sc', 'nd', 'ga', 'ar', 'ia', 'pr', 'ut', 'dc', 'tn']);
+
+/** A state code counts when a ZIP follows it, or when it is unambiguous and the text has mixed case ("Boston, MA"). */
+function stateCodeBacked(tokens: readonly Token[], i: number): boolean {
+  let z = i + 1;
+  if (tokens[z]?.norm === ',') z++;
+  const zip = tokens[z];
+  if (zip && zip.kind === TokenKind.Number && (zip.norm.length === 5 || (zip.norm.length === 9))) return true;
+  if (ambiguousStateCodes.has(tokens[i]!.norm)) return false;
+  // In all-capitals text every word looks like a code.
+  let mixed = capitalisedCache.get(tokens);
+  if (mixed === undefined) {
+    mixed = tokens.some((token) => token.kind === TokenKind.Word && !token.allUpper && token.upper);
+    capitalisedCache.set(tokens, mixed);
+  }
+  return mixed;
+}
+const capitalisedCache = new WeakMap<readonly Token[], boolean>();
+
 /** Length in tokens of the US state name or uppercase state code at token i, else 0. */
 function stateAt(tokens: readonly Token[], i: number): number {
   const token = tokens[i];
   if (!token || token.kind !== TokenKind.Word) return 0;
-  if (token.allUpper && token.norm.length === 2 && stateCodes.has(token.norm)) return 1;
+  if (token.allUpper && token.norm.length === 2 && stateCodes.has(token.norm)) return stateCodeBacked(tokens, i) ? 1 : 0;
   const two = tokens[i + 1] ? `${token.norm} ${tokens[i + 1]!.norm}` : '';
   if (stateNames.get(two) === 2) return 2;
   return stateNames.get(token.norm) === 1 ? 1 : 0;
@@ -57,7 +105,7 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.kind !== TokenKind.Word) continue;
-    if (streetSuffixes.has(token.norm) && i > 0) streetLine(tokens, i, runsByEnd, mixedCase, out);
+    if ((streetSuffixes.has(token.norm) || numberedStreetSuffixes.has(token.norm)) && i > 0) streetLine(tokens, i, runsByEnd, runsByStart, mixedCase, out);
     else if (token.norm === 'county' && isPlaceWord(tokens[i - 1], mixedCase) && !directions.has(tokens[i - 1]!.norm)) {
       const start = isPlaceWord(tokens[i - 2], mixedCase) && mixedCase ? i - 2 : i - 1;
       out.push({ start: tokens[start]!.start, end: token.end, type: 'ADDRESS', confidence: 0.85, source: 'pattern' });
@@ -65,6 +113,10 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
       const stateLength = stateAt(tokens, i);
       if (stateLength > 0) cityStateZip(tokens, i, stateLength, runsByStart, mixedCase, out);
     }
+  }
+  if (mixedCase) {
+    numberAfterStreet(tokens, runs, runsByStart, cues, out);
+    unitLines(tokens, runsByStart, out);
   }
   for (const cue of cues) {
     if (cue.kind !== 'place') continue;
@@ -77,16 +129,31 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
   }
 }
 
-/** "<number> <name words> <suffix> [apartment 4b]", reading back from the suffix. */
-function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
+/** "<number> <name words> <suffix> [apartment 4b] [city] [zip]", reading back from the suffix. */
+function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: ReadonlyMap<number, NumberRun>, runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
   // "Dr." before a capitalised word is a title, not a drive.
   if (tokens[suffixTok]!.norm === 'dr' && tokens[suffixTok + 1]?.norm === '.' && tokens[suffixTok + 2]?.upper) return;
+  const numberedOnly = !streetSuffixes.has(tokens[suffixTok]!.norm);
+  if (numberedOnly && mixedCase && !tokens[suffixTok]!.upper) return;
   let t = suffixTok - 1;
   let nameWords = 0;
-  // Walk back over up to three street-name words until a house number run ends.
-  while (t >= 0 && nameWords < 3 && !runsByEnd.has(t + 1)) {
+  let houseStart = -1;
+  // Walk back over up to four street-name words ("w 7th", "martin luther king") until a house number run ends.
+  while (t >= 0 && nameWords < 4) {
     const token = tokens[t]!;
-    if (token.kind !== TokenKind.Word || functionWords.has(token.norm)) break;
+    if (token.kind === TokenKind.Word && ordinalSuffixes.has(token.norm) && !token.spaced && tokens[t - 1]?.kind === TokenKind.Number) {
+      nameWords++;
+      // "fifty nine eighty nine 15th street": the house number run swallowed the street's ordinal.
+      const merged = runsByEnd.get(t);
+      if (merged && merged.startTok < t - 1) {
+        houseStart = merged.startTok;
+        break;
+      }
+      t -= 2;
+      continue;
+    }
+    if (runsByEnd.has(t + 1)) break;
+    if (token.kind !== TokenKind.Word || (functionWords.has(token.norm) && !ordinalStreetWords.has(token.norm)) || quantityWords.has(token.norm)) break;
     nameWords++;
     t--;
   }
@@ -94,10 +161,14 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
   const run = runsByEnd.get(t + 1);
   let startTok: number;
   let confidence: number;
-  if (run) {
+  if (houseStart >= 0) {
+    startTok = houseStart;
+    confidence = 0.9;
+  } else if (run && run.digits.length <= 6 && !(numberedOnly && run.writtenShape === '' && run.digits.length < 2)) {
     startTok = run.startTok;
     confidence = 0.9;
-  } else if (mixedCase && tokens[t + 1]!.upper && tokens[suffixTok]!.upper) {
+  } else if (!numberedOnly && mixedCase && !organisationWords.has(tokens[suffixTok + 1]?.norm ?? '') && tokens[t + 1]!.upper && tokens[suffixTok]!.upper && !tokens[suffixTok]!.allUpper && !tokens[t + 1]!.allUpper
+    && (tokens[suffixTok]!.norm.length > 3 || tokens[suffixTok + 1]?.norm === '.')) {
     // "on Elm Street": a street name alone is still an address element.
     startTok = t + 1;
     confidence = 0.7;
@@ -120,6 +191,74 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
     if (last >= 0) endTok = last + 1;
   }
   out.push({ start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'ADDRESS', confidence, source: tokens[startTok]!.kind === TokenKind.Number ? 'pattern' : 'spoken' });
+  if (run || houseStart >= 0) cityAfterStreet(tokens, endTok, runsByStart, mixedCase, out);
+}
+
+/**
+ * After a numbered street line: "... apartment six chattanooga three two nine nine five",
+ * "... now still in kalamazoo", "..., Springfield 01109": the city (and ZIP) that follow it.
+ */
+function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
+  let t = from;
+  let preposition = false;
+  for (let k = 0; k < 5 && tokens[t]; k++) {
+    if (tokens[t]!.norm === 'in') preposition = true;
+    else if (!addressFillers.has(tokens[t]!.norm)) break;
+    t++;
+  }
+  const cityStart = t;
+  let cityEnd = t;
+  while (cityEnd < cityStart + 3 && (isPlaceWord(tokens[cityEnd], mixedCase) || (tokens[cityEnd]?.norm === 'new' && isPlaceWord(tokens[cityEnd + 1], mixedCase))) && !isNumberAtom(tokens, cityEnd) && !stateAt(tokens, cityEnd)) cityEnd++;
+  let z = cityEnd;
+  if (tokens[z]?.norm === ',') z++;
+  const state = stateAt(tokens, z);
+  if (state) z += state;
+  if (tokens[z]?.norm === ',') z++;
+  const zip = runsByStart.get(z);
+  const hasZip = zip !== undefined && (zip.digits.length === 5 || zip.digits.length === 9);
+  if (cityEnd > cityStart && (hasZip || preposition)) {
+    // Without a ZIP, a lowercase city is one or two words ("ann arbor", "kalamazoo").
+    const end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
+    out.push({ start: tokens[cityStart]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
+  }
+  if (hasZip && (cityEnd > cityStart || state)) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.85, source: zip.writtenShape ? 'pattern' : 'spoken' });
+}
+
+/**
+ * House number after the street name, as in much of Europe: "1072 Pohlstrasse 9", "3482 Via
+ * Franscini 71", or "lives on Via Tasso 129": capitalised words between a number (or a place cue)
+ * and a short number.
+ */
+function numberAfterStreet(tokens: readonly Token[], runs: readonly NumberRun[], runsByStart: ReadonlyMap<number, NumberRun>, cues: readonly Cue[], out: PhiSpan[]): void {
+  const starts: { from: number; startTok: number }[] = [];
+  for (const run of runs) if (run.groups.length === 1 && run.writtenShape !== '' && run.digits.length <= 5) starts.push({ from: run.endTok, startTok: run.startTok });
+  for (const cue of cues) if (cue.kind === 'place') starts.push({ from: cue.endTok, startTok: cue.endTok });
+  for (const { from, startTok } of starts) {
+    let t = from;
+    while (t < from + 3 && tokens[t] && tokens[t]!.kind === TokenKind.Word && tokens[t]!.upper && !tokens[t]!.allUpper && tokens[t]!.spaced && !functionWords.has(tokens[t]!.norm)) t++;
+    if (t === from) continue;
+    const house = runsByStart.get(t);
+    if (!house || house.groups.length !== 1 || house.writtenShape === '' || house.digits.length > 4 || !tokens[t]!.spaced) continue;
+    const next = tokens[house.endTok];
+    if (next && !next.spaced && next.kind === TokenKind.Word) continue; // "9am", "5mg"
+    out.push({ start: tokens[startTok]!.start, end: house.end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+  }
+}
+
+/** "Apt. 591", "Suite 838", "Unit 4B" on their own: the unit part of an address. */
+function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== TokenKind.Word || !token.upper || !unitLineWords.has(token.norm)) continue;
+    let t = i + 1;
+    if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#') t++;
+    const run = runsByStart.get(t);
+    if (!run || run.writtenShape === '' || run.groups.length !== 1) continue;
+    let end = run.end;
+    const after = tokens[run.endTok];
+    if (after && !after.spaced && after.kind === TokenKind.Word && after.norm.length === 1) end = after.end;
+    out.push({ start: token.start, end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+  }
 }
 
 /** "Boston, MA 02118", "boston massachusetts zero two one one eight", "MA 02118". */

@@ -52,6 +52,11 @@ vance vice virtue walker ward warren waters webb well wells west whit wilde wint
 care nurse doctor early late cash cole coles dunn grant hale hay hays may mays moody nice pitt pitts poor small
 `);
 
+/** Nouns that follow a title or relation word but are not names: "nurse line", "nurse practitioner". */
+export const roleNouns = split(`
+line practitioner station visit manager navigator triage advice team staff desk aide assistant supervisor
+`);
+
 /** Drug names and clinical words that appear capitalised in written transcripts and must never be read as names. */
 export const clinicalWords = split(`
 lisinopril metformin amoxicillin atorvastatin amlodipine levothyroxine losartan omeprazole simvastatin gabapentin
@@ -61,5 +66,6 @@ ativan adderall lipitor crestor synthroid norvasc zithromax azithromycin cipro c
 cephalexin augmentin flonase zyrtec claritin benadryl allegra singulair ventolin proair symbicort advair spiriva
 lyrica neurontin tramadol oxycodone hydrocodone norco percocet vicodin morphine naloxone narcan epipen sudafed
 medicare medicaid tricare aetna cigna humana kaiser anthem bluecross walgreens cvs walmart costco target rite
+kroger safeway publix albertsons meijer wegmans giant
 covid flu strep mri ct xray ekg ecg
 `);

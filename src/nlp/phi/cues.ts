@@ -22,7 +22,7 @@ interface CueEntry {
 }
 
 const table: [CueKind, PhiType | undefined, string][] = [
-  ['id', 'PHONE', 'phone|phone number|telephone|cell|cell phone|cell number|mobile|mobile number|home number|work number|call me at|call me back at|reach me at|callback number|call back number|my number|the number|number is|area code|contact number|best number'],
+  ['id', 'PHONE', 'phone|phone number|telephone|cell|cell phone|cell number|mobile|mobile number|home number|work number|call me at|call me back at|reach me at|callback number|call back number|my number|the number|number is|area code|contact number|best number|reached at|be reached at|pager|pg|beeper'],
   ['id', 'FAX', 'fax|fax number|fax it to|fax to'],
   ['id', 'SSN', 'social|social security|social security number|ssn|s s n|last four of my social|last four'],
   ['id', 'MRN', 'mrn|m r n|medical record|medical record number|record number|chart number|patient id|patient number|patient id number'],
@@ -31,13 +31,13 @@ const table: [CueKind, PhiType | undefined, string][] = [
   ['id', 'LICENSE', "license|licence|license number|driver's license|drivers license|driver license|dea number|npi|npi number|certificate number"],
   ['id', 'VEHICLE', 'license plate|plate|plate number|vin|vehicle identification number|tag number'],
   ['id', 'DEVICE', 'serial|serial number|device id|device number|pacemaker serial|model and serial|imei|udi'],
-  ['id', 'OTHER_ID', 'confirmation number|confirmation code|confirmation|claim number|claim id|reference number|case number|ticket number|order number|rx number|prescription number|id number|id is|identification number|passport|passport number|pin'],
+  ['id', 'OTHER_ID', 'confirmation number|confirmation code|confirmation|claim number|claim id|reference number|case number|ticket number|order number|claim reference|reference|student id|student number|employee id|employee number|case id|rx number|prescription number|id number|id is|identification number|passport|passport number|pin'],
   ['id', 'ADDRESS', 'zip|zip code|zipcode|postal code'],
   ['birth', undefined, 'born|born in|born on|date of birth|birth date|birthdate|birthday|dob|d o b|birth year|year of birth'],
   ['age', undefined, "age|aged|i'm|im|i am|he's|she's|he is|she is|turned|turning|turns|age of"],
   ['name-strong', undefined, "my name is|name is|name's|names|last name|last name is|first name|first name is|middle name|named|spelled|spell|spelling|surname|full name|patient name|patient's name|name of the patient|goes by"],
-  ['name-title', undefined, 'mr|mrs|ms|mx|dr|doctor|nurse|professor|prof|miss'],
-  ['name-weak', undefined, "this is|i'm|im|i am|it's|calling for|calling about|calling on behalf of|on behalf of|speaking with|speak with|speak to|talk to|talking to|talked to|spoke to|spoke with|ask for|asking for|patient|my son|my daughter|my wife|my husband|my mom|my mother|my dad|my father|my brother|my sister|my grandson|my granddaughter|my grandmother|my grandfather|my grandma|my grandpa|my child|my partner|my aunt|my uncle|my niece|my nephew|my friend|my caregiver|hi|hello|hey|thanks|thank you|bye"],
+  ['name-title', undefined, 'mr|mrs|ms|mx|dr|doctor|nurse|professor|prof|miss|daughter|dtr|son|wife|husband|niece|nephew|sister|brother|caregiver|neighbor|guardian|proxy|np|pa'],
+  ['name-weak', undefined, "this is|i'm|im|i am|it's|calling for|calling about|calling on behalf of|on behalf of|speaking with|speak with|speak to|talk to|talking to|talked to|spoke to|spoke with|ask for|asking for|patient|my son|my daughter|my wife|my husband|my mom|my mother|my dad|my father|my brother|my sister|my grandson|my granddaughter|my grandmother|my grandfather|my grandma|my grandpa|my child|my partner|my aunt|my uncle|my niece|my nephew|my friend|my caregiver|my neighbor|my neighbour|my cousin|my guardian|my stepdaughter|my stepson|the patient is|patient is|hi|hello|hey|thanks|thank you|bye"],
   ['place', undefined, 'live in|live at|living in|lives in|reside in|moved to|live on|lives on|staying in'],
 ];
 
@@ -74,11 +74,27 @@ export function findCues(tokens: readonly Token[]): Cue[] {
   return cues;
 }
 
-/** Matches `words` from token i, skipping punctuation between them ("m.r.n.", "date-of-birth"); returns the end or -1. */
+// ASR fillers that can fall between the words of a cue: "date of uh birth", "this you know is".
+const cueFillers = new Set(['uh', 'um', 'umm', 'er', 'like', 'so']);
+
+/** Skips fillers ("uh", "like", "you know") from token t; returns the next token index. */
+export function skipFillers(tokens: readonly Token[], t: number): number {
+  for (;;) {
+    const norm = tokens[t]?.norm;
+    if (norm !== undefined && cueFillers.has(norm)) t++;
+    else if (norm === 'you' && tokens[t + 1]?.norm === 'know') t += 2;
+    else return t;
+  }
+}
+
+/** Matches `words` from token i, skipping punctuation and fillers between them ("m.r.n.", "date of uh birth"); returns the end or -1. */
 function matchWords(tokens: readonly Token[], i: number, words: readonly string[]): number {
   let t = i;
   for (let w = 0; w < words.length; w++) {
-    if (w > 0) while (tokens[t]?.kind === TokenKind.Punct && tokens[t]!.norm !== '?') t++;
+    if (w > 0) {
+      while (tokens[t]?.kind === TokenKind.Punct && tokens[t]!.norm !== '?') t++;
+      if (tokens[t]?.norm !== words[w]) t = skipFillers(tokens, t);
+    }
     if (tokens[t]?.norm !== words[w]) return -1;
     t++;
   }

@@ -6,7 +6,7 @@
  * Ages are redacted only over 89 ("ninety two years old").
  */
 import type { PhiSpan } from '../analysis.types.ts';
-import type { Cue } from './cues.ts';
+import { skipFillers, type Cue } from './cues.ts';
 import { digitWords, teenWords, tensWords, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
@@ -94,7 +94,7 @@ function parseYearTail(tokens: readonly Token[], i: number): Parsed | undefined 
   }
   if (word === 'oh' || word === 'o' || word === 'zero') {
     const unit = digitWords.get(tokens[i + 1]?.norm ?? '');
-    if (unit !== undefined && unit > 0) return { value: unit, endTok: i + 2 };
+    if (unit !== undefined) return { value: unit, endTok: i + 2 };
   }
   if (word === 'hundred') return { value: 0, endTok: i + 1 };
   return undefined;
@@ -151,7 +151,12 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
     const month = monthAt(tokens, i);
     if (month !== undefined) {
       const j = skip(tokens, i + 1, afterMonth);
-      const day = parseDay(tokens, j, token.norm === 'may' && tokens[j]?.kind !== TokenKind.Number);
+      let day = parseDay(tokens, j, token.norm === 'may' && tokens[j]?.kind !== TokenKind.Number);
+      // "may eight nineteen fifty eight": a cardinal after "may" counts when a year follows it.
+      if (!day && token.norm === 'may') {
+        const cardinal = parseDay(tokens, j, false);
+        if (cardinal && parseYear(tokens, skip(tokens, cardinal.endTok, beforeYear))) day = cardinal;
+      }
       const yearOnly = parseYear(tokens, skip(tokens, i + 1, beforeYear));
       const dayYear = day ? parseYear(tokens, skip(tokens, day.endTok, beforeYear)) : undefined;
       if (day && (dayYear || !yearOnly || day.endTok > yearOnly.endTok)) {
@@ -181,6 +186,12 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
       if (numeric) {
         out.push(numeric);
         i += 4;
+        continue;
+      }
+      const short = writtenMonthDay(tokens, i);
+      if (short) {
+        out.push(short);
+        i += 2;
       }
     }
   }
@@ -198,6 +209,10 @@ function writtenNumericDate(tokens: readonly Token[], i: number): DateSpan | und
   if (!a || !s1 || !b || !s2 || !c) return undefined;
   if (s1.spaced || b.spaced || s2.spaced || c.spaced) return undefined;
   if (b.kind !== TokenKind.Number || c.kind !== TokenKind.Number || s1.norm !== s2.norm || !['/', '-', '.'].includes(s1.norm)) return undefined;
+  // "PS 10/5/40%": a ventilator setting, not a date.
+  const after = tokens[i + 5];
+  if (after && !after.spaced && (after.norm === '%' || after.kind === TokenKind.Word || after.norm === '/')) return undefined;
+  for (let k = i - 1; k >= i - 2 && k >= 0; k--) if (notDateBefore.has(tokens[k]!.norm)) return undefined;
   const x = Number(a.norm);
   const y = Number(b.norm);
   const z = Number(c.norm);
@@ -206,6 +221,39 @@ function writtenNumericDate(tokens: readonly Token[], i: number): DateSpan | und
   const year = c.norm.length === 4 ? z : z + (z > 30 ? 1900 : 2000);
   if (isValid(x, y)) return span(tokens, i, i + 5, 0.9, { year, month: x, day: y });
   if (isValid(y, x)) return span(tokens, i, i + 5, 0.85, { year, month: y, day: x });
+  return undefined;
+}
+
+// Before "a/b", words that make it a score, a ratio or a ventilator setting rather than a date.
+const notDateBefore = new Set(['pain', 'scale', 'rated', 'rates', 'score', 'strength', 'motor', 'grade', 'ps', 'psv', 'peep', 'cpap', 'bipap', 'ac', 'simv', 'imv', 'vent', 'settings', 'ratio', 'titer', 'gcs', 'x', 'bp', 'nbp', 'abp', 'map', 'pressure', 'sbp', 'dbp', 'hr']);
+const notDateAfter = new Set(['%', 'strength', 'pain', 'ns', 'tab', 'tabs', 'tablet', 'tsp', 'tbsp', 'cup', 'dose', 'strength', 'mg', 'ml', 'cc', 'units', 'mmhg']);
+
+/**
+ * A written month and day without a year, "7/22", "on 3/14", or a month and two-digit year
+ * ("4/97"): never a fraction ("1/2"), a score ("6/10"), a blood pressure ("120/80") or a setting.
+ */
+function writtenMonthDay(tokens: readonly Token[], i: number): DateSpan | undefined {
+  const a = tokens[i]!;
+  const slash = tokens[i + 1];
+  const b = tokens[i + 2];
+  if (!slash || !b || slash.norm !== '/' || slash.spaced || b.spaced || b.kind !== TokenKind.Number) return undefined;
+  if (a.norm.length > 2 || b.norm.length > 2) return undefined;
+  const prev = tokens[i - 1];
+  // Part of a longer chain ("10/5/40", "76/31/7.24") or a decimal ("7.4/22").
+  if (prev && !a.spaced && (prev.norm === '/' || prev.norm === '.' || prev.kind === TokenKind.Number)) return undefined;
+  const next = tokens[i + 3];
+  if (next && !next.spaced && (next.norm === '/' || next.norm === '.' && tokens[i + 4]?.kind === TokenKind.Number && !tokens[i + 4]!.spaced || next.norm === '-' || next.kind === TokenKind.Number)) return undefined;
+  if (next && notDateAfter.has(next.norm)) return undefined;
+  for (let k = i - 1; k >= i - 2 && k >= 0; k--) if (notDateBefore.has(tokens[k]!.norm)) return undefined;
+  const month = Number(a.norm);
+  const second = Number(b.norm);
+  if (month < 1 || month > 12) return undefined;
+  if (second >= 1 && second <= 31) {
+    if (second === 10 || (second <= 5 && month < second)) return undefined; // "6/10", "1/2", "3/4", "4/5"
+    return span(tokens, i, i + 3, 0.75, { month, day: second });
+  }
+  // "4/97": month and two-digit year.
+  if (b.norm.length === 2 && second >= 32) return span(tokens, i, i + 3, 0.7, { month, year: 1900 + second });
   return undefined;
 }
 
@@ -220,10 +268,27 @@ function detectRunDates(tokens: readonly Token[], runs: readonly NumberRun[], cu
     if (run.writtenShape !== '' && !/^[12][ ][12][ ]4$/.test(run.writtenShape)) continue;
     const digits = run.digits;
     const birthCue = hasCueBefore(cues, 'birth', run.startTok, 4);
-    if (digits.length < 4 || digits.length > 8 || (digits.length < 6 && !birthCue)) continue;
-    const parsed = readRunDate(run, birthCue);
-    if (parsed) out.push({ start: run.start, end: run.end, type: 'DATE', confidence: birthCue ? 0.95 : 0.85, source: run.writtenShape ? 'pattern' : 'spoken', ...parsed });
+    const longEnough = digits.length >= 4 && digits.length <= 8 && (digits.length >= 6 || birthCue);
+    const parsed = (longEnough ? readRunDate(run, birthCue) : undefined) ?? spokenShortDate(tokens, run);
+    if (!parsed) continue;
+    out.push({ start: run.start, end: run.end, type: 'DATE', confidence: birthCue ? 0.95 : 0.85, source: run.writtenShape ? 'pattern' : 'spoken', ...parsed });
   }
+}
+
+// Words that introduce a date: "the mri on twelve eight twenty four", "scheduled for one ten twenty three".
+const datePrepositions = new Set(['on', 'for', 'since', 'dated', 'from', 'until', 'till', 'by', 'of']);
+const shortYearKinds = new Set(['teen', 'tens', 'compound']);
+
+/** Spoken month, day and two-digit year as three groups after a date preposition: "on ten nine twenty four". */
+function spokenShortDate(tokens: readonly Token[], run: NumberRun): { year: number; month: number; day: number } | undefined {
+  if (run.writtenShape !== '' || run.groups.length !== 3) return undefined;
+  if (!datePrepositions.has(tokens[run.startTok - 1]?.norm ?? '')) return undefined;
+  const [m, d, y] = run.groups as [NumberRun['groups'][number], NumberRun['groups'][number], NumberRun['groups'][number]];
+  if (!shortYearKinds.has(y.kind) || y.value < 10 || m.kind === 'hundred' || d.kind === 'hundred') return undefined;
+  if (!isValid(m.value, d.value)) return undefined;
+  const after = tokens[run.endTok]?.norm ?? '';
+  if (notAgeUnits.has(after) || after === 'mg' || after === 'milligrams') return undefined;
+  return { year: 2000 + y.value, month: m.value, day: d.value };
 }
 
 /** Month and day from the leading groups, the year from the trailing ones. */
@@ -271,7 +336,7 @@ export function detectAges(tokens: readonly Token[], runs: readonly NumberRun[],
     if (run.groups.length !== 1) continue;
     const value = run.groups[0]!.value;
     if (!(value >= 90 && value <= 130)) continue;
-    let next = run.endTok;
+    let next = skipFillers(tokens, run.endTok);
     while (tokens[next]?.kind === TokenKind.Punct && tokens[next]!.norm === '-') next++;
     const unit = tokens[next]?.norm ?? '';
     if (notAgeUnits.has(unit)) continue;

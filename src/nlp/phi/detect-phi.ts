@@ -12,7 +12,7 @@ import { detectNames, findLetterRuns } from './names.ts';
 import { compilePatient, detectPatientDetails, type PatientMatcher } from './patient-context.ts';
 import { findNumberRuns } from './spoken-numbers.ts';
 import { hasMixedCase, tokenize } from './tokens.ts';
-import { detectSpokenAddresses, detectWrittenPatterns } from './written-patterns.ts';
+import { detectSpokenAddresses, detectSpokenIps, detectWrittenPatterns } from './written-patterns.ts';
 
 export interface DetectPhiOptions {
   patient?: PatientContext;
@@ -51,6 +51,7 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
 
   detectWrittenPatterns(text, found);
   detectSpokenAddresses(tokens, found);
+  detectSpokenIps(tokens, runs, found);
   detectCuedIdentifiers(tokens, cues, found);
   detectUncuedRuns(tokens, runs, found);
   detectDates(tokens, runs, cues, dates);
@@ -67,7 +68,23 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
     detectPatientDetails(tokens, runs, letterRuns, idValues, dates, matcherFor(options.patient), found);
   }
   for (const date of dates) found.push({ start: date.start, end: date.end, type: date.type, confidence: date.confidence, source: date.source });
-  return resolveOverlaps(found);
+  return joinAddressParts(text, resolveOverlaps(found));
+}
+
+const addressGap = /^[\s,>]*$/;
+
+/** Address parts separated only by spaces, commas or line breaks ("Apt. 4⏎Springfield, 01109") become one span. */
+function joinAddressParts(text: string, spans: PhiSpan[]): PhiSpan[] {
+  const result: PhiSpan[] = [];
+  for (const span of spans) {
+    const last = result[result.length - 1];
+    if (last && last.type === 'ADDRESS' && span.type === 'ADDRESS' && span.start - last.end <= 8 && addressGap.test(text.slice(last.end, span.start))) {
+      result[result.length - 1] = { ...last, end: span.end, confidence: Math.max(last.confidence, span.confidence) };
+    } else {
+      result.push(span);
+    }
+  }
+  return result;
 }
 
 function stronger(a: PhiSpan, b: PhiSpan): PhiSpan {

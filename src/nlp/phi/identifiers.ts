@@ -9,7 +9,7 @@ import { readNumberGroup, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
 /** Words between a cue and its value: "my member id *is* ...", "account *number*: ...". */
-const bridgeWords = new Set(['is', "it's", 'its', 'was', 'number', 'numbers', 'no', 'num', 'id', 'the', 'my', 'uh', 'um', 'of', 'be', 'at', 'to', 'on', 'card', 'code', 'and', 'that', "that's", 'here', 'ending', 'in', 'last', 'four', 'digits', 'are']);
+const bridgeWords = new Set(['so', 'like', 'you', 'know', 'is', "it's", 'its', 'was', 'number', 'numbers', 'no', 'num', 'id', 'the', 'my', 'uh', 'um', 'of', 'be', 'at', 'to', 'on', 'card', 'code', 'and', 'that', "that's", 'here', 'ending', 'in', 'last', 'four', 'digits', 'are']);
 const bridgePunct = new Set([':', '#', ',', '-', '.', '(']);
 const valueSeparators = new Set(['-', '/', '.', ',']);
 const valueFillers = new Set(['dash', 'hyphen', 'uh', 'um']);
@@ -76,9 +76,25 @@ function isValueStart(tokens: readonly Token[], i: number): boolean {
   return token.kind === TokenKind.Word && (token.norm.length === 1 || readNumberGroup(tokens, i, true) !== undefined);
 }
 
+// A copula ends a longer lead-in: "the case number for my workers comp *is* ...", "license number for the form *it's* ...".
+const copulas = new Set(['is', "it's", 'its', 'was', ':', 'are', "that's"]);
+const leadInStops = new Set(['.', '?', '!', '\n', ';']);
+
 /** The identifier after an id cue, if one follows within a few bridge words. */
 export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | undefined {
-  let t = cue.endTok;
+  const near = valueFrom(tokens, cue.endTok);
+  if (near) return near;
+  // A short lead-in of other words, closed by a copula, before the value.
+  for (let t = cue.endTok; t < cue.endTok + 8 && t < tokens.length; t++) {
+    const token = tokens[t]!;
+    if (leadInStops.has(token.norm) || token.kind === TokenKind.Number) return undefined;
+    if (copulas.has(token.norm)) return valueFrom(tokens, t);
+  }
+  return undefined;
+}
+
+function valueFrom(tokens: readonly Token[], from: number): IdValue | undefined {
+  let t = from;
   for (let skipped = 0; skipped < 6 && t < tokens.length; skipped++) {
     const token = tokens[t]!;
     if ((token.kind === TokenKind.Word && bridgeWords.has(token.norm)) || (token.kind === TokenKind.Punct && bridgePunct.has(token.norm))) {
@@ -92,11 +108,13 @@ export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | und
   return readIdValue(tokens, t);
 }
 
+const pagerCues = new Set(['pager', 'pg', 'beeper']);
+
 function minimumDigits(type: PhiType, cue: Cue, tokens: readonly Token[]): number {
   switch (type) {
     case 'PHONE':
     case 'FAX':
-      return tokens[cue.startTok]?.norm === 'area' ? 3 : 7;
+      return tokens[cue.startTok]?.norm === 'area' ? 3 : pagerCues.has(tokens[cue.startTok]?.norm ?? '') ? 4 : 7;
     case 'SSN':
       return 4;
     case 'ADDRESS':
@@ -121,6 +139,39 @@ export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly C
   }
 }
 
+// Units glued to a number: "100CC", "5000units" are amounts, not identifiers.
+const unitSuffix = /^(?:cc|ml|mg|mcg|kg|g|l|u|units?|hr|hrs|min|mmhg|meq|s|am|pm)$/;
+
+/**
+ * Written runs are identifiers only in identifier shapes: one unbroken group, or phone/SSN-like
+ * hyphenated groups. Lists of lab values ("7.37 - 33 - 98", "115, 41, 7.35") and ranges
+ * ("150-250", "800-1000") are not.
+ */
+function writtenIdShape(tokens: readonly Token[], run: NumberRun, length: number): boolean {
+  const shape = run.writtenShape;
+  if (/^(?:1[-. ])?3[-. )]3[-. ]4$|^3[- ]2[- ]4$|^\d+$/.test(shape)) return true;
+  if (shape.includes('.') || shape.includes(')')) return false;
+  // A list of values ("120, 80, 72") is not an identifier.
+  for (let k = 1; k < run.groups.length; k++) {
+    for (let t = run.groups[k - 1]!.endTok; t < run.groups[k]!.startTok; t++) if (tokens[t]!.norm === ',') return false;
+  }
+  const values = run.groups.map((g) => Number(g.digits));
+  if (tokens[run.endTok]?.norm === '%') return false;
+  // Space-separated groups ("4111 2222 3333 4444", "416 60 039") are an identifier only when
+  // few groups are short; runs of short values ("60 77 28 99", "12 700 50") are vitals or settings.
+  if (shape.includes(' ')) return run.groups.length >= 2 && length >= 8 && run.groups.filter((g) => g.digits.length < 3).length <= 1 && run.groups[0]!.digits.length >= 2;
+  const clock = (g: { digits: string }) => g.digits.length === 4 && Number(g.digits.slice(0, 2)) <= 24 && Number(g.digits.slice(2)) < 60;
+  if (run.groups.length === 2 && run.groups.every(clock)) return false; // "2400-0400", a time range
+  if (run.groups.length === 2) {
+    // A range ("800-1000", "150-250") rises; an account or local number ("4622-5775", "555-0123") need not.
+    const [a, b] = values as [number, number];
+    const rising = b > a && b <= a * 3;
+    return shape === '3-4' ? !rising : length >= 8 || (length >= 7 && !rising);
+  }
+  // Three or more groups ("12-345-6789", "749 30 0013"), each of two digits or more.
+  return length >= 7 && run.groups.every((g) => g.digits.length >= 2);
+}
+
 /** Spans for number runs without a cue: phone-shaped, SSN-shaped, or long enough to be an identifier. */
 export function detectUncuedRuns(tokens: readonly Token[], runs: readonly NumberRun[], out: PhiSpan[]): void {
   for (const run of runs) {
@@ -130,10 +181,16 @@ export function detectUncuedRuns(tokens: readonly Token[], runs: readonly Number
     let end = run.end;
     // Letters glued to the digits belong to the id: "W123456789", "123ABC".
     const before = tokens[run.startTok - 1];
-    if (before && before.kind === TokenKind.Word && !tokens[run.startTok]!.spaced && length >= 5) start = before.start;
+    if (before && before.kind === TokenKind.Word && !tokens[run.startTok]!.spaced && length >= 5) {
+      // Letters and digits glued together ("GB78FDMR1227780169") are one identifier.
+      let b = run.startTok - 1;
+      while (b > 0 && !tokens[b]!.spaced && (tokens[b - 1]!.kind === TokenKind.Word || tokens[b - 1]!.kind === TokenKind.Number) && run.startTok - b < 6) b--;
+      start = tokens[b]!.start;
+    } else if (before && before.norm === '+' && !tokens[run.startTok]!.spaced) start = before.start;
     const after = tokens[run.endTok];
-    if (after && after.kind === TokenKind.Word && !after.spaced && length >= 5) end = after.end;
+    if (after && after.kind === TokenKind.Word && !after.spaced && length >= 5 && !unitSuffix.test(after.norm)) end = after.end;
     const source = written ? 'pattern' : 'spoken';
+    if (written && !writtenIdShape(tokens, run, length)) continue;
     if (run.writtenShape === '3-2-4') {
       out.push({ start, end, type: 'SSN', confidence: 0.9, source });
     } else if (written && /^(?:1[-. ])?3[-. )]3[-. ]4$|^3-4$/.test(run.writtenShape)) {

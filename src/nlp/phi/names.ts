@@ -4,8 +4,8 @@
  * given+family pair, or to be spelled out letter by letter ("l o p e z", "L-O-P-E-Z").
  */
 import type { PhiSpan } from '../analysis.types.ts';
-import { ambiguousNameWords, clinicalWords, functionWords } from './common-words.ts';
-import type { Cue } from './cues.ts';
+import { ambiguousNameWords, clinicalWords, functionWords, roleNouns } from './common-words.ts';
+import { skipFillers, type Cue } from './cues.ts';
 import { familyNames, givenNames, isLexiconName } from './name-lexicon.ts';
 import { isNumberAtom } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
@@ -25,9 +25,18 @@ const letterRunStoplist = new Set([
 ]);
 const letterRunSeparators = new Set(['-', '.', ',']);
 // After a weak cue, an everyday-word name ("will", "grace") counts only when one of these follows it.
-const nameFollowers = new Set(['calling', 'speaking', 'here', 'has', 'is', 'was', 'had', 'needs', 'and', 'from', 'with', 'again', 'about', 'on']);
+const nameFollowers = new Set(['okay', 'ok', 'calling', 'speaking', 'here', 'has', 'is', 'was', 'had', 'needs', 'and', 'from', 'with', 'again', 'about', 'on']);
 const sentenceEnd = new Set(['.', '!', '?', ':', '"', '\n']);
-const forbiddenAfterStrongCue = new Set(['is', "it's", 'its', ':', 'was', 'uh', 'um', ',', 'like', 'just']);
+const forbiddenAfterStrongCue = new Set(['is', "it's", 'its', ':', 'was', 'uh', 'um', ',', 'like', 'just', 'so', 'yes', 'yeah', 'sure']);
+// Titles that take any following word as a name ("Dr. Okonkwo"); longer titles and relations need a lexicon hit or a capital.
+const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr']);
+const honorifics = new Set(['doctor', 'nurse', 'professor', 'prof', 'miss']);
+// Surname particles: "van der Wal", "de la Cruz", "dos Santos", "bin Said".
+const particles = new Set(['van', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'von', 'ter', 'bin', 'ibn', 'al', 'el']);
+// What follows a self-introduction in a call opening: "this is Sekinat, how can I help", "this is Ada with ...".
+const introFollowers = new Set(['how', 'may', 'what', 'with', 'from', 'calling', 'speaking', 'here']);
+const possessive = /'s$/;
+const closingFollowers = new Set(['calling', 'speaking', 'here', 'okay', 'ok', '.', ',', '?', '!']);
 
 /** Sequences of at least three single letters: "l o p e z", "s-m-i-t-h", "L.O.P.E.Z.". */
 export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
@@ -48,10 +57,20 @@ export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
       last = t;
       t++;
     }
-    if (letters.length >= 3 && !letterRunStoplist.has(letters) && /[^aio]/.test(letters)) runs.push({ startTok: i, endTok: last + 1, letters });
+    const spelledAfterCue = letters.length === 2 && last > i && spellCueBefore(tokens, i);
+    if ((letters.length >= 3 || spelledAfterCue) && !letterRunStoplist.has(letters) && /[^aio]/.test(letters)) runs.push({ startTok: i, endTok: last + 1, letters });
     i = last + 1;
   }
   return runs;
+}
+
+/** "can you spell the last name for me, yes, t o": a spelling request shortly before token i. */
+function spellCueBefore(tokens: readonly Token[], i: number): boolean {
+  for (let t = i - 1; t >= 0 && t >= i - 10; t--) {
+    const norm = tokens[t]!.norm;
+    if (norm === 'spell' || norm === 'spelled' || norm === 'spelling') return true;
+  }
+  return false;
 }
 
 function isLetter(tokens: readonly Token[], i: number): boolean {
@@ -61,7 +80,7 @@ function isLetter(tokens: readonly Token[], i: number): boolean {
 }
 
 function isNameCandidate(token: Token | undefined): token is Token {
-  return token !== undefined && token.kind === TokenKind.Word && token.norm.length >= 2 && !functionWords.has(token.norm) && !clinicalWords.has(token.norm);
+  return token !== undefined && token.kind === TokenKind.Word && token.norm.length >= 2 && !functionWords.has(token.norm) && !clinicalWords.has(token.norm) && !roleNouns.has(token.norm);
 }
 
 function atBoundary(tokens: readonly Token[], i: number): boolean {
@@ -82,34 +101,59 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   for (const cue of cues) {
     if (cue.kind !== 'name-strong' && cue.kind !== 'name-weak' && cue.kind !== 'name-title') continue;
     let j = cue.endTok;
-    if (cue.kind === 'name-strong') while (tokens[j] && forbiddenAfterStrongCue.has(tokens[j]!.norm) && j < cue.endTok + 3) j++;
-    else if (tokens[j]?.norm === ',') j++;
+    if (cue.kind === 'name-strong') while (tokens[j] && forbiddenAfterStrongCue.has(tokens[j]!.norm) && j < cue.endTok + 4) j = Math.max(j + 1, skipFillers(tokens, j + 1));
+    else {
+      if (tokens[j]?.norm === ',') j++;
+      j = skipFillers(tokens, j);
+    }
+    // "i'm an vu", "for my wife can de bruijn": a short given name that is also a function word, before a surname.
+    const shortGiven = tokens[j] !== undefined && functionWords.has(tokens[j]!.norm) && tokens[j]!.norm.length <= 3 && givenNames.has(tokens[j]!.norm)
+      && (particles.has(tokens[j + 1]?.norm ?? '') || (familyNames.has(tokens[j + 1]?.norm ?? '') && isNameCandidate(tokens[j + 1]) && !ambiguousNameWords.has(tokens[j + 1]!.norm)));
+    if (shortGiven && particles.has(tokens[j + 1]!.norm) && !isNameCandidate(tokens[j + 2]) && !particles.has(tokens[j + 2]?.norm ?? '')) continue;
     const first = tokens[j];
-    if (!isNameCandidate(first) || isNumberAtom(tokens, j)) continue;
-    const lexicon = isLexiconName(first.norm);
+    if ((!isNameCandidate(first) && !shortGiven) || !first || isNumberAtom(tokens, j)) continue;
+    const firstNorm = first.norm.replace(possessive, '');
+    const lexicon = isLexiconName(firstNorm);
     const capital = mixedCase && first.upper;
-    const shortTitle = cue.kind === 'name-title' && tokens[cue.startTok]!.norm.length <= 3;
+    const shortTitle = cue.kind === 'name-title' && shortTitles.has(tokens[cue.startTok]!.norm);
+    // "this is <unknown word>, how can I help you": a self-introduction in a call opening.
+    const intro = cue.kind === 'name-weak' && !mixedCase && !lexicon && tokens[cue.startTok]!.norm === 'this' && introFollowers.has(tokens[skipFillers(tokens, j + 1)]?.norm ?? '')
+      && !ambiguousNameWords.has(first.norm);
     let accepted: boolean;
     let confidence: number;
-    if (cue.kind === 'name-strong' || shortTitle) {
+    if (cue.kind === 'name-strong' || shortTitle || shortGiven) {
       accepted = true;
       confidence = 0.9;
-    } else if (cue.kind === 'name-title') {
+    } else if (cue.kind === 'name-title' && honorifics.has(tokens[cue.startTok]!.norm)) {
       accepted = lexicon || capital;
       confidence = 0.85;
     } else {
-      accepted = (lexicon || capital) && (!ambiguousNameWords.has(first.norm) || secondSignal(tokens, j, mixedCase));
+      accepted = ((lexicon || capital) && (!ambiguousNameWords.has(first.norm) || secondSignal(tokens, j, mixedCase))) || intro;
       confidence = 0.8;
     }
     if (!accepted) continue;
     let end = j + 1;
-    // Up to two more name words: "maria lopez", "Mary Ann O'Brien", "garcia-lopez".
-    for (let extra = 0; extra < 2; extra++) {
+    // Up to three more name words: "maria lopez", "Mary Ann O'Brien", "garcia-lopez", "van der wal".
+    for (let extra = 0; extra < 3 && !possessive.test(tokens[end - 1]!.norm); extra++) {
       let k = end;
       if (tokens[k]?.norm === '-' && !tokens[k]!.spaced && tokens[k + 1] && !tokens[k + 1]!.spaced) k++;
+      // Particles join when a non-function word follows them.
+      let p = k;
+      while (tokens[p] && particles.has(tokens[p]!.norm) && p < k + 2) p++;
+      if (p > k && isNameCandidate(tokens[p]) && !isNumberAtom(tokens, p) && !tokens[p]!.allUpper) {
+        end = p + 1;
+        continue;
+      }
       const next = tokens[k];
+      // "tinh do, okay": a surname that is also a function word, closing the name.
+      if (!mixedCase && next && functionWords.has(next.norm) && familyNames.has(next.norm) && next.norm.length <= 3 && (tokens[k + 1] === undefined || closingFollowers.has(tokens[k + 1]!.norm))) {
+        end = k + 1;
+        break;
+      }
       if (!isNameCandidate(next) || isNumberAtom(tokens, k)) break;
-      const nextLexicon = isLexiconName(next.norm) || (mixedCase && next.upper);
+      // "it's pantaleon palka calling": an unknown word closed by a name follower is the surname.
+      const closed = !mixedCase && !ambiguousNameWords.has(next.norm) && closingFollowers.has(tokens[k + 1]?.norm ?? '.');
+      const nextLexicon = isLexiconName(next.norm.replace(possessive, '')) || (mixedCase && next.upper) || closed;
       if (!nextLexicon || (mixedCase && !next.upper && first.upper)) break;
       if (ambiguousNameWords.has(next.norm) && !secondSignal(tokens, k, mixedCase)) break;
       end = k + 1;
@@ -144,8 +188,15 @@ function capitalisedNames(tokens: readonly Token[], out: PhiSpan[]): void {
     let end = i + 1;
     const next = tokens[i + 1];
     const nextCapital = next !== undefined && next.upper && isNameCandidate(next) && !next.allUpper;
-    if (sentenceStart && !nextCapital) continue;
+    // At a sentence start, a lone name needs a possessive, a colon or a comma after it ("Zuzana: ...", "Matej's").
+    if (sentenceStart && !nextCapital && !possessive.test(token.norm) && next?.norm !== ':' && next?.norm !== ',') continue;
     if (nextCapital && (isLexiconName(next.norm) || !ambiguousNameWords.has(next.norm))) end = i + 2;
+    // A middle initial: "Faina D. Yefremova", "Ravil G Yefimov".
+    else if (next && next.allUpper && next.norm.length === 1) {
+      const after = tokens[i + 2]?.norm === '.' && !tokens[i + 2]!.spaced ? i + 3 : i + 2;
+      const surname = tokens[after];
+      if (surname && surname.upper && !surname.allUpper && isNameCandidate(surname)) end = after + 1;
+    }
     if (!sentenceStart && previous.upper && isNameCandidate(previous) && !previous.allUpper && !sentenceEnd.has(tokens[i - 2]?.norm ?? '.')) start = i - 1;
     out.push({ start: tokens[start]!.start, end: tokens[end - 1]!.end, type: 'NAME', confidence: 0.75, source: 'lexicon' });
     i = end - 1;

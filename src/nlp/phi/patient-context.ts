@@ -8,9 +8,11 @@ import type { DateSpan } from './dates.ts';
 import type { IdValue } from './identifiers.ts';
 import type { LetterRun } from './names.ts';
 import type { NumberRun } from './spoken-numbers.ts';
+import { functionWords } from './common-words.ts';
 import { normalizeWord, TokenKind, type Token } from './tokens.ts';
 
 const confidence = 0.99;
+const sentenceEnds = new Set(['.', '!', '?', ':', '"']);
 
 /** Precomputed match keys for one patient; build once per call, reuse for every detection. */
 export interface PatientMatcher {
@@ -54,10 +56,17 @@ export function detectPatientDetails(
   matcher: PatientMatcher, out: PhiSpan[],
 ): void {
   if (matcher.nameParts.size > 0) {
-    for (const token of tokens) {
+    for (let index = 0; index < tokens.length; index++) {
+      const token = tokens[index]!;
       if (token.kind !== TokenKind.Word) continue;
       const norm = token.norm.endsWith("'s") ? token.norm.slice(0, -2) : token.norm;
-      if (matcher.nameParts.has(norm)) out.push({ start: token.start, end: token.end, type: 'NAME', confidence, source: 'patient' });
+      if (!matcher.nameParts.has(norm)) continue;
+      // A name part that is also a function word ("To", "My", "An") counts only capitalised mid-sentence.
+      if (functionWords.has(norm)) {
+        const previous = tokens[index - 1];
+        if (!token.upper || !previous || sentenceEnds.has(previous.norm)) continue;
+      }
+      out.push({ start: token.start, end: token.end, type: 'NAME', confidence, source: 'patient' });
     }
     for (const run of letterRuns) {
       if (matcher.nameParts.has(run.letters)) out.push({ start: tokens[run.startTok]!.start, end: tokens[run.endTok - 1]!.end, type: 'NAME', confidence, source: 'patient' });

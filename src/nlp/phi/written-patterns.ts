@@ -3,6 +3,8 @@
  * an "@" or a "." inside a word; spoken forms ("john dot smith at gmail dot com") come from tokens.
  */
 import type { PhiSpan } from '../analysis.types.ts';
+import { functionWords } from './common-words.ts';
+import { isNumberAtom, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
 const writtenPattern = /([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|((?:https?:\/\/|www\.)[^\s<>"]+|\b[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co)\b(?:\/[^\s<>"]*)?)|(\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b)/g;
@@ -22,30 +24,79 @@ export function detectWrittenPatterns(text: string, out: PhiSpan[]): void {
   }
 }
 
-/** "john dot smith at gmail dot com" → EMAIL; "www dot clinic dot org" → URL. */
+const pathJoiners = new Set(['slash', 'dot', 'underscore', 'dash', 'hyphen', 'period']);
+
+function isWordOrNumber(token: Token | undefined): boolean {
+  return token !== undefined && (token.kind === TokenKind.Word || token.kind === TokenKind.Number);
+}
+
+/**
+ * One spoken chunk of an address, read backwards from token `end` (inclusive): a word, a word
+ * followed by spoken digits ("agnieszka eighty three"), or digits alone. Returns the first token.
+ */
+function chunkStart(tokens: readonly Token[], end: number): number {
+  let t = end;
+  while (t - 1 >= 0 && isNumberAtom(tokens, t, true) && isNumberAtom(tokens, t - 1, true) && !spokenJoiners.has(tokens[t - 1]!.norm)) t--;
+  if (isNumberAtom(tokens, t, true) && t - 1 >= 0) {
+    const before = tokens[t - 1]!;
+    if (before.kind === TokenKind.Word && !functionWords.has(before.norm) && !spokenJoiners.has(before.norm) && before.norm !== 'at' && !isNumberAtom(tokens, t - 1, true)) t--;
+  }
+  return t;
+}
+
+/** "john dot smith at gmail dot com" → EMAIL; "www dot clinic dot org" → URL; "facebook dot com slash jane dot doe" → URL. */
 export function detectSpokenAddresses(tokens: readonly Token[], out: PhiSpan[]): void {
   for (let i = 2; i < tokens.length; i++) {
     if (!topLevelDomains.has(tokens[i]!.norm) || tokens[i - 1]!.norm !== 'dot') continue;
-    // Walk back over "<word> dot <word> ... at <word> dot <word> ..." (joined words only).
+    // Walk back over "<chunk> dot <chunk> ... at <chunk> dot <chunk> ..." (joined chunks only).
     let t = i - 2;
     let atTok = -1;
-    while (t >= 0) {
-      const word = tokens[t];
-      if (!word || (word.kind !== TokenKind.Word && word.kind !== TokenKind.Number)) break;
-      const joiner = tokens[t - 1];
-      if (joiner && spokenJoiners.has(joiner.norm)) {
-        t -= 2;
+    let start = t;
+    while (t >= 0 && isWordOrNumber(tokens[t])) {
+      const first = atTok >= 0 ? chunkStart(tokens, t) : t;
+      start = first;
+      const joiner = tokens[first - 1];
+      if (joiner && spokenJoiners.has(joiner.norm) && isWordOrNumber(tokens[first - 2])) {
+        t = first - 2;
         continue;
       }
-      if (joiner && joiner.norm === 'at' && atTok < 0 && tokens[t - 2] && (tokens[t - 2]!.kind === TokenKind.Word || tokens[t - 2]!.kind === TokenKind.Number)) {
-        atTok = t - 1;
-        t -= 2;
+      if (joiner && joiner.norm === 'at' && atTok < 0 && isWordOrNumber(tokens[first - 2]) && (!functionWords.has(tokens[first - 2]!.norm) || isNumberAtom(tokens, first - 2, true))) {
+        atTok = first - 1;
+        t = first - 2;
         continue;
       }
       break;
     }
-    const start = Math.max(t, 0);
-    if (atTok >= 0) out.push({ start: tokens[start]!.start, end: tokens[i]!.end, type: 'EMAIL', confidence: 0.9, source: 'spoken' });
-    else if (i - start >= 2) out.push({ start: tokens[start]!.start, end: tokens[i]!.end, type: 'URL', confidence: 0.85, source: 'spoken' });
+    // A path after the domain: "slash jane dot doe dot seven".
+    let end = i;
+    if (atTok < 0 && tokens[end + 1]?.norm === 'slash') {
+      while (tokens[end + 1] && pathJoiners.has(tokens[end + 1]!.norm) && isWordOrNumber(tokens[end + 2]) && (!functionWords.has(tokens[end + 2]!.norm) || isNumberAtom(tokens, end + 2, true))) {
+        end += 2;
+        while (isNumberAtom(tokens, end + 1, true) && isNumberAtom(tokens, end, true)) end++;
+      }
+    }
+    if (atTok >= 0 && start <= atTok - 1) out.push({ start: tokens[start]!.start, end: tokens[end]!.end, type: 'EMAIL', confidence: 0.9, source: 'spoken' });
+    else if (i - start >= 2) out.push({ start: tokens[start]!.start, end: tokens[end]!.end, type: 'URL', confidence: 0.85, source: 'spoken' });
+  }
+}
+
+/** Spoken IPv4: four number runs joined by "dot" ("one ninety two dot one sixty eight dot one dot twelve"). */
+export function detectSpokenIps(tokens: readonly Token[], runs: readonly NumberRun[], out: PhiSpan[]): void {
+  const byStart = new Map<number, NumberRun>();
+  for (const run of runs) byStart.set(run.startTok, run);
+  for (let r = 0; r < runs.length; r++) {
+    const first = runs[r]!;
+    if (first.writtenShape !== '' || tokens[first.endTok]?.norm !== 'dot') continue;
+    const octets: NumberRun[] = [first];
+    let current = first;
+    while (octets.length < 4 && tokens[current.endTok]?.norm === 'dot') {
+      const next = byStart.get(current.endTok + 1);
+      if (!next) break;
+      octets.push(next);
+      current = next;
+    }
+    if (octets.length === 4 && octets.every((o) => o.digits.length <= 3 && Number(o.digits) <= 255)) {
+      out.push({ start: first.start, end: current.end, type: 'IP', confidence: 0.9, source: 'spoken' });
+    }
   }
 }

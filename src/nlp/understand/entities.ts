@@ -41,7 +41,7 @@ export const symptomLexicon: Readonly<Record<string, readonly string[]>> = {
   urinary_symptoms: ['burning when ~ pee|urinate', 'painful urination', 'uti', 'bladder infection', 'frequent urination'],
   numbness: ['numbness|numb|tingling'],
   weakness: ['weakness|weak'],
-  bleeding: ['bleeding'],
+  bleeding: ['bleeding', 'nosebleed|nosebleeds', 'bloody nose|noses', 'nose bleed|bleeds'],
   bruising: ['bruising|bruises'],
   blurred_vision: ['blurry|blurred vision'],
   side_effect: ['side effect|effects'],

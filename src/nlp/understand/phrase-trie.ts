@@ -10,7 +10,13 @@ import type { Token } from './tokens.ts';
  * - `[a|b]`   optional token
  * - `*`       exactly one word (any)
  * - `~`       zero or one word (any), for "chest feels tight" / "chest is really tight"
+ *
+ * Inside a phrase (never before its first word), a soft filler that the pattern does not expect
+ * ("like", "so", "really", "just") is skipped: "chest so pain", "a note like for work".
  */
+
+/** Words a speaker drops into the middle of a phrase without changing it. */
+const softFillers = new Set(['like', 'so', 'really', 'just', 'actually', 'literally', 'um', 'uh']);
 
 interface Node<T> {
   next: Map<string, Node<T>>;
@@ -109,20 +115,25 @@ export class PhraseTrie<T> {
     // Parallel stacks: no tuple allocation per step on the hot path.
     const nodes: Node<T>[] = [];
     const positions: number[] = [];
+    // 1 when the position was reached by skipping a filler: the node's phrases ended before it.
+    const skipped: number[] = [];
     for (let first = 0; first < tokens.length; first++) {
       const start = this.root.next.get(tokens[first]!.text);
       if (!start) continue;
       nodes.push(start);
       positions.push(first);
+      skipped.push(0);
       while (nodes.length > 0) {
         const node = nodes.pop()!;
         const at = positions.pop()!;
-        for (const value of node.values) matches.push({ value, first, last: at });
+        const viaSkip = skipped.pop()!;
+        if (viaSkip === 0) for (const value of node.values) matches.push({ value, first, last: at });
         const following = tokens[at + 1];
         if (!following || following.punct) continue;
         const child = node.next.get(following.text);
-        if (child) { nodes.push(child); positions.push(at + 1); }
-        if (node.any) { nodes.push(node.any); positions.push(at + 1); }
+        if (child) { nodes.push(child); positions.push(at + 1); skipped.push(0); }
+        if (node.any) { nodes.push(node.any); positions.push(at + 1); skipped.push(0); }
+        if (softFillers.has(following.text) && (node.next.size > 0 || node.any)) { nodes.push(node); positions.push(at + 1); skipped.push(1); }
       }
     }
     return matches;

@@ -227,3 +227,92 @@ describe('detectRedFlags: properties', () => {
     }));
   });
 });
+
+describe('detectRedFlags: fillers and lay wording', () => {
+  it.each<[string, RedFlagCode]>([
+    ['my chest um is uh so tight', 'chest_pain'],
+    ["i can't uh get my breath you know", 'breathing_difficulty'],
+    ['there is a weight pressing on my chest', 'chest_pain'],
+    ['the ache in the center of my chest is not easing', 'chest_pain'],
+    ["I can't get through a sentence without stopping for air", 'breathing_difficulty'],
+    ['she is talking gibberish all of a sudden', 'stroke_signs'],
+    ['he cannot lift his arm on one side', 'stroke_signs'],
+    ['honestly my family would be better off if I were gone', 'suicidal_ideation'],
+    ["I don't see any point in living", 'suicidal_ideation'],
+    ['I keep thinking about ending my life', 'suicidal_ideation'],
+    ['my nose has bled through three towels', 'severe_bleeding'],
+    ['his lips puffed up after the peanut butter', 'anaphylaxis'],
+    ['he suddenly went limp on the couch', 'loss_of_consciousness'],
+    ['my grandson had a seezure, sorry, a seizer at school', 'seizure'],
+    ['I accidentally swallowed my wife’s blood pressure pills', 'overdose_poisoning'],
+    ['I ate way too much of the edibles', 'overdose_poisoning'],
+    ['my belly hurts really bad on the lower right', 'severe_abdominal_pain'],
+    ['my head is pounding so bad I can barely see', 'severe_headache'],
+    ["I'm 31 weeks and I have a gush of fluid", 'pregnancy_emergency'],
+    ["she's got a fever and her heart is racing and she's confused", 'sepsis_signs'],
+    ['I have a fever, chills, and I am too weak to stand up', 'sepsis_signs'],
+  ])('%j → %s', (text, code) => {
+    expect(detectRedFlags(text).redFlags.map((f) => f.code)).toContain(code);
+  });
+
+  it('an ASR filler "you know" does not hide a hypothetical "if"', () => {
+    const scan = detectRedFlags('the nurse told me to come in if you know i get chest pain again');
+    expect(scan.redFlags.map((f) => f.code)).not.toContain('chest_pain');
+    expect(scan.setAside).toContainEqual(expect.objectContaining({ code: 'chest_pain', reason: 'hypothetical' }));
+  });
+});
+
+describe('detectRedFlags: family history, past history and questions are set aside', () => {
+  it.each<[string, RedFlagCode, 'historical' | 'hypothetical' | 'family-history' | 'negated']>([
+    ['Both of my grandparents had strokes', 'stroke_signs', 'family-history'],
+    ['my uncle had seizures before he passed', 'seizure', 'family-history'],
+    ['my sister had heavy bleeding in her thirties', 'severe_bleeding', 'family-history'],
+    ['my mother had preeclampsia with my brother', 'pregnancy_emergency', 'family-history'],
+    ['heart attacks are hereditary on my dad’s side', 'chest_pain', 'family-history'],
+    ['he was treated for sepsis a long time ago', 'sepsis_signs', 'historical'],
+    ['I had fainting spells as a teenager', 'loss_of_consciousness', 'historical'],
+    ['I overdosed once, years ago', 'overdose_poisoning', 'historical'],
+    ['Should I worry about fainting on this new blood pressure pill?', 'loss_of_consciousness', 'hypothetical'],
+    ['What are the warning signs, like slurred speech or a droopy face?', 'stroke_signs', 'hypothetical'],
+    ['Could this antibiotic cause a seizure?', 'seizure', 'hypothetical'],
+    ['When should I take him in for trouble breathing?', 'breathing_difficulty', 'hypothetical'],
+    ['my throat is not tight at all', 'anaphylaxis', 'negated'],
+  ])('%j → %s %s', (text, code, reason) => {
+    const scan = detectRedFlags(text);
+    expect(scan.redFlags.filter((flag) => flag.code === code)).toEqual([]);
+    expect(scan.setAside).toContainEqual(expect.objectContaining({ code, reason }));
+  });
+
+  it('a normal temperature reading or a question about fever in a newborn is not infant fever', () => {
+    expect(detectRedFlags('my five week old feels warm but her temperature is 99.1').redFlags.map((f) => f.code)).not.toContain('infant_fever');
+    expect(detectRedFlags('what temperature is a fever in a newborn?').redFlags.map((f) => f.code)).not.toContain('infant_fever');
+    expect(detectRedFlags('my five week old has a temp of 100.9').redFlags.map((f) => f.code)).toContain('infant_fever');
+  });
+
+  it('a past event that has come back is flagged, uncertain', () => {
+    const scan = detectRedFlags('I had a seizure two years ago and today I had another one');
+    expect(scan.redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
+  });
+
+  it('a relative with a current problem is still flagged; a bare "my aunt had a seizure" stays uncertain, not set aside', () => {
+    expect(flagsOf('both my parents are coughing and having trouble breathing')).toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'uncertain' }));
+    expect(flagsOf('my aunt had a seizure')).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
+    expect(flagsOf('my brother had chest pain in his forties and now I have chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', subject: 'patient' }));
+  });
+});
+
+describe('detectRedFlags: treatments and supplies are not events', () => {
+  it.each([
+    'Can you refill my seizure meds before Friday?',
+    'The school needs a new EpiPen prescription for my daughter',
+    "He's not answering his phone, can you try his cell?",
+    'I take my insulin twice a day',
+  ])('%j → no red flag', (text) => {
+    expect(detectRedFlags(text).redFlags).toEqual([]);
+  });
+
+  it('a treatment word next to a real event still flags it', () => {
+    expect(detectRedFlags('he had a seizure medication did not stop it').redFlags.map((f) => f.code)).toContain('seizure');
+    expect(detectRedFlags('I had to jab him with his EpiPen, can you refill it').redFlags.map((f) => f.code)).toContain('anaphylaxis');
+  });
+});

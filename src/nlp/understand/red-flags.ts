@@ -1,6 +1,6 @@
 import type { RedFlag, RedFlagCode, RedFlagScan, SetAsideMention } from '../analysis.types.ts';
 import { PhraseTrie } from './phrase-trie.ts';
-import { isClauseBoundary, isSentenceBoundary, parseNumberAt, tokenize, type Token } from './tokens.ts';
+import { contentTokens, isClauseBoundary, isSentenceBoundary, parseNumberAt, type Token } from './tokens.ts';
 
 /**
  * Red-flag detection (UN-2) in lay and ASR-garbled words, with NegEx-style context: negated,
@@ -21,6 +21,12 @@ interface FlagRule {
   notNext?: readonly string[];
   /** A following word that makes another reading likely ("can't breathe through my nose"): flagged, but uncertain and low. */
   doubtNext?: readonly string[];
+  /** The pattern itself holds a negation ("won't stop bleeding"): a trigger inside the span is not a negation. */
+  negationInside?: boolean;
+  /** Words that, in the same clause, make it a medication or supply mention (an EpiPen refill), unless a use verb is there. */
+  supplyContext?: boolean;
+  /** A following noun that makes it a modifier ("seizure medication"), unless an article precedes ("a seizure"). */
+  modifierOf?: readonly string[];
 }
 
 /** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
@@ -44,7 +50,11 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'chest pain|pains|pressure|tightness|discomfort|heaviness|ache|aching|squeezing|hurting|hurts|hurt|tight|heavy|burning',
     'chest ~ ~ ~ hurts|hurting|hurt|tight|heavy|aching|burning|squeezing|crushing|killing',
   ]],
-  ['chest_pain', 'pain-in-chest', 0.85, [`pain|pains|pressure|tightness|heaviness|squeezing|weight|ache|burning|elephant in|on ~ chest`]],
+  ['chest_pain', 'pain-in-chest', 0.85, [
+    `pain|pains|pressure|tightness|heaviness|squeezing|weight|ache|burning|elephant in|on ~ chest`,
+    'pain|pains|pressure|tightness|heaviness|ache|burning in|on the middle|center|centre|left|side of ~ chest',
+    'elephant|something|someone|weight ~ ~ sitting|standing|pressing|pushing on ~ chest', 'crushing|squeezing ~ chest',
+  ]],
   ['chest_pain', 'heart-attack', 0.85, ['heart attack|attacks']],
   ['chest_pain', 'pain-to-arm-or-jaw', 0.7, ['pain ~ ~ down|into|to ~ left arm|jaw', 'left arm ~ ~ numb|hurts|hurting|tingling|aching']],
   ['chest_pain', 'chest-pain-garbled', 0.7, [
@@ -56,7 +66,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "can't|cannot|couldn't breathe|breath", 'can not breathe|breath', 'unable|not able to breathe',
     "can't|cannot|couldn't catch ~ breath", "can't|cannot get ~ breath|air", "can't|cannot get enough air",
     'not|stopped breathing', 'not getting enough air',
-  ], { doubtNext: ['through', 'out'] }],
+  ], { doubtNext: ['through', 'out'], negationInside: true }],
   ['breathing_difficulty', 'short-of-breath', 0.85, ['short|shortness of breath', 'short winded']],
   ['breathing_difficulty', 'trouble-breathing', 0.85, [
     'trouble|difficulty|difficult|problems|problem|struggling|hard|harder breathing',
@@ -71,6 +81,10 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "can't|cannot|couldn't breed|bread", 'short|shortness of|a breast|breadth', 'shortness a breath', 'short a breath',
     'trouble|hard|difficulty breeding', 'hard to breed',
   ], { garbled: true }],
+  ['breathing_difficulty', 'cannot-finish-sentence', 0.8, [
+    "can't|cannot finish|complete|get through ~ sentence|sentences", "can't|cannot talk|speak in full sentences",
+    "can't|cannot talk|speak without ~ gasping|stopping",
+  ]],
 
   ['stroke_signs', 'face-droop', 0.9, [
     'face|smile|mouth|lip ~ ~ drooping|droopy|droops|drooped|droop|crooked|lopsided|sagging',
@@ -79,11 +93,14 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['stroke_signs', 'slurred-speech', 0.85, [
     'slurring|slurred ~ words|speech', 'speech|words ~ ~ slurred|slurring|garbled|jumbled',
     "can't|cannot get ~ words out",
-  ]],
+    'talking|speaking|talks|speech|sounds ~ funny|weird|strange|drunk|gibberish|nonsense|confused',
+    "can't|cannot talk|speak right|properly|straight",
+  ], { negationInside: true }],
   ['stroke_signs', 'one-sided-weakness', 0.8, [
     'numbness|weakness|numb|weak on|in one|the|my|his|her ~ side', 'sudden|suddenly ~ numb|numbness|weak|weakness',
-    "can't|cannot move|lift|feel ~ ~ arm|leg|hand|side",
-  ]],
+    "can't|cannot move|lift|feel|smile|raise ~ ~ arm|leg|hand|side", "can't|cannot smile|move|feel on one side",
+    'one side of ~ face|body ~ ~ numb|weak|droopy|drooping|dead|heavy',
+  ], { negationInside: true }],
   ['stroke_signs', 'stroke', 0.75, ['stroke|strokes', 'mini stroke', 'tia'], { notPrev: ['heat', 'sun', 'back', 'brush', 'swim', 'swimming', 'master', 'pen', 'paint'], notNext: ['of'] }],
   ['stroke_signs', 'vision-loss', 0.75, [
     'lost|losing ~ vision|sight', "can't|cannot see out of ~ eye", 'suddenly|sudden ~ blind|blurry|double vision',
@@ -93,7 +110,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ], { garbled: true }],
 
   ['suicidal_ideation', 'self-harm-intent', 0.95, [
-    'kill|killing myself|himself|herself|themselves', 'kill|killing my self', 'end it all', 'end my life', 'take my own life', 'suicidal', 'suicide',
+    'kill|killing myself|himself|herself|themselves', 'kill|killing my self', 'end|ending it all', 'end|ending my|his|her life',
+    'take|taking my|his|her own life', 'suicidal', 'suicide', 'gun|pistol|rifle to ~ head',
   ]],
   ['suicidal_ideation', 'wish-to-die', 0.85, [
     "don't want to be here anymore", "don't want to be alive|live|wake up", "don't want to live anymore",
@@ -101,14 +119,21 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'no reason to live', 'nothing to live for',
     'want|wanna|wants|thinking|thoughts|thought|going|gonna|planning ~ ~ hurt|harm|hurting|harming myself|himself|herself',
     'cutting myself|himself|herself', 'self harm',
-  ]],
+    'better off ~ ~ ~ dead|gone', 'if i|he|she was|were dead|gone', 'to end it|things|everything', 'end|ending things|everything',
+    "don't|can't|cannot see ~ point ~ ~ living|life|anymore|going|on", 'no point ~ ~ living|life|anymore|going|on',
+    'gun|pistol|rifle ~ out', 'got|have|has|bought|loaded ~ ~ gun ~ ready',
+  ], { negationInside: true }],
   ['suicidal_ideation', 'cannot-go-on', 0.6, ["can't|cannot go on"]],
 
+  ['severe_bleeding', 'bleeding-through', 0.85, [
+    'bleeding|bled|bleed|soaking|soaked|soak through ~ ~ ~ towel|towels|pad|pads|bandage|bandages|gauze|shirt|clothes|sheets',
+    'towel|pad|bandage after|every ~ towel|pad|bandage', 'bleeding ~ after|every ~ hour',
+  ]],
   ['severe_bleeding', 'bleeding-will-not-stop', 0.9, [
     "won't|doesn't|didn't|wouldn't|isn't|hasn't|not|never stop|stopping|stopped bleeding",
     "can't|cannot get ~ to stop bleeding", "can't|cannot stop the bleeding",
     "bleeding ~ won't|doesn't|not|isn't|hasn't ~ stop|stopping|stopped",
-  ]],
+  ], { negationInside: true }],
   ['severe_bleeding', 'heavy-bleeding', 0.85, [
     'bleeding ~ a lot', 'bleeding heavily|profusely|badly|everywhere|nonstop', 'bleeding so much',
     'heavy|severe|uncontrolled|uncontrollable|massive bleeding', 'blood everywhere', 'blood all over',
@@ -120,34 +145,44 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ]],
 
   ['anaphylaxis', 'throat-closing', 0.9, [
-    'throat ~ ~ closing|closed|swelling|swollen|tight|tightening', 'closing|swelling of|in ~ throat',
+    'throat ~ ~ ~ closing|closed|swelling|swollen|tight|tightening', 'closing|swelling of|in ~ throat',
   ]],
   ['anaphylaxis', 'lip-tongue-swelling', 0.85, [
     'lips|lip|tongue ~ ~ swelling|swollen|swelled|puffing|puffy', 'swelling|swollen in|of ~ lips|tongue',
+    'lips|lip|tongue ~ ~ blew|blown|blowing|puffed|puffing up',
   ]],
-  ['anaphylaxis', 'face-swelling', 0.65, ['face ~ ~ swelling|swollen|swelled|puffing|blowing']],
+  ['anaphylaxis', 'face-swelling', 0.65, ['face ~ ~ swelling|swollen|swelled|puffing|blowing', 'face ~ ~ blew|blown up']],
   ['anaphylaxis', 'anaphylaxis', 0.95, ['anaphylaxis|anaphylactic']],
-  ['anaphylaxis', 'epinephrine', 0.85, ['epipen|epipens', 'epi pen|pens', 'used ~ epinephrine']],
+  ['anaphylaxis', 'epinephrine', 0.85, ['epipen|epipens', 'epi pen|pens', 'used ~ epinephrine'], { supplyContext: true }],
   ['anaphylaxis', 'allergic-reaction', 0.75, ['allergic reaction', 'hives all over']],
   ['anaphylaxis', 'anaphylaxis-garbled', 0.75, ['anna|ana|anne|any phylaxis|phylactic|filaxis|filactic', 'epi pin|pan'], { garbled: true }],
 
   ['loss_of_consciousness', 'passed-out', 0.9, [
     'passed|pass|passing out', 'blacked|blacking out', 'fainted|fainting', 'lost consciousness', 'unconscious|unresponsive',
     "won't|can't|cannot wake ~ up", "can't|cannot wake him|her|them", 'not waking up', 'collapsed', 'knocked out',
-    'keeled over', 'out cold', 'not responding',
-  ]],
+    'keeled over', 'out cold', 'not responding', 'went|gone|going|is limp', "isn't|not|won't waking up",
+  ], { negationInside: true }],
+  ['loss_of_consciousness', 'not-answering', 0.75, [
+    "isn't|not|stopped|won't|can't answering|answer|responding|respond",
+  ], { negationInside: true, notNext: ['phone', 'phones', 'calls', 'call', 'texts', 'text', 'door', 'messages', 'emails', 'email', 'his', 'her', 'their', 'my', 'your', 'our', 'the', 'any', 'well'], doubtNext: ['to'] }],
   ['loss_of_consciousness', 'feels-faint', 0.6, ['faint', 'black out']],
   ['loss_of_consciousness', 'passed-out-garbled', 0.75, ['past out'], { garbled: true }],
 
   ['seizure', 'seizure', 0.9, [
     'seizure|seizures|seizing', 'convulsing|convulsion|convulsions|convulsed', 'grand mal',
     "shaking ~ ~ not|isn't|won't|can't respond|responding", 'shaking ~ ~ unresponsive', 'eyes ~ rolled|rolling back',
-  ]],
+  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level'] }],
   ['seizure', 'having-a-fit', 0.7, ['having|had a fit|fits', 'epileptic', 'fitting']],
-  ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures', 'seize sure'], { garbled: true }],
+  ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures', 'seize sure', 'seizer|seizers|seazure|seazures|siezure|siezures|seisure|seasure'], {
+    garbled: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'refill'],
+  }],
 
   ['overdose_poisoning', 'overdose', 0.9, ["overdose+", "od'd", 'took|taken ~ whole bottle']],
-  ['overdose_poisoning', 'too-many-pills', 0.8, ['took|taken|swallowed too many|much']],
+  ['overdose_poisoning', 'too-many-pills', 0.8, ['took|taken|swallowed|ate ~ too many|much'], { notNext: ['time', 'sun', 'coffee'] }],
+  ['overdose_poisoning', 'took-twice', 0.7, [
+    'took|taken|gave|given|injected ~ ~ ~ twice', 'double dosed', 'doubled ~ ~ dose',
+  ], { notNext: ['a', 'daily', 'per', 'each', 'every', 'weekly'] }],
+  ['overdose_poisoning', 'accidental-ingestion', 0.7, ['accidentally|accidently|mistakenly took|taken|swallowed|ate|drank|gave|injected']],
   ['overdose_poisoning', 'swallowed-poison', 0.85, [
     'swallowed|drank|ingested|ate|drinking|eating|into ~ ~ bleach|poison|cleaner|antifreeze|detergent|pod|pods|battery|batteries|chemicals|drano|lye|pesticide',
     'ingested ~ ~ pills|medicine|medication', 'got into ~ ~ pills|medicine|medication|meds', 'poison control', 'poisoned|poisoning',
@@ -161,19 +196,26 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'sudden|suddenly ~ ~ headache', 'headache ~ ~ stiff neck', 'head ~ ~ ~ explode|exploding', 'exploding headache',
   ]],
   ['severe_headache', 'splitting-headache', 0.6, ['splitting|blinding|excruciating|unbearable headache']],
+  ['severe_headache', 'head-hurts-badly', 0.7, [
+    'head ~ ~ hurts|hurting|pounding|killing|aches so|really|too bad|much', 'head ~ ~ killing me', 'worst pain ~ ~ ~ head',
+    'grabbed|grabbing|clutching|clutched ~ head', 'headache ~ ~ ~ neck ~ stiff', 'head ~ ~ ~ neck ~ stiff',
+  ]],
 
   ['pregnancy_emergency', 'waters-broken', 0.85, ['my|her water broke|broken|breaking', 'my|her water has|just|already broke|broken']],
   ['pregnancy_emergency', 'reduced-fetal-movement', 0.85, [
     'decreased|reduced|less|fewer|no fetal|baby movement|movements|kicks',
     "baby ~ isn't|hasn't|stopped|not ~ moving|moved|kicking|kicked", "baby's not moving|kicking",
     "haven't|not|didn't|can't felt|feel|feeling ~ baby move|moving|kick|kicking",
-  ]],
+  ], { negationInside: true }],
   ['pregnancy_emergency', 'pregnancy-complication', 0.8, ['preeclampsia|eclampsia|ectopic', 'pre eclampsia', 'placental abruption']],
 
   ['severe_abdominal_pain', 'severe-belly-pain', 0.85, [
     'severe|stabbing|sharp|excruciating|unbearable|terrible|horrible|worst|extreme|intense|crippling ~ pain|pains in|on ~ ~ belly|stomach|abdomen|tummy|gut|side',
     'severe|stabbing|sharp|excruciating|unbearable|terrible|horrible|worst|intense belly|stomach|abdominal|abdomen|tummy pain|pains|ache|cramps',
     'belly|stomach|abdomen|tummy ~ ~ killing me', 'belly|stomach|abdomen ~ ~ rock hard|rigid',
+    'severe|stabbing|sharp|excruciating|unbearable|terrible|horrible|worst|extreme|intense ~ pain|pains in|on ~ lower|upper|right|left ~ side|belly|abdomen|stomach',
+    'belly|stomach|abdominal|abdomen|tummy pain|pains|ache|cramps ~ ~ worst', 'belly|stomach|abdomen|tummy ~ ~ hurts|hurting|aches so|really|too bad|much',
+    'right lower quadrant',
   ]],
   ['severe_abdominal_pain', 'doubled-over', 0.75, ['doubled over', 'appendicitis']],
 
@@ -183,10 +225,12 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
 
 const featureTable: [Feature, string, number, string[]][] = [
   ['fever', 'fever', 0.9, ['fever|fevers|feverish|febrile|temperature|temp', 'burning up', 'hot to the touch']],
-  ['chills', 'chills', 0.8, ['chills|shivering|shivers|rigors', 'shaking chills']],
+  ['chills', 'chills', 0.8, ['chills|shivering|shivers|rigors|shakes', 'shaking chills']],
   ['systemic', 'systemic', 0.8, [
     'confused|confusion|disoriented|delirious|lethargic|mottled|clammy', 'not making sense', 'out of it', 'very sleepy',
-    'hard to wake', 'racing heart', 'heart ~ racing', 'breathing fast', 'not peeing', "hasn't|haven't peed",
+    'hard to wake', 'racing heart', 'heart ~ ~ racing|pounding', 'breathing ~ ~ fast|rapid', 'not peeing', "hasn't|haven't peed",
+    "can't|cannot stand|walk", "can't|cannot stand up", 'too|so|very weak to', 'so weak', 'going to die', 'gonna die', 'sense of doom',
+    'recent surgery|operation', 'surgery|operation last|this week', 'after ~ surgery|operation|procedure',
   ]],
   ['pregnant', 'pregnant', 0.85, ['pregnant|pregnancy', 'weeks along']],
   ['pregnancy-trouble', 'pregnancy-trouble', 0.85, [
@@ -243,7 +287,8 @@ const relations = new Set([
   'husband', 'wife', 'son', 'daughter', 'baby', "baby's", 'child', 'kid', 'kids', 'mom', 'mother', 'dad', 'father',
   'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'partner', 'boyfriend', 'girlfriend', 'friend',
   'neighbor', 'roommate', 'aunt', 'uncle', 'cousin', 'toddler', 'infant', 'newborn', 'parents', 'mum', 'grandson',
-  'granddaughter', 'fiance', 'spouse', "husband's", "wife's", "son's", "daughter's", "mom's", "dad's",
+  'granddaughter', 'fiance', 'spouse', "husband's", "wife's", "son's", "daughter's", "mom's", "dad's", "cousin's", "brother's",
+  "sister's", "aunt's", "uncle's", 'grandparents', 'stepdad', 'stepmom', 'stepfather', 'stepmother',
 ]);
 const thirdPersonPronouns = new Set(['he', 'she', 'him', 'his', 'her', 'they', 'them', 'their', "he's", "she's", "they're"]);
 const firstPerson = new Set(['i', "i'm", "i've", "i'd", "i'll", 'me', 'my', 'myself', 'mine']);
@@ -251,11 +296,21 @@ const familyHistoryWords = new Set(['died', 'deceased']);
 // Relatives whose past illness is family history (a child's own past seizure is just history).
 const familyRelations = new Set([
   'mom', 'mother', 'dad', 'father', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'aunt',
-  'uncle', 'cousin', 'parents', 'mum', "mom's", "dad's",
+  'uncle', 'cousin', 'parents', 'mum', "mom's", "dad's", "cousin's", "brother's", "sister's", "aunt's", "uncle's",
+  'grandparents', 'relatives', 'stepdad', 'stepmom', 'stepfather', 'stepmother',
 ]);
+// Two or more relatives "had" it: nobody's two parents have the same emergency at once.
+const pluralRelations = new Set(['parents', 'grandparents', 'relatives', 'both']);
+// "in his twenties", "in the nineties": a life period, so the mention is past history.
+const lifePeriods = new Set([
+  'teens', 'twenties', 'thirties', 'forties', 'fifties', 'sixties', 'seventies', 'eighties', 'nineties', 'childhood', 'youth',
+  '20s', '30s', '40s', '50s', '60s', '70s', '80s', '90s',
+]);
+const lifeStages = new Set(['newborn', 'baby', 'kid', 'child', 'teenager', 'teen', 'toddler', 'infant', 'boy', 'girl']);
+const determiners = new Set(['this', 'these', 'that', 'my', 'the', 'his', 'her', 'their', 'our']);
 const historyWords = new Set(['history', 'previously', 'used']);
 // Weeks ago stays a flag: recent enough that a clinician should hear about it.
-const pastUnits = new Set(['year', 'years', 'month', 'months']);
+const pastUnits = new Set(['year', 'years', 'month', 'months', 'decades', 'decade', 'ages']);
 const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade']);
 const nowWords = new Set([
   'now', 'currently', 'today', 'tonight', 'again', 'still', 'another', 'started', 'starting', 'since', 'morning',
@@ -318,18 +373,61 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   let nowCue = false;
   let hypothetical = false;
   let hedge = false;
+  let hadBefore = false;
+  let inherited = false;
   for (let k = start; k < end; k++) {
     const word = tokens[k]!.text;
     const next = tokens[k + 1]?.text ?? '';
     if (k < first && familyRelations.has(word)) relationBefore = true;
     if (familyHistoryWords.has(word) || (word === 'passed' && next === 'away') || ((word === 'runs' || word === 'run') && next === 'in')) familyCue = true;
     if (word === 'family' && (next === 'history' || k > last)) familyCue = true;
+    // "in my family", "my family has", "it's hereditary", "genetic", "on my mom's side".
+    if (word === 'family' && (tokens[k - 1]?.text === 'my' || tokens[k - 1]?.text === 'our') && (tokens[k - 2]?.text === 'in' || next === 'has' || next === 'had')) familyCue = true;
+    // "strokes are hereditary", "a genetic heart condition": only when said of the mention itself.
+    if ((word === 'hereditary' || word === 'genetic' || word === 'inherited') && ((k > last && k - last <= 3) || k === first - 1)) inherited = true;
+    // "what temperature is a fever", "which temp counts": a question about the threshold.
+    if (k < first && (word === 'temperature' || word === 'temp') && (tokens[k - 1]?.text === 'what' || tokens[k - 1]?.text === 'which')) hypothetical = true;
+    if (word === 'side' && k > last && tokens[k - 2]?.text === 'my' && familyRelations.has(tokens[k - 1]?.text ?? '')) familyCue = true;
+    // "in the past", "I once had", "I've had it before" (without "never", which is negation or novelty).
+    if (word === 'past' && tokens[k - 1]?.text === 'the' && tokens[k - 2]?.text === 'in') historyCue = true;
+    // "I once had", "had a seizure once", "once when I was"; not "once a day" (recurring) or "once I got home".
+    if (word === 'once' && (tokens[k - 1]?.text === 'had' || next === 'had' || (k > last && onceEnds.has(next)))) historyCue = true;
+    // "when should I go in for chest pain", "at what point do I worry about".
+    if (k < first && word === 'when' && (next === 'should' || (next === 'do' && wordAt(tokens, k, 3) === 'need')) && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    if (k < first && word === 'point' && tokens[k - 1]?.text === 'what' && tokens[k - 2]?.text === 'at') hypothetical = true;
+    // "can this medicine cause seizures", "could it cause a stroke": a question about a risk.
+    if (k < first && word === 'cause' && [-1, -2, -3].some((n) => causeModals.has(wordAt(tokens, k, n))) && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    if (k < first && word === 'look' && next === 'out' && tokens[k + 2]?.text === 'for') hypothetical = true;
     // "I used to have seizures" is history; "not moving like she used to" is a comparison.
     if (historyWords.has(word) && (word !== 'used' || (next === 'to' && k < first))) historyCue = true;
-    if (word === 'ago' && pastUnits.has(tokens[k - 1]?.text ?? '')) historyCue = true;
+    if (word === 'ago') {
+      const prev = tokens[k - 1]?.text ?? '';
+      // "years ago", "a long time ago"; "a few minutes ago" is now.
+      if (pastUnits.has(prev) || (prev === 'time' && tokens[k - 2]?.text === 'long') || prev === 'long') historyCue = true;
+    }
+    // "in his twenties", "in the nineties", "as a newborn", "as a teenager".
+    if (word === 'in' && (lifePeriods.has(wordAt(tokens, k, 2)) || lifePeriods.has(wordAt(tokens, k, 1)))) historyCue = true;
+    if (word === 'as' && (next === 'a' || next === 'an') && lifeStages.has(tokens[k + 2]?.text ?? '') && k > last) historyCue = true;
+    if (word === 'treated' && (tokens[k - 1]?.text === 'was' || tokens[k - 1]?.text === 'were') && k < first) historyCue = true;
+    if (word === 'had' && k < first && relationBefore && (pluralRelations.has(tokens[k - 1]?.text ?? '') || pluralRelations.has(tokens[k - 2]?.text ?? '') || tokens[k - 3]?.text === 'both')) familyCue = true;
+    // "my mom had preeclampsia with me": a mother's pregnancy history.
+    if (word === 'with' && k > last && relationBefore && hadBefore && (next === 'me' || next === 'my')) familyCue = true;
+    if (word === 'had' && k < first) hadBefore = true;
+    // "before he passed": the relative has died.
+    if (word === 'passed' && next !== 'out' && (thirdPersonPronouns.has(tokens[k - 1]?.text ?? '') || tokens[k - 1]?.text === 'they')) familyCue = true;
     if ((word === 'last' || word === 'past') && (lastPeriods.has(next) || next === 'few')) historyCue = true;
     if (word === 'when' && (next === 'i' || next === 'he' || next === 'she') && tokens[k + 2]?.text === 'was') historyCue = true;
     if (word === 'as' && (next === 'a' && (tokens[k + 2]?.text === 'kid' || tokens[k + 2]?.text === 'child'))) historyCue = true;
+    // "should I worry about X", "when do I need to worry about X": a question about a possible symptom.
+    if (k < first && word === 'worry' && worryQuestion(tokens, k) && withinCommaSegment(tokens, k, first)) {
+      if (determiners.has(tokens[first - 1]?.text ?? '')) hedge = true; // "should I worry about this chest pain": it is here
+      else hypothetical = true;
+    }
+    // "what counts as a fever", "warning signs, like fainting".
+    if (k < first && word === 'counts' && next === 'as') hypothetical = true;
+    if (k < first && (word === 'signs' || word === 'symptoms') && (tokens[k - 1]?.text === 'warning' || tokens[k - 1]?.text === 'the')) {
+      if (withinCommaSegment(tokens, k, first) || listFollows(tokens, k, first)) hypothetical = true;
+    }
     if (word === 'back' && next === 'in') historyCue = true;
     if (/^(19|20)\d\d$/.test(word) && tokens[k - 1]?.text === 'in') historyCue = true;
     if (nowWords.has(word) || (word === 'right' && next === 'now')) nowCue = true;
@@ -359,7 +457,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   }
 
   // Family history: a relative plus "died/passed/runs in the family", or "family history of".
-  if (familyCue && (relationBefore || hasFamilyWord(tokens, start, end))) return { ...context, setAside: 'family-history' };
+  if ((inherited && !nowCue) || (familyCue && (relationBefore || hasFamilyWord(tokens, start, end)))) return { ...context, setAside: 'family-history' };
   if (historyCue && relationBefore) return { ...context, setAside: 'family-history' };
   if (historyCue) {
     if (!nowCue) return { ...context, setAside: 'historical' };
@@ -398,6 +496,41 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   }
   if (notes.length > 0) context.note = notes.join('+');
   return context;
+}
+
+/** "should I worry", "do I need to worry", "when should we worry". */
+function worryQuestion(tokens: readonly Token[], k: number): boolean {
+  const prev = wordAt(tokens, k, -1);
+  const before = wordAt(tokens, k, -2);
+  if ((prev === 'i' || prev === 'we') && (before === 'should' || before === 'do' || before === 'would')) return true;
+  return prev === 'to' && (before === 'need' || before === 'have');
+}
+
+const causeModals = new Set(['can', 'could', 'does', 'will', 'might', 'would', 'do']);
+const onceEnds = new Set(['', '.', '?', '!', ',', ';', 'before', 'years', 'when', 'as', 'back', 'long', 'in']);
+const softWords = new Set(['like', 'so', 'really', 'just', 'actually']);
+
+/** The word `n` words after (or before, n < 0) token `k`, skipping soft fillers ("in his like twenties"). */
+function wordAt(tokens: readonly Token[], k: number, n: number): string {
+  const step = n < 0 ? -1 : 1;
+  let j = k;
+  for (let left = Math.abs(n); left > 0;) {
+    j += step;
+    const token = tokens[j];
+    if (!token) return '';
+    if (!softWords.has(token.text)) left--;
+  }
+  return tokens[j]?.text ?? '';
+}
+
+/** "signs, like X" / "signs, such as X": the comma opens the list of examples. */
+function listFollows(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) {
+    if (tokens[k]!.text !== ',') continue;
+    const next = tokens[k + 1]?.text;
+    if (next !== 'like' && next !== 'such' && next !== 'say' && next !== 'e') return false;
+  }
+  return true;
 }
 
 function hasFamilyWord(tokens: readonly Token[], start: number, end: number): boolean {
@@ -487,6 +620,8 @@ interface Found {
   garbled: boolean;
   forcedUncertain?: boolean;
   subject?: 'other';
+  /** A negation inside a gapped phrase ("chest is not tight"). */
+  negatedInside?: boolean;
 }
 
 interface FeatureHit {
@@ -502,34 +637,50 @@ interface FeatureHit {
  * reviewer can check them. Nothing recognised is dropped without a trace.
  */
 export function detectRedFlags(text: string): RedFlagScan {
-  const tokens = tokenize(text);
+  // Hesitation fillers ("um", "uh", a filler "you know") are dropped; offsets still index `text`.
+  const tokens = contentTokens(text);
   const found: Found[] = [];
   const features: FeatureHit[] = [];
 
   for (const match of trie.matchAll(tokens)) {
     const rule = match.value;
     if (rule.kind === 'feature') {
+      if (rule.feature === 'fever' && isNormalTemperature(tokens, match.last)) continue;
       features.push({ feature: rule.feature, first: match.first, last: match.last, confidence: rule.confidence });
       continue;
     }
-    if (rule.notPrev?.includes(tokens[match.first - 1]?.text ?? '')) continue;
-    if (rule.notNext?.includes(tokens[match.last + 1]?.text ?? '')) continue;
-    const doubtful = rule.doubtNext?.includes(tokens[match.last + 1]?.text ?? '') ?? false;
+    const prev = tokens[match.first - 1]?.text ?? '';
+    const next = tokens[match.last + 1]?.text ?? '';
+    if (rule.notPrev?.includes(prev)) continue;
+    if (rule.notNext?.includes(next)) continue;
+    // "my seizure medication", "the EpiPen prescription": the word names a treatment, not an event.
+    if (rule.modifierOf?.includes(next) && !articles.has(prev)) continue;
+    if (rule.supplyContext && isSupplyMention(tokens, match.first, match.last)) continue;
+    const doubtful = rule.doubtNext?.includes(next) ?? false;
     found.push({
       code: rule.code, first: match.first, last: match.last, anchorFirst: match.first, anchorLast: match.last,
       confidence: doubtful ? 0.4 : rule.confidence, cue: doubtful ? `${rule.cue}:other-reading-likely` : rule.cue,
       garbled: rule.garbled ?? false, forcedUncertain: doubtful,
+      negatedInside: !rule.negationInside && negationInside(tokens, match.first, match.last),
     });
   }
   for (const infant of findInfants(tokens)) features.push(infant);
+  for (const gestation of findGestation(tokens)) features.push(gestation);
   combineFeatures(tokens, features, found);
 
   const redFlags: RedFlag[] = [];
   const setAside: SetAsideMention[] = [];
   for (const hit of dedupe(found)) {
     const context = assess(tokens, hit.anchorFirst, hit.anchorLast);
+    if (hit.negatedInside && !context.setAside) context.setAside = 'negated';
     const start = tokens[hit.first]!.start;
     const end = tokens[hit.last]!.end;
+    // "I had a seizure years ago and I just had another one": the past one is back, so it is flagged.
+    if (context.setAside === 'historical' && recursLater(tokens, hit.last)) {
+      context.setAside = undefined;
+      context.uncertain = true;
+      context.note = context.note ? `${context.note}+history-and-recurrence` : 'history-and-recurrence';
+    }
     if (context.setAside) {
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
       continue;
@@ -550,6 +701,85 @@ export function detectRedFlags(text: string): RedFlagScan {
   redFlags.sort((a, b) => a.start - b.start);
   setAside.sort((a, b) => a.start - b.start);
   return { redFlags, setAside };
+}
+
+/** "... another one", "it happened again", "it's back" later in the same sentence. */
+function recursLater(tokens: readonly Token[], last: number): boolean {
+  for (let k = last + 1; k < Math.min(tokens.length, last + 16); k++) {
+    const token = tokens[k]!;
+    if (isSentenceBoundary(token)) return false;
+    const word = token.text;
+    const next = tokens[k + 1]?.text ?? '';
+    if (word === 'another' && (next === 'one' || next === 'episode' || next === 'attack' || next === 'today' || next === 'now')) return true;
+    if (word === 'again' && ['happened', 'happening', 'it', 'started', 'having', 'one', 'just', 'now'].includes(tokens[k - 1]?.text ?? '')) return true;
+    if ((word === "it's" || word === 'is') && next === 'back') return true;
+  }
+  return false;
+}
+
+const articles = new Set(['a', 'an', 'another', 'having', 'had']);
+const supplyWords = new Set([
+  'refill', 'refills', 'renew', 'renewed', 'renewal', 'prescription', 'prescriptions', 'pharmacy', 'expired', 'expires', 'expiring',
+  'replace', 'replacement', 'order', 'insurance', 'cost', 'copay', 'coverage', 'spare', 'school', 'sample', 'samples',
+]);
+const useWords = new Set(['used', 'use', 'using', 'gave', 'give', 'giving', 'injected', 'inject', 'needed', 'jab', 'jabbed', 'stab', 'stabbed', 'shot']);
+
+/** An EpiPen named as a supply ("refill on my EpiPen", "the EpiPen prescription") and not as a treatment just given. */
+function isSupplyMention(tokens: readonly Token[], first: number, last: number): boolean {
+  let supply = false;
+  for (let k = clauseStart(tokens, first); k < clauseEnd(tokens, last); k++) {
+    const word = tokens[k]!.text;
+    if (useWords.has(word)) return false;
+    if (supplyWords.has(word)) supply = true;
+  }
+  return supply;
+}
+
+/** A negation trigger in the gap of a phrase ("throat is not tight", "chest isn't hurting"). */
+function negationInside(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = first + 1; k < last; k++) {
+    const word = tokens[k]!.text;
+    if (negationTriggers.has(word) && !pseudoAfterTrigger.has(tokens[k + 1]?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/** "temperature is 98.6", "temp of 37": a reading in the normal range is not a fever. */
+function isNormalTemperature(tokens: readonly Token[], last: number): boolean {
+  const word = tokens[last]!.text;
+  if (word !== 'temperature' && word !== 'temp') return false;
+  // "what temperature counts as a fever": a question about the threshold, not a reading.
+  const prev = tokens[last - 1]?.text ?? '';
+  if (prev === 'what' || prev === 'which' || prev === 'normal') return true;
+  let k = last + 1;
+  while (k < last + 4 && ['is', 'was', 'of', 'at', 'reads', 'reading', "it's", 'only', 'just', 'about', 'around'].includes(tokens[k]?.text ?? '')) k++;
+  const next = tokens[k]?.text ?? '';
+  if (next === 'normal' || next === 'fine') return true;
+  const reading = parseNumberAt(tokens, k);
+  if (!reading) return false;
+  const value = reading.value;
+  return (value >= 95 && value < 100.4) || (value >= 35 && value < 38);
+}
+
+/** Weeks of pregnancy said as "I'm 28 weeks", "she is 32 weeks", "at 30 weeks": the 'pregnant' part. */
+function findGestation(tokens: readonly Token[]): FeatureHit[] {
+  const hits: FeatureHit[] = [];
+  for (let k = 1; k < tokens.length; k++) {
+    const word = tokens[k]!.text;
+    if (word !== 'weeks' && word !== 'wks') continue;
+    const after = tokens[k + 1]?.text ?? '';
+    if (after === 'old' || after === 'ago' || after === 'now' || after === 'straight') continue;
+    for (let back = k - 1; back >= Math.max(0, k - 4); back--) {
+      const parsed = parseNumberAt(tokens, back);
+      if (!parsed || parsed.next !== k) continue;
+      const before = tokens[back - 1]?.text ?? '';
+      if (parsed.value >= 4 && parsed.value <= 42 && ["i'm", 'am', "she's", 'is', "she's", 'at', "we're", 'are'].includes(before)) {
+        hits.push({ feature: 'pregnant', first: back, last: k, confidence: 0.8 });
+      }
+      break;
+    }
+  }
+  return hits;
 }
 
 /** Infants (under about three months): "newborn", "six week old", "two month old", "10 day old". */
@@ -640,6 +870,16 @@ function dedupe(found: Found[]): Found[] {
   const kept: Found[] = [];
   for (const hit of sorted) {
     const container = kept.find((k) => k.code === hit.code && k.first <= hit.first && k.last >= hit.last);
+    // Overlapping phrases of one code ("crushing chest" + "chest pain") are one mention: widen it.
+    const overlapping = container ? undefined : kept.find((k) => k.code === hit.code && k.first <= hit.last && hit.first <= k.last);
+    if (overlapping) {
+      overlapping.last = Math.max(overlapping.last, hit.last);
+      if (hit.confidence > overlapping.confidence && !hit.garbled) {
+        overlapping.confidence = hit.confidence;
+        overlapping.cue = hit.cue;
+      }
+      continue;
+    }
     if (container) {
       if (hit.confidence > container.confidence && !hit.garbled) {
         container.confidence = hit.confidence;

@@ -116,3 +116,58 @@ describe('requestTypeLabels', () => {
     expect(Object.keys(requestTypeLabels).sort()).toEqual([...requestTypeCodes].sort());
   });
 });
+
+describe('classifyRequestTypes: lay wording and fillers', () => {
+  it.each<[string, RequestTypeCode]>([
+    ['I am down to my last two tablets of metoprolol', 'prescription_refill'],
+    ['I need some more of my inhaler, um, before the weekend', 'prescription_refill'],
+    ['Could you send the new script over to Walgreens?', 'prescription_refill'],
+    ['My knee has been swelling up for a week', 'symptom_report'],
+    ['I keep getting nosebleeds, uh, every morning', 'symptom_report'],
+    ['Can someone go over my thyroid levels with me?', 'test_results'],
+    ['What did my ultrasound show? I mean what the ultrasound found', 'test_results'],
+    ['Could I get copies of my scan reports for my lawyer?', 'medical_records'],
+    ['Can the nurse phone me back this afternoon?', 'callback_request'],
+    ['I need a sick note for my employer', 'administrative'],
+    ['How do I get to the new office on Elm?', 'administrative'],
+    ['Does my plan cover the sleep study?', 'billing_insurance'],
+    ['This is the hospice team calling about one of your patients', 'provider_to_provider'],
+    ['Hi, this is the lab at Northside, we have a critical value for Dr. Moreno', 'provider_to_provider'],
+  ])('%j → %s', (text, type) => {
+    expect(typesOf(text)).toContain(type);
+  });
+});
+
+describe('classifyRequestTypes: look-alikes', () => {
+  it('a prior authorization about a named drug is not a refill', () => {
+    const types = typesOf('The pharmacist says my plan needs a prior authorization for the Wegovy');
+    expect(types).toContain('prior_authorization');
+    expect(types).not.toContain('prescription_refill');
+  });
+
+  it('the authorization form is prior auth, not administrative paperwork', () => {
+    expect(typesOf('My plan denied it until the doctor completes the authorization form')).not.toContain('administrative');
+  });
+
+  it('a doctor calling from the emergency department is not itself an emergency', () => {
+    expect(typesOf('This is Dr. Abebe from the emergency department about our shared patient')).not.toContain('urgent_emergency');
+  });
+
+  it('physical therapy is not a physical exam appointment', () => {
+    expect(typesOf('Could the doctor refer me to physical therapy for my shoulder?')).not.toContain('appointment');
+  });
+
+  it('a symptom word naming a medicine is not a symptom report', () => {
+    expect(typesOf('Please refill my cough syrup')).not.toContain('symptom_report');
+  });
+
+  it('the symptom that is the emergency is carried by urgent_emergency', () => {
+    const types = classifyRequestTypes('my wife is having crushing chest pain right now').map((score) => score.type);
+    expect(types).toContain('urgent_emergency');
+    expect(types).not.toContain('symptom_report');
+  });
+
+  it('"calling about the patient portal" is not another provider', () => {
+    expect(typesOf("I'm calling about the patient portal, my password expired")).not.toContain('provider_to_provider');
+  });
+});

@@ -3,7 +3,7 @@ import { drugNames } from './drug-lexicon.ts';
 import { symptomLexicon } from './entities.ts';
 import { PhraseTrie } from './phrase-trie.ts';
 import { detectRedFlags } from './red-flags.ts';
-import { isClauseBoundary, tokenize, type Token } from './tokens.ts';
+import { contentTokens, isClauseBoundary, type Token } from './tokens.ts';
 
 /**
  * Request types (UN-1), multi-label: weighted cue phrases per type combined as a noisy-OR, so
@@ -37,6 +37,7 @@ interface Cue {
   notPrev?: readonly string[];
   /** Symptom cues: skipped when negated ("no fever"). */
   negatable?: boolean;
+  notNext?: readonly string[];
 }
 
 type Value = Cue | { type: 'suppress' };
@@ -46,9 +47,18 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['prescription_refill', 'refill', 0.85, ['refill+', 're fill']],
   ['prescription_refill', 'renew', 0.7, ['renew|renewal|renewed|renewing']],
   ['prescription_refill', 'ran-out', 0.85, ['ran|run|running out of ~ ~ ~ medication|medications|meds|pills|medicine|prescription|inhaler|insulin|tablets', "am|i'm|completely out of ~ ~ ~ medication|medications|meds|pills|medicine|inhaler|insulin|tablets"]],
-  ['prescription_refill', 'running-out', 0.6, ['ran|run|running out of']],
+  ['prescription_refill', 'running-out', 0.6, ['ran|run|running out of', 'running low on']],
+  ['prescription_refill', 'need-more', 0.6, ['need|want|get|needs some more of', 'need|needs more of']],
+  ['prescription_refill', 'supply-left', 0.7, [
+    'only ~ ~ ~ pills|pill|tablets|doses|days|shots|pens|vials left', 'pills|tablets|doses|pens|vials ~ left', 'last pill|dose|tablet|pen|vial',
+    'down to ~ ~ last|pills|tablets|doses',
+  ]],
   ['prescription_refill', 'prescription', 0.45, ['prescription|prescriptions|script|rx']],
-  ['prescription_refill', 'send-to-pharmacy', 0.55, ['send|call|sent|called|fax ~ ~ ~ pharmacy', 'new prescription', 'day supply']],
+  ['prescription_refill', 'send-to-pharmacy', 0.55, [
+    'send|call|sent|called|fax ~ ~ ~ pharmacy|cvs|walgreens|walmart|costco|kroger|rite|publix|safeway|target|heb|meijer',
+    'prescription|script|rx|refill ~ ~ to|at ~ pharmacy|cvs|walgreens|walmart|costco|kroger|rite|publix|safeway|target|heb|meijer',
+    'new prescription', 'day supply',
+  ]],
   ['prescription_refill', 'pharmacy', 0.25, ['pharmacy|pharmacist']],
   ['prescription_refill', 'medication', 0.2, ['medication|medications|meds|medicine']],
 
@@ -61,15 +71,23 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['appointment', 'see-provider', 0.55, ['see ~ doctor|dr|nurse|provider|someone|np', 'seen by ~ doctor|dr|nurse|provider|someone', 'get in to see', 'come in']],
   ['appointment', 'fit-me-in', 0.75, ['fit|squeeze ~ in', 'running late']],
   ['appointment', 'availability', 0.45, ['available|availability|opening|openings|slot|slots']],
-  ['appointment', 'visit-kind', 0.5, ['follow up|followup', 'checkup|physical', 'check up', 'wellness visit', 'annual exam', 'telehealth', 'video|virtual visit']],
+  ['appointment', 'visit-kind', 0.5, ['follow up|followup', 'checkup|physical', 'check up', 'wellness visit', 'annual exam', 'telehealth', 'video|virtual visit'], { notNext: ['therapy', 'therapist'] }],
+  ['appointment', 'be-seen', 0.6, ['be|get seen today|tomorrow|soon|this|asap', 'want|need|like to be seen']],
 
   ['symptom_report', 'side-effect', 0.6, ['side effect|effects', 'reaction to']],
   ['symptom_report', 'feeling-unwell', 0.5, ['feeling|feel|felt ~ sick|unwell|worse|terrible|awful|bad|off', 'getting worse', 'symptoms']],
   ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal']],
   ['symptom_report', 'been-having', 0.3, ['been having', "i've had"]],
+  ['symptom_report', 'symptom-course', 0.4, [
+    'getting|gotten|got worse', 'keeps|keep coming back', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting',
+  ]],
 
   ['test_results', 'results', 0.5, ['result|results']],
-  ['test_results', 'test-results', 0.85, ['test|tests|lab|labs|blood|bloodwork|biopsy|scan|mri|xray|ray|imaging|mammogram|pap|ct|culture|urine|my result|results']],
+  ['test_results', 'test-results', 0.85, [
+    'test|tests|lab|labs|blood|bloodwork|biopsy|scan|mri|xray|ray|imaging|mammogram|pap|ct|culture|urine|a1c|covid|strep|my|the|your result|results',
+    'test|tests|lab|labs|bloodwork|biopsy|scan|mri|xray|ray|ultrasound|mammogram|ekg|ecg|ct|culture|echo showed|shows|said|found|mean|means',
+    'go|went|going over ~ ~ ~ numbers|results|labs|levels|report', 'cholesterol|a1c|sugar|thyroid|iron|potassium|kidney|liver numbers|levels',
+  ]],
   ['test_results', 'lab-work', 0.5, ['lab|labs', 'lab|blood work', 'bloodwork']],
   ['test_results', 'test-kind', 0.35, [
     'x ray', 'xray|mri|ultrasound|mammogram|biopsy|ekg|ecg|echocardiogram|a1c|cholesterol|colonoscopy|scan|urinalysis|culture',
@@ -79,7 +97,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
 
   ['referral', 'referral', 0.85, ['referral|referrals']],
   ['referral', 'refer', 0.8, ['refer+ me|him|her|us|to|out']],
-  ['referral', 'specialist', 0.5, ['specialist', 'see a specialist']],
+  ['referral', 'specialist', 0.4, ['specialist|specialists']],
+  ['referral', 'see-specialist', 0.6, ['see|seeing|visit ~ specialist', 'specialist referral|appointment']],
   ['referral', 'specialty', 0.35, [
     'cardiologist|dermatologist|orthopedist|orthopedic|neurologist|gastroenterologist|urologist|endocrinologist|rheumatologist|podiatrist|allergist|oncologist|psychiatrist|therapist|surgeon|ent',
     'physical therapy',
@@ -91,6 +110,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['billing_insurance', 'insurance', 0.45, ['insurance|insurer|medicaid|medicare']],
   ['billing_insurance', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'insurance changed', 'change|update|changed ~ ~ insurance']],
   ['billing_insurance', 'cost', 0.35, ['cost|costs|price', 'how much']],
+  ['billing_insurance', 'coverage', 0.6, ['insurance|plan|medicare|medicaid ~ ~ cover|covers|covered|pay|pays|paid', 'covered by ~ ~ insurance|plan']],
 
   ['prior_authorization', 'prior-auth', 0.95, [
     'prior auth|authorization|authorisation|approval', 'pre auth|authorization|authorisation|approval|cert|certification|approve',
@@ -108,9 +128,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['medical_records', 'medical-records', 0.85, ['medical|health|immunization|vaccine|vaccination|shot|dental records|record', 'copy of ~ chart|records|notes']],
   ['medical_records', 'records', 0.55, ['records']],
   ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'hipaa release|form', 'send|fax|transfer ~ ~ records|chart|notes']],
-  ['medical_records', 'visit-notes', 0.5, ['visit|office|clinical notes']],
+  ['medical_records', 'visit-notes', 0.6, ['visit|office|clinical|clinic|progress notes']],
+  ['medical_records', 'copies', 0.7, ['copy|copies of ~ ~ ~ reports|report|records|chart|notes|imaging|films|images|history']],
+  ['medical_records', 'medication-list', 0.6, ['medication|med|meds|medicine list', 'list of ~ medications|meds']],
 
-  ['callback_request', 'call-me-back', 0.9, ['call|ring me back', 'give me a call', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
+  ['callback_request', 'call-me-back', 0.9, ['call|ring|phone me back', 'appreciate a call', 'give me a call', 'give me a call', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
   ['callback_request', 'call-back', 0.7, ['call back|callback', 'please call', 'reach me at', 'call me']],
   ['callback_request', 'contact-number', 0.55, ['my number is', 'contact me', 'my cell is', 'best number']],
 
@@ -121,9 +143,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'office-hours', 0.7, ['office hours', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
   ['administrative', 'hours', 0.45, ['hours|closed']],
   ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
+  ['administrative', 'find-office', 0.7, ['how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
   ['administrative', 'portal', 0.6, ['portal|password|login|username', 'log in']],
   ['administrative', 'update-details', 0.75, ['update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address']],
-  ['administrative', 'forms', 0.55, ['form|forms|paperwork|fmla|letter', 'disability form|forms', 'jury duty', 'work|school note', 'note for work|school', 'fill out']],
+  ['administrative', 'forms', 0.55, ['form|forms|paperwork|fmla', 'disability form|forms', 'jury duty', 'fill out'], { notPrev: ['authorization', 'auth', 'release', 'consent'] }],
+  ['administrative', 'letter', 0.4, ['letter']],
+  ['administrative', 'work-note', 0.7, ['work|school|excuse|sick|doctors|doctor\'s note', 'note for work|school|my employer|my job', 'note ~ ~ ~ i was seen']],
   ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient']],
 
   ['provider_to_provider', 'provider-introduction', 0.9, [
@@ -132,12 +157,27 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'this is * ~ nurse|np|pa|rn|physician from|at|with', 'nurse|np|rn|physician calling from',
   ]],
   ['provider_to_provider', 'shared-patient', 0.9, ['mutual|shared|common patient', 'your patient', 'our patient', 'peer to peer']],
+  ['provider_to_provider', 'facility-introduction', 0.85, [
+    'this is [the|a] ~ ~ pharmacist|pharmacy|lab|laboratory|radiology|imaging|hospital|er|ed|agency|department|facility|therapy|hospice|clinic|practice|unit|icu|office calling|at|from|with|in|here',
+    'this is the pharmacist|pharmacy|lab|laboratory|radiology|er|ed|icu|hospital|hospice',
+    'this is dr|doctor * office|clinic|practice|nurse',
+    "i'm|i am a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with",
+  ]],
+  ['provider_to_provider', 'calling-about-a-patient', 0.85, [
+    'calling about|regarding|for a|the|one of ~ patient|patients|resident|client',
+  ], { notNext: ['portal', 'portals', 'advocate', 'line'] }],
+  ['provider_to_provider', 'third-person-patient', 0.6, ["the patient's", 'for a patient', 'order for ~ patient', 'report|results for dr|doctor']],
+  ['provider_to_provider', 'care-facility', 0.4, ['home health', 'skilled nursing', 'nursing facility|home', 'assisted living', 'hospice']],
   ['provider_to_provider', 'clinical-handoff', 0.55, ['discharge summary', 'discharged from', 'npi', 'consult|consultation note|request']],
 ];
 
 const suppressors = [
   'as a result', 'result of', 'resulted in', 'end result', 'clean bill of health', 'not urgent', 'not an emergency',
   'not a emergency', 'no rush', 'not that urgent', 'nothing urgent', 'returning your|a call', 'bill of rights',
+  // A department's name, not an emergency: "Dr. Lee from the emergency department".
+  'from|at|in the emergency department|room|dept', 'emergency department|dept calling',
+  // A pharmacist's or caller's question about a prescription is not a refill request by itself.
+  'question about ~ prescription|medication',
 ];
 
 const trie = new PhraseTrie<Value>();
@@ -156,6 +196,34 @@ for (const [code, patterns] of Object.entries(symptomLexicon)) {
 for (const pattern of suppressors) trie.add(pattern, { type: 'suppress' });
 
 const negators = new Set(['no', 'not', 'denies', 'without', "don't", "doesn't", "haven't", "hasn't", "didn't", 'never']);
+const strongRefillCues = new Set(['refill', 'renew', 'ran-out', 'running-out', 'need-more', 'supply-left', 'send-to-pharmacy']);
+const treatmentNouns = new Set([
+  'medicine', 'medicines', 'medication', 'medications', 'meds', 'pills', 'pill', 'syrup', 'drops', 'cream', 'ointment', 'spray',
+  'prescription', 'refill', 'inhaler', 'patch', 'patches', 'tablets', 'relief', 'reliever', 'clinic', 'specialist', 'doctor',
+]);
+// Words around a symptom that make it the caller's own report rather than a passing mention.
+const reportBefore = new Set([
+  'i', "i've", "i'm", 'my', 'me', 'keep', 'keeps', 'been', 'having', 'getting', 'has', 'have', 'had', 'still', 'started', 'got',
+  'feel', 'feeling', "he's", "she's", 'he', 'she', 'developed',
+]);
+const reportAfter = new Set([
+  'since', 'for', 'days', 'weeks', 'spreading', 'worse', 'draining', 'itches', 'started', 'again', 'today', 'yesterday',
+  'all', 'every', 'when', 'that', 'won\'t', "isn't", 'keeps',
+]);
+
+function isReported(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = first - 1, words = 0; k >= 0 && words < 4; k--, words++) {
+    const token = tokens[k]!;
+    if (isClauseBoundary(token) || token.text === ',') break;
+    if (reportBefore.has(token.text)) return true;
+  }
+  for (let k = last + 1, words = 0; k < tokens.length && words < 4; k++, words++) {
+    const token = tokens[k]!;
+    if (isClauseBoundary(token) || token.text === ',') break;
+    if (reportAfter.has(token.text)) return true;
+  }
+  return false;
+}
 
 /**
  * Scores the twelve request types for a transcript. Types at or above `requestTypeThreshold` are
@@ -164,8 +232,10 @@ const negators = new Set(['no', 'not', 'denies', 'without', "don't", "doesn't", 
  * `redFlags` is omitted they are detected here, so a caller cannot forget them.
  */
 export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]): RequestTypeScore[] {
-  const tokens = tokenize(text);
+  // Hesitation fillers are dropped ("a note uh for work"); offsets still index `text`.
+  const tokens = contentTokens(text);
   const matches = trie.matchAll(tokens);
+  const flags = redFlags ?? detectRedFlags(text).redFlags;
 
   // Tokens inside an idiom ("as a result") or a negated urgency ("not urgent") cannot cue anything.
   const suppressed = new Uint8Array(tokens.length);
@@ -178,12 +248,24 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
     if (value.type === 'suppress') continue;
     if (suppressed[match.first] === 1 || suppressed[match.last] === 1) continue;
     if (value.notPrev?.includes(tokens[match.first - 1]?.text ?? '')) continue;
+    if (value.notNext?.includes(tokens[match.last + 1]?.text ?? '')) continue;
     if (value.cue === 'bill-noun' && looksLikeName(text, tokens, match.first)) continue;
-    if (value.negatable && isNegated(tokens, match.first)) continue;
+    let weight = value.weight;
+    if (value.negatable) {
+      if (isNegated(tokens, match.first)) continue;
+      // A symptom inside a red flag is the emergency itself: urgent_emergency carries it.
+      const start = tokens[match.first]!.start;
+      const end = tokens[match.last]!.end;
+      if (flags.some((flag) => flag.start < end && start < flag.end)) continue;
+      // "cough medicine", "pain pills": the symptom word names a treatment.
+      if (treatmentNouns.has(tokens[match.last + 1]?.text ?? '')) continue;
+      // Said as the caller's own complaint ("I keep getting headaches", "my ear has been draining").
+      if (isReported(tokens, match.first, match.last)) weight = Math.max(weight, 0.55);
+    }
     let cues = byType.get(value.type);
     if (!cues) byType.set(value.type, (cues = new Map()));
     const entry = cues.get(value.cue) ?? { weight: 0, spans: [] };
-    entry.weight = Math.max(entry.weight, value.weight);
+    entry.weight = Math.max(entry.weight, weight);
     entry.spans.push({ start: tokens[match.first]!.start, end: tokens[match.last]!.end, cue: value.cue });
     cues.set(value.cue, entry);
   }
@@ -198,6 +280,11 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
     const billing = byType.get('billing_insurance');
     billing?.delete('insurance');
     billing?.delete('cost');
+    billing?.delete('coverage');
+    billing?.delete('claim');
+    // Naming the drug that needs approval is not asking for a refill of it.
+    const refill = byType.get('prescription_refill');
+    if (refill && ![...refill.keys()].some((cue) => strongRefillCues.has(cue))) byType.delete('prescription_refill');
   }
 
   const results: RequestTypeScore[] = [];
@@ -208,7 +295,6 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
     results.push({ type, confidence: round(confidence), evidence: dedupeSpans(evidence) });
   }
 
-  const flags = redFlags ?? detectRedFlags(text).redFlags;
   const urgentIndex = results.findIndex((result) => result.type === 'urgent_emergency');
   if (flags.length > 0) {
     const strongest = Math.max(...flags.map((flag) => flag.confidence));

@@ -37,6 +37,36 @@ export function tokenize(text: string): readonly Token[] {
   return tokens;
 }
 
+// Hesitation fillers carry no meaning; ASR transcripts drop them mid-phrase ("catch um my breath").
+const hardFillers = new Set(['um', 'uh', 'uhm', 'umm', 'uhh', 'er', 'erm', 'hmm', 'hm', 'mm', 'mhm']);
+// "you know" is a filler except in a real question or clause ("do you know", "if you know the dose" is rare).
+const youKnowKeeps = new Set(['do', 'did', "don't", "didn't", 'would', "wouldn't", 'to', 'what', 'who', 'how', 'as', 'will']);
+
+let lastContentText: string | undefined;
+let lastContent: readonly Token[] = [];
+
+/**
+ * The tokens of `text` without hesitation fillers ("um", "uh", a filler "you know"). Offsets are
+ * unchanged, so spans still index the original text. Cached like `tokenize`.
+ */
+export function contentTokens(text: string): readonly Token[] {
+  if (text === lastContentText) return lastContent;
+  const all = tokenize(text);
+  const kept: Token[] = [];
+  for (let k = 0; k < all.length; k++) {
+    const token = all[k]!;
+    if (hardFillers.has(token.text)) continue;
+    if (token.text === 'you' && all[k + 1]?.text === 'know' && !youKnowKeeps.has(all[k - 1]?.text ?? '')) {
+      k++;
+      continue;
+    }
+    kept.push(token);
+  }
+  lastContentText = text;
+  lastContent = kept;
+  return kept;
+}
+
 function tokenizeFresh(text: string): Token[] {
   const tokens: Token[] = [];
   // Lowercase once; per token only if lowercasing changed a length (offsets must stay exact).
