@@ -6,7 +6,7 @@ import type { Db } from '../store/db.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber } from './caller-number.ts';
-import { findCall, latestTranscript, recordCallEvent } from './calls.repository.ts';
+import { findCall, latestTranscript, loadCallAnalysis, recordCallEvent, saveCallAnalysis } from './calls.repository.ts';
 
 const cipher = createContentCipher(randomBytes(32));
 
@@ -72,5 +72,23 @@ describe.each(backendKinds)('call ledger on %s', (kind) => {
     expect(JSON.stringify(envelopes.rows)).not.toContain('lab results');
     expect(JSON.stringify(envelopes.rows)).not.toContain('5550142');
     expect(await latestTranscript(db, callId, cipher)).toBe('Synthetic caller asks about lab results.');
+  });
+
+  it('never drops a red flag when a call is analysed again, and keeps the analysis encrypted', async () => {
+    const [ringing] = callScript(`red-flag-${kind}`);
+    const { callId } = await record(ringing!);
+    const save = (redFlags: string[], urgency: 'routine' | 'emergency', marker: string) =>
+      db.transaction((tx) => saveCallAnalysis(tx, callId, {
+        requestType: redFlags.length ? 'urgent_emergency' : 'appointment', requestTypes: ['appointment'], redFlags, urgency,
+        method: 'transcript', transcriptEventId: null, sealed: cipher.encrypt(JSON.stringify({ marker })), keyId: cipher.keyId,
+      }));
+    await save(['chest_pain'], 'emergency', 'first');
+    await save([], 'routine', 'second');
+    const call = await findCall(db, callId);
+    expect(call?.redFlags).toEqual(['chest_pain']);
+    expect(call?.urgency).toBe('emergency');
+    expect((await loadCallAnalysis<{ marker: string }>(db, callId, cipher))?.analysis.marker).toBe('second');
+    const { rows } = await db.query<{ ciphertext: Uint8Array }>('select ciphertext from call_analysis where call_id = $1', [callId]);
+    expect(Buffer.from(rows[0]!.ciphertext).toString('latin1')).not.toContain('second');
   });
 });

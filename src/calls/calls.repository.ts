@@ -248,7 +248,13 @@ export async function saveCallAnalysis(
   },
 ): Promise<void> {
   await tx.query(
-    'update call set request_type = $2, request_types = $3, red_flags = $4, urgency = $5, updated_at = now() where id = $1',
+    // Red flags are only ever added: a re-analysis (a replayed job, a later transcript) never
+    // silently removes one; a person clears them in review. Urgency never drops below emergency
+    // while a red flag stands.
+    `update call set request_type = $2, request_types = $3,
+       red_flags = array(select distinct unnest(red_flags || $4::text[]) order by 1),
+       urgency = case when cardinality(red_flags || $4::text[]) > 0 then 'emergency' else $5 end,
+       updated_at = now() where id = $1`,
     [callId, analysis.requestType, analysis.requestTypes, analysis.redFlags, analysis.urgency],
   );
   await tx.query(
