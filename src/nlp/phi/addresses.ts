@@ -41,6 +41,10 @@ const organisationWords = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 
 const ordinalSuffixes = new Set(['st', 'nd', 'rd', 'th']);
 const ordinalStreetWords = new Set(['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']);
 const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',']);
+// Function words that often start a street name: "Old Mill Parkway", "New Hope Road".
+const streetNameWords = new Set(['old', 'new', 'little', 'big', 'upper', 'lower', 'high', 'long', 'great']);
+// Street words that take a number after them: "Highway 7", "Route 9", "County Road 12".
+const numberedRoads = new Set(['highway', 'hwy', 'route', 'rte', 'road', 'rd']);
 const unitWords = new Set(['apartment', 'apt', 'unit', 'suite', 'ste', 'floor', 'room', 'building', 'bldg', 'lot']);
 const unitLineWords = new Set(['apt', 'apartment', 'suite', 'ste', 'unit']);
 const directions = new Set(['north', 'south', 'east', 'west', 'n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw', 'northeast', 'northwest', 'southeast', 'southwest']);
@@ -114,6 +118,7 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
       if (stateLength > 0) cityStateZip(tokens, i, stateLength, runsByStart, mixedCase, out);
     }
   }
+  poBoxes(tokens, runsByStart, runsByEnd, out);
   if (mixedCase) {
     numberAfterStreet(tokens, runs, runsByStart, cues, out);
     unitLines(tokens, runsByStart, out);
@@ -153,7 +158,13 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
       continue;
     }
     if (runsByEnd.has(t + 1)) break;
-    if (token.kind !== TokenKind.Word || (functionWords.has(token.norm) && !ordinalStreetWords.has(token.norm)) || quantityWords.has(token.norm)) break;
+    // "210 N. Cedar St": a period after a direction abbreviation.
+    if (token.norm === '.' && !token.spaced && directions.has(tokens[t - 1]?.norm ?? '') && tokens[t - 1]!.kind === TokenKind.Word) {
+      t--;
+      continue;
+    }
+    const nameLike = !functionWords.has(token.norm) || ordinalStreetWords.has(token.norm) || streetNameWords.has(token.norm) || (mixedCase && token.upper && token.norm.length > 1 && nameWords > 0);
+    if (token.kind !== TokenKind.Word || !nameLike || quantityWords.has(token.norm)) break;
     nameWords++;
     t--;
   }
@@ -177,6 +188,10 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
   }
   let endTok = suffixTok + 1;
   if (tokens[endTok]?.norm === '.' && !tokens[endTok]!.spaced) endTok++;
+  else if (numberedRoads.has(tokens[suffixTok]!.norm)) {
+    const roadNumber = runsByStart.get(endTok);
+    if (roadNumber && roadNumber.groups.length === 1 && roadNumber.digits.length <= 3) endTok = roadNumber.endTok;
+  }
   // Apartment or unit: "apartment four b", "apt 12", "#3".
   let u = tokens[endTok]?.norm === ',' ? endTok + 1 : endTok;
   if (tokens[u] && (unitWords.has(tokens[u]!.norm) || tokens[u]!.norm === '#')) {
@@ -216,11 +231,12 @@ function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: Re
   if (tokens[z]?.norm === ',') z++;
   const zip = runsByStart.get(z);
   const hasZip = zip !== undefined && (zip.digits.length === 5 || zip.digits.length === 9);
-  if (cityEnd > cityStart && (hasZip || preposition)) {
+  if (cityEnd > cityStart && (hasZip || preposition || state)) {
     // Without a ZIP, a lowercase city is one or two words ("ann arbor", "kalamazoo").
     const end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
     out.push({ start: tokens[cityStart]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   }
+  if (state && cityEnd > cityStart && !hasZip) out.push({ start: tokens[cityStart]!.start, end: tokens[cityEnd + (tokens[cityEnd]?.norm === ',' ? 1 : 0) + state - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   if (hasZip && (cityEnd > cityStart || state)) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.85, source: zip.writtenShape ? 'pattern' : 'spoken' });
 }
 
@@ -242,6 +258,40 @@ function numberAfterStreet(tokens: readonly Token[], runs: readonly NumberRun[],
     const next = tokens[house.endTok];
     if (next && !next.spaced && next.kind === TokenKind.Word) continue; // "9am", "5mg"
     out.push({ start: tokens[startTok]!.start, end: house.end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+  }
+}
+
+/**
+ * "P.O. Box 4471", "p o box one two three", "post office box 88", "rural route 2 box 45",
+ * "RR 2 Box 45": a box number with what names the box before it.
+ */
+function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i]!.norm !== 'box') continue;
+    let v = i + 1;
+    while (tokens[v]?.norm === '#' || tokens[v]?.norm === 'number' || tokens[v]?.norm === 'no' || tokens[v]?.norm === '.') v++;
+    const box = runsByStart.get(v);
+    if (!box) continue;
+    let b = i - 1;
+    while (b > 0 && tokens[b]!.norm === '.') b--;
+    let start = -1;
+    const norm = tokens[b]!.norm;
+    if (norm === 'po' || norm === 'pob') start = b;
+    else if (norm === 'o' || norm === 'office') {
+      let p = b - 1;
+      while (p > 0 && tokens[p]!.norm === '.') p--;
+      if (tokens[p]?.norm === 'p' || (norm === 'office' && tokens[p]?.norm === 'post')) start = p;
+    } else {
+      // "rural route 2 box 45", "RR 2 Box 45", "route four box twelve".
+      const route = runsByEnd.get(i);
+      if (route && route.startTok > 0) {
+        const r = route.startTok - 1;
+        const routeWord = tokens[r]!.norm;
+        if (routeWord === 'rr' || routeWord === 'hc' || ((routeWord === 'route' || routeWord === 'rte') && ['rural', 'star', 'highway'].includes(tokens[r - 1]?.norm ?? ''))) start = routeWord === 'rr' || routeWord === 'hc' ? r : r - 1;
+      }
+    }
+    if (start < 0) continue;
+    out.push({ start: tokens[start]!.start, end: box.end, type: 'ADDRESS', confidence: 0.9, source: tokens[box.startTok]!.kind === TokenKind.Number ? 'pattern' : 'spoken' });
   }
 }
 

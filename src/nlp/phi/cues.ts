@@ -24,7 +24,7 @@ interface CueEntry {
 const table: [CueKind, PhiType | undefined, string][] = [
   ['id', 'PHONE', 'phone|phone number|telephone|cell|cell phone|cell number|mobile|mobile number|home number|work number|call me at|call me back at|reach me at|callback number|call back number|my number|the number|number is|area code|contact number|best number|reached at|be reached at|pager|pg|beeper'],
   ['id', 'FAX', 'fax|fax number|fax it to|fax to'],
-  ['id', 'SSN', 'social|social security|social security number|ssn|s s n|last four of my social|last four'],
+  ['id', 'SSN', 'social|social security|social security number|social security no|social sec|soc sec|ssn|s s n|ss|ss number|last four of my social|last four of the social|last four of her social|last four of his social|last four'],
   ['id', 'MRN', 'mrn|m r n|medical record|medical record number|record number|chart number|patient id|patient number|patient id number'],
   ['id', 'HEALTH_PLAN_ID', 'member id|member number|member|membership number|policy|policy number|subscriber id|subscriber number|insurance id|insurance number|group number|group id|medicare number|medicare id|medicaid number|medicaid id|plan id|id card number|beneficiary id'],
   ['id', 'ACCOUNT', 'account|account number|acct|billing account|account no'],
@@ -35,9 +35,9 @@ const table: [CueKind, PhiType | undefined, string][] = [
   ['id', 'ADDRESS', 'zip|zip code|zipcode|postal code'],
   ['birth', undefined, 'born|born in|born on|date of birth|birth date|birthdate|birthday|dob|d o b|birth year|year of birth'],
   ['age', undefined, "age|aged|i'm|im|i am|he's|she's|he is|she is|turned|turning|turns|age of"],
-  ['name-strong', undefined, "my name is|name is|name's|names|last name|last name is|first name|first name is|middle name|named|spelled|spell|spelling|surname|full name|patient name|patient's name|name of the patient|goes by"],
-  ['name-title', undefined, 'mr|mrs|ms|mx|dr|doctor|nurse|professor|prof|miss|daughter|dtr|son|wife|husband|niece|nephew|sister|brother|caregiver|neighbor|guardian|proxy|np|pa'],
-  ['name-weak', undefined, "this is|i'm|im|i am|it's|calling for|calling about|calling on behalf of|on behalf of|speaking with|speak with|speak to|talk to|talking to|talked to|spoke to|spoke with|ask for|asking for|patient|my son|my daughter|my wife|my husband|my mom|my mother|my dad|my father|my brother|my sister|my grandson|my granddaughter|my grandmother|my grandfather|my grandma|my grandpa|my child|my partner|my aunt|my uncle|my niece|my nephew|my friend|my caregiver|my neighbor|my neighbour|my cousin|my guardian|my stepdaughter|my stepson|the patient is|patient is|hi|hello|hey|thanks|thank you|bye"],
+  ['name-strong', undefined, "my name is|name is|name's|names|last name|last name is|first name|first name is|middle name|named|spelled|spell|spelling|surname|full name|patient name|patient's name|name of the patient|goes by|name was|maiden name|nickname|nickname is|preferred name|preferred name is|under the name|under the name of|also known as|aka|name on the account is|name on file is"],
+  ['name-title', undefined, 'mr|mrs|ms|mx|dr|mister|missus|miz|doctor|nurse|professor|prof|miss|daughter|dtr|son|wife|husband|niece|nephew|sister|brother|caregiver|neighbor|guardian|proxy|np|pa'],
+  ['name-weak', undefined, "this is|i'm|im|i am|it's|calling for|calling about|calling on behalf of|on behalf of|speaking with|speak with|speak to|talk to|talking to|talked to|spoke to|spoke with|ask for|asking for|patient|my son|my daughter|my wife|my husband|my mom|my mother|my dad|my father|my brother|my sister|my grandson|my granddaughter|my grandmother|my grandfather|my grandma|my grandpa|my child|my partner|my aunt|my uncle|my niece|my nephew|my friend|my caregiver|my neighbor|my neighbour|my cousin|my guardian|my stepdaughter|my stepson|my boyfriend|my girlfriend|my fiance|my fiancee|my spouse|my stepmother|my stepfather|my stepmom|my stepdad|my roommate|my grandchild|my grandkid|my kid|my baby|my twin|my godmother|my godfather|my mother in law|my father in law|my sister in law|my brother in law|my son in law|my daughter in law|my great grandmother|my great grandfather|known as|trying to reach|looking for|message for|transfer me to|the patient is|patient is|hi|hello|hey|thanks|thank you|bye"],
   ['place', undefined, 'live in|live at|living in|lives in|reside in|moved to|live on|lives on|staying in'],
 ];
 
@@ -60,12 +60,15 @@ export function findCues(tokens: readonly Token[]): Cue[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.kind !== TokenKind.Word) continue;
-    const entries = byFirstWord.get(token.norm);
+    let entries = byFirstWord.get(token.norm);
+    // "my social's ...", "husband's name": a possessive or contracted cue word counts as the word.
+    const stem = entries === undefined && token.norm.endsWith("'s") ? token.norm.slice(0, -2) : undefined;
+    if (stem !== undefined) entries = byFirstWord.get(stem)?.filter((entry) => entry.words.length === 1 && entry.kind === 'id');
     if (!entries) continue;
     const seen = new Set<CueKind>();
     for (const entry of entries) {
       if (seen.has(entry.kind)) continue;
-      const end = matchWords(tokens, i, entry.words);
+      const end = stem !== undefined ? i + 1 : matchWords(tokens, i, entry.words);
       if (end < 0) continue;
       seen.add(entry.kind);
       cues.push(entry.type ? { kind: entry.kind, type: entry.type, startTok: i, endTok: end } : { kind: entry.kind, startTok: i, endTok: end });

@@ -135,6 +135,50 @@ const afterMonth = new Set(['.', 'the']);
 const beforeYear = new Set([',', 'of']);
 const beforeMonth = new Set(['of', 'in']);
 
+const dateDashes = new Set(['-', '.', '/']);
+
+function glued(tokens: readonly Token[], i: number, puncts: ReadonlySet<string>): boolean {
+  const token = tokens[i];
+  return token !== undefined && !token.spaced && puncts.has(token.norm);
+}
+
+function twoDigitYear(tokens: readonly Token[], i: number): Parsed | undefined {
+  const token = tokens[i];
+  if (!token || token.kind !== TokenKind.Number || token.norm.length !== 2 || token.spaced) return undefined;
+  const value = Number(token.norm);
+  return { value: value + (value > 30 ? 1900 : 2000), endTok: i + 1 };
+}
+
+const weekdays = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tues', 'wed', 'thurs', 'fri']);
+// Words before "the fifteenth" that make it a day of the month.
+const dayPrepositions = new Set(['on', 'by', 'until', 'till', 'since', 'before', 'after', 'for', 'from', 'through', 'thru', 'to', 'around', 'is', "it's", 'was', 'be', 'and', 'or']);
+// Nearby words that put a calendar in play ("the appointment is in april, on the fifteenth").
+const dateContext = new Set(['appointment', 'appt', 'scheduled', 'schedule', 'reschedule', 'rescheduled', 'born', 'birthday', 'due', 'surgery', 'procedure', 'visit', 'date', 'dated', 'booked', 'admitted', 'discharged']);
+// After a day of the month: the end of the phrase, not a noun ("the fifth floor", "the first time").
+const dayFollowers = new Set(['at', 'in', 'of', 'and', 'or', 'at', 'is', 'was', 'then', 'so', 'please', 'okay', 'ok', 'um', 'uh', 'right', 'works', 'would', 'will', 'if', 'that', 'which', 'because', 'but', 'i', 'we', 'my', 'she', 'he', 'they', 'you', 'with', 'for', 'around', 'maybe', 'too', 'instead']);
+
+/**
+ * "on the fifteenth", "Tuesday the 14th", "by the 3rd": an ordinal day of the month with a date
+ * context (a weekday just before, or a month or scheduling word in the sentence before it).
+ */
+function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number): number {
+  const the = tokens[i - 1]?.norm === 'the' ? i - 1 : -1;
+  const next = tokens[endTok];
+  if (next && next.kind === TokenKind.Word && !dayFollowers.has(next.norm)) return -1;
+  if (next && next.kind === TokenKind.Number) return -1;
+  let before = the >= 0 ? the - 1 : i - 1;
+  if (tokens[before]?.norm === ',') before--;
+  const previous = tokens[before];
+  if (!previous) return -1;
+  if (weekdays.has(previous.norm)) return the >= 0 || tokens[before + 1]?.norm === ',' ? before : -1;
+  if (the < 0 || !dayPrepositions.has(previous.norm)) return -1;
+  for (let t = before - 1; t >= 0 && t >= before - 25; t--) {
+    const norm = tokens[t]!.norm;
+    if (months.has(norm) || weekdays.has(norm) || dateContext.has(norm) || monthAt(tokens, t) !== undefined) return the;
+  }
+  return -1;
+}
+
 function span(tokens: readonly Token[], startTok: number, endTok: number, confidence: number, fields: { year?: number; month?: number; day?: number }): DateSpan {
   const source = tokens[startTok]!.kind === TokenKind.Word && tokens[endTok - 1]!.kind === TokenKind.Word ? 'spoken' : 'pattern';
   return { start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'DATE', confidence, source, ...fields };
@@ -148,6 +192,18 @@ function isValid(month: number, day: number): boolean {
 export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[], cues: readonly Cue[], out: DateSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
+    // Year first: "nineteen fifty-two march third", "1952 March 3".
+    if (token.norm === 'nineteen' || token.norm === 'twenty' || (token.kind === TokenKind.Number && token.norm.length === 4)) {
+      const year = parseYear(tokens, i);
+      const m = year ? skip(tokens, year.endTok, beforeYear) : -1;
+      const yearMonth = year ? monthAt(tokens, m) : undefined;
+      const yearDay = yearMonth !== undefined ? parseDay(tokens, skip(tokens, m + 1, afterMonth), tokens[m]!.norm === 'may') : undefined;
+      if (year && yearMonth !== undefined && yearDay) {
+        out.push(span(tokens, i, yearDay.endTok, 0.9, { year: year.value, month: yearMonth, day: yearDay.value }));
+        i = yearDay.endTok - 1;
+        continue;
+      }
+    }
     const month = monthAt(tokens, i);
     if (month !== undefined) {
       const j = skip(tokens, i + 1, afterMonth);
@@ -167,17 +223,27 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
       }
       continue;
     }
-    // "the third of march (nineteen fifty two)", "3rd of March", "3 March 1952".
+    // "the third of march (nineteen fifty two)", "3rd of March", "3 March 1952", "5-Mar-1970".
     const day = parseDay(tokens, i, true) ?? (token.kind === TokenKind.Number ? parseDay(tokens, i, false) : undefined);
     if (day) {
-      const m = skip(tokens, day.endTok, beforeMonth);
+      const dashed = token.kind === TokenKind.Number && glued(tokens, day.endTok, dateDashes) && tokens[day.endTok + 1]?.kind === TokenKind.Word && !tokens[day.endTok + 1]!.spaced;
+      const m = dashed ? day.endTok + 1 : skip(tokens, day.endTok, beforeMonth);
       const dayMonth = monthAt(tokens, m);
       if (dayMonth !== undefined) {
-        const year = parseYear(tokens, skip(tokens, m + 1, beforeYear));
+        const yearAt = dashed && glued(tokens, m + 1, dateDashes) ? m + 2 : skip(tokens, m + 1, beforeYear);
+        const year = parseYear(tokens, yearAt) ?? (dashed && yearAt === m + 2 ? twoDigitYear(tokens, yearAt) : undefined);
         const startTok = tokens[i - 1]?.norm === 'the' ? i - 1 : i;
         if (year) out.push(span(tokens, startTok, year.endTok, 0.95, { year: year.value, month: dayMonth, day: day.value }));
         else out.push(span(tokens, startTok, m + 1, 0.85, { month: dayMonth, day: day.value }));
         i = m;
+        continue;
+      }
+    }
+    if (day && (token.kind === TokenKind.Word || day.endTok === i + 2)) {
+      const dayStart = ordinalDayStart(tokens, i, day.endTok);
+      if (dayStart >= 0) {
+        out.push(span(tokens, dayStart, day.endTok, 0.8, { day: day.value }));
+        i = day.endTok - 1;
         continue;
       }
     }
@@ -288,7 +354,7 @@ function spokenShortDate(tokens: readonly Token[], run: NumberRun): { year: numb
   if (!isValid(m.value, d.value)) return undefined;
   const after = tokens[run.endTok]?.norm ?? '';
   if (notAgeUnits.has(after) || after === 'mg' || after === 'milligrams') return undefined;
-  return { year: 2000 + y.value, month: m.value, day: d.value };
+  return { year: y.value + (y.value > 30 ? 1900 : 2000), month: m.value, day: d.value };
 }
 
 /** Month and day from the leading groups, the year from the trailing ones. */

@@ -7,7 +7,7 @@ import type { PatientContext, PhiSpan, PhiType } from '../analysis.types.ts';
 import { detectAddresses } from './addresses.ts';
 import { findCues } from './cues.ts';
 import { detectAges, detectDates, type DateSpan } from './dates.ts';
-import { detectCuedIdentifiers, detectUncuedRuns, valueAfterCue, type IdValue } from './identifiers.ts';
+import { detectCuedIdentifiers, detectMaskedSsns, detectUncuedRuns, valueAfterCue, type IdValue } from './identifiers.ts';
 import { detectNames, findLetterRuns } from './names.ts';
 import { compilePatient, detectPatientDetails, type PatientMatcher } from './patient-context.ts';
 import { findNumberRuns } from './spoken-numbers.ts';
@@ -52,7 +52,8 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
   detectWrittenPatterns(text, found);
   detectSpokenAddresses(tokens, found);
   detectSpokenIps(tokens, runs, found);
-  detectCuedIdentifiers(tokens, cues, found);
+  detectCuedIdentifiers(tokens, cues, runs, found);
+  detectMaskedSsns(text, found);
   detectUncuedRuns(tokens, runs, found);
   detectDates(tokens, runs, cues, dates);
   detectAges(tokens, runs, cues, found);

@@ -124,12 +124,47 @@ function minimumDigits(type: PhiType, cue: Cue, tokens: readonly Token[]): numbe
   }
 }
 
+const ssnWindow = 24;
+
+/**
+ * A social security number said a little after its cue, across a question or a turn: "and the
+ * social? ... sure, it's 123 45 6789", "my social security number, let me find it, ok 1 2 3 ...".
+ * Only a run of exactly nine digits (four after "last four") counts.
+ */
+function ssnAhead(tokens: readonly Token[], cue: Cue, runs: readonly NumberRun[], out: PhiSpan[]): void {
+  let lastFour = false;
+  for (let t = cue.startTok; t < cue.endTok; t++) if (tokens[t]!.norm === 'four') lastFour = true;
+  for (const run of runs) {
+    if (run.startTok < cue.endTok) continue;
+    if (run.startTok - cue.endTok > ssnWindow) break;
+    const tight = run.writtenShape === '' || /^(?:9|4|3([-. ])2\1{1}4)$/.test(run.writtenShape);
+    if (tight && (run.digits.length === 9 || (lastFour && run.digits.length === 4))) {
+      out.push({ start: run.start, end: run.end, type: 'SSN', confidence: 0.9, source: run.writtenShape ? 'pattern' : 'spoken' });
+      return;
+    }
+  }
+}
+
+// Masked SSNs on forms and portals: "xxx-xx-6789", "***-**-6789", "XXX XX 6789".
+const maskedSsn = /(?<![\w*#])(?:[xX]{3}|\*{3}|#{3})[- ]?(?:[xX]{2}|\*{2}|#{2})[- ]?\d{4}\b/g;
+
+export function detectMaskedSsns(text: string, out: PhiSpan[]): void {
+  if (!text.includes('xx') && !text.includes('XX') && !text.includes('**') && !text.includes('##')) return;
+  maskedSsn.lastIndex = 0;
+  for (let match = maskedSsn.exec(text); match !== null; match = maskedSsn.exec(text)) {
+    out.push({ start: match.index, end: match.index + match[0].length, type: 'SSN', confidence: 0.9, source: 'pattern' });
+  }
+}
+
 /** Spans for identifiers introduced by a cue ("member id", "mrn", "social", "fax"). */
-export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly Cue[], out: PhiSpan[]): void {
+export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly Cue[], runs: readonly NumberRun[], out: PhiSpan[]): void {
   for (const cue of cues) {
     if (cue.kind !== 'id' || !cue.type) continue;
     const value = valueAfterCue(tokens, cue);
-    if (!value) continue;
+    if (!value || (cue.type === 'SSN' && value.digits < 4)) {
+      if (cue.type === 'SSN') ssnAhead(tokens, cue, runs, out);
+      continue;
+    }
     const enoughDigits = value.digits >= minimumDigits(cue.type, cue, tokens);
     // Plates and serials may be mostly letters: "plate is a b c one two three".
     const alnumEnough = cue.type !== 'PHONE' && cue.type !== 'FAX' && cue.type !== 'SSN' && cue.type !== 'ADDRESS' && value.atoms >= 4 && value.digits >= 1;
@@ -149,7 +184,7 @@ const unitSuffix = /^(?:cc|ml|mg|mcg|kg|g|l|u|units?|hr|hrs|min|mmhg|meq|s|am|pm
  */
 function writtenIdShape(tokens: readonly Token[], run: NumberRun, length: number): boolean {
   const shape = run.writtenShape;
-  if (/^(?:1[-. ])?3[-. )]3[-. ]4$|^3[- ]2[- ]4$|^\d+$/.test(shape)) return true;
+  if (/^(?:1[-. ])?3[-. )]3[-. ]4$|^3[-. ]2[-. ]4$|^\d+$/.test(shape)) return true;
   if (shape.includes('.') || shape.includes(')')) return false;
   // A list of values ("120, 80, 72") is not an identifier.
   for (let k = 1; k < run.groups.length; k++) {
@@ -191,7 +226,7 @@ export function detectUncuedRuns(tokens: readonly Token[], runs: readonly Number
     if (after && after.kind === TokenKind.Word && !after.spaced && length >= 5 && !unitSuffix.test(after.norm)) end = after.end;
     const source = written ? 'pattern' : 'spoken';
     if (written && !writtenIdShape(tokens, run, length)) continue;
-    if (run.writtenShape === '3-2-4') {
+    if (/^3([-. ])2\1{1}4$/.test(run.writtenShape)) {
       out.push({ start, end, type: 'SSN', confidence: 0.9, source });
     } else if (written && /^(?:1[-. ])?3[-. )]3[-. ]4$|^3-4$/.test(run.writtenShape)) {
       out.push({ start, end, type: 'PHONE', confidence: 0.9, source });

@@ -29,13 +29,15 @@ const nameFollowers = new Set(['okay', 'ok', 'calling', 'speaking', 'here', 'has
 const sentenceEnd = new Set(['.', '!', '?', ':', '"', '\n']);
 const forbiddenAfterStrongCue = new Set(['is', "it's", 'its', ':', 'was', 'uh', 'um', ',', 'like', 'just', 'so', 'yes', 'yeah', 'sure']);
 // Titles that take any following word as a name ("Dr. Okonkwo"); longer titles and relations need a lexicon hit or a capital.
-const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr']);
+const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'mister', 'missus', 'miz']);
 const honorifics = new Set(['doctor', 'nurse', 'professor', 'prof', 'miss']);
 // Surname particles: "van der Wal", "de la Cruz", "dos Santos", "bin Said".
 const particles = new Set(['van', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'von', 'ter', 'bin', 'ibn', 'al', 'el']);
 // What follows a self-introduction in a call opening: "this is Sekinat, how can I help", "this is Ada with ...".
 const introFollowers = new Set(['how', 'may', 'what', 'with', 'from', 'calling', 'speaking', 'here']);
 const possessive = /'s$/;
+// What a clinician named after "doctor"/"nurse" does next: "doctor chidi said", "nurse ama called".
+const doctorVerbs = new Set(['said', 'says', 'told', 'wants', 'wanted', 'asked', 'ordered', 'prescribed', 'recommended', 'called', 'thinks', 'mentioned', 'suggested', 'referred', 'saw', 'sees', 'gave', 'left']);
 const closingFollowers = new Set(['calling', 'speaking', 'here', 'okay', 'ok', '.', ',', '?', '!']);
 
 /** Sequences of at least three single letters: "l o p e z", "s-m-i-t-h", "L.O.P.E.Z.". */
@@ -125,18 +127,19 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       accepted = true;
       confidence = 0.9;
     } else if (cue.kind === 'name-title' && honorifics.has(tokens[cue.startTok]!.norm)) {
-      accepted = lexicon || capital;
+      // "doctor oyelaran's office", "doctor chidi said": an unknown word that acts like a name.
+      const actsLikeName = !mixedCase && !ambiguousNameWords.has(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? ''));
+      accepted = lexicon || capital || actsLikeName;
       confidence = 0.85;
     } else {
       accepted = ((lexicon || capital) && (!ambiguousNameWords.has(first.norm) || secondSignal(tokens, j, mixedCase))) || intro;
       confidence = 0.8;
     }
     if (!accepted) continue;
-    let end = j + 1;
+    let end = hyphenated(tokens, j + 1);
     // Up to three more name words: "maria lopez", "Mary Ann O'Brien", "garcia-lopez", "van der wal".
     for (let extra = 0; extra < 3 && !possessive.test(tokens[end - 1]!.norm); extra++) {
-      let k = end;
-      if (tokens[k]?.norm === '-' && !tokens[k]!.spaced && tokens[k + 1] && !tokens[k + 1]!.spaced) k++;
+      const k = end;
       // Particles join when a non-function word follows them.
       let p = k;
       while (tokens[p] && particles.has(tokens[p]!.norm) && p < k + 2) p++;
@@ -156,10 +159,17 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       const nextLexicon = isLexiconName(next.norm.replace(possessive, '')) || (mixedCase && next.upper) || closed;
       if (!nextLexicon || (mixedCase && !next.upper && first.upper)) break;
       if (ambiguousNameWords.has(next.norm) && !secondSignal(tokens, k, mixedCase)) break;
-      end = k + 1;
+      end = hyphenated(tokens, k + 1);
+    }
+    // "Patient name: Herrera, Consuelo": family name, comma, given name.
+    if (cue.kind === 'name-strong' && end === j + 1 && tokens[end]?.norm === ',' && mixedCase && first.upper) {
+      const given = tokens[end + 1];
+      if (given && given.upper && !given.allUpper && givenNames.has(given.norm) && isNameCandidate(given)) end = hyphenated(tokens, end + 2);
     }
     out.push({ start: first.start, end: tokens[end - 1]!.end, type: 'NAME', confidence, source: 'context' });
   }
+
+  selfAnnounced(tokens, mixedCase, out);
 
   for (const run of letterRuns) {
     out.push({ start: tokens[run.startTok]!.start, end: tokens[run.endTok - 1]!.end, type: 'NAME', confidence: 0.8, source: 'spoken' });
@@ -174,6 +184,45 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
 
   if (mixedCase) capitalisedNames(tokens, out);
   else lowercasePairs(tokens, out);
+}
+
+/** Glued hyphen pieces continue a name word whatever they are: "Soo-ah", "Ji-hoon", "Adebayo-Okafor". */
+function hyphenated(tokens: readonly Token[], end: number): number {
+  while (tokens[end]?.norm === '-' && !tokens[end]!.spaced && tokens[end + 1]?.kind === TokenKind.Word && !tokens[end + 1]!.spaced) end += 2;
+  return end;
+}
+
+const serviceWords = new Set(['department', 'dept', 'office', 'clinic', 'pharmacy', 'cardiology', 'pediatrics', 'oncology', 'radiology', 'billing', 'scheduling', 'records', 'lab', 'desk', 'team', 'services', 'health', 'medical', 'center', 'hospital', 'care', 'family', 'medicine', 'support', 'line', 'unit', 'nursing', 'dermatology', 'neurology', 'orthopedics', 'surgery', 'urgent']);
+const announcers = new Set(['here', 'speaking']);
+const openers = new Set(['hi', 'hello', 'hey', 'yes', 'yeah', 'yep', 'ok', 'okay', 'oh', 'um', 'uh', 'morning', 'afternoon', 'evening', 'and']);
+
+/**
+ * "Renata Oyelaran here", "yes, Bartholomew Quist speaking": one to three name words opening a
+ * turn, closed by "here" or "speaking". At least one must be a lexicon name; in mixed-case text all
+ * must be capitalised.
+ */
+function selfAnnounced(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    if (!announcers.has(tokens[i]!.norm)) continue;
+    let start = i;
+    let lexicon = false;
+    while (start > 0 && i - start < 4) {
+      let s = start - 1;
+      // Hyphen pieces: "Soo-ah Baek here".
+      while (s >= 2 && tokens[s - 1]?.norm === '-' && !tokens[s]!.spaced && !tokens[s - 1]!.spaced) s -= 2;
+      const word = tokens[s]!;
+      if (!isNameCandidate(word) || isNumberAtom(tokens, s) || word.allUpper || (mixedCase && !word.upper)) break;
+      if (isLexiconName(word.norm) && !ambiguousNameWords.has(word.norm)) lexicon = true;
+      start = s;
+    }
+    // Two capitalised words need no lexicon hit unless one names a place of care.
+    let capitalised = mixedCase && i - start >= 2;
+    for (let t = start; t < i && capitalised; t++) if (serviceWords.has(tokens[t]!.norm)) capitalised = false;
+    if (start === i || (!lexicon && !capitalised)) continue;
+    const before = tokens[start - 1];
+    if (before && before.kind === TokenKind.Word && !openers.has(before.norm)) continue;
+    out.push({ start: tokens[start]!.start, end: tokens[i - 1]!.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
 }
 
 /** Mixed-case text: a capitalised lexicon name that does not start a sentence, plus capitalised neighbours. */

@@ -16,7 +16,7 @@ export const tensWords: ReadonlyMap<string, number> = new Map([
 ]);
 const repeatWords: ReadonlyMap<string, number> = new Map([['double', 2], ['triple', 3]]);
 // Inside a run these carry no digits: "five five five, uh, two one two", "five five five dash ...".
-const runFillers = new Set(['uh', 'um', 'umm', 'er', 'ah', 'dash', 'hyphen']);
+const runFillers = new Set(['uh', 'um', 'umm', 'er', 'ah', 'dash', 'hyphen', 'slash']);
 const runPunct = new Set([',', '-', '.', '(', ')', '–']);
 
 export type GroupKind = 'digit' | 'teen' | 'tens' | 'compound' | 'hundred' | 'thousand' | 'repeat' | 'written';
@@ -92,15 +92,15 @@ export function readNumberGroup(tokens: readonly Token[], i: number, inRun: bool
     return { digits: String(digit).repeat(repeat), value: Number.NaN, kind: 'repeat', startTok: i, endTok: i + 2 };
   }
   const teen = teenWords.get(word);
-  if (teen !== undefined) return { digits: String(teen), value: teen, kind: 'teen', startTok: i, endTok: i + 1 };
+  if (teen !== undefined) return hundreds(tokens, { digits: String(teen), value: teen, kind: 'teen', startTok: i, endTok: i + 1 });
   const tens = tensWords.get(word);
   if (tens !== undefined) {
     const unit = tokens[i + 1];
     const unitValue = unit && unit.norm !== 'oh' && unit.norm !== 'zero' && unit.norm !== 'o' ? digitWords.get(unit.norm) : undefined;
     if (unitValue !== undefined && unitValue > 0 && unit?.spaced !== false) {
-      return { digits: String(tens + unitValue), value: tens + unitValue, kind: 'compound', startTok: i, endTok: i + 2 };
+      return hundreds(tokens, { digits: String(tens + unitValue), value: tens + unitValue, kind: 'compound', startTok: i, endTok: i + 2 });
     }
-    return { digits: String(tens), value: tens, kind: 'tens', startTok: i, endTok: i + 1 };
+    return hundreds(tokens, { digits: String(tens), value: tens, kind: 'tens', startTok: i, endTok: i + 1 });
   }
   const digit = word === 'a' ? 1 : (digitAt(tokens, i, inRun) ?? 0);
   const next = tokens[i + 1]?.norm;
@@ -119,6 +119,20 @@ export function readNumberGroup(tokens: readonly Token[], i: number, inRun: bool
     return { digits: String(value), value, kind: scale === 100 ? 'hundred' : 'thousand', startTok: i, endTok: end };
   }
   return { digits: String(digit), value: digit, kind: 'digit', startTok: i, endTok: i + 1 };
+}
+
+/** "forty two hundred", "twelve hundred (and six)": a two-digit group scaled by a following "hundred". */
+function hundreds(tokens: readonly Token[], group: NumberGroup): NumberGroup {
+  if (tokens[group.endTok]?.norm !== 'hundred') return group;
+  let end = group.endTok + 1;
+  let rest = 0;
+  const restGroup = readCardinalBelow(tokens, tokens[end]?.norm === 'and' ? end + 1 : end, 100);
+  if (restGroup) {
+    rest = restGroup.value;
+    end = restGroup.endTok;
+  }
+  const value = group.value * 100 + rest;
+  return { digits: String(value), value, kind: 'hundred', startTok: group.startTok, endTok: end };
 }
 
 /** A cardinal under `limit` after "hundred"/"thousand": "and two", "twenty three", "five hundred and six". */

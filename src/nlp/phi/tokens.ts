@@ -42,6 +42,17 @@ export function tokenize(text: string): Token[] {
     const first = raw.charCodeAt(0);
     const kind: TokenKind = first >= 48 && first <= 57 ? TokenKind.Number : isLetterStart(raw) ? TokenKind.Word : TokenKind.Punct;
     const lower = raw.toLowerCase();
+    // "twenty-five", "thirty-first": a hyphen glued between a tens word and a unit is dropped, so
+    // the pair reads like "twenty five" (the unit counts as spaced; offsets are unchanged).
+    let spaced = previousEnd < 0 ? true : start > previousEnd;
+    if (kind === TokenKind.Word && !spaced && tokens.length >= 2) {
+      const dash = tokens[tokens.length - 1]!;
+      const tens = tokens[tokens.length - 2]!;
+      if (dash.norm === '-' && !dash.spaced && hyphenTens.has(tens.norm) && hyphenUnits.has(lower)) {
+        tokens.pop();
+        spaced = true;
+      }
+    }
     tokens.push({
       start,
       end: start + raw.length,
@@ -49,12 +60,18 @@ export function tokenize(text: string): Token[] {
       norm: kind === TokenKind.Word ? normalizeWord(raw) : raw,
       upper: kind === TokenKind.Word && raw !== lower && raw[0] !== lower[0],
       allUpper: kind === TokenKind.Word && raw !== lower && raw === raw.toUpperCase(),
-      spaced: previousEnd < 0 ? true : start > previousEnd,
+      spaced,
     });
     previousEnd = start + raw.length;
   }
   return tokens;
 }
+
+const hyphenTens = new Set(['twenty', 'thirty', 'forty', 'fourty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety']);
+const hyphenUnits = new Set([
+  'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine',
+  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth',
+]);
 
 const letterStart = /^[\p{L}\p{M}]/u;
 function isLetterStart(raw: string): boolean {

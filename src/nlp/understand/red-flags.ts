@@ -1,4 +1,5 @@
 import type { RedFlag, RedFlagCode, RedFlagScan, SetAsideMention } from '../analysis.types.ts';
+import { drugNames } from './drug-lexicon.ts';
 import { PhraseTrie } from './phrase-trie.ts';
 import { contentTokens, isClauseBoundary, isSentenceBoundary, parseNumberAt, type Token } from './tokens.ts';
 
@@ -31,7 +32,8 @@ interface FlagRule {
 
 /** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
 type Feature =
-  | 'fever' | 'chills' | 'systemic' | 'pregnant' | 'pregnancy-trouble' | 'head-hit' | 'head-danger' | 'baby';
+  | 'fever' | 'chills' | 'infection' | 'systemic' | 'pregnant' | 'pregnancy-trouble' | 'head-hit' | 'head-danger' | 'baby'
+  | 'abd-pain' | 'severity' | 'headache' | 'headache-danger' | 'fall';
 
 interface FeatureRule {
   kind: 'feature';
@@ -54,6 +56,9 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     `pain|pains|pressure|tightness|heaviness|squeezing|weight|ache|burning|elephant in|on ~ chest`,
     'pain|pains|pressure|tightness|heaviness|ache|burning in|on the middle|center|centre|left|side of ~ chest',
     'elephant|something|someone|weight ~ ~ sitting|standing|pressing|pushing on ~ chest', 'crushing|squeezing ~ chest',
+    'crushing|squeezing|burning|stabbing|sharp|tightness|pressure|pain|pains|ache|aching|discomfort ~ ~ in|on|across|behind|through ~ ~ chest|breastbone|sternum',
+    'clutching|grabbing|holding|gripping|clutched|grabbed ~ ~ chest|heart', 'chest ~ ~ ~ on fire',
+    'heart ~ ~ hurts|hurting|aching|aches', 'squeezing|crushing ~ ~ heart', 'breastbone|sternum ~ ~ hurts|hurting|pain',
   ]],
   ['chest_pain', 'heart-attack', 0.85, ['heart attack|attacks']],
   ['chest_pain', 'pain-to-arm-or-jaw', 0.7, ['pain ~ ~ down|into|to ~ left arm|jaw', 'left arm ~ ~ numb|hurts|hurting|tingling|aching']],
@@ -63,7 +68,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ], { garbled: true }],
 
   ['breathing_difficulty', 'cannot-breathe', 0.9, [
-    "can't|cannot|couldn't breathe|breath", 'can not breathe|breath', 'unable|not able to breathe',
+    "can't|cannot|couldn't breathe|breath", 'can not breathe|breath', 'unable to breathe|breath', 'not able to breathe|breath',
+    "can't|cannot|couldn't get|take|catch ~ ~ full|deep|good breath", 'barely breathe|breathing|breath', 'barely able to breathe',
     "can't|cannot|couldn't catch ~ breath", "can't|cannot get ~ breath|air", "can't|cannot get enough air",
     'not|stopped breathing', 'not getting enough air',
   ], { doubtNext: ['through', 'out'], negationInside: true }],
@@ -72,6 +78,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'trouble|difficulty|difficult|problems|problem|struggling|hard|harder breathing',
     'hard|difficult|harder|trouble|struggling|struggle to breathe', 'hard time breathing', 'struggling|fighting for breath|air',
     'gasping|gasp', 'lips|face ~ ~ blue', 'turning blue',
+    'suffocating|smothering|suffocate', 'air hungry', 'hungry for air', 'grunting', 'winded', 'breathless', 'asthma attack',
+    'hard time ~ ~ ~ air|breath|breathing|breathe', 'huffing and puffing', 'ribs ~ ~ sucking|pulling in',
   ]],
   ['breathing_difficulty', 'laboured-breathing', 0.7, [
     'breathing ~ ~ hard|labored|laboured|fast|rapid|shallow|difficult|heavy|funny|weird', 'out of breath', 'choking',
@@ -87,23 +95,30 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ]],
 
   ['stroke_signs', 'face-droop', 0.9, [
-    'face|smile|mouth|lip ~ ~ drooping|droopy|droops|drooped|droop|crooked|lopsided|sagging',
-    'drooping|droopy face|smile|mouth', 'one side of ~ face ~ ~ numb|down|sagging|drooping',
+    'face|smile|mouth|lip ~ ~ drooping|droopy|droops|drooped|droop|droopin|crooked|lopsided|sagging|hanging',
+    'drooping|droopy face|smile|mouth', 'half ~ ~ face|body ~ ~ numb|weak|dead|droopy|drooping',
+    'mouth|face|smile ~ ~ ~ to one side', 'one side of ~ face|mouth ~ ~ fell|dropped|slid|sagged', 'one side of ~ face ~ ~ numb|down|sagging|drooping',
   ]],
   ['stroke_signs', 'slurred-speech', 0.85, [
     'slurring|slurred ~ words|speech', 'speech|words ~ ~ slurred|slurring|garbled|jumbled',
     "can't|cannot get ~ words out",
     'talking|speaking|talks|speech|sounds ~ funny|weird|strange|drunk|gibberish|nonsense|confused',
     "can't|cannot talk|speak right|properly|straight",
+    'talking|speaking|talks|speech ~ ~ garbled|jumbled|slurred|slurring|slurry', 'words|speech ~ ~ coming out wrong|funny|weird|jumbled|garbled|mixed',
+    'slurring|slurrin|slurred|slurs', "can't|cannot find ~ words", 'mixing up ~ words', "can't|cannot understand ~ ~ ~ saying",
   ], { negationInside: true }],
   ['stroke_signs', 'one-sided-weakness', 0.8, [
     'numbness|weakness|numb|weak on|in one|the|my|his|her ~ side', 'sudden|suddenly ~ numb|numbness|weak|weakness',
     "can't|cannot move|lift|feel|smile|raise ~ ~ arm|leg|hand|side", "can't|cannot smile|move|feel on one side",
     'one side of ~ face|body ~ ~ numb|weak|droopy|drooping|dead|heavy',
+    'arm|leg|hand|face ~ ~ went|gone|feels|is|feel|feeling ~ numb|dead|limp|weak', 'arm and|or leg ~ ~ ~ ~ weak|numb|dead',
+    "can't|cannot grip|hold", 'dragging ~ ~ leg|foot', 'left|right side ~ ~ ~ weak|numb|dead',
+    "can't|cannot move|feel ~ ~ ~ right|left side", 'not feel|move ~ ~ ~ right|left side|arm|leg',
   ], { negationInside: true }],
-  ['stroke_signs', 'stroke', 0.75, ['stroke|strokes', 'mini stroke', 'tia'], { notPrev: ['heat', 'sun', 'back', 'brush', 'swim', 'swimming', 'master', 'pen', 'paint'], notNext: ['of'] }],
+  ['stroke_signs', 'stroke', 0.75, ['stroke|strokes', 'mini stroke', 'tia'], { notPrev: ['heat', 'sun', 'back', 'brush', 'swim', 'swimming', 'master', 'pen', 'paint'], notNext: ['of', 'risk', 'prevention', 'screening', 'awareness', 'education', 'clinic', 'center', 'unit', 'team', 'doctor', 'specialist', 'neurologist', 'support', 'rehab', 'program', 'survivor', 'survivors'] }],
   ['stroke_signs', 'vision-loss', 0.75, [
     'lost|losing ~ vision|sight', "can't|cannot see out of ~ eye", 'suddenly|sudden ~ blind|blurry|double vision',
+    'black|dark|blind|blurry|gone|grey|gray|curtain in|over one eye',
   ]],
   ['stroke_signs', 'stroke-garbled', 0.65, [
     'face|smile|mouth ~ ~ dropping', 'slurry|slurpy ~ words|speech', 'having a stoke',
@@ -114,8 +129,17 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'take|taking my|his|her own life', 'suicidal', 'suicide', 'gun|pistol|rifle to ~ head',
   ]],
   ['suicidal_ideation', 'wish-to-die', 0.85, [
-    "don't want to be here anymore", "don't want to be alive|live|wake up", "don't want to live anymore",
-    'better off dead', 'better off without me', 'want|wanna to die', 'wanna die', 'wish ~ was|were dead',
+    "don't want to be here anymore", "don't want to be alive|here", "don't|dont want to live|wake up", "don't want to live anymore",
+    'better off dead', 'better off without me', 'want|wanna|wants|wanted|wanting|wish|wishes to die', "don't want to be around", 'overdosing|overdose on purpose',
+    'better off if i|he|she', 'thoughts of|about dying|death|ending',
+    'stockpiling|hoarding ~ ~ pills|meds|medication', 'ending it', 'shoot|shooting|hang|hanging|drown|drowning myself|himself|herself',
+    "can't|cannot keep going", "don't think i can keep going", "don't think i can go on", 'saving up ~ ~ pills|meds|medication', 'wanna die', 'wish ~ was|were dead',
+    'rather be dead', 'go to sleep and not|never wake up', 'not being alive|here', 'not wake up', 'never wake up',
+    'hurt|hurting|harm|harming|kill|killing|cut|cutting|off|offing myself|himself|herself|themselves',
+    'cutting|cut again', 'started cutting', 'jump|jumping off ~ ~ bridge|roof|building|cliff|overpass', 'jump in front of',
+    'say|saying goodbye|goodbyes', 'giving away ~ ~ things|stuff|belongings|possessions', 'disappear forever',
+    'no reason ~ ~ ~ be here|live|living', 'take|taking all ~ ~ ~ pills|meds|medication|medicine ~ ~ be done|end',
+    'suicide note', "can't do this anymore",
     'no reason to live', 'nothing to live for',
     'want|wanna|wants|thinking|thoughts|thought|going|gonna|planning ~ ~ hurt|harm|hurting|harming myself|himself|herself',
     'cutting myself|himself|herself', 'self harm',
@@ -133,27 +157,32 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "won't|doesn't|didn't|wouldn't|isn't|hasn't|not|never stop|stopping|stopped bleeding",
     "can't|cannot get ~ to stop bleeding", "can't|cannot stop the bleeding",
     "bleeding ~ won't|doesn't|not|isn't|hasn't ~ stop|stopping|stopped",
+    "bleeding|bleed|blood ~ ~ ~ ~ won't|doesn't|not|isn't|hasn't|can't stop|stopping|quit|quitting",
+    "can't|cannot get ~ bleeding to stop", 'still bleeding after|through',
   ], { negationInside: true }],
   ['severe_bleeding', 'heavy-bleeding', 0.85, [
     'bleeding ~ a lot', 'bleeding heavily|profusely|badly|everywhere|nonstop', 'bleeding so much',
     'heavy|severe|uncontrolled|uncontrollable|massive bleeding', 'blood everywhere', 'blood all over',
     'lots|lot|tons of blood', 'so much blood', 'pouring|gushing|spurting|squirting ~ blood', 'blood ~ pouring|gushing|spurting',
     'soaked|soaking ~ ~ ~ towel|towels|bandage|bandages|pad|pads',
+    'gushing|spurting|pouring', 'bleeding like crazy', 'dripping|pouring everywhere', 'hemorrhaging|hemorrhage|haemorrhaging|haemorrhage',
+    'losing|lost ~ lot of blood', 'blood ~ ~ everywhere', 'cut ~ ~ badly|deep', 'passing ~ ~ clots', 'passing ~ lot of blood',
   ]],
   ['severe_bleeding', 'blood-in-vomit', 0.85, [
     'coughing|throwing|vomiting|puking|spitting up blood', 'vomiting|vomited|vomit blood', 'threw up blood', 'blood in ~ vomit',
   ]],
 
   ['anaphylaxis', 'throat-closing', 0.9, [
-    'throat ~ ~ ~ closing|closed|swelling|swollen|tight|tightening', 'closing|swelling of|in ~ throat',
+    "throat|throat's ~ ~ ~ closing|closed|swelling|swollen|tight|tightening|thick", 'closing|swelling of|in ~ throat',
   ]],
   ['anaphylaxis', 'lip-tongue-swelling', 0.85, [
-    'lips|lip|tongue ~ ~ swelling|swollen|swelled|puffing|puffy', 'swelling|swollen in|of ~ lips|tongue',
+    "lips|lip|tongue|tongue's ~ ~ ~ swelling|swollen|swelled|puffing|puffy|thick", 'swelling|swollen in|of ~ lips|tongue',
+    'swollen shut', 'hives everywhere',
     'lips|lip|tongue ~ ~ blew|blown|blowing|puffed|puffing up',
   ]],
   ['anaphylaxis', 'face-swelling', 0.65, ['face ~ ~ swelling|swollen|swelled|puffing|blowing', 'face ~ ~ blew|blown up']],
   ['anaphylaxis', 'anaphylaxis', 0.95, ['anaphylaxis|anaphylactic']],
-  ['anaphylaxis', 'epinephrine', 0.85, ['epipen|epipens', 'epi pen|pens', 'used ~ epinephrine'], { supplyContext: true }],
+  ['anaphylaxis', 'epinephrine', 0.85, ['epipen|epipens', 'epi pen|pens', 'used|injected|gave ~ ~ epinephrine|epi'], { supplyContext: true }],
   ['anaphylaxis', 'allergic-reaction', 0.75, ['allergic reaction', 'hives all over']],
   ['anaphylaxis', 'anaphylaxis-garbled', 0.75, ['anna|ana|anne|any phylaxis|phylactic|filaxis|filactic', 'epi pin|pan'], { garbled: true }],
 
@@ -161,6 +190,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'passed|pass|passing out', 'blacked|blacking out', 'fainted|fainting', 'lost consciousness', 'unconscious|unresponsive',
     "won't|can't|cannot wake ~ up", "can't|cannot wake him|her|them", 'not waking up', 'collapsed', 'knocked out',
     'keeled over', 'out cold', 'not responding', 'went|gone|going|is limp', "isn't|not|won't waking up",
+    "she's|he's|is limp", "not|isn't responsive", 'in and out of consciousness', 'woke up on ~ floor|ground',
+    'slumped over', 'dropped to ~ ground|floor', 'went unconscious',
   ], { negationInside: true }],
   ['loss_of_consciousness', 'not-answering', 0.75, [
     "isn't|not|stopped|won't|can't answering|answer|responding|respond",
@@ -170,14 +201,21 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
 
   ['seizure', 'seizure', 0.9, [
     'seizure|seizures|seizing', 'convulsing|convulsion|convulsions|convulsed', 'grand mal',
-    "shaking ~ ~ not|isn't|won't|can't respond|responding", 'shaking ~ ~ unresponsive', 'eyes ~ rolled|rolling back',
-  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level'] }],
-  ['seizure', 'having-a-fit', 0.7, ['having|had a fit|fits', 'epileptic', 'fitting']],
-  ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures', 'seize sure', 'seizer|seizers|seazure|seazures|siezure|siezures|seisure|seasure'], {
+    "shaking|jerking|twitching ~ ~ ~ ~ not|isn't|won't|can't respond|responding", 'shaking|jerking ~ ~ unresponsive', 'eyes ~ rolled|rolling back',
+    'whole body ~ ~ jerking|shaking|twitching|stiff', 'body went stiff', 'foaming at ~ mouth', 'jerking|twitching and|then ~ ~ ~ ~ staring|collapsed|shaking',
+    'shaking|jerking uncontrollably', 'arms and legs ~ ~ jerking|twitching|shaking',
+  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level', 'diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history'] }],
+  ['seizure', 'having-a-fit', 0.7, ['having|had a fit|fits', 'having|keeps fits', 'epileptic', 'fitting']],
+  ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures|zure|zures', 'seize sure', 'seizer|seizers|seazure|seazures|siezure|siezures|seisure|seasure'], {
     garbled: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'refill'],
   }],
 
-  ['overdose_poisoning', 'overdose', 0.9, ["overdose+", "od'd", 'took|taken ~ whole bottle']],
+  ['overdose_poisoning', 'overdose', 0.9, ["overdose+", "od'd", 'od', 'took|taken ~ whole bottle']],
+  ['overdose_poisoning', 'more-than-prescribed', 0.75, [
+    'took|taken|take ~ ~ more than ~ ~ ~ supposed|prescribed|allowed', 'pills|meds|xanax|oxy|percocet|painkillers ~ with|and ~ alcohol|vodka|booze|beer|wine|liquor|whiskey|drinking',
+    'mixed|mixing ~ ~ pills|meds ~ ~ alcohol|vodka|booze|drinking', 'shooting|shot up', 'got into ~ ~ ~ cleaning|cleaner|chemicals|supplies|cabinet',
+    'empty ~ pill|pills|medicine|medication bottle|bottles|pack', 'snorted|snorting', 'gave|given|took|taken ~ ~ ~ wrong medicine|medication|meds|pills|dose',
+  ]],
   ['overdose_poisoning', 'too-many-pills', 0.8, ['took|taken|swallowed|ate ~ too many|much'], { notNext: ['time', 'sun', 'coffee'] }],
   ['overdose_poisoning', 'took-twice', 0.7, [
     'took|taken|gave|given|injected ~ ~ ~ twice', 'double dosed', 'doubled ~ ~ dose',
@@ -190,22 +228,30 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['overdose_poisoning', 'double-dose', 0.55, ['took|taken|gave ~ ~ double|extra dose']],
   ['overdose_poisoning', 'overdose-garbled', 0.75, ['over dose|dosed|dosing'], { garbled: true }],
 
-  ['severe_headache', 'worst-headache', 0.9, ['worst headache|headaches', 'worst head pain|ache', 'thunderclap', 'thunder clap']],
-  ['severe_headache', 'never-this-bad', 0.85, ['never ~ ~ headache|headaches|migraine ~ this|so bad|severe|painful']],
+  ['severe_headache', 'worst-headache', 0.9, [
+    'worst headache|headaches', 'worst head pain|ache', 'thunderclap', 'thunder clap', 'worst ~ ~ headache|migraine',
+    'headache|migraine ~ ~ ~ worst|unbearable|excruciating', "headache|migraine ~ ~ ten out of ten",
+  ]],
+  ['severe_headache', 'never-this-bad', 0.85, ['never ~ ~ headache|headaches|migraine ~ this|so bad|severe|painful', 'never ~ ~ ~ headache|migraine|pain like this|that']],
   ['severe_headache', 'sudden-headache', 0.75, [
     'sudden|suddenly ~ ~ headache', 'headache ~ ~ stiff neck', 'head ~ ~ ~ explode|exploding', 'exploding headache',
+    'going to|gonna explode|burst', 'head with a hammer|bat|brick|sledgehammer', 'hit me ~ ~ ~ ~ hammer|bat|brick',
+    'headache ~ ~ out of nowhere', 'headache ~ ~ ~ all of a sudden',
   ]],
-  ['severe_headache', 'splitting-headache', 0.6, ['splitting|blinding|excruciating|unbearable headache']],
+  ['severe_headache', 'splitting-headache', 0.6, [
+    'splitting|blinding|excruciating|unbearable|horrible|terrible|massive|severe|intense|agonizing|awful|killer ~ ~ headache|migraine',
+    'unbearable|severe|excruciating|terrible|horrible|intense ~ ~ pain in ~ head', 'head pain|pains',
+  ]],
   ['severe_headache', 'head-hurts-badly', 0.7, [
     'head ~ ~ hurts|hurting|pounding|killing|aches so|really|too bad|much', 'head ~ ~ killing me', 'worst pain ~ ~ ~ head',
     'grabbed|grabbing|clutching|clutched ~ head', 'headache ~ ~ ~ neck ~ stiff', 'head ~ ~ ~ neck ~ stiff',
   ]],
 
-  ['pregnancy_emergency', 'waters-broken', 0.85, ['my|her water broke|broken|breaking', 'my|her water has|just|already broke|broken']],
+  ['pregnancy_emergency', 'waters-broken', 0.85, ['my|her water|waters broke|broken|breaking', 'my|her water|waters has|have|just|already broke|broken']],
   ['pregnancy_emergency', 'reduced-fetal-movement', 0.85, [
     'decreased|reduced|less|fewer|no fetal|baby movement|movements|kicks',
     "baby ~ isn't|hasn't|stopped|not ~ moving|moved|kicking|kicked", "baby's not moving|kicking",
-    "haven't|not|didn't|can't felt|feel|feeling ~ baby move|moving|kick|kicking",
+    "haven't|not|didn't|can't felt|feel|feeling ~ baby move|moving|kick|kicking|kicks", 'baby stopped moving|kicking',
   ], { negationInside: true }],
   ['pregnancy_emergency', 'pregnancy-complication', 0.8, ['preeclampsia|eclampsia|ectopic', 'pre eclampsia', 'placental abruption']],
 
@@ -215,34 +261,75 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'belly|stomach|abdomen|tummy ~ ~ killing me', 'belly|stomach|abdomen ~ ~ rock hard|rigid',
     'severe|stabbing|sharp|excruciating|unbearable|terrible|horrible|worst|extreme|intense ~ pain|pains in|on ~ lower|upper|right|left ~ side|belly|abdomen|stomach',
     'belly|stomach|abdominal|abdomen|tummy pain|pains|ache|cramps ~ ~ worst', 'belly|stomach|abdomen|tummy ~ ~ hurts|hurting|aches so|really|too bad|much',
-    'right lower quadrant',
+    'right lower quadrant', 'belly|stomach|abdomen|tummy|gut ~ ~ ~ hard as a rock', 'abdomen|belly|stomach ~ ~ rigid',
+    'pain|pains in|on ~ ~ belly|stomach|abdomen|tummy|gut ~ ~ unbearable|excruciating|killing',
+    'belly|stomach|abdomen|abdominal|tummy ~ ~ ~ ~ unbearable|excruciating',
   ]],
-  ['severe_abdominal_pain', 'doubled-over', 0.75, ['doubled over', 'appendicitis']],
+  ['severe_abdominal_pain', 'doubled-over', 0.75, ['doubled over', 'appendicitis', 'curled up in a ball']],
 
   ['head_injury', 'head-injury', 0.75, ['head injury|trauma']],
   ['sepsis_signs', 'sepsis', 0.85, ['sepsis|septic'], { notNext: ['tank', 'system'] }],
 ];
 
 const featureTable: [Feature, string, number, string[]][] = [
-  ['fever', 'fever', 0.9, ['fever|fevers|feverish|febrile|temperature|temp', 'burning up', 'hot to the touch']],
+  ['fever', 'fever', 0.9, ["fever|fevers|fever's|feverish|febrile|temperature|temp", 'burning up', 'hot to the touch']],
   ['chills', 'chills', 0.8, ['chills|shivering|shivers|rigors|shakes', 'shaking chills']],
+  // A known infection getting worse is the other way into sepsis ("infection is spreading and now I'm clammy").
+  ['infection', 'infection', 0.7, ['infection|infected|cellulitis|pneumonia|uti|abscess', 'wound ~ ~ red|hot|oozing|pus']],
   ['systemic', 'systemic', 0.8, [
     'confused|confusion|disoriented|delirious|lethargic|mottled|clammy', 'not making sense', 'out of it', 'very sleepy',
     'hard to wake', 'racing heart', 'heart ~ ~ racing|pounding', 'breathing ~ ~ fast|rapid', 'not peeing', "hasn't|haven't peed",
     "can't|cannot stand|walk", "can't|cannot stand up", 'too|so|very weak to', 'so weak', 'going to die', 'gonna die', 'sense of doom',
     'recent surgery|operation', 'surgery|operation last|this week', 'after ~ surgery|operation|procedure',
+    'blotchy|mottled|splotchy', 'skin ~ ~ ~ gray|grey|blue|cold|blotchy', 'barely responding|responsive|awake', 'not responding',
+    "heart's ~ ~ racing|pounding", 'heart ~ ~ ~ beating ~ ~ fast|hard', 'blood pressure ~ ~ low|dropping', 'low blood pressure',
+    'faint|lightheaded', 'light headed', 'hard to wake|rouse', 'feel like ~ ~ dying', 'something is really wrong', 'shivering|shaking uncontrollably',
+    "can't|cannot get out of bed", 'c section', 'mile a minute', 'barely stand|walk|move', 'super|really|extremely|very weak',
+    'not himself|herself|themselves', 'shaking all over', 'not urinated|peed|peeing', "haven't|hasn't urinated",
+    'heart rate|pulse ~ ~ ~ high|fast|racing|120|125|130|135|140|145|150|160',
   ]],
-  ['pregnant', 'pregnant', 0.85, ['pregnant|pregnancy', 'weeks along']],
+  ['pregnant', 'pregnant', 0.85, ['pregnant|pregnancy', 'weeks along', "i'm|she's|we're expecting"]],
   ['pregnancy-trouble', 'pregnancy-trouble', 0.85, [
     'bleeding|spotting|cramping|cramps|contractions', 'leaking fluid', 'gush of fluid', 'severe|bad|sharp pain',
+    // Preeclampsia and abruption signs: headache, vision changes, sudden swelling, high pressure, fainting, belly pain.
+    'headache|headaches', 'blurry|blurred vision', 'seeing spots|stars', 'swollen|swelling', 'blood pressure ~ ~ ~ high',
+    'passed out', 'fainted', 'stomach|belly|abdominal pain', 'pain on ~ ~ side', 'pain in ~ shoulder',
+    'fluid ~ ~ leaking', 'leaking', 'fell|fall|slipped|tripped', 'car accident', 'hit in ~ stomach|belly', 'flashing lights', 'throwing|threw up blood', 'vomiting blood',
   ]],
   ['head-hit', 'head-hit', 0.6, [
     `hit|bumped|banged|smacked|whacked|struck|hitting|bumping|banging ~ ${possessive} head`, `fell ~ on ${possessive} head`,
-    'concussion', 'hit his|her|my head',
+    'concussion', 'hit his|her|my head', 'hit|bumped|banged|smacked|cracked ~ back|side|front|top of ~ head', 'hit|bumped|banged|smacked|whacked|struck|cracked|hitting|bumping|banging ~ ~ ~ head',
+    'hit|whacked|struck|smacked|kicked|punched|blow|blows in|to|on the head', 'smashed|slammed ~ ~ ~ head', 'head hit|hitting|struck ~ ~ concrete|floor|ground|pavement|table|ice',
+    'knocked out|unconscious', 'head injury',
   ]],
   ['head-danger', 'head-danger', 0.9, [
     'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw up', "won't wake up", 'passed out', 'blacked out',
     'knocked out', "can't remember", 'blood thinner|thinners', 'eliquis|warfarin|coumadin|xarelto', 'worst headache',
+    'dizzy', 'not making sense', 'acting weird|strange|funny|different|off', 'lump|goose egg', 'blurry|blurred|double vision',
+    'bleeding from ~ ear|ears|nose', 'headache', 'unconscious', 'disoriented', 'slurring', 'seeing stars', 'head ~ ~ bleeding',
+    'keeps|keep throwing|vomiting',
+  ]],
+  ['fall', 'fall', 0.5, ['fell|fall|fallen|slipped|tripped', 'without a helmet', 'car accident']],
+  ['abd-pain', 'belly-pain', 0.8, [
+    'belly|stomach|abdomen|abdominal|tummy|gut ~ ~ ~ ~ pain|pains|hurts|hurting|ache|aches|cramps|cramping|painful|killing',
+    'pain|pains|cramping|cramps in|on|around|near ~ ~ ~ belly|stomach|abdomen|tummy|gut|navel', 'stomachache|bellyache', 'right lower belly|side|abdomen',
+    'lower right side|belly',
+  ]],
+  ['severity', 'severity', 0.8, [
+    'so|really|too bad', 'unbearable|excruciating|severe|intense|horrible|terrible|worst|stabbing|awful|agonizing|crippling|screaming',
+    'ten out of ten', 'a ten|10', "can't|cannot stand|walk|move|straighten|sit", "can't|cannot even walk|stand|move",
+    'doubled|curled', 'rigid', 'getting worse', 'super|very|extremely|really painful', 'vomiting|vomited blood', 'throwing|threw up blood', 'pooping|passing black',
+    'black|bloody stool|stools', "can't stop throwing up|vomiting", 'swollen|distended', 'killing me|him|her', 'moved|moving|spread|spreading to ~ right', '8|9|10|eight|nine|ten out of 10|ten', 'like crazy', "can't|cannot get off|up",
+  ]],
+  ['headache', 'headache', 0.8, [
+    "headache|headaches|migraine|migraines|head's", 'head ~ ~ pounding|hurts|hurting|aching|killing|throbbing|splitting', 'head pain',
+    'pain in|at ~ ~ ~ ~ head',
+  ]],
+  ['headache-danger', 'headache-danger', 0.8, [
+    'vomiting|puking|vomit', 'throwing|threw up', 'confused|confusion', 'blurry|blurred|double vision', 'seeing double', 'stiff neck',
+    'neck ~ ~ stiff', "can't look at ~ light", "can't stand ~ light", 'light hurts', 'out of nowhere', 'all of a sudden',
+    'suddenly', 'woke me up', "it's different", 'ten out of ten', 'hit|bumped|banged|hitting ~ ~ head', 'worse than ~ ~ ~ normal|usual|regular|ever',
+    'like crazy',
   ]],
   ['baby', 'baby', 0.6, ['baby|newborn|infant', 'new born']],
 ];
@@ -286,7 +373,7 @@ const hedgeWords = new Set([
 const relations = new Set([
   'husband', 'wife', 'son', 'daughter', 'baby', "baby's", 'child', 'kid', 'kids', 'mom', 'mother', 'dad', 'father',
   'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'partner', 'boyfriend', 'girlfriend', 'friend',
-  'neighbor', 'roommate', 'aunt', 'uncle', 'cousin', 'toddler', 'infant', 'newborn', 'parents', 'mum', 'grandson',
+  'neighbor', 'roommate', 'moms', 'dads', 'aunt', 'uncle', 'cousin', 'toddler', 'infant', 'newborn', 'parents', 'mum', 'grandson',
   'granddaughter', 'fiance', 'spouse', "husband's", "wife's", "son's", "daughter's", "mom's", "dad's", "cousin's", "brother's",
   "sister's", "aunt's", "uncle's", 'grandparents', 'stepdad', 'stepmom', 'stepfather', 'stepmother',
 ]);
@@ -296,7 +383,7 @@ const familyHistoryWords = new Set(['died', 'deceased']);
 // Relatives whose past illness is family history (a child's own past seizure is just history).
 const familyRelations = new Set([
   'mom', 'mother', 'dad', 'father', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'aunt',
-  'uncle', 'cousin', 'parents', 'mum', "mom's", "dad's", "cousin's", "brother's", "sister's", "aunt's", "uncle's",
+  'uncle', 'cousin', 'parents', 'mum', "mom's", "dad's", 'moms', 'dads', 'mums', "cousin's", "brother's", "sister's", "aunt's", "uncle's",
   'grandparents', 'relatives', 'stepdad', 'stepmom', 'stepfather', 'stepmother',
 ]);
 // Two or more relatives "had" it: nobody's two parents have the same emergency at once.
@@ -318,6 +405,8 @@ const nowWords = new Set([
 ]);
 const hypotheticalWords = new Set(['if', 'case', 'whether', 'prevent', 'risk', 'signs', 'watch', 'avoid']);
 const impliedCurrent = new Set(['worse', 'worsens', 'continues', 'persists', 'returns', 'back', 'away']);
+const settledWords = new Set(['fine', 'okay', 'ok', 'better', 'good', 'great', 'normal', 'well', 'healthy', 'stable', 'clean', 'sober']);
+const months = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']);
 const resolvedWords = new Set(['gone', 'resolved', 'stopped', 'passed', 'away', 'better']);
 
 /** Scope of the clause around tokens [first, last]; "and I/now ..." also starts a new clause. */
@@ -396,7 +485,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k < first && word === 'when' && (next === 'should' || (next === 'do' && wordAt(tokens, k, 3) === 'need')) && withinCommaSegment(tokens, k, first)) hypothetical = true;
     if (k < first && word === 'point' && tokens[k - 1]?.text === 'what' && tokens[k - 2]?.text === 'at') hypothetical = true;
     // "can this medicine cause seizures", "could it cause a stroke": a question about a risk.
-    if (k < first && word === 'cause' && [-1, -2, -3].some((n) => causeModals.has(wordAt(tokens, k, n))) && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    if (k < first && (word === 'cause' || word === 'turn' || word === 'lead' || word === 'become' || word === 'trigger' || word === 'give') && [-1, -2, -3, -4].some((n) => causeModals.has(wordAt(tokens, k, n))) && withinCommaSegment(tokens, k, first)) hypothetical = true;
     if (k < first && word === 'look' && next === 'out' && tokens[k + 2]?.text === 'for') hypothetical = true;
     // "I used to have seizures" is history; "not moving like she used to" is a comparison.
     if (historyWords.has(word) && (word !== 'used' || (next === 'to' && k < first))) historyCue = true;
@@ -411,9 +500,10 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (word === 'treated' && (tokens[k - 1]?.text === 'was' || tokens[k - 1]?.text === 'were') && k < first) historyCue = true;
     if (word === 'had' && k < first && relationBefore && (pluralRelations.has(tokens[k - 1]?.text ?? '') || pluralRelations.has(tokens[k - 2]?.text ?? '') || tokens[k - 3]?.text === 'both')) familyCue = true;
     // "my mom had preeclampsia with me": a mother's pregnancy history.
-    if (word === 'with' && k > last && relationBefore && hadBefore && (next === 'me' || next === 'my')) familyCue = true;
+    if (word === 'with' && k > last && relationBefore && hadBefore && (next === 'me' || next === 'my' || next === 'us' || next === 'all' || next === 'both')) familyCue = true;
     if (word === 'had' && k < first) hadBefore = true;
     // "before he passed": the relative has died.
+    if (word === 'passed' && (next === 'from' || next === 'of') && k < first && relationBefore) familyCue = true;
     if (word === 'passed' && next !== 'out' && (thirdPersonPronouns.has(tokens[k - 1]?.text ?? '') || tokens[k - 1]?.text === 'they')) familyCue = true;
     if ((word === 'last' || word === 'past') && (lastPeriods.has(next) || next === 'few')) historyCue = true;
     if (word === 'when' && (next === 'i' || next === 'he' || next === 'she') && tokens[k + 2]?.text === 'was') historyCue = true;
@@ -428,9 +518,30 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k < first && (word === 'signs' || word === 'symptoms') && (tokens[k - 1]?.text === 'warning' || tokens[k - 1]?.text === 'the')) {
       if (withinCommaSegment(tokens, k, first) || listFollows(tokens, k, first)) hypothetical = true;
     }
-    if (word === 'back' && next === 'in') historyCue = true;
+    if (word === 'back' && (next === 'in' || pastUnits.has(tokens[k - 1]?.text ?? ''))) historyCue = true;
+    // "on my mom's side", "my grandma on my moms side": a relative's side of the family.
+    if (word === 'side' && familyRelations.has(tokens[k - 1]?.text ?? '') && tokens[k - 2]?.text === 'my') familyCue = true;
+    // "how do I know if ...": a question, not a report.
+    if (k < first && word === 'if' && tokens[k - 1]?.text === 'know' && [-2, -3, -4].some((n) => wordAt(tokens, k, n) === 'how') && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    // "is chest pain a side effect of ...": probably the caller's own symptom; flagged, uncertain.
+    if (k > last && word === 'effect' && tokens[k - 1]?.text === 'side' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are')) hedge = true;
     if (/^(19|20)\d\d$/.test(word) && tokens[k - 1]?.text === 'in') historyCue = true;
-    if (nowWords.has(word) || (word === 'right' && next === 'now')) nowCue = true;
+    // "I'm fine now", "doing well now": the past event is over, not happening now; "clean since" ends the sentence.
+    const settled = word === 'now' && settledWords.has(tokens[k - 1]?.text ?? '');
+    const bareSince = word === 'since' && (!next || tokens[k + 1]!.punct || next === 'then');
+    if ((nowWords.has(word) && !settled && !bareSince) || (word === 'right' && next === 'now')) nowCue = true;
+    // "had a heart attack at 50": an age at the event.
+    if ((word === 'at' || word === 'age') && k > last && hadBefore && (parseNumberAt(tokens, k + 1)?.value ?? 0) >= 5) historyCue = true;
+    // "is slurred speech a sign of ...", "is it normal to ...": a question about the symptom, not a report of it.
+    if (k < first && word === 'normal' && wordAt(tokens, k, -1) === 'it' && wordAt(tokens, k, -2) === 'is' && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    if (k < first && word === 'sign' && wordAt(tokens, k, -1) === 'a' && next === 'of') hypothetical = true;
+    if (k > last && word === 'sign' && wordAt(tokens, k, -1) === 'a' && next === 'of' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are') && (first === 1 || isSentenceBoundary(tokens[first - 2] ?? tokens[0]!))) hypothetical = true;
+    // "is spotting normal ...?": likely a question about a symptom the caller has; flagged, uncertain.
+    if (k === first - 1 && (word === 'is' || word === 'are') && (k === 0 || isSentenceBoundary(tokens[k - 1]!)) && [1, 2, 3].some((n) => wordAt(tokens, last, n) === 'normal')) hedge = true;
+    // "after my surgery in March": a named month with a past verb in the clause.
+    if (word === 'in' && months.has(next) && k > last && hadBefore) historyCue = true;
+    // "when my daughter was a newborn", "when we were kids".
+    if (word === 'when' && k !== first && [1, 2, 3].some((n) => wordAt(tokens, k, n) === 'was' || wordAt(tokens, k, n) === 'were')) historyCue = true;
     if (k < first && hypotheticalWords.has(word)) {
       const prev = tokens[k - 1]?.text ?? '';
       // "as if" is a comparison; "if you could" is a polite request; "not sure if" is a hedge.
@@ -646,6 +757,8 @@ export function detectRedFlags(text: string): RedFlagScan {
     const rule = match.value;
     if (rule.kind === 'feature') {
       if (rule.feature === 'fever' && isNormalTemperature(tokens, match.last)) continue;
+      // "the concussion form", "a concussion screening": paperwork, not an injury.
+      if (rule.feature === 'head-hit' && paperworkNouns.has(tokens[match.last + 1]?.text ?? '')) continue;
       features.push({ feature: rule.feature, first: match.first, last: match.last, confidence: rule.confidence });
       continue;
     }
@@ -654,7 +767,7 @@ export function detectRedFlags(text: string): RedFlagScan {
     if (rule.notPrev?.includes(prev)) continue;
     if (rule.notNext?.includes(next)) continue;
     // "my seizure medication", "the EpiPen prescription": the word names a treatment, not an event.
-    if (rule.modifierOf?.includes(next) && !articles.has(prev)) continue;
+    if (rule.modifierOf?.includes(next) && (!articles.has(prev) || recordNouns.has(next))) continue;
     if (rule.supplyContext && isSupplyMention(tokens, match.first, match.last)) continue;
     const doubtful = rule.doubtNext?.includes(next) ?? false;
     found.push({
@@ -665,6 +778,7 @@ export function detectRedFlags(text: string): RedFlagScan {
     });
   }
   for (const infant of findInfants(tokens)) features.push(infant);
+  for (const ingestion of findIngestions(tokens)) found.push(ingestion);
   for (const gestation of findGestation(tokens)) features.push(gestation);
   combineFeatures(tokens, features, found);
 
@@ -717,6 +831,8 @@ function recursLater(tokens: readonly Token[], last: number): boolean {
   return false;
 }
 
+// "a seizure diary", "a seizure action plan": a record or plan, even after an article.
+const recordNouns = new Set(['diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history']);
 const articles = new Set(['a', 'an', 'another', 'having', 'had']);
 const supplyWords = new Set([
   'refill', 'refills', 'renew', 'renewed', 'renewal', 'prescription', 'prescriptions', 'pharmacy', 'expired', 'expires', 'expiring',
@@ -761,6 +877,71 @@ function isNormalTemperature(tokens: readonly Token[], last: number): boolean {
   return (value >= 95 && value < 100.4) || (value >= 35 && value < 38);
 }
 
+// ---- ingestion: a swallowing verb with a poison, or with pills in an amount or of someone else's ----
+
+const swallowVerbs = new Set(['inhaled', 'swallowed', 'ate', 'eaten', 'chewed', 'downed', 'drank', 'drunk', 'ingested', 'gulped', 'popped', 'bit', 'licked', 'sucked']);
+const takeVerbs = new Set(['took', 'taken', 'had', 'got']);
+const poisonNouns = new Set([
+  'bleach', 'poison', 'antifreeze', 'cleaner', 'cleaners', 'cleaning', 'detergent', 'pod', 'pods', 'battery', 'batteries', 'chemical',
+  'chemicals', 'drano', 'lye', 'pesticide', 'pesticides', 'insecticide', 'weed', 'gasoline', 'kerosene', 'washer', 'windshield', 'lighter',
+  'ammonia', 'mouthwash', 'fumes', 'glue', 'soap', 'sanitizer', 'shampoo', 'perfume', 'polish', 'remover', 'mushrooms', 'berries', 'magnets', 'magnet', 'coins', 'coin', 'fertilizer', 'roundup', 'rat', 'paint',
+]);
+const pillNouns = new Set([
+  'pill', 'pills', 'tablet', 'tablets', 'capsule', 'capsules', 'meds', 'medication', 'medications', 'medicine', 'medicines', 'gummies',
+  'vitamins', 'antidepressants', 'painkillers', 'sleeping', 'xanax', 'oxy', 'oxys', 'oxycodone', 'percocet', 'percocets', 'tylenol',
+  'advil', 'ibuprofen', 'aspirin', 'acetaminophen', 'benadryl', 'motrin', 'edibles', 'opioids', 'fentanyl', 'heroin', 'drugs', 'iron',
+  'adderall', 'ambien', 'valium', 'klonopin', 'norco', 'vicodin', 'melatonin', 'aleve', 'naproxen', 'insulin',
+]);
+for (const name of drugNames) if (!name.contextual && !name.phrase.includes(' ')) pillNouns.add(name.phrase);
+const quantityWords = new Set(['handful', 'bunch', 'whole', 'bottle', 'entire', 'lot', 'lots', 'ton', 'tons', 'dozen', 'several', 'extra', 'many', 'half', 'fistful', 'pile', 'box', 'pack', 'packet']);
+// Someone else's pills ("grandma's heart pills", "my husband's medication") taken by mistake.
+const notOwnWords = new Set(["grandma's", "grandpa's", "husband's", "wife's", "mom's", "dad's", "mother's", "father's", "sister's", "brother's", "someone's", "somebody's", "friend's", 'found', 'accidentally', 'accident', 'mistake']);
+
+const alcoholWords = new Set(['vodka', 'alcohol', 'whiskey', 'liquor', 'booze', 'beer', 'wine', 'tequila', 'rum', 'drunk', 'drinking']);
+
+function alcoholNear(tokens: readonly Token[], k: number): boolean {
+  for (let j = Math.max(0, k - 8); j < Math.min(tokens.length, k + 10); j++) {
+    if (isSentenceBoundary(tokens[j]!)) { if (j < k) continue; break; }
+    if (alcoholWords.has(tokens[j]!.text)) return true;
+  }
+  return false;
+}
+
+/** "took a handful of", "swallowed all her", "drank antifreeze", "ate some of grandma's pills". */
+function findIngestions(tokens: readonly Token[]): Found[] {
+  const hits: Found[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const word = tokens[k]!.text;
+    const swallow = swallowVerbs.has(word) || (word === 'got' && tokens[k + 1]?.text === 'into');
+    const take = takeVerbs.has(word);
+    if (!swallow && !take) continue;
+    if (word === 'bit' && tokens[k + 1]?.text !== 'into') continue;
+    // Pills with alcohol in the same sentence ("drank vodka and took some sleeping pills") count as an amount.
+    let amount = alcoholNear(tokens, k);
+    let notOwn = false;
+    for (let j = k + 1; j < Math.min(tokens.length, k + 9); j++) {
+      const token = tokens[j]!;
+      if (isSentenceBoundary(token) || token.text === 'and' && j > k + 1 && !pillNouns.has(tokens[j + 1]?.text ?? '')) break;
+      const next = token.text;
+      // "swallowed all her pills", "took all of the pills"; not "I took all my pills today".
+      if (next === 'all' && (swallow || tokens[j + 1]?.text === 'of' || tokens[j + 1]?.text === 'the')) amount = true;
+      if (quantityWords.has(next) || (parseNumberAt(tokens, j)?.value ?? 0) >= 8 && !/^(mg|milligrams|units|mcg|ml)$/.test(tokens[j + 1]?.text ?? '')) amount = true;
+      if (notOwnWords.has(next)) notOwn = true;
+      const poison = poisonNouns.has(next) && (next !== 'rat' || tokens[j + 1]?.text === 'poison') && (next !== 'paint' || tokens[j + 1]?.text === 'thinner');
+      const pills = pillNouns.has(next);
+      // Swallowing a poison, or pills a person does not "eat" or "down" as prescribed; "took" needs an amount or someone else's pills.
+      if ((swallow && !take && (poison || (pills && word !== 'popped'))) || (word === 'got' && (poison || pills)) || (poison && take && word === 'took') || (pills && (amount || notOwn) && (swallow || take || word === 'popped'))) {
+        hits.push({
+          code: 'overdose_poisoning', first: k, last: j, anchorFirst: k, anchorLast: j, confidence: poison || amount ? 0.8 : 0.7,
+          cue: poison ? 'swallowed-poison' : 'ingested-pills', garbled: false,
+        });
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
 /** Weeks of pregnancy said as "I'm 28 weeks", "she is 32 weeks", "at 30 weeks": the 'pregnant' part. */
 function findGestation(tokens: readonly Token[]): FeatureHit[] {
   const hits: FeatureHit[] = [];
@@ -773,7 +954,7 @@ function findGestation(tokens: readonly Token[]): FeatureHit[] {
       const parsed = parseNumberAt(tokens, back);
       if (!parsed || parsed.next !== k) continue;
       const before = tokens[back - 1]?.text ?? '';
-      if (parsed.value >= 4 && parsed.value <= 42 && ["i'm", 'am', "she's", 'is', "she's", 'at', "we're", 'are'].includes(before)) {
+      if (parsed.value >= 4 && parsed.value <= 42 && ["i'm", 'am', "she's", 'is', 'at', "we're", 'are', 'only', 'just', 'about'].includes(before)) {
         hits.push({ feature: 'pregnant', first: back, last: k, confidence: 0.8 });
       }
       break;
@@ -787,7 +968,7 @@ function findInfants(tokens: readonly Token[]): FeatureHit[] {
   const hits: FeatureHit[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const word = tokens[k]!.text;
-    if (word === 'newborn' || word === 'infant' || (word === 'new' && tokens[k + 1]?.text === 'born')) {
+    if (word === 'newborn' || word === 'infant' || word === "newborn's" || word === "infant's" || (word === 'new' && tokens[k + 1]?.text === 'born')) {
       hits.push({ feature: 'baby', first: k, last: word === 'new' ? k + 1 : k, confidence: 0.9 });
       continue;
     }
@@ -840,14 +1021,43 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
     else found.push({ ...span('head_injury', hit, hit, 0.5, 'head-hit'), forcedUncertain: true });
   }
 
-  // One sepsis flag per systemic sign, read in the context of the nearest live fever or chills.
-  const infections = [...fevers, ...of('chills')];
+  // A fall counts as a head injury only with a warning sign close by (vomiting, confusion, blood thinners).
+  for (const fall of of('fall')) {
+    const danger = closest(of('head-danger').filter((d) => d.first > fall.last && d.first - fall.last <= 12 && sameSentence(tokens, fall, d) && live(d)), fall);
+    if (danger && !of('head-hit').some((hit) => near(hit, fall, 12))) found.push(span('head_injury', fall, fall, 0.6, 'fall-with-warning-sign', undefined, danger));
+  }
+
+  // Belly pain or a headache counts as a red flag with a mark of severity or danger next to it.
+  pairFeatures(tokens, of('abd-pain'), of('severity'), found, 'severe_abdominal_pain', 'belly-pain-with-severity', 0.75);
+  pairFeatures(tokens, of('headache'), [...of('headache-danger'), ...of('severity')], found, 'severe_headache', 'headache-with-danger-sign', 0.75);
+
+  // One sepsis flag per systemic sign, read in the context of the nearest live fever, chills or infection.
+  const infections = [...fevers, ...of('chills'), ...of('infection')];
   for (const systemic of of('systemic')) {
     if (!live(systemic)) continue;
     const infection = closest(infections.filter((hit) => near(hit, systemic, 15) && live(hit)), systemic);
     if (infection) found.push(span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', undefined, systemic));
   }
 }
+
+/** `anchors` that have a `marks` hit within a few words in the same sentence become flags of `code`. */
+function pairFeatures(tokens: readonly Token[], anchors: readonly FeatureHit[], marks: readonly FeatureHit[], found: Found[], code: RedFlagCode, cue: string, confidence: number): void {
+  for (const anchor of anchors) {
+    const mark = closest(marks.filter((m) => !mildBefore.has(tokens[m.first - 1]?.text ?? '') && m.first <= anchor.last + 10 && m.last >= anchor.first - 6 && sameSentence(tokens, anchor, m)), anchor);
+    if (mark) found.push(span(code, anchor, anchor, confidence, cue, undefined, mark));
+  }
+}
+
+function sameSentence(tokens: readonly Token[], a: FeatureHit, b: FeatureHit): boolean {
+  const from = Math.min(a.last, b.last);
+  const to = Math.max(a.first, b.first);
+  for (let k = from + 1; k < to; k++) if (isSentenceBoundary(tokens[k]!)) return false;
+  return true;
+}
+
+// "nothing severe", "not that bad": a severity word that is itself denied.
+const mildBefore = new Set(['nothing', 'not', 'no', 'never', "isn't", "wasn't", "aren't", 'none', 'that']);
+const paperworkNouns = new Set(['form', 'forms', 'protocol', 'test', 'testing', 'screening', 'clearance', 'baseline', 'paperwork', 'clinic', 'class']);
 
 function closest(hits: readonly FeatureHit[], to: FeatureHit): FeatureHit | undefined {
   let best: FeatureHit | undefined;
