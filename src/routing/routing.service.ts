@@ -77,7 +77,10 @@ export class RoutingService {
       // Already routed (a retried webhook): give the same answer.
       return call.routing as unknown as RoutingDecision;
     }
-    const remaining = Math.max(0, budgetMs - (Date.now() - options.receivedAt));
+    // Stop waiting for the EHR early enough to store the decision and answer within the budget,
+    // even when the database is busy: the caller must hear a ring, not silence.
+    const reserveMs = Math.min(400, Math.floor(budgetMs / 4));
+    const remaining = Math.max(0, budgetMs - reserveMs - (Date.now() - options.receivedAt));
     let ehr: RoutingContext['ehr'] = 'ok';
     let identification: LiveIdentification | null = null;
     let timer: NodeJS.Timeout | undefined;
@@ -117,9 +120,11 @@ export class RoutingService {
         });
       }
     });
-    const updated = await findCall(db, call.id);
-    if (updated) hub.publishCall(liveSummary(updated));
     logger.info({ ruleId: decision.ruleId, fallback: decision.fallback }, 'call routed');
+    // The display update is not on the PBX's path: answer first.
+    void findCall(db, call.id)
+      .then((updated) => updated && hub.publishCall(liveSummary(updated)))
+      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'routed call not published'));
     return decision;
   }
 }

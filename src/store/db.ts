@@ -53,7 +53,10 @@ function redactUrl(url: string): string {
 }
 
 async function openPostgres(databaseUrl: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // Each ringing call holds a connection for its short ingest transaction; a busy clinic rings
+  // many at once. DATABASE_POOL_MAX tunes it to the server's max_connections.
+  const max = Number(process.env.DATABASE_POOL_MAX ?? 10);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: Number.isInteger(max) && max > 0 && max <= 500 ? max : 10 });
   // An idle client error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   await pool.query('select 1');
