@@ -15,6 +15,9 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+          // Correctness, not speed: whole-clinic validation and property runs take seconds on a
+          // busy CI machine, so the default 5 s would fail for the wrong reason.
+          testTimeout: 30_000,
         },
       },
       {
