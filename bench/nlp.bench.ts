@@ -30,7 +30,7 @@ const argSplit = (() => { const i = process.argv.indexOf('--split'); return i >=
 const argOnly = (() => { const i = process.argv.indexOf('--only'); return i >= 0 ? (process.argv[i + 1] ?? '').split(',') : null; })();
 const want = (section: string) => !argOnly || argOnly.includes(section);
 const withPeers = !process.argv.includes('--no-peers');
-if (!['dev', 'heldout', 'all'].includes(argSplit)) { console.error('usage: nlp.bench.ts [--split dev|heldout|all]'); process.exit(2); }
+if (!['dev', 'heldout', 'heldout-b', 'all'].includes(argSplit)) { console.error('usage: nlp.bench.ts [--split dev|heldout|heldout-b|all]'); process.exit(2); }
 const splits = argSplit === 'all' ? ['dev', 'heldout'] : [argSplit];
 const notes: string[] = [];
 const note = (s: string) => { notes.push(s); console.log(`  · ${s}`); };

@@ -50,6 +50,7 @@ lord man mann marsh mayo nash noble oakley paige pace penn pope post pound power
 rowe royal sable salmon savage sea shore snow spring stark steel street sweet tate temple thorn tower trust tucker
 vance vice virtue walker ward warren waters webb well wells west whit wilde winter worth wren yates pierce rust
 care nurse doctor early late cash cole coles dunn grant hale hay hays may mays moody nice pitt pitts poor small
+neo aline comfort hold cont perl vesta mae pink ace
 `);
 
 /** Nouns that follow a title or relation word but are not names: "nurse line", "nurse practitioner". */
@@ -68,4 +69,8 @@ lyrica neurontin tramadol oxycodone hydrocodone norco percocet vicodin morphine 
 medicare medicaid tricare aetna cigna humana kaiser anthem bluecross walgreens cvs walmart costco target rite
 kroger safeway publix albertsons meijer wegmans giant
 covid flu strep mri ct xray ekg ecg
+lasix micu sicu ccu picu nicu cxr hr rr bp sao spo pao fio peep perrl perrla trach contd
+crea ca md mds rn rt np vit neuro resp abx prn npo iv ivf tpn ngt ogt foley picc cath
+coumadin heparin lovenox levophed vasopressin dopamine dobutamine propofol fentanyl versed haldol zosyn vanco vancomycin
+er pacu cardiology neurology oncology radiology urology nephrology pulmonology dermatology ortho gi
 `);

@@ -33,6 +33,13 @@ haddad nasser saleh mansour farah khoury hamdan aziz rahman khan qureshi siddiqu
 patel shah sharma singh kumar gupta reddy rao iyer nair mehta joshi desai chopra kapoor malhotra verma agarwal banerjee
 chatterjee mukherjee das ghosh bose pillai menon krishnan subramanian venkatesan nguyen tran pham hoang huynh phan vu vo
 dang bui ngo duong ly truong
+smith johnson williams jones garcia miller davis rodriguez martinez hernandez lopez gonzalez wilson anderson thomas
+taylor moore jackson martin lee perez thompson harris sanchez clark ramirez lewis robinson walker allen wright
+scott torres nguyen hill flores green adams nelson baker hall rivera campbell mitchell carter roberts gomez phillips
+evans turner diaz parker cruz edwards collins reyes stewart morris morales murphy cook rogers gutierrez ortiz morgan
+cooper peterson bailey reed kelly howard ramos cox ward richardson watson brooks chavez wood james bennett gray
+mendoza ruiz hughes price alvarez castillo sanders myers long ross foster jimenez powell jenkins perry russell
+sullivan bell coleman butler henderson barnes fisher vasquez simmons graham marshall owens harrison gibson
 `;
 
 function addNames(target: Set<string>, names: readonly string[] | undefined): void {

@@ -68,7 +68,7 @@ export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
 
 /** "can you spell the last name for me, yes, t o": a spelling request shortly before token i. */
 function spellCueBefore(tokens: readonly Token[], i: number): boolean {
-  for (let t = i - 1; t >= 0 && t >= i - 10; t--) {
+  for (let t = i - 1; t >= 0 && t >= i - 14; t--) {
     const norm = tokens[t]!.norm;
     if (norm === 'spell' || norm === 'spelled' || norm === 'spelling') return true;
   }
@@ -100,6 +100,7 @@ function secondSignal(tokens: readonly Token[], i: number, mixedCase: boolean): 
 }
 
 export function detectNames(tokens: readonly Token[], cues: readonly Cue[], letterRuns: readonly LetterRun[], mixedCase: boolean, out: PhiSpan[]): void {
+  const firstOut = out.length;
   for (const cue of cues) {
     if (cue.kind !== 'name-strong' && cue.kind !== 'name-weak' && cue.kind !== 'name-title') continue;
     let j = cue.endTok;
@@ -123,8 +124,12 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       && !ambiguousNameWords.has(first.norm);
     let accepted: boolean;
     let confidence: number;
-    if (cue.kind === 'name-strong' || shortTitle || shortGiven) {
+    if (cue.kind === 'name-strong' || shortGiven) {
       accepted = true;
+      confidence = 0.9;
+    } else if (shortTitle) {
+      // "MS changes", "ms given": in written notes a lowercase word after "MS"/"Dr" is not a name.
+      accepted = !mixedCase || capital || lexicon;
       confidence = 0.9;
     } else if (cue.kind === 'name-title' && honorifics.has(tokens[cue.startTok]!.norm)) {
       // "doctor oyelaran's office", "doctor chidi said": an unknown word that acts like a name.
@@ -172,6 +177,9 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   selfAnnounced(tokens, mixedCase, out);
 
   for (const run of letterRuns) {
+    // Written notes abbreviate with letter runs ("C-D-I", "G-U", "y o m"): there a spelling needs a
+    // spelling request nearby, or five or more letters in one case.
+    if (mixedCase && !spellCueBefore(tokens, run.startTok) && !(run.letters.length >= 5 && uniformCase(tokens, run))) continue;
     out.push({ start: tokens[run.startTok]!.start, end: tokens[run.endTok - 1]!.end, type: 'NAME', confidence: 0.8, source: 'spoken' });
     // "lopez, that's l o p e z": the spelled word said just before is the same name.
     for (let t = run.startTok - 1; t >= 0 && t >= run.endTok - 20; t--) {
@@ -184,6 +192,144 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
 
   if (mixedCase) capitalisedNames(tokens, out);
   else lowercasePairs(tokens, out);
+  vocatives(tokens, mixedCase, out);
+  describedPatients(tokens, mixedCase, out);
+  repeatMentions(tokens, out, firstOut);
+}
+
+function uniformCase(tokens: readonly Token[], run: LetterRun): boolean {
+  let upper = 0;
+  let letters = 0;
+  for (let t = run.startTok; t < run.endTok; t++) {
+    if (tokens[t]!.kind !== TokenKind.Word) continue;
+    letters++;
+    if (tokens[t]!.upper) upper++;
+  }
+  return upper === 0 || upper === letters;
+}
+
+// Words before a vocative: greetings and closings take the name on their own ("hi martha", "thanks, david").
+const greetings = new Set(['hi', 'hello', 'hey', 'morning', 'afternoon', 'evening', 'thanks', 'bye', 'goodbye', 'welcome', 'dear', 'care', 'congratulations', 'sorry', 'night']);
+// Discourse openers ("so martha, ...", "okay kevin") need a vocative-like follower too.
+const openersWeak = new Set(['so', 'okay', 'ok', 'alright', 'right', 'well', 'now', 'and', 'yes', 'yeah', 'no', 'sure', 'great', 'perfect', 'good', 'oh', 'um', 'uh', 'there', 'today', 'questions', 'again', 'here', 'then']);
+// Words that follow a vocative: a new clause or question addressed to the person.
+const vocativeFollowers = new Set(['how', 'what', "what's", 'tell', 'i', "i'm", "it's", 'nice', 'good', 'so', 'okay', 'ok', 'can', 'could', 'do', 'did', 'have', 'are', 'please', 'let', "let's", 'we', "we're", "we'll", 'you', "you're", 'your', 'thanks', 'thank', 'any', 'come', 'this', 'great', 'welcome', 'just', 'if', 'when', 'is', 'was', 'has', "how's", 'go', 'before', 'would', 'will', 'and', 'um', 'uh']);
+// Words that open the greeting's own clause: "hi frank how are you", "morning roy, nice to see you".
+const vocativeOpeners = new Set(['how', "how's", "how're", 'nice', 'good', "it's"]);
+const strongOpeners = new Set(['so', 'okay', 'ok', 'alright', 'well', ']']);
+const vocativePunct = new Set([',', '.', '?', '!', '[', ':', ';']);
+
+function closesVocative(tokens: readonly Token[], i: number, strongOnly: boolean): boolean {
+  const next = tokens[i];
+  if (next === undefined) return true;
+  if (next.kind === TokenKind.Punct) return vocativePunct.has(next.norm);
+  return vocativeOpeners.has(next.norm) || (!strongOnly && vocativeFollowers.has(next.norm));
+}
+
+/**
+ * Names said to someone: "hi martha, how are you", "good morning mrs. okafor" (a title cue),
+ * "thanks, david", "so , ashley , what's going on", "any questions , hannah ?". The word must be a
+ * given name that is not an everyday word (an everyday one, "mark", only after a greeting and
+ * before punctuation); in mixed-case text it must be capitalised.
+ */
+function vocatives(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== TokenKind.Word || (mixedCase && (!token.upper || token.allUpper))) continue;
+    const norm = token.norm.replace(possessive, '');
+    if (!isNameCandidate(token) || !givenNames.has(norm) || isNumberAtom(tokens, i)) continue;
+    const ambiguous = ambiguousNameWords.has(norm);
+    // What comes before, skipping one comma: "thanks , david".
+    let p = i - 1;
+    const comma = tokens[p]!.norm === ',';
+    if (comma) p--;
+    const before = tokens[p];
+    let greeted = false;
+    let opened = false;
+    let listLike = false;
+    if (before === undefined || before.norm === ']') opened = true;
+    else if (greetings.has(before.norm)) greeted = true;
+    else if (before.norm === 'you' || before.norm === 'there') {
+      // "thank you jose", "nice to see you, jack", "how are you doing, jose", "hi there mark".
+      for (let b = p - 1; b >= 0 && b >= p - 3; b--) if (['thank', 'see', 'meet', 'how', 'hi', 'hey', 'hello'].includes(tokens[b]!.norm)) greeted = true;
+      opened = true;
+    } else if (before.norm === 'today' && (tokens[p - 1]?.norm === 'doing' || tokens[p - 1]?.norm === 'you')) greeted = true;
+    else if (openersWeak.has(before.norm)) opened = true;
+    // "… all right with you , ashley ?": after any word and a comma, only a question or a clause closes it ("clean, pink, dry" is a list).
+    else if (comma && before.kind === TokenKind.Word) listLike = true;
+    if (!greeted && !opened && !listLike) continue;
+    let end = i + 1;
+    const next = tokens[end];
+    // A family name after the given name: "hi martha okafor".
+    if (next && isNameCandidate(next) && familyNames.has(next.norm) && !ambiguousNameWords.has(next.norm) && !(mixedCase && !next.upper)) end++;
+    // After a weak opener: punctuation closes the vocative, or a new clause after "so"/"okay"/a comma/a turn start.
+    const accepted = ambiguous
+      ? greeted && closesVocative(tokens, end, true)
+      : listLike
+        ? ['?', '!', '.'].includes(tokens[end]?.norm ?? '.') || (tokens[end]?.kind === TokenKind.Word && vocativeFollowers.has(tokens[end]!.norm))
+        : greeted || closesVocative(tokens, end, true) || (closesVocative(tokens, end, false) && (comma || before === undefined || strongOpeners.has(before.norm)));
+    if (!accepted) continue;
+    out.push({ start: token.start, end: tokens[end - 1]!.end, type: 'NAME', confidence: 0.8, source: 'context' });
+  }
+}
+
+const ageNouns = new Set(['year', 'years', 'yo', 'month', 'months', 'week', 'weeks', 'day']);
+const personNouns = new Set(['female', 'male', 'woman', 'man', 'gentleman', 'lady', 'girl', 'boy', 'patient']);
+const numberWords = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety']);
+
+/** "roy is a 50-year-old male", "beverly's a 24 year old", "brittany edwards is a pleasant female": the patient described. */
+function describedPatients(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 0; i + 3 < tokens.length; i++) {
+    const token = tokens[i]!;
+    let k: number;
+    if (token.norm.endsWith("'s") && tokens[i + 1]?.norm === 'a') k = i + 2;
+    else if (tokens[i + 1]?.norm === 'is' && tokens[i + 2]?.norm === 'a') k = i + 3;
+    else continue;
+    const norm = token.norm.replace(possessive, '');
+    if (!isNameCandidate(token) || (!isLexiconName(norm) && !(mixedCase && token.upper)) || (mixedCase && !token.upper)) continue;
+    while (tokens[k]?.norm === 'very' || tokens[k]?.norm === 'pleasant' || tokens[k]?.norm === 'healthy') k++;
+    const described = personNouns.has(tokens[k]?.norm ?? '')
+      ? k > i + 3 || tokens[k]!.norm !== 'patient'
+      : (tokens[k]?.kind === TokenKind.Number || numberWords.has(tokens[k]?.norm ?? '')) && [1, 2, 3].some((d) => ageNouns.has(tokens[k + d]?.norm ?? ''));
+    if (!described) continue;
+    let start = i;
+    const previous = tokens[i - 1];
+    if (previous && isNameCandidate(previous) && givenNames.has(previous.norm) && !(mixedCase && !previous.upper)) start = i - 1;
+    out.push({ start: tokens[start]!.start, end: token.end, type: 'NAME', confidence: 0.8, source: 'context' });
+  }
+}
+
+/**
+ * A name word found with context is the same name wherever else it occurs in the text ("so ,
+ * ashley , ..." then "does ashley play any sports"): repeat it, unless it is an everyday word.
+ */
+function repeatMentions(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  const names = new Set<string>();
+  const added = out.length;
+  for (let s = from; s < added; s++) {
+    const span = out[s]!;
+    if (span.type !== 'NAME' || span.confidence < 0.75) continue;
+    for (let t = firstTokenAt(tokens, span.start); t < tokens.length && tokens[t]!.start < span.end; t++) {
+      const norm = tokens[t]!.norm.replace(possessive, '');
+      if (norm.length >= 3 && isNameCandidate(tokens[t]) && !ambiguousNameWords.has(norm) && isLexiconName(norm)) names.add(norm);
+    }
+  }
+  if (names.size === 0) return;
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    if (token.kind === TokenKind.Word && names.has(token.norm.replace(possessive, ''))) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
+  }
+}
+
+function firstTokenAt(tokens: readonly Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Glued hyphen pieces continue a name word whatever they are: "Soo-ah", "Ji-hoon", "Adebayo-Okafor". */
@@ -259,7 +405,10 @@ function lowercasePairs(tokens: readonly Token[], out: PhiSpan[]): void {
     const b = tokens[i + 1]!;
     if (a.kind !== TokenKind.Word || b.kind !== TokenKind.Word || a.norm.length < 3 || b.norm.length < 3) continue;
     if (!givenNames.has(a.norm) || !familyNames.has(b.norm)) continue;
-    if (!isNameCandidate(a) || !isNameCandidate(b) || ambiguousNameWords.has(a.norm) || ambiguousNameWords.has(b.norm)) continue;
+    if (!isNameCandidate(a) || !isNameCandidate(b) || ambiguousNameWords.has(a.norm)) continue;
+    // An everyday-word surname ("michelle king , date of birth") only when punctuation closes the pair.
+    const after = tokens[i + 2];
+    if (ambiguousNameWords.has(b.norm) && !(after === undefined || (after.kind === TokenKind.Punct && vocativePunct.has(after.norm)))) continue;
     out.push({ start: a.start, end: b.end, type: 'NAME', confidence: 0.6, source: 'lexicon' });
     i++;
   }

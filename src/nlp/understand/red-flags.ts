@@ -33,7 +33,7 @@ interface FlagRule {
 /** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
 type Feature =
   | 'fever' | 'chills' | 'infection' | 'systemic' | 'pregnant' | 'pregnancy-trouble' | 'head-hit' | 'head-danger' | 'baby'
-  | 'abd-pain' | 'severity' | 'headache' | 'headache-danger' | 'fall';
+  | 'abd-pain' | 'severity' | 'headache' | 'headache-danger' | 'fall' | 'warm' | 'normal-temp';
 
 interface FeatureRule {
   kind: 'feature';
@@ -97,7 +97,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['stroke_signs', 'face-droop', 0.9, [
     'face|smile|mouth|lip ~ ~ drooping|droopy|droops|drooped|droop|droopin|crooked|lopsided|sagging|hanging',
     'drooping|droopy face|smile|mouth', 'half ~ ~ face|body ~ ~ numb|weak|dead|droopy|drooping',
-    'mouth|face|smile ~ ~ ~ to one side', 'one side of ~ face|mouth ~ ~ fell|dropped|slid|sagged', 'one side of ~ face ~ ~ numb|down|sagging|drooping',
+    'mouth|face|smile ~ ~ ~ to one side', 'face|mouth|smile|lip|eye ~ ~ ~ ~ on one side', 'face|smile|mouth ~ ~ uneven|slanted|twisted', 'face|smile|mouth ~ ~ pulled down|over', 'one side of ~ face|mouth ~ ~ fell|dropped|slid|sagged', 'one side of ~ face ~ ~ numb|down|sagging|drooping',
   ]],
   ['stroke_signs', 'slurred-speech', 0.85, [
     'slurring|slurred ~ words|speech', 'speech|words ~ ~ slurred|slurring|garbled|jumbled',
@@ -105,7 +105,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'talking|speaking|talks|speech|sounds ~ funny|weird|strange|drunk|gibberish|nonsense|confused',
     "can't|cannot talk|speak right|properly|straight",
     'talking|speaking|talks|speech ~ ~ garbled|jumbled|slurred|slurring|slurry', 'words|speech ~ ~ coming out wrong|funny|weird|jumbled|garbled|mixed',
-    'slurring|slurrin|slurred|slurs', "can't|cannot find ~ words", 'mixing up ~ words', "can't|cannot understand ~ ~ ~ saying",
+    'slurring|slurrin|slurred|slurs', 'speech|talking ~ ~ ~ slow and thick', 'speech ~ ~ messed up', 'speech ~ ~ thick', "can't|cannot|couldn't say|find|get ~ ~ ~ words", 'not say|find ~ ~ ~ words', "can't|cannot find ~ words", 'mixing up ~ words', "can't|cannot understand ~ ~ ~ saying",
   ], { negationInside: true }],
   ['stroke_signs', 'one-sided-weakness', 0.8, [
     'numbness|weakness|numb|weak on|in one|the|my|his|her ~ side', 'sudden|suddenly ~ numb|numbness|weak|weakness',
@@ -114,11 +114,14 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'arm|leg|hand|face ~ ~ went|gone|feels|is|feel|feeling ~ numb|dead|limp|weak', 'arm and|or leg ~ ~ ~ ~ weak|numb|dead',
     "can't|cannot grip|hold", 'dragging ~ ~ leg|foot', 'left|right side ~ ~ ~ weak|numb|dead',
     "can't|cannot move|feel ~ ~ ~ right|left side", 'not feel|move ~ ~ ~ right|left side|arm|leg',
+    "arm|leg|hand ~ won't|doesn't|isn't|can't work|working|move|moving", 'arm|leg|legs gave|giving out',
+    'lost|losing|no feeling in|on ~ ~ ~ face|arm|leg|side|hand', "can't|cannot|couldn't walk straight", 'can not walk straight', 'arm|leg|hand|face ~ ~ ~ ~ and numb', 'dead weight',
   ], { negationInside: true }],
   ['stroke_signs', 'stroke', 0.75, ['stroke|strokes', 'mini stroke', 'tia'], { notPrev: ['heat', 'sun', 'back', 'brush', 'swim', 'swimming', 'master', 'pen', 'paint'], notNext: ['of', 'risk', 'prevention', 'screening', 'awareness', 'education', 'clinic', 'center', 'unit', 'team', 'doctor', 'specialist', 'neurologist', 'support', 'rehab', 'program', 'survivor', 'survivors'] }],
   ['stroke_signs', 'vision-loss', 0.75, [
     'lost|losing ~ vision|sight', "can't|cannot see out of ~ eye", 'suddenly|sudden ~ blind|blurry|double vision',
-    'black|dark|blind|blurry|gone|grey|gray|curtain in|over one eye',
+    'black|dark|blind|blurry|gone|grey|gray|curtain in|over one eye', 'seeing double',
+    'sudden|suddenly ~ ~ ~ ~ balance',
   ]],
   ['stroke_signs', 'stroke-garbled', 0.65, [
     'face|smile|mouth ~ ~ dropping', 'slurry|slurpy ~ words|speech', 'having a stoke',
@@ -159,11 +162,13 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "bleeding ~ won't|doesn't|not|isn't|hasn't ~ stop|stopping|stopped",
     "bleeding|bleed|blood ~ ~ ~ ~ won't|doesn't|not|isn't|hasn't|can't stop|stopping|quit|quitting",
     "can't|cannot get ~ bleeding to stop", 'still bleeding after|through',
+    "won't|doesn't|isn't|not|can't|hasn't|wouldn't clot|clotting|clotted", 'bleeding|bleed|blood ~ ~ ~ ~ ~ will|would not stop',
   ], { negationInside: true }],
   ['severe_bleeding', 'heavy-bleeding', 0.85, [
     'bleeding ~ a lot', 'bleeding heavily|profusely|badly|everywhere|nonstop', 'bleeding so much',
     'heavy|severe|uncontrolled|uncontrollable|massive bleeding', 'blood everywhere', 'blood all over',
-    'lots|lot|tons of blood', 'so much blood', 'pouring|gushing|spurting|squirting ~ blood', 'blood ~ pouring|gushing|spurting',
+    'lots|lot|tons of blood', 'so much blood', 'pouring|gushing|spurting|squirting ~ blood', 'blood ~ pouring|gushing|spurting|squirting', 'blood ~ ~ running|dripping|streaming down',
+    'bleeding bad|badly|heavy|hard', 'bleeding for ~ ~ hour|hours', 'pooping|passing ~ ~ blood', 'tarry|maroon stool|stools|poop', 'black and tarry', 'coffee grounds',
     'soaked|soaking ~ ~ ~ towel|towels|bandage|bandages|pad|pads',
     'gushing|spurting|pouring', 'bleeding like crazy', 'dripping|pouring everywhere', 'hemorrhaging|hemorrhage|haemorrhaging|haemorrhage',
     'losing|lost ~ lot of blood', 'blood ~ ~ everywhere', 'cut ~ ~ badly|deep', 'passing ~ ~ clots', 'passing ~ lot of blood',
@@ -287,6 +292,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     "can't|cannot get out of bed", 'c section', 'mile a minute', 'barely stand|walk|move', 'super|really|extremely|very weak',
     'not himself|herself|themselves', 'shaking all over', 'not urinated|peed|peeing', "haven't|hasn't urinated",
     'heart rate|pulse ~ ~ ~ high|fast|racing|120|125|130|135|140|145|150|160',
+    'drowsy|listless|floppy', 'hands|feet|legs ~ ~ ~ ~ icy|freezing', 'hands|feet|legs ~ ~ ~ ~ ice cold', 'ice cold',
   ]],
   ['pregnant', 'pregnant', 0.85, ['pregnant|pregnancy', 'weeks along', "i'm|she's|we're expecting"]],
   ['pregnancy-trouble', 'pregnancy-trouble', 0.85, [
@@ -332,6 +338,9 @@ const featureTable: [Feature, string, number, string[]][] = [
     'like crazy',
   ]],
   ['baby', 'baby', 0.6, ['baby|newborn|infant', 'new born']],
+  ['baby', 'infant-age', 0.9, ['under 3|three|2|two months', 'younger|less than 3|three|2|two months']],
+  // A baby that "feels hot" or "is warm": a fever for an infant only (adults feel warm all the time).
+  ['warm', 'warm', 0.8, ['feels|feel|felt|feeling|is|running|seems ~ ~ hot|warm', 'warm to the touch']],
 ];
 
 const trie = new PhraseTrie<Rule>();
@@ -542,6 +551,25 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (word === 'in' && months.has(next) && k > last && hadBefore) historyCue = true;
     // "when my daughter was a newborn", "when we were kids".
     if (word === 'when' && k !== first && [1, 2, 3].some((n) => wordAt(tokens, k, n) === 'was' || wordAt(tokens, k, n) === 'were')) historyCue = true;
+    // "I'm recovering from a stroke", "he got over the pneumonia", "my old seizures": past, not now.
+    if (k < first && first - k <= 5 && ((word === 'from' && (tokens[k - 1]?.text === 'recovering' || tokens[k - 1]?.text === 'recovered')) || (word === 'over' && (tokens[k - 1]?.text === 'got' || tokens[k - 1]?.text === 'gotten')))) historyCue = true;
+    if (k === first - 1 && word === 'old' && possessives.has(tokens[k - 1]?.text ?? '')) historyCue = true;
+    // "would it be a stroke if ...", "is it possible to have a seizure from ...": a question about a possibility.
+    if (k < first && word === 'would' && (next === 'it' || next === 'that' || next === 'this') && tokens[k + 2]?.text === 'be' && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    if (k < first && word === 'possible' && withinCommaSegment(tokens, k, first)) {
+      if (next === 'to' || next === 'for') hypothetical = true;
+      else hedge = true; // "is it possible I'm having a stroke": a worry about now
+    }
+    // "worried I might have a stroke" (the future); "worried I might be having one" is now, and hedged.
+    if (k < first && worryWords.has(word) && withinCommaSegment(tokens, k, first)) {
+      const modal = [1, 2, 3].map((n) => k + n).find((j) => futureModals.has(tokens[j]?.text ?? ''));
+      if (modal !== undefined) {
+        const after = tokens[modal + 1]?.text ?? '';
+        const presentOrPast = after === 'be' || after === 'already' || (after === 'have' && ['had', 'been'].includes(tokens[modal + 2]?.text ?? ''));
+        if (presentOrPast) hedge = true;
+        else hypothetical = true;
+      }
+    }
     if (k < first && hypotheticalWords.has(word)) {
       const prev = tokens[k - 1]?.text ?? '';
       // "as if" is a comparison; "if you could" is a polite request; "not sure if" is a hedge.
@@ -617,6 +645,9 @@ function worryQuestion(tokens: readonly Token[], k: number): boolean {
   return prev === 'to' && (before === 'need' || before === 'have');
 }
 
+const possessives = new Set(['my', 'his', 'her', 'their', 'our', 'your']);
+const worryWords = new Set(['worried', 'afraid', 'scared', 'concerned', 'nervous', 'terrified', 'fear', 'worry']);
+const futureModals = new Set(['might', 'could', 'will', 'may', "i'll", "he'll", "she'll", "we'll", 'gonna', 'would']);
 const causeModals = new Set(['can', 'could', 'does', 'will', 'might', 'would', 'do']);
 const onceEnds = new Set(['', '.', '?', '!', ',', ';', 'before', 'years', 'when', 'as', 'back', 'long', 'in']);
 const softWords = new Set(['like', 'so', 'really', 'just', 'actually']);
@@ -756,7 +787,11 @@ export function detectRedFlags(text: string): RedFlagScan {
   for (const match of trie.matchAll(tokens)) {
     const rule = match.value;
     if (rule.kind === 'feature') {
-      if (rule.feature === 'fever' && isNormalTemperature(tokens, match.last)) continue;
+      if (rule.feature === 'fever' && isNormalTemperature(tokens, match.last)) {
+        // Kept as a marker: a baby who "feels warm" with a normal reading has no fever.
+        features.push({ feature: 'normal-temp', first: match.first, last: match.last, confidence: 0 });
+        continue;
+      }
       // "the concussion form", "a concussion screening": paperwork, not an injury.
       if (rule.feature === 'head-hit' && paperworkNouns.has(tokens[match.last + 1]?.text ?? '')) continue;
       features.push({ feature: rule.feature, first: match.first, last: match.last, confidence: rule.confidence });
@@ -963,6 +998,10 @@ function findGestation(tokens: readonly Token[]): FeatureHit[] {
   return hits;
 }
 
+// "he's 6 weeks", "the baby is only 9 days"; never "I'm 6 weeks" (pregnant) or "for 3 weeks" (a duration).
+const infantAgeBefore = new Set(["he's", "she's", 'is', 'only', 'just', 'barely', 'turned']);
+const notAgeAfter = new Set(['old', 'ago', 'pregnant', 'along', 'now', 'straight', 'later', 'early', 'late', 'postpartum', 'out', 'after', 'since', 'into', 'in']);
+
 /** Infants (under about three months): "newborn", "six week old", "two month old", "10 day old". */
 function findInfants(tokens: readonly Token[]): FeatureHit[] {
   const hits: FeatureHit[] = [];
@@ -970,6 +1009,17 @@ function findInfants(tokens: readonly Token[]): FeatureHit[] {
     const word = tokens[k]!.text;
     if (word === 'newborn' || word === 'infant' || word === "newborn's" || word === "infant's" || (word === 'new' && tokens[k + 1]?.text === 'born')) {
       hits.push({ feature: 'baby', first: k, last: word === 'new' ? k + 1 : k, confidence: 0.9 });
+      continue;
+    }
+    // "she's 6 weeks and has a fever", "the baby is only 10 days": an age said without "old".
+    if ((word === 'weeks' || word === 'days' || word === 'week' || word === 'day') && !notAgeAfter.has(tokens[k + 1]?.text ?? '')) {
+      const parsed = parseNumberAt(tokens, k - 1);
+      const at = parsed?.next === k ? k - 1 : parseNumberAt(tokens, k - 2)?.next === k ? k - 2 : -1;
+      const value = at >= 0 ? parseNumberAt(tokens, at)!.value : 0;
+      const days = value * (word.startsWith('day') ? 1 : 7);
+      if (at >= 1 && days > 0 && days <= 92 && infantAgeBefore.has(tokens[at - 1]!.text)) {
+        hits.push({ feature: 'baby', first: at, last: k, confidence: 0.85 });
+      }
       continue;
     }
     if (word !== 'old') continue;
@@ -999,12 +1049,15 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   const babies = of('baby');
   const live = (hit: FeatureHit) => !assess(tokens, hit.first, hit.last).setAside;
 
-  for (const fever of fevers) {
+  // "Warm" counts only with an explicit infant age (not the bare word "baby").
+  const warmth = of('warm').filter((warm) => !fevers.some((fever) => near(fever, warm, 3)) && !of('normal-temp').some((normal) => near(normal, warm, 15)));
+  for (const fever of [...fevers, ...warmth]) {
     // The closest age mention decides: an explicit age beats the bare word "baby".
     const candidates = babies.filter((baby) => near(baby, fever, 15));
     const explicit = candidates.filter((baby) => baby.confidence !== 0.6);
     const chosen = explicit.length > 0 ? closest(explicit, fever) : closest(candidates, fever);
     if (!chosen || chosen.confidence === 0) continue;
+    if (fever.feature === 'warm' && chosen.confidence === 0.6) continue;
     // 0.6 marks the bare word "baby" (age unknown), 0 an age past three months (not an infant).
     const confidence = chosen.confidence === 0.6 ? 0.6 : 0.9;
     found.push(span('infant_fever', chosen, fever, confidence, chosen.confidence === 0.6 ? 'fever-baby-age-unknown' : 'fever-in-infant', 'other'));

@@ -402,6 +402,111 @@ const more: [RequestTypeCode, string][] = [
   ['callback_request', 'you can text or call me at this number'],
 ];
 
+// A third batch: results asked for in passing, front-desk questions, and calls that name a
+// medication (a side effect, the cost, a new drug, how to take it) without asking for a refill.
+const third: [RequestTypeCode, string][] = [
+  ['test_results', 'any news on my bloodwork'],
+  ['test_results', 'did the doctor look at my scan'],
+  ['test_results', 'what were my numbers'],
+  ['test_results', 'are my results in'],
+  ['test_results', 'the lab called and said to call the office'],
+  ['test_results', 'i had blood drawn on tuesday and have not heard anything'],
+  ['test_results', 'i am waiting to hear about my biopsy'],
+  ['test_results', 'did my mammogram come out okay'],
+  ['test_results', 'i want to find out what my ultrasound showed'],
+  ['test_results', 'has the doctor reviewed my labs yet'],
+  ['test_results', 'i saw something on the portal about my kidney function and i do not understand it'],
+  ['test_results', 'was everything okay with my blood test'],
+  ['test_results', 'i got a letter saying my pap was abnormal'],
+  ['test_results', 'can someone tell me how my colonoscopy went, what they found'],
+  ['test_results', 'i had an mri last week and nobody has called me'],
+  ['test_results', 'is my cholesterol still high'],
+  ['test_results', 'i did the stool test and mailed it in, did you get it'],
+  ['test_results', 'is there anything back from my urine sample'],
+  ['test_results', 'my a1c came back high and i want to know what to do'],
+  ['test_results', 'what did my ct scan show'],
+  ['test_results', 'i need to know if my strep test was positive'],
+  ['test_results', 'did you get the results from the hospital'],
+  ['test_results', 'checking on my labs from friday'],
+  ['test_results', 'the nurse left a message about my lab work'],
+  ['test_results', 'i wanted to see if my bloodwork is back'],
+  ['administrative', 'what is your fax number'],
+  ['administrative', 'do you take walk ins'],
+  ['administrative', 'are you open on the holiday'],
+  ['administrative', 'i need to update my phone number'],
+  ['administrative', 'i need a note for my job saying i can return to work'],
+  ['administrative', 'where do i go for the lab, what floor'],
+  ['administrative', 'can i bring my service dog to the appointment'],
+  ['administrative', 'i need a form filled out for my daycare'],
+  ['administrative', 'i need to fill out new patient paperwork'],
+  ['administrative', 'is there wheelchair access at your building'],
+  ['administrative', 'do you have an interpreter for spanish'],
+  ['administrative', 'i need a letter for my landlord about my emotional support animal'],
+  ['administrative', 'what are your hours on saturday'],
+  ['administrative', 'i moved and need to change my address'],
+  ['administrative', 'i need my school immunization form signed'],
+  ['administrative', 'how do i sign up for the patient portal'],
+  ['administrative', 'do you validate parking'],
+  ['administrative', 'i want to switch to a different doctor in your practice'],
+  ['administrative', 'i want to change my primary care provider'],
+  ['administrative', 'how do i get a handicap placard form'],
+  ['prescription_refill', 'i need my lisinopril refilled'],
+  ['prescription_refill', "i'm almost out of my inhaler"],
+  ['test_results', 'hi, just checking if my thyroid labs are back yet'],
+  ['test_results', 'i was told someone would call with my biopsy results'],
+  ['test_results', 'my portal says results are available but i cannot open them'],
+  ['test_results', 'the hospital did a ct and i want the doctor to go over it with me'],
+  ['test_results', 'did my potassium come back normal'],
+  ['test_results', 'what did the echo show'],
+  ['test_results', 'have you gotten my sleep study results'],
+  ['test_results', 'i want to know if i still have the infection from the urine culture'],
+  ['administrative', 'are you closed on monday for the holiday'],
+  ['administrative', 'what is the address of the new office'],
+  ['administrative', 'i need my disability paperwork filled out'],
+];
+const notThisType: [RequestTypeCode, string][] = [
+  ['prescription_refill', 'the metformin is giving me diarrhea, is that a side effect'],
+  ['prescription_refill', 'i started the new blood pressure medicine and i feel dizzy'],
+  ['prescription_refill', 'my insurance needs a prior auth for my ozempic'],
+  ['prescription_refill', 'how much does the generic version of my medication cost'],
+  ['prescription_refill', 'my copay for my inhaler went up, why is it so expensive'],
+  ['prescription_refill', 'i think i need a new prescription for something stronger for my pain'],
+  ['prescription_refill', 'can the doctor prescribe something for my anxiety'],
+  ['prescription_refill', 'i am having a reaction to the amoxicillin, i have a rash'],
+  ['prescription_refill', 'should i take my medication with food'],
+  ['prescription_refill', 'can i take ibuprofen with my lisinopril'],
+  ['prescription_refill', 'i missed a dose of my birth control, what should i do'],
+  ['prescription_refill', 'the pharmacy said my medication is on back order, can they switch me to something else'],
+  ['prescription_refill', 'is there a cheaper alternative to my eliquis'],
+  ['prescription_refill', 'i want to stop taking my sertraline because it makes me tired'],
+  ['prescription_refill', 'can my dose of levothyroxine be lowered, i feel jittery'],
+  ['prescription_refill', 'i need something for this cough, can you call something in'],
+  ['prescription_refill', 'my blood pressure medicine is making my ankles swell'],
+  ['prescription_refill', 'the doctor wanted me to start a new medication, which one was it'],
+  ['prescription_refill', 'my insurance will not cover my medication anymore'],
+  ['prescription_refill', 'i need an antibiotic for my sinus infection'],
+  ['prescription_refill', 'did the doctor send in the new prescription she talked about'],
+  ['prescription_refill', 'how long should i keep taking the prednisone'],
+  ['prescription_refill', 'is it safe to take my meds while breastfeeding'],
+  ['appointment', 'did the doctor look at my scan from my appointment'],
+  ['appointment', 'what were my results from my visit last week'],
+  ['prescription_refill', 'my prescription for lisinopril is giving me a dry cough'],
+  ['prescription_refill', 'the pharmacy says my prescription for ozempic costs 900 dollars'],
+  ['prescription_refill', 'can i get a prescription for a new inhaler that works better, this one makes me shaky'],
+  ['prescription_refill', 'the pharmacist says my new prescription interacts with my warfarin'],
+  ['prescription_refill', 'my prescription says twice a day but the doctor said once, which is it'],
+  ['appointment', 'did the doctor get the results from my visit last week'],
+];
+
+describe('request-type catalogue: third batch', () => {
+  it.each(third)('%s: %j', (type, text) => {
+    expect(classifyRequestTypes(text).map((score) => score.type)).toContain(type);
+  });
+  it.each(notThisType)('not %s: %j', (type, text) => {
+    expect(classifyRequestTypes(text).map((score) => score.type)).not.toContain(type);
+  });
+});
+
 describe('request-type catalogue', () => {
   it.each(more)('second batch %s: %j', (type, text) => {
     expect(classifyRequestTypes(text).map((score) => score.type)).toContain(type);

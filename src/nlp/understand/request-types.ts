@@ -40,7 +40,8 @@ interface Cue {
   notNext?: readonly string[];
 }
 
-type Value = Cue | { type: 'suppress' };
+/** `not-refill`: the medication is named for another reason (a side effect, the cost, a new drug). */
+type Value = Cue | { type: 'suppress' } | { type: 'not-refill' };
 
 // [type, cue, weight, patterns, options]
 const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
@@ -62,7 +63,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['prescription_refill', 'send-to-pharmacy', 0.55, [
     'send|call|sent|called|fax ~ ~ ~ pharmacy|cvs|walgreens|walmart|costco|kroger|rite|publix|safeway|target|heb|meijer',
     'prescription|script|rx|refill ~ ~ to|at ~ pharmacy|cvs|walgreens|walmart|costco|kroger|rite|publix|safeway|target|heb|meijer',
-    'new prescription', 'day supply',
+    'day supply',
   ]],
   ['prescription_refill', 'pharmacy', 0.25, ['pharmacy|pharmacist']],
   ['prescription_refill', 'medication', 0.2, ['medication|medications|meds|medicine']],
@@ -114,14 +115,19 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'findings', 'pathology report', 'look|looked at ~ ~ echo|scan|labs|results|xray|mri|ct|bloodwork|ultrasound|biopsy|ekg',
     'radiologist|pathologist|radiology|pathology ~ say|said|found|report|read', 'enzymes|panel|count|counts', 'back to normal',
     'test|tests|labs|results ~ ~ ~ back', 'culture|cultures|biopsy|test ~ grow|grew|positive|negative', 'gotten|get|got ~ ~ results', 'what does that|it|this mean', 'news|update on|about ~ ~ ~ test|scan|biopsy|labs|results|mri|ct|ultrasound',
+    'what|how were|are|was|is ~ ~ numbers|levels', 'a 1 c ~ ~ numbers|levels|level|high|low|back', 'a one c ~ ~ numbers|levels|level|high|low|back',
+    'came|come|coming back normal|high|low|positive|negative|abnormal|okay|ok|fine|clear|elevated',
+    'hear|heard|hearing|know|news about|from|on ~ ~ ~ test|tests|scan|biopsy|labs|results|mri|ct|ultrasound|mammogram|bloodwork|xray|pap|culture|sample|echo',
+    'everything|anything|it okay|ok|normal|fine|alright|good with|on|from ~ ~ ~ test|tests|scan|biopsy|labs|mri|ct|ultrasound|mammogram|bloodwork|xray|pap|sample|work',
+    'anything ~ back from|on', 'did|does|do ~ ~ ~ doctor|provider|nurse|dr ~ look|review|reviewed|see|read ~ ~ ~ scan|labs|mri|ct|xray|bloodwork|ultrasound|mammogram|biopsy|test|tests|report|images|results',
   ]],
-  ['test_results', 'discuss', 0.35, ['talk about|discuss|explain|review', 'flagged|abnormal|elevated', 'bone density', 'sleep study', 'test|tests']],
-  ['test_results', 'lab-work', 0.5, ['lab|labs', 'lab|blood work', 'bloodwork']],
+  ['test_results', 'discuss', 0.35, ['talk about|discuss|explain|review', 'go|went|going over it|them|that|everything', "don't|not understand", 'come|came out okay|ok|normal|fine|good|alright|clear|bad|abnormal', 'flagged|abnormal|elevated', 'bone density', 'sleep study', 'test|tests']],
+  ['test_results', 'lab-work', 0.5, ['lab|labs', 'lab|blood work', 'bloodwork', 'blood drawn|draw|taken', 'blood|stool|urine|sputum test|sample|specimen', 'kidney|liver|thyroid|lung function', 'urine culture']],
   ['test_results', 'test-kind', 0.35, [
     'x ray', 'xray|mri|ultrasound|mammogram|biopsy|ekg|ecg|echocardiogram|a1c|cholesterol|colonoscopy|scan|urinalysis|culture',
-    'pap smear', 'ct|cat scan', 'pregnancy|covid|strep test',
+    'pap smear', 'ct|cat scan', 'pregnancy|covid|strep test', 'pap', 'ct', 'a 1 c', 'stress test', 'bone scan', 'potassium|sodium|psa|tsh|hemoglobin|platelets|glucose',
   ]],
-  ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back']],
+  ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back', "heard anything|nothing", "haven't|not heard", 'nobody ~ ~ called|told', 'no one ~ ~ called|told', 'waiting to hear']],
 
   ['referral', 'referral', 0.85, ['referral|referrals']],
   ['referral', 'refer', 0.8, ['refer+ me|him|her|us|to|out', 'refer+ ~ ~ to', 'second opinion']],
@@ -178,7 +184,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['callback_request', 'call-back', 0.7, ['call back|callback', 'please call', 'reach me at', 'call me']],
   ['callback_request', 'contact-number', 0.55, ['my number is', 'contact me', 'my cell is', 'best number']],
   ['callback_request', 'reach-me', 0.7, [
-    'call then', 'best time to reach|call', 'reach me', 'called me back', 'nobody|no one ~ called|call|gotten|got back',
+    'call then', 'best time to reach|call', 'reach me', 'called me back', 'nobody|noone ~ called|call|gotten|got back', 'no one ~ called|call|gotten|got back',
     'by phone', 'give me a ring', 'give ~ ~ ring', 'return call|calls', 'try me at|on', 'waiting for a|your call', 'call me',
   ]],
 
@@ -187,10 +193,10 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['urgent_emergency', 'send-help', 0.6, ['send help', 'help right now', 'help immediately|asap', 'seen immediately', 'seen right now|away']],
   ['urgent_emergency', 'right-away', 0.35, ['right away', 'asap|immediately', 'as soon as possible', "can't wait", 'the er', 'emergency room']],
 
-  ['administrative', 'office-hours', 0.7, ['office hours', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
+  ['administrative', 'office-hours', 0.7, ['office hours', 'your hours', 'are you closed', 'closed on|for|today|tomorrow', 'walk ins|in', 'walkin|walkins', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
   ['administrative', 'hours', 0.45, ['hours|closed']],
   ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
-  ['administrative', 'find-office', 0.7, ['how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
+  ['administrative', 'find-office', 0.7, ['what|which floor|suite|entrance|building', 'wheelchair|handicap access|accessible|ramp', 'interpreter|translator', 'service dog|animal', 'emotional support animal', 'how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
   ['administrative', 'portal', 0.6, ['portal|password|login|username', 'log in']],
   ['administrative', 'update-details', 0.75, [
     'update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address', 'new phone|number|email|cell',
@@ -203,8 +209,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['administrative', 'forms', 0.55, ['form|forms|paperwork|fmla', 'disability form|forms', 'jury duty', 'fill out'], { notPrev: ['authorization', 'auth', 'release', 'consent'] }],
   ['administrative', 'letter', 0.4, ['letter']],
-  ['administrative', 'work-note', 0.7, ['work|school|excuse|sick|doctors|doctor\'s note', 'note for work|school|my employer|my job', 'note ~ ~ ~ i was seen']],
-  ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient']],
+  ['administrative', 'work-note', 0.7, ['work|school|excuse|sick|doctors|doctor\'s note', 'note for ~ work|school|employer|job|boss|gym|daycare', 'return|back to work|school saying', 'saying i|he|she can return|go back', 'note ~ ~ ~ i was seen']],
+  ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient', 'new patient paperwork|forms', 'switch|change to ~ different|new|another doctor|provider|pcp', 'switch|change|new ~ ~ primary care|pcp', 'switch|change ~ ~ different|new|another doctor|provider']],
 
   ['provider_to_provider', 'provider-introduction', 0.9, [
     'this is dr|doctor * ~ from|with|at|over|calling', 'dr|doctor * ~ calling from',
@@ -251,6 +257,21 @@ for (const [code, patterns] of Object.entries(symptomLexicon)) {
 }
 for (const pattern of suppressors) trie.add(pattern, { type: 'suppress' });
 
+// A medication named with a side effect, its price, a new drug, or how to take it: a question, not a refill.
+const notRefillPatterns = [
+  'side effect|effects', 'reaction to', 'allergic to', 'making|makes|made|giving|gives|gave me', 'new medication|med|medicine|drug|antibiotic', 'new prescription|script for something|a|an', 'new prescription|script she|he|they|that|we|you|talked|mentioned',
+  'interact|interacts|interaction|interactions',
+  'prescribe|prescribed ~ something|anything', 'something stronger|else|different', 'switch|change me|it ~ ~ to', 'cheaper|generic|expensive',
+  'how much', 'cost|costs|price|copay|dollars', 'stop|stopped|quit taking', 'how long ~ ~ ~ taking', 'with food', 'missed ~ ~ dose', 'safe to take',
+  'take ~ ~ ~ with|while', 'back order', 'backorder|backordered', 'dose ~ ~ lowered|raised|changed|increased|decreased', 'lower|raise|change|increase|decrease ~ ~ dose',
+  "won't|not|doesn't cover", 'need|needs something for', 'an antibiotic|antibiotics for',
+];
+for (const pattern of notRefillPatterns) trie.add(pattern, { type: 'not-refill' });
+// Cues that ask for the same drug again whatever else is said.
+const refillRequestCues = new Set(['refill', 'renew', 'ran-out', 'need-more', 'supply-left']);
+
+const pastVisitBefore = new Set(['from', 'during', 'after', 'since', 'at']);
+const visitOwners = new Set(['my', 'the', 'last', 'his', 'her', 'our', "yesterday's", "today's"]);
 const negators = new Set(['no', 'not', 'denies', 'without', "don't", "doesn't", "haven't", "hasn't", "didn't", 'never']);
 const strongRefillCues = new Set(['refill', 'renew', 'ran-out', 'running-out', 'need-more', 'supply-left', 'send-to-pharmacy']);
 const treatmentNouns = new Set([
@@ -296,17 +317,20 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
   // Tokens inside an idiom ("as a result") or a negated urgency ("not urgent") cannot cue anything.
   const suppressed = new Uint8Array(tokens.length);
   for (const match of matches) if (match.value.type === 'suppress') suppressed.fill(1, match.first, match.last + 1);
+  const notRefill = matches.some((match) => match.value.type === 'not-refill');
 
   // Per type, per cue: the best weight and every span.
   const byType = new Map<RequestTypeCode, Map<string, { weight: number; spans: EvidenceSpan[] }>>();
   for (const match of matches) {
     const value = match.value;
-    if (value.type === 'suppress') continue;
+    if (value.type === 'suppress' || value.type === 'not-refill') continue;
     if (suppressed[match.first] === 1 || suppressed[match.last] === 1) continue;
     if (value.notPrev?.includes(tokens[match.first - 1]?.text ?? '')) continue;
     if (value.notNext?.includes(tokens[match.last + 1]?.text ?? '')) continue;
     if (value.cue === 'bill-noun' && looksLikeName(text, tokens, match.first)) continue;
     let weight = value.weight;
+    // "the scan from my appointment", "since my last visit": a past visit named, not one asked for.
+    if (value.cue === 'appointment' && pastVisitBefore.has(tokens[match.first - 2]?.text ?? '') && visitOwners.has(tokens[match.first - 1]?.text ?? '')) weight = 0.3;
     if (value.negatable) {
       if (isNegated(tokens, match.first)) continue;
       // A symptom inside a red flag is the emergency itself: urgent_emergency carries it.
@@ -341,6 +365,11 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
     // Naming the drug that needs approval is not asking for a refill of it.
     const refill = byType.get('prescription_refill');
     if (refill && ![...refill.keys()].some((cue) => strongRefillCues.has(cue))) byType.delete('prescription_refill');
+  }
+
+  if (notRefill) {
+    const refill = byType.get('prescription_refill');
+    if (refill && ![...refill.keys()].some((cue) => refillRequestCues.has(cue))) byType.delete('prescription_refill');
   }
 
   const results: RequestTypeScore[] = [];
