@@ -594,7 +594,9 @@ function requestTypeSet(split: Split): Record<string, unknown>[] {
   const emit = (body: string, types: RequestTypeCode[]) => {
     let t = [pick(half(RT_OPEN, split)), rtSlots(body, split), pick(half(RT_CLOSE, split))].filter(Boolean).join(' ');
     if (chance(0.4)) t = asrify(t);
-    out.push({ id: `${split}-rt-${String(out.length).padStart(4, '0')}`, text: t, types: [...new Set(types)] });
+    // Convention (README): a call describing an emergency is also a symptom report.
+    const labelled = types.includes('urgent_emergency') ? [...types, 'symptom_report' as const] : types;
+    out.push({ id: `${split}-rt-${String(out.length).padStart(4, '0')}`, text: t, types: [...new Set(labelled)] });
   };
   for (const code of codes) {
     const pool = half(RT[code], split);
