@@ -396,6 +396,24 @@ function detectBirthYears(tokens: readonly Token[], cues: readonly Cue[], out: D
   }
 }
 
+// People whose age a caller gives: "my mom is ninety-one", "grandpa's ninety four", "who is ninety".
+const personWords = new Set([
+  'mom', 'mother', 'mum', 'dad', 'father', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'granny', 'nana', 'aunt', 'uncle',
+  'husband', 'wife', 'patient', 'who', 'he', 'she', 'they', 'brother', 'sister', 'neighbor', 'neighbour', 'friend', 'partner',
+]);
+const beVerbs = new Set(['is', 'was', "'s", 'be', 'turns', 'turned', 'turning']);
+
+/** "my mom is ninety-one", "she will be a hundred and two", "my father, who is ninety four". */
+function personIsBefore(tokens: readonly Token[], startTok: number): boolean {
+  const verb = tokens[startTok - 1]?.norm ?? '';
+  if (verb.endsWith("'s") && personWords.has(verb.slice(0, -2))) return true;
+  if (!beVerbs.has(verb)) return false;
+  let subject = startTok - 2;
+  if (verb === 'be' && /^(?:will|would|'ll)$/.test(tokens[subject]?.norm ?? '')) subject--;
+  const word = tokens[subject]?.norm ?? '';
+  return personWords.has(word) || (verb === 'be' && /^(?:she|he|they)'ll$/.test(tokens[startTok - 2]?.norm ?? ''));
+}
+
 /** Ages over 89 with an age cue: "I'm ninety two", "93 years old", "age 95", "a hundred and one year old". */
 export function detectAges(tokens: readonly Token[], runs: readonly NumberRun[], cues: readonly Cue[], out: PhiSpan[]): void {
   for (const run of runs) {
@@ -407,7 +425,7 @@ export function detectAges(tokens: readonly Token[], runs: readonly NumberRun[],
     const unit = tokens[next]?.norm ?? '';
     if (notAgeUnits.has(unit)) continue;
     const ageAfter = ageUnits.has(unit) || (unit === 'y' && tokens[next + 1]?.norm === '/');
-    if (ageAfter || hasCueBefore(cues, 'age', run.startTok, 2)) {
+    if (ageAfter || hasCueBefore(cues, 'age', run.startTok, 2) || personIsBefore(tokens, run.startTok)) {
       out.push({ start: run.start, end: run.end, type: 'AGE', confidence: 0.9, source: run.writtenShape ? 'pattern' : 'spoken' });
     }
   }

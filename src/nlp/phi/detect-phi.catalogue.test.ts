@@ -299,3 +299,139 @@ describe('catalogue: ADDRESS', () => {
     ['my box of bandages ran out'],
   ])('%j has no address', (text) => clean(text, 'ADDRESS'));
 });
+
+describe('catalogue: spoken EMAIL (whole address)', () => {
+  it.each<[string, string]>([
+    ['my email is j dot okonkwo at gee mail dot com thanks', 'j dot okonkwo at gee mail dot com'],
+    ['you can email me at marisol underscore reyes seventy one at yahoo dot com', 'marisol underscore reyes seventy one at yahoo dot com'],
+    ['it is t h o r n e at hotmail dot com', 't h o r n e at hotmail dot com'],
+    ['email is quill dash pen four four at outlook dot com okay', 'quill dash pen four four at outlook dot com'],
+    ['send it to b a r r y dot k one nine at proton mail dot com', 'b a r r y dot k one nine at proton mail dot com'],
+    ['my address is lindqvist dot anna at uni dot edu', 'lindqvist dot anna at uni dot edu'],
+    ['email fenwick hyphen garden at greenfield clinic dot org please', 'fenwick hyphen garden at greenfield clinic dot org'],
+    ['her email is r o s a dot m at btinternet dot co dot uk', 'r o s a dot m at btinternet dot co dot uk'],
+    ['it is mo dot tahir at gmail dot com', 'mo dot tahir at gmail dot com'],
+    ['my email is zed nine nine at icloud dot com', 'zed nine nine at icloud dot com'],
+    ['email address harlow two thousand at aol dot net', 'harlow two thousand at aol dot net'],
+    ['you can reach me at kestrel at fastmail dot fm', 'kestrel at fastmail dot fm'],
+    ['the email is p underscore quon at g mail dot com', 'p underscore quon at g mail dot com'],
+    ['email me at dana dot w at sunnyvale dot k twelve dot ca dot us', 'dana dot w at sunnyvale dot k twelve dot ca dot us'],
+    ['it is x a v i e r at gmail.com', 'x a v i e r at gmail.com'],
+    ['my email is ottoline eighty eight at yahoo dot co dot uk', 'ottoline eighty eight at yahoo dot co dot uk'],
+    ['email is greta period holm at outlook dot com', 'greta period holm at outlook dot com'],
+    ['my email is ben at benfield dot io', 'ben at benfield dot io'],
+    ['my email is corinna vale at gmail dot com', 'corinna vale at gmail dot com'],
+    ['email me at tobias ninety at outlook dot com', 'tobias ninety at outlook dot com'],
+    ['you can email it to hollis dot brandt at live dot com', 'hollis dot brandt at live dot com'],
+  ])('%j → %j', (text, phi) => check(text, phi, 'EMAIL'));
+
+  it.each<[string]>([
+    ['i will be at home dot dot dot you know'],
+    ['she is at work and then at the gym'],
+    ['look at that'],
+    ['i was at the clinic dot com thing'],
+    ['back in the dot com bubble'],
+    ['FEET ARE WARM.CO AND CI HAVE BEEN IMPROVING'],
+  ])('%j has no email', (text) => clean(text, 'EMAIL'));
+});
+
+describe('catalogue: spoken URL (whole address)', () => {
+  it.each<[string, string]>([
+    ['go to www dot harborview clinic dot org slash portal', 'www dot harborview clinic dot org slash portal'],
+    ['the site is h t t p s colon slash slash my chart dot lakeside health dot org', 'h t t p s colon slash slash my chart dot lakeside health dot org'],
+    ['check w w w dot findley family dot net', 'w w w dot findley family dot net'],
+    ['my page is facebook dot com slash tilda dot marsh', 'facebook dot com slash tilda dot marsh'],
+    ['visit mychart dot riverbend dot edu slash login', 'mychart dot riverbend dot edu slash login'],
+    ['the link was bit dot ly slash three x k nine q', 'bit dot ly slash three x k nine q'],
+    ['try www dot quillon dot co dot uk', 'www dot quillon dot co dot uk'],
+    ['my blog is oakhurst dash recipes dot com', 'oakhurst dash recipes dot com'],
+    ['look me up at linkedin dot com slash in slash pia dash holm', 'linkedin dot com slash in slash pia dash holm'],
+    ['go to https colon slash slash portal dot mercywest dot org', 'https colon slash slash portal dot mercywest dot org'],
+  ])('%j → %j', (text, phi) => check(text, phi, 'URL'));
+});
+
+describe('catalogue: DEVICE', () => {
+  it.each<[string, string]>([
+    ['the serial number is k x seven four four one nine', 'k x seven four four one nine'],
+    ['s n is p m two two eight four one', 'p m two two eight four one'],
+    ['the model and serial are a b c dash one two three four', 'a b c dash one two three four'],
+    ['device id zero nine k q eight eight one', 'zero nine k q eight eight one'],
+    ["the pump's number is t four four seven zero two", 't four four seven zero two'],
+    ['serial on the back says r j nine one one four six', 'r j nine one one four six'],
+    ['the pacemaker serial number is pwr three three eight one five', 'pwr three three eight one five'],
+    ['the monitor serial is GX-22871-B', 'GX-22871-B'],
+    ['my cpap serial number is double a seven seven one two three four', 'double a seven seven one two three four'],
+    ['insulin pump serial number n g four one five five seven three two', 'n g four one five five seven three two'],
+    ['the serial number on the device is m t one one two two three three', 'm t one one two two three three'],
+  ])('%j → %j', (text, phi) => check(text, phi, 'DEVICE'));
+});
+
+describe('catalogue: identifier traps', () => {
+  it.each<[string]>([
+    ['Heme: serial Hcts 27.7- 28.1- 26.9, transfused'],
+    ['we did serial troponins and they were fine'],
+    ['I need to renew my plates next month'],
+    ['the serial number is on the back of the box'],
+  ])('%j has no device or vehicle', (text) => {
+    clean(text, 'DEVICE');
+    clean(text, 'VEHICLE');
+  });
+});
+
+describe('catalogue: VEHICLE', () => {
+  it.each<[string, string]>([
+    ['my license plate is seven k j l four four two', 'seven k j l four four two'],
+    ['plate number b r x nine nine one', 'b r x nine nine one'],
+    ['the tag number is h g t dash four one one', 'h g t dash four one one'],
+    ['the vin is one h g c m eight two six three three a zero zero four three five two', 'one h g c m eight two six three three a zero zero four three five two'],
+    ['vehicle id is w d b two one one zero four two', 'w d b two one one zero four two'],
+    ['plate is 8XKP221', '8XKP221'],
+    ['the car plate says q t r seven seven eight', 'q t r seven seven eight'],
+    ['my plates are l m n four five six', 'l m n four five six'],
+  ])('%j → %j', (text, phi) => check(text, phi, 'VEHICLE'));
+});
+
+describe('catalogue: MRN / HEALTH_PLAN_ID / ACCOUNT', () => {
+  it.each<[string, string, PhiType]>([
+    ['my medical record is m r four four two nine one seven', 'm r four four two nine one seven', 'MRN'],
+    ['chart number one one seven four four two three eight', 'one one seven four four two three eight', 'MRN'],
+    ['the patient id is p t dash zero zero nine one three', 'p t dash zero zero nine one three', 'MRN'],
+    ['medical record number is 00448217', '00448217', 'MRN'],
+    ['mrn is double seven one four eight eight two zero nine', 'double seven one four eight eight two zero nine', 'MRN'],
+    ['her medical record number is h two two nine three eight four one zero', 'h two two nine three eight four one zero', 'MRN'],
+    ['member number x k w four four one two nine eight seven', 'x k w four four one two nine eight seven', 'HEALTH_PLAN_ID'],
+    ['the policy is a g one one three four five six seven eight', 'a g one one three four five six seven eight', 'HEALTH_PLAN_ID'],
+    ['group number is seven seven four one two', 'seven seven four one two', 'HEALTH_PLAN_ID'],
+    ['my member id is y h z nine two eight one one four four three', 'y h z nine two eight one one four four three', 'HEALTH_PLAN_ID'],
+    ['policy number ending in four four one nine', 'four four one nine', 'HEALTH_PLAN_ID'],
+    ['the subscriber id is w nine eight seven six five four three two one zero', 'w nine eight seven six five four three two one zero', 'HEALTH_PLAN_ID'],
+    ['my account is nine one one four two seven seven three', 'nine one one four two seven seven three', 'ACCOUNT'],
+    ['the billing account is b a dash two two one nine four', 'b a dash two two one nine four', 'ACCOUNT'],
+    ['account number four four three two one one eight eight seven six', 'four four three two one one eight eight seven six', 'ACCOUNT'],
+  ])('%j → %j (%s)', (text, phi, type) => check(text, phi, type));
+});
+
+describe('catalogue: AGE over 89', () => {
+  it.each<[string, string]>([
+    ['my mom is ninety-one and lives alone', 'ninety-one'],
+    ["she's ninety two now", 'ninety two'],
+    ['he is 93 years young', '93'],
+    ['my grandfather just turned ninety five', 'ninety five'],
+    ['the patient is a ninety seven year old woman', 'ninety seven'],
+    ['she will be a hundred and two in may', 'a hundred and two'],
+    ['my father, who is ninety four, fell', 'ninety four'],
+    ['aged 96, lives with daughter', '96'],
+    ['a 91-year-old male', '91'],
+    ['my aunt is ninety eight years of age', 'ninety eight'],
+  ])('%j → %j', (text, phi) => check(text, phi, 'AGE'));
+
+  it.each<[string]>([
+    ['she is in her nineties'],
+    ['her oxygen was ninety two percent'],
+    ['about ninety minutes later'],
+    ['the fever was ninety nine point five'],
+    ['my mom is in her late nineties'],
+    ['the sat is ninety four on room air'],
+    ['her sugar was ninety six this morning'],
+  ])('%j has no age', (text) => clean(text, 'AGE'));
+});

@@ -42,6 +42,23 @@ export function readIdValue(tokens: readonly Token[], i: number): IdValue | unde
       continue;
     }
     if (token.kind === TokenKind.Word) {
+      // "double a", "triple x": a repeated spelled letter.
+      const repeated = tokens[t + 1];
+      if ((token.norm === 'double' || token.norm === 'triple') && repeated?.kind === TokenKind.Word && repeated.norm.length === 1 && isValueStart(tokens, t + 2)) {
+        compact += repeated.norm.repeat(token.norm === 'double' ? 2 : 3);
+        atoms += 2;
+        t += 2;
+        lastEnd = t;
+        continue;
+      }
+      // A short vowelless code said as a word before digits: "pwr three three eight", "xj four one".
+      if (atoms === 0 && !token.upper && token.norm.length <= 4 && !/[aeiouy']/.test(token.norm) && tokens[t + 1]?.kind === TokenKind.Word && isValueStart(tokens, t + 1)) {
+        compact += token.norm;
+        atoms++;
+        t++;
+        lastEnd = t;
+        continue;
+      }
       const glued = atoms > 0 && !token.spaced && lastEnd === t;
       const gluedNext = tokens[t + 1] !== undefined && !tokens[t + 1]!.spaced && tokens[t + 1]!.kind === TokenKind.Number;
       const letter = token.norm.length === 1;
@@ -77,7 +94,7 @@ function isValueStart(tokens: readonly Token[], i: number): boolean {
 }
 
 // A copula ends a longer lead-in: "the case number for my workers comp *is* ...", "license number for the form *it's* ...".
-const copulas = new Set(['is', "it's", 'its', 'was', ':', 'are', "that's"]);
+const copulas = new Set(['is', "it's", 'its', 'was', ':', 'are', "that's", 'says', 'reads', 'shows']);
 const leadInStops = new Set(['.', '?', '!', '\n', ';']);
 
 /** The identifier after an id cue, if one follows within a few bridge words. */
@@ -88,7 +105,7 @@ export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | und
   for (let t = cue.endTok; t < cue.endTok + 8 && t < tokens.length; t++) {
     const token = tokens[t]!;
     if (leadInStops.has(token.norm) || token.kind === TokenKind.Number) return undefined;
-    if (copulas.has(token.norm)) return valueFrom(tokens, t);
+    if (copulas.has(token.norm)) return valueFrom(tokens, bridgeWords.has(token.norm) || bridgePunct.has(token.norm) ? t : t + 1);
   }
   return undefined;
 }

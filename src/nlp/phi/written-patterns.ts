@@ -25,58 +25,196 @@ export function detectWrittenPatterns(text: string, out: PhiSpan[]): void {
 }
 
 const pathJoiners = new Set(['slash', 'dot', 'underscore', 'dash', 'hyphen', 'period']);
+// Top-level domains said after "dot"; only the common generic ones count after a written "." glued between words.
+const spokenTlds = new Set([...topLevelDomains, 'co', 'uk', 'ca', 'fm', 'ly', 'me', 'au', 'nz', 'ie', 'de', 'app', 'ai', 'tv', 'mil', 'org', 'care']);
+const writtenTlds = new Set(['com', 'org', 'net', 'edu', 'gov']);
+const protocols = new Set(['https', 'http']);
+const maxLabelChunks = 3;
+const maxLabels = 8;
+// Words that cannot be part of a domain said after "at" ("at the clinic dot com" is not an email).
+const domainStops = new Set(['the', 'a', 'an', 'my', 'your', 'his', 'her', 'our', 'their', 'this', 'that', 'in', 'on', 'to', 'for', 'and', 'or', 'is', 'was', 'it', 'of', 'with', 'me', 'you', 'we', 'they', 'home', 'work', 'about', 'least', 'all']);
+const scaleWords = new Set(['hundred', 'thousand']);
+
+/** A digit word, or "hundred"/"thousand" closing a spoken number ("harlow two thousand"). */
+function numberish(tokens: readonly Token[], t: number): boolean {
+  return isNumberAtom(tokens, t, true) || (scaleWords.has(tokens[t]?.norm ?? '') && isNumberAtom(tokens, t - 1, true));
+}
 
 function isWordOrNumber(token: Token | undefined): boolean {
   return token !== undefined && (token.kind === TokenKind.Word || token.kind === TokenKind.Number);
 }
 
+function isLetter(token: Token | undefined): boolean {
+  return token !== undefined && token.kind === TokenKind.Word && token.norm.length === 1;
+}
+
+/** A joiner inside an address: "dot", "underscore", "dash", or a written ".", "-", "_" glued on both sides. */
+function isJoiner(tokens: readonly Token[], t: number): boolean {
+  const token = tokens[t];
+  if (!token) return false;
+  if (token.kind === TokenKind.Word) return spokenJoiners.has(token.norm);
+  return token.kind === TokenKind.Punct && (token.norm === '.' || token.norm === '-' || token.norm === '_') && !token.spaced && tokens[t + 1] !== undefined && !tokens[t + 1]!.spaced;
+}
+
+/** "dot com", ".com": is token i a top-level domain after a dot? */
+function isTld(tokens: readonly Token[], i: number): boolean {
+  const token = tokens[i];
+  const dot = tokens[i - 1];
+  if (!token || !dot || !isWordOrNumber(tokens[i - 2])) return false;
+  if (dot.norm === 'dot' || dot.norm === 'period') return spokenTlds.has(token.norm);
+  // Written ".com" only in lowercase: "WARM.CO", "11.CO" in notes are sentences run together.
+  return dot.norm === '.' && !dot.spaced && !token.spaced && !token.upper && writtenTlds.has(token.norm);
+}
+
 /**
  * One spoken chunk of an address, read backwards from token `end` (inclusive): a word, a word
- * followed by spoken digits ("agnieszka eighty three"), or digits alone. Returns the first token.
+ * followed by spoken digits ("agnieszka eighty three"), digits alone, or spelled letters
+ * ("b a r r y"). Returns the first token.
  */
 function chunkStart(tokens: readonly Token[], end: number): number {
   let t = end;
-  while (t - 1 >= 0 && isNumberAtom(tokens, t, true) && isNumberAtom(tokens, t - 1, true) && !spokenJoiners.has(tokens[t - 1]!.norm)) t--;
-  if (isNumberAtom(tokens, t, true) && t - 1 >= 0) {
+  if (isLetter(tokens[t]) && !isNumberAtom(tokens, t, true)) {
+    while (t - 1 >= 0 && isLetter(tokens[t - 1]) && !isJoiner(tokens, t - 1)) t--;
+    return t;
+  }
+  while (t - 1 >= 0 && numberish(tokens, t) && numberish(tokens, t - 1) && !spokenJoiners.has(tokens[t - 1]!.norm)) t--;
+  if (numberish(tokens, t) && t - 1 >= 0) {
     const before = tokens[t - 1]!;
     if (before.kind === TokenKind.Word && !functionWords.has(before.norm) && !spokenJoiners.has(before.norm) && before.norm !== 'at' && !isNumberAtom(tokens, t - 1, true)) t--;
+    while (t - 1 >= 0 && isLetter(tokens[t]) && isLetter(tokens[t - 1]) && !isJoiner(tokens, t - 1)) t--;
   }
   return t;
+}
+
+/** Can token t end the local part of an email ("... okonkwo at")? */
+function localPartEnd(tokens: readonly Token[], t: number): boolean {
+  const token = tokens[t];
+  return isWordOrNumber(token) && (!functionWords.has(token!.norm) || numberish(tokens, t) || isLetter(token));
+}
+
+/** Walks back over "<chunk> dot <chunk> ..." (one chunk per label) from token t; returns the first token. */
+function strictLabels(tokens: readonly Token[], t: number): number {
+  let start = t;
+  while (t >= 0 && isWordOrNumber(tokens[t])) {
+    const first = chunkStart(tokens, t);
+    start = first;
+    if (isJoiner(tokens, first - 1) && isWordOrNumber(tokens[first - 2])) {
+      t = first - 2;
+      continue;
+    }
+    break;
+  }
+  return start;
+}
+
+/** "https colon slash slash", "h t t p s colon slash slash": the protocol ending just before token `slash2 + 1`, or -1. */
+function protocolStart(tokens: readonly Token[], slash2: number): number {
+  if (tokens[slash2]?.norm !== 'slash' || tokens[slash2 - 1]?.norm !== 'slash') return -1;
+  let t = slash2 - 2;
+  if (tokens[t]?.norm === 'colon' || tokens[t]?.norm === ':') t--;
+  if (protocols.has(tokens[t]?.norm ?? '')) return t;
+  let letters = '';
+  let s = t;
+  while (s >= 0 && isLetter(tokens[s]) && letters.length < 5) letters = tokens[s--]!.norm + letters;
+  return letters === 'https' || letters === 'http' ? s + 1 : -1;
+}
+
+interface Walk {
+  start: number;
+  atTok: number;
+}
+
+/**
+ * Walks back from the label before the top-level domain, letting a label be several spoken words
+ * ("at gee mail dot com", "www dot harborview clinic dot org"). Only accepted when anchored by an
+ * "at", a "www" or a protocol; otherwise undefined.
+ */
+function anchoredLabels(tokens: readonly Token[], t: number): Walk | undefined {
+  let functionWord = false;
+  for (let labels = 0; labels < maxLabels; labels++) {
+    let chunks = 0;
+    for (;;) {
+      if (!isWordOrNumber(tokens[t])) return undefined;
+      const first = chunkStart(tokens, t);
+      const compact = tokens.slice(first, t + 1).map((token) => token.norm).join('');
+      if (compact === 'www' || compact === 'wwww') return { start: first, atTok: -1 };
+      if (protocols.has(compact)) return undefined;
+      for (let k = first; k <= t; k++) if (domainStops.has(tokens[k]!.norm)) functionWord = true;
+      chunks++;
+      const before = tokens[first - 1];
+      if (!before) return undefined;
+      if (isJoiner(tokens, first - 1)) {
+        t = first - 2;
+        break;
+      }
+      if (before.norm === 'at') {
+        if (functionWord || !localPartEnd(tokens, first - 2)) return undefined;
+        return { start: strictLabels(tokens, first - 2), atTok: first - 1 };
+      }
+      if (before.norm === 'slash') {
+        const protocol = protocolStart(tokens, first - 1);
+        return protocol >= 0 ? { start: protocol, atTok: -1 } : undefined;
+      }
+      if (chunks >= maxLabelChunks) return undefined;
+      t = first - 1;
+    }
+  }
+  return undefined;
+}
+
+const emailCueWords = new Set(['email', 'e-mail', 'emails', "email's", 'mail']);
+const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", 'its', 'was', ':', ',', 'uh', 'um']);
+
+/**
+ * "my email is mary smith at ...": words of the local part said without a joiner still belong to
+ * it when only they stand between an email cue and the "at" (two words at most).
+ */
+function localPartAfterCue(tokens: readonly Token[], start: number): number {
+  let s = start;
+  while (start - s < 2 && tokens[s - 1]?.kind === TokenKind.Word && !functionWords.has(tokens[s - 1]!.norm) && !emailCueWords.has(tokens[s - 1]!.norm) && !emailBridges.has(tokens[s - 1]!.norm)) s--;
+  if (s === start) return start;
+  let t = s - 1;
+  for (let k = 0; k < 4 && t >= 0 && emailBridges.has(tokens[t]!.norm); k++) t--;
+  return t >= 0 && emailCueWords.has(tokens[t]!.norm) ? s : start;
+}
+
+/** Reads forward over a path after the domain: "slash jane dot doe", "slash three x k nine q". */
+function pathEnd(tokens: readonly Token[], end: number): number {
+  if (tokens[end + 1]?.norm !== 'slash') return end;
+  while (tokens[end + 1] && pathJoiners.has(tokens[end + 1]!.norm) && isWordOrNumber(tokens[end + 2]) && (!functionWords.has(tokens[end + 2]!.norm) || isNumberAtom(tokens, end + 2, true) || pathJoiners.has(tokens[end + 3]?.norm ?? ''))) {
+    end += 2;
+    for (;;) {
+      const next = tokens[end + 1];
+      if (isNumberAtom(tokens, end + 1, true) && (isNumberAtom(tokens, end, true) || isLetter(tokens[end]))) end++;
+      else if (isLetter(next) && next!.norm !== 'a' && next!.norm !== 'i' && (isNumberAtom(tokens, end, true) || isLetter(tokens[end]))) end++;
+      else break;
+    }
+  }
+  return end;
 }
 
 /** "john dot smith at gmail dot com" → EMAIL; "www dot clinic dot org" → URL; "facebook dot com slash jane dot doe" → URL. */
 export function detectSpokenAddresses(tokens: readonly Token[], out: PhiSpan[]): void {
   for (let i = 2; i < tokens.length; i++) {
-    if (!topLevelDomains.has(tokens[i]!.norm) || tokens[i - 1]!.norm !== 'dot') continue;
-    // Walk back over "<chunk> dot <chunk> ... at <chunk> dot <chunk> ..." (joined chunks only).
-    let t = i - 2;
-    let atTok = -1;
-    let start = t;
-    while (t >= 0 && isWordOrNumber(tokens[t])) {
-      const first = atTok >= 0 ? chunkStart(tokens, t) : t;
-      start = first;
-      const joiner = tokens[first - 1];
-      if (joiner && spokenJoiners.has(joiner.norm) && isWordOrNumber(tokens[first - 2])) {
-        t = first - 2;
-        continue;
-      }
-      if (joiner && joiner.norm === 'at' && atTok < 0 && isWordOrNumber(tokens[first - 2]) && (!functionWords.has(tokens[first - 2]!.norm) || isNumberAtom(tokens, first - 2, true))) {
-        atTok = first - 1;
-        t = first - 2;
-        continue;
-      }
-      break;
-    }
-    // A path after the domain: "slash jane dot doe dot seven".
+    if (!isTld(tokens, i)) continue;
+    // "dot co dot uk": a second level of top-level domain.
     let end = i;
-    if (atTok < 0 && tokens[end + 1]?.norm === 'slash') {
-      while (tokens[end + 1] && pathJoiners.has(tokens[end + 1]!.norm) && isWordOrNumber(tokens[end + 2]) && (!functionWords.has(tokens[end + 2]!.norm) || isNumberAtom(tokens, end + 2, true))) {
-        end += 2;
-        while (isNumberAtom(tokens, end + 1, true) && isNumberAtom(tokens, end, true)) end++;
-      }
+    while ((tokens[end + 1]?.norm === 'dot' && spokenTlds.has(tokens[end + 2]?.norm ?? '')) || (tokens[end + 1]?.norm === '.' && !tokens[end + 1]!.spaced && tokens[end + 2]?.spaced === false && !tokens[end + 2]!.upper && /^(?:uk|au|nz|ca)$/.test(tokens[end + 2]!.norm))) end += 2;
+    const last = i - 2;
+    let walk = anchoredLabels(tokens, last);
+    if (!walk) {
+      // One chunk per label: "facebook dot com", "j dot okonkwo at gmail dot com".
+      const domainStart = strictLabels(tokens, last);
+      const at = tokens[domainStart - 1];
+      walk = at?.norm === 'at' && localPartEnd(tokens, domainStart - 2)
+        ? { start: strictLabels(tokens, domainStart - 2), atTok: domainStart - 1 }
+        : { start: domainStart, atTok: -1 };
     }
-    if (atTok >= 0 && start <= atTok - 1) out.push({ start: tokens[start]!.start, end: tokens[end]!.end, type: 'EMAIL', confidence: 0.9, source: 'spoken' });
-    else if (i - start >= 2) out.push({ start: tokens[start]!.start, end: tokens[end]!.end, type: 'URL', confidence: 0.85, source: 'spoken' });
+    if (walk.atTok < 0) end = pathEnd(tokens, end);
+    else walk.start = localPartAfterCue(tokens, walk.start);
+    if (walk.atTok >= 0 && walk.start <= walk.atTok - 1) out.push({ start: tokens[walk.start]!.start, end: tokens[end]!.end, type: 'EMAIL', confidence: 0.9, source: 'spoken' });
+    else if (i - walk.start >= 2 && !domainStops.has(tokens[walk.start]!.norm) && tokens[walk.start]!.norm !== 'at') out.push({ start: tokens[walk.start]!.start, end: tokens[end]!.end, type: 'URL', confidence: 0.85, source: 'spoken' });
+    i = end;
   }
 }
 

@@ -1083,6 +1083,156 @@ describe('red-flag catalogue: no flag at all', () => {
   });
 });
 
+
+// A fourth batch: chest pain said indirectly (a weight, a vise, heartburn with sweating), severe bleeding, sepsis,
+// allergy with an airway sign, collapse; and family-history lists, lifelong history and mimics (x-ray, rehab, refills).
+const fourthPositives: [RedFlagCode, string][] = [
+  ['chest_pain', 'it feels like a weight on me'],
+  ['chest_pain', 'squeezing in my chest going down my arm'],
+  ['chest_pain', 'pain behind my breastbone'],
+  ['chest_pain', "heartburn that won't go away and i'm sweaty"],
+  ['chest_pain', 'i get this tightness when i walk'],
+  ['chest_pain', 'there is a heavy feeling in the middle of my chest'],
+  ['chest_pain', 'feels like my chest is in a vise'],
+  ['chest_pain', 'my dad says it feels like indigestion but he is pale and sweating'],
+  ['chest_pain', 'there is pressure in my chest and it goes up into my jaw'],
+  ['chest_pain', 'an ache that goes from my chest into my shoulder'],
+  ['chest_pain', 'it feels like a band around my chest'],
+  ['chest_pain', 'my left arm is aching and i feel sick and sweaty'],
+  ['chest_pain', 'pain between my shoulder blades and i am sweating buckets'],
+  ['chest_pain', 'feels like a fist squeezing inside'],
+  ['chest_pain', 'my chest feels funny and my arm is numb'],
+  ['chest_pain', 'my heart feels like it is being squeezed'],
+  ['chest_pain', 'it started as a dull ache in my chest and now it is spreading to my neck'],
+  ['severe_bleeding', 'there is blood everywhere'],
+  ['severe_bleeding', 'it is gushing'],
+  ['severe_bleeding', "i can't stop the bleeding from the cut"],
+  ['severe_bleeding', 'he is bleeding through his clothes'],
+  ['severe_bleeding', 'she lost a lot of blood'],
+  ['severe_bleeding', 'the cut is really deep and it keeps bleeding'],
+  ['severe_bleeding', 'blood is soaking through the towel'],
+  ['severe_bleeding', 'blood is squirting out of his arm'],
+  ['severe_bleeding', 'the bleeding is not slowing down'],
+  ['severe_bleeding', "i've gone through three towels already"],
+  ['severe_bleeding', 'my nose has been bleeding for an hour and it will not stop'],
+  ['severe_bleeding', 'there is a pool of blood on the floor'],
+  ['severe_bleeding', 'i am passing big clots and soaking a pad every hour'],
+  ['severe_bleeding', 'he sliced his hand open and it keeps pumping blood'],
+  ['severe_bleeding', 'pressure is not stopping the bleeding'],
+  ['sepsis_signs', 'she is burning up and shaking and not making sense'],
+  ['sepsis_signs', "infected wound and now she's really out of it"],
+  ['sepsis_signs', "fever and her heart is racing and she's pale"],
+  ['sepsis_signs', 'he has a high temperature and he is breathing really fast and seems confused'],
+  ['sepsis_signs', 'my leg wound is red and hot and now i feel like i am dying'],
+  ['sepsis_signs', 'he has had a uti and now he is not making any sense'],
+  ['sepsis_signs', 'she has a fever of 103 and her skin looks blotchy'],
+  ['sepsis_signs', 'after my surgery the incision is red and now i have chills and feel awful'],
+  ['sepsis_signs', 'fever and he is so drowsy i can barely wake him'],
+  ['sepsis_signs', 'she is running a temp and her hands and feet are freezing and she is confused'],
+  ['sepsis_signs', 'burning up and shivering and really weak'],
+  ['sepsis_signs', 'my mom has pneumonia and now she is very confused'],
+  ['suicidal_ideation', 'i just want it all to stop'],
+  ['suicidal_ideation', "i don't see the point anymore"],
+  ['suicidal_ideation', 'i have been thinking about ending my life'],
+  ['suicidal_ideation', "everyone would be better off if i wasn't around"],
+  ['suicidal_ideation', 'i wrote letters to my kids and i have the pills ready'],
+  ['suicidal_ideation', "i can't take it anymore and i want to go to sleep forever"],
+  ['anaphylaxis', 'my throat feels tight after eating shrimp'],
+  ['anaphylaxis', 'he ate a peanut and his lips are huge'],
+  ['anaphylaxis', 'my tongue feels too big for my mouth'],
+  ['anaphylaxis', "she's covered in hives and wheezing"],
+  ['anaphylaxis', 'i got stung and now my whole body is itchy and my throat is scratchy and tight'],
+  ['anaphylaxis', 'i can hardly swallow after the new antibiotic and my face is puffy'],
+  ['loss_of_consciousness', 'he just dropped and is not moving'],
+  ['loss_of_consciousness', 'she went down and will not wake up'],
+  ['loss_of_consciousness', 'my dad is on the floor and not answering me'],
+  ['loss_of_consciousness', 'i blanked out and woke up on the kitchen floor'],
+  ['loss_of_consciousness', 'she is totally unresponsive'],
+  ['overdose_poisoning', 'she swallowed a bunch of my pills'],
+  ['overdose_poisoning', 'my toddler drank some of the dishwasher soap'],
+  ['overdose_poisoning', 'he took way too much of his pain medicine'],
+  ['overdose_poisoning', 'i think he used too much fentanyl'],
+  ['overdose_poisoning', 'my kid got into my edibles'],
+  ['overdose_poisoning', 'she chugged a bottle of cough syrup'],
+  ['overdose_poisoning', 'he took like thirty of his sleeping pills'],
+  ['head_injury', 'he fell off a ladder onto his head and is acting confused'],
+  ['head_injury', 'she got hit in the head with a bat and is throwing up'],
+  ['head_injury', 'my son cracked his head on the pool deck and now he is really sleepy'],
+  ['head_injury', 'my mom fell and hit her head and she is on blood thinners'],
+  ['head_injury', 'he banged his head and keeps asking the same questions'],
+  ['head_injury', 'he took a hard hit to the head at football and cannot remember the game'],
+  ['head_injury', 'she fell down the stairs and hit her head and has a big bump'],
+];
+const fourthNoFlag: string[] = [
+  'my dad had a heart attack at 60',
+  'heart disease runs on my mother\'s side',
+  'my sister had seizures as a kid',
+  'grandma passed from a stroke',
+  'i need to schedule my chest x-ray appointment',
+  'i need my seizure medication refill',
+  'can you send me the stroke rehab schedule',
+  'i get bleeding gums when i brush',
+  'my grandfather died of a heart attack when he was 55',
+  'strokes run in my dad\'s family',
+  'my mom and her sister both had breast cancer and my aunt had a stroke',
+  'my brother has epilepsy and had seizures growing up',
+  'my father had bypass surgery after a heart attack in his fifties',
+  'both my parents had heart attacks',
+  'my uncle died by suicide',
+  'my grandmother had a brain bleed at 70',
+  'my mom was diagnosed with sepsis before she passed',
+  'my dad\'s side has a lot of heart attacks',
+  'there is a history of aneurysms in my family',
+  'my cousin had anaphylaxis to peanuts as a child',
+  'family history of sudden cardiac death, my uncle at 40',
+  'my mother passed away from a heart attack, i want a cardiac workup',
+  'my dad had a stroke when he was my age, should i get checked',
+  'my grandpa had seizures his whole life',
+  'i need a chest x ray for my new job',
+  'i need the chest ct results',
+  'the breathing treatment machine is broken, need a new nebulizer',
+  'need a refill on my heart attack prevention aspirin',
+  'i need to renew my epipen prescription',
+  'my seizure meds are due at the pharmacy',
+  'when is my next stroke clinic follow up',
+  'my gums bleed a little when i floss',
+  'i had a nosebleed this morning that stopped after five minutes',
+  'i cut my finger chopping onions, it stopped bleeding with a bandaid',
+  'is it normal to have some spotting on the pill',
+  'can you fax the overdose prevention training certificate',
+  'i am calling to get my concussion clearance form signed',
+  'my heartburn is acting up after spicy food',
+  'i have a little indigestion after dinner',
+  'i get tightness in my calves when i walk',
+  'i am sweaty after the gym and my heartburn is fine',
+  'i need a sleep study because i stop breathing at night',
+  'i am sweating a lot at night, menopause maybe',
+  'i got the flu shot and my arm is sore',
+  'i am bleeding a little from where they drew blood',
+  'i am bleeding a bit from the tooth extraction, is that normal',
+  'i want it all to be done before my vacation',
+  'my allergies are bad and my eyes are puffy',
+  'i am allergic to penicillin, can you note that in my chart',
+];
+
+describe('red-flag catalogue: fourth batch', () => {
+  it.each(fourthPositives)('%s: %j is flagged', (code, text) => {
+    expect(detectRedFlags(text).redFlags.map((flag) => flag.code)).toContain(code);
+  });
+  it.each(fourthNoFlag)('%j: no flag', (text) => {
+    expect(detectRedFlags(text).redFlags).toEqual([]);
+  });
+  it('"he will not wake up" is loss of consciousness, not a wish to die', () => {
+    const codes = detectRedFlags('she went down and will not wake up').redFlags.map((flag) => flag.code);
+    expect(codes).toContain('loss_of_consciousness');
+    expect(codes).not.toContain('suicidal_ideation');
+  });
+  it('a relative with a current problem is still flagged', () => {
+    expect(detectRedFlags('my grandma had a stroke this morning and her face is drooping').redFlags.map((f) => f.code)).toContain('stroke_signs');
+    expect(detectRedFlags('my mom had a seizure and my dad had one last year').redFlags.map((f) => f.code)).toContain('seizure');
+  });
+});
+
 describe('red-flag catalogue: sizes', () => {
   it('has at least 25 positives and 15 negatives per flag', () => {
     for (const code of Object.keys(positives) as RedFlagCode[]) {

@@ -33,7 +33,8 @@ interface FlagRule {
 /** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
 type Feature =
   | 'fever' | 'chills' | 'infection' | 'systemic' | 'pregnant' | 'pregnancy-trouble' | 'head-hit' | 'head-danger' | 'baby'
-  | 'abd-pain' | 'severity' | 'headache' | 'headache-danger' | 'fall' | 'warm' | 'normal-temp';
+  | 'abd-pain' | 'severity' | 'headache' | 'headache-danger' | 'fall' | 'warm' | 'normal-temp'
+  | 'chest-equiv' | 'cardiac-sign' | 'allergen' | 'allergy-sign';
 
 interface FeatureRule {
   kind: 'feature';
@@ -59,8 +60,14 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'crushing|squeezing|burning|stabbing|sharp|tightness|pressure|pain|pains|ache|aching|discomfort ~ ~ in|on|across|behind|through ~ ~ chest|breastbone|sternum',
     'clutching|grabbing|holding|gripping|clutched|grabbed ~ ~ chest|heart', 'chest ~ ~ ~ on fire',
     'heart ~ ~ hurts|hurting|aching|aches', 'squeezing|crushing ~ ~ heart', 'breastbone|sternum ~ ~ hurts|hurting|pain',
+    // Indirect words for it: a weight, a vise, a band, a fist; a heavy or tight feeling; pain spreading out from the chest.
+    'like ~ weight|elephant|anvil|ton|truck on ~ ~ me|chest', 'weight ~ on ~ chest', 'chest ~ ~ ~ in a vise|vice',
+    'vise|vice|band|belt ~ around|on|across ~ chest', 'chest|heart ~ ~ ~ being squeezed|crushed', 'fist ~ squeezing|clenching',
+    'heavy|tight|squeezing|crushing|pressing|pressure|burning feeling|sensation in|on|across|behind ~ ~ ~ ~ chest|breastbone',
+    'pain|pains|ache|pressure|tightness ~ ~ ~ from ~ chest into|to|up|down|through', 'from ~ chest ~ ~ ~ into ~ arm|arms|jaw|neck|shoulder|back',
+    'tightness|pressure|heaviness when|whenever i|he|she walk|walks|climb|climbs|exercise|exercises',
   ]],
-  ['chest_pain', 'heart-attack', 0.85, ['heart attack|attacks']],
+  ['chest_pain', 'heart-attack', 0.85, ['heart attack|attacks'], { notNext: ['prevention', 'risk', 'survivor', 'survivors', 'awareness', 'education'] }],
   ['chest_pain', 'pain-to-arm-or-jaw', 0.7, ['pain ~ ~ down|into|to ~ left arm|jaw', 'left arm ~ ~ numb|hurts|hurting|tingling|aching']],
   ['chest_pain', 'chest-pain-garbled', 0.7, [
     'chess pain|pains|pressure|tightness|hurts|hurting|tight|discomfort', 'chess ~ ~ hurts|hurting|tight|heavy',
@@ -137,7 +144,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'better off if i|he|she', 'thoughts of|about dying|death|ending',
     'stockpiling|hoarding ~ ~ pills|meds|medication', 'ending it', 'shoot|shooting|hang|hanging|drown|drowning myself|himself|herself',
     "can't|cannot keep going", "don't think i can keep going", "don't think i can go on", 'saving up ~ ~ pills|meds|medication', 'wanna die', 'wish ~ was|were dead',
-    'rather be dead', 'go to sleep and not|never wake up', 'not being alive|here', 'not wake up', 'never wake up',
+    'rather be dead', 'go to sleep and not|never wake up', 'not being alive|here', 'never wake up',
     'hurt|hurting|harm|harming|kill|killing|cut|cutting|off|offing myself|himself|herself|themselves',
     'cutting|cut again', 'started cutting', 'jump|jumping off ~ ~ bridge|roof|building|cliff|overpass', 'jump in front of',
     'say|saying goodbye|goodbyes', 'giving away ~ ~ things|stuff|belongings|possessions', 'disappear forever',
@@ -150,7 +157,12 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "don't|can't|cannot see ~ point ~ ~ living|life|anymore|going|on", 'no point ~ ~ living|life|anymore|going|on',
     'gun|pistol|rifle ~ out', 'got|have|has|bought|loaded ~ ~ gun ~ ready',
   ], { negationInside: true }],
-  ['suicidal_ideation', 'cannot-go-on', 0.6, ["can't|cannot go on"]],
+  ['suicidal_ideation', 'cannot-go-on', 0.6, [
+    "can't|cannot go on", 'want|wanna|wish ~ ~ it all|everything to stop|end', 'pills|gun|rope|razor|blade|knife ~ ready',
+    'goodbye letter|letters|note|notes', 'sleep forever',
+  ]],
+  // "not wake up" as a wish ("go to sleep and not wake up"), not as "he will not wake up" (loss of consciousness).
+  ['suicidal_ideation', 'wish-not-to-wake', 0.8, ['not wake up'], { notPrev: ['will', 'would', 'does', 'did', 'could', 'can', 'might'] }],
 
   ['severe_bleeding', 'bleeding-through', 0.85, [
     'bleeding|bled|bleed|soaking|soaked|soak through ~ ~ ~ towel|towels|pad|pads|bandage|bandages|gauze|shirt|clothes|sheets',
@@ -162,6 +174,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "bleeding ~ won't|doesn't|not|isn't|hasn't ~ stop|stopping|stopped",
     "bleeding|bleed|blood ~ ~ ~ ~ won't|doesn't|not|isn't|hasn't|can't stop|stopping|quit|quitting",
     "can't|cannot get ~ bleeding to stop", 'still bleeding after|through',
+    "bleeding|bleed|blood ~ ~ ~ won't|doesn't|not|isn't|hasn't slow|slowing|slowed|easing|letting",
+    "won't|doesn't|not|isn't|can't|cannot|didn't stop|stopping|control|controlling ~ ~ bleeding",
     "won't|doesn't|isn't|not|can't|hasn't|wouldn't clot|clotting|clotted", 'bleeding|bleed|blood ~ ~ ~ ~ ~ will|would not stop',
   ], { negationInside: true }],
   ['severe_bleeding', 'heavy-bleeding', 0.85, [
@@ -171,7 +185,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'bleeding bad|badly|heavy|hard', 'bleeding for ~ ~ hour|hours', 'pooping|passing ~ ~ blood', 'tarry|maroon stool|stools|poop', 'black and tarry', 'coffee grounds',
     'soaked|soaking ~ ~ ~ towel|towels|bandage|bandages|pad|pads',
     'gushing|spurting|pouring', 'bleeding like crazy', 'dripping|pouring everywhere', 'hemorrhaging|hemorrhage|haemorrhaging|haemorrhage',
-    'losing|lost ~ lot of blood', 'blood ~ ~ everywhere', 'cut ~ ~ badly|deep', 'passing ~ ~ clots', 'passing ~ lot of blood',
+    'losing|lost ~ lot of blood', 'blood ~ ~ everywhere', 'pool|puddle|puddles of blood', 'pumping ~ blood', 'blood ~ pumping',
+    'gone|went|going through ~ ~ ~ towels|bandages|gauze|rags', 'soaked|soaking|through ~ pad|pads ~ ~ hour', 'cut ~ ~ badly|deep', 'passing ~ ~ clots', 'passing ~ lot of blood',
   ]],
   ['severe_bleeding', 'blood-in-vomit', 0.85, [
     'coughing|throwing|vomiting|puking|spitting up blood', 'vomiting|vomited|vomit blood', 'threw up blood', 'blood in ~ vomit',
@@ -183,7 +198,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['anaphylaxis', 'lip-tongue-swelling', 0.85, [
     "lips|lip|tongue|tongue's ~ ~ ~ swelling|swollen|swelled|puffing|puffy|thick", 'swelling|swollen in|of ~ lips|tongue',
     'swollen shut', 'hives everywhere',
-    'lips|lip|tongue ~ ~ blew|blown|blowing|puffed|puffing up',
+    'lips|lip|tongue ~ ~ blew|blown|blowing|puffed|puffing up', 'lips|lip|tongue|tongue\'s ~ ~ ~ huge|enormous|fat|big', 'covered in hives|welts',
+    'hives ~ ~ ~ ~ wheezing|wheezy|swallow|swallowing|dizzy|faint|lightheaded',
   ]],
   ['anaphylaxis', 'face-swelling', 0.65, ['face ~ ~ swelling|swollen|swelled|puffing|blowing', 'face ~ ~ blew|blown up']],
   ['anaphylaxis', 'anaphylaxis', 0.95, ['anaphylaxis|anaphylactic']],
@@ -196,7 +212,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "won't|can't|cannot wake ~ up", "can't|cannot wake him|her|them", 'not waking up', 'collapsed', 'knocked out',
     'keeled over', 'out cold', 'not responding', 'went|gone|going|is limp', "isn't|not|won't waking up",
     "she's|he's|is limp", "not|isn't responsive", 'in and out of consciousness', 'woke up on ~ floor|ground',
-    'slumped over', 'dropped to ~ ground|floor', 'went unconscious',
+    'slumped over', 'dropped to ~ ground|floor', 'went unconscious', 'will|would|does|did not wake ~ up', 'blanked|blanking out',
+    'woke|came up|to on ~ ~ floor|ground', 'dropped|collapsed|fell|went down ~ ~ ~ ~ not moving|breathing|responding', 'just dropped',
   ], { negationInside: true }],
   ['loss_of_consciousness', 'not-answering', 0.75, [
     "isn't|not|stopped|won't|can't answering|answer|responding|respond",
@@ -215,7 +232,10 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     garbled: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'refill'],
   }],
 
-  ['overdose_poisoning', 'overdose', 0.9, ["overdose+", "od'd", 'od', 'took|taken ~ whole bottle']],
+  ['overdose_poisoning', 'overdose', 0.9, ["overdose+", "od'd", 'od', 'took|taken ~ whole bottle'], { notNext: ['prevention', 'training', 'awareness', 'education', 'kit', 'kits', 'risk'] }],
+  ['overdose_poisoning', 'used-too-much', 0.7, [
+    'used|using|did|shot|smoked|snorted ~ too much|many', 'chugged|downed|drank|swallowed ~ ~ bottle of cough|nyquil|dayquil|robitussin|medicine|benadryl|tylenol|syrup',
+  ], { notNext: ['time', 'sun', 'coffee', 'water'] }],
   ['overdose_poisoning', 'more-than-prescribed', 0.75, [
     'took|taken|take ~ ~ more than ~ ~ ~ supposed|prescribed|allowed', 'pills|meds|xanax|oxy|percocet|painkillers ~ with|and ~ alcohol|vodka|booze|beer|wine|liquor|whiskey|drinking',
     'mixed|mixing ~ ~ pills|meds ~ ~ alcohol|vodka|booze|drinking', 'shooting|shot up', 'got into ~ ~ ~ cleaning|cleaner|chemicals|supplies|cabinet',
@@ -282,7 +302,7 @@ const featureTable: [Feature, string, number, string[]][] = [
   // A known infection getting worse is the other way into sepsis ("infection is spreading and now I'm clammy").
   ['infection', 'infection', 0.7, ['infection|infected|cellulitis|pneumonia|uti|abscess', 'wound ~ ~ red|hot|oozing|pus']],
   ['systemic', 'systemic', 0.8, [
-    'confused|confusion|disoriented|delirious|lethargic|mottled|clammy', 'not making sense', 'out of it', 'very sleepy',
+    'confused|confusion|disoriented|delirious|lethargic|mottled|clammy', 'not making sense', 'not making any sense', 'making no sense', 'out of it', 'very sleepy',
     'hard to wake', 'racing heart', 'heart ~ ~ racing|pounding', 'breathing ~ ~ fast|rapid', 'not peeing', "hasn't|haven't peed",
     "can't|cannot stand|walk", "can't|cannot stand up", 'too|so|very weak to', 'so weak', 'going to die', 'gonna die', 'sense of doom',
     'recent surgery|operation', 'surgery|operation last|this week', 'after ~ surgery|operation|procedure',
@@ -336,6 +356,25 @@ const featureTable: [Feature, string, number, string[]][] = [
     'neck ~ ~ stiff', "can't look at ~ light", "can't stand ~ light", 'light hurts', 'out of nowhere', 'all of a sudden',
     'suddenly', 'woke me up', "it's different", 'ten out of ten', 'hit|bumped|banged|hitting ~ ~ head', 'worse than ~ ~ ~ normal|usual|regular|ever',
     'like crazy',
+  ]],
+  // A chest-pain equivalent (heartburn, a weight, pain between the shoulder blades or in the left arm or jaw) counts with a
+  // sign that goes with a heart attack (sweating, clammy, pale, sick, short of breath, a numb arm).
+  ['chest-equiv', 'chest-equiv', 0.7, [
+    'heartburn|indigestion', 'chest ~ ~ funny|weird|strange|off', 'weight|pressure|heaviness|tightness|squeezing on|in ~ ~ ~ chest',
+    'between ~ shoulder blades', 'jaw ~ ~ hurts|hurting|aching|aches|pain', 'jaw pain', 'left arm ~ ~ hurts|hurting|aching|aches|heavy|pain',
+    'pain ~ ~ left arm|shoulder|jaw', 'like a weight',
+  ]],
+  ['cardiac-sign', 'cardiac-sign', 0.8, [
+    'sweaty|sweating|sweats|clammy|pale|gray|grey|ashen', 'cold sweat', 'short|shortness of breath', 'nauseous|nauseated|sick to ~ stomach',
+    'arm|arms ~ ~ numb|tingling|heavy', 'pale and|or sweaty', 'sweating buckets', 'throwing up|threw up', 'lightheaded|dizzy', 'light headed',
+    "won't|doesn't go away", 'not going away',
+  ]],
+  ['allergen', 'allergen', 0.7, [
+    'hives|welts', 'stung|sting', 'allergic|allergy', 'peanut|peanuts|shellfish|shrimp|nuts|penicillin|amoxicillin|antibiotic|bee|wasp',
+  ]],
+  ['allergy-sign', 'allergy-sign', 0.8, [
+    "can't|cannot|hardly|barely swallow", 'hard to swallow', 'trouble swallowing', 'face|eyes|lips|tongue ~ ~ puffy|swollen|swelling|puffing',
+    'throat ~ ~ ~ scratchy|itchy|funny|weird|tight', 'voice ~ ~ hoarse|changed|funny', 'wheezing|wheezy', 'dizzy|lightheaded|faint',
   ]],
   ['baby', 'baby', 0.6, ['baby|newborn|infant', 'new born']],
   ['baby', 'infant-age', 0.9, ['under 3|three|2|two months', 'younger|less than 3|three|2|two months']],
@@ -394,6 +433,11 @@ const familyRelations = new Set([
   'mom', 'mother', 'dad', 'father', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'aunt',
   'uncle', 'cousin', 'parents', 'mum', "mom's", "dad's", 'moms', 'dads', 'mums', "cousin's", "brother's", "sister's", "aunt's", "uncle's",
   'grandparents', 'relatives', 'stepdad', 'stepmom', 'stepfather', 'stepmother',
+]);
+// Words of the last few days: with them, a relative's "had" may be now.
+const recentWords = new Set([
+  'yesterday', 'night', 'tonight', 'today', 'morning', 'afternoon', 'evening', 'earlier', 'hour', 'hours', 'minute', 'minutes', 'week',
+  'weekend', 'days', 'just', 'now', 'still', 'again', 'since',
 ]);
 // Two or more relatives "had" it: nobody's two parents have the same emergency at once.
 const pluralRelations = new Set(['parents', 'grandparents', 'relatives', 'both']);
@@ -473,6 +517,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   let hedge = false;
   let hadBefore = false;
   let inherited = false;
+  let recentCue = false;
   for (let k = start; k < end; k++) {
     const word = tokens[k]!.text;
     const next = tokens[k + 1]?.text ?? '';
@@ -517,6 +562,9 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if ((word === 'last' || word === 'past') && (lastPeriods.has(next) || next === 'few')) historyCue = true;
     if (word === 'when' && (next === 'i' || next === 'he' || next === 'she') && tokens[k + 2]?.text === 'was') historyCue = true;
     if (word === 'as' && (next === 'a' && (tokens[k + 2]?.text === 'kid' || tokens[k + 2]?.text === 'child'))) historyCue = true;
+    // "had seizures growing up", "his whole life", "all her life": a lifelong history.
+    if ((word === 'growing' && next === 'up' && k > last) || (word === 'life' && (tokens[k - 1]?.text === 'whole' || tokens[k - 2]?.text === 'all'))) historyCue = true;
+    if (recentWords.has(word)) recentCue = true;
     // "should I worry about X", "when do I need to worry about X": a question about a possible symptom.
     if (k < first && word === 'worry' && worryQuestion(tokens, k) && withinCommaSegment(tokens, k, first)) {
       if (determiners.has(tokens[first - 1]?.text ?? '')) hedge = true; // "should I worry about this chest pain": it is here
@@ -598,6 +646,10 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   // Family history: a relative plus "died/passed/runs in the family", or "family history of".
   if ((inherited && !nowCue) || (familyCue && (relationBefore || hasFamilyWord(tokens, start, end)))) return { ...context, setAside: 'family-history' };
   if (historyCue && relationBefore) return { ...context, setAside: 'family-history' };
+  // "my mom and her sister had cancer and my aunt had a stroke": a later item of a list of what relatives had, with no
+  // sign of now or of the last few days, is family history. A bare "my aunt had a seizure", or a list's first item, stays
+  // an (uncertain) flag.
+  if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
   if (historyCue) {
     if (!nowCue) return { ...context, setAside: 'historical' };
     notes.push('history-and-now');
@@ -673,6 +725,21 @@ function listFollows(tokens: readonly Token[], from: number, to: number): boolea
     if (next !== 'like' && next !== 'such' && next !== 'say' && next !== 'e') return false;
   }
   return true;
+}
+
+/** Relatives said with "had"/"has" before `at` in its sentence: the mention is a later item of a list ("my mom had ..., my aunt had ..."). */
+function relativesWhoHad(tokens: readonly Token[], at: number): number {
+  let from = at;
+  while (from > 0 && !isSentenceBoundary(tokens[from - 1]!)) from--;
+  let count = 0;
+  for (let k = from; k < at; k++) {
+    if (!familyRelations.has(tokens[k]!.text) && tokens[k]!.text !== 'sister' && tokens[k]!.text !== 'brother') continue;
+    for (let j = k + 1; j <= k + 4 && j < tokens.length; j++) {
+      const word = tokens[j]!.text;
+      if (word === 'had' || word === 'has') { count++; break; }
+    }
+  }
+  return count;
 }
 
 function hasFamilyWord(tokens: readonly Token[], start: number, end: number): boolean {
@@ -1083,6 +1150,18 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   // Belly pain or a headache counts as a red flag with a mark of severity or danger next to it.
   pairFeatures(tokens, of('abd-pain'), of('severity'), found, 'severe_abdominal_pain', 'belly-pain-with-severity', 0.75);
   pairFeatures(tokens, of('headache'), [...of('headache-danger'), ...of('severity')], found, 'severe_headache', 'headache-with-danger-sign', 0.75);
+
+  // Chest pain said another way: an equivalent symptom with a heart-attack sign in the same sentence.
+  for (const equiv of of('chest-equiv')) {
+    if ([1, 2, 3].some((n) => settledWords.has(tokens[equiv.last + n]?.text ?? ''))) continue; // "my heartburn is fine"
+    const sign = closest(of('cardiac-sign').filter((m) => m.first !== equiv.first && Math.abs(m.first - equiv.first) <= 14 && sameSentence(tokens, equiv, m) && live(m)), equiv);
+    if (sign) found.push(span('chest_pain', equiv, equiv, 0.7, 'chest-equivalent-with-cardiac-sign', undefined, sign));
+  }
+  // An allergy (a sting, a food, a new antibiotic, hives) with a swallowing, swelling, voice or wheezing sign.
+  for (const allergen of of('allergen')) {
+    const sign = closest(of('allergy-sign').filter((m) => Math.abs(m.first - allergen.first) <= 14 && sameSentence(tokens, allergen, m) && live(m)), allergen);
+    if (sign) found.push(span('anaphylaxis', sign, sign, 0.7, 'allergen-with-airway-sign', undefined, allergen));
+  }
 
   // One sepsis flag per systemic sign, read in the context of the nearest live fever, chills or infection.
   const infections = [...fevers, ...of('chills'), ...of('infection')];

@@ -522,3 +522,79 @@ describe('request-type catalogue', () => {
     for (const [type, texts] of Object.entries(catalogue)) expect(new Set(texts).size, type).toBeGreaterThanOrEqual(25);
   });
 });
+
+// A fourth batch: times asked for without "appointment", records asked for as files or summaries, offices covering
+// or phoning a critical value, callbacks asked as a ring or a call from the nurse; and front-desk calls that are not administrative.
+const fourth: [RequestTypeCode, string][] = [
+  ['appointment', 'when can the doctor see me'],
+  ['appointment', 'i need to come in for my blood pressure check'],
+  ['appointment', 'does dr patel have anything on thursday'],
+  ['appointment', 'i have to push my visit back a week'],
+  ['appointment', 'i can not make it tomorrow at ten'],
+  ['appointment', 'i would like to set up a time to see the nurse practitioner'],
+  ['appointment', 'is there a spot open this week for my son'],
+  ['appointment', 'i need to get on the schedule for my yearly'],
+  ['appointment', 'i want to confirm my time on friday'],
+  ['appointment', 'can i move my thursday slot to the afternoon'],
+  ['appointment', 'i was hoping to get in sometime next week'],
+  ['appointment', 'i need a new patient visit with the pediatrician'],
+  ['medical_records', 'can i get a copy of my chart'],
+  ['medical_records', 'my new doctor needs my old files'],
+  ['medical_records', 'i need my immunization history for school'],
+  ['medical_records', 'can you send my last visit summary to my lawyer'],
+  ['medical_records', 'i need the report from my colonoscopy sent to my gi'],
+  ['medical_records', 'i am switching doctors and need everything transferred'],
+  ['medical_records', 'how do i request my records'],
+  ['medical_records', 'can i get my lab reports printed out to take with me'],
+  ['medical_records', 'the disability office needs my treatment records'],
+  ['provider_to_provider', 'hi this is sarah, a nurse at st marys, calling about a mutual patient'],
+  ['provider_to_provider', 'this is the pharmacy calling to clarify a prescription'],
+  ['provider_to_provider', 'i am calling from the cardiology office about a referral for mr jones'],
+  ['provider_to_provider', 'this is dr kim, i am covering for dr lee tonight'],
+  ['provider_to_provider', 'hi, this is walgreens pharmacy, we have a question on a script'],
+  ['provider_to_provider', 'this is the home health nurse for mrs garcia'],
+  ['provider_to_provider', 'i am the physical therapist treating your patient mr brown'],
+  ['provider_to_provider', 'this is the er at county general, we have your patient here'],
+  ['provider_to_provider', 'calling from quest diagnostics with a critical value'],
+  ['callback_request', 'can you have someone call me'],
+  ['callback_request', 'have the nurse call me when she gets a chance'],
+  ['callback_request', 'i will be home after five if someone can ring me'],
+  ['callback_request', 'please return my call at your earliest convenience'],
+  ['callback_request', 'i am waiting for a call back from the doctor'],
+  ['callback_request', 'the best number to reach me is my cell'],
+  ['callback_request', 'i left a message yesterday and nobody got back to me'],
+  ['callback_request', 'can the doctor phone me tomorrow'],
+  ['callback_request', 'i would like a call from the nurse about this'],
+];
+const fourthNotThisType: [RequestTypeCode, string][] = [
+  ['administrative', 'i need a copy of my chart'],
+  ['administrative', 'i need my records sent to my new doctor'],
+  ['administrative', 'this is the pharmacy calling to clarify a prescription'],
+  ['administrative', 'can you send my last visit summary to my lawyer'],
+  ['administrative', 'i need to reschedule my appointment'],
+  ['administrative', 'i need a referral to a cardiologist'],
+  ['administrative', 'my insurance changed and i need to update it'],
+  ['administrative', 'can the doctor call me back about my results'],
+  ['administrative', 'my prior authorization form needs to be signed'],
+  ['administrative', 'i need the release form to get my records'],
+];
+
+describe('request-type catalogue: fourth batch', () => {
+  it.each(fourth)('%s: %j', (type, text) => {
+    expect(classifyRequestTypes(text).map((score) => score.type)).toContain(type);
+  });
+  it.each(fourthNotThisType)('not %s: %j', (type, text) => {
+    expect(classifyRequestTypes(text).map((score) => score.type)).not.toContain(type);
+  });
+  it.each([
+    'it feels like a weight on me and i am sweaty',
+    'i want to kill myself',
+    'my toddler drank some of the dishwasher soap',
+  ])('an emergency described is also a symptom_report: %j', (text) => {
+    const scores = classifyRequestTypes(text);
+    expect(scores[0]!.type).toBe('urgent_emergency');
+    const symptom = scores.find((score) => score.type === 'symptom_report');
+    expect(symptom!.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(symptom!.evidence.some((span) => span.cue.startsWith('red-flag:'))).toBe(true);
+  });
+});

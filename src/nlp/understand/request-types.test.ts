@@ -161,10 +161,22 @@ describe('classifyRequestTypes: look-alikes', () => {
     expect(typesOf('Please refill my cough syrup')).not.toContain('symptom_report');
   });
 
-  it('the symptom that is the emergency is carried by urgent_emergency', () => {
-    const types = classifyRequestTypes('my wife is having crushing chest pain right now').map((score) => score.type);
-    expect(types).toContain('urgent_emergency');
-    expect(types).not.toContain('symptom_report');
+  it('a call that describes an emergency is urgent_emergency and symptom_report, the flag as evidence', () => {
+    const scores = classifyRequestTypes('my wife is having crushing chest pain right now');
+    expect(scores.map((score) => score.type)).toEqual(expect.arrayContaining(['urgent_emergency', 'symptom_report']));
+    const symptom = scores.find((score) => score.type === 'symptom_report')!;
+    expect(symptom.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(symptom.evidence).toContainEqual(expect.objectContaining({ cue: 'red-flag:chest_pain' }));
+  });
+
+  it('suicidal talk and overdoses are clinical reports too', () => {
+    const detected = (text: string) => classifyRequestTypes(text).map((score) => score.type);
+    expect(detected('i want to kill myself')).toEqual(expect.arrayContaining(['urgent_emergency', 'symptom_report']));
+    expect(detected('she took a whole bottle of pills')).toEqual(expect.arrayContaining(['urgent_emergency', 'symptom_report']));
+  });
+
+  it('no red flag, no symptom_report from the emergency rule', () => {
+    expect(classifyRequestTypes('It is not urgent, no rush, just a question about my bill').map((s) => s.type)).not.toContain('symptom_report');
   });
 
   it('"calling about the patient portal" is not another provider', () => {

@@ -84,6 +84,17 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['appointment', 'visit-kind', 0.5, ['follow up|followup', 'checkup|physical', 'check up', 'wellness visit', 'annual exam', 'telehealth', 'video|virtual visit'], { notNext: ['therapy', 'therapist'] }],
   ['appointment', 'be-seen', 0.6, ['be|get seen today|tomorrow|soon|this|asap', 'want|need|like to be seen']],
+  // Asking for a time without the word "appointment": "can the doctor see me", "anything on Thursday", "push my visit back".
+  ['appointment', 'ask-for-time', 0.65, [
+    'doctor|dr|nurse|provider|np|pediatrician ~ see me|him|her|us', 'have|got|there anything|something|room on|for|this|next|tomorrow|today',
+    'spot|spots|opening|openings|time ~ open|available|this|next|today|tomorrow', 'get on ~ schedule', 'get in sometime|soon|this|next|today|tomorrow',
+    'visit with ~ ~ doctor|dr|pediatrician|nurse|provider', 'new patient visit|appointment|exam',
+    'yearly|annual physical|exam|visit|checkup', 'my yearly', 'set up ~ time|visit',
+  ]],
+  ['appointment', 'move-visit', 0.8, [
+    'push|pushed|bump|bumped|move|moved ~ ~ visit|slot|appointment|appt', 'confirm|confirming ~ ~ appointment|appt|visit|time|slot',
+    "can't|cannot|won't make it", 'can not make it', 'not be able to make it',
+  ]],
 
   ['symptom_report', 'side-effect', 0.6, ['side effect|effects', 'reaction to']],
   ['symptom_report', 'feeling-unwell', 0.5, [
@@ -178,6 +189,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'send|fax|transfer|email ~ ~ ~ images|films|scans|imaging|xrays|reports to', 'proof of ~ ~ shot|shots|vaccine|vaccines|vaccination|vaccinations|immunization|immunizations', 'xray|mri|ct|imaging|scan|surgery|operative report|reports',
   ]],
   ['medical_records', 'copies', 0.7, ['copy|copies of ~ ~ ~ reports|report|records|chart|notes|imaging|films|images|history']],
+  ['medical_records', 'records-sent', 0.65, [
+    'old|my ~ files|file|chart', 'visit summary|summaries', 'after visit summary|summaries',
+    'report|reports|summary|files|file|chart|history|everything ~ ~ ~ ~ sent|faxed|emailed|mailed|transferred|forwarded|printed',
+    'print|printed|printout|print out ~ ~ ~ labs|lab|reports|report|results|records|notes|chart|history',
+  ]],
   ['medical_records', 'medication-list', 0.6, ['medication|med|meds|medicine list', 'list of ~ medications|meds']],
 
   ['callback_request', 'call-me-back', 0.9, ['call|ring|phone me back', 'appreciate a call', 'give me a call', 'give me a call', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
@@ -185,7 +201,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['callback_request', 'contact-number', 0.55, ['my number is', 'contact me', 'my cell is', 'best number']],
   ['callback_request', 'reach-me', 0.7, [
     'call then', 'best time to reach|call', 'reach me', 'called me back', 'nobody|noone ~ called|call|gotten|got back', 'no one ~ called|call|gotten|got back',
-    'by phone', 'give me a ring', 'give ~ ~ ring', 'return call|calls', 'try me at|on', 'waiting for a|your call', 'call me',
+    'by phone', 'give me a ring', 'ring|phone me|us', 'a call from ~ ~ nurse|doctor|someone|dr|provider', 'like|want|need a call|callback', 'give ~ ~ ring', 'return call|calls', 'try me at|on', 'waiting for a|your call', 'call me',
   ]],
 
   ['urgent_emergency', 'emergency', 0.6, ['emergency', '911', 'nine one one', 'ambulance']],
@@ -230,6 +246,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ], { notNext: ['portal', 'portals', 'advocate', 'line'] }],
   ['provider_to_provider', 'third-person-patient', 0.6, ["the patient's", 'for a patient', 'order for ~ patient', 'report|results for dr|doctor']],
   ['provider_to_provider', 'care-facility', 0.4, ['home health', 'skilled nursing', 'nursing facility|home', 'assisted living', 'hospice']],
+  ['provider_to_provider', 'covering', 0.85, [
+    'covering|cover for dr|doctor', 'on call for dr|doctor', 'critical value|values|lab|result|results',
+    'nurse|aide|therapist|caseworker|pt|ot for|with ~ mr|mrs|ms', 'this is ~ ~ pharmacy|pharmacist|diagnostics|laboratory|imaging|radiology',
+    'calling from * ~ diagnostics|laboratory|laboratories|imaging|radiology',
+  ]],
   ['provider_to_provider', 'clinical-handoff', 0.55, ['discharge summary', 'discharged from', 'npi', 'consult|consultation note|request']],
 ];
 
@@ -305,8 +326,9 @@ function isReported(tokens: readonly Token[], first: number, last: number): bool
 /**
  * Scores the twelve request types for a transcript. Types at or above `requestTypeThreshold` are
  * returned, best first; `[]` means no type is supported and the caller decides 'unclassified'.
- * Red flags always add `urgent_emergency` at least as confident as the strongest flag; when
- * `redFlags` is omitted they are detected here, so a caller cannot forget them.
+ * Red flags always add `urgent_emergency` at least as confident as the strongest flag, and
+ * `symptom_report` (confidence ≥ 0.6, evidence the flag spans): an emergency described is a clinical
+ * report too. When `redFlags` is omitted they are detected here, so a caller cannot forget them.
  */
 export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]): RequestTypeScore[] {
   // Hesitation fillers are dropped ("a note uh for work"); offsets still index `text`.
@@ -328,6 +350,8 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
     if (value.notPrev?.includes(tokens[match.first - 1]?.text ?? '')) continue;
     if (value.notNext?.includes(tokens[match.last + 1]?.text ?? '')) continue;
     if (value.cue === 'bill-noun' && looksLikeName(text, tokens, match.first)) continue;
+    // "this is my pharmacy's number" is not another office introducing itself.
+    if ((value.cue === 'facility-introduction' || value.cue === 'covering') && tokens.slice(match.first, match.last + 1).some((t) => t.text === 'my')) continue;
     let weight = value.weight;
     // "the scan from my appointment", "since my last visit": a past visit named, not one asked for.
     if (value.cue === 'appointment' && pastVisitBefore.has(tokens[match.first - 2]?.text ?? '') && visitOwners.has(tokens[match.first - 1]?.text ?? '')) weight = 0.3;
@@ -390,6 +414,17 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
       existing.evidence = [...flagEvidence, ...existing.evidence];
     } else {
       results.push({ type: 'urgent_emergency', confidence: round(strongest), evidence: flagEvidence });
+    }
+    // A call that describes an emergency is also a clinical report (overdose and suicidal talk too):
+    // symptom_report joins urgent_emergency, its evidence the red-flag spans.
+    // Just below the flag, so urgent_emergency stays first.
+    const symptomFloor = round(Math.max(0.6, strongest - 0.05));
+    const symptom = results.find((result) => result.type === 'symptom_report');
+    if (symptom) {
+      symptom.confidence = round(Math.max(symptom.confidence, symptomFloor));
+      symptom.evidence = dedupeSpans([...flagEvidence, ...symptom.evidence].sort((a, b) => a.start - b.start));
+    } else {
+      results.push({ type: 'symptom_report', confidence: symptomFloor, evidence: flagEvidence });
     }
   } else if (urgentIndex >= 0 && results[urgentIndex]!.confidence < requestTypeThreshold) {
     results.splice(urgentIndex, 1);
