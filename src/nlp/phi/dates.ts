@@ -7,7 +7,7 @@
  */
 import type { PhiSpan } from '../analysis.types.ts';
 import { skipFillers, type Cue } from './cues.ts';
-import { digitWords, teenWords, tensWords, type NumberRun } from './spoken-numbers.ts';
+import { digitWords, readTeenOrTens, teenWords, tensWords, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
 export interface DateSpan extends PhiSpan {
@@ -84,14 +84,8 @@ function parseDay(tokens: readonly Token[], i: number, ordinalOnly: boolean): Pa
 /** Two spoken digits after "nineteen"/"twenty": "fifty two", "oh five", "twelve", "hundred". */
 function parseYearTail(tokens: readonly Token[], i: number): Parsed | undefined {
   const word = tokens[i]?.norm ?? '';
-  const teen = teenWords.get(word);
-  if (teen !== undefined) return { value: teen, endTok: i + 1 };
-  const tens = tensWords.get(word);
-  if (tens !== undefined) {
-    const unit = digitWords.get(tokens[i + 1]?.norm ?? '');
-    if (unit !== undefined && unit > 0 && tokens[i + 1]?.norm !== 'oh') return { value: tens + unit, endTok: i + 2 };
-    return { value: tens, endTok: i + 1 };
-  }
+  const twoDigits = readTeenOrTens(tokens, i);
+  if (twoDigits) return twoDigits;
   if (word === 'oh' || word === 'o' || word === 'zero') {
     const unit = digitWords.get(tokens[i + 1]?.norm ?? '');
     if (unit !== undefined) return { value: unit, endTok: i + 2 };

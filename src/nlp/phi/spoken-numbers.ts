@@ -153,6 +153,16 @@ function readCardinalBelow(tokens: readonly Token[], i: number, limit: number): 
       return { value: digit * 100 + rest, endTok };
     }
   }
+  const twoDigits = readTeenOrTens(tokens, i);
+  if (twoDigits) return twoDigits;
+  const digit = digitWords.get(word);
+  if (digit !== undefined && digit > 0 && word !== 'oh') return { value: digit, endTok: i + 1 };
+  return undefined;
+}
+
+/** "twelve", "fifty", "fifty two" (not "fifty oh"): the two-digit spoken words at `i`. */
+export function readTeenOrTens(tokens: readonly Token[], i: number): { value: number; endTok: number } | undefined {
+  const word = tokens[i]?.norm ?? '';
   const teen = teenWords.get(word);
   if (teen !== undefined) return { value: teen, endTok: i + 1 };
   const tens = tensWords.get(word);
@@ -161,8 +171,6 @@ function readCardinalBelow(tokens: readonly Token[], i: number, limit: number): 
     if (unit !== undefined && unit > 0 && tokens[i + 1]?.norm !== 'oh') return { value: tens + unit, endTok: i + 2 };
     return { value: tens, endTok: i + 1 };
   }
-  const digit = digitWords.get(word);
-  if (digit !== undefined && digit > 0 && word !== 'oh') return { value: digit, endTok: i + 1 };
   return undefined;
 }
 
