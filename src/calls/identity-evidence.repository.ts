@@ -26,6 +26,11 @@ export async function loadDobEvidence(db: Queryable, callId: string, cipher: Con
   return rows[0] ? cipher.decrypt(rows[0].ciphertext) : null;
 }
 
+/** Forgets the keyed date of birth of a call (used, or no longer needed). */
+export async function dropDobEvidence(tx: Queryable, callId: string): Promise<void> {
+  await tx.query("delete from identity_evidence where call_id = $1 and method = 'dob'", [callId]);
+}
+
 /**
  * Checks a keypad date of birth against the number's candidates (ID-2) inside `tx`: upgrades the
  * call's match when it verifies, drops the evidence, and audits the outcome (never the digits).
@@ -40,7 +45,7 @@ export async function applyDobStepUp(
   const result: StepUpResult = dob ? stepUpWithDob(lookup.match, lookup.candidatePatients, dob) : { verified: false, reason: 'no-match' };
   let fhirTaskIdToLink: string | null = null;
   if (result.verified) fhirTaskIdToLink = (await upgradeCallerMatch(tx, callId, result.match)).fhirTaskId;
-  await tx.query("delete from identity_evidence where call_id = $1 and method = 'dob'", [callId]);
+  await dropDobEvidence(tx, callId);
   await appendAuditEvent(tx, {
     actor: input.actor, action: 'call.identity.step-up', objectType: 'call', objectId: callId,
     outcome: result.verified ? 'success' : 'failure', reason: result.verified ? null : result.reason,

@@ -1,5 +1,5 @@
 import type {
-  CallSummary, Entity, PatientContext, PhiSpan, RedFlag, RequestTypeScore, SetAsideMention, Sentiment,
+  CallSummary, Entity, PatientContext, PhiSpan, RedFlag, RequestTypeCode, RequestTypeScore, SetAsideMention, Sentiment,
 } from './analysis.types.ts';
 import { summarizeCall } from './call-summary.ts';
 import { detectPhi } from './phi/detect-phi.ts';
@@ -9,7 +9,6 @@ import { detectRedFlags } from './understand/red-flags.ts';
 import { classifyRequestTypes } from './understand/request-types.ts';
 import { assessSentiment } from './understand/sentiment.ts';
 import { defaultRequestWorkflows, type RequestWorkflow } from './workflows.ts';
-import type { RequestTypeCode } from './analysis.types.ts';
 
 /** Everything Callchart understands from one transcript: the `callchart analyze` line, and what the pipeline stores (encrypted). */
 export interface CallAnalysis {

@@ -8,7 +8,7 @@ import type { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import type { FhirClient } from '../ehr/fhir.client.ts';
 import type { Task } from '@medplum/fhirtypes';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
-import { applyDobStepUp, loadDobEvidence } from '../calls/identity-evidence.repository.ts';
+import { applyDobStepUp, dropDobEvidence, loadDobEvidence } from '../calls/identity-evidence.repository.ts';
 import { buildCallTask, callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
 import { analyzeCall } from '../nlp/analyze-call.ts';
 import type { PatientContext, RequestTypeCode } from '../nlp/analysis.types.ts';
@@ -52,7 +52,7 @@ export function afterCallHandlers(deps: {
       const dobDigits = await loadDobEvidence(db, callId, cipher);
       const needsLookup = !call.callerMatch || call.callerMatch.outcome === 'lookup-failed';
       if (!needsLookup && (dobDigits === null || isIdentityVerified(call.callerMatch))) {
-        if (dobDigits !== null) await db.query("delete from identity_evidence where call_id = $1", [callId]);
+        if (dobDigits !== null) await dropDobEvidence(db, callId);
         return;
       }
       const callerNumber =
