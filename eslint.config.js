@@ -16,6 +16,7 @@ const edgeFiles = [
   'src/**/*.client.ts',
   'src/**/*.server.ts',
   'src/**/*.worker.ts',
+  'src/**/*.sender.ts',
   'src/**/*.loader.ts',
   'src/**/*.service.ts',
   'src/lib/logger.ts',

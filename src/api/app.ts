@@ -23,6 +23,10 @@ import type { RoutingService } from '../routing/routing.service.ts';
 import type { IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { LiveCallsHub } from './live-calls.hub.ts';
+import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ReviewService } from '../review/review.service.ts';
+import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import { staffRoutes } from '../review/review.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -40,6 +44,8 @@ export interface AppDeps {
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
+  /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
+  staff?: { cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void };
 }
 
 const livePage = readFileSync(fileURLToPath(new URL('../web/live-calls.html', import.meta.url)), 'utf8');
@@ -121,6 +127,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.now ? { now: deps.now } : {}),
     });
   });
+
+  if (deps.staff) {
+    const staff = deps.staff;
+    await app.register(async (scope) => {
+      await staffRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, ...staff });
+    });
+  }
 
   await app.register(async (notify) => {
     await fhirNotifyRoutes(notify, { db: deps.db, secrets: deps.webhookSecrets, onPatientChanged: deps.onPatientChanged });

@@ -34,6 +34,8 @@ export interface CallRecord {
   ivrReason: string | null;
   urgent: boolean;
   routing: Record<string, unknown> | null;
+  /** The policy function's last decision for the call (codes only), from its latest stage. */
+  policyDecision: { stage: string; policyVersion: string; sensitive: string[]; [code: string]: unknown } | null;
   updatedAt: string;
 }
 
@@ -65,6 +67,7 @@ interface CallRow {
   ivr_reason: string | null;
   urgent: boolean;
   routing: Record<string, unknown> | null;
+  policy_decision?: CallRecord['policyDecision'] | string | null;
   updated_at: Date | string;
 }
 
@@ -95,6 +98,7 @@ function fromRow(row: CallRow): CallRecord {
     ivrReason: row.ivr_reason ?? null,
     urgent: Boolean(row.urgent),
     routing: row.routing ?? null,
+    policyDecision: typeof row.policy_decision === 'string' ? (JSON.parse(row.policy_decision) as CallRecord['policyDecision']) : (row.policy_decision ?? null),
     updatedAt: iso(row.updated_at)!,
   };
 }

@@ -74,6 +74,38 @@ export const configSchema = z
       .strict()
       .default({ budgetMs: 2_000 }),
     ivr: ivrSettingsSchema.default(ivrSettingsSchema.parse({})),
+    /** Queue policy (CO-3): transcription, AI, integration pattern, retention, sensitive categories. */
+    policy: z
+      .object({
+        /** Queue policy YAML; absent means the bundled synthetic example policy (demo only). */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    writeBack: z
+      .object({
+        /** Items claimed per round per target; they are sent one after another, oldest first. */
+        batchSize: z.number().int().min(1).max(500).default(16),
+        /** A claimed item is reserved this long before another worker may take it over (as ambiguous). */
+        leaseSeconds: z.number().int().min(5).max(3_600).default(60),
+        /** Longest wait between retries of one item while the EHR is failing. */
+        maxBackoffSeconds: z.number().int().min(1).max(3_600).default(60),
+        /** HL7 v2 (WB-2): approved notes also go as MDM^T02 over MLLP to this peer. */
+        hl7: z
+          .object({
+            host: z.string().min(1),
+            port: z.number().int().min(1).max(65_535),
+            sendingApplication: z.string().min(1).max(40).default('CALLCHART'),
+            sendingFacility: z.string().min(1).max(40).default('CLINIC'),
+            receivingApplication: z.string().min(1).max(40).default('EHR'),
+            receivingFacility: z.string().min(1).max(40).default('CLINIC'),
+            ackTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ batchSize: 16, leaseSeconds: 60, maxBackoffSeconds: 60 }),
     /** Where each request type goes in the EHR: queue, owner role, priority, due interval (UN-1). */
     requestTypes: requestWorkflowsSchema,
     pipeline: z

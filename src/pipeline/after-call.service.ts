@@ -9,7 +9,8 @@ import type { FhirClient } from '../ehr/fhir.client.ts';
 import type { Task } from '@medplum/fhirtypes';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 import { applyDobStepUp, dropDobEvidence, loadDobEvidence } from '../calls/identity-evidence.repository.ts';
-import { buildCallTask, callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
+import { callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
+import { callTaskFor } from '../write-back/call-task.ts';
 import { analyzeCall } from '../nlp/analyze-call.ts';
 import type { PatientContext, RequestTypeCode } from '../nlp/analysis.types.ts';
 import { requestTypesFromIvr } from '../nlp/ivr-request-type.ts';
@@ -19,6 +20,10 @@ import type { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
 import type { StageHandler } from './pipeline.worker.ts';
 import type { StageName } from './stages.ts';
+import { decideForCall } from '../consent/call-policy.service.ts';
+import { detectSensitiveCategories } from '../consent/call-policy.ts';
+import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import type { ReviewService } from '../review/review.service.ts';
 
 /**
  * The stage handlers of the after-call pipeline. Each re-reads the call, does nothing when its
@@ -33,8 +38,10 @@ export function afterCallHandlers(deps: {
   hub: LiveCallsHub;
   logger: Logger;
   workflows: Record<RequestTypeCode, RequestWorkflow>;
+  policies: QueuePolicyStore;
+  review: ReviewService;
 }): Record<StageName, StageHandler> {
-  const { db, cipher, identity, fhir, hub, workflows } = deps;
+  const { db, cipher, identity, fhir, hub, workflows, policies, review } = deps;
 
   const requireCall = async (callId: string) => {
     const call = await findCall(db, callId);
@@ -82,14 +89,36 @@ export function afterCallHandlers(deps: {
 
     'understand-call': async ({ callId }) => {
       const call = await requireCall(callId);
-      const transcript = await latestTranscriptWithId(db, callId, cipher);
-      const patient = transcript ? await patientContextFor(call) : undefined;
+      const patient = await patientContextFor(call);
+      const detectedSensitive = detectSensitiveCategories({
+        proxyCaller: Boolean(call.callerMatch?.outcome === 'unique' && call.callerMatch.candidates[0]?.relatedPersonId),
+        patientBirthDate: patient?.birthDate ?? null,
+        at: new Date(call.startedAt ?? Date.now()),
+      });
+      // The policy first (CO-2): a transcript the caller or the queue did not allow is not kept, and
+      // no AI runs without AI consent and a queue that allows it.
+      const decision = await db.transaction(async (tx) => {
+        const decided = await decideForCall(tx, policies, call, 'understand-call', { detectedSensitive });
+        if (!decided.transcript.allowed) {
+          const purged = await tx.query('delete from transcript where call_id = $1', [callId]);
+          if (purged.rowCount > 0) {
+            await appendAuditEvent(tx, {
+              actor: 'worker:understand-call', action: 'transcript.purged', objectType: 'call', objectId: callId, outcome: 'success',
+              reason: decided.transcript.reason, detail: { transcripts: purged.rowCount },
+            });
+          }
+        }
+        return decided;
+      });
+      const transcript = decision.ai.allowed ? await latestTranscriptWithId(db, callId, cipher) : null;
       const analysis = transcript ? analyzeCall(transcript.text, { workflows, ...(patient ? { patient } : {}) }) : null;
+      // `method` tells the reviewer why there is no AI draft.
       // No transcript, or nothing recognised in it: the caller's own menu choice, if any.
       const fromIvr = requestTypesFromIvr(call.ivrReason, call.urgent);
       const requestTypes = analysis?.requestTypes.length ? analysis.requestTypes : fromIvr;
       const redFlags = [...new Set(analysis?.redFlags.map((flag) => flag.code) ?? [])];
       const method = analysis?.requestTypes.length ? 'transcript' : fromIvr.length ? 'ivr-menu' : 'none';
+      const aiWithheld = decision.ai.allowed ? null : decision.ai.reason;
       const urgency = analysis?.summary.urgency === 'emergency' ? 'emergency' : analysis?.summary.urgency === 'urgent' || call.urgent ? 'urgent' : 'routine';
       const requestTypeCodes = requestTypes.map((score) => score.type);
       await db.transaction(async (tx) => {
@@ -112,7 +141,7 @@ export function afterCallHandlers(deps: {
           // Codes and counts only: never the words.
           detail: {
             method, requestTypes: requestTypeCodes, redFlags, urgency,
-            redFlagsSetAside: analysis?.setAside.length ?? 0, phiSpansRedacted: analysis?.phi.length ?? 0, patientContext: Boolean(patient),
+            redFlagsSetAside: analysis?.setAside.length ?? 0, phiSpansRedacted: analysis?.phi.length ?? 0, patientContext: Boolean(patient), aiWithheld,
           },
         });
       });
@@ -131,6 +160,10 @@ export function afterCallHandlers(deps: {
         generatedBy: 'callchart-rules',
         reviewed: false,
       });
+    },
+
+    'plan-write-back': async ({ callId }) => {
+      await review.planForCall(callId);
     },
 
     'write-task': async ({ callId }, attempt) => {
@@ -158,24 +191,7 @@ export function afterCallHandlers(deps: {
 
   async function writeTask(callId: string): Promise<void> {
     const call = await requireCall(callId);
-    const requestType = (call.requestType && call.requestType in workflows ? call.requestType : 'unclassified') as RequestTypeCode | 'unclassified';
-    const workflow = requestType === 'unclassified' ? null : workflows[requestType];
-    const dueHours = call.redFlags.length ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
-    const task = buildCallTask({
-      provider: call.provider,
-      providerCallId: call.providerCallId,
-      callStatus: call.status,
-      match: call.callerMatch,
-      requestType,
-      requestTypeLabel: workflow?.label ?? 'Unclassified call',
-      startedAt: call.startedAt,
-      authoredAt: new Date(),
-      priority: workflow?.priority ?? 'routine',
-      ...(workflow ? { queue: workflow.queue, ownerRole: workflow.ownerRole } : {}),
-      dueAt: dueHours !== undefined ? new Date(Date.now() + dueHours * 3_600_000) : null,
-      otherRequestTypes: call.requestTypes.slice(1),
-      redFlags: call.redFlags,
-    });
+    const task = callTaskFor(call, workflows);
     // Already in the chart: at most, link it to the patient verified since (never a second Task).
     const written = call.fhirTaskId
       ? { resource: await fhir.read<Task>('Task', call.fhirTaskId), created: false }

@@ -18,7 +18,9 @@ export const pipelineStages = [
     name: 'understand-call',
     input: "call id; newest transcript (decrypted in memory only), the IVR reason, the identified patient's details for redaction",
     output: 'request types, red flags, urgency on the call; the redacted transcript and summary, encrypted',
-    consentRequired: null,
+    // The policy function decides: no transcript kept without transcribe consent and a queue that
+    // allows it; no AI output without AI consent and a queue that allows AI.
+    consentRequired: 'ai',
     // Deterministic rules: a failure would fail again.
     retry: 'permanent',
   },
@@ -29,6 +31,13 @@ export const pipelineStages = [
     consentRequired: null,
     // A timed-out create may have happened; the conditional create is the check before retry.
     retry: 'ambiguous',
+  },
+  {
+    name: 'plan-write-back',
+    input: 'call id; consents, queue policy, identity, red flags; the stored analysis',
+    output: 'a review item (pending, or auto-approved when policy needs no person) and, when approved, the chart record in the write-back outbox',
+    consentRequired: 'ehr',
+    retry: 'transient',
   },
 ] as const satisfies readonly {
   name: string;

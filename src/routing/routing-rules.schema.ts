@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { documentVersion, parseYamlWithSchema, type YamlProblem } from '../lib/yaml-document.ts';
 import { callReasons } from '../ivr/ivr-settings.schema.ts';
 import type { CallerOutcome } from '../ehr/patient-match.ts';
 
@@ -169,13 +167,7 @@ export const routingRulesSchema = z
 
 export type RoutingRules = z.infer<typeof routingRulesSchema>;
 
-export interface RoutingRulesProblem {
-  /** Dotted path into the YAML, e.g. `rules.3.to`; `(yaml)` for a syntax error, `(root)` for the whole file. */
-  path: string;
-  message: string;
-  /** 1-based line in the YAML text, when the path points at something that is there. */
-  line?: number;
-}
+export type RoutingRulesProblem = YamlProblem;
 
 export type ParseRoutingRulesResult = { ok: true; rules: RoutingRules } | { ok: false; problems: RoutingRulesProblem[] };
 
@@ -184,34 +176,13 @@ export type ParseRoutingRulesResult = { ok: true; rules: RoutingRules } | { ok: 
  * dotted path (and line where possible), never just the first.
  */
 export function parseRoutingRulesYaml(text: string): ParseRoutingRulesResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((error) => ({ path: '(yaml)', message: error.message, line: lineCounter.linePos(error.pos[0]).line })),
-    };
-  }
-  const result = routingRulesSchema.safeParse(doc.toJS());
-  if (result.success) return { ok: true, rules: result.data };
-  const problems = result.error.issues.map((issue): RoutingRulesProblem => {
-    const path = issue.path.map((key) => (typeof key === 'symbol' ? key.toString() : key));
-    const line = lineOf(doc, lineCounter, path);
-    return { path: path.length ? path.join('.') : '(root)', message: issue.message, ...(line ? { line } : {}) };
-  });
-  // In file order, as the IT lead will fix them; problems without a line last.
-  problems.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
-  return { ok: false, problems };
+  const result = parseYamlWithSchema(text, routingRulesSchema);
+  return result.ok ? { ok: true, rules: result.value } : result;
 }
 
-/**
- * The audited version of a rule set: sha256 over its canonical JSON (RFC 8785), so reordering keys
- * in the YAML keeps the version and any change to what the rules do changes it.
- */
+/** The audited version of a rule set (see `documentVersion`). */
 export function routingRulesVersion(rules: RoutingRules): string {
-  return createHash('sha256')
-    .update(canonicalize(rules) ?? '')
-    .digest('hex');
+  return documentVersion(rules);
 }
 
 export function isDestinationTemplate(to: string): to is DestinationTemplate {
@@ -348,14 +319,4 @@ function checkHours(hours: unknown, at: (string | number)[], report: (path: (str
     if (seen.has(date)) report([...at, 'holidays', index, 'date'], `holiday ${date} is listed twice`);
     seen.add(date);
   });
-}
-
-function lineOf(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: (string | number)[]): number | undefined {
-  // A missing key has no node: point at the nearest thing that is there.
-  for (let length = path.length; length >= 0; length--) {
-    const node = length === 0 ? doc.contents : doc.getIn(path.slice(0, length), true);
-    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    if (range) return lineCounter.linePos(range[0]).line;
-  }
-  return undefined;
 }

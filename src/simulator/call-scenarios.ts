@@ -176,15 +176,21 @@ export interface ScriptedCall {
 }
 
 /** One call's events in the order the PBX would send them. */
-export function scriptCall(options: { provider: string; runId: string; index: number; caller: SimulatedCaller; startAt: Date; random: () => number }): ScriptedCall {
+export function scriptCall(options: { provider: string; runId: string; index: number; caller: SimulatedCaller; startAt: Date; random: () => number; queue?: string; consents?: 'all' | 'mixed' }): ScriptedCall {
   const { provider, runId, index, caller, startAt, random } = options;
   const providerCallId = `${runId}-call-${String(index + 1).padStart(4, '0')}`;
   const at = (seconds: number) => new Date(startAt.getTime() + seconds * 1000).toISOString();
-  const call = { id: providerCallId, ani: caller.ani, dnis: '+16175550100', queue: 'front-desk', direction: 'inbound' as const };
+  const call = { id: providerCallId, ani: caller.ani, dnis: '+16175550100', queue: options.queue ?? 'front-desk', direction: 'inbound' as const };
   const eventId = (name: string) => `${providerCallId}-${name}`;
   const text = syntheticRequests[Math.floor(random() * syntheticRequests.length)]!;
   const missed = random() < 0.2;
   const events: CallEvent[] = [{ id: eventId('ringing'), provider, type: 'call.ringing', occurredAt: at(0), call, data: {} }];
+  // The IVR's four consents (CO-1). `mixed`: some callers decline AI or the EHR, as real ones do.
+  const declines = options.consents === 'mixed' ? { ai: random() < 0.15, ehr: random() < 0.1 } : { ai: false, ehr: false };
+  for (const scope of ['record', 'transcribe', 'ai', 'ehr'] as const) {
+    const granted = !(scope === 'ai' && declines.ai) && !(scope === 'ehr' && declines.ehr);
+    events.push({ id: eventId(`consent-${scope}`), provider, type: 'consent.captured', occurredAt: at(2), call, data: { scope, granted, method: 'ivr' } });
+  }
   if (caller.dobDigits) {
     events.push({ id: eventId('dob'), provider, type: 'ivr.input', occurredAt: at(4), call, data: { kind: 'dtmf', menu: 'dob', value: caller.dobDigits } });
   }

@@ -1,0 +1,54 @@
+import type { Queryable } from '../store/db.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { listConsents, type CallRecord } from '../calls/calls.repository.ts';
+import { consentScopes } from '../ivr/ivr-settings.schema.ts';
+import { requestTypeCodes, type RequestTypeCode } from '../nlp/analysis.types.ts';
+import { auditDetailOf, decideCallPolicy, type CallPolicyDecision, type ConsentStatus } from './call-policy.ts';
+import type { QueuePolicyStore } from './queue-policy.service.ts';
+import type { SensitiveCategory } from './queue-policy.schema.ts';
+
+/** The stages that ask the policy before acting (the audit trail names them). */
+export type PolicyStage = 'store-transcript' | 'understand-call' | 'plan-write-back' | 'approve' | 'write-back';
+
+/**
+ * The policy function with its inputs read from storage, and its answer written to the audit trail
+ * in the caller's transaction: one `policy.decided` event per stage and call, with consent status
+ * and decision codes, so the log itself shows the control held (CO-2).
+ */
+export async function decideForCall(
+  tx: Queryable,
+  policies: QueuePolicyStore,
+  call: CallRecord,
+  stage: PolicyStage,
+  extra: { detectedSensitive?: readonly SensitiveCategory[]; requestType?: RequestTypeCode | 'unclassified' } = {},
+): Promise<CallPolicyDecision> {
+  const captured = await listConsents(tx, call.id);
+  const consents = Object.fromEntries(consentScopes.map((scope) => [scope, { status: (captured[scope]?.status ?? 'not-captured') as ConsentStatus }]));
+  const storedSensitive = (call.policyDecision?.sensitive ?? []) as SensitiveCategory[];
+  const requestType = extra.requestType ?? (isRequestType(call.requestType) ? call.requestType : 'unclassified');
+  const { policy, version } = policies.current;
+  const decision = decideCallPolicy({
+    consents,
+    policy,
+    queue: call.queue,
+    requestType,
+    identity: call.callerMatch?.confidence ?? 'none',
+    redFlags: call.redFlags.length > 0,
+    detectedSensitive: [...new Set([...storedSensitive, ...(extra.detectedSensitive ?? [])])],
+  });
+  await appendAuditEvent(tx, {
+    actor: `policy:${stage}`,
+    action: 'policy.decided',
+    objectType: 'call',
+    objectId: call.id,
+    outcome: 'success',
+    consentStatus: consentScopes.map((scope) => `${scope}:${consents[scope]!.status}`).join(','),
+    detail: { stage, policyVersion: version, requestType, ...auditDetailOf(decision) },
+  });
+  await tx.query('update call set policy_decision = $2 where id = $1', [call.id, JSON.stringify({ stage, policyVersion: version, ...auditDetailOf(decision) })]);
+  return decision;
+}
+
+function isRequestType(code: string | null): code is RequestTypeCode {
+  return code !== null && (requestTypeCodes as readonly string[]).includes(code);
+}

@@ -1,0 +1,272 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../store/db.ts';
+import type { ContentCipher } from '../store/content-cipher.ts';
+import { recordAuditEvent } from '../audit/audit.repository.ts';
+import { verifyStaffToken, type StaffClaims, type StaffRole } from '../auth/staff-token.ts';
+import { CallchartError, isCallchartError } from '../lib/errors.ts';
+import { findCall, latestTranscript, loadCallAnalysis, saveConsent } from '../calls/calls.repository.ts';
+import { consentScopes } from '../ivr/ivr-settings.schema.ts';
+import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import { parseQueuePolicyYaml } from '../consent/queue-policy.schema.ts';
+import { decideCallPolicy } from '../consent/call-policy.ts';
+import { listWriteBackItems, requeueFailed } from '../write-back/outbox.repository.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { findReviewItem, listReviewItems, loadVersions, type ReviewItem, type ReviewVersion } from './review.repository.ts';
+import { mayReview, mayViewUnredacted, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
+import type { ReviewService } from './review.service.ts';
+
+/**
+ * The staff API for review (RV-1), write-back visibility (WB-4), consent changes by an agent
+ * (CO-1) and the queue policy (CO-3). Every route needs a staff token (`Authorization: Bearer`);
+ * the role in it decides what is allowed; every read of call content and every change is audited.
+ * Errors are `{ error: { code, message } }` with the code's HTTP status.
+ */
+export interface StaffRoutesDeps {
+  db: Db;
+  cipher: ContentCipher;
+  staffTokenSecret: Uint8Array;
+  review: ReviewService;
+  policies: QueuePolicyStore;
+  /** Called after a failed write-back item is put back in line. */
+  onWriteBackQueued?: () => void;
+}
+
+const idParams = z.object({ id: z.uuid() });
+
+export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps): Promise<void> {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const { db, cipher, review, policies } = deps;
+
+  app.setErrorHandler(async (error: FastifyError | CallchartError, request, reply) => {
+    if (isCallchartError(error)) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+    if ((error as FastifyError).validation) {
+      return reply.code(400).send({ error: { code: 'PAYLOAD_INVALID', message: 'request does not match the schema', issues: (error as FastifyError).validation!.map((issue) => ({ path: issue.instancePath, message: issue.message ?? 'invalid' })) } });
+    }
+    if ((error as FastifyError).statusCode && (error as FastifyError).statusCode! < 500) {
+      return reply.code((error as FastifyError).statusCode!).send({ error: { code: 'PAYLOAD_INVALID', message: 'request could not be read' } });
+    }
+    request.log.error({ err: { message: error.message } }, 'staff api failed');
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+
+  // Every staff route: a valid token, else 401 and an audit entry.
+  app.addHook('preHandler', async (request, reply) => {
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+    const claims = await verifyStaffToken(deps.staffTokenSecret, token);
+    if (!claims) {
+      const code = token ? 'STAFF_TOKEN_INVALID' : 'STAFF_TOKEN_MISSING';
+      await recordAuditEvent(db, { actor: 'staff:unknown', action: 'staff.api.rejected', objectType: 'route', objectId: request.routeOptions.url ?? null, outcome: 'rejected', reason: code });
+      return reply.code(401).send({ error: { code, message: 'a valid staff token is required (Authorization: Bearer)' } });
+    }
+    (request as FastifyRequest & { staff: StaffClaims }).staff = claims;
+  });
+  const staffOf = (request: FastifyRequest): StaffClaims => (request as FastifyRequest & { staff: StaffClaims }).staff;
+  const requireRole = (staff: StaffClaims, allowed: (role: StaffRole) => boolean) => {
+    if (!allowed(staff.role)) throw new CallchartError('ROLE_FORBIDDEN', `role ${staff.role} may not do this`, { role: staff.role });
+  };
+  const seesQueue = (staff: StaffClaims, queue: string | null) => staff.role === 'supervisor' || staff.queues.includes('*') || (queue !== null && staff.queues.includes(queue));
+  const loadItem = async (id: string, staff: StaffClaims): Promise<ReviewItem> => {
+    requireRole(staff, mayReview);
+    const item = await findReviewItem(db, id);
+    // Another queue's item is "not found" to this person: its existence is not theirs to know.
+    if (!item || !seesQueue(staff, item.queue)) throw new CallchartError('NOT_FOUND', 'no such review item', { id });
+    return item;
+  };
+
+  app.get('/api/review', {
+    schema: {
+      summary: 'Review queue: open items first (stat before routine, oldest first), with their age',
+      querystring: z.object({
+        status: z.string().regex(/^(pending|approved|rejected|auto-approved)(,(pending|approved|rejected|auto-approved))*$/).default('pending'),
+        assignedTo: z.string().max(128).optional(),
+        priority: z.enum(['routine', 'urgent', 'asap', 'stat']).optional(),
+        requestType: z.string().max(64).optional(),
+        olderThanMinutes: z.coerce.number().int().min(0).max(60 * 24 * 90).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+    },
+  }, async (request) => {
+    const staff = staffOf(request);
+    requireRole(staff, mayReview);
+    const query = request.query;
+    const items = await listReviewItems(db, {
+      status: query.status.split(',') as ReviewItem['status'][],
+      queues: staff.role === 'supervisor' || staff.queues.includes('*') ? '*' : staff.queues,
+      ...(query.assignedTo ? { assignedTo: query.assignedTo === 'me' ? staff.sub : query.assignedTo } : {}),
+      ...(query.priority ? { priority: [query.priority] } : {}),
+      ...(query.requestType ? { requestType: query.requestType } : {}),
+      ...(query.olderThanMinutes !== undefined ? { olderThanMinutes: query.olderThanMinutes } : {}),
+      limit: query.limit,
+    });
+    const now = Date.now();
+    return { items: items.map((item) => ({ ...item, ageMinutes: Math.floor((now - Date.parse(item.createdAt)) / 60_000) })) };
+  });
+
+  app.get('/api/review/:id', {
+    schema: {
+      summary: 'Open a review item: the note, its evidence, red flags, prompts, versions with field diffs, the transcript (redacted unless the role may turn redaction off)',
+      params: idParams,
+      querystring: z.object({ redaction: z.enum(['on', 'off']).default('on') }),
+    },
+  }, async (request) => {
+    const staff = staffOf(request);
+    const item = await loadItem(request.params.id, staff);
+    const unredacted = request.query.redaction === 'off';
+    if (unredacted) requireRole(staff, mayViewUnredacted);
+    const call = (await findCall(db, item.callId))!;
+    const versions = await loadVersions(db, cipher, item.id);
+    const current = versions.find((version) => version.version === item.currentVersion)!;
+    const analysis = await loadCallAnalysis<{ redacted?: string; redFlags?: unknown[] }>(db, item.callId, cipher);
+    const transcript = unredacted ? await latestTranscript(db, item.callId, cipher) : (analysis?.analysis.redacted ?? null);
+    const { policy } = policies.current;
+    const prompts = (call.policyDecision?.sensitive ?? []).map((category) => policy.prompts[category as keyof typeof policy.prompts]).filter(Boolean);
+    await recordAuditEvent(db, {
+      actor: `staff:${staff.sub}`, action: 'review.opened', objectType: 'review-item', objectId: item.id, outcome: 'success',
+      detail: { redaction: unredacted ? 'off' : 'on', version: item.currentVersion },
+    });
+    return {
+      item,
+      note: current.body.note,
+      evidence: current.body.evidence ?? {},
+      aiDraft: versions[0]?.generatedByAi === true && !versions.some((version) => version.kind === 'edit' || version.kind === 'approved'),
+      redFlags: analysis?.analysis.redFlags ?? item.redFlags.map((code) => ({ code })),
+      prompts,
+      identity: {
+        confidence: call.callerMatch?.confidence ?? 'none',
+        verified: call.callerMatch?.confidence === 'ani-dob-verified' || call.callerMatch?.confidence === 'staff-verified',
+        candidatePatientIds: call.callerMatch?.candidates.map((candidate) => candidate.patientId) ?? [],
+      },
+      transcript: { redaction: unredacted ? 'off' : 'on', text: transcript },
+      versions: diffVersions(versions),
+    };
+  });
+
+  app.patch('/api/review/:id', {
+    schema: { summary: 'Edit the note: a new version against the version you opened (409 if it changed since)', params: idParams, body: reviewEditSchema },
+  }, async (request) => {
+    const staff = staffOf(request);
+    await loadItem(request.params.id, staff);
+    return { item: await review.edit(request.params.id, request.body, staff) };
+  });
+
+  app.post('/api/review/:id/approve', {
+    schema: {
+      summary: 'Approve: every S0 checklist answer yes and a verified patient identity; the chart record is queued for write-back',
+      params: idParams,
+      body: z.object({ baseVersion: z.number().int().min(1), checklist: s0ChecklistSchema }).strict(),
+    },
+  }, async (request) => {
+    const staff = staffOf(request);
+    await loadItem(request.params.id, staff);
+    return { item: await review.approve(request.params.id, request.body, staff) };
+  });
+
+  app.post('/api/review/:id/reject', {
+    schema: { summary: 'Reject: nothing goes to the chart', params: idParams, body: z.object({ reason: z.enum(['wrong-patient', 'not-clinical', 'duplicate', 'inappropriate', 'other']) }).strict() },
+  }, async (request) => {
+    const staff = staffOf(request);
+    await loadItem(request.params.id, staff);
+    return { item: await review.reject(request.params.id, request.body, staff) };
+  });
+
+  app.post('/api/review/:id/assign', {
+    schema: { summary: 'Assign to a person (or null to unassign)', params: idParams, body: z.object({ assignee: z.string().min(1).max(128).nullable() }).strict() },
+  }, async (request) => {
+    const staff = staffOf(request);
+    await loadItem(request.params.id, staff);
+    return { item: await review.reassign(request.params.id, request.body.assignee, staff) };
+  });
+
+  app.post('/api/review/:id/verify-identity', {
+    schema: { summary: "Confirm the caller's chart (one of the caller-ID candidates): the call becomes staff-verified", params: idParams, body: z.object({ patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/) }).strict() },
+  }, async (request) => {
+    const staff = staffOf(request);
+    await loadItem(request.params.id, staff);
+    return review.verifyIdentity(request.params.id, request.body.patientId, staff);
+  });
+
+  app.get('/api/write-back', {
+    schema: {
+      summary: 'The write-back outbox: what waits for the EHR, what failed and why (ids and codes only)',
+      querystring: z.object({ status: z.enum(['pending', 'sending', 'delivered', 'failed']).optional(), callId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    },
+  }, async (request) => {
+    requireRole(staffOf(request), (role) => role !== 'analyst');
+    const { status, callId, limit } = request.query;
+    return { items: await listWriteBackItems(db, { ...(status ? { status: [status] } : {}), ...(callId ? { callId } : {}), limit }) };
+  });
+
+  app.post('/api/write-back/:id/retry', {
+    schema: { summary: 'Put a failed write-back item back in line (after fixing what the EHR rejected)', params: idParams },
+  }, async (request, reply) => {
+    const staff = staffOf(request);
+    requireRole(staff, (role) => role === 'supervisor' || role === 'admin');
+    const requeued = await db.transaction(async (tx) => {
+      const done = await requeueFailed(tx, request.params.id);
+      if (done) await appendAuditEvent(tx, { actor: `staff:${staff.sub}`, action: 'ehr.write-back.requeued', objectType: 'write-back-item', objectId: request.params.id, outcome: 'success' });
+      return done;
+    });
+    if (!requeued) throw new CallchartError('REVIEW_NOT_PENDING', 'only a failed item can be retried', { id: request.params.id });
+    deps.onWriteBackQueued?.();
+    return reply.code(202).send({ status: 'requeued' });
+  });
+
+  app.post('/api/calls/:id/consents', {
+    schema: {
+      summary: 'Record a consent change made with the agent during the call (source: agent)',
+      params: idParams,
+      body: z.object({ scope: z.enum(consentScopes), status: z.enum(['granted', 'declined']) }).strict(),
+    },
+  }, async (request) => {
+    const staff = staffOf(request);
+    requireRole(staff, (role) => role !== 'analyst');
+    const call = await findCall(db, request.params.id);
+    if (!call || !seesQueue(staff, call.queue)) throw new CallchartError('NOT_FOUND', 'no such call', { id: request.params.id });
+    const { scope, status } = request.body;
+    await db.transaction(async (tx) => {
+      await saveConsent(tx, call.id, { scope, status, source: 'agent', capturedAt: new Date().toISOString(), providerEventId: `agent:${staff.sub}:${Date.now()}` });
+      await appendAuditEvent(tx, {
+        actor: `staff:${staff.sub}`, action: 'call.consent.captured', objectType: 'call', objectId: call.id, outcome: 'success',
+        consentStatus: `${scope}:${status}`, detail: { scope, status, source: 'agent' },
+      });
+    });
+    return { scope, status, source: 'agent' };
+  });
+
+  app.get('/api/policy', { schema: { summary: 'The active queue policy and its change history (who and why)' } }, async (request) => {
+    requireRole(staffOf(request), (role) => role === 'supervisor' || role === 'admin');
+    return { ...policies.current, history: await policies.history() };
+  });
+
+  app.put('/api/policy', {
+    schema: {
+      summary: 'Activate a new queue policy (YAML), with the reason for the change; every problem is listed on a 400',
+      body: z.object({ yaml: z.string().min(1).max(256 * 1024), reason: z.string().min(3).max(500) }).strict(),
+    },
+  }, async (request, reply) => {
+    const staff = staffOf(request);
+    requireRole(staff, (role) => role === 'supervisor' || role === 'admin');
+    const parsed = parseQueuePolicyYaml(request.body.yaml);
+    if (!parsed.ok) {
+      await recordAuditEvent(db, { actor: `staff:${staff.sub}`, action: 'policy.queue.refused', objectType: 'queue-policy', outcome: 'rejected', reason: 'POLICY_INVALID', detail: { problems: parsed.problems.length } });
+      return reply.code(400).send({ error: { code: 'POLICY_INVALID', message: 'the queue policy is invalid', issues: parsed.problems.map((problem) => ({ path: problem.path, message: `${problem.message}${problem.line ? ` (line ${problem.line})` : ''}` })) } });
+    }
+    // Refuse a policy the decision function cannot run (a dry run on the defaults).
+    decideCallPolicy({ consents: {}, policy: parsed.value, queue: null, requestType: 'unclassified', identity: 'none', redFlags: false, detectedSensitive: [] });
+    return policies.activate(parsed.value, { changedBy: `staff:${staff.sub}`, reason: request.body.reason });
+  });
+}
+
+/** Versions for the reviewer: who, what kind, and for each changed field its value before and after. */
+function diffVersions(versions: readonly ReviewVersion[]) {
+  return versions.map((version, index) => {
+    const previous = versions[index - 1];
+    const changes = previous
+      ? reviewFields.filter((field) => previous.body.note[field] !== version.body.note[field]).map((field) => ({ field, before: previous.body.note[field], after: version.body.note[field] }))
+      : [];
+    return { version: version.version, kind: version.kind, author: version.author, generatedByAi: version.generatedByAi, createdAt: version.createdAt, checklist: version.checklist, changes };
+  });
+}

@@ -1,0 +1,222 @@
+import type { Db, Queryable } from '../store/db.ts';
+import type { ContentCipher } from '../store/content-cipher.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { findCall, loadCallAnalysis, upgradeCallerMatch, type CallRecord } from '../calls/calls.repository.ts';
+import { decideForCall } from '../consent/call-policy.service.ts';
+import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import type { CallPolicyDecision } from '../consent/call-policy.ts';
+import { isIdentityVerified } from '../ehr/identity-step-up.ts';
+import { IdentityConfidence } from '../ehr/patient-match.ts';
+import type { CallSummary, RequestTypeCode } from '../nlp/analysis.types.ts';
+import type { RequestWorkflow } from '../nlp/workflows.ts';
+import { CallchartError } from '../lib/errors.ts';
+import type { StaffClaims } from '../auth/staff-token.ts';
+import { enqueueWriteBack, type WriteBackTarget } from '../write-back/outbox.repository.ts';
+import { noteIdentifierValue } from '../write-back/chart-record.mapper.ts';
+import { applyEdit, checkApproval, draftNote, mayReview, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
+import {
+  createReviewItem, findReviewItemByCall, insertVersion, loadVersion, lockReviewItem, updateReviewItem, type ReviewItem,
+} from './review.repository.ts';
+
+/**
+ * The review queue (RV-1) and the hand-off to write-back (IP-1). After a call is understood, the
+ * policy decides whether a person must review it: if so the item waits as `pending` with the AI
+ * draft (or a blank note when AI or transcription was not allowed); if not, it is auto-approved and
+ * its chart record goes into the outbox in the same transaction. Every change is a new version.
+ */
+export interface ReviewServiceDeps {
+  db: Db;
+  cipher: ContentCipher;
+  policies: QueuePolicyStore;
+  workflows: Record<RequestTypeCode, RequestWorkflow>;
+  /** Write-back targets in use: FHIR always; HL7 v2 when configured (notes only). */
+  targets: readonly WriteBackTarget[];
+  /** Called after a commit that queued write-back work. */
+  onWriteBackQueued?: () => void;
+}
+
+export class ReviewService {
+  constructor(private readonly deps: ReviewServiceDeps) {}
+
+  /** Pipeline stage `plan-write-back`: the review item for a call, auto-approved when policy allows. */
+  async planForCall(callId: string): Promise<{ item: ReviewItem | null; decision: CallPolicyDecision | null }> {
+    const { db, cipher, policies, workflows } = this.deps;
+    const call = await findCall(db, callId);
+    if (!call) throw new CallchartError('NOT_FOUND', 'call not in the ledger', { callId });
+    if (await findReviewItemByCall(db, callId)) return { item: null, decision: null };
+    const stored = await loadCallAnalysis<{ summary?: CallSummary | null }>(db, callId, cipher);
+    let queued = false;
+    const result = await db.transaction(async (tx) => {
+      const decision = await decideForCall(tx, policies, call, 'plan-write-back');
+      const requestType = (call.requestType && call.requestType in workflows ? call.requestType : 'unclassified') as RequestTypeCode | 'unclassified';
+      const workflow = requestType === 'unclassified' ? null : workflows[requestType];
+      const urgency: Urgency = call.redFlags.length ? 'emergency' : (call.urgency ?? (call.urgent ? 'urgent' : 'routine'));
+      const dueHours = call.redFlags.length ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
+      const summary = decision.ai.allowed ? (stored?.analysis.summary ?? null) : null;
+      const body = draftNote({
+        requestType, summary, urgency,
+        ownerLabel: workflow?.ownerRole ?? 'intake',
+        nextStep: workflow?.nextStep ?? 'Front desk follow-up',
+        followUpDue: dueHours !== undefined ? new Date(Date.now() + dueHours * 3_600_000).toISOString() : null,
+      });
+      const status = decision.review.required ? 'pending' : 'auto-approved';
+      const item = await createReviewItem(tx, cipher, {
+        callId, status, pattern: decision.pattern, reasons: decision.review.reasons,
+        priority: call.redFlags.length ? 'stat' : (workflow?.priority ?? 'routine'),
+        requestType, redFlags: call.redFlags, queue: call.queue, policyVersion: policies.current.version,
+        firstVersion: { kind: summary ? 'ai-draft' : 'blank-draft', author: summary ? 'callchart-rules' : 'system', body },
+      });
+      if (!item) return { item: null, decision };
+      await appendAuditEvent(tx, {
+        actor: 'worker:plan-write-back', action: 'review.created', objectType: 'review-item', objectId: item.id, outcome: 'success',
+        detail: { callId, status, pattern: decision.pattern, reasons: decision.review.reasons, draft: summary ? 'ai-draft' : 'blank-draft' },
+      });
+      if (status === 'auto-approved') {
+        await insertVersion(tx, cipher, item.id, 2, { kind: 'auto-approved', author: 'policy', generatedByAi: Boolean(summary), changedFields: [], checklist: null, body });
+        await updateReviewItem(tx, item.id, { currentVersion: 2 });
+        queued = await this.queueChartRecord(tx, call, item.id, 2, decision);
+      }
+      return { item, decision };
+    });
+    if (queued) this.deps.onWriteBackQueued?.();
+    return result;
+  }
+
+  /** An edit: a new version (never a change in place); an approved item goes back to pending. */
+  async edit(reviewId: string, edit: ReviewEdit, staff: StaffClaims): Promise<ReviewItem> {
+    const { db, cipher } = this.deps;
+    return this.auditRefusal(reviewId, staff, 'review.edit.refused', () => db.transaction(async (tx) => {
+      const item = await this.lock(tx, reviewId, staff);
+      const current = await loadVersion(tx, cipher, reviewId, item.currentVersion);
+      const applied = applyEdit({ status: item.status, currentVersion: item.currentVersion, redFlags: item.redFlags }, current!.body.note, edit, staff.role);
+      const version = item.currentVersion + 1;
+      await insertVersion(tx, cipher, reviewId, version, {
+        kind: 'edit', author: `staff:${staff.sub}`, generatedByAi: false, changedFields: applied.changed, checklist: null,
+        body: { note: applied.note, ...(current!.body.evidence ? { evidence: current!.body.evidence } : {}) },
+      });
+      await updateReviewItem(tx, reviewId, { currentVersion: version, ...(applied.reopened ? { status: 'pending' } : {}) });
+      await appendAuditEvent(tx, {
+        actor: `staff:${staff.sub}`, action: 'review.edited', objectType: 'review-item', objectId: reviewId, outcome: 'success',
+        detail: { version, changedFields: applied.changed, reopened: applied.reopened, ...(applied.downgraded ? { urgencyLowered: true, redFlagDowngrade: edit.redFlagDowngrade ?? null } : {}) },
+      });
+      return (await lockReviewItem(tx, reviewId))!;
+    }));
+  }
+
+  /** Approval: checklist, verified identity, consent; then the chart record goes into the outbox. */
+  async approve(reviewId: string, input: { baseVersion: number; checklist: S0Checklist }, staff: StaffClaims): Promise<ReviewItem> {
+    const { db, cipher, policies } = this.deps;
+    let queued = false;
+    const item = await this.auditRefusal(reviewId, staff, 'review.approve.refused', () => db.transaction(async (tx) => {
+      const item = await this.lock(tx, reviewId, staff);
+      const call = (await findCall(tx, item.callId))!;
+      checkApproval({ status: item.status, currentVersion: item.currentVersion, redFlags: item.redFlags }, {
+        role: staff.role, baseVersion: input.baseVersion, checklist: input.checklist, identityVerified: isIdentityVerified(call.callerMatch),
+      });
+      const decision = await decideForCall(tx, policies, call, 'approve');
+      const current = (await loadVersion(tx, cipher, reviewId, item.currentVersion))!;
+      const version = item.currentVersion + 1;
+      await insertVersion(tx, cipher, reviewId, version, {
+        kind: 'approved', author: `staff:${staff.sub}`, generatedByAi: false, changedFields: [], checklist: input.checklist, body: current.body,
+      });
+      await updateReviewItem(tx, reviewId, { status: 'approved', currentVersion: version, decided: true, decidedBy: staff.sub });
+      await appendAuditEvent(tx, {
+        actor: `staff:${staff.sub}`, action: 'review.approved', objectType: 'review-item', objectId: reviewId, outcome: 'success',
+        detail: { version, callId: item.callId, pattern: decision.pattern, note: decision.chart.note, chartContent: decision.chart.content.reason },
+      });
+      queued = await this.queueChartRecord(tx, call, reviewId, version, decision);
+      return (await lockReviewItem(tx, reviewId))!;
+    }));
+    if (queued) this.deps.onWriteBackQueued?.();
+    return item;
+  }
+
+  /** A refused action is audited after its transaction rolled back: the log shows the control held. */
+  private async auditRefusal<T>(reviewId: string, staff: StaffClaims, action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof CallchartError && error.status < 500) {
+        await appendAuditEvent(this.deps.db, { actor: `staff:${staff.sub}`, action, objectType: 'review-item', objectId: reviewId, outcome: 'rejected', reason: error.code });
+      }
+      throw error;
+    }
+  }
+
+  async reject(reviewId: string, input: { reason: 'wrong-patient' | 'not-clinical' | 'duplicate' | 'inappropriate' | 'other' }, staff: StaffClaims): Promise<ReviewItem> {
+    const { db, cipher } = this.deps;
+    return db.transaction(async (tx) => {
+      const item = await this.lock(tx, reviewId, staff);
+      if (item.status !== 'pending') throw new CallchartError('REVIEW_NOT_PENDING', 'only a pending item can be rejected', { status: item.status });
+      const current = (await loadVersion(tx, cipher, reviewId, item.currentVersion))!;
+      const version = item.currentVersion + 1;
+      await insertVersion(tx, cipher, reviewId, version, { kind: 'rejected', author: `staff:${staff.sub}`, generatedByAi: false, changedFields: [], checklist: null, body: current.body });
+      await updateReviewItem(tx, reviewId, { status: 'rejected', currentVersion: version, decided: true, decidedBy: staff.sub });
+      await appendAuditEvent(tx, {
+        actor: `staff:${staff.sub}`, action: 'review.rejected', objectType: 'review-item', objectId: reviewId, outcome: 'success', reason: input.reason,
+        // A rejected red-flag call still reached a person: the log says so.
+        detail: { version, redFlags: item.redFlags.length },
+      });
+      return (await lockReviewItem(tx, reviewId))!;
+    });
+  }
+
+  async reassign(reviewId: string, assignee: string | null, staff: StaffClaims): Promise<ReviewItem> {
+    return this.deps.db.transaction(async (tx) => {
+      const item = await this.lock(tx, reviewId, staff);
+      await updateReviewItem(tx, reviewId, { assignedTo: assignee });
+      await appendAuditEvent(tx, {
+        actor: `staff:${staff.sub}`, action: 'review.assigned', objectType: 'review-item', objectId: reviewId, outcome: 'success',
+        detail: { from: item.assignedTo, to: assignee },
+      });
+      return (await lockReviewItem(tx, reviewId))!;
+    });
+  }
+
+  /**
+   * A person confirms whose call it was (ID-2): the patient must be one of the caller-ID candidates.
+   * The call becomes `staff-verified`; its Task is linked in place by the write-task stage.
+   */
+  async verifyIdentity(reviewId: string, patientId: string, staff: StaffClaims): Promise<{ fhirTaskId: string | null }> {
+    return this.deps.db.transaction(async (tx) => {
+      const item = await this.lock(tx, reviewId, staff);
+      const call = (await findCall(tx, item.callId))!;
+      const candidate = call.callerMatch?.candidates.find((entry) => entry.patientId === patientId);
+      if (!candidate) {
+        await appendAuditEvent(tx, { actor: `staff:${staff.sub}`, action: 'call.identity.staff-verify', objectType: 'call', objectId: call.id, outcome: 'rejected', reason: 'NOT_A_CANDIDATE' });
+        throw new CallchartError('PAYLOAD_INVALID', 'the patient is not one of the charts the caller number matched; search the EHR and link the call there', { field: 'patientId' });
+      }
+      const upgraded = await upgradeCallerMatch(tx, call.id, { outcome: 'unique', confidence: IdentityConfidence.staffVerified, candidates: [candidate] });
+      await appendAuditEvent(tx, {
+        actor: `staff:${staff.sub}`, action: 'call.identity.staff-verified', objectType: 'call', objectId: call.id, outcome: 'success',
+        detail: { reviewId, previousConfidence: call.callerMatch?.confidence ?? 'none' },
+      });
+      return upgraded;
+    });
+  }
+
+  private async lock(tx: Queryable, reviewId: string, staff: StaffClaims): Promise<ReviewItem> {
+    if (!mayReview(staff.role)) throw new CallchartError('ROLE_FORBIDDEN', 'this role may not work review items', { role: staff.role });
+    const item = await lockReviewItem(tx, reviewId);
+    if (!item) throw new CallchartError('NOT_FOUND', 'no such review item', { reviewId });
+    return item;
+  }
+
+  /** The approved version's chart record, one outbox item per target, in the caller's transaction. */
+  private async queueChartRecord(tx: Queryable, call: CallRecord, reviewId: string, version: number, decision: CallPolicyDecision): Promise<boolean> {
+    const targets = this.deps.targets.filter((target) => target === 'fhir' || decision.chart.note);
+    for (const target of targets) {
+      const businessId = target === 'fhir'
+        ? `chart-record/${noteIdentifierValue(call.provider, call.providerCallId, version)}`
+        : `mdm/${noteIdentifierValue(call.provider, call.providerCallId, version)}`;
+      const queued = await enqueueWriteBack(tx, { callId: call.id, target, kind: 'chart-record', businessId, reviewId, reviewVersion: version });
+      await appendAuditEvent(tx, {
+        actor: 'write-back', action: 'ehr.write-back.queued', objectType: 'write-back-item', objectId: queued.id, outcome: queued.created ? 'success' : 'duplicate',
+        detail: { callId: call.id, target, reviewVersion: version },
+      });
+    }
+    return targets.length > 0;
+  }
+}
+
+export type { ReviewVersionBody };

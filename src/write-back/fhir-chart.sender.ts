@@ -1,0 +1,87 @@
+import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
+import type { Db } from '../store/db.ts';
+import type { ContentCipher } from '../store/content-cipher.ts';
+import { findCall } from '../calls/calls.repository.ts';
+import { decideForCall } from '../consent/call-policy.service.ts';
+import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import { CallchartError } from '../lib/errors.ts';
+import type { RequestTypeCode } from '../nlp/analysis.types.ts';
+import type { RequestWorkflow } from '../nlp/workflows.ts';
+import { loadVersions } from '../review/review.repository.ts';
+import { buildChartRecordBundle } from './chart-record.mapper.ts';
+import { callTaskFor } from './call-task.ts';
+import type { ClaimedItem } from './outbox.repository.ts';
+import type { WriteBackSender } from './write-back.worker.ts';
+
+/** What the sender needs from a FHIR client (FhirClient in production). */
+export interface FhirChartClient {
+  search<T extends Resource>(resourceType: ResourceType, params: Record<string, string>): Promise<T[]>;
+  transaction(bundle: Bundle): Promise<Bundle>;
+  /** True while the EHR's circuit breaker is open. */
+  isCircuitOpen?(): boolean;
+}
+
+/**
+ * Sends an approved call to the chart as one FHIR transaction (WB-1). The policy is asked again at
+ * send time, so a consent withdrawn since approval still holds; what it allows decides what the
+ * bundle contains. A retry first searches the record by its business identifier (WB-3): if the
+ * earlier attempt got there, the item is reconciled, not resent.
+ */
+export class FhirChartRecordSender implements WriteBackSender {
+  readonly target = 'fhir' as const;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      cipher: ContentCipher;
+      fhir: FhirChartClient;
+      policies: QueuePolicyStore;
+      workflows: Record<RequestTypeCode, RequestWorkflow>;
+    },
+  ) {}
+
+  available(): boolean {
+    return !(this.deps.fhir.isCircuitOpen?.() ?? false);
+  }
+
+  async deliver(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
+    const { db, cipher, fhir, policies, workflows } = this.deps;
+    const call = await findCall(db, item.callId);
+    if (!call || !item.reviewId || item.reviewVersion === null) throw new CallchartError('NOT_FOUND', 'write-back item without its call or review version', { writeBackItem: item.id });
+    const versions = await loadVersions(db, cipher, item.reviewId);
+    const version = versions.find((entry) => entry.version === item.reviewVersion);
+    if (!version) throw new CallchartError('NOT_FOUND', 'approved version missing', { writeBackItem: item.id });
+    const replaces = versions.filter((entry) => entry.version < version.version && (entry.kind === 'approved' || entry.kind === 'auto-approved')).at(-1);
+    const decision = await db.transaction((tx) => decideForCall(tx, policies, call, 'write-back'));
+    const unique = call.callerMatch?.outcome === 'unique' ? call.callerMatch.candidates[0] : undefined;
+    const built = buildChartRecordBundle({
+      provider: call.provider,
+      providerCallId: call.providerCallId,
+      callId: call.id,
+      startedAt: call.startedAt,
+      endedAt: call.endedAt,
+      task: callTaskFor(call, workflows),
+      patientId: unique?.patientId ?? null,
+      relatedPersonId: unique?.relatedPersonId ?? null,
+      note: decision.chart.content.allowed && decision.pattern !== 'event' ? version.body.note : null,
+      noteVersion: version.version,
+      replacesNoteVersion: replaces?.version ?? null,
+      approvedBy: version.kind === 'approved' ? version.author.replace(/^staff:/, '') : null,
+      // An AI draft stays AI-generated in the record's provenance, edited or not; approval adds the verifier.
+      generatedByAi: versions[0]?.generatedByAi ?? false,
+      decision,
+      recordedAt: new Date(),
+    });
+    const summary = { pattern: decision.pattern, ...built.includes };
+    if (item.readBackFirst) {
+      const found = await fhir.search(built.readBack.resourceType, { identifier: built.readBack.identifier });
+      if (found.length > 0) return { reconciled: true, result: { ...summary, resourceIds: found.map((resource) => `${resource.resourceType}/${resource.id}`) } };
+    }
+    const response = await fhir.transaction(built.bundle);
+    const resourceIds = (response.entry ?? [])
+      .map((entry) => entry.response?.location ?? (entry.resource ? `${entry.resource.resourceType}/${entry.resource.id}` : null))
+      .filter((location): location is string => Boolean(location))
+      .map((location) => location.replace(/^.*?\b([A-Z][A-Za-z]+\/[^/]+)(\/_history\/.*)?$/, '$1'));
+    return { reconciled: false, result: { ...summary, resourceIds } };
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Queryable } from '../store/db.ts';
+import type { RetryClass } from '../lib/errors.ts';
+
+/**
+ * The write-back outbox (WB-3, WB-4). An item is inserted in the same transaction as the state
+ * change that calls for it (an approval, an auto-approval, an event), so nothing approved is lost
+ * and nothing is sent that was not committed. Rows hold ids and codes only.
+ *
+ * Claiming takes due items in `seq` order with `for update skip locked` and leases them; a worker
+ * that dies mid-send leaves a lease that expires, and the next claim treats that item as
+ * ambiguous (it may have reached the EHR), so it is read back by identifier before any resend.
+ */
+export type WriteBackTarget = 'fhir' | 'hl7';
+export type WriteBackKind = 'chart-record' | 'event-task';
+export type WriteBackStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+
+export interface WriteBackItem {
+  id: string;
+  seq: number;
+  callId: string;
+  target: WriteBackTarget;
+  kind: WriteBackKind;
+  businessId: string;
+  reviewId: string | null;
+  reviewVersion: number | null;
+  status: WriteBackStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastErrorCode: string | null;
+  lastRetryClass: RetryClass | null;
+  result: Record<string, unknown> | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+interface ItemRow {
+  id: string; seq: string | number; call_id: string; target: WriteBackTarget; kind: WriteBackKind; business_id: string;
+  review_id: string | null; review_version: number | null; status: WriteBackStatus; attempts: number;
+  next_attempt_at: Date | string; last_error_code: string | null; last_retry_class: RetryClass | null;
+  result: Record<string, unknown> | string | null; created_at: Date | string; delivered_at: Date | string | null;
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+function fromRow(row: ItemRow): WriteBackItem {
+  return {
+    id: row.id, seq: Number(row.seq), callId: row.call_id, target: row.target, kind: row.kind, businessId: row.business_id,
+    reviewId: row.review_id, reviewVersion: row.review_version === null ? null : Number(row.review_version), status: row.status,
+    attempts: Number(row.attempts), nextAttemptAt: iso(row.next_attempt_at)!, lastErrorCode: row.last_error_code,
+    lastRetryClass: row.last_retry_class, result: typeof row.result === 'string' ? (JSON.parse(row.result) as Record<string, unknown>) : row.result,
+    createdAt: iso(row.created_at)!, deliveredAt: iso(row.delivered_at),
+  };
+}
+
+/** Queues a write; the same (target, business id) twice is one item (at-least-once callers). */
+export async function enqueueWriteBack(
+  tx: Queryable,
+  input: { callId: string; target: WriteBackTarget; kind: WriteBackKind; businessId: string; reviewId?: string | null; reviewVersion?: number | null },
+): Promise<{ id: string; created: boolean }> {
+  const id = randomUUID();
+  const inserted = await tx.query<{ id: string }>(
+    `insert into write_back_item (id, call_id, target, kind, business_id, review_id, review_version, status)
+     values ($1, $2, $3, $4, $5, $6, $7, 'pending')
+     on conflict (target, business_id) do nothing
+     returning id`,
+    [id, input.callId, input.target, input.kind, input.businessId, input.reviewId ?? null, input.reviewVersion ?? null],
+  );
+  if (inserted.rowCount > 0) return { id, created: true };
+  const { rows } = await tx.query<{ id: string }>('select id from write_back_item where target = $1 and business_id = $2', [input.target, input.businessId]);
+  return { id: rows[0]!.id, created: false };
+}
+
+export interface ClaimedItem extends WriteBackItem {
+  /** The last attempt may have reached the EHR (ambiguous outcome or a lease that expired): read back first. */
+  readBackFirst: boolean;
+}
+
+/**
+ * Claims up to `limit` due items of a target, oldest first, leased for `leaseMs`. Strictly in
+ * order: an item waiting out its backoff holds back every later item of the target (the EHR gets
+ * the chart in the order it was approved, and a drain after downtime is oldest first).
+ */
+export async function claimDueItems(db: Db, target: WriteBackTarget, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<ItemRow & { lease_expired: boolean }>(
+      `select *, (status = 'sending') as lease_expired from write_back_item
+       where target = $1
+         and ((status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and lease_until < now()))
+         and seq < coalesce((select min(seq) from write_back_item where target = $1 and status = 'pending' and next_attempt_at > now()), 9223372036854775807)
+       order by seq
+       limit $2
+       for update skip locked`,
+      [target, limit],
+    );
+    if (rows.length === 0) return [];
+    await tx.query(
+      `update write_back_item set status = 'sending', attempts = attempts + 1,
+         lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
+       where id = any($1)`,
+      [rows.map((row) => row.id), leaseMs],
+    );
+    return rows.map((row) => ({
+      ...fromRow(row),
+      attempts: Number(row.attempts) + 1,
+      // Anything after the first attempt reads back first: cheap, and the only safe order.
+      readBackFirst: row.lease_expired || row.last_retry_class === 'ambiguous' || Number(row.attempts) > 0,
+    }));
+  });
+}
+
+export async function markDelivered(tx: Queryable, id: string, result: Record<string, unknown>): Promise<void> {
+  await tx.query(
+    `update write_back_item set status = 'delivered', result = $2, delivered_at = now(), lease_until = null,
+       last_error_code = null, updated_at = now()
+     where id = $1 and status = 'sending'`,
+    [id, JSON.stringify(result)],
+  );
+}
+
+export async function markRetry(tx: Queryable, id: string, failure: { code: string; retry: RetryClass; delayMs: number }): Promise<void> {
+  await tx.query(
+    `update write_back_item set status = 'pending', last_error_code = $2, last_retry_class = $3,
+       next_attempt_at = now() + make_interval(secs => $4::double precision / 1000), lease_until = null, updated_at = now()
+     where id = $1 and status = 'sending'`,
+    [id, failure.code, failure.retry, failure.delayMs],
+  );
+}
+
+export async function markFailed(tx: Queryable, id: string, failure: { code: string; retry: RetryClass }): Promise<void> {
+  await tx.query(
+    `update write_back_item set status = 'failed', last_error_code = $2, last_retry_class = $3, lease_until = null, updated_at = now()
+     where id = $1 and status = 'sending'`,
+    [id, failure.code, failure.retry],
+  );
+}
+
+/** Claimed items not tried this round (an earlier one failed): back in line, no attempt counted. */
+export async function releaseClaims(tx: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(
+    `update write_back_item set status = 'pending', attempts = greatest(attempts - 1, 0), lease_until = null, updated_at = now()
+     where id = any($1) and status = 'sending'`,
+    [ids],
+  );
+}
+
+/** A failed item put back in line by a person (after fixing what the EHR rejected). */
+export async function requeueFailed(tx: Queryable, id: string): Promise<boolean> {
+  const result = await tx.query(
+    `update write_back_item set status = 'pending', next_attempt_at = now(), updated_at = now() where id = $1 and status = 'failed'`,
+    [id],
+  );
+  return result.rowCount > 0;
+}
+
+export async function findWriteBackItem(db: Queryable, id: string): Promise<WriteBackItem | null> {
+  const { rows } = await db.query<ItemRow>('select * from write_back_item where id = $1', [id]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Staff view of the outbox: what waits, what failed and why (WB-4). */
+export async function listWriteBackItems(db: Queryable, filter: { status?: WriteBackStatus[]; callId?: string; limit: number }): Promise<WriteBackItem[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (filter.status?.length) {
+    params.push(filter.status);
+    where.push(`status = any($${params.length})`);
+  }
+  if (filter.callId) {
+    params.push(filter.callId);
+    where.push(`call_id = $${params.length}`);
+  }
+  params.push(filter.limit);
+  const { rows } = await db.query<ItemRow>(
+    `select * from write_back_item ${where.length ? `where ${where.join(' and ')}` : ''} order by seq limit $${params.length}`,
+    params,
+  );
+  return rows.map(fromRow);
+}
+
+export async function countWriteBackByStatus(db: Queryable): Promise<Record<WriteBackStatus, number>> {
+  const { rows } = await db.query<{ status: WriteBackStatus; count: string }>('select status, count(*)::text as count from write_back_item group by status');
+  const counts: Record<WriteBackStatus, number> = { pending: 0, sending: 0, delivered: 0, failed: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}

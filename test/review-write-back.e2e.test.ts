@@ -1,0 +1,241 @@
+import type { Bundle, Communication, DocumentReference, Provenance, Resource, Task } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callTaskIdentifierSystem, callTaskIdentifierValue } from '../src/ehr/fhir-task.mapper.ts';
+import { callIdentifierSystem, callNoteIdentifierSystem } from '../src/write-back/chart-record.mapper.ts';
+import { findCall } from '../src/calls/calls.repository.ts';
+import { verifyAuditChain } from '../src/audit/audit.repository.ts';
+import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
+import type { StaffRole } from '../src/auth/staff-token.ts';
+import { backendKinds } from './helpers/backends.ts';
+import { eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
+import { consentEvents } from './helpers/consent-events.ts';
+
+// Synthetic patients and calls only.
+const clinic = generateSyntheticClinic();
+const scenarios = sandboxPhoneScenarios(clinic);
+// Adults only: a minor's chart is a sensitive category that always goes to review (tested in unit tests).
+const adultCallers = scenarios.uniquePatient.filter((caller) => (clinic.patients.find((patient) => patient.id === caller.patientId)?.birthDate ?? '2020') < '2000-01-01');
+const canary = 'CANARY-NOTE-91c2';
+const yes = { patientIdentifiedCorrectly: true, actionAppropriate: true, noUnnecessaryPhi: true, neutralFactualTone: true };
+
+let ehr: SandboxEhr;
+beforeAll(async () => {
+  ehr = await startSandboxEhr({ port: 0 });
+});
+afterAll(async () => ehr.close());
+
+async function searchEhr<T extends Resource>(resourceType: string, system: string, value: string): Promise<T[]> {
+  const identifier = `${system}|${value}`;
+  const response = await fetch(`${ehr.baseUrl}/${resourceType}?identifier=${encodeURIComponent(identifier)}`, {
+    headers: { authorization: `Bearer ${ehr.issueTestToken(`system/${resourceType}.rs`)}` },
+  });
+  const bundle = (await response.json()) as Bundle<T>;
+  return (bundle.entry ?? []).map((entry) => entry.resource!);
+}
+
+async function provenanceFor(reference: string): Promise<Provenance[]> {
+  const response = await fetch(`${ehr.baseUrl}/Provenance?target=${encodeURIComponent(reference)}`, { headers: { authorization: `Bearer ${ehr.issueTestToken('system/Provenance.rs')}` } });
+  const bundle = (await response.json()) as Bundle<Provenance>;
+  return (bundle.entry ?? []).map((entry) => entry.resource!);
+}
+
+describe.each(backendKinds)('review queue and write-back to the chart (%s)', (kind) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(kind, { ehr });
+  });
+  afterAll(async () => harness.close());
+
+  const api = async (method: string, path: string, body?: unknown, role: StaffRole = 'nurse') => {
+    const response = await fetch(`${harness.engine.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await harness.token(role)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  /** One call into a queue: consents, optional DOB, a transcript, the end; returns the review item once planned. */
+  async function placeCall(options: { id: string; queue: string; declined?: ('transcribe' | 'ai' | 'ehr')[]; dob: boolean; text: string; patientIndex?: number }) {
+    const caller = adultCallers[options.patientIndex ?? 0]!;
+    const patient = clinic.patients.find((entry) => entry.id === caller.patientId)!;
+    const call = { id: options.id, ani: caller.phone, dnis: '+16175550100', queue: options.queue, direction: 'inbound' as const };
+    const event = (overrides: Parameters<typeof syntheticEvent>[0]) => ({ ...syntheticEvent(overrides), call });
+    await harness.post(event({ type: 'call.ringing', callId: options.id }));
+    for (const consent of consentEvents(options.id, caller.phone, options.declined ?? [], options.queue)) await harness.post(consent);
+    if (options.dob) {
+      const dob = patient.birthDate!;
+      await harness.post(event({ type: 'ivr.input', callId: options.id, data: { kind: 'dtmf', menu: 'dob', value: `${dob.slice(5, 7)}${dob.slice(8, 10)}${dob.slice(0, 4)}` } }));
+    }
+    await harness.post(event({ type: 'call.answered', callId: options.id }));
+    await harness.post(event({ type: 'transcript.available', callId: options.id, data: { transcript: { text: options.text } } }));
+    await harness.post(event({ type: 'call.ended', callId: options.id }));
+    const items = await eventually(async () => {
+      const listed = await api('GET', `/api/review?status=pending,approved,auto-approved,rejected&limit=500`);
+      const found = (listed.body.items as { id: string; callId: string }[]).filter((item) => item.callId);
+      for (const item of found) {
+        const record = await findCall(harness.engine.db, item.callId);
+        if (record?.providerCallId === options.id) return item;
+      }
+      return null;
+    }, 30_000, 'the review item');
+    return { item: items as { id: string; callId: string; status: string; reasons: string[] }, patient, caller };
+  }
+
+  it('reviews an AI draft, refuses approval until the checklist is done, writes Task, Communication, DocumentReference and Provenance once, and keeps every version', async () => {
+    const id = `${kind}-review-1`;
+    const { item, patient } = await placeCall({ id, queue: 'demo-review', dob: true, text: `Synthetic: I need a refill of my lisinopril, I am almost out. ${canary}` });
+    const opened = await api('GET', `/api/review/${item.id}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body.item.status).toBe('pending');
+    expect(opened.body.item.reasons).toContain('pattern-review');
+    expect(opened.body.aiDraft).toBe(true);
+    expect(opened.body.note.reasonForCall).toBe('prescription_refill');
+    expect(opened.body.transcript.redaction).toBe('on');
+    expect(opened.body.identity.verified).toBe(true);
+
+    // A nurse may not lift redaction; a clinician may.
+    expect((await api('GET', `/api/review/${item.id}?redaction=off`)).status).toBe(403);
+    const unredacted = await api('GET', `/api/review/${item.id}?redaction=off`, undefined, 'clinician');
+    expect(unredacted.body.transcript.text).toContain(canary);
+
+    // Front desk cannot open review content.
+    expect((await api('GET', `/api/review/${item.id}`, undefined, 'intake')).status).toBe(403);
+
+    const edited = await api('PATCH', `/api/review/${item.id}`, { baseVersion: 1, changes: { note: `Refill request for lisinopril. ${canary}`, nextStep: 'Send the refill to the pharmacy on file' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.item.currentVersion).toBe(2);
+    // Editing against an old version is refused, not merged silently.
+    expect((await api('PATCH', `/api/review/${item.id}`, { baseVersion: 1, changes: { details: 'x' } })).body.error.code).toBe('REVIEW_VERSION_STALE');
+
+    const incomplete = await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 2, checklist: { ...yes, neutralFactualTone: false } });
+    expect(incomplete.status).toBe(422);
+    expect(incomplete.body.error.code).toBe('REVIEW_CHECKLIST_INCOMPLETE');
+
+    const approved = await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 2, checklist: yes });
+    expect(approved.status).toBe(200);
+    expect(approved.body.item.status).toBe('approved');
+
+    const documents = await eventually(async () => {
+      const found = await searchEhr<DocumentReference>('DocumentReference', callNoteIdentifierSystem, `synthetic-pbx/${id}/v3`);
+      return found.length ? found : null;
+    }, 30_000, 'the approved note in the chart');
+    expect(documents).toHaveLength(1);
+    expect(documents[0]!.subject?.reference).toBe(`Patient/${patient.id}`);
+    expect(Buffer.from(documents[0]!.content[0]!.attachment.data!, 'base64').toString('utf8')).toContain('Refill request for lisinopril');
+    expect(documents[0]!.meta?.tag?.map((tag) => tag.code)).toContain('staff-approved');
+    const communications = await searchEhr<Communication>('Communication', callIdentifierSystem, `synthetic-pbx/${id}`);
+    expect(communications).toHaveLength(1);
+    expect(communications[0]!.medium?.[0]?.coding?.[0]?.code).toBe('PHONE');
+    expect(communications[0]!.subject?.reference).toBe(`Patient/${patient.id}`);
+    const tasks = await searchEhr<Task>('Task', callTaskIdentifierSystem, callTaskIdentifierValue('synthetic-pbx', id));
+    expect(tasks).toHaveLength(1);
+    const provenance = await provenanceFor(`DocumentReference/${documents[0]!.id}`);
+    expect(provenance).toHaveLength(1);
+    expect(provenance[0]!.agent.map((agent) => agent.type?.coding?.[0]?.code).sort()).toEqual(['author', 'verifier']);
+
+    // Edit after approval: a new version, back to pending; the chart changes only after a new approval.
+    const amended = await api('PATCH', `/api/review/${item.id}`, { baseVersion: 3, changes: { details: 'Caller has 2 days of tablets left.' } });
+    expect(amended.body.item).toMatchObject({ status: 'pending', currentVersion: 4 });
+    const reopened = await api('GET', `/api/review/${item.id}`);
+    expect(reopened.body.versions.map((version: { kind: string }) => version.kind)).toEqual(['ai-draft', 'edit', 'approved', 'edit']);
+    expect(reopened.body.versions[3].changes.map((change: { field: string }) => change.field)).toEqual(['details']);
+    expect(reopened.body.versions[1].author).toBe('staff:test-nurse');
+    await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 4, checklist: yes });
+    const second = await eventually(async () => {
+      const found = await searchEhr<DocumentReference>('DocumentReference', callNoteIdentifierSystem, `synthetic-pbx/${id}/v5`);
+      return found.length ? found : null;
+    }, 30_000, 'the amended note');
+    expect(second[0]!.relatesTo?.[0]).toMatchObject({ code: 'replaces', target: { identifier: { value: `synthetic-pbx/${id}/v3` } } });
+    expect(await searchEhr<Communication>('Communication', callIdentifierSystem, `synthetic-pbx/${id}`)).toHaveLength(1);
+    expect(await searchEhr<Task>('Task', callTaskIdentifierSystem, callTaskIdentifierValue('synthetic-pbx', id))).toHaveLength(1);
+  });
+
+  it('refuses approval while the patient is identified by caller ID alone, until a person confirms the chart', async () => {
+    const id = `${kind}-review-unverified`;
+    const { item, caller } = await placeCall({ id, queue: 'demo-review', dob: false, text: 'Synthetic: are my blood test results back?', patientIndex: 1 });
+    expect(item).toBeTruthy();
+    const refused = await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 1, checklist: yes });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('IDENTITY_UNVERIFIED');
+    expect((await api('POST', `/api/review/${item.id}/verify-identity`, { patientId: 'not-a-candidate' })).status).toBe(400);
+    expect((await api('POST', `/api/review/${item.id}/verify-identity`, { patientId: caller.patientId })).status).toBe(200);
+    const approved = await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 1, checklist: yes });
+    expect(approved.status).toBe(200);
+  });
+
+  it('with EHR consent declined, writes a metadata-only work item: no call content, no note, no Communication', async () => {
+    const id = `${kind}-no-ehr-consent`;
+    const { item } = await placeCall({ id, queue: 'demo-summary-only', dob: true, declined: ['ehr'], text: `Synthetic: question about my bill. ${canary}`, patientIndex: 2 });
+    expect(item.status).toBe('auto-approved');
+    await eventually(async () => {
+      const listed = await api('GET', `/api/write-back?callId=${item.callId}`);
+      return listed.body.items.every((entry: { status: string }) => entry.status === 'delivered') && listed.body.items.length > 0 ? true : null;
+    }, 30_000, 'the metadata-only write-back');
+    const tasks = await searchEhr<Task>('Task', callTaskIdentifierSystem, callTaskIdentifierValue('synthetic-pbx', id));
+    expect(tasks).toHaveLength(1);
+    expect(JSON.stringify(tasks)).not.toContain(canary);
+    expect(await searchEhr<Communication>('Communication', callIdentifierSystem, `synthetic-pbx/${id}`)).toHaveLength(0);
+    expect(await searchEhr<DocumentReference>('DocumentReference', callNoteIdentifierSystem, `synthetic-pbx/${id}/v2`)).toHaveLength(0);
+  });
+
+  it('with AI declined, nothing is drafted by AI: a blank note for a person to write', async () => {
+    const id = `${kind}-no-ai`;
+    const { item } = await placeCall({ id, queue: 'demo-review', dob: true, declined: ['ai'], text: `Synthetic: I need a referral to a cardiologist. ${canary}`, patientIndex: 3 });
+    const opened = await api('GET', `/api/review/${item.id}`);
+    expect(opened.body.aiDraft).toBe(false);
+    expect(opened.body.note.details).toBe('');
+    expect(opened.body.item.reasons).toContain('human-note');
+    expect(opened.body.transcript.text).toBeNull();
+  });
+
+  it('keeps approved items waiting while the EHR is down, visible to staff, and drains them in order when it returns', async () => {
+    const ids: string[] = [];
+    const items: { id: string }[] = [];
+    for (let index = 0; index < 4; index++) {
+      const id = `${kind}-downtime-${index}`;
+      ids.push(id);
+      items.push((await placeCall({ id, queue: 'demo-review', dob: true, text: 'Synthetic: I want to cancel my appointment on Friday.', patientIndex: 4 + index })).item);
+    }
+    ehr.setFaults({ mode: 'http-500' });
+    try {
+      for (const item of items) expect((await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 1, checklist: yes })).status).toBe(200);
+      // Tried, failed, waiting in line behind the oldest: staff can see every item, and why the first waits.
+      const waiting = await eventually(async () => {
+        const listed = await api('GET', '/api/write-back?status=pending', undefined, 'supervisor');
+        const items = listed.body.items as { lastErrorCode: string | null }[];
+        return items.length >= 4 && items.some((entry) => entry.lastErrorCode === 'EHR_UNAVAILABLE') ? items : null;
+      }, 30_000, 'failed attempts while the EHR is down');
+      expect(waiting.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      ehr.setFaults({ mode: 'none' });
+    }
+    harness.engine.dispatcher.wake();
+    const delivered = await eventually(async () => {
+      const listed = await api('GET', '/api/write-back?status=delivered&limit=1000', undefined, 'supervisor');
+      const mine = listed.body.items as { seq: number; callId: string; deliveredAt: string }[];
+      const calls = await Promise.all(mine.map(async (entry) => ({ ...entry, providerCallId: (await findCall(harness.engine.db, entry.callId))?.providerCallId })));
+      const ours = calls.filter((entry) => ids.includes(entry.providerCallId ?? ''));
+      return ours.length === 4 ? ours : null;
+    }, 120_000, 'the drain after downtime');
+    const bySeq = [...delivered].sort((a, b) => a.seq - b.seq).map((entry) => entry.providerCallId);
+    const byDelivery = [...delivered].sort((a, b) => a.deliveredAt.localeCompare(b.deliveredAt) || a.seq - b.seq).map((entry) => entry.providerCallId);
+    expect(byDelivery).toEqual(bySeq);
+    for (const id of ids) expect(await searchEhr<Communication>('Communication', callIdentifierSystem, `synthetic-pbx/${id}`)).toHaveLength(1);
+  });
+
+  it('audits every policy decision and every review action in an intact chain, and logs no note text', async () => {
+    const { rows } = await harness.engine.db.query<{ action: string; detail: Record<string, unknown> | string }>(
+      `select action, detail from audit_event where action like 'policy.%' or action like 'review.%' or action like 'ehr.write-back.%'`,
+    );
+    const actions = new Set(rows.map((row) => row.action));
+    for (const action of ['policy.decided', 'policy.queue.activated', 'review.created', 'review.edited', 'review.approved', 'review.approve.refused', 'review.opened', 'ehr.write-back.queued', 'ehr.write-back.delivered']) {
+      expect(actions, action).toContain(action);
+    }
+    expect(JSON.stringify(rows)).not.toContain(canary);
+    expect(harness.logs.text).not.toContain(canary);
+    await eventually(async () => ((await harness.engine.db.query<{ n: string }>('select count(*)::text as n from audit_pending')).rows[0]!.n === '0' ? true : null), 10_000, 'audit chaining');
+    expect((await verifyAuditChain(harness.engine.db)).ok).toBe(true);
+  });
+});
