@@ -1,7 +1,7 @@
 /**
  * Call-understanding benchmark (not a test): PHI redaction, request types, red flags, throughput.
  *
- *   npx tsx bench/nlp.bench.ts [--split dev|heldout|heldout-b|heldout-c|all]     (default all = dev + heldout)
+ *   npx tsx bench/nlp.bench.ts [--split dev|heldout|heldout-b|heldout-c|heldout-d|all]     (default all = dev + heldout)
  *   npm run bench:nlp -- --split dev
  *   npx tsx bench/nlp.bench.ts --split dev --only types,flags --no-peers   (a quick tuning run)
  *
@@ -30,7 +30,7 @@ const argSplit = (() => { const i = process.argv.indexOf('--split'); return i >=
 const argOnly = (() => { const i = process.argv.indexOf('--only'); return i >= 0 ? (process.argv[i + 1] ?? '').split(',') : null; })();
 const want = (section: string) => !argOnly || argOnly.includes(section);
 const withPeers = !process.argv.includes('--no-peers');
-if (!['dev', 'heldout', 'heldout-b', 'heldout-c', 'all'].includes(argSplit)) { console.error('usage: nlp.bench.ts [--split dev|heldout|heldout-b|heldout-c|all]'); process.exit(2); }
+if (!['dev', 'heldout', 'heldout-b', 'heldout-c', 'heldout-d', 'all'].includes(argSplit)) { console.error('usage: nlp.bench.ts [--split dev|heldout|heldout-b|heldout-c|heldout-d|all]'); process.exit(2); }
 const splits = argSplit === 'all' ? ['dev', 'heldout'] : [argSplit];
 const notes: string[] = [];
 const note = (s: string) => { notes.push(s); console.log(`  · ${s}`); };

@@ -57,6 +57,11 @@ export interface ReviewVersionBody {
   evidence?: CallSummary['evidence'];
 }
 
+/** The first version's summary source: the AI's, only when the policy allowed AI for this call. */
+export function draftSource<T>(aiAllowed: boolean, storedSummary: T | null | undefined): T | null {
+  return aiAllowed ? (storedSummary ?? null) : null;
+}
+
 /** The first version: the AI draft when AI was allowed, otherwise a blank note a person writes. */
 export function draftNote(input: { requestType: ReviewNote['reasonForCall']; summary: CallSummary | null; urgency: Urgency; ownerLabel: string; nextStep: string; followUpDue: string | null }): ReviewVersionBody {
   const { summary } = input;

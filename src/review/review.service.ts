@@ -13,7 +13,7 @@ import { CallchartError } from '../lib/errors.ts';
 import type { StaffClaims } from '../auth/staff-token.ts';
 import { enqueueWriteBack, type WriteBackTarget } from '../write-back/outbox.repository.ts';
 import { noteIdentifierValue } from '../write-back/chart-record.mapper.ts';
-import { applyEdit, checkApproval, draftNote, mayReview, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
+import { applyEdit, checkApproval, draftNote, draftSource, mayReview, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
 import {
   createReviewItem, findReviewItemByCall, insertVersion, loadVersion, lockReviewItem, updateReviewItem, type ReviewItem,
 } from './review.repository.ts';
@@ -52,7 +52,7 @@ export class ReviewService {
       const workflow = requestType === 'unclassified' ? null : workflows[requestType];
       const urgency: Urgency = call.redFlags.length ? 'emergency' : (call.urgency ?? (call.urgent ? 'urgent' : 'routine'));
       const dueHours = call.redFlags.length ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
-      const summary = decision.ai.allowed ? (stored?.analysis.summary ?? null) : null;
+      const summary = draftSource(decision.ai.allowed, stored?.analysis.summary);
       const body = draftNote({
         requestType, summary, urgency,
         ownerLabel: workflow?.ownerRole ?? 'intake',

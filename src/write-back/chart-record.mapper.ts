@@ -189,7 +189,10 @@ function summaryText(note: ReviewNote): string {
   ].filter(Boolean).join('\n');
 }
 
-/** R4 structural validation before anything is sent: an invalid resource is a permanent failure here, not at the EHR. */
+/**
+ * R4 structural validation before anything is sent: an invalid resource is a permanent failure
+ * here, not at the EHR. Needs the R4 definitions indexed (`loadFhirR4Definitions`, done by the sender).
+ */
 export function assertValidR4(resource: Resource): void {
   try {
     validateResource(resource);

@@ -9,6 +9,7 @@ import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
 import { loadVersions } from '../review/review.repository.ts';
 import { buildChartRecordBundle } from './chart-record.mapper.ts';
+import { loadFhirR4Definitions } from '../sandbox-ehr/fhir-definitions.loader.ts';
 import { callTaskFor } from './call-task.ts';
 import type { ClaimedItem } from './outbox.repository.ts';
 import type { WriteBackSender } from './write-back.worker.ts';
@@ -38,7 +39,10 @@ export class FhirChartRecordSender implements WriteBackSender {
       policies: QueuePolicyStore;
       workflows: Record<RequestTypeCode, RequestWorkflow>;
     },
-  ) {}
+  ) {
+    // R4 validation before sending needs the structure definitions indexed (once per process).
+    loadFhirR4Definitions();
+  }
 
   available(): boolean {
     return !(this.deps.fhir.isCircuitOpen?.() ?? false);
@@ -63,7 +67,8 @@ export class FhirChartRecordSender implements WriteBackSender {
       task: callTaskFor(call, workflows),
       patientId: unique?.patientId ?? null,
       relatedPersonId: unique?.relatedPersonId ?? null,
-      note: decision.chart.content.allowed && decision.pattern !== 'event' ? version.body.note : null,
+      // The mapper includes only what the decision allows (property-tested).
+      note: version.body.note,
       noteVersion: version.version,
       replacesNoteVersion: replaces?.version ?? null,
       approvedBy: version.kind === 'approved' ? version.author.replace(/^staff:/, '') : null,
