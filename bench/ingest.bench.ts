@@ -46,7 +46,7 @@ async function benchBackend(kind: BackendKind) {
   const staffTokenSecret = randomBytes(32);
   const engine = await startEngine({
     config: defaultConfig, databaseUrl: scratch?.url, dataDir: kind === 'pglite' ? dataDir : undefined,
-    fhirBaseUrl: ehr.baseUrl, webhookSecret: secret, staffTokenSecret, dataKey: randomBytes(32), port: 0, logger: createLogger({ level: 'silent' }),
+    fhirBaseUrl: ehr.baseUrl, ehrAuth: ehr.client ?? false, webhookSecret: secret, staffTokenSecret, dataKey: randomBytes(32), port: 0, logger: createLogger({ level: 'silent' }),
   });
   const display = await connectLiveClient(engine.url, await issueStaffToken(staffTokenSecret, { sub: 'bench', role: 'nurse', queues: ['*'], extensions: [] }));
   const run = randomBytes(3).toString('hex');

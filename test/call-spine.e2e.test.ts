@@ -11,6 +11,7 @@ import { keypadDob } from '../src/simulator/call-scenarios.ts';
 import { runSimulation } from '../src/simulator/simulate.client.ts';
 import { backendKinds } from './helpers/backends.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
+import { consentEvents } from './helpers/consent-events.ts';
 
 const clinic = generateSyntheticClinic();
 const scenarios = sandboxPhoneScenarios(clinic);
@@ -24,7 +25,7 @@ const isPopFor = (callId: string) => (message: LiveMessage): message is Extract<
 
 async function tasksForCall(ehr: SandboxEhr, providerCallId: string): Promise<Task[]> {
   const identifier = `${callTaskIdentifierSystem}|${callTaskIdentifierValue('synthetic-pbx', providerCallId)}`;
-  const response = await fetch(`${ehr.baseUrl}/Task?identifier=${encodeURIComponent(identifier)}`);
+  const response = await fetch(`${ehr.baseUrl}/Task?identifier=${encodeURIComponent(identifier)}`, { headers: { authorization: `Bearer ${ehr.issueTestToken('system/Task.rs')}` } });
   const bundle = (await response.json()) as Bundle<Task>;
   return (bundle.entry ?? []).map((entry) => entry.resource!);
 }
@@ -80,7 +81,7 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
     });
     const ended = syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: national, data: { durationSeconds: 64 } });
     // Out of order and twice each.
-    for (const event of [ended, transcript, answered, transcript, ended, answered]) {
+    for (const event of [ended, transcript, ...consentEvents(providerCallId, national), answered, transcript, ended, answered]) {
       expect([200, 202]).toContain((await harness.post(event)).status);
     }
 
@@ -108,6 +109,7 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
   it('does not link the Task to a chart on caller ID alone, but suggests it', async () => {
     const providerCallId = `${kind}-ani-only-1`;
     await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: known.phone }));
+    for (const consent of consentEvents(providerCallId, known.phone)) await harness.post(consent);
     await harness.post(syntheticEvent({ type: 'transcript.available', callId: providerCallId, ani: known.phone, data: { transcript: { text: 'Synthetic: I need my test results.' } } }));
     await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
     const tasks = await eventually(async () => {
@@ -150,6 +152,7 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
     const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani: known.phone }));
     const callId = String(ringing.body.callId);
     const family = knownPatient.name![0]!.family!;
+    for (const consent of consentEvents(providerCallId, known.phone)) await harness.post(consent);
     await harness.post(syntheticEvent({ type: 'transcript.available', callId: providerCallId, ani: known.phone, data: { transcript: { text: `Synthetic: this is ${family}, I have crushing chest pain since this morning and I need my refill.` } } }));
     await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
 
@@ -205,6 +208,7 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
   it('turns 20 simulated calls, each sent twice in shuffled order, into exactly 20 correctly linked Tasks', async () => {
     const report = await runSimulation({
       target: harness.engine.url, secret: harness.secret, calls: 20, duplicate: true, shuffle: true, seed: kind === 'pglite' ? 11 : 12, provider: `sim-${kind}`,
+      ehrToken: async () => ehr.issueTestToken('system/Patient.rs system/RelatedPerson.rs system/Task.rs'),
     });
     expect(report.failed).toEqual([]);
     expect(report.duplicates).toBe(report.accepted);

@@ -77,7 +77,7 @@ describe('callchart CLI', () => {
 
     const intact = cli(['audit', 'verify', '--data-dir', dataDir]);
     expect(intact.code).toBe(0);
-    expect(intact.stdout).toMatch(/intact: 3 events/); // engine started, routing rules activated, webhook rejected
+    expect(intact.stdout).toMatch(/intact: 4 events/); // queue policy activated, routing rules activated, engine started, webhook rejected
 
     const lite = new PGlite(path.join(dataDir, 'pgdata'));
     await lite.exec(`alter table audit_event disable trigger user;

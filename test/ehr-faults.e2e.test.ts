@@ -89,9 +89,9 @@ describe('the caller cache follows changes in the EHR', () => {
     expect((await display.waitFor(popFor(String(first.body.callId)))).screenPop.outcome).toBe('none');
 
     const target = scenarios.uniquePatient[30]!;
-    const patient = (await (await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`)).json()) as Patient;
+    const patient = (await (await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`, { headers: { authorization: `Bearer ${ehr.issueTestToken()}` } })).json()) as Patient;
     const updated = { ...patient, telecom: [...(patient.telecom ?? []), { system: 'phone' as const, value: newNumber, use: 'mobile' as const }] };
-    await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(updated) });
+    await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${ehr.issueTestToken()}` }, body: JSON.stringify(updated) });
 
     const stale = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'cache-2', ani: newNumber }));
     expect((await display.waitFor(popFor(String(stale.body.callId)))).screenPop.outcome).toBe('none');

@@ -8,6 +8,7 @@ import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
 import { keypadDob } from '../src/simulator/call-scenarios.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
+import { consentEvents } from './helpers/consent-events.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -28,7 +29,7 @@ describe('the EHR is down when a call comes in', () => {
   beforeAll(async () => {
     port = await freePort();
     // An EHR "that will come back": the engine is pointed at a port where nothing listens yet.
-    const placeholder = { baseUrl: `http://127.0.0.1:${port}/fhir/R4`, close: async () => undefined, stats: () => ({ requests: 0 }), setFaults: () => undefined };
+    const placeholder = { baseUrl: `http://127.0.0.1:${port}/fhir/R4`, close: async () => undefined };
     harness = await startHarness('pglite', { ehr: placeholder });
   });
   afterAll(async () => {
@@ -48,6 +49,7 @@ describe('the EHR is down when a call comes in', () => {
     // The caller keys their date of birth while the EHR is down: the check waits, it is not lost.
     const dob = await harness.post(syntheticEvent({ type: 'ivr.input', callId: providerCallId, ani: known.phone, data: { kind: 'dtmf', menu: 'dob', value: keypadDob(knownPatient.birthDate!) } }));
     expect(dob.status).toBe(202);
+    for (const consent of consentEvents(providerCallId, known.phone)) await harness.post(consent);
     const transcript = await harness.post(syntheticEvent({ type: 'transcript.available', callId: providerCallId, ani: known.phone, data: { transcript: { text: 'Synthetic: please book an appointment.' } } }));
     expect(transcript.status).toBe(202);
     await harness.post(syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: known.phone }));
@@ -59,14 +61,15 @@ describe('the EHR is down when a call comes in', () => {
     }, 10_000, 'the failed lookup in the audit log');
     expect((await findCall(harness.engine.db, callId))?.writeBackStatus).toBe('not-due');
 
-    ehr = await startSandboxEhr({ port });
+    // The EHR comes back knowing the engine's client (registration outlives an outage).
+    ehr = await startSandboxEhr({ port, clients: [harness.ehrClient] });
     const call = await eventually(async () => {
       const record = await findCall(harness.engine.db, callId);
       return record?.writeBackStatus === 'written' ? record : null;
     }, 60_000, 'the write-back after the EHR came back');
     expect(call.callerMatch?.outcome).toBe('unique');
     expect(call.callerMatch?.confidence).toBe('ani-dob-verified');
-    const response = await fetch(`${ehr.baseUrl}/Task?_count=100`);
+    const response = await fetch(`${ehr.baseUrl}/Task?_count=100`, { headers: { authorization: `Bearer ${ehr.issueTestToken()}` } });
     const tasks = ((await response.json()) as Bundle<Task>).entry?.map((entry) => entry.resource!) ?? [];
     const forThisCall = tasks.filter((task) => task.identifier?.[0]?.value === `synthetic-pbx/${providerCallId}`);
     expect(forThisCall).toHaveLength(1);

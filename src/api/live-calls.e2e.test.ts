@@ -79,9 +79,9 @@ describe('the staff live display', () => {
 
   it('hides a restricted record behind "restricted" on every card', async () => {
     const target = scenarios.uniquePatient[7]!;
-    const patient = (await (await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`)).json()) as Patient;
+    const patient = (await (await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`, { headers: { authorization: `Bearer ${ehr.issueTestToken()}` } })).json()) as Patient;
     const restricted = { ...patient, meta: { ...patient.meta, security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R', display: 'restricted' }] } };
-    const update = await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(restricted) });
+    const update = await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${ehr.issueTestToken()}` }, body: JSON.stringify(restricted) });
     expect(update.status).toBe(200);
     const nurse = await connectLiveClient(harness.engine.url, await harness.token('clinician'));
     const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'restricted-1', ani: target.phone }));

@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { loadConfigFile } from '../config/config.loader.ts';
 import { defaultConfig, type CallchartConfig } from '../config/config.schema.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
-import { dataKeySpec, resolveSecret, staffTokenSecretSpec, twilioAuthTokenSpec, webhookSecretSpec } from '../engine/secrets.ts';
+import { dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec } from '../engine/secrets.ts';
+import { generateEhrClient } from '../ehr/smart-auth.ts';
 import { issueStaffToken } from '../auth/staff-token.ts';
 import { createLogger } from '../lib/logger.ts';
-import { spawnSandboxEhr } from './sandbox-process.ts';
+import { spawnSandboxEhr, type SpawnedSandboxEhr } from './sandbox-process.ts';
 import { step } from './progress.ts';
 
 function loadConfigOrExit(file: string | undefined): CallchartConfig {
@@ -49,12 +50,15 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   const dataKey = resolveSecret({ ...dataKeySpec, dataDir: options.dataDir });
   const twilioAuthToken = resolveSecret({ ...twilioAuthTokenSpec, dataDir: options.dataDir });
   const staffTokenSecret = Buffer.from(resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir }).value, 'base64');
-  let sandbox: { baseUrl: string; close(): Promise<void> } | null = null;
+  let sandbox: SpawnedSandboxEhr | null = null;
+  // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate`.
+  const reader = options.ehrUrl ? null : await generateEhrClient({ clientId: 'callchart-simulator' });
   const fhirBaseUrl =
     options.ehrUrl ??
     (sandbox = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
-      spawnSandboxEhr({ port: options.ehrPort, patients: options.patients }),
+      spawnSandboxEhr({ port: options.ehrPort, patients: options.patients, clients: reader ? [{ clientId: reader.credentials.clientId, jwks: reader.jwks, scopes: SANDBOX_EHR_READER_SCOPES }] : [] }),
     )).baseUrl;
+  storeSandboxEhrReader(options.dataDir, sandbox && reader ? { ...reader.credentials, tokenUrl: sandbox.tokenUrl, scopes: SANDBOX_EHR_READER_SCOPES } : null);
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const engine: Engine = await step(`Starting the engine and workers (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () =>
     startEngine({
@@ -62,6 +66,7 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
       databaseUrl: process.env.DATABASE_URL,
       dataDir: options.dataDir,
       fhirBaseUrl,
+      ...(sandbox?.client ? { ehrAuth: sandbox.client } : {}),
       webhookSecret: webhookSecret.value,
       twilioAuthToken: twilioAuthToken.value,
       staffTokenSecret,

@@ -14,6 +14,11 @@ const integer = (name: string, min: number, max: number) => (value: string) => {
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
   return parsed;
 };
+const rate = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new InvalidArgumentError(`${name} must be a number from 0 to 1`);
+  return parsed;
+};
 const defaultDataDir = process.env.CALLCHART_DATA_DIR ?? './.callchart';
 
 const program = new Command()
@@ -48,7 +53,12 @@ program
   .option('--host <host>', 'interface to bind', '127.0.0.1')
   .option('--patients <n>', 'synthetic patients', integer('patients', 10, 5000), 240)
   .option('--seed <n>', 'generator seed (same seed, same clinic)', integer('seed', 0, 2 ** 31 - 1))
-  .option('--latency <ms>', 'added to every FHIR response, like a remote EHR', integer('latency', 0, 60000), 0)
+  .option('--latency-ms <ms>', 'added to every FHIR response, like a remote EHR', integer('latency-ms', 0, 60000))
+  .option('--latency <ms>', 'alias of --latency-ms', integer('latency', 0, 60000))
+  .option('--no-auth', 'serve FHIR without SMART Backend Services tokens')
+  .option('--clients <file>', 'JSON file of backend clients: [{"clientId", "jwks" | "jwksUrl", "scopes"?}] (also CALLCHART_SANDBOX_CLIENTS)')
+  .option('--fail-rate <f>', 'probability (0-1) that a FHIR request fails: 500, 429, timeout after apply, or reset before apply', rate('fail-rate'), 0)
+  .option('--token-fail-rate <f>', 'the same for the token endpoint (500, 429, reset)', rate('token-fail-rate'), 0)
   .action(runSandboxEhr);
 
 program

@@ -1,17 +1,50 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { generateEhrClient, type EhrClientCredentials } from '../ehr/smart-auth.ts';
+import type { SandboxClient } from '../sandbox-ehr/sandbox-auth.ts';
+
+/** Environment variable through which a parent process hands the sandbox its clients' public keys. */
+export const SANDBOX_CLIENTS_ENV = 'CALLCHART_SANDBOX_CLIENTS';
 
 const bin = fileURLToPath(new URL('../../bin/callchart.js', import.meta.url));
 
+export interface SpawnedSandboxEhr {
+  baseUrl: string;
+  tokenUrl: string;
+  /**
+   * A client registered with this sandbox for this run only (fresh key pair), ready to pass to
+   * `startEngine({ ehrAuth })`; null with `auth: false`.
+   */
+  client: EhrClientCredentials | null;
+  close(): Promise<void>;
+}
+
 /**
  * Runs the sandbox EHR as its own process, as a real EHR would be: Callchart reaches it only over
- * HTTP, and its CPU work (in-memory FHIR search) cannot stall the engine's event loop.
+ * HTTP, and its CPU work (in-memory FHIR search) cannot stall the engine's event loop. With auth on
+ * (the default) it generates a client key pair, registers the public half with the child (through
+ * the environment: public keys only), and returns the private half in memory.
  */
-export async function spawnSandboxEhr(options: { port: number; patients: number; latencyMs?: number }): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  const args = [bin, 'sandbox-ehr', '--port', String(options.port), '--patients', String(options.patients), '--latency', String(options.latencyMs ?? 0)];
+export async function spawnSandboxEhr(options: {
+  port: number;
+  patients: number;
+  latencyMs?: number;
+  failRate?: number;
+  /** false: the sandbox serves FHIR without tokens. */
+  auth?: boolean;
+  /** More clients to register (public keys), e.g. a simulator's. */
+  clients?: readonly SandboxClient[];
+}): Promise<SpawnedSandboxEhr> {
+  const auth = options.auth ?? true;
+  const generated = auth ? await generateEhrClient({ clientId: `callchart-${randomBytes(4).toString('hex')}` }) : null;
+  const clients = [...(generated ? [{ clientId: generated.credentials.clientId, jwks: generated.jwks }] : []), ...(options.clients ?? [])];
+  const args = [bin, 'sandbox-ehr', '--port', String(options.port), '--patients', String(options.patients), '--latency-ms', String(options.latencyMs ?? 0)];
+  if (options.failRate) args.push('--fail-rate', String(options.failRate));
+  if (!auth) args.push('--no-auth');
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', [SANDBOX_CLIENTS_ENV]: JSON.stringify(clients) },
   });
   let output = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -29,8 +62,11 @@ export async function spawnSandboxEhr(options: { port: number; patients: number;
   });
   child.stdout.resume();
   child.stderr.resume();
+  const tokenUrl = `${new URL(baseUrl).origin}/oauth2/token`;
   return {
     baseUrl,
+    tokenUrl,
+    client: generated ? { ...generated.credentials, tokenUrl } : null,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

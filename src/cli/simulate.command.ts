@@ -1,4 +1,5 @@
-import { readStoredSecret } from '../engine/secrets.ts';
+import { readSandboxEhrReader, readStoredSecret } from '../engine/secrets.ts';
+import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
 import { runSimulation } from '../simulator/simulate.client.ts';
 import { progressLine } from './progress.ts';
 
@@ -10,6 +11,9 @@ export async function runSimulate(options: {
     console.error(`No webhook secret: pass --secret, set CALLCHART_WEBHOOK_SECRET, or point --data-dir at the engine's data directory (looked in ${options.dataDir}).`);
     process.exit(2);
   }
+  // The demo's sandbox EHR requires a token; the demo left a read-only client in the data directory.
+  const reader = readSandboxEhrReader(options.dataDir);
+  const ehrTokens = reader ? new SmartBackendTokenProvider(reader) : null;
   const sending = progressLine('Sending events');
   const verifying = progressLine('Waiting for Tasks');
   let phase: 'send' | 'verify' = 'send';
@@ -21,6 +25,7 @@ export async function runSimulate(options: {
     shuffle: options.shuffle,
     concurrency: options.concurrency,
     verify: options.verify,
+    ...(ehrTokens ? { ehrToken: () => ehrTokens.getAccessToken() } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     onProgress: (progress) => {
       if (progress.phase === 'verify' && phase === 'send') {

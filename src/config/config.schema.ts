@@ -47,9 +47,12 @@ export const configSchema = z
         /** The EHR's published budget: requests started per second, and in flight at once. */
         maxRequestsPerSecond: z.number().int().min(1).max(10_000).default(100),
         maxConcurrent: z.number().int().min(1).max(1_000).default(32),
+        /** Consecutive failures that open the circuit breaker, and how long it stays open before a trial request. */
+        breakerThreshold: z.number().int().min(1).max(1_000).default(5),
+        breakerHalfOpenMs: z.number().int().min(100).max(600_000).default(10_000),
       })
       .strict()
-      .default({ timeoutMs: 800, backgroundTimeoutMs: 10_000, cacheSeconds: 60, maxRequestsPerSecond: 100, maxConcurrent: 32 }),
+      .default({ timeoutMs: 800, backgroundTimeoutMs: 10_000, cacheSeconds: 60, maxRequestsPerSecond: 100, maxConcurrent: 32, breakerThreshold: 5, breakerHalfOpenMs: 10_000 }),
     webhooks: z
       .object({
         replayWindowSeconds: z.number().int().min(30).max(3_600).default(300),
@@ -88,8 +91,10 @@ export const configSchema = z
         batchSize: z.number().int().min(1).max(500).default(16),
         /** A claimed item is reserved this long before another worker may take it over (as ambiguous). */
         leaseSeconds: z.number().int().min(5).max(3_600).default(60),
-        /** Longest wait between retries of one item while the EHR is failing. */
-        maxBackoffSeconds: z.number().int().min(1).max(3_600).default(60),
+        /** First wait before retrying a transient failure; doubles per attempt (with jitter). */
+        retryBaseMs: z.number().int().min(10).max(60_000).default(1_000),
+        /** Longest wait between retries of one item while the EHR is failing (Retry-After is capped by it too). */
+        maxBackoffMs: z.number().int().min(10).max(3_600_000).default(60_000),
         /** HL7 v2 (WB-2): approved notes also go as MDM^T02 over MLLP to this peer. */
         hl7: z
           .object({
@@ -105,7 +110,7 @@ export const configSchema = z
           .optional(),
       })
       .strict()
-      .default({ batchSize: 16, leaseSeconds: 60, maxBackoffSeconds: 60 }),
+      .default({ batchSize: 16, leaseSeconds: 60, retryBaseMs: 1_000, maxBackoffMs: 60_000 }),
     /** Where each request type goes in the EHR: queue, owner role, priority, due interval (UN-1). */
     requestTypes: requestWorkflowsSchema,
     pipeline: z

@@ -1,7 +1,8 @@
 import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
 import Bottleneck from 'bottleneck';
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
+import { parseRetryAfter, type AccessTokenProvider } from './smart-auth.ts';
 
 /**
  * The FHIR R4 client: plain HTTP, the way Callchart reaches Epic or any R4 server. Every request
@@ -20,6 +21,8 @@ export interface FhirClientOptions {
   governor?: Bottleneck;
   /** Live requests go ahead of after-call work in the governor's queue (0 = first). */
   priority?: number;
+  /** SMART Backend Services tokens (see smart-auth.ts); without one, requests carry no Authorization. */
+  tokenProvider?: AccessTokenProvider;
 }
 
 /**
@@ -50,10 +53,12 @@ export class FhirClient {
   private readonly breaker;
   private readonly governor: Bottleneck | undefined;
   private readonly priority: number;
+  private readonly tokenProvider: AccessTokenProvider | undefined;
 
   constructor(options: FhirClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
+    this.tokenProvider = options.tokenProvider;
     this.governor = options.governor;
     this.priority = options.priority ?? 5;
     this.breaker = circuitBreaker(
@@ -61,6 +66,11 @@ export class FhirClient {
       handleWhen((error) => isCallchartError(error) && error.retry !== 'permanent'),
       { halfOpenAfter: options.breakerHalfOpenMs ?? 10_000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
     );
+  }
+
+  /** True while the breaker is open (requests fail at once); half-open lets one trial through. */
+  isCircuitOpen(): boolean {
+    return this.breaker.state === CircuitState.Open || this.breaker.state === CircuitState.Isolated;
   }
 
   /** Search and return the matching resources of the searched type (includes dropped). */
@@ -106,6 +116,19 @@ export class FhirClient {
     return body as T;
   }
 
+  /**
+   * POST a transaction Bundle to the base: all entries or none. Entries may use `urn:uuid` fullUrls
+   * to reference each other and `request.ifNoneExist` for conditional creates, so a replayed
+   * transaction finds the first one's resources instead of duplicating them (WB-3).
+   *
+   * @returns the `transaction-response` Bundle, one response entry per request entry, in order
+   */
+  async transaction(bundle: Bundle): Promise<Bundle> {
+    if (bundle.type !== 'transaction') throw new CallchartError('PAYLOAD_INVALID', 'FhirClient.transaction needs a Bundle of type transaction');
+    const { body } = await this.send('POST', '', bundle);
+    return body as Bundle;
+  }
+
   private async request<T>(method: string, path: string): Promise<T> {
     return (await this.send(method, path)).body as T;
   }
@@ -135,20 +158,14 @@ export class FhirClient {
 
   private async sendOnce(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
     const detail = { method, path: pathOnly(path) };
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}/${path}`, {
-        method,
-        headers: { accept: fhirJson, ...(body ? { 'content-type': fhirJson } : {}), ...headers },
-        body: body ? JSON.stringify(body) : null,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
-      // A timed-out write may have been applied: ambiguous, so the retry must check first.
-      throw timedOut
-        ? new CallchartError('EHR_TIMEOUT', `EHR did not answer within ${this.timeoutMs} ms`, detail, { cause: error })
-        : new CallchartError('EHR_UNAVAILABLE', 'EHR unreachable', detail, { cause: error });
+    let token = await this.accessToken(detail);
+    let response = await this.fetchOnce(method, path, body, headers, token, detail);
+    if (response.status === 401 && this.tokenProvider && token) {
+      // Revoked or expired early: one fresh token, one retry (a 401 means nothing was applied).
+      await response.body?.cancel();
+      this.tokenProvider.invalidate(token);
+      token = await this.accessToken(detail);
+      response = await this.fetchOnce(method, path, body, headers, token, detail);
     }
     const text = await response.text();
     let parsed: unknown = null;
@@ -158,7 +175,18 @@ export class FhirClient {
       parsed = null;
     }
     if (response.status >= 500 || response.status === 429) {
-      throw new CallchartError('EHR_UNAVAILABLE', `EHR answered ${response.status}`, { ...detail, status: response.status });
+      // Retry-After tells the write-back outbox when to come back; a 429 is never an outage of ours.
+      const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+      throw new CallchartError('EHR_UNAVAILABLE', `EHR answered ${response.status}`, {
+        ...detail, status: response.status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      });
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new CallchartError('EHR_AUTH_REJECTED', `EHR refused the client's authorization (${response.status})`, {
+        ...detail,
+        status: response.status,
+        issues: issueCodes(parsed),
+      });
     }
     if (response.status >= 400) {
       throw new CallchartError('EHR_REJECTED', `EHR rejected the request (${response.status})`, {
@@ -169,6 +197,70 @@ export class FhirClient {
     }
     return { status: response.status, body: parsed };
   }
+
+  /** The bearer token, bounded by this request's budget (the token fetch itself carries on for the next caller). */
+  private async accessToken(detail: Record<string, unknown>): Promise<string | null> {
+    if (!this.tokenProvider) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new CallchartError('EHR_UNAVAILABLE', `No EHR access token within ${this.timeoutMs} ms`, { ...detail, stage: 'token' })), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([this.tokenProvider.getAccessToken(), budget]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async fetchOnce(method: string, path: string, body: unknown, headers: Record<string, string>, token: string | null, detail: Record<string, unknown>): Promise<Response> {
+    try {
+      return await fetch(path ? `${this.baseUrl}/${path}` : this.baseUrl, {
+        method,
+        headers: {
+          accept: fhirJson,
+          ...(body ? { 'content-type': fhirJson } : {}),
+          ...headers,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: body ? JSON.stringify(body) : null,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw classifyNetworkError(error, method, this.timeoutMs, detail);
+    }
+  }
+}
+
+/** Failures before a connection exists: the request never left, so retrying is plainly safe. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * - timeout: EHR_TIMEOUT (ambiguous), as before: a slow write may still be applied.
+ * - refused / unresolvable: EHR_UNAVAILABLE (transient): nothing reached the EHR.
+ * - reset or closed mid-request: a read is safe to repeat (EHR_UNAVAILABLE); a write may have been
+ *   applied before the connection dropped (EHR_CONNECTION_LOST, ambiguous: check before retrying).
+ */
+function classifyNetworkError(error: unknown, method: string, timeoutMs: number, detail: Record<string, unknown>): CallchartError {
+  const name = (error as Error)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new CallchartError('EHR_TIMEOUT', `EHR did not answer within ${timeoutMs} ms`, detail, { cause: error });
+  }
+  const code = networkErrorCode(error);
+  if ((code && NOT_SENT_CODES.has(code)) || method === 'GET' || method === 'HEAD') {
+    return new CallchartError('EHR_UNAVAILABLE', 'EHR unreachable', { ...detail, ...(code ? { network: code } : {}) }, { cause: error });
+  }
+  return new CallchartError('EHR_CONNECTION_LOST', 'EHR connection dropped before it answered; the write may have been applied', { ...detail, ...(code ? { network: code } : {}) }, { cause: error });
+}
+
+/** undici wraps the socket error: `TypeError('fetch failed', { cause: { code } })`, sometimes nested once more. */
+function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function pathOnly(path: string): string {

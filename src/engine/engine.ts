@@ -8,6 +8,9 @@ import { createContentCipher } from '../store/content-cipher.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
+import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
+import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
+import { ehrClientFromEnv } from './secrets.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -17,6 +20,13 @@ import { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { buildApp } from '../api/app.ts';
 import { RoutingService } from '../routing/routing.service.ts';
 import { loadRoutingRules } from '../routing/routing-rules.loader.ts';
+import { exampleQueuePolicyFile, loadQueuePolicy } from '../consent/queue-policy.loader.ts';
+import { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import { ReviewService } from '../review/review.service.ts';
+import { WriteBackDispatcher, type WriteBackSender } from '../write-back/write-back.worker.ts';
+import { FhirChartRecordSender } from '../write-back/fhir-chart.sender.ts';
+import { Hl7MdmSender } from '../write-back/hl7-mdm.sender.ts';
+import { MllpClient } from '../hl7/mllp.client.ts';
 
 export const engineVersion: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -28,6 +38,11 @@ export interface EngineOptions {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
   fhirBaseUrl: string;
+  /**
+   * SMART Backend Services client for the EHR. Absent: from the environment (`ehrClientFromEnv`),
+   * else none. `false`: never authenticate (an EHR without auth).
+   */
+  ehrAuth?: EhrClientCredentials | false;
   webhookSecret: string;
   /** Twilio auth token for X-Twilio-Signature; Twilio webhooks answer 403 to everything without it. */
   twilioAuthToken?: string;
@@ -49,6 +64,9 @@ export interface Engine {
   hub: LiveCallsHub;
   pipeline: Pipeline;
   routing: RoutingService;
+  review: ReviewService;
+  policies: QueuePolicyStore;
+  dispatcher: WriteBackDispatcher;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -69,27 +87,59 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   chainer.start();
   // Rules are validated before anything listens: a broken rules file stops the start, with every problem listed.
   const rules = loadRoutingRules(config.routing.rulesFile);
+  const policyFile = config.policy.file ?? exampleQueuePolicyFile;
+  const policies = new QueuePolicyStore(db, loadQueuePolicy(policyFile));
+  // A policy changed through the API since the last start stays in force; otherwise the file's.
+  await policies.loadActive({ policy: policies.current.policy, changedBy: 'system:config', reason: `loaded from ${policyFile.split('/').at(-1)}` });
 
   const cipher = createContentCipher(options.dataKey);
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
   // and falls back (invariant 6); after-call work can wait longer and has its own breaker, so a slow
   // EHR during a burst does not trip the live path's breaker and vice versa.
   const governor = createEhrGovernor({ maxRequestsPerSecond: config.ehr.maxRequestsPerSecond, maxConcurrent: config.ehr.maxConcurrent });
-  const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1 });
-  const fhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 7 });
+  // One token for both clients: one client registration at the EHR, one token request per ~4 minutes.
+  const ehrClient = options.ehrAuth === false ? null : (options.ehrAuth ?? ehrClientFromEnv());
+  const tokenProvider = ehrClient ? new SmartBackendTokenProvider({ ...ehrClient, timeoutMs: config.ehr.backgroundTimeoutMs }) : undefined;
+  if (tokenProvider) {
+    // Fetch the first token now, so the first ringing call does not wait for it.
+    void tokenProvider.getAccessToken().catch((error: unknown) => logger.warn({ errCode: (error as { code?: string }).code }, 'first EHR access token failed; will retry on demand'));
+  } else {
+    logger.warn({ ehrAuth: 'none' }, 'EHR requests carry no SMART token: set EHR_CLIENT_ID, EHR_CLIENT_PRIVATE_JWK and EHR_TOKEN_URL for an EHR that requires it');
+  }
+  const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1, tokenProvider });
+  const fhir = new FhirClient({
+    baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 7, tokenProvider,
+    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
+  });
   const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds });
   const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
   const hub = new LiveCallsHub({
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
+  const workflows = resolveRequestWorkflows(config.requestTypes);
+  const senders: WriteBackSender[] = [new FhirChartRecordSender({ db, cipher, fhir, policies, workflows })];
+  const hl7 = config.writeBack.hl7;
+  const mllp = hl7 ? new MllpClient({ host: hl7.host, port: hl7.port, ackTimeoutMs: hl7.ackTimeoutMs, logger }) : null;
+  if (hl7 && mllp) {
+    senders.push(new Hl7MdmSender({
+      db, cipher, client: mllp, policies,
+      endpoints: { sendingApp: hl7.sendingApplication, sendingFacility: hl7.sendingFacility, receivingApp: hl7.receivingApplication, receivingFacility: hl7.receivingFacility },
+    }));
+  }
+  const dispatcher = new WriteBackDispatcher({
+    db, logger, senders,
+    batchSize: config.writeBack.batchSize, leaseMs: config.writeBack.leaseSeconds * 1_000, backoffBaseMs: config.writeBack.retryBaseMs, backoffCapMs: config.writeBack.maxBackoffMs,
+  });
+  const review = new ReviewService({ db, cipher, policies, workflows, targets: senders.map((sender) => sender.target), onWriteBackQueued: () => dispatcher.wake() });
   const pipeline = await startPipeline({
     db,
     logger,
     concurrency: config.pipeline.concurrency,
     work: options.work ?? true,
-    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows: resolveRequestWorkflows(config.requestTypes) }),
+    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review }),
   });
+  if (options.work ?? true) dispatcher.start();
   const ingest = new CallIngestService({
     db, cipher, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,
     settleSeconds: config.pipeline.settleSeconds,
@@ -115,6 +165,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,
+    staff: { cipher, review, policies, onWriteBackQueued: () => dispatcher.wake() },
   });
   await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();
@@ -124,12 +175,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher,
     async close() {
       if (closed) return;
       closed = true;
       hub.close();
       await app.close();
+      await dispatcher.stop();
+      await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await pipeline.stop();
       await chainer.stop();

@@ -18,8 +18,8 @@ describe('pipeline stage table', () => {
     expect(nextStage(pipelineStages.at(-1)!.name)).toBeNull();
   });
 
-  it('runs identify-caller, then understand-call, then write-task', () => {
-    expect(pipelineStages.map((stage) => stage.name)).toEqual(['identify-caller', 'understand-call', 'write-task']);
+  it('runs identify-caller, then understand-call, then write-task, then plan-write-back', () => {
+    expect(pipelineStages.map((stage) => stage.name)).toEqual(['identify-caller', 'understand-call', 'write-task', 'plan-write-back']);
   });
 
   it('stageByName finds each row', () => {

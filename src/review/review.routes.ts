@@ -11,7 +11,7 @@ import { consentScopes } from '../ivr/ivr-settings.schema.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { parseQueuePolicyYaml } from '../consent/queue-policy.schema.ts';
 import { decideCallPolicy } from '../consent/call-policy.ts';
-import { listWriteBackItems, requeueFailed } from '../write-back/outbox.repository.ts';
+import { countWriteBackByStatus, listWriteBackItems, requeueFailed } from '../write-back/outbox.repository.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findReviewItem, listReviewItems, loadVersions, type ReviewItem, type ReviewVersion } from './review.repository.ts';
 import { mayReview, mayViewUnredacted, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
@@ -197,6 +197,11 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     requireRole(staffOf(request), (role) => role !== 'analyst');
     const { status, callId, limit } = request.query;
     return { items: await listWriteBackItems(db, { ...(status ? { status: [status] } : {}), ...(callId ? { callId } : {}), limit }) };
+  });
+
+  app.get('/api/write-back/summary', { schema: { summary: 'Outbox counts by target and status (for dashboards and the chaos test)' } }, async (request) => {
+    requireRole(staffOf(request), (role) => role !== 'analyst');
+    return { counts: await countWriteBackByStatus(db) };
   });
 
   app.post('/api/write-back/:id/retry', {

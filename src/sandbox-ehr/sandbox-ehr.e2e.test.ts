@@ -2,6 +2,8 @@ import type { Bundle, CapabilityStatement, OperationOutcome, Patient, Task } fro
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEhrClient } from '../ehr/smart-auth.ts';
+import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
 import { startSandboxEhr, type SandboxEhr } from './sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from './synthetic-clinic.ts';
 
@@ -9,6 +11,7 @@ const FHIR_JSON = 'application/fhir+json';
 
 describe('sandbox EHR over HTTP', () => {
   let ehr: SandboxEhr;
+  let accessToken: string;
   const logLines: string[] = [];
   const clinic = generateSyntheticClinic({});
   const scenarios = sandboxPhoneScenarios(clinic);
@@ -16,7 +19,10 @@ describe('sandbox EHR over HTTP', () => {
   beforeAll(async () => {
     const logStream = new PassThrough();
     logStream.on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
-    ehr = await startSandboxEhr({ port: 0, logger: pino({ level: 'info', timestamp: false, base: undefined }, logStream) });
+    const { credentials, jwks } = await generateEhrClient({ clientId: 'sandbox-e2e' });
+    ehr = await startSandboxEhr({ port: 0, clients: [{ clientId: 'sandbox-e2e', jwks }], logger: pino({ level: 'info', timestamp: false, base: undefined }, logStream) });
+    // A real SMART Backend Services round trip; every request below carries the token.
+    accessToken = await new SmartBackendTokenProvider({ ...credentials, tokenUrl: ehr.tokenUrl, scopes: ['system/*.cruds'] }).getAccessToken();
   });
   afterAll(async () => {
     await ehr?.close();
@@ -26,7 +32,7 @@ describe('sandbox EHR over HTTP', () => {
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const response = await fetch(`${ehr.baseUrl}${path}`, {
       method,
-      headers: { accept: FHIR_JSON, ...(body !== undefined ? { 'content-type': FHIR_JSON } : {}), ...options.headers },
+      headers: { accept: FHIR_JSON, authorization: `Bearer ${accessToken}`, ...(body !== undefined ? { 'content-type': FHIR_JSON } : {}), ...options.headers },
       body,
     });
     expect(response.headers.get('content-type')).toContain(FHIR_JSON);
@@ -140,14 +146,14 @@ describe('sandbox EHR over HTTP', () => {
     expect((await fhir<CapabilityStatement>('GET', '/metadata')).status).toBe(200);
   });
 
-  it('counts requests and logs routes and statuses, never phone numbers or names', () => {
+  it('counts requests and logs routes and statuses, never phone numbers, names or tokens', () => {
     expect(ehr.stats().requests).toBeGreaterThan(10);
     const log = logLines.join('');
     expect(log).toContain('"statusCode":200');
     expect(log).toContain('/fhir/R4/Patient search');
     const phone = scenarios.uniquePatient[0]!.phone;
     // Digits alone would collide with timestamps; look for the number in the forms a URL or body carries.
-    const canaries = [phone, encodeURIComponent(phone), phone.slice(2), scenarios.sharedFamily[0]!.phone.slice(2), clinic.patients[0]!.name![0]!.family!, 'e2e-call-0001', 'Callback about refill'];
+    const canaries = [phone, encodeURIComponent(phone), phone.slice(2), scenarios.sharedFamily[0]!.phone.slice(2), clinic.patients[0]!.name![0]!.family!, 'e2e-call-0001', 'Callback about refill', accessToken];
     for (const canary of canaries) expect(log).not.toContain(canary);
   });
 });

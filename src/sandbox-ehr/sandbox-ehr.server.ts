@@ -4,7 +4,8 @@
  *
  * FHIR semantics come from @medplum/fhir-router (FhirRouter + an in-memory repository); this file
  * is the HTTP edge: body limits, JSON parsing, unknown types, the CapabilityStatement, `_include`,
- * and logging that names routes, never patients.
+ * SMART Backend Services auth (token endpoint, bearer tokens, scopes), atomic transactions, fault
+ * injection, and logging that names routes, never patients.
  */
 import {
   badRequest,
@@ -27,6 +28,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadFhirR4Definitions } from './fhir-definitions.loader.ts';
+import { SandboxAuthorizationServer, sandboxRealm, type AccessGrant, type SandboxClient } from './sandbox-auth.ts';
+import { createFaultInjector, faultsProblem, INJECTED_FAULT_KINDS, TOKEN_FAULT_KINDS, type InjectedFaultKind, type SandboxFaults } from './sandbox-faults.ts';
+import { requiredAccess, scopesAllow } from './smart-scopes.ts';
 import { generateSyntheticClinic, SANDBOX_REFERENCE_DATE, SYNTHETIC_TAG } from './synthetic-clinic.ts';
 import { ValidatingRepository } from './validating-repository.ts';
 
@@ -43,27 +47,62 @@ export interface SandboxEhrOptions {
   logger?: Logger;
   /** Added to every FHIR response, to behave like a remote EHR (benchmarks use 50 ms). */
   latencyMs?: number;
+  /**
+   * SMART Backend Services enforcement (default true): every /fhir/R4 request needs a bearer token
+   * from `POST /oauth2/token` whose scopes cover it. `/metadata` and the SMART configuration stay open.
+   */
+  auth?: boolean;
+  /** Backend clients allowed to ask for tokens (more can be added with `registerClient`). */
+  clients?: readonly SandboxClient[];
+  /** Access token lifetime; default 300 s, as Epic. */
+  accessTokenTtlSeconds?: number;
+  /** Probability (0–1) that a FHIR request fails with an injected fault (kinds chosen uniformly). */
+  failRate?: number;
+  /** The same for the token endpoint (500, 429 or reset); default 0. */
+  tokenFailRate?: number;
+  /** How long a `timeout-after-apply` fault holds the response before dropping it; default 30 s. */
+  faultHoldMs?: number;
+  /** Seed for fault dice, for reproducible chaos runs; default unseeded. */
+  faultSeed?: number;
 }
 
-/**
- * Faults a test or benchmark can switch on at `PUT /_sandbox/faults` (the sandbox is a test tool):
- * every FHIR request answers 500 or 429, hangs, or a phone search returns 150 "matches" (the
- * main number of a care home).
- */
-export interface SandboxFaults {
-  latencyMs: number;
-  mode: 'none' | 'http-500' | 'http-429' | 'hang' | 'crowd';
+export type { SandboxFaults, InjectedFaultKind } from './sandbox-faults.ts';
+export type { SandboxClient } from './sandbox-auth.ts';
+
+export interface SandboxEhrStats {
+  requests: number;
+  /** Injected faults by kind (FHIR and token endpoint together). */
+  faults: Record<InjectedFaultKind, number>;
+  tokensIssued: number;
+  tokenRequestsRefused: number;
+  /** FHIR requests answered 401 (no, expired or unknown token) or 403 (scope). */
+  unauthorized: number;
+  forbidden: number;
 }
 
 export interface SandboxEhr {
   /** FHIR base URL, e.g. `http://127.0.0.1:41234/fhir/R4`. */
   baseUrl: string;
+  /** SMART token endpoint, e.g. `http://127.0.0.1:41234/oauth2/token`. */
+  tokenUrl: string;
   close(): Promise<void>;
-  stats(): { requests: number };
+  stats(): SandboxEhrStats;
   setFaults(faults: Partial<SandboxFaults>): void;
+  /** Register a backend client (public JWKS or JWKS URL) at runtime. */
+  registerClient(client: SandboxClient): void;
+  /** In-process only, for tests and benchmarks: a bearer token without the assertion round trip. */
+  issueTestToken(scope?: string): string;
+  /** Invalidate every issued access token (clients must come back to the token endpoint). */
+  revokeAccessTokens(): void;
+}
+
+/** The sandbox's token endpoint for a FHIR base URL (same origin, `/oauth2/token`). */
+export function sandboxTokenUrl(baseUrl: string): string {
+  return `${new URL(baseUrl).origin}${TOKEN_PATH}`;
 }
 
 const FHIR_PREFIX = '/fhir/R4';
+const TOKEN_PATH = '/oauth2/token';
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 /** Matches Epic's practical limit closely enough, and keeps a hostile body from costing memory. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -89,23 +128,52 @@ function outcome(code: OperationOutcomeIssue['code'], text: string, expression?:
 /**
  * Start the sandbox EHR: index the R4 definitions, generate and load the synthetic clinic, listen.
  *
- * @returns the FHIR base URL, a `close()` that stops listening, and request counters
+ * @returns the FHIR base URL and token URL, a `close()` that stops listening, counters, and test dials
  */
 export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<SandboxEhr> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger;
+  const authRequired = options.auth ?? true;
+  const faultHoldMs = options.faultHoldMs ?? 30_000;
   const { requiredCodes } = loadFhirR4Definitions();
 
   const repo = new ValidatingRepository({ requiredCodes, resourceTypes: servedTypes });
   const clinic = generateSyntheticClinic({ patientCount: options.patientCount, seed: options.seed });
   await repo.seed(clinic.resources);
   const router = new FhirRouter();
-  const capabilityStatement = buildCapabilityStatement();
+  const authServer = new SandboxAuthorizationServer({ accessTokenTtlSeconds: options.accessTokenTtlSeconds, clients: options.clients });
+  const injector = createFaultInjector(options.faultSeed);
 
   let requests = 0;
-  const faults: SandboxFaults = { latencyMs: options.latencyMs ?? 0, mode: 'none' };
+  let unauthorized = 0;
+  let forbidden = 0;
+  const faults: SandboxFaults = { latencyMs: options.latencyMs ?? 0, mode: 'none', failRate: options.failRate ?? 0, tokenFailRate: options.tokenFailRate ?? 0 };
   // The base URL is known only after listen (port 0); handlers read it lazily for fullUrl/Location.
   let baseUrl = '';
+  let tokenUrl = '';
+  let capabilityStatement: CapabilityStatement | null = null;
+
+  // Held responses (hang, timeout-after-apply) end at close, so close never waits out a fault.
+  const held = new Set<() => void>();
+  const hold = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        held.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      held.add(release);
+    });
+
+  // Writes run one at a time: conditional creates and transactions are then isolated (check and
+  // write cannot interleave with another request), which a rollback journal alone would not give.
+  let writeQueue: Promise<unknown> = Promise.resolve();
+  const serialWrite = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = writeQueue.then(work, work);
+    writeQueue = run.catch(() => undefined);
+    return run;
+  };
 
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
 
@@ -123,6 +191,10 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
       }
     },
   );
+  // The token endpoint is form-encoded (RFC 6749).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
 
   app.addHook('onRequest', async () => {
     requests++;
@@ -149,21 +221,48 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
 
   app.put('/_sandbox/faults', (request, reply) => {
     const body = (request.body ?? {}) as Partial<SandboxFaults>;
-    if (body.latencyMs !== undefined && (!Number.isInteger(body.latencyMs) || body.latencyMs < 0 || body.latencyMs > 60_000)) {
-      return sendFhir(reply, 400, outcome('invalid', 'latencyMs must be an integer from 0 to 60000'));
-    }
-    if (body.mode !== undefined && !['none', 'http-500', 'http-429', 'hang', 'crowd'].includes(body.mode)) {
-      return sendFhir(reply, 400, outcome('invalid', 'mode must be none, http-500, http-429, hang or crowd'));
-    }
-    Object.assign(faults, body);
+    const problem = faultsProblem(body);
+    if (problem) return sendFhir(reply, 400, outcome('invalid', problem));
+    const { latencyMs, mode, failRate, tokenFailRate } = body;
+    Object.assign(faults, Object.fromEntries(Object.entries({ latencyMs, mode, failRate, tokenFailRate }).filter(([, value]) => value !== undefined)));
     return reply.code(200).send(faults);
   });
 
   app.setNotFoundHandler((_request, reply) => sendFhir(reply, 404, outcome('not-found', 'No such endpoint; the FHIR base is /fhir/R4')));
 
-  app.get(`${FHIR_PREFIX}/metadata`, (_request, reply) => sendFhir(reply, 200, capabilityStatement));
+  app.get(`${FHIR_PREFIX}/metadata`, (_request, reply) => sendFhir(reply, 200, capabilityStatement!));
+  app.get(`${FHIR_PREFIX}/.well-known/smart-configuration`, (_request, reply) => reply.code(200).send(smartConfiguration(tokenUrl)));
 
-  const handleFhir = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  app.post(TOKEN_PATH, async (request, reply) => {
+    const fault = injector.pick(faults.tokenFailRate, TOKEN_FAULT_KINDS);
+    if (fault === 'reset-before-apply') return dropConnection(request, reply);
+    if (fault === 'http-500') return reply.code(500).send({ error: 'server_error', error_description: 'Injected fault' });
+    if (fault === 'http-429') return reply.code(429).header('retry-after', '1').send({ error: 'temporarily_unavailable', error_description: 'Injected fault' });
+    const form = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+    const hostUrl = `${request.protocol}://${request.headers.host ?? ''}${TOKEN_PATH}`;
+    const result = await authServer.token(form, [tokenUrl, hostUrl]);
+    if (result.status !== 200) logger?.info({ oauthError: result.body.error }, 'sandbox-ehr token refused');
+    return reply.code(result.status).header('cache-control', 'no-store').header('pragma', 'no-cache').send(result.body);
+  });
+
+  interface FhirResult {
+    status: number;
+    body: Resource;
+    headers?: Record<string, string>;
+  }
+
+  /** Scope check for each entry of a batch/transaction: one uncovered entry refuses the whole Bundle. */
+  const bundleAccessProblem = (bundle: Bundle, grant: AccessGrant): string | null => {
+    for (const [index, entry] of (bundle.entry ?? []).entries()) {
+      const method = entry.request?.method ?? 'GET';
+      const access = requiredAccess(method, `/${(entry.request?.url ?? '').replace(/^\//, '')}`);
+      if (access.kind === 'bundle') return `Bundle.entry[${index}]: nested bundles are not supported`;
+      if (!scopesAllow(grant.scopes, access.resourceType, access.permission)) return `Bundle.entry[${index}]: scope does not allow ${access.permission} on ${access.resourceType}`;
+    }
+    return null;
+  };
+
+  const handleFhir = async (request: FastifyRequest, grant: AccessGrant | null): Promise<FhirResult> => {
     const rawUrl = request.raw.url ?? '';
     const relative = rawUrl.slice(FHIR_PREFIX.length) || '/';
     const pathOnly = relative.split('?', 1)[0]!;
@@ -173,20 +272,24 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
 
     if (firstSegment && !firstSegment.startsWith('$') && !servedTypes.has(firstSegment)) {
       const known = isResourceType(firstSegment);
-      return sendFhir(reply, 404, outcome('not-found', known ? `Resource type ${firstSegment} is not served by this sandbox` : `Unknown resource type ${firstSegment}`));
+      return { status: 404, body: outcome('not-found', known ? `Resource type ${firstSegment} is not served by this sandbox` : `Unknown resource type ${firstSegment}`) };
     }
 
     const method = request.method as HttpMethod;
     let body = request.body as unknown;
     if ((method === 'POST' || method === 'PUT') && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-      return sendFhir(reply, 400, outcome('invalid', 'Request body must be a FHIR resource (JSON object)'));
+      return { status: 400, body: outcome('invalid', 'Request body must be a FHIR resource (JSON object)') };
+    }
+    if (grant && segmentCount === 0 && method === 'POST') {
+      const problem = bundleAccessProblem(body as Bundle, grant);
+      if (problem) return forbiddenResult(problem);
     }
     if (method === 'GET' && firstSegment && relative.includes('?') && segmentCount === 1) {
       rejectUnknownSearchParameters(parseSearchRequest(relative.replace(/^\//, '')));
     }
     if ((method === 'DELETE' || method === 'PUT' || method === 'PATCH') && segmentCount === 1 && !relative.includes('?')) {
       // A conditional write with no criteria would hit whatever single resource of the type exists.
-      return sendFhir(reply, 400, outcome('invalid', `${method} on a resource type needs search criteria or an id`));
+      return { status: 400, body: outcome('invalid', `${method} on a resource type needs search criteria or an id`) };
     }
     const isCreate = method === 'POST' && segmentCount === 1;
     if (isCreate) body = stripServerAssignedFields(body as Resource);
@@ -199,31 +302,36 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
       params: {},
       query: {},
       headers: request.headers,
+      // Without this medplum treats a transaction Bundle as a batch (entry by entry, no rollback).
+      config: { transactions: true },
     };
-    const [result, resource] = await router.handleRequest(fhirRequest, repo);
+    const run = () => router.handleRequest(fhirRequest, repo);
+    const [result, resource] = method === 'GET' || method === 'HEAD' ? await run() : await serialWrite(run);
     const status = getStatus(result);
-    if (!resource) return sendFhir(reply, status, result);
+    if (!resource) return { status, body: result };
 
     if (resource.resourceType === 'Bundle' && (resource as Bundle).type === 'searchset') {
       const search = parseSearchRequest(relative.replace(/^\//, ''));
-      const bundle = await decorateSearchBundle(resource as Bundle, search, relative);
-      return sendFhir(reply, status, bundle);
+      const bundle = await decorateSearchBundle(resource as Bundle, search, relative, grant);
+      return { status, body: bundle };
     }
+    const headers: Record<string, string> = {};
     if (resource.id && resource.meta?.versionId) {
-      void reply.header('ETag', `W/"${resource.meta.versionId}"`);
-      if (status === 201) void reply.header('Location', `${baseUrl}/${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`);
+      headers.ETag = `W/"${resource.meta.versionId}"`;
+      if (status === 201) headers.Location = `${baseUrl}/${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`;
     }
-    return sendFhir(reply, status, resource);
+    return { status, body: resource, headers };
   };
 
   /** Search results as a real server returns them: fullUrl, search.mode, a self link, and `_include`s. */
-  const decorateSearchBundle = async (bundle: Bundle, search: SearchRequest, relative: string): Promise<Bundle> => {
+  const decorateSearchBundle = async (bundle: Bundle, search: SearchRequest, relative: string, grant: AccessGrant | null): Promise<Bundle> => {
     const matches: BundleEntry[] = (bundle.entry ?? []).map((entry) => ({
       fullUrl: `${baseUrl}/${entry.resource!.resourceType}/${entry.resource!.id}`,
       resource: entry.resource,
       search: { mode: 'match' },
     }));
-    const included = await resolveIncludes(matches, search);
+    // An included resource is a read: only the types the token may read come back.
+    const included = (await resolveIncludes(matches, search)).filter((entry) => !grant || scopesAllow(grant.scopes, entry.resource!.resourceType, 'r'));
     const entry = [...matches, ...included];
     return {
       resourceType: 'Bundle',
@@ -266,11 +374,33 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     return included;
   };
 
+  /** 401 with WWW-Authenticate, 403 for scope, or the grant to carry on with (null when auth is off). */
+  const authorize = (request: FastifyRequest, reply: FastifyReply): { grant: AccessGrant | null } | { refused: FastifyReply } => {
+    if (!authRequired) return { grant: null };
+    const check = authServer.authenticate(request.headers.authorization);
+    if (!check.ok) {
+      unauthorized++;
+      return { refused: sendFhir(reply.header('www-authenticate', check.wwwAuthenticate), 401, outcome('login', `Unauthorized: ${check.reason}`)) };
+    }
+    const relative = (request.raw.url ?? '').slice(FHIR_PREFIX.length) || '/';
+    const access = requiredAccess(request.method, relative);
+    if (access.kind === 'resource' && !scopesAllow(check.grant.scopes, access.resourceType, access.permission)) {
+      forbidden++;
+      const needed = `system/${access.resourceType}.${access.permission}`;
+      return { refused: sendFhir(reply.header('www-authenticate', `Bearer realm="${sandboxRealm}", error="insufficient_scope", scope="${needed}"`), 403, outcome('forbidden', `Forbidden: the token's scopes do not include ${needed}`)) };
+    }
+    return { grant: check.grant };
+  };
+
   const fhirRoute = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    if (faults.mode === 'http-500') return sendFhir(reply, 500, outcome('exception', 'Injected fault: internal server error'));
-    if (faults.mode === 'http-429') return sendFhir(reply.header('retry-after', '1'), 429, outcome('throttled', 'Injected fault: too many requests'));
-    if (faults.mode === 'hang') await new Promise((resolve) => setTimeout(resolve, 30_000));
+    const authorization = authorize(request, reply);
+    if ('refused' in authorization) return authorization.refused;
+    if (faults.mode === 'hang') await hold(30_000);
+    const fault = injector.pick(faults.failRate, INJECTED_FAULT_KINDS, faults.mode);
+    if (fault === 'http-500') return sendFhir(reply, 500, outcome('exception', 'Injected fault: internal server error'));
+    if (fault === 'http-429') return sendFhir(reply.header('retry-after', '1'), 429, outcome('throttled', 'Injected fault: too many requests'));
+    if (fault === 'reset-before-apply') return dropConnection(request, reply);
     if (faults.mode === 'crowd' && request.method === 'GET' && /^\/fhir\/R4\/Patient\?(.*&)?phone=/.test(request.raw.url ?? '')) {
       const phone = new URL(request.raw.url ?? '', 'http://sandbox').searchParams.get('phone') ?? '';
       const crowd = clinic.patients.slice(0, 150).map((patient) => ({
@@ -280,16 +410,26 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
       }));
       return sendFhir(reply, 200, { resourceType: 'Bundle', type: 'searchset', total: crowd.length, entry: crowd });
     }
+    let result: FhirResult;
     try {
-      return await handleFhir(request, reply);
+      result = await handleFhir(request, authorization.grant);
     } catch (error) {
       // FHIR-level failures (bad search parameter, bad _include) become OperationOutcomes; only a
       // genuine bug is a 500, and neither path ever crashes the process.
-      const result = normalizeOperationOutcome(error);
-      const status = getStatus(result);
+      const normalized = normalizeOperationOutcome(error);
+      const status = getStatus(normalized);
       if (status >= 500) logger?.error({ errName: (error as Error)?.name }, 'sandbox-ehr handler error');
-      return sendFhir(reply, status, status >= 500 ? outcome('exception', 'Internal server error') : result);
+      result = { status, body: status >= 500 ? outcome('exception', 'Internal server error') : normalized };
     }
+    if (fault === 'timeout-after-apply') {
+      // The write is in the chart; the answer never comes. The client's only safe move is to check.
+      reply.hijack();
+      await hold(faultHoldMs);
+      request.raw.socket?.destroy();
+      return reply;
+    }
+    for (const [name, value] of Object.entries(result.headers ?? {})) void reply.header(name, value);
+    return sendFhir(reply, result.status, result.body);
   };
   const methods: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
   app.route({ method: methods, url: FHIR_PREFIX, handler: fhirRoute });
@@ -299,16 +439,52 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
   const address = app.server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `http://${urlHost}:${address.port}${FHIR_PREFIX}`;
+  tokenUrl = `http://${urlHost}:${address.port}${TOKEN_PATH}`;
+  capabilityStatement = buildCapabilityStatement(tokenUrl, authRequired);
 
   return {
     baseUrl,
+    tokenUrl,
     close: async () => {
+      for (const release of [...held]) release();
       await app.close();
     },
-    stats: () => ({ requests }),
+    stats: () => ({ requests, faults: injector.counts(), ...pick(authServer.stats(), 'tokensIssued', 'tokenRequestsRefused'), unauthorized, forbidden }),
     setFaults: (next) => {
+      const problem = faultsProblem(next);
+      if (problem) throw new Error(problem);
       Object.assign(faults, next);
     },
+    registerClient: (client) => authServer.registerClient(client),
+    issueTestToken: (scope) => authServer.issueTestToken(scope),
+    revokeAccessTokens: () => authServer.revokeAccessTokens(),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, object[key]])) as Pick<T, K>;
+}
+
+function forbiddenResult(text: string): { status: number; body: Resource } {
+  return { status: 403, body: outcome('forbidden', `Forbidden: ${text}`) };
+}
+
+/** Close the TCP connection without an answer: the client sees a reset, nothing was applied. */
+function dropConnection(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.hijack();
+  request.raw.socket?.destroy();
+  return reply;
+}
+
+/** `/.well-known/smart-configuration` for a backend-services-only server. */
+function smartConfiguration(tokenUrl: string): Record<string, unknown> {
+  return {
+    token_endpoint: tokenUrl,
+    token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
+    grant_types_supported: ['client_credentials'],
+    scopes_supported: ['system/*.cruds', 'system/*.read', 'system/*.write'],
+    capabilities: ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
   };
 }
 
@@ -350,7 +526,7 @@ function routeLabel(url: string): string {
 }
 
 /** The sandbox's CapabilityStatement: what it serves, and that it holds synthetic data only. */
-function buildCapabilityStatement(): CapabilityStatement {
+function buildCapabilityStatement(tokenUrl: string, authRequired: boolean): CapabilityStatement {
   const interactions = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'create', 'search-type'] as const;
   return {
     resourceType: 'CapabilityStatement',
@@ -369,6 +545,16 @@ function buildCapabilityStatement(): CapabilityStatement {
     format: ['json', 'application/fhir+json'],
     rest: [{
       mode: 'server',
+      ...(authRequired ? {
+        security: {
+          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+          description: 'SMART Backend Services: client_credentials with a private_key_jwt assertion (RS384 or ES384)',
+          extension: [{
+            url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+            extension: [{ url: 'token', valueUri: tokenUrl }],
+          }],
+        },
+      } : {}),
       interaction: [{ code: 'batch' }, { code: 'transaction' }],
       resource: SANDBOX_RESOURCE_TYPES.map((type) => {
         const parameters = Object.values(getSearchParameters(type) ?? {});

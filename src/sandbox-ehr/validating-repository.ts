@@ -45,6 +45,8 @@ export interface ValidatingRepositoryOptions {
 export class ValidatingRepository extends MemoryRepository {
   private readonly requiredCodes: RequiredCodeIndex;
   private readonly resourceTypes: ReadonlySet<string>;
+  /** Undo steps of the open transaction, newest last; null outside a transaction. */
+  private journal: UndoStep[] | null = null;
 
   constructor(options: ValidatingRepositoryOptions) {
     super();
@@ -61,7 +63,37 @@ export class ValidatingRepository extends MemoryRepository {
     }
     const issues = validateWrite(resource, this.requiredCodes);
     if (issues.length > 0) throw new OperationOutcomeError(rejectedWrite(issues));
-    return super.createResource(resource);
+    const previous = this.journal && resource.id ? this.stored(resource.resourceType, resource.id) : undefined;
+    const written = await super.createResource(resource);
+    this.journal?.push({ kind: 'write', resourceType: written.resourceType, id: written.id, previous });
+    return written;
+  }
+
+  override async deleteResource(resourceType: string, id: string): Promise<void> {
+    const previous = this.journal ? this.stored(resourceType, id) : undefined;
+    await super.deleteResource(resourceType, id);
+    if (previous) this.journal?.push({ kind: 'delete', resourceType, id, previous });
+  }
+
+  /**
+   * All or nothing. MemoryRepository runs the callback with no transaction at all, so a transaction
+   * Bundle whose third entry fails would leave the first two applied. Here every write inside the
+   * callback is journalled and undone in reverse if it throws. Isolation is the caller's: the
+   * sandbox serialises writes (see the server's write queue), so nothing interleaves with this.
+   */
+  override async withTransaction<TResult>(callback: (client: undefined) => Promise<TResult>): Promise<TResult> {
+    if (this.journal) return callback(undefined); // nested: part of the outer transaction
+    const steps: UndoStep[] = [];
+    this.journal = steps;
+    try {
+      const result = await callback(undefined);
+      this.journal = null;
+      return result;
+    } catch (error) {
+      this.journal = null;
+      for (const step of steps.reverse()) this.undo(step);
+      throw error;
+    }
   }
 
   /**
@@ -71,4 +103,35 @@ export class ValidatingRepository extends MemoryRepository {
   async seed(resources: readonly Resource[]): Promise<void> {
     for (const resource of resources) await super.createResource(resource);
   }
+
+  /**
+   * MemoryRepository keeps its maps private with no undo API; reaching into them is the price of
+   * rollback. Pinned by the @medplum/fhir-router version in package.json and covered by the
+   * transaction rollback test.
+   */
+  private get maps(): { resources: Map<string, Map<string, Resource>>; history: Map<string, Map<string, Resource[]>> } {
+    return this as unknown as { resources: Map<string, Map<string, Resource>>; history: Map<string, Map<string, Resource[]>> };
+  }
+
+  private stored(resourceType: string, id: string): Resource | undefined {
+    return this.maps.resources.get(resourceType)?.get(id);
+  }
+
+  private undo(step: UndoStep): void {
+    const { resources, history } = this.maps;
+    if (step.kind === 'write') {
+      history.get(step.resourceType)?.get(step.id)?.pop();
+      if (step.previous) resources.get(step.resourceType)?.set(step.id, step.previous);
+      else {
+        resources.get(step.resourceType)?.delete(step.id);
+        history.get(step.resourceType)?.delete(step.id);
+      }
+    } else {
+      resources.get(step.resourceType)?.set(step.id, step.previous);
+    }
+  }
 }
+
+type UndoStep =
+  | { kind: 'write'; resourceType: string; id: string; previous: Resource | undefined }
+  | { kind: 'delete'; resourceType: string; id: string; previous: Resource };

@@ -16,6 +16,8 @@ export interface SimulationOptions {
   verify?: boolean;
   verifyTimeoutMs?: number;
   concurrency?: number;
+  /** A bearer token for reading the EHR (SMART Backend Services), when it requires one. */
+  ehrToken?: () => Promise<string>;
   onProgress?: (progress: { phase: 'send' | 'verify'; done: number; total: number }) => void;
 }
 
@@ -33,14 +35,15 @@ export interface SimulationReport {
   byKind: Record<string, number>;
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { accept: 'application/fhir+json, application/json' } });
+async function getJson<T>(url: string, bearer?: () => Promise<string>): Promise<T> {
+  const token = bearer ? await bearer() : null;
+  const response = await fetch(url, { headers: { accept: 'application/fhir+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   if (!response.ok) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
   return (await response.json()) as T;
 }
 
-async function searchAll<T>(fhirBaseUrl: string, query: string): Promise<T[]> {
-  const bundle = await getJson<Bundle>(`${fhirBaseUrl}/${query}`);
+async function searchAll<T>(fhirBaseUrl: string, query: string, bearer?: () => Promise<string>): Promise<T[]> {
+  const bundle = await getJson<Bundle>(`${fhirBaseUrl}/${query}`, bearer);
   return (bundle.entry ?? []).map((entry) => entry.resource as T);
 }
 
@@ -75,8 +78,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const provider = options.provider ?? 'simulator';
   const info = await getJson<{ fhirBaseUrl: string }>(`${target}/api/info`);
   const [patients, relatedPersons] = await Promise.all([
-    searchAll<Patient>(info.fhirBaseUrl, 'Patient?_count=1000'),
-    searchAll<RelatedPerson>(info.fhirBaseUrl, 'RelatedPerson?_count=1000'),
+    searchAll<Patient>(info.fhirBaseUrl, 'Patient?_count=1000', options.ehrToken),
+    searchAll<RelatedPerson>(info.fhirBaseUrl, 'RelatedPerson?_count=1000', options.ehrToken),
   ]);
   const pool = buildCallerPool(patients, relatedPersons);
   if (pool.known.length === 0) throw new Error('The EHR has no patient with a unique phone number to simulate.');
@@ -119,7 +122,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     while (pending.size > 0 && Date.now() < deadline) {
       for (const [id, call] of [...pending]) {
         const identifier = `${callTaskIdentifierSystem}|${escapeSearchValue(callTaskIdentifierValue(provider, id))}`;
-        const tasks = await searchAll<Task>(info.fhirBaseUrl, `Task?identifier=${encodeURIComponent(identifier)}`);
+        const tasks = await searchAll<Task>(info.fhirBaseUrl, `Task?identifier=${encodeURIComponent(identifier)}`, options.ehrToken);
         if (tasks.length === 0) continue;
         found.set(call.providerCallId, tasks);
         // A late date of birth links an existing Task in place: give a wrong-looking link time to settle.

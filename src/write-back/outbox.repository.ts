@@ -179,9 +179,13 @@ export async function listWriteBackItems(db: Queryable, filter: { status?: Write
   return rows.map(fromRow);
 }
 
-export async function countWriteBackByStatus(db: Queryable): Promise<Record<WriteBackStatus, number>> {
-  const { rows } = await db.query<{ status: WriteBackStatus; count: string }>('select status, count(*)::text as count from write_back_item group by status');
-  const counts: Record<WriteBackStatus, number> = { pending: 0, sending: 0, delivered: 0, failed: 0 };
-  for (const row of rows) counts[row.status] = Number(row.count);
+/** Items per target and status. */
+export async function countWriteBackByStatus(db: Queryable): Promise<Record<WriteBackTarget, Record<WriteBackStatus, number>>> {
+  const { rows } = await db.query<{ target: WriteBackTarget; status: WriteBackStatus; count: string }>(
+    'select target, status, count(*)::text as count from write_back_item group by target, status',
+  );
+  const empty = (): Record<WriteBackStatus, number> => ({ pending: 0, sending: 0, delivered: 0, failed: 0 });
+  const counts: Record<WriteBackTarget, Record<WriteBackStatus, number>> = { fhir: empty(), hl7: empty() };
+  for (const row of rows) counts[row.target][row.status] = Number(row.count);
   return counts;
 }

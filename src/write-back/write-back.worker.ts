@@ -38,6 +38,8 @@ export interface DispatcherOptions {
 
 export class WriteBackDispatcher {
   private running = false;
+  /** After a failed attempt: when the item at the head of the line is due again. */
+  private readonly nextDueAt = new Map<WriteBackTarget, number>();
   private readonly loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
   private readonly options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'senders'>>;
@@ -93,7 +95,11 @@ export class WriteBackDispatcher {
         // The store itself failed (a restart, a lost connection): wait and try again.
         this.deps.logger.warn({ target: sender.target, code: isCallchartError(error) ? error.code : 'STORE_UNAVAILABLE' }, 'write-back round failed');
       }
-      if (handled === 0 && this.running) await this.sleep(this.options.pollMs);
+      if (handled === 0 && this.running) {
+        // Nothing due: wait for the poll, or less when the head of the line is due sooner.
+        const dueIn = (this.nextDueAt.get(sender.target) ?? Number.POSITIVE_INFINITY) - Date.now();
+        await this.sleep(Math.max(5, Math.min(this.options.pollMs, dueIn)));
+      }
     }
   }
 
@@ -136,7 +142,9 @@ export class WriteBackDispatcher {
           });
           return true;
         }
-        await markRetry(tx, item.id, { code, retry, delayMs: this.delayFor(item.attempts, error) });
+        const delayMs = this.delayFor(item.attempts, error);
+        await markRetry(tx, item.id, { code, retry, delayMs });
+        this.nextDueAt.set(item.target, Date.now() + delayMs);
         // First failure of an item and every tenth after: enough to see it struggle, not a flood.
         if (item.attempts === 1 || item.attempts % 10 === 0) {
           await appendAuditEvent(tx, {

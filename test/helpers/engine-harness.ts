@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { defaultConfig, type CallchartConfig } from '../../src/config/config.schema.ts';
 import { startEngine, type Engine } from '../../src/engine/engine.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { sandboxTokenUrl, startSandboxEhr, type SandboxClient, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
 import { ctiSignatureHeader, signCtiRequest } from '../../src/pbx/cti-signature.ts';
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import type { LiveMessage } from '../../src/api/live-calls.hub.ts';
@@ -26,9 +27,14 @@ export class LogCapture extends Writable {
   }
 }
 
+/** A sandbox EHR, or a stand-in for one that is not up yet (only its URL is needed). */
+export type HarnessEhr = Pick<SandboxEhr, 'baseUrl' | 'close'> & Partial<Pick<SandboxEhr, 'registerClient' | 'tokenUrl'>>;
+
 export interface Harness {
   engine: Engine;
-  ehr: SandboxEhr;
+  ehr: HarnessEhr;
+  /** The engine's SMART client as the EHR registers it (public keys): pass to a sandbox started later. */
+  ehrClient: SandboxClient;
   secret: string;
   twilioAuthToken: string;
   /** A signed staff token for the live display. */
@@ -43,8 +49,12 @@ export interface Harness {
  * A real engine on a real socket (port 0) with the sandbox EHR over HTTP and the given backend.
  * Pass `ehr` to share one sandbox EHR between harnesses.
  */
-export async function startHarness(kind: BackendKind, options: { ehr?: SandboxEhr; config?: Partial<CallchartConfig> } = {}): Promise<Harness> {
-  const ehr = options.ehr ?? (await startSandboxEhr({ port: 0 }));
+export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig> } = {}): Promise<Harness> {
+  // The engine authenticates to the sandbox as it would to Epic: its own key pair, registered with the EHR.
+  const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-test-${randomBytes(4).toString('hex')}` });
+  const ehrClient: SandboxClient = { clientId: credentials.clientId, jwks };
+  const ehr: HarnessEhr = options.ehr ?? (await startSandboxEhr({ port: 0, clients: [ehrClient] }));
+  ehr.registerClient?.(ehrClient);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-test-'));
   const scratch = kind === 'postgres' ? await createScratchDatabase() : null;
   const logs = new LogCapture();
@@ -57,6 +67,7 @@ export async function startHarness(kind: BackendKind, options: { ehr?: SandboxEh
     databaseUrl: scratch?.url,
     dataDir: kind === 'pglite' ? dataDir : undefined,
     fhirBaseUrl: ehr.baseUrl,
+    ehrAuth: { ...credentials, tokenUrl: ehr.tokenUrl ?? sandboxTokenUrl(ehr.baseUrl) },
     webhookSecret: secret,
     twilioAuthToken,
     staffTokenSecret,
@@ -67,6 +78,7 @@ export async function startHarness(kind: BackendKind, options: { ehr?: SandboxEh
   return {
     engine,
     ehr,
+    ehrClient,
     secret,
     twilioAuthToken,
     token: (role = 'nurse', queues = ['*'], extensions = []) => issueStaffToken(staffTokenSecret, { sub: `test-${role}`, role, queues, extensions }),

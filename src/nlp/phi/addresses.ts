@@ -4,7 +4,8 @@
  * zero two one one eight"), counties, and "I live in <place>".
  */
 import type { PhiSpan } from '../analysis.types.ts';
-import { functionWords } from './common-words.ts';
+import { clinicalWords, functionWords } from './common-words.ts';
+import { everydayWords } from './name-lexicon.ts';
 import type { Cue } from './cues.ts';
 import { isNumberAtom, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
@@ -168,8 +169,24 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
     nameWords++;
     t--;
   }
+  // "one eleven highway seventy", "forty county road nine": a numbered road right after the house number.
+  if (nameWords === 0 && numberedRoads.has(tokens[suffixTok]!.norm) && runsByEnd.has(suffixTok) && runsByStart.has(suffixTok + 1)) {
+    const house = runsByEnd.get(suffixTok)!;
+    const road = runsByStart.get(suffixTok + 1)!;
+    if (house.digits.length <= 6 && road.digits.length <= 3) {
+      out.push({ start: house.start, end: road.end, type: 'ADDRESS', confidence: 0.8, source: 'spoken' });
+      return;
+    }
+  }
   if (nameWords === 0) return;
-  const run = runsByEnd.get(t + 1);
+  let run = runsByEnd.get(t + 1);
+  // "four fifty east sixty third street": the run before the street name is its number ("sixty"), the house number comes before it.
+  if (run && run.groups.length === 1 && ordinalStreetWords.has(tokens[run.endTok]?.norm ?? '') && run.endTok === t + 1) {
+    let b = run.startTok - 1;
+    if (directions.has(tokens[b]?.norm ?? '')) b--;
+    const house = runsByEnd.get(b + 1);
+    if (house && house.digits.length <= 6) run = house;
+  }
   let startTok: number;
   let confidence: number;
   if (houseStart >= 0) {
@@ -194,11 +211,18 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
   }
   // Apartment or unit: "apartment four b", "apt 12", "#3".
   let u = tokens[endTok]?.norm === ',' ? endTok + 1 : endTok;
-  if (tokens[u] && (unitWords.has(tokens[u]!.norm) || tokens[u]!.norm === '#')) {
+  if (tokens[u] && (unitWords.has(tokens[u]!.norm) || tokens[u]!.norm === '#' || ((tokens[u]!.norm === 'number' || tokens[u]!.norm === 'no') && isNumberAtom(tokens, u + 1)))) {
     u++;
     if (tokens[u]?.norm === '.' || tokens[u]?.norm === '#' || tokens[u]?.norm === 'number') u++;
     let last = -1;
-    while (tokens[u] && (isNumberAtom(tokens, u, last >= 0) || (tokens[u]!.kind === TokenKind.Word && tokens[u]!.norm.length === 1) || (tokens[u]!.kind === TokenKind.Word && !tokens[u]!.spaced))) {
+    for (;;) {
+      const unitRun = runsByStart.get(u);
+      if (unitRun && unitRun.digits.length <= 5) {
+        last = unitRun.endTok - 1;
+        u = unitRun.endTok;
+        continue;
+      }
+      if (!(tokens[u] && (isNumberAtom(tokens, u, last >= 0) || (tokens[u]!.kind === TokenKind.Word && tokens[u]!.norm.length === 1) || (tokens[u]!.kind === TokenKind.Word && !tokens[u]!.spaced)))) break;
       last = u;
       u++;
       if (u - last > 3) break;
@@ -288,6 +312,7 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
         const r = route.startTok - 1;
         const routeWord = tokens[r]!.norm;
         if (routeWord === 'rr' || routeWord === 'hc' || ((routeWord === 'route' || routeWord === 'rte') && ['rural', 'star', 'highway'].includes(tokens[r - 1]?.norm ?? ''))) start = routeWord === 'rr' || routeWord === 'hc' ? r : r - 1;
+        else if (routeWord === 'route' || routeWord === 'rte') start = r;
       }
     }
     if (start < 0) continue;
@@ -329,4 +354,114 @@ function cityStateZip(tokens: readonly Token[], stateTok: number, stateLength: n
   const startTok = cityAllowed ? cityStart : stateTok;
   const endTok = hasZip ? zip.endTok : stateTok + stateLength;
   out.push({ start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'ADDRESS', confidence: hasZip ? 0.9 : 0.75, source: 'pattern' });
+}
+
+// Lowercase words that belong inside street lines of many countries: "Rua do Arenque", "Piroska u. 97.", "rue de Pologne".
+const streetLineWords = new Set([
+  'rue', 'de', 'do', 'da', 'das', 'dos', 'del', 'della', 'di', 'la', 'le', 'les', 'du', 'des', 'van', 'von', 'der', 'den', 'am', 'an',
+  'str', 'st', 'u', 'ul', 'tér', 'ter', 'utca', 'út', 'ut', 'nan', 'apt', 'suite', 'unit', 'box', 'po', 'via', 'calle', 'avenida',
+  'av', 'ave', 'rd', 'dr', 'ln', 'blvd', 'y', 'e', 'el', 'al', 'bis', 'no', 'nr', 'n', 's', 'w', 'street', 'road', 'avenue', 'lane',
+  'drive', 'way', 'court', 'place', 'square', 'gasse', 'strasse', 'straße', 'weg', 'vej', 'gade', 'gata', 'gatan', 'katu', 'tie',
+]);
+const blockCues = new Set(['address', 'addresses', 'lives', 'live', 'located', 'sent', 'moved', 'meet', 'office', 'at', 'to', 'is', 'update']);
+const labelWords = new Set(['phone', 'fax', 'email', 'e-mail', 'website', 'web', 'tel', 'mobile', 'cell', 'date', 'name', 'dob', 'ssn', 'account', 'iban', 'card', 'credit']);
+
+function addressWordAt(tokens: readonly Token[], t: number): boolean {
+  const token = tokens[t]!;
+  if (token.kind === TokenKind.Number) return true;
+  if (token.kind !== TokenKind.Word) return false;
+  if (labelWords.has(token.norm) && tokens[t + 1]?.norm === ':') return false;
+  if (token.upper || token.allUpper) return !clinicalWords.has(token.norm) || token.norm === 'st';
+  return streetLineWords.has(token.norm) || (!everydayWords.has(token.norm) && !functionWords.has(token.norm) && token.norm.length > 3);
+}
+
+/**
+ * Written address blocks (mixed-case text): a house number and the capitalised words, numbers, unit
+ * words and lines after it, in any country's order ("20789 Allika 46⏎ Suite 501⏎ Riisa⏎⏎ Estonia
+ * 62488", "86036 Rua do Arenque 1634, Goiânia", "PSC 0413, Box 8144⏎APO AA 42323"). The block ends
+ * at a blank line, a labelled line ("Phone:"), or a lowercase everyday word.
+ */
+export function detectAddressBlocks(text: string, tokens: readonly Token[], runs: readonly NumberRun[], out: PhiSpan[]): void {
+  for (const run of runs) {
+    if (!/^\d+(?: \d+)?$/.test(run.writtenShape) || run.digits.length > (run.groups.length > 1 ? 11 : 6) || !tokens[run.startTok]!.spaced) continue;
+    const after = tokens[run.endTok];
+    if (!after || after.kind !== TokenKind.Word || !after.spaced || after.allUpper) continue;
+    const capital = after.upper && !clinicalWords.has(after.norm) && !everydayWords.has(after.norm);
+    // A street word or another number soon after confirms it: "... Koskikatu 25", "... Redbud Drive".
+    let confirmed = false;
+    for (let t = run.endTok; t < run.endTok + 5 && tokens[t]; t++) {
+      const token = tokens[t]!;
+      if (t > run.endTok && token.kind === TokenKind.Number && token.spaced) confirmed = true;
+      if (token.kind === TokenKind.Word && (streetSuffixes.has(token.norm) || streetLineWords.has(token.norm))) confirmed = true;
+      if (token.kind === TokenKind.Word && !token.upper && !streetLineWords.has(token.norm)) break;
+    }
+    const before = tokens[run.startTok - 1];
+    const cued = before !== undefined && (blockCues.has(before.norm) || before.norm === ':' || before.norm === '>' || text.slice(before.end, run.start).includes('\n'));
+    if (!(capital && (confirmed || cued)) && !(confirmed && cued)) continue;
+    const end = extendBlock(text, tokens, run.endTok);
+    if (end <= run.endTok) continue;
+    // Street words before the number on the same line: "Brucker Bundesstrasse 31 ...", "Tungata 11 Rott Crossroad".
+    let start = run.startTok;
+    while (start - 1 >= 0 && run.startTok - start < 3) {
+      const word = tokens[start - 1]!;
+      if (word.kind !== TokenKind.Word || !word.upper || word.allUpper || blockCues.has(word.norm) || text.slice(word.end, tokens[start]!.start).includes('\n')) break;
+      if (everydayWords.has(word.norm) && !streetSuffixes.has(word.norm)) break;
+      start--;
+    }
+    out.push({ start: tokens[start]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: 'pattern' });
+  }
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const norm = tokens[i]!.norm;
+    // "the corner of Östbygatan 14 and Sigurmundsson Greens": a street corner.
+    if (norm === 'corner' && tokens[i + 1]!.norm === 'of') {
+      const end = extendBlock(text, tokens, i + 2, true);
+      if (end > i + 3) out.push({ start: tokens[i - 1]?.norm === 'the' ? tokens[i - 1]!.start : tokens[i]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: 'pattern' });
+    }
+    // Ships and military post: "USNS Bergman⏎FPO AP 93757", "USCGC Khadzhiyev⏎FPO AA 65607".
+    if (militaryShips.has(norm) && tokens[i]!.allUpper && tokens[i + 1]!.upper) {
+      const end = extendBlock(text, tokens, i + 1);
+      if (end > i + 2) out.push({ start: tokens[i]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+    }
+  }
+  // Military and box addresses: "PSC 0413, Box 8144⏎APO AA 42323", "Unit 4719 Box 7394⏎DPO AP 70942".
+  for (let i = 0; i < tokens.length; i++) {
+    const norm = tokens[i]!.norm;
+    if ((norm !== 'psc' && norm !== 'unit' && norm !== 'cmr') || !tokens[i]!.upper || tokens[i + 1]?.kind !== TokenKind.Number) continue;
+    const end = extendBlock(text, tokens, i + 2);
+    if (end > i + 2 && tokens.slice(i + 2, end).some((token) => token.norm === 'box')) out.push({ start: tokens[i]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+  }
+}
+
+const militaryShips = new Set(['usns', 'uss', 'usnv', 'uscgc', 'usns']);
+
+/** The end (exclusive) of an address block continuing from token `from` ("and" joins two streets at a corner). */
+function extendBlock(text: string, tokens: readonly Token[], from: number, corner = false): number {
+  let end = from;
+  let t = from;
+  let lines = 0;
+  while (t < tokens.length && t < from + 24) {
+    const token = tokens[t]!;
+    const gap = text.slice(tokens[t - 1]!.end, token.start);
+    if (gap.includes('\n')) {
+      // A blank line ends the block, unless the country and postcode stand alone below it ("Riisa⏎⏎ Estonia 62488").
+      if (/\n\s*\n/.test(gap) && lines > 0 && !(token.upper && tokens[t + 1]?.kind === TokenKind.Number && tokens[t + 2] === undefined)) break;
+      if (++lines > 4) break;
+    }
+    if (token.kind === TokenKind.Punct) {
+      if (token.norm === '.' && tokens[t + 1] && !text.slice(token.end, tokens[t + 1]!.start).includes('\n') && tokens[t + 1]!.upper && everydayWords.has(tokens[t + 1]!.norm)) break;
+      // Quoted lines ("> Apt. 342", "??? Maribor") keep their markers.
+      const lineMarker = (token.norm === '>' || token.norm === '?') && (gap.includes('\n') || tokens[t - 1]!.norm === token.norm);
+      if (!',.#-/()'.includes(token.norm) && !lineMarker) break;
+      t++;
+      continue;
+    }
+    if (corner && token.norm === 'and' && tokens[t + 1]?.upper) {
+      t++;
+      continue;
+    }
+    if (!addressWordAt(tokens, t)) break;
+    end = t + 1;
+    t++;
+  }
+  return end;
 }

@@ -51,11 +51,14 @@ rowe royal sable salmon savage sea shore snow spring stark steel street sweet ta
 vance vice virtue walker ward warren waters webb well wells west whit wilde winter worth wren yates pierce rust
 care nurse doctor early late cash cole coles dunn grant hale hay hays may mays moody nice pitt pitts poor small
 neo aline comfort hold cont perl vesta mae pink ace
+foster general okey captain major sergeant officer judge saint bishop pastor reverend elder chief general colonel
 `);
 
 /** Nouns that follow a title or relation word but are not names: "nurse line", "nurse practitioner". */
 export const roleNouns = split(`
 line practitioner station visit manager navigator triage advice team staff desk aide assistant supervisor
+professor student resident intern fellow attending
+caller staff agent speaker user bot operator receptionist representative rep scheduler
 `);
 
 /** Drug names and clinical words that appear capitalised in written transcripts and must never be read as names. */
@@ -73,4 +76,18 @@ lasix micu sicu ccu picu nicu cxr hr rr bp sao spo pao fio peep perrl perrla tra
 crea ca md mds rn rt np vit neuro resp abx prn npo iv ivf tpn ngt ogt foley picc cath
 coumadin heparin lovenox levophed vasopressin dopamine dobutamine propofol fentanyl versed haldol zosyn vanco vancomycin
 er pacu cardiology neurology oncology radiology urology nephrology pulmonology dermatology ortho gi
+endo abd swan swann ganz comfort gu mi vue sev paco pasat pao na re ica kub fem etc cont contin
+tham sxn vano colace dulcolax ativn lopressor lopresor zantac pepcid protonix flagyl levaquin
+atrovent flovent combivent mdi mdis nare nares mae resid resids brady tachy shin pulmonale hematocrit diuresis orif
+prbc ffp levo bactrim lotrimin hibiclens bacitracin dilaudid precedex nimbex captopril diuril aldactone milrinone
+nitro ntg integrilin reopro asa rx pt pts ptt tele telemetry carevue careview
+`);
+
+/**
+ * Names that clinical notes use as words or abbreviations ("Quinton cath", "Swan", "LOS", "Senna"):
+ * never a name on lexicon evidence alone, but still one after a cue ("dr ho", "this is quinton").
+ */
+export const noteWords = split(`
+ho min los quinton senna lima mallory weiss ganz swan comfort abd endo re sat sats mae vent iv
+douglas devine le les johnny neice per pearl kling cola dec perla
 `);

@@ -126,7 +126,7 @@ function skip(tokens: readonly Token[], i: number, words: ReadonlySet<string>): 
 }
 
 const afterMonth = new Set(['.', 'the']);
-const beforeYear = new Set([',', 'of']);
+const beforeYear = new Set([',', 'of', 'in']);
 const beforeMonth = new Set(['of', 'in']);
 
 const dateDashes = new Set(['-', '.', '/']);
@@ -158,6 +158,8 @@ const dayFollowers = new Set(['at', 'in', 'of', 'and', 'or', 'at', 'is', 'was', 
 function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number): number {
   const the = tokens[i - 1]?.norm === 'the' ? i - 1 : -1;
   const next = tokens[endTok];
+  // "the twenty third of last month", "the fifth of next month".
+  if (the >= 0 && next?.norm === 'of' && ['last', 'next', 'this', 'the'].includes(tokens[endTok + 1]?.norm ?? '') && tokens[endTok + 2]?.norm === 'month') return the;
   if (next && next.kind === TokenKind.Word && !dayFollowers.has(next.norm)) return -1;
   if (next && next.kind === TokenKind.Number) return -1;
   let before = the >= 0 ? the - 1 : i - 1;
@@ -174,6 +176,9 @@ function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number): n
 }
 
 function span(tokens: readonly Token[], startTok: number, endTok: number, confidence: number, fields: { year?: number; month?: number; day?: number }): DateSpan {
+  // "monday march tenth", "Tuesday, June 3": the weekday said with the date belongs to it.
+  const before = tokens[startTok - 1]?.norm === ',' ? startTok - 2 : startTok - 1;
+  if (fields.day !== undefined && fields.month !== undefined && weekdays.has(tokens[before]?.norm ?? '')) startTok = before;
   const source = tokens[startTok]!.kind === TokenKind.Word && tokens[endTok - 1]!.kind === TokenKind.Word ? 'spoken' : 'pattern';
   return { start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'DATE', confidence, source, ...fields };
 }
@@ -210,7 +215,9 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
       const yearOnly = parseYear(tokens, skip(tokens, i + 1, beforeYear));
       const dayYear = day ? parseYear(tokens, skip(tokens, day.endTok, beforeYear)) : undefined;
       if (day && (dayYear || !yearOnly || day.endTok > yearOnly.endTok)) {
-        if (dayYear) out.push(span(tokens, i, dayYear.endTok, 0.95, { year: dayYear.value, month, day: day.value }));
+        const shortYear = dayYear ? undefined : spokenShortYear(tokens, skip(tokens, day.endTok, beforeYear), cues, i);
+        if (shortYear) out.push(span(tokens, i, shortYear.endTok, 0.9, { year: shortYear.value, month, day: day.value }));
+        else if (dayYear) out.push(span(tokens, i, dayYear.endTok, 0.95, { year: dayYear.value, month, day: day.value }));
         else out.push(span(tokens, i, day.endTok, 0.85, { month, day: day.value }));
       } else if (yearOnly && token.norm !== 'may') {
         out.push(span(tokens, i, yearOnly.endTok, 0.85, { year: yearOnly.value, month }));
@@ -225,7 +232,7 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
       const dayMonth = monthAt(tokens, m);
       if (dayMonth !== undefined) {
         const yearAt = dashed && glued(tokens, m + 1, dateDashes) ? m + 2 : skip(tokens, m + 1, beforeYear);
-        const year = parseYear(tokens, yearAt) ?? (dashed && yearAt === m + 2 ? twoDigitYear(tokens, yearAt) : undefined);
+        const year = parseYear(tokens, yearAt) ?? (dashed && yearAt === m + 2 ? twoDigitYear(tokens, yearAt) : undefined) ?? spokenShortYear(tokens, yearAt, cues, i);
         const startTok = tokens[i - 1]?.norm === 'the' ? i - 1 : i;
         if (year) out.push(span(tokens, startTok, year.endTok, 0.95, { year: year.value, month: dayMonth, day: day.value }));
         else out.push(span(tokens, startTok, m + 1, 0.85, { month: dayMonth, day: day.value }));
@@ -315,6 +322,14 @@ function writtenMonthDay(tokens: readonly Token[], i: number): DateSpan | undefi
   // "4/97": month and two-digit year.
   if (b.norm.length === 2 && second >= 32) return span(tokens, i, i + 3, 0.7, { month, year: 1900 + second });
   return undefined;
+}
+
+/** "march third eighty two" after a birth cue: a two-digit spoken year ("eighty two", "oh five"). */
+function spokenShortYear(tokens: readonly Token[], i: number, cues: readonly Cue[], dateStart: number): Parsed | undefined {
+  if (!hasCueBefore(cues, 'birth', dateStart, 6)) return undefined;
+  const tail = parseYearTail(tokens, i);
+  if (!tail || tokens[i]?.norm === 'hundred' || tokens[i]?.kind !== TokenKind.Word) return undefined;
+  return { value: tail.value + (tail.value > 30 ? 1900 : 2000), endTok: tail.endTok };
 }
 
 function hasCueBefore(cues: readonly Cue[], kind: Cue['kind'], startTok: number, window: number): boolean {

@@ -280,7 +280,7 @@ describe('catalogue: ADDRESS', () => {
     ['the zip code is six two seven oh four', 'six two seven oh four'],
     ['I live at 902 Wren Ct #3', '902 Wren Ct #3'],
     ['it is 45 Lantern Hill Lane, suite 200', '45 Lantern Hill Lane, suite 200'],
-    ['I live at 6 Fenwick Place in Dayton Ohio', '6 Fenwick Place'],
+    ['I live at 6 Fenwick Place in Dayton Ohio', '6 Fenwick Place in Dayton'],
     ['my address is 1187 SW Alder Terrace', '1187 SW Alder Terrace'],
     ['the house is at eight twelve south pine way', 'eight twelve south pine way'],
   ])('%j → %j', (text, phi) => check(text, phi, 'ADDRESS'));

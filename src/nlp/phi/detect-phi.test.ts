@@ -79,9 +79,9 @@ describe('detectPhi: names', () => {
     expect(found(text)).toContainEqual([name, 'NAME']);
   });
 
-  it('links a spelled name to the word said before it', () => {
-    expect(found('my last name is lopez l o p e z')).toEqual([['lopez', 'NAME'], ['l o p e z', 'NAME']]);
-    expect(found('it is gonzalez, g o n z a l e z')).toEqual([['gonzalez', 'NAME'], ['g o n z a l e z', 'NAME']]);
+  it('links a spelled name to the word said before it, as one span', () => {
+    expect(found('my last name is lopez l o p e z')).toEqual([['lopez l o p e z', 'NAME']]);
+    expect(found('it is gonzalez, g o n z a l e z')).toEqual([['gonzalez, g o n z a l e z', 'NAME']]);
   });
 });
 
@@ -93,7 +93,7 @@ describe('detectPhi: the identified patient (PH-2)', () => {
       + 'born three three fifty two and the chart says zero zero four two one three seven';
     const spans = detectPhi(text, { patient });
     const patientSpans = spans.filter((span) => span.source === 'patient').map((span) => text.slice(span.start, span.end));
-    expect(patientSpans).toEqual(expect.arrayContaining(['rosa', 'delgado', 'd e l g a d o', 'five five five two one two three three four four', 'three three fifty two', 'zero zero four two one three seven']));
+    expect(patientSpans).toEqual(expect.arrayContaining(['rosa, delgado, d e l g a d o', 'five five five two one two three three four four', 'three three fifty two', 'zero zero four two one three seven']));
     for (const span of spans.filter((s) => s.source === 'patient')) expect(span.confidence).toBeCloseTo(0.99);
   });
 
@@ -102,10 +102,10 @@ describe('detectPhi: the identified patient (PH-2)', () => {
     expect(detectPhi(text, { patient })).toContainEqual(expect.objectContaining({ type: 'DATE', source: 'patient' }));
   });
 
-  it('finds a name that is also a word only because it is the patient', () => {
+  it('finds a lone name said with no cue, and as the patient with full confidence', () => {
     const text = 'rosa said to call';
-    expect(found(text)).toEqual([]);
-    expect(found(text, detectPhi(text, { patient }))).toEqual([['rosa', 'NAME']]);
+    expect(found(text)).toEqual([['rosa', 'NAME']]);
+    expect(detectPhi(text, { patient })).toEqual([expect.objectContaining({ type: 'NAME', source: 'patient', confidence: 0.99 })]);
   });
 });
 

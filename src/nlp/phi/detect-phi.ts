@@ -4,14 +4,14 @@
  * either is ever left in clear) and labelled with the stronger finding.
  */
 import type { PatientContext, PhiSpan, PhiType } from '../analysis.types.ts';
-import { detectAddresses } from './addresses.ts';
+import { detectAddressBlocks, detectAddresses } from './addresses.ts';
 import { findCues } from './cues.ts';
 import { detectAges, detectDates, type DateSpan } from './dates.ts';
 import { detectCuedIdentifiers, detectMaskedSsns, detectUncuedRuns, valueAfterCue, type IdValue } from './identifiers.ts';
 import { detectNames, findLetterRuns } from './names.ts';
 import { compilePatient, detectPatientDetails, type PatientMatcher } from './patient-context.ts';
 import { findNumberRuns } from './spoken-numbers.ts';
-import { hasMixedCase, tokenize } from './tokens.ts';
+import { hasMixedCase, TokenKind, tokenize, type Token } from './tokens.ts';
 import { detectSpokenAddresses, detectSpokenIps, detectWrittenPatterns } from './written-patterns.ts';
 
 export interface DetectPhiOptions {
@@ -41,7 +41,7 @@ function matcherFor(patient: PatientContext): PatientMatcher {
  * by start and non-overlapping.
  */
 export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan[] {
-  const tokens = tokenize(text);
+  const tokens = withoutHesitations(tokenize(text));
   const mixedCase = hasMixedCase(text);
   const runs = findNumberRuns(tokens);
   const cues = findCues(tokens);
@@ -58,6 +58,7 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
   detectDates(tokens, runs, cues, dates);
   detectAges(tokens, runs, cues, found);
   detectAddresses(tokens, runs, cues, mixedCase, found);
+  if (mixedCase) detectAddressBlocks(text, tokens, runs, found);
   detectNames(tokens, cues, letterRuns, mixedCase, found);
   if (options.patient) {
     const idValues: IdValue[] = [];
@@ -68,18 +69,85 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
     }
     detectPatientDetails(tokens, runs, letterRuns, idValues, dates, matcherFor(options.patient), found);
   }
-  for (const date of dates) found.push({ start: date.start, end: date.end, type: date.type, confidence: date.confidence, source: date.source });
+  for (const date of dates) {
+    // "2003-08-28 12:13:52": the time stamp that follows a written date belongs to it.
+    timeAfter.lastIndex = date.end;
+    const time = date.source === 'pattern' ? timeAfter.exec(text) : null;
+    found.push({ start: date.start, end: time ? date.end + time[0].length : date.end, type: date.type, confidence: date.confidence, source: date.source });
+  }
+  if (text.includes('+') || text.includes('x')) internationalPhones(text, found);
+  // "plus one six one seven ...": the country code's "plus" said before a phone number.
+  for (let k = 0; k < found.length; k++) {
+    const span = found[k]!;
+    const before = span.type === 'PHONE' ? plusBefore.exec(text.slice(Math.max(0, span.start - 8), span.start)) : null;
+    if (before) found[k] = { ...span, start: span.start - before[0].length };
+  }
   return joinAddressParts(text, resolveOverlaps(found));
 }
 
-const addressGap = /^[\s,>]*$/;
+// Pure hesitations carry nothing: detectors read past them ("five five five uh two one two", "maria um lopez").
+// A span reaching across one covers it, since spans run from their first token's start to their last token's end.
+const hesitations = new Set(['uh', 'um', 'umm', 'uhm', 'uhh', 'er', 'erm', 'ah', 'ahh', 'hmm', 'hm', 'mm', 'mmm', 'mhm', 'eh', 'ohh', 'ooh', 'aah', 'ugh', 'huh']);
 
-/** Address parts separated only by spaces, commas or line breaks ("Apt. 4⏎Springfield, 01109") become one span. */
+function withoutHesitations(tokens: Token[]): Token[] {
+  let kept: Token[] | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    // Only a free-standing word: "Soo-ah", "Ah-young" keep their pieces.
+    let drop = token.kind === TokenKind.Word && !token.allUpper && hesitations.has(token.norm) && token.spaced && tokens[i + 1]?.spaced !== false ? 1 : 0;
+    // "a as in apple", "k as in kilo": the spelling alphabet after a letter carries nothing either.
+    if (token.norm === 'as' && tokens[i + 1]?.norm === 'in' && tokens[i + 2]?.kind === TokenKind.Word && tokens[i - 1]?.kind === TokenKind.Word && tokens[i - 1]!.norm.length === 1) drop = 3;
+    if (drop > 0) {
+      kept ??= tokens.slice(0, i);
+      i += drop - 1;
+    } else if (kept) kept.push(token);
+  }
+  return kept ?? tokens;
+}
+
+const plusBefore = /\bplus\s+$/i;
+const timeAfter = /[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?/y;
+// "+41 (0)96 471 07 95", "+46 (0)8 928 571 38", "+1-903-140-4508x769": a plus sign opens a phone number.
+const plusPhone = /\+\d{1,3}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,4}\)?){2,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?/g;
+const extension = /^\s?(?:x|ext\.?)\s?\d{1,5}/;
+
+function internationalPhones(text: string, found: PhiSpan[]): void {
+  plusPhone.lastIndex = 0;
+  for (let match = plusPhone.exec(text); match !== null; match = plusPhone.exec(text)) {
+    if (match[0].replace(/\D/g, '').length >= 8) found.push({ start: match.index, end: match.index + match[0].length, type: 'PHONE', confidence: 0.85, source: 'pattern' });
+  }
+  // "(898)666-3621x0135": an extension glued to a phone found by the number runs.
+  for (let k = 0, n = found.length; k < n; k++) {
+    const span = found[k]!;
+    if (span.type !== 'PHONE' && span.type !== 'FAX') continue;
+    const more = extension.exec(text.slice(span.end, span.end + 12));
+    if (more) found[k] = { ...span, end: span.end + more[0].length };
+  }
+}
+
+const addressGap = /^[\s,>]*$/;
+const spokenAddressGap = /^[\s,]*\b(?:in|uh|um|and)\b[\s,]*$/;
+// A number said again or corrected: "... zero one nine two, that's four four three ...", "... sorry, ...".
+const digitTypes = new Set<PhiType>(['PHONE', 'FAX', 'OTHER_ID', 'SSN', 'MRN', 'HEALTH_PLAN_ID', 'ACCOUNT', 'LICENSE', 'DEVICE', 'VEHICLE']);
+const numberGap = /^(?:[\s,.-]|\b(?:uh|um|like|sorry|i mean|you know|that's|thats|that is|it's|its|again|or|no|so|then|and|dash|the|number|is|area|code)\b)*$/i;
+// Between two parts of one name: "seo-yeon park, p a r k", "sarah, um, turcotte", "kowalski, that's k o w ...".
+const nameGap = /^(?:[\s,-]|\b(?:uh|um|umm|er|like|sorry|i mean|you know|that's|thats|it's|its|spelled|that is)\b)*$/i;
+
+/**
+ * Address parts separated only by spaces, commas or line breaks ("Apt. 4⏎Springfield, 01109") become one span,
+ * and so do name parts separated only by fillers ("seo-yeon park p a r k").
+ */
 function joinAddressParts(text: string, spans: PhiSpan[]): PhiSpan[] {
   const result: PhiSpan[] = [];
   for (const span of spans) {
     const last = result[result.length - 1];
-    if (last && last.type === 'ADDRESS' && span.type === 'ADDRESS' && span.start - last.end <= 8 && addressGap.test(text.slice(last.end, span.start))) {
+    const gap = last === undefined ? '' : text.slice(last.end, span.start);
+    const joins = last !== undefined && (span.type === 'ADDRESS' && last.type === 'ADDRESS'
+      ? (gap.length <= 8 && addressGap.test(gap)) || (gap.length <= 12 && spokenAddressGap.test(gap))
+      : span.type === 'NAME' && last.type === 'NAME'
+        ? gap.length <= 24 && nameGap.test(gap)
+        : digitTypes.has(span.type) && digitTypes.has(last.type) && gap.length <= 24 && numberGap.test(gap));
+    if (last && joins) {
       result[result.length - 1] = { ...last, end: span.end, confidence: Math.max(last.confidence, span.confidence) };
     } else {
       result.push(span);

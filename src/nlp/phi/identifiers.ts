@@ -9,9 +9,9 @@ import { readNumberGroup, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
 /** Words between a cue and its value: "my member id *is* ...", "account *number*: ...". */
-const bridgeWords = new Set(['so', 'like', 'you', 'know', 'is', "it's", 'its', 'was', 'number', 'numbers', 'no', 'num', 'id', 'the', 'my', 'uh', 'um', 'of', 'be', 'at', 'to', 'on', 'card', 'code', 'and', 'that', "that's", 'here', 'ending', 'in', 'last', 'four', 'digits', 'are']);
-const bridgePunct = new Set([':', '#', ',', '-', '.', '(']);
-const valueSeparators = new Set(['-', '/', '.', ',']);
+const bridgeWords = new Set(['under', 'so', 'like', 'you', 'know', 'is', "it's", 'its', 'was', 'number', 'numbers', 'no', 'num', 'id', 'the', 'my', 'uh', 'um', 'of', 'be', 'at', 'to', 'on', 'card', 'code', 'and', 'that', "that's", 'here', 'ending', 'in', 'last', 'four', 'digits', 'are']);
+const bridgePunct = new Set([':', '#', ',', '-', '.', '(', '+']);
+const valueSeparators = new Set(['-', '/', '.', ',', '(', ')']);
 const valueFillers = new Set(['dash', 'hyphen', 'uh', 'um']);
 
 export interface IdValue {
@@ -135,7 +135,8 @@ function minimumDigits(type: PhiType, cue: Cue, tokens: readonly Token[]): numbe
     case 'SSN':
       return 4;
     case 'ADDRESS':
-      return 5;
+      // "ZIP: 1098", "my zip code is 880": postal codes abroad are shorter.
+      return 3;
     default:
       return 3;
   }
@@ -182,12 +183,18 @@ export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly C
       if (cue.type === 'SSN') ssnAhead(tokens, cue, runs, out);
       continue;
     }
-    const enoughDigits = value.digits >= minimumDigits(cue.type, cue, tokens);
+    let enoughDigits = value.digits >= minimumDigits(cue.type, cue, tokens);
+    // "the hospital number is seven seven one two zero nine": a short number after a generic "number is" is still an id.
+    let type = cue.type;
+    if (!enoughDigits && type === 'PHONE' && value.digits >= 5 && tokens[cue.startTok]?.norm !== 'area') {
+      type = 'OTHER_ID';
+      enoughDigits = true;
+    }
     // Plates and serials may be mostly letters: "plate is a b c one two three".
     const alnumEnough = cue.type !== 'PHONE' && cue.type !== 'FAX' && cue.type !== 'SSN' && cue.type !== 'ADDRESS' && value.atoms >= 4 && value.digits >= 1;
     if (!enoughDigits && !alnumEnough) continue;
     const spoken = tokens[value.startTok]!.kind === TokenKind.Word;
-    out.push({ start: tokens[value.startTok]!.start, end: tokens[value.endTok - 1]!.end, type: cue.type, confidence: 0.95, source: spoken ? 'spoken' : 'context' });
+    out.push({ start: tokens[value.startTok]!.start, end: tokens[value.endTok - 1]!.end, type, confidence: 0.95, source: spoken ? 'spoken' : 'context' });
   }
 }
 

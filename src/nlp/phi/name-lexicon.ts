@@ -1,54 +1,65 @@
 /**
- * Given and family names of many origins, from the @faker-js/faker locale definitions (Latin-script
- * locales, diacritics folded) plus a curated list of romanised Chinese, Korean, Japanese, Arabic,
- * South Asian and Vietnamese names that faker only ships in native script.
+ * Given and family names of many origins: every @faker-js/faker locale's person names (Latin-script
+ * locales as they are, Cyrillic, Greek, Georgian and Armenian ones transliterated, diacritics
+ * folded), plus hand-written romanised lists for origins faker ships only in native script or not
+ * at all (data/multi-origin-names.ts). Words that are also everyday English ("will", "hope") are
+ * marked so a detector asks for a cue before reading them as names.
  */
-import {
-  af_ZA, az, cs_CZ, da, de, en, en_GH, en_IN, en_NG, en_ZA, es, es_MX, fi, fr, fr_SN, hr, hu, id_ID, it, lv, nb_NO, nl,
-  pl, pt_BR, ro, sk, sv, tr, uz_UZ_latin, vi, yo_NG, zu_ZA, type LocaleDefinition,
-} from '@faker-js/faker';
+import { allLocales, type LocaleDefinition } from '@faker-js/faker';
+import { ambiguousNameWords } from './common-words.ts';
+import { everydayWordsText } from './data/everyday-words.ts';
+import { curatedFamilyText, curatedGivenText } from './data/multi-origin-names.ts';
 import { normalizeWord } from './tokens.ts';
 
-const locales: LocaleDefinition[] = [
-  en, es, es_MX, fr, fr_SN, de, it, pt_BR, vi, en_IN, pl, nl, tr, id_ID, yo_NG, en_NG, en_GH, zu_ZA, af_ZA, en_ZA, sv, nb_NO,
-  fi, da, hu, cs_CZ, ro, hr, sk, lv, az, uz_UZ_latin,
-];
+// Locales whose names are Latin-script parodies or duplicates of others.
+const skippedLocales = new Set(['en_BORK', 'base']);
 
-const curatedGiven = `
-wei fang jing min hui xiu ying lei jun yan hong ping ming tao yong jie xin hao xiaoming xiaoling jian qiang zhiwei yuxuan
-zihan haoran yichen meiling lihua jiayi junjie minjun seoyeon jihoon jiwoo seojun hyun eunji soojin jiyeon minho jisoo
-hyejin sungmin youngjae hiroshi takeshi yuki haruto sakura yui aoi ren kenji akira naoko keiko yoko hiroko takashi kazuo
-satoshi haruka yuto sota riku mohammed muhammad mohamed ahmed ahmad ali hassan hussein hussain omar fatima aisha khalid
-youssef yousef ibrahim mustafa abdullah layla leila zainab mariam maryam karim hamza tariq samir amir nour noor yasmin
-jamal rashid salma hana huda imran faisal priya rahul amit anil sunita deepak ravi vijay sanjay pooja neha arjun aarav
-ananya lakshmi raj rajesh suresh ramesh mahesh kavita anjali divya sneha vikram arun kiran manoj sachin nikhil rohan
-minh anh linh thanh huong tuan duc hung lan hoa thu trang hai nam quang phuong ngoc thuy dung khanh
-`;
-const curatedFamily = `
-wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo lin gao luo zheng liang xie tang han cao deng feng
-cheng cai peng pan yuan yu dong xiao jiang kim lee park choi jung jeong kang cho yoon jang lim seo shin kwon hwang ahn
-song yoo jeon moon baek sato suzuki takahashi tanaka watanabe ito yamamoto nakamura kobayashi kato yoshida yamada sasaki
-yamaguchi matsumoto inoue kimura hayashi shimizu yamazaki mori abe ikeda hashimoto ishikawa ogawa okada maeda fujita
-haddad nasser saleh mansour farah khoury hamdan aziz rahman khan qureshi siddiqui malik chaudhry sheikh abdullah hussain
-patel shah sharma singh kumar gupta reddy rao iyer nair mehta joshi desai chopra kapoor malhotra verma agarwal banerjee
-chatterjee mukherjee das ghosh bose pillai menon krishnan subramanian venkatesan nguyen tran pham hoang huynh phan vu vo
-dang bui ngo duong ly truong
-smith johnson williams jones garcia miller davis rodriguez martinez hernandez lopez gonzalez wilson anderson thomas
-taylor moore jackson martin lee perez thompson harris sanchez clark ramirez lewis robinson walker allen wright
-scott torres nguyen hill flores green adams nelson baker hall rivera campbell mitchell carter roberts gomez phillips
-evans turner diaz parker cruz edwards collins reyes stewart morris morales murphy cook rogers gutierrez ortiz morgan
-cooper peterson bailey reed kelly howard ramos cox ward richardson watson brooks chavez wood james bennett gray
-mendoza ruiz hughes price alvarez castillo sanders myers long ross foster jimenez powell jenkins perry russell
-sullivan bell coleman butler henderson barnes fisher vasquez simmons graham marshall owens harrison gibson
-`;
+// Romanisation of the scripts faker uses for names in ru, uk, mk, sr, el, ka_GE and hy.
+const transliteration: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', ґ: 'g', д: 'd', е: 'e', ё: 'e', є: 'ye', ж: 'zh', з: 'z', и: 'i', і: 'i', ї: 'yi', й: 'y',
+  к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh',
+  щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', ј: 'j', љ: 'lj', њ: 'nj', ћ: 'c', ђ: 'dj', џ: 'dz', ѓ: 'gj',
+  ќ: 'kj', ѕ: 'dz',
+  α: 'a', ά: 'a', β: 'v', γ: 'g', δ: 'd', ε: 'e', έ: 'e', ζ: 'z', η: 'i', ή: 'i', θ: 'th', ι: 'i', ί: 'i', ϊ: 'i', ΐ: 'i',
+  κ: 'k', λ: 'l', μ: 'm', ν: 'n', ξ: 'x', ο: 'o', ό: 'o', π: 'p', ρ: 'r', σ: 's', ς: 's', τ: 't', υ: 'y', ύ: 'y', ϋ: 'y',
+  φ: 'f', χ: 'ch', ψ: 'ps', ω: 'o', ώ: 'o',
+  ა: 'a', ბ: 'b', გ: 'g', დ: 'd', ე: 'e', ვ: 'v', ზ: 'z', თ: 't', ი: 'i', კ: 'k', ლ: 'l', მ: 'm', ნ: 'n', ო: 'o', პ: 'p',
+  ჟ: 'zh', რ: 'r', ს: 's', ტ: 't', უ: 'u', ფ: 'p', ქ: 'k', ღ: 'gh', ყ: 'q', შ: 'sh', ჩ: 'ch', ც: 'ts', ძ: 'dz', წ: 'ts',
+  ჭ: 'ch', ხ: 'kh', ჯ: 'j', ჰ: 'h',
+  ա: 'a', բ: 'b', գ: 'g', դ: 'd', ե: 'e', զ: 'z', է: 'e', ը: 'e', թ: 't', ժ: 'zh', ի: 'i', լ: 'l', խ: 'kh', ծ: 'ts', կ: 'k',
+  հ: 'h', ձ: 'dz', ղ: 'gh', ճ: 'ch', մ: 'm', յ: 'y', ն: 'n', շ: 'sh', ո: 'o', չ: 'ch', պ: 'p', ջ: 'j', ռ: 'r', ս: 's',
+  վ: 'v', տ: 't', ր: 'r', ց: 'ts', ւ: 'v', փ: 'p', ք: 'k', օ: 'o', ֆ: 'f',
+};
+const nonLatin = /[^\p{Script=Latin}\s'’-]/u;
+
+/** Latin letters as they are; Cyrillic, Greek, Georgian and Armenian letter by letter; else undefined. */
+function romanise(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  if (!nonLatin.test(lower)) return lower;
+  let out = '';
+  for (const ch of lower) {
+    const latin = transliteration[ch];
+    if (latin === undefined) {
+      if (/[\p{Script=Latin}'’-]/u.test(ch)) out += ch;
+      else return undefined;
+    } else out += latin;
+  }
+  return out;
+}
 
 function addNames(target: Set<string>, names: readonly string[] | undefined): void {
   if (!names) return;
   for (const name of names) {
     // Multi-word entries ("Ana María", "Van der Berg") contribute each part long enough to be a name.
     for (const part of name.split(/[\s-]+/)) {
-      const word = normalizeWord(part);
-      if (word.length >= 2 && /^[a-z][a-z']*$/.test(word)) target.add(word);
+      const latin = romanise(part);
+      if (latin === undefined) continue;
+      const word = normalizeWord(latin).replace(/[’]/g, "'");
+      if (word.length >= 2 && /^[a-z][a-z']*$/.test(word)) {
+        target.add(word);
+        // "O'Connor" is often written "oconnor" by ASR.
+        if (word.includes("'")) target.add(word.replace(/'/g, ''));
+      }
     }
   }
 }
@@ -65,15 +76,16 @@ function namesOf(field: NameField): (readonly string[])[] {
 function build(): { given: Set<string>; family: Set<string> } {
   const given = new Set<string>();
   const family = new Set<string>();
-  for (const locale of locales) {
+  for (const [code, locale] of Object.entries(allLocales) as [string, LocaleDefinition][]) {
+    if (skippedLocales.has(code)) continue;
     const person = locale.person;
     if (!person) continue;
     for (const list of namesOf(person.first_name as NameField)) addNames(given, list);
     for (const list of namesOf(person.middle_name as NameField)) addNames(given, list);
     for (const list of namesOf(person.last_name as NameField)) addNames(family, list);
   }
-  addNames(given, curatedGiven.trim().split(/\s+/));
-  addNames(family, curatedFamily.trim().split(/\s+/));
+  addNames(given, curatedGivenText.trim().split(/\s+/));
+  addNames(family, curatedFamilyText.trim().split(/\s+/));
   return { given, family };
 }
 
@@ -84,7 +96,20 @@ export const givenNames: ReadonlySet<string> = built.given;
 /** Family names, lowercase ASCII-folded. */
 export const familyNames: ReadonlySet<string> = built.family;
 
+/** Common English words, lowercase (data/everyday-words.ts). */
+export const everydayWords: ReadonlySet<string> = new Set(everydayWordsText.trim().split(/\s+/));
+
 /** Is `norm` (a normalised token) a known given or family name? */
 export function isLexiconName(norm: string): boolean {
   return givenNames.has(norm) || familyNames.has(norm);
+}
+
+/** A name that is also an everyday word ("will", "hope", "guy"): it needs a second signal. */
+export function isEverydayName(norm: string): boolean {
+  return ambiguousNameWords.has(norm) || everydayWords.has(norm);
+}
+
+/** Neither an everyday English word nor a short token: an unknown word, likely part of a name next to one. */
+export function isUnknownWord(norm: string): boolean {
+  return norm.length >= 3 && !everydayWords.has(norm) && !ambiguousNameWords.has(norm) && /^[a-z][a-z'-]*$/.test(norm);
 }

@@ -1,12 +1,17 @@
 /**
  * Person names (patients, family, clinicians). ASR text is lowercase, so a lexicon hit alone is not
  * enough: a name needs a cue ("my name is", "doctor", "my son"), a capital in mixed-case text, a
- * given+family pair, or to be spelled out letter by letter ("l o p e z", "L-O-P-E-Z").
+ * given+family pair, or to be spelled out letter by letter ("l o p e z", "L-O-P-E-Z"). A given name
+ * that is no everyday English word counts on its own ("tell amaka i called"). After a cue, a word no
+ * dictionary knows is taken as a name where one is expected ("my son ikenna"), and the span runs on
+ * over surnames, unknown words, particles, repetitions and soft fillers ("abdi abdi hassan", "sarah
+ * like turcotte", "dr van loon"). Words that are also everyday English ("will", "hope") need a
+ * second signal; words clinical notes use as abbreviations ("Swan", "Endo") need a cue.
  */
 import type { PhiSpan } from '../analysis.types.ts';
-import { ambiguousNameWords, clinicalWords, functionWords, roleNouns } from './common-words.ts';
+import { clinicalWords, functionWords, noteWords, roleNouns } from './common-words.ts';
 import { skipFillers, type Cue } from './cues.ts';
-import { familyNames, givenNames, isLexiconName } from './name-lexicon.ts';
+import { everydayWords, familyNames, givenNames, isEverydayName, isLexiconName, isUnknownWord } from './name-lexicon.ts';
 import { isNumberAtom } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
@@ -21,24 +26,90 @@ export interface LetterRun {
 const letterRunStoplist = new Set([
   'mrn', 'dob', 'ssn', 'usa', 'mri', 'ekg', 'ecg', 'icu', 'cpr', 'atm', 'fyi', 'asap', 'ptsd', 'adhd', 'copd', 'uti', 'std', 'hiv',
   'aids', 'cvs', 'npi', 'dea', 'vin', 'ent', 'obgyn', 'gyn', 'ada', 'hipaa', 'ppo', 'hmo', 'epo', 'otc', 'bmi', 'tsh', 'cbc',
-  'bmp', 'inr', 'pcp', 'npo', 'prn', 'bid', 'tid', 'qid', 'abc', 'aaa', 'tv', 'dvd', 'ups', 'usps', 'er', 'ed', 'ok',
+  'bmp', 'inr', 'pcp', 'npo', 'prn', 'bid', 'tid', 'qid', 'abc', 'aaa', 'tv', 'dvd', 'ups', 'usps', 'er', 'ed', 'ok', 'ook', 'okk', 'okay',
 ]);
 const letterRunSeparators = new Set(['-', '.', ',']);
 // After a weak cue, an everyday-word name ("will", "grace") counts only when one of these follows it.
 const nameFollowers = new Set(['okay', 'ok', 'calling', 'speaking', 'here', 'has', 'is', 'was', 'had', 'needs', 'and', 'from', 'with', 'again', 'about', 'on']);
 const sentenceEnd = new Set(['.', '!', '?', ':', '"', '\n']);
-const forbiddenAfterStrongCue = new Set(['is', "it's", 'its', ':', 'was', 'uh', 'um', ',', 'like', 'just', 'so', 'yes', 'yeah', 'sure']);
+const forbiddenAfterStrongCue = new Set(['is', "it's", 'its', ':', '?', 'was', 'uh', 'um', ',', 'like', 'just', 'so', 'yes', 'yeah', 'sure']);
 // Titles that take any following word as a name ("Dr. Okonkwo"); longer titles and relations need a lexicon hit or a capital.
-const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'mister', 'missus', 'miz']);
+const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'drs', 'mister', 'missus', 'miz']);
 const honorifics = new Set(['doctor', 'nurse', 'professor', 'prof', 'miss']);
 // Surname particles: "van der Wal", "de la Cruz", "dos Santos", "bin Said".
 const particles = new Set(['van', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'von', 'ter', 'bin', 'ibn', 'al', 'el']);
 // What follows a self-introduction in a call opening: "this is Sekinat, how can I help", "this is Ada with ...".
-const introFollowers = new Set(['how', 'may', 'what', 'with', 'from', 'calling', 'speaking', 'here']);
+const introFollowers = new Set(['how', 'may', 'what', 'with', 'from', 'calling', 'speaking', 'here', 'at', 'in', 'on']);
 const possessive = /'s$/;
 // What a clinician named after "doctor"/"nurse" does next: "doctor chidi said", "nurse ama called".
 const doctorVerbs = new Set(['said', 'says', 'told', 'wants', 'wanted', 'asked', 'ordered', 'prescribed', 'recommended', 'called', 'thinks', 'mentioned', 'suggested', 'referred', 'saw', 'sees', 'gave', 'left']);
 const closingFollowers = new Set(['calling', 'speaking', 'here', 'okay', 'ok', '.', ',', '?', '!']);
+
+const nameSuffixes = new Set(['junior', 'senior', 'jr', 'sr', 'ii', 'iii', 'iv']);
+
+// Soft fillers a caller says between the words of a name: "sarah like turcotte", "maria, sorry, maria lopez".
+const softFillers = new Set(['like', 'sorry', 'so', 'actually', 'its', "it's", 'that', "that's", 'is']);
+
+/** Skips soft fillers and commas between name words ("you know", "i mean" too); returns the next index. */
+function skipSoftFillers(tokens: readonly Token[], t: number): number {
+  const start = t;
+  for (let n = 0; n < 4; n++) {
+    const norm = tokens[t]?.norm;
+    if (norm === undefined) break;
+    if (softFillers.has(norm) || norm === ',') t++;
+    else if ((norm === 'you' && tokens[t + 1]?.norm === 'know') || (norm === 'i' && tokens[t + 1]?.norm === 'mean')) t += 2;
+    else break;
+  }
+  return t === start || tokens[t - 1]?.norm === ',' && t - start === 1 ? start : t;
+}
+
+/** "abdi abdi hassan": the same name word said twice in a row. */
+function repeatedWord(tokens: readonly Token[], previous: number, k: number): boolean {
+  const a = tokens[previous];
+  const b = tokens[k];
+  return a !== undefined && b !== undefined && a.kind === TokenKind.Word && b.kind === TokenKind.Word && a.norm === b.norm && a.norm.length >= 2 && !functionWords.has(a.norm);
+}
+
+function isFamilyOrUnknown(norm: string): boolean {
+  return (familyNames.has(norm) && !isEverydayName(norm)) || (isUnknownWord(norm) && nameShaped(norm)) || (givenNames.has(norm) && !isEverydayName(norm));
+}
+
+// What follows a full name: the end of the clause, the caller going on, or the next detail.
+const nameClosers = new Set([
+  'okay', 'ok', 'calling', 'speaking', 'here', 'has', 'is', 'was', 'had', 'needs', 'and', 'from', 'with', 'again', 'about', 'on',
+  "i'm", 'im', 'i', 'my', 'you', 'will', "he'll", "she'll", 'said', 'says', 'who', 'she', 'he', "she's", "he's", 'date', 'dob', 'birth',
+  'born', 'at', 'please', 'thank', 'thanks', 'so', 'yes', 'yeah', 'right', 'spelled', "that's", 'last', 'first', 'too', 'also',
+  'the', 'for', 'calls', 'called', 'wants', 'would', 'could', 'can', 'did', 'does', 'just', 'sorry', 'like',
+  'needs', 'need', 'gets', 'got', 'came', 'went', 'brought', 'left', 'asked', 'told', 'no', 'not', 'again', 'there',
+  'yesterday', 'today', 'tonight', 'tomorrow', 'earlier', 'before', 'after', 'about', 'over', 'in', 'when', 'because',
+]);
+
+function nameClosing(tokens: readonly Token[], i: number): boolean {
+  const token = tokens[i];
+  return token === undefined || (token.kind === TokenKind.Punct && token.norm !== "'" && token.norm !== '-') || nameClosers.has(token.norm);
+}
+
+// Endings of English derivations and drug stems: a word with one is not a name even if no dictionary has it.
+const notNameEnding = /(?:oid|otic|tic|ular|ary|ory|ish|ing|ness|ment|tion|sion|ous|ive|able|ible|ful|less|ity|ism|ize|ise|ized|ised|itis|emia|osis|ectomy|ology|pril|olol|statin|sartan|dipine|cillin|mycin|floxacin|cycline|tidine|azole|prazole|triptan|zepam|zolam|oxetine|afil|gliptin|glitazone|formin|mab|nib|vir|pam|done|zine|pine|lol|ine|ide|ate|phen|profen|caine|sone|lone|cort|ics|ly|ed|ic|al)$/;
+// Slavic surnames end like derivations do ("jovanovic", "petrovich", "kowalski"): these endings are names.
+const nameEndingExceptions = /(?:vic|vich|ich|ski|sky)$/;
+
+/** Could an unknown word be a name? Not when it looks like an English derivation or a drug, unless a list knows it. */
+export function nameShaped(norm: string): boolean {
+  return !notNameEnding.test(norm) || nameEndingExceptions.test(norm) || isLexiconName(norm);
+}
+
+const lexiconOnlyCues = new Set(['for', 'under', 'tell', 'ask', 'have', 'let', 'text', 'remind', 'told', 'asked', 'with', 'and']);
+const strictCues = new Set(['with', 'and', 'have', 'let', 'under', 'says', 'said', 'call', 'calls', 'named', 'starring', 'featuring', 'features']);
+const possessives = new Set(['my', 'his', 'her', 'our', 'its', 'the', 'to', 'in', 'on', 'at', 'is']);
+// Weak cues after which a name is expected, so an unknown word there is taken as one ("my son", "this is", "speak to").
+const nameExpectingStarts = new Set(['this', "it's", 'my', 'speaking', 'speak', 'talk', 'talking', 'talked', 'spoke', 'ask', 'asking', 'message', 'calling', 'on', 'trying', 'transfer', 'known', 'the', "i'm", 'im', 'i']);
+
+function nameExpectingCue(tokens: readonly Token[], cue: Cue): boolean {
+  const word = tokens[cue.startTok]!.norm;
+  if (word === 'patient') return cue.endTok - cue.startTok > 1;
+  return nameExpectingStarts.has(word);
+}
 
 /** Sequences of at least three single letters: "l o p e z", "s-m-i-t-h", "L.O.P.E.Z.". */
 export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
@@ -54,6 +125,14 @@ export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
     let t = i + 1;
     for (;;) {
       while (tokens[t] && tokens[t]!.kind === TokenKind.Punct && letterRunSeparators.has(tokens[t]!.norm)) t++;
+      // "m c n a double l y": a doubled letter.
+      const times = tokens[t]?.norm === 'double' ? 2 : tokens[t]?.norm === 'triple' ? 3 : 1;
+      if (times > 1 && isLetter(tokens, t + 1)) {
+        letters += tokens[t + 1]!.norm.repeat(times);
+        last = t + 1;
+        t += 2;
+        continue;
+      }
       if (!isLetter(tokens, t)) break;
       letters += tokens[t]!.norm;
       last = t;
@@ -82,7 +161,7 @@ function isLetter(tokens: readonly Token[], i: number): boolean {
 }
 
 function isNameCandidate(token: Token | undefined): token is Token {
-  return token !== undefined && token.kind === TokenKind.Word && token.norm.length >= 2 && !functionWords.has(token.norm) && !clinicalWords.has(token.norm) && !roleNouns.has(token.norm);
+  return token !== undefined && token.kind === TokenKind.Word && token.norm.length >= 2 && (!functionWords.has(token.norm) || token.accented) && !clinicalWords.has(token.norm) && !roleNouns.has(token.norm);
 }
 
 function atBoundary(tokens: readonly Token[], i: number): boolean {
@@ -95,7 +174,11 @@ function secondSignal(tokens: readonly Token[], i: number, mixedCase: boolean): 
   const token = tokens[i]!;
   if (mixedCase && token.upper) return true;
   const next = tokens[i + 1];
-  if (next && next.kind === TokenKind.Word && familyNames.has(next.norm) && !ambiguousNameWords.has(next.norm) && !functionWords.has(next.norm)) return true;
+  // "jean-baptiste": a glued hyphen piece makes a compound given name.
+  if (next?.norm === '-' && !next.spaced && tokens[i + 2]?.kind === TokenKind.Word && !tokens[i + 2]!.spaced) return true;
+  if (next && next.kind === TokenKind.Word && familyNames.has(next.norm) && !isEverydayName(next.norm) && !functionWords.has(next.norm)) return true;
+  // "this is song ha, i'm calling": given and family name, both everyday words, closing the clause.
+  if (!mixedCase && next && next.kind === TokenKind.Word && isLexiconName(next.norm) && !functionWords.has(next.norm) && nameClosing(tokens, i + 2) && tokens[i + 2]?.norm !== 'the') return true;
   return atBoundary(tokens, i + 1);
 }
 
@@ -108,20 +191,31 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
     else {
       if (tokens[j]?.norm === ',') j++;
       j = skipFillers(tokens, j);
+      // "my husband is tariq", "my daughter's name is ..." (the strong cue takes that one): a relation, then "is".
+      if (tokens[cue.startTok]!.norm === 'my' && (tokens[j]?.norm === 'is' || tokens[j]?.norm === 'was') && cue.endTok - cue.startTok >= 2) {
+        // ... but "my wife is hypothyroid": only a known name after "is".
+        if (!isLexiconName(tokens[j + 1]?.norm ?? '') || isEverydayName(tokens[j + 1]!.norm)) continue;
+        j++;
+      }
     }
     // "i'm an vu", "for my wife can de bruijn": a short given name that is also a function word, before a surname.
     const shortGiven = tokens[j] !== undefined && functionWords.has(tokens[j]!.norm) && tokens[j]!.norm.length <= 3 && givenNames.has(tokens[j]!.norm)
-      && (particles.has(tokens[j + 1]?.norm ?? '') || (familyNames.has(tokens[j + 1]?.norm ?? '') && isNameCandidate(tokens[j + 1]) && !ambiguousNameWords.has(tokens[j + 1]!.norm)));
+      && (tokens[j]!.accented || !possessives.has(tokens[j]!.norm))
+      && (particles.has(tokens[j + 1]?.norm ?? '') || (familyNames.has(tokens[j + 1]?.norm ?? '') && isNameCandidate(tokens[j + 1]) && !isEverydayName(tokens[j + 1]!.norm)));
     if (shortGiven && particles.has(tokens[j + 1]!.norm) && !isNameCandidate(tokens[j + 2]) && !particles.has(tokens[j + 2]?.norm ?? '')) continue;
     const first = tokens[j];
     if ((!isNameCandidate(first) && !shortGiven) || !first || isNumberAtom(tokens, j)) continue;
     const firstNorm = first.norm.replace(possessive, '');
     const lexicon = isLexiconName(firstNorm);
-    const capital = mixedCase && first.upper;
+    // In shouted notes ("DAUGHTER WILL RETURN") a capital says nothing.
+    const capital = mixedCase && first.upper && (!first.allUpper || !isEverydayName(firstNorm));
     const shortTitle = cue.kind === 'name-title' && shortTitles.has(tokens[cue.startTok]!.norm);
     // "this is <unknown word>, how can I help you": a self-introduction in a call opening.
-    const intro = cue.kind === 'name-weak' && !mixedCase && !lexicon && tokens[cue.startTok]!.norm === 'this' && introFollowers.has(tokens[skipFillers(tokens, j + 1)]?.norm ?? '')
-      && !ambiguousNameWords.has(first.norm);
+    const intro = cue.kind === 'name-weak' && !mixedCase && tokens[cue.startTok]!.norm === 'this' && introFollowers.has(tokens[skipFillers(tokens, j + 1)]?.norm ?? '')
+      && (lexicon || !isEverydayName(first.norm));
+    // "my wife nkechinyere is ...", "this is abdirizak warsame": a word no dictionary knows, where a name is expected.
+    const unknownName = !mixedCase && isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm)
+      && (nameClosing(tokens, j + 1) || isFamilyOrUnknown(tokens[j + 1]?.norm ?? ''));
     let accepted: boolean;
     let confidence: number;
     if (cue.kind === 'name-strong' || shortGiven) {
@@ -129,42 +223,91 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       confidence = 0.9;
     } else if (shortTitle) {
       // "MS changes", "ms given": in written notes a lowercase word after "MS"/"Dr" is not a name.
-      accepted = !mixedCase || capital || lexicon;
+      // Lowercase text: "ms" is also multiple sclerosis or mental status ("assess ms, encourage fluids").
+      const ms = tokens[cue.startTok]!.norm === 'ms';
+      accepted = (!mixedCase && !ms) || (capital && (lexicon || !isEverydayName(firstNorm))) || (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase)) && !noteWords.has(firstNorm))
+        || (isUnknownWord(firstNorm) && nameShaped(firstNorm) && !first.allUpper && tokens[j - 1]?.norm !== ',');
       confidence = 0.9;
     } else if (cue.kind === 'name-title' && honorifics.has(tokens[cue.startTok]!.norm)) {
       // "doctor oyelaran's office", "doctor chidi said": an unknown word that acts like a name.
-      const actsLikeName = !mixedCase && !ambiguousNameWords.has(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? ''));
-      accepted = lexicon || capital || actsLikeName;
+      const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName);
+      accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName;
       confidence = 0.85;
     } else {
-      accepted = ((lexicon || capital) && (!ambiguousNameWords.has(first.norm) || secondSignal(tokens, j, mixedCase))) || intro;
+      // Cues that are everyday words ("for", "tell", "with") take only a known name: in notes "for Abd CT",
+      // "with White count" are not names; "and"/"with"/"have" take no everyday-word name at all ("faith and joy").
+      const cueWord = tokens[cue.startTok]!.norm;
+      const lexiconOnly = lexiconOnlyCues.has(cueWord);
+      const strict = strictCues.has(cueWord) && cue.endTok - cue.startTok === 1;
+      // After "for"/"tell", an everyday-word name needs its surname: "for will turner", not "for white, ...".
+      // After "i'm"/"it's" an everyday word is mostly an adjective ("i'm white and ...", "i'm young again"): it needs a
+      // surname or a self-introduction verb ("it's will calling").
+      const selfCue = cueWord === "i'm" || cueWord === 'im' || cueWord === 'i' || cueWord === "it's";
+      const everydayOk = lexiconOnly || (selfCue && !mixedCase)
+        ? (isLexiconName(tokens[j + 1]?.norm ?? '') && !isEverydayName(tokens[j + 1]!.norm)) || (selfCue && introFollowers.has(tokens[j + 1]?.norm ?? ''))
+          || repeatedWord(tokens, j, tokens[j + 1]?.norm === ',' ? j + 2 : j + 1)
+        : secondSignal(tokens, j, mixedCase);
+      accepted = ((lexicon || (capital && !lexiconOnly)) && !(lexiconOnly && noteWords.has(firstNorm)) && (!isEverydayName(first.norm) || (!strict && everydayOk))
+        && !(lexiconOnly && (mixedCase ? !capital || first.allUpper || isEverydayName(firstNorm) : false))) || intro
+        || (unknownName && nameExpectingCue(tokens, cue));
       confidence = 0.8;
     }
+    // "spoke with HO", "per skin care RN": words notes use as abbreviations count only after a strong cue or a title.
+    if (accepted && noteWords.has(firstNorm) && cue.kind === 'name-weak' && !intro && mixedCase) accepted = false;
     if (!accepted) continue;
     let end = hyphenated(tokens, j + 1);
-    // Up to three more name words: "maria lopez", "Mary Ann O'Brien", "garcia-lopez", "van der wal".
+    // "dr van loon", "this is van do": a particle said first takes the word after it.
+    if (particles.has(firstNorm) && !mixedCase && tokens[end]?.kind === TokenKind.Word && !isNumberAtom(tokens, end)
+      && (isNameCandidate(tokens[end]) || (familyNames.has(tokens[end]!.norm) && nameClosing(tokens, end + 1)))) end = hyphenated(tokens, end + 1);
+    // Up to three more name words: "maria lopez", "Mary Ann O'Brien", "garcia-lopez", "van der wal",
+    // through repetitions and soft fillers: "abdi abdi hassan", "sarah like turcotte".
     for (let extra = 0; extra < 3 && !possessive.test(tokens[end - 1]!.norm); extra++) {
-      const k = end;
+      let k = end;
+      // "rose, rose garcia", "abdi abdi hassan": the name word said again.
+      const again = tokens[k]?.norm === ',' ? k + 1 : k;
+      if (repeatedWord(tokens, end - 1, again)) {
+        end = again + 1;
+        extra--;
+        continue;
+      }
+      const afterSoft = mixedCase ? k : skipSoftFillers(tokens, k);
+      if (afterSoft > k) {
+        const word = tokens[afterSoft];
+        if (!isNameCandidate(word) || isNumberAtom(tokens, afterSoft) || !(isFamilyOrUnknown(word.norm))) break;
+        k = afterSoft;
+      }
       // Particles join when a non-function word follows them.
       let p = k;
       while (tokens[p] && particles.has(tokens[p]!.norm) && p < k + 2) p++;
       if (p > k && isNameCandidate(tokens[p]) && !isNumberAtom(tokens, p) && !tokens[p]!.allUpper) {
-        end = p + 1;
+        end = hyphenated(tokens, p + 1);
         continue;
       }
       const next = tokens[k];
-      // "tinh do, okay": a surname that is also a function word, closing the name.
-      if (!mixedCase && next && functionWords.has(next.norm) && familyNames.has(next.norm) && next.norm.length <= 3 && (tokens[k + 1] === undefined || closingFollowers.has(tokens[k + 1]!.norm))) {
+      // "tinh do, okay", "ashton little, you know": a surname that is also a function word, closing the name.
+      if (!mixedCase && next && functionWords.has(next.norm) && familyNames.has(next.norm) && next.norm.length <= 6
+        && (tokens[k + 1] === undefined || closingFollowers.has(tokens[k + 1]!.norm) || (nameClosing(tokens, k + 1) && (next.norm.length > 3 || particles.has(tokens[k - 1]!.norm))))) {
         end = k + 1;
         break;
       }
       if (!isNameCandidate(next) || isNumberAtom(tokens, k)) break;
+      const nextNorm = next.norm.replace(possessive, '');
       // "it's pantaleon palka calling": an unknown word closed by a name follower is the surname.
-      const closed = !mixedCase && !ambiguousNameWords.has(next.norm) && closingFollowers.has(tokens[k + 1]?.norm ?? '.');
-      const nextLexicon = isLexiconName(next.norm.replace(possessive, '')) || (mixedCase && next.upper) || closed;
+      const closed = !mixedCase && !isEverydayName(nextNorm) && closingFollowers.has(tokens[k + 1]?.norm ?? '.');
+      // "madyson funk, i'm a patient", "thao ly will pick it up": a surname that is also a word, closing the name.
+      const closedFamily = !mixedCase && familyNames.has(nextNorm) && (nameClosing(tokens, k + 1) || cue.kind === 'name-strong' || shortTitle);
+      // "my name is ngozi adaeze-okwuosa", "this is abdi warsame": a word no dictionary knows, next to a name.
+      const unknown = !mixedCase && isUnknownWord(nextNorm) && nameShaped(nextNorm);
+      const nextLexicon = isLexiconName(nextNorm) || (mixedCase && next.upper) || closed || closedFamily || unknown;
       if (!nextLexicon || (mixedCase && !next.upper && first.upper)) break;
-      if (ambiguousNameWords.has(next.norm) && !secondSignal(tokens, k, mixedCase)) break;
+      if (isEverydayName(nextNorm) && !closedFamily && !secondSignal(tokens, k, mixedCase)) break;
       end = hyphenated(tokens, k + 1);
+    }
+    // "robert smith junior", "James Okafor Jr.", "henry ford the third": a generational suffix.
+    if (end > j + 1 || cue.kind === 'name-strong') {
+      const suffix = tokens[end]?.norm === ',' ? end + 1 : end;
+      if (nameSuffixes.has(tokens[suffix]?.norm ?? '')) end = tokens[suffix + 1]?.norm === '.' && !tokens[suffix + 1]!.spaced ? suffix + 2 : suffix + 1;
+      else if (tokens[suffix]?.norm === 'the' && ['second', 'third', 'fourth'].includes(tokens[suffix + 1]?.norm ?? '')) end = suffix + 2;
     }
     // "Patient name: Herrera, Consuelo": family name, comma, given name.
     if (cue.kind === 'name-strong' && end === j + 1 && tokens[end]?.norm === ',' && mixedCase && first.upper) {
@@ -180,6 +323,7 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
     // Written notes abbreviate with letter runs ("C-D-I", "G-U", "y o m"): there a spelling needs a
     // spelling request nearby, or five or more letters in one case.
     if (mixedCase && !spellCueBefore(tokens, run.startTok) && !(run.letters.length >= 5 && uniformCase(tokens, run))) continue;
+    if (!mixedCase && spokenAcronym(tokens, run)) continue;
     out.push({ start: tokens[run.startTok]!.start, end: tokens[run.endTok - 1]!.end, type: 'NAME', confidence: 0.8, source: 'spoken' });
     // "lopez, that's l o p e z": the spelled word said just before is the same name.
     for (let t = run.startTok - 1; t >= 0 && t >= run.endTok - 20; t--) {
@@ -190,11 +334,49 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
     }
   }
 
-  if (mixedCase) capitalisedNames(tokens, out);
-  else lowercasePairs(tokens, out);
+  if (mixedCase) {
+    capitalisedNames(tokens, out);
+    initialAndSurname(tokens, out);
+    signatures(tokens, out);
+  } else lowercasePairs(tokens, out);
   vocatives(tokens, mixedCase, out);
   describedPatients(tokens, mixedCase, out);
+  if (mixedCase) listNeighbours(tokens, out, firstOut);
   repeatMentions(tokens, out, firstOut);
+}
+
+// Medical and everyday acronyms said letter by letter ("c o p d", "your l d l", "a c t scan").
+const spokenAcronyms = new Set([
+  'dvt', 'bcg', 'copd', 'ibs', 'ros', 'cpk', 'eeg', 'emg', 'mpj', 'ecog', 'gerd', 'ivc', 'rem', 'ldl', 'hdl', 'ckd', 'pkd', 'psa',
+  'chf', 'itp', 'djd', 'pet', 'nsaid', 'nsaids', 'mri', 'cat', 'ent', 'ptsd', 'ocd', 'add', 'uti', 'utis', 'std', 'sti', 'hpv', 'rsv',
+  'tia', 'cva', 'ekg', 'ecg', 'echo', 'icd', 'ivf', 'iud', 'ibd', 'gi', 'ct', 'pt', 'ot', 'er', 'ed', 'icu', 'nicu', 'picu', 'or',
+  'ppi', 'ace', 'arb', 'ssri', 'snri', 'tsh', 'cbc', 'cmp', 'bmp', 'ana', 'esr', 'crp', 'inr', 'ptt', 'bun', 'gfr', 'alt', 'ast',
+  'acl', 'mcl', 'tkr', 'thr', 'orif', 'cabg', 'pci', 'afib', 'svt', 'vt', 'pvc', 'pac', 'bph', 'ed', 'pcos', 'pid', 'hsv', 'cmv',
+  'ebv', 'mrsa', 'vre', 'cdiff', 'tb', 'ppd', 'hep', 'hcv', 'hbv', 'aaa', 'pad', 'pvd', 'cad', 'mi', 'stemi', 'nstemi', 'ards',
+  'osa', 'cpap', 'bipap', 'peg', 'picc', 'port', 'cll', 'cml', 'aml', 'all', 'nhl', 'ms', 'als', 'sle', 'ra', 'oa', 'ckd', 'esrd',
+  'aki', 'dka', 'hhs', 'dm', 'htn', 'hld', 'cp', 'sob', 'loc', 'rom', 'bmi', 'bp', 'hr', 'rr', 'spo', 'iv', 'im', 'po', 'sq',
+  'npo', 'prn', 'otc', 'ama', 'dnr', 'dni', 'poa', 'hipaa', 'fmla', 'ssdi', 'ssi', 'wic', 'snap', 'ymca', 'ups', 'fedex', 'usps',
+  'abcd', 'xyz', 'abc', 'vip', 'diy', 'asap', 'aka', 'lol', 'omg', 'tv', 'pc', 'id', 'pin', 'atm', 'suv', 'gps', 'usb',
+  'ctsuc', 'uihc', 'apetct', 'ptld', 'ivcf', 'fcr', 'cpap', 'dexa', 'egd', 'ercp', 'tee', 'tte', 'abi', 'pft', 'pfts', 'ncs',
+  'orif', 'tmj', 'gbs', 'mcv', 'jak', 'cna', 'sicu', 'ems', 'gcs', 'lad', 'nsvt', 'mmh', 'scfe', 'mcg', 'mua', 'cva', 'lpn', 'rn',
+  'np', 'pa', 'md', 'do', 'dds', 'emt', 'ibm', 'ymca', 'ucla', 'nyu', 'usc', 'va', 'ssa', 'dmv', 'irs', 'fbi', 'cia', 'nba', 'nfl',
+]);
+// A letter run between these is an acronym in use: "had a d v t", "your c p k", "an e e g", "the i v c filter".
+const acronymBefore = new Set(['a', 'an', 'the', 'your', 'his', 'her', 'their', 'my', 'our', 'non', 'had', 'have', 'has', 'with', 'of', 'stage', 'called', 'diagnosed', 'for', 'get', 'got', 'do', 'did', 'any', 'no', 'on', 'in', 'video', 'positive', 'negative', 'chronic', 'acute', 'severe', 'mild']);
+const acronymAfter = new Set(['scan', 'scans', 'filter', 'score', 'sleep', 'test', 'tests', 'testing', 'level', 'levels', 'count', 'counts', 'vaccine', 'shot', 'shots', 'tendinitis', 'trial', 'hospital', 'medicine', 'drip', 'line', 'tube', 'machine', 'results', 'result', 'report', 'study', 'panel', 'exam', 'disease', 'syndrome', 'infection', 'medication', 'medications', 'meds', 'therapy', 'clinic', 'unit', 'department', 'doctor', 'specialist', 'flare', 'symptoms', 'diagnosis', 'treatment', 'inhibitor', 'inhibitors', 'blocker', 'blockers', 'mask', 'device', 'numbers', 'value', 'values', 'reading', 'readings', 'procedure', 'surgery', 'repair', 'injury', 'tear']);
+
+/**
+ * Lowercase text: is this letter run an acronym rather than a spelled name? Only when nothing asks
+ * for a spelling nearby, the letters are no known name, and the run is a known acronym or sits
+ * where acronyms do ("had a d v t", "the c p k level").
+ */
+function spokenAcronym(tokens: readonly Token[], run: LetterRun): boolean {
+  if (spellCueBefore(tokens, run.startTok) || isLexiconName(run.letters)) return false;
+  for (let t = run.startTok - 1; t >= 0 && t >= run.startTok - 3; t--) if (tokens[t]!.norm === run.letters) return false;
+  const letters = run.letters;
+  // "a u t i" is "a UTI", "m r i s" is "MRIs".
+  if (spokenAcronyms.has(letters) || spokenAcronyms.has(letters.replace(/s$/, '')) || letters.startsWith('a') || spokenAcronyms.has(letters.slice(1))) return true;
+  return acronymBefore.has(tokens[run.startTok - 1]?.norm ?? '') || acronymAfter.has(tokens[run.endTok]?.norm ?? '');
 }
 
 function uniformCase(tokens: readonly Token[], run: LetterRun): boolean {
@@ -238,7 +420,7 @@ function vocatives(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[])
     if (token.kind !== TokenKind.Word || (mixedCase && (!token.upper || token.allUpper))) continue;
     const norm = token.norm.replace(possessive, '');
     if (!isNameCandidate(token) || !givenNames.has(norm) || isNumberAtom(tokens, i)) continue;
-    const ambiguous = ambiguousNameWords.has(norm);
+    const ambiguous = isEverydayName(norm);
     // What comes before, skipping one comma: "thanks , david".
     let p = i - 1;
     const comma = tokens[p]!.norm === ',';
@@ -261,7 +443,7 @@ function vocatives(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[])
     let end = i + 1;
     const next = tokens[end];
     // A family name after the given name: "hi martha okafor".
-    if (next && isNameCandidate(next) && familyNames.has(next.norm) && !ambiguousNameWords.has(next.norm) && !(mixedCase && !next.upper)) end++;
+    if (next && isNameCandidate(next) && familyNames.has(next.norm) && !isEverydayName(next.norm) && !(mixedCase && !next.upper)) end++;
     // After a weak opener: punctuation closes the vocative, or a new clause after "so"/"okay"/a comma/a turn start.
     const accepted = ambiguous
       ? greeted && closesVocative(tokens, end, true)
@@ -300,6 +482,31 @@ function describedPatients(tokens: readonly Token[], mixedCase: boolean, out: Ph
 }
 
 /**
+ * Mixed-case text: capitalised words listed with a name found ("Efimiya, Mary, Ariana and Jodi",
+ * "Usamov and Bowers") are names too, when no dictionary knows them.
+ */
+function listNeighbours(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  const added = out.length;
+  for (let s = from; s < added; s++) {
+    const span = out[s]!;
+    if (span.type !== 'NAME') continue;
+    const first = firstTokenAt(tokens, span.start);
+    let last = first;
+    while (tokens[last + 1] && tokens[last + 1]!.end <= span.end) last++;
+    for (const [sep, word] of [[first - 1, first - 2], [last + 1, last + 2]] as const) {
+      const separator = tokens[sep];
+      const candidate = tokens[word];
+      if (!separator || !candidate || (separator.norm !== ',' && separator.norm !== 'and')) continue;
+      if (candidate.kind !== TokenKind.Word || !candidate.upper || candidate.allUpper || !isNameCandidate(candidate) || isEverydayName(candidate.norm) || noteWords.has(candidate.norm)) continue;
+      if (!isUnknownWord(candidate.norm) && !isLexiconName(candidate.norm)) continue;
+      const before = tokens[word - 1];
+      if (word < first && (before === undefined || sentenceEnd.has(before.norm)) && !isLexiconName(candidate.norm)) continue;
+      out.push({ start: candidate.start, end: candidate.end, type: 'NAME', confidence: 0.6, source: 'context' });
+    }
+  }
+}
+
+/**
  * A name word found with context is the same name wherever else it occurs in the text ("so ,
  * ashley , ..." then "does ashley play any sports"): repeat it, unless it is an everyday word.
  */
@@ -311,7 +518,7 @@ function repeatMentions(tokens: readonly Token[], out: PhiSpan[], from: number):
     if (span.type !== 'NAME' || span.confidence < 0.75) continue;
     for (let t = firstTokenAt(tokens, span.start); t < tokens.length && tokens[t]!.start < span.end; t++) {
       const norm = tokens[t]!.norm.replace(possessive, '');
-      if (norm.length >= 3 && isNameCandidate(tokens[t]) && !ambiguousNameWords.has(norm) && isLexiconName(norm)) names.add(norm);
+      if (norm.length >= 3 && isNameCandidate(tokens[t]) && !isEverydayName(norm) && isLexiconName(norm)) names.add(norm);
     }
   }
   if (names.size === 0) return;
@@ -358,7 +565,7 @@ function selfAnnounced(tokens: readonly Token[], mixedCase: boolean, out: PhiSpa
       while (s >= 2 && tokens[s - 1]?.norm === '-' && !tokens[s]!.spaced && !tokens[s - 1]!.spaced) s -= 2;
       const word = tokens[s]!;
       if (!isNameCandidate(word) || isNumberAtom(tokens, s) || word.allUpper || (mixedCase && !word.upper)) break;
-      if (isLexiconName(word.norm) && !ambiguousNameWords.has(word.norm)) lexicon = true;
+      if (isLexiconName(word.norm) && !isEverydayName(word.norm)) lexicon = true;
       start = s;
     }
     // Two capitalised words need no lexicon hit unless one names a place of care.
@@ -371,26 +578,127 @@ function selfAnnounced(tokens: readonly Token[], mixedCase: boolean, out: PhiSpa
   }
 }
 
+function shoutedAround(tokens: readonly Token[], i: number): boolean {
+  let shouted = 0;
+  for (const k of [i - 2, i - 1, i + 1, i + 2]) {
+    const token = tokens[k];
+    if (token?.kind === TokenKind.Word && token.norm.length > 1 && token.allUpper) shouted++;
+  }
+  return shouted >= 2;
+}
+
+// Verbs after which an unknown capitalised word opening a sentence is a person.
+const openingVerbs = new Set(['spent', 'shouted', 'began', 'lives', 'lived', 'says', 'said', 'told', 'asked', 'wants', 'wanted', 'listed', 'works', 'worked', 'moved', 'called', 'went', 'came']);
+// Verbs that follow a person's name opening a sentence.
+const sentenceVerbs = new Set([
+  'is', 'was', 'has', 'had', 'lives', 'lived', 'said', 'says', 'shouted', 'called', 'calls', 'went', 'came', 'began', 'started',
+  'wants', 'wanted', 'needs', 'needed', 'told', 'asked', 'will', 'would', 'can', 'could', 'did', 'does', 'works', 'worked',
+  'moved', 'gave', 'sent', 'left', 'thinks', 'thought', 'feels', 'felt', 'reports', 'reported', 'denies', 'denied', 'states',
+  'stated', 'presents', 'presented', 'returned', 'remains', 'and', 'spent', 'knows', 'loves', 'likes', 'got', 'gets', 'took',
+]);
+
+// Second words that make "E. coli", "S. aureus", "C. diff" organisms, not a clinician's initial and surname.
+const organisms = new Set(['coli', 'aureus', 'diff', 'difficile', 'pylori', 'aeruginosa', 'pneumoniae', 'epidermidis', 'faecalis', 'albicans', 'influenzae', 'cloacae', 'marcescens', 'mirabilis', 'pyogenes', 'agalactiae']);
+
+/**
+ * An initial and a surname ("E. Welsh aware", "per B. KARGAS", "seen by J. Yi, MD"), with the given
+ * name before the initial when there is one ("Alvir D. Pušaver", "Julieta S Almeida").
+ */
+function initialAndSurname(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const initial = tokens[i]!;
+    if (initial.kind !== TokenKind.Word || initial.norm.length !== 1 || !initial.allUpper || !initial.spaced) continue;
+    const given = tokens[i - 1];
+    const withGiven = given !== undefined && given.kind === TokenKind.Word && given.upper && !given.allUpper && given.norm.length > 1 && isNameCandidate(given)
+      && (!isEverydayName(given.norm) || givenNames.has(given.norm)) && !noteWords.has(given.norm);
+    const dotted = tokens[i + 1]!.norm === '.' && !tokens[i + 1]!.spaced;
+    const surnameAt = dotted ? i + 2 : i + 1;
+    const surname = tokens[surnameAt];
+    if (!surname || !surname.spaced || !surname.upper || surname.norm.length < 2 || !isNameCandidate(surname)) continue;
+    if (withGiven && !surname.allUpper && (!isEverydayName(surname.norm) || isLexiconName(surname.norm)) && !organisms.has(surname.norm)) {
+      out.push({ start: given.start, end: surname.end, type: 'NAME', confidence: 0.75, source: 'context' });
+      continue;
+    }
+    if (!dotted) continue;
+    if (tokens[i - 1] !== undefined && (tokens[i - 1]!.kind === TokenKind.Number || '/&>'.includes(tokens[i - 1]!.norm))) continue;
+    if (!isNameCandidate(surname) || organisms.has(surname.norm) || (everydayWords.has(surname.norm) && !isLexiconName(surname.norm))) continue;
+    // "A. The ...", "I. Plan": a list label before a sentence.
+    const previous = tokens[i - 1];
+    if (previous !== undefined && sentenceEnd.has(previous.norm) && !isLexiconName(surname.norm)) continue;
+    out.push({ start: initial.start, end: surname.end, type: 'NAME', confidence: 0.7, source: 'context' });
+  }
+}
+
+// Credentials that close a signature: "irene snell, rn", "ANTHONY C. KOZICKI, RRT", "Bernard Foley CRT".
+const credentials = new Set(['rn', 'rrt', 'crt', 'md', 'np', 'lpn', 'msw', 'lcsw', 'rph', 'pharmd', 'cnm', 'crnp', 'bsn', 'aprn', 'pa-c', 'mph', 'phd', 'rd', 'ldn']);
+
+/** Notes: the one to three name words (and initials) before a credential that signs the note. */
+function signatures(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const credential = tokens[i]!;
+    if (credential.kind !== TokenKind.Word || !credentials.has(credential.norm)) continue;
+    let t = tokens[i - 1]!.norm === ',' ? i - 2 : i - 1;
+    let start = -1;
+    let words = 0;
+    let known = false;
+    while (t >= 0 && words < 4) {
+      const token = tokens[t]!;
+      if (token.norm === '.' && !token.spaced && tokens[t - 1]?.norm.length === 1) {
+        t--;
+        continue;
+      }
+      if (token.norm === '-' && !token.spaced) {
+        t--;
+        continue;
+      }
+      if (token.kind !== TokenKind.Word || (token.norm.length !== 1 && !isNameCandidate(tokens[t])) || (everydayWords.has(token.norm) && !isLexiconName(token.norm)) || noteWords.has(token.norm)) break;
+      if (isLexiconName(token.norm)) known = true;
+      start = t;
+      words++;
+      t--;
+    }
+    if (start < 0 || !known) continue;
+    out.push({ start: tokens[start]!.start, end: tokens[(tokens[i - 1]!.norm === ',' ? i - 2 : i - 1)]!.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
+}
+
 /** Mixed-case text: a capitalised lexicon name that does not start a sentence, plus capitalised neighbours. */
 function capitalisedNames(tokens: readonly Token[], out: PhiSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.kind !== TokenKind.Word || !token.upper || token.allUpper && token.norm.length > 1 && token.norm.length < 4) continue;
-    if (!isNameCandidate(token) || ambiguousNameWords.has(token.norm) || !isLexiconName(token.norm)) continue;
+    if (!isNameCandidate(token) || isEverydayName(token.norm) || noteWords.has(token.norm)) continue;
+    // In a shouted line ("ADAPTIC AND KLING WRAP") capitals say nothing: the words around are capitalised too.
+    if (token.allUpper && shoutedAround(tokens, i)) continue;
     const previous = tokens[i - 1];
-    const sentenceStart = previous === undefined || sentenceEnd.has(previous.norm);
+    const sentenceStart = previous === undefined || sentenceEnd.has(previous.norm) || previous.norm === '>' || previous.norm === '-';
+    const next = tokens[i + 1];
+    const nextCapital = next !== undefined && next.upper && isNameCandidate(next) && !next.allUpper && next.spaced;
+    if (!isLexiconName(token.norm)) {
+      // "Alvir spent a year ...", "Rintanen began writing ...": an unknown capitalised word opening a sentence with a verb.
+      if (sentenceStart && !token.allUpper && isUnknownWord(token.norm) && nameShaped(token.norm) && next?.kind === TokenKind.Word && !next.upper && openingVerbs.has(next.norm)) {
+        out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.55, source: 'lexicon' });
+        continue;
+      }
+      // Two capitalised words no dictionary knows, mid-sentence: "by Darijo Čurin", "features Hilding Carlsson".
+      if (!sentenceStart && !token.allUpper && nextCapital && !isEverydayName(next.norm) && !noteWords.has(next.norm) && nameShaped(token.norm) && nameShaped(next.norm) && (tokens[i + 2]?.upper !== true || tokens[i + 2]!.kind !== TokenKind.Word)) {
+        out.push({ start: token.start, end: next.end, type: 'NAME', confidence: 0.6, source: 'lexicon' });
+        i++;
+      }
+      continue;
+    }
     let start = i;
     let end = i + 1;
-    const next = tokens[i + 1];
-    const nextCapital = next !== undefined && next.upper && isNameCandidate(next) && !next.allUpper;
-    // At a sentence start, a lone name needs a possessive, a colon or a comma after it ("Zuzana: ...", "Matej's").
-    if (sentenceStart && !nextCapital && !possessive.test(token.norm) && next?.norm !== ':' && next?.norm !== ',') continue;
-    if (nextCapital && (isLexiconName(next.norm) || !ambiguousNameWords.has(next.norm))) end = i + 2;
+    // At a sentence start, a lone name needs a possessive, a colon or a comma after it ("Zuzana: ...", "Matej's"),
+    // or to be a given name that a verb follows ("Kevin had given ...", "Dexter lives on ...").
+    const givenThenVerb = givenNames.has(token.norm) && !token.allUpper && next?.kind === TokenKind.Word && !next.upper && sentenceVerbs.has(next.norm);
+    if (sentenceStart && !nextCapital && !possessive.test(token.norm) && next?.norm !== ':' && next?.norm !== ',' && !givenThenVerb) continue;
+    if (nextCapital && (isLexiconName(next.norm) || !isEverydayName(next.norm))) end = i + 2;
     // A middle initial: "Faina D. Yefremova", "Ravil G Yefimov".
     else if (next && next.allUpper && next.norm.length === 1) {
       const after = tokens[i + 2]?.norm === '.' && !tokens[i + 2]!.spaced ? i + 3 : i + 2;
       const surname = tokens[after];
-      if (surname && surname.upper && !surname.allUpper && isNameCandidate(surname)) end = after + 1;
+      if (surname && surname.upper && (!surname.allUpper || token.allUpper) && isNameCandidate(surname)) end = after + 1;
     }
     if (!sentenceStart && previous.upper && isNameCandidate(previous) && !previous.allUpper && !sentenceEnd.has(tokens[i - 2]?.norm ?? '.')) start = i - 1;
     out.push({ start: tokens[start]!.start, end: tokens[end - 1]!.end, type: 'NAME', confidence: 0.75, source: 'lexicon' });
@@ -404,12 +712,45 @@ function lowercasePairs(tokens: readonly Token[], out: PhiSpan[]): void {
     const a = tokens[i]!;
     const b = tokens[i + 1]!;
     if (a.kind !== TokenKind.Word || b.kind !== TokenKind.Word || a.norm.length < 3 || b.norm.length < 3) continue;
-    if (!givenNames.has(a.norm) || !familyNames.has(b.norm)) continue;
-    if (!isNameCandidate(a) || !isNameCandidate(b) || ambiguousNameWords.has(a.norm)) continue;
+    if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm)) continue;
+    if (!isNameCandidate(a) || !isNameCandidate(b) || isEverydayName(a.norm)) continue;
     // An everyday-word surname ("michelle king , date of birth") only when punctuation closes the pair.
     const after = tokens[i + 2];
-    if (ambiguousNameWords.has(b.norm) && !(after === undefined || (after.kind === TokenKind.Punct && vocativePunct.has(after.norm)))) continue;
+    if (isEverydayName(b.norm) && !(after === undefined || (after.kind === TokenKind.Punct && vocativePunct.has(after.norm)) || (nameClosing(tokens, i + 2) && after.norm !== 'the' && after.norm !== 'and'))) continue;
     out.push({ start: a.start, end: b.end, type: 'NAME', confidence: 0.6, source: 'lexicon' });
     i++;
+  }
+  loneGivenNames(tokens, out);
+}
+
+// Given names that are also places or brands said in clinic calls: not names on their own.
+const placeLikeNames = new Set([
+  'georgia', 'carolina', 'america', 'iowa', 'sierra', 'dakota', 'virginia', 'florida', 'india', 'china', 'israel', 'jordan', 'chad',
+  'kenya', 'egypt', 'asia', 'africa', 'europe', 'paris', 'london', 'vienna', 'sydney', 'victoria', 'lourdes', 'regina', 'austin',
+  'dallas', 'houston', 'denver', 'phoenix', 'orlando', 'tampa', 'aurora', 'cleveland', 'jackson', 'madison', 'lincoln', 'hilton',
+  'genesis', 'mercy', 'providence', 'trinity', 'sinai', 'hopkins', 'kaiser', 'newton', 'alta', 'vera', 'marie', 'basil', 'achilles',
+  'hakim', 'barney', 'mama', 'papa', 'nana', 'buddy', 'santa', 'bianca', 'lupus', 'norma', 'ana', 'mona', 'cora', 'nova', 'lorna',
+]);
+const eponymFollowers = new Set(['disease', 'syndrome', 'neuroma', 'neuromas', 'palsy', 'sign', 'test', 'law', 'tendon', 'baby']);
+
+/**
+ * Lowercase text: a given name said alone, with no cue ("tell amaka i called", "so dolores will
+ * bring it"), when it is no everyday English word, four letters or more, and neither a drug nor a
+ * clinical word. Family names alone are too often rare words to count.
+ */
+function loneGivenNames(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== TokenKind.Word || token.norm.length < 4) continue;
+    const norm = token.norm.replace(possessive, '');
+    if (!givenNames.has(norm) || isEverydayName(norm) || noteWords.has(norm) || placeLikeNames.has(norm) || !isNameCandidate(token) || !nameShaped(norm)) continue;
+    // "charcot marie tooth", "polycythemia vera", "achilles tendon": eponyms and disease names.
+    if (token.norm.endsWith("'s") && eponymFollowers.has(tokens[i + 1]?.norm ?? '')) continue;
+    if (tokens[i - 1]?.kind === TokenKind.Word && tokens[i - 1]!.norm.length === 1 && tokens[i + 1]?.kind === TokenKind.Word && tokens[i + 1]!.norm.length === 1) continue;
+    // "seamus o'flaherty": a surname or an unknown word after it is part of the name.
+    const next = tokens[i + 1];
+    const surname = next !== undefined && isNameCandidate(next) && !isNumberAtom(tokens, i + 1) && isFamilyOrUnknown(next.norm.replace(possessive, ''));
+    out.push({ start: token.start, end: surname ? next.end : token.end, type: 'NAME', confidence: 0.55, source: 'lexicon' });
+    if (surname) i++;
   }
 }

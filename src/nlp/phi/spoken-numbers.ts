@@ -17,6 +17,7 @@ export const tensWords: ReadonlyMap<string, number> = new Map([
 const repeatWords: ReadonlyMap<string, number> = new Map([['double', 2], ['triple', 3]]);
 // Inside a run these carry no digits: "five five five, uh, two one two", "five five five dash ...".
 const runFillers = new Set(['uh', 'um', 'umm', 'er', 'ah', 'dash', 'hyphen', 'slash']);
+const softRunFillers = new Set(['like', 'sorry', 'so', 'then', 'and', 'okay', 'ok', 'actually', 'again', 'that', "that's", 'is', "it's", 'wait', 'no']);
 const runPunct = new Set([',', '-', '.', '(', ')', '–']);
 
 export type GroupKind = 'digit' | 'teen' | 'tens' | 'compound' | 'hundred' | 'thousand' | 'repeat' | 'written';
@@ -191,11 +192,19 @@ export function findNumberRuns(tokens: readonly Token[]): NumberRun[] {
       // Skip separators and fillers, but only if another group follows them.
       let j = next;
       let separators = '';
+      // Digits read one by one (not "eighteen sixteen fourteen and twelve", a list of ages).
+      const digitsSoFar = groups.reduce((sum, group) => sum + (group.kind === 'digit' || group.kind === 'repeat' || group.kind === 'written' ? group.digits.length : 0), 0);
       while (j < tokens.length) {
         const token = tokens[j]!;
         if (token.kind === TokenKind.Punct && runPunct.has(token.norm)) separators += token.norm;
         else if (token.kind === TokenKind.Word && runFillers.has(token.norm)) separators += ' ';
-        else break;
+        // Once a run looks like an identifier (three digits or more), talk inside it does not end it:
+        // "six one seven, like, five five five", "four one five sorry four one six", "area code three one two then ...".
+        else if (token.kind === TokenKind.Word && digitsSoFar >= 3 && softRunFillers.has(token.norm)) separators += ' ';
+        else if (token.kind === TokenKind.Word && digitsSoFar >= 3 && ((token.norm === 'you' && tokens[j + 1]?.norm === 'know') || (token.norm === 'i' && tokens[j + 1]?.norm === 'mean'))) {
+          separators += ' ';
+          j++;
+        } else break;
         j++;
       }
       const group = readNumberGroup(tokens, j, true);

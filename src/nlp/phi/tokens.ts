@@ -18,6 +18,8 @@ export interface Token {
   allUpper: boolean;
   /** Whitespace (or start of text) separates this token from the previous one. */
   spaced: boolean;
+  /** The word carries letters outside ASCII ("Tô", "Mỹ"): not the English word its folded form spells. */
+  accented: boolean;
 }
 
 // Letters with combining marks and inner apostrophes ("o'brien", "that's"), digit runs, any other single character.
@@ -28,8 +30,15 @@ const asciiWord = /^[a-z0-9']*$/;
 /** Lowercase, strip diacritics, and fold the typographic apostrophe. */
 export function normalizeWord(word: string): string {
   const lower = word.toLowerCase().replace('’', "'");
-  return asciiWord.test(lower) ? lower : lower.normalize('NFD').replace(combiningMarks, '');
+  if (asciiWord.test(lower)) return lower;
+  const folded = lower.normalize('NFD').replace(combiningMarks, '');
+  return hasFoldable.test(folded) ? folded.replace(foldable, (ch) => letterFolds[ch] ?? ch) : folded;
 }
+
+// Letters NFD does not decompose: "Wacław" → "waclaw", "Søren" → "soren", "Þóra" → "thora".
+const letterFolds: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ð: 'd', þ: 'th', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i', ħ: 'h', ŧ: 't', ŋ: 'ng', ə: 'e' };
+const foldable = /[łøđðþßæœıħŧŋə]/g;
+const hasFoldable = /[łøđðþßæœıħŧŋə]/;
 
 /** Splits `text` into tokens in one regex pass. */
 export function tokenize(text: string): Token[] {
@@ -42,6 +51,7 @@ export function tokenize(text: string): Token[] {
     const first = raw.charCodeAt(0);
     const kind: TokenKind = first >= 48 && first <= 57 ? TokenKind.Number : isLetterStart(raw) ? TokenKind.Word : TokenKind.Punct;
     const lower = raw.toLowerCase();
+    const ascii = asciiWord.test(lower);
     // "twenty-five", "thirty-first": a hyphen glued between a tens word and a unit is dropped, so
     // the pair reads like "twenty five" (the unit counts as spaced; offsets are unchanged).
     let spaced = previousEnd < 0 ? true : start > previousEnd;
@@ -57,10 +67,11 @@ export function tokenize(text: string): Token[] {
       start,
       end: start + raw.length,
       kind,
-      norm: kind === TokenKind.Word ? normalizeWord(raw) : raw,
+      norm: kind !== TokenKind.Word ? raw : ascii ? lower : normalizeWord(raw),
       upper: kind === TokenKind.Word && raw !== lower && raw[0] !== lower[0],
       allUpper: kind === TokenKind.Word && raw !== lower && raw === raw.toUpperCase(),
       spaced,
+      accented: kind === TokenKind.Word && !ascii && !lower.includes('’'),
     });
     previousEnd = start + raw.length;
   }

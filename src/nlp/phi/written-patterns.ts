@@ -163,7 +163,7 @@ function anchoredLabels(tokens: readonly Token[], t: number): Walk | undefined {
 }
 
 const emailCueWords = new Set(['email', 'e-mail', 'emails', "email's", 'mail']);
-const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", 'its', 'was', ':', ',', 'uh', 'um']);
+const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", 'its', 'was', ':', ',', 'uh', 'um', 'like', 'so', 'just']);
 
 /**
  * "my email is mary smith at ...": words of the local part said without a joiner still belong to
@@ -204,7 +204,13 @@ export function detectSpokenAddresses(tokens: readonly Token[], out: PhiSpan[]):
     let walk = anchoredLabels(tokens, last);
     if (!walk) {
       // One chunk per label: "facebook dot com", "j dot okonkwo at gmail dot com".
-      const domainStart = strictLabels(tokens, last);
+      let domainStart = strictLabels(tokens, last);
+      // "portal dot riverbend health dot org": a two-word label between two dots.
+      for (let k = 0; k < 2; k++) {
+        const word = tokens[domainStart - 1];
+        if (!word || word.kind !== TokenKind.Word || functionWords.has(word.norm) || spokenJoiners.has(word.norm) || !isJoiner(tokens, domainStart - 2) || !isWordOrNumber(tokens[domainStart - 3])) break;
+        domainStart = strictLabels(tokens, domainStart - 3);
+      }
       const at = tokens[domainStart - 1];
       walk = at?.norm === 'at' && localPartEnd(tokens, domainStart - 2)
         ? { start: strictLabels(tokens, domainStart - 2), atTok: domainStart - 1 }
