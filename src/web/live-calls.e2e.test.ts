@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../sandbox-ehr/synthetic-clinic.ts';
 import { startHarness, syntheticEvent, type Harness } from '../../test/helpers/engine-harness.ts';
+import { consentEvents } from '../../test/helpers/consent-events.ts';
 
 const clinic = generateSyntheticClinic();
 const scenarios = sandboxPhoneScenarios(clinic);
@@ -60,6 +61,7 @@ describe('live calls page in Chromium', () => {
     const family = patient.name![0]!.family!;
     const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'browser-3', ani: withAllergy.phone }));
     const callId = String(ringing.body.callId);
+    for (const consent of consentEvents('browser-3', withAllergy.phone)) await harness.post(consent);
     await harness.post(syntheticEvent({ type: 'transcript.available', callId: 'browser-3', ani: withAllergy.phone, data: { transcript: { text: `Synthetic: my name is ${family} and I can't breathe, my throat is closing after the new antibiotic.` } } }));
     await harness.post(syntheticEvent({ type: 'call.ended', callId: 'browser-3', ani: withAllergy.phone }));
 
