@@ -1,6 +1,8 @@
 import type { RedFlag, RedFlagCode, RedFlagScan, SetAsideMention } from '../analysis.types.ts';
 import { drugNames } from './drug-lexicon.ts';
 import { PhraseTrie } from './phrase-trie.ts';
+import redFlagModelData from './models/red-flags.json' with { type: 'json' };
+import { LinearTextModel, sigmoid, type LinearModelData } from './text-model.ts';
 import { contentTokens, isClauseBoundary, isSentenceBoundary, parseNumberAt, type Token } from './tokens.ts';
 
 /**
@@ -292,6 +294,27 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ]],
   ['severe_abdominal_pain', 'doubled-over', 0.75, ['doubled over', 'appendicitis', 'curled up in a ball']],
 
+  // Clinical words, as a nurse, a home-health aide or another office says them on the phone.
+  ['chest_pain', 'clinical-chest', 0.85, ['substernal|retrosternal|precordial ~ pain|pressure|tightness|discomfort', 'angina|anginal', 'acs', 'stemi|nstemi', 'myocardial infarction']],
+  ['breathing_difficulty', 'clinical-breathing', 0.8, [
+    'dyspnea|dyspnoea|dyspneic|dyspnoeic', 'tachypneic|tachypnoeic|tachypnea|tachypnoea', 'accessory muscles', 'hypoxic|hypoxia|hypoxemic', 'cyanotic|cyanosis', 'stridor',
+    'respiratory distress', 'sats|saturation|saturations|spo2 ~ ~ ~ dropping|low|88|85|87|86|84|82|80',
+    'oxygen|o2 level|levels|saturation|sat|sats ~ ~ ~ dropping|low|88|85|87|86|84|82|80',
+  ]],
+  // "SOB" as nurses write it, not the verb ("started to sob").
+  ['breathing_difficulty', 'clinical-breathing', 0.8, ['sob'], { notPrev: ['to', 'i', 'she', 'he', 'they', 'we', 'would', 'could', 'a', 'and', 'started', 'began', 'will', 'little', 'quiet', 'sob'], notNext: ['story', 'stories', 'sister', 'sisters'] }],
+  ['stroke_signs', 'clinical-stroke', 0.85, ['facial droop', 'aphasia|aphasic|dysarthria|dysarthric', 'hemiparesis|hemiplegia|hemiparetic', 'cva', 'unilateral weakness|numbness', 'new onset ~ ~ weakness|droop|slurring']],
+  ['suicidal_ideation', 'clinical-si', 0.85, ['endorses|endorsing|reports|reporting|expresses|expressing|with|has|having|active|passive si', 'si with ~ plan', 'suicidal ideation|ideations', 'self harm|injury intent']],
+  ['severe_bleeding', 'clinical-bleeding', 0.85, ['hematemesis|haematemesis|melena|melaena|hematochezia|haematochezia|hemoptysis|haemoptysis', 'gi bleed|bleeding', 'active bleeding', 'hemorrhage|haemorrhage']],
+  ['seizure', 'clinical-seizure', 0.85, ['tonic clonic', 'tonic|clonic activity|movements', 'postictal|post ictal', 'status epilepticus']],
+  ['anaphylaxis', 'clinical-anaphylaxis', 0.85, ['angioedema', 'airway swelling|compromise']],
+  ['overdose_poisoning', 'clinical-ingestion', 0.85, ['intentional|accidental|toxic|unknown ingestion', 'ingestion of', 'acetaminophen|tylenol|opioid|opiate|benzodiazepine toxicity']],
+  ['loss_of_consciousness', 'clinical-syncope', 0.8, ['syncope|syncopal|presyncope|presyncopal', 'loss of consciousness', 'altered mental status', 'gcs']],
+  ['severe_headache', 'clinical-headache', 0.8, ['thunderclap', 'photophobia ~ ~ ~ headache|neck', 'headache ~ ~ ~ photophobia|meningismus', 'meningismus|nuchal rigidity']],
+  ['head_injury', 'clinical-head', 0.75, ['head strike|trauma', 'struck ~ head', 'hit head']],
+  ['pregnancy_emergency', 'clinical-pregnancy', 0.85, ['vaginal bleeding ~ ~ ~ weeks', 'weeks ~ ~ ~ vaginal bleeding', 'decreased fetal movement|movements', 'rupture of membranes', 'srom|pprom']],
+  ['severe_abdominal_pain', 'clinical-abdomen', 0.8, ['acute abdomen', 'abdominal guarding', 'guarding and rebound', 'rebound tenderness', 'peritoneal signs', 'rlq pain|tenderness']],
+
   ['head_injury', 'head-injury', 0.75, ['head injury|trauma']],
   ['sepsis_signs', 'sepsis', 0.85, ['sepsis|septic'], { notNext: ['tank', 'system'] }],
 ];
@@ -306,6 +329,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'hard to wake', 'racing heart', 'heart ~ ~ racing|pounding', 'breathing ~ ~ fast|rapid', 'not peeing', "hasn't|haven't peed",
     "can't|cannot stand|walk", "can't|cannot stand up", 'too|so|very weak to', 'so weak', 'going to die', 'gonna die', 'sense of doom',
     'recent surgery|operation', 'surgery|operation last|this week', 'after ~ surgery|operation|procedure',
+    'hypotensive|hypotension|tachycardic|tachycardia|tachypneic|tachypnea|lethargic|obtunded|altered', 'sbp ~ ~ 80|85|90|70|75',
     'blotchy|mottled|splotchy', 'skin ~ ~ ~ gray|grey|blue|cold|blotchy', 'barely responding|responsive|awake', 'not responding',
     "heart's ~ ~ racing|pounding", 'heart ~ ~ ~ beating ~ ~ fast|hard', 'blood pressure ~ ~ low|dropping', 'low blood pressure',
     'faint|lightheaded', 'light headed', 'hard to wake|rouse', 'feel like ~ ~ dying', 'something is really wrong', 'shivering|shaking uncontrollably',
@@ -333,7 +357,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'knocked out', "can't remember", 'blood thinner|thinners', 'eliquis|warfarin|coumadin|xarelto', 'worst headache',
     'dizzy', 'not making sense', 'acting weird|strange|funny|different|off', 'lump|goose egg', 'blurry|blurred|double vision',
     'bleeding from ~ ear|ears|nose', 'headache', 'unconscious', 'disoriented', 'slurring', 'seeing stars', 'head ~ ~ bleeding',
-    'keeps|keep throwing|vomiting',
+    'keeps|keep throwing|vomiting', 'anticoagulated|anticoagulation|anticoagulant|anticoagulants', 'loc',
   ]],
   ['fall', 'fall', 0.5, ['fell|fall|fallen|slipped|tripped', 'without a helmet', 'car accident']],
   ['abd-pain', 'belly-pain', 0.8, [
@@ -418,7 +442,7 @@ const hedgeWords = new Set([
   'think', 'maybe', 'kind', 'kinda', 'sort', 'sorta', 'little', 'bit', 'slight', 'slightly', 'mild', 'mildly', 'might',
   'possibly', 'perhaps', 'guess', 'probably', 'unsure', 'wondering', 'wonder', 'seems', 'seem', 'could', 'may',
 ]);
-const relations = new Set([
+const relations = new Set<string>([
   'husband', 'wife', 'son', 'daughter', 'baby', "baby's", 'child', 'kid', 'kids', 'mom', 'mother', 'dad', 'father',
   'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'partner', 'boyfriend', 'girlfriend', 'friend',
   'neighbor', 'roommate', 'moms', 'dads', 'aunt', 'uncle', 'cousin', 'toddler', 'infant', 'newborn', 'parents', 'mum', 'grandson',
@@ -433,7 +457,10 @@ const familyRelations = new Set([
   'mom', 'mother', 'dad', 'father', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'brother', 'sister', 'aunt',
   'uncle', 'cousin', 'parents', 'mum', "mom's", "dad's", 'moms', 'dads', 'mums', "cousin's", "brother's", "sister's", "aunt's", "uncle's",
   'grandparents', 'relatives', 'stepdad', 'stepmom', 'stepfather', 'stepmother',
+  // British, Australian and family words for grandparents.
+  'nan', 'nana', 'nanna', 'gran', 'granny', 'grandad', 'granddad', 'grandmom', 'gramps', 'grandparent', "nan's", "gran's", "grandma's", "grandpa's",
 ]);
+for (const word of familyRelations) relations.add(word);
 // Words of the last few days: with them, a relative's "had" may be now.
 const recentWords = new Set([
   'yesterday', 'night', 'tonight', 'today', 'morning', 'afternoon', 'evening', 'earlier', 'hour', 'hours', 'minute', 'minutes', 'week',
@@ -448,7 +475,7 @@ const lifePeriods = new Set([
 ]);
 const lifeStages = new Set(['newborn', 'baby', 'kid', 'child', 'teenager', 'teen', 'toddler', 'infant', 'boy', 'girl']);
 const determiners = new Set(['this', 'these', 'that', 'my', 'the', 'his', 'her', 'their', 'our']);
-const historyWords = new Set(['history', 'previously', 'used']);
+const historyWords = new Set(['history', 'previously', 'used', 'hx', 'pmh', 'pmhx']);
 // Weeks ago stays a flag: recent enough that a clinician should hear about it.
 const pastUnits = new Set(['year', 'years', 'month', 'months', 'decades', 'decade', 'ages']);
 const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade']);
@@ -518,6 +545,9 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   let hadBefore = false;
   let inherited = false;
   let recentCue = false;
+  let worryBecause = false;
+  let sinceSettled = false;
+  let saidNo = false;
   for (let k = start; k < end; k++) {
     const word = tokens[k]!.text;
     const next = tokens[k + 1]?.text ?? '';
@@ -526,6 +556,38 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (word === 'family' && (next === 'history' || k > last)) familyCue = true;
     // "in my family", "my family has", "it's hereditary", "genetic", "on my mom's side".
     if (word === 'family' && (tokens[k - 1]?.text === 'my' || tokens[k - 1]?.text === 'our') && (tokens[k - 2]?.text === 'in' || next === 'has' || next === 'had')) familyCue = true;
+    // "my whole family has", "everyone in my family".
+    if (word === 'family' && tokens[k - 1]?.text === 'whole' && possessives.has(tokens[k - 2]?.text ?? '')) familyCue = true;
+    // "I'm worried because my mom had ...": the caller's own risk, from a relative's history.
+    if (k < first && worryWords.has(word) && (next === 'because' || next === 'since' || next === 'as')) worryBecause = true;
+    // "suffered from X (for years)": a long-standing condition, not an event now.
+    if (k < first && word === 'suffered' && next === 'from') historyCue = true;
+    // "X for years", "for decades": long-standing, when said with a past or perfect verb.
+    if (k > last && word === 'for' && hadBefore && (lifeSpans.has(next) || (lifeSpans.has(tokens[k + 2]?.text ?? '') && parseNumberAt(tokens, k + 1) !== undefined))) historyCue = true;
+    // "nothing since", "none since", "not since": over, and not back.
+    if (word === 'since' && settledBeforeSince.has(wordAt(tokens, k, -1))) { historyCue = true; sinceSettled = true; }
+    // "the previous stroke", "his prior overdose", "my past seizures".
+    if (k < first && first - k <= 2 && (word === 'previous' || word === 'prior' || (word === 'past' && !timeUnits.has(next)))) historyCue = true;
+    // "all cleared up", "cleared up years ago".
+    if (k > last && word === 'cleared' && next === 'up') historyCue = true;
+    // "I was reading about X", "heard about", "an article on": information, not a symptom.
+    if (k < first && readingWords.has(word) && withinCommaSegment(tokens, k, first)) {
+      const after = next === 'up' || next === 'about' || next === 'on' || next === 'of' || next === 'the' || next === 'a' || next === 'an' || next === 'that' || next === 'signs' || next === 'how' || next === 'what';
+      if (after || (word !== 'reading' && word !== 'read' && word !== 'heard' && word !== 'learn' && word !== 'learning')) hypothetical = true;
+    }
+    // "is X something to watch for", "X is something to worry about".
+    if (k > last && word === 'something' && wordAt(tokens, k, 1) === 'to' && ['watch', 'look', 'worry', 'expect', 'be'].includes(wordAt(tokens, k, 2))) hypothetical = true;
+    // "the nurse asked about X and I said no".
+    if (k > last && word === 'said' && next === 'no') saidNo = true;
+    // "my late father had a stroke": a relative who has died.
+    if (k < first && word === 'late' && familyRelations.has(next)) familyCue = true;
+    // "my sister was diagnosed with preeclampsia": a relative's diagnosis is family history.
+    if (k < first && word === 'diagnosed' && relationBefore) historyCue = true;
+    // "should I be worried about chest pain": a question about a possible symptom, unless it names one ("this chest pain").
+    if (k < first && (word === 'worried' || word === 'concerned') && wordAt(tokens, k, -1) === 'be' && ['should', 'do', 'would'].includes(wordAt(tokens, k, -3)) && withinCommaSegment(tokens, k, first)) {
+      if (determiners.has(tokens[first - 1]?.text ?? '')) hedge = true;
+      else hypothetical = true;
+    }
     // "strokes are hereditary", "a genetic heart condition": only when said of the mention itself.
     if ((word === 'hereditary' || word === 'genetic' || word === 'inherited') && ((k > last && k - last <= 3) || k === first - 1)) inherited = true;
     // "what temperature is a fever", "which temp counts": a question about the threshold.
@@ -542,9 +604,10 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k < first && (word === 'cause' || word === 'turn' || word === 'lead' || word === 'become' || word === 'trigger' || word === 'give') && [-1, -2, -3, -4].some((n) => causeModals.has(wordAt(tokens, k, n))) && withinCommaSegment(tokens, k, first)) hypothetical = true;
     if (k < first && word === 'look' && next === 'out' && tokens[k + 2]?.text === 'for') hypothetical = true;
     // "I used to have seizures" is history; "not moving like she used to" is a comparison.
-    if (historyWords.has(word) && (word !== 'used' || (next === 'to' && k < first))) historyCue = true;
-    if (word === 'ago') {
-      const prev = tokens[k - 1]?.text ?? '';
+    if (historyWords.has(word) && (word !== 'used' || (wordAt(tokens, k, 1) === 'to' && k < first))) historyCue = true;
+    if (word === 'ago' || (word === 'back' && k > last && (wordAt(tokens, k, -1) === 'while' || (wordAt(tokens, k, -1) === 'years' && wordAt(tokens, k, -2) === 'few')))) {
+      const prev = wordAt(tokens, k, -1);
+      if (prev === 'while' && wordAt(tokens, k, -2) === 'a') historyCue = true;
       // "years ago", "a long time ago"; "a few minutes ago" is now.
       if (pastUnits.has(prev) || (prev === 'time' && tokens[k - 2]?.text === 'long') || prev === 'long') historyCue = true;
     }
@@ -559,7 +622,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     // "before he passed": the relative has died.
     if (word === 'passed' && (next === 'from' || next === 'of') && k < first && relationBefore) familyCue = true;
     if (word === 'passed' && next !== 'out' && (thirdPersonPronouns.has(tokens[k - 1]?.text ?? '') || tokens[k - 1]?.text === 'they')) familyCue = true;
-    if ((word === 'last' || word === 'past') && (lastPeriods.has(next) || next === 'few')) historyCue = true;
+    if ((word === 'last' || word === 'past') && (lastPeriods.has(wordAt(tokens, k, 1)) || next === 'few')) historyCue = true;
     if (word === 'when' && (next === 'i' || next === 'he' || next === 'she') && tokens[k + 2]?.text === 'was') historyCue = true;
     if (word === 'as' && (next === 'a' && (tokens[k + 2]?.text === 'kid' || tokens[k + 2]?.text === 'child'))) historyCue = true;
     // "had seizures growing up", "his whole life", "all her life": a lifelong history.
@@ -584,9 +647,13 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k > last && word === 'effect' && tokens[k - 1]?.text === 'side' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are')) hedge = true;
     if (/^(19|20)\d\d$/.test(word) && tokens[k - 1]?.text === 'in') historyCue = true;
     // "I'm fine now", "doing well now": the past event is over, not happening now; "clean since" ends the sentence.
-    const settled = word === 'now' && settledWords.has(tokens[k - 1]?.text ?? '');
-    const bareSince = word === 'since' && (!next || tokens[k + 1]!.punct || next === 'then');
-    if ((nowWords.has(word) && !settled && !bareSince) || (word === 'right' && next === 'now')) nowCue = true;
+    // "fine now", "is fine like now", "what do I do now": no sign that the mention is happening now.
+    const settled = word === 'now' && (settledWords.has(wordAt(tokens, k, -1)) || wordAt(tokens, k, -1) === 'do' || (settledWords.has(wordAt(tokens, k, -2)) && wordAt(tokens, k, -1) === 'up'));
+    const bareSince = word === 'since' && (!next || tokens[k + 1]!.punct || next === 'then' || settledBeforeSince.has(wordAt(tokens, k, -1)));
+    // "started a new medicine", "just need a refill": about the call, not the symptom.
+    const greeting = (word === 'morning' || word === 'afternoon' || word === 'evening') && tokens[k - 1]?.text === 'good';
+    const aboutTheCall = greeting || ((word === 'started' || word === 'starting') && startedOther.has(next)) || (word === 'just' && justOther.has(next));
+    if ((nowWords.has(word) && !settled && !bareSince && !aboutTheCall) || (word === 'right' && next === 'now')) nowCue = true;
     // "had a heart attack at 50": an age at the event.
     if ((word === 'at' || word === 'age') && k > last && hadBefore && (parseNumberAt(tokens, k + 1)?.value ?? 0) >= 5) historyCue = true;
     // "is slurred speech a sign of ...", "is it normal to ...": a question about the symptom, not a report of it.
@@ -598,7 +665,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     // "after my surgery in March": a named month with a past verb in the clause.
     if (word === 'in' && months.has(next) && k > last && hadBefore) historyCue = true;
     // "when my daughter was a newborn", "when we were kids".
-    if (word === 'when' && k !== first && [1, 2, 3].some((n) => wordAt(tokens, k, n) === 'was' || wordAt(tokens, k, n) === 'were')) historyCue = true;
+    if (word === 'when' && k !== first && [1, 2, 3, 4, 5].some((n) => wordAt(tokens, k, n) === 'was' || wordAt(tokens, k, n) === 'were') && !wasNow(tokens, k)) historyCue = true;
     // "I'm recovering from a stroke", "he got over the pneumonia", "my old seizures": past, not now.
     if (k < first && first - k <= 5 && ((word === 'from' && (tokens[k - 1]?.text === 'recovering' || tokens[k - 1]?.text === 'recovered')) || (word === 'over' && (tokens[k - 1]?.text === 'got' || tokens[k - 1]?.text === 'gotten')))) historyCue = true;
     if (k === first - 1 && word === 'old' && possessives.has(tokens[k - 1]?.text ?? '')) historyCue = true;
@@ -623,7 +690,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
       // "as if" is a comparison; "if you could" is a polite request; "not sure if" is a hedge.
       if (word === 'if' && (prev === 'as' || next === 'you' || prev === 'sure' || prev === 'know' || prev === 'see' || prev === 'wondering')) {
         if (prev !== 'as' && next !== 'you') hedge = true;
-      } else if (word === 'case' && prev !== 'in') {
+      } else if (word === 'case' && wordAt(tokens, k, -1) !== 'in') {
         // "in my case" is not hypothetical.
       } else if (word === 'signs' || word === 'watch' || word === 'risk') {
         if (withinCommaSegment(tokens, k, first)) hypothetical = true;
@@ -646,6 +713,9 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   // Family history: a relative plus "died/passed/runs in the family", or "family history of".
   if ((inherited && !nowCue) || (familyCue && (relationBefore || hasFamilyWord(tokens, start, end)))) return { ...context, setAside: 'family-history' };
   if (historyCue && relationBefore) return { ...context, setAside: 'family-history' };
+  if (worryBecause && relationBefore && hadBefore && !nowCue && !recentCue) return { ...context, setAside: 'family-history' };
+  if (saidNo || saidNoAfter(tokens, first, last) || answeredNo(tokens, last)) return { ...context, setAside: 'negated' };
+  if (sinceSettled && historyCue && !recentCue) return { ...context, setAside: 'historical' };
   // "my mom and her sister had cancer and my aunt had a stroke": a later item of a list of what relatives had, with no
   // sign of now or of the last few days, is family history. A bare "my aunt had a seizure", or a list's first item, stays
   // an (uncertain) flag.
@@ -657,7 +727,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     context.factor *= 0.85;
   }
   if (hypothetical) {
-    const implied = tokensBetween(tokens, last + 1, end).some((t) => impliedCurrent.has(t.text));
+    const implied = tokensBetween(tokens, last + 1, end).some((t, n) => impliedCurrent.has(t.text) && (t.text !== 'back' || backIsReturn.has(tokens[last + n]?.text ?? '')));
     if (!implied) return { ...context, setAside: 'hypothetical' };
     notes.push('hypothetical-but-current');
     context.uncertain = true;
@@ -698,6 +768,55 @@ function worryQuestion(tokens: readonly Token[], k: number): boolean {
 }
 
 const possessives = new Set(['my', 'his', 'her', 'their', 'our', 'your']);
+const lifeSpans = new Set(['years', 'decades', 'ages', 'yrs']);
+const settledBeforeSince = new Set(['nothing', 'none', 'not', 'fine', 'ok', 'okay', 'well', 'problems', 'issues', 'anything', 'nothin']);
+const timeUnits = new Set(['hour', 'hours', 'minute', 'minutes', 'day', 'days', 'week', 'few', 'couple', 'half', 'while', 'night']);
+const readingWords = new Set([
+  'reading', 'read', 'heard', 'article', 'video', 'leaflet', 'pamphlet', 'brochure', 'information', 'info', 'class', 'course', 'lecture',
+  'documentary', 'podcast', 'googling', 'googled', 'researching', 'learn', 'learning', 'studying', 'essay', 'paper', 'poster', 'website',
+]);
+const startedOther = new Set(['a', 'an', 'the', 'taking', 'on', 'new', 'my', 'his', 'her', 'their', 'physio', 'therapy', 'treatment', 'medication', 'medicine', 'work', 'school']);
+const justOther = new Set(['need', 'needs', 'want', 'wants', 'wanted', 'calling', 'called', 'wondering', 'checking', 'to', 'fine', 'because', 'a', 'the', 'curious', 'asking']);
+const backIsReturn = new Set(["it's", 'is', 'came', 'comes', 'coming', 'are', "they're", 'keeps', 'right']);
+
+/** "any chest pain? no.", "are you having trouble breathing? nope": a question answered no. */
+function answeredNo(tokens: readonly Token[], last: number): boolean {
+  let k = last + 1;
+  while (k < tokens.length && !isSentenceBoundary(tokens[k]!) && k - last <= 12) k++;
+  if (tokens[k]?.text !== '?') return false;
+  let j = k + 1;
+  // A transcript's speaker label ("Caller:") may come between.
+  if (tokens[j + 1]?.text === ':' && (tokens[j]?.text === 'caller' || tokens[j]?.text === 'patient')) j += 2;
+  const answer = tokens[j]?.text ?? '';
+  if (answer !== 'no' && answer !== 'nope' && answer !== 'nah' && answer !== 'negative') return false;
+  // "no, it's getting worse" is not a denial.
+  const after = tokens[j + 1]?.text === ',' ? tokens[j + 2]?.text ?? '' : tokens[j + 1]?.text ?? '';
+  return !['but', "it's", 'it', 'worse', 'still', 'actually'].includes(after);
+}
+
+/** "the nurse asked about X and I said no": asked before the mention, "said no" after it, one sentence. */
+function saidNoAfter(tokens: readonly Token[], first: number, last: number): boolean {
+  let asked = false;
+  for (let k = first - 1; k >= Math.max(0, first - 8) && !isSentenceBoundary(tokens[k]!); k--) {
+    if (tokens[k]!.text === 'asked' || tokens[k]!.text === 'asking') asked = true;
+  }
+  if (!asked) return false;
+  for (let k = last + 1; k < Math.min(tokens.length, last + 10) && !isSentenceBoundary(tokens[k]!); k++) {
+    const word = tokens[k]!.text;
+    if ((word === 'said' || word === 'says') && ['no', 'nope', 'never'].includes(wordAt(tokens, k, 1))) return true;
+    if (word === 'denied' || word === 'denies') return true;
+  }
+  return false;
+}
+
+/** "when he was having it, ..." / "when she was lying there": a when-clause about now, not a past period. */
+function wasNow(tokens: readonly Token[], k: number): boolean {
+  for (let n = 1; n <= 7; n++) {
+    const word = wordAt(tokens, k, n);
+    if (word === 'just' || word === 'now' || word === 'today' || word === 'tonight' || word === 'earlier' || word === 'minutes') return true;
+  }
+  return false;
+}
 const worryWords = new Set(['worried', 'afraid', 'scared', 'concerned', 'nervous', 'terrified', 'fear', 'worry']);
 const futureModals = new Set(['might', 'could', 'will', 'may', "i'll", "he'll", "she'll", "we'll", 'gonna', 'would']);
 const causeModals = new Set(['can', 'could', 'does', 'will', 'might', 'would', 'do']);
@@ -773,6 +892,10 @@ function findNegation(tokens: readonly Token[], start: number, first: number, la
     }
     words++;
     if (token.text === 'and' || token.text === 'plus') crossedAnd = true;
+    // "nothing like chest pain": a denial; "nothing like this before" is novelty, handled by the rules' own patterns.
+    if (token.text === 'nothing' && tokens[k + 1]?.text === 'like' && k + 1 < first && !['this', 'that', 'it'].includes(tokens[k + 2]?.text ?? '')) {
+      return crossedComma || crossedAnd || words > 6 ? 'unclear' : 'negated';
+    }
     if (!negationTriggers.has(token.text)) continue;
     const next = tokens[k + 1];
     if (!next || next.punct) continue; // "no, it's chest pain"
@@ -845,7 +968,7 @@ interface FeatureHit {
  * historical, hypothetical and family-history mentions go to `setAside` with the reason, so a
  * reviewer can check them. Nothing recognised is dropped without a trace.
  */
-export function detectRedFlags(text: string): RedFlagScan {
+export function detectRedFlags(text: string, options: { model?: boolean } = {}): RedFlagScan {
   // Hesitation fillers ("um", "uh", a filler "you know") are dropped; offsets still index `text`.
   const tokens = contentTokens(text);
   const found: Found[] = [];
@@ -914,6 +1037,8 @@ export function detectRedFlags(text: string): RedFlagScan {
       cue: notes ? `${hit.cue}:${notes}` : hit.cue,
     });
   }
+  // The trained model adds what the rules missed (never removes); `{ model: false }` gives the rules alone.
+  if (options.model !== false) addModelFlags(tokens, redFlags, setAside);
   redFlags.sort((a, b) => a.start - b.start);
   setAside.sort((a, b) => a.start - b.start);
   return { redFlags, setAside };
@@ -1236,4 +1361,184 @@ function dedupe(found: Found[]): Found[] {
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+// ---- the second route: a trained model (scripts/train/train-red-flags.ts) -------------------------
+
+/**
+ * The shipped red-flag model: one-vs-rest logistic regression over hashed word and character
+ * n-grams, trained on a synthetic corpus written apart from these rules (other wording, other
+ * voices). It only ever adds: a rule flag is never removed or changed by it.
+ */
+export const redFlagModel = new LinearTextModel(redFlagModelData as LinearModelData);
+
+/** A model-only flag at or above this probability is reported (uncertain below `modelAffirmed`). */
+export const modelThreshold = 0.6;
+/** At or above this, with a clean context, a model-only flag is affirmed. */
+export const modelAffirmed = 0.92;
+const thresholdLogit = Math.log(modelThreshold / (1 - modelThreshold));
+/** A label other than the window's best needs this probability. */
+export const modelSecondLabel = 0.97;
+/** Sentences longer than this are read in overlapping windows, so one mention is not drowned in a long ASR run-on. */
+const maxWindow = 24;
+const windowStep = 12;
+
+const modelStopWords = new Set([
+  'a', 'an', 'the', 'and', 'or', 'but', 'so', 'with', 'of', 'to', 'in', 'on', 'at', 'for', 'from', 'by', 'much', 'very', 'too', 'i', 'me', 'my', 'he', 'she', 'him',
+  'her', 'his', 'it', "it's", 'is', 'was', 'are', 'were', 'be', 'been', 'am', "i'm", "he's", "she's", 'has', 'have', 'had', 'this', 'that', 'just', 'now', 'please',
+  'call', 'back', 'number', 'file', 'thank', 'thanks', 'you', 'your', 'we', 'they', 'them', 'our', 'their', 'what', 'do', 'should', 'can', 'could', 'would', 'will',
+  'some', 'any', 'all', 'also', 'then', 'there', 'here', 'if', 'as', 'about', 'like', 'really', 'okay', 'ok', 'yes', 'hi', 'hello', 'minutes', 'minute', 'hour', 'hours',
+  'since', 'ago', 'today', 'tonight', 'morning', 'afternoon', 'evening', 'night', 'last', 'again', 'right', 'suddenly', 'sudden', 'started', 'having', 'getting',
+  'every', 'each', 'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'time', 'times', 'take', 'takes', 'took', 'taking', 'need', 'needs', 'want',
+  'make', 'sure', 'anymore', 'go', 'going', 'come', 'know', 'think', 'see', 'said', 'says', 'told', 'tell', 'way', 'thing', 'things', 'well', 'good', 'bad',
+  'got', 'get', 'one', 'few', 'lot', 'lots', 'still', "i've", "i'd", "i'll", "we've", "you've", "we're", 'never', 'ever', 'been', 'not', 'no', 'up', 'out', 'down', 'off', 'over', 'into', 'after', 'before', 'when', 'while', 'who', 'how', '?',
+]);
+
+interface ModelHit {
+  code: RedFlagCode;
+  probability: number;
+  first: number;
+  last: number;
+  windowFirst: number;
+  windowLast: number;
+}
+
+/**
+ * Stretches of tokens the model reads: clauses (split at ". ! ? ;" and "but"), windows over long
+ * ones, and the parts of a clause that "and/then" + a new subject starts ("she is gulping for air |
+ * and my dad had a stroke years ago"), so one part's context does not drown the other.
+ */
+export function modelWindows(tokens: readonly Token[]): [number, number][] {
+  const windows: [number, number][] = [];
+  const add = (from: number, to: number) => {
+    if (to - from <= maxWindow) {
+      if (to > from) windows.push([from, to]);
+      return;
+    }
+    for (let start = from; ; start += windowStep) {
+      const end = Math.min(to, start + maxWindow);
+      windows.push([start, end]);
+      if (end === to) break;
+    }
+  };
+  let from = 0;
+  for (let k = 0; k <= tokens.length; k++) {
+    if (k < tokens.length && !isClauseBoundary(tokens[k]!)) continue;
+    add(from, k);
+    // The clause's parts, when "and I", "and my dad", "then she", "and now" starts another subject.
+    let part = from;
+    for (let j = from + 2; j < k - 1; j++) {
+      const word = tokens[j]!.text;
+      if ((word === 'and' || word === 'then') && startsNewSubject(tokens[j + 1]!.text)) {
+        if (part > from || j - part < k - from) add(part, j);
+        part = j + 1;
+      }
+    }
+    if (part > from) add(part, k);
+    from = k + 1;
+  }
+  return windows;
+}
+
+/** The model's hits per code: the best window per mention, with the tokens that drove the score. */
+function modelHits(tokens: readonly Token[]): ModelHit[] {
+  const model = redFlagModel;
+  const L = model.labelCount;
+  const sums = model.prefixScores(tokens);
+  const score = (k: number, l: number) => sums[(k + 1) * L + l]! - sums[k * L + l]!;
+  const hits: ModelHit[] = [];
+  const logits = new Float64Array(L);
+  for (const [from, to] of modelWindows(tokens)) {
+    let top = 0;
+    for (let l = 0; l < L; l++) {
+      logits[l] = model.biasOf(l) + sums[to * L + l]! - sums[from * L + l]!;
+      if (logits[l]! > logits[top]!) top = l;
+    }
+    for (let l = 0; l < L; l++) {
+      if (logits[l]! < thresholdLogit) continue;
+      const probability = sigmoid(logits[l]!);
+      // Unseen wording of one flag lifts its neighbours too ("garbled speech" → a little of everything):
+      // in a window, only the model's best label counts, unless another is near certain.
+      if (l !== top && probability < modelSecondLabel) continue;
+      // The anchor: the token that pushed hardest, widened over neighbours that pushed too.
+      let best = from;
+      for (let k = from; k < to; k++) if (score(k, l) > score(best, l)) best = k;
+      const peak = score(best, l);
+      let first = best;
+      let last = best;
+      while (first > from && best - first < 3 && score(first - 1, l) >= 0.35 * peak) first--;
+      while (last < to - 1 && last - best < 3 && score(last + 1, l) >= 0.35 * peak) last++;
+      // A negation word the model reads as part of the symptom ("can't breathe", "not responding") is inside it.
+      for (let k = first - 1; k >= Math.max(from, first - 2); k--) {
+        if (negationTriggers.has(tokens[k]!.text) && score(k, l) > 0) first = k;
+      }
+      // The words that decided must say something: a hit carried by "and", "with" or a number is noise.
+      let content = false;
+      for (let k = first; k <= last && !content; k++) content = !modelStopWords.has(tokens[k]!.text) && parseNumberAt(tokens, k) === undefined;
+      if (!content) continue;
+      const code = model.labels[l] as RedFlagCode;
+      const same = hits.find((hit) => hit.code === code && hit.windowLast >= from && hit.windowFirst < to);
+      if (same) {
+        if (probability > same.probability) Object.assign(same, { probability, first, last, windowFirst: from, windowLast: to - 1 });
+        continue;
+      }
+      hits.push({ code, probability, first, last, windowFirst: from, windowLast: to - 1 });
+    }
+  }
+  return hits;
+}
+
+/**
+ * Adds the model's flags that the rules did not find. The same NegEx-style context decides:
+ * negated, past, hypothetical and family-history mentions are set aside; another person's, hedged
+ * or middling-probability ones are uncertain. Rule flags and rule set-asides of the same code
+ * in the same place win.
+ */
+function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: SetAsideMention[]): void {
+  for (const hit of modelHits(tokens)) {
+    const windowStart = tokens[hit.windowFirst]!.start;
+    const windowEnd = tokens[hit.windowLast]!.end;
+    if (redFlags.some((flag) => flag.code === hit.code && flag.start < windowEnd && windowStart < flag.end)) continue;
+    // An infant fever needs an infant: the model cannot count weeks, the rules can.
+    if (hit.code === 'infant_fever' && !infantMentioned(tokens, hit.windowFirst, hit.windowLast)) continue;
+    const start = tokens[hit.first]!.start;
+    const end = tokens[hit.last]!.end;
+    if (setAside.some((mention) => mention.code === hit.code && mention.start < windowEnd && windowStart < mention.end)) continue;
+    const context = assess(tokens, hit.first, hit.last);
+    if (context.setAside) {
+      setAside.push({ code: hit.code, start, end, reason: context.setAside });
+      continue;
+    }
+    const affirmed = hit.probability >= modelAffirmed && !context.uncertain && context.subject === 'patient';
+    const notes = [context.note, affirmed ? undefined : hit.probability < modelAffirmed ? 'model-middling' : undefined].filter(Boolean).join('+');
+    redFlags.push({
+      code: hit.code,
+      start,
+      end,
+      confidence: round(Math.max(0.3, Math.min(0.9, hit.probability * context.factor))),
+      status: affirmed ? 'affirmed' : 'uncertain',
+      subject: context.subject,
+      cue: notes ? `model:${notes}` : 'model',
+    });
+  }
+}
+
+const infantWords = new Set(['baby', "baby's", 'newborn', "newborn's", 'infant', "infant's", 'bub', 'bubba', 'babe']);
+
+/** An infant named in tokens [from, to]: "baby", "newborn", "6 week old", "10 days"; not "6 months", "2 years". */
+function infantMentioned(tokens: readonly Token[], from: number, to: number): boolean {
+  let infant = false;
+  for (let k = Math.max(0, from - 12); k <= Math.min(tokens.length - 1, to); k++) {
+    const word = tokens[k]!.text;
+    if (infantWords.has(word) || (word === 'new' && tokens[k + 1]?.text === 'born')) infant = true;
+    const unit = tokens[k + 1]?.text.replace(/s$/, '') ?? '';
+    const value = parseNumberAt(tokens, k);
+    if (!value || value.next !== k + 1) continue;
+    // "6 week old", "she's only 10 days"; never "I'm 6 weeks" (pregnant) or "for 3 days" (a duration).
+    const aged = tokens[k + 2]?.text === 'old' || infantAgeBefore.has(tokens[k - 1]?.text ?? '');
+    if ((unit === 'week' || unit === 'wk' || unit === 'day') && value.value <= 13 && aged) infant = true;
+    if (unit === 'month' && value.value <= 3) infant = true;
+    if ((unit === 'month' && value.value > 3) || unit === 'year' || unit === 'yr') return false;
+  }
+  return infant;
 }
