@@ -225,6 +225,58 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
     for (const id of ids) expect(await searchEhr<Communication>('Communication', callIdentifierSystem, `synthetic-pbx/${id}`)).toHaveLength(1);
   });
 
+  it('turns a missed appointment into one follow-up Task without a note, however often the event is sent', async () => {
+    const patient = clinic.patients[10]!;
+    const event = { type: 'missed-appointment', patientId: patient.id, appointmentId: `${kind}-appt-1` };
+    const first = await api('POST', '/api/events', event, 'intake');
+    expect(first.status).toBe(202);
+    const again = await api('POST', '/api/events', event, 'intake');
+    expect(again.body).toMatchObject({ status: 'duplicate', writeBackItemId: first.body.writeBackItemId });
+    const tasks = await eventually(async () => {
+      const found = await searchEhr<Task>('Task', 'https://callchart.dev/fhir/sid/event-task', `missed-appointment/${kind}-appt-1`);
+      return found.length ? found : null;
+    }, 30_000, 'the follow-up Task');
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.for?.reference).toBe(`Patient/${patient.id}`);
+    expect(tasks[0]!.code?.coding?.[0]?.code).toBe('missed-appointment');
+    expect((await api('POST', '/api/events', { type: 'callback-request', patientId: patient.id, callId: '00000000-0000-4000-8000-0000000000ff' })).status).toBe(404);
+    const malformed = await api('POST', '/api/events', { type: 'missed-appointment', patientId: 'has spaces', appointmentId: 'x' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('PAYLOAD_INVALID');
+    expect((await fetch(`${harness.engine.url}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) })).status).toBe(401);
+  });
+
+  it('shows a write the EHR refuses (403: scope not granted) as a visible failure with its reason, and sends it once a person fixes the cause', async () => {
+    // The clinic's EHR registration loses DocumentReference create: the note cannot be filed.
+    const narrow = ['system/*.rs', 'system/Task.crus', 'system/Communication.crs', 'system/Provenance.crs'];
+    ehr.registerClient({ ...harness.ehrClient, scopes: narrow });
+    ehr.revokeAccessTokens();
+    try {
+      const id = `${kind}-refused`;
+      const { item } = await placeCall({ id, queue: 'demo-review', dob: true, text: 'Synthetic: I need a refill of my metformin.', patientIndex: 9 });
+      expect((await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 1, checklist: yes })).status).toBe(200);
+      const failed = await eventually(async () => {
+        const listed = await api('GET', `/api/write-back?status=failed&callId=${item.callId}`, undefined, 'supervisor');
+        return listed.body.items.length ? listed.body.items[0] as { id: string; lastErrorCode: string; status: string } : null;
+      }, 30_000, 'the visible failure');
+      expect(failed).toMatchObject({ status: 'failed', lastErrorCode: 'EHR_AUTH_REJECTED' });
+      // Nothing half-written: the transaction was refused as a whole.
+      expect(await searchEhr<Communication>('Communication', callIdentifierSystem, `synthetic-pbx/${id}`)).toHaveLength(0);
+      const { rows } = await harness.engine.db.query<{ reason: string }>(`select reason from audit_event where action = 'ehr.write-back.failed' and object_id = $1
+        union all select reason from audit_pending where action = 'ehr.write-back.failed' and object_id = $1`, [failed.id]);
+      expect(rows.map((row) => row.reason)).toContain('EHR_AUTH_REJECTED');
+
+      // Only a supervisor may put it back in line; after the registration is fixed it goes through.
+      expect((await api('POST', `/api/write-back/${failed.id}/retry`)).status).toBe(403);
+      ehr.registerClient({ ...harness.ehrClient });
+      ehr.revokeAccessTokens();
+      expect((await api('POST', `/api/write-back/${failed.id}/retry`, undefined, 'supervisor')).status).toBe(202);
+      await eventually(async () => ((await searchEhr<Communication>('Communication', callIdentifierSystem, `synthetic-pbx/${id}`)).length === 1 ? true : null), 30_000, 'the retried write');
+    } finally {
+      ehr.registerClient({ ...harness.ehrClient });
+    }
+  });
+
   it('audits every policy decision and every review action in an intact chain, and logs no note text', async () => {
     const { rows } = await harness.engine.db.query<{ action: string; detail: Record<string, unknown> | string }>(
       `select action, detail from audit_event where action like 'policy.%' or action like 'review.%' or action like 'ehr.write-back.%'`,

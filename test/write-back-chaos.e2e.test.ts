@@ -147,10 +147,12 @@ describe.each(backendKinds)('write-back under chaos (%s)', (kind) => {
         const found = /listening on (http:\/\/\S+)/.exec(out);
         if (found) resolve({ child, url: found[1]! });
       });
+      let errors = '';
       child.stderr!.on('data', (chunk: Buffer) => {
+        errors = (errors + chunk.toString()).slice(-2_000);
         if (process.env.CHAOS_DEBUG) process.stderr.write(chunk);
       });
-      child.once('exit', (code) => reject(new Error(`worker exited before listening (code ${code})`)));
+      child.once('exit', (code) => reject(new Error(`worker exited before listening (code ${code}): ${errors}`)));
     });
     const summary = async (url: string) => {
       const response = await fetch(`${url}/api/write-back/summary`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { engineVersion } from '../engine/engine.ts';
 import { runAnalyze } from './analyze.command.ts';
 import { runAuditVerify } from './audit-verify.command.ts';
@@ -73,6 +73,8 @@ program
   .option('--seed <n>', 'random seed for reproducible traffic', integer('seed', 0, 2 ** 31 - 1))
   .option('--concurrency <n>', 'requests in flight', integer('concurrency', 1, 256), 8)
   .option('--no-verify', 'do not wait for and check the Tasks')
+  .addOption(new Option('--pattern <pattern>', 'send the calls to the demo queue of this integration pattern').choices(['summary-only', 'review', 'event']))
+  .option('--mixed-consents', 'some callers decline AI or EHR use (the policy fallbacks)', false)
   .action(runSimulate);
 
 program

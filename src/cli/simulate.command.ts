@@ -5,6 +5,7 @@ import { progressLine } from './progress.ts';
 
 export async function runSimulate(options: {
   target: string; calls: number; dataDir: string; secret?: string; duplicate: boolean; shuffle: boolean; seed?: number; concurrency: number; verify: boolean;
+  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean;
 }): Promise<void> {
   const secret = options.secret || process.env.CALLCHART_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'webhook-secret');
   if (!secret) {
@@ -25,6 +26,8 @@ export async function runSimulate(options: {
     shuffle: options.shuffle,
     concurrency: options.concurrency,
     verify: options.verify,
+    ...(options.pattern ? { pattern: options.pattern } : {}),
+    consents: options.mixedConsents ? 'mixed' : 'all',
     ...(ehrTokens ? { ehrToken: () => ehrTokens.getAccessToken() } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     onProgress: (progress) => {

@@ -11,7 +11,8 @@ import { consentScopes } from '../ivr/ivr-settings.schema.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { parseQueuePolicyYaml } from '../consent/queue-policy.schema.ts';
 import { decideCallPolicy } from '../consent/call-policy.ts';
-import { countWriteBackByStatus, listWriteBackItems, requeueFailed } from '../write-back/outbox.repository.ts';
+import { countWriteBackByStatus, enqueueWriteBack, listWriteBackItems, requeueFailed } from '../write-back/outbox.repository.ts';
+import { eventIdentifierValue, writeBackEventSchema } from '../write-back/event-task.mapper.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findReviewItem, listReviewItems, loadVersions, type ReviewItem, type ReviewVersion } from './review.repository.ts';
 import { mayReview, mayViewUnredacted, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
@@ -239,6 +240,28 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
       });
     });
     return { scope, status, source: 'agent' };
+  });
+
+  app.post('/api/events', {
+    schema: {
+      summary: 'Event-triggered write-back: a denied refill, a missed appointment or a callback request becomes the configured Task (no note)',
+      body: writeBackEventSchema,
+    },
+  }, async (request, reply) => {
+    const staff = staffOf(request);
+    requireRole(staff, (role) => role !== 'analyst');
+    const event = request.body;
+    if ('callId' in event && event.callId && !(await findCall(db, event.callId))) throw new CallchartError('NOT_FOUND', 'no such call', { callId: event.callId });
+    const queued = await db.transaction(async (tx) => {
+      const item = await enqueueWriteBack(tx, { callId: 'callId' in event ? (event.callId ?? null) : null, target: 'fhir', kind: 'event-task', businessId: `event-task/${eventIdentifierValue(event)}`, event });
+      await appendAuditEvent(tx, {
+        actor: `staff:${staff.sub}`, action: 'ehr.write-back.queued', objectType: 'write-back-item', objectId: item.id, outcome: item.created ? 'success' : 'duplicate',
+        detail: { kind: 'event-task', event: event.type },
+      });
+      return item;
+    });
+    deps.onWriteBackQueued?.();
+    return reply.code(queued.created ? 202 : 200).send({ writeBackItemId: queued.id, status: queued.created ? 'queued' : 'duplicate' });
   });
 
   app.get('/api/policy', { schema: { summary: 'The active queue policy and its change history (who and why)' } }, async (request) => {

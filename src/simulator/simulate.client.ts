@@ -4,6 +4,8 @@ import { ctiSignatureHeader, signCtiRequest } from '../pbx/cti-signature.ts';
 import { callTaskIdentifierSystem, callTaskIdentifierValue, escapeSearchValue } from '../ehr/fhir-task.mapper.ts';
 import { buildCallerPool, pickCallers, scriptCall, seededRandom, shuffleInPlace, type ScriptedCall } from './call-scenarios.ts';
 
+const demoPatterns = ['review', 'summary-only', 'event'] as const;
+
 export interface SimulationOptions {
   target: string;
   secret: string;
@@ -18,6 +20,10 @@ export interface SimulationOptions {
   concurrency?: number;
   /** A bearer token for reading the EHR (SMART Backend Services), when it requires one. */
   ehrToken?: () => Promise<string>;
+  /** Send the calls to the demo queue of this integration pattern (`demo-<pattern>` in the queue policy). */
+  pattern?: 'summary-only' | 'review' | 'event';
+  /** `mixed`: some callers decline AI or the EHR, as real ones do. */
+  consents?: 'all' | 'mixed';
   onProgress?: (progress: { phase: 'send' | 'verify'; done: number; total: number }) => void;
 }
 
@@ -86,7 +92,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const callers = pickCallers(pool, options.calls, random);
   const startAt = new Date(Date.now() - 120_000);
   const scripted: ScriptedCall[] = callers.map((caller, index) =>
-    scriptCall({ provider, runId, index, caller, startAt: new Date(startAt.getTime() + index * 1000), random }),
+    scriptCall({
+      provider, runId, index, caller, startAt: new Date(startAt.getTime() + index * 1000), random,
+      // One pattern when asked; otherwise the calls take turns through the three demo queues.
+      queue: `demo-${options.pattern ?? demoPatterns[index % demoPatterns.length]}`, consents: options.consents ?? 'all',
+    }),
   );
 
   let deliveries = scripted.flatMap((call) => call.events);

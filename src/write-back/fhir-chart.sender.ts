@@ -8,7 +8,8 @@ import { CallchartError } from '../lib/errors.ts';
 import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
 import { loadVersions } from '../review/review.repository.ts';
-import { buildChartRecordBundle } from './chart-record.mapper.ts';
+import { assertValidR4, buildChartRecordBundle } from './chart-record.mapper.ts';
+import { buildEventTask } from './event-task.mapper.ts';
 import { loadFhirR4Definitions } from '../sandbox-ehr/fhir-definitions.loader.ts';
 import { callTaskFor } from './call-task.ts';
 import type { ClaimedItem } from './outbox.repository.ts';
@@ -18,6 +19,7 @@ import type { WriteBackSender } from './write-back.worker.ts';
 export interface FhirChartClient {
   search<T extends Resource>(resourceType: ResourceType, params: Record<string, string>): Promise<T[]>;
   transaction(bundle: Bundle): Promise<Bundle>;
+  conditionalCreate<T extends Resource>(resource: T, ifNoneExist: string): Promise<{ resource: T; created: boolean }>;
   /** True while the EHR's circuit breaker is open. */
   isCircuitOpen?(): boolean;
 }
@@ -49,8 +51,9 @@ export class FhirChartRecordSender implements WriteBackSender {
   }
 
   async deliver(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
+    if (item.kind === 'event-task') return this.deliverEvent(item);
     const { db, cipher, fhir, policies, workflows } = this.deps;
-    const call = await findCall(db, item.callId);
+    const call = item.callId ? await findCall(db, item.callId) : null;
     if (!call || !item.reviewId || item.reviewVersion === null) throw new CallchartError('NOT_FOUND', 'write-back item without its call or review version', { writeBackItem: item.id });
     const versions = await loadVersions(db, cipher, item.reviewId);
     const version = versions.find((entry) => entry.version === item.reviewVersion);
@@ -88,5 +91,15 @@ export class FhirChartRecordSender implements WriteBackSender {
       .filter((location): location is string => Boolean(location))
       .map((location) => location.replace(/^.*?\b([A-Z][A-Za-z]+\/[^/]+)(\/_history\/.*)?$/, '$1'));
     return { reconciled: false, result: { ...summary, resourceIds } };
+  }
+
+  /** An event's follow-up Task: a conditional create by the event's identifier (no note, no content). */
+  private async deliverEvent(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
+    if (!item.event) throw new CallchartError('PAYLOAD_INVALID', 'event write-back item without its event', { writeBackItem: item.id });
+    const { events } = this.deps.policies.current.policy;
+    const { task, ifNoneExist } = buildEventTask(item.event, { queue: events.queue, dueHours: events.dueHours, now: new Date(item.createdAt) });
+    assertValidR4(task);
+    const written = await this.deps.fhir.conditionalCreate(task, ifNoneExist);
+    return { reconciled: !written.created, result: { event: item.event.type, resourceIds: [`Task/${written.resource.id}`] } };
   }
 }

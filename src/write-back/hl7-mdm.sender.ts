@@ -29,7 +29,7 @@ export class Hl7MdmSender implements WriteBackSender {
 
   async deliver(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
     const { db, cipher, client, policies, endpoints } = this.deps;
-    const call = await findCall(db, item.callId);
+    const call = item.callId ? await findCall(db, item.callId) : null;
     if (!call || !item.reviewId || item.reviewVersion === null) throw new CallchartError('NOT_FOUND', 'write-back item without its call or review version', { writeBackItem: item.id });
     const versions = await loadVersions(db, cipher, item.reviewId);
     const version = versions.find((entry) => entry.version === item.reviewVersion);

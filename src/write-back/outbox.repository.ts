@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../store/db.ts';
 import type { RetryClass } from '../lib/errors.ts';
+import type { WriteBackEvent } from './event-task.mapper.ts';
 
 /**
  * The write-back outbox (WB-3, WB-4). An item is inserted in the same transaction as the state
@@ -18,7 +19,10 @@ export type WriteBackStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 export interface WriteBackItem {
   id: string;
   seq: number;
-  callId: string;
+  /** Null for an event with no call behind it (a missed appointment). */
+  callId: string | null;
+  /** For `event-task` items: the event (ids and codes only). */
+  event: WriteBackEvent | null;
   target: WriteBackTarget;
   kind: WriteBackKind;
   businessId: string;
@@ -35,7 +39,7 @@ export interface WriteBackItem {
 }
 
 interface ItemRow {
-  id: string; seq: string | number; call_id: string; target: WriteBackTarget; kind: WriteBackKind; business_id: string;
+  id: string; seq: string | number; call_id: string | null; event: WriteBackEvent | string | null; target: WriteBackTarget; kind: WriteBackKind; business_id: string;
   review_id: string | null; review_version: number | null; status: WriteBackStatus; attempts: number;
   next_attempt_at: Date | string; last_error_code: string | null; last_retry_class: RetryClass | null;
   result: Record<string, unknown> | string | null; created_at: Date | string; delivered_at: Date | string | null;
@@ -45,7 +49,8 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
 
 function fromRow(row: ItemRow): WriteBackItem {
   return {
-    id: row.id, seq: Number(row.seq), callId: row.call_id, target: row.target, kind: row.kind, businessId: row.business_id,
+    id: row.id, seq: Number(row.seq), callId: row.call_id,
+    event: typeof row.event === 'string' ? (JSON.parse(row.event) as WriteBackEvent) : (row.event ?? null), target: row.target, kind: row.kind, businessId: row.business_id,
     reviewId: row.review_id, reviewVersion: row.review_version === null ? null : Number(row.review_version), status: row.status,
     attempts: Number(row.attempts), nextAttemptAt: iso(row.next_attempt_at)!, lastErrorCode: row.last_error_code,
     lastRetryClass: row.last_retry_class, result: typeof row.result === 'string' ? (JSON.parse(row.result) as Record<string, unknown>) : row.result,
@@ -56,15 +61,15 @@ function fromRow(row: ItemRow): WriteBackItem {
 /** Queues a write; the same (target, business id) twice is one item (at-least-once callers). */
 export async function enqueueWriteBack(
   tx: Queryable,
-  input: { callId: string; target: WriteBackTarget; kind: WriteBackKind; businessId: string; reviewId?: string | null; reviewVersion?: number | null },
+  input: { callId: string | null; target: WriteBackTarget; kind: WriteBackKind; businessId: string; reviewId?: string | null; reviewVersion?: number | null; event?: WriteBackEvent },
 ): Promise<{ id: string; created: boolean }> {
   const id = randomUUID();
   const inserted = await tx.query<{ id: string }>(
-    `insert into write_back_item (id, call_id, target, kind, business_id, review_id, review_version, status)
-     values ($1, $2, $3, $4, $5, $6, $7, 'pending')
+    `insert into write_back_item (id, call_id, target, kind, business_id, review_id, review_version, status, event)
+     values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)
      on conflict (target, business_id) do nothing
      returning id`,
-    [id, input.callId, input.target, input.kind, input.businessId, input.reviewId ?? null, input.reviewVersion ?? null],
+    [id, input.callId, input.target, input.kind, input.businessId, input.reviewId ?? null, input.reviewVersion ?? null, input.event ? JSON.stringify(input.event) : null],
   );
   if (inserted.rowCount > 0) return { id, created: true };
   const { rows } = await tx.query<{ id: string }>('select id from write_back_item where target = $1 and business_id = $2', [input.target, input.businessId]);
