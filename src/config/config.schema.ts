@@ -105,6 +105,8 @@ export const configSchema = z
             receivingApplication: z.string().min(1).max(40).default('EHR'),
             receivingFacility: z.string().min(1).max(40).default('CLINIC'),
             ackTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+            /** MDM^T02 always; ORU^R01 too where the receiver wants the note as a result. */
+            messageTypes: z.array(z.enum(['MDM^T02', 'ORU^R01'])).min(1).default(['MDM^T02']),
           })
           .strict()
           .optional(),

@@ -125,6 +125,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     senders.push(new Hl7MdmSender({
       db, cipher, client: mllp, policies,
       endpoints: { sendingApp: hl7.sendingApplication, sendingFacility: hl7.sendingFacility, receivingApp: hl7.receivingApplication, receivingFacility: hl7.receivingFacility },
+      messageTypes: hl7.messageTypes,
     }));
   }
   const dispatcher = new WriteBackDispatcher({

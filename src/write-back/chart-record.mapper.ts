@@ -114,7 +114,7 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
       identifier: [{ system: callNoteIdentifierSystem, value: noteValue }],
       status: 'current',
       docStatus: 'final',
-      type: { coding: [{ system: 'http://loinc.org', code: '34109-9', display: 'Note' }], text: 'Telephone encounter note' },
+      type: { coding: [{ system: 'http://loinc.org', code: '34748-4', display: 'Telephone encounter Note' }], text: 'Telephone encounter note' },
       subject,
       date: input.recordedAt.toISOString(),
       description: `Phone call: ${input.note!.reasonForCall.replace(/_/g, ' ')}`,

@@ -5,7 +5,7 @@ import { decideForCall } from '../consent/call-policy.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { loadVersions } from '../review/review.repository.ts';
-import { buildMdmT02, type Hl7Endpoints } from '../hl7/mdm-message.mapper.ts';
+import { buildWriteBackMessages, type Hl7Endpoints, type WriteBackMessageType } from '../hl7/mdm-message.mapper.ts';
 import type { MllpClient } from '../hl7/mllp.client.ts';
 import { noteIdentifierValue } from './chart-record.mapper.ts';
 import type { ClaimedItem } from './outbox.repository.ts';
@@ -21,7 +21,7 @@ import type { WriteBackSender } from './write-back.worker.ts';
 export class Hl7MdmSender implements WriteBackSender {
   readonly target = 'hl7' as const;
 
-  constructor(private readonly deps: { db: Db; cipher: ContentCipher; client: MllpClient; policies: QueuePolicyStore; endpoints: Hl7Endpoints }) {}
+  constructor(private readonly deps: { db: Db; cipher: ContentCipher; client: MllpClient; policies: QueuePolicyStore; endpoints: Hl7Endpoints; messageTypes?: readonly WriteBackMessageType[] }) {}
 
   available(): boolean {
     return true;
@@ -39,7 +39,7 @@ export class Hl7MdmSender implements WriteBackSender {
     // Consent withdrawn or identity unverified since approval: nothing goes, and a person sees why.
     if (!decision.chart.note) throw new CallchartError('CONSENT_FORBIDS', 'the policy no longer allows this note in the chart', { writeBackItem: item.id, reason: decision.chart.content.reason });
     if (!decision.chart.linkPatient || !patientId) throw new CallchartError('IDENTITY_UNVERIFIED', 'the patient is not verified', { writeBackItem: item.id });
-    const message = buildMdmT02({
+    const messages = buildWriteBackMessages({
       ...endpoints,
       at: new Date(version.createdAt),
       revision: version.version,
@@ -53,8 +53,10 @@ export class Hl7MdmSender implements WriteBackSender {
         approvedAt: new Date(version.createdAt),
         status: 'approved',
       },
-    });
-    const delivery = await client.send(message);
-    return { reconciled: false, result: { messageControlId: delivery.messageControlId, ackCode: delivery.ackCode } };
+    }, this.deps.messageTypes);
+    // One after another; a retry resends the ones already acknowledged byte for byte (the receiver de-duplicates).
+    const acknowledged: string[] = [];
+    for (const { message } of messages) acknowledged.push((await client.send(message)).messageControlId);
+    return { reconciled: false, result: { messageControlIds: acknowledged, messageTypes: messages.map((entry) => entry.messageType) } };
   }
 }
