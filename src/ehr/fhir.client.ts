@@ -61,16 +61,26 @@ export class FhirClient {
     this.tokenProvider = options.tokenProvider;
     this.governor = options.governor;
     this.priority = options.priority ?? 5;
+    this.halfOpenAfterMs = options.breakerHalfOpenMs ?? 10_000;
     this.breaker = circuitBreaker(
       // Only the EHR's own unavailability counts against it, not our invalid requests.
       handleWhen((error) => isCallchartError(error) && error.retry !== 'permanent'),
-      { halfOpenAfter: options.breakerHalfOpenMs ?? 10_000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
+      { halfOpenAfter: this.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
     );
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+    });
   }
+
+  private readonly halfOpenAfterMs: number;
+  private openedAt = 0;
 
   /** True while the breaker is open (requests fail at once); half-open lets one trial through. */
   isCircuitOpen(): boolean {
-    return this.breaker.state === CircuitState.Open || this.breaker.state === CircuitState.Isolated;
+    if (this.breaker.state === CircuitState.Isolated) return true;
+    // The breaker moves to half-open only when a request is tried: once the open period is over,
+    // say "not open" so a caller that checks first (the write-back worker) makes that trial.
+    return this.breaker.state === CircuitState.Open && Date.now() - this.openedAt < this.halfOpenAfterMs;
   }
 
   /** Search and return the matching resources of the searched type (includes dropped). */

@@ -102,6 +102,19 @@ describe('sandbox EHR fault injection, and how the FHIR client classifies each f
     expect(await rejection(fragile.read('Patient', 'pat-0001'))).toMatchObject({ code: 'EHR_UNAVAILABLE', message: expect.stringMatching(/circuit open/) });
   });
 
+  it('stops saying "open" once the open period is over, so a caller that checks first makes the trial request', async () => {
+    const fragile = new FhirClient({ baseUrl: ehr.baseUrl, timeoutMs: 5_000, tokenProvider: tokens, breakerThreshold: 2, breakerHalfOpenMs: 200 });
+    ehr.setFaults({ mode: 'http-500' });
+    for (let i = 0; i < 2; i++) await rejection(fragile.read('Patient', 'pat-0001'));
+    expect(fragile.isCircuitOpen()).toBe(true);
+    ehr.setFaults({ mode: 'none' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Without this the outbox would wait forever: the breaker half-opens only when something is tried.
+    expect(fragile.isCircuitOpen()).toBe(false);
+    await fragile.read('Patient', 'pat-0001');
+    expect(fragile.isCircuitOpen()).toBe(false);
+  });
+
   it('connection refused is transient even for a write: nothing was sent', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
