@@ -70,7 +70,7 @@ describe('MLLP write-back', () => {
   it('AR is a permanent failure with the coded reason only, and nothing is filed', async () => {
     peer.injectNext('reject');
     const error = await failureOf(client.send(buildMdmT02(note('call-ar'))));
-    expect(error).toMatchObject({ hl7Failure: 'HL7_APPLICATION_REJECTED', code: 'EHR_REJECTED', retry: 'permanent' });
+    expect(error).toMatchObject({ hl7Failure: 'HL7_APPLICATION_REJECTED', code: 'HL7_APPLICATION_REJECTED', retry: 'permanent' });
     expect(error.detail).toMatchObject({ ackCode: 'AR', errorCode: '200', errorLocation: 'MSH-9' });
     expect(peer.deliveriesOf('call-ar')).toBe(0);
     expect(JSON.stringify({ message: error.message, detail: error.detail })).not.toContain('CANARY');
@@ -96,7 +96,7 @@ describe('MLLP write-back', () => {
     peer.injectNext('delay');
     const message = buildMdmT02(note('call-slow'));
     const error = await failureOf(client.send(message));
-    expect(error).toMatchObject({ hl7Failure: 'HL7_ACK_TIMEOUT', code: 'EHR_TIMEOUT', retry: 'ambiguous' });
+    expect(error).toMatchObject({ hl7Failure: 'HL7_ACK_TIMEOUT', code: 'HL7_ACK_TIMEOUT', retry: 'ambiguous' });
     expect(peer.deliveriesOf('call-slow')).toBe(1);
     // Resending the same bytes is safe because the receiver de-duplicates by TXA-12.
     await expect(client.send(message)).resolves.toMatchObject({ ackCode: 'AA' });
@@ -118,7 +118,7 @@ describe('MLLP write-back', () => {
     await vi.waitFor(() => expect(client.connected).toBe(false));
 
     const down = await failureOf(client.send(buildMdmT02(note('call-while-down'))));
-    expect(down).toMatchObject({ hl7Failure: 'HL7_PEER_UNAVAILABLE', code: 'EHR_UNAVAILABLE', retry: 'transient' });
+    expect(down).toMatchObject({ hl7Failure: 'HL7_PEER_UNAVAILABLE', code: 'HL7_PEER_UNAVAILABLE', retry: 'transient' });
     expect(down.detail).toMatchObject({ reason: 'ECONNREFUSED' });
 
     await peer.start();
