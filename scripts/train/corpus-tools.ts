@@ -1,18 +1,11 @@
 /** Seeded randomness and ASR-style noise for the synthetic training corpora. */
 
+import { seededRandom } from '../../src/lib/seeded-random.ts';
+
 export type Rng = () => number;
 
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/lib/seeded-random.ts): the same sequence on every machine for a given seed. */
+export const rng: (seed: number) => Rng = seededRandom;
 
 export function pick<T>(r: Rng, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)]!;

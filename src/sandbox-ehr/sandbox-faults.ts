@@ -8,6 +8,7 @@
  * a write that landed but whose answer never came (timeout after apply), and a connection that
  * died before anything was applied (reset before apply).
  */
+import { seededRandom } from '../lib/seeded-random.ts';
 
 export const INJECTED_FAULT_KINDS = ['http-500', 'http-429', 'timeout-after-apply', 'reset-before-apply'] as const;
 export type InjectedFaultKind = (typeof INJECTED_FAULT_KINDS)[number];
@@ -40,18 +41,6 @@ export function faultsProblem(body: Partial<Record<keyof SandboxFaults, unknown>
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) return `${rate} must be a number from 0 to 1`;
   }
   return null;
-}
-
-/** Mulberry32: small, seedable, good enough for dice. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface FaultInjector {

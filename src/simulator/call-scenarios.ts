@@ -83,17 +83,7 @@ export function keypadDob(iso: string): string {
   return `${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(0, 4)}`;
 }
 
-/** A small deterministic PRNG (mulberry32) so a seed replays the same traffic. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../lib/seeded-random.ts';
 
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
