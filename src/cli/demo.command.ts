@@ -87,6 +87,8 @@ Callchart ${'demo'} is running (synthetic data only).
 
   Live calls      ${engine.url}/?token=${nurse}   (nurse view)
                   ${engine.url}/?token=${frontDesk}   (front-desk view)
+  Review queue    curl -H 'Authorization: Bearer ${nurse}' ${engine.url}/api/review
+  Write-back      ${engine.url}/api/write-back/summary  (same header; what waits for the EHR, what failed)
   CTI webhook     POST ${engine.url}/webhooks/cti
   OpenAPI         ${engine.url}/openapi.json
   Health          ${engine.url}/healthz
@@ -96,6 +98,7 @@ Callchart ${'demo'} is running (synthetic data only).
   Twilio          POST ${engine.url}/webhooks/twilio/voice  (auth token ${twilioAuthToken.value}, ${twilioAuthToken.source === 'env' ? 'from TWILIO_AUTH_TOKEN' : 'generated for the demo'})
 
 Send calls:  npx callchart simulate --target ${engine.url} --calls 20 --duplicate --shuffle${options.dataDir !== process.cwd() + '/.callchart' ? ` --data-dir ${options.dataDir}` : ''}
+             (the calls take turns through the review, summary-only and event queues; --pattern picks one)
 Stop:        Ctrl+C
 `);
 }
