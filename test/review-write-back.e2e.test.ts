@@ -57,8 +57,8 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
   };
 
   /** One call into a queue: consents, optional DOB, a transcript, the end; returns the review item once planned. */
-  async function placeCall(options: { id: string; queue: string; declined?: ('transcribe' | 'ai' | 'ehr')[]; dob: boolean; text: string; patientIndex?: number }) {
-    const caller = adultCallers[options.patientIndex ?? 0]!;
+  async function placeCall(options: { id: string; queue: string; declined?: ('transcribe' | 'ai' | 'ehr')[]; dob: boolean; text: string; patientIndex?: number; caller?: { phone: string; patientId: string } }) {
+    const caller = options.caller ?? adultCallers[options.patientIndex ?? 0]!;
     const patient = clinic.patients.find((entry) => entry.id === caller.patientId)!;
     const call = { id: options.id, ani: caller.phone, dnis: '+16175550100', queue: options.queue, direction: 'inbound' as const };
     const event = (overrides: Parameters<typeof syntheticEvent>[0]) => ({ ...syntheticEvent(overrides), call });
@@ -188,6 +188,19 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
     expect(opened.body.note.details).toBe('');
     expect(opened.body.item.reasons).toContain('human-note');
     expect(opened.body.transcript.text).toBeNull();
+  });
+
+  it("applies the patient's standing preference from the chart: an AI opt-out holds even when the caller said yes on the call", async () => {
+    const optedOut = new Set(clinic.consents.filter((consent) => consent.provision?.type === 'deny' && consent.provision.code?.some((code) => code.coding?.[0]?.code === 'ai')).map((consent) => consent.patient!.reference!.replace('Patient/', '')));
+    const caller = adultCallers.find((entry) => optedOut.has(entry.patientId));
+    expect(caller, 'a synthetic adult with a standing AI opt-out').toBeTruthy();
+    const { item } = await placeCall({ id: `${kind}-standing-ai-optout`, queue: 'demo-review', dob: true, text: 'Synthetic: I need a refill of my atorvastatin.', caller: caller! });
+    const opened = await api('GET', `/api/review/${item.id}`);
+    expect(opened.body.aiDraft).toBe(false);
+    expect(opened.body.item.reasons).toContain('human-note');
+    const { rows } = await harness.engine.db.query<{ consent_status: string }>(`select consent_status from audit_event where action = 'policy.decided' and object_id = $1
+      union all select consent_status from audit_pending where action = 'policy.decided' and object_id = $1`, [item.callId]);
+    expect(rows.map((row) => row.consent_status)).toContain('record:granted,transcribe:granted,ai:declined(standing),ehr:granted');
   });
 
   it('keeps approved items waiting while the EHR is down, visible to staff, and drains them in order when it returns', async () => {

@@ -6,6 +6,9 @@ import { requestTypeCodes, type RequestTypeCode } from '../nlp/analysis.types.ts
 import { auditDetailOf, decideCallPolicy, type CallPolicyDecision, type ConsentStatus } from './call-policy.ts';
 import type { QueuePolicyStore } from './queue-policy.service.ts';
 import type { SensitiveCategory } from './queue-policy.schema.ts';
+import { effectiveConsent } from './standing-consent.mapper.ts';
+import { listStandingConsents } from './standing-consent.repository.ts';
+import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 
 /** The stages that ask the policy before acting (the audit trail names them). */
 export type PolicyStage = 'store-transcript' | 'understand-call' | 'plan-write-back' | 'approve' | 'write-back';
@@ -23,7 +26,11 @@ export async function decideForCall(
   extra: { detectedSensitive?: readonly SensitiveCategory[]; requestType?: RequestTypeCode | 'unclassified' } = {},
 ): Promise<CallPolicyDecision> {
   const captured = await listConsents(tx, call.id);
-  const consents = Object.fromEntries(consentScopes.map((scope) => [scope, { status: (captured[scope]?.status ?? 'not-captured') as ConsentStatus }]));
+  const standing = await listStandingConsents(tx, call.id);
+  const verified = isIdentityVerified(call.callerMatch);
+  // What the caller said on the call, with the chart's standing preferences (a deny always holds).
+  const effective = Object.fromEntries(consentScopes.map((scope) => [scope, effectiveConsent((captured[scope]?.status ?? 'not-captured') as ConsentStatus, standing[scope], verified)]));
+  const consents = Object.fromEntries(consentScopes.map((scope) => [scope, { status: effective[scope]!.status }]));
   const storedSensitive = (call.policyDecision?.sensitive ?? []) as SensitiveCategory[];
   const requestType = extra.requestType ?? (isRequestType(call.requestType) ? call.requestType : 'unclassified');
   const { policy, version } = policies.current;
@@ -42,7 +49,7 @@ export async function decideForCall(
     objectType: 'call',
     objectId: call.id,
     outcome: 'success',
-    consentStatus: consentScopes.map((scope) => `${scope}:${consents[scope]!.status}`).join(','),
+    consentStatus: consentScopes.map((scope) => `${scope}:${consents[scope]!.status}${effective[scope]!.source === 'standing-preference' ? '(standing)' : ''}`).join(','),
     detail: { stage, policyVersion: version, requestType, ...auditDetailOf(decision) },
   });
   await tx.query('update call set policy_decision = $2 where id = $1', [call.id, JSON.stringify({ stage, policyVersion: version, ...auditDetailOf(decision) })]);

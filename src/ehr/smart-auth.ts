@@ -20,7 +20,7 @@ export type AssertionAlgorithm = 'RS384' | 'ES384';
 export const DEFAULT_EHR_SCOPES: readonly string[] = [
   'system/Patient.rs', 'system/RelatedPerson.rs', 'system/Practitioner.r', 'system/PractitionerRole.rs', 'system/CareTeam.rs',
   'system/Condition.rs', 'system/MedicationRequest.rs', 'system/AllergyIntolerance.rs', 'system/Encounter.rs',
-  'system/ServiceRequest.rs', 'system/Task.crus', 'system/Communication.crs', 'system/DocumentReference.crs', 'system/Provenance.crs',
+  'system/ServiceRequest.rs', 'system/Consent.rs', 'system/Task.crus', 'system/Communication.crs', 'system/DocumentReference.crs', 'system/Provenance.crs',
 ];
 
 /** How Callchart identifies itself to one EHR. The private key is a secret: env or secret store only. */

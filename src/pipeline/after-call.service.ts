@@ -6,7 +6,7 @@ import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findCall, latestTranscriptWithId, markWriteBack, saveCallAnalysis, saveCallerMatch, type CallRecord } from '../calls/calls.repository.ts';
 import type { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import type { FhirClient } from '../ehr/fhir.client.ts';
-import type { Task } from '@medplum/fhirtypes';
+import type { Consent, Task } from '@medplum/fhirtypes';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 import { applyDobStepUp, dropDobEvidence, loadDobEvidence } from '../calls/identity-evidence.repository.ts';
 import { callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
@@ -24,6 +24,8 @@ import { decideForCall } from '../consent/call-policy.service.ts';
 import { detectSensitiveCategories } from '../consent/call-policy.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import type { ReviewService } from '../review/review.service.ts';
+import { standingPreferencesOf } from '../consent/standing-consent.mapper.ts';
+import { saveStandingConsents } from '../consent/standing-consent.repository.ts';
 
 /**
  * The stage handlers of the after-call pipeline. Each re-reads the call, does nothing when its
@@ -55,36 +57,8 @@ export function afterCallHandlers(deps: {
 
   return {
     'identify-caller': async ({ callId }) => {
-      const call = await requireCall(callId);
-      const dobDigits = await loadDobEvidence(db, callId, cipher);
-      const needsLookup = !call.callerMatch || call.callerMatch.outcome === 'lookup-failed';
-      if (!needsLookup && (dobDigits === null || isIdentityVerified(call.callerMatch))) {
-        if (dobDigits !== null) await dropDobEvidence(db, callId);
-        return;
-      }
-      const callerNumber =
-        call.aniE164 !== null
-          ? ({ presentation: 'number', e164: call.aniE164 } as const)
-          : ({ presentation: call.aniPresentation === 'invalid' ? 'invalid' : 'blocked' } as const);
-      const lookup = await identity.identify(callerNumber);
-      if (lookup.match.outcome === 'lookup-failed') {
-        throw new CallchartError('EHR_UNAVAILABLE', 'caller lookup failed', { callId, code: lookup.match.errorCode ?? null });
-      }
-      await db.transaction(async (tx) => {
-        if (await saveCallerMatch(tx, callId, lookup.match)) {
-          await appendAuditEvent(tx, {
-            actor: 'worker:identify-caller',
-            action: 'call.caller.identified',
-            objectType: 'call',
-            objectId: callId,
-            outcome: 'success',
-            detail: { outcome: lookup.match.outcome, confidence: lookup.match.confidence, candidates: lookup.match.candidates.length },
-          });
-        }
-        // The date of birth keyed while the EHR could not answer is checked now.
-        if (dobDigits !== null) await applyDobStepUp(tx, { callId, actor: 'worker:identify-caller', lookup, digits: dobDigits });
-      });
-      await publish(callId);
+      await identifyCaller(callId);
+      await readStandingConsents(callId);
     },
 
     'understand-call': async ({ callId }) => {
@@ -179,6 +153,63 @@ export function afterCallHandlers(deps: {
       }
     },
   };
+
+  /** Who called (the ANI lookup and the keyed date of birth), unless the live path already knows. */
+  async function identifyCaller(callId: string): Promise<void> {
+    const call = await requireCall(callId);
+    const dobDigits = await loadDobEvidence(db, callId, cipher);
+    const needsLookup = !call.callerMatch || call.callerMatch.outcome === 'lookup-failed';
+    if (!needsLookup && (dobDigits === null || isIdentityVerified(call.callerMatch))) {
+      if (dobDigits !== null) await dropDobEvidence(db, callId);
+      return;
+    }
+    const callerNumber =
+      call.aniE164 !== null
+        ? ({ presentation: 'number', e164: call.aniE164 } as const)
+        : ({ presentation: call.aniPresentation === 'invalid' ? 'invalid' : 'blocked' } as const);
+    const lookup = await identity.identify(callerNumber);
+    if (lookup.match.outcome === 'lookup-failed') {
+      throw new CallchartError('EHR_UNAVAILABLE', 'caller lookup failed', { callId, code: lookup.match.errorCode ?? null });
+    }
+    await db.transaction(async (tx) => {
+      if (await saveCallerMatch(tx, callId, lookup.match)) {
+        await appendAuditEvent(tx, {
+          actor: 'worker:identify-caller',
+          action: 'call.caller.identified',
+          objectType: 'call',
+          objectId: callId,
+          outcome: 'success',
+          detail: { outcome: lookup.match.outcome, confidence: lookup.match.confidence, candidates: lookup.match.candidates.length },
+        });
+      }
+      // The date of birth keyed while the EHR could not answer is checked now.
+      if (dobDigits !== null) await applyDobStepUp(tx, { callId, actor: 'worker:identify-caller', lookup, digits: dobDigits });
+    });
+    await publish(callId);
+  }
+
+  /**
+   * The patient's standing preferences about call data (FHIR Consent), once per call, as soon as
+   * the caller matched one chart. They are kept with the call; the policy function applies them.
+   */
+  async function readStandingConsents(callId: string): Promise<void> {
+    const call = await requireCall(callId);
+    const patientId = call.callerMatch?.outcome === 'unique' ? call.callerMatch.candidates[0]?.patientId : undefined;
+    if (!patientId) return;
+    const { rows } = await db.query<{ read_at: Date | string | null }>('select standing_consent_read_at as read_at from call where id = $1', [callId]);
+    if (rows[0]?.read_at) return;
+    const consents = await fhir.search<Consent>('Consent', { patient: `Patient/${patientId}`, status: 'active' });
+    const preferences = standingPreferencesOf(consents);
+    await db.transaction(async (tx) => {
+      await saveStandingConsents(tx, callId, preferences);
+      await tx.query('update call set standing_consent_read_at = now() where id = $1', [callId]);
+      const scopesWith = (status: string) => Object.entries(preferences).filter(([, preference]) => preference.status === status).map(([scope]) => scope);
+      await appendAuditEvent(tx, {
+        actor: 'worker:identify-caller', action: 'call.consent.standing-read', objectType: 'call', objectId: callId, outcome: 'success',
+        detail: { consents: consents.length, declined: scopesWith('declined'), granted: scopesWith('granted') },
+      });
+    });
+  }
 
   /** The caller's chart details for redaction, when the number matched one patient (lookups are cached). */
   async function patientContextFor(call: CallRecord): Promise<PatientContext | undefined> {

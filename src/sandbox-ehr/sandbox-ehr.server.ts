@@ -114,7 +114,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export const SANDBOX_RESOURCE_TYPES = [
   'Patient', 'Practitioner', 'PractitionerRole', 'Organization', 'RelatedPerson', 'CareTeam',
   'Condition', 'MedicationRequest', 'AllergyIntolerance', 'Encounter', 'Appointment', 'ServiceRequest',
-  'Observation', 'Task', 'Communication', 'CommunicationRequest', 'DocumentReference', 'Flag', 'Provenance',
+  'Observation', 'Task', 'Communication', 'CommunicationRequest', 'DocumentReference', 'Flag', 'Provenance', 'Consent',
 ] as const;
 const servedTypes: ReadonlySet<string> = new Set(SANDBOX_RESOURCE_TYPES);
 

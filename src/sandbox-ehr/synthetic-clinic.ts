@@ -14,6 +14,7 @@ import type {
   AllergyIntolerance,
   Appointment,
   CareTeam,
+  Consent,
   CodeableConcept,
   Coding,
   Condition,
@@ -79,6 +80,8 @@ export interface SyntheticClinic {
   encounters: Encounter[];
   appointments: Appointment[];
   serviceRequests: ServiceRequest[];
+  /** Standing preferences about phone-call data use (CO-1), for some patients. */
+  consents: Consent[];
   resources: Resource[];
 }
 
@@ -572,14 +575,46 @@ export function generateSyntheticClinic(options: SyntheticClinicOptions = {}): S
     }
   }
 
+  const consents = standingConsents(patients);
   const resources: Resource[] = [
     organization, ...practitioners, ...patients, ...relatedPersons, ...careTeams, ...conditions,
-    ...medicationRequests, ...allergyIntolerances, ...encounters, ...appointments, ...serviceRequests,
+    ...medicationRequests, ...allergyIntolerances, ...encounters, ...appointments, ...serviceRequests, ...consents,
   ];
   return {
     seed, referenceDate: SANDBOX_REFERENCE_DATE, organization, practitioners, patients, relatedPersons, careTeams,
-    conditions, medicationRequests, allergyIntolerances, encounters, appointments, serviceRequests, resources,
+    conditions, medicationRequests, allergyIntolerances, encounters, appointments, serviceRequests, consents, resources,
   };
+}
+
+/** The code system of the four call data uses a standing Consent can permit or deny (as Callchart reads it). */
+const callDataUseSystem = 'https://callchart.dev/fhir/CodeSystem/call-data-use';
+
+/**
+ * Standing preferences, chosen by position (no random draws, so the rest of the clinic is
+ * unchanged): every 9th patient has opted out of AI on their calls, every 13th out of call content
+ * in the chart, every 11th has opted in to all four uses.
+ */
+function standingConsents(patients: readonly Patient[]): Consent[] {
+  const consents: Consent[] = [];
+  patients.forEach((patient, index) => {
+    const choice = index % 9 === 4 ? { type: 'deny' as const, uses: ['ai'] }
+      : index % 13 === 6 ? { type: 'deny' as const, uses: ['ehr'] }
+        : index % 11 === 3 ? { type: 'permit' as const, uses: ['record', 'transcribe', 'ai', 'ehr'] } : null;
+    if (!choice) return;
+    consents.push({
+      resourceType: 'Consent',
+      id: `consent-${patient.id}`,
+      meta: syntheticMeta(),
+      status: 'active',
+      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Consent Document' }] }],
+      patient: { reference: `Patient/${patient.id}` },
+      dateTime: isoDate(REFERENCE_MS - 200 * MS_PER_DAY),
+      policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: choice.type === 'deny' ? 'OPTOUT' : 'OPTIN' }] },
+      provision: { type: choice.type, code: choice.uses.map((use) => ({ coding: [{ system: callDataUseSystem, code: use }] })) },
+    });
+  });
+  return consents;
 }
 
 /** Every number the sandbox may hand out, in a fixed order: +1 AAA 555 0100..0199 per area code. */
