@@ -31,6 +31,7 @@ import { backendKinds, createScratchDatabase } from './helpers/backends.ts';
  * drops 30% of connections or answers too late, and the worker process is killed with SIGKILL at
  * random and restarted. Afterwards every item is in the EHR exactly once by business identifier,
  * and filed once by the HL7 peer: none lost, none duplicated. Synthetic patients only.
+ * For investigation: CHAOS_ITEMS (default 500), CHAOS_KILLS (default 5), CHAOS_DEBUG=1 (worker logs).
  */
 const items = Number(process.env.CHAOS_ITEMS ?? 500);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
