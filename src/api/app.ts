@@ -49,6 +49,7 @@ export interface AppDeps {
 }
 
 const livePage = readFileSync(fileURLToPath(new URL('../web/live-calls.html', import.meta.url)), 'utf8');
+const reviewPage = readFileSync(fileURLToPath(new URL('../web/review.html', import.meta.url)), 'utf8');
 
 /** The HTTP and WebSocket surface: webhooks in, staff display out, health and OpenAPI. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -115,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(livePage));
+  // The review screen; the page itself holds no data: every call it makes needs the staff token.
+  app.get('/review', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(reviewPage));
 
   await app.register(async (webhooks) => {
     await ctiRoutes(webhooks, {

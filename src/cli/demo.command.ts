@@ -87,7 +87,8 @@ Callchart ${'demo'} is running (synthetic data only).
 
   Live calls      ${engine.url}/?token=${nurse}   (nurse view)
                   ${engine.url}/?token=${frontDesk}   (front-desk view)
-  Review queue    curl -H 'Authorization: Bearer ${nurse}' ${engine.url}/api/review
+  Review queue    ${engine.url}/review?token=${nurse}   (nurse: open, edit, S0 checklist, approve)
+                  API: curl -H 'Authorization: Bearer ${nurse}' ${engine.url}/api/review
   Write-back      ${engine.url}/api/write-back/summary  (same header; what waits for the EHR, what failed)
   CTI webhook     POST ${engine.url}/webhooks/cti
   OpenAPI         ${engine.url}/openapi.json

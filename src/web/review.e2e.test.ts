@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { generateSyntheticClinic, sandboxPhoneScenarios } from '../sandbox-ehr/synthetic-clinic.ts';
+import { eventually, startHarness, syntheticEvent, type Harness } from '../../test/helpers/engine-harness.ts';
+import { consentEvents } from '../../test/helpers/consent-events.ts';
+
+// Synthetic patients only.
+const clinic = generateSyntheticClinic();
+const scenarios = sandboxPhoneScenarios(clinic);
+const standingOptOut = new Set(clinic.consents.filter((consent) => consent.provision?.type === 'deny').map((consent) => consent.patient!.reference!.replace('Patient/', '')));
+const caller = scenarios.uniquePatient.find(({ patientId }) => {
+  const birthDate = clinic.patients.find((patient) => patient.id === patientId)?.birthDate ?? '2020';
+  return birthDate < '2000-01-01' && !standingOptOut.has(patientId);
+})!;
+const patient = clinic.patients.find((p) => p.id === caller.patientId)!;
+
+describe('review screen in Chromium', () => {
+  let harness: Harness;
+  let browser: Browser;
+  beforeAll(async () => {
+    harness = await startHarness('pglite');
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('a nurse opens the AI draft, edits the note, is stopped until the S0 checklist is done, then approves it into the chart', async () => {
+    const call = { id: 'review-ui-1', ani: caller.phone, dnis: '+16175550100', queue: 'demo-review', direction: 'inbound' as const };
+    const send = (overrides: Parameters<typeof syntheticEvent>[0]) => harness.post({ ...syntheticEvent(overrides), call });
+    const ringing = await send({ type: 'call.ringing', callId: call.id });
+    const callId = String(ringing.body.callId);
+    for (const consent of consentEvents(call.id, caller.phone, [], 'demo-review')) await harness.post(consent);
+    const dob = patient.birthDate!;
+    await send({ type: 'ivr.input', callId: call.id, data: { kind: 'dtmf', menu: 'dob', value: `${dob.slice(5, 7)}${dob.slice(8, 10)}${dob.slice(0, 4)}` } });
+    await send({ type: 'transcript.available', callId: call.id, data: { transcript: { text: 'Synthetic: I need a refill of my lisinopril, I have two days left.' } } });
+    await send({ type: 'call.ended', callId: call.id });
+    const { rows } = await eventually(async () => {
+      const found = await harness.engine.db.query<{ id: string }>('select id from review_item where call_id = $1', [callId]);
+      return found.rows.length ? found : null;
+    }, 30_000, 'the review item');
+    const reviewId = rows[0]!.id;
+
+    const page = await browser.newPage();
+    await page.goto(`${harness.engine.url}/review?token=${await harness.token('nurse')}`);
+    await page.locator(`[data-review-item="${reviewId}"]`).click();
+    const form = page.locator(`[data-open-item="${reviewId}"]`);
+    await form.waitFor();
+    expect(await form.textContent()).toContain('AI draft · not reviewed');
+    expect(await form.locator('[data-field="identity"]').textContent()).toContain('verified');
+    await form.locator('#f-note').fill('Refill request: lisinopril, two days left. Send to the pharmacy on file.');
+
+    await form.getByRole('button', { name: 'Save and approve' }).click();
+    await form.locator('[data-field="result"].error').waitFor();
+    expect(await form.locator('[data-field="result"]').textContent()).toContain('REVIEW_CHECKLIST_INCOMPLETE');
+
+    for (const box of await form.locator('input[type=checkbox]').all()) await box.check();
+    await form.getByRole('button', { name: 'Save and approve' }).click();
+    await page.locator('[data-field="result"].ok').waitFor();
+
+    const status = await harness.engine.db.query<{ status: string; kinds: string[] }>(
+      `select i.status, array(select kind from review_version v where v.review_id = i.id order by version) as kinds from review_item i where i.id = $1`, [reviewId]);
+    expect(status.rows[0]).toEqual({ status: 'approved', kinds: ['ai-draft', 'edit', 'approved'] });
+    await eventually(async () => {
+      const delivered = await harness.engine.db.query('select 1 from write_back_item where call_id = $1 and status = $2', [callId, 'delivered']);
+      return delivered.rows.length ? true : null;
+    }, 30_000, 'the chart record');
+    await page.close();
+  });
+
+  it('front desk cannot open the review queue, and says so', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${harness.engine.url}/review?token=${await harness.token('intake')}`);
+    await page.getByText('Cannot load the queue: ROLE_FORBIDDEN').waitFor();
+    await page.close();
+  });
+});
