@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../test/helpers/chromium.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../sandbox-ehr/synthetic-clinic.ts';
 import { startHarness, syntheticEvent, type Harness } from '../../test/helpers/engine-harness.ts';
 import { consentEvents } from '../../test/helpers/consent-events.ts';
@@ -17,10 +18,7 @@ describe('live calls page in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     harness = await startHarness('pglite');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,13 +1,11 @@
 import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import type { Db } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
-import { findCall } from '../calls/calls.repository.ts';
-import { decideForCall } from '../consent/call-policy.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { CallchartError } from '../lib/errors.ts';
 import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
-import { loadVersions } from '../review/review.repository.ts';
+import { loadApprovedRecord } from './approved-record.repository.ts';
 import { assertValidR4, buildChartRecordBundle } from './chart-record.mapper.ts';
 import { buildEventTask } from './event-task.mapper.ts';
 import { loadFhirR4Definitions } from '../sandbox-ehr/fhir-definitions.loader.ts';
@@ -53,13 +51,8 @@ export class FhirChartRecordSender implements WriteBackSender {
   async deliver(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
     if (item.kind === 'event-task') return this.deliverEvent(item);
     const { db, cipher, fhir, policies, workflows } = this.deps;
-    const call = item.callId ? await findCall(db, item.callId) : null;
-    if (!call || !item.reviewId || item.reviewVersion === null) throw new CallchartError('NOT_FOUND', 'write-back item without its call or review version', { writeBackItem: item.id });
-    const versions = await loadVersions(db, cipher, item.reviewId);
-    const version = versions.find((entry) => entry.version === item.reviewVersion);
-    if (!version) throw new CallchartError('NOT_FOUND', 'approved version missing', { writeBackItem: item.id });
+    const { call, versions, version, decision } = await loadApprovedRecord(db, cipher, policies, item);
     const replaces = versions.filter((entry) => entry.version < version.version && (entry.kind === 'approved' || entry.kind === 'auto-approved')).at(-1);
-    const decision = await db.transaction((tx) => decideForCall(tx, policies, call, 'write-back'));
     const unique = call.callerMatch?.outcome === 'unique' ? call.callerMatch.candidates[0] : undefined;
     const built = buildChartRecordBundle({
       provider: call.provider,

@@ -1,10 +1,8 @@
 import type { Db } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
-import { findCall } from '../calls/calls.repository.ts';
-import { decideForCall } from '../consent/call-policy.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { CallchartError } from '../lib/errors.ts';
-import { loadVersions } from '../review/review.repository.ts';
+import { loadApprovedRecord } from './approved-record.repository.ts';
 import { buildWriteBackMessages, type Hl7Endpoints, type WriteBackMessageType } from '../hl7/mdm-message.mapper.ts';
 import type { MllpClient } from '../hl7/mllp.client.ts';
 import { noteIdentifierValue } from './chart-record.mapper.ts';
@@ -29,12 +27,8 @@ export class Hl7MdmSender implements WriteBackSender {
 
   async deliver(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
     const { db, cipher, client, policies, endpoints } = this.deps;
-    const call = item.callId ? await findCall(db, item.callId) : null;
-    if (!call || !item.reviewId || item.reviewVersion === null) throw new CallchartError('NOT_FOUND', 'write-back item without its call or review version', { writeBackItem: item.id });
-    const versions = await loadVersions(db, cipher, item.reviewId);
-    const version = versions.find((entry) => entry.version === item.reviewVersion);
-    if (!version || version.kind !== 'approved') throw new CallchartError('NOT_FOUND', 'approved version missing', { writeBackItem: item.id });
-    const decision = await db.transaction((tx) => decideForCall(tx, policies, call, 'write-back'));
+    const { call, versions, version, decision } = await loadApprovedRecord(db, cipher, policies, item);
+    if (version.kind !== 'approved') throw new CallchartError('NOT_FOUND', 'approved version missing', { writeBackItem: item.id });
     const patientId = call.callerMatch?.outcome === 'unique' ? call.callerMatch.candidates[0]?.patientId : undefined;
     // Consent withdrawn or identity unverified since approval: nothing goes, and a person sees why.
     if (!decision.chart.note) throw new CallchartError('CONSENT_FORBIDS', 'the policy no longer allows this note in the chart', { writeBackItem: item.id, reason: decision.chart.content.reason });
