@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'test/security/**', 'node_modules/**'],
           // Correctness, not speed: whole-clinic validation and property runs take seconds on a
           // busy CI machine, so the default 5 s would fail for the wrong reason.
           testTimeout: 30_000,
@@ -24,6 +24,7 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+          exclude: ['test/security/**', 'node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -32,6 +33,17 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts'],
+          exclude: ['test/security/**', 'node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // The security tier (issue 11): each hostile-test finding as a test that failed on the
+          // code it was found in, on PostgreSQL and PGlite. Real sockets and engines, like e2e.
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
