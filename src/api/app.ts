@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
@@ -12,7 +15,10 @@ import type { CallIngestService } from '../calls/call-ingest.service.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
 import { listRecentCalls } from '../calls/calls.repository.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
-import { verifyStaffToken, type StaffClaims } from '../auth/staff-token.ts';
+import { isCallchartError, type CallchartError } from '../lib/errors.ts';
+import { installAccessControl, selectLiveSubprotocol, staffOf } from './access-control.ts';
+import { RejectionAuditor } from './rejection-audit.ts';
+import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
 import { fhirNotifyRoutes } from '../ehr/fhir-notify.routes.ts';
@@ -44,12 +50,35 @@ export interface AppDeps {
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
+  /** The queue of a call the PBX put in no queue (who may see it). */
+  fallbackQueue: string;
+  /** Refused requests (4xx) one source may send per minute before it gets 429s. */
+  maxRejectionsPerMinute?: number;
+  /** Keys the source hash in refusal audit entries. */
+  auditSourceKey: Uint8Array;
+  /** Serve HSTS (only behind TLS). */
+  hsts?: boolean;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
-  staff?: { cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void };
+  staff?: { cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null> };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Aggregated audit entries for refused requests (see rejection-audit.ts). */
+    rejections: RejectionAuditor;
+    /** Every route with its access row, for the security tier's generated matrix. */
+    routeAccessList: { method: string; url: string; access: RouteAccess }[];
+  }
 }
 
 const livePage = readFileSync(fileURLToPath(new URL('../web/live-calls.html', import.meta.url)), 'utf8');
 const reviewPage = readFileSync(fileURLToPath(new URL('../web/review.html', import.meta.url)), 'utf8');
+
+/** SHA-256 sources for a page's inline <script> and <style> blocks, for the Content-Security-Policy. */
+function inlineHashes(html: string, tag: 'script' | 'style'): string[] {
+  const pattern = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g');
+  return [...html.matchAll(pattern)].map((match) => `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`);
+}
 
 /** The HTTP and WebSocket surface: webhooks in, staff display out, health and OpenAPI. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -57,10 +86,86 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.maxBodyBytes,
     genReqId: () => crypto.randomUUID(),
+    // Hostile input must not reach a stack overflow: bounded nesting for JSON.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', (request, _reply, done) => runWithContext({ requestId: request.id }, done));
+
+  const rejections = new RejectionAuditor({
+    write: (event) => recordAuditEvent(deps.db, event),
+    sourceKey: deps.auditSourceKey,
+    onError: (error) => deps.logger.warn({ err: { code: (error as { code?: string }).code } }, 'refusal audit failed'),
+  });
+  app.decorate('rejections', rejections);
+  app.addHook('onClose', async () => rejections.close());
+
+  // Refused requests per source are rate limited: a flood of forged webhooks or guessed tokens
+  // gets 429s instead of work (the limit counts refusals only, so a busy PBX is never slowed).
+  await app.register(fastifyRateLimit, { global: false });
+  const refusalLimit = app.createRateLimit({ max: deps.maxRejectionsPerMinute ?? 120, timeWindow: 60_000, keyGenerator: (request) => request.ip });
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || access.kind === 'public') return;
+    const verdict = await refusalLimit(request, { increment: false });
+    // `isExceeded`: more refusals than allowed in this window (a read does not count as one).
+    if (verdict.isAllowed || !(verdict as { isExceeded?: boolean }).isExceeded) return;
+    await rejections.record({ action: 'request.rate-limited', actor: 'unverified', objectType: 'route', reason: 'RATE_LIMITED', route: request.routeOptions.url ?? 'unknown', source: request.ip });
+    return reply.code(429).header('retry-after', String(Math.max(1, verdict.ttlInSeconds))).send({ error: { code: 'RATE_LIMITED', message: 'too many refused requests from this source; retry later' } });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || access.kind === 'public') return;
+    if ([400, 401, 403, 413, 415].includes(reply.statusCode)) await refusalLimit(request);
+  });
+
+  const routes = installAccessControl(app as unknown as FastifyInstance, {
+    staffTokenSecret: deps.staffTokenSecret,
+    onRefused: (request: FastifyRequest, refusal) =>
+      rejections.record({ action: 'staff.api.rejected', actor: 'staff:unknown', objectType: 'route', reason: refusal.code, route: request.routeOptions.url ?? 'unknown', source: request.ip }),
+  });
+  app.decorate('routeAccessList', routes);
+
+  // Security headers on every answer (pages and API): no framing, no sniffing, no referrer,
+  // scripts and styles only from the engine and the pages' own inline blocks (by hash).
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...inlineHashes(livePage, 'script'), ...inlineHashes(reviewPage, 'script')],
+        styleSrc: ["'self'", ...inlineHashes(livePage, 'style'), ...inlineHashes(reviewPage, 'style')],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: deps.hsts ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+
+  // The last word on errors in every scope without its own handler: a code and a reason, never a
+  // stack trace; 4xx for what the client sent, 5xx only for real server faults.
+  app.setErrorHandler(async (error: FastifyError | CallchartError, request, reply) => {
+    if (isCallchartError(error)) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      return reply.code(400).send({ error: { code: 'PAYLOAD_INVALID', message: 'request does not match the schema', issues: fastifyError.validation.map((issue) => ({ path: issue.instancePath, message: issue.message ?? 'invalid' })) } });
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      const code = fastifyError.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : fastifyError.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'PAYLOAD_INVALID';
+      return reply.code(fastifyError.statusCode).send({ error: { code, message: 'request could not be read' } });
+    }
+    request.log.error({ err: { name: error.name, code: fastifyError.code } }, 'request failed');
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } }));
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -72,7 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024, handleProtocols: selectLiveSubprotocol } });
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await deps.db.query('select 1');
@@ -85,35 +190,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async () => ({ version: deps.version, fhirBaseUrl: deps.fhirBaseUrl, storage: deps.db.kind }),
   );
 
-  app.get('/api/calls', { schema: { summary: 'Recent calls (no PHI)' } }, async () => ({
-    calls: (await listRecentCalls(deps.db, 100)).map(liveSummary),
-  }));
+  app.get('/api/calls', { schema: { summary: 'Recent calls in your queues (no PHI)' } }, async (request) => {
+    const staff = staffOf(request);
+    return { calls: (await listRecentCalls(deps.db, 100, { queues: staff.queues, fallbackQueue: deps.fallbackQueue })).map(liveSummary) };
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  // Staff display: a signed staff token (?token=) is required before the upgrade; the role in it
-  // decides what each card shows.
-  app.get(
-    '/ws',
-    {
-      websocket: true,
-      schema: { hide: true },
-      preValidation: async (request, reply) => {
-        const token = (request.query as { token?: string }).token;
-        const claims = await verifyStaffToken(deps.staffTokenSecret, token);
-        if (!claims) {
-          await recordAuditEvent(deps.db, { actor: 'staff:unknown', action: 'staff.live.rejected', objectType: 'websocket', objectId: request.id, outcome: 'rejected', reason: token ? 'TOKEN_INVALID' : 'TOKEN_MISSING' });
-          return reply.code(401).send({ error: { code: token ? 'TOKEN_INVALID' : 'TOKEN_MISSING', message: 'a valid staff token is required (?token=)' } });
-        }
-        (request as unknown as { staff: StaffClaims }).staff = claims;
-      },
-    },
-    (socket, request) => {
-      const claims = (request as unknown as { staff: StaffClaims }).staff;
-      deps.hub.add(socket, claims);
-      void recordAuditEvent(deps.db, { actor: `staff:${claims.sub}`, action: 'staff.live.connected', objectType: 'websocket', objectId: request.id, outcome: 'success', detail: { role: claims.role } }).catch(() => undefined);
-    },
-  );
+  // Staff display: the access check has verified the token (bearer.<token> subprotocol) and the
+  // role before the upgrade; the hub sends each person only their queues, cut to their role.
+  app.get('/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
+    const claims = staffOf(request);
+    deps.hub.add(socket, claims);
+    void recordAuditEvent(deps.db, { actor: `staff:${claims.sub}`, action: 'staff.live.connected', objectType: 'websocket', objectId: request.id, outcome: 'success', detail: { role: claims.role } }).catch(() => undefined);
+  });
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(livePage));
   // The review screen; the page itself holds no data: every call it makes needs the staff token.
@@ -134,7 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.staff) {
     const staff = deps.staff;
     await app.register(async (scope) => {
-      await staffRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, ...staff });
+      await staffRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, ...staff });
     });
   }
 

@@ -70,6 +70,8 @@ interface Viewer {
 }
 
 export interface HubOptions {
+  /** The queue a call in no queue belongs to: only that queue's staff see it (never everyone). */
+  fallbackQueue?: string;
   /** A client whose unsent messages exceed this is dropped, not waited for. */
   maxBufferedBytes?: number;
   onDropped?: (viewer: { user: string; reason: 'slow-consumer' }) => void;
@@ -154,8 +156,9 @@ export class LiveCallsHub {
   private sees(viewer: Viewer, queue: string | null, agent: string | null): boolean {
     if (viewer.queues.has('*')) return true;
     if (agent && viewer.extensions.has(agent)) return true;
-    // A call not yet in any queue is shown to everyone on duty; the card itself is role-filtered.
-    return queue === null || viewer.queues.has(queue);
+    // A call not yet in any queue belongs to the fallback queue, not to everyone on duty.
+    const effective = queue ?? this.options.fallbackQueue ?? null;
+    return effective !== null && viewer.queues.has(effective);
   }
 
   private sendHello(viewer: Viewer): void {

@@ -214,7 +214,18 @@ export async function findCall(db: Queryable, callId: string): Promise<CallRecor
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
-export async function listRecentCalls(db: Queryable, limit = 50): Promise<CallRecord[]> {
+/**
+ * The newest calls, optionally only those in `scope.queues` (a call in no queue counts as
+ * `scope.fallbackQueue`); `*` or no scope means all.
+ */
+export async function listRecentCalls(db: Queryable, limit = 50, scope?: { queues: readonly string[]; fallbackQueue: string }): Promise<CallRecord[]> {
+  if (scope && !scope.queues.includes('*')) {
+    const { rows } = await db.query<CallRow>(
+      `${selectCall} where coalesce(c.queue, $2) = any($3::text[]) order by c.updated_at desc limit $1`,
+      [limit, scope.fallbackQueue, [...scope.queues]],
+    );
+    return rows.map(fromRow);
+  }
   const { rows } = await db.query<CallRow>(`${selectCall} order by c.updated_at desc limit $1`, [limit]);
   return rows.map(fromRow);
 }

@@ -85,9 +85,11 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   console.log(`
 Callchart ${'demo'} is running (synthetic data only).
 
-  Live calls      ${engine.url}/?token=${nurse}   (nurse view)
-                  ${engine.url}/?token=${frontDesk}   (front-desk view)
-  Review queue    ${engine.url}/review?token=${nurse}   (nurse: open, edit, S0 checklist, approve)
+  Live calls      ${engine.url}/#token=${nurse}   (nurse view)
+                  ${engine.url}/#token=${frontDesk}   (front-desk view)
+  Review queue    ${engine.url}/review#token=${nurse}   (nurse: open, edit, S0 checklist, approve)
+                  (sign-in links for the demo: the token is in the fragment, which never reaches the server,
+                   and the page moves it out of the address bar; tokens last 8 h, 12 h at most)
                   API: curl -H 'Authorization: Bearer ${nurse}' ${engine.url}/api/review
   Write-back      ${engine.url}/api/write-back/summary  (same header; what waits for the EHR, what failed)
   CTI webhook     POST ${engine.url}/webhooks/cti

@@ -92,7 +92,7 @@ program
   .option('-u, --user <id>', 'who the token is for (an id, not a name)', 'staff-1')
   .option('-q, --queues <list>', 'queues this person works, comma-separated (default: all)', list, [])
   .option('-x, --extensions <list>', 'extensions this person answers, comma-separated', list, [])
-  .option('--hours <n>', 'validity in hours', integer('hours', 1, 24), 8)
+  .option('--hours <n>', 'validity in hours (at most 12: a shift)', integer('hours', 1, 12), 8)
   .option('-d, --data-dir <dir>', "where to read the engine's trial secret", defaultDataDir)
   .action(runStaffToken);
 

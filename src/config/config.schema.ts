@@ -125,6 +125,15 @@ export const configSchema = z
       })
       .strict()
       .default({ concurrency: 4, settleSeconds: 5 }),
+    /** Who sees what (SE-2): a call the PBX put in no queue belongs to this queue, never to everyone. */
+    access: z
+      .object({
+        fallbackQueue: z.string().min(1).max(128).default('front-desk'),
+        /** Refused requests (bad signatures, bad tokens, bad bodies) one source may send per minute before it gets 429s. */
+        maxRefusalsPerMinute: z.number().int().min(10).max(1_000_000).default(120),
+      })
+      .strict()
+      .default({ fallbackQueue: 'front-desk', maxRefusalsPerMinute: 120 }),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
+import { isCallchartError } from '../lib/errors.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
@@ -114,6 +115,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds });
   const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
   const hub = new LiveCallsHub({
+    fallbackQueue: config.access.fallbackQueue,
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
@@ -166,7 +168,22 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,
-    staff: { cipher, review, policies, onWriteBackQueued: () => dispatcher.wake() },
+    fallbackQueue: config.access.fallbackQueue,
+    maxRejectionsPerMinute: config.access.maxRefusalsPerMinute,
+    // Refusals are audited with a keyed hash of the source; the staff token secret keys it (never stored).
+    auditSourceKey: options.staffTokenSecret,
+    staff: {
+      cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
+      patientExists: async (patientId: string) => {
+        try {
+          await fhir.read('Patient', patientId);
+          return true;
+        } catch (error) {
+          if (isCallchartError(error) && error.code === 'EHR_REJECTED' && (error.detail?.status === 404 || error.detail?.status === 410)) return false;
+          return null;
+        }
+      },
+    },
   });
   await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();

@@ -45,6 +45,12 @@ export const ErrorCodes = {
   HL7_COMMIT_ERROR: { status: 503, retry: 'transient' },
   HL7_COMMIT_REJECTED: { status: 502, retry: 'permanent' },
   INTERNAL: { status: 500, retry: 'transient' },
+  /** A staff token sent in a URL (logged by proxies, kept in history): refused even when valid. */
+  STAFF_TOKEN_IN_URL: { status: 401, retry: 'permanent' },
+  /** The EHR has no such patient (an event for a chart that does not exist). */
+  PATIENT_NOT_FOUND: { status: 422, retry: 'permanent' },
+  /** Too many refused requests from one source: wait and retry. */
+  RATE_LIMITED: { status: 429, retry: 'transient' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

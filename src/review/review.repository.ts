@@ -156,6 +156,8 @@ export async function loadVersion(db: Queryable, cipher: ContentCipher, reviewId
 export interface ReviewListFilter {
   status?: ReviewStatus[];
   queues?: string[] | '*';
+  /** An item in no queue counts as this queue (who may see it). */
+  fallbackQueue?: string;
   assignedTo?: string;
   priority?: ReviewItem['priority'][];
   requestType?: string;
@@ -172,7 +174,12 @@ export async function listReviewItems(db: Queryable, filter: ReviewListFilter): 
     where.push(clause.replace('?', `$${params.length}`));
   };
   if (filter.status?.length) add('status = any(?)', filter.status);
-  if (filter.queues !== undefined && filter.queues !== '*') add('queue = any(?)', filter.queues);
+  if (filter.queues !== undefined && filter.queues !== '*') {
+    if (filter.fallbackQueue !== undefined) {
+      params.push(filter.fallbackQueue);
+      add(`coalesce(queue, $${params.length}) = any(?)`, filter.queues);
+    } else add('queue = any(?)', filter.queues);
+  }
   if (filter.assignedTo) add('assigned_to = ?', filter.assignedTo);
   if (filter.priority?.length) add('priority = any(?)', filter.priority);
   if (filter.requestType) add('request_type = ?', filter.requestType);

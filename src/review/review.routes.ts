@@ -1,10 +1,12 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
-import { verifyStaffToken, type StaffClaims, type StaffRole } from '../auth/staff-token.ts';
+import type { StaffClaims, StaffRole } from '../auth/staff-token.ts';
+import { staffOf } from '../api/access-control.ts';
+import { staffSeesQueue } from '../api/route-access.ts';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import { findCall, latestTranscript, loadCallAnalysis, saveConsent } from '../calls/calls.repository.ts';
 import { consentScopes } from '../ivr/ivr-settings.schema.ts';
@@ -27,8 +29,11 @@ import type { ReviewService } from './review.service.ts';
 export interface StaffRoutesDeps {
   db: Db;
   cipher: ContentCipher;
-  staffTokenSecret: Uint8Array;
+  /** The queue of a call in no queue, for who may see it. */
+  fallbackQueue: string;
   review: ReviewService;
+  /** Whether the EHR has this patient (events must name a real chart); null when the EHR cannot say. */
+  patientExists?: (patientId: string) => Promise<boolean | null>;
   policies: QueuePolicyStore;
   /** Called after a failed write-back item is put back in line. */
   onWriteBackQueued?: () => void;
@@ -52,23 +57,12 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
   });
 
-  // Every staff route: a valid token, else 401 and an audit entry.
-  app.addHook('preHandler', async (request, reply) => {
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-    const claims = await verifyStaffToken(deps.staffTokenSecret, token);
-    if (!claims) {
-      const code = token ? 'STAFF_TOKEN_INVALID' : 'STAFF_TOKEN_MISSING';
-      await recordAuditEvent(db, { actor: 'staff:unknown', action: 'staff.api.rejected', objectType: 'route', objectId: request.routeOptions.url ?? null, outcome: 'rejected', reason: code });
-      return reply.code(401).send({ error: { code, message: 'a valid staff token is required (Authorization: Bearer)' } });
-    }
-    (request as FastifyRequest & { staff: StaffClaims }).staff = claims;
-  });
-  const staffOf = (request: FastifyRequest): StaffClaims => (request as FastifyRequest & { staff: StaffClaims }).staff;
+  // Who may call each route is declared in src/api/route-access.ts and checked before the body is
+  // read (access-control.ts); handlers narrow to the caller's queues.
   const requireRole = (staff: StaffClaims, allowed: (role: StaffRole) => boolean) => {
     if (!allowed(staff.role)) throw new CallchartError('ROLE_FORBIDDEN', `role ${staff.role} may not do this`, { role: staff.role });
   };
-  const seesQueue = (staff: StaffClaims, queue: string | null) => staff.role === 'supervisor' || staff.queues.includes('*') || (queue !== null && staff.queues.includes(queue));
+  const seesQueue = (staff: StaffClaims, queue: string | null) => staffSeesQueue(staff, queue, deps.fallbackQueue);
   const loadItem = async (id: string, staff: StaffClaims): Promise<ReviewItem> => {
     requireRole(staff, mayReview);
     const item = await findReviewItem(db, id);
@@ -95,7 +89,8 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     const query = request.query;
     const items = await listReviewItems(db, {
       status: query.status.split(',') as ReviewItem['status'][],
-      queues: staff.role === 'supervisor' || staff.queues.includes('*') ? '*' : staff.queues,
+      queues: staff.queues.includes('*') ? '*' : staff.queues,
+      fallbackQueue: deps.fallbackQueue,
       ...(query.assignedTo ? { assignedTo: query.assignedTo === 'me' ? staff.sub : query.assignedTo } : {}),
       ...(query.priority ? { priority: [query.priority] } : {}),
       ...(query.requestType ? { requestType: query.requestType } : {}),
@@ -249,9 +244,23 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     },
   }, async (request, reply) => {
     const staff = staffOf(request);
-    requireRole(staff, (role) => role !== 'analyst');
     const event = request.body;
-    if ('callId' in event && event.callId && !(await findCall(db, event.callId))) throw new CallchartError('NOT_FOUND', 'no such call', { callId: event.callId });
+    // The Task lands in the events queue: only people who work that queue may put work there.
+    const eventsQueue = policies.current.policy.events.queue;
+    if (!seesQueue(staff, eventsQueue)) throw new CallchartError('ROLE_FORBIDDEN', `you do not work the ${eventsQueue} queue, where event Tasks go`, { queue: eventsQueue });
+    if ('callId' in event && event.callId) {
+      const call = await findCall(db, event.callId);
+      // Another queue's call is "not found": its existence is not this person's to know.
+      if (!call || !seesQueue(staff, call.queue)) throw new CallchartError('NOT_FOUND', 'no such call', { callId: event.callId });
+      const linked = call.callerMatch?.candidates.map((candidate) => candidate.patientId) ?? [];
+      if (linked.length > 0 && !linked.includes(event.patientId)) {
+        throw new CallchartError('PAYLOAD_INVALID', "the patient is not the call's caller", { callId: event.callId });
+      }
+    }
+    // A Task for a chart that does not exist is refused; so is one the EHR cannot confirm now.
+    const exists = deps.patientExists ? await deps.patientExists(event.patientId) : true;
+    if (exists === null) throw new CallchartError('EHR_UNAVAILABLE', 'the EHR cannot confirm the patient now; retry later', { patientId: event.patientId });
+    if (!exists) throw new CallchartError('PATIENT_NOT_FOUND', 'the EHR has no such patient', { patientId: event.patientId });
     const queued = await db.transaction(async (tx) => {
       const item = await enqueueWriteBack(tx, { callId: 'callId' in event ? (event.callId ?? null) : null, target: 'fhir', kind: 'event-task', businessId: `event-task/${eventIdentifierValue(event)}`, event });
       await appendAuditEvent(tx, {

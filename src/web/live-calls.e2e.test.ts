@@ -27,7 +27,7 @@ describe('live calls page in Chromium', () => {
 
   it('shows a ringing call and pops the caller’s chart with allergies flagged', async () => {
     const page = await browser.newPage();
-    await page.goto(`${harness.engine.url}/?token=${await harness.token('nurse')}`);
+    await page.goto(`${harness.engine.url}/#token=${await harness.token('nurse')}`);
     await page.locator('#status[data-state="open"]').waitFor();
     await page.getByText('Demo with synthetic patients only').waitFor();
 
@@ -54,7 +54,7 @@ describe('live calls page in Chromium', () => {
 
   it('shows the nurse what the call was about after it ends: red flag, request types and a redacted summary marked as AI draft', async () => {
     const page = await browser.newPage();
-    await page.goto(`${harness.engine.url}/?token=${await harness.token('nurse')}`);
+    await page.goto(`${harness.engine.url}/#token=${await harness.token('nurse')}`);
     await page.locator('#status[data-state="open"]').waitFor();
     const family = patient.name![0]!.family!;
     const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'browser-3', ani: withAllergy.phone }));
@@ -75,7 +75,7 @@ describe('live calls page in Chromium', () => {
 
   it('tells the agent plainly when the caller is unknown', async () => {
     const page = await browser.newPage();
-    await page.goto(`${harness.engine.url}/?token=${await harness.token('intake')}`);
+    await page.goto(`${harness.engine.url}/#token=${await harness.token('intake')}`);
     await page.locator('#status[data-state="open"]').waitFor();
     const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'browser-2', ani: scenarios.unknown[0]! }));
     const pop = page.locator(`[data-screen-pop="${String(ringing.body.callId)}"]`);

@@ -44,7 +44,7 @@ describe('review screen in Chromium', () => {
     const reviewId = rows[0]!.id;
 
     const page = await browser.newPage();
-    await page.goto(`${harness.engine.url}/review?token=${await harness.token('nurse')}`);
+    await page.goto(`${harness.engine.url}/review#token=${await harness.token('nurse')}`);
     await page.locator(`[data-review-item="${reviewId}"]`).click();
     const form = page.locator(`[data-open-item="${reviewId}"]`);
     await form.waitFor();
@@ -72,7 +72,7 @@ describe('review screen in Chromium', () => {
 
   it('front desk cannot open the review queue, and says so', async () => {
     const page = await browser.newPage();
-    await page.goto(`${harness.engine.url}/review?token=${await harness.token('intake')}`);
+    await page.goto(`${harness.engine.url}/review#token=${await harness.token('intake')}`);
     await page.getByText('Cannot load the queue: ROLE_FORBIDDEN').waitFor();
     await page.close();
   });

@@ -63,7 +63,9 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
   const staffTokenSecret = randomBytes(32);
   const engine = await startEngine({
     // Tests do not wait out the production settle time before write-back.
-    config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 3 }, ...options.config },
+    // Every test talks from 127.0.0.1 and many send refused requests on purpose: the refusal rate
+    // limit is tested on its own (test/security/hardening.test.ts) with the default.
+    config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 3 }, access: { ...defaultConfig.access, maxRefusalsPerMinute: 1_000_000 }, ...options.config },
     databaseUrl: scratch?.url,
     dataDir: kind === 'pglite' ? dataDir : undefined,
     fhirBaseUrl: ehr.baseUrl,
@@ -108,7 +110,8 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
 
 /** A staff display: a WebSocket client that keeps every message and can wait for one. */
 export async function connectLiveClient(engineUrl: string, token: string): Promise<{ socket: WebSocket; messages: LiveMessage[]; waitFor<T extends LiveMessage>(match: (message: LiveMessage) => message is T, timeoutMs?: number): Promise<T>; close(): void }> {
-  const socket = new WebSocket(`${engineUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+  // As the staff page does: the token in the subprotocol header, never in the URL.
+  const socket = new WebSocket(`${engineUrl.replace(/^http/, 'ws')}/ws`, ['callchart.live.v1', `bearer.${token}`]);
   const messages: LiveMessage[] = [];
   const waiters = new Set<() => void>();
   socket.on('message', (data) => {
