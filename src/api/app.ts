@@ -93,6 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', (request, _reply, done) => runWithContext({ requestId: request.id }, done));
+  // First of the hooks: its onRequest marks upgrade requests, so a refused upgrade (401/403 from
+  // the hooks below) still gets its socket closed after the answer.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024, handleProtocols: selectLiveSubprotocol } });
 
   const rejections = new RejectionAuditor({
     write: (event) => recordAuditEvent(deps.db, event),
@@ -177,7 +180,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024, handleProtocols: selectLiveSubprotocol } });
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await deps.db.query('select 1');

@@ -11,6 +11,8 @@ import { applyDobStepUp, saveDobEvidence } from './identity-evidence.repository.
 import { callReasons, type CallReason } from '../ivr/ivr-settings.schema.ts';
 import type { LiveCallsHub, LiveCallSummary } from '../api/live-calls.hub.ts';
 import type { Pipeline } from '../pipeline/pipeline.worker.ts';
+import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import { decideForCall } from '../consent/call-policy.service.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber, type CallerNumber } from './caller-number.ts';
 import { terminalStatuses } from './call-state.ts';
@@ -88,6 +90,8 @@ export class CallIngestService {
     private readonly deps: {
       db: Db;
       cipher: ContentCipher;
+      /** The queue policy, asked before a transcript is stored. */
+      policies: QueuePolicyStore;
       pipeline: Pipeline;
       identity: CallerIdentityService;
       hub: LiveCallsHub;
@@ -111,7 +115,7 @@ export class CallIngestService {
     if (event.type === 'call.ringing' && !this.live.has(key)) this.startIdentification(key, callerNumber);
 
     const recorded = await db.transaction(async (tx) => {
-      const result = await recordCallEvent(tx, event, callerNumber, cipher);
+      const result = await recordCallEvent(tx, event, callerNumber, cipher, (inTx, callId) => this.mayStoreTranscript(inTx, callId, event));
       if (!result.duplicate) await this.applyEventFacts(tx, event, result);
       await appendAuditEvent(tx, {
         actor: `pbx:${event.provider}`,
@@ -141,6 +145,23 @@ export class CallIngestService {
       if (terminalStatuses.has(recorded.state.status)) this.live.delete(key);
       return { status: recorded.duplicate ? 'duplicate' : 'accepted', callId: recorded.callId, callStatus: recorded.state.status };
     });
+  }
+
+  /**
+   * The policy function at ingest (CO-2, invariant 1): a transcript is stored only when the
+   * caller's consents and the queue's policy allow it now. A refused one is never written, only
+   * audited; it is not held for a consent that might come later (a PBX asks before it transcribes).
+   */
+  private async mayStoreTranscript(tx: Transaction, callId: string, event: CallEvent): Promise<boolean> {
+    const call = await findCall(tx, callId);
+    if (!call) return false;
+    const decision = await decideForCall(tx, this.deps.policies, call, 'store-transcript', { keepOnCall: false });
+    if (decision.transcript.allowed) return true;
+    await appendAuditEvent(tx, {
+      actor: `pbx:${event.provider}`, action: 'transcript.discarded', objectType: 'call', objectId: callId, outcome: 'rejected',
+      reason: decision.transcript.reason, detail: { providerEventId: event.id, stage: 'ingest' },
+    });
+    return false;
   }
 
   /** Facts an event carries beyond the lifecycle, saved in the event's own transaction. */

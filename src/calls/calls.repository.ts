@@ -138,6 +138,11 @@ export async function recordCallEvent(
   event: CallEvent,
   callerNumber: CallerNumber,
   cipher: ContentCipher,
+  /**
+   * Asked, with the call row locked, before a transcript is written (invariant 1): a transcript
+   * the policy refuses is never stored, not even encrypted. Absent: stored (tests of the ledger).
+   */
+  mayStoreTranscript?: (tx: Transaction, callId: string) => Promise<boolean>,
 ): Promise<RecordedEvent> {
   // Locks the call row for this transaction: one call's events are applied one at a time.
   const upsert = await tx.query<{ id: string; status: CallStatus; inserted: boolean }>(
@@ -171,7 +176,8 @@ export async function recordCallEvent(
     return { duplicate: true, callId: call.id, eventId: null, previousStatus: call.status, state, storedTranscript: false, call: null };
   }
 
-  const transcript = transcriptOf(event);
+  const offered = transcriptOf(event);
+  const transcript = offered && (!mayStoreTranscript || (await mayStoreTranscript(tx, call.id))) ? offered : null;
   if (transcript) {
     await tx.query(
       'insert into transcript (event_id, call_id, source, ciphertext, key_id) values ($1, $2, $3, $4, $5)',

@@ -3,15 +3,14 @@ import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { listConsents, type CallRecord } from '../calls/calls.repository.ts';
 import { consentScopes } from '../ivr/ivr-settings.schema.ts';
 import { requestTypeCodes, type RequestTypeCode } from '../nlp/analysis.types.ts';
-import { auditDetailOf, decideCallPolicy, type CallPolicyDecision, type ConsentStatus } from './call-policy.ts';
+import { auditDetailOf, decideCallPolicy, type CallPolicyDecision, type ConsentStatus, type PolicyStage } from './call-policy.ts';
 import type { QueuePolicyStore } from './queue-policy.service.ts';
 import type { SensitiveCategory } from './queue-policy.schema.ts';
 import { effectiveConsent } from './standing-consent.mapper.ts';
 import { listStandingConsents } from './standing-consent.repository.ts';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 
-/** The stages that ask the policy before acting (the audit trail names them). */
-export type PolicyStage = 'store-transcript' | 'understand-call' | 'plan-write-back' | 'approve' | 'write-back';
+export { policyStages, type PolicyStage } from './call-policy.ts';
 
 /**
  * The policy function with its inputs read from storage, and its answer written to the audit trail
@@ -23,7 +22,12 @@ export async function decideForCall(
   policies: QueuePolicyStore,
   call: CallRecord,
   stage: PolicyStage,
-  extra: { detectedSensitive?: readonly SensitiveCategory[]; requestType?: RequestTypeCode | 'unclassified' } = {},
+  extra: {
+    detectedSensitive?: readonly SensitiveCategory[];
+    requestType?: RequestTypeCode | 'unclassified';
+    /** Keep the decision on the call row (default); ingest checks leave the stages' decisions in place. */
+    keepOnCall?: boolean;
+  } = {},
 ): Promise<CallPolicyDecision> {
   const captured = await listConsents(tx, call.id);
   const standing = await listStandingConsents(tx, call.id);
@@ -52,7 +56,9 @@ export async function decideForCall(
     consentStatus: consentScopes.map((scope) => `${scope}:${consents[scope]!.status}${effective[scope]!.source === 'standing-preference' ? '(standing)' : ''}`).join(','),
     detail: { stage, policyVersion: version, requestType, ...auditDetailOf(decision) },
   });
-  await tx.query('update call set policy_decision = $2 where id = $1', [call.id, JSON.stringify({ stage, policyVersion: version, ...auditDetailOf(decision) })]);
+  if (extra.keepOnCall !== false) {
+    await tx.query('update call set policy_decision = $2 where id = $1', [call.id, JSON.stringify({ stage, policyVersion: version, ...auditDetailOf(decision) })]);
+  }
   return decision;
 }
 

@@ -77,6 +77,10 @@ export interface CallPolicyDecision {
   chart: ChartPermissions;
 }
 
+/** The stages that ask the policy before acting (the audit trail names them), in the order a call meets them. */
+export const policyStages = ['store-transcript', 'understand-call', 'plan-write-back', 'approve', 'write-back'] as const;
+export type PolicyStage = (typeof policyStages)[number];
+
 export function decideCallPolicy(input: CallPolicyInput): CallPolicyDecision {
   const layers = policyLayers(input.policy, input.queue, input.requestType);
   const sensitive = [...new Set([...layers.flatMap((layer) => layer.sensitive ?? []), ...input.detectedSensitive])].sort();

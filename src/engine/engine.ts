@@ -144,7 +144,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   if (options.work ?? true) dispatcher.start();
   const ingest = new CallIngestService({
-    db, cipher, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,
+    db, cipher, policies, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,
     settleSeconds: config.pipeline.settleSeconds,
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });

@@ -49,6 +49,8 @@ export const ErrorCodes = {
   STAFF_TOKEN_IN_URL: { status: 401, retry: 'permanent' },
   /** The EHR has no such patient (an event for a chart that does not exist). */
   PATIENT_NOT_FOUND: { status: 422, retry: 'permanent' },
+  /** A pipeline stage that handles call content finished without asking the policy function. */
+  POLICY_NOT_ASKED: { status: 500, retry: 'permanent' },
   /** Too many refused requests from one source: wait and retry. */
   RATE_LIMITED: { status: 429, retry: 'transient' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;

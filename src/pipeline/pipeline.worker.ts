@@ -4,8 +4,9 @@ import type pg from 'pg';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
-import { isCallchartError, retryClassOf } from '../lib/errors.ts';
+import { CallchartError, isCallchartError, retryClassOf } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { policyStages } from '../consent/call-policy.ts';
 import { pipelineStages, nextStage, retryPolicy, stageByName, stageJobSchema, type StageJob, type StageName } from './stages.ts';
 
 /** What a stage handler returns: whether the stage's output now exists. */
@@ -85,6 +86,7 @@ export async function startPipeline(options: {
           const finalAttempt = job.retryCount >= job.retryLimit;
           try {
             await handlers[stage.name](payload, { retryCount: job.retryCount, finalAttempt });
+            await assertPolicyAsked(db, stage.name, payload.callId);
           } catch (error) {
             const retry = retryClassOf(error);
             const code = isCallchartError(error) ? error.code : 'INTERNAL';
@@ -154,3 +156,20 @@ export async function startPipeline(options: {
   };
 }
 
+
+/**
+ * A stage that handles call content must have asked the policy function (CO-2): its decision is
+ * on the call, named for the stage, once the handler is done. A handler that forgot fails here,
+ * permanently and audited, instead of passing content on unchecked.
+ */
+async function assertPolicyAsked(db: Queryable, stageName: StageName, callId: string): Promise<void> {
+  const expected = stageByName(stageName).policyStage;
+  if (!expected) return;
+  const { rows } = await db.query<{ stage: string | null }>(`select policy_decision->>'stage' as stage from call where id = $1`, [callId]);
+  // A replayed job may find a later stage's decision (the item was approved since): that one counts.
+  const order: readonly string[] = policyStages;
+  const recorded = rows[0]?.stage ?? null;
+  if (rows[0] && (recorded === null || order.indexOf(recorded) < order.indexOf(expected))) {
+    throw new CallchartError('POLICY_NOT_ASKED', `stage ${stageName} finished without a ${expected} policy decision`, { stage: stageName });
+  }
+}

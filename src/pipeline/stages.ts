@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import type { RetryClass } from '../lib/errors.ts';
+import type { PolicyStage } from '../consent/call-policy.ts';
 
 /**
  * The after-call pipeline, declared in one place (STYLE.md: "the pipeline is a table"). The
- * runner reads this table to queue each stage's successor; handlers never queue follow-on work
- * themselves. Later stages (review, write-back of content) are added as rows here.
+ * runner reads this table to queue each stage's successor (handlers never queue follow-on work
+ * themselves), to pick the retry policy, and to check that a stage handling call content asked
+ * the policy function (`policyStage`). Transcripts are gated earlier still, at ingest
+ * (`store-transcript`): a refused one is never written.
  */
 export const pipelineStages = [
   {
     name: 'identify-caller',
     input: 'call id; the call ledger holds the caller number',
     output: 'caller match on the call (unique / several / none / blocked)',
-    consentRequired: null,
+    policyStage: null,
     retry: 'transient',
   },
   {
@@ -20,7 +23,7 @@ export const pipelineStages = [
     output: 'request types, red flags, urgency on the call; the redacted transcript and summary, encrypted',
     // The policy function decides: no transcript kept without transcribe consent and a queue that
     // allows it; no AI output without AI consent and a queue that allows AI.
-    consentRequired: 'ai',
+    policyStage: 'understand-call',
     // Deterministic rules: a failure would fail again.
     retry: 'permanent',
   },
@@ -28,7 +31,8 @@ export const pipelineStages = [
     name: 'write-task',
     input: 'call id, caller match, request types, red flags, the request type workflows',
     output: 'one FHIR Task per call (conditional create on the call business identifier), linked in place when identity is verified later',
-    consentRequired: null,
+    // Metadata only (who called, when, the request type): no call content, so no consent gate.
+    policyStage: null,
     // A timed-out create may have happened; the conditional create is the check before retry.
     retry: 'ambiguous',
   },
@@ -36,14 +40,20 @@ export const pipelineStages = [
     name: 'plan-write-back',
     input: 'call id; consents, queue policy, identity, red flags; the stored analysis',
     output: 'a review item (pending, or auto-approved when policy needs no person) and, when approved, the chart record in the write-back outbox',
-    consentRequired: 'ehr',
+    // EHR consent decides what content the chart record may carry (none: a metadata-only work item).
+    policyStage: 'plan-write-back',
     retry: 'transient',
   },
 ] as const satisfies readonly {
   name: string;
   input: string;
   output: string;
-  consentRequired: 'transcribe' | 'ai' | 'ehr' | null;
+  /**
+   * The policy stage whose decision this stage must record before it counts as done: the runner
+   * checks the call's recorded decision after the handler and fails the job (POLICY_NOT_ASKED)
+   * when the handler did not ask. null: the stage handles no call content.
+   */
+  policyStage: PolicyStage | null;
   retry: RetryClass;
 }[];
 

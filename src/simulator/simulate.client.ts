@@ -101,7 +101,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   let deliveries = scripted.flatMap((call) => call.events);
   if (options.duplicate) deliveries = deliveries.flatMap((event) => [event, event]);
-  if (options.shuffle) shuffleInPlace(deliveries, random);
+  if (options.shuffle) deliveries = consentsBeforeContent(shuffleInPlace(deliveries, random));
 
   const report: SimulationReport = {
     runId, calls: scripted.length, eventsSent: 0, accepted: 0, duplicates: 0, failed: [], verified: false,
@@ -167,4 +167,30 @@ function linkOf(task: Task): string | null {
 
 function expectedLinkOf(call: ScriptedCall): string | null {
   return call.caller.expectedPatientId ? `Patient/${call.caller.expectedPatientId}` : null;
+}
+
+/**
+ * Out of order, as webhooks arrive, except for what no PBX does: it asks for consent before it
+ * transcribes, and Callchart stores no transcript that arrives before the consent (invariant 1).
+ * A transcript or voicemail waits until its call's consent answers have been sent.
+ */
+function consentsBeforeContent(deliveries: CallEvent[]): CallEvent[] {
+  const consentsLeft = new Map<string, number>();
+  for (const event of deliveries) if (event.type === 'consent.captured') consentsLeft.set(event.call.id, (consentsLeft.get(event.call.id) ?? 0) + 1);
+  const ordered: CallEvent[] = [];
+  const waiting = new Map<string, CallEvent[]>();
+  for (const event of deliveries) {
+    const carriesContent = event.type === 'transcript.available' || event.type === 'voicemail';
+    if (carriesContent && (consentsLeft.get(event.call.id) ?? 0) > 0) {
+      waiting.set(event.call.id, [...(waiting.get(event.call.id) ?? []), event]);
+      continue;
+    }
+    ordered.push(event);
+    if (event.type === 'consent.captured') {
+      const left = (consentsLeft.get(event.call.id) ?? 1) - 1;
+      consentsLeft.set(event.call.id, left);
+      if (left === 0) ordered.push(...(waiting.get(event.call.id) ?? []));
+    }
+  }
+  return ordered;
 }
