@@ -4,7 +4,7 @@ import type { Db, Transaction } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
-import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
 import { buildScreenPop, type PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
 import { applyDobStepUp, saveDobEvidence } from './identity-evidence.repository.ts';
@@ -266,9 +266,16 @@ export class CallIngestService {
     let { lookup } = await this.identification(key, callerNumber);
     if (lookup.match.outcome === 'lookup-failed') lookup = await identity.identify(callerNumber);
     if (lookup.match.outcome === 'lookup-failed') {
-      await recordAuditEvent(db, {
-        actor: 'system:identify', action: 'call.identity.step-up', objectType: 'call', objectId: callId,
-        outcome: 'deferred', reason: lookup.match.errorCode ?? 'EHR_UNAVAILABLE', detail: { method: 'dob' },
+      await db.transaction(async (tx) => {
+        await appendAuditEvent(tx, {
+          actor: 'system:identify', action: 'call.identity.step-up', objectType: 'call', objectId: callId,
+          outcome: 'deferred', reason: lookup.match.errorCode ?? 'EHR_UNAVAILABLE', detail: { method: 'dob' },
+        });
+        // The after-call pipeline checks kept evidence in identify-caller. If the call has ended,
+        // that stage may already have looked (before these digits came in): ask it to look again,
+        // with its retries, rather than leave the caller unverified and the Task unlinked.
+        const call = await findCall(tx, callId);
+        if (call && terminalStatuses.has(call.status)) await pipeline.enqueue(tx, 'identify-caller', { callId });
       });
       return false;
     }

@@ -51,18 +51,27 @@ export class QueuePolicyStore {
     return { version, changed };
   }
 
-  /** On start: the newest activation in the store wins over the file (a change made through the API survives a restart). */
-  async loadActive(fallback: { policy: QueuePolicy; changedBy: string; reason: string }): Promise<{ version: string; source: 'store' | 'file' }> {
+  /**
+   * On start, the rule between the file and the store (say it once, keep it): a policy file that
+   * changed since the last start wins, and its activation is audited as a change by the config; an
+   * unchanged file leaves the newest activation in force, so a change made through the API holds
+   * until someone edits the file.
+   */
+  async loadActive(file: { policy: QueuePolicy; changedBy: string; reason: string }): Promise<{ version: string; source: 'store' | 'file' }> {
+    const fileVersion = queuePolicyVersion(queuePolicySchema.parse(file.policy));
+    const lastSeen = await this.db.query<{ version: string }>('select version from queue_policy_file order by id desc limit 1');
     const { rows } = await this.db.query<{ version: string; policy: QueuePolicy | string }>(
       `select v.version, v.policy from queue_policy_activation a join queue_policy_version v using (version) order by a.id desc limit 1`,
     );
     const stored = rows[0];
-    if (stored) {
+    const fileChanged = lastSeen.rows[0]?.version !== fileVersion;
+    if (fileChanged) await this.db.query('insert into queue_policy_file (version) values ($1)', [fileVersion]);
+    if (stored && !fileChanged) {
       this.policy = queuePolicySchema.parse(typeof stored.policy === 'string' ? JSON.parse(stored.policy) : stored.policy);
       this.version = stored.version;
       return { version: stored.version, source: 'store' };
     }
-    const { version } = await this.activate(fallback.policy, fallback);
+    const { version } = await this.activate(file.policy, stored ? { ...file, reason: `${file.reason}: the file changed since the last start` } : file);
     return { version, source: 'file' };
   }
 

@@ -90,7 +90,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const rules = loadRoutingRules(config.routing.rulesFile);
   const policyFile = config.policy.file ?? exampleQueuePolicyFile;
   const policies = new QueuePolicyStore(db, loadQueuePolicy(policyFile));
-  // A policy changed through the API since the last start stays in force; otherwise the file's.
+  // A policy file changed since the last start wins (audited); otherwise a change made through the
+  // API since then stays in force (QueuePolicyStore.loadActive).
   await policies.loadActive({ policy: policies.current.policy, changedBy: 'system:config', reason: `loaded from ${policyFile.split('/').at(-1)}` });
 
   const cipher = createContentCipher(options.dataKey);
