@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { decodeAuditKey } from '../audit/audit-key.ts';
 import { loadConfigFile } from '../config/config.loader.ts';
 import { defaultConfig, type CallchartConfig } from '../config/config.schema.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
-import { dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec } from '../engine/secrets.ts';
+import { auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec } from '../engine/secrets.ts';
 import { generateEhrClient } from '../ehr/smart-auth.ts';
 import { issueStaffToken } from '../auth/staff-token.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -50,6 +52,7 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   const dataKey = resolveSecret({ ...dataKeySpec, dataDir: options.dataDir });
   const twilioAuthToken = resolveSecret({ ...twilioAuthTokenSpec, dataDir: options.dataDir });
   const staffTokenSecret = Buffer.from(resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir }).value, 'base64');
+  const auditKey = resolveSecret({ ...auditKeySpec, dataDir: options.dataDir });
   let sandbox: SpawnedSandboxEhr | null = null;
   // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate`.
   const reader = options.ehrUrl ? null : await generateEhrClient({ clientId: 'callchart-simulator' });
@@ -71,6 +74,8 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
       twilioAuthToken: twilioAuthToken.value,
       staffTokenSecret,
       dataKey: Buffer.from(dataKey.value, 'base64'),
+      auditKey: decodeAuditKey(auditKey.value),
+      auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
       port: options.port,
       logger,
     }),
@@ -118,6 +123,7 @@ export async function runServe(options: { config: string; dataDir: string; port?
   const dataKey = resolveSecret({ ...dataKeySpec, dataDir: options.dataDir });
   const twilioAuthToken = process.env.TWILIO_AUTH_TOKEN;
   const staffTokenSecret = Buffer.from(resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir }).value, 'base64');
+  const auditKey = resolveSecret({ ...auditKeySpec, dataDir: options.dataDir });
   if (!twilioAuthToken) console.warn('TWILIO_AUTH_TOKEN is not set: Twilio webhooks will be refused (403).');
   const engine = await step('Starting the engine and workers', () =>
     startEngine({
@@ -129,6 +135,8 @@ export async function runServe(options: { config: string; dataDir: string; port?
       ...(twilioAuthToken ? { twilioAuthToken } : {}),
       staffTokenSecret,
       dataKey: Buffer.from(dataKey.value, 'base64'),
+      auditKey: decodeAuditKey(auditKey.value),
+      auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
       ...(options.port !== undefined ? { port: options.port } : {}),
     }),
   );

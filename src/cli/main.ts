@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { engineVersion } from '../engine/engine.ts';
 import { runAnalyze } from './analyze.command.ts';
+import { runAuditExport } from './audit-export.command.ts';
 import { runAuditVerify } from './audit-verify.command.ts';
 import { runConfigCheck } from './config-check.command.ts';
 import { runDemo, runServe } from './demo.command.ts';
@@ -104,15 +105,29 @@ config
   .action(runConfigCheck);
 
 const audit = program.command('audit').description('The tamper-evident audit log');
+const isoTime = (name: string) => (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`${name} must be an ISO 8601 date or time, e.g. 2026-01-05 or 2026-01-05T14:00:00Z`);
+  return new Date(value);
+};
 audit
   .command('verify')
-  .description('Verify the hash chain; report the first broken link (uses DATABASE_URL when set)')
-  .option('-d, --data-dir <dir>', 'embedded store to verify', defaultDataDir)
+  .description('Verify the keyed chain against the signed checkpoints; name what is missing or altered (uses DATABASE_URL when set; key from CALLCHART_AUDIT_KEY or the data dir)')
+  .option('-d, --data-dir <dir>', 'embedded store, trial audit key and checkpoint file', defaultDataDir)
+  .option('--checkpoints <file>', 'checkpoint file (default: <data-dir>/audit-checkpoints.jsonl)')
   .action(runAuditVerify);
+audit
+  .command('export')
+  .description('Write the audit events of a period to stdout: signed JSON lines, or FHIR R4 AuditEvent NDJSON')
+  .option('-d, --data-dir <dir>', 'embedded store and trial audit key', defaultDataDir)
+  .option('--from <time>', 'events at or after this time (ISO 8601)', isoTime('from'))
+  .option('--to <time>', 'events before this time (ISO 8601)', isoTime('to'))
+  .addOption(new Option('--format <format>', 'jsonl: signed JSON lines with an HMAC trailer; fhir: FHIR R4 AuditEvent NDJSON').choices(['jsonl', 'fhir']).default('jsonl'))
+  .action(runAuditExport);
 
 program.hook('preAction', (_command, action) => {
-  const options = action.opts() as { dataDir?: string };
+  const options = action.opts() as { dataDir?: string; checkpoints?: string };
   if (options.dataDir) options.dataDir = path.resolve(options.dataDir);
+  if (options.checkpoints) options.checkpoints = path.resolve(options.checkpoints);
 });
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
 import type { CallchartConfig } from '../config/config.schema.ts';
@@ -8,10 +9,13 @@ import { createContentCipher } from '../store/content-cipher.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { isCallchartError } from '../lib/errors.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
+import { MemoryCheckpointSink, type CheckpointSink } from '../audit/audit-checkpoint.ts';
+import { FileCheckpointSink } from '../audit/audit-checkpoint.repository.ts';
+import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { ehrClientFromEnv } from './secrets.ts';
+import { ehrClientFromEnv, resolveAuditKey } from './secrets.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -56,6 +60,17 @@ export interface EngineOptions {
   logger?: Logger;
   /** Run pipeline workers in this process (default true). */
   work?: boolean;
+  /**
+   * Audit key, 32 bytes or more (ADR 11): keys the audit chain and signs its checkpoints. Absent:
+   * CALLCHART_AUDIT_KEY, else the trial key in `dataDir`, else a key for this process only.
+   */
+  auditKey?: Buffer;
+  /** Where signed audit checkpoints go (production: WORM storage). Absent: `auditCheckpointFile`. */
+  auditCheckpoints?: CheckpointSink;
+  /** Append-only checkpoint file. Absent: `<dataDir>/audit-checkpoints.jsonl`, else memory only. */
+  auditCheckpointFile?: string;
+  /** How often the head is checkpointed when it moved (default 5 s). */
+  auditCheckpointIntervalMs?: number;
 }
 
 export interface Engine {
@@ -76,6 +91,8 @@ export interface Engine {
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
+  // Before the store opens: a bad audit key stops the start with nothing to clean up.
+  const auditKey = deriveAuditKey(options.auditKey ?? resolveAuditKey(options.dataDir).key);
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   if (db.kind === 'pglite') {
     logger.warn(
@@ -84,7 +101,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     );
   }
   await migrate(db);
-  const chainer = new AuditChainer(db, { intervalMs: 100, onError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit chaining failed') });
+  if (!options.auditKey && !options.dataDir && !process.env.CALLCHART_AUDIT_KEY) logger.warn({ auditKey: 'ephemeral' }, 'No audit key: this log cannot be verified after the engine stops; set CALLCHART_AUDIT_KEY');
+  const checkpointFile = options.auditCheckpointFile ?? (options.dataDir ? path.join(options.dataDir, 'audit-checkpoints.jsonl') : undefined);
+  const chainer = new AuditChainer(db, {
+    key: auditKey,
+    checkpoints: options.auditCheckpoints ?? (checkpointFile ? new FileCheckpointSink(checkpointFile) : new MemoryCheckpointSink()),
+    ...(options.auditCheckpointIntervalMs ? { checkpointIntervalMs: options.auditCheckpointIntervalMs } : {}),
+    intervalMs: 100,
+    onError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit chaining failed'),
+  });
   chainer.start();
   // Rules are validated before anything listens: a broken rules file stops the start, with every problem listed.
   const rules = loadRoutingRules(config.routing.rulesFile);

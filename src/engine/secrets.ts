@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { JWK } from 'jose';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { CallchartError } from '../lib/errors.ts';
+import { decodeAuditKey } from '../audit/audit-key.ts';
 
 /**
  * Secrets come from the environment. For trials only, a missing secret is generated once and kept
@@ -81,3 +82,26 @@ export function readSandboxEhrReader(dataDir: string): EhrClientCredentials | nu
 
 /** What the simulator may do in the sandbox: look up callers and read back Tasks, nothing else. */
 export const SANDBOX_EHR_READER_SCOPES: readonly string[] = ['system/Patient.rs', 'system/RelatedPerson.rs', 'system/Task.rs'];
+
+/**
+ * The audit key (ADR 11): links the audit chain (HMAC) and signs its checkpoints; the database must
+ * never hold it. Base64, at least 32 bytes. Production sets CALLCHART_AUDIT_KEY from a secret store.
+ */
+export const auditKeySpec = { envVar: 'CALLCHART_AUDIT_KEY', file: 'audit-key', generate: () => randomBytes(32).toString('base64') };
+
+/**
+ * The audit key for an engine not handed one: CALLCHART_AUDIT_KEY, else the trial key in the data
+ * directory (generated once), else, with no data directory (in-memory trials, benchmarks), a key
+ * for this process only, so its log cannot be verified after it stops.
+ */
+export function resolveAuditKey(dataDir: string | undefined): { key: Buffer; source: 'env' | 'file' | 'generated' | 'ephemeral' } {
+  if (!dataDir && !process.env[auditKeySpec.envVar]) return { key: randomBytes(32), source: 'ephemeral' };
+  const secret = dataDir ? resolveSecret({ ...auditKeySpec, dataDir }) : { value: process.env[auditKeySpec.envVar]!, source: 'env' as const };
+  return { key: decodeAuditKey(secret.value), source: secret.source };
+}
+
+/** The audit key for reading the log (`audit verify`, `audit export`): never generated; null when absent. */
+export function readAuditKey(dataDir: string): Buffer | null {
+  const encoded = process.env[auditKeySpec.envVar] || readStoredSecret(dataDir, auditKeySpec.file);
+  return encoded ? decodeAuditKey(encoded) : null;
+}

@@ -41,6 +41,9 @@ export interface Harness {
   token(role?: StaffRole, queues?: string[], extensions?: string[]): Promise<string>;
   logs: LogCapture;
   dataDir: string;
+  /** The engine's audit key (ADR 11) and where it writes signed audit checkpoints. */
+  auditKey: Buffer;
+  auditCheckpointFile: string;
   post(event: CallEvent | string, options?: { secret?: string; timestamp?: number; header?: string | null; contentType?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
@@ -61,6 +64,8 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
   const secret = `whsec_test_${randomBytes(8).toString('hex')}`;
   const twilioAuthToken = randomBytes(16).toString('hex');
   const staffTokenSecret = randomBytes(32);
+  const auditKey = randomBytes(32);
+  const auditCheckpointFile = path.join(dataDir, 'audit-checkpoints.jsonl');
   const engine = await startEngine({
     // Tests do not wait out the production settle time before write-back.
     // Every test talks from 127.0.0.1 and many send refused requests on purpose: the refusal rate
@@ -74,6 +79,10 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
     twilioAuthToken,
     staffTokenSecret,
     dataKey: randomBytes(32),
+    auditKey,
+    auditCheckpointFile,
+    // Checkpoints every second, so tests that tamper with the audit log need not wait five.
+    auditCheckpointIntervalMs: 1_000,
     port: 0,
     logger: createLogger({ level: 'debug', destination: logs }),
   });
@@ -86,6 +95,8 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
     token: (role = 'nurse', queues = ['*'], extensions = []) => issueStaffToken(staffTokenSecret, { sub: `test-${role}`, role, queues, extensions }),
     logs,
     dataDir,
+    auditKey,
+    auditCheckpointFile,
     async post(event, postOptions = {}) {
       const body = typeof event === 'string' ? event : JSON.stringify(event);
       const header =
