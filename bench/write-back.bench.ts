@@ -30,6 +30,7 @@ import { SmartBackendTokenProvider } from '../src/ehr/smart-auth.client.ts';
 import { callTaskIdentifierSystem } from '../src/ehr/fhir-task.mapper.ts';
 import { callIdentifierSystem } from '../src/write-back/chart-record.mapper.ts';
 import type { CallEvent } from '../src/calls/call-event.schema.ts';
+import { interpreterNeeded } from '../src/ehr/interpreter-need.mapper.ts';
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -65,7 +66,11 @@ async function benchBackend(kind: BackendKind, calls: number) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  const adults = scenarios.uniquePatient.filter((caller) => (clinic.patients.find((p) => p.id === caller.patientId)?.birthDate ?? '2020') < '2000-01-01');
+  // Adults who need no interpreter: a minor's chart or an interpreter need always goes to review, never auto-approved.
+  const adults = scenarios.uniquePatient.filter((caller) => {
+    const patient = clinic.patients.find((p) => p.id === caller.patientId);
+    return (patient?.birthDate ?? '2020') < '2000-01-01' && !interpreterNeeded(patient!, 'en-US');
+  });
 
   const taskMs: number[] = [];
   const summaryOnlyChartMs: number[] = [];

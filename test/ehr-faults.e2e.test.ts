@@ -5,7 +5,7 @@ import { listAuditEvents } from '../src/audit/audit.repository.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
 import { signCtiRequest } from '../src/pbx/cti-signature.ts';
-import { connectLiveClient, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
+import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
 
 const clinic = generateSyntheticClinic();
 const scenarios = sandboxPhoneScenarios(clinic);
@@ -29,14 +29,13 @@ afterAll(async () => {
 /** A ringing event that asks for the routing answer in the response (?route=sync). */
 async function ringAndRoute(providerCallId: string, ani: string) {
   const body = JSON.stringify(syntheticEvent({ type: 'call.ringing', callId: providerCallId, ani }));
-  const started = Date.now();
   const response = await fetch(`${harness.engine.url}/webhooks/cti?route=sync`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'callchart-signature': signCtiRequest(harness.secret, body, Math.floor(Date.now() / 1000)) },
     body,
   });
   const json = (await response.json()) as { callId: string; routing?: { destinationId: string; fallback: boolean; reason: string; ruleId: string } };
-  return { status: response.status, body: json, elapsedMs: Date.now() - started };
+  return { status: response.status, body: json };
 }
 
 describe('identification and routing when the EHR misbehaves', () => {
@@ -62,6 +61,7 @@ describe('identification and routing when the EHR misbehaves', () => {
     const display = await connectLiveClient(harness.engine.url, await harness.token('intake'));
     const result = await ringAndRoute(`fault-${mode}`, scenarios.uniquePatient[20 + mode.length]!.phone);
     expect(result.status).toBe(202);
+    // A routing answer came back at all (the hung EHR never answers): the budget, not the EHR, ended the wait.
     expect(result.body.routing?.fallback).toBe(true);
     // The reason names the EHR, or (after hours) the time rule that needed no EHR.
     expect(result.body.routing?.reason).toMatch(/EHR|clinic hours|holiday|on call/i);
@@ -81,12 +81,16 @@ describe('identification and routing when the EHR misbehaves', () => {
 
 describe('the caller cache follows changes in the EHR', () => {
   it('forgets a cached "unknown caller" once the EHR says a patient now has that number', async () => {
-    // Let the breaker close again after the fault tests.
-    await new Promise((resolve) => setTimeout(resolve, 10_500));
     const newNumber = spareNumber(11);
     const display = await connectLiveClient(harness.engine.url, await harness.token('intake'));
-    const first = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'cache-1', ani: newNumber }));
-    expect((await display.waitFor(popFor(String(first.body.callId)))).screenPop.outcome).toBe('none');
+    // The breaker may still be open after the fault tests: ring until the EHR answers (a failed
+    // lookup is not cached), which leaves "no chart has this number" in the cache.
+    let attempt = 0;
+    await eventually(async () => {
+      const first = await harness.post(syntheticEvent({ type: 'call.ringing', callId: `cache-1-${attempt++}`, ani: newNumber }));
+      const outcome = (await display.waitFor(popFor(String(first.body.callId)))).screenPop.outcome;
+      return outcome === 'none' ? outcome : outcome === 'lookup-failed' ? null : Promise.reject(new Error(`unexpected outcome ${outcome}`));
+    }, 60_000, 'the EHR to answer again');
 
     const target = scenarios.uniquePatient[30]!;
     const patient = (await (await fetch(`${ehr.baseUrl}/Patient/${target.patientId}`, { headers: { authorization: `Bearer ${ehr.issueTestToken()}` } })).json()) as Patient;

@@ -167,7 +167,8 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
 
   it('with EHR consent declined, writes a metadata-only work item: no call content, no note, no Communication', async () => {
     const id = `${kind}-no-ehr-consent`;
-    const { item } = await placeCall({ id, queue: 'demo-summary-only', dob: true, declined: ['ehr'], text: `Synthetic: question about my bill. ${canary}`, patientIndex: 2 });
+    // An English-speaking adult: a chart that needs an interpreter always goes to a person (not auto-approved).
+    const { item } = await placeCall({ id, queue: 'demo-summary-only', dob: true, declined: ['ehr'], text: `Synthetic: question about my bill. ${canary}`, patientIndex: 10 });
     expect(item.status).toBe('auto-approved');
     await eventually(async () => {
       const listed = await api('GET', `/api/write-back?callId=${item.callId}`);

@@ -6,7 +6,42 @@ import { z } from 'zod';
  * the runtime check and the TypeScript type, and feeds the OpenAPI document.
  */
 
-const shortText = (max: number) => z.string().trim().min(1).max(max);
+// A high surrogate not followed by a low one, or a low one not preceded by a high one (UTF-16 code units).
+const unpairedSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * True when PostgreSQL can store the string as it is: no NUL (text and jsonb cannot hold U+0000)
+ * and no unpaired UTF-16 surrogate (UTF-8 cannot encode one: the driver would silently turn it
+ * into U+FFFD, so two different ids could become one). Such a value is permanently unstorable,
+ * so it is refused at the boundary as a 400, never retried as a store fault.
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && !unpairedSurrogate.test(value);
+}
+
+const storableMessage = 'must not contain NUL characters or unpaired surrogates';
+
+/** A string PostgreSQL can store (see `isStorableText`), at most `max` characters. */
+export const storableText = (max: number) => z.string().max(max).refine(isStorableText, storableMessage);
+
+const shortText = (max: number) => z.string().trim().min(1).max(max).refine(isStorableText, storableMessage);
+
+/**
+ * Sane bounds for a PBX timestamp: PostgreSQL holds 4713 BC to 294276 AD, but a call before 2000
+ * or after 2100 is a broken clock or a forged event, not a call. (Events dated ahead of our own
+ * clock are refused separately, see `eventClockIssues`, because that check needs the time now.)
+ */
+export const earliestEventTime = Date.parse('2000-01-01T00:00:00Z');
+export const latestEventTime = Date.parse('2100-01-01T00:00:00Z');
+/** How far ahead of our clock a PBX may date an event (clock skew). */
+export const maxEventClockSkewMs = 60_000;
+
+const eventTime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => {
+    const at = Date.parse(value);
+    return Number.isFinite(at) && at >= earliestEventTime && at < latestEventTime;
+  }, 'must be between 2000-01-01 and 2100-01-01');
 
 export const callEventTypes = [
   'call.ringing',
@@ -22,20 +57,18 @@ export const callEventTypes = [
 export type CallEventType = (typeof callEventTypes)[number];
 
 export const transcriptSchema = z.object({
-  text: z.string().min(1).max(100_000).describe('Transcript text. Stored encrypted; never logged.'),
-  language: z.string().max(16).optional().describe('BCP-47 language tag, e.g. en-US'),
-  source: z.string().max(64).optional().describe('Engine or vendor that produced it'),
+  text: storableText(100_000).min(1).describe('Transcript text. Stored encrypted; never logged.'),
+  language: storableText(16).optional().describe('BCP-47 language tag, e.g. en-US'),
+  source: storableText(64).optional().describe('Engine or vendor that produced it'),
 });
 
 export const callRefSchema = z.object({
   id: shortText(128).describe("The PBX's own call id (stable across the call's events)"),
-  ani: z
-    .string()
-    .max(64)
+  ani: storableText(64)
     .describe("Caller's number as the PBX gives it (any format), or 'anonymous' / 'restricted' / ''"),
-  dnis: z.string().max(64).optional().describe('Number the caller dialled'),
-  queue: z.string().max(128).optional(),
-  agent: z.string().max(128).optional().describe('Agent id or extension'),
+  dnis: storableText(64).optional().describe('Number the caller dialled'),
+  queue: storableText(128).optional(),
+  agent: storableText(128).optional().describe('Agent id or extension'),
   direction: z.enum(['inbound', 'outbound']).default('inbound'),
 });
 
@@ -45,7 +78,7 @@ const base = {
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case slug, e.g. zoom-phone, ringcentral, 3cx, asterisk')
     .describe('Which PBX or CTI bridge sent the event'),
-  occurredAt: z.iso.datetime({ offset: true }).describe('When it happened at the PBX (ISO 8601)'),
+  occurredAt: eventTime.describe('When it happened at the PBX (ISO 8601; at most 60 s ahead of our clock)'),
   call: callRefSchema,
 };
 
@@ -57,7 +90,7 @@ export const callEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('call.transferred'),
-    data: z.object({ toQueue: z.string().max(128).optional(), toAgent: z.string().max(128).optional() }).default({}),
+    data: z.object({ toQueue: storableText(128).optional(), toAgent: storableText(128).optional() }).default({}),
   }),
   z.object({
     ...base,
@@ -85,8 +118,8 @@ export const callEventSchema = z.discriminatedUnion('type', [
     type: z.literal('ivr.input'),
     data: z.object({
       kind: z.enum(['dtmf', 'speech']),
-      menu: z.string().max(64).optional().describe('Which prompt was answered, e.g. reason, dob'),
-      value: z.string().max(256),
+      menu: storableText(64).optional().describe('Which prompt was answered, e.g. reason, dob'),
+      value: storableText(256),
     }),
   }),
   z.object({
@@ -121,6 +154,17 @@ export function withoutTranscript(event: CallEvent): CallEvent {
   const data = { ...(event.data as Record<string, unknown>) };
   delete data.transcript;
   return { ...event, data } as CallEvent;
+}
+
+/**
+ * Issues that depend on the time now, for a schema-valid event: an event dated more than 60 s
+ * ahead of our clock is a broken PBX clock or a forged event, and would sort wrongly among the
+ * call's events. Pure: `nowMs` is an input.
+ */
+export function eventClockIssues(event: Pick<CallEvent, 'occurredAt'>, nowMs: number): { path: string; message: string }[] {
+  return Date.parse(event.occurredAt) > nowMs + maxEventClockSkewMs
+    ? [{ path: 'occurredAt', message: `must not be more than ${maxEventClockSkewMs / 1000} s in the future` }]
+    : [];
 }
 
 /** Turns zod issues into `path: message` lines a PBX integrator can act on (no values echoed). */

@@ -288,9 +288,9 @@ export async function saveCallAnalysis(
 
 /** The stored analysis of a call, decrypted (null if the call was not analysed yet). */
 export async function loadCallAnalysis<T>(db: Queryable, callId: string, cipher: ContentCipher): Promise<{ method: string; analysis: T } | null> {
-  const { rows } = await db.query<{ method: string; ciphertext: Uint8Array }>('select method, ciphertext from call_analysis where call_id = $1', [callId]);
+  const { rows } = await db.query<{ method: string; ciphertext: Uint8Array; key_id: string }>('select method, ciphertext, key_id from call_analysis where call_id = $1', [callId]);
   const row = rows[0];
-  return row ? { method: row.method, analysis: JSON.parse(cipher.decrypt(row.ciphertext)) as T } : null;
+  return row ? { method: row.method, analysis: JSON.parse(cipher.decrypt(row.ciphertext, row.key_id)) as T } : null;
 }
 
 export async function markWriteBack(
@@ -312,11 +312,11 @@ export async function latestTranscript(db: Queryable, callId: string, cipher: Co
 
 /** The newest transcript of a call with the id of the event that carried it. */
 export async function latestTranscriptWithId(db: Queryable, callId: string, cipher: ContentCipher): Promise<{ eventId: string; text: string } | null> {
-  const { rows } = await db.query<{ ciphertext: Uint8Array; event_id: string | number }>(
-    'select ciphertext, event_id from transcript where call_id = $1 order by created_at desc, event_id desc limit 1',
+  const { rows } = await db.query<{ ciphertext: Uint8Array; key_id: string; event_id: string | number }>(
+    'select ciphertext, key_id, event_id from transcript where call_id = $1 order by created_at desc, event_id desc limit 1',
     [callId],
   );
-  return rows[0] ? { eventId: String(rows[0].event_id), text: cipher.decrypt(rows[0].ciphertext) } : null;
+  return rows[0] ? { eventId: String(rows[0].event_id), text: cipher.decrypt(rows[0].ciphertext, rows[0].key_id) } : null;
 }
 
 export async function countCallEvents(db: Queryable): Promise<number> {

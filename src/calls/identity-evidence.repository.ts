@@ -22,8 +22,8 @@ export async function saveDobEvidence(tx: Queryable, callId: string, digits: str
 }
 
 export async function loadDobEvidence(db: Queryable, callId: string, cipher: ContentCipher): Promise<string | null> {
-  const { rows } = await db.query<{ ciphertext: Uint8Array }>("select ciphertext from identity_evidence where call_id = $1 and method = 'dob'", [callId]);
-  return rows[0] ? cipher.decrypt(rows[0].ciphertext) : null;
+  const { rows } = await db.query<{ ciphertext: Uint8Array; key_id: string }>("select ciphertext, key_id from identity_evidence where call_id = $1 and method = 'dob'", [callId]);
+  return rows[0] ? cipher.decrypt(rows[0].ciphertext, rows[0].key_id) : null;
 }
 
 /** Forgets the keyed date of birth of a call (used, or no longer needed). */

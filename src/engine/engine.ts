@@ -166,7 +166,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     logger,
     concurrency: config.pipeline.concurrency,
     work: options.work ?? true,
-    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review }),
+    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review, clinicLanguage: config.ivr.default.language }),
   });
   if (options.work ?? true) dispatcher.start();
   const ingest = new CallIngestService({

@@ -53,6 +53,12 @@ export const ErrorCodes = {
   POLICY_NOT_ASKED: { status: 500, retry: 'permanent' },
   /** Too many refused requests from one source: wait and retry. */
   RATE_LIMITED: { status: 429, retry: 'transient' },
+  /** A webhook signature dated more than 60 s ahead of our clock (the sender's clock is wrong). */
+  SIGNATURE_FUTURE: { status: 401, retry: 'permanent' },
+  /** A webhook event was not stored because of a fault on our side that is not the store being down; redelivery is safe. */
+  INGEST_FAILED: { status: 503, retry: 'transient' },
+  /** A stored record names a data key the engine's keyring does not hold: add the previous key, do not retry. */
+  DATA_KEY_UNKNOWN: { status: 500, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

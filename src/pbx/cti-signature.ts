@@ -11,10 +11,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export const ctiSignatureHeader = 'callchart-signature';
 export const defaultReplayWindowSeconds = 300;
+/**
+ * How far ahead of our clock a signature may be dated. The replay window looks back; a timestamp
+ * far in the future would stretch it forward (a captured request replayable until then), so only
+ * ordinary clock skew is allowed.
+ */
+export const maxClockSkewSeconds = 60;
 
 export type SignatureVerdict =
   | { ok: true; timestamp: number }
-  | { ok: false; code: 'SIGNATURE_MISSING' | 'SIGNATURE_INVALID' | 'SIGNATURE_STALE'; reason: string };
+  | { ok: false; code: 'SIGNATURE_MISSING' | 'SIGNATURE_INVALID' | 'SIGNATURE_STALE' | 'SIGNATURE_FUTURE'; reason: string };
 
 export function computeCtiSignature(secret: string, timestamp: number, rawBody: string | Buffer): string {
   return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
@@ -60,7 +66,10 @@ export function verifyCtiSignature(options: {
   if (!parsed) {
     return { ok: false, code: 'SIGNATURE_INVALID', reason: `malformed ${ctiSignatureHeader} header; expected t=<unix>,v1=<hex>` };
   }
-  if (Math.abs(nowSeconds - parsed.timestamp) > window) {
+  if (parsed.timestamp - nowSeconds > maxClockSkewSeconds) {
+    return { ok: false, code: 'SIGNATURE_FUTURE', reason: `timestamp more than ${maxClockSkewSeconds}s ahead of our clock; check the sender's clock` };
+  }
+  if (nowSeconds - parsed.timestamp > window) {
     return { ok: false, code: 'SIGNATURE_STALE', reason: `timestamp outside the ${window}s replay window` };
   }
   for (const secret of secrets) {

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
-import { callEventSchema, describeIssues } from '../calls/call-event.schema.ts';
+import { callEventSchema, describeIssues, eventClockIssues } from '../calls/call-event.schema.ts';
 import { CallchartError, type ErrorCode } from '../lib/errors.ts';
 import { ctiSignatureHeader, verifyCtiSignature } from './cti-signature.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import { findCall } from '../calls/calls.repository.ts';
 import { normalizeCallerNumber } from '../calls/caller-number.ts';
+import { classifyStoreError, sqlstateOf } from '../store/store-errors.ts';
 
 export const errorResponseSchema = z.object({
   error: z.object({
@@ -60,21 +61,28 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
   app.removeContentTypeParser('text/plain');
 
   const reject = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, issues?: { path: string; message: string }[]) => {
-    await recordAuditEvent(options.db, {
-      actor: 'pbx:unverified',
-      action: 'webhook.rejected',
-      objectType: 'webhook',
-      objectId: request.id,
-      outcome: 'rejected',
-      reason: code,
-      detail: { route: 'cti', ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
-    });
+    try {
+      await recordAuditEvent(options.db, {
+        actor: 'pbx:unverified',
+        action: 'webhook.rejected',
+        objectType: 'webhook',
+        objectId: request.id,
+        outcome: 'rejected',
+        reason: code,
+        detail: { route: 'cti', ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
+      });
+    } catch (error) {
+      // The answer to the sender does not depend on the audit store: a refused event stays refused.
+      request.log.error({ code, storeError: sqlstateOf(error) ?? classifyStoreError(error) }, 'webhook rejection not audited');
+    }
     request.log.warn({ code }, 'webhook rejected');
     const error = new CallchartError(code, message);
     return reply.code(error.status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
   };
 
-  // Errors raised before the handler (oversized body, wrong content type) are audited too.
+  // Every error on this route ends here: a 4xx with a reason code when the request is at fault,
+  // a 503 only when the fault is ours (the PBX retries; redelivery is idempotent). Never a 500,
+  // never a stack trace: Fastify's default handler is not reached from this scope.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reject(request, reply, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
@@ -82,12 +90,21 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
       return reject(request, reply, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
     }
-    if (error.statusCode && error.statusCode < 500) {
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reject(request, reply, 'PAYLOAD_INVALID', 'request could not be read');
     }
-    request.log.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'webhook failed');
+    const storeError = classifyStoreError(error);
+    const logged = { storeError, sqlstate: sqlstateOf(error), errorName: error.name };
+    if (storeError === 'data') {
+      // The schema let through a value the store cannot hold: the same bytes will fail again, so
+      // a retry would loop forever. Logged as an error too: the schema should have caught it.
+      request.log.error(logged, 'webhook event refused by the store');
+      return reject(request, reply, 'PAYLOAD_INVALID', 'a value in the event cannot be stored', [{ path: '(body)', message: `refused by the store (SQLSTATE ${logged.sqlstate})` }]);
+    }
+    request.log.error(logged, 'webhook failed');
     // Not acknowledged, so the PBX retries; nothing was half-committed (one transaction).
-    return reply.code(503).send({ error: { code: 'STORE_UNAVAILABLE', message: 'event not stored; retry later' } });
+    const code: ErrorCode = storeError === 'unavailable' ? 'STORE_UNAVAILABLE' : 'INGEST_FAILED';
+    return reply.code(503).send({ error: { code, message: 'event not stored; retry later' } });
   });
 
   app.post(
@@ -97,7 +114,7 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
         summary: 'Receive a signed call event from a PBX or CTI bridge',
         description:
           'Sign with `Callchart-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. ' +
-          'Requests older than the replay window (default 300 s) are refused. Redeliveries with the same event `id` ' +
+          'Requests older than the replay window (default 300 s), or dated more than 60 s ahead, are refused. Redeliveries with the same event `id` ' +
           'are acknowledged as `duplicate` and change nothing. The event is committed before the 2xx.',
         tags: ['webhooks'],
         headers: z.object({ [ctiSignatureHeader]: z.string().describe('t=<unix>,v1=<hex>') }),
@@ -111,11 +128,12 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
       const receivedAt = Date.now();
       const rawBody = typeof request.body === 'string' ? request.body : '';
       const header = request.headers[ctiSignatureHeader];
+      const nowMs = options.now?.() ?? Date.now();
       const verdict = verifyCtiSignature({
         header: Array.isArray(header) ? header[0] : header,
         rawBody,
         secrets: options.secrets(),
-        nowSeconds: Math.floor((options.now?.() ?? Date.now()) / 1000),
+        nowSeconds: Math.floor(nowMs / 1000),
         replayWindowSeconds: options.replayWindowSeconds,
       });
       if (!verdict.ok) return reject(request, reply, verdict.code, verdict.reason);
@@ -128,6 +146,8 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
       }
       const parsed = callEventSchema.safeParse(json);
       if (!parsed.success) return reject(request, reply, 'PAYLOAD_INVALID', 'event does not match the schema', describeIssues(parsed.error));
+      const clockIssues = eventClockIssues(parsed.data, nowMs);
+      if (clockIssues.length) return reject(request, reply, 'PAYLOAD_INVALID', 'event is dated in the future', clockIssues);
 
       const result = await options.ingest.accept(parsed.data);
       const wantsRoute = (request.query as { route?: string }).route === 'sync' && parsed.data.type === 'call.ringing';

@@ -6,16 +6,17 @@ import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findCall, latestTranscriptWithId, markWriteBack, saveCallAnalysis, saveCallerMatch, type CallRecord } from '../calls/calls.repository.ts';
 import type { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import type { FhirClient } from '../ehr/fhir.client.ts';
-import type { Consent, Task } from '@medplum/fhirtypes';
+import type { Consent, Patient, Task } from '@medplum/fhirtypes';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 import { applyDobStepUp, dropDobEvidence, loadDobEvidence } from '../calls/identity-evidence.repository.ts';
 import { callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
 import { callTaskFor } from '../write-back/call-task.ts';
 import { analyzeCall } from '../nlp/analyze-call.ts';
-import type { PatientContext, RequestTypeCode } from '../nlp/analysis.types.ts';
+import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import { requestTypesFromIvr } from '../nlp/ivr-request-type.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
 import { patientContextOf } from '../ehr/patient-context.mapper.ts';
+import { interpreterNeeded } from '../ehr/interpreter-need.mapper.ts';
 import type { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
 import type { StageHandler } from './pipeline.worker.ts';
@@ -42,8 +43,11 @@ export function afterCallHandlers(deps: {
   workflows: Record<RequestTypeCode, RequestWorkflow>;
   policies: QueuePolicyStore;
   review: ReviewService;
+  /** The language the clinic works in (BCP-47); a patient preferring another needs an interpreter. Default en. */
+  clinicLanguage?: string;
 }): Record<StageName, StageHandler> {
   const { db, cipher, identity, fhir, hub, workflows, policies, review } = deps;
+  const clinicLanguage = deps.clinicLanguage ?? 'en';
 
   const requireCall = async (callId: string) => {
     const call = await findCall(db, callId);
@@ -63,10 +67,13 @@ export function afterCallHandlers(deps: {
 
     'understand-call': async ({ callId }) => {
       const call = await requireCall(callId);
-      const patient = await patientContextFor(call);
+      const chart = await chartPatientFor(call);
+      const patient = chart ? patientContextOf(chart) : undefined;
       const detectedSensitive = detectSensitiveCategories({
         proxyCaller: Boolean(call.callerMatch?.outcome === 'unique' && call.callerMatch.candidates[0]?.relatedPersonId),
         patientBirthDate: patient?.birthDate ?? null,
+        // The chart says the patient needs an interpreter: the call goes to a person (CO-3).
+        interpreter: chart ? interpreterNeeded(chart, clinicLanguage) : false,
         at: new Date(call.startedAt ?? Date.now()),
       });
       // The policy first (CO-2): a transcript the caller or the queue did not allow is not kept, and
@@ -212,12 +219,12 @@ export function afterCallHandlers(deps: {
   }
 
   /** The caller's chart details for redaction, when the number matched one patient (lookups are cached). */
-  async function patientContextFor(call: CallRecord): Promise<PatientContext | undefined> {
+  /** The matched patient's chart (Patient resource), used in memory only. */
+  async function chartPatientFor(call: CallRecord): Promise<Patient | undefined> {
     if (call.callerMatch?.outcome !== 'unique' || call.aniE164 === null) return undefined;
     const patientId = call.callerMatch.candidates[0]?.patientId;
     const lookup = await identity.identify({ presentation: 'number', e164: call.aniE164 });
-    const patient = lookup.candidatePatients.find((candidate) => candidate.id === patientId);
-    return patient ? patientContextOf(patient) : undefined;
+    return lookup.candidatePatients.find((candidate) => candidate.id === patientId);
   }
 
   async function writeTask(callId: string): Promise<void> {

@@ -1,72 +1,83 @@
 import { describe, expect, it } from 'vitest';
-import { RetryClass } from '../lib/errors.ts';
+import { ErrorCodes, RetryClass } from '../lib/errors.ts';
+import { afterCallHandlers } from './after-call.service.ts';
 import { firstStage, nextStage, pipelineStages, retryPolicy, stageByName, stageJobSchema, type StageName } from './stages.ts';
 
-describe('pipeline stage table', () => {
-  it('has unique stage names', () => {
-    const names = pipelineStages.map((stage) => stage.name);
-    expect(new Set(names).size).toBe(names.length);
+/** The order the runner actually runs the stages in: from the first, following nextStage. */
+function runOrder(): StageName[] {
+  const walked: StageName[] = [];
+  for (let stage: StageName | null = firstStage; stage !== null; stage = nextStage(stage)) {
+    walked.push(stage);
+    if (walked.length > pipelineStages.length) throw new Error('nextStage loops');
+  }
+  return walked;
+}
+
+describe('pipeline stage table, as the runner uses it', () => {
+  it('every stage in the table has a handler, and every handler has a stage', () => {
+    // Building the handlers touches no dependency; only their names matter here.
+    const handlers = afterCallHandlers({} as Parameters<typeof afterCallHandlers>[0]);
+    expect(Object.keys(handlers).sort()).toEqual(pipelineStages.map((stage) => stage.name).sort());
+    for (const handler of Object.values(handlers)) expect(typeof handler).toBe('function');
   });
 
-  it('nextStage walks the whole table in order from the first stage and ends with null', () => {
-    const walked: StageName[] = [];
-    for (let stage: StageName | null = firstStage; stage !== null; stage = nextStage(stage)) {
-      walked.push(stage);
-      expect(walked.length).toBeLessThanOrEqual(pipelineStages.length);
+  it('the runner reaches every stage exactly once from the first stage, then stops', () => {
+    const order = runOrder();
+    expect(new Set(order).size).toBe(order.length);
+    expect([...order].sort()).toEqual(pipelineStages.map((stage) => stage.name).sort());
+    expect(nextStage(order.at(-1)!)).toBeNull();
+  });
+
+  it('each stage runs after the stages whose output it reads', () => {
+    const position = (name: StageName) => runOrder().indexOf(name);
+    // understand-call redacts with the identified patient's details.
+    expect(position('identify-caller')).toBeLessThan(position('understand-call'));
+    // The Task carries the request types and red flags; the review item needs the stored analysis.
+    expect(position('understand-call')).toBeLessThan(position('write-task'));
+    expect(position('understand-call')).toBeLessThan(position('plan-write-back'));
+  });
+
+  it('every retry class an error can carry has a pg-boss policy: permanent is one attempt, the others retry with backoff', () => {
+    const classesInUse = new Set([...Object.values(ErrorCodes).map((entry) => entry.retry), ...pipelineStages.map((stage) => stage.retry)]);
+    for (const retryClass of classesInUse) expect(retryPolicy[retryClass]).toBeDefined();
+    expect(retryPolicy[RetryClass.permanent].retryLimit).toBe(0);
+    for (const retryClass of [RetryClass.transient, RetryClass.ambiguous]) {
+      expect(retryPolicy[retryClass].retryLimit).toBeGreaterThan(0);
+      expect(retryPolicy[retryClass].retryDelay).toBeGreaterThan(0);
+      expect(retryPolicy[retryClass].retryBackoff).toBe(true);
     }
-    expect(walked).toEqual(pipelineStages.map((stage) => stage.name));
-    expect(nextStage(pipelineStages.at(-1)!.name)).toBeNull();
   });
 
-  it('runs identify-caller, then understand-call, then write-task, then plan-write-back', () => {
-    expect(pipelineStages.map((stage) => stage.name)).toEqual(['identify-caller', 'understand-call', 'write-task', 'plan-write-back']);
-  });
-
-  it('stageByName finds each row', () => {
-    for (const stage of pipelineStages) expect(stageByName(stage.name)).toBe(stage);
-  });
-
-  it('every retry class has a policy, and every stage uses one', () => {
-    for (const retryClass of Object.values(RetryClass)) {
-      expect(retryPolicy[retryClass]).toBeDefined();
-    }
-    for (const stage of pipelineStages) expect(Object.values(RetryClass)).toContain(stage.retry);
-  });
-
-  it('permanent failures are never retried; transient and ambiguous ones are', () => {
-    expect(retryPolicy.permanent.retryLimit).toBe(0);
-    expect(retryPolicy.transient.retryLimit).toBeGreaterThan(0);
-    expect(retryPolicy.ambiguous.retryLimit).toBeGreaterThan(0);
-  });
-
-  it('the EHR write is ambiguous: a timed-out create may have happened', () => {
-    expect(stageByName('write-task').retry).toBe('ambiguous');
+  it('a stage that writes to the EHR is never retried blindly as permanent or transient: it is ambiguous (checked before retry)', () => {
+    // The one stage with an external write: a timed-out conditional create may have happened.
+    expect(stageByName('write-task').retry).toBe(RetryClass.ambiguous);
   });
 });
 
-describe('stageJobSchema', () => {
+describe('stageJobSchema: job payloads carry ids, never PHI', () => {
   const callId = '0b6f6c1e-4f3a-4c55-9a3e-2f1d2c3b4a59';
 
   it('accepts a call id and trace id', () => {
     expect(stageJobSchema.parse({ callId, traceId: 'trace-synthetic-1' })).toEqual({ callId, traceId: 'trace-synthetic-1' });
   });
 
-  it('strips any extra fields, so PHI cannot ride along in a job payload', () => {
+  it('strips PHI-like extra fields, so they cannot ride along in a job payload', () => {
     const parsed = stageJobSchema.parse({
       callId,
       traceId: 'trace-synthetic-1',
       ani: '+16175550142',
       patientName: 'Avery Synthetic',
+      birthDate: '1952-03-03',
       transcript: 'synthetic transcript: I need a refill',
     });
     expect(Object.keys(parsed).sort()).toEqual(['callId', 'traceId']);
-    expect(JSON.stringify(parsed)).not.toContain('5550142');
+    expect(JSON.stringify(parsed)).not.toMatch(/5550142|Avery|1952|refill/);
   });
 
   it.each([
-    ['a non-uuid call id', { callId: 'call-syn-1' }],
+    ['a non-uuid call id (a PBX id or a phone number)', { callId: '+16175550142' }],
     ['a missing call id', { traceId: 'trace-synthetic-1' }],
-    ['an oversized trace id', { callId, traceId: 'x'.repeat(65) }],
+    ['an oversized trace id (room for a transcript)', { callId, traceId: 'x'.repeat(65) }],
   ])('rejects %s', (_label, payload) => {
     expect(stageJobSchema.safeParse(payload).success).toBe(false);
   });

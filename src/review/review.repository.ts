@@ -140,12 +140,12 @@ export async function updateReviewItem(
 export async function loadVersions(db: Queryable, cipher: ContentCipher, reviewId: string, only?: number): Promise<ReviewVersion[]> {
   const { rows } = await db.query<{
     version: number; kind: ReviewVersionKind; author: string; generated_by_ai: boolean; changed_fields: string[];
-    checklist: S0Checklist | string | null; created_at: Date | string; ciphertext: Uint8Array;
+    checklist: S0Checklist | string | null; created_at: Date | string; ciphertext: Uint8Array; key_id: string;
   }>('select * from review_version where review_id = $1 and ($2::integer is null or version = $2) order by version', [reviewId, only ?? null]);
   return rows.map((row) => ({
     version: Number(row.version), kind: row.kind, author: row.author, generatedByAi: row.generated_by_ai, changedFields: row.changed_fields,
     checklist: typeof row.checklist === 'string' ? (JSON.parse(row.checklist) as S0Checklist) : row.checklist,
-    createdAt: iso(row.created_at)!, body: JSON.parse(cipher.decrypt(row.ciphertext)) as ReviewVersionBody,
+    createdAt: iso(row.created_at)!, body: JSON.parse(cipher.decrypt(row.ciphertext, row.key_id)) as ReviewVersionBody,
   }));
 }
 
