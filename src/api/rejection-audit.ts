@@ -53,7 +53,9 @@ export class RejectionAuditor {
   async record(refusal: Refusal): Promise<void> {
     const minute = Math.floor(this.now() / 60_000);
     const source = this.sourceHash(refusal.source);
-    const key = `${source}|${refusal.action}|${refusal.route}|${refusal.reason}`;
+    // The problem's shape (e.g. which fields were invalid) is part of the kind: a sender fixing one
+    // field at a time sees each answer in the log; the same request repeated is counted.
+    const key = `${source}|${refusal.action}|${refusal.route}|${refusal.reason}|${JSON.stringify(refusal.detail ?? {})}`;
     const bucket = this.buckets.get(key);
     if (bucket && bucket.minute === minute) {
       bucket.repeated += 1;
@@ -89,7 +91,7 @@ export class RejectionAuditor {
     bucket.repeated = 0;
     await this.safeWrite({
       actor: first.actor, action: `${first.action}.repeated`, objectType: first.objectType, objectId: null, outcome: 'rejected', reason: first.reason,
-      detail: { route: first.route, source: key.split('|')[0]!, count, minuteStart: new Date(bucket.minute * 60_000).toISOString() },
+      detail: { ...first.detail, route: first.route, source: key.split('|')[0]!, count, minuteStart: new Date(bucket.minute * 60_000).toISOString() },
     });
   }
 

@@ -63,10 +63,13 @@ export async function fhirNotifyRoutes(app: FastifyInstance, options: { db: Db; 
 
   const reject = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode | 'TOKEN_INVALID' | 'TOKEN_MISSING', status: number, message: string, issues?: Issue[]) => {
     try {
-      await recordAuditEvent(options.db, {
-        actor: 'ehr:unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, outcome: 'rejected', reason: code,
-        detail: { route: 'fhir-notify', ...(issues ? { paths: issues.map((issue) => issue.path) } : {}) },
-      });
+      const refusal = {
+        actor: 'ehr:unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
+        detail: { ...(issues ? { paths: issues.map((issue) => issue.path) } : {}) },
+      };
+      // Aggregated per source, reason and minute (see src/api/rejection-audit.ts).
+      if (request.server.rejections) await request.server.rejections.record({ ...refusal, route: 'fhir-notify', source: request.ip });
+      else await recordAuditEvent(options.db, { ...refusal, outcome: 'rejected', detail: { route: 'fhir-notify', ...refusal.detail } });
     } catch (error) {
       request.log.error({ code, storeError: sqlstateOf(error) ?? classifyStoreError(error) }, 'webhook rejection not audited');
     }

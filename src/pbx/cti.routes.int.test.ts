@@ -22,9 +22,11 @@ describe.each(backendKinds)('POST /webhooks/cti rejects bad input clearly and au
     harness.engine.app.inject({ method: 'POST', url: '/webhooks/cti', payload: body, headers: { 'content-type': 'application/json', ...headers } });
   const sign = (body: string, timestamp = Math.floor(Date.now() / 1000), secret = harness.secret) => ({ 'callchart-signature': signCtiRequest(secret, body, timestamp) });
 
+  /** The newest refusal entry: refusals are audited once per source, reason and minute, repeats as a count. */
   async function lastRejection() {
+    await harness.engine.app.rejections.flush(true);
     const events = await listAuditEvents(harness.engine.db, { limit: 10_000 });
-    return events.filter((event) => event.action === 'webhook.rejected').at(-1);
+    return events.filter((event) => event.action === 'webhook.rejected' || event.action === 'webhook.rejected.repeated').at(-1);
   }
   async function callEventCount() {
     const { rows } = await harness.engine.db.query<{ n: string }>('select count(*)::text as n from call_event');

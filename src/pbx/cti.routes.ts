@@ -62,15 +62,13 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
 
   const reject = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, issues?: { path: string; message: string }[]) => {
     try {
-      await recordAuditEvent(options.db, {
-        actor: 'pbx:unverified',
-        action: 'webhook.rejected',
-        objectType: 'webhook',
-        objectId: request.id,
-        outcome: 'rejected',
-        reason: code,
-        detail: { route: 'cti', ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
-      });
+      const refusal = {
+        actor: 'pbx:unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
+        detail: { ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
+      };
+      // Aggregated per source, reason and minute (a flood writes one row and a count, not a row each).
+      if (request.server.rejections) await request.server.rejections.record({ ...refusal, route: 'cti', source: request.ip });
+      else await recordAuditEvent(options.db, { ...refusal, outcome: 'rejected', detail: { route: 'cti', ...refusal.detail } });
     } catch (error) {
       // The answer to the sender does not depend on the audit store: a refused event stays refused.
       request.log.error({ code, storeError: sqlstateOf(error) ?? classifyStoreError(error) }, 'webhook rejection not audited');
