@@ -42,7 +42,7 @@ describe('MLLP peer listens on loopback by default', () => {
   });
 
   it('binds another interface only when asked', async () => {
-    const peer = new MllpPeer({ host: '0.0.0.0' } as ConstructorParameters<typeof MllpPeer>[0]);
+    const peer = new MllpPeer({ host: '0.0.0.0' });
     peers.push(peer);
     const port = await peer.start();
     expect(listeningAddresses(port)).toEqual(['00000000']);
