@@ -45,6 +45,10 @@ export const ErrorCodes = {
   HL7_COMMIT_ERROR: { status: 503, retry: 'transient' },
   HL7_COMMIT_REJECTED: { status: 502, retry: 'permanent' },
   INTERNAL: { status: 500, retry: 'transient' },
+  /** No usable TWILIO_AUTH_TOKEN: every Twilio request is refused, no signature is computed. */
+  TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
+  /** A Host header that cannot stand in a URL. */
+  HOST_INVALID: { status: 400, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEventInput } from '../../src/audit/audit-chain.ts';
 import { listAuditEvents } from '../../src/audit/audit.repository.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import type { AudioFormat, SpeechEngine, SpeechSession } from '../../src/speech/speech-engine.ts';
+import { twilioMediaRoutes } from '../../src/pbx/twilio-media.routes.ts';
 import { signTwilioRequest } from '../../src/pbx/twilio-signature.ts';
+import { mintStreamToken, streamTokenKey } from '../../src/pbx/twilio-stream-token.ts';
+import { claimStreamToken } from '../../src/pbx/twilio-stream-token.repository.ts';
+import { openTestDb } from '../helpers/backends.ts';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../../src/sandbox-ehr/synthetic-clinic.ts';
 import { eventually, startHarness, type Harness } from '../helpers/engine-harness.ts';
@@ -29,7 +40,7 @@ type StreamOutcome = { closeCode: number; streamSid: string };
  * Plays one stream as Twilio would (connected, start with the given token, a second of audio, a
  * digit, stop) on a socket signed with the engine's real auth token over the stream URL.
  */
-async function playStream(harness: Harness, streamUrl: string, callSid: string, token: string | undefined): Promise<StreamOutcome> {
+async function playStream(harness: Pick<Harness, 'twilioAuthToken'>, streamUrl: string, callSid: string, token: string | undefined): Promise<StreamOutcome> {
   const streamSid = sid('MZ');
   const socket = new WebSocket(streamUrl, { headers: { 'X-Twilio-Signature': signTwilioRequest(harness.twilioAuthToken, streamUrl, {}) } });
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
@@ -136,5 +147,94 @@ describe.each(backendKinds)('Media Streams need a one-time token bound to the ca
     const everything = JSON.stringify(await listAuditEvents(harness.engine.db, { limit: 10_000 }));
     expect(everything).not.toContain(token!.slice(-20));
     expect(harness.logs.text).not.toContain(token!.slice(-20));
+  });
+});
+
+/** Remembers which calls' audio it was given, frame by frame. */
+class RecordingSpeechEngine implements SpeechEngine {
+  readonly name = 'recording';
+  readonly frames = new Map<string, number>();
+  supports(_format: AudioFormat) {
+    return { ok: true as const };
+  }
+  start(stream: { callSid: string }): SpeechSession {
+    this.frames.set(stream.callSid, 0);
+    return {
+      push: () => void this.frames.set(stream.callSid, (this.frames.get(stream.callSid) ?? 0) + 1),
+      end: async () => ({ text: '', engine: 'recording', frames: this.frames.get(stream.callSid) ?? 0, audioMs: 0 }),
+    };
+  }
+}
+
+describe.each(backendKinds)('a used stream token stays used for every process on the store (%s)', (kind) => {
+  const authToken = randomBytes(16).toString('hex');
+  const key = streamTokenKey(authToken);
+  const apps: FastifyInstance[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  let first: { url: string; audits: AuditEventInput[] };
+  let second: { url: string; audits: AuditEventInput[] };
+  const speech = new RecordingSpeechEngine();
+  let clock = Date.now();
+
+  /** One engine process's Media Streams route, recording used tokens in `db`. */
+  async function mediaProcess(db: Db) {
+    const audits: AuditEventInput[] = [];
+    const app = Fastify({ logger: false });
+    apps.push(app);
+    await app.register(fastifyWebsocket);
+    await app.register(twilioMediaRoutes, {
+      authToken: () => authToken, speech, now: () => clock, logger: createLogger({ level: 'silent' }),
+      audit: async (event) => void audits.push(event),
+      claimStreamToken: (use) => claimStreamToken(db, use),
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { url: `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/media/twilio`, audits };
+  }
+
+  beforeAll(async () => {
+    const store = await openTestDb(kind);
+    closers.push(store.dispose);
+    first = await mediaProcess(store.db);
+    // PostgreSQL: a second process is a second pool on the same database. PGlite is one process's store.
+    const otherDb = store.databaseUrl ? await openDb({ databaseUrl: store.databaseUrl }) : store.db;
+    if (otherDb !== store.db) closers.unshift(() => otherDb.close());
+    second = await mediaProcess(otherDb);
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    for (const close of closers) await close();
+  });
+
+  const refusal = async (audits: AuditEventInput[], streamSid: string) =>
+    (await eventually(async () => (audits.some((event) => event.action === 'media.stream.ended' && event.objectId === streamSid) ? audits : null), 10_000, 'the stream end'))
+      .find((event) => event.action === 'media.stream.refused' && event.objectId === streamSid)?.reason ?? null;
+
+  it('refuses the token in a second process after one use, three foreign replays, an expired and a missing token', async () => {
+    const callSid = sid('CA');
+    const token = mintStreamToken({ key, callSid, nowMs: clock });
+    const used = await playStream({ twilioAuthToken: authToken }, first.url, callSid, token);
+    expect(used.closeCode).toBe(1000);
+    expect(speech.frames.get(callSid)).toBe(50);
+
+    const outcomes = [];
+    for (const target of [callSid, sid('CA'), sid('CA'), sid('CA')]) {
+      const replay = await playStream({ twilioAuthToken: authToken }, second.url, target, token);
+      outcomes.push({ target, code: replay.closeCode, reason: await refusal(second.audits, replay.streamSid) });
+    }
+    expect(outcomes.map(({ code, reason }) => [code, reason])).toEqual([
+      [1008, 'STREAM_TOKEN_REUSED'], [1008, 'STREAM_TOKEN_FOREIGN'], [1008, 'STREAM_TOKEN_FOREIGN'], [1008, 'STREAM_TOKEN_FOREIGN'],
+    ]);
+
+    const late = sid('CA');
+    const lateToken = mintStreamToken({ key, callSid: late, nowMs: clock });
+    clock += 61_000;
+    const expired = await playStream({ twilioAuthToken: authToken }, second.url, late, lateToken);
+    const missing = await playStream({ twilioAuthToken: authToken }, second.url, sid('CA'), undefined);
+    expect([expired.closeCode, await refusal(second.audits, expired.streamSid)]).toEqual([1008, 'STREAM_TOKEN_EXPIRED']);
+    expect([missing.closeCode, await refusal(second.audits, missing.streamSid)]).toEqual([1008, 'STREAM_TOKEN_MISSING']);
+
+    // The speech engine heard one call: the one the token was minted for, once.
+    expect([...speech.frames.keys()]).toEqual([callSid]);
+    expect(second.audits.filter((event) => event.action === 'media.stream.started')).toEqual([]);
   });
 });
