@@ -52,14 +52,14 @@ function exitWithParent(stop: () => void): void {
 }
 
 export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<void> {
-  let ehr: { close(): Promise<void> } | undefined;
+  const running: { ehr?: { close(): Promise<void> } } = {};
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     // A close that hangs must not keep an orphan alive.
     setTimeout(() => process.exit(0), 5_000).unref();
-    void (ehr ? ehr.close() : Promise.resolve()).finally(() => process.exit(0));
+    void (running.ehr ? running.ehr.close() : Promise.resolve()).finally(() => process.exit(0));
   };
   if (process.env[SANDBOX_EXIT_WITH_PARENT_ENV] === '1') exitWithParent(stop);
   let clients: SandboxClient[];
@@ -83,7 +83,7 @@ export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<
       logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     }),
   );
-  ehr = started;
+  running.ehr = started;
   const auth = options.auth
     ? `SMART token endpoint: ${started.tokenUrl} (${clients.length} client${clients.length === 1 ? '' : 's'} registered)`
     : 'Auth: off (--no-auth)';

@@ -59,7 +59,10 @@ const closeCodes = { normal: 1000, policyViolation: 1008 } as const;
  *
  * The upgrade request carries X-Twilio-Signature over the `wss://` stream URL with no parameters;
  * it is checked before the upgrade, and anything unsigned or forged gets HTTP 403 and an audit
- * entry. Each message then goes through the schema and the per-stream state machine; inbound
+ * entry (without a Twilio auth token: 403 TWILIO_NOT_CONFIGURED, no HMAC computed). That signature
+ * is the same for every call, so the `start` message must also carry the call's one-time token
+ * (`customParameters.token`, minted in the TwiML: twilio-stream-token.ts); until it has passed,
+ * nothing of the stream is handled, and a refused one closes the socket with 1008. Each message then goes through the schema and the per-stream state machine; inbound
  * (caller) audio goes to the speech engine in order, once. When the stream stops, or the socket
  * goes away without a stop, the speech session is ended exactly once and the counts are audited.
  *

@@ -47,7 +47,9 @@ const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * Twilio Programmable Voice (ING-2): the incoming-call webhook answers with the IVR in TwiML,
  * keypad answers come back to /webhooks/twilio/ivr, and status, recording and transcription
  * callbacks map onto the normalized call events. X-Twilio-Signature is verified on every request
- * against the URL Twilio called; anything unsigned or forged gets 403 and an audit entry.
+ * against the URL Twilio called; anything unsigned or forged gets 403 and an audit entry, and
+ * without a usable auth token everything does (TWILIO_NOT_CONFIGURED), before any HMAC. A call
+ * that may be transcribed is connected with a Media Stream carrying a one-time token.
  */
 export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOptions): Promise<void> {
   // Twilio posts forms, nothing else: no JSON parser here, so no JSON (however deep) is ever parsed.
