@@ -1,6 +1,13 @@
 import net from 'node:net';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/audit/audit.repository.ts';
+import { ivrSettingsSchema } from '../../src/ivr/ivr-settings.schema.ts';
+import { twilioRoutes } from '../../src/pbx/twilio.routes.ts';
+import { signTwilioRequest } from '../../src/pbx/twilio-signature.ts';
+import type { CallIngestService } from '../../src/calls/call-ingest.service.ts';
+import type { RoutingService } from '../../src/routing/routing.service.ts';
+import type { Db } from '../../src/store/db.ts';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { startHarness, type Harness } from '../helpers/engine-harness.ts';
 import { backendKinds } from '../helpers/backends.ts';
@@ -87,3 +94,37 @@ describe.each(backendKinds)('malformed input on the Twilio routes is a 4xx with 
     expect(response.body).toContain('SIGNATURE_INVALID');
   });
 });
+
+describe('a store that is down is the only 5xx, and it says to retry', () => {
+  it('answers 503 STORE_UNAVAILABLE with Retry-After when the event cannot be stored, 400 for bad input even when its audit cannot be written', async () => {
+    const storeDown = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    const app = Fastify({ logger: false });
+    const authToken = '0123456789abcdef0123456789abcdef';
+    await app.register(twilioRoutes, {
+      db: { query: storeDown, transaction: storeDown, exec: storeDown } as unknown as Db,
+      ingest: { accept: storeDown } as unknown as CallIngestService,
+      routing: {} as RoutingService,
+      ivr: ivrSettingsSchema.parse({}),
+      authToken: () => authToken,
+      defaultRegion: 'US',
+      maxBodyBytes: 64 * 1024,
+    });
+    try {
+      const post = (params: Record<string, string>) => {
+        const url = 'http://localhost:80/webhooks/twilio/voice';
+        return app.inject({ method: 'POST', url: '/webhooks/twilio/voice', headers: { host: 'localhost:80', 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(authToken, url, params) }, payload: new URLSearchParams(params).toString() });
+      };
+      const stored = await post({ CallSid: `CA${'1'.repeat(32)}`, AccountSid: `AC${'0'.repeat(32)}`, From: '+16175550142', To: '+16175550100' });
+      expect(stored.statusCode).toBe(503);
+      expect(stored.headers['retry-after']).toBe('5');
+      expect(stored.json()).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
+      expect(stored.body).not.toContain('ECONNREFUSED');
+      const invalid = await post({ CallSid: 'not-a-sid', AccountSid: `AC${'0'.repeat(32)}` });
+      expect(invalid.statusCode).toBe(400);
+      expect(invalid.json()).toMatchObject({ error: { code: 'PAYLOAD_INVALID' } });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
