@@ -15,9 +15,11 @@ import { eventually } from '../helpers/engine-harness.ts';
 
 const bin = path.resolve('bin/callchart.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'callchart-sec-demo-'));
-/** Sandbox pids this file saw, so none is left behind whatever the outcome. */
+/** Demos and sandbox pids this file started or saw, so none is left behind whatever the outcome. */
 const seen = new Set<number>();
+const demos = new Set<ChildProcess>();
 afterAll(() => {
+  for (const demo of demos) if (demo.exitCode === null && demo.signalCode === null) demo.kill('SIGKILL');
   for (const pid of seen) if (alive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -51,6 +53,7 @@ function startDemo(args: string[], dataDir: string): { demo: ChildProcess; outpu
     env: { ...process.env, DATABASE_URL: '', CALLCHART_WEBHOOK_SECRET: '', CALLCHART_STAFF_TOKEN_SECRET: '', CALLCHART_DATA_KEY: '', TWILIO_AUTH_TOKEN: '', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  demos.add(demo);
   let stdout = '';
   let stderr = '';
   demo.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
