@@ -132,7 +132,7 @@ describe.each(backendKinds)('write-back under chaos (%s)', (kind) => {
       ...(scratch ? { DATABASE_URL: scratch.url } : { DATABASE_URL: '' }),
       CALLCHART_DATA_KEY: dataKey.toString('base64'),
       CALLCHART_STAFF_TOKEN_SECRET: staffSecret.toString('base64'),
-      CALLCHART_WEBHOOK_SECRET: `whsec_${randomBytes(8).toString('hex')}`,
+      CALLCHART_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64url')}`,
       EHR_CLIENT_ID: credentials.clientId,
       EHR_CLIENT_PRIVATE_JWK: JSON.stringify(credentials.privateKey),
       EHR_TOKEN_URL: sandboxTokenUrl(ehr.baseUrl),

@@ -23,6 +23,7 @@ import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
 import { fhirNotifyRoutes } from '../ehr/fhir-notify.routes.ts';
 import { twilioMediaRoutes } from '../pbx/twilio-media.routes.ts';
+import { claimStreamToken } from '../pbx/twilio-stream-token.repository.ts';
 import { NoopSpeechEngine, type SpeechEngine } from '../speech/speech-engine.ts';
 import { findCallByProvider, listConsents } from '../calls/calls.repository.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
@@ -46,7 +47,7 @@ export interface AppDeps {
   onPatientChanged: (patientId: string, phones: string[]) => number;
   routing: RoutingService;
   speech?: SpeechEngine;
-  twilio: { authToken: () => string; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode };
+  twilio: { authToken: () => string | undefined; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode };
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
@@ -239,6 +240,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (media) => {
     await twilioMediaRoutes(media, {
       authToken: deps.twilio.authToken,
+      // A stream token works once, in every process: its use is recorded in the database.
+      claimStreamToken: (use) => claimStreamToken(deps.db, use),
       ...(deps.twilio.publicBaseUrl ? { publicBaseUrl: deps.twilio.publicBaseUrl } : {}),
       speech: deps.speech ?? new NoopSpeechEngine(),
       audit: async (event) => {

@@ -1,10 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { decodeAuditKey } from '../audit/audit-key.ts';
 import { loadConfigFile } from '../config/config.loader.ts';
 import { defaultConfig, type CallchartConfig } from '../config/config.schema.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
-import { auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec } from '../engine/secrets.ts';
+import path from 'node:path';
+import { decodeAuditKey } from '../audit/audit-key.ts';
+import {
+  assertStrongSecret, auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec,
+  type ResolvedSecret, type SecretSpec,
+} from '../engine/secrets.ts';
+import { isCallchartError } from '../lib/errors.ts';
 import { generateEhrClient } from '../ehr/smart-auth.ts';
 import { issueStaffToken } from '../auth/staff-token.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -44,42 +48,82 @@ function storageNotice(): void {
   }
 }
 
+/** Runs the secret checks; a weak secret ends the command with its reason and exit code 2, no stack. */
+function secretsOrExit<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (isCallchartError(error) && error.code === 'CONFIG_INVALID') {
+      console.error(`Secrets: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+function regeneratedNotice(spec: SecretSpec, resolved: ResolvedSecret, dataDir: string): void {
+  const consequence =
+    spec.kind === 'data-key' ? 'call content stored with the old key can no longer be read' : 'anything that used the old one (simulate, a PBX, a staff link) needs the new one';
+  console.warn(`Notice: the trial secret in ${dataDir}/secrets/${spec.file} ${resolved.replaced}; a new one was generated and stored there (${consequence}).`);
+}
+
+/** Why the demo did not start, in one line: codes and messages, never a stack trace. */
+function startFailure(error: unknown, port: number): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') return `port ${port} is in use (EADDRINUSE); pick another with --port`;
+  return error instanceof Error ? `${error.message}${typeof code === 'string' ? ` (${code})` : ''}` : String(error);
+}
+
 export async function runDemo(options: { port: number; dataDir: string; ehrUrl?: string; ehrPort: number; patients: number; config?: string }): Promise<void> {
   const config = loadConfigOrExit(options.config);
   mkdirSync(options.dataDir, { recursive: true });
   storageNotice();
-  const webhookSecret = resolveSecret({ ...webhookSecretSpec, dataDir: options.dataDir });
-  const dataKey = resolveSecret({ ...dataKeySpec, dataDir: options.dataDir });
-  const twilioAuthToken = resolveSecret({ ...twilioAuthTokenSpec, dataDir: options.dataDir });
-  const staffTokenSecret = Buffer.from(resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir }).value, 'base64');
-  const auditKey = resolveSecret({ ...auditKeySpec, dataDir: options.dataDir });
-  let sandbox: SpawnedSandboxEhr | null = null;
-  // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate`.
-  const reader = options.ehrUrl ? null : await generateEhrClient({ clientId: 'callchart-simulator' });
-  const fhirBaseUrl =
-    options.ehrUrl ??
-    (sandbox = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
-      spawnSandboxEhr({ port: options.ehrPort, patients: options.patients, clients: reader ? [{ clientId: reader.credentials.clientId, jwks: reader.jwks, scopes: SANDBOX_EHR_READER_SCOPES }] : [] }),
-    )).baseUrl;
-  storeSandboxEhrReader(options.dataDir, sandbox && reader ? { ...reader.credentials, tokenUrl: sandbox.tokenUrl, scopes: SANDBOX_EHR_READER_SCOPES } : null);
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const engine: Engine = await step(`Starting the engine and workers (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () =>
-    startEngine({
-      config,
-      databaseUrl: process.env.DATABASE_URL,
-      dataDir: options.dataDir,
-      fhirBaseUrl,
-      ...(sandbox?.client ? { ehrAuth: sandbox.client } : {}),
-      webhookSecret: webhookSecret.value,
-      twilioAuthToken: twilioAuthToken.value,
-      staffTokenSecret,
-      dataKey: Buffer.from(dataKey.value, 'base64'),
-      auditKey: decodeAuditKey(auditKey.value),
-      auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
-      port: options.port,
-      logger,
-    }),
+  // Trial secrets: a stored one too weak for today's rule (an older version made webhook secrets of
+  // 24 bytes) is replaced and said so, not refused: it is demo data and the new one is printed below.
+  const [webhookSecret, dataKey, twilioAuthToken, staffSecret, auditKey] = secretsOrExit(() =>
+    [webhookSecretSpec, dataKeySpec, twilioAuthTokenSpec, staffTokenSecretSpec, auditKeySpec].map((spec) => {
+      const resolved = resolveSecret({ ...spec, dataDir: options.dataDir, whenStoredIsWeak: 'regenerate' });
+      if (resolved.source === 'regenerated') regeneratedNotice(spec, resolved, options.dataDir);
+      return resolved;
+    }) as [ResolvedSecret, ResolvedSecret, ResolvedSecret, ResolvedSecret, ResolvedSecret],
   );
+  const staffTokenSecret = Buffer.from(staffSecret.value, 'base64');
+  let sandbox: SpawnedSandboxEhr | null = null;
+  let engine: Engine;
+  let fhirBaseUrl: string;
+  try {
+    // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate`.
+    const reader = options.ehrUrl ? null : await generateEhrClient({ clientId: 'callchart-simulator' });
+    fhirBaseUrl =
+      options.ehrUrl ??
+      (sandbox = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
+        spawnSandboxEhr({ port: options.ehrPort, patients: options.patients, clients: reader ? [{ clientId: reader.credentials.clientId, jwks: reader.jwks, scopes: SANDBOX_EHR_READER_SCOPES }] : [] }),
+      )).baseUrl;
+    storeSandboxEhrReader(options.dataDir, sandbox && reader ? { ...reader.credentials, tokenUrl: sandbox.tokenUrl, scopes: SANDBOX_EHR_READER_SCOPES } : null);
+    const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+    engine = await step(`Starting the engine and workers (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () =>
+      startEngine({
+        config,
+        databaseUrl: process.env.DATABASE_URL,
+        dataDir: options.dataDir,
+        fhirBaseUrl,
+        ...(sandbox?.client ? { ehrAuth: sandbox.client } : {}),
+        webhookSecret: webhookSecret.value,
+        twilioAuthToken: twilioAuthToken.value,
+        staffTokenSecret,
+        dataKey: Buffer.from(dataKey.value, 'base64'),
+        auditKey: decodeAuditKey(auditKey.value),
+        auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
+        port: options.port,
+        logger,
+      }),
+    );
+  } catch (error) {
+    // Nothing the demo started may outlive it: the sandbox goes before we say why we stopped.
+    await sandbox?.close();
+    console.error(`The demo could not start: ${startFailure(error, options.port)}`);
+    process.exit(1);
+  }
   onShutdown(async () => {
     await engine.close();
     await sandbox?.close();
@@ -119,12 +163,18 @@ export async function runServe(options: { config: string; dataDir: string; port?
   }
   mkdirSync(options.dataDir, { recursive: true });
   storageNotice();
-  const webhookSecret = resolveSecret({ ...webhookSecretSpec, dataDir: options.dataDir });
-  const dataKey = resolveSecret({ ...dataKeySpec, dataDir: options.dataDir });
-  const twilioAuthToken = process.env.TWILIO_AUTH_TOKEN;
-  const staffTokenSecret = Buffer.from(resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir }).value, 'base64');
-  const auditKey = resolveSecret({ ...auditKeySpec, dataDir: options.dataDir });
-  if (!twilioAuthToken) console.warn('TWILIO_AUTH_TOKEN is not set: Twilio webhooks will be refused (403).');
+  // Production: every secret is checked before anything starts; a stored trial secret too weak for
+  // today's rule is refused, not rotated (the PBX signing with it would start failing silently).
+  const { webhookSecret, dataKey, staffSecret, auditKey, twilioAuthToken } = secretsOrExit(() => ({
+    webhookSecret: resolveSecret({ ...webhookSecretSpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+    dataKey: resolveSecret({ ...dataKeySpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+    staffSecret: resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+    auditKey: resolveSecret({ ...auditKeySpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+    // Twilio's token is optional (without it the Twilio routes refuse everything), never weak when set.
+    twilioAuthToken: process.env.TWILIO_AUTH_TOKEN ? assertStrongSecret('TWILIO_AUTH_TOKEN', process.env.TWILIO_AUTH_TOKEN, twilioAuthTokenSpec.kind) : undefined,
+  }));
+  const staffTokenSecret = Buffer.from(staffSecret.value, 'base64');
+  if (!twilioAuthToken) console.warn('TWILIO_AUTH_TOKEN is not set: Twilio webhooks and Media Streams will be refused (403 TWILIO_NOT_CONFIGURED).');
   const engine = await step('Starting the engine and workers', () =>
     startEngine({
       config,

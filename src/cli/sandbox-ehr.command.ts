@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '../lib/logger.ts';
 import { startSandboxEhr, type SandboxClient } from '../sandbox-ehr/sandbox-ehr.server.ts';
 import { step } from './progress.ts';
-import { SANDBOX_CLIENTS_ENV } from './sandbox-process.ts';
+import { SANDBOX_CLIENTS_ENV, SANDBOX_EXIT_WITH_PARENT_ENV } from './sandbox-process.ts';
 
 export interface SandboxEhrCommandOptions {
   port: number;
@@ -34,7 +34,34 @@ function readClients(options: SandboxEhrCommandOptions): SandboxClient[] {
   });
 }
 
+/**
+ * A sandbox spawned by the demo must not outlive it, however the demo ends. Its parent holds the
+ * other end of our stdin: when that closes (the kernel closes a dead process's pipes, SIGKILL
+ * included) or we are re-parented, we stop. `stop` may run before the server is up.
+ */
+function exitWithParent(stop: () => void): void {
+  const parent = process.ppid;
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1_000);
+  watch.unref();
+}
+
 export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<void> {
+  const running: { ehr?: { close(): Promise<void> } } = {};
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // A close that hangs must not keep an orphan alive.
+    setTimeout(() => process.exit(0), 5_000).unref();
+    void (running.ehr ? running.ehr.close() : Promise.resolve()).finally(() => process.exit(0));
+  };
+  if (process.env[SANDBOX_EXIT_WITH_PARENT_ENV] === '1') exitWithParent(stop);
   let clients: SandboxClient[];
   try {
     clients = readClients(options);
@@ -42,7 +69,7 @@ export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<
     console.error(`Sandbox clients: ${(error as Error).message}`);
     process.exit(2);
   }
-  const ehr = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
+  const started = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
     startSandboxEhr({
       port: options.port,
       host: options.host,
@@ -56,14 +83,14 @@ export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<
       logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     }),
   );
+  running.ehr = started;
   const auth = options.auth
-    ? `SMART token endpoint: ${ehr.tokenUrl} (${clients.length} client${clients.length === 1 ? '' : 's'} registered)`
+    ? `SMART token endpoint: ${started.tokenUrl} (${clients.length} client${clients.length === 1 ? '' : 's'} registered)`
     : 'Auth: off (--no-auth)';
-  console.log(`Sandbox FHIR R4 server (synthetic data): ${ehr.baseUrl}\nCapabilityStatement: ${ehr.baseUrl}/metadata\n${auth}\nStop: Ctrl+C`);
+  console.log(`Sandbox FHIR R4 server (synthetic data): ${started.baseUrl}\nCapabilityStatement: ${started.baseUrl}/metadata\n${auth}\nStop: Ctrl+C`);
   if (options.auth && clients.length === 0) {
     console.warn('No backend clients registered: every FHIR request will be refused (401). Pass --clients <file>, or --no-auth.');
   }
-  const stop = () => void ehr.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

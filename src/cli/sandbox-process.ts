@@ -6,6 +6,11 @@ import type { SandboxClient } from '../sandbox-ehr/sandbox-auth.ts';
 
 /** Environment variable through which a parent process hands the sandbox its clients' public keys. */
 export const SANDBOX_CLIENTS_ENV = 'CALLCHART_SANDBOX_CLIENTS';
+/**
+ * Set by `spawnSandboxEhr`: the sandbox exits when its stdin closes (its parent is gone, however it
+ * died: the kernel closes a SIGKILLed process's pipes) or when it is re-parented.
+ */
+export const SANDBOX_EXIT_WITH_PARENT_ENV = 'CALLCHART_SANDBOX_EXIT_WITH_PARENT';
 
 const bin = fileURLToPath(new URL('../../bin/callchart.js', import.meta.url));
 
@@ -43,9 +48,18 @@ export async function spawnSandboxEhr(options: {
   if (options.failRate) args.push('--fail-rate', String(options.failRate));
   if (!auth) args.push('--no-auth');
   const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', [SANDBOX_CLIENTS_ENV]: JSON.stringify(clients) },
+    // stdin is a pipe nobody writes to: its end is how the child learns that we are gone.
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', [SANDBOX_CLIENTS_ENV]: JSON.stringify(clients), [SANDBOX_EXIT_WITH_PARENT_ENV]: '1' },
   });
+  // Every way out of this process that still runs code (process.exit, an uncaught error, the end of
+  // the event loop) takes the child along; a SIGKILL is covered by the child watching its stdin.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  child.stdin.on('error', () => undefined);
   let output = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -59,6 +73,9 @@ export async function spawnSandboxEhr(options: {
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`sandbox EHR exited (${code}) before it was ready:\n${output}`)));
+  }).catch((error: unknown) => {
+    killOnExit();
+    throw error;
   });
   child.stdout.resume();
   child.stderr.resume();
@@ -69,7 +86,7 @@ export async function spawnSandboxEhr(options: {
     client: generated ? { ...generated.credentials, tokenUrl } : null,
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

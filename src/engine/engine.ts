@@ -187,7 +187,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     routing,
     onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones),
     twilio: {
-      authToken: () => options.twilioAuthToken ?? '',
+      authToken: () => options.twilioAuthToken || undefined,
       publicBaseUrl: config.twilio.publicBaseUrl,
       ivr: config.ivr,
       defaultRegion: config.clinic.defaultRegion as CountryCode,

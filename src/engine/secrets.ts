@@ -7,18 +7,140 @@ import { CallchartError } from '../lib/errors.ts';
 import { decodeAuditKey } from '../audit/audit-key.ts';
 
 /**
- * Secrets come from the environment. For trials only, a missing secret is generated once and kept
- * in the data directory (mode 0600) so `demo` and `simulate` agree without any setup.
+ * What a secret is, so its key material can be measured:
+ * - `webhook-secret`: `whsec_` (optional) + the random part, hex or base64/base64url, else raw text;
+ * - `base64-key`: base64 (or base64url) of at least 32 random bytes (staff-token secret);
+ * - `data-key`: base64 of exactly 32 random bytes (AES-256 for content at rest);
+ * - `twilio-auth-token`: Twilio's own format, 32 hex characters (16 bytes): we cannot make Twilio's
+ *   tokens longer, so the rule is "never empty, never shorter than a real token, never a placeholder".
  */
-export function resolveSecret(options: { envVar: string; dataDir: string; file: string; generate: () => string }): { value: string; source: 'env' | 'file' | 'generated' } {
-  const fromEnv = process.env[options.envVar];
-  if (fromEnv) return { value: fromEnv, source: 'env' };
-  const file = path.join(options.dataDir, 'secrets', options.file);
-  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), source: 'file' };
+export type SecretKind = 'webhook-secret' | 'base64-key' | 'data-key' | 'twilio-auth-token';
+
+/** Key material every secret Callchart generates or accepts must carry (Twilio's token aside). */
+export const minSecretBytes = 32;
+/** Length of a real Twilio auth token. */
+export const twilioAuthTokenLength = 32;
+
+const base64Alphabet = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/;
+const placeholders = ['changeme', 'changeit', 'password', 'replaceme', 'letmein', 'example', 'default', 'qwerty12', 'secret12', '12345678'];
+
+function decodeBase64Strict(text: string): Buffer | null {
+  if (!base64Alphabet.test(text) || text.replace(/=+$/, '').length % 4 === 1) return null;
+  return Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
+}
+
+/** The bytes a secret's strength rests on, or a reason it has none we can measure. */
+function keyMaterial(value: string, kind: SecretKind): { bytes: Buffer; text: string } | { problem: string } {
+  if (kind === 'twilio-auth-token') return { bytes: Buffer.from(value, 'utf8'), text: value };
+  if (kind === 'webhook-secret') {
+    const random = value.startsWith('whsec_') ? value.slice('whsec_'.length) : value;
+    if (/^(?:[0-9a-f]{2})+$/i.test(random)) return { bytes: Buffer.from(random, 'hex'), text: random };
+    return { bytes: decodeBase64Strict(random) ?? Buffer.from(random, 'utf8'), text: random };
+  }
+  const bytes = decodeBase64Strict(value);
+  return bytes ? { bytes, text: value } : { problem: 'is not base64 (expected base64 of 32 random bytes)' };
+}
+
+/** True when the sequence is a shorter run repeated (abcabcabc…), up to a period of 16. */
+function repeatsShortPattern(items: ArrayLike<number | string>): boolean {
+  for (let period = 1; period <= 16 && period * 2 <= items.length; period += 1) {
+    let repeats = true;
+    for (let index = period; index < items.length && repeats; index += 1) repeats = items[index] === items[index - period];
+    if (repeats) return true;
+  }
+  return false;
+}
+
+/**
+ * Why a secret is too weak to use, in words that never quote it; null when it is fine.
+ * Random values pass these checks with overwhelming probability (a random 32-byte key repeating a
+ * pattern or using fewer than 8 byte values is a ~2^-100 event); chosen values often do not.
+ */
+export function secretWeakness(value: string | undefined, kind: SecretKind): string | null {
+  if (!value) return 'is empty';
+  const measured = keyMaterial(value, kind);
+  if ('problem' in measured) return measured.problem;
+  const { bytes, text } = measured;
+  if (kind === 'twilio-auth-token') {
+    if (text.length < twilioAuthTokenLength) return `is ${text.length} characters; a Twilio auth token has ${twilioAuthTokenLength}`;
+  } else if (kind === 'data-key' && bytes.length !== minSecretBytes) {
+    return `has ${bytes.length} bytes of key material; it must be exactly ${minSecretBytes} random bytes (base64)`;
+  } else if (bytes.length < minSecretBytes) {
+    return `has ${bytes.length} bytes of key material; at least ${minSecretBytes} random bytes are needed`;
+  }
+  const lower = text.toLowerCase();
+  if (placeholders.some((word) => lower.includes(word))) return 'contains a well-known placeholder';
+  if (new Set(text).size < 6 || repeatsShortPattern(text)) return 'repeats too few characters to be random';
+  if (kind !== 'twilio-auth-token' && (new Set(bytes).size < 8 || repeatsShortPattern(bytes))) return 'repeats too few byte values to be random';
+  return null;
+}
+
+/**
+ * Refuses a weak secret with CONFIG_INVALID. The message names the variable (or file) and the
+ * reason, never the value, so it can go to a terminal or a log.
+ */
+export function assertStrongSecret(name: string, value: string | undefined, kind: SecretKind): string {
+  const weakness = secretWeakness(value, kind);
+  if (weakness) throw new CallchartError('CONFIG_INVALID', `${name} ${weakness}.`, { variable: name });
+  return value!;
+}
+
+export interface SecretSpec {
+  envVar: string;
+  file: string;
+  kind: SecretKind;
+  generate: () => string;
+}
+
+export interface ResolvedSecret {
+  value: string;
+  source: 'env' | 'file' | 'generated' | 'regenerated';
+  /** With `regenerated`: why the stored one was replaced (no value). */
+  replaced?: string;
+}
+
+function generateStrong(spec: SecretSpec): string {
+  // A generated value failing the checks is astronomically unlikely; drawing again costs nothing.
+  for (;;) {
+    const value = spec.generate();
+    if (!secretWeakness(value, spec.kind)) return value;
+  }
+}
+
+function writeSecretFile(file: string, value: string): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const value = options.generate();
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
+}
+
+/**
+ * Secrets come from the environment, and are checked (`assertStrongSecret`). For trials only, a
+ * missing secret is generated once and kept in the data directory (mode 0600) so `demo` and
+ * `simulate` agree without any setup. A stored secret that is too weak (made by an older version)
+ * is either refused (`serve`: silently rotating a production secret would break the PBX that
+ * signs with it) or replaced and reported (`demo`: trial data, and the demo prints the new one).
+ */
+export function resolveSecret(options: SecretSpec & { dataDir: string; whenStoredIsWeak?: 'refuse' | 'regenerate' }): ResolvedSecret {
+  const fromEnv = process.env[options.envVar];
+  if (fromEnv) return { value: assertStrongSecret(options.envVar, fromEnv, options.kind), source: 'env' };
+  const file = path.join(options.dataDir, 'secrets', options.file);
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    const weakness = secretWeakness(stored, options.kind);
+    if (!weakness) return { value: stored, source: 'file' };
+    if ((options.whenStoredIsWeak ?? 'refuse') === 'refuse') {
+      throw new CallchartError(
+        'CONFIG_INVALID',
+        `The stored trial secret ${file} (used when ${options.envVar} is unset) ${weakness}. Set ${options.envVar} to a strong secret, or delete the file to have a new one generated.`,
+        { variable: options.envVar },
+      );
+    }
+    const value = generateStrong(options);
+    writeSecretFile(file, value);
+    return { value, source: 'regenerated', replaced: weakness };
+  }
+  const value = generateStrong(options);
+  writeSecretFile(file, value);
   return { value, source: 'generated' };
 }
 
@@ -27,10 +149,11 @@ export function readStoredSecret(dataDir: string, file: string): string | null {
   return existsSync(full) ? readFileSync(full, 'utf8').trim() : null;
 }
 
-export const webhookSecretSpec = { envVar: 'CALLCHART_WEBHOOK_SECRET', file: 'webhook-secret', generate: () => `whsec_${randomBytes(24).toString('base64url')}` };
-export const dataKeySpec = { envVar: 'CALLCHART_DATA_KEY', file: 'data-key', generate: () => randomBytes(32).toString('base64') };
-export const twilioAuthTokenSpec = { envVar: 'TWILIO_AUTH_TOKEN', file: 'twilio-auth-token', generate: () => randomBytes(16).toString('hex') };
-export const staffTokenSecretSpec = { envVar: 'CALLCHART_STAFF_TOKEN_SECRET', file: 'staff-token-secret', generate: () => randomBytes(32).toString('base64') };
+export const webhookSecretSpec: SecretSpec = { envVar: 'CALLCHART_WEBHOOK_SECRET', file: 'webhook-secret', kind: 'webhook-secret', generate: () => `whsec_${randomBytes(minSecretBytes).toString('base64url')}` };
+export const dataKeySpec: SecretSpec = { envVar: 'CALLCHART_DATA_KEY', file: 'data-key', kind: 'data-key', generate: () => randomBytes(minSecretBytes).toString('base64') };
+/** Twilio's own format (32 hex characters), so the demo's token looks and works like a real one. */
+export const twilioAuthTokenSpec: SecretSpec = { envVar: 'TWILIO_AUTH_TOKEN', file: 'twilio-auth-token', kind: 'twilio-auth-token', generate: () => randomBytes(twilioAuthTokenLength / 2).toString('hex') };
+export const staffTokenSecretSpec: SecretSpec = { envVar: 'CALLCHART_STAFF_TOKEN_SECRET', file: 'staff-token-secret', kind: 'base64-key', generate: () => randomBytes(minSecretBytes).toString('base64') };
 
 /**
  * The engine's SMART Backend Services client for a real EHR, from the environment:
@@ -87,14 +210,14 @@ export const SANDBOX_EHR_READER_SCOPES: readonly string[] = ['system/Patient.rs'
  * The audit key (ADR 11): links the audit chain (HMAC) and signs its checkpoints; the database must
  * never hold it. Base64, at least 32 bytes. Production sets CALLCHART_AUDIT_KEY from a secret store.
  */
-export const auditKeySpec = { envVar: 'CALLCHART_AUDIT_KEY', file: 'audit-key', generate: () => randomBytes(32).toString('base64') };
+export const auditKeySpec: SecretSpec = { envVar: 'CALLCHART_AUDIT_KEY', file: 'audit-key', kind: 'base64-key', generate: () => randomBytes(32).toString('base64') };
 
 /**
  * The audit key for an engine not handed one: CALLCHART_AUDIT_KEY, else the trial key in the data
  * directory (generated once), else, with no data directory (in-memory trials, benchmarks), a key
  * for this process only, so its log cannot be verified after it stops.
  */
-export function resolveAuditKey(dataDir: string | undefined): { key: Buffer; source: 'env' | 'file' | 'generated' | 'ephemeral' } {
+export function resolveAuditKey(dataDir: string | undefined): { key: Buffer; source: 'env' | 'file' | 'generated' | 'regenerated' | 'ephemeral' } {
   if (!dataDir && !process.env[auditKeySpec.envVar]) return { key: randomBytes(32), source: 'ephemeral' };
   const secret = dataDir ? resolveSecret({ ...auditKeySpec, dataDir }) : { value: process.env[auditKeySpec.envVar]!, source: 'env' as const };
   return { key: decodeAuditKey(secret.value), source: secret.source };

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { type Hl7Message, Hl7Segment } from '@medplum/core';
-import { type Hl7Connection, type Hl7MessageEvent, Hl7Server } from '@medplum/hl7';
+import { Hl7Connection, type Hl7MessageEvent } from '@medplum/hl7';
 import type { Logger } from '../lib/logger.ts';
 import { readHl7Header, readWrittenDocument, type ReceivedDocument } from './hl7-message.reader.ts';
 
@@ -24,6 +24,11 @@ export type PeerFault = (typeof PeerFault)[keyof typeof PeerFault];
 export interface MllpPeerOptions {
   /** 0 (the default) picks a free port; a restart reuses the port it got. */
   port?: number;
+  /**
+   * Interface to listen on; default 127.0.0.1. It stands in for an EHR and files whatever it is
+   * sent, so it is reachable from elsewhere only when asked (e.g. '0.0.0.0' in a lab network).
+   */
+  host?: string;
   /** Fraction of messages (0..1) that get each fault; they are tried in declaration order. */
   faultRates?: Partial<Record<PeerFault, number>>;
   /** ACK delay for the `delay` fault. */
@@ -58,7 +63,8 @@ const errorCodes = {
 } as const;
 
 export class MllpPeer {
-  private server: Hl7Server | undefined;
+  private server: net.Server | undefined;
+  private readonly connections = new Set<Hl7Connection>();
   private boundPort: number;
   private readonly filed = new Map<string, PeerDocument>();
   private readonly scripted: PeerFault[] = [];
@@ -73,17 +79,24 @@ export class MllpPeer {
     this.logger = options.logger?.child({ component: 'mllp-peer' });
   }
 
-  /** Starts listening (on all interfaces; Hl7Server takes no host). Resolves with the port. */
+  /**
+   * Starts listening on `host` (127.0.0.1 by default). Resolves with the port. The socket server is
+   * ours, not @medplum/hl7's Hl7Server, whose `start` takes no host and binds every interface;
+   * each connection is still the library's Hl7Connection (MLLP framing, ACK modes).
+   */
   async start(): Promise<number> {
     if (this.server) return this.boundPort;
-    const server = new Hl7Server((connection) => this.accept(connection));
-    server.start(this.boundPort, undefined, this.options.enhancedMode ?? false);
-    const listener = server.server;
-    if (!listener) throw new Error('Hl7Server did not create a listener');
-    await once(listener, 'listening');
-    this.boundPort = (listener.address() as AddressInfo).port;
+    const server = net.createServer((socket) => {
+      const connection = new Hl7Connection(socket, undefined, this.options.enhancedMode ?? false);
+      this.connections.add(connection);
+      connection.addEventListener('close', () => this.connections.delete(connection));
+      this.accept(connection);
+    });
+    server.listen({ port: this.boundPort, host: this.options.host ?? '127.0.0.1' });
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
+    this.boundPort = (server.address() as AddressInfo).port;
     this.server = server;
-    this.logger?.info({ port: this.boundPort }, 'mllp peer listening');
+    this.logger?.info({ port: this.boundPort, host: this.options.host ?? '127.0.0.1' }, 'mllp peer listening');
     return this.boundPort;
   }
 
@@ -93,7 +106,11 @@ export class MllpPeer {
     this.timers.clear();
     const server = this.server;
     this.server = undefined;
-    if (server) await server.stop({ forceDrainTimeoutMs: 0 });
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const connection of this.connections) connection.socket.destroy();
+    this.connections.clear();
+    await closed;
   }
 
   get port(): number {

@@ -59,6 +59,10 @@ export const ErrorCodes = {
   INGEST_FAILED: { status: 503, retry: 'transient' },
   /** A stored record names a data key the engine's keyring does not hold: add the previous key, do not retry. */
   DATA_KEY_UNKNOWN: { status: 500, retry: 'permanent' },
+  /** No usable TWILIO_AUTH_TOKEN: every Twilio request is refused, no signature is computed. */
+  TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
+  /** A Host header that cannot stand in a URL. */
+  HOST_INVALID: { status: 400, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

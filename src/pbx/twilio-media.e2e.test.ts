@@ -7,11 +7,20 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEventInput } from '../audit/audit-chain.ts';
 import { createLogger } from '../lib/logger.ts';
 import { requireWideband, type AudioFormat, type SpeechEngine, type SpeechResult, type SpeechSession } from '../speech/speech-engine.ts';
-import { twilioMediaPath, twilioMediaRoutes } from './twilio-media.routes.ts';
+import { twilioMediaPath, twilioMediaRoutes, type ClaimStreamToken } from './twilio-media.routes.ts';
 import { signTwilioRequest } from './twilio-signature.ts';
+import { mintStreamToken, streamTokenKey } from './twilio-stream-token.ts';
 
 // Everything here is synthetic: made-up SIDs and auth token, mu-law silence, canary "PHI".
-const authToken = 'synthetic-twilio-auth-token';
+const authToken = 'synthetic-twilio-auth-token-0123456789ab';
+const tokenKey = streamTokenKey(authToken);
+/** The one-time token the TwiML that starts this call's stream would carry. */
+const sentTokens: string[] = [];
+const streamToken = (callSid: string, nowMs = Date.now()) => {
+  const token = mintStreamToken({ key: tokenKey, callSid, nowMs });
+  sentTokens.push(token);
+  return token;
+};
 const publicBaseUrl = 'https://callchart.example.test';
 const signedUrl = `wss://callchart.example.test${twilioMediaPath}`;
 const accountSid = `AC${'1'.repeat(32)}`;
@@ -79,7 +88,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-async function startMediaApp(speech: SpeechEngine, options: { publicBaseUrl?: string } = { publicBaseUrl }): Promise<MediaApp> {
+async function startMediaApp(speech: SpeechEngine, options: { publicBaseUrl?: string; now?: () => number; claimStreamToken?: ClaimStreamToken } = { publicBaseUrl }): Promise<MediaApp> {
   const audits: AuditEventInput[] = [];
   const transcripts: MediaApp['transcripts'] = [];
   const logs: string[] = [];
@@ -90,6 +99,8 @@ async function startMediaApp(speech: SpeechEngine, options: { publicBaseUrl?: st
   await app.register(twilioMediaRoutes, {
     authToken: () => authToken,
     ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.claimStreamToken ? { claimStreamToken: options.claimStreamToken } : {}),
     speech,
     audit: async (event) => { audits.push(structuredClone(event)); },
     onTranscript: async (callSid, result) => { transcripts.push({ callSid, result }); },
@@ -126,11 +137,11 @@ async function openSigned(wsUrl: string) {
 
 const send = (socket: WebSocket, message: unknown) => socket.send(typeof message === 'string' ? message : JSON.stringify(message));
 const connectedMessage = { event: 'connected', protocol: 'Call', version: '1.0.0' };
-const startMessage = (ids: { callSid: string; streamSid: string }, sequenceNumber = 1) => ({
+const startMessage = (ids: { callSid: string; streamSid: string }, sequenceNumber = 1, token: string | null = streamToken(ids.callSid)) => ({
   event: 'start', sequenceNumber: String(sequenceNumber), streamSid: ids.streamSid,
   start: {
     accountSid, streamSid: ids.streamSid, callSid: ids.callSid, tracks: ['inbound'],
-    customParameters: { callerNumber: canaryPhone },
+    customParameters: { callerNumber: canaryPhone, ...(token === null ? {} : { token }) },
     mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
   },
 });
@@ -316,5 +327,59 @@ describe('Twilio Media Streams ingest', () => {
     expect(ended(brokenApp.audits, brokenIds.streamSid)).toMatchObject({ reason: 'SPEECH_PUSH_FAILED', detail: { frames: 5 } });
     // The engine's error message quoted the canary; only its name may reach the logs.
     expectNoContentLeaks(brokenApp);
+  });
+
+  it('refuses a start whose token is missing, expired, for another call, reused or uncheckable: 1008, audited, nothing reaches speech', async () => {
+    const engine = new RecordingSpeechEngine();
+    let clock = Date.now();
+    const media = await startMediaApp(engine, { publicBaseUrl, now: () => clock });
+    /** Plays connected, start (with `token`), five frames, a digit and stop; resolves with the close. */
+    const play = async (ids: { callSid: string; streamSid: string }, token: string | null, app = media) => {
+      const { socket, closed } = await openSigned(app.wsUrl);
+      send(socket, connectedMessage);
+      send(socket, startMessage(ids, 1, token));
+      for (let sequence = 2; sequence <= 6; sequence += 1) send(socket, mediaMessage(ids, sequence));
+      send(socket, { event: 'dtmf', sequenceNumber: '7', streamSid: ids.streamSid, dtmf: { track: 'inbound_track', digit: '9' } });
+      send(socket, stopMessage(ids, 8));
+      return (await closed).code;
+    };
+    const refusal = (app: MediaApp, streamSid: string) => app.audits.find((event) => event.action === 'media.stream.refused' && event.objectId === streamSid);
+
+    const good = nextSids();
+    const goodToken = streamToken(good.callSid);
+    expect(await play(good, goodToken)).toBe(1000);
+    expect(engine.sessions.map((session) => session.callSid)).toEqual([good.callSid]);
+
+    const cases: { name: string; ids: { callSid: string; streamSid: string }; token: string | null; reason: string }[] = [];
+    cases.push({ name: 'missing', ids: nextSids(), token: null, reason: 'STREAM_TOKEN_MISSING' });
+    cases.push({ name: 'reused', ids: { ...nextSids(), callSid: good.callSid }, token: goodToken, reason: 'STREAM_TOKEN_REUSED' });
+    cases.push({ name: 'foreign', ids: nextSids(), token: goodToken, reason: 'STREAM_TOKEN_FOREIGN' });
+    const late = nextSids();
+    cases.push({ name: 'expired', ids: late, token: streamToken(late.callSid, clock - 61_000), reason: 'STREAM_TOKEN_EXPIRED' });
+    const other = nextSids();
+    cases.push({ name: 'signed with another key', ids: other, token: mintStreamToken({ key: streamTokenKey('another-twilio-auth-token-0123456789abcd'), callSid: other.callSid, nowMs: clock }), reason: 'STREAM_TOKEN_INVALID' });
+    for (const entry of cases) {
+      expect({ name: entry.name, code: await play(entry.ids, entry.token) }).toEqual({ name: entry.name, code: 1008 });
+      await vi.waitFor(() => expect(ended(media.audits, entry.ids.streamSid)).toBeDefined());
+      expect(refusal(media, entry.ids.streamSid)).toMatchObject({ actor: 'pbx:twilio-unverified', outcome: 'rejected', reason: entry.reason, detail: { callSid: entry.ids.callSid } });
+      expect(ended(media.audits, entry.ids.streamSid)).toMatchObject({ outcome: 'failure', reason: entry.reason, detail: { endedBy: 'refused', frames: 0, dtmf: 0, speechFrames: null } });
+    }
+    // The clock moves on: a token minted now and used 61 s later has expired too.
+    const slow = nextSids();
+    const slowToken = streamToken(slow.callSid, clock);
+    clock += 61_000;
+    expect(await play(slow, slowToken)).toBe(1008);
+    await vi.waitFor(() => expect(refusal(media, slow.streamSid)?.reason).toBe('STREAM_TOKEN_EXPIRED'));
+    // Not one frame or session for any refused stream.
+    expect(engine.sessions.map((session) => session.callSid)).toEqual([good.callSid]);
+    expect(media.transcripts.map((entry) => entry.callSid)).toEqual([good.callSid]);
+
+    // When the record of used tokens cannot be reached, a token cannot be shown unused: refused.
+    const broken = await startMediaApp(engine, { publicBaseUrl, claimStreamToken: async () => { throw new Error('store down'); } });
+    const unchecked = nextSids();
+    expect(await play(unchecked, streamToken(unchecked.callSid), broken)).toBe(1008);
+    await vi.waitFor(() => expect(refusal(broken, unchecked.streamSid)?.reason).toBe('STREAM_TOKEN_UNCHECKED'));
+    expect(engine.sessions).toHaveLength(1);
+    expectNoContentLeaks(media);
   });
 });

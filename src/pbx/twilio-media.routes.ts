@@ -1,14 +1,26 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { AuditEventInput } from '../audit/audit-chain.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CountingSpeechSession, type SpeechEngine, type SpeechResult, type SpeechSession } from '../speech/speech-engine.ts';
 import { MediaStreamTracker, mediaStreamSignedUrl, type MediaStreamIdentity } from './twilio-media-stream.ts';
-import { parseTwilioMediaMessage } from './twilio-media.schema.ts';
-import { twilioRequestUrl, twilioSignatureHeader, verifyTwilioSignature } from './twilio-signature.ts';
+import { parseTwilioMediaMessage, type TwilioStartMessage } from './twilio-media.schema.ts';
+import { isUsableTwilioAuthToken, twilioRequestUrl, twilioSignatureHeader, usableRequestHost, verifyTwilioSignature } from './twilio-signature.ts';
+import { streamTokenKey, streamTokenParameter, verifyStreamToken, type StreamTokenRefusal } from './twilio-stream-token.ts';
+
+/** One use of a stream token, to record; false when its nonce was used before. */
+export type ClaimStreamToken = (use: { nonce: string; callSid: string; expiresAt: Date }) => Promise<boolean>;
 
 export interface TwilioMediaRouteOptions {
-  authToken: () => string;
+  /** TWILIO_AUTH_TOKEN; undefined (or unusable) → every upgrade is refused with 403 TWILIO_NOT_CONFIGURED. */
+  authToken: () => string | undefined;
+  /**
+   * Records that a stream token was used (durably, across processes: the app wires
+   * `claimStreamToken` from twilio-stream-token.repository.ts). Default: this process's memory only.
+   */
+  claimStreamToken?: ClaimStreamToken;
+  /** Clock for token expiry (ms since epoch). */
+  now?: () => number;
   /** The public origin Twilio connects to (https://… or wss://…), when behind a proxy or tunnel. */
   publicBaseUrl?: string;
   speech: SpeechEngine;
@@ -28,6 +40,17 @@ export const twilioMediaPath = '/media/twilio';
 export const maxBadMediaMessages = 10;
 const defaultMaxMessageBytes = 64 * 1024;
 
+/** Single-process fallback for `claimStreamToken`: remembers nonces until their tokens expire. */
+function memoryClaims(now: () => number): ClaimStreamToken {
+  const used = new Map<string, number>();
+  return async ({ nonce, expiresAt }) => {
+    for (const [key, expires] of used) if (expires < now()) used.delete(key);
+    if (used.has(nonce)) return false;
+    used.set(nonce, expiresAt.getTime());
+    return true;
+  };
+}
+
 /** WebSocket close codes used here (RFC 6455 §7.4.1). */
 const closeCodes = { normal: 1000, policyViolation: 1008 } as const;
 
@@ -36,7 +59,10 @@ const closeCodes = { normal: 1000, policyViolation: 1008 } as const;
  *
  * The upgrade request carries X-Twilio-Signature over the `wss://` stream URL with no parameters;
  * it is checked before the upgrade, and anything unsigned or forged gets HTTP 403 and an audit
- * entry. Each message then goes through the schema and the per-stream state machine; inbound
+ * entry (without a Twilio auth token: 403 TWILIO_NOT_CONFIGURED, no HMAC computed). That signature
+ * is the same for every call, so the `start` message must also carry the call's one-time token
+ * (`customParameters.token`, minted in the TwiML: twilio-stream-token.ts); until it has passed,
+ * nothing of the stream is handled, and a refused one closes the socket with 1008. Each message then goes through the schema and the per-stream state machine; inbound
  * (caller) audio goes to the speech engine in order, once. When the stream stops, or the socket
  * goes away without a stop, the speech session is ended exactly once and the counts are audited.
  *
@@ -46,36 +72,55 @@ const closeCodes = { normal: 1000, policyViolation: 1008 } as const;
 export async function twilioMediaRoutes(app: FastifyInstance, options: TwilioMediaRouteOptions): Promise<void> {
   const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
   const audit = guardedAudit(options);
+  const now = options.now ?? Date.now;
+  const claimStreamToken = options.claimStreamToken ?? memoryClaims(now);
+
+  const refuseUpgrade = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
+    await audit({
+      actor: 'pbx:twilio-unverified', action: 'media.rejected', objectType: 'media-stream', objectId: request.id, outcome: 'rejected', reason: code,
+      detail: { route: twilioMediaPath },
+    });
+    options.logger.warn({ requestId: request.id, code }, 'twilio media stream refused before upgrade');
+    return reply.code(status).type('application/json').send({ error: { code, message } });
+  };
 
   const verifyUpgrade = async (request: FastifyRequest, reply: FastifyReply) => {
+    // Checked before any URL is built or HMAC computed: a Host that cannot stand in a URL, no token.
+    if (!usableRequestHost(request.host)) return refuseUpgrade(request, reply, 400, 'HOST_INVALID', 'the Host header is not a valid host[:port]');
+    const authToken = options.authToken();
+    if (!isUsableTwilioAuthToken(authToken)) return refuseUpgrade(request, reply, 403, 'TWILIO_NOT_CONFIGURED', 'Twilio is not configured here (TWILIO_AUTH_TOKEN is not set)');
     const header = request.headers[twilioSignatureHeader];
     const httpUrl = twilioRequestUrl({ publicBaseUrl: options.publicBaseUrl, protocol: request.protocol, host: request.host, originalUrl: request.originalUrl });
     const verdict = verifyTwilioSignature({
-      authToken: options.authToken(),
+      authToken,
       signature: Array.isArray(header) ? header[0] : header,
       url: mediaStreamSignedUrl(httpUrl),
       // An upgrade is a GET without a body: Twilio signs the URL alone.
       params: {},
     });
     if (verdict.ok) return;
-    await audit({
-      actor: 'pbx:twilio-unverified', action: 'media.rejected', objectType: 'media-stream', objectId: request.id, outcome: 'rejected', reason: verdict.code,
-      detail: { route: twilioMediaPath },
-    });
-    options.logger.warn({ requestId: request.id, code: verdict.code }, 'twilio media stream refused before upgrade');
-    return reply.code(403).type('application/json').send({ error: { code: verdict.code, message: verdict.reason } });
+    return refuseUpgrade(request, reply, 403, verdict.code, verdict.reason);
   };
 
+  // Errors before the upgrade: a client's are a 4xx with a code, ours a 503 to retry; never a stack.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return refuseUpgrade(request, reply, 400, 'PAYLOAD_INVALID', 'request could not be read');
+    options.logger.error({ requestId: request.id, err: errorSummary(error) }, 'twilio media upgrade failed');
+    return reply.code(503).header('retry-after', '5').type('application/json').send({ error: { code: 'STORE_UNAVAILABLE', message: 'try again later' } });
+  });
+
   app.get(twilioMediaPath, { websocket: true, schema: { hide: true }, preValidation: verifyUpgrade }, (socket, request) => {
-    serveMediaStream(socket, request.id, { ...options, audit, maxMessageBytes });
+    serveMediaStream(socket, request.id, { ...options, audit, maxMessageBytes, now, claimStreamToken });
   });
 }
 
-interface StreamDeps extends Omit<TwilioMediaRouteOptions, 'maxMessageBytes'> {
+interface StreamDeps extends Omit<TwilioMediaRouteOptions, 'maxMessageBytes' | 'now' | 'claimStreamToken'> {
   maxMessageBytes: number;
+  now: () => number;
+  claimStreamToken: ClaimStreamToken;
 }
 
-type EndCause = 'stop' | 'closed' | 'policy';
+type EndCause = 'stop' | 'closed' | 'policy' | 'refused';
 
 /** One connection: parse, track, feed speech, and end everything exactly once. */
 function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps): void {
@@ -88,6 +133,8 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
   let badMessages = 0;
   let unknownEvents = 0;
   let policyClose = false;
+  /** Why the stream's token was refused; set on `start`, then nothing more is handled. */
+  let refusedBy: StreamTokenRefusal | null = null;
   let finished = false;
 
   // Messages are handled strictly in arrival order, and the close after the last of them, so the
@@ -108,6 +155,36 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
       log.warn({ badMessages }, 'closing media stream: too many invalid messages');
       socket.close(closeCodes.policyViolation, 'too many invalid messages');
     }
+  };
+
+  /**
+   * The stream's one-time token (finding 2): authentic, unexpired, for this CallSid, and not used
+   * before. Null when it passes; otherwise the refusal code. Never logged: it is a credential.
+   */
+  const checkStreamToken = async (stream: MediaStreamIdentity, token: string | undefined): Promise<StreamTokenRefusal | null> => {
+    let key: Buffer;
+    try {
+      key = streamTokenKey(deps.authToken());
+    } catch {
+      return 'STREAM_TOKEN_UNCHECKED';
+    }
+    const verdict = verifyStreamToken({ key, token, callSid: stream.callSid, nowMs: deps.now() });
+    if (!verdict.ok) return verdict.code;
+    try {
+      return (await deps.claimStreamToken({ nonce: verdict.nonce, callSid: verdict.callSid, expiresAt: verdict.expiresAt })) ? null : 'STREAM_TOKEN_REUSED';
+    } catch (error) {
+      // Cannot tell whether it was used: refuse rather than accept a possible replay.
+      log.error({ err: errorSummary(error) }, 'stream token use could not be recorded');
+      return 'STREAM_TOKEN_UNCHECKED';
+    }
+  };
+
+  const refuseStream = async (code: StreamTokenRefusal) => {
+    refusedBy = code;
+    policyClose = true;
+    await deps.audit({ actor: 'pbx:twilio-unverified', action: 'media.stream.refused', ...streamObject(), outcome: 'rejected', reason: code, detail: callDetail() });
+    log.warn({ code }, 'media stream refused: stream token');
+    socket.close(closeCodes.policyViolation, 'stream token refused');
   };
 
   const startSpeech = async (stream: MediaStreamIdentity) => {
@@ -149,7 +226,7 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
         log.error({ err: errorSummary(error), engine: engineName }, 'speech engine failed to finish');
       }
     }
-    const reason = cause === 'stop' ? speechProblem : cause === 'policy' ? 'TOO_MANY_BAD_MESSAGES' : stream ? 'CLOSED_WITHOUT_STOP' : 'CLOSED_BEFORE_START';
+    const reason = cause === 'stop' ? speechProblem : cause === 'refused' ? refusedBy : cause === 'policy' ? 'TOO_MANY_BAD_MESSAGES' : stream ? 'CLOSED_WITHOUT_STOP' : 'CLOSED_BEFORE_START';
     const counts = {
       frames: summary.frames, inboundFrames: summary.inboundFrames, audioMs: summary.audioMs, duplicates: summary.duplicates, gaps: summary.gaps,
       missingMessages: summary.missingMessages, dtmf: summary.dtmf, marks: summary.marks, violations: summary.violations, badMessages, unknownEvents,
@@ -184,8 +261,11 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
     }
     const action = tracker.accept(parsed.message);
     switch (action.type) {
-      case 'started':
-        return startSpeech(action.stream);
+      case 'started': {
+        // No audio or digit of this stream is handled until its token has passed.
+        const refusal = await checkStreamToken(action.stream, (parsed.message as TwilioStartMessage).start.customParameters[streamTokenParameter]);
+        return refusal ? refuseStream(refusal) : startSpeech(action.stream);
+      }
       case 'frame':
         if (action.track !== 'inbound' || !session || speechProblem === 'SPEECH_PUSH_FAILED') return;
         try {
@@ -213,7 +293,7 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
   socket.on('message', (data: RawData, isBinary: boolean) => enqueue(() => handleMessage(data, isBinary)));
   // An 'error' (reset connection, bad frame) is always followed by 'close'; the session ends there.
   socket.on('error', (error: Error) => log.warn({ err: errorSummary(error) }, 'media stream socket error'));
-  socket.on('close', (code: number) => enqueue(() => finish(policyClose ? 'policy' : 'closed', code)));
+  socket.on('close', (code: number) => enqueue(() => finish(refusedBy ? 'refused' : policyClose ? 'policy' : 'closed', code)));
 }
 
 /** Audit writes that fail are logged, never thrown into the socket's event handlers. */

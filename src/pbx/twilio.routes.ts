@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
 import type { z } from 'zod';
 import type { Db } from '../store/db.ts';
@@ -13,24 +13,31 @@ import type { RoutingService } from '../routing/routing.service.ts';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 import type { CallerMatch } from '../ehr/patient-match.ts';
 import type { CountryCode } from 'libphonenumber-js';
-import { ivrPromptTwiml, routeTwiml, type CallDestination } from './twiml.ts';
+import { ivrPromptTwiml, routeTwiml, type CallDestination, type MediaStreamStart } from './twiml.ts';
 import {
   formParams, incomingCallEvent, recordingEvent, statusCallbackEvent, transcriptionEvent, twilioCallParamsSchema, twilioGatherParamsSchema,
   twilioProvider, twilioRecordingParamsSchema, twilioStatusParamsSchema, twilioTranscriptionParamsSchema,
 } from './twilio-events.ts';
-import { twilioRequestUrl, twilioSignatureHeader, verifyTwilioSignature } from './twilio-signature.ts';
+import { isUsableTwilioAuthToken, twilioRequestUrl, twilioSignatureHeader, usableRequestHost, verifyTwilioSignature } from './twilio-signature.ts';
+import { mintStreamToken, streamTokenKey } from './twilio-stream-token.ts';
+import { mediaStreamSignedUrl } from './twilio-media-stream.ts';
+import { twilioMediaPath } from './twilio-media.routes.ts';
+import { ErrorCodes, type ErrorCode } from '../lib/errors.ts';
 
 export interface TwilioRouteOptions {
   db: Db;
   ingest: CallIngestService;
   routing: RoutingService;
   ivr: IvrSettings;
-  authToken: () => string;
+  /** TWILIO_AUTH_TOKEN; undefined (or unusable) → every request is refused with 403 TWILIO_NOT_CONFIGURED. */
+  authToken: () => string | undefined;
   /** The URL Twilio is configured with, when Callchart sits behind a proxy or tunnel. */
   publicBaseUrl?: string | undefined;
   defaultRegion: CountryCode;
   maxBodyBytes: number;
   now?: () => Date;
+  /** Life of a Media Stream token from the TwiML to the stream's `start` (default 60 s). */
+  streamTokenTtlSeconds?: number;
 }
 
 const xml = 'text/xml; charset=utf-8';
@@ -40,26 +47,54 @@ const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * Twilio Programmable Voice (ING-2): the incoming-call webhook answers with the IVR in TwiML,
  * keypad answers come back to /webhooks/twilio/ivr, and status, recording and transcription
  * callbacks map onto the normalized call events. X-Twilio-Signature is verified on every request
- * against the URL Twilio called; anything unsigned or forged gets 403 and an audit entry.
+ * against the URL Twilio called; anything unsigned or forged gets 403 and an audit entry, and
+ * without a usable auth token everything does (TWILIO_NOT_CONFIGURED), before any HMAC. A call
+ * that may be transcribed is connected with a Media Stream carrying a one-time token.
  */
 export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOptions): Promise<void> {
+  // Twilio posts forms, nothing else: no JSON parser here, so no JSON (however deep) is ever parsed.
+  app.removeAllContentTypeParsers();
   await app.register(fastifyFormbody, { bodyLimit: options.maxBodyBytes });
   const now = () => options.now?.() ?? new Date();
 
   const reject = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, paths?: string[]) => {
-    await recordAuditEvent(options.db, {
-      actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, outcome: 'rejected', reason: code,
-      detail: { route: request.routeOptions.url ?? 'twilio', ...(paths ? { paths: paths.slice(0, 20) } : {}) },
-    });
+    try {
+      await recordAuditEvent(options.db, {
+        actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, outcome: 'rejected', reason: code,
+        detail: { route: request.routeOptions.url ?? 'twilio', ...(paths ? { paths: paths.slice(0, 20) } : {}) },
+      });
+    } catch (error) {
+      // The refusal stands even when the store cannot take its audit row; the log says so.
+      request.log.error({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'audit of a twilio rejection failed');
+    }
     request.log.warn({ code }, 'twilio webhook rejected');
     return reply.code(status).type('application/json').send({ error: { code, message, ...(paths ? { issues: paths.map((path) => ({ path })) } : {}) } });
   };
+  const refuse = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string) => reject(request, reply, ErrorCodes[code].status, code, message);
+
+  // Before the body is read: a Host that cannot stand in a URL, or no Twilio token to check with.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!usableRequestHost(request.host)) return refuse(request, reply, 'HOST_INVALID', 'the Host header is not a valid host[:port]');
+    if (!isUsableTwilioAuthToken(options.authToken())) return refuse(request, reply, 'TWILIO_NOT_CONFIGURED', 'Twilio is not configured here (TWILIO_AUTH_TOKEN is not set)');
+  });
 
   app.addHook('preHandler', async (request, reply) => {
     const signature = request.headers[twilioSignatureHeader];
     const url = twilioRequestUrl({ publicBaseUrl: options.publicBaseUrl, protocol: request.protocol, host: request.host, originalUrl: request.originalUrl });
     const verdict = verifyTwilioSignature({ authToken: options.authToken(), signature: Array.isArray(signature) ? signature[0] : signature, url, params: formParams(request.body) });
     if (!verdict.ok) return reject(request, reply, 403, verdict.code, verdict.reason);
+  });
+
+  // What Fastify refuses before a handler runs is the client's fault and gets a 4xx with a code;
+  // anything thrown after is ours: 503 (nothing was half-committed: one transaction per event), retry.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reject(request, reply, 413, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
+      return reject(request, reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/x-www-form-urlencoded, as Twilio does');
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'request could not be read');
+    request.log.error({ err: { name: error.name, code: error.code } }, 'twilio webhook failed');
+    return reply.code(503).header('retry-after', '5').type('application/json').send({ error: { code: 'STORE_UNAVAILABLE', message: 'not stored; retry later' } });
   });
 
   function parse<S extends z.ZodType>(schema: S, request: FastifyRequest): { ok: true; value: z.infer<S> } | { ok: false; paths: string[] } {
@@ -85,17 +120,28 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     });
   };
 
-  const routeAnswer = async (call: CallRecord, from: string, receivedAt: number, say: string[], session: IvrSession | null, language?: string) => {
+  /**
+   * The Media Stream for a connected call, when the caller allowed transcription (invariant 1):
+   * the wss:// URL Twilio will sign, and a one-time token bound to this CallSid (finding 2).
+   */
+  const mediaStreamFor = (request: FastifyRequest, callSid: string): MediaStreamStart => {
+    const base = options.publicBaseUrl ? options.publicBaseUrl.replace(/\/+$/, '') : `${request.protocol}://${request.host}`;
+    const token = mintStreamToken({ key: streamTokenKey(options.authToken()), callSid, nowMs: now().getTime(), ...(options.streamTokenTtlSeconds ? { ttlSeconds: options.streamTokenTtlSeconds } : {}) });
+    return { url: mediaStreamSignedUrl(`${base}${twilioMediaPath}`), token };
+  };
+
+  const routeAnswer = async (request: FastifyRequest, callSid: string, call: CallRecord, from: string, receivedAt: number, say: string[], session: IvrSession | null, language?: string) => {
     const decision = await options.routing.route({ call, callerNumber: normalizeCallerNumber(from, options.defaultRegion), receivedAt });
     const consents = await listConsents(options.db, call.id);
     const destination: CallDestination = decision.destination;
+    const mediaStream = consents.transcribe?.status === 'granted' ? { mediaStream: mediaStreamFor(request, callSid) } : {};
     if (session) {
       return ivrPromptTwiml(
         { kind: 'route', say, language: language ?? session.language, finished: session.finished ?? 'completed' },
-        { actionUrl: ivrAction, destination, recordingCallbackUrl: recordingCallback, canRecordVoicemail: consents.record?.status === 'granted' },
+        { actionUrl: ivrAction, destination, recordingCallbackUrl: recordingCallback, canRecordVoicemail: consents.record?.status === 'granted', ...mediaStream },
       );
     }
-    return routeTwiml(destination, say);
+    return routeTwiml(destination, say, mediaStream);
   };
 
   app.post('/webhooks/twilio/voice', async (request, reply) => {
@@ -107,7 +153,7 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     const call = (await findCallByProvider(options.db, twilioProvider, params.CallSid))!;
     const profile = ivrProfileFor(options.ivr, call.dnis);
     if (!profile.enabled) {
-      return reply.type(xml).send(await routeAnswer(call, params.From, receivedAt, [], null));
+      return reply.type(xml).send(await routeAnswer(request, params.CallSid, call, params.From, receivedAt, [], null));
     }
     const started = startIvr(profile, now());
     const created = await options.db.transaction((tx) => saveIvrSession(tx, accepted.callId, started.session, null, call.dnis));
@@ -115,14 +161,15 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     for (const event of effectEvents(params.CallSid, params, created ? started.effects : [], 0)) await options.ingest.accept(event);
     const session = stored!.session;
     const prompt = currentPrompt(profile, session, { firstTurn: true });
-    if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(call, params.From, receivedAt, prompt.say, session));
+    if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(request, params.CallSid, call, params.From, receivedAt, prompt.say, session));
     return reply.type(xml).send(ivrPromptTwiml(prompt, { actionUrl: ivrAction }));
   });
 
   app.post('/webhooks/twilio/ivr', async (request, reply) => {
     const receivedAt = Date.now();
     const parsed = parse(twilioGatherParamsSchema, request);
-    const step = (request.query as { step?: string }).step;
+    const query = (request.query as { step?: unknown }).step;
+    const step = typeof query === 'string' && /^[a-z-]{1,32}$/.test(query) ? query : undefined;
     if (!parsed.ok || !step) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio gather callback', parsed.ok ? ['step'] : parsed.paths);
     const params = parsed.value;
     const call = await findCallByProvider(options.db, twilioProvider, params.CallSid);
@@ -150,13 +197,13 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
       // A replayed callback: answer from the stored state, change nothing.
       const latest = (await loadIvrSession<IvrSession>(options.db, call.id))!;
       const prompt = currentPrompt(profile, latest.session);
-      if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(current, params.From, receivedAt, prompt.say, latest.session));
+      if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(request, params.CallSid, current, params.From, receivedAt, prompt.say, latest.session));
       return reply.type(xml).send(ivrPromptTwiml(prompt, { actionUrl: ivrAction }));
     }
     for (const event of effectEvents(params.CallSid, params, turn.effects, stored.turn + 1)) await options.ingest.accept(event);
     if (turn.prompt.kind === 'route') {
       const routed = (await findCallByProvider(options.db, twilioProvider, params.CallSid))!;
-      return reply.type(xml).send(await routeAnswer(routed, params.From, receivedAt, turn.prompt.say, turn.session));
+      return reply.type(xml).send(await routeAnswer(request, params.CallSid, routed, params.From, receivedAt, turn.prompt.say, turn.session));
     }
     return reply.type(xml).send(ivrPromptTwiml(turn.prompt, { actionUrl: ivrAction }));
   });

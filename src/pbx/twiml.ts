@@ -1,5 +1,6 @@
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import type { IvrPrompt } from '../ivr/ivr-flow.ts';
+import { streamTokenParameter } from './twilio-stream-token.ts';
 
 /** Where a call is sent, as routing decided it. */
 export interface CallDestination {
@@ -8,13 +9,32 @@ export interface CallDestination {
   label: string;
 }
 
+/** A Media Stream to fork the caller's audio to, with its one-time token (twilio-stream-token.ts). */
+export interface MediaStreamStart {
+  /** The wss:// URL of /media/twilio as Twilio reaches it. */
+  url: string;
+  token: string;
+}
+
+/**
+ * `<Start><Stream url><Parameter name="token"/></Stream></Start>`: forks the call's audio to us
+ * while the call goes on. Twilio hands the parameter back in the stream's `start` message, where
+ * the token is checked. Put it first, so the stream starts as the TwiML is read.
+ */
+export function appendMediaStreamStart(response: VoiceResponse, stream: MediaStreamStart): void {
+  response.start().stream({ url: stream.url }).parameter({ name: streamTokenParameter, value: stream.token });
+}
+
 type SayLanguage = Parameters<VoiceResponse['say']>[0] extends infer A ? (A extends { language?: infer L } ? L : never) : never;
 
 /**
  * IVR prompts and routing answers as TwiML, built with Twilio's own TwiML builder. The Gather
  * posts back even on silence (`actionOnEmptyResult`), so timeouts reach the flow as input too.
  */
-export function ivrPromptTwiml(prompt: IvrPrompt, options: { actionUrl: (step: string) => string; destination?: CallDestination; recordingCallbackUrl?: string; canRecordVoicemail?: boolean }): string {
+export function ivrPromptTwiml(
+  prompt: IvrPrompt,
+  options: { actionUrl: (step: string) => string; destination?: CallDestination; recordingCallbackUrl?: string; canRecordVoicemail?: boolean; mediaStream?: MediaStreamStart },
+): string {
   const response = new VoiceResponse();
   const language = prompt.language as SayLanguage;
   if (prompt.kind === 'gather') {
@@ -30,6 +50,8 @@ export function ivrPromptTwiml(prompt: IvrPrompt, options: { actionUrl: (step: s
     for (const text of prompt.say) gather.say({ language }, text);
     return response.toString();
   }
+  // The stream starts only when the call is connected: by then the IVR has asked for consent.
+  if (options.mediaStream) appendMediaStreamStart(response, options.mediaStream);
   for (const text of prompt.say) response.say({ language }, text);
   appendDestination(response, options.destination, options);
   return response.toString();
@@ -69,8 +91,9 @@ export function appendDestination(
 }
 
 /** A routing answer without an IVR (IVR disabled for the number). */
-export function routeTwiml(destination: CallDestination | undefined, say: string[] = []): string {
+export function routeTwiml(destination: CallDestination | undefined, say: string[] = [], options: { mediaStream?: MediaStreamStart } = {}): string {
   const response = new VoiceResponse();
+  if (options.mediaStream) appendMediaStreamStart(response, options.mediaStream);
   for (const text of say) response.say(text);
   appendDestination(response, destination);
   return response.toString();
