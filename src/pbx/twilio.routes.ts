@@ -59,10 +59,14 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
 
   const reject = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, paths?: string[]) => {
     try {
-      await recordAuditEvent(options.db, {
-        actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, outcome: 'rejected', reason: code,
-        detail: { route: request.routeOptions.url ?? 'twilio', ...(paths ? { paths: paths.slice(0, 20) } : {}) },
-      });
+      const refusal = {
+        actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
+        detail: { ...(paths ? { paths: paths.slice(0, 20) } : {}) },
+      };
+      const route = request.routeOptions.url ?? 'twilio';
+      // Aggregated per source, problem and minute (see src/api/rejection-audit.ts).
+      if (request.server.rejections) await request.server.rejections.record({ ...refusal, route, source: request.ip });
+      else await recordAuditEvent(options.db, { ...refusal, outcome: 'rejected', detail: { route, ...refusal.detail } });
     } catch (error) {
       // The refusal stands even when the store cannot take its audit row; the log says so.
       request.log.error({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'audit of a twilio rejection failed');
