@@ -48,3 +48,15 @@ export async function openTestDb(kind: BackendKind): Promise<{ db: Db; databaseU
     },
   };
 }
+
+/**
+ * An audit chainer for a bare test database (no engine), under a random key: `listAuditEvents`
+ * then sees what the code under test recorded. Call the returned stop before disposing the db.
+ */
+export async function chainAuditFor(db: Db): Promise<() => Promise<void>> {
+  const { AuditChainer } = await import('../../src/audit/audit.repository.ts');
+  const { deriveAuditKey } = await import('../../src/audit/audit-key.ts');
+  const chainer = new AuditChainer(db, { key: deriveAuditKey(randomBytes(32)), checkpoints: null, intervalMs: 100 });
+  chainer.start();
+  return () => chainer.stop();
+}

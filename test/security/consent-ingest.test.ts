@@ -5,7 +5,7 @@ import { startPipeline } from '../../src/pipeline/pipeline.worker.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../../src/sandbox-ehr/synthetic-clinic.ts';
-import { backendKinds, openTestDb } from '../helpers/backends.ts';
+import { backendKinds, chainAuditFor, openTestDb } from '../helpers/backends.ts';
 import { eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
 
@@ -88,6 +88,7 @@ describe.each(backendKinds)('consent is asked before a transcript is stored (%s)
 describe.each(backendKinds)('the runner holds every content stage to its policy decision (%s)', (kind) => {
   it('fails a stage that handles content but never asked the policy function, and audits it', async () => {
     const { db, dispose } = await openTestDb(kind);
+    const stopChainer = await chainAuditFor(db);
     try {
       const { rows } = await db.query<{ id: string }>(`insert into call (id, provider, provider_call_id, status) values (gen_random_uuid(), 'synthetic-pbx', 'runner-1', 'ended') returning id`);
       const callId = rows[0]!.id;
@@ -116,6 +117,7 @@ describe.each(backendKinds)('the runner holds every content stage to its policy 
         await pipeline.stop();
       }
     } finally {
+      await stopChainer();
       await dispose();
     }
   });

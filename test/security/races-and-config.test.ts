@@ -7,7 +7,7 @@ import { QueuePolicyStore } from '../../src/consent/queue-policy.service.ts';
 import { defaultConfig } from '../../src/config/config.schema.ts';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../../src/sandbox-ehr/synthetic-clinic.ts';
-import { backendKinds, openTestDb } from '../helpers/backends.ts';
+import { backendKinds, chainAuditFor, openTestDb } from '../helpers/backends.ts';
 import { eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
 
@@ -77,6 +77,7 @@ describe.each(backendKinds)('a date of birth keyed after identify-caller ran, wh
 describe.each(backendKinds)('the queue policy file and the API (%s)', (kind) => {
   it('a changed file wins over the stored policy (audited); an API change holds while the file is unchanged', async () => {
     const { db, dispose } = await openTestDb(kind);
+    const stopChainer = await chainAuditFor(db);
     try {
       const base = loadQueuePolicy(exampleQueuePolicyFile);
       const fileA = { ...base, version: 'file-a' };
@@ -107,6 +108,7 @@ describe.each(backendKinds)('the queue policy file and the API (%s)', (kind) => 
       expect((await fourth.loadActive(fromFile(fileC))).source).toBe('store');
       expect(fourth.current.policy.version).toBe('file-c');
     } finally {
+      await stopChainer();
       await dispose();
     }
   });
