@@ -80,8 +80,12 @@ describe.each(backendKinds)('one call from signed webhook to one FHIR Task (%s)'
       data: { transcript: { text: transcriptCanary, language: 'en-US' } },
     });
     const ended = syntheticEvent({ type: 'call.ended', callId: providerCallId, ani: national, data: { durationSeconds: 64 } });
-    // Out of order and twice each.
-    for (const event of [ended, transcript, ...consentEvents(providerCallId, national), answered, transcript, ended, answered]) {
+    // Out of order and twice each. The transcript that overtakes the consent answers is not stored
+    // and not acknowledged (503 CONSENT_PENDING): the PBX's redelivery after them is accepted.
+    const early = await harness.post(transcript);
+    expect(early.status).toBe(503);
+    expect((early.body.error as { code: string }).code).toBe('CONSENT_PENDING');
+    for (const event of [ended, ...consentEvents(providerCallId, national), answered, transcript, ended, answered]) {
       expect([200, 202]).toContain((await harness.post(event)).status);
     }
 

@@ -4,6 +4,7 @@ import type { Db, Transaction } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
+import { CallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
 import { buildScreenPop, type PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
@@ -19,6 +20,9 @@ import { terminalStatuses } from './call-state.ts';
 import {
   findCall, recordCallEvent, saveCallerMatch, saveConsent, saveIvrReason, type CallRecord, type RecordedEvent,
 } from './calls.repository.ts';
+
+/** How long after a call ends a transcript may wait for its consent answer (sent again by the PBX). */
+const consentWindowMs = 10 * 60_000;
 
 export interface IngestResult {
   status: 'accepted' | 'duplicate';
@@ -157,6 +161,13 @@ export class CallIngestService {
     if (!call) return false;
     const decision = await decideForCall(tx, this.deps.policies, call, 'store-transcript', { keepOnCall: false });
     if (decision.transcript.allowed) return true;
+    // Webhooks arrive out of order: a transcript may overtake the consent answer the caller gave.
+    // Not yet asked is not "no": nothing is stored and the PBX is told to send it again (the whole
+    // event rolls back, so its redelivery is not a duplicate), until the consent window closes.
+    const endedAt = call.endedAt ? Date.parse(call.endedAt) : null;
+    if (decision.transcript.reason === 'consent-not-captured:transcribe' && (endedAt === null || this.now().getTime() - endedAt < consentWindowMs)) {
+      throw new CallchartError('CONSENT_PENDING', 'transcribe consent not captured yet: send the transcript again shortly', { callId });
+    }
     await appendAuditEvent(tx, {
       actor: `pbx:${event.provider}`, action: 'transcript.discarded', objectType: 'call', objectId: callId, outcome: 'rejected',
       reason: decision.transcript.reason, detail: { providerEventId: event.id, stage: 'ingest' },

@@ -51,6 +51,8 @@ export const ErrorCodes = {
   PATIENT_NOT_FOUND: { status: 422, retry: 'permanent' },
   /** A pipeline stage that handles call content finished without asking the policy function. */
   POLICY_NOT_ASKED: { status: 500, retry: 'permanent' },
+  /** A transcript arrived before the call's transcribe consent: not stored; send it again shortly. */
+  CONSENT_PENDING: { status: 503, retry: 'transient' },
   /** Too many refused requests from one source: wait and retry. */
   RATE_LIMITED: { status: 429, retry: 'transient' },
   /** A webhook signature dated more than 60 s ahead of our clock (the sender's clock is wrong). */

@@ -4,7 +4,7 @@ import type { Db } from '../store/db.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
 import { callEventSchema, describeIssues, eventClockIssues } from '../calls/call-event.schema.ts';
-import { CallchartError, type ErrorCode } from '../lib/errors.ts';
+import { CallchartError, isCallchartError, type ErrorCode } from '../lib/errors.ts';
 import { ctiSignatureHeader, verifyCtiSignature } from './cti-signature.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import { findCall } from '../calls/calls.repository.ts';
@@ -82,6 +82,11 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
   // a 503 only when the fault is ours (the PBX retries; redelivery is idempotent). Never a 500,
   // never a stack trace: Fastify's default handler is not reached from this scope.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isCallchartError(error) && error.code === 'CONSENT_PENDING') {
+      // Not stored and not acknowledged: the PBX sends it again once the consent answer is in.
+      reply.header('retry-after', '10');
+      return reject(request, reply, 'CONSENT_PENDING', error.message);
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reject(request, reply, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
     }

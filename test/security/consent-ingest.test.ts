@@ -57,11 +57,18 @@ describe.each(backendKinds)('consent is asked before a transcript is stored (%s)
     expect(JSON.stringify(audit)).not.toContain('CANARY-TRANSCRIPT');
   });
 
-  it('never writes a transcript that arrives before any consent was captured', async () => {
+  it('never writes a transcript that overtakes the consent answer: it asks the PBX to send it again, and keeps the redelivery once consent is in', async () => {
     const callId = `no-consent-${kind}`;
     await harness.post(syntheticEvent({ type: 'call.ringing', callId, ani: caller.phone }));
-    expect((await harness.post(transcript(callId))).status).toBe(202);
+    const event = transcript(callId);
+    const early = await harness.post(event);
+    expect(early.status).toBe(503);
+    expect((early.body.error as { code: string }).code).toBe('CONSENT_PENDING');
     expect(await transcriptsOf(callId)).toBe(0);
+    for (const consent of consentEvents(callId, caller.phone)) await harness.post(consent);
+    // The same event again (the PBX's retry): not a duplicate, since nothing of it was stored.
+    expect((await harness.post(event)).status).toBe(202);
+    expect(await transcriptsOf(callId)).toBe(1);
   });
 
   it('never writes a late transcript for a call already processed without transcribe consent', async () => {
