@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
+import { backendKinds, chainAuditFor, openTestDb } from '../../test/helpers/backends.ts';
 import { eventually } from '../../test/helpers/engine-harness.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CallchartError } from '../lib/errors.ts';
@@ -17,6 +17,7 @@ import { firstStage, nextStage, pipelineStages, type StageName } from './stages.
 describe.each(backendKinds)('pipeline runner: retry classes and stage order (%s)', (kind) => {
   let db: Db;
   let dispose: () => Promise<void>;
+  let stopChainer: () => Promise<void>;
   let pipeline: Pipeline;
   const runs: { stage: StageName; callId: string }[] = [];
   const failOnce = new Set<string>();
@@ -24,6 +25,7 @@ describe.each(backendKinds)('pipeline runner: retry classes and stage order (%s)
 
   beforeAll(async () => {
     ({ db, dispose } = await openTestDb(kind));
+    stopChainer = await chainAuditFor(db);
     const handler = (stage: StageName): StageHandler => async ({ callId }) => {
       runs.push({ stage, callId });
       if (stage === 'understand-call' && failPermanently.has(callId)) throw new CallchartError('PAYLOAD_INVALID', 'synthetic permanent failure');
@@ -34,6 +36,7 @@ describe.each(backendKinds)('pipeline runner: retry classes and stage order (%s)
   });
   afterAll(async () => {
     await pipeline?.stop();
+    await stopChainer();
     await dispose();
   });
 
