@@ -33,12 +33,15 @@ function executorFor(tx: Queryable): PgBoss.Db {
  * adapter, and multi-statement DDL (its own migrations) runs through PGlite's `exec`.
  */
 function createBoss(db: Db): PgBoss {
+  // No cron schedules are used; with them off, pg-boss runs no work() loop of its own (its loops
+  // settle jobs without awaiting, which a store outage turns into a crash).
   if (db.kind === 'postgres') {
     // Through the Db, so a lost connection surfaces as STORE_UNAVAILABLE like everywhere else.
-    return new PgBoss({ db: { executeSql: async (text, values) => db.query(text, values) } });
+    return new PgBoss({ schedule: false, db: { executeSql: async (text, values) => db.query(text, values) } });
   }
   const lite = db.raw as PGlite;
   return new PgBoss({
+    schedule: false,
     db: {
       executeSql: async (text, values) => {
         if (values && values.length > 0) return lite.query(text, values);
@@ -87,6 +90,35 @@ export async function startPipeline(options: {
     });
   };
 
+  /** One stage run; never throws: every way it can end is an outcome to settle. */
+  const runStage = async (name: StageName, job: PgBoss.JobWithMetadata<StageJob>): Promise<StageOutcome> => {
+    const parsed = stageJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      return { kind: 'completed', next: null, audit: { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'job', objectId: job.id, outcome: 'failure', reason: 'PAYLOAD_INVALID' } };
+    }
+    const payload = parsed.data;
+    return runWithContext({ callId: payload.callId, traceId: payload.traceId, actor: `worker:${name}` }, async (): Promise<StageOutcome> => {
+      const finalAttempt = job.retryCount >= job.retryLimit;
+      try {
+        await handlers[name](payload, { retryCount: job.retryCount, finalAttempt });
+        return { kind: 'completed', next: nextStage(name) };
+      } catch (error) {
+        const retry = retryClassOf(error);
+        const code = isCallchartError(error) ? error.code : 'INTERNAL';
+        logger.warn({ stage: name, code, retry, retryCount: job.retryCount }, 'pipeline stage failed');
+        if (code === 'STORE_UNAVAILABLE') return { kind: 'deferred', code };
+        const audit: AuditEventInput | undefined =
+          retry === 'permanent' || finalAttempt
+            ? { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'call', objectId: payload.callId, outcome: 'failure', reason: code }
+            : undefined;
+        // Permanent: retrying cannot help; the failure is recorded and the run ends here.
+        if (retry === 'permanent') return { kind: 'completed', next: null, ...(audit ? { audit } : {}) };
+        // The queue keeps a code, never a message that could carry PHI.
+        return { kind: 'failed', code, ...(audit ? { audit } : {}) };
+      }
+    });
+  };
+
   const workers = new Map<StageName, StageWorker>();
   let liveness: WorkerLiveness | null = null;
   if (options.work !== false) {
@@ -95,6 +127,7 @@ export async function startPipeline(options: {
       onRecovered: (runs) => {
         for (const run of runs) workers.get(run.stage as StageName)?.wake();
       },
+      runningJobs: () => [...workers.values()].flatMap((worker) => worker.runningJobIds()),
     });
     const processId = liveness.processId;
     const batchSize = Math.max(1, options.concurrency);
@@ -137,35 +170,6 @@ export async function startPipeline(options: {
     for (const worker of workers.values()) worker.start();
   }
 
-  /** One stage run; never throws: every way it can end is an outcome to settle. */
-  const runStage = async (name: StageName, job: PgBoss.JobWithMetadata<StageJob>): Promise<StageOutcome> => {
-    const parsed = stageJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      return { kind: 'completed', next: null, audit: { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'job', objectId: job.id, outcome: 'failure', reason: 'PAYLOAD_INVALID' } };
-    }
-    const payload = parsed.data;
-    return runWithContext({ callId: payload.callId, traceId: payload.traceId, actor: `worker:${name}` }, async (): Promise<StageOutcome> => {
-      const finalAttempt = job.retryCount >= job.retryLimit;
-      try {
-        await handlers[name](payload, { retryCount: job.retryCount, finalAttempt });
-        return { kind: 'completed', next: nextStage(name) };
-      } catch (error) {
-        const retry = retryClassOf(error);
-        const code = isCallchartError(error) ? error.code : 'INTERNAL';
-        logger.warn({ stage: name, code, retry, retryCount: job.retryCount }, 'pipeline stage failed');
-        if (code === 'STORE_UNAVAILABLE') return { kind: 'deferred', code };
-        const audit: AuditEventInput | undefined =
-          retry === 'permanent' || finalAttempt
-            ? { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'call', objectId: payload.callId, outcome: 'failure', reason: code }
-            : undefined;
-        // Permanent: retrying cannot help; the failure is recorded and the run ends here.
-        if (retry === 'permanent') return { kind: 'completed', next: null, ...(audit ? { audit } : {}) };
-        // The queue keeps a code, never a message that could carry PHI.
-        return { kind: 'failed', code, ...(audit ? { audit } : {}) };
-      }
-    });
-  };
-
   return {
     async enqueueFirst(tx, job, enqueueOptions) {
       await send(tx, pipelineStages[0].name, job, enqueueOptions?.startAfterSeconds ?? 0);
@@ -206,6 +210,7 @@ class StageWorker {
   private polling = false;
   private loop: Promise<void> = Promise.resolve();
   private readonly wakers = new Set<() => void>();
+  private readonly running = new Set<string>();
   private woken = false;
   private pollFailing = false;
 
@@ -237,6 +242,11 @@ class StageWorker {
     this.wake();
   }
 
+  /** Jobs fetched and not yet settled: this worker's claims the sweep must leave alone. */
+  runningJobIds(): string[] {
+    return [...this.running];
+  }
+
   /** Resolves when the loop has ended (runs in flight settled or given up). */
   stopped(): Promise<void> {
     return this.loop;
@@ -257,8 +267,17 @@ class StageWorker {
         this.pollFailing = true;
       }
       if (jobs.length > 0) {
+        for (const job of jobs) this.running.add(job.id);
         // Jobs of a batch run side by side and settle one by one: a bad call never fails its neighbours.
-        await Promise.allSettled(jobs.map(async (job) => this.settle(job, await this.deps.run(job))));
+        await Promise.allSettled(
+          jobs.map(async (job) => {
+            try {
+              await this.settle(job, await this.deps.run(job));
+            } finally {
+              this.running.delete(job.id);
+            }
+          }),
+        );
         // A full batch means more may be waiting: poll again now rather than after the interval.
         if (jobs.length === batchSize) continue;
       }
@@ -274,9 +293,11 @@ class StageWorker {
         return;
       } catch (error) {
         const code = isCallchartError(error) ? error.code : 'INTERNAL';
-        if (!this.polling) {
+        // Only an unreachable store is worth waiting out; anything else would fail again. Then the
+        // run is let go: this process's sweep puts back claims no worker of it holds.
+        if (!this.polling || (code !== 'STORE_UNAVAILABLE' && attempt >= 4)) {
           // Stopping: the stop puts the run back, or (store away) live peers' sweep will.
-          this.deps.logger.warn({ stage: this.deps.stage, job: job.id, code }, 'stage result not saved at stop');
+          this.deps.logger.warn({ stage: this.deps.stage, job: job.id, code }, 'stage result not saved; the run will be put back');
           return;
         }
         if (attempt === 0) this.deps.logger.warn({ stage: this.deps.stage, job: job.id, code }, 'stage result not saved yet; retrying');

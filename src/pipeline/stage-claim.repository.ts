@@ -105,6 +105,20 @@ export async function recoverLostStageRuns(tx: Queryable, selfId: string, staleA
   return putBack(tx, 'c.process_id <> $1 and not exists (select 1 from worker_process p where p.id = c.process_id)', [selfId], workerLostCode);
 }
 
+/**
+ * This process's claims on runs it is not running: the fetch committed but its answer was lost
+ * with the connection (a reset between COMMIT and its reply), so the jobs never reached a worker.
+ * `minAgeSeconds` keeps a fetch that just committed, and is being handed to a worker, out of reach.
+ */
+export async function recoverUnknownOwnStageRuns(tx: Queryable, processId: string, runningJobIds: readonly string[], minAgeSeconds: number): Promise<LostStageRun[]> {
+  return putBack(
+    tx,
+    `c.process_id = $1 and not (c.job_id = any($2::uuid[])) and c.claimed_at < now() - make_interval(secs => $3::float8)`,
+    [processId, runningJobIds, minAgeSeconds],
+    workerLostCode,
+  );
+}
+
 /** At a graceful stop: this process's unfinished runs go back to the queue, due now. */
 export async function putBackOwnStageRuns(tx: Queryable, processId: string): Promise<LostStageRun[]> {
   return putBack(tx, 'c.process_id = $1', [processId], workerStoppedCode);

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 import { isCallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { beatWorkerProcess, forgetWorkerProcess, putBackOwnStageRuns, recoverLostStageRuns, type LostStageRun } from './stage-claim.repository.ts';
+import { beatWorkerProcess, forgetWorkerProcess, putBackOwnStageRuns, recoverLostStageRuns, recoverUnknownOwnStageRuns, type LostStageRun } from './stage-claim.repository.ts';
 
 export interface WorkerLivenessTimings {
   /** How often this process says it is alive. */
@@ -30,6 +30,10 @@ export const defaultLivenessTimings: WorkerLivenessTimings = { heartbeatMs: 3_00
  * a process sweeps only after its own beats have succeeded for a full staleAfterMs, by which time
  * every live peer has beaten again too. The embedded store has one process by construction (the
  * data directory lock), so there the sweep at start puts back everything at once.
+ *
+ * The same sweep puts back this process's own claims that none of its workers holds: a fetch whose
+ * COMMIT went through but whose reply was lost with the connection leaves jobs active and claimed
+ * by a live process that never saw them.
  */
 export class WorkerLiveness {
   readonly processId = randomUUID();
@@ -49,6 +53,8 @@ export class WorkerLiveness {
       timings?: Partial<WorkerLivenessTimings>;
       /** Runs were put back: wake the stage workers that can take them now. */
       onRecovered?: (runs: LostStageRun[]) => void;
+      /** The job ids this process's workers hold right now (fetched, not yet settled). */
+      runningJobs?: () => readonly string[];
     },
   ) {
     this.timings = { ...defaultLivenessTimings, ...deps.timings };
@@ -117,6 +123,8 @@ export class WorkerLiveness {
     try {
       const runs = await db.transaction(async (tx) => {
         const lost = await recoverLostStageRuns(tx, this.processId, db.kind === 'pglite' ? null : this.timings.staleAfterMs / 1_000);
+        // And this process's own claims that no worker of it holds (a fetch whose commit reply was lost).
+        lost.push(...(await recoverUnknownOwnStageRuns(tx, this.processId, this.deps.runningJobs?.() ?? [], this.timings.staleAfterMs / 1_000)));
         await this.audit(tx, lost, 'system:pipeline-sweep');
         return lost;
       });

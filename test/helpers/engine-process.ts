@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Bundle, Task } from '@medplum/fhirtypes';
+import twilio from 'twilio';
 import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
 import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.ts';
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import type { SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 
 const bin = path.resolve('bin/callchart.js');
+/** The Twilio auth token every spawned engine gets (TWILIO_AUTH_TOKEN). */
+export const engineTwilioAuthToken = 'test-twilio-token';
 
 /**
  * What an engine process is, across restarts: its secrets, its data key, its EHR client. A
@@ -48,6 +51,8 @@ export interface EngineProcess {
   /** fetch() against the engine; when the request fails because the process died, says so with its last output. */
   request(pathname: string, init?: RequestInit): Promise<Response>;
   post(event: CallEvent): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>;
+  /** A Twilio webhook, form-encoded and signed (X-Twilio-Signature) over the URL it is sent to. */
+  postTwilio(pathname: string, params: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }>;
   /** SIGTERM and wait (a no-op when it is already gone). */
   stop(): Promise<void>;
 }
@@ -88,7 +93,7 @@ export async function spawnEngine(options: {
       CALLCHART_WEBHOOK_SECRET: identity.webhookSecret,
       CALLCHART_DATA_KEY: identity.dataKey,
       CALLCHART_STAFF_TOKEN_SECRET: identity.staffTokenSecret,
-      TWILIO_AUTH_TOKEN: 'test-twilio-token',
+      TWILIO_AUTH_TOKEN: engineTwilioAuthToken,
       LOG_LEVEL: 'warn',
       ...identity.env,
       ...options.env,
@@ -140,6 +145,14 @@ export async function spawnEngine(options: {
         body,
       });
       return { status: response.status, headers: response.headers, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    async postTwilio(pathname, params) {
+      const response = await request(pathname, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(engineTwilioAuthToken, `${url}${pathname}`, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      return { status: response.status, headers: response.headers, text: await response.text() };
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
