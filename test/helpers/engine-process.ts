@@ -100,6 +100,10 @@ export async function spawnEngine(options: {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test runner that dies or times out must not leave engines running behind it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
