@@ -8,7 +8,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../store/db.ts';
+import { storeAnswers, type Db } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
@@ -170,6 +170,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
   });
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } }));
+  // Every 503 (the store is away) says when to try again: a PBX redelivers, a probe backs off.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
+    return payload;
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -182,9 +187,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await deps.db.query('select 1');
-    return { status: 'ok', storage: deps.db.kind };
+  // Answers within about 2 s either way: an unreachable store is reported (503), not waited for.
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    if (await storeAnswers(deps.db, 2_000)) return { status: 'ok', storage: deps.db.kind };
+    return reply.code(503).send({ status: 'degraded', storage: 'unavailable' });
   });
 
   app.get(

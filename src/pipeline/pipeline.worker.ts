@@ -1,13 +1,15 @@
 import PgBoss from 'pg-boss';
 import type { PGlite } from '@electric-sql/pglite';
-import type pg from 'pg';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
 import { CallchartError, isCallchartError, retryClassOf } from '../lib/errors.ts';
-import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { policyStages } from '../consent/call-policy.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import type { AuditEventInput } from '../audit/audit-chain.ts';
 import { pipelineStages, nextStage, retryPolicy, stageByName, stageJobSchema, type StageJob, type StageName } from './stages.ts';
+import { claimStageJobs, deferStageRun, releaseStageJob } from './stage-claim.repository.ts';
+import { WorkerLiveness, type WorkerLivenessTimings } from './worker-liveness.service.ts';
 
 /** What a stage handler returns: whether the stage's output now exists. */
 export type StageHandler = (job: StageJob, attempt: { retryCount: number; finalAttempt: boolean }) => Promise<void>;
@@ -23,9 +25,6 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** A stage failure as the queue stores it: a code, never a message that could carry PHI. */
-class StageFailure extends Error {}
-
 function executorFor(tx: Queryable): PgBoss.Db {
   return { executeSql: async (text, values) => tx.query(text, values) };
 }
@@ -35,12 +34,15 @@ function executorFor(tx: Queryable): PgBoss.Db {
  * adapter, and multi-statement DDL (its own migrations) runs through PGlite's `exec`.
  */
 function createBoss(db: Db): PgBoss {
+  // No cron schedules are used; with them off, pg-boss runs no work() loop of its own (its loops
+  // settle jobs without awaiting, which a store outage turns into a crash).
   if (db.kind === 'postgres') {
-    const pool = db.raw as pg.Pool;
-    return new PgBoss({ db: { executeSql: async (text, values) => pool.query(text, values) } });
+    // Through the Db, so a lost connection surfaces as STORE_UNAVAILABLE like everywhere else.
+    return new PgBoss({ schedule: false, db: { executeSql: async (text, values) => db.query(text, values) } });
   }
   const lite = db.raw as PGlite;
   return new PgBoss({
+    schedule: false,
     db: {
       executeSql: async (text, values) => {
         if (values && values.length > 0) return lite.query(text, values);
@@ -51,6 +53,13 @@ function createBoss(db: Db): PgBoss {
   });
 }
 
+/** What one stage run came to, settled in one transaction with the job's state. */
+type StageOutcome =
+  | { kind: 'completed'; next: StageName | null; audit?: AuditEventInput }
+  | { kind: 'failed'; code: string; audit?: AuditEventInput }
+  /** The store was unreachable: run again when it is back, without spending a retry. */
+  | { kind: 'deferred'; code: string };
+
 export async function startPipeline(options: {
   db: Db;
   logger: Logger;
@@ -58,6 +67,10 @@ export async function startPipeline(options: {
   concurrency: number;
   /** Workers off: queue only (the API process in a split deployment, or tests of ingest). */
   work?: boolean;
+  /** Heartbeat and lost-worker sweep timings; the defaults are the product's. */
+  liveness?: Partial<WorkerLivenessTimings>;
+  /** How often an idle stage worker looks for due jobs (default 500 ms; a commit wakes it sooner). */
+  pollMs?: number;
 }): Promise<Pipeline> {
   const { db, logger, handlers } = options;
   const boss = createBoss(db);
@@ -65,10 +78,11 @@ export async function startPipeline(options: {
   boss.on('error', (error) => logger.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'job queue error'));
   await boss.start();
   for (const stage of pipelineStages) {
+    // expireInSeconds stays as the backstop for a run that hangs in a live process; a run whose
+    // process died is put back by the lost-worker sweep within seconds (WorkerLiveness).
     await boss.createQueue(stage.name, { name: stage.name, ...retryPolicy[stage.retry], expireInSeconds: 300 });
   }
 
-  const workerIds = new Map<StageName, string>();
   const send = async (tx: Queryable | null, stage: StageName, job: StageJob, startAfterSeconds = 0) => {
     await boss.send(stage, job, {
       ...(tx ? { db: executorFor(tx) } : {}),
@@ -77,62 +91,85 @@ export async function startPipeline(options: {
     });
   };
 
-  if (options.work !== false) {
-    for (const stage of pipelineStages) {
-      const batchSize = Math.max(1, options.concurrency);
-      const runOne = async (job: PgBoss.JobWithMetadata<StageJob>) => {
-        const payload = stageJobSchema.parse(job.data);
-        await runWithContext({ callId: payload.callId, traceId: payload.traceId, actor: `worker:${stage.name}` }, async () => {
-          const finalAttempt = job.retryCount >= job.retryLimit;
-          try {
-            await handlers[stage.name](payload, { retryCount: job.retryCount, finalAttempt });
-            await assertPolicyAsked(db, stage.name, payload.callId);
-          } catch (error) {
-            const retry = retryClassOf(error);
-            const code = isCallchartError(error) ? error.code : 'INTERNAL';
-            logger.warn({ stage: stage.name, code, retry, retryCount: job.retryCount }, 'pipeline stage failed');
-            if (retry === 'permanent' || finalAttempt) {
-              await db.transaction((tx) =>
-                appendAuditEvent(tx, {
-                  actor: `worker:${stage.name}`,
-                  action: `pipeline.${stage.name}.failed`,
-                  objectType: 'call',
-                  objectId: payload.callId,
-                  outcome: 'failure',
-                  reason: code,
-                }),
-              );
-            }
-            if (retry === 'permanent') return; // retrying cannot help; the failure is recorded
-            throw new StageFailure(code); // never hand PHI to the queue's error column
-          }
-          const next = nextStage(stage.name);
-          if (next) {
-            await send(null, next, payload);
-            const nextWorker = workerIds.get(next);
-            if (nextWorker) boss.notifyWorker(nextWorker);
-          }
-        });
-      };
-      const id = await boss.work<StageJob>(
-        stage.name,
-        { includeMetadata: true, batchSize, pollingIntervalSeconds: 0.5 },
-        async (jobs) => {
-          // Jobs of a batch run side by side and fail one by one: a bad call never fails its neighbours.
-          const results = await Promise.allSettled(jobs.map(runOne));
-          for (const [index, result] of results.entries()) {
-            if (result.status === 'rejected') {
-              const code = result.reason instanceof StageFailure ? result.reason.message : 'INTERNAL';
-              await boss.fail(stage.name, jobs[index]!.id, { code });
-            }
-          }
-          // A full batch means more may be waiting: poll again now rather than after the interval.
-          const self = workerIds.get(stage.name);
-          if (jobs.length === batchSize && self) boss.notifyWorker(self);
-        },
-      );
-      workerIds.set(stage.name, id);
+  /** One stage run; never throws: every way it can end is an outcome to settle. */
+  const runStage = async (name: StageName, job: PgBoss.JobWithMetadata<StageJob>): Promise<StageOutcome> => {
+    const parsed = stageJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      return { kind: 'completed', next: null, audit: { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'job', objectId: job.id, outcome: 'failure', reason: 'PAYLOAD_INVALID' } };
     }
+    const payload = parsed.data;
+    return runWithContext({ callId: payload.callId, traceId: payload.traceId, actor: `worker:${name}` }, async (): Promise<StageOutcome> => {
+      const finalAttempt = job.retryCount >= job.retryLimit;
+      try {
+        await handlers[name](payload, { retryCount: job.retryCount, finalAttempt });
+        await assertPolicyAsked(db, name, payload.callId);
+        return { kind: 'completed', next: nextStage(name) };
+      } catch (error) {
+        const retry = retryClassOf(error);
+        const code = isCallchartError(error) ? error.code : 'INTERNAL';
+        logger.warn({ stage: name, code, retry, retryCount: job.retryCount }, 'pipeline stage failed');
+        if (code === 'STORE_UNAVAILABLE') return { kind: 'deferred', code };
+        const audit: AuditEventInput | undefined =
+          retry === 'permanent' || finalAttempt
+            ? { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'call', objectId: payload.callId, outcome: 'failure', reason: code }
+            : undefined;
+        // Permanent: retrying cannot help; the failure is recorded and the run ends here.
+        if (retry === 'permanent') return { kind: 'completed', next: null, ...(audit ? { audit } : {}) };
+        // The queue keeps a code, never a message that could carry PHI.
+        return { kind: 'failed', code, ...(audit ? { audit } : {}) };
+      }
+    });
+  };
+
+  const workers = new Map<StageName, StageWorker>();
+  let liveness: WorkerLiveness | null = null;
+  if (options.work !== false) {
+    liveness = new WorkerLiveness({
+      db, logger, timings: options.liveness,
+      onRecovered: (runs) => {
+        for (const run of runs) workers.get(run.stage as StageName)?.wake();
+      },
+      runningJobs: () => [...workers.values()].flatMap((worker) => worker.runningJobIds()),
+    });
+    const processId = liveness.processId;
+    const batchSize = Math.max(1, options.concurrency);
+    for (const stage of pipelineStages) {
+      workers.set(stage.name, new StageWorker({
+        stage: stage.name, batchSize, pollMs: options.pollMs ?? 500, logger,
+        // Fetch and claim in one transaction: a job is never active without a known owner.
+        fetch: () =>
+          db.transaction(async (tx) => {
+            const jobs = await boss.fetch<StageJob>(stage.name, { batchSize, includeMetadata: true, db: executorFor(tx) });
+            await claimStageJobs(tx, processId, stage.name, jobs.map((job) => job.id));
+            return jobs;
+          }),
+        run: (job) => runStage(stage.name, job),
+        // The result, the job's new state, the next stage and any audit entry commit together, and
+        // only while the run is still this process's (the sweep may have handed it on).
+        settle: async (job, outcome) => {
+          const settled = await db.transaction(async (tx) => {
+            if (!(await releaseStageJob(tx, processId, stage.name, job.id))) return false;
+            if (outcome.kind === 'deferred') {
+              await deferStageRun(tx, stage.name, job.id, outcome.code);
+              return true;
+            }
+            if (outcome.audit) await appendAuditEvent(tx, outcome.audit);
+            if (outcome.kind === 'completed') {
+              await boss.complete(stage.name, job.id, {}, { db: executorFor(tx) });
+              if (outcome.next) await send(tx, outcome.next, stageJobSchema.parse(job.data));
+            } else {
+              await boss.fail(stage.name, job.id, { code: outcome.code }, { db: executorFor(tx) });
+            }
+            return true;
+          });
+          if (!settled) logger.info({ stage: stage.name, job: job.id }, 'stage run was handed on while it ran; its result is dropped');
+          else if (outcome.kind === 'completed' && outcome.next) workers.get(outcome.next)?.wake();
+        },
+      }));
+    }
+    // Registers this process and puts back what a killed predecessor left active (PGlite: all of it).
+    await liveness.start();
+    for (const worker of workers.values()) worker.start();
   }
 
   return {
@@ -141,8 +178,7 @@ export async function startPipeline(options: {
     },
     enqueue: send,
     wake() {
-      const id = workerIds.get(pipelineStages[0].name);
-      if (id) boss.notifyWorker(id);
+      workers.get(pipelineStages[0].name)?.wake();
     },
     async pendingJobs() {
       const { rows } = await db.query<{ count: string }>(
@@ -151,11 +187,139 @@ export async function startPipeline(options: {
       return Number(rows[0]?.count ?? 0);
     },
     async stop() {
+      // Stop taking work, give runs in flight a moment, then put back whatever is unfinished.
+      for (const worker of workers.values()) worker.stopPolling();
+      await Promise.race([Promise.allSettled([...workers.values()].map((worker) => worker.stopped())), delay(5_000)]);
+      await liveness?.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 5_000 });
     },
   };
 }
 
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * The poll loop of one stage: fetch due jobs (claimed by this process), run them side by side,
+ * settle each. Not pg-boss's `work()`: pg-boss 10 settles a run without awaiting it
+ * (`this.complete(...)` in `Manager.watch`), so a store that fails at that moment is an unhandled
+ * rejection that ends the process (finding 6), and it cannot record the owner with the fetch
+ * (finding 7). Every store call here is awaited and survives an outage: polls fail quietly and
+ * resume, and a result waits (retried) until the store is back to be saved.
+ */
+class StageWorker {
+  private polling = false;
+  private loop: Promise<void> = Promise.resolve();
+  private readonly wakers = new Set<() => void>();
+  private readonly running = new Set<string>();
+  private woken = false;
+  private pollFailing = false;
+
+  constructor(
+    private readonly deps: {
+      stage: StageName;
+      batchSize: number;
+      pollMs: number;
+      logger: Logger;
+      fetch: () => Promise<PgBoss.JobWithMetadata<StageJob>[]>;
+      run: (job: PgBoss.JobWithMetadata<StageJob>) => Promise<StageOutcome>;
+      settle: (job: PgBoss.JobWithMetadata<StageJob>, outcome: StageOutcome) => Promise<void>;
+    },
+  ) {}
+
+  start(): void {
+    this.polling = true;
+    this.loop = this.poll();
+  }
+
+  /** Look for work now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    for (const wakeUp of this.wakers) wakeUp();
+  }
+
+  stopPolling(): void {
+    this.polling = false;
+    this.wake();
+  }
+
+  /** Jobs fetched and not yet settled: this worker's claims the sweep must leave alone. */
+  runningJobIds(): string[] {
+    return [...this.running];
+  }
+
+  /** Resolves when the loop has ended (runs in flight settled or given up). */
+  stopped(): Promise<void> {
+    return this.loop;
+  }
+
+  private async poll(): Promise<void> {
+    const { stage, batchSize, logger } = this.deps;
+    while (this.polling) {
+      this.woken = false;
+      let jobs: PgBoss.JobWithMetadata<StageJob>[] = [];
+      try {
+        jobs = await this.deps.fetch();
+        if (this.pollFailing) logger.info({ stage }, 'pipeline polling resumed');
+        this.pollFailing = false;
+      } catch (error) {
+        // The store is away (restart, failover, network): say so once, keep polling.
+        if (!this.pollFailing) logger.warn({ stage, code: isCallchartError(error) ? error.code : 'INTERNAL' }, 'pipeline polling failed');
+        this.pollFailing = true;
+      }
+      if (jobs.length > 0) {
+        for (const job of jobs) this.running.add(job.id);
+        // Jobs of a batch run side by side and settle one by one: a bad call never fails its neighbours.
+        await Promise.allSettled(
+          jobs.map(async (job) => {
+            try {
+              await this.settle(job, await this.deps.run(job));
+            } finally {
+              this.running.delete(job.id);
+            }
+          }),
+        );
+        // A full batch means more may be waiting: poll again now rather than after the interval.
+        if (jobs.length === batchSize) continue;
+      }
+      if (this.polling && !this.woken) await this.sleep(this.deps.pollMs);
+    }
+  }
+
+  /** Saves a run's outcome; while the store is away, tries again (the run stays claimed meanwhile). */
+  private async settle(job: PgBoss.JobWithMetadata<StageJob>, outcome: StageOutcome): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.settle(job, outcome);
+        return;
+      } catch (error) {
+        const code = isCallchartError(error) ? error.code : 'INTERNAL';
+        // Only an unreachable store is worth waiting out; anything else would fail again. Then the
+        // run is let go: this process's sweep puts back claims no worker of it holds.
+        if (!this.polling || (code !== 'STORE_UNAVAILABLE' && attempt >= 4)) {
+          // Stopping: the stop puts the run back, or (store away) live peers' sweep will.
+          this.deps.logger.warn({ stage: this.deps.stage, job: job.id, code }, 'stage result not saved; the run will be put back');
+          return;
+        }
+        if (attempt === 0) this.deps.logger.warn({ stage: this.deps.stage, job: job.id, code }, 'stage result not saved yet; retrying');
+        await this.sleep(Math.min(5_000, 250 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+}
 
 /**
  * A stage that handles call content must have asked the policy function (CO-2): its decision is

@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Bundle, Task } from '@medplum/fhirtypes';
+import twilio from 'twilio';
+import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
+import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.ts';
+import type { CallEvent } from '../../src/calls/call-event.schema.ts';
+import type { SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
+
+const bin = path.resolve('bin/callchart.js');
+/** The Twilio auth token every spawned engine gets (TWILIO_AUTH_TOKEN). */
+export const engineTwilioAuthToken = 'test-twilio-token';
+
+/**
+ * What an engine process is, across restarts: its secrets, its data key, its EHR client. A
+ * restarted process must be the same deployment (same key for content at rest, same webhook secret).
+ */
+export interface EngineIdentity {
+  webhookSecret: string;
+  dataKey: string;
+  staffTokenSecret: string;
+  env: Record<string, string>;
+}
+
+/** Registers a fresh SMART client with the sandbox and returns what `callchart serve` needs to use it. */
+export async function engineIdentity(ehr: SandboxEhr): Promise<EngineIdentity> {
+  const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-proc-${randomBytes(4).toString('hex')}` });
+  ehr.registerClient({ clientId: credentials.clientId, jwks });
+  return {
+    webhookSecret: `whsec_test_${randomBytes(8).toString('hex')}`,
+    dataKey: randomBytes(32).toString('base64'),
+    staffTokenSecret: randomBytes(32).toString('base64'),
+    env: {
+      EHR_CLIENT_ID: credentials.clientId,
+      EHR_CLIENT_PRIVATE_JWK: JSON.stringify(credentials.privateKey),
+      EHR_TOKEN_URL: ehr.tokenUrl,
+    },
+  };
+}
+
+export interface EngineProcess {
+  url: string;
+  child: ChildProcess;
+  /** Resolves when the process exits, with how. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  alive(): boolean;
+  /** Everything it wrote to stdout and stderr (for failure messages). */
+  output(): string;
+  /** fetch() against the engine; when the request fails because the process died, says so with its last output. */
+  request(pathname: string, init?: RequestInit): Promise<Response>;
+  post(event: CallEvent): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>;
+  /** A Twilio webhook, form-encoded and signed (X-Twilio-Signature) over the URL it is sent to. */
+  postTwilio(pathname: string, params: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }>;
+  /** SIGTERM and wait (a no-op when it is already gone). */
+  stop(): Promise<void>;
+}
+
+/**
+ * `callchart serve` as a child process, as an operator runs it: a config file, secrets and the
+ * EHR client from the environment, PostgreSQL from DATABASE_URL or PGlite in `dataDir`. A crash
+ * (an unhandled 'error' event) ends this process, which an in-process engine would hide.
+ */
+export async function spawnEngine(options: {
+  identity: EngineIdentity;
+  fhirBaseUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  settleSeconds?: number;
+  /** Budget for one after-call EHR request (default 10 s): raise it to hold a stage on a slow EHR. */
+  backgroundTimeoutMs?: number;
+  env?: Record<string, string>;
+}): Promise<EngineProcess> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const configFile = path.join(options.dataDir, 'engine-test.yaml');
+  writeFileSync(
+    configFile,
+    [
+      `ehr:`,
+      `  fhirBaseUrl: ${options.fhirBaseUrl}`,
+      ...(options.backgroundTimeoutMs ? [`  backgroundTimeoutMs: ${options.backgroundTimeoutMs}`] : []),
+      `pipeline:`,
+      `  settleSeconds: ${options.settleSeconds ?? 1}`,
+      '',
+    ].join('\n'),
+  );
+  const { identity } = options;
+  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl ?? '',
+      CALLCHART_WEBHOOK_SECRET: identity.webhookSecret,
+      CALLCHART_DATA_KEY: identity.dataKey,
+      CALLCHART_STAFF_TOKEN_SECRET: identity.staffTokenSecret,
+      TWILIO_AUTH_TOKEN: engineTwilioAuthToken,
+      LOG_LEVEL: 'warn',
+      ...identity.env,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // A test runner that dies or times out must not leave engines running behind it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${output}`)), 90_000);
+    const check = () => {
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`engine exited (${code ?? signal}) before it listened:\n${output}`));
+    });
+  });
+  const request = async (pathname: string, init?: RequestInit) => {
+    try {
+      return await fetch(`${url}${pathname}`, init);
+    } catch (error) {
+      // A refused or reset request is how a crash looks from outside: give the process a moment
+      // to be reaped, then report the crash itself rather than "fetch failed".
+      const exit = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000))]);
+      if (exit) throw new Error(`the engine process exited (${exit.code ?? exit.signal}):\n${output.slice(-3_000)}`);
+      throw error;
+    }
+  };
+  return {
+    url,
+    child,
+    exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    output: () => output,
+    request,
+    async post(event) {
+      const body = JSON.stringify(event);
+      const response = await request('/webhooks/cti', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [ctiSignatureHeader]: signCtiRequest(identity.webhookSecret, body, Math.floor(Date.now() / 1000)) },
+        body,
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    async postTwilio(pathname, params) {
+      const response = await request(pathname, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(engineTwilioAuthToken, `${url}${pathname}`, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The Tasks in the sandbox EHR, by the call's business identifier (`provider/providerCallId`). */
+export async function tasksByCall(ehr: SandboxEhr): Promise<Map<string, Task[]>> {
+  const byCall = new Map<string, Task[]>();
+  let next: string | undefined = `${ehr.baseUrl}/Task?_count=500`;
+  while (next) {
+    const response = await fetch(next, { headers: { authorization: `Bearer ${ehr.issueTestToken()}` } });
+    const bundle = (await response.json()) as Bundle<Task>;
+    for (const task of bundle.entry?.map((entry) => entry.resource!) ?? []) {
+      const key = task.identifier?.[0]?.value ?? '';
+      byCall.set(key, [...(byCall.get(key) ?? []), task]);
+    }
+    next = bundle.link?.find((link) => link.relation === 'next')?.url;
+  }
+  return byCall;
+}
