@@ -9,6 +9,15 @@
  * with the EHR down (every request answers 500). Also the bare FHIR search latency, measured in
  * the same run, so Callchart's overhead is a ratio. Writes bench/results/live-<backend>-<calls>.json.
  * The sandbox EHR runs in its own process; the engine and the load generator share this one.
+ *
+ * Routing answers are reported against the budget (2 s from arrival, a hard deadline): how many
+ * came later than the budget and than budget + 100 ms (as the load generator saw them, so its own
+ * queueing counts against Callchart), how many fell back and why (deadline, EHR unavailable), and
+ * how much of the EHR's answer the others used (chart, or the caller match alone).
+ *
+ * Last, commit throughput: --events webhook events (call.answered, no EHR work), --in-flight at a
+ * time, through group commit (the default) and through one commit per event (a second engine
+ * with `groupCommit: { maxBatch: 1 }`), in the same run, on the same backend.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,11 +42,24 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '200' },
     latency: { type: 'string', default: '50' },
     backend: { type: 'string', default: 'postgres' },
+    events: { type: 'string', default: '3000' },
+    'in-flight': { type: 'string', default: '200' },
   },
 });
 const callCount = Number(values.calls);
 const latencyMs = Number(values.latency);
 const backend = values.backend as BackendKind;
+const throughputEvents = Number(values.events);
+const inFlight = Number(values['in-flight']);
+const budgetMs = defaultConfig.routing.budgetMs;
+
+/** Why a routing answer fell back, from its reason (route-call.ts words it; no PHI). */
+function fallbackCause(reason: string): string {
+  if (/did not answer within the routing budget/.test(reason)) return 'deadline (EHR not in by the deadline)';
+  if (/EHR was unavailable/.test(reason)) return 'EHR unavailable (error or breaker)';
+  if (/lookup in the EHR failed/.test(reason)) return 'lookup failed';
+  return 'other';
+}
 
 const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -114,6 +136,7 @@ async function run() {
     const sentAt = new Map<string, number>();
     const routed: number[] = [];
     const fallbacks = { count: 0 };
+    const fallbackWhy: Record<string, number> = {};
     const failures: number[] = [];
     await Promise.all(
       numbers.map(async (ani, index) => {
@@ -124,13 +147,17 @@ async function run() {
           headers: { 'content-type': 'application/json', 'callchart-signature': signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
           body,
         });
-        const json = (await response.json()) as { callId?: string; routing?: { fallback: boolean } };
+        const json = (await response.json()) as { callId?: string; routing?: { fallback: boolean; reason: string } };
         if (response.status !== 202 || !json.callId) {
           failures.push(response.status);
           return;
         }
         routed.push(performance.now() - started);
-        if (json.routing?.fallback) fallbacks.count++;
+        if (json.routing?.fallback) {
+          fallbacks.count++;
+          const cause = fallbackCause(json.routing.reason);
+          fallbackWhy[cause] = (fallbackWhy[cause] ?? 0) + 1;
+        }
         sentAt.set(json.callId, started);
       }),
     );
@@ -139,16 +166,57 @@ async function run() {
     while (performance.now() < deadline && [...sentAt.keys()].some((id) => !fullCard.has(id))) await new Promise((resolve) => setTimeout(resolve, 50));
     const first = [...sentAt].filter(([id]) => firstCard.has(id)).map(([id, t]) => firstCard.get(id)! - t);
     const full = [...sentAt].filter(([id]) => fullCard.has(id)).map(([id, t]) => fullCard.get(id)! - t);
-    return { calls: numbers.length, failures: failures.length, routingAnswerMs: stats(routed), firstCardMs: stats(first), completeCardMs: stats(full), routedToFallback: fallbacks.count };
+    // What the stored decisions say: how much EHR context they used, and when (server side) they were made.
+    const ids = [...sentAt.keys()];
+    const storedRows = await eventuallyRows(ids);
+    const ehrContext: Record<string, number> = {};
+    for (const row of storedRows) ehrContext[row.ehr_context ?? 'unknown'] = (ehrContext[row.ehr_context ?? 'unknown'] ?? 0) + 1;
+    return {
+      calls: numbers.length, failures: failures.length, routingAnswerMs: stats(routed),
+      answersLaterThanBudget: routed.filter((ms) => ms > budgetMs).length,
+      answersLaterThanBudgetPlus100: routed.filter((ms) => ms > budgetMs + 100).length,
+      decidedAfterArrivalMs: stats(storedRows.map((row) => Number(row.decided_in_ms)).filter(Number.isFinite)),
+      decisionsStored: storedRows.length,
+      ehrContext,
+      firstCardMs: stats(first), completeCardMs: stats(full), routedToFallback: fallbacks.count, fallbackWhy,
+    };
+  }
+
+  /** The stored routing decisions of these calls (they may be committed just after the answer). */
+  async function eventuallyRows(ids: string[]) {
+    const deadline = performance.now() + 30_000;
+    for (;;) {
+      const { rows } = await engine.db.query<{ ehr_context: string | null; decided_in_ms: string | null }>(
+        `select routing->>'ehrContext' as ehr_context, routing->>'decidedInMs' as decided_in_ms from call where id = any($1::uuid[]) and routing is not null`,
+        [ids],
+      );
+      if (rows.length === ids.length || performance.now() > deadline) return rows;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   const numbers = callers(callCount);
   const ehrUp = await wave('up', numbers);
   await fetch(ehr.baseUrl.replace(/\/fhir\/R4$/, '/_sandbox/faults'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'http-500' }) });
   const ehrDown = await wave('down', numbers);
+  await fetch(ehr.baseUrl.replace(/\/fhir\/R4$/, '/_sandbox/faults'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'none' }) });
 
   display.close();
+  const groupCommit = await commitThroughput(engine.url, secret);
   await engine.close();
+
+  // The same events through one commit per event: a second engine on its own store, same EHR.
+  const scratch2 = backend === 'postgres' ? await createScratchDatabase() : null;
+  const dataDir2 = mkdtempSync(path.join(tmpdir(), 'callchart-bench-live-'));
+  const perEventEngine = await startEngine({
+    config, databaseUrl: scratch2?.url, dataDir: backend === 'pglite' ? dataDir2 : undefined, fhirBaseUrl: ehr.baseUrl, ehrAuth: ehr.client ?? false,
+    webhookSecret: secret, staffTokenSecret, dataKey: randomBytes(32), port: 0, logger: createLogger({ level: 'silent' }), groupCommit: { maxBatch: 1 },
+  });
+  const onePerEvent = await commitThroughput(perEventEngine.url, secret);
+  await perEventEngine.close();
+  await scratch2?.drop();
+  rmSync(dataDir2, { recursive: true, force: true });
+
   await ehr.close();
   await scratch?.drop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -165,12 +233,49 @@ async function run() {
     bareFhirSearchesAllAtOnceMs: bareSearchUnderLoad,
     ehrUp,
     ehrDown,
+    commitThroughput: {
+      events: throughputEvents,
+      inFlight,
+      groupCommit,
+      onePerEvent,
+      speedup: Math.round((groupCommit.eventsPerSecond / onePerEvent.eventsPerSecond) * 100) / 100,
+    },
     overhead: {
       firstCardP99OverBareSearchP99: Math.round((ehrUp.firstCardMs.p99 / bareSearch.p99) * 100) / 100,
       completeCardP99OverBareSearchP99: Math.round((ehrUp.completeCardMs.p99 / bareSearch.p99) * 100) / 100,
       firstCardP99OverSameLoadSearchP99: Math.round((ehrUp.firstCardMs.p99 / bareSearchUnderLoad.p99) * 100) / 100,
     },
   };
+}
+
+/** Webhook events per second through one engine: `throughputEvents` events, `inFlight` at a time. */
+async function commitThroughput(engineUrl: string, secret: string) {
+  const run = randomBytes(3).toString('hex');
+  const bodies = Array.from({ length: throughputEvents }, (_, index) =>
+    JSON.stringify({ id: `tp-${run}-${index}`, provider: 'bench', type: 'call.answered', occurredAt: new Date().toISOString(), call: { id: `tp-${run}-${index}`, ani: '+19075550100', direction: 'inbound' }, data: {} }),
+  );
+  let next = 0;
+  let failures = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const sent = performance.now();
+        const response = await fetch(`${engineUrl}/webhooks/cti`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'callchart-signature': signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
+          body,
+        });
+        await response.arrayBuffer();
+        if (response.status !== 202) failures++;
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { eventsPerSecond: Math.round(throughputEvents / seconds), failures, ackMs: stats(latencies) };
 }
 
 const result = await run();
@@ -187,7 +292,9 @@ console.table({
   'EHR down: routing answer': result.ehrDown.routingAnswerMs,
   'EHR down: card': result.ehrDown.firstCardMs,
 });
-console.log(`fallback routes: EHR up ${result.ehrUp.routedToFallback}/${result.concurrentCalls}, EHR down ${result.ehrDown.routedToFallback}/${result.concurrentCalls}; failures ${result.ehrUp.failures + result.ehrDown.failures}`);
+console.log(`fallback routes: EHR up ${result.ehrUp.routedToFallback}/${result.concurrentCalls} ${JSON.stringify(result.ehrUp.fallbackWhy)}, EHR down ${result.ehrDown.routedToFallback}/${result.concurrentCalls}; failures ${result.ehrUp.failures + result.ehrDown.failures}`);
+console.log(`EHR up: EHR context used ${JSON.stringify(result.ehrUp.ehrContext)}; answers later than ${budgetMs} ms: ${result.ehrUp.answersLaterThanBudget}, later than ${budgetMs + 100} ms: ${result.ehrUp.answersLaterThanBudgetPlus100} (EHR down: ${result.ehrDown.answersLaterThanBudget}, ${result.ehrDown.answersLaterThanBudgetPlus100}); decided after arrival (server) p99 ${result.ehrUp.decidedAfterArrivalMs.p99} ms`);
+console.log(`commit throughput (${result.commitThroughput.events} events, ${result.commitThroughput.inFlight} in flight): group commit ${result.commitThroughput.groupCommit.eventsPerSecond}/s (ack p99 ${result.commitThroughput.groupCommit.ackMs.p99} ms), one commit per event ${result.commitThroughput.onePerEvent.eventsPerSecond}/s (ack p99 ${result.commitThroughput.onePerEvent.ackMs.p99} ms): ${result.commitThroughput.speedup} ×; failures ${result.commitThroughput.groupCommit.failures + result.commitThroughput.onePerEvent.failures}`);
 console.log(`overhead: first card p99 = ${result.overhead.firstCardP99OverBareSearchP99} × bare search p99 (one at a time), ${result.overhead.firstCardP99OverSameLoadSearchP99} × the same searches all at once; complete card p99 = ${result.overhead.completeCardP99OverBareSearchP99} ×`);
 console.log(`wrote ${file}`);
 process.exit(0);

@@ -233,7 +233,8 @@ export class CallIngestService {
     if (unique) hub.publishScreenPop(this.screenPop(callId, lookup, emptySlice(unique), false));
     const { slice } = await entry.full;
     hub.publishScreenPop(this.screenPop(callId, lookup, slice, true));
-    const saved = await db.transaction(async (tx) => {
+    // Through group commit too: a burst of ringing calls saves its matches in a few commits.
+    const saved = await this.commits.submit(async (tx) => {
       const changed = await saveCallerMatch(tx, callId, lookup.match);
       if (changed) {
         await appendAuditEvent(tx, {
@@ -247,7 +248,7 @@ export class CallIngestService {
         });
       }
       return changed;
-    });
+    }, { orderKey: key });
     if (saved) {
       const call = await findCall(db, callId);
       if (call) hub.publishCall(liveSummary(call));
