@@ -53,13 +53,8 @@ const throughputEvents = Number(values.events);
 const inFlight = Number(values['in-flight']);
 const budgetMs = defaultConfig.routing.budgetMs;
 
-/** Why a routing answer fell back, from its reason (route-call.ts words it; no PHI). */
-function fallbackCause(reason: string): string {
-  if (/did not answer within the routing budget/.test(reason)) return 'deadline (EHR not in by the deadline)';
-  if (/EHR was unavailable/.test(reason)) return 'EHR unavailable (error or breaker)';
-  if (/lookup in the EHR failed/.test(reason)) return 'lookup failed';
-  return 'other';
-}
+/** Why a routing decision fell back, from its audit entry (`ehr-timeout`: the deadline came first). */
+const fallbackCause: Record<string, string> = { 'ehr-timeout': 'deadline', 'ehr-unavailable': 'EHR unavailable (error, breaker, governor)' };
 
 const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -136,7 +131,6 @@ async function run() {
     const sentAt = new Map<string, number>();
     const routed: number[] = [];
     const fallbacks = { count: 0 };
-    const fallbackWhy: Record<string, number> = {};
     const failures: number[] = [];
     await Promise.all(
       numbers.map(async (ani, index) => {
@@ -153,11 +147,7 @@ async function run() {
           return;
         }
         routed.push(performance.now() - started);
-        if (json.routing?.fallback) {
-          fallbacks.count++;
-          const cause = fallbackCause(json.routing.reason);
-          fallbackWhy[cause] = (fallbackWhy[cause] ?? 0) + 1;
-        }
+        if (json.routing?.fallback) fallbacks.count++;
         sentAt.set(json.callId, started);
       }),
     );
@@ -171,6 +161,13 @@ async function run() {
     const storedRows = await eventuallyRows(ids);
     const ehrContext: Record<string, number> = {};
     for (const row of storedRows) ehrContext[row.ehr_context ?? 'unknown'] = (ehrContext[row.ehr_context ?? 'unknown'] ?? 0) + 1;
+    // Why the fallbacks fell back, as audited (the reason text of an after-hours route does not say).
+    const audited = await engine.db.query<{ reason: string; n: number }>(
+      `select reason, count(*)::int as n from (select reason, object_id, action from audit_event union all select reason, object_id, action from audit_pending) a
+       where action = 'call.routed' and reason is not null and object_id = any($1::text[]) group by reason`,
+      [ids],
+    );
+    const fallbackWhy = Object.fromEntries(audited.rows.map((row) => [fallbackCause[row.reason] ?? row.reason, row.n]));
     return {
       calls: numbers.length, failures: failures.length, routingAnswerMs: stats(routed),
       answersLaterThanBudget: routed.filter((ms) => ms > budgetMs).length,
