@@ -84,8 +84,12 @@ export function parseIvrReason(value: string): { reason: CallReason; urgent: boo
 export class CallIngestService {
   /** In-flight identifications by provider call key, so routing and the IVR can await them. */
   private readonly live = new Map<string, { lookup: Promise<CallerLookup>; full: Promise<LiveIdentification> }>();
-  /** Commits events in groups (see group-commit.ts); exposed for the benchmark's counts. */
-  readonly commits: GroupCommit;
+  /**
+   * Commits events in groups (store/group-commit.ts). Every batch that locks call rows orders its
+   * items by the provider call key (`provider/callId`), so batches cannot deadlock each other.
+   */
+  private readonly commits: GroupCommit;
+  private readonly matchCommits: GroupCommit;
 
   constructor(
     private readonly deps: {
@@ -105,6 +109,7 @@ export class CallIngestService {
   ) {
     // PGlite has one connection: one batch at a time, the next one forming while it commits.
     this.commits = new GroupCommit(deps.db, { ...(deps.db.kind === 'pglite' ? { maxConcurrentBatches: 1 } : {}), ...deps.groupCommit });
+    this.matchCommits = new GroupCommit(deps.db, { maxConcurrentBatches: 1 });
   }
 
   private now(): Date {
@@ -233,8 +238,8 @@ export class CallIngestService {
     if (unique) hub.publishScreenPop(this.screenPop(callId, lookup, emptySlice(unique), false));
     const { slice } = await entry.full;
     hub.publishScreenPop(this.screenPop(callId, lookup, slice, true));
-    // Through group commit too: a burst of ringing calls saves its matches in a few commits.
-    const saved = await this.commits.submit(async (tx) => {
+    // Grouped too, but apart from the events: saving a match must not delay a webhook's commit.
+    const saved = await this.matchCommits.submit(async (tx) => {
       const changed = await saveCallerMatch(tx, callId, lookup.match);
       if (changed) {
         await appendAuditEvent(tx, {

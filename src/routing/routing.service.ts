@@ -83,6 +83,11 @@ export interface RoutingServiceOptions {
    */
   decideMarginMs?: number;
   answerMarginMs?: number;
+  /**
+   * How long the answer waits for the decision's commit once decided (default 100 ms): normally the
+   * commit is done well within it; in a burst the caller should not wait on the store.
+   */
+  storeGraceMs?: number;
   groupCommit?: Partial<GroupCommitOptions>;
 }
 
@@ -94,7 +99,7 @@ export interface RoutingServiceOptions {
  *   with the best it has: the chart slice, else the caller match alone, else no EHR context
  *   (`fallback`, with the reason) — invariant 6.
  * - The decision and its audit entry commit through group commit (many calls, one transaction).
- *   The answer waits for that commit only until just before the deadline; past it, the answer goes
+ *   The answer waits for that commit briefly (`storeGraceMs`, never past the deadline); then it goes
  *   out and the commit completes after (retried until stored), while retries of the same webhook get
  *   the same answer from memory.
  */
@@ -107,6 +112,7 @@ export class RoutingService {
   private readonly storing = new Set<Promise<void>>();
   private readonly decideMarginMs: number;
   private readonly answerMarginMs: number;
+  private readonly storeGraceMs: number;
 
   constructor(private readonly deps: RoutingServiceOptions) {
     this.rules = deps.rules;
@@ -114,6 +120,7 @@ export class RoutingService {
     this.commits = new GroupCommit(deps.db, { ...(deps.db.kind === 'pglite' ? { maxConcurrentBatches: 1 } : { maxConcurrentBatches: 2 }), ...deps.groupCommit });
     this.decideMarginMs = deps.decideMarginMs ?? Math.min(300, Math.floor(deps.budgetMs / 4));
     this.answerMarginMs = Math.min(deps.answerMarginMs ?? Math.min(100, Math.floor(deps.budgetMs / 10)), this.decideMarginMs);
+    this.storeGraceMs = deps.storeGraceMs ?? 100;
   }
 
   /** Records the active rules version; a new version is audited as a change. */
@@ -173,10 +180,10 @@ export class RoutingService {
       ...decision, destinationLabel: decision.destination.label, rulesVersion: this.version, ehrContext, decidedInMs: Date.now() - receivedAt,
     };
 
-    // Answer once stored, or at the deadline, whichever comes first; the commit carries on regardless.
+    // Answer once stored, or after a short grace, never past the deadline; the commit carries on regardless.
     this.unstored.set(call.id, stored);
-    const storing = this.storeDurably(call.id, stored, soFar.ehr);
-    const answerBy = sleepUntil(deadline - this.answerMarginMs);
+    const storing = this.storeDurably(call, stored, soFar.ehr);
+    const answerBy = sleepUntil(Math.min(deadline - this.answerMarginMs, Date.now() + this.storeGraceMs));
     const inTime = await Promise.race([storing.then(() => true), answerBy.done.then(() => false)]);
     answerBy.cancel();
     logger.info({ ruleId: decision.ruleId, fallback: decision.fallback, ehrContext, storedBeforeAnswer: inTime }, 'call routed');
@@ -228,8 +235,10 @@ export class RoutingService {
    * Commits the decision and its audit entry, retrying until it is stored: the PBX may already
    * have the answer, so the record of it must follow. The first decision stored for a call wins.
    */
-  private storeDurably(callId: string, stored: StoredRouting, ehr: RoutingContext['ehr']): Promise<void> {
+  private storeDurably(call: CallRecord, stored: StoredRouting, ehr: RoutingContext['ehr']): Promise<void> {
     const { db, hub, logger } = this.deps;
+    const callId = call.id;
+    // Ordered like every other batch that locks call rows (ingest's, by provider call key): no deadlocks between them.
     const commit = () =>
       this.commits.submit(async (tx) => {
         if (!(await saveRouting(tx, callId, { ...stored }))) return false;
@@ -242,7 +251,7 @@ export class RoutingService {
           },
         });
         return true;
-      }, { orderKey: callId });
+      }, { orderKey: `${call.provider}/${call.providerCallId}` });
     const attempt = async (): Promise<void> => {
       for (let tries = 1; ; tries++) {
         try {
