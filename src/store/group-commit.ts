@@ -44,11 +44,11 @@ interface Pending<T = unknown> {
 
 /**
  * Small batches, several at once: items in a batch run one after another, so a big batch waits on
- * every round trip in it; a few batches side by side keep the store busy. Measured on PostgreSQL
- * (bench/live.bench.ts): 8 × 5 beat 64 × 4 and 16 × 4 in a burst of 200 ringing calls. Five of the
- * pool's ten connections at most.
+ * every round trip in it, while batches side by side keep the store busy (in a burst of 200 ringing
+ * calls on PostgreSQL, 8 × 6 beat 16 × 4 and 64 × 4 in bench/live.bench.ts and a store-only run).
+ * Six of the pool's ten connections at most; the rest serve reads.
  */
-export const defaultGroupCommitOptions: GroupCommitOptions = { maxBatch: 8, maxWaitMs: 2, maxConcurrentBatches: 5 };
+export const defaultGroupCommitOptions: GroupCommitOptions = { maxBatch: 8, maxWaitMs: 1, maxConcurrentBatches: 6 };
 
 export class GroupCommit {
   private readonly options: GroupCommitOptions;
