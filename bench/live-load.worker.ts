@@ -16,6 +16,8 @@ export interface RingResult {
   callId: string | null;
   sentAt: number;
   answeredAt: number;
+  /** The answer carried a route (202/200, or 503 for an event not yet committed by the deadline). */
+  routed: boolean;
   fallback: boolean;
 }
 
@@ -45,7 +47,7 @@ async function ring(job: Extract<LoadJob, { kind: 'ring' }>): Promise<RingResult
       const sentAt = now();
       const response = await post(job.engineUrl, '/webhooks/cti?route=sync', job.secret, body);
       const json = (await response.json()) as { callId?: string; routing?: { fallback: boolean } };
-      return { status: response.status, callId: json.callId ?? null, sentAt, answeredAt: now(), fallback: Boolean(json.routing?.fallback) };
+      return { status: response.status, callId: json.callId ?? null, sentAt, answeredAt: now(), routed: Boolean(json.routing), fallback: Boolean(json.routing?.fallback) };
     }),
   );
 }

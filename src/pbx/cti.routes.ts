@@ -35,6 +35,12 @@ const acceptedSchema = z.object({
     .describe('Only for call.ringing with ?route=sync: where to send the call, decided within 2 s'),
 });
 
+const notStoredSchema = errorResponseSchema.extend({
+  routing: acceptedSchema.shape.routing.describe(
+    'Only for call.ringing with ?route=sync when the event could not be committed within the routing budget: where to send the call now. The event is not acknowledged: deliver it again.',
+  ),
+});
+
 export interface CtiRouteOptions {
   db: Db;
   ingest: CallIngestService;
@@ -102,7 +108,7 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
         tags: ['webhooks'],
         headers: z.object({ [ctiSignatureHeader]: z.string().describe('t=<unix>,v1=<hex>') }),
         body: callEventSchema,
-        response: { 200: acceptedSchema, 202: acceptedSchema, 400: errorResponseSchema, 401: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema },
+        response: { 200: acceptedSchema, 202: acceptedSchema, 400: errorResponseSchema, 401: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: notStoredSchema },
       },
       // The schema documents the contract; validation runs in the handler, after the signature.
       validatorCompiler: () => (value: unknown) => ({ value }),
@@ -131,8 +137,26 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
       const parsed = callEventSchema.safeParse(json);
       if (!parsed.success) return reject(request, reply, 'PAYLOAD_INVALID', 'event does not match the schema', describeIssues(parsed.error));
 
-      const result = await options.ingest.accept(parsed.data);
+      const accepting = options.ingest.accept(parsed.data);
       const wantsRoute = (request.query as { route?: string }).route === 'sync' && parsed.data.type === 'call.ringing';
+      if (wantsRoute && options.routing) {
+        // The routing budget is a deadline that the event's commit counts against too. A commit still
+        // running when the decision is due: route the call now, but do not acknowledge the event.
+        const early = await options.routing.routeIfCommitLate({
+          accepting,
+          call: { provider: parsed.data.provider, providerCallId: parsed.data.call.id, dnis: parsed.data.call.dnis ?? null },
+          callerNumber: normalizeCallerNumber(parsed.data.call.ani),
+          receivedAt,
+        });
+        if (early) {
+          const { destinationId, destination, ruleId, reason, fallback, afterHours } = early;
+          return reply.code(503).send({
+            error: { code: 'STORE_UNAVAILABLE', message: 'event not yet stored within the routing budget: route the call as given and deliver the event again' },
+            routing: { destinationId, destination, ruleId, reason, fallback, afterHours },
+          });
+        }
+      }
+      const result = await accepting;
       if (wantsRoute && options.routing) {
         // The PBX waits for where to send the call; the budget runs from when the request arrived.
         const call = await findCall(options.db, result.callId);

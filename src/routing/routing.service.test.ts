@@ -163,4 +163,31 @@ describe('routing service: a hard deadline from arrival', () => {
     expect(decision).toEqual(stored);
     expect(db.committed).toEqual([]);
   });
+
+  it('a commit still running when the decision is due: decides from the event, stores it once committed, and a redelivery gets the same answer', async () => {
+    const { db, routing, ringing } = setup();
+    const live = ringing('c8');
+    live.settleLookup(knownCaller);
+    let commit!: (value: { callId: string }) => void;
+    const accepting = new Promise<{ callId: string }>((resolve) => (commit = resolve));
+    const early = await routing.routeIfCommitLate({
+      accepting, call: { provider: 'synthetic-pbx', providerCallId: 'c8', dnis: '+16175550100' }, callerNumber, receivedAt: Date.now(),
+    });
+    expect(early).toMatchObject({ ruleId: 'known-patient', destinationId: 'team-blue', fallback: false });
+    expect(db.routings).toEqual([]);
+    // The redelivered event finds the call committed meanwhile: routing answers as it did.
+    expect(await routing.route({ call: call('c8'), callerNumber, receivedAt: Date.now() })).toMatchObject({ ruleId: 'known-patient' });
+    commit({ callId: 'c8' });
+    await routing.drain();
+    expect(db.routings).toEqual([expect.objectContaining({ ruleId: 'known-patient', destinationId: 'team-blue' })]);
+    expect(db.committed.find((q) => q.sql.startsWith('update call set routing'))!.params[0]).toBe('c8');
+    expect(db.audited).toEqual(['call.routed']);
+  });
+
+  it('a commit done before the decision is due (or failed) leaves routing to the stored call', async () => {
+    const { routing } = setup();
+    const base = { call: { provider: 'synthetic-pbx', providerCallId: 'c9', dnis: null }, callerNumber, receivedAt: Date.now() };
+    expect(await routing.routeIfCommitLate({ ...base, accepting: Promise.resolve({ callId: 'c9' }) })).toBeNull();
+    expect(await routing.routeIfCommitLate({ ...base, accepting: Promise.reject(new Error('store down')) })).toBeNull();
+  });
 });

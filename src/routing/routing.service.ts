@@ -109,6 +109,8 @@ export class RoutingService {
   private readonly commits: GroupCommit;
   /** Decisions answered whose commit is still under way, by call id. */
   private readonly unstored = new Map<string, StoredRouting>();
+  /** Decisions answered before the ringing event itself was committed, by provider call key. */
+  private readonly beforeCommit = new Map<string, StoredRouting>();
   private readonly storing = new Set<Promise<void>>();
   private readonly decideMarginMs: number;
   private readonly answerMarginMs: number;
@@ -156,8 +158,71 @@ export class RoutingService {
     const answered = this.unstored.get(call.id);
     if (answered) return answered;
 
+    const early = this.beforeCommit.get(`${call.provider}/${call.providerCallId}`);
+    if (early) return early;
+
     const deadline = receivedAt + budgetMs;
-    const soFar = await this.ehrAnswerBy(call, options.callerNumber, deadline - this.decideMarginMs);
+    const { decision, stored, ehr, ehrContext } = await this.decide(call, options.callerNumber, receivedAt);
+
+    // Answer once stored, or after a short grace, never past the deadline; the commit carries on regardless.
+    this.unstored.set(call.id, stored);
+    const storing = this.storeDurably(call, stored, ehr);
+    const answerBy = sleepUntil(Math.min(deadline - this.answerMarginMs, Date.now() + this.storeGraceMs));
+    const inTime = await Promise.race([storing.then(() => true), answerBy.done.then(() => false)]);
+    answerBy.cancel();
+    logger.info({ ruleId: decision.ruleId, fallback: decision.fallback, ehrContext, storedBeforeAnswer: inTime }, 'call routed');
+    return decision;
+  }
+
+  /**
+   * For a PBX waiting on `?route=sync`: waits for the ringing event's commit only until the
+   * decision is due. Committed in time (or failed): null, and the caller routes the stored call as
+   * usual. Still committing: decides now from the event and the live lookup, stores that decision
+   * once the event has committed (a redelivery then gets the same answer), and returns it — the
+   * caller must answer without acknowledging the event (it is not durable yet), so the PBX both
+   * routes the call and delivers the event again.
+   */
+  async routeIfCommitLate(options: {
+    accepting: Promise<{ callId: string }>;
+    call: { provider: string; providerCallId: string; dnis: string | null };
+    callerNumber: CallerNumber;
+    receivedAt: number;
+  }): Promise<RoutingDecision | null> {
+    const { call: ringing, receivedAt } = options;
+    const deadline = receivedAt + this.deps.budgetMs;
+    const due = sleepUntil(deadline - this.decideMarginMs);
+    const committed = await Promise.race([options.accepting.then(() => true, () => true), due.done.then(() => false)]);
+    due.cancel();
+    if (committed) return null;
+
+    const key = `${ringing.provider}/${ringing.providerCallId}`;
+    const answered = this.beforeCommit.get(key);
+    if (answered) return answered;
+    // What routing knows of a call before its ledger row exists: the event, and the live lookup.
+    const call = { id: '', provider: ringing.provider, providerCallId: ringing.providerCallId, dnis: ringing.dnis, ivrReason: null, urgent: false, callerMatch: null, routing: null } as unknown as CallRecord;
+    const { decision, stored, ehr } = await this.decide(call, options.callerNumber, receivedAt);
+    this.beforeCommit.set(key, stored);
+    this.deps.logger.warn({ ruleId: decision.ruleId, fallback: decision.fallback }, 'routing answered before the ringing event was committed');
+    const storing = options.accepting
+      .then(({ callId }) => this.storeDurably({ ...call, id: callId }, stored, ehr))
+      .catch(() => undefined) // not committed: the PBX delivers the event again, and routing runs then
+      .finally(() => {
+        this.beforeCommit.delete(key);
+        this.storing.delete(storing);
+      });
+    this.storing.add(storing);
+    return decision;
+  }
+
+  /** Waits for stored decisions still being committed (for shutdown). */
+  async drain(): Promise<void> {
+    while (this.storing.size > 0) await Promise.allSettled([...this.storing]);
+    await this.commits.drain();
+  }
+
+  /** The best decision by the time it is due: waits for the EHR until shortly before the deadline. */
+  private async decide(call: CallRecord, callerNumber: CallerNumber, receivedAt: number): Promise<{ decision: RoutingDecision; stored: StoredRouting; ehr: RoutingContext['ehr']; ehrContext: EhrContext }> {
+    const soFar = await this.ehrAnswerBy(call, callerNumber, receivedAt + this.deps.budgetMs - this.decideMarginMs);
     const context: RoutingContext = {
       now: this.deps.now?.() ?? new Date(),
       dialledNumber: call.dnis,
@@ -179,21 +244,7 @@ export class RoutingService {
     const stored: StoredRouting = {
       ...decision, destinationLabel: decision.destination.label, rulesVersion: this.version, ehrContext, decidedInMs: Date.now() - receivedAt,
     };
-
-    // Answer once stored, or after a short grace, never past the deadline; the commit carries on regardless.
-    this.unstored.set(call.id, stored);
-    const storing = this.storeDurably(call, stored, soFar.ehr);
-    const answerBy = sleepUntil(Math.min(deadline - this.answerMarginMs, Date.now() + this.storeGraceMs));
-    const inTime = await Promise.race([storing.then(() => true), answerBy.done.then(() => false)]);
-    answerBy.cancel();
-    logger.info({ ruleId: decision.ruleId, fallback: decision.fallback, ehrContext, storedBeforeAnswer: inTime }, 'call routed');
-    return decision;
-  }
-
-  /** Waits for stored decisions still being committed (for shutdown). */
-  async drain(): Promise<void> {
-    while (this.storing.size > 0) await Promise.allSettled([...this.storing]);
-    await this.commits.drain();
+    return { decision, stored, ehr: soFar.ehr, ehrContext };
   }
 
   /**

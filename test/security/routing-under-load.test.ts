@@ -102,23 +102,48 @@ describe.each(backendKinds)('routing with %s: 200 calls ringing at once, the EHR
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function ring(callId: string, ani: string): Promise<{ status: number; body: { callId?: string; routing?: RoutingAnswer } }> {
-    const body = JSON.stringify(syntheticEvent({ type: 'call.ringing', callId, ani }));
+  /** The `call.routed` audit events of these calls, the whole log read page by page. */
+  async function routedAuditEvents(callIds: string[]) {
+    const events = [];
+    for (let afterSeq = 0; ; ) {
+      const page = await listAuditEvents(engine.db, { afterSeq, limit: 1000 });
+      if (page.length === 0) break;
+      events.push(...page);
+      afterSeq = page.at(-1)!.seq;
+    }
+    return events.filter((event) => event.action === 'call.routed' && callIds.includes(event.objectId!));
+  }
+
+  async function ring(callId: string, ani: string, body = JSON.stringify(syntheticEvent({ type: 'call.ringing', callId, ani }))): Promise<{ status: number; body: { callId?: string; routing?: RoutingAnswer }; sent: string }> {
     const response = await fetch(`${engine.url}/webhooks/cti?route=sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'callchart-signature': signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
       body,
     });
-    return { status: response.status, body: (await response.json()) as { callId?: string; routing?: RoutingAnswer } };
+    return { status: response.status, body: (await response.json()) as { callId?: string; routing?: RoutingAnswer }, sent: body };
   }
 
   it('every call gets an answer, the EHR informs the calls it can, and a call after the burst is routed with the EHR', async () => {
-    const answers = await Promise.all(callers().map((ani, index) => ring(`burst-${kind}-${index}`, ani)));
+    const first = await Promise.all(callers().map((ani, index) => ring(`burst-${kind}-${index}`, ani)));
 
-    // The PBX: no call dropped, no 5xx, every answer names a destination.
-    expect(answers.map((answer) => answer.status).filter((status) => status !== 202)).toEqual([]);
+    // The PBX: no call dropped, every answer names a destination. An event whose commit was still
+    // running when the decision was due is answered 503 with the route (not acknowledged): the PBX
+    // routes the call and delivers the event again, and the redelivery gets the same route.
+    expect(first.filter((answer) => answer.status !== 202 && answer.status !== 503)).toEqual([]);
+    expect(first.map((answer) => answer.body.routing).filter((routing) => !routing?.destinationId)).toEqual([]);
+    const answers = await Promise.all(
+      first.map(async (answer) => {
+        if (answer.status === 202) return answer;
+        const again = await eventually(async () => {
+          const redelivered = await ring('', '', answer.sent);
+          return redelivered.status === 503 ? null : redelivered;
+        }, 60_000, 'the redelivered event acknowledged');
+        expect([200, 202]).toContain(again.status);
+        expect(again.body.routing).toEqual(answer.body.routing);
+        return again;
+      }),
+    );
     const routed = answers.map((answer) => answer.body.routing!);
-    expect(routed.filter((routing) => !routing?.destinationId)).toEqual([]);
 
     // The front desk: the EHR was up, so no call was sent away because it was "unavailable"; calls
     // the EHR's budget could not serve in time fall back because of the deadline, and say so.
@@ -154,15 +179,48 @@ describe.each(backendKinds)('routing with %s: 200 calls ringing at once, the EHR
     for (const answer of answers) {
       expect(storedById.get(answer.body.callId!)).toMatchObject({ destinationId: answer.body.routing!.destinationId, ruleId: answer.body.routing!.ruleId });
     }
-    const events = [];
-    for (let afterSeq = 0; ; ) {
-      const page = await listAuditEvents(engine.db, { afterSeq, limit: 1000 });
-      if (page.length === 0) break;
-      events.push(...page);
-      afterSeq = page.at(-1)!.seq;
-    }
-    const routedEvents = events.filter((event) => event.action === 'call.routed' && callIds.includes(event.objectId!));
+    const routedEvents = await routedAuditEvents(callIds);
     expect(routedEvents).toHaveLength(callCount);
     expect(new Set(routedEvents.map((event) => event.objectId)).size).toBe(callCount);
+  });
+  it('a ringing event whose commit cannot finish in time still gets its route by the deadline, unacknowledged; the redelivery is acknowledged with the same route', async () => {
+    // Hold the store: a transaction that blocks the ringing event's commit until released.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holder = engine.db.transaction(async (tx) => {
+      if (kind === 'postgres') await tx.query('lock table call_event in exclusive mode');
+      holding();
+      await released;
+    });
+    await held;
+    let storeHeld = true;
+    // A bound so the old code (which waited for the commit) fails instead of hanging.
+    const bound = setTimeout(() => {
+      storeHeld = false;
+      release();
+    }, 30_000);
+    const answer = await ring(`held-${kind}`, knownCallers[0]!);
+    const answeredWhileHeld = storeHeld;
+    clearTimeout(bound);
+    release();
+    await holder;
+
+    expect(answeredWhileHeld).toBe(true);
+    expect(answer.status).toBe(503);
+    expect(answer.body.routing?.destinationId).toBeTruthy();
+    const again = await eventually(async () => {
+      const redelivered = await ring('', '', answer.sent);
+      return redelivered.status === 503 ? null : redelivered;
+    }, 60_000, 'the redelivered event acknowledged');
+    expect(again.status).toBe(200);
+    expect(again.body.routing).toEqual(answer.body.routing);
+    const stored = await eventually(async () => {
+      const { rows } = await engine.db.query<{ routing: unknown }>('select routing from call where id = $1 and routing is not null', [again.body.callId]);
+      return rows[0] ?? null;
+    }, 30_000, 'the decision stored');
+    expect(typeof stored.routing === 'string' ? JSON.parse(stored.routing) : stored.routing).toMatchObject({ destinationId: answer.body.routing!.destinationId });
+    expect(await routedAuditEvents([again.body.callId!])).toHaveLength(1);
   });
 });
