@@ -8,9 +8,21 @@
  * card on the staff WebSocket (who is calling) and → complete card (chart summary). Then the same
  * with the EHR down (every request answers 500). Also the bare FHIR search latency, measured in
  * the same run, so Callchart's overhead is a ratio. Writes bench/results/live-<backend>-<calls>.json.
- * The sandbox EHR runs in its own process; the engine and the load generator share this one.
+ * The sandbox EHR runs in its own process; the load generator (the PBX) on its own thread
+ * (bench/live-load.worker.ts), so its work does not queue behind the engine's.
+ *
+ * Routing answers are reported against the budget (2 s from arrival, a hard deadline): how many
+ * came later than the budget and than budget + 100 ms (as the load generator saw them, so its own
+ * queueing counts against Callchart), how many fell back and why (deadline, EHR unavailable), and
+ * how much of the EHR's answer the others used (chart, or the caller match alone).
+ *
+ * Last, commit throughput: --events webhook events (call.answered, no EHR work), --in-flight at a
+ * time, through group commit (the default) and through one commit per event (a second engine
+ * with `groupCommit: { maxBatch: 1 }`), in the same run, on the same backend, in alternating rounds.
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,23 +33,54 @@ import { startEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { spawnSandboxEhr } from '../src/cli/sandbox-process.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
-import { signCtiRequest } from '../src/pbx/cti-signature.ts';
 import { issueStaffToken } from '../src/auth/staff-token.ts';
 import { createScratchDatabase, type BackendKind } from '../test/helpers/backends.ts';
 import { connectLiveClient } from '../test/helpers/engine-harness.ts';
 import type { LiveMessage } from '../src/api/live-calls.hub.ts';
 import { SmartBackendTokenProvider } from '../src/ehr/smart-auth.client.ts';
+import type { EventsResult, LoadJob, RingResult } from './live-load.worker.ts';
 
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '200' },
     latency: { type: 'string', default: '50' },
     backend: { type: 'string', default: 'postgres' },
+    events: { type: 'string', default: '3000' },
+    'in-flight': { type: 'string', default: '200' },
+    /** The EHR budget's requests in flight (ehr.maxConcurrent); the sandbox's default budget for the benchmark is 512. */
+    'max-concurrent': { type: 'string', default: '512' },
+    /** Group-commit tuning for the main engine, `<maxBatch>x<maxConcurrentBatches>` (default: the engine's). */
+    'group-commit': { type: 'string' },
   },
 });
 const callCount = Number(values.calls);
 const latencyMs = Number(values.latency);
 const backend = values.backend as BackendKind;
+const throughputEvents = Number(values.events);
+const inFlight = Number(values['in-flight']);
+const budgetMs = defaultConfig.routing.budgetMs;
+const [tunedBatch, tunedConcurrency] = (values['group-commit'] ?? '').split('x').map(Number);
+const groupCommitTuning = tunedBatch && tunedConcurrency ? { maxBatch: tunedBatch, maxConcurrentBatches: tunedConcurrency } : undefined;
+
+/** Why a routing decision fell back, from its audit entry (`ehr-timeout`: the deadline came first). */
+const fallbackCause: Record<string, string> = { 'ehr-timeout': 'deadline', 'ehr-unavailable': 'EHR unavailable (error, breaker, governor)' };
+
+/** Absolute milliseconds, comparable across threads (the load generator runs on its own). */
+const now = () => performance.timeOrigin + performance.now();
+
+/** Runs one job on the load generator's thread (bench/live-load.worker.ts). */
+function onLoadThread<T>(job: LoadJob): Promise<T> {
+  return new Promise((resolve, reject) => {
+    // tsx's loader is per thread: the worker registers it, then loads the TypeScript file.
+    const entry = new URL('./live-load.worker.ts', import.meta.url).href;
+    const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, { eval: true, workerData: job });
+    worker.once('message', (result: T) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
 
 const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -70,11 +113,11 @@ async function run() {
   const config = {
     ...defaultConfig,
     // The sandbox's budget for the benchmark; a clinic sets its EHR's published one.
-    ehr: { ...defaultConfig.ehr, maxRequestsPerSecond: 20_000, maxConcurrent: 512, cacheSeconds: 0 },
+    ehr: { ...defaultConfig.ehr, maxRequestsPerSecond: 20_000, maxConcurrent: Number(values['max-concurrent']), cacheSeconds: 0 },
   };
   const engine = await startEngine({
     config, databaseUrl: scratch?.url, dataDir: backend === 'pglite' ? dataDir : undefined, fhirBaseUrl: ehr.baseUrl, ehrAuth: ehr.client ?? false,
-    webhookSecret: secret, staffTokenSecret, dataKey: randomBytes(32), port: 0, logger: createLogger({ level: 'silent' }),
+    webhookSecret: secret, staffTokenSecret, dataKey: randomBytes(32), port: 0, logger: createLogger({ level: 'silent' }), groupCommit: groupCommitTuning,
   });
   const display = await connectLiveClient(engine.url, await issueStaffToken(staffTokenSecret, { sub: 'bench', role: 'nurse', queues: ['*'], extensions: [] }));
 
@@ -90,12 +133,18 @@ async function run() {
 
   // The same searches Callchart's caller lookup makes for N calls, all at once, straight to the EHR:
   // the EHR's own latency under this load, the fair floor for the card's latency.
+  // A busy machine may refuse some of 2 × N connections at once: counted, not fatal.
   const bareUnderLoad: number[] = [];
+  let bareUnderLoadFailures = 0;
   await Promise.all(
     callers(callCount).map(async (phone) => {
       const started = performance.now();
-      await Promise.all(['Patient', 'RelatedPerson'].map(async (type) => (await fetch(`${ehr.baseUrl}/${type}?phone=${encodeURIComponent(phone)}&_count=20`, { headers: bareAuth })).arrayBuffer()));
-      bareUnderLoad.push(performance.now() - started);
+      try {
+        await Promise.all(['Patient', 'RelatedPerson'].map(async (type) => (await fetch(`${ehr.baseUrl}/${type}?phone=${encodeURIComponent(phone)}&_count=20`, { headers: bareAuth })).arrayBuffer()));
+        bareUnderLoad.push(performance.now() - started);
+      } catch {
+        bareUnderLoadFailures++;
+      }
     }),
   );
 
@@ -104,51 +153,116 @@ async function run() {
   display.socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as LiveMessage;
     if (message.type !== 'screen-pop') return;
-    const at = performance.now();
+    const at = now();
     if (!firstCard.has(message.screenPop.callId)) firstCard.set(message.screenPop.callId, at);
     if (message.screenPop.complete && !fullCard.has(message.screenPop.callId)) fullCard.set(message.screenPop.callId, at);
+  });
+
+  // The server's own view of each routing answer: from the request's arrival (Node's 'request'
+  // event, headers read) to the response written. The budget is a deadline from arrival; what the
+  // load generator sees on top is its own and the TCP queue's wait on this shared, busy process.
+  let serverSide: number[] = [];
+  engine.app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!request.url?.includes('route=sync')) return;
+    const arrived = now();
+    response.once('finish', () => serverSide.push(now() - arrived));
   });
 
   async function wave(label: string, numbers: string[]) {
     const run = `${label}-${randomBytes(3).toString('hex')}`;
     const sentAt = new Map<string, number>();
     const routed: number[] = [];
+    serverSide = [];
     const fallbacks = { count: 0 };
     const failures: number[] = [];
-    await Promise.all(
-      numbers.map(async (ani, index) => {
-        const body = JSON.stringify({ id: `${run}-${index}`, provider: 'bench', type: 'call.ringing', occurredAt: new Date().toISOString(), call: { id: `${run}-${index}`, ani, dnis: '+16175550100', direction: 'inbound' }, data: {} });
-        const started = performance.now();
-        const response = await fetch(`${engine.url}/webhooks/cti?route=sync`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'callchart-signature': signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
-          body,
-        });
-        const json = (await response.json()) as { callId?: string; routing?: { fallback: boolean } };
-        if (response.status !== 202 || !json.callId) {
-          failures.push(response.status);
-          return;
-        }
-        routed.push(performance.now() - started);
-        if (json.routing?.fallback) fallbacks.count++;
-        sentAt.set(json.callId, started);
-      }),
-    );
+    const answers = await onLoadThread<RingResult[]>({ kind: 'ring', engineUrl: engine.url, secret, run, numbers });
+    let routedBeforeCommit = 0;
+    for (const answer of answers) {
+      if (answer.status === 503 && answer.routed) {
+        // Routed by the deadline, event not yet committed (the PBX delivers it again): no call id to follow.
+        routedBeforeCommit++;
+        routed.push(answer.answeredAt - answer.sentAt);
+        if (answer.fallback) fallbacks.count++;
+        continue;
+      }
+      if (answer.status !== 202 || !answer.callId) {
+        failures.push(answer.status);
+        continue;
+      }
+      routed.push(answer.answeredAt - answer.sentAt);
+      if (answer.fallback) fallbacks.count++;
+      sentAt.set(answer.callId, answer.sentAt);
+    }
     // Cards arrive after the acknowledgement; wait for the stragglers (bounded).
-    const deadline = performance.now() + 30_000;
-    while (performance.now() < deadline && [...sentAt.keys()].some((id) => !fullCard.has(id))) await new Promise((resolve) => setTimeout(resolve, 50));
+    const deadline = now() + 30_000;
+    while (now() < deadline && [...sentAt.keys()].some((id) => !fullCard.has(id))) await new Promise((resolve) => setTimeout(resolve, 50));
     const first = [...sentAt].filter(([id]) => firstCard.has(id)).map(([id, t]) => firstCard.get(id)! - t);
     const full = [...sentAt].filter(([id]) => fullCard.has(id)).map(([id, t]) => fullCard.get(id)! - t);
-    return { calls: numbers.length, failures: failures.length, routingAnswerMs: stats(routed), firstCardMs: stats(first), completeCardMs: stats(full), routedToFallback: fallbacks.count };
+    // What the stored decisions say: how much EHR context they used, and when (server side) they were made.
+    const ids = [...sentAt.keys()];
+    const storedRows = await eventuallyRows(ids);
+    const ehrContext: Record<string, number> = {};
+    for (const row of storedRows) ehrContext[row.ehr_context ?? 'unknown'] = (ehrContext[row.ehr_context ?? 'unknown'] ?? 0) + 1;
+    // Why the fallbacks fell back, as audited (the reason text of an after-hours route does not say).
+    const audited = await engine.db.query<{ reason: string; n: number }>(
+      `select reason, count(*)::int as n from (select reason, object_id, action from audit_event union all select reason, object_id, action from audit_pending) a
+       where action = 'call.routed' and reason is not null and object_id = any($1::text[]) group by reason`,
+      [ids],
+    );
+    const fallbackWhy = Object.fromEntries(audited.rows.map((row) => [fallbackCause[row.reason] ?? row.reason, row.n]));
+    return {
+      calls: numbers.length, failures: failures.length, routedBeforeCommit, routingAnswerMs: stats(routed), routingAnswerServerSideMs: stats(serverSide),
+      serverAnswersLaterThanBudget: serverSide.filter((ms) => ms > budgetMs).length,
+      serverAnswersLaterThanBudgetPlus100: serverSide.filter((ms) => ms > budgetMs + 100).length,
+      answersLaterThanBudget: routed.filter((ms) => ms > budgetMs).length,
+      answersLaterThanBudgetPlus100: routed.filter((ms) => ms > budgetMs + 100).length,
+      decidedAfterArrivalMs: stats(storedRows.map((row) => Number(row.decided_in_ms)).filter(Number.isFinite)),
+      decisionsStored: storedRows.length,
+      ehrContext,
+      firstCardMs: stats(first), completeCardMs: stats(full), routedToFallback: fallbacks.count, fallbackWhy,
+    };
+  }
+
+  /** The stored routing decisions of these calls (they may be committed just after the answer). */
+  async function eventuallyRows(ids: string[]) {
+    const deadline = performance.now() + 30_000;
+    for (;;) {
+      const { rows } = await engine.db.query<{ ehr_context: string | null; decided_in_ms: string | null }>(
+        `select routing->>'ehrContext' as ehr_context, routing->>'decidedInMs' as decided_in_ms from call where id = any($1::uuid[]) and routing is not null`,
+        [ids],
+      );
+      if (rows.length === ids.length || performance.now() > deadline) return rows;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   const numbers = callers(callCount);
   const ehrUp = await wave('up', numbers);
   await fetch(ehr.baseUrl.replace(/\/fhir\/R4$/, '/_sandbox/faults'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'http-500' }) });
   const ehrDown = await wave('down', numbers);
+  await fetch(ehr.baseUrl.replace(/\/fhir\/R4$/, '/_sandbox/faults'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'none' }) });
 
   display.close();
+  // The same events through one commit per event: a second engine on its own store, same EHR.
+  // Rounds alternate between the two, so a noisy neighbour on the machine hits both alike.
+  const scratch2 = backend === 'postgres' ? await createScratchDatabase() : null;
+  const dataDir2 = mkdtempSync(path.join(tmpdir(), 'callchart-bench-live-'));
+  const perEventEngine = await startEngine({
+    config, databaseUrl: scratch2?.url, dataDir: backend === 'pglite' ? dataDir2 : undefined, fhirBaseUrl: ehr.baseUrl, ehrAuth: ehr.client ?? false,
+    webhookSecret: secret, staffTokenSecret, dataKey: randomBytes(32), port: 0, logger: createLogger({ level: 'silent' }), groupCommit: { maxBatch: 1 },
+  });
+  const rounds = { groupCommit: [] as Round[], onePerEvent: [] as Round[] };
+  for (let round = 0; round < 4; round++) {
+    rounds.groupCommit.push(await commitThroughput(engine.url, secret, Math.ceil(throughputEvents / 4)));
+    rounds.onePerEvent.push(await commitThroughput(perEventEngine.url, secret, Math.ceil(throughputEvents / 4)));
+  }
+  const groupCommit = summarize(rounds.groupCommit);
+  const onePerEvent = summarize(rounds.onePerEvent);
   await engine.close();
+  await perEventEngine.close();
+  await scratch2?.drop();
+  rmSync(dataDir2, { recursive: true, force: true });
+
   await ehr.close();
   await scratch?.drop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -160,16 +274,51 @@ async function run() {
     machine: { cpus: cpus().length, node: process.version },
     backend,
     concurrentCalls: callCount,
+    groupCommit: groupCommitTuning ?? 'engine default',
     ehrLatencyMs: latencyMs,
+    ehrMaxConcurrent: config.ehr.maxConcurrent,
     bareFhirSearchMs: bareSearch,
     bareFhirSearchesAllAtOnceMs: bareSearchUnderLoad,
+    bareFhirSearchesAllAtOnceFailures: bareUnderLoadFailures,
     ehrUp,
     ehrDown,
+    commitThroughput: {
+      events: throughputEvents,
+      inFlight,
+      groupCommit,
+      onePerEvent,
+      speedup: Math.round((groupCommit.eventsPerSecond / onePerEvent.eventsPerSecond) * 100) / 100,
+    },
     overhead: {
       firstCardP99OverBareSearchP99: Math.round((ehrUp.firstCardMs.p99 / bareSearch.p99) * 100) / 100,
       completeCardP99OverBareSearchP99: Math.round((ehrUp.completeCardMs.p99 / bareSearch.p99) * 100) / 100,
       firstCardP99OverSameLoadSearchP99: Math.round((ehrUp.firstCardMs.p99 / bareSearchUnderLoad.p99) * 100) / 100,
     },
+  };
+}
+
+/** Webhook events per second through one engine: `throughputEvents` events, `inFlight` at a time. */
+interface Round {
+  events: number;
+  seconds: number;
+  failures: number;
+  latencies: number[];
+}
+
+/** One round of webhook events through one engine: `events` events, `inFlight` at a time. */
+async function commitThroughput(engineUrl: string, secret: string, events: number): Promise<Round> {
+  const result = await onLoadThread<EventsResult>({ kind: 'events', engineUrl, secret, run: `tp-${randomBytes(3).toString('hex')}`, events, inFlight });
+  return { events, ...result };
+}
+
+function summarize(rounds: Round[]) {
+  const events = rounds.reduce((sum, round) => sum + round.events, 0);
+  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
+  return {
+    eventsPerSecond: Math.round(events / seconds),
+    roundsEventsPerSecond: rounds.map((round) => Math.round(round.events / round.seconds)),
+    failures: rounds.reduce((sum, round) => sum + round.failures, 0),
+    ackMs: stats(rounds.flatMap((round) => round.latencies)),
   };
 }
 
@@ -182,12 +331,16 @@ console.table({
   'bare FHIR search': result.bareFhirSearchMs,
   [`bare searches, ${result.concurrentCalls} at once`]: result.bareFhirSearchesAllAtOnceMs,
   'EHR up: routing answer': result.ehrUp.routingAnswerMs,
+  'EHR up: routing answer, server side': result.ehrUp.routingAnswerServerSideMs,
   'EHR up: first card (who)': result.ehrUp.firstCardMs,
   'EHR up: complete card': result.ehrUp.completeCardMs,
   'EHR down: routing answer': result.ehrDown.routingAnswerMs,
+  'EHR down: routing answer, server side': result.ehrDown.routingAnswerServerSideMs,
   'EHR down: card': result.ehrDown.firstCardMs,
 });
-console.log(`fallback routes: EHR up ${result.ehrUp.routedToFallback}/${result.concurrentCalls}, EHR down ${result.ehrDown.routedToFallback}/${result.concurrentCalls}; failures ${result.ehrUp.failures + result.ehrDown.failures}`);
+console.log(`fallback routes: EHR up ${result.ehrUp.routedToFallback}/${result.concurrentCalls} ${JSON.stringify(result.ehrUp.fallbackWhy)}, EHR down ${result.ehrDown.routedToFallback}/${result.concurrentCalls}; failures ${result.ehrUp.failures + result.ehrDown.failures}; routed before the event committed (503 + route): EHR up ${result.ehrUp.routedBeforeCommit}, EHR down ${result.ehrDown.routedBeforeCommit}`);
+console.log(`EHR up: EHR context used ${JSON.stringify(result.ehrUp.ehrContext)}; answers later than ${budgetMs} ms: ${result.ehrUp.answersLaterThanBudget}, later than ${budgetMs + 100} ms: ${result.ehrUp.answersLaterThanBudgetPlus100} (server side: ${result.ehrUp.serverAnswersLaterThanBudget}, ${result.ehrUp.serverAnswersLaterThanBudgetPlus100}; EHR down: ${result.ehrDown.answersLaterThanBudget}, ${result.ehrDown.answersLaterThanBudgetPlus100}, server side ${result.ehrDown.serverAnswersLaterThanBudget}, ${result.ehrDown.serverAnswersLaterThanBudgetPlus100}); decided after arrival (server) p99 ${result.ehrUp.decidedAfterArrivalMs.p99} ms`);
+console.log(`commit throughput (${result.commitThroughput.events} events in 4 alternating rounds, ${result.commitThroughput.inFlight} in flight): group commit ${result.commitThroughput.groupCommit.eventsPerSecond}/s ${JSON.stringify(result.commitThroughput.groupCommit.roundsEventsPerSecond)} (ack p99 ${result.commitThroughput.groupCommit.ackMs.p99} ms), one commit per event ${result.commitThroughput.onePerEvent.eventsPerSecond}/s ${JSON.stringify(result.commitThroughput.onePerEvent.roundsEventsPerSecond)} (ack p99 ${result.commitThroughput.onePerEvent.ackMs.p99} ms): ${result.commitThroughput.speedup} ×; failures ${result.commitThroughput.groupCommit.failures + result.commitThroughput.onePerEvent.failures}`);
 console.log(`overhead: first card p99 = ${result.overhead.firstCardP99OverBareSearchP99} × bare search p99 (one at a time), ${result.overhead.firstCardP99OverSameLoadSearchP99} × the same searches all at once; complete card p99 = ${result.overhead.completeCardP99OverBareSearchP99} ×`);
 console.log(`wrote ${file}`);
 process.exit(0);

@@ -14,6 +14,7 @@ import type { LiveCallsHub, LiveCallSummary } from '../api/live-calls.hub.ts';
 import type { Pipeline } from '../pipeline/pipeline.worker.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
+import { GroupCommit, type GroupCommitOptions } from '../store/group-commit.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber, type CallerNumber } from './caller-number.ts';
 import { terminalStatuses } from './call-state.ts';
@@ -89,6 +90,12 @@ export function parseIvrReason(value: string): { reason: CallReason; urgent: boo
 export class CallIngestService {
   /** In-flight identifications by provider call key, so routing and the IVR can await them. */
   private readonly live = new Map<string, { lookup: Promise<CallerLookup>; full: Promise<LiveIdentification> }>();
+  /**
+   * Commits events in groups (store/group-commit.ts). Every batch that locks call rows orders its
+   * items by the provider call key (`provider/callId`), so batches cannot deadlock each other.
+   */
+  private readonly commits: GroupCommit;
+  private readonly matchCommits: GroupCommit;
 
   constructor(
     private readonly deps: {
@@ -104,33 +111,30 @@ export class CallIngestService {
       timeZone?: string;
       settleSeconds: number;
       now?: () => Date;
+      /** Group-commit tuning; `{ maxBatch: 1 }` is one commit per event. */
+      groupCommit?: Partial<GroupCommitOptions>;
     },
-  ) {}
+  ) {
+    // PGlite has one connection: one batch at a time, the next one forming while it commits.
+    this.commits = new GroupCommit(deps.db, { ...(deps.db.kind === 'pglite' ? { maxConcurrentBatches: 1 } : {}), ...deps.groupCommit });
+    this.matchCommits = new GroupCommit(deps.db, { maxConcurrentBatches: 1 });
+  }
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
   }
 
   async accept(event: CallEvent): Promise<IngestResult> {
-    const { db, cipher, logger } = this.deps;
+    const { logger } = this.deps;
     const callerNumber = normalizeCallerNumber(event.call.ani, this.deps.defaultRegion);
     const key = `${event.provider}/${event.call.id}`;
     // Start the EHR lookup now: it does not depend on the commit, and every millisecond shows on the card.
     if (event.type === 'call.ringing' && !this.live.has(key)) this.startIdentification(key, callerNumber);
 
-    const recorded = await db.transaction(async (tx) => {
-      const result = await recordCallEvent(tx, event, callerNumber, cipher, (inTx, callId) => this.mayStoreTranscript(inTx, callId, event));
-      if (!result.duplicate) await this.applyEventFacts(tx, event, result);
-      await appendAuditEvent(tx, {
-        actor: `pbx:${event.provider}`,
-        action: result.duplicate ? 'call.event.duplicate' : 'call.event.accepted',
-        objectType: 'call',
-        objectId: result.callId,
-        outcome: result.duplicate ? 'duplicate' : 'success',
-        detail: { eventType: event.type, providerEventId: event.id, callStatus: result.state.status },
-      });
-      return result;
-    });
+    // Group commit: this event's transaction body runs in a transaction shared with the events
+    // arriving in the same few milliseconds; the promise resolves only after that COMMIT, so the
+    // event is still durable before the PBX hears 2xx (ING-4).
+    const recorded = await this.commits.submit((tx) => this.recordInTransaction(tx, event, callerNumber), { orderKey: key });
 
     return runWithContext({ callId: recorded.callId }, async () => {
       logger.info({ eventType: event.type, duplicate: recorded.duplicate, callStatus: recorded.state.status }, 'call event recorded');
@@ -154,7 +158,7 @@ export class CallIngestService {
   /**
    * The policy function at ingest (CO-2, invariant 1): a transcript is stored only when the
    * caller's consents and the queue's policy allow it now. A refused one is never written, only
-   * audited; it is not held for a consent that might come later (a PBX asks before it transcribes).
+   * audited; one that overtook the consent answer is not written either, and not acknowledged.
    */
   private async mayStoreTranscript(tx: Transaction, callId: string, event: CallEvent): Promise<boolean> {
     const call = await findCall(tx, callId);
@@ -173,6 +177,25 @@ export class CallIngestService {
       reason: decision.transcript.reason, detail: { providerEventId: event.id, stage: 'ingest' },
     });
     return false;
+  }
+
+  /**
+   * Everything one event writes, in the transaction it is committed in: the ledger entry, the
+   * facts it carries and its audit entry. Runs inside a group-commit batch, and alone again if the
+   * batch fails, so its only effects are on `tx`.
+   */
+  private async recordInTransaction(tx: Transaction, event: CallEvent, callerNumber: CallerNumber): Promise<RecordedEvent> {
+    const result = await recordCallEvent(tx, event, callerNumber, this.deps.cipher, (inTx, callId) => this.mayStoreTranscript(inTx, callId, event));
+    if (!result.duplicate) await this.applyEventFacts(tx, event, result);
+    await appendAuditEvent(tx, {
+      actor: `pbx:${event.provider}`,
+      action: result.duplicate ? 'call.event.duplicate' : 'call.event.accepted',
+      objectType: 'call',
+      objectId: result.callId,
+      outcome: result.duplicate ? 'duplicate' : 'success',
+      detail: { eventType: event.type, providerEventId: event.id, callStatus: result.state.status },
+    });
+    return result;
   }
 
   /** Facts an event carries beyond the lifecycle, saved in the event's own transaction. */
@@ -228,6 +251,14 @@ export class CallIngestService {
     return (this.live.get(key) ?? this.startIdentification(key, callerNumber)).full;
   }
 
+  /**
+   * Both steps of a call's live identification: `lookup` (who is calling) settles first, `full`
+   * (with the chart slice) after it. Routing decides on the lookup alone when the chart is late.
+   */
+  liveIdentification(key: string, callerNumber: CallerNumber): { lookup: Promise<CallerLookup>; full: Promise<LiveIdentification> } {
+    return this.live.get(key) ?? this.startIdentification(key, callerNumber);
+  }
+
   /** ANI → EHR lookup → card on the staff WebSocket (ID-1..ID-5). */
   private async popScreen(callId: string, key: string): Promise<void> {
     const { db, hub } = this.deps;
@@ -239,7 +270,8 @@ export class CallIngestService {
     if (unique) hub.publishScreenPop(this.screenPop(callId, lookup, emptySlice(unique), false));
     const { slice } = await entry.full;
     hub.publishScreenPop(this.screenPop(callId, lookup, slice, true));
-    const saved = await db.transaction(async (tx) => {
+    // Grouped too, but apart from the events: saving a match must not delay a webhook's commit.
+    const saved = await this.matchCommits.submit(async (tx) => {
       const changed = await saveCallerMatch(tx, callId, lookup.match);
       if (changed) {
         await appendAuditEvent(tx, {
@@ -253,7 +285,7 @@ export class CallIngestService {
         });
       }
       return changed;
-    });
+    }, { orderKey: key });
     if (saved) {
       const call = await findCall(db, callId);
       if (call) hub.publishCall(liveSummary(call));

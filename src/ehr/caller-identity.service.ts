@@ -22,12 +22,18 @@ export interface CallerLookup {
  */
 export class CallerIdentityService {
   private readonly cache: LRUCache<string, CallerLookup>;
+  private readonly chartFhir: FhirClient;
 
+  /**
+   * `chartFhir`: the client for chart slices, when they should queue behind caller lookups in the
+   * EHR load governor (a lower priority): who is calling decides routing; the chart can follow.
+   */
   constructor(
     private readonly fhir: FhirClient,
-    options: { cacheSeconds: number },
+    options: { cacheSeconds: number; chartFhir?: FhirClient },
   ) {
     this.cache = new LRUCache({ max: 2_000, ttl: Math.max(1, options.cacheSeconds) * 1000 });
+    this.chartFhir = options.chartFhir ?? fhir;
   }
 
   /**
@@ -74,18 +80,18 @@ export class CallerIdentityService {
    * and care-team members and the PCP ride along (`_include`, a read) instead of a second trip.
    */
   async chartSlice(patientOrId: Patient | string): Promise<PatientChartSlice> {
-    const patient = typeof patientOrId === 'string' ? await this.fhir.read<Patient>('Patient', patientOrId) : patientOrId;
+    const patient = typeof patientOrId === 'string' ? await this.chartFhir.read<Patient>('Patient', patientOrId) : patientOrId;
     const subject = `Patient/${patient.id}`;
     const pcpId = patient.generalPractitioner?.map((r) => r.reference).find((ref) => ref?.startsWith('Practitioner/'))?.slice('Practitioner/'.length);
     const [conditions, medications, allergies, encounters, serviceRequests, tasks, careTeamBundle, pcp] = await Promise.all([
-      this.fhir.search<Condition>('Condition', { patient: subject, _count: '50' }),
-      this.fhir.search<MedicationRequest>('MedicationRequest', { patient: subject, status: 'active', _count: '50' }),
-      this.fhir.search<AllergyIntolerance>('AllergyIntolerance', { patient: subject, _count: '50' }),
-      this.fhir.search<Encounter>('Encounter', { patient: subject, _sort: '-date', _count: '5' }),
-      this.fhir.search<ServiceRequest>('ServiceRequest', { patient: subject, status: 'active', _count: '20' }),
-      this.fhir.search<Task>('Task', { patient: subject, _count: '20' }),
-      this.fhir.searchWithIncludes<CareTeam>('CareTeam', { patient: subject, _count: '5', _include: 'CareTeam:participant' }),
-      pcpId ? this.fhir.read<Practitioner>('Practitioner', pcpId).catch(() => null) : Promise.resolve(null),
+      this.chartFhir.search<Condition>('Condition', { patient: subject, _count: '50' }),
+      this.chartFhir.search<MedicationRequest>('MedicationRequest', { patient: subject, status: 'active', _count: '50' }),
+      this.chartFhir.search<AllergyIntolerance>('AllergyIntolerance', { patient: subject, _count: '50' }),
+      this.chartFhir.search<Encounter>('Encounter', { patient: subject, _sort: '-date', _count: '5' }),
+      this.chartFhir.search<ServiceRequest>('ServiceRequest', { patient: subject, status: 'active', _count: '20' }),
+      this.chartFhir.search<Task>('Task', { patient: subject, _count: '20' }),
+      this.chartFhir.searchWithIncludes<CareTeam>('CareTeam', { patient: subject, _count: '5', _include: 'CareTeam:participant' }),
+      pcpId ? this.chartFhir.read<Practitioner>('Practitioner', pcpId).catch(() => null) : Promise.resolve(null),
     ]);
     const practitioners = [
       ...careTeamBundle.included.filter((resource): resource is Practitioner => resource.resourceType === 'Practitioner'),

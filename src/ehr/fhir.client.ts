@@ -21,6 +21,11 @@ export interface FhirClientOptions {
   governor?: Bottleneck;
   /** Live requests go ahead of after-call work in the governor's queue (0 = first). */
   priority?: number;
+  /**
+   * Longest wait in the governor's queue before giving up (default `timeoutMs`). The request's own
+   * `timeoutMs` counts from when it is sent, not from when it queued.
+   */
+  queueWaitMs?: number;
   /** SMART Backend Services tokens (see smart-auth.ts); without one, requests carry no Authorization. */
   tokenProvider?: AccessTokenProvider;
 }
@@ -53,6 +58,7 @@ export class FhirClient {
   private readonly breaker;
   private readonly governor: Bottleneck | undefined;
   private readonly priority: number;
+  private readonly queueWaitMs: number;
   private readonly tokenProvider: AccessTokenProvider | undefined;
 
   constructor(options: FhirClientOptions) {
@@ -61,10 +67,12 @@ export class FhirClient {
     this.tokenProvider = options.tokenProvider;
     this.governor = options.governor;
     this.priority = options.priority ?? 5;
+    this.queueWaitMs = options.queueWaitMs ?? options.timeoutMs;
     this.halfOpenAfterMs = options.breakerHalfOpenMs ?? 10_000;
     this.breaker = circuitBreaker(
-      // Only the EHR's own unavailability counts against it, not our invalid requests.
-      handleWhen((error) => isCallchartError(error) && error.retry !== 'permanent'),
+      // Only the EHR's own unavailability counts against it: not our invalid requests, and not a
+      // wait in our own load governor (a burst of our calls is not an EHR outage).
+      handleWhen((error) => isCallchartError(error) && error.retry !== 'permanent' && error.detail?.stage !== 'governor'),
       { halfOpenAfter: this.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5) },
     );
     this.breaker.onBreak(() => {
@@ -155,12 +163,12 @@ export class FhirClient {
     }
   }
 
-  /** Waits for the governor, but never longer than the request's own budget. */
+  /** Waits for the governor, but never longer than `queueWaitMs`. */
   private async governed<T>(attempt: () => Promise<T>): Promise<T> {
     const queued = Date.now();
     return this.governor!.schedule({ priority: this.priority, expiration: this.timeoutMs * 2 }, async () => {
-      if (Date.now() - queued > this.timeoutMs) {
-        throw new CallchartError('EHR_UNAVAILABLE', 'EHR request budget spent waiting for the load governor', { waitedMs: Date.now() - queued });
+      if (Date.now() - queued > this.queueWaitMs) {
+        throw new CallchartError('EHR_UNAVAILABLE', 'EHR request budget spent waiting for the load governor', { stage: 'governor', waitedMs: Date.now() - queued });
       }
       return attempt();
     });

@@ -23,7 +23,9 @@ import { resolveRequestWorkflows } from '../nlp/workflows.ts';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
 import { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { buildApp } from '../api/app.ts';
-import { RoutingService } from '../routing/routing.service.ts';
+import { RoutingService, auditRulesRejected } from '../routing/routing.service.ts';
+import type { RoutingRules } from '../routing/routing-rules.schema.ts';
+import type { GroupCommitOptions } from '../store/group-commit.ts';
 import { loadRoutingRules } from '../routing/routing-rules.loader.ts';
 import { exampleQueuePolicyFile, loadQueuePolicy } from '../consent/queue-policy.loader.ts';
 import { QueuePolicyStore } from '../consent/queue-policy.service.ts';
@@ -71,6 +73,8 @@ export interface EngineOptions {
   auditCheckpointFile?: string;
   /** How often the head is checkpointed when it moved (default 5 s). */
   auditCheckpointIntervalMs?: number;
+  /** Ingest group-commit tuning (benchmarks compare `{ maxBatch: 1 }`, one commit per event). */
+  groupCommit?: Partial<GroupCommitOptions>;
 }
 
 export interface Engine {
@@ -112,7 +116,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   chainer.start();
   // Rules are validated before anything listens: a broken rules file stops the start, with every problem listed.
-  const rules = loadRoutingRules(config.routing.rulesFile);
+  let rules: RoutingRules;
+  try {
+    rules = loadRoutingRules(config.routing.rulesFile);
+  } catch (error) {
+    // The refusal is audited (invariant 7), then the store is closed so the next start finds it free.
+    await auditRulesRejected(db, error, config.routing.rulesFile).catch(() => undefined);
+    await chainer.stop();
+    await db.close();
+    throw error;
+  }
   const policyFile = config.policy.file ?? exampleQueuePolicyFile;
   const policies = new QueuePolicyStore(db, loadQueuePolicy(policyFile));
   // A policy file changed since the last start wins (audited); otherwise a change made through the
@@ -133,12 +146,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   } else {
     logger.warn({ ehrAuth: 'none' }, 'EHR requests carry no SMART token: set EHR_CLIENT_ID, EHR_CLIENT_PRIVATE_JWK and EHR_TOKEN_URL for an EHR that requires it');
   }
-  const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1, tokenProvider });
+  // A live request may wait in the governor's queue as long as routing waits for it (the card can
+  // still use it after); its own timeout counts from when it is sent. Chart slices for the card
+  // queue behind caller lookups: who is calling decides the route, the chart can follow.
+  const liveQueueWaitMs = Math.max(config.ehr.timeoutMs, config.routing.budgetMs);
+  const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1, queueWaitMs: liveQueueWaitMs, tokenProvider });
+  const liveChartFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 3, queueWaitMs: liveQueueWaitMs, tokenProvider });
   const fhir = new FhirClient({
     baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 7, tokenProvider,
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
   });
-  const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds });
+  const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds, chartFhir: liveChartFhir });
   const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
   const hub = new LiveCallsHub({
     fallbackQueue: config.access.fallbackQueue,
@@ -171,7 +189,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   if (options.work ?? true) dispatcher.start();
   const ingest = new CallIngestService({
     db, cipher, policies, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,
-    settleSeconds: config.pipeline.settleSeconds,
+    settleSeconds: config.pipeline.settleSeconds, groupCommit: options.groupCommit,
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
   await routing.activate();
@@ -225,6 +243,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       closed = true;
       hub.close();
       await app.close();
+      // Routing decisions answered just before the deadline may still be committing.
+      await routing.drain();
       await dispatcher.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });

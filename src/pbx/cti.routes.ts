@@ -36,6 +36,12 @@ const acceptedSchema = z.object({
     .describe('Only for call.ringing with ?route=sync: where to send the call, decided within 2 s'),
 });
 
+const notStoredSchema = errorResponseSchema.extend({
+  routing: acceptedSchema.shape.routing.describe(
+    'Only for call.ringing with ?route=sync when the event could not be committed within the routing budget: where to send the call now. The event is not acknowledged: deliver it again.',
+  ),
+});
+
 export interface CtiRouteOptions {
   db: Db;
   ingest: CallIngestService;
@@ -122,13 +128,15 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
         tags: ['webhooks'],
         headers: z.object({ [ctiSignatureHeader]: z.string().describe('t=<unix>,v1=<hex>') }),
         body: callEventSchema,
-        response: { 200: acceptedSchema, 202: acceptedSchema, 400: errorResponseSchema, 401: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema },
+        response: { 200: acceptedSchema, 202: acceptedSchema, 400: errorResponseSchema, 401: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: notStoredSchema },
       },
       // The schema documents the contract; validation runs in the handler, after the signature.
       validatorCompiler: () => (value: unknown) => ({ value }),
     },
     async (request, reply) => {
-      const receivedAt = Date.now();
+      // When the request reached the server, not when this handler got its turn: under load the
+      // body read and signature check of many calls come first, and the routing budget counts from arrival.
+      const receivedAt = Date.now() - reply.elapsedTime;
       const rawBody = typeof request.body === 'string' ? request.body : '';
       const header = request.headers[ctiSignatureHeader];
       const nowMs = options.now?.() ?? Date.now();
@@ -152,8 +160,26 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
       const clockIssues = eventClockIssues(parsed.data, nowMs);
       if (clockIssues.length) return reject(request, reply, 'PAYLOAD_INVALID', 'event is dated in the future', clockIssues);
 
-      const result = await options.ingest.accept(parsed.data);
+      const accepting = options.ingest.accept(parsed.data);
       const wantsRoute = (request.query as { route?: string }).route === 'sync' && parsed.data.type === 'call.ringing';
+      if (wantsRoute && options.routing) {
+        // The routing budget is a deadline that the event's commit counts against too. A commit still
+        // running when the decision is due: route the call now, but do not acknowledge the event.
+        const early = await options.routing.routeIfCommitLate({
+          accepting,
+          call: { provider: parsed.data.provider, providerCallId: parsed.data.call.id, dnis: parsed.data.call.dnis ?? null },
+          callerNumber: normalizeCallerNumber(parsed.data.call.ani),
+          receivedAt,
+        });
+        if (early) {
+          const { destinationId, destination, ruleId, reason, fallback, afterHours } = early;
+          return reply.code(503).send({
+            error: { code: 'STORE_UNAVAILABLE', message: 'event not yet stored within the routing budget: route the call as given and deliver the event again' },
+            routing: { destinationId, destination, ruleId, reason, fallback, afterHours },
+          });
+        }
+      }
+      const result = await accepting;
       if (wantsRoute && options.routing) {
         // The PBX waits for where to send the call; the budget runs from when the request arrived.
         const call = await findCall(options.db, result.callId);
