@@ -141,11 +141,13 @@ const result = { cpus: cpus().length, timings: defaultLivenessTimings, ehrHoldMs
 console.log(`\nRecovery after SIGKILL during after-call work (${runs} runs each; heartbeat ${defaultLivenessTimings.heartbeatMs} ms, stale after ${defaultLivenessTimings.staleAfterMs} ms, sweep every ${defaultLivenessTimings.sweepMs} ms; ${cpus().length} cores)`);
 console.table(
   Object.fromEntries(
-    results.flatMap((entry) => [
-      [`${entry.backend}/${entry.takeover}: SIGKILL → job put back`, entry.killToPutBackMs ?? { n: 0 }],
-      [`${entry.backend}/${entry.takeover}: SIGKILL → Task in EHR`, entry.killToTaskMs ?? { n: 0 }],
-      ...(entry.restartMs ? [[`${entry.backend}/${entry.takeover}: SIGKILL → new process listening`, entry.restartMs]] : []),
-    ]),
+    results.flatMap((entry) =>
+      [
+        [`${entry.backend}/${entry.takeover}: SIGKILL → job put back`, entry.killToPutBackMs],
+        [`${entry.backend}/${entry.takeover}: SIGKILL → Task in EHR`, entry.killToTaskMs],
+        [`${entry.backend}/${entry.takeover}: SIGKILL → new process listening`, entry.restartMs],
+      ].filter(([, value]) => value !== null),
+    ),
   ),
 );
 mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
