@@ -169,7 +169,10 @@ export class CallIngestService {
     // Not yet asked is not "no": nothing is stored and the PBX is told to send it again (the whole
     // event rolls back, so its redelivery is not a duplicate), until the consent window closes.
     const endedAt = call.endedAt ? Date.parse(call.endedAt) : null;
-    if (decision.transcript.reason === 'consent-not-captured:transcribe' && (endedAt === null || this.now().getTime() - endedAt < consentWindowMs)) {
+    // Only a transcript-only event waits this way: a voicemail is also the call's end, which must
+    // be recorded now; its words are discarded unless transcription was allowed.
+    const waitable = event.type === 'transcript.available' && decision.transcript.reason === 'consent-not-captured:transcribe';
+    if (waitable && (endedAt === null || this.now().getTime() - endedAt < consentWindowMs)) {
       throw new CallchartError('CONSENT_PENDING', 'transcribe consent not captured yet: send the transcript again shortly', { callId });
     }
     await appendAuditEvent(tx, {
