@@ -12,6 +12,8 @@ export type LoadJob =
   | { kind: 'events'; engineUrl: string; secret: string; run: string; events: number; inFlight: number };
 
 export interface RingResult {
+  /** The PBX's call id (the call's id in Callchart is known only once its event committed). */
+  providerCallId: string;
   status: number;
   callId: string | null;
   sentAt: number;
@@ -43,11 +45,11 @@ async function ring(job: Extract<LoadJob, { kind: 'ring' }>): Promise<RingResult
     JSON.stringify({ id: `${job.run}-${index}`, provider: 'bench', type: 'call.ringing', occurredAt: new Date().toISOString(), call: { id: `${job.run}-${index}`, ani, dnis: '+16175550100', direction: 'inbound' }, data: {} }),
   );
   return Promise.all(
-    bodies.map(async (body) => {
+    bodies.map(async (body, index) => {
       const sentAt = now();
       const response = await post(job.engineUrl, '/webhooks/cti?route=sync', job.secret, body);
       const json = (await response.json()) as { callId?: string; routing?: { fallback: boolean } };
-      return { status: response.status, callId: json.callId ?? null, sentAt, answeredAt: now(), routed: Boolean(json.routing), fallback: Boolean(json.routing?.fallback) };
+      return { providerCallId: `${job.run}-${index}`, status: response.status, callId: json.callId ?? null, sentAt, answeredAt: now(), routed: Boolean(json.routing), fallback: Boolean(json.routing?.fallback) };
     }),
   );
 }

@@ -177,22 +177,22 @@ async function run() {
     const failures: number[] = [];
     const answers = await onLoadThread<RingResult[]>({ kind: 'ring', engineUrl: engine.url, secret, run, numbers });
     let routedBeforeCommit = 0;
+    const sentByProviderId = new Map<string, number>();
     for (const answer of answers) {
-      if (answer.status === 503 && answer.routed) {
-        // Routed by the deadline, event not yet committed (the PBX delivers it again): no call id to follow.
-        routedBeforeCommit++;
-        routed.push(answer.answeredAt - answer.sentAt);
-        if (answer.fallback) fallbacks.count++;
-        continue;
-      }
-      if (answer.status !== 202 || !answer.callId) {
+      // 503 with a route: routed by the deadline, the event not yet committed (the PBX delivers it
+      // again; here its first commit simply completes). Anything else without a route is a failure.
+      const beforeCommit = answer.status === 503 && answer.routed;
+      if (answer.status !== 202 && !beforeCommit) {
         failures.push(answer.status);
         continue;
       }
+      if (beforeCommit) routedBeforeCommit++;
       routed.push(answer.answeredAt - answer.sentAt);
       if (answer.fallback) fallbacks.count++;
-      sentAt.set(answer.callId, answer.sentAt);
+      sentByProviderId.set(answer.providerCallId, answer.sentAt);
     }
+    // Cards name Callchart's call id: find each call's id once its event has committed.
+    for (const [id, sent] of await callIds(sentByProviderId)) sentAt.set(id, sent);
     // Cards arrive after the acknowledgement; wait for the stragglers (bounded).
     const deadline = now() + 30_000;
     while (now() < deadline && [...sentAt.keys()].some((id) => !fullCard.has(id))) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -221,6 +221,19 @@ async function run() {
       ehrContext,
       firstCardMs: stats(first), completeCardMs: stats(full), routedToFallback: fallbacks.count, fallbackWhy,
     };
+  }
+
+  /** Callchart's call ids for the PBX's call ids, once their events have committed (bounded wait). */
+  async function callIds(sentByProviderId: Map<string, number>): Promise<Map<string, number>> {
+    const deadline = now() + 60_000;
+    for (;;) {
+      const { rows } = await engine.db.query<{ id: string; provider_call_id: string }>(
+        `select id, provider_call_id from call where provider = 'bench' and provider_call_id = any($1::text[])`,
+        [[...sentByProviderId.keys()]],
+      );
+      if (rows.length === sentByProviderId.size || now() > deadline) return new Map(rows.map((row) => [row.id, sentByProviderId.get(row.provider_call_id)!]));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** The stored routing decisions of these calls (they may be committed just after the answer). */

@@ -182,6 +182,12 @@ describe('routing service: a hard deadline from arrival', () => {
     expect(db.routings).toEqual([expect.objectContaining({ ruleId: 'known-patient', destinationId: 'team-blue' })]);
     expect(db.committed.find((q) => q.sql.startsWith('update call set routing'))!.params[0]).toBe('c8');
     expect(db.audited).toEqual(['call.routed']);
+    // Redelivered while its (duplicate) commit is slow again: the same answer, not a new decision.
+    live.settleFull({ lookup: knownCaller, slice: sliceWithPendingResults });
+    const again = await routing.routeIfCommitLate({
+      accepting: new Promise(() => undefined), call: { provider: 'synthetic-pbx', providerCallId: 'c8', dnis: '+16175550100' }, callerNumber, receivedAt: Date.now(),
+    });
+    expect(again).toMatchObject({ ruleId: 'known-patient', destinationId: 'team-blue' });
   });
 
   it('a commit done before the decision is due (or failed) leaves routing to the stored call', async () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { Patient } from '@medplum/fhirtypes';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -109,8 +110,12 @@ export class RoutingService {
   private readonly commits: GroupCommit;
   /** Decisions answered whose commit is still under way, by call id. */
   private readonly unstored = new Map<string, StoredRouting>();
-  /** Decisions answered before the ringing event itself was committed, by provider call key. */
-  private readonly beforeCommit = new Map<string, StoredRouting>();
+  /**
+   * Decisions answered before the ringing event itself was committed, by provider call key. Kept
+   * after they are stored: a redelivery whose commit is slow again must get the same answer, not a
+   * new decision.
+   */
+  private readonly beforeCommit = new LRUCache<string, StoredRouting>({ max: 20_000, ttl: 15 * 60_000 });
   private readonly storing = new Set<Promise<void>>();
   private readonly decideMarginMs: number;
   private readonly answerMarginMs: number;
@@ -205,11 +210,8 @@ export class RoutingService {
     this.deps.logger.warn({ ruleId: decision.ruleId, fallback: decision.fallback }, 'routing answered before the ringing event was committed');
     const storing = options.accepting
       .then(({ callId }) => this.storeDurably({ ...call, id: callId }, stored, ehr))
-      .catch(() => undefined) // not committed: the PBX delivers the event again, and routing runs then
-      .finally(() => {
-        this.beforeCommit.delete(key);
-        this.storing.delete(storing);
-      });
+      .catch(() => undefined) // not committed: the PBX delivers the event again, and gets this answer again
+      .finally(() => this.storing.delete(storing));
     this.storing.add(storing);
     return decision;
   }
