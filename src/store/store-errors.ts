@@ -17,6 +17,8 @@ const goneMessages = /connection terminated|timeout exceeded when trying to conn
 
 export function classifyStoreError(error: unknown): StoreErrorClass {
   const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+  // The store adapter already said so (db.ts maps a lost connection to STORE_UNAVAILABLE).
+  if (code === 'STORE_UNAVAILABLE') return 'unavailable';
   if (typeof code === 'string' && sqlstate.test(code)) {
     if (code === '23505' || code === '55P03') return 'unavailable';
     const errorClass = code.slice(0, 2);

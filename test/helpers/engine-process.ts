@@ -11,7 +11,7 @@ import type { SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 
 const bin = path.resolve('bin/callchart.js');
 /** The Twilio auth token every spawned engine gets (TWILIO_AUTH_TOKEN). */
-export const engineTwilioAuthToken = 'test-twilio-token';
+export const engineTwilioAuthToken = randomBytes(16).toString('hex');
 
 /**
  * What an engine process is, across restarts: its secrets, its data key, its EHR client. A
@@ -29,7 +29,7 @@ export async function engineIdentity(ehr: SandboxEhr): Promise<EngineIdentity> {
   const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-proc-${randomBytes(4).toString('hex')}` });
   ehr.registerClient({ clientId: credentials.clientId, jwks });
   return {
-    webhookSecret: `whsec_test_${randomBytes(8).toString('hex')}`,
+    webhookSecret: `whsec_${randomBytes(32).toString('base64url')}`,
     dataKey: randomBytes(32).toString('base64'),
     staffTokenSecret: randomBytes(32).toString('base64'),
     env: {
