@@ -113,7 +113,10 @@ describe.each(backendKinds)('hostile signed input never gets a 5xx (%s)', (kind)
         }
         const answer = await harness.post(body);
         seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
-        expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
+        // The one deliberate 5xx: a transcript that overtook its call's consent answer is not
+        // stored and the PBX is asked to send it again (503 CONSENT_PENDING, finding 3).
+        const consentPending = answer.status === 503 && (answer.body.error as { code?: unknown } | undefined)?.code === 'CONSENT_PENDING';
+        if (!consentPending) expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
         if (answer.status >= 400) expect(typeof (answer.body.error as { code?: unknown } | undefined)?.code).toBe('string');
         else expect([200, 202]).toContain(answer.status);
       }),
