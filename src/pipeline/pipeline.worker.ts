@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import { wakeableSleep } from '../lib/wakeable-sleep.worker.ts';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -309,15 +310,7 @@ class StageWorker {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
+    return wakeableSleep(ms, this.wakers);
   }
 }
 

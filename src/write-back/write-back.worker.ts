@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { wakeableSleep } from '../lib/wakeable-sleep.worker.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError, isCallchartError, retryClassOf, type RetryClass } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
@@ -104,15 +105,7 @@ export class WriteBackDispatcher {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
+    return wakeableSleep(ms, this.wakers);
   }
 
   /** True when the item is done with (delivered, or failed for good); false when it waits for a retry. */
