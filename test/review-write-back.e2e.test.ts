@@ -1,44 +1,22 @@
-import type { Bundle, Communication, DocumentReference, Provenance, Resource, Task } from '@medplum/fhirtypes';
+import type { Communication, DocumentReference, Task } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTaskIdentifierSystem, callTaskIdentifierValue } from '../src/ehr/fhir-task.mapper.ts';
 import { callIdentifierSystem, callNoteIdentifierSystem } from '../src/write-back/chart-record.mapper.ts';
 import { findCall } from '../src/calls/calls.repository.ts';
 import { verifyAuditChain } from '../src/audit/audit.repository.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
-import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
-import type { StaffRole } from '../src/auth/staff-token.ts';
 import { backendKinds } from './helpers/backends.ts';
-import { eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
-import { consentEvents } from './helpers/consent-events.ts';
+import { eventually, startHarness, type Harness } from './helpers/engine-harness.ts';
+import { adultCallers, allYes, clinic, reviewCalls } from './helpers/review-calls.ts';
 
-// Synthetic patients and calls only.
-const clinic = generateSyntheticClinic();
-const scenarios = sandboxPhoneScenarios(clinic);
-// Adults only: a minor's chart is a sensitive category that always goes to review (tested in unit tests).
-const adultCallers = scenarios.uniquePatient.filter((caller) => (clinic.patients.find((patient) => patient.id === caller.patientId)?.birthDate ?? '2020') < '2000-01-01');
 const canary = 'CANARY-NOTE-91c2';
-const yes = { patientIdentifiedCorrectly: true, actionAppropriate: true, noUnnecessaryPhi: true, neutralFactualTone: true };
+const yes = allYes;
 
 let ehr: SandboxEhr;
 beforeAll(async () => {
   ehr = await startSandboxEhr({ port: 0 });
 });
 afterAll(async () => ehr.close());
-
-async function searchEhr<T extends Resource>(resourceType: string, system: string, value: string): Promise<T[]> {
-  const identifier = `${system}|${value}`;
-  const response = await fetch(`${ehr.baseUrl}/${resourceType}?identifier=${encodeURIComponent(identifier)}`, {
-    headers: { authorization: `Bearer ${ehr.issueTestToken(`system/${resourceType}.rs`)}` },
-  });
-  const bundle = (await response.json()) as Bundle<T>;
-  return (bundle.entry ?? []).map((entry) => entry.resource!);
-}
-
-async function provenanceFor(reference: string): Promise<Provenance[]> {
-  const response = await fetch(`${ehr.baseUrl}/Provenance?target=${encodeURIComponent(reference)}`, { headers: { authorization: `Bearer ${ehr.issueTestToken('system/Provenance.rs')}` } });
-  const bundle = (await response.json()) as Bundle<Provenance>;
-  return (bundle.entry ?? []).map((entry) => entry.resource!);
-}
 
 describe.each(backendKinds)('review queue and write-back to the chart (%s)', (kind) => {
   let harness: Harness;
@@ -47,41 +25,7 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
   });
   afterAll(async () => harness.close());
 
-  const api = async (method: string, path: string, body?: unknown, role: StaffRole = 'nurse') => {
-    const response = await fetch(`${harness.engine.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${await harness.token(role)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-
-  /** One call into a queue: consents, optional DOB, a transcript, the end; returns the review item once planned. */
-  async function placeCall(options: { id: string; queue: string; declined?: ('transcribe' | 'ai' | 'ehr')[]; dob: boolean; text: string; patientIndex?: number; caller?: { phone: string; patientId: string } }) {
-    const caller = options.caller ?? adultCallers[options.patientIndex ?? 0]!;
-    const patient = clinic.patients.find((entry) => entry.id === caller.patientId)!;
-    const call = { id: options.id, ani: caller.phone, dnis: '+16175550100', queue: options.queue, direction: 'inbound' as const };
-    const event = (overrides: Parameters<typeof syntheticEvent>[0]) => ({ ...syntheticEvent(overrides), call });
-    await harness.post(event({ type: 'call.ringing', callId: options.id }));
-    for (const consent of consentEvents(options.id, caller.phone, options.declined ?? [], options.queue)) await harness.post(consent);
-    if (options.dob) {
-      const dob = patient.birthDate!;
-      await harness.post(event({ type: 'ivr.input', callId: options.id, data: { kind: 'dtmf', menu: 'dob', value: `${dob.slice(5, 7)}${dob.slice(8, 10)}${dob.slice(0, 4)}` } }));
-    }
-    await harness.post(event({ type: 'call.answered', callId: options.id }));
-    await harness.post(event({ type: 'transcript.available', callId: options.id, data: { transcript: { text: options.text } } }));
-    await harness.post(event({ type: 'call.ended', callId: options.id }));
-    const items = await eventually(async () => {
-      const listed = await api('GET', `/api/review?status=pending,approved,auto-approved,rejected&limit=500`);
-      const found = (listed.body.items as { id: string; callId: string }[]).filter((item) => item.callId);
-      for (const item of found) {
-        const record = await findCall(harness.engine.db, item.callId);
-        if (record?.providerCallId === options.id) return item;
-      }
-      return null;
-    }, 30_000, 'the review item');
-    return { item: items as { id: string; callId: string; status: string; reasons: string[] }, patient, caller };
-  }
+  const { api, searchEhr, provenanceFor, placeCall } = reviewCalls(() => harness, () => ehr);
 
   it('reviews an AI draft, refuses approval until the checklist is done, writes Task, Communication, DocumentReference and Provenance once, and keeps every version', async () => {
     const id = `${kind}-review-1`;
@@ -133,7 +77,8 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
     expect(tasks).toHaveLength(1);
     const provenance = await provenanceFor(`DocumentReference/${documents[0]!.id}`);
     expect(provenance).toHaveLength(1);
-    expect(provenance[0]!.agent.map((agent) => agent.type?.coding?.[0]?.code).sort()).toEqual(['author', 'verifier']);
+    // The AI draft's author, the nurse who edited it, and the nurse who approved it.
+    expect(provenance[0]!.agent.map((agent) => `${agent.type?.coding?.[0]?.code}:${agent.type?.text}`)).toEqual(['author:AI draft', 'author:Edited by staff', 'verifier:Approved by staff']);
 
     // Edit after approval: a new version, back to pending; the chart changes only after a new approval.
     const amended = await api('PATCH', `/api/review/${item.id}`, { baseVersion: 3, changes: { details: 'Caller has 2 days of tablets left.' } });

@@ -15,7 +15,7 @@ import type { CallIngestService } from '../calls/call-ingest.service.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
 import { listRecentCalls } from '../calls/calls.repository.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
-import { isCallchartError, type CallchartError } from '../lib/errors.ts';
+import { clientErrorBody, isCallchartError, type CallchartError } from '../lib/errors.ts';
 import { installAccessControl, selectLiveSubprotocol, staffOf } from './access-control.ts';
 import { RejectionAuditor } from './rejection-audit.ts';
 import type { RouteAccess } from './route-access.ts';
@@ -157,7 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The last word on errors in every scope without its own handler: a code and a reason, never a
   // stack trace; 4xx for what the client sent, 5xx only for real server faults.
   app.setErrorHandler(async (error: FastifyError | CallchartError, request, reply) => {
-    if (isCallchartError(error)) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+    if (isCallchartError(error)) return reply.code(error.status).send(clientErrorBody(error));
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
       return reply.code(400).send({ error: { code: 'PAYLOAD_INVALID', message: 'request does not match the schema', issues: fastifyError.validation.map((issue) => ({ path: issue.instancePath, message: issue.message ?? 'invalid' })) } });
@@ -285,3 +285,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   return app as unknown as FastifyInstance;
 }
+

@@ -93,6 +93,9 @@ describe('consent × policy × request type × identity matrix', () => {
           provider: 'synthetic-pbx', providerCallId: 'c-1', callId: '00000000-0000-4000-8000-00000000000a', startedAt: '2026-11-23T10:00:00Z', endedAt: '2026-11-23T10:05:00Z',
           task, patientId: 'p-1', relatedPersonId: null, note, noteVersion: 2, approvedBy: approvedByStaff ? 'nurse-1' : null, generatedByAi: draft !== null,
           decision, recordedAt: new Date(0),
+          review: approvedByStaff
+            ? { outcome: 'approved', version: 2, by: 'nurse-1', at: new Date(0), note, requestTypeLabel: 'x', edited: false }
+            : { outcome: 'auto-approved', version: 2, at: new Date(0), note, requestTypeLabel: 'x', generatedByAi: draft !== null },
         });
         const entries = built.bundle.entry!.map((entry) => entry.resource!);
         const text = JSON.stringify(built.bundle);

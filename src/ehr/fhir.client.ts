@@ -206,6 +206,9 @@ export class FhirClient {
         issues: issueCodes(parsed),
       });
     }
+    if (response.status === 412 || response.status === 409) {
+      throw new CallchartError('EHR_CONFLICT', `EHR's copy changed since it was read (${response.status})`, { ...detail, status: response.status, issues: issueCodes(parsed) });
+    }
     if (response.status >= 400) {
       throw new CallchartError('EHR_REJECTED', `EHR rejected the request (${response.status})`, {
         ...detail,

@@ -15,12 +15,14 @@ export type AssertionAlgorithm = 'RS384' | 'ES384';
 
 /**
  * What Callchart asks an EHR for: read what caller identification and the screen pop need, write
- * back the work item and its record of the call. v2 syntax (`cruds`); narrow on purpose (WB-1).
+ * back the work item and its record of the call, and update them when a review decision changes
+ * what they say (a Communication amended, a note superseded or withdrawn: issue 12). v2 syntax
+ * (`cruds`); narrow on purpose (WB-1): no delete, nothing written outside the call's own record.
  */
 export const DEFAULT_EHR_SCOPES: readonly string[] = [
   'system/Patient.rs', 'system/RelatedPerson.rs', 'system/Practitioner.r', 'system/PractitionerRole.rs', 'system/CareTeam.rs',
   'system/Condition.rs', 'system/MedicationRequest.rs', 'system/AllergyIntolerance.rs', 'system/Encounter.rs',
-  'system/ServiceRequest.rs', 'system/Consent.rs', 'system/Task.crus', 'system/Communication.crs', 'system/DocumentReference.crs', 'system/Provenance.crs',
+  'system/ServiceRequest.rs', 'system/Consent.rs', 'system/Task.crus', 'system/Communication.crus', 'system/DocumentReference.crus', 'system/Provenance.crs',
 ];
 
 /** How Callchart identifies itself to one EHR. The private key is a secret: env or secret store only. */

@@ -21,6 +21,8 @@ export const ErrorCodes = {
   EHR_TIMEOUT: { status: 504, retry: 'ambiguous' },
   EHR_UNAVAILABLE: { status: 503, retry: 'transient' },
   EHR_REJECTED: { status: 502, retry: 'permanent' },
+  /** The EHR's copy changed since we read it (412/409 on a conditional update): read it again and retry. */
+  EHR_CONFLICT: { status: 502, retry: 'transient' },
   /** The connection dropped after a write was sent: like a timeout, the EHR may have applied it. */
   EHR_CONNECTION_LOST: { status: 502, retry: 'ambiguous' },
   /** The EHR refused our client (invalid_client, 401 after a fresh token, 403 scope): fix config, do not retry. */
@@ -33,6 +35,8 @@ export const ErrorCodes = {
   REVIEW_NOT_PENDING: { status: 409, retry: 'permanent' },
   REVIEW_VERSION_STALE: { status: 409, retry: 'permanent' },
   REVIEW_CHECKLIST_INCOMPLETE: { status: 422, retry: 'permanent' },
+  /** The chart note says something else than the fields approved beside it (issue 12). */
+  REVIEW_PARTS_DISAGREE: { status: 409, retry: 'permanent' },
   IDENTITY_UNVERIFIED: { status: 422, retry: 'permanent' },
   CONSENT_FORBIDS: { status: 422, retry: 'permanent' },
   POLICY_INVALID: { status: 400, retry: 'permanent' },
@@ -91,4 +95,16 @@ export function isCallchartError(error: unknown): error is CallchartError {
 /** Retry class of any thrown value; unknown errors are treated as transient. */
 export function retryClassOf(error: unknown): RetryClass {
   return isCallchartError(error) ? error.retry : RetryClass.transient;
+}
+
+/**
+ * Error detail keys a client may see: field names, checklist questions and version numbers tell
+ * staff what to fix and are never PHI. Everything else in `detail` (ids) stays server-side.
+ */
+const publicDetailKeys = ['fields', 'unanswered', 'field', 'baseVersion', 'currentVersion'] as const;
+
+/** The JSON body of an error answer: code, message, and only the detail a client may see. */
+export function clientErrorBody(error: CallchartError): { error: { code: ErrorCode; message: string; detail?: Record<string, unknown> } } {
+  const detail = Object.fromEntries(publicDetailKeys.filter((key) => error.detail?.[key] !== undefined).map((key) => [key, error.detail![key]]));
+  return { error: { code: error.code, message: error.message, ...(Object.keys(detail).length ? { detail } : {}) } };
 }

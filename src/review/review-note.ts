@@ -29,15 +29,21 @@ export type ReviewNote = z.infer<typeof reviewNoteSchema>;
 export type ReviewField = keyof ReviewNote;
 export const reviewFields = Object.keys(reviewNoteSchema.shape) as ReviewField[];
 
-/** An edit: any subset of fields, against the version the editor saw. */
+/**
+ * An edit: any subset of fields, against the version the editor saw. `rebuildNote` writes the chart
+ * note afresh from the (edited) fields, for a note written by hand that no longer says what the
+ * fields say.
+ */
 export const reviewEditSchema = z
   .object({
     baseVersion: z.number().int().min(1),
-    changes: reviewNoteSchema.partial().refine((changes) => Object.keys(changes).length > 0, 'change at least one field'),
+    changes: reviewNoteSchema.partial(),
+    rebuildNote: z.boolean().optional(),
     /** Required to lower the urgency of a call with a red flag: why it is not an emergency. */
     redFlagDowngrade: z.enum(['not-current', 'misheard', 'clinician-assessed']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((edit) => Object.keys(edit.changes).length > 0 || edit.rebuildNote === true, { message: 'change at least one field, or rebuild the note', path: ['changes'] });
 export type ReviewEdit = z.infer<typeof reviewEditSchema>;
 
 /** The S0 checklist: every answer must be yes before a note may be approved. */
@@ -68,12 +74,14 @@ export function draftNote(input: { requestType: ReviewNote['reasonForCall']; sum
   if (!summary) {
     return {
       note: {
-        reasonForCall: input.requestType, details: '', actionRequested: '', nextStep: input.nextStep,
-        owner: input.ownerLabel, followUpDue: input.followUpDue, urgency: input.urgency, note: '',
+        ...withChartNote({
+          reasonForCall: input.requestType, details: '', actionRequested: '', nextStep: input.nextStep,
+          owner: input.ownerLabel, followUpDue: input.followUpDue, urgency: input.urgency,
+        }),
       },
     };
   }
-  const note: ReviewNote = {
+  const note: ReviewNote = withChartNote({
     reasonForCall: summary.reasonForCall,
     details: summary.details,
     actionRequested: summary.actionRequested,
@@ -82,9 +90,60 @@ export function draftNote(input: { requestType: ReviewNote['reasonForCall']; sum
     followUpDue: summary.followUpDue ? new Date(summary.followUpDue).toISOString() : input.followUpDue,
     // Never lower than what the call itself showed (a red flag or the caller's urgent choice).
     urgency: higherUrgency(summary.urgency, input.urgency),
-    note: [summary.details, summary.actionRequested && `Requested: ${summary.actionRequested}`, summary.nextStep && `Next step: ${summary.nextStep}`].filter(Boolean).join('\n'),
-  };
+  });
   return { note, evidence: summary.evidence };
+}
+
+/**
+ * The chart note as the approved fields say it (issue 12, defect 1): the details, then the labelled
+ * request and next step. Every draft starts from it, and it follows the fields as they are edited
+ * until someone writes the note by hand.
+ */
+export function composeChartNote(fields: Pick<ReviewNote, 'details' | 'actionRequested' | 'nextStep'>): string {
+  return [
+    fields.details.trim(),
+    fields.actionRequested.trim() && `${noteLabels.actionRequested} ${fields.actionRequested.trim()}`,
+    fields.nextStep.trim() && `${noteLabels.nextStep} ${fields.nextStep.trim()}`,
+  ].filter(Boolean).join('\n');
+}
+
+function withChartNote(fields: Omit<ReviewNote, 'note'>): ReviewNote {
+  return { ...fields, note: composeChartNote(fields) };
+}
+
+/** The labels the composed note puts before a field; a hand-written note that uses one must agree with it. */
+const noteLabels = { actionRequested: 'Requested:', nextStep: 'Next step:' } as const;
+/** The fields a chart note states, and so must not contradict. */
+const statedFields = ['details', 'actionRequested', 'nextStep'] as const;
+/** Shorter earlier values ("Yes", "None") are too common to say the note repeats them. */
+const staleValueMinLength = 12;
+
+const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').replace(/[\s.;:,!]+$/, '').trim();
+
+/**
+ * Where a note disagrees with the fields it is filed beside (issue 12, defect 1): a labelled line
+ * ("Next step: …") that says something else than the field, or text an earlier version had in a
+ * field that has since been changed (the note still says what the AI draft said). Leaving a field
+ * out of the note is not a disagreement; contradicting it is. Field names only: values are PHI.
+ */
+export function noteDisagreements(note: ReviewNote, earlier: readonly ReviewNote[] = []): ReviewField[] {
+  const text = normalise(note.note);
+  const found = new Set<ReviewField>();
+  for (const [field, label] of Object.entries(noteLabels) as [keyof typeof noteLabels, string][]) {
+    for (const line of note.note.split('\n')) {
+      const trimmed = line.trim();
+      if (trimmed.toLowerCase().startsWith(label.toLowerCase()) && normalise(trimmed.slice(label.length)) !== normalise(note[field])) found.add(field);
+    }
+  }
+  for (const field of statedFields) {
+    const now = normalise(note[field]);
+    for (const version of earlier) {
+      const before = normalise(version[field]);
+      if (before.length < staleValueMinLength || before === now || now.includes(before)) continue;
+      if (text.includes(before)) found.add(field);
+    }
+  }
+  return statedFields.filter((field) => found.has(field));
 }
 
 export function higherUrgency(a: Urgency, b: Urgency): Urgency {
@@ -123,7 +182,10 @@ export function applyEdit(state: ReviewState, current: ReviewNote, edit: ReviewE
   if (edit.baseVersion !== state.currentVersion) {
     throw new CallchartError('REVIEW_VERSION_STALE', 'the item changed since it was opened; reopen it and edit again', { baseVersion: edit.baseVersion, currentVersion: state.currentVersion });
   }
-  const note = reviewNoteSchema.parse({ ...current, ...edit.changes });
+  const merged = reviewNoteSchema.parse({ ...current, ...edit.changes });
+  // The note follows the fields until someone writes it by hand; `rebuildNote` makes it follow again.
+  const follows = edit.rebuildNote === true || (edit.changes.note === undefined && current.note === composeChartNote(current));
+  const note = follows ? { ...merged, note: composeChartNote(merged) } : merged;
   const downgraded = urgencies.indexOf(note.urgency) < urgencies.indexOf(current.urgency);
   if (downgraded && state.redFlags.length > 0 && !edit.redFlagDowngrade) {
     throw new CallchartError('PAYLOAD_INVALID', 'lowering the urgency of a call with a red flag needs a reason (redFlagDowngrade)', { field: 'urgency' });
@@ -132,10 +194,11 @@ export function applyEdit(state: ReviewState, current: ReviewNote, edit: ReviewE
 }
 
 /**
- * Approval (RV-1): only a pending item, only by a reviewer, only with every S0 answer yes, and only
- * when the patient's identity is verified (the DOB step-up or a person confirming it).
+ * Approval (RV-1): only a pending item, only by a reviewer, only with every S0 answer yes, only
+ * when the patient's identity is verified (the DOB step-up or a person confirming it), and only
+ * when the note and the fields filed beside it say the same thing (one approved record).
  */
-export function checkApproval(state: ReviewState, input: { role: StaffRole; baseVersion: number; checklist: S0Checklist; identityVerified: boolean }): void {
+export function checkApproval(state: ReviewState, input: { role: StaffRole; baseVersion: number; checklist: S0Checklist; identityVerified: boolean; disagreements?: readonly ReviewField[] }): void {
   if (!mayReview(input.role)) throw new CallchartError('ROLE_FORBIDDEN', 'this role may not approve review items', { role: input.role });
   if (state.status !== 'pending') throw new CallchartError('REVIEW_NOT_PENDING', 'only a pending item can be approved', { status: state.status });
   if (input.baseVersion !== state.currentVersion) {
@@ -145,6 +208,9 @@ export function checkApproval(state: ReviewState, input: { role: StaffRole; base
   if (unanswered.length > 0) throw new CallchartError('REVIEW_CHECKLIST_INCOMPLETE', 'every checklist answer must be yes before approval', { unanswered });
   if (!input.identityVerified) {
     throw new CallchartError('IDENTITY_UNVERIFIED', "the patient's identity is not verified: confirm it (date of birth or staff check) before approving");
+  }
+  if (input.disagreements?.length) {
+    throw new CallchartError('REVIEW_PARTS_DISAGREE', 'the chart note contradicts the approved fields: edit the note, or rebuild it from the fields (rebuildNote), then approve', { fields: [...input.disagreements] });
   }
 }
 

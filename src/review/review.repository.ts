@@ -3,6 +3,7 @@ import type { Queryable } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { IntegrationPattern } from '../consent/queue-policy.schema.ts';
 import type { ReviewVersionBody, S0Checklist } from './review-note.ts';
+import type { RejectionReason } from '../write-back/task-review.mapper.ts';
 
 /**
  * Review items and their versions (RV-1, SU-1). Versions are append-only (a trigger refuses
@@ -29,6 +30,8 @@ export interface ReviewItem {
   updatedAt: string;
   decidedAt: string | null;
   decidedBy: string | null;
+  /** Why it was rejected (a code), when it was. */
+  rejectionReason: RejectionReason | null;
 }
 
 export interface ReviewVersion {
@@ -46,6 +49,7 @@ interface ItemRow {
   id: string; call_id: string; status: ReviewStatus; pattern: IntegrationPattern; reasons: string[]; priority: ReviewItem['priority'];
   request_type: string; red_flags: string[]; queue: string | null; assigned_to: string | null; current_version: number;
   policy_version: string | null; created_at: Date | string; updated_at: Date | string; decided_at: Date | string | null; decided_by: string | null;
+  rejection_reason: RejectionReason | null;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -56,6 +60,7 @@ function fromRow(row: ItemRow): ReviewItem {
     requestType: row.request_type, redFlags: row.red_flags, queue: row.queue, assignedTo: row.assigned_to,
     currentVersion: Number(row.current_version), policyVersion: row.policy_version,
     createdAt: iso(row.created_at)!, updatedAt: iso(row.updated_at)!, decidedAt: iso(row.decided_at), decidedBy: row.decided_by,
+    rejectionReason: row.rejection_reason ?? null,
   };
 }
 
@@ -63,7 +68,7 @@ function fromRow(row: ItemRow): ReviewItem {
 export async function createReviewItem(
   tx: Queryable,
   cipher: ContentCipher,
-  input: Omit<ReviewItem, 'id' | 'currentVersion' | 'createdAt' | 'updatedAt' | 'decidedAt' | 'decidedBy' | 'assignedTo'> & {
+  input: Omit<ReviewItem, 'id' | 'currentVersion' | 'createdAt' | 'updatedAt' | 'decidedAt' | 'decidedBy' | 'assignedTo' | 'rejectionReason'> & {
     firstVersion: { kind: 'ai-draft' | 'blank-draft'; author: string; body: ReviewVersionBody };
   },
 ): Promise<ReviewItem | null> {
@@ -116,7 +121,7 @@ export async function findReviewItemByCall(db: Queryable, callId: string): Promi
 export async function updateReviewItem(
   tx: Queryable,
   id: string,
-  changes: { status?: ReviewStatus; currentVersion?: number; assignedTo?: string | null; decidedBy?: string | null; decided?: boolean; reasons?: string[] },
+  changes: { status?: ReviewStatus; currentVersion?: number; assignedTo?: string | null; decidedBy?: string | null; decided?: boolean; reasons?: string[]; rejectionReason?: RejectionReason },
 ): Promise<void> {
   await tx.query(
     `update review_item set
@@ -126,6 +131,7 @@ export async function updateReviewItem(
        decided_by = case when $6::boolean then $7 else decided_by end,
        decided_at = case when $6::boolean then now() else decided_at end,
        reasons = coalesce($8, reasons),
+       rejection_reason = coalesce($9, rejection_reason),
        updated_at = now()
      where id = $1`,
     [
@@ -133,6 +139,7 @@ export async function updateReviewItem(
       changes.assignedTo !== undefined, changes.assignedTo ?? null,
       changes.decided === true, changes.decidedBy ?? null,
       changes.reasons ?? null,
+      changes.rejectionReason ?? null,
     ],
   );
 }

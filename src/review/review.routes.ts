@@ -7,7 +7,7 @@ import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { StaffClaims, StaffRole } from '../auth/staff-token.ts';
 import { staffOf } from '../api/access-control.ts';
 import { staffSeesQueue } from '../api/route-access.ts';
-import { CallchartError, isCallchartError } from '../lib/errors.ts';
+import { CallchartError, clientErrorBody, isCallchartError } from '../lib/errors.ts';
 import { findCall, latestTranscript, loadCallAnalysis, saveConsent } from '../calls/calls.repository.ts';
 import { consentScopes } from '../ivr/ivr-settings.schema.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
@@ -17,7 +17,8 @@ import { countWriteBackByStatus, enqueueWriteBack, listWriteBackItems, requeueFa
 import { eventIdentifierValue, writeBackEventSchema } from '../write-back/event-task.mapper.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findReviewItem, listReviewItems, loadVersions, type ReviewItem, type ReviewVersion } from './review.repository.ts';
-import { mayReview, mayViewUnredacted, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
+import { mayReview, mayViewUnredacted, noteDisagreements, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
+import { rejectionReasons } from '../write-back/task-review.mapper.ts';
 import type { ReviewService } from './review.service.ts';
 
 /**
@@ -46,7 +47,7 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
   const { db, cipher, review, policies } = deps;
 
   app.setErrorHandler(async (error: FastifyError | CallchartError, request, reply) => {
-    if (isCallchartError(error)) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+    if (isCallchartError(error)) return reply.code(error.status).send(clientErrorBody(error));
     if ((error as FastifyError).validation) {
       return reply.code(400).send({ error: { code: 'PAYLOAD_INVALID', message: 'request does not match the schema', issues: (error as FastifyError).validation!.map((issue) => ({ path: issue.instancePath, message: issue.message ?? 'invalid' })) } });
     }
@@ -126,6 +127,8 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     return {
       item,
       note: current.body.note,
+      // Fields the chart note contradicts (issue 12): approval is refused until they agree.
+      disagreements: noteDisagreements(current.body.note, versions.filter((version) => version.version < current.version).map((version) => version.body.note)),
       evidence: current.body.evidence ?? {},
       aiDraft: versions[0]?.generatedByAi === true && !versions.some((version) => version.kind === 'edit' || version.kind === 'approved'),
       redFlags: analysis?.analysis.redFlags ?? item.redFlags.map((code) => ({ code })),
@@ -161,7 +164,11 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
   });
 
   app.post('/api/review/:id/reject', {
-    schema: { summary: 'Reject: nothing goes to the chart', params: idParams, body: z.object({ reason: z.enum(['wrong-patient', 'not-clinical', 'duplicate', 'inappropriate', 'other']) }).strict() },
+    schema: {
+      summary: 'Reject: nothing more goes to the chart, and what went is taken back (the Task cancelled, or entered-in-error for a wrong patient; earlier notes withdrawn)',
+      params: idParams,
+      body: z.object({ reason: z.enum(rejectionReasons) }).strict(),
+    },
   }, async (request) => {
     const staff = staffOf(request);
     await loadItem(request.params.id, staff);

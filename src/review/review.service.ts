@@ -13,10 +13,11 @@ import { CallchartError } from '../lib/errors.ts';
 import type { StaffClaims } from '../auth/staff-token.ts';
 import { enqueueWriteBack, type WriteBackTarget } from '../write-back/outbox.repository.ts';
 import { noteIdentifierValue } from '../write-back/chart-record.mapper.ts';
-import { applyEdit, checkApproval, draftNote, draftSource, mayReview, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
+import { applyEdit, checkApproval, draftNote, draftSource, mayReview, noteDisagreements, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
 import {
-  createReviewItem, findReviewItemByCall, insertVersion, loadVersion, lockReviewItem, updateReviewItem, type ReviewItem,
+  createReviewItem, findReviewItemByCall, insertVersion, loadVersion, loadVersions, lockReviewItem, updateReviewItem, type ReviewItem,
 } from './review.repository.ts';
+import type { RejectionReason } from '../write-back/task-review.mapper.ts';
 
 /**
  * The review queue (RV-1) and the hand-off to write-back (IP-1). After a call is understood, the
@@ -110,11 +111,13 @@ export class ReviewService {
     const item = await this.auditRefusal(reviewId, staff, 'review.approve.refused', () => db.transaction(async (tx) => {
       const item = await this.lock(tx, reviewId, staff);
       const call = (await findCall(tx, item.callId))!;
+      const versions = await loadVersions(tx, cipher, reviewId);
+      const current = versions.find((entry) => entry.version === item.currentVersion)!;
       checkApproval({ status: item.status, currentVersion: item.currentVersion, redFlags: item.redFlags }, {
         role: staff.role, baseVersion: input.baseVersion, checklist: input.checklist, identityVerified: isIdentityVerified(call.callerMatch),
+        disagreements: noteDisagreements(current.body.note, versions.filter((entry) => entry.version < current.version).map((entry) => entry.body.note)),
       });
       const decision = await decideForCall(tx, policies, call, 'approve');
-      const current = (await loadVersion(tx, cipher, reviewId, item.currentVersion))!;
       const version = item.currentVersion + 1;
       await insertVersion(tx, cipher, reviewId, version, {
         kind: 'approved', author: `staff:${staff.sub}`, generatedByAi: false, changedFields: [], checklist: input.checklist, body: current.body,
@@ -143,22 +146,43 @@ export class ReviewService {
     }
   }
 
-  async reject(reviewId: string, input: { reason: 'wrong-patient' | 'not-clinical' | 'duplicate' | 'inappropriate' | 'other' }, staff: StaffClaims): Promise<ReviewItem> {
+  /**
+   * Rejection: nothing more goes to the chart, and what already went is taken back through the
+   * outbox (issue 12): the Task cancelled, or entered-in-error for a wrong patient, with the reason;
+   * notes of earlier approvals withdrawn. In the same transaction as the decision, so it happens
+   * exactly once however the EHR or the worker fails.
+   */
+  async reject(reviewId: string, input: { reason: RejectionReason }, staff: StaffClaims): Promise<ReviewItem> {
     const { db, cipher } = this.deps;
-    return db.transaction(async (tx) => {
+    let queued = false;
+    const rejected = await this.auditRefusal(reviewId, staff, 'review.reject.refused', () => db.transaction(async (tx) => {
       const item = await this.lock(tx, reviewId, staff);
       if (item.status !== 'pending') throw new CallchartError('REVIEW_NOT_PENDING', 'only a pending item can be rejected', { status: item.status });
+      const call = (await findCall(tx, item.callId))!;
       const current = (await loadVersion(tx, cipher, reviewId, item.currentVersion))!;
       const version = item.currentVersion + 1;
       await insertVersion(tx, cipher, reviewId, version, { kind: 'rejected', author: `staff:${staff.sub}`, generatedByAi: false, changedFields: [], checklist: null, body: current.body });
-      await updateReviewItem(tx, reviewId, { status: 'rejected', currentVersion: version, decided: true, decidedBy: staff.sub });
+      await updateReviewItem(tx, reviewId, { status: 'rejected', currentVersion: version, decided: true, decidedBy: staff.sub, rejectionReason: input.reason });
       await appendAuditEvent(tx, {
         actor: `staff:${staff.sub}`, action: 'review.rejected', objectType: 'review-item', objectId: reviewId, outcome: 'success', reason: input.reason,
         // A rejected red-flag call still reached a person: the log says so.
         detail: { version, redFlags: item.redFlags.length },
       });
+      if (this.deps.targets.includes('fhir')) {
+        const queuedItem = await enqueueWriteBack(tx, {
+          callId: call.id, target: 'fhir', kind: 'rejection', reviewId, reviewVersion: version,
+          businessId: `rejection/${noteIdentifierValue(call.provider, call.providerCallId, version)}`,
+        });
+        await appendAuditEvent(tx, {
+          actor: 'write-back', action: 'ehr.write-back.queued', objectType: 'write-back-item', objectId: queuedItem.id, outcome: queuedItem.created ? 'success' : 'duplicate',
+          detail: { callId: call.id, target: 'fhir', kind: 'rejection', reviewVersion: version },
+        });
+        queued = true;
+      }
       return (await lockReviewItem(tx, reviewId))!;
-    });
+    }));
+    if (queued) this.deps.onWriteBackQueued?.();
+    return rejected;
   }
 
   async reassign(reviewId: string, assignee: string | null, staff: StaffClaims): Promise<ReviewItem> {

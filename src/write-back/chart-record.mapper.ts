@@ -4,22 +4,51 @@ import type { CallPolicyDecision } from '../consent/call-policy.ts';
 import { callchartTagSystem, callTaskIdentifierSystem, callTaskIdentifierValue, escapeSearchValue } from '../ehr/fhir-task.mapper.ts';
 import type { ReviewNote } from '../review/review-note.ts';
 import { CallchartError } from '../lib/errors.ts';
+import { rejectionLabels, taskAfterReview, type TaskReview } from './task-review.mapper.ts';
 
 /**
  * The call as it goes into the chart once approved (WB-1), as one FHIR R4 transaction Bundle:
- * - Task: the work item (code = request type, owner, priority, due, for = Patient), a conditional
- *   create: the write-task stage usually made it already, and it is never overwritten (staff may
- *   have worked it in the EHR since);
+ * - Task: the work item (code = request type, owner, priority, due, for = Patient). The write-task
+ *   stage usually made it already: then it is updated in place, only if nobody changed it since it
+ *   was read (If-Match), keeping what staff did there and following the review (tags, status,
+ *   priority, owner, due, the review annotation; see task-review.mapper.ts). Otherwise a
+ *   conditional create;
  * - Communication: the call (time, direction, medium = phone, who called), with the approved
- *   summary as its payload only when EHR consent and policy allow content;
- * - DocumentReference: the approved note, only for the reviewed-note pattern with EHR consent;
- * - Provenance: who made it — the AI draft's generator and the staff member who approved it, or
- *   the generator alone for an auto-approved summary, marked as not reviewed.
+ *   summary as its payload only when EHR consent and policy allow content; an amended approval
+ *   updates it, so it never says something the latest approved note does not;
+ * - DocumentReference: the approved note, only for the reviewed-note pattern with EHR consent; an
+ *   amended note replaces the earlier one, which becomes `superseded`;
+ * - Provenance: who made it — the AI draft's generator, the staff who edited it (the draft and the
+ *   approved version both named as entities) and the staff member who approved it, or the
+ *   generator alone for an auto-approved summary, marked as not reviewed.
+ * Every part is built from the one approved version (issue 12): the note, the summary and the
+ * Task's review state cannot disagree.
  * Pure: what may be included comes from the policy decision, and every resource is validated
  * against R4 before the bundle leaves.
  */
 export const callIdentifierSystem = 'https://callchart.dev/fhir/sid/call';
 export const callNoteIdentifierSystem = 'https://callchart.dev/fhir/sid/call-note';
+/** A version of a review item (the AI draft, an edit, the approved text), named in Provenance. */
+export const reviewVersionIdentifierSystem = 'https://callchart.dev/fhir/sid/review-version';
+
+/** A resource as the EHR holds it now, read before the write so the write can be conditional on it. */
+export type Stored<T> = T & { id: string };
+
+/** What the chart already holds for this call (read just before building the bundle). */
+export interface ChartState {
+  task: Stored<Task> | null;
+  communication: Stored<Communication> | null;
+  /** Notes filed for earlier approved versions of this call, still `current`. */
+  earlierNotes: Stored<DocumentReference>[];
+}
+
+/** A review version as Provenance names it: number, kind, who. */
+export interface VersionTrail {
+  version: number;
+  kind: string;
+  author: string;
+  changedFields: readonly string[];
+}
 
 export interface ChartRecordInput {
   provider: string;
@@ -28,8 +57,14 @@ export interface ChartRecordInput {
   callId: string;
   startedAt: string | null;
   endedAt: string | null;
-  /** The work item as the write-task stage builds it (metadata only). */
+  /** The work item as the write-task stage builds it (metadata only); used when the chart has none yet. */
   task: Task;
+  /** What the chart holds now; an empty state means everything is created. */
+  chart?: ChartState;
+  /** The review decision the Task must show. */
+  review: TaskReview;
+  /** Every version up to the approved one, for Provenance (the draft and what was approved). */
+  trail?: readonly VersionTrail[];
   /** The verified patient; null when identity is not verified (nothing is linked then). */
   patientId: string | null;
   relatedPersonId: string | null;
@@ -60,8 +95,6 @@ export function identifierSearch(system: string, value: string): string {
 
 export interface ChartRecordBundle {
   bundle: Bundle;
-  /** What to search by to tell whether this bundle is already in the chart. */
-  readBack: { resourceType: 'Communication' | 'DocumentReference' | 'Task'; identifier: string };
   includes: { task: true; communication: boolean; documentReference: boolean; provenance: true; content: boolean };
 }
 
@@ -75,7 +108,8 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
   const documentUrl = 'urn:uuid:00000000-0000-4000-8000-000000000003';
   const taskIdentifier = callTaskIdentifierValue(input.provider, input.providerCallId);
 
-  const task: Task = {
+  const chart = input.chart ?? { task: null, communication: null, earlierNotes: [] };
+  const created: Task = {
     ...input.task,
     ...(subject ? { for: subject } : {}),
     input: [
@@ -84,7 +118,9 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
       { type: { text: 'callchart-call' }, valueReference: { identifier: { system: callIdentifierSystem, value: input.callId }, display: 'Call in Callchart (callback number there)' } },
     ],
   };
-  entries.push({ fullUrl: taskUrl, resource: task, request: { method: 'POST', url: 'Task', ifNoneExist: `identifier=${identifierSearch(callTaskIdentifierSystem, taskIdentifier)}` } });
+  entries.push(chart.task
+    ? updateEntry(taskUrl, taskAfterReview(chart.task, input.review) as Stored<Task>)
+    : { fullUrl: taskUrl, resource: taskAfterReview(created, input.review), request: { method: 'POST', url: 'Task', ifNoneExist: `identifier=${identifierSearch(callTaskIdentifierSystem, taskIdentifier)}` } });
 
   const callValue = callIdentifierValue(input.provider, input.providerCallId);
   const communication: Communication | null = decision.chart.communication
@@ -104,7 +140,9 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
     }
     : null;
   if (communication) {
-    entries.push({ fullUrl: communicationUrl, resource: communication, request: { method: 'POST', url: 'Communication', ifNoneExist: `identifier=${identifierSearch(callIdentifierSystem, callValue)}` } });
+    entries.push(chart.communication
+      ? updateEntry(communicationUrl, { ...communication, id: chart.communication.id, meta: { ...chart.communication.meta, tag: communication.meta!.tag! } })
+      : { fullUrl: communicationUrl, resource: communication, request: { method: 'POST', url: 'Communication', ifNoneExist: `identifier=${identifierSearch(callIdentifierSystem, callValue)}` } });
   }
 
   const noteValue = noteIdentifierValue(input.provider, input.providerCallId, input.noteVersion);
@@ -127,11 +165,15 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
       meta: { tag: [reviewTag(input)] },
     }
     : null;
+  const superseded = document ? chart.earlierNotes.filter((earlier) => earlier.status === 'current') : [];
   if (document) {
     entries.push({ fullUrl: documentUrl, resource: document, request: { method: 'POST', url: 'DocumentReference', ifNoneExist: `identifier=${identifierSearch(callNoteIdentifierSystem, noteValue)}` } });
+    for (const earlier of superseded) entries.push(updateEntry(`DocumentReference/${earlier.id}`, { ...earlier, status: 'superseded' }));
   }
 
-  const targets = [taskUrl, ...(communication ? [communicationUrl] : []), ...(document ? [documentUrl] : [])].map((reference) => ({ reference }));
+  const targets = [taskUrl, ...(communication ? [communicationUrl] : []), ...(document ? [documentUrl] : []), ...superseded.map((earlier) => `DocumentReference/${earlier.id}`)].map((reference) => ({ reference }));
+  const editors = [...new Set((input.trail ?? []).filter((entry) => entry.kind === 'edit').map((entry) => entry.author.replace(/^staff:/, '')))];
+  const changed = [...new Set((input.trail ?? []).flatMap((entry) => entry.changedFields))];
   const provenance: Provenance = {
     resourceType: 'Provenance',
     target: targets,
@@ -144,6 +186,10 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
           who: { display: 'Callchart rules (automated, AI-generated draft)' },
         }]
         : []),
+      ...editors.map((editor) => ({
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }], text: 'Edited by staff' },
+        who: { identifier: { system: staffIdentifierSystem, value: editor } },
+      })),
       input.approvedBy
         ? {
           type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'verifier' }], text: 'Approved by staff' },
@@ -154,7 +200,8 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
           who: { display: 'Callchart write-back' },
         },
     ],
-    reason: [{ text: `Integration pattern ${decision.pattern}` }],
+    reason: [{ text: `Integration pattern ${decision.pattern}${changed.length ? `; edited by staff: ${changed.join(', ')}` : ''}` }],
+    ...(input.trail?.length ? { entity: versionEntities(input, input.trail) } : {}),
   };
   entries.push({ resource: provenance, request: { method: 'POST', url: 'Provenance' } });
 
@@ -162,14 +209,81 @@ export function buildChartRecordBundle(input: ChartRecordInput): ChartRecordBund
   for (const entry of entries) assertValidR4(entry.resource!);
   return {
     bundle,
-    readBack: communication
-      ? { resourceType: 'Communication', identifier: identifierSearch(callIdentifierSystem, callValue) }
-      : { resourceType: 'Task', identifier: identifierSearch(callTaskIdentifierSystem, taskIdentifier) },
     includes: { task: true, communication: communication !== null, documentReference: document !== null, provenance: true, content: content && (communication?.payload !== undefined || document !== null) },
   };
 }
 
 export const staffIdentifierSystem = 'https://callchart.dev/fhir/sid/staff';
+
+/** An update of a resource read just before: applied only if nobody changed it since (If-Match). */
+function updateEntry(fullUrl: string, resource: Stored<Resource>): BundleEntry {
+  const version = resource.meta?.versionId;
+  return { fullUrl, resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}`, ...(version ? { ifMatch: `W/"${version}"` } : {}) } };
+}
+
+/** The first version (what the AI or the system drafted) and the version decided on, both named. */
+function versionEntities(input: { provider: string; providerCallId: string }, trail: readonly VersionTrail[]): NonNullable<Provenance['entity']> {
+  const first = trail[0]!;
+  const last = trail.at(-1)!;
+  const name = (entry: VersionTrail) => ({ identifier: { system: reviewVersionIdentifierSystem, value: noteIdentifierValue(input.provider, input.providerCallId, entry.version) } });
+  const firstLabel = first.kind === 'ai-draft' ? 'AI draft' : first.kind === 'blank-draft' ? 'Blank draft for staff to write' : first.kind;
+  if (first === last) return [{ role: 'source', what: { ...name(first), display: `${firstLabel} (version ${first.version})` } }];
+  const edited = trail.some((entry) => entry.kind === 'edit');
+  return [
+    { role: 'source', what: { ...name(first), display: `${firstLabel} (version ${first.version})` } },
+    { role: 'revision', what: { ...name(last), display: `${edited ? 'Edited by staff and ' : ''}${last.kind === 'rejected' ? 'rejected' : 'approved'} (version ${last.version})` } },
+  ];
+}
+
+export interface RejectionInput {
+  provider: string;
+  providerCallId: string;
+  /** The work item as the write-task stage builds it; used when the chart has none yet. */
+  task: Task;
+  chart: ChartState;
+  review: Extract<TaskReview, { outcome: 'rejected' }>;
+  trail: readonly VersionTrail[];
+  recordedAt: Date;
+}
+
+/**
+ * A rejection as it reaches the chart (issue 12, defect 3), one transaction: the Task cancelled
+ * (or entered-in-error for a wrong patient) with the reason; notes filed for earlier approvals of
+ * this call withdrawn (entered-in-error); for a wrong patient the Communication too; Provenance
+ * naming who rejected it. No call content is added.
+ */
+export function buildRejectionBundle(input: RejectionInput): Bundle {
+  const taskUrl = 'urn:uuid:00000000-0000-4000-8000-000000000011';
+  const taskIdentifier = callTaskIdentifierValue(input.provider, input.providerCallId);
+  const entries: BundleEntry[] = [input.chart.task
+    ? updateEntry(taskUrl, taskAfterReview(input.chart.task, input.review) as Stored<Task>)
+    : { fullUrl: taskUrl, resource: taskAfterReview(input.task, input.review), request: { method: 'POST', url: 'Task', ifNoneExist: `identifier=${identifierSearch(callTaskIdentifierSystem, taskIdentifier)}` } }];
+  const withdrawn: string[] = [];
+  for (const note of input.chart.earlierNotes.filter((earlier) => earlier.status !== 'entered-in-error')) {
+    entries.push(updateEntry(`DocumentReference/${note.id}`, { ...note, status: 'entered-in-error' }));
+    withdrawn.push(`DocumentReference/${note.id}`);
+  }
+  const communication = input.chart.communication;
+  if (input.review.reason === 'wrong-patient' && communication && communication.status !== 'entered-in-error') {
+    entries.push(updateEntry(`Communication/${communication.id}`, { ...communication, status: 'entered-in-error' }));
+    withdrawn.push(`Communication/${communication.id}`);
+  }
+  const provenance: Provenance = {
+    resourceType: 'Provenance',
+    target: [{ reference: taskUrl }, ...withdrawn.map((reference) => ({ reference }))],
+    recorded: input.recordedAt.toISOString(),
+    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: input.review.reason === 'wrong-patient' ? 'NULLIFY' : 'UPDATE' }] },
+    agent: [{
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'verifier' }], text: 'Rejected in review by staff' },
+      who: { identifier: { system: staffIdentifierSystem, value: input.review.by } },
+    }],
+    reason: [{ coding: [{ system: 'https://callchart.dev/fhir/CodeSystem/review-rejection', code: input.review.reason }], text: `Rejected in review: ${rejectionLabels[input.review.reason]}` }],
+    ...(input.trail.length ? { entity: versionEntities(input, input.trail) } : {}),
+  };
+  entries.push({ resource: provenance, request: { method: 'POST', url: 'Provenance' } });
+  for (const entry of entries) assertValidR4(entry.resource!);
+  return { resourceType: 'Bundle', type: 'transaction', entry: entries };
+}
 
 function reviewTag(input: ChartRecordInput) {
   return input.approvedBy

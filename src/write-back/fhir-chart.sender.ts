@@ -1,4 +1,4 @@
-import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
+import type { Bundle, Communication, DocumentReference, Resource, ResourceType, Task } from '@medplum/fhirtypes';
 import type { Db } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
@@ -6,7 +6,14 @@ import { CallchartError } from '../lib/errors.ts';
 import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
 import { loadApprovedRecord } from './approved-record.repository.ts';
-import { assertValidR4, buildChartRecordBundle } from './chart-record.mapper.ts';
+import {
+  assertValidR4, buildChartRecordBundle, buildRejectionBundle, callIdentifierSystem, callIdentifierValue, callNoteIdentifierSystem, identifierSearch,
+  noteIdentifierValue, type ChartState, type Stored, type VersionTrail,
+} from './chart-record.mapper.ts';
+import { callTaskIdentifierSystem, callTaskIdentifierValue } from '../ehr/fhir-task.mapper.ts';
+import { findCall } from '../calls/calls.repository.ts';
+import { findReviewItem, loadVersions, type ReviewVersion } from '../review/review.repository.ts';
+import { reviewedVersionOf } from './task-review.mapper.ts';
 import { buildEventTask } from './event-task.mapper.ts';
 import { loadFhirR4Definitions } from '../sandbox-ehr/fhir-definitions.loader.ts';
 import { callTaskFor } from './call-task.ts';
@@ -25,8 +32,10 @@ export interface FhirChartClient {
 /**
  * Sends an approved call to the chart as one FHIR transaction (WB-1). The policy is asked again at
  * send time, so a consent withdrawn since approval still holds; what it allows decides what the
- * bundle contains. A retry first searches the record by its business identifier (WB-3): if the
- * earlier attempt got there, the item is reconciled, not resent.
+ * bundle contains. Every attempt first reads what the chart holds for the call (its Task, its
+ * Communication, earlier notes): the Task records the review version it reflects, so an attempt
+ * that already got there is reconciled, not resent (WB-3), and updates are conditional on the
+ * version read (If-Match), so staff's work on the Task in the EHR is never overwritten.
  */
 export class FhirChartRecordSender implements WriteBackSender {
   readonly target = 'fhir' as const;
@@ -50,10 +59,20 @@ export class FhirChartRecordSender implements WriteBackSender {
 
   async deliver(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
     if (item.kind === 'event-task') return this.deliverEvent(item);
-    const { db, cipher, fhir, policies, workflows } = this.deps;
+    if (item.kind === 'rejection') return this.deliverRejection(item);
+    const { db, cipher, policies, workflows } = this.deps;
     const { call, versions, version, decision } = await loadApprovedRecord(db, cipher, policies, item);
-    const replaces = versions.filter((entry) => entry.version < version.version && (entry.kind === 'approved' || entry.kind === 'auto-approved')).at(-1);
+    const decided = versions.filter((entry) => entry.version < version.version && (entry.kind === 'approved' || entry.kind === 'auto-approved'));
+    const chart = await this.readChart(call, decided.map((entry) => entry.version));
+    // The Task records the review version it reflects, in the same transaction as everything else:
+    // when it is there, this bundle (or a later one) already reached the chart (WB-3).
+    if (chart.task && (reviewedVersionOf(chart.task) ?? 0) >= version.version) return { reconciled: true, result: { pattern: decision.pattern, resourceIds: [`Task/${chart.task.id}`] } };
     const unique = call.callerMatch?.outcome === 'unique' ? call.callerMatch.candidates[0] : undefined;
+    const note = version.body.note;
+    const approvedBy = version.kind === 'approved' ? version.author.replace(/^staff:/, '') : null;
+    const generatedByAi = versions[0]?.generatedByAi ?? false;
+    const requestTypeLabel = note.reasonForCall === 'unclassified' ? 'Unclassified call' : workflows[note.reasonForCall].label;
+    const at = new Date(version.createdAt);
     const built = buildChartRecordBundle({
       provider: call.provider,
       providerCallId: call.providerCallId,
@@ -61,29 +80,62 @@ export class FhirChartRecordSender implements WriteBackSender {
       startedAt: call.startedAt,
       endedAt: call.endedAt,
       task: callTaskFor(call, workflows),
+      chart,
+      review: approvedBy
+        ? { outcome: 'approved', version: version.version, by: approvedBy, at, note, requestTypeLabel, edited: versions.some((entry) => entry.kind === 'edit' && entry.version < version.version) }
+        : { outcome: 'auto-approved', version: version.version, at, note, requestTypeLabel, generatedByAi },
+      trail: trailOf(versions, version.version),
       patientId: unique?.patientId ?? null,
       relatedPersonId: unique?.relatedPersonId ?? null,
       // The mapper includes only what the decision allows (property-tested).
-      note: version.body.note,
+      note,
       noteVersion: version.version,
-      replacesNoteVersion: replaces?.version ?? null,
-      approvedBy: version.kind === 'approved' ? version.author.replace(/^staff:/, '') : null,
+      replacesNoteVersion: decided.at(-1)?.version ?? null,
+      approvedBy,
       // An AI draft stays AI-generated in the record's provenance, edited or not; approval adds the verifier.
-      generatedByAi: versions[0]?.generatedByAi ?? false,
+      generatedByAi,
       decision,
       recordedAt: new Date(),
     });
-    const summary = { pattern: decision.pattern, ...built.includes };
-    if (item.readBackFirst) {
-      const found = await fhir.search(built.readBack.resourceType, { identifier: built.readBack.identifier });
-      if (found.length > 0) return { reconciled: true, result: { ...summary, resourceIds: found.map((resource) => `${resource.resourceType}/${resource.id}`) } };
+    const resourceIds = locationsOf(await this.deps.fhir.transaction(built.bundle));
+    return { reconciled: false, result: { pattern: decision.pattern, ...built.includes, resourceIds } };
+  }
+
+  /** A rejection (issue 12): the Task cancelled or entered-in-error, earlier notes withdrawn, once. */
+  private async deliverRejection(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
+    const { db, cipher, workflows } = this.deps;
+    const call = item.callId ? await findCall(db, item.callId) : null;
+    const review = item.reviewId ? await findReviewItem(db, item.reviewId) : null;
+    if (!call || !review || item.reviewVersion === null) throw new CallchartError('NOT_FOUND', 'rejection without its call or review item', { writeBackItem: item.id });
+    const versions = await loadVersions(db, cipher, review.id);
+    const version = versions.find((entry) => entry.version === item.reviewVersion);
+    if (!version || version.kind !== 'rejected') throw new CallchartError('NOT_FOUND', 'rejected version missing', { writeBackItem: item.id });
+    const approved = versions.filter((entry) => entry.version < version.version && (entry.kind === 'approved' || entry.kind === 'auto-approved'));
+    const chart = await this.readChart(call, approved.map((entry) => entry.version));
+    if (chart.task && (reviewedVersionOf(chart.task) ?? 0) >= version.version) return { reconciled: true, result: { rejected: review.rejectionReason, resourceIds: [`Task/${chart.task.id}`] } };
+    const bundle = buildRejectionBundle({
+      provider: call.provider,
+      providerCallId: call.providerCallId,
+      task: callTaskFor(call, workflows),
+      chart,
+      review: { outcome: 'rejected', version: version.version, by: version.author.replace(/^staff:/, ''), at: new Date(version.createdAt), reason: review.rejectionReason ?? 'other' },
+      trail: trailOf(versions, version.version),
+      recordedAt: new Date(),
+    });
+    const resourceIds = locationsOf(await this.deps.fhir.transaction(bundle));
+    return { reconciled: false, result: { rejected: review.rejectionReason, resourceIds } };
+  }
+
+  /** What the chart holds for this call now: its Task, its Communication, the notes of earlier approvals. */
+  private async readChart(call: { provider: string; providerCallId: string }, earlierVersions: readonly number[]): Promise<ChartState> {
+    const { fhir } = this.deps;
+    const [task] = await fhir.search<Task>('Task', { identifier: identifierSearch(callTaskIdentifierSystem, callTaskIdentifierValue(call.provider, call.providerCallId)) });
+    const [communication] = await fhir.search<Communication>('Communication', { identifier: identifierSearch(callIdentifierSystem, callIdentifierValue(call.provider, call.providerCallId)) });
+    const earlierNotes: DocumentReference[] = [];
+    for (const version of earlierVersions) {
+      earlierNotes.push(...await fhir.search<DocumentReference>('DocumentReference', { identifier: identifierSearch(callNoteIdentifierSystem, noteIdentifierValue(call.provider, call.providerCallId, version)) }));
     }
-    const response = await fhir.transaction(built.bundle);
-    const resourceIds = (response.entry ?? [])
-      .map((entry) => entry.response?.location ?? (entry.resource ? `${entry.resource.resourceType}/${entry.resource.id}` : null))
-      .filter((location): location is string => Boolean(location))
-      .map((location) => location.replace(/^.*?\b([A-Z][A-Za-z]+\/[^/]+)(\/_history\/.*)?$/, '$1'));
-    return { reconciled: false, result: { ...summary, resourceIds } };
+    return { task: stored(task), communication: stored(communication), earlierNotes: earlierNotes.map(stored).filter((note) => note !== null) };
   }
 
   /** An event's follow-up Task: a conditional create by the event's identifier (no note, no content). */
@@ -95,4 +147,21 @@ export class FhirChartRecordSender implements WriteBackSender {
     const written = await this.deps.fhir.conditionalCreate(task, ifNoneExist);
     return { reconciled: !written.created, result: { event: item.event.type, resourceIds: [`Task/${written.resource.id}`] } };
   }
+}
+
+/** Versions up to the one decided on, as Provenance names them. */
+function trailOf(versions: readonly ReviewVersion[], upTo: number): VersionTrail[] {
+  return versions.filter((entry) => entry.version <= upTo).map((entry) => ({ version: entry.version, kind: entry.kind, author: entry.author, changedFields: entry.changedFields }));
+}
+
+function stored<T extends Resource>(resource: T | undefined): Stored<T> | null {
+  return resource?.id ? (resource as Stored<T>) : null;
+}
+
+/** `Task/123` for each entry of a transaction response. */
+function locationsOf(response: Bundle): string[] {
+  return (response.entry ?? [])
+    .map((entry) => entry.response?.location ?? (entry.resource ? `${entry.resource.resourceType}/${entry.resource.id}` : null))
+    .filter((location): location is string => Boolean(location))
+    .map((location) => location.replace(/^.*?\b([A-Z][A-Za-z]+\/[^/]+)(\/_history\/.*)?$/, '$1'));
 }

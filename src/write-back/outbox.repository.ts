@@ -13,7 +13,8 @@ import type { WriteBackEvent } from './event-task.mapper.ts';
  * ambiguous (it may have reached the EHR), so it is read back by identifier before any resend.
  */
 export type WriteBackTarget = 'fhir' | 'hl7';
-export type WriteBackKind = 'chart-record' | 'event-task';
+/** `rejection`: a review decision that takes the call's record out of the chart (issue 12). */
+export type WriteBackKind = 'chart-record' | 'event-task' | 'rejection';
 export type WriteBackStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
 export interface WriteBackItem {
