@@ -27,21 +27,26 @@ describe('review screen in Chromium', () => {
     await harness?.close();
   });
 
-  it('a nurse opens the AI draft, edits the note, is stopped until the S0 checklist is done, then approves it into the chart', async () => {
-    const call = { id: 'review-ui-1', ani: caller.phone, dnis: '+16175550100', queue: 'demo-review', direction: 'inbound' as const };
+  /** A verified caller's call into the review queue; its review item once planned. */
+  async function placeCall(providerCallId: string, text: string): Promise<{ callId: string; reviewId: string }> {
+    const call = { id: providerCallId, ani: caller.phone, dnis: '+16175550100', queue: 'demo-review', direction: 'inbound' as const };
     const send = (overrides: Parameters<typeof syntheticEvent>[0]) => harness.post({ ...syntheticEvent(overrides), call });
     const ringing = await send({ type: 'call.ringing', callId: call.id });
     const callId = String(ringing.body.callId);
     for (const consent of consentEvents(call.id, caller.phone, [], 'demo-review')) await harness.post(consent);
     const dob = patient.birthDate!;
     await send({ type: 'ivr.input', callId: call.id, data: { kind: 'dtmf', menu: 'dob', value: `${dob.slice(5, 7)}${dob.slice(8, 10)}${dob.slice(0, 4)}` } });
-    await send({ type: 'transcript.available', callId: call.id, data: { transcript: { text: 'Synthetic: I need a refill of my lisinopril, I have two days left.' } } });
+    await send({ type: 'transcript.available', callId: call.id, data: { transcript: { text } } });
     await send({ type: 'call.ended', callId: call.id });
     const { rows } = await eventually(async () => {
       const found = await harness.engine.db.query<{ id: string }>('select id from review_item where call_id = $1', [callId]);
       return found.rows.length ? found : null;
     }, 30_000, 'the review item');
-    const reviewId = rows[0]!.id;
+    return { callId, reviewId: rows[0]!.id };
+  }
+
+  it('a nurse opens the AI draft, edits the note, is stopped until the S0 checklist is done, then approves it into the chart', async () => {
+    const { callId, reviewId } = await placeCall('review-ui-1', 'Synthetic: I need a refill of my lisinopril, I have two days left.');
 
     const page = await browser.newPage();
     await page.goto(`${harness.engine.url}/review#token=${await harness.token('nurse')}`);
@@ -67,6 +72,32 @@ describe('review screen in Chromium', () => {
       const delivered = await harness.engine.db.query('select 1 from write_back_item where call_id = $1 and status = $2', [callId, 'delivered']);
       return delivered.rows.length ? true : null;
     }, 30_000, 'the chart record');
+    await page.close();
+  });
+
+  it('the chart note follows the fields the nurse edits, and a wrong-patient call is rejected from the screen (issue 12)', async () => {
+    const { callId, reviewId } = await placeCall('review-ui-2', 'Synthetic: are my blood test results back yet?');
+    const page = await browser.newPage();
+    await page.goto(`${harness.engine.url}/review#token=${await harness.token('nurse')}`);
+    await page.locator(`[data-review-item="${reviewId}"]`).click();
+    const form = page.locator(`[data-open-item="${reviewId}"]`);
+    await form.waitFor();
+    await form.locator('#f-nextStep').fill('None - closed');
+    // What the nurse sees in the chart note is what will be filed.
+    expect(await form.locator('#f-note').inputValue()).toContain('Next step: None - closed');
+
+    await form.getByLabel('Reason to reject').selectOption('wrong-patient');
+    await form.getByRole('button', { name: 'Reject' }).click();
+    await page.locator('[data-field="result"].ok').waitFor();
+    expect(await page.locator('[data-field="result"]').textContent()).toContain('entered in error');
+    const rejected = await eventually(async () => {
+      const found = await harness.engine.db.query<{ status: string; rejection_reason: string; delivered: string }>(
+        `select i.status, i.rejection_reason, (select status from write_back_item w where w.call_id = i.call_id and w.kind = 'rejection') as delivered
+         from review_item i where i.id = $1`, [reviewId]);
+      return found.rows[0]?.delivered === 'delivered' ? found.rows[0] : null;
+    }, 30_000, 'the rejection in the chart');
+    expect(rejected).toEqual({ status: 'rejected', rejection_reason: 'wrong-patient', delivered: 'delivered' });
+    expect(callId).toBeTruthy();
     await page.close();
   });
 
