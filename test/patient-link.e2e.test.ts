@@ -225,6 +225,8 @@ describe.each(backendKinds)('patient search, link to chart and mismatch flags (%
     expect(relinked.body.identity.mismatch).toEqual([]);
     expect(relinked.body.item.reasons.filter((reason: string) => reason.startsWith('patient-mismatch'))).toEqual([]);
     expect(relinked.body.item.status).toBe('pending');
+    // The chart is a minor's now: the reviewer gets that prompt, and the parent is not the patient.
+    expect(relinked.body.item.reasons).toContain('sensitive:minor');
     const moved = await eventually(async () => {
       const tasks = await callTasks(id);
       return tasks[0]?.for?.reference === `Patient/${baby!.id}` ? tasks : null;
@@ -232,5 +234,7 @@ describe.each(backendKinds)('patient search, link to chart and mismatch flags (%
     expect(moved).toHaveLength(1);
     const reopened = await api('GET', `/api/review/${item.id}`);
     expect(reopened.body.patient).toMatchObject({ id: baby!.id, verified: true, birthDate: baby!.birthDate });
+    expect(reopened.body.identity).toMatchObject({ confidence: 'staff-verified', mismatch: [], check: { method: 'called-back-on-chart-number' } });
+    expect(reopened.body.prompts.join(' ')).toContain('minor');
   });
 });
