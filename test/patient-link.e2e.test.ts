@@ -195,6 +195,22 @@ describe.each(backendKinds)('patient search, link to chart and mismatch flags (%
     expect((await api('POST', `/api/review/${item.id}/link-patient`, { patientId: patient.id, check: 'in-person' })).status).toBe(409);
   });
 
+  it("confirming one of the charts the caller's number matched (verify-identity) moves the call's Task to it too", async () => {
+    const caller = olderAdults[3]!;
+    const id = `${kind}-verify-candidate`;
+    const item = await placeCall({ id, ani: caller.phone, queue: 'demo-review', text: 'Synthetic: are my blood test results back yet?' });
+    expect(item.patient).toMatchObject({ id: caller.patientId, verified: false });
+    const unlinked = await eventually(async () => ((await callTasks(id)).length ? callTasks(id) : null), 30_000, 'the call Task');
+    expect(unlinked[0]!.for).toBeUndefined();
+    expect((await api('POST', `/api/review/${item.id}/verify-identity`, { patientId: caller.patientId })).status).toBe(200);
+    const moved = await eventually(async () => {
+      const tasks = await callTasks(id);
+      return tasks[0]?.for?.reference === `Patient/${caller.patientId}` ? tasks : null;
+    }, 30_000, 'the Task linked to the confirmed chart');
+    expect(moved).toHaveLength(1);
+    expect((await findCall(harness.engine.db, item.callId))!.callerMatch?.staffCheck).toMatchObject({ method: 'caller-id-candidate-confirmed', by: 'test-nurse' });
+  });
+
   it("flags a baby's call filed on an older adult's chart as a patient mismatch, shows the chart's demographics, and moves the Task when the right chart is linked", async () => {
     const caller = olderAdults[2]!;
     const adult = patientById(caller.patientId);
