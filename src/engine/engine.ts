@@ -160,9 +160,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
   });
   // Staff at a screen (patient search, the chart beside a review item, a link): ahead of after-call
-  // work in the governor, behind live calls; a breaker of its own.
+  // work in the governor, behind live calls; a breaker of its own; an answer within 5 s either way.
   const staffFhir = new FhirClient({
-    baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 4, tokenProvider,
+    baseUrl: options.fhirBaseUrl, timeoutMs: Math.min(config.ehr.backgroundTimeoutMs, 5_000), governor, priority: 4, tokenProvider,
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
   });
   const patients = new PatientDirectory(staffFhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
