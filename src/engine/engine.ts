@@ -166,6 +166,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
   });
   const patients = new PatientDirectory(staffFhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
+  // The pipeline reads charts on the after-call client: its waits and failures stay off the staff's breaker.
+  const afterCallPatients = new PatientDirectory(fhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
   const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds, chartFhir: liveChartFhir });
   const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
   const hub = new LiveCallsHub({
@@ -194,7 +196,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     logger,
     concurrency: config.pipeline.concurrency,
     work: options.work ?? true,
-    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients, clinicLanguage: config.ivr.default.language }),
+    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: config.ivr.default.language }),
   });
   const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: config.ivr.default.language });
   if (options.work ?? true) dispatcher.start();
@@ -214,7 +216,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     webhookSecrets: () => [options.webhookSecret],
     staffTokenSecret: options.staffTokenSecret,
     routing,
-    onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones) + patients.invalidate(patientId),
+    onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones) + patients.invalidate(patientId) + afterCallPatients.invalidate(patientId),
     twilio: {
       authToken: () => options.twilioAuthToken || undefined,
       publicBaseUrl: config.twilio.publicBaseUrl,
