@@ -185,12 +185,22 @@ describe.each(backendKinds)('patient search, link to chart and mismatch flags (%
     expect(call.callerMatch).toMatchObject({ outcome: 'unique', confidence: 'staff-verified', candidates: [{ patientId: patient.id }], staffCheck: { method: 'date-of-birth-confirmed', by: 'test-nurse' } });
     const audited = await auditRows('call.identity.linked');
     const mine = audited.filter((row) => row.object_id === item.callId);
-    expect(mine.map((row) => row.outcome)).toEqual(['success', 'duplicate']);
-    expect(mine[0]!.detail).toMatchObject({ reviewId: item.id, check: 'date-of-birth-confirmed', previousConfidence: 'none' });
+    // Chained and not yet chained rows come back in no particular order: one link, one duplicate.
+    expect(mine.map((row) => row.outcome).sort()).toEqual(['duplicate', 'success']);
+    expect(mine.find((row) => row.outcome === 'success')!.detail).toMatchObject({ reviewId: item.id, check: 'date-of-birth-confirmed', previousConfidence: 'none' });
     expect(JSON.stringify(audited)).not.toContain(patient.name![0]!.family!);
     expect((await auditRows('call.identity.link.refused')).map((row) => row.reason)).toContain('PATIENT_NOT_FOUND');
 
     expect((await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 1, checklist: yes })).status).toBe(200);
+    // The outbox shows whose chart each item is for: to reviewers of the call's queue only.
+    const outbox = await api('GET', `/api/write-back?callId=${item.callId}`);
+    expect(outbox.body.items.length).toBeGreaterThan(0);
+    expect(outbox.body.items[0].patient).toMatchObject({ id: patient.id, name: displayNameOf(patient), birthDate: patient.birthDate, mrn: mrnOf(patient), verified: true });
+    const otherQueue = await api('GET', `/api/write-back?callId=${item.callId}`, undefined, 'nurse', ['somewhere-else']);
+    expect(otherQueue.body.items[0].patient).toBeNull();
+    const admin = await api('GET', `/api/write-back?callId=${item.callId}`, undefined, 'admin');
+    expect(admin.body.items[0].patient).toBeUndefined();
+    expect(JSON.stringify(admin.body)).not.toContain(patient.name![0]!.family!);
     // A decided item is not re-linked here: a wrong patient after approval is a rejection.
     expect((await api('POST', `/api/review/${item.id}/link-patient`, { patientId: patient.id, check: 'in-person' })).status).toBe(409);
   });
