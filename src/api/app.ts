@@ -34,6 +34,11 @@ import type { ContentCipher } from '../store/content-cipher.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
+import { patientLinkRoutes } from '../review/patient-link.routes.ts';
+import type { PatientLinkService } from '../review/patient-link.service.ts';
+import type { ReviewPatients } from '../review/review-patients.service.ts';
+import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
+import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -60,7 +65,11 @@ export interface AppDeps {
   /** Serve HSTS (only behind TLS). */
   hsts?: boolean;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
-  staff?: { cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null> };
+  staff?: {
+    cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
+    /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
+    patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
+  };
 }
 
 declare module 'fastify' {
@@ -234,6 +243,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const staff = deps.staff;
     await app.register(async (scope) => {
       await staffRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, ...staff });
+    });
+    await app.register(async (scope) => {
+      await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
+      await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
     });
   }
 

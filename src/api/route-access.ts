@@ -44,6 +44,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/review/:id/reject': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'POST /api/review/:id/assign': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'POST /api/review/:id/verify-identity': { kind: 'staff', roles: reviewRoles, queues: 'own' },
+  'POST /api/review/:id/link-patient': { kind: 'staff', roles: reviewRoles, queues: 'own' },
+  // Charts are not in queues; minimum necessary is in the search itself (a strong criterion, at most
+  // 10 demographics-only results, every search audited). People who link calls to charts search.
+  'GET /api/patients': { kind: 'staff', roles: reviewRoles, queues: { all: 'EHR search with a name and birth date, an MRN or a phone; demographics only, at most 10, audited' } },
   'POST /api/events': { kind: 'staff', roles: reviewRoles, queues: 'own' },
 
   'GET /api/write-back': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor', 'admin'], queues: { all: 'ids, codes and delivery status only' } },

@@ -5,7 +5,7 @@ import type { CallEvent } from './call-event.schema.ts';
 import { transcriptOf, withoutTranscript } from './call-event.schema.ts';
 import type { CallerNumber } from './caller-number.ts';
 import { deriveCallState, type CallLifecycleEvent, type CallState, type CallStatus } from './call-state.ts';
-import type { CallerMatch } from '../ehr/patient-match.ts';
+import type { CallerMatch, SubjectCheck } from '../ehr/patient-match.ts';
 
 /** A call as the ledger holds it. `aniE164` is PHI: use it to identify, never log it. */
 export interface CallRecord {
@@ -236,6 +236,16 @@ export async function listRecentCalls(db: Queryable, limit = 50, scope?: { queue
   return rows.map(fromRow);
 }
 
+/** Who each call is (its caller match) and its queue, by call id: for lists that show the chart beside each item. */
+export async function findCallerMatches(db: Queryable, callIds: readonly string[]): Promise<Map<string, { match: CallerMatch | null; queue: string | null }>> {
+  if (callIds.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; caller_match_json: CallerMatch | string | null; queue: string | null }>(
+    'select id, caller_match_json, queue from call where id = any($1::uuid[])',
+    [[...new Set(callIds)]],
+  );
+  return new Map(rows.map((row) => [row.id, { match: typeof row.caller_match_json === 'string' ? (JSON.parse(row.caller_match_json) as CallerMatch) : row.caller_match_json, queue: row.queue }]));
+}
+
 /** Saves who the caller is; the first answer wins, so a late duplicate lookup cannot flip it. */
 export async function saveCallerMatch(tx: Queryable, callId: string, match: CallerMatch): Promise<boolean> {
   const result = await tx.query(
@@ -364,20 +374,56 @@ export async function saveRouting(tx: Queryable, callId: string, routing: Record
   return result.rowCount > 0;
 }
 
-/** Replaces the caller match after an identity step-up (DOB verified, staff verified). */
-/** Replaces the caller match with a verified one; returns the call's Task id if one is already written. */
+/**
+ * Replaces the caller match with a verified one (DOB step-up, staff); returns the call's Task id if
+ * one is already written. A check of the caller's words against a chart (`subjectCheck`) stays
+ * when the match is still on that chart, unless the new match brings its own.
+ */
 export async function upgradeCallerMatch(tx: Queryable, callId: string, match: CallerMatch): Promise<{ fhirTaskId: string | null }> {
   const { rows } = await tx.query<{ fhir_task_id: string | null }>(
     `update call set caller_outcome = $2, caller_confidence = $3, caller_patient_ids = $4,
-       caller_related_person_ids = $5, caller_match_json = $6, identified_at = now(), updated_at = now()
+       caller_related_person_ids = $5, identified_at = now(), updated_at = now(),
+       caller_match_json = case
+         when $6::jsonb ? 'subjectCheck' then $6::jsonb
+         when caller_match_json->'subjectCheck'->>'patientId' = $7 then jsonb_set($6::jsonb, '{subjectCheck}', caller_match_json->'subjectCheck')
+         else $6::jsonb end
      where id = $1
      returning fhir_task_id`,
     [
       callId, match.outcome, match.confidence, match.candidates.map((c) => c.patientId),
       match.candidates.flatMap((c) => (c.relatedPersonId ? [c.relatedPersonId] : [])), JSON.stringify(match),
+      match.outcome === 'unique' ? (match.candidates[0]?.patientId ?? null) : null,
     ],
   );
   return { fhirTaskId: rows[0]?.fhir_task_id ?? null };
+}
+
+/**
+ * Adds sensitive categories to the call's recorded policy decision (a chart linked later is a
+ * minor's): every later stage's decision starts from them, so their prompts reach the reviewer.
+ */
+export async function addSensitiveCategories(tx: Queryable, callId: string, categories: readonly string[]): Promise<void> {
+  if (categories.length === 0) return;
+  await tx.query(
+    `update call set policy_decision = jsonb_set(policy_decision, '{sensitive}', (
+       select coalesce(jsonb_agg(distinct category order by category), '[]'::jsonb)
+       from jsonb_array_elements_text(coalesce(policy_decision->'sensitive', '[]'::jsonb) || $2::jsonb) as category))
+     where id = $1 and policy_decision is not null`,
+    [callId, JSON.stringify(categories)],
+  );
+}
+
+/**
+ * Keeps the check of the caller's words against the chart with the call's match, only while the
+ * match is still that one chart (a relink since then makes it stale: it is not written).
+ */
+export async function saveSubjectCheck(tx: Queryable, callId: string, check: SubjectCheck): Promise<boolean> {
+  const result = await tx.query(
+    `update call set caller_match_json = jsonb_set(caller_match_json, '{subjectCheck}', $2::jsonb), updated_at = now()
+     where id = $1 and caller_outcome = 'unique' and caller_match_json->'candidates'->0->>'patientId' = $3`,
+    [callId, JSON.stringify(check), check.patientId],
+  );
+  return result.rowCount > 0;
 }
 
 export async function loadIvrSession<T>(db: Queryable, callId: string): Promise<{ session: T; turn: number; dialledNumber: string | null } | null> {

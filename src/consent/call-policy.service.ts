@@ -46,6 +46,7 @@ export async function decideForCall(
     identity: call.callerMatch?.confidence ?? 'none',
     redFlags: call.redFlags.length > 0,
     detectedSensitive: [...new Set([...storedSensitive, ...(extra.detectedSensitive ?? [])])],
+    patientMismatch: patientMismatchOf(call),
   });
   await appendAuditEvent(tx, {
     actor: `policy:${stage}`,
@@ -60,6 +61,13 @@ export async function decideForCall(
     await tx.query('update call set policy_decision = $2 where id = $1', [call.id, JSON.stringify({ stage, policyVersion: version, ...auditDetailOf(decision) })]);
   }
   return decision;
+}
+
+/** The mismatch found between the caller's words and the chart the call is on now (none for another chart). */
+function patientMismatchOf(call: CallRecord) {
+  const match = call.callerMatch;
+  const check = match?.subjectCheck;
+  return match?.outcome === 'unique' && check && check.patientId === match.candidates[0]?.patientId ? check.mismatch : [];
 }
 
 function isRequestType(code: string | null): code is RequestTypeCode {

@@ -20,6 +20,15 @@ describe('decideCallPolicy', () => {
     expect(decision.review.reasons).toEqual(['pattern-review']);
   });
 
+  it("a call whose words do not fit the chart is never auto-approved, in any pattern (issue 12, defect 5)", () => {
+    for (const queue of ['demo-summary-only', 'demo-event']) {
+      expect(decideCallPolicy({ ...base, queue, requestType: 'appointment' }).review.required, queue).toBe(false);
+      const decision = decideCallPolicy({ ...base, queue, requestType: 'appointment', patientMismatch: ['age', 'sex'] });
+      expect(decision.review.required, queue).toBe(true);
+      expect(decision.review.reasons).toEqual(['patient-mismatch:age', 'patient-mismatch:sex']);
+    }
+  });
+
   it('declined transcription: no transcript, no AI, and a person writes the note', () => {
     const decision = decideCallPolicy({ ...base, consents: { ...allGranted, transcribe: { status: 'declined' } } });
     expect(decision.transcript).toEqual({ allowed: false, reason: 'consent-declined:transcribe' });

@@ -1,5 +1,5 @@
 import type { ConsentScope } from '../ivr/ivr-settings.schema.ts';
-import type { IdentityConfidence } from '../ehr/patient-match.ts';
+import type { IdentityConfidence, PatientMismatchAttribute } from '../ehr/patient-match.ts';
 import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import type { IntegrationPattern, PolicyLayer, QueuePolicy, RetentionClass, SensitiveCategory } from './queue-policy.schema.ts';
 
@@ -25,6 +25,8 @@ export interface CallPolicyInput {
   redFlags: boolean;
   /** Categories found on this call (proxy caller, a minor's chart, an interpreter). */
   detectedSensitive: readonly SensitiveCategory[];
+  /** What the caller said that the linked chart contradicts (age, sex, name): a person must look. */
+  patientMismatch?: readonly PatientMismatchAttribute[];
 }
 
 /** Why a permission is given or withheld: a code, for the audit trail and the reviewer. */
@@ -47,7 +49,13 @@ export type ReviewReason =
   | 'red-flag'
   | 'identity-unverified'
   | 'human-note'
-  | `sensitive:${SensitiveCategory}`;
+  | `sensitive:${SensitiveCategory}`
+  | `patient-mismatch:${PatientMismatchAttribute}`;
+
+/** The review reason for each attribute the chart contradicts. */
+export function mismatchReasons(attributes: readonly PatientMismatchAttribute[]): `patient-mismatch:${PatientMismatchAttribute}`[] {
+  return [...new Set(attributes)].map((attribute) => `patient-mismatch:${attribute}` as const);
+}
 
 /** What may go to the chart once the item is approved (or auto-approved). */
 export interface ChartPermissions {
@@ -128,6 +136,8 @@ export function decideCallPolicy(input: CallPolicyInput): CallPolicyDecision {
   // No AI draft to approve: a person writes what goes to the chart.
   if (writesContent && !ai.allowed) reasons.push('human-note');
   for (const category of sensitive) reasons.push(`sensitive:${category}`);
+  // The words do not fit the chart (a baby's call on an adult's chart): never filed unseen.
+  reasons.push(...mismatchReasons(input.patientMismatch ?? []));
 
   return {
     pattern,

@@ -166,6 +166,17 @@ describe('relinking a Task when identity is verified after it was written', () =
     expect(relinked.description).toBe(existing.description);
   });
 
+  it("moves a Task filed on the wrong chart to the one staff linked, without the first chart's caregiver as requester (issue 12)", () => {
+    const onCaregiversPatient = { ...buildCallTask({ ...base, match: matches.caregiver }), id: 't2' };
+    expect(onCaregiversPatient.requester?.reference).toBe('RelatedPerson/rp-1');
+    const staffLinked: CallerMatch = { outcome: 'unique', confidence: 'staff-verified', candidates: [{ patientId: 'pat-baby', matchedOn: 'staff-link' }] };
+    const moved = relinkCallTask(onCaregiversPatient, buildCallTask({ ...base, match: staffLinked }))!;
+    expect(moved.for?.reference).toBe('Patient/pat-baby');
+    expect(moved.requester).toBeUndefined();
+    expect(moved.input?.find((input) => input.type.text === 'caller-identity-confidence')?.valueString).toBe('staff-verified');
+    expect(relinkCallTask(moved, buildCallTask({ ...base, match: staffLinked }))).toBeNull();
+  });
+
   it('changes nothing when the Task already has that subject or identity is still unverified', () => {
     const linked = buildCallTask({ ...base, match: verified });
     expect(relinkCallTask(linked, buildCallTask({ ...base, match: verified }))).toBeNull();

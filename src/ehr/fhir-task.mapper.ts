@@ -103,8 +103,9 @@ export function buildCallTask(input: CallTaskInput): Task {
 
 /**
  * A Task written before the caller's identity was verified (the date of birth came in late, or
- * staff verified it) is linked to the chart in place, never duplicated: the verified subject, the
- * new confidence, and the suggestion dropped. Null when the Task already says what `built` says.
+ * staff verified it), or filed on a chart staff replaced with another, is linked to the chart in
+ * place, never duplicated: the verified subject and its requester, the new confidence, and the
+ * suggestion dropped. Null when the Task already says what `built` says.
  */
 export function relinkCallTask(existing: Task, built: Task): Task | null {
   const wanted = built.for?.reference;
@@ -113,8 +114,10 @@ export function relinkCallTask(existing: Task, built: Task): Task | null {
     (input) => !['caller-identity-confidence', 'caller-match-outcome', 'suggested-patient-unverified'].includes(input.type.text ?? ''),
   );
   const identityInputs = (built.input ?? []).filter((input) => ['caller-identity-confidence', 'caller-match-outcome'].includes(input.type.text ?? ''));
+  // A caregiver of the chart it was on is not the requester for another chart (a staff link moves it).
+  const { requester: _previousRequester, ...rest } = existing;
   return {
-    ...existing,
+    ...rest,
     for: built.for,
     ...(built.requester ? { requester: built.requester } : {}),
     input: [...identityInputs, ...keep],

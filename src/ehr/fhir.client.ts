@@ -91,9 +91,9 @@ export class FhirClient {
     return this.breaker.state === CircuitState.Open && Date.now() - this.openedAt < this.halfOpenAfterMs;
   }
 
-  /** Search and return the matching resources of the searched type (includes dropped). */
-  async search<T extends Resource>(resourceType: ResourceType, params: Record<string, string>): Promise<T[]> {
-    const query = new URLSearchParams(params).toString();
+  /** Search and return the matching resources of the searched type (includes dropped). A list value repeats the parameter (all must match). */
+  async search<T extends Resource>(resourceType: ResourceType, params: Record<string, string | readonly string[]>): Promise<T[]> {
+    const query = searchQuery(params);
     const bundle = await this.request<Bundle>('GET', `${resourceType}${query ? `?${query}` : ''}`);
     return (bundle.entry ?? [])
       .filter((entry) => entry.search?.mode !== 'include' && entry.resource?.resourceType === resourceType)
@@ -282,6 +282,14 @@ function networkErrorCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function searchQuery(params: Record<string, string | readonly string[]>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    for (const each of typeof value === 'string' ? [value] : value) query.append(name, each);
+  }
+  return query.toString();
 }
 
 function pathOnly(path: string): string {

@@ -24,8 +24,8 @@ export type IdentityConfidence = (typeof IdentityConfidence)[keyof typeof Identi
 
 export interface CallerCandidate {
   patientId: string;
-  /** Which of the patient's numbers matched. */
-  matchedOn: 'primary-phone' | 'alternate-phone' | 'caregiver-phone';
+  /** Which of the patient's numbers matched; `staff-link`: a person found the chart by search and linked it. */
+  matchedOn: 'primary-phone' | 'alternate-phone' | 'caregiver-phone' | 'staff-link';
   /** Set when the caller is a caregiver or proxy rather than the patient (ID-3). */
   relatedPersonId?: string;
   relationship?: string;
@@ -42,6 +42,37 @@ export interface CallerMatch {
   truncated?: { total: number };
   /** Only for `lookup-failed`: the error code, never the message. */
   errorCode?: string;
+  /** How a person confirmed the chart (`staff-verified` only): the method, who, when. */
+  staffCheck?: StaffIdentityCheck;
+  /**
+   * What the caller said about who the call is about, checked against the unique candidate's chart
+   * (codes only). Bound to that patient: a match on another chart does not carry it.
+   */
+  subjectCheck?: SubjectCheck;
+}
+
+/** How staff confirmed whose call it was before linking it to a chart (ID-2). */
+export const staffIdentityChecks = [
+  'date-of-birth-confirmed', 'called-back-on-chart-number', 'in-person', 'clinician-knows-caller',
+  /** One of the charts the caller's number matched, confirmed by a person (`verify-identity`). */
+  'caller-id-candidate-confirmed',
+] as const;
+export type StaffIdentityMethod = (typeof staffIdentityChecks)[number];
+
+export interface StaffIdentityCheck {
+  method: StaffIdentityMethod;
+  /** The staff member's id (the token subject), never a name. */
+  by: string;
+  at: string;
+}
+
+/** What the caller said that the linked chart contradicts (issue 12, defect 5). */
+export const patientMismatchAttributes = ['age', 'sex', 'name'] as const;
+export type PatientMismatchAttribute = (typeof patientMismatchAttributes)[number];
+
+export interface SubjectCheck {
+  patientId: string;
+  mismatch: PatientMismatchAttribute[];
 }
 
 function phonesOf(telecom: ContactPoint[] | undefined): ContactPoint[] {

@@ -34,6 +34,9 @@ import { WriteBackDispatcher, type WriteBackSender } from '../write-back/write-b
 import { FhirChartRecordSender } from '../write-back/fhir-chart.sender.ts';
 import { Hl7MdmSender } from '../write-back/hl7-mdm.sender.ts';
 import { MllpClient } from '../hl7/mllp.client.ts';
+import { PatientDirectory } from '../ehr/patient-directory.service.ts';
+import { PatientLinkService } from '../review/patient-link.service.ts';
+import { ReviewPatients } from '../review/review-patients.service.ts';
 
 export const engineVersion: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -156,6 +159,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 7, tokenProvider,
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
   });
+  // Staff at a screen (patient search, the chart beside a review item, a link): ahead of after-call
+  // work in the governor, behind live calls; a breaker of its own; an answer within 5 s either way.
+  const staffFhir = new FhirClient({
+    baseUrl: options.fhirBaseUrl, timeoutMs: Math.min(config.ehr.backgroundTimeoutMs, 5_000), governor, priority: 4, tokenProvider,
+    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
+  });
+  const patients = new PatientDirectory(staffFhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
+  // The pipeline reads charts on the after-call client: its waits and failures stay off the staff's breaker.
+  const afterCallPatients = new PatientDirectory(fhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
   const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds, chartFhir: liveChartFhir });
   const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
   const hub = new LiveCallsHub({
@@ -184,8 +196,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     logger,
     concurrency: config.pipeline.concurrency,
     work: options.work ?? true,
-    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review, clinicLanguage: config.ivr.default.language }),
+    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: config.ivr.default.language }),
   });
+  const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: config.ivr.default.language });
   if (options.work ?? true) dispatcher.start();
   const ingest = new CallIngestService({
     db, cipher, policies, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,
@@ -203,7 +216,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     webhookSecrets: () => [options.webhookSecret],
     staffTokenSecret: options.staffTokenSecret,
     routing,
-    onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones),
+    onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones) + patients.invalidate(patientId) + afterCallPatients.invalidate(patientId),
     twilio: {
       authToken: () => options.twilioAuthToken || undefined,
       publicBaseUrl: config.twilio.publicBaseUrl,
@@ -218,6 +231,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     auditSourceKey: options.staffTokenSecret,
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
+      patients, patientLink, reviewPatients: new ReviewPatients(patients),
       patientExists: async (patientId: string) => {
         try {
           await fhir.read('Patient', patientId);

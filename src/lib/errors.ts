@@ -53,6 +53,8 @@ export const ErrorCodes = {
   STAFF_TOKEN_IN_URL: { status: 401, retry: 'permanent' },
   /** The EHR has no such patient (an event for a chart that does not exist). */
   PATIENT_NOT_FOUND: { status: 422, retry: 'permanent' },
+  /** A patient search that would not narrow to a few charts (a name alone): minimum necessary. */
+  SEARCH_TOO_BROAD: { status: 400, retry: 'permanent' },
   /** A pipeline stage that handles call content finished without asking the policy function. */
   POLICY_NOT_ASKED: { status: 500, retry: 'permanent' },
   /** A transcript arrived before the call's transcribe consent: not stored; send it again shortly. */

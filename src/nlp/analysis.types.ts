@@ -109,6 +109,26 @@ export interface PatientContext {
   mrn?: string;
 }
 
+/** Who the caller is to the person the call is about ("my son": child). */
+export type SubjectRelation = 'infant' | 'child' | 'parent' | 'spouse' | 'sibling' | 'grandparent' | 'grandchild' | 'relative' | 'patient' | 'friend';
+
+/**
+ * Who the call is about, as the caller put it (issue 12, defect 5): checked against the linked
+ * chart so a call filed on the wrong patient is noticed. Names are PHI: this lives only in the
+ * sealed analysis; what leaves it is a mismatch code (`age`, `sex`, `name`).
+ */
+export interface CallSubject {
+  /** `self`: the caller speaks of their own health; `other`: of someone else; `unknown`: cannot tell. */
+  who: 'self' | 'other' | 'unknown';
+  relation: SubjectRelation | null;
+  /** The age said ("six weeks old", "my baby", "I'm 72"), in days, inclusive. */
+  age: { minDays: number; maxDays: number } | null;
+  sex: 'female' | 'male' | null;
+  /** Names said for the subject: lowercase words, accents folded ("maria", "lopez"). */
+  names: string[][];
+  evidence: EvidenceSpan[];
+}
+
 /** The structured summary (SU-1); every field points at the transcript spans it came from. */
 export interface CallSummary {
   reasonForCall: RequestTypeCode | 'unclassified';

@@ -1,5 +1,5 @@
 import type {
-  CallSummary, Entity, PatientContext, PhiSpan, RedFlag, RequestTypeCode, RequestTypeScore, SetAsideMention, Sentiment,
+  CallSubject, CallSummary, Entity, PatientContext, PhiSpan, RedFlag, RequestTypeCode, RequestTypeScore, SetAsideMention, Sentiment,
 } from './analysis.types.ts';
 import { summarizeCall } from './call-summary.ts';
 import { detectPhi } from './phi/detect-phi.ts';
@@ -8,6 +8,7 @@ import { extractEntities } from './understand/entities.ts';
 import { detectRedFlags } from './understand/red-flags.ts';
 import { classifyRequestTypes } from './understand/request-types.ts';
 import { assessSentiment } from './understand/sentiment.ts';
+import { extractCallSubject } from './understand/call-subject.ts';
 import { defaultRequestWorkflows, type RequestWorkflow } from './workflows.ts';
 
 /** Everything Callchart understands from one transcript: the `callchart analyze` line, and what the pipeline stores (encrypted). */
@@ -22,6 +23,8 @@ export interface CallAnalysis {
   phi: PhiSpan[];
   redacted: string;
   summary: CallSummary;
+  /** Who the call is about, as the caller put it (checked against the linked chart; PHI, sealed). */
+  subject: CallSubject;
 }
 
 /**
@@ -53,5 +56,6 @@ export function analyzeCall(
     phi,
     redacted: redactText(text, phi),
     summary,
+    subject: extractCallSubject(text, phi.filter((span) => span.type === 'NAME')),
   };
 }

@@ -3,7 +3,7 @@ import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { findCall, latestTranscriptWithId, markWriteBack, saveCallAnalysis, saveCallerMatch, type CallRecord } from '../calls/calls.repository.ts';
+import { findCall, latestTranscriptWithId, markWriteBack, saveCallAnalysis, saveCallerMatch, saveSubjectCheck, type CallRecord } from '../calls/calls.repository.ts';
 import type { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import type { FhirClient } from '../ehr/fhir.client.ts';
 import type { Consent, Patient, Task } from '@medplum/fhirtypes';
@@ -27,6 +27,8 @@ import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import { standingPreferencesOf } from '../consent/standing-consent.mapper.ts';
 import { saveStandingConsents } from '../consent/standing-consent.repository.ts';
+import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
+import { chartFactsOf, compareWithChart } from '../review/caller-mismatch.ts';
 
 /**
  * The stage handlers of the after-call pipeline. Each re-reads the call, does nothing when its
@@ -43,6 +45,8 @@ export function afterCallHandlers(deps: {
   workflows: Record<RequestTypeCode, RequestWorkflow>;
   policies: QueuePolicyStore;
   review: ReviewService;
+  /** Charts by id (cached): the chart a call was linked to by staff, when caller ID did not find it. */
+  patients?: PatientDirectory;
   /** The language the clinic works in (BCP-47); a patient preferring another needs an interpreter. Default en. */
   clinicLanguage?: string;
 }): Record<StageName, StageHandler> {
@@ -93,6 +97,8 @@ export function afterCallHandlers(deps: {
       });
       const transcript = decision.ai.allowed ? await latestTranscriptWithId(db, callId, cipher) : null;
       const analysis = transcript ? analyzeCall(transcript.text, { workflows, ...(patient ? { patient } : {}) }) : null;
+      // Do the caller's words fit the chart the call is on (issue 12, defect 5)? Codes only leave here.
+      const patientMismatch = chart && analysis ? compareWithChart(analysis.subject, chartFactsOf(chart), new Date(call.startedAt ?? Date.now())) : null;
       // `method` tells the reviewer why there is no AI draft.
       // No transcript, or nothing recognised in it: the caller's own menu choice, if any.
       const fromIvr = requestTypesFromIvr(call.ivrReason, call.urgent);
@@ -113,6 +119,7 @@ export function afterCallHandlers(deps: {
           sealed: cipher.encrypt(JSON.stringify(analysis ?? { requestTypes, redFlags: [], summary: null })),
           keyId: cipher.keyId,
         });
+        if (chart?.id && patientMismatch) await saveSubjectCheck(tx, callId, { patientId: chart.id, mismatch: patientMismatch });
         await appendAuditEvent(tx, {
           actor: 'worker:understand-call',
           action: 'call.understood',
@@ -123,6 +130,7 @@ export function afterCallHandlers(deps: {
           detail: {
             method, requestTypes: requestTypeCodes, redFlags, urgency,
             redFlagsSetAside: analysis?.setAside.length ?? 0, phiSpansRedacted: analysis?.phi.length ?? 0, patientContext: Boolean(patient), aiWithheld,
+            patientMismatch,
           },
         });
       });
@@ -218,13 +226,21 @@ export function afterCallHandlers(deps: {
     });
   }
 
-  /** The caller's chart details for redaction, when the number matched one patient (lookups are cached). */
-  /** The matched patient's chart (Patient resource), used in memory only. */
+  /**
+   * The chart the call is on (one patient matched or linked), in memory only: for redaction and to
+   * check the caller's words against it. Caller lookups and charts are cached; a chart the EHR
+   * cannot give now is left out (no redaction context, no check) rather than failing the stage.
+   */
   async function chartPatientFor(call: CallRecord): Promise<Patient | undefined> {
-    if (call.callerMatch?.outcome !== 'unique' || call.aniE164 === null) return undefined;
+    if (call.callerMatch?.outcome !== 'unique') return undefined;
     const patientId = call.callerMatch.candidates[0]?.patientId;
-    const lookup = await identity.identify({ presentation: 'number', e164: call.aniE164 });
-    return lookup.candidatePatients.find((candidate) => candidate.id === patientId);
+    if (!patientId) return undefined;
+    if (call.aniE164 !== null) {
+      const lookup = await identity.identify({ presentation: 'number', e164: call.aniE164 });
+      const found = lookup.candidatePatients.find((candidate) => candidate.id === patientId);
+      if (found) return found;
+    }
+    return (await deps.patients?.find(patientId).catch(() => null)) ?? undefined;
   }
 
   async function writeTask(callId: string): Promise<void> {

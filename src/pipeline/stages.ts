@@ -20,7 +20,7 @@ export const pipelineStages = [
   {
     name: 'understand-call',
     input: "call id; newest transcript (decrypted in memory only), the IVR reason, the identified patient's details for redaction",
-    output: 'request types, red flags, urgency on the call; the redacted transcript and summary, encrypted',
+    output: "request types, red flags, urgency on the call; the redacted transcript and summary, encrypted; whether the caller's words fit the chart (patient-mismatch codes on the call's match)",
     // The policy function decides: no transcript kept without transcribe consent and a queue that
     // allows it; no AI output without AI consent and a queue that allows AI.
     policyStage: 'understand-call',

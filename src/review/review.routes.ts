@@ -20,6 +20,8 @@ import { findReviewItem, listReviewItems, loadVersions, type ReviewItem, type Re
 import { mayReview, mayViewUnredacted, noteDisagreements, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
 import { rejectionReasons } from '../write-back/task-review.mapper.ts';
 import type { ReviewService } from './review.service.ts';
+import type { PatientLinkService } from './patient-link.service.ts';
+import type { ReviewPatients } from './review-patients.service.ts';
 
 /**
  * The staff API for review (RV-1), write-back visibility (WB-4), consent changes by an agent
@@ -38,6 +40,10 @@ export interface StaffRoutesDeps {
   policies: QueuePolicyStore;
   /** Called after a failed write-back item is put back in line. */
   onWriteBackQueued?: () => void;
+  /** Staff confirm whose call it was (verify-identity; link-patient has its own routes). */
+  patientLink: PatientLinkService;
+  /** The chart beside each item: name, date of birth, MRN, phone (from the EHR, cached). */
+  reviewPatients: ReviewPatients;
 }
 
 const idParams = z.object({ id: z.uuid() });
@@ -99,7 +105,8 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
       limit: query.limit,
     });
     const now = Date.now();
-    return { items: items.map((item) => ({ ...item, ageMinutes: Math.floor((now - Date.parse(item.createdAt)) / 60_000) })) };
+    const patients = await deps.reviewPatients.forCalls(db, items.map((item) => item.callId));
+    return { items: items.map((item) => ({ ...item, ageMinutes: Math.floor((now - Date.parse(item.createdAt)) / 60_000), patient: patients.get(item.callId) ?? null })) };
   });
 
   app.get('/api/review/:id', {
@@ -124,6 +131,10 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
       actor: `staff:${staff.sub}`, action: 'review.opened', objectType: 'review-item', objectId: item.id, outcome: 'success',
       detail: { redaction: unredacted ? 'off' : 'on', version: item.currentVersion },
     });
+    // Whose chart the call is on, and the others the caller's number matched (issue 12, defect 5).
+    const patient = (await deps.reviewPatients.forCalls(db, [item.callId])).get(item.callId) ?? null;
+    const match = call.callerMatch;
+    const candidates = match?.outcome === 'several' ? await deps.reviewPatients.candidates(match) : [];
     return {
       item,
       note: current.body.note,
@@ -137,7 +148,11 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
         confidence: call.callerMatch?.confidence ?? 'none',
         verified: call.callerMatch?.confidence === 'ani-dob-verified' || call.callerMatch?.confidence === 'staff-verified',
         candidatePatientIds: call.callerMatch?.candidates.map((candidate) => candidate.patientId) ?? [],
+        candidates,
+        check: match?.staffCheck ?? null,
+        mismatch: match?.subjectCheck && match.subjectCheck.patientId === patient?.id ? match.subjectCheck.mismatch : [],
       },
+      patient,
       transcript: { redaction: unredacted ? 'off' : 'on', text: transcript },
       versions: diffVersions(versions),
     };
@@ -184,11 +199,11 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
   });
 
   app.post('/api/review/:id/verify-identity', {
-    schema: { summary: "Confirm the caller's chart (one of the caller-ID candidates): the call becomes staff-verified", params: idParams, body: z.object({ patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/) }).strict() },
+    schema: { summary: "Confirm the caller's chart (one of the caller-ID candidates): the call becomes staff-verified and its Task moves to that patient", params: idParams, body: z.object({ patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/) }).strict() },
   }, async (request) => {
     const staff = staffOf(request);
     await loadItem(request.params.id, staff);
-    return review.verifyIdentity(request.params.id, request.body.patientId, staff);
+    return deps.patientLink.verifyCandidate(request.params.id, request.body.patientId, staff);
   });
 
   app.get('/api/write-back', {
@@ -197,9 +212,14 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
       querystring: z.object({ status: z.enum(['pending', 'sending', 'delivered', 'failed']).optional(), callId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
     },
   }, async (request) => {
-    requireRole(staffOf(request), (role) => role !== 'analyst');
+    const staff = staffOf(request);
+    requireRole(staff, (role) => role !== 'analyst');
     const { status, callId, limit } = request.query;
-    return { items: await listWriteBackItems(db, { ...(status ? { status: [status] } : {}), ...(callId ? { callId } : {}), limit }) };
+    const items = await listWriteBackItems(db, { ...(status ? { status: [status] } : {}), ...(callId ? { callId } : {}), limit });
+    // Whose chart each item is for: only to people who review calls, only for queues they work.
+    if (!mayReview(staff.role)) return { items };
+    const patients = await deps.reviewPatients.forOutbox(db, items, (queue) => seesQueue(staff, queue), policies.current.policy.events.queue);
+    return { items: items.map((item) => ({ ...item, patient: patients.get(item.id) ?? null })) };
   });
 
   app.get('/api/write-back/summary', { schema: { summary: 'Outbox counts by target and status (for dashboards and the chaos test)' } }, async (request) => {

@@ -1,12 +1,11 @@
 import type { Db, Queryable } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { findCall, loadCallAnalysis, upgradeCallerMatch, type CallRecord } from '../calls/calls.repository.ts';
+import { findCall, loadCallAnalysis, type CallRecord } from '../calls/calls.repository.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import type { CallPolicyDecision } from '../consent/call-policy.ts';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
-import { IdentityConfidence } from '../ehr/patient-match.ts';
 import type { CallSummary, RequestTypeCode } from '../nlp/analysis.types.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
 import { CallchartError } from '../lib/errors.ts';
@@ -194,28 +193,6 @@ export class ReviewService {
         detail: { from: item.assignedTo, to: assignee },
       });
       return (await lockReviewItem(tx, reviewId))!;
-    });
-  }
-
-  /**
-   * A person confirms whose call it was (ID-2): the patient must be one of the caller-ID candidates.
-   * The call becomes `staff-verified`; its Task is linked in place by the write-task stage.
-   */
-  async verifyIdentity(reviewId: string, patientId: string, staff: StaffClaims): Promise<{ fhirTaskId: string | null }> {
-    return this.deps.db.transaction(async (tx) => {
-      const item = await this.lock(tx, reviewId, staff);
-      const call = (await findCall(tx, item.callId))!;
-      const candidate = call.callerMatch?.candidates.find((entry) => entry.patientId === patientId);
-      if (!candidate) {
-        await appendAuditEvent(tx, { actor: `staff:${staff.sub}`, action: 'call.identity.staff-verify', objectType: 'call', objectId: call.id, outcome: 'rejected', reason: 'NOT_A_CANDIDATE' });
-        throw new CallchartError('PAYLOAD_INVALID', 'the patient is not one of the charts the caller number matched; search the EHR and link the call there', { field: 'patientId' });
-      }
-      const upgraded = await upgradeCallerMatch(tx, call.id, { outcome: 'unique', confidence: IdentityConfidence.staffVerified, candidates: [candidate] });
-      await appendAuditEvent(tx, {
-        actor: `staff:${staff.sub}`, action: 'call.identity.staff-verified', objectType: 'call', objectId: call.id, outcome: 'success',
-        detail: { reviewId, previousConfidence: call.callerMatch?.confidence ?? 'none' },
-      });
-      return upgraded;
     });
   }
 

@@ -101,6 +101,40 @@ describe('review screen in Chromium', () => {
     await page.close();
   });
 
+  it("a nurse sees whose chart a call is on, finds an unknown caller's chart by MRN and links it (issue 12, defect 4)", async () => {
+    const chart = clinic.patients.find((entry) => entry.id === scenarios.uniquePatient[3]!.patientId)!;
+    const mrn = chart.identifier!.find((identifier) => identifier.type?.coding?.[0]?.code === 'MR')!.value!;
+    const call = { id: 'review-ui-unknown', ani: scenarios.unknown[1]!, dnis: '+16175550100', queue: 'demo-review', direction: 'inbound' as const };
+    const send = (overrides: Parameters<typeof syntheticEvent>[0]) => harness.post({ ...syntheticEvent(overrides), call });
+    const callId = String((await send({ type: 'call.ringing', callId: call.id })).body.callId);
+    for (const consent of consentEvents(call.id, call.ani, [], 'demo-review')) await harness.post(consent);
+    await send({ type: 'transcript.available', callId: call.id, data: { transcript: { text: 'Synthetic: are my blood test results back yet?' } } });
+    await send({ type: 'call.ended', callId: call.id });
+    const reviewId = await eventually(async () => (await harness.engine.db.query<{ id: string }>('select id from review_item where call_id = $1', [callId])).rows[0]?.id, 30_000, 'the review item');
+
+    const page = await browser.newPage();
+    await page.goto(`${harness.engine.url}/review#token=${await harness.token('nurse')}`);
+    const listed = page.locator(`[data-review-item="${reviewId}"]`);
+    expect(await listed.locator('[data-field="patient"]').textContent()).toBe('No chart linked');
+    await listed.click();
+    const form = page.locator(`[data-open-item="${reviewId}"]`);
+    await form.waitFor();
+    await form.getByText('Find the chart in the EHR').click();
+    await form.locator('[data-find="mrn"]').fill(mrn);
+    // Enter searches; it does not submit the note for approval.
+    await form.locator('[data-find="mrn"]').press('Enter');
+    await form.locator(`[data-link-patient="${chart.id}"]`).waitFor();
+    expect(await form.locator('[data-field="result"]').textContent()).toBe('');
+    await form.locator('[data-find="check"]').selectOption('date-of-birth-confirmed');
+    await form.locator(`[data-link-patient="${chart.id}"]`).click();
+    await page.locator(`[data-open-item="${reviewId}"] [data-field="identity"]`).getByText('Patient identity verified (staff-verified)').waitFor();
+    const shown = await page.locator(`[data-open-item="${reviewId}"] [data-field="patient-panel"] [data-field="patient"]`).textContent();
+    expect(shown).toContain(`Chart: ${chart.name![0]!.given![0]}`);
+    expect(shown).toContain(`born ${chart.birthDate}`);
+    expect(shown).toContain(`MRN ${mrn}`);
+    await page.close();
+  });
+
   it('front desk cannot open the review queue, and says so', async () => {
     const page = await browser.newPage();
     await page.goto(`${harness.engine.url}/review#token=${await harness.token('intake')}`);

@@ -41,6 +41,9 @@ const oracle: Record<string, Expectation> = {
   'POST /api/review/:id/reject': review,
   'POST /api/review/:id/assign': review,
   'POST /api/review/:id/verify-identity': review,
+  'POST /api/review/:id/link-patient': review,
+  // EHR patient search (issue 12): people who link calls to charts; charts are in no queue.
+  'GET /api/patients': { nurse: 'any-queue', clinician: 'any-queue', supervisor: 'any-queue' },
   'POST /api/events': review,
   'GET /api/write-back': { nurse: 'any-queue', clinician: 'any-queue', supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/write-back/summary': { nurse: 'any-queue', clinician: 'any-queue', supervisor: 'any-queue', admin: 'any-queue' },
@@ -111,6 +114,8 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
         return { url: path, body: { assignee: null } };
       case 'POST /api/review/:id/verify-identity':
         return { url: path, body: { patientId: 'no-such-patient' } };
+      case 'POST /api/review/:id/link-patient':
+        return { url: path, body: { patientId: 'no-such-patient', check: 'in-person' } };
       case 'POST /api/calls/:id/consents':
         return { url: path, body: { scope: 'ehr', status: 'granted' } };
       case 'POST /api/events':
