@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
@@ -34,10 +33,9 @@ import { WriteBackDispatcher, type WriteBackSender } from '../write-back/write-b
 import { FhirChartRecordSender } from '../write-back/fhir-chart.sender.ts';
 import { Hl7MdmSender } from '../write-back/hl7-mdm.sender.ts';
 import { MllpClient } from '../hl7/mllp.client.ts';
+import { engineVersion } from './version.ts';
 
-export const engineVersion: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { engineVersion };
 
 export interface EngineOptions {
   config: CallchartConfig;
