@@ -99,8 +99,11 @@ export async function runChart(patient: string | undefined, options: ChartOption
     records = await readWrittenRecords(fhirBaseUrl, tokens ? () => tokens.getAccessToken() : null);
   } catch (error) {
     if (error instanceof ChartReadRefused) refuseStart(error.message);
-    if (isCallchartError(error) && (error.code === 'EHR_AUTH_REJECTED' || error.code === 'EHR_UNAVAILABLE')) {
-      refuseStart(`The EHR's token endpoint did not accept ${reader.source} (${error.message}): if the demo has restarted, use the --data-dir of the running demo.`);
+    if (isCallchartError(error) && error.code === 'EHR_UNAVAILABLE') {
+      refuseStart(`The EHR at ${new URL(fhirBaseUrl).origin} does not answer (${error.message}): is the demo (or the EHR) still running? Start it, or use the --data-dir of the running demo.`);
+    }
+    if (isCallchartError(error) && error.code === 'EHR_AUTH_REJECTED') {
+      refuseStart(`The EHR refused ${reader.source} (${error.message}): if the demo has restarted since, use the --data-dir of the running demo.`);
     }
     throw error;
   }
