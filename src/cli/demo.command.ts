@@ -113,7 +113,7 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   let engine: Engine;
   let fhirBaseUrl: string;
   try {
-    // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate`.
+    // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate` and `chart`.
     const { startEngine, generateEhrClient, createLogger, spawnSandboxEhr } = await starters;
     const reader = options.ehrUrl ? null : await generateEhrClient({ clientId: 'callchart-simulator' });
     fhirBaseUrl =
