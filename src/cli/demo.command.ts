@@ -1,27 +1,52 @@
 import { mkdirSync } from 'node:fs';
-import { loadConfigFile } from '../config/config.loader.ts';
-import { defaultConfig, type CallchartConfig } from '../config/config.schema.ts';
-import { startEngine, type Engine } from '../engine/engine.ts';
 import path from 'node:path';
+import { checkConfigFile } from '../config/config.loader.ts';
+import { defaultConfig, type CallchartConfig } from '../config/config.schema.ts';
+import type { Engine } from '../engine/engine.ts';
 import { decodeAuditKey } from '../audit/audit-key.ts';
 import {
   assertStrongSecret, auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec,
   type ResolvedSecret, type SecretSpec,
 } from '../engine/secrets.ts';
 import { isCallchartError } from '../lib/errors.ts';
-import { generateEhrClient } from '../ehr/smart-auth.ts';
-import { issueStaffToken } from '../auth/staff-token.ts';
-import { createLogger } from '../lib/logger.ts';
-import { spawnSandboxEhr, type SpawnedSandboxEhr } from './sandbox-process.ts';
+import type { SpawnedSandboxEhr } from './sandbox-process.ts';
 import { step } from './progress.ts';
+import { databaseProblem, portProblem, refuseStart, START_REFUSED_EXIT_CODE, startFailureSentence } from './start-checks.ts';
 
-function loadConfigOrExit(file: string | undefined): CallchartConfig {
+/**
+ * What starting needs: the engine (seconds to load), the SMART and staff-token crypto and the
+ * logger. Loaded only once the start-up checks pass, so a busy port, a database that is down or a
+ * bad config is answered in well under a second; it loads while the secrets are resolved.
+ */
+function loadStarters() {
+  const loading = Promise.all([import('../engine/engine.ts'), import('../ehr/smart-auth.ts'), import('../auth/staff-token.ts'), import('../lib/logger.ts'), import('./sandbox-process.ts')]).then(
+    ([{ startEngine }, { generateEhrClient }, { issueStaffToken }, { createLogger }, { spawnSandboxEhr }]) => ({ startEngine, generateEhrClient, issueStaffToken, createLogger, spawnSandboxEhr }),
+  );
+  // Awaited, and a failure reported, where they are first used.
+  loading.catch(() => undefined);
+  return loading;
+}
+
+/** The config and every file it names, or exit 2 with every problem (what `config check` prints). */
+function configOrRefuse(file: string | undefined): CallchartConfig {
   if (!file) return defaultConfig;
-  const result = loadConfigFile(file);
+  const result = checkConfigFile(file);
   if (result.ok) return result.config;
-  console.error(`Config ${file} is invalid:`);
+  console.error(`Config ${file} is invalid (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}); correct ${result.problems.length === 1 ? 'it' : 'them'} and check again with \`callchart config check ${file}\`:`);
   for (const problem of result.problems) console.error(`  ${problem.path}: ${problem.message}`);
-  process.exit(2);
+  process.exit(START_REFUSED_EXIT_CODE);
+}
+
+/** Ports first, then the database: each answers at once, before anything is started or written. */
+async function refuseUnlessReady(ports: { host: string; port: number; option: string }[]): Promise<void> {
+  for (const { host, port, option } of ports) {
+    const problem = await portProblem(host, port, option);
+    if (problem) refuseStart(problem);
+  }
+  if (process.env.DATABASE_URL) {
+    const problem = await databaseProblem(process.env.DATABASE_URL);
+    if (problem) refuseStart(problem);
+  }
 }
 
 function onShutdown(close: () => Promise<void>): void {
@@ -53,10 +78,7 @@ function secretsOrExit<T>(resolve: () => T): T {
   try {
     return resolve();
   } catch (error) {
-    if (isCallchartError(error) && error.code === 'CONFIG_INVALID') {
-      console.error(`Secrets: ${error.message}`);
-      process.exit(2);
-    }
+    if (isCallchartError(error) && error.code === 'CONFIG_INVALID') refuseStart(`Secrets: ${error.message}`);
     throw error;
   }
 }
@@ -67,15 +89,14 @@ function regeneratedNotice(spec: SecretSpec, resolved: ResolvedSecret, dataDir: 
   console.warn(`Notice: the trial secret in ${dataDir}/secrets/${spec.file} ${resolved.replaced}; a new one was generated and stored there (${consequence}).`);
 }
 
-/** Why the demo did not start, in one line: codes and messages, never a stack trace. */
-function startFailure(error: unknown, port: number): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'EADDRINUSE') return `port ${port} is in use (EADDRINUSE); pick another with --port`;
-  return error instanceof Error ? `${error.message}${typeof code === 'string' ? ` (${code})` : ''}` : String(error);
-}
-
 export async function runDemo(options: { port: number; dataDir: string; ehrUrl?: string; ehrPort: number; patients: number; config?: string }): Promise<void> {
-  const config = loadConfigOrExit(options.config);
+  const config = configOrRefuse(options.config);
+  if (!options.ehrUrl && options.port !== 0 && options.port === options.ehrPort) refuseStart(`--port and --ehr-port are both ${options.port}: give the sandbox EHR another port (or 0 for any free one).`);
+  await refuseUnlessReady([
+    { host: config.server.host, port: options.port, option: '--port' },
+    ...(options.ehrUrl ? [] : [{ host: '127.0.0.1', port: options.ehrPort, option: '--ehr-port' }]),
+  ]);
+  const starters = loadStarters();
   mkdirSync(options.dataDir, { recursive: true });
   storageNotice();
   // Trial secrets: a stored one too weak for today's rule (an older version made webhook secrets of
@@ -92,14 +113,15 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   let engine: Engine;
   let fhirBaseUrl: string;
   try {
-    // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate`.
+    // The sandbox gets the engine's client (generated per run) and a read-only one for `simulate` and `chart`.
+    const { startEngine, generateEhrClient, createLogger, spawnSandboxEhr } = await starters;
     const reader = options.ehrUrl ? null : await generateEhrClient({ clientId: 'callchart-simulator' });
     fhirBaseUrl =
       options.ehrUrl ??
       (sandbox = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
         spawnSandboxEhr({ port: options.ehrPort, patients: options.patients, clients: reader ? [{ clientId: reader.credentials.clientId, jwks: reader.jwks, scopes: SANDBOX_EHR_READER_SCOPES }] : [] }),
       )).baseUrl;
-    storeSandboxEhrReader(options.dataDir, sandbox && reader ? { ...reader.credentials, tokenUrl: sandbox.tokenUrl, scopes: SANDBOX_EHR_READER_SCOPES } : null);
+    storeSandboxEhrReader(options.dataDir, sandbox && reader ? { ...reader.credentials, tokenUrl: sandbox.tokenUrl, scopes: SANDBOX_EHR_READER_SCOPES, fhirBaseUrl } : null);
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
     engine = await step(`Starting the engine and workers (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () =>
       startEngine({
@@ -121,16 +143,17 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   } catch (error) {
     // Nothing the demo started may outlive it: the sandbox goes before we say why we stopped.
     await sandbox?.close();
-    console.error(`The demo could not start: ${startFailure(error, options.port)}`);
-    process.exit(1);
+    refuseStart(`The demo could not start: ${startFailureSentence(error, { host: config.server.host, port: options.port, option: '--port', databaseUrl: process.env.DATABASE_URL })}`);
   }
   onShutdown(async () => {
     await engine.close();
     await sandbox?.close();
   });
   // Demo sign-in: one link per role (a clinic signs staff in through its identity provider).
+  const { issueStaffToken } = await starters;
   const frontDesk = await issueStaffToken(staffTokenSecret, { sub: 'demo-front-desk', role: 'intake', queues: ['*'], extensions: [] });
   const nurse = await issueStaffToken(staffTokenSecret, { sub: 'demo-nurse', role: 'nurse', queues: ['*'], extensions: [] });
+  const dataDirFlag = options.dataDir !== path.resolve('.callchart') ? ` --data-dir ${options.dataDir}` : '';
   console.log(`
 Callchart ${'demo'} is running (synthetic data only).
 
@@ -144,23 +167,26 @@ Callchart ${'demo'} is running (synthetic data only).
   CTI webhook     POST ${engine.url}/webhooks/cti
   OpenAPI         ${engine.url}/openapi.json
   Health          ${engine.url}/healthz
-  FHIR R4 (EHR)   ${fhirBaseUrl}${sandbox ? '  (sandbox)' : ''}
+  FHIR R4 (EHR)   ${fhirBaseUrl}${sandbox ? '  (sandbox; it asks for a SMART token, so a browser gets 401: read it with `chart` below)' : ''}
   Data directory  ${options.dataDir}
   Webhook secret  ${webhookSecret.value}  (${webhookSecret.source === 'env' ? 'from CALLCHART_WEBHOOK_SECRET' : 'stored in the data directory'})
   Twilio          POST ${engine.url}/webhooks/twilio/voice  (auth token ${twilioAuthToken.value}, ${twilioAuthToken.source === 'env' ? 'from TWILIO_AUTH_TOKEN' : 'generated for the demo'})
 
-Send calls:  npx callchart simulate --target ${engine.url} --calls 20 --duplicate --shuffle${options.dataDir !== process.cwd() + '/.callchart' ? ` --data-dir ${options.dataDir}` : ''}
+Send calls:  npx callchart simulate --target ${engine.url} --calls 20 --duplicate --shuffle${dataDirFlag}
              (the calls take turns through the review, summary-only and event queues; --pattern picks one)
+See chart:   npx callchart chart${sandbox ? dataDirFlag : ` --ehr-url ${fhirBaseUrl}`}
+             (reads back every Task, Communication, DocumentReference and Provenance Callchart wrote, read-only;
+              add a patient id for one chart, --json for the FHIR resources)
 Stop:        Ctrl+C
 `);
 }
 
 export async function runServe(options: { config: string; dataDir: string; port?: number }): Promise<void> {
-  const config = loadConfigOrExit(options.config);
-  if (!config.ehr.fhirBaseUrl) {
-    console.error('Config: ehr.fhirBaseUrl is required for serve (use `callchart demo` for the sandbox EHR).');
-    process.exit(2);
-  }
+  const config = configOrRefuse(options.config);
+  if (!config.ehr.fhirBaseUrl) refuseStart(`Config ${options.config}: ehr.fhirBaseUrl is required for serve; set it to your EHR's FHIR R4 base URL (or use \`callchart demo\` for the sandbox EHR).`);
+  const port = options.port ?? config.server.port;
+  await refuseUnlessReady([{ host: config.server.host, port, option: options.port === undefined ? 'server.port in the config or --port' : '--port' }]);
+  const starters = loadStarters();
   mkdirSync(options.dataDir, { recursive: true });
   storageNotice();
   // Production: every secret is checked before anything starts; a stored trial secret too weak for
@@ -175,21 +201,27 @@ export async function runServe(options: { config: string; dataDir: string; port?
   }));
   const staffTokenSecret = Buffer.from(staffSecret.value, 'base64');
   if (!twilioAuthToken) console.warn('TWILIO_AUTH_TOKEN is not set: Twilio webhooks and Media Streams will be refused (403 TWILIO_NOT_CONFIGURED).');
-  const engine = await step('Starting the engine and workers', () =>
-    startEngine({
-      config,
-      databaseUrl: process.env.DATABASE_URL,
-      dataDir: options.dataDir,
-      fhirBaseUrl: config.ehr.fhirBaseUrl!,
-      webhookSecret: webhookSecret.value,
-      ...(twilioAuthToken ? { twilioAuthToken } : {}),
-      staffTokenSecret,
-      dataKey: Buffer.from(dataKey.value, 'base64'),
-      auditKey: decodeAuditKey(auditKey.value),
-      auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
-      ...(options.port !== undefined ? { port: options.port } : {}),
-    }),
-  );
+  let engine: Engine;
+  try {
+    const { startEngine } = await starters;
+    engine = await step('Starting the engine and workers', () =>
+      startEngine({
+        config,
+        databaseUrl: process.env.DATABASE_URL,
+        dataDir: options.dataDir,
+        fhirBaseUrl: config.ehr.fhirBaseUrl!,
+        webhookSecret: webhookSecret.value,
+        ...(twilioAuthToken ? { twilioAuthToken } : {}),
+        staffTokenSecret,
+        dataKey: Buffer.from(dataKey.value, 'base64'),
+        auditKey: decodeAuditKey(auditKey.value),
+        auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
+        port,
+      }),
+    );
+  } catch (error) {
+    refuseStart(`Callchart could not start: ${startFailureSentence(error, { host: config.server.host, port, option: '--port', databaseUrl: process.env.DATABASE_URL })}`);
+  }
   onShutdown(() => engine.close());
   console.log(`Callchart is listening on ${engine.url} (EHR ${config.ehr.fhirBaseUrl})`);
 }

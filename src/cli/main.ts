@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { engineVersion } from '../engine/engine.ts';
-import { runAnalyze } from './analyze.command.ts';
-import { runAuditExport } from './audit-export.command.ts';
-import { runAuditVerify } from './audit-verify.command.ts';
-import { runConfigCheck } from './config-check.command.ts';
-import { runDemo, runServe } from './demo.command.ts';
-import { runSandboxEhr } from './sandbox-ehr.command.ts';
-import { runSimulate } from './simulate.command.ts';
-import { runStaffToken } from './staff-token.command.ts';
+import { engineVersion } from '../engine/version.ts';
+
+/*
+ * Each command's module is loaded when that command runs, not before: the engine and its
+ * libraries take seconds to load, and `--help`, `config check` or a start-up refusal (a busy
+ * port) should answer at once.
+ */
+type Action = (...args: never[]) => void | Promise<void>;
+const lazy = <T extends Action>(load: () => Promise<T>) => async (...args: Parameters<T>): Promise<void> => {
+  await (await load())(...args);
+};
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
   const parsed = Number(value);
@@ -19,6 +21,10 @@ const rate = (name: string) => (value: string) => {
   const parsed = Number(value);
   if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new InvalidArgumentError(`${name} must be a number from 0 to 1`);
   return parsed;
+};
+const httpUrl = (name: string) => (value: string) => {
+  if (!/^https?:\/\//.test(value) || !URL.canParse(value)) throw new InvalidArgumentError(`${name} must be an http:// or https:// URL, e.g. http://127.0.0.1:8787`);
+  return value.replace(/\/+$/, '');
 };
 const defaultDataDir = process.env.CALLCHART_DATA_DIR ?? './.callchart';
 
@@ -33,11 +39,11 @@ program
   .description('Start the engine, workers, the sandbox EHR and the live-calls page on the embedded store')
   .option('-p, --port <port>', 'HTTP port for the engine', integer('port', 0, 65535), 8787)
   .option('-d, --data-dir <dir>', 'embedded store and trial secrets', defaultDataDir)
-  .option('--ehr-url <url>', 'use this FHIR R4 base URL instead of starting the sandbox EHR')
+  .option('--ehr-url <url>', 'use this FHIR R4 base URL instead of starting the sandbox EHR', httpUrl('ehr-url'))
   .option('--ehr-port <port>', 'port for the sandbox EHR (0 = any free port)', integer('ehr-port', 0, 65535), 0)
   .option('--patients <n>', 'synthetic patients in the sandbox EHR', integer('patients', 10, 5000), 240)
   .option('-c, --config <file>', 'config file (YAML)')
-  .action(runDemo);
+  .action(lazy(async () => (await import('./demo.command.ts')).runDemo));
 
 program
   .command('serve')
@@ -45,7 +51,7 @@ program
   .requiredOption('-c, --config <file>', 'config file (YAML); ehr.fhirBaseUrl is required')
   .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is unset) and trial secrets', defaultDataDir)
   .option('-p, --port <port>', 'HTTP port (overrides server.port)', integer('port', 0, 65535))
-  .action(runServe);
+  .action(lazy(async () => (await import('./demo.command.ts')).runServe));
 
 program
   .command('sandbox-ehr')
@@ -60,12 +66,12 @@ program
   .option('--clients <file>', 'JSON file of backend clients: [{"clientId", "jwks" | "jwksUrl", "scopes"?}] (also CALLCHART_SANDBOX_CLIENTS)')
   .option('--fail-rate <f>', 'probability (0-1) that a FHIR request fails: 500, 429, timeout after apply, or reset before apply', rate('fail-rate'), 0)
   .option('--token-fail-rate <f>', 'the same for the token endpoint (500, 429, reset)', rate('token-fail-rate'), 0)
-  .action(runSandboxEhr);
+  .action(lazy(async () => (await import('./sandbox-ehr.command.ts')).runSandboxEhr));
 
 program
   .command('simulate')
   .description('Send signed synthetic call events to a running engine, then check the Tasks in its EHR')
-  .requiredOption('-t, --target <url>', 'engine URL, e.g. http://127.0.0.1:8787')
+  .requiredOption('-t, --target <url>', 'engine URL, e.g. http://127.0.0.1:8787', httpUrl('target'))
   .option('-n, --calls <n>', 'number of calls', integer('calls', 1, 100000), 20)
   .option('-d, --data-dir <dir>', "where to read the engine's webhook secret", defaultDataDir)
   .option('--secret <secret>', 'webhook secret (default: CALLCHART_WEBHOOK_SECRET, then the data dir)')
@@ -76,14 +82,23 @@ program
   .option('--no-verify', 'do not wait for and check the Tasks')
   .addOption(new Option('--pattern <pattern>', 'send the calls to the demo queue of this integration pattern').choices(['summary-only', 'review', 'event']))
   .option('--mixed-consents', 'some callers decline AI or EHR use (the policy fallbacks)', false)
-  .action(runSimulate);
+  .action(lazy(async () => (await import('./simulate.command.ts')).runSimulate));
+
+program
+  .command('chart')
+  .argument('[patient]', 'only what was filed on this patient (an id or Patient/<id>)')
+  .description('Read back from the EHR every Task, Communication, DocumentReference and Provenance Callchart wrote, grouped by call (read-only)')
+  .option('-d, --data-dir <dir>', "the demo's data directory (its read-only sandbox EHR key)", defaultDataDir)
+  .option('--ehr-url <url>', 'FHIR R4 base URL (default: the demo\'s sandbox EHR); EHR_CLIENT_* for a token', httpUrl('ehr-url'))
+  .option('--json', 'one FHIR resource per line (NDJSON) instead of the summary', false)
+  .action(lazy(async () => (await import('./chart.command.ts')).runChart));
 
 program
   .command('analyze')
   .description('Understand transcripts: JSONL {"id","text","patient"?} on stdin, one JSONL analysis per line on stdout')
   .option('-c, --config <file>', 'config file (YAML) with the request type workflows')
   .option('--now <iso>', 'the time follow-ups are due from (default: now)')
-  .action(runAnalyze);
+  .action(lazy(async () => (await import('./analyze.command.ts')).runAnalyze));
 
 const list = (value: string, previous: string[]) => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 program
@@ -95,14 +110,20 @@ program
   .option('-x, --extensions <list>', 'extensions this person answers, comma-separated', list, [])
   .option('--hours <n>', 'validity in hours (at most 12: a shift)', integer('hours', 1, 12), 8)
   .option('-d, --data-dir <dir>', "where to read the engine's trial secret", defaultDataDir)
-  .action(runStaffToken);
+  .action(lazy(async () => (await import('./staff-token.command.ts')).runStaffToken));
 
 const config = program.command('config').description('Work with the config file');
 config
   .command('check')
   .argument('[file]', 'config file (YAML)', 'callchart.yaml')
-  .description('Validate a config file; print every problem with its path; exit 1 if any')
-  .action(runConfigCheck);
+  .description('Validate a config file and every file it names (routing rules, queue policy); print every problem with its path; exit 1 if any')
+  .action(lazy(async () => (await import('./config-check.command.ts')).runConfigCheck));
+config
+  .command('init')
+  .argument('[dir]', 'folder to write into', '.')
+  .description('Write a sample config (callchart.yaml) with the routing rules and queue policy it names, all synthetic')
+  .option('--force', 'overwrite files that already exist', false)
+  .action(lazy(async () => (await import('./config-init.command.ts')).runConfigInit));
 
 const audit = program.command('audit').description('The tamper-evident audit log');
 const isoTime = (name: string) => (value: string) => {
@@ -114,7 +135,7 @@ audit
   .description('Verify the keyed chain against the signed checkpoints; name what is missing or altered (uses DATABASE_URL when set; key from CALLCHART_AUDIT_KEY or the data dir)')
   .option('-d, --data-dir <dir>', 'embedded store, trial audit key and checkpoint file', defaultDataDir)
   .option('--checkpoints <file>', 'checkpoint file (default: <data-dir>/audit-checkpoints.jsonl)')
-  .action(runAuditVerify);
+  .action(lazy(async () => (await import('./audit-verify.command.ts')).runAuditVerify));
 audit
   .command('export')
   .description('Write the audit events of a period to stdout: signed JSON lines, or FHIR R4 AuditEvent NDJSON')
@@ -122,7 +143,7 @@ audit
   .option('--from <time>', 'events at or after this time (ISO 8601)', isoTime('from'))
   .option('--to <time>', 'events before this time (ISO 8601)', isoTime('to'))
   .addOption(new Option('--format <format>', 'jsonl: signed JSON lines with an HMAC trailer; fhir: FHIR R4 AuditEvent NDJSON').choices(['jsonl', 'fhir']).default('jsonl'))
-  .action(runAuditExport);
+  .action(lazy(async () => (await import('./audit-export.command.ts')).runAuditExport));
 
 program.hook('preAction', (_command, action) => {
   const options = action.opts() as { dataDir?: string; checkpoints?: string };

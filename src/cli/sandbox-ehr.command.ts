@@ -3,6 +3,7 @@ import { createLogger } from '../lib/logger.ts';
 import { startSandboxEhr, type SandboxClient } from '../sandbox-ehr/sandbox-ehr.server.ts';
 import { step } from './progress.ts';
 import { SANDBOX_CLIENTS_ENV, SANDBOX_EXIT_WITH_PARENT_ENV } from './sandbox-process.ts';
+import { portProblem, refuseStart, startFailureSentence } from './start-checks.ts';
 
 export interface SandboxEhrCommandOptions {
   port: number;
@@ -66,9 +67,10 @@ export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<
   try {
     clients = readClients(options);
   } catch (error) {
-    console.error(`Sandbox clients: ${(error as Error).message}`);
-    process.exit(2);
+    refuseStart(`Sandbox clients: ${(error as Error).message}.`);
   }
+  const portRefused = await portProblem(options.host, options.port, '--port');
+  if (portRefused) refuseStart(portRefused);
   const started = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
     startSandboxEhr({
       port: options.port,
@@ -82,7 +84,7 @@ export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     }),
-  );
+  ).catch((error: unknown) => refuseStart(`The sandbox EHR could not start: ${startFailureSentence(error, { host: options.host, port: options.port, option: '--port' })}`));
   running.ehr = started;
   const auth = options.auth
     ? `SMART token endpoint: ${started.tokenUrl} (${clients.length} client${clients.length === 1 ? '' : 's'} registered)`

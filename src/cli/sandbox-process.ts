@@ -72,7 +72,11 @@ export async function spawnSandboxEhr(options: {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`sandbox EHR exited (${code}) before it was ready:\n${output}`)));
+    // Its last words are the reason (the sandbox says why in one sentence); the rest is progress.
+    child.once('exit', (code) => {
+      const reason = output.trim().split('\n').filter((line) => line.trim() && !line.startsWith('•')).at(-1);
+      reject(new Error(`the sandbox EHR stopped before it was ready (exit ${code})${reason ? `: ${reason}` : ''}`));
+    });
   }).catch((error: unknown) => {
     killOnExit();
     throw error;

@@ -1,17 +1,38 @@
 import { readSandboxEhrReader, readStoredSecret } from '../engine/secrets.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { runSimulation } from '../simulator/simulate.client.ts';
+import { runSimulation, SimulationRefused } from '../simulator/simulate.client.ts';
 import { progressLine } from './progress.ts';
+import { refuseStart } from './start-checks.ts';
+
+/** Where the webhook secret came from, so a refusal can say which one to change. */
+type SecretSource = '--secret' | 'CALLCHART_WEBHOOK_SECRET' | 'data-dir';
+
+/** One sentence per refusal: what is wrong and what to do. */
+function refusalSentence(refusal: SimulationRefused, options: { target: string; dataDir: string }, secretSource: SecretSource): string {
+  const { status, code } = refusal.detail;
+  switch (refusal.reason) {
+    case 'target-unreachable':
+      return `Nothing answers at ${options.target}${code ? ` (${code})` : ''}: start the engine (\`npx callchart demo\`) or pass its URL with --target.`;
+    case 'not-callchart':
+      return `${options.target} is not a Callchart engine (GET /api/info ${status ? `answered ${status}` : `gave ${code}`}): pass the engine's URL with --target, e.g. http://127.0.0.1:8787.`;
+    case 'signature-refused': {
+      const from = secretSource === 'data-dir' ? `the one stored in ${options.dataDir}` : `the one from ${secretSource}`;
+      return code === 'SIGNATURE_STALE' || code === 'SIGNATURE_FUTURE'
+        ? `The engine at ${options.target} refused the webhook signature (${code}): this machine's clock and the engine's disagree; correct the clock and send again.`
+        : `The engine at ${options.target} refused the webhook signature (${code ?? 'HTTP 401'}): the webhook secret (${from}) is not the engine's; pass the engine's --data-dir, or its secret with --secret or CALLCHART_WEBHOOK_SECRET.`;
+    }
+    case 'ehr-unreadable':
+      return `The simulator cannot read the EHR at ${new URL(refusal.detail.url).origin} (${status ? `HTTP ${status}` : code}): with the demo's sandbox EHR, pass the running demo's --data-dir (its read-only EHR key is there); otherwise check that the EHR is up.`;
+  }
+}
 
 export async function runSimulate(options: {
   target: string; calls: number; dataDir: string; secret?: string; duplicate: boolean; shuffle: boolean; seed?: number; concurrency: number; verify: boolean;
   pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean;
 }): Promise<void> {
+  const secretSource: SecretSource = options.secret ? '--secret' : process.env.CALLCHART_WEBHOOK_SECRET ? 'CALLCHART_WEBHOOK_SECRET' : 'data-dir';
   const secret = options.secret || process.env.CALLCHART_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'webhook-secret');
-  if (!secret) {
-    console.error(`No webhook secret: pass --secret, set CALLCHART_WEBHOOK_SECRET, or point --data-dir at the engine's data directory (looked in ${options.dataDir}).`);
-    process.exit(2);
-  }
+  if (!secret) refuseStart(`No webhook secret: pass --secret, set CALLCHART_WEBHOOK_SECRET, or point --data-dir at the engine's data directory (looked in ${options.dataDir}).`);
   // The demo's sandbox EHR requires a token; the demo left a read-only client in the data directory.
   const reader = readSandboxEhrReader(options.dataDir);
   const ehrTokens = reader ? new SmartBackendTokenProvider(reader) : null;
@@ -38,7 +59,9 @@ export async function runSimulate(options: {
       (progress.phase === 'send' ? sending : verifying).update(progress.done, progress.total);
     },
   }).catch((error: unknown) => {
-    console.error(`\nSimulation failed: ${(error as Error).message}`);
+    if (phase === 'send') sending.done();
+    if (error instanceof SimulationRefused) refuseStart(refusalSentence(error, options, secretSource));
+    console.error(`Simulation failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
   (phase === 'send' ? sending : verifying).done();

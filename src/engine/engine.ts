@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
@@ -37,10 +36,9 @@ import { MllpClient } from '../hl7/mllp.client.ts';
 import { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
+import { engineVersion } from './version.ts';
 
-export const engineVersion: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { engineVersion };
 
 export interface EngineOptions {
   config: CallchartConfig;

@@ -182,12 +182,16 @@ export function ehrClientFromEnv(env: NodeJS.ProcessEnv = process.env): EhrClien
 
 const EHR_READER_FILE = 'sandbox-ehr-reader.json';
 
+/** The demo's read-only sandbox client, and the FHIR base URL it reads. */
+export type SandboxEhrReader = EhrClientCredentials & { fhirBaseUrl?: string };
+
 /**
  * Trials only: the demo's sandbox EHR registers a read-only client for `callchart simulate` (which
- * checks the Tasks in the EHR) and keeps its key in the data directory, mode 0600, like the webhook
- * secret. Rewritten every demo run (a new sandbox, a new key); removed when the demo uses a real EHR.
+ * checks the Tasks in the EHR) and `callchart chart` (which reads back everything Callchart wrote),
+ * and keeps its key in the data directory, mode 0600, like the webhook secret. Rewritten every demo
+ * run (a new sandbox, a new key); removed when the demo uses a real EHR.
  */
-export function storeSandboxEhrReader(dataDir: string, credentials: EhrClientCredentials | null): void {
+export function storeSandboxEhrReader(dataDir: string, credentials: SandboxEhrReader | null): void {
   const file = path.join(dataDir, 'secrets', EHR_READER_FILE);
   if (!credentials) {
     rmSync(file, { force: true });
@@ -198,13 +202,18 @@ export function storeSandboxEhrReader(dataDir: string, credentials: EhrClientCre
   chmodSync(file, 0o600);
 }
 
-export function readSandboxEhrReader(dataDir: string): EhrClientCredentials | null {
+export function readSandboxEhrReader(dataDir: string): SandboxEhrReader | null {
   const stored = readStoredSecret(dataDir, EHR_READER_FILE);
-  return stored ? (JSON.parse(stored) as EhrClientCredentials) : null;
+  return stored ? (JSON.parse(stored) as SandboxEhrReader) : null;
 }
 
-/** What the simulator may do in the sandbox: look up callers and read back Tasks, nothing else. */
-export const SANDBOX_EHR_READER_SCOPES: readonly string[] = ['system/Patient.rs', 'system/RelatedPerson.rs', 'system/Task.rs'];
+/**
+ * What the demo's reader may do in the sandbox, read and search only: look up callers (simulate)
+ * and read back every resource Callchart writes (`callchart chart`).
+ */
+export const SANDBOX_EHR_READER_SCOPES: readonly string[] = [
+  'system/Patient.rs', 'system/RelatedPerson.rs', 'system/Task.rs', 'system/Communication.rs', 'system/DocumentReference.rs', 'system/Provenance.rs',
+];
 
 /**
  * The audit key (ADR 11): links the audit chain (HMAC) and signs its checkpoints; the database must

@@ -41,15 +41,49 @@ export interface SimulationReport {
   byKind: Record<string, number>;
 }
 
-async function getJson<T>(url: string, bearer?: () => Promise<string>): Promise<T> {
-  const token = bearer ? await bearer() : null;
-  const response = await fetch(url, { headers: { accept: 'application/fhir+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  if (!response.ok) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
-  return (await response.json()) as T;
+/**
+ * Why a simulation could not run, as data the CLI turns into one sentence with what to do:
+ * - `target-unreachable`: nothing answers at the target (`code`: ECONNREFUSED, ENOTFOUND, …);
+ * - `not-callchart`: something answers, but not a Callchart engine (`status`);
+ * - `signature-refused`: the engine refused the webhook signature (`code`): not its secret, or
+ *   clocks that disagree; sending stops at the first refusal instead of waiting for Tasks;
+ * - `ehr-unreadable`: the EHR refused or did not answer the simulator's reads (`status` or `code`).
+ */
+export class SimulationRefused extends Error {
+  constructor(
+    readonly reason: 'target-unreachable' | 'not-callchart' | 'signature-refused' | 'ehr-unreadable',
+    readonly detail: { url: string; status?: number; code?: string },
+  ) {
+    super(`${reason}: ${detail.url}${detail.status ? ` answered ${detail.status}` : ''}${detail.code ? ` (${detail.code})` : ''}`);
+    this.name = 'SimulationRefused';
+  }
+}
+
+/** The network error code under fetch's "fetch failed" (ECONNREFUSED, ENOTFOUND, …). */
+function networkCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown; errors?: { code?: unknown }[] } }).cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
+
+async function getJson<T>(url: string, bearer: (() => Promise<string>) | undefined, refusal: SimulationRefused['reason']): Promise<T> {
+  let response: Response;
+  try {
+    const token = bearer ? await bearer() : null;
+    response = await fetch(url, { headers: { accept: 'application/fhir+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  } catch (error) {
+    throw new SimulationRefused(refusal === 'not-callchart' ? 'target-unreachable' : refusal, { url, code: networkCode(error) });
+  }
+  if (!response.ok) throw new SimulationRefused(refusal, { url, status: response.status });
+  try {
+    return (await response.json()) as T;
+  } catch {
+    throw new SimulationRefused(refusal, { url, status: response.status, code: 'not JSON' });
+  }
 }
 
 async function searchAll<T>(fhirBaseUrl: string, query: string, bearer?: () => Promise<string>): Promise<T[]> {
-  const bundle = await getJson<Bundle>(`${fhirBaseUrl}/${query}`, bearer);
+  const bundle = await getJson<Bundle>(`${fhirBaseUrl}/${query}`, bearer, 'ehr-unreadable');
   return (bundle.entry ?? []).map((entry) => entry.resource as T);
 }
 
@@ -82,10 +116,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const random = seededRandom(seed);
   const runId = `sim${seed.toString(36)}${Math.floor(random() * 1e6).toString(36)}`;
   const provider = options.provider ?? 'simulator';
-  const info = await getJson<{ fhirBaseUrl: string }>(`${target}/api/info`);
+  const info = await getJson<{ fhirBaseUrl?: unknown }>(`${target}/api/info`, undefined, 'not-callchart');
+  if (typeof info.fhirBaseUrl !== 'string') throw new SimulationRefused('not-callchart', { url: `${target}/api/info`, code: 'no fhirBaseUrl' });
+  const fhirBaseUrl = info.fhirBaseUrl;
   const [patients, relatedPersons] = await Promise.all([
-    searchAll<Patient>(info.fhirBaseUrl, 'Patient?_count=1000', options.ehrToken),
-    searchAll<RelatedPerson>(info.fhirBaseUrl, 'RelatedPerson?_count=1000', options.ehrToken),
+    searchAll<Patient>(fhirBaseUrl, 'Patient?_count=1000', options.ehrToken),
+    searchAll<RelatedPerson>(fhirBaseUrl, 'RelatedPerson?_count=1000', options.ehrToken),
   ]);
   const pool = buildCallerPool(patients, relatedPersons);
   if (pool.known.length === 0) throw new Error('The EHR has no patient with a unique phone number to simulate.');
@@ -110,10 +146,20 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   for (const call of scripted) report.byKind[call.caller.kind] = (report.byKind[call.caller.kind] ?? 0) + 1;
 
   let next = 0;
+  let refused: SimulationRefused | null = null;
   const worker = async () => {
-    while (next < deliveries.length) {
+    while (next < deliveries.length && !refused) {
       const event = deliveries[next++]!;
-      const result = await sendSignedEvent(target, options.secret, event);
+      const result = await sendSignedEvent(target, options.secret, event).catch((error: unknown) => {
+        refused ??= new SimulationRefused('target-unreachable', { url: `${target}/webhooks/cti`, code: networkCode(error) });
+        return null;
+      });
+      if (!result) return;
+      // A refused signature refuses every event alike: stop at the first, not after waiting for Tasks.
+      if (result.status === 401 && result.body.error?.code?.startsWith('SIGNATURE_')) {
+        refused ??= new SimulationRefused('signature-refused', { url: `${target}/webhooks/cti`, status: 401, code: result.body.error.code });
+        return;
+      }
       report.eventsSent++;
       if (result.body.status === 'accepted') report.accepted++;
       else if (result.body.status === 'duplicate') report.duplicates++;
@@ -122,6 +168,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+  if (refused) throw refused;
 
   if (options.verify !== false) {
     const deadline = Date.now() + (options.verifyTimeoutMs ?? 90_000);
@@ -132,7 +179,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     while (pending.size > 0 && Date.now() < deadline) {
       for (const [id, call] of [...pending]) {
         const identifier = `${callTaskIdentifierSystem}|${escapeSearchValue(callTaskIdentifierValue(provider, id))}`;
-        const tasks = await searchAll<Task>(info.fhirBaseUrl, `Task?identifier=${encodeURIComponent(identifier)}`, options.ehrToken);
+        const tasks = await searchAll<Task>(fhirBaseUrl, `Task?identifier=${encodeURIComponent(identifier)}`, options.ehrToken);
         if (tasks.length === 0) continue;
         found.set(call.providerCallId, tasks);
         // A late date of birth links an existing Task in place: give a wrong-looking link time to settle.

@@ -63,21 +63,44 @@ function startDemo(args: string[], dataDir: string): { demo: ChildProcess; outpu
 }
 
 describe('the demo never leaves its sandbox EHR running', () => {
-  it('kills the sandbox when the engine fails to start after it (port in use), and says why', async () => {
+  it('kills the sandbox when the engine fails to start after it (its store is in use), and says why in one sentence', async () => {
+    // A busy port no longer gets this far (issue 12: ports are checked before anything starts);
+    // an embedded store held by another live process is found only when the engine opens it.
+    const dataDir = path.join(scratch, 'store-in-use');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, 'pgdata.lock'), String(process.pid));
+    const { demo, output, exited } = startDemo(['--port', '0'], dataDir);
+    const [sandboxPid] = await eventually(async () => {
+      const pids = sandboxChildrenOf(demo.pid!);
+      return pids.length ? pids : null;
+    }, 90_000, 'the sandbox child');
+    seen.add(sandboxPid!);
+    const code = await exited;
+    expect(code).toBe(2);
+    const { stderr } = output();
+    expect(stderr).toMatch(/The demo could not start: .*in use by process \d+.*\n?$/);
+    expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    await eventually(async () => (alive(sandboxPid!) ? null : true), 20_000, 'the sandbox child to exit');
+  });
+
+  it('refuses a busy port before it spawns the sandbox: no child at all, one sentence', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const busyPort = (blocker.address() as net.AddressInfo).port;
     try {
       const { demo, output, exited } = startDemo(['--port', String(busyPort)], path.join(scratch, 'busy'));
-      const [sandboxPid] = await eventually(async () => {
-        const pids = sandboxChildrenOf(demo.pid!);
-        return pids.length ? pids : null;
-      }, 90_000, 'the sandbox child');
-      seen.add(sandboxPid!);
-      const code = await exited;
-      expect(code).not.toBe(0);
-      expect(output().stderr).toMatch(/EADDRINUSE|in use/);
-      await eventually(async () => (alive(sandboxPid!) ? null : true), 20_000, 'the sandbox child to exit');
+      let sandboxSeen = false;
+      // Watch for a child for as long as the demo lives: none may ever appear.
+      const watching = (async () => {
+        while (demo.exitCode === null && demo.signalCode === null) {
+          if (sandboxChildrenOf(demo.pid!).length > 0) sandboxSeen = true;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      expect(await exited).toBe(2);
+      await watching;
+      expect(sandboxSeen).toBe(false);
+      expect(output().stderr.trim()).toMatch(new RegExp(`^Port ${busyPort} on 127\\.0\\.0\\.1 is already in use.*--port`));
     } finally {
       blocker.close();
     }
