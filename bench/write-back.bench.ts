@@ -118,6 +118,13 @@ async function benchBackend(kind: BackendKind, calls: number) {
     approvalToChartMs.push(await waitFor(() => findInEhr('Communication', callIdentifierSystem, `bench/${callId}`), approved));
   }));
   const wallMs = performance.now() - started;
+  // What became of the calls that never reached the chart: the outbox and the review queue by state.
+  const outbox = (await engine.db.query<{ kind: string; status: string; code: string | null; n: string }>(
+    'select kind, status, last_error_code as code, count(*)::text as n from write_back_item group by 1, 2, 3 order by 1, 2, 3')).rows;
+  const reviews = (await engine.db.query<{ status: string; reasons: string; n: string }>(
+    "select status, array_to_string(reasons, ',') as reasons, count(*)::text as n from review_item group by 1, 2 order by 1, 2")).rows;
+  console.log('outbox', JSON.stringify(outbox));
+  console.log('review items', JSON.stringify(reviews));
 
   const result = {
     backend: kind, calls, cpus: cpus().length, ehrLatencyMs: 50, settleSeconds: defaultConfig.pipeline.settleSeconds,
