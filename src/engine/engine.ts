@@ -255,10 +255,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await app.close();
       // Routing decisions answered just before the deadline may still be committing.
       await routing.drain();
-      await screenPops.stop();
+      // No new tries from here; one in progress ends once the governor drops its waiting requests.
+      const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
+      await screenPopsStopped;
       await pipeline.stop();
       await chainer.stop();
       await db.close();
