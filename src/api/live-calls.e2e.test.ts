@@ -121,7 +121,8 @@ describe('the staff live display', () => {
   it('drops a client that stops reading instead of buffering for it, and keeps serving the others', async () => {
     const slow = await connectLiveClient(harness.engine.url, await harness.token('nurse'));
     const healthy = await connectLiveClient(harness.engine.url, await harness.token('nurse'));
-    // Stop reading from the socket: the server's send buffer for this client fills up.
+    // Stop reading from the socket: the server's send buffer for this client fills up. (The flood
+    // goes to a queue of its own, so it is not replayed to the queue-limited viewers of later tests.)
     (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
     let isClosed = false;
     const closed = new Promise<number>((resolve) => slow.socket.once('close', (code) => { isClosed = true; resolve(code); }));
@@ -129,7 +130,7 @@ describe('the staff live display', () => {
     // Keep publishing until the kernel's socket buffers are full and the hub's own limit trips.
     for (let index = 0; index < 2_000 && harness.engine.hub.dropped === 0; index++) {
       harness.engine.hub.publishCall({
-        callId: `flood-${index}`, provider: 'synthetic-pbx', status: 'ringing', queue: null, agent: null, callerOutcome: null, identityConfidence: null,
+        callId: `flood-${index}`, provider: 'synthetic-pbx', status: 'ringing', queue: 'flood-check', agent: null, callerOutcome: null, identityConfidence: null,
         ivrReason: big, urgent: false, routedTo: null, requestType: null, requestTypes: [], redFlagCount: 0, urgency: null, writeBackStatus: 'not-due', updatedAt: new Date().toISOString(),
       });
       await new Promise((resolve) => setImmediate(resolve));
@@ -179,7 +180,7 @@ describe('the staff live display', () => {
   });
 
   it('updates a card sent while the caller lookup failed once the caller is identified: the card and the calls table agree', async () => {
-    const nurse = await connectLiveClient(harness.engine.url, await harness.token('nurse'));
+    const nurse = await connectLiveClient(harness.engine.url, await harness.token('nurse', ['front-desk']));
     ehr.setFaults({ mode: 'http-500', resourceTypes: ['Patient', 'RelatedPerson'] });
     let callId: string;
     try {
