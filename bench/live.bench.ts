@@ -152,7 +152,8 @@ async function run() {
   const fullCard = new Map<string, number>();
   display.socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as LiveMessage;
-    if (message.type !== 'screen-pop') return;
+    // A chart that came after the live path reaches the card as an update: it counts as the full card.
+    if (message.type !== 'screen-pop' && message.type !== 'screen-pop.updated') return;
     const at = now();
     if (!firstCard.has(message.screenPop.callId)) firstCard.set(message.screenPop.callId, at);
     if (message.screenPop.complete && !fullCard.has(message.screenPop.callId)) fullCard.set(message.screenPop.callId, at);

@@ -4,10 +4,17 @@ import type { StaffClaims } from '../auth/staff-token.ts';
 import type { ScreenPop } from '../ehr/screen-pop.mapper.ts';
 import { mayViewCallContent, viewScreenPop } from '../ehr/screen-pop.policy.ts';
 
-/** Messages on the staff WebSocket. Call summaries carry no PHI; screen pops do (filtered by role). */
+/**
+ * Messages on the staff WebSocket. Call summaries carry no PHI; screen pops do (filtered by role).
+ * `screen-pop` is a card from the live path (ringing, the IVR's date of birth, a transfer);
+ * `screen-pop.updated` replaces the card of the same call id after the live path left it short: the
+ * chart came late, or the caller was identified after the lookup failed. A display applies both to
+ * the card keyed by `screenPop.callId`, in place.
+ */
 export type LiveMessage =
   | { type: 'call.updated'; call: LiveCallSummary }
   | { type: 'screen-pop'; screenPop: ScreenPop }
+  | { type: 'screen-pop.updated'; screenPop: ScreenPop }
   | { type: 'call.understood'; understanding: CallUnderstanding }
   | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[]; understandings: CallUnderstanding[] };
 
@@ -69,6 +76,14 @@ interface Viewer {
   extensions: Set<string>;
 }
 
+/**
+ * Cards a display gets on connect (a reload): the 50 most recently popped it may see, newest first.
+ * The live display is for calls ringing or just answered; 50 is more than a clinic's lines ring at
+ * once (a 20-call burst fits with room to spare), keeps the hello message small (a card is at most
+ * a few KB) and the page quick to draw; older calls are in the calls table and the review queue.
+ */
+export const replayedScreenPops = 50;
+
 export interface HubOptions {
   /** The queue a call in no queue belongs to: only that queue's staff see it (never everyone). */
   fallbackQueue?: string;
@@ -128,14 +143,33 @@ export class LiveCallsHub {
     }
   }
 
+  /** A card from the live path, to the viewers of its queue or agent, cut down to each one's role. */
   publishScreenPop(screenPop: ScreenPop): void {
+    this.fanOutScreenPop(screenPop, 'screen-pop');
+  }
+
+  /**
+   * A card that replaces the one sent for the same call (a late chart, a late identification):
+   * the same viewers and role limits as the first pop, as a `screen-pop.updated` message.
+   */
+  updateScreenPop(screenPop: ScreenPop): void {
+    this.fanOutScreenPop(screenPop, 'screen-pop.updated');
+  }
+
+  /** The card last sent for a call (the full one, before any role cut), if one was. */
+  shownScreenPop(callId: string): ScreenPop | undefined {
+    return this.recentPops.get(callId);
+  }
+
+  private fanOutScreenPop(screenPop: ScreenPop, type: 'screen-pop' | 'screen-pop.updated'): void {
     const call = this.recentCalls.get(screenPop.callId);
     const pop = { ...screenPop, queue: screenPop.queue ?? call?.queue ?? null, agent: screenPop.agent ?? call?.agent ?? null };
-    remember(this.recentPops, pop.callId, pop, 100);
+    // In place: a card shown again keeps its turn (cards are ordered by when the call first popped).
+    rememberInPlace(this.recentPops, pop.callId, pop, 100);
     for (const viewer of this.viewers) {
       if (!this.sees(viewer, pop.queue ?? null, pop.agent ?? null)) continue;
       const view = viewScreenPop(pop, viewer.claims.role);
-      if (view) this.send(viewer, { type: 'screen-pop', screenPop: view });
+      if (view) this.send(viewer, { type, screenPop: view });
     }
   }
 
@@ -163,11 +197,13 @@ export class LiveCallsHub {
 
   private sendHello(viewer: Viewer): void {
     const calls = [...this.recentCalls.values()].filter((call) => this.sees(viewer, call.queue, call.agent)).reverse();
+    // Newest first, the most recent this viewer may see (not the most recent overall, then filtered).
     const screenPops = [...this.recentPops.values()]
+      .reverse()
       .filter((pop) => this.sees(viewer, pop.queue ?? null, pop.agent ?? null))
       .map((pop) => viewScreenPop(pop, viewer.claims.role))
       .filter((pop): pop is ScreenPop => pop !== null)
-      .reverse();
+      .slice(0, replayedScreenPops);
     const understandings = mayViewCallContent(viewer.claims.role)
       ? [...this.recentUnderstandings.values()].filter((item) => this.sees(viewer, item.queue, item.agent)).reverse()
       : [];
@@ -195,6 +231,12 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** Like `remember`, but a key already present keeps its place: the order is first-seen. */
+function rememberInPlace<T>(map: Map<string, T>, key: string, value: T, max: number): void {
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value!);
 }
 
 function remember<T>(map: Map<string, T>, key: string, value: T, max: number): void {

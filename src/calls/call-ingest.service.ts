@@ -1,13 +1,12 @@
 import type { CountryCode } from 'libphonenumber-js';
-import type { Patient } from '@medplum/fhirtypes';
 import type { Db, Transaction } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
-import { CallchartError } from '../lib/errors.ts';
+import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
-import { buildScreenPop, type PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
+import type { PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
 import { applyDobStepUp, saveDobEvidence } from './identity-evidence.repository.ts';
 import { callReasons, type CallReason } from '../ivr/ivr-settings.schema.ts';
 import type { LiveCallsHub, LiveCallSummary } from '../api/live-calls.hub.ts';
@@ -15,6 +14,7 @@ import type { Pipeline } from '../pipeline/pipeline.worker.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
 import { GroupCommit, type GroupCommitOptions } from '../store/group-commit.ts';
+import type { ScreenPopService } from './screen-pop.service.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber, type CallerNumber } from './caller-number.ts';
 import { terminalStatuses } from './call-state.ts';
@@ -56,11 +56,6 @@ export function liveSummary(call: CallRecord): LiveCallSummary {
 export interface LiveIdentification {
   lookup: CallerLookup;
   slice: PatientChartSlice | null;
-}
-
-/** A slice holding only the patient: the first card, before the chart summary arrives. */
-function emptySlice(patient: Patient): PatientChartSlice {
-  return { patient, conditions: [], medications: [], allergies: [], encounters: [], serviceRequests: [], tasks: [], careTeams: [], practitioners: [] };
 }
 
 const reasonByDigit: Record<string, { reason: CallReason; urgent: boolean }> = {
@@ -106,9 +101,10 @@ export class CallIngestService {
       pipeline: Pipeline;
       identity: CallerIdentityService;
       hub: LiveCallsHub;
+      /** The staff card: the live pops, and the updates when the live path left one short. */
+      screenPops: ScreenPopService;
       logger: Logger;
       defaultRegion: CountryCode;
-      timeZone?: string;
       settleSeconds: number;
       now?: () => Date;
       /** Group-commit tuning; `{ maxBatch: 1 }` is one commit per event. */
@@ -235,9 +231,10 @@ export class CallIngestService {
       if (unique) {
         try {
           slice = await identity.chartSlice(found.candidatePatients.find((patient) => patient.id === unique.patientId) ?? unique.patientId);
-        } catch {
-          // The card still goes out with the match; the chart details are what the EHR could not give.
-          logger.warn({ outcome: 'chart-slice-failed' }, 'screen pop without chart details');
+        } catch (error) {
+          // Not a failure yet: the card shows who is calling, and is updated when the chart comes
+          // (ScreenPopService.reconcile). Only a chart that never comes is warned about.
+          logger.info({ outcome: 'chart-slice-late', errCode: isCallchartError(error) ? error.code : 'INTERNAL' }, 'screen pop chart not in yet; the card will be updated');
         }
       }
       return { lookup: found, slice };
@@ -249,9 +246,12 @@ export class CallIngestService {
     return entry;
   }
 
-  /** The live identification of a call, started on ringing (or now, if ringing was missed). */
-  identification(key: string, callerNumber: CallerNumber): Promise<LiveIdentification> {
-    return (this.live.get(key) ?? this.startIdentification(key, callerNumber)).full;
+  /**
+   * Who is calling, from the live identification started on ringing (or now, if ringing was
+   * missed). Settles with the lookup: the IVR and the step-up never wait for the chart.
+   */
+  async identification(key: string, callerNumber: CallerNumber): Promise<Pick<LiveIdentification, 'lookup'>> {
+    return { lookup: await (this.live.get(key) ?? this.startIdentification(key, callerNumber)).lookup };
   }
 
   /**
@@ -264,15 +264,16 @@ export class CallIngestService {
 
   /** ANI → EHR lookup → card on the staff WebSocket (ID-1..ID-5). */
   private async popScreen(callId: string, key: string): Promise<void> {
-    const { db, hub } = this.deps;
+    const { db, hub, screenPops } = this.deps;
     const entry = this.live.get(key)!;
     const lookup = await entry.lookup;
-    const unique = lookup.match.outcome === 'unique' ? lookup.candidatePatients.find((p) => p.id === lookup.match.candidates[0]?.patientId) : undefined;
+    const unique = lookup.match.outcome === 'unique';
     // Two steps on the card: who is calling as soon as the number matched, then the chart summary.
     // The agent sees the card first; recording the match is not on the path to the display.
-    if (unique) hub.publishScreenPop(this.screenPop(callId, lookup, emptySlice(unique), false));
+    if (unique) screenPops.showLive(callId, lookup, null);
     const { slice } = await entry.full;
-    hub.publishScreenPop(this.screenPop(callId, lookup, slice, true));
+    // A chart that did not come in time leaves the first card ("loading chart"): it is updated below.
+    if (!unique || slice) screenPops.showLive(callId, lookup, slice);
     // Grouped too, but apart from the events: saving a match must not delay a webhook's commit.
     const saved = await this.matchCommits.submit(async (tx) => {
       const changed = await saveCallerMatch(tx, callId, lookup.match);
@@ -293,13 +294,9 @@ export class CallIngestService {
       const call = await findCall(db, callId);
       if (call) hub.publishCall(liveSummary(call));
     }
-  }
-
-  private screenPop(callId: string, lookup: CallerLookup, slice: PatientChartSlice | null, complete = true) {
-    return buildScreenPop({
-      callId, match: lookup.match, slice, candidates: lookup.candidatePatients, now: this.now(), complete,
-      ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}),
-    });
+    // The card must end up with the chart and agree with the stored match (what the calls table
+    // shows): a late chart, a failed lookup, or a match stored by another path first.
+    if (!saved || lookup.match.outcome === 'lookup-failed' || (unique && !slice)) screenPops.reconcile(callId);
   }
 
   /**
@@ -308,7 +305,7 @@ export class CallIngestService {
    * EHR cannot answer now, they wait for the after-call pipeline instead of being lost.
    */
   private async stepUpIdentity(callId: string, key: string, callerNumber: CallerNumber, digits: string): Promise<boolean> {
-    const { db, hub, identity, pipeline } = this.deps;
+    const { db, hub, identity, pipeline, screenPops } = this.deps;
     let { lookup } = await this.identification(key, callerNumber);
     if (lookup.match.outcome === 'lookup-failed') lookup = await identity.identify(callerNumber);
     if (lookup.match.outcome === 'lookup-failed') {
@@ -339,9 +336,10 @@ export class CallIngestService {
       } catch {
         slice = null;
       }
-      hub.publishScreenPop(this.screenPop(callId, { match: result.match, candidatePatients: lookup.candidatePatients }, slice));
+      screenPops.showLive(callId, { match: result.match, candidatePatients: lookup.candidatePatients }, slice);
       const call = await findCall(db, callId);
       if (call) hub.publishCall(liveSummary(call));
+      if (!slice) screenPops.reconcile(callId);
     }
     return result.verified;
   }

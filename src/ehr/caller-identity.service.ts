@@ -22,6 +22,14 @@ export interface CallerLookup {
  */
 export class CallerIdentityService {
   private readonly cache: LRUCache<string, CallerLookup>;
+  /**
+   * Chart slices by patient id, kept as long as lookups. One chart is asked for by the live card,
+   * the date-of-birth step-up, a late update and redelivered ringing events: without this each of
+   * them cost the EHR eight requests, which is what starved the load governor in a burst.
+   */
+  private readonly slices: LRUCache<string, PatientChartSlice>;
+  /** Chart slices on their way from the EHR: a second caller for the same chart waits for the first. */
+  private readonly slicesInFlight = new Map<string, Promise<PatientChartSlice>>();
   private readonly chartFhir: FhirClient;
 
   /**
@@ -33,6 +41,7 @@ export class CallerIdentityService {
     options: { cacheSeconds: number; chartFhir?: FhirClient },
   ) {
     this.cache = new LRUCache({ max: 2_000, ttl: Math.max(1, options.cacheSeconds) * 1000 });
+    this.slices = new LRUCache({ max: 500, ttl: Math.max(1, options.cacheSeconds) * 1000 });
     this.chartFhir = options.chartFhir ?? fhir;
   }
 
@@ -48,6 +57,8 @@ export class CallerIdentityService {
         removed += 1;
       }
     }
+    if (this.slices.delete(patientId)) removed += 1;
+    this.slicesInFlight.delete(patientId);
     return removed;
   }
 
@@ -78,8 +89,29 @@ export class CallerIdentityService {
   /**
    * The chart slice the card shows, in one parallel round trip: the patient comes from the lookup,
    * and care-team members and the PCP ride along (`_include`, a read) instead of a second trip.
+   * Cached like lookups, and shared while in flight; a failure is not cached.
    */
   async chartSlice(patientOrId: Patient | string): Promise<PatientChartSlice> {
+    const patientId = typeof patientOrId === 'string' ? patientOrId : patientOrId.id;
+    if (!patientId) return this.fetchChartSlice(patientOrId);
+    const cached = this.slices.get(patientId);
+    if (cached) return cached;
+    const pending = this.slicesInFlight.get(patientId);
+    if (pending) return pending;
+    const fetching = this.fetchChartSlice(patientOrId).then(
+      (slice) => {
+        // Not kept if the patient changed while it was on its way (invalidatePatient dropped the entry).
+        if (this.slicesInFlight.get(patientId) === fetching) this.slices.set(patientId, slice);
+        return slice;
+      },
+    ).finally(() => {
+      if (this.slicesInFlight.get(patientId) === fetching) this.slicesInFlight.delete(patientId);
+    });
+    this.slicesInFlight.set(patientId, fetching);
+    return fetching;
+  }
+
+  private async fetchChartSlice(patientOrId: Patient | string): Promise<PatientChartSlice> {
     const patient = typeof patientOrId === 'string' ? await this.chartFhir.read<Patient>('Patient', patientOrId) : patientOrId;
     const subject = `Patient/${patient.id}`;
     const pcpId = patient.generalPractitioner?.map((r) => r.reference).find((ref) => ref?.startsWith('Practitioner/'))?.slice('Practitioner/'.length);

@@ -59,6 +59,11 @@ export interface ScreenPop {
   candidates: ScreenPopCandidate[];
   /** False on the first card (who is calling); true once the chart summary is in. */
   complete: boolean;
+  /**
+   * Set on a card still without its chart after the late retries gave up: the page says to open
+   * the chart in the EHR instead of "loading". Absence of the chart is never shown as "no allergies".
+   */
+  chartUnavailable?: boolean;
   /** Charts on this number not listed on the card (a shared line such as a care home's). */
   moreCandidates: number;
   /** A restricted record (confidential, VIP, employee): the card says so and shows nothing else. */
@@ -191,6 +196,8 @@ export function buildScreenPop(options: {
   restriction?: RestrictionRule;
   /** False for the quick first card that shows only who is calling. */
   complete?: boolean;
+  /** The chart could not be had from the EHR (see `ScreenPop.chartUnavailable`). */
+  chartUnavailable?: boolean;
 }): ScreenPop {
   const { match, now } = options;
   const first = match.candidates[0];
@@ -203,6 +210,7 @@ export function buildScreenPop(options: {
     relationship: caregiver ? (first?.relationship ?? 'caregiver') : null,
     patient: match.outcome === 'unique' && options.slice ? mapPatientSlice(options.slice, now, options.timeZone) : null,
     complete: options.complete ?? true,
+    ...(options.chartUnavailable ? { chartUnavailable: true } : {}),
     moreCandidates: match.outcome === 'several' ? Math.max(0, (match.truncated?.total ?? match.candidates.length) - maxCardCandidates) : 0,
     candidates:
       match.outcome === 'several'

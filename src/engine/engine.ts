@@ -21,6 +21,7 @@ import { afterCallHandlers } from '../pipeline/after-call.service.ts';
 import { resolveRequestWorkflows } from '../nlp/workflows.ts';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
 import { LiveCallsHub } from '../api/live-calls.hub.ts';
+import { ScreenPopService } from '../calls/screen-pop.service.ts';
 import { buildApp } from '../api/app.ts';
 import { RoutingService, auditRulesRejected } from '../routing/routing.service.ts';
 import type { RoutingRules } from '../routing/routing-rules.schema.ts';
@@ -149,10 +150,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   }
   // A live request may wait in the governor's queue as long as routing waits for it (the card can
   // still use it after); its own timeout counts from when it is sent. Chart slices for the card
-  // queue behind caller lookups: who is calling decides the route, the chart can follow.
+  // queue behind caller lookups: who is calling decides the route, the chart can follow. Routing
+  // never waits for the chart, so a chart request may wait as long as background work: in a burst
+  // (20 calls × 8 chart requests against the per-second budget) giving up at the routing budget
+  // left most cards without their chart, and its requests were spent again on every retry.
   const liveQueueWaitMs = Math.max(config.ehr.timeoutMs, config.routing.budgetMs);
   const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1, queueWaitMs: liveQueueWaitMs, tokenProvider });
-  const liveChartFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 3, queueWaitMs: liveQueueWaitMs, tokenProvider });
+  const liveChartFhir = new FhirClient({
+    baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 3, queueWaitMs: Math.max(liveQueueWaitMs, config.ehr.backgroundTimeoutMs), tokenProvider,
+  });
   const fhir = new FhirClient({
     baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 7, tokenProvider,
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
@@ -173,6 +179,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
+  const screenPops = new ScreenPopService({ db, identity: liveIdentity, display: hub, logger, timeZone: config.clinic.timeZone });
   const workflows = resolveRequestWorkflows(config.requestTypes);
   const senders: WriteBackSender[] = [new FhirChartRecordSender({ db, cipher, fhir, policies, workflows })];
   const hl7 = config.writeBack.hl7;
@@ -194,12 +201,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     logger,
     concurrency: config.pipeline.concurrency,
     work: options.work ?? true,
-    handlers: afterCallHandlers({ db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: config.ivr.default.language }),
+    handlers: afterCallHandlers({
+      db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: config.ivr.default.language,
+      onCallerIdentified: (callId) => screenPops.reconcile(callId),
+    }),
   });
   const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: config.ivr.default.language });
   if (options.work ?? true) dispatcher.start();
   const ingest = new CallIngestService({
-    db, cipher, policies, pipeline, identity: liveIdentity, hub, logger, defaultRegion: config.clinic.defaultRegion as CountryCode, timeZone: config.clinic.timeZone,
+    db, cipher, policies, pipeline, identity: liveIdentity, hub, screenPops, logger, defaultRegion: config.clinic.defaultRegion as CountryCode,
     settleSeconds: config.pipeline.settleSeconds, groupCommit: options.groupCommit,
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
@@ -257,9 +267,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await app.close();
       // Routing decisions answered just before the deadline may still be committing.
       await routing.drain();
+      // No new tries from here; one in progress ends once the governor drops its waiting requests.
+      const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
+      await screenPopsStopped;
       await pipeline.stop();
       await chainer.stop();
       await db.close();

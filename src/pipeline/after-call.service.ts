@@ -49,6 +49,8 @@ export function afterCallHandlers(deps: {
   patients?: PatientDirectory;
   /** The language the clinic works in (BCP-47); a patient preferring another needs an interpreter. Default en. */
   clinicLanguage?: string;
+  /** The caller's stored match changed here: the staff card shown for the call follows it. */
+  onCallerIdentified?: (callId: string) => void;
 }): Record<StageName, StageHandler> {
   const { db, cipher, identity, fhir, hub, workflows, policies, review } = deps;
   const clinicLanguage = deps.clinicLanguage ?? 'en';
@@ -186,8 +188,9 @@ export function afterCallHandlers(deps: {
     if (lookup.match.outcome === 'lookup-failed') {
       throw new CallchartError('EHR_UNAVAILABLE', 'caller lookup failed', { callId, code: lookup.match.errorCode ?? null });
     }
-    await db.transaction(async (tx) => {
-      if (await saveCallerMatch(tx, callId, lookup.match)) {
+    const changed = await db.transaction(async (tx) => {
+      const saved = await saveCallerMatch(tx, callId, lookup.match);
+      if (saved) {
         await appendAuditEvent(tx, {
           actor: 'worker:identify-caller',
           action: 'call.caller.identified',
@@ -198,9 +201,11 @@ export function afterCallHandlers(deps: {
         });
       }
       // The date of birth keyed while the EHR could not answer is checked now.
-      if (dobDigits !== null) await applyDobStepUp(tx, { callId, actor: 'worker:identify-caller', lookup, digits: dobDigits });
+      const verified = dobDigits !== null && (await applyDobStepUp(tx, { callId, actor: 'worker:identify-caller', lookup, digits: dobDigits })).result.verified;
+      return saved || verified;
     });
     await publish(callId);
+    if (changed) deps.onCallerIdentified?.(callId);
   }
 
   /**

@@ -29,7 +29,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadFhirR4Definitions } from './fhir-definitions.loader.ts';
 import { SandboxAuthorizationServer, sandboxRealm, type AccessGrant, type SandboxClient } from './sandbox-auth.ts';
-import { createFaultInjector, faultsProblem, INJECTED_FAULT_KINDS, TOKEN_FAULT_KINDS, type InjectedFaultKind, type SandboxFaults } from './sandbox-faults.ts';
+import { createFaultInjector, faultsProblem, faultsTarget, INJECTED_FAULT_KINDS, TOKEN_FAULT_KINDS, type InjectedFaultKind, type SandboxFaults } from './sandbox-faults.ts';
 import { requiredAccess, scopesAllow } from './smart-scopes.ts';
 import { generateSyntheticClinic, SANDBOX_REFERENCE_DATE, SYNTHETIC_TAG } from './synthetic-clinic.ts';
 import { ValidatingRepository } from './validating-repository.ts';
@@ -147,7 +147,7 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
   let requests = 0;
   let unauthorized = 0;
   let forbidden = 0;
-  const faults: SandboxFaults = { latencyMs: options.latencyMs ?? 0, mode: 'none', failRate: options.failRate ?? 0, tokenFailRate: options.tokenFailRate ?? 0 };
+  const faults: SandboxFaults = { latencyMs: options.latencyMs ?? 0, mode: 'none', failRate: options.failRate ?? 0, tokenFailRate: options.tokenFailRate ?? 0, resourceTypes: [] };
   // The base URL is known only after listen (port 0); handlers read it lazily for fullUrl/Location.
   let baseUrl = '';
   let tokenUrl = '';
@@ -223,8 +223,8 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     const body = (request.body ?? {}) as Partial<SandboxFaults>;
     const problem = faultsProblem(body);
     if (problem) return sendFhir(reply, 400, outcome('invalid', problem));
-    const { latencyMs, mode, failRate, tokenFailRate } = body;
-    Object.assign(faults, Object.fromEntries(Object.entries({ latencyMs, mode, failRate, tokenFailRate }).filter(([, value]) => value !== undefined)));
+    const { latencyMs, mode, failRate, tokenFailRate, resourceTypes } = body;
+    Object.assign(faults, Object.fromEntries(Object.entries({ latencyMs, mode, failRate, tokenFailRate, resourceTypes }).filter(([, value]) => value !== undefined)));
     return reply.code(200).send(faults);
   });
 
@@ -396,12 +396,14 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
     const authorization = authorize(request, reply);
     if ('refused' in authorization) return authorization.refused;
-    if (faults.mode === 'hang') await hold(30_000);
-    const fault = injector.pick(faults.failRate, INJECTED_FAULT_KINDS, faults.mode);
+    const [resourceType = ''] = (request.raw.url ?? '').slice(FHIR_PREFIX.length).split('?', 1)[0]!.split('/').filter(Boolean);
+    const targeted = faultsTarget(faults, resourceType);
+    if (targeted && faults.mode === 'hang') await hold(30_000);
+    const fault = targeted ? injector.pick(faults.failRate, INJECTED_FAULT_KINDS, faults.mode) : null;
     if (fault === 'http-500') return sendFhir(reply, 500, outcome('exception', 'Injected fault: internal server error'));
     if (fault === 'http-429') return sendFhir(reply.header('retry-after', '1'), 429, outcome('throttled', 'Injected fault: too many requests'));
     if (fault === 'reset-before-apply') return dropConnection(request, reply);
-    if (faults.mode === 'crowd' && request.method === 'GET' && /^\/fhir\/R4\/Patient\?(.*&)?phone=/.test(request.raw.url ?? '')) {
+    if (targeted && faults.mode === 'crowd' && request.method === 'GET' && /^\/fhir\/R4\/Patient\?(.*&)?phone=/.test(request.raw.url ?? '')) {
       const phone = new URL(request.raw.url ?? '', 'http://sandbox').searchParams.get('phone') ?? '';
       const crowd = clinic.patients.slice(0, 150).map((patient) => ({
         fullUrl: `${baseUrl}/Patient/${patient.id}`,

@@ -1,4 +1,4 @@
-import type { Task } from '@medplum/fhirtypes';
+import type { Patient, Task } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe('sandbox EHR fault injection, and how the FHIR client classifies each f
     ehr = await startSandboxEhr({ port: 0, patientCount: 20, clients: [{ clientId: 'chaos', jwks: client.jwks }], faultHoldMs: 2_000, faultSeed: 42 });
     tokens = new SmartBackendTokenProvider({ ...client.credentials, tokenUrl: ehr.tokenUrl, scopes: ['system/*.cruds'] });
   });
-  afterEach(() => ehr.setFaults({ mode: 'none', failRate: 0, tokenFailRate: 0, latencyMs: 0 }));
+  afterEach(() => ehr.setFaults({ mode: 'none', failRate: 0, tokenFailRate: 0, latencyMs: 0, resourceTypes: [] }));
   afterAll(async () => ehr?.close());
 
   // A new client per case: its own circuit breaker, so one case's faults cannot open it for the next.
@@ -133,6 +133,17 @@ describe('sandbox EHR fault injection, and how the FHIR client classifies each f
     expect((await put({ failRate: 2 })).status).toBe(400);
     expect((await put({ mode: 'explode' })).status).toBe(400);
     expect(() => ehr.setFaults({ failRate: -1 })).toThrow(/failRate/);
+    expect((await put({ resourceTypes: ['not a type'] })).status).toBe(400);
+  });
+
+  it('aims faults at some resource types only: the chart fails while the caller lookup answers', async () => {
+    const url = ehr.baseUrl.replace(/\/fhir\/R4$/, '/_sandbox/faults');
+    const set = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'http-500', resourceTypes: ['Condition', 'AllergyIntolerance'] }) });
+    expect(await set.json()).toMatchObject({ mode: 'http-500', resourceTypes: ['Condition', 'AllergyIntolerance'] });
+    const fhir = fhirClient();
+    expect((await fhir.read<Patient>('Patient', 'pat-0001')).id).toBe('pat-0001');
+    expect(await rejection(fhir.search('Condition', { patient: 'Patient/pat-0001' }))).toMatchObject({ code: 'EHR_UNAVAILABLE', detail: { status: 500 } });
+    expect(await rejection(fhir.search('AllergyIntolerance', { patient: 'Patient/pat-0001' }))).toMatchObject({ code: 'EHR_UNAVAILABLE', detail: { status: 500 } });
   });
 
   it('close() does not wait out a held response', async () => {

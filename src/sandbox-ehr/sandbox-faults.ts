@@ -21,13 +21,21 @@ export const FAULT_MODES = ['none', 'http-500', 'http-429', 'hang', 'crowd', 'ti
 /**
  * Faults a test or benchmark can set at `PUT /_sandbox/faults` or with `setFaults` (the sandbox is
  * a test tool): `hang` waits 30 s then answers; `crowd` makes a phone search return 150 "matches"
- * (the main number of a care home).
+ * (the main number of a care home). `resourceTypes` aims `mode` and `failRate` at requests on
+ * those resource types only (empty: every request), e.g. a chart that fails while the caller
+ * lookup (Patient, RelatedPerson) still answers.
  */
 export interface SandboxFaults {
   latencyMs: number;
   mode: (typeof FAULT_MODES)[number];
   failRate: number;
   tokenFailRate: number;
+  resourceTypes: string[];
+}
+
+/** Whether `mode` and `failRate` apply to a request on `resourceType`. */
+export function faultsTarget(faults: Pick<SandboxFaults, 'resourceTypes'>, resourceType: string): boolean {
+  return faults.resourceTypes.length === 0 || faults.resourceTypes.includes(resourceType);
 }
 
 /** Checks a `PUT /_sandbox/faults` body; returns the problem, or null when it is acceptable. */
@@ -39,6 +47,10 @@ export function faultsProblem(body: Partial<Record<keyof SandboxFaults, unknown>
   for (const rate of ['failRate', 'tokenFailRate'] as const) {
     const value = body[rate];
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) return `${rate} must be a number from 0 to 1`;
+  }
+  const types = body.resourceTypes;
+  if (types !== undefined && (!Array.isArray(types) || types.length > 50 || !types.every((type) => typeof type === 'string' && /^[A-Z][A-Za-z]{1,63}$/.test(type)))) {
+    return 'resourceTypes must be a list of at most 50 FHIR resource type names';
   }
   return null;
 }
