@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test tiers (STYLE.md): `*.test.ts` pure units, `*.int.test.ts` against real PostgreSQL and
- * PGlite, `*.e2e.test.ts` over real sockets. `vitest run` runs all three.
+ * Test tiers (STYLE.md, README "Tests"): `*.test.ts` pure units, `*.int.test.ts` against real
+ * PostgreSQL and PGlite, `*.e2e.test.ts` over real sockets, `test/security/` the findings of the
+ * hostile test. `vitest run` runs all four; the chaos soak has its own config
+ * (`vitest.chaos.config.ts`, `npm run test:chaos`) because it alone takes minutes.
  */
 export default defineConfig({
   test: {
-    // Storage and e2e files share one PostgreSQL database and start whole engines: one file at a time.
+    // Storage and e2e files start whole engines and scratch databases on one PostgreSQL server, and
+    // several assert deadlines (routing within 2 s): one file at a time, never two engines fighting
+    // for two cores. `npm run test:unit` turns parallelism back on for the pure tier alone.
     fileParallelism: false,
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
@@ -14,7 +18,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'test/security/**', 'node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'test/security/**', 'test/chaos/**', 'node_modules/**'],
+          // Pure functions: nothing to isolate, so one worker keeps its imports (the FHIR
+          // definitions, the NLP word lists) from file to file instead of loading them 56 times.
+          poolOptions: { forks: { isolate: false } },
           // Correctness, not speed: whole-clinic validation and property runs take seconds on a
           // busy CI machine, so the default 5 s would fail for the wrong reason.
           testTimeout: 30_000,
@@ -24,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
-          exclude: ['test/security/**', 'node_modules/**'],
+          exclude: ['test/security/**', 'test/chaos/**', 'node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -33,7 +40,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts'],
-          exclude: ['test/security/**', 'node_modules/**'],
+          exclude: ['test/security/**', 'test/chaos/**', 'node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -9,6 +9,7 @@ import { defaultConfig } from '../src/config/config.schema.ts';
 import { startEngine } from '../src/engine/engine.ts';
 import { verifyStaffToken } from '../src/auth/staff-token.ts';
 import { createLogger } from '../src/lib/logger.ts';
+import { seedPgliteDataDir } from './helpers/pglite-template.ts';
 
 const bin = path.resolve('bin/callchart.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'callchart-cli-'));
@@ -68,6 +69,7 @@ describe('callchart CLI', () => {
 
   it('audit verify passes on an intact log and names the first broken link after tampering', async () => {
     const dataDir = path.join(scratch, 'audit');
+    await seedPgliteDataDir(dataDir);
     const engine = await startEngine({
       config: defaultConfig, dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), port: 0,
       logger: createLogger({ level: 'silent' }),

@@ -150,13 +150,10 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
   });
 
   it('keeps approved items waiting while the EHR is down, visible to staff, and drains them in order when it returns', async () => {
-    const ids: string[] = [];
-    const items: { id: string }[] = [];
-    for (let index = 0; index < 4; index++) {
-      const id = `${kind}-downtime-${index}`;
-      ids.push(id);
-      items.push((await placeCall({ id, queue: 'demo-review', dob: true, text: 'Synthetic: I want to cancel my appointment on Friday.', patientIndex: 4 + index })).item);
-    }
+    const ids = [0, 1, 2, 3].map((index) => `${kind}-downtime-${index}`);
+    // Four calls at once (four callers); they are approved below one after another, in this order.
+    const placed = await Promise.all(ids.map((id, index) => placeCall({ id, queue: 'demo-review', dob: true, text: 'Synthetic: I want to cancel my appointment on Friday.', patientIndex: 4 + index })));
+    const items: { id: string }[] = placed.map((call) => call.item);
     ehr.setFaults({ mode: 'http-500' });
     try {
       for (const item of items) expect((await api('POST', `/api/review/${item.id}/approve`, { baseVersion: 1, checklist: yes })).status).toBe(200);

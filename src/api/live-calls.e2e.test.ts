@@ -84,7 +84,12 @@ describe('the staff live display', () => {
     const ringing = await harness.post(syntheticEvent({ type: 'call.ringing', callId: 'transfer-1', ani: withAllergy.phone }));
     const callId = String(ringing.body.callId);
     await frontDesk.waitFor(popFor(callId));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The hub sends a card to every viewer in one pass, so anything meant for the nurse line was
+    // queued before the front desk got it: a reply the nurse line asks for now arrives after it.
+    // (Its first hello came on connecting; the subscribe is answered with a second.)
+    nurseLine.socket.send(JSON.stringify({ type: 'subscribe', queues: ['nurse-line'] }));
+    const hellos = () => nurseLine.messages.filter((seen) => seen.type === 'hello').length;
+    await nurseLine.waitFor((m): m is Extract<LiveMessage, { type: 'hello' }> => m.type === 'hello' && hellos() === 2);
     expect(nurseLine.messages.some(popFor(callId))).toBe(false);
 
     await harness.post(syntheticEvent({ type: 'call.transferred', callId: 'transfer-1', ani: withAllergy.phone, data: { toQueue: 'nurse-line', toAgent: 'ext-204' } }));

@@ -54,12 +54,15 @@ describe.each(backendKinds)('audit log on %s', (kind) => {
     const before = (await verifyNow()).events;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let appended!: () => void;
+    const slowAppended = new Promise<void>((resolve) => (appended = resolve));
     // A takes its pending id first but commits last; B commits while A is open; the chainer runs in between.
     const slow = db.transaction(async (tx) => {
       await appendAuditEvent(tx, { actor: 'system', action: 'test.slow', objectType: 'call', outcome: 'success' });
+      appended();
       await gate;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await slowAppended;
     await recordAuditEvent(db, { actor: 'system', action: 'test.fast', objectType: 'call', outcome: 'success' });
     expect(await chainPendingAuditEvents(db, key)).toBe(1);
     release();

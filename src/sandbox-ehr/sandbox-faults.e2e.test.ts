@@ -1,7 +1,7 @@
 import type { Patient, Task } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FhirClient } from '../ehr/fhir.client.ts';
 import { generateEhrClient } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
@@ -108,9 +108,8 @@ describe('sandbox EHR fault injection, and how the FHIR client classifies each f
     for (let i = 0; i < 2; i++) await rejection(fragile.read('Patient', 'pat-0001'));
     expect(fragile.isCircuitOpen()).toBe(true);
     ehr.setFaults({ mode: 'none' });
-    await new Promise((resolve) => setTimeout(resolve, 250));
     // Without this the outbox would wait forever: the breaker half-opens only when something is tried.
-    expect(fragile.isCircuitOpen()).toBe(false);
+    await vi.waitFor(() => expect(fragile.isCircuitOpen()).toBe(false), { timeout: 10_000, interval: 10 });
     await fragile.read('Patient', 'pat-0001');
     expect(fragile.isCircuitOpen()).toBe(false);
   });

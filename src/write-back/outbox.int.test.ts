@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
 import type { Db } from '../store/db.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -50,8 +50,12 @@ describe.each(backendKinds)('write-back outbox on %s', (kind) => {
     const [claimed] = await claimDueItems(db, 'fhir', 1, 50);
     expect(claimed!.readBackFirst).toBe(false);
     expect(await claimDueItems(db, 'fhir', 1, 50)).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    const [retaken] = await claimDueItems(db, 'fhir', 1, 60_000);
+    // Taken over once the 50 ms lease has run out, not before (asked until then: nothing is claimed).
+    const retaken = await vi.waitFor(async () => {
+      const [item] = await claimDueItems(db, 'fhir', 1, 60_000);
+      expect(item).toBeDefined();
+      return item!;
+    }, { timeout: 10_000, interval: 10 });
     expect(retaken).toMatchObject({ id: claimed!.id, readBackFirst: true, attempts: 2 });
   });
 

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { seedPgliteDataDir } from './pglite-template.ts';
 
 /** The PostgreSQL server storage tests run against (trust auth on the dev and CI machines). */
 export const adminDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -29,12 +33,24 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
   };
 }
 
-/** A migrated, empty database of the given kind. */
+/**
+ * A migrated, empty database of the given kind. PGlite: a copy of the migrated template in a
+ * temporary directory (about 0.4 s, where creating one in memory takes about 3 s; same speed after).
+ */
 export async function openTestDb(kind: BackendKind): Promise<{ db: Db; databaseUrl: string | undefined; dispose(): Promise<void> }> {
   if (kind === 'pglite') {
-    const db = await openDb({});
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-testdb-'));
+    await seedPgliteDataDir(dataDir);
+    const db = await openDb({ dataDir });
     await migrate(db);
-    return { db, databaseUrl: undefined, dispose: () => db.close() };
+    return {
+      db,
+      databaseUrl: undefined,
+      async dispose() {
+        await db.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   const scratch = await createScratchDatabase();
   const db = await openDb({ databaseUrl: scratch.url });

@@ -14,6 +14,7 @@ import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import type { LiveMessage } from '../../src/api/live-calls.hub.ts';
 import { issueStaffToken, type StaffRole } from '../../src/auth/staff-token.ts';
 import { createScratchDatabase, type BackendKind } from './backends.ts';
+import { seedPgliteDataDir } from './pglite-template.ts';
 
 /** Everything the engine logged, to search for canary PHI. */
 export class LogCapture extends Writable {
@@ -50,15 +51,18 @@ export interface Harness {
 
 /**
  * A real engine on a real socket (port 0) with the sandbox EHR over HTTP and the given backend.
- * Pass `ehr` to share one sandbox EHR between harnesses.
+ * Pass `ehr` to share one sandbox EHR between harnesses. The embedded store starts as a copy of a
+ * migrated, empty one (test/helpers/pglite-template.ts); `freshStore` creates it from nothing, for
+ * tests about what a first start writes to disk.
  */
-export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig> } = {}): Promise<Harness> {
+export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean } = {}): Promise<Harness> {
   // The engine authenticates to the sandbox as it would to Epic: its own key pair, registered with the EHR.
   const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-test-${randomBytes(4).toString('hex')}` });
   const ehrClient: SandboxClient = { clientId: credentials.clientId, jwks };
   const ehr: HarnessEhr = options.ehr ?? (await startSandboxEhr({ port: 0, clients: [ehrClient] }));
   ehr.registerClient?.(ehrClient);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-test-'));
+  if (kind === 'pglite' && !options.freshStore) await seedPgliteDataDir(dataDir);
   const scratch = kind === 'postgres' ? await createScratchDatabase() : null;
   const logs = new LogCapture();
   const secret = `whsec_test_${randomBytes(8).toString('hex')}`;
@@ -67,10 +71,12 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
   const auditKey = randomBytes(32);
   const auditCheckpointFile = path.join(dataDir, 'audit-checkpoints.jsonl');
   const engine = await startEngine({
-    // Tests do not wait out the production settle time before write-back.
+    // Tests do not wait out the production settle time (5 s) after a call ends: 1 s, as for the
+    // engine processes of engine-process.ts, is still far longer than a test takes to post the
+    // events it sends after call.ended (a few milliseconds each on loopback).
     // Every test talks from 127.0.0.1 and many send refused requests on purpose: the refusal rate
     // limit is tested on its own (test/security/hardening.test.ts) with the default.
-    config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 3 }, access: { ...defaultConfig.access, maxRefusalsPerMinute: 1_000_000 }, ...options.config },
+    config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 1 }, access: { ...defaultConfig.access, maxRefusalsPerMinute: 1_000_000 }, ...options.config },
     databaseUrl: scratch?.url,
     dataDir: kind === 'pglite' ? dataDir : undefined,
     fhirBaseUrl: ehr.baseUrl,
@@ -158,14 +164,18 @@ export async function connectLiveClient(engineUrl: string, token: string): Promi
   };
 }
 
-/** Polls until `probe` returns a value (or throws after the deadline). For eventual outcomes only. */
+/**
+ * Polls until `probe` returns a value (or throws after the deadline). For eventual outcomes only.
+ * Asks again after 10 ms, then less and less often up to every 100 ms: a quick outcome is seen at
+ * once, and a long wait does not load the engine under test with probes.
+ */
 export async function eventually<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let pauseMs = 10; ; pauseMs = Math.min(100, pauseMs * 2)) {
     const value = await probe();
     if (value !== null && value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Bundle, Task } from '@medplum/fhirtypes';
 import twilio from 'twilio';
@@ -8,6 +8,7 @@ import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
 import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.ts';
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import type { SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { seedPgliteDataDir } from './pglite-template.ts';
 
 const bin = path.resolve('bin/callchart.js');
 /** The Twilio auth token every spawned engine gets (TWILIO_AUTH_TOKEN). */
@@ -60,7 +61,9 @@ export interface EngineProcess {
 /**
  * `callchart serve` as a child process, as an operator runs it: a config file, secrets and the
  * EHR client from the environment, PostgreSQL from DATABASE_URL or PGlite in `dataDir`. A crash
- * (an unhandled 'error' event) ends this process, which an in-process engine would hide.
+ * (an unhandled 'error' event) ends this process, which an in-process engine would hide. A new
+ * PGlite `dataDir` starts as a copy of the migrated template (pglite-template.ts) unless
+ * `freshStore`; a restart on the same `dataDir` reopens what the last process left.
  */
 export async function spawnEngine(options: {
   identity: EngineIdentity;
@@ -71,8 +74,10 @@ export async function spawnEngine(options: {
   /** Budget for one after-call EHR request (default 10 s): raise it to hold a stage on a slow EHR. */
   backgroundTimeoutMs?: number;
   env?: Record<string, string>;
+  freshStore?: boolean;
 }): Promise<EngineProcess> {
   mkdirSync(options.dataDir, { recursive: true });
+  if (!options.databaseUrl && !options.freshStore && !existsSync(path.join(options.dataDir, 'pgdata'))) await seedPgliteDataDir(options.dataDir);
   const configFile = path.join(options.dataDir, 'engine-test.yaml');
   writeFileSync(
     configFile,

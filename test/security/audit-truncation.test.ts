@@ -16,6 +16,7 @@ import { startEngine } from '../../src/engine/engine.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { backendKinds, createScratchDatabase, openTestDb } from '../helpers/backends.ts';
+import { seedPgliteDataDir } from '../helpers/pglite-template.ts';
 import { eventually } from '../helpers/engine-harness.ts';
 
 // Issue 11, finding 5: deleting the tail, deleting everything, or editing a row and recomputing the
@@ -169,6 +170,7 @@ describe.each(backendKinds)('`callchart audit verify` and `audit export` on %s (
       timeout: 60_000,
     });
     try {
+      if (!scratch) await seedPgliteDataDir(dataDir);
       const engine = await startEngine({
         config: defaultConfig, databaseUrl: scratch?.url, dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', ehrAuth: false, webhookSecret: 'x',
         staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), auditKey, port: 0, logger: createLogger({ level: 'silent' }),

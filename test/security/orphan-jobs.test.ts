@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../../src/sandbox-ehr/synthetic-clinic.ts';
+import { defaultLivenessTimings } from '../../src/pipeline/worker-liveness.service.ts';
 import { createScratchDatabase } from '../helpers/backends.ts';
 import { eventually, syntheticEvent } from '../helpers/engine-harness.ts';
 import { engineIdentity, spawnEngine, tasksByCall, type EngineIdentity, type EngineProcess } from '../helpers/engine-process.ts';
@@ -17,8 +18,13 @@ import { engineIdentity, spawnEngine, tasksByCall, type EngineIdentity, type Eng
  * A slow but live worker must not be cut off: its job runs once.
  */
 const phone = sandboxPhoneScenarios(generateSyntheticClinic()).uniquePatient[5]!.phone;
-/** Long enough to hold a stage while the test acts; the EHR budget is raised above it. */
-const holdMs = 40_000;
+/**
+ * Long enough to hold a stage while the test acts, and for a peer to have judged the holder gone
+ * if it could be wrong about that: silent for `staleAfterMs`, then seen by a sweep (every
+ * `sweepMs`), with two more sweeps and 4 s to spare. 25 s with the default timings (the test used
+ * a fixed 40 s); the EHR budget is raised above it.
+ */
+const holdMs = defaultLivenessTimings.staleAfterMs + 3 * defaultLivenessTimings.sweepMs + 4_000;
 
 describe('a worker killed mid-stage (finding 7)', () => {
   let ehr: SandboxEhr;
@@ -123,7 +129,7 @@ describe('a worker killed mid-stage (finding 7)', () => {
     // A peer that could take the stage over if it wrongly judged the slow worker dead.
     await start({ dataDir: dataDirs[1]!, databaseUrl: scratch.url });
 
-    // Held for 40 s: longer than the "this worker is gone" threshold, shorter than the EHR budget.
+    // Held for holdMs: longer than the "this worker is gone" threshold, shorter than the EHR budget.
     const callId = await endCallWithStageHeld(slow, 'slow-pg-1');
     const tasks = await taskFor('slow-pg-1');
     expect(tasks).toHaveLength(1);

@@ -16,6 +16,7 @@ import { startEngine } from '../../src/engine/engine.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { openDb } from '../../src/store/db.ts';
 import { backendKinds, createScratchDatabase } from '../helpers/backends.ts';
+import { seedPgliteDataDir } from '../helpers/pglite-template.ts';
 
 const badRules = fileURLToPath(new URL('../fixtures/routing/bad/synthetic-three-problems.yaml', import.meta.url));
 
@@ -30,6 +31,7 @@ describe.each(backendKinds)('a refused routing rules file is audited (%s)', (kin
     const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-rules-rejected-'));
     if (scratch) cleanups.push(() => scratch.drop());
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    if (kind === 'pglite') await seedPgliteDataDir(dataDir);
     const error = await startEngine({
       config: { ...defaultConfig, routing: { ...defaultConfig.routing, rulesFile } },
       databaseUrl: scratch?.url,

@@ -31,6 +31,7 @@ import { spawnSandboxEhr, type SpawnedSandboxEhr } from '../../src/cli/sandbox-p
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../../src/sandbox-ehr/synthetic-clinic.ts';
 import { signCtiRequest } from '../../src/pbx/cti-signature.ts';
 import { backendKinds, createScratchDatabase } from '../helpers/backends.ts';
+import { seedPgliteDataDir } from '../helpers/pglite-template.ts';
 import { eventually, syntheticEvent } from '../helpers/engine-harness.ts';
 
 const callCount = 200;
@@ -76,6 +77,7 @@ describe.each(backendKinds)('routing with %s: 200 calls ringing at once, the EHR
     ehr = await spawnSandboxEhr({ port: 0, patients: 240, latencyMs: 50 });
     scratch = kind === 'postgres' ? await createScratchDatabase() : null;
     dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-routing-load-'));
+    if (kind === 'pglite') await seedPgliteDataDir(dataDir);
     engine = await startEngine({
       config: {
         ...defaultConfig,

@@ -33,7 +33,8 @@ function countEntries(root: string): number {
 describe('the embedded store is private to its owner (finding 11)', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness('pglite');
+    // From nothing, as a first start is: a copied template store would bring its own file modes.
+    harness = await startHarness('pglite', { freshStore: true });
   });
   afterAll(async () => {
     await harness?.close();

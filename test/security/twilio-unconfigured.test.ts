@@ -12,6 +12,7 @@ import { listAuditEvents } from '../../src/audit/audit.repository.ts';
 import { signTwilioRequest, verifyTwilioSignature } from '../../src/pbx/twilio-signature.ts';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { backendKinds, createScratchDatabase } from '../helpers/backends.ts';
+import { seedPgliteDataDir } from '../helpers/pglite-template.ts';
 
 /**
  * Finding 1 (issue 11): `serve` without TWILIO_AUTH_TOKEN checked X-Twilio-Signature against an
@@ -64,6 +65,7 @@ describe.each(backendKinds)('Twilio without TWILIO_AUTH_TOKEN refuses everything
     dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-sec-twilio-'));
     const scratch = kind === 'postgres' ? await createScratchDatabase() : null;
     drop = scratch?.drop;
+    if (kind === 'pglite') await seedPgliteDataDir(dataDir);
     engine = await startEngine({
       // The settle time is short so that, were a forged call accepted, its Task would be written during the test.
       config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 1 } },

@@ -7,23 +7,23 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { openDb, type Db } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { createContentCipher } from '../src/store/content-cipher.ts';
-import { saveConsent } from '../src/calls/calls.repository.ts';
-import { QueuePolicyStore } from '../src/consent/queue-policy.service.ts';
-import { loadQueuePolicy } from '../src/consent/queue-policy.loader.ts';
-import { ReviewService } from '../src/review/review.service.ts';
-import { createReviewItem } from '../src/review/review.repository.ts';
-import { resolveRequestWorkflows } from '../src/nlp/workflows.ts';
-import { issueStaffToken } from '../src/auth/staff-token.ts';
-import { generateEhrClient } from '../src/ehr/smart-auth.ts';
-import { startSandboxEhr, sandboxTokenUrl, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
-import { generateSyntheticClinic } from '../src/sandbox-ehr/synthetic-clinic.ts';
-import { callIdentifierSystem, callNoteIdentifierSystem, noteIdentifierValue } from '../src/write-back/chart-record.mapper.ts';
-import { callTaskIdentifierSystem } from '../src/ehr/fhir-task.mapper.ts';
-import { MllpPeer } from '../src/hl7/mllp-peer.server.ts';
-import { backendKinds, createScratchDatabase } from './helpers/backends.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { createContentCipher } from '../../src/store/content-cipher.ts';
+import { saveConsent } from '../../src/calls/calls.repository.ts';
+import { QueuePolicyStore } from '../../src/consent/queue-policy.service.ts';
+import { loadQueuePolicy } from '../../src/consent/queue-policy.loader.ts';
+import { ReviewService } from '../../src/review/review.service.ts';
+import { createReviewItem } from '../../src/review/review.repository.ts';
+import { resolveRequestWorkflows } from '../../src/nlp/workflows.ts';
+import { issueStaffToken } from '../../src/auth/staff-token.ts';
+import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
+import { startSandboxEhr, sandboxTokenUrl, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { generateSyntheticClinic } from '../../src/sandbox-ehr/synthetic-clinic.ts';
+import { callIdentifierSystem, callNoteIdentifierSystem, noteIdentifierValue } from '../../src/write-back/chart-record.mapper.ts';
+import { callTaskIdentifierSystem } from '../../src/ehr/fhir-task.mapper.ts';
+import { MllpPeer } from '../../src/hl7/mllp-peer.server.ts';
+import { backendKinds, createScratchDatabase } from '../helpers/backends.ts';
 
 /**
  * Chaos (WB-3, WB-4): ≥ 500 approved items while the sandbox EHR fails 30% of requests (500, 429
@@ -34,7 +34,7 @@ import { backendKinds, createScratchDatabase } from './helpers/backends.ts';
  * For investigation: CHAOS_ITEMS (default 500), CHAOS_KILLS (default 5), CHAOS_DEBUG=1 (worker logs).
  */
 const items = Number(process.env.CHAOS_ITEMS ?? 500);
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const clinic = generateSyntheticClinic();
 const yes = { patientIdentifiedCorrectly: true, actionAppropriate: true, noUnnecessaryPhi: true, neutralFactualTone: true };
 
