@@ -153,7 +153,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // queue behind caller lookups: who is calling decides the route, the chart can follow. Routing
   // never waits for the chart, so a chart request may wait as long as background work: in a burst
   // (20 calls × 8 chart requests against the per-second budget) giving up at the routing budget
-  // left most cards without their chart, and its requests were spent again on every retry.
+  // left cards without their chart. A chart that still does not come is retried by ScreenPopService.
   const liveQueueWaitMs = Math.max(config.ehr.timeoutMs, config.routing.budgetMs);
   const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1, queueWaitMs: liveQueueWaitMs, tokenProvider });
   const liveChartFhir = new FhirClient({

@@ -108,10 +108,12 @@ describe('live calls page in Chromium', () => {
     const chart = clinic.patients.find((p) => p.id === withAllergy.patientId)!;
     const slice: PatientChartSlice = { patient: chart, conditions: [], medications: [], allergies: [], encounters: [], serviceRequests: [], tasks: [], careTeams: [], practitioners: [] };
     const one = (matchedOn: 'primary-phone' | 'caregiver-phone'): CallerMatch['candidates'] => [{ patientId: chart.id!, matchedOn, ...(matchedOn === 'caregiver-phone' ? { relatedPersonId: 'rp-1', relationship: 'mother' } : {}) }];
-    const cards: { name: string; match: CallerMatch; slice: PatientChartSlice | null; complete?: boolean; candidates?: typeof clinic.patients; expected: RegExp }[] = [
+    const cards: { name: string; match: CallerMatch; slice: PatientChartSlice | null; complete?: boolean; chartUnavailable?: boolean; candidates?: typeof clinic.patients; expected: RegExp; says?: RegExp }[] = [
       { name: 'unique', match: { outcome: 'unique', confidence: 'ani-only', candidates: one('primary-phone') }, slice, expected: new RegExp(chart.name![0]!.family!) },
       { name: 'unique-caregiver', match: { outcome: 'unique', confidence: 'ani-only', candidates: one('caregiver-phone') }, slice, expected: new RegExp(chart.name![0]!.family!) },
       { name: 'unique-no-chart', match: { outcome: 'unique', confidence: 'ani-only', candidates: one('primary-phone') }, slice: null, expected: /one chart/i },
+      // The chart never came: who is calling, and where to look instead of "loading" (never "no allergies").
+      { name: 'unique-chart-unavailable', match: { outcome: 'unique', confidence: 'ani-only', candidates: one('primary-phone') }, slice, complete: false, chartUnavailable: true, expected: new RegExp(chart.name![0]!.family!), says: /Chart details did not load/ },
       { name: 'unique-verified', match: { outcome: 'unique', confidence: 'ani-dob-verified', candidates: one('primary-phone') }, slice: null, expected: /one chart/i },
       { name: 'several', match: { outcome: 'several', confidence: 'ani-only', candidates: [{ patientId: chart.id!, matchedOn: 'primary-phone' }, { patientId: 'pat-other', matchedOn: 'primary-phone' }] }, slice: null, candidates: [chart], expected: /2 charts share this number/ },
       { name: 'none', match: { outcome: 'none', confidence: 'none', candidates: [] }, slice: null, expected: /Unknown caller/ },
@@ -121,7 +123,10 @@ describe('live calls page in Chromium', () => {
     // Every outcome the server knows is walked, so a new one cannot slip through unlabelled.
     expect(new Set(cards.map((card) => card.match.outcome))).toEqual(new Set(Object.values(CallerOutcome)));
     for (const card of cards) {
-      const pop: ScreenPop = buildScreenPop({ callId: `heading-${card.name}`, match: card.match, slice: card.slice, candidates: card.candidates ?? [], now: new Date(), ...(card.complete === undefined ? {} : { complete: card.complete }) });
+      const pop: ScreenPop = buildScreenPop({
+        callId: `heading-${card.name}`, match: card.match, slice: card.slice, candidates: card.candidates ?? [], now: new Date(),
+        ...(card.complete === undefined ? {} : { complete: card.complete }), ...(card.chartUnavailable ? { chartUnavailable: true } : {}),
+      });
       harness.engine.hub.publishScreenPop({ ...pop, queue });
     }
     for (const card of cards) {
@@ -130,6 +135,8 @@ describe('live calls page in Chromium', () => {
       const heading = (await box.locator('h3').textContent())?.trim() ?? '';
       expect(heading, card.name).toMatch(card.expected);
       const text = (await box.textContent()) ?? '';
+      if (card.says) expect(text, card.name).toMatch(card.says);
+      if (card.chartUnavailable) expect(text, card.name).not.toMatch(/Loading chart|Allergies not recorded|No known allergies/);
       for (const code of rawCodes) expect(text, `${card.name} shows the code ${code}`).not.toMatch(new RegExp(`(^|[^\\w-])${code}($|[^\\w-])`));
     }
     await page.close();
