@@ -175,7 +175,9 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     return run;
   };
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
+  // close() ends every connection, not only the idle ones: a connection the server still counts as
+  // busy after an injected fault otherwise kept close() waiting out the 72 s keep-alive timeout.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
 
   // Parse JSON ourselves so a malformed body is a FHIR 400 OperationOutcome, not Fastify's shape.
   app.removeAllContentTypeParsers();

@@ -154,4 +154,18 @@ describe('sandbox EHR fault injection, and how the FHIR client classifies each f
     expect(closed).toBe('closed');
     expect(await pending).toBe('dropped');
   });
+
+  it('close() does not wait for a client to let go of a connection after a response it gave up on', async () => {
+    // What an engine does on a timeout-after-apply: gives up on the answer, then asks again. Before,
+    // the server still counted a connection busy afterwards and close() waited for the client's
+    // keep-alive to lapse (4 s for fetch; 68 s for an engine's client in races-and-config).
+    const held = await startSandboxEhr({ port: 0, patientCount: 10, auth: false });
+    held.setFaults({ mode: 'timeout-after-apply' });
+    const abandoned = await fetch(`${held.baseUrl}/Patient/pat-0001`, { signal: AbortSignal.timeout(300) }).then(() => 'answered', (error: Error) => error.name);
+    expect(abandoned).toBe('TimeoutError');
+    held.setFaults({ mode: 'none' });
+    expect((await fetch(`${held.baseUrl}/Patient/pat-0001`)).status).toBe(200);
+    const closed = await Promise.race([held.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000))]);
+    expect(closed).toBe('closed');
+  });
 });
