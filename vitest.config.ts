@@ -12,6 +12,9 @@ export default defineConfig({
     // several assert deadlines (routing within 2 s): one file at a time, never two engines fighting
     // for two cores. `npm run test:unit` turns parallelism back on for the pure tier alone.
     fileParallelism: false,
+    // The unit tier runs in worker threads without per-file isolation (below); the tiers with
+    // engines keep a fresh process per file (forks, isolated: the vitest default).
+    poolOptions: { threads: { isolate: false } },
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
@@ -19,9 +22,9 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'test/security/**', 'test/chaos/**', 'node_modules/**'],
-          // Pure functions: nothing to isolate, so one worker keeps its imports (the FHIR
-          // definitions, the NLP word lists) from file to file instead of loading them 56 times.
-          poolOptions: { forks: { isolate: false } },
+          // Pure functions: nothing to isolate, so a worker keeps its imports (the FHIR
+          // definitions, the NLP word lists) from file to file instead of loading them per file.
+          pool: 'threads',
           // Correctness, not speed: whole-clinic validation and property runs take seconds on a
           // busy CI machine, so the default 5 s would fail for the wrong reason.
           testTimeout: 30_000,

@@ -63,7 +63,9 @@ const weakCases: { name: string; variable: keyof typeof strong; value: string }[
 ];
 
 describe('serve refuses weak secrets', () => {
-  it.each(weakCases)('refuses $name: exit 2, names $variable, not its value, no stack trace', async ({ variable, value }) => {
+  // Each case is its own `serve` process that stops at the secret check: side by side, as the
+  // processes share nothing (each has its own data directory).
+  it.concurrent.for(weakCases)('refuses $name: exit 2, names $variable, not its value, no stack trace', async ({ variable, value }, { expect }) => {
     const run = await serve({ ...strong, [variable]: value });
     expect(run.listened).toBe(false);
     expect(run.code).toBe(2);
