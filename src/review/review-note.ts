@@ -216,3 +216,9 @@ export function checkApproval(state: ReviewState, input: { role: StaffRole; base
 
 /** Evidence spans of the AI draft, for the reviewer to check each field against the transcript. */
 export type ReviewEvidence = Partial<Record<ReviewField, EvidenceSpan[]>>;
+
+/** A version's disagreements, checked against every version before it. */
+export function versionDisagreements(versions: readonly { version: number; body: ReviewVersionBody }[], current: number): ReviewField[] {
+  const note = versions.find((entry) => entry.version === current)!.body.note;
+  return noteDisagreements(note, versions.filter((entry) => entry.version < current).map((entry) => entry.body.note));
+}

@@ -17,7 +17,7 @@ import { countWriteBackByStatus, enqueueWriteBack, listWriteBackItems, requeueFa
 import { eventIdentifierValue, writeBackEventSchema } from '../write-back/event-task.mapper.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findReviewItem, listReviewItems, loadVersions, type ReviewItem, type ReviewVersion } from './review.repository.ts';
-import { mayReview, mayViewUnredacted, noteDisagreements, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
+import { mayReview, mayViewUnredacted, versionDisagreements, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
 import { rejectionReasons } from '../write-back/task-review.mapper.ts';
 import type { ReviewService } from './review.service.ts';
 import type { PatientLinkService } from './patient-link.service.ts';
@@ -139,7 +139,7 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
       item,
       note: current.body.note,
       // Fields the chart note contradicts (issue 12): approval is refused until they agree.
-      disagreements: noteDisagreements(current.body.note, versions.filter((version) => version.version < current.version).map((version) => version.body.note)),
+      disagreements: versionDisagreements(versions, current.version),
       evidence: current.body.evidence ?? {},
       aiDraft: versions[0]?.generatedByAi === true && !versions.some((version) => version.kind === 'edit' || version.kind === 'approved'),
       redFlags: analysis?.analysis.redFlags ?? item.redFlags.map((code) => ({ code })),

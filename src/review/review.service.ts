@@ -12,7 +12,7 @@ import { CallchartError } from '../lib/errors.ts';
 import type { StaffClaims } from '../auth/staff-token.ts';
 import { enqueueWriteBack, type WriteBackTarget } from '../write-back/outbox.repository.ts';
 import { noteIdentifierValue } from '../write-back/chart-record.mapper.ts';
-import { applyEdit, checkApproval, draftNote, draftSource, mayReview, noteDisagreements, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
+import { applyEdit, checkApproval, draftNote, draftSource, mayReview, versionDisagreements, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
 import {
   createReviewItem, findReviewItemByCall, insertVersion, loadVersion, loadVersions, lockReviewItem, updateReviewItem, type ReviewItem,
 } from './review.repository.ts';
@@ -114,7 +114,7 @@ export class ReviewService {
       const current = versions.find((entry) => entry.version === item.currentVersion)!;
       checkApproval({ status: item.status, currentVersion: item.currentVersion, redFlags: item.redFlags }, {
         role: staff.role, baseVersion: input.baseVersion, checklist: input.checklist, identityVerified: isIdentityVerified(call.callerMatch),
-        disagreements: noteDisagreements(current.body.note, versions.filter((entry) => entry.version < current.version).map((entry) => entry.body.note)),
+        disagreements: versionDisagreements(versions, current.version),
       });
       const decision = await decideForCall(tx, policies, call, 'approve');
       const version = item.currentVersion + 1;

@@ -62,7 +62,7 @@ export class FhirChartRecordSender implements WriteBackSender {
     if (item.kind === 'rejection') return this.deliverRejection(item);
     const { db, cipher, policies, workflows } = this.deps;
     const { call, versions, version, decision } = await loadApprovedRecord(db, cipher, policies, item);
-    const decided = versions.filter((entry) => entry.version < version.version && (entry.kind === 'approved' || entry.kind === 'auto-approved'));
+    const decided = decidedBefore(versions, version.version);
     const chart = await this.readChart(call, decided.map((entry) => entry.version));
     // The Task records the review version it reflects, in the same transaction as everything else:
     // when it is there, this bundle (or a later one) already reached the chart (WB-3).
@@ -110,7 +110,7 @@ export class FhirChartRecordSender implements WriteBackSender {
     const versions = await loadVersions(db, cipher, review.id);
     const version = versions.find((entry) => entry.version === item.reviewVersion);
     if (!version || version.kind !== 'rejected') throw new CallchartError('NOT_FOUND', 'rejected version missing', { writeBackItem: item.id });
-    const approved = versions.filter((entry) => entry.version < version.version && (entry.kind === 'approved' || entry.kind === 'auto-approved'));
+    const approved = decidedBefore(versions, version.version);
     const chart = await this.readChart(call, approved.map((entry) => entry.version));
     if (chart.task && (reviewedVersionOf(chart.task) ?? 0) >= version.version) return { reconciled: true, result: { rejected: review.rejectionReason, resourceIds: [`Task/${chart.task.id}`] } };
     const bundle = buildRejectionBundle({
@@ -129,12 +129,13 @@ export class FhirChartRecordSender implements WriteBackSender {
   /** What the chart holds for this call now: its Task, its Communication, the notes of earlier approvals. */
   private async readChart(call: { provider: string; providerCallId: string }, earlierVersions: readonly number[]): Promise<ChartState> {
     const { fhir } = this.deps;
-    const [task] = await fhir.search<Task>('Task', { identifier: identifierSearch(callTaskIdentifierSystem, callTaskIdentifierValue(call.provider, call.providerCallId)) });
-    const [communication] = await fhir.search<Communication>('Communication', { identifier: identifierSearch(callIdentifierSystem, callIdentifierValue(call.provider, call.providerCallId)) });
-    const earlierNotes: DocumentReference[] = [];
-    for (const version of earlierVersions) {
-      earlierNotes.push(...await fhir.search<DocumentReference>('DocumentReference', { identifier: identifierSearch(callNoteIdentifierSystem, noteIdentifierValue(call.provider, call.providerCallId, version)) }));
-    }
+    // Independent reads: one round trip's worth of latency, not three.
+    const [[task], [communication], notes] = await Promise.all([
+      fhir.search<Task>('Task', { identifier: identifierSearch(callTaskIdentifierSystem, callTaskIdentifierValue(call.provider, call.providerCallId)) }),
+      fhir.search<Communication>('Communication', { identifier: identifierSearch(callIdentifierSystem, callIdentifierValue(call.provider, call.providerCallId)) }),
+      Promise.all(earlierVersions.map((version) => fhir.search<DocumentReference>('DocumentReference', { identifier: identifierSearch(callNoteIdentifierSystem, noteIdentifierValue(call.provider, call.providerCallId, version)) }))),
+    ]);
+    const earlierNotes = notes.flat();
     return { task: stored(task), communication: stored(communication), earlierNotes: earlierNotes.map(stored).filter((note) => note !== null) };
   }
 
@@ -147,6 +148,11 @@ export class FhirChartRecordSender implements WriteBackSender {
     const written = await this.deps.fhir.conditionalCreate(task, ifNoneExist);
     return { reconciled: !written.created, result: { event: item.event.type, resourceIds: [`Task/${written.resource.id}`] } };
   }
+}
+
+/** Approved or auto-approved versions before this one: their notes may already be in the chart. */
+function decidedBefore(versions: readonly ReviewVersion[], version: number): ReviewVersion[] {
+  return versions.filter((entry) => entry.version < version && (entry.kind === 'approved' || entry.kind === 'auto-approved'));
 }
 
 /** Versions up to the one decided on, as Provenance names them. */
