@@ -19,7 +19,13 @@ import type { StaffRole } from '../auth/staff-token.ts';
 export type RouteAccess =
   | { kind: 'public'; why: string }
   | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' }
-  | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string } };
+  | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose };
+
+/**
+ * Routes that show raw (unredacted) content, export, or touch keys ask a signed-in person to
+ * re-authenticate first (SE-3): the session must have stepped up within the step-up window.
+ */
+export type StepUpPurpose = 'raw-content' | 'export' | 'key-operation';
 
 /** Roles that act on live calls: the front desk, clinical staff, and supervisors. */
 const liveRoles = ['intake', 'nurse', 'clinician', 'supervisor'] as const satisfies readonly StaffRole[];

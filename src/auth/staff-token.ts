@@ -6,7 +6,7 @@ import { z } from 'zod';
  * and extensions they work. Tokens are issued by the clinic's sign-in (OIDC, a later issue) or,
  * for trials, by `callchart staff-token`; this module only signs and checks them.
  */
-export const staffRoles = ['intake', 'nurse', 'clinician', 'supervisor', 'analyst', 'admin'] as const;
+export const staffRoles = ['intake', 'nurse', 'clinician', 'supervisor', 'analyst', 'admin', 'auditor'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 export const staffClaimsSchema = z.object({
