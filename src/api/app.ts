@@ -7,6 +7,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import type { JSONWebKeySet } from 'jose';
 import { z } from 'zod';
 import { storeAnswers, type Db } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -39,6 +41,9 @@ import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
 import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
+import { metricsRoutes } from '../telemetry/metrics.routes.ts';
+import type { CallchartMetrics } from '../telemetry/metrics.ts';
+import { ehrJwksRoutes } from '../ehr/ehr-jwks.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -64,6 +69,12 @@ export interface AppDeps {
   auditSourceKey: Uint8Array;
   /** Serve HSTS (only behind TLS). */
   hsts?: boolean;
+  /** Prometheus metrics and the scrape token (`GET /metrics`; refused to all without a token). */
+  metrics?: { registry: CallchartMetrics; token: () => string | undefined };
+  /** Each request is a server span (method and route template only); absent: no tracing. */
+  tracer?: Tracer;
+  /** The public JWKS of the engine's SMART client keys (`GET /.well-known/jwks.json`). */
+  ehrJwks?: () => JSONWebKeySet | null;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
     cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
@@ -78,6 +89,10 @@ declare module 'fastify' {
     rejections: RejectionAuditor;
     /** Every route with its access row, for the security tier's generated matrix. */
     routeAccessList: { method: string; url: string; access: RouteAccess }[];
+  }
+  interface FastifyRequest {
+    /** The request's server span, when tracing is on. */
+    traceSpan?: Span;
   }
 }
 
@@ -103,6 +118,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', (request, _reply, done) => runWithContext({ requestId: request.id }, done));
+  const tracer = deps.tracer;
+  if (tracer) {
+    // One server span per request, active for the rest of it: a webhook's ingest, and the jobs it
+    // queues, join its trace. The route template only (never the URL: queries can hold values).
+    app.addHook('onRequest', (request, _reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      if (route === '/metrics' || route === '/healthz') return done();
+      const span = tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route } });
+      request.traceSpan = span;
+      context.with(trace.setSpan(context.active(), span), done);
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const span = request.traceSpan;
+      if (!span) return;
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+  }
   // First of the hooks: its onRequest marks upgrade requests, so a refused upgrade (401/403 from
   // the hooks below) still gets its socket closed after the answer.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024, handleProtocols: selectLiveSubprotocol } });
@@ -214,6 +248,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (scope) => {
+    await ehrJwksRoutes(scope as unknown as FastifyInstance, { jwks: deps.ehrJwks ?? (() => null) });
+  });
+  await app.register(async (scope) => {
+    await metricsRoutes(scope as unknown as FastifyInstance, { metrics: deps.metrics?.registry ?? null, token: deps.metrics?.token ?? (() => undefined) });
+  });
 
   // Staff display: the access check has verified the token (bearer.<token> subprotocol) and the
   // role before the upgrade; the hub sends each person only their queues, cut to their role.

@@ -18,7 +18,7 @@ import type { StaffRole } from '../auth/staff-token.ts';
  */
 export type RouteAccess =
   | { kind: 'public'; why: string }
-  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' }
+  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' | 'metrics-scrape-token' }
   | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose };
 
 /**
@@ -38,6 +38,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /openapi.json': { kind: 'public', why: 'the API contract' },
   'GET /': { kind: 'public', why: 'page shell: every data request it makes needs a staff token' },
   'GET /review': { kind: 'public', why: 'page shell: every data request it makes needs a staff token' },
+  'GET /.well-known/jwks.json': { kind: 'public', why: "the public half of Callchart's SMART client keys, which the EHR fetches: no secret, no call data" },
 
   'GET /ws': { kind: 'staff', roles: liveRoles, queues: 'own' },
   'GET /api/calls': { kind: 'staff', roles: liveRoles, queues: 'own' },
@@ -70,6 +71,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /webhooks/twilio/recording': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/transcription': { kind: 'webhook', verifier: 'twilio-signature' },
   'GET /media/twilio': { kind: 'webhook', verifier: 'twilio-signature' },
+  // Prometheus: a bearer scrape token (CALLCHART_METRICS_TOKEN), refused to all when unset; counts and codes only.
+  'GET /metrics': { kind: 'webhook', verifier: 'metrics-scrape-token' },
 };
 
 /** The row for a route as Fastify registers it (HEAD routes Fastify adds for GET share the GET row). */

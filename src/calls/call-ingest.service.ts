@@ -2,13 +2,15 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Db, Transaction } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Logger } from '../lib/logger.ts';
+import { trace } from '@opentelemetry/api';
 import { runWithContext } from '../lib/context.ts';
+import { currentTraceparent } from '../telemetry/tracing.ts';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
 import type { PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
 import { applyDobStepUp, saveDobEvidence } from './identity-evidence.repository.ts';
-import { callReasons, type CallReason } from '../ivr/ivr-settings.schema.ts';
+import { callReasons, consentScopes, type CallReason } from '../ivr/ivr-settings.schema.ts';
 import type { LiveCallsHub, LiveCallSummary } from '../api/live-calls.hub.ts';
 import type { Pipeline } from '../pipeline/pipeline.worker.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
@@ -19,7 +21,7 @@ import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber, type CallerNumber } from './caller-number.ts';
 import { terminalStatuses } from './call-state.ts';
 import {
-  findCall, recordCallEvent, saveCallerMatch, saveConsent, saveIvrReason, type CallRecord, type RecordedEvent,
+  findCall, listConsents, recordCallEvent, saveCallerMatch, saveConsent, saveIvrReason, type CallRecord, type RecordedEvent,
 } from './calls.repository.ts';
 
 /** How long after a call ends a transcript may wait for its consent answer (sent again by the PBX). */
@@ -50,6 +52,16 @@ export function liveSummary(call: CallRecord): LiveCallSummary {
     writeBackStatus: call.writeBackStatus,
     updatedAt: call.updatedAt,
   };
+}
+
+/** What the metrics learn when a call ends: codes and the queue name only (AN-1). */
+export interface CallEndedFacts {
+  direction: string;
+  outcome: 'answered' | 'missed' | 'voicemail';
+  queue: string | null;
+  speedToAnswerSeconds: number | null;
+  /** Per consent scope: granted, declined or not-captured. */
+  consents: Record<string, string>;
 }
 
 /** The live identification of one call: caller match, then the chart slice for the card. */
@@ -109,6 +121,10 @@ export class CallIngestService {
       now?: () => Date;
       /** Group-commit tuning; `{ maxBatch: 1 }` is one commit per event. */
       groupCommit?: Partial<GroupCommitOptions>;
+      /** Told once per call when it ends (metrics): codes, the queue, seconds to answer, each consent's status. */
+      onCallEnded?: (call: CallEndedFacts) => void;
+      /** Told when a call's first card reaches the display (metrics): seconds since the ringing webhook came in. */
+      onScreenPop?: (pop: { seconds: number; outcome: string }) => void;
     },
   ) {
     // PGlite has one connection: one batch at a time, the next one forming while it commits.
@@ -122,23 +138,30 @@ export class CallIngestService {
 
   async accept(event: CallEvent): Promise<IngestResult> {
     const { logger } = this.deps;
+    const receivedAt = performance.now();
     const callerNumber = normalizeCallerNumber(event.call.ani, this.deps.defaultRegion);
     const key = `${event.provider}/${event.call.id}`;
     // Start the EHR lookup now: it does not depend on the commit, and every millisecond shows on the card.
     if (event.type === 'call.ringing' && !this.live.has(key)) this.startIdentification(key, callerNumber);
+    // Taken here, in the webhook's own context: the batch below runs in whichever request started it.
+    const traceparent = currentTraceparent();
 
     // Group commit: this event's transaction body runs in a transaction shared with the events
     // arriving in the same few milliseconds; the promise resolves only after that COMMIT, so the
     // event is still durable before the PBX hears 2xx (ING-4).
-    const recorded = await this.commits.submit((tx) => this.recordInTransaction(tx, event, callerNumber), { orderKey: key });
+    const recorded = await this.commits.submit((tx) => this.recordInTransaction(tx, event, callerNumber, traceparent), { orderKey: key });
+    // Ids and codes only on the webhook's span (AN-1).
+    trace.getActiveSpan()?.setAttributes({ 'callchart.call.id': recorded.callId, 'callchart.event.type': event.type, 'callchart.call.status': recorded.state.status, 'callchart.event.duplicate': recorded.duplicate });
 
     return runWithContext({ callId: recorded.callId }, async () => {
       logger.info({ eventType: event.type, duplicate: recorded.duplicate, callStatus: recorded.state.status }, 'call event recorded');
       if (!recorded.duplicate) {
         if (recorded.call) this.deps.hub.publishCall(liveSummary(recorded.call));
+        // Not awaited: counting the call is not on the PBX's path to its 2xx.
+        if (this.endedNow(recorded)) void this.reportCallEnded(event, recorded);
         if (event.type === 'call.ringing' && !terminalStatuses.has(recorded.state.status)) {
           // Not awaited: the PBX gets its 2xx now; the card follows within the EHR budget.
-          void this.popScreen(recorded.callId, key).catch((error: unknown) =>
+          void this.popScreen(recorded.callId, key, receivedAt).catch((error: unknown) =>
             logger.error({ err: { message: (error as Error).message } }, 'live caller identification failed'),
           );
         }
@@ -183,9 +206,9 @@ export class CallIngestService {
    * facts it carries and its audit entry. Runs inside a group-commit batch, and alone again if the
    * batch fails, so its only effects are on `tx`.
    */
-  private async recordInTransaction(tx: Transaction, event: CallEvent, callerNumber: CallerNumber): Promise<RecordedEvent> {
+  private async recordInTransaction(tx: Transaction, event: CallEvent, callerNumber: CallerNumber, traceparent: string | undefined): Promise<RecordedEvent> {
     const result = await recordCallEvent(tx, event, callerNumber, this.deps.cipher, (inTx, callId) => this.mayStoreTranscript(inTx, callId, event));
-    if (!result.duplicate) await this.applyEventFacts(tx, event, result);
+    if (!result.duplicate) await this.applyEventFacts(tx, event, result, traceparent);
     await appendAuditEvent(tx, {
       actor: `pbx:${event.provider}`,
       action: result.duplicate ? 'call.event.duplicate' : 'call.event.accepted',
@@ -198,7 +221,7 @@ export class CallIngestService {
   }
 
   /** Facts an event carries beyond the lifecycle, saved in the event's own transaction. */
-  private async applyEventFacts(tx: Transaction, event: CallEvent, recorded: RecordedEvent): Promise<void> {
+  private async applyEventFacts(tx: Transaction, event: CallEvent, recorded: RecordedEvent, traceparent: string | undefined): Promise<void> {
     if (event.type === 'consent.captured') {
       const status = event.data.granted ? 'granted' : 'declined';
       if (await saveConsent(tx, recorded.callId, { scope: event.data.scope, status, source: event.data.method ?? 'ivr', capturedAt: event.occurredAt, providerEventId: event.id })) {
@@ -216,10 +239,36 @@ export class CallIngestService {
       if (choice) await saveIvrReason(tx, recorded.callId, choice.reason, choice.urgent);
     }
     // The call just ended: write to the chart after a short settle time, so late webhooks are in.
-    const wasOpen = recorded.previousStatus === null || !terminalStatuses.has(recorded.previousStatus);
-    if (wasOpen && terminalStatuses.has(recorded.state.status)) {
-      await this.deps.pipeline.enqueueFirst(tx, { callId: recorded.callId }, { startAfterSeconds: this.deps.settleSeconds });
+    // The job carries the webhook's trace context, so every stage joins the call's trace.
+    if (this.endedNow(recorded)) {
+      await this.deps.pipeline.enqueueFirst(tx, { callId: recorded.callId, ...(traceparent ? { traceparent } : {}) }, { startAfterSeconds: this.deps.settleSeconds });
     }
+  }
+
+  /** True for the event that moved the call from open to ended (once per call). */
+  private endedNow(recorded: RecordedEvent): boolean {
+    const wasOpen = recorded.previousStatus === null || !terminalStatuses.has(recorded.previousStatus);
+    return wasOpen && terminalStatuses.has(recorded.state.status);
+  }
+
+  /** The ended call's facts for the metrics: codes, its queue, seconds to answer, what each consent came to. */
+  private async reportCallEnded(event: CallEvent, recorded: RecordedEvent): Promise<void> {
+    if (!this.deps.onCallEnded) return;
+    const { state } = recorded;
+    let captured: Record<string, { status: string }> = {};
+    try {
+      captured = await listConsents(this.deps.db, recorded.callId);
+    } catch {
+      // Metrics never fail a webhook: the call is counted without its consents.
+    }
+    const answeredIn = state.answeredAt && state.startedAt ? (Date.parse(state.answeredAt) - Date.parse(state.startedAt)) / 1000 : null;
+    this.deps.onCallEnded({
+      direction: event.call.direction ?? 'inbound',
+      outcome: state.status === 'missed' ? (state.hasVoicemail ? 'voicemail' : 'missed') : 'answered',
+      queue: state.queue,
+      speedToAnswerSeconds: answeredIn !== null && Number.isFinite(answeredIn) ? answeredIn : null,
+      consents: Object.fromEntries(consentScopes.map((scope) => [scope, captured[scope]?.status ?? 'not-captured'])),
+    });
   }
 
   private startIdentification(key: string, callerNumber: CallerNumber): { lookup: Promise<CallerLookup>; full: Promise<LiveIdentification> } {
@@ -263,17 +312,22 @@ export class CallIngestService {
   }
 
   /** ANI → EHR lookup → card on the staff WebSocket (ID-1..ID-5). */
-  private async popScreen(callId: string, key: string): Promise<void> {
+  private async popScreen(callId: string, key: string, receivedAt: number): Promise<void> {
     const { db, hub, screenPops } = this.deps;
     const entry = this.live.get(key)!;
     const lookup = await entry.lookup;
     const unique = lookup.match.outcome === 'unique';
+    const shown = () => this.deps.onScreenPop?.({ seconds: (performance.now() - receivedAt) / 1000, outcome: lookup.match.outcome });
     // Two steps on the card: who is calling as soon as the number matched, then the chart summary.
     // The agent sees the card first; recording the match is not on the path to the display.
-    if (unique) screenPops.showLive(callId, lookup, null);
+    if (unique) {
+      screenPops.showLive(callId, lookup, null);
+      shown();
+    }
     const { slice } = await entry.full;
     // A chart that did not come in time leaves the first card ("loading chart"): it is updated below.
     if (!unique || slice) screenPops.showLive(callId, lookup, slice);
+    if (!unique) shown();
     // Grouped too, but apart from the events: saving a match must not delay a webhook's commit.
     const saved = await this.matchCommits.submit(async (tx) => {
       const changed = await saveCallerMatch(tx, callId, lookup.match);

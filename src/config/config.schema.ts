@@ -134,6 +134,15 @@ export const configSchema = z
       })
       .strict()
       .default({ fallbackQueue: 'front-desk', maxRefusalsPerMinute: 120 }),
+    /** OpenTelemetry traces (AN-1): off unless a collector's OTLP/HTTP traces URL is set. Spans hold ids and codes only. */
+    telemetry: z
+      .object({
+        /** The collector's traces endpoint, OTLP over HTTP with JSON, e.g. http://127.0.0.1:4318/v1/traces. */
+        otlpUrl: z.url({ protocol: /^https?$/ }).optional(),
+        serviceName: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('callchart'),
+      })
+      .strict()
+      .default({ serviceName: 'callchart' }),
   })
   .strict();
 

@@ -1,7 +1,9 @@
 import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
 import Bottleneck from 'bottleneck';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
-import { CallchartError, isCallchartError } from '../lib/errors.ts';
+import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { CallchartError, isCallchartError, type RetryClass } from '../lib/errors.ts';
+import { tracerName } from '../telemetry/tracing.ts';
 import { parseRetryAfter, type AccessTokenProvider } from './smart-auth.ts';
 
 /**
@@ -28,6 +30,10 @@ export interface FhirClientOptions {
   queueWaitMs?: number;
   /** SMART Backend Services tokens (see smart-auth.ts); without one, requests carry no Authorization. */
   tokenProvider?: AccessTokenProvider;
+  /** Each request is a client span (method and resource type only: ids and search values stay out). */
+  tracer?: Tracer;
+  /** Told about every failed request (metrics): its code and retry class, never the path or body. */
+  onFailure?: (failure: { code: string; retry: RetryClass }) => void;
 }
 
 /**
@@ -60,9 +66,13 @@ export class FhirClient {
   private readonly priority: number;
   private readonly queueWaitMs: number;
   private readonly tokenProvider: AccessTokenProvider | undefined;
+  private readonly tracer: Tracer;
+  private readonly onFailure: FhirClientOptions['onFailure'];
 
   constructor(options: FhirClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.tracer = options.tracer ?? trace.getTracer(tracerName);
+    this.onFailure = options.onFailure;
     this.timeoutMs = options.timeoutMs;
     this.tokenProvider = options.tokenProvider;
     this.governor = options.governor;
@@ -152,6 +162,25 @@ export class FhirClient {
   }
 
   private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+    const resourceType = /^[A-Za-z]*/.exec(path)?.[0] || 'transaction';
+    return this.tracer.startActiveSpan(`ehr ${method} ${resourceType}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'fhir.resource_type': resourceType } }, async (span) => {
+      try {
+        const answer = await this.sendClassified(method, path, body, headers);
+        span.setAttribute('http.response.status_code', answer.status);
+        return answer;
+      } catch (error) {
+        const code = isCallchartError(error) ? error.code : 'INTERNAL';
+        span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+        span.setAttribute('error.type', code);
+        this.onFailure?.({ code, retry: isCallchartError(error) ? error.retry : 'transient' });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async sendClassified(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
     try {
       const attempt = () => this.sendOnce(method, path, body, headers);
       return await this.breaker.execute(() => (this.governor ? this.governed(attempt) : attempt()));

@@ -41,6 +41,8 @@ export class SmartBackendTokenProvider implements AccessTokenProvider {
   private readonly options: SmartTokenProviderOptions;
   private readonly clock: () => number;
   private signingKey: Promise<SigningKey> | null = null;
+  /** Imported keys of a rotating key set, by kid. */
+  private readonly keysByKid = new Map<string, Promise<SigningKey>>();
   private cached: CachedToken | null = null;
   private inflight: Promise<CachedToken> | null = null;
   private rejected: { error: CallchartError; until: number } | null = null;
@@ -97,17 +99,48 @@ export class SmartBackendTokenProvider implements AccessTokenProvider {
     return this.inflight;
   }
 
-  /** A signed client assertion for this client (see `signClientAssertion`). */
-  async createClientAssertion(): Promise<string> {
-    return signClientAssertion(this.options, await (this.signingKey ??= loadSigningKey(this.options)));
+  /** A signed client assertion for this client (see `signClientAssertion`), with the current key (or the `keyIndex`-th newest). */
+  async createClientAssertion(keyIndex = 0): Promise<string> {
+    return signClientAssertion(this.options, await this.signingKeyAt(keyIndex));
+  }
+
+  /** How many keys a token request may try: the newest, and the one before it during a rotation. */
+  private signingKeyCount(): number {
+    return Math.min(2, this.options.signingKeys?.().length ?? 1);
+  }
+
+  private signingKeyAt(index: number): Promise<SigningKey> {
+    const rotating = this.options.signingKeys?.()[index];
+    if (!rotating) return (this.signingKey ??= loadSigningKey(this.options));
+    const kid = String(rotating.kid);
+    let loaded = this.keysByKid.get(kid);
+    if (!loaded) {
+      loaded = loadSigningKey({ clientId: this.clientId, tokenUrl: this.tokenUrl, privateKey: rotating, keyId: kid });
+      this.keysByKid.set(kid, loaded);
+    }
+    return loaded;
   }
 
   private async requestToken(): Promise<CachedToken> {
+    const keys = this.signingKeyCount();
+    for (let index = 0; ; index++) {
+      try {
+        return await this.requestTokenWith(index);
+      } catch (error) {
+        // A rotation the EHR has not caught up with (it caches our JWKS): the previous key is still
+        // published, so it may still sign until the EHR fetches the new set.
+        const unknownKey = error instanceof CallchartError && error.code === 'EHR_AUTH_REJECTED' && error.detail?.error === 'invalid_client';
+        if (!unknownKey || index + 1 >= keys) throw error;
+      }
+    }
+  }
+
+  private async requestTokenWith(keyIndex: number): Promise<CachedToken> {
     this.requests++;
     const detail = { stage: 'token' };
     let assertion: string;
     try {
-      assertion = await this.createClientAssertion();
+      assertion = await this.createClientAssertion(keyIndex);
     } catch (error) {
       throw new CallchartError('EHR_AUTH_REJECTED', 'EHR client key cannot sign a client assertion', detail, { cause: error });
     }

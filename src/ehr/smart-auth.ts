@@ -37,6 +37,13 @@ export interface EhrClientCredentials {
   tokenUrl: string;
   /** Defaults to DEFAULT_EHR_SCOPES. */
   scopes?: readonly string[];
+  /**
+   * A key set that can rotate while the engine runs (`callchart keys ehr`): the private JWKs,
+   * newest first, asked for at every token request. The first signs; when the EHR refuses it as an
+   * unknown client key (it has not fetched the new JWKS yet) the next one is tried once. When set,
+   * `privateKey` is only the key the engine started with.
+   */
+  signingKeys?: () => readonly JWK[];
 }
 
 /** What FhirClient needs from any bearer-token source. */

@@ -14,7 +14,7 @@ import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { ehrClientFromEnv, resolveAuditKey } from './secrets.ts';
+import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey } from './secrets.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -38,6 +38,14 @@ import { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { JSONWebKeySet, JWK } from 'jose';
+import { CallchartMetrics } from '../telemetry/metrics.ts';
+import { createTelemetry, type Telemetry } from '../telemetry/tracing.ts';
+import { OtlpHttpJsonTraceExporter } from '../telemetry/otlp-trace.client.ts';
+import { outboxBacklog } from '../write-back/outbox.repository.ts';
+import { EhrKeyFile, ehrKeysFileFor } from '../ehr/ehr-client-keys.repository.ts';
+import { publicJwksOf } from '../ehr/smart-auth.ts';
 
 export { engineVersion };
 
@@ -77,6 +85,12 @@ export interface EngineOptions {
   auditCheckpointIntervalMs?: number;
   /** Ingest group-commit tuning (benchmarks compare `{ maxBatch: 1 }`, one commit per event). */
   groupCommit?: Partial<GroupCommitOptions>;
+  /** Bearer token a Prometheus scraper sends to `GET /metrics`. Absent: CALLCHART_METRICS_TOKEN; neither: /metrics refuses everyone. */
+  metricsToken?: string;
+  /** Where spans go (tests: an in-memory exporter, each span as it ends). Absent: OTLP to `telemetry.otlpUrl`, else no tracing. */
+  traceExporter?: SpanExporter;
+  /** The SMART client key set of `callchart keys ehr`. Absent: CALLCHART_EHR_KEYS_FILE, else `<dataDir>/secrets/ehr-client-keys.json`. */
+  ehrKeysFile?: string;
 }
 
 export interface Engine {
@@ -90,6 +104,9 @@ export interface Engine {
   policies: QueuePolicyStore;
   dispatcher: WriteBackDispatcher;
   logger: Logger;
+  /** Prometheus metrics (what `GET /metrics` serves). */
+  metrics: CallchartMetrics;
+  telemetry: Telemetry;
   close(): Promise<void>;
 }
 
@@ -99,6 +116,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? createLogger();
   // Before the store opens: a bad audit key stops the start with nothing to clean up.
   const auditKey = deriveAuditKey(options.auditKey ?? resolveAuditKey(options.dataDir).key);
+  // A scrape token is a secret like the others: a weak one stops the start, naming the variable.
+  const metricsTokenValue = options.metricsToken ?? process.env.CALLCHART_METRICS_TOKEN;
+  const metricsToken = metricsTokenValue ? assertStrongSecret('CALLCHART_METRICS_TOKEN', metricsTokenValue, 'webhook-secret') : undefined;
+  const ehrKeysFile = options.ehrKeysFile ?? ehrKeysFileFor(options.dataDir);
+  const ehrKeys = ehrKeysFile ? new EhrKeyFile(ehrKeysFile) : null;
+  const telemetry = createTelemetry({
+    exporter: options.traceExporter ?? (config.telemetry.otlpUrl ? new OtlpHttpJsonTraceExporter({ url: config.telemetry.otlpUrl, serviceName: config.telemetry.serviceName }) : undefined),
+    batch: !options.traceExporter,
+  });
+  const { tracer } = telemetry;
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   if (db.kind === 'pglite') {
     logger.warn(
@@ -135,12 +162,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   await policies.loadActive({ policy: policies.current.policy, changedBy: 'system:config', reason: `loaded from ${policyFile.split('/').at(-1)}` });
 
   const cipher = createContentCipher(options.dataKey);
+  const metrics = new CallchartMetrics({ fallbackQueue: config.access.fallbackQueue, outboxStats: () => outboxBacklog(db) });
+  const ehrFailures = (client: string) => (failure: { code: string; retry: string }) => metrics.ehrFailed({ client, ...failure });
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
   // and falls back (invariant 6); after-call work can wait longer and has its own breaker, so a slow
   // EHR during a burst does not trip the live path's breaker and vice versa.
   const governor = createEhrGovernor({ maxRequestsPerSecond: config.ehr.maxRequestsPerSecond, maxConcurrent: config.ehr.maxConcurrent });
   // One token for both clients: one client registration at the EHR, one token request per ~4 minutes.
-  const ehrClient = options.ehrAuth === false ? null : (options.ehrAuth ?? ehrClientFromEnv());
+  const ehrClient = options.ehrAuth === false ? null : (options.ehrAuth ?? ehrClientFromEnv(process.env, { keysFile: ehrKeysFile }));
+  // What the EHR fetches at /.well-known/jwks.json: the key set of `callchart keys ehr`, else the public half of the configured key.
+  const configuredJwks: JSONWebKeySet | null = ehrClient && typeof ehrClient.privateKey === 'object' ? publicJwksOf(ehrClient.privateKey as JWK) : null;
+  const ehrJwks = () => ehrKeys?.jwks() ?? configuredJwks;
   const tokenProvider = ehrClient ? new SmartBackendTokenProvider({ ...ehrClient, timeoutMs: config.ehr.backgroundTimeoutMs }) : undefined;
   if (tokenProvider) {
     // Fetch the first token now, so the first ringing call does not wait for it.
@@ -155,19 +187,20 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // (20 calls × 8 chart requests against the per-second budget) giving up at the routing budget
   // left cards without their chart. A chart that still does not come is retried by ScreenPopService.
   const liveQueueWaitMs = Math.max(config.ehr.timeoutMs, config.routing.budgetMs);
-  const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1, queueWaitMs: liveQueueWaitMs, tokenProvider });
+  const liveFhir = new FhirClient({ baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 1, queueWaitMs: liveQueueWaitMs, tokenProvider, tracer, onFailure: ehrFailures('live') });
   const liveChartFhir = new FhirClient({
     baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.timeoutMs, governor, priority: 3, queueWaitMs: Math.max(liveQueueWaitMs, config.ehr.backgroundTimeoutMs), tokenProvider,
+    tracer, onFailure: ehrFailures('chart'),
   });
   const fhir = new FhirClient({
     baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 7, tokenProvider,
-    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
+    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs, tracer, onFailure: ehrFailures('after-call'),
   });
   // Staff at a screen (patient search, the chart beside a review item, a link): ahead of after-call
   // work in the governor, behind live calls; a breaker of its own; an answer within 5 s either way.
   const staffFhir = new FhirClient({
     baseUrl: options.fhirBaseUrl, timeoutMs: Math.min(config.ehr.backgroundTimeoutMs, 5_000), governor, priority: 4, tokenProvider,
-    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs,
+    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs, tracer, onFailure: ehrFailures('staff'),
   });
   const patients = new PatientDirectory(staffFhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
   // The pipeline reads charts on the after-call client: its waits and failures stay off the staff's breaker.
@@ -194,13 +227,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const dispatcher = new WriteBackDispatcher({
     db, logger, senders,
     batchSize: config.writeBack.batchSize, leaseMs: config.writeBack.leaseSeconds * 1_000, backoffBaseMs: config.writeBack.retryBaseMs, backoffCapMs: config.writeBack.maxBackoffMs,
+    tracer, onAttempt: (attempt) => metrics.writeBackAttempted(attempt),
   });
-  const review = new ReviewService({ db, cipher, policies, workflows, targets: senders.map((sender) => sender.target), onWriteBackQueued: () => dispatcher.wake() });
+  const review = new ReviewService({
+    db, cipher, policies, workflows, targets: senders.map((sender) => sender.target), onWriteBackQueued: () => dispatcher.wake(),
+    onDecided: (decision) => metrics.reviewDecided(decision),
+  });
   const pipeline = await startPipeline({
     db,
     logger,
     concurrency: config.pipeline.concurrency,
     work: options.work ?? true,
+    tracer,
+    onStageRun: (run) => metrics.stageRan(run),
     handlers: afterCallHandlers({
       db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: config.ivr.default.language,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
@@ -211,8 +250,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const ingest = new CallIngestService({
     db, cipher, policies, pipeline, identity: liveIdentity, hub, screenPops, logger, defaultRegion: config.clinic.defaultRegion as CountryCode,
     settleSeconds: config.pipeline.settleSeconds, groupCommit: options.groupCommit,
+    onCallEnded: (call) => metrics.callEnded(call), onScreenPop: (pop) => metrics.screenPopShown(pop),
   });
-  const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
+  const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
   await routing.activate();
   const app = await buildApp({
     db,
@@ -237,6 +277,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     maxRejectionsPerMinute: config.access.maxRefusalsPerMinute,
     // Refusals are audited with a keyed hash of the source; the staff token secret keys it (never stored).
     auditSourceKey: options.staffTokenSecret,
+    metrics: { registry: metrics, token: () => metricsToken },
+    ...(telemetry.enabled ? { tracer } : {}),
+    ehrJwks,
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),
@@ -259,7 +302,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry,
     async close() {
       if (closed) return;
       closed = true;
@@ -276,6 +319,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await pipeline.stop();
       await chainer.stop();
       await db.close();
+      // Last: the spans of everything above are sent before the exporter closes.
+      await telemetry.shutdown().catch(() => undefined);
     },
   };
 }

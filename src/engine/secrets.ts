@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { decodeAuditKey } from '../audit/audit-key.ts';
+import { EhrKeyFile } from '../ehr/ehr-client-keys.repository.ts';
 
 /**
  * What a secret is, so its key material can be measured:
@@ -157,27 +158,42 @@ export const staffTokenSecretSpec: SecretSpec = { envVar: 'CALLCHART_STAFF_TOKEN
 
 /**
  * The engine's SMART Backend Services client for a real EHR, from the environment:
- * EHR_CLIENT_ID, EHR_CLIENT_PRIVATE_JWK (a private JWK, JSON), EHR_TOKEN_URL, and optionally
- * EHR_SCOPES (space-separated; default DEFAULT_EHR_SCOPES). None set → null (no auth);
+ * EHR_CLIENT_ID, EHR_TOKEN_URL, the private key — EHR_CLIENT_PRIVATE_JWK (a private JWK, JSON), or
+ * else the key set `callchart keys ehr` keeps in `keysFile` (rotatable while the engine runs) — and
+ * optionally EHR_SCOPES (space-separated; default DEFAULT_EHR_SCOPES). None set → null (no auth);
  * some set → a config error naming what is missing. The key itself is never echoed.
  */
-export function ehrClientFromEnv(env: NodeJS.ProcessEnv = process.env): EhrClientCredentials | null {
+export function ehrClientFromEnv(env: NodeJS.ProcessEnv = process.env, options: { keysFile?: string | undefined } = {}): EhrClientCredentials | null {
+  const keyFile = options.keysFile && !env.EHR_CLIENT_PRIVATE_JWK ? new EhrKeyFile(options.keysFile) : null;
+  const keySet = keyFile?.current() ?? null;
   const names = ['EHR_CLIENT_ID', 'EHR_CLIENT_PRIVATE_JWK', 'EHR_TOKEN_URL'] as const;
-  const missing = names.filter((name) => !env[name]);
+  const missing = names.filter((name) => !env[name] && !(name === 'EHR_CLIENT_PRIVATE_JWK' && keySet));
   if (missing.length === names.length) return null;
-  if (missing.length > 0) throw new CallchartError('CONFIG_INVALID', `EHR client auth is partly configured: also set ${missing.join(', ')}`);
+  if (keySet && missing.length === 2) return null; // a key set made ahead of time, the EHR not configured yet
+  if (missing.length > 0) {
+    const key = missing.includes('EHR_CLIENT_PRIVATE_JWK') ? ' (or run callchart keys ehr)' : '';
+    throw new CallchartError('CONFIG_INVALID', `EHR client auth is partly configured: also set ${missing.join(', ')}${key}`);
+  }
   let privateKey: JWK;
-  try {
-    privateKey = JSON.parse(env.EHR_CLIENT_PRIVATE_JWK!) as JWK;
-  } catch {
-    throw new CallchartError('CONFIG_INVALID', 'EHR_CLIENT_PRIVATE_JWK is not JSON (expected a private JWK)');
+  if (keySet && keyFile) {
+    privateKey = keySet.keys[0]!.privateJwk as JWK;
+  } else {
+    try {
+      privateKey = JSON.parse(env.EHR_CLIENT_PRIVATE_JWK!) as JWK;
+    } catch {
+      throw new CallchartError('CONFIG_INVALID', 'EHR_CLIENT_PRIVATE_JWK is not JSON (expected a private JWK)');
+    }
   }
   if (typeof privateKey !== 'object' || privateKey === null || !privateKey.kty || !privateKey.d) {
     throw new CallchartError('CONFIG_INVALID', 'EHR_CLIENT_PRIVATE_JWK is not a private JWK (needs kty and d)');
   }
   if (!URL.canParse(env.EHR_TOKEN_URL!)) throw new CallchartError('CONFIG_INVALID', 'EHR_TOKEN_URL is not a URL');
   const scopes = env.EHR_SCOPES?.split(/\s+/).filter(Boolean);
-  return { clientId: env.EHR_CLIENT_ID!, privateKey, tokenUrl: env.EHR_TOKEN_URL!, ...(scopes?.length ? { scopes } : {}) };
+  return {
+    clientId: env.EHR_CLIENT_ID!, privateKey, tokenUrl: env.EHR_TOKEN_URL!, ...(scopes?.length ? { scopes } : {}),
+    // Read again at each token request: a rotation takes effect without a restart.
+    ...(keyFile ? { signingKeys: () => (keyFile.current()?.keys ?? []).map((key) => key.privateJwk as JWK) } : {}),
+  };
 }
 
 const EHR_READER_FILE = 'sandbox-ehr-reader.json';

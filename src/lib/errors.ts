@@ -71,6 +71,10 @@ export const ErrorCodes = {
   TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
+  /** No CALLCHART_METRICS_TOKEN: /metrics is refused to everyone rather than served open. */
+  METRICS_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
+  /** A scrape without the metrics bearer token, or with a wrong one. */
+  METRICS_TOKEN_INVALID: { status: 401, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -1,4 +1,6 @@
 import PgBoss from 'pg-boss';
+import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { contextFromTraceparent, currentTraceparent, formatTraceparent, tracerName } from '../telemetry/tracing.ts';
 import { wakeableSleep } from '../lib/wakeable-sleep.worker.ts';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from '../store/db.ts';
@@ -56,7 +58,8 @@ function createBoss(db: Db): PgBoss {
 
 /** What one stage run came to, settled in one transaction with the job's state. */
 type StageOutcome =
-  | { kind: 'completed'; next: StageName | null; audit?: AuditEventInput }
+  /** `code`: the handler failed for good (a permanent error); the run ends here, nothing follows. */
+  | { kind: 'completed'; next: StageName | null; audit?: AuditEventInput; code?: string; traceparent?: string }
   | { kind: 'failed'; code: string; audit?: AuditEventInput }
   /** The store was unreachable: run again when it is back, without spending a retry. */
   | { kind: 'deferred'; code: string };
@@ -72,8 +75,13 @@ export async function startPipeline(options: {
   liveness?: Partial<WorkerLivenessTimings>;
   /** How often an idle stage worker looks for due jobs (default 500 ms; a commit wakes it sooner). */
   pollMs?: number;
+  /** Each stage run is a span, a child of the span that queued its job (AN-1); default: no tracing. */
+  tracer?: Tracer;
+  /** Told after every stage run (metrics): how long it took and how it ended, with the error code. */
+  onStageRun?: (run: { stage: StageName; seconds: number; outcome: 'completed' | 'failed' | 'deferred'; code?: string | undefined }) => void;
 }): Promise<Pipeline> {
   const { db, logger, handlers } = options;
+  const tracer = options.tracer ?? trace.getTracer(tracerName);
   const boss = createBoss(db);
   // pg-boss reports its own failures here; without a listener an 'error' event would crash us.
   boss.on('error', (error) => logger.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'job queue error'));
@@ -99,7 +107,31 @@ export async function startPipeline(options: {
       return { kind: 'completed', next: null, audit: { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'job', objectId: job.id, outcome: 'failure', reason: 'PAYLOAD_INVALID' } };
     }
     const payload = parsed.data;
-    return runWithContext({ callId: payload.callId, traceId: payload.traceId, actor: `worker:${name}` }, async (): Promise<StageOutcome> => {
+    const startedAt = performance.now();
+    // A child of the span that queued the job (the webhook that ended the call, or the stage before).
+    const outcome = await tracer.startActiveSpan(
+      `stage ${name}`,
+      { kind: SpanKind.CONSUMER, attributes: { 'callchart.stage': name, 'callchart.call.id': payload.callId, 'callchart.job.retry_count': job.retryCount } },
+      contextFromTraceparent(payload.traceparent),
+      async (span): Promise<StageOutcome> => {
+        const ran = await runHandler(name, job, payload);
+        const code = ran.code;
+        if (code) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          span.setAttribute('error.type', code);
+        }
+        span.end();
+        const traceparent = formatTraceparent(span.spanContext());
+        return ran.kind === 'completed' && traceparent ? { ...ran, traceparent } : ran;
+      },
+    );
+    const { code } = outcome;
+    options.onStageRun?.({ stage: name, seconds: (performance.now() - startedAt) / 1000, outcome: code && outcome.kind === 'completed' ? 'failed' : outcome.kind, code });
+    return outcome;
+  };
+
+  const runHandler = async (name: StageName, job: PgBoss.JobWithMetadata<StageJob>, payload: StageJob): Promise<StageOutcome> =>
+    runWithContext({ callId: payload.callId, traceId: payload.traceId, actor: `worker:${name}` }, async (): Promise<StageOutcome> => {
       const finalAttempt = job.retryCount >= job.retryLimit;
       try {
         await handlers[name](payload, { retryCount: job.retryCount, finalAttempt });
@@ -115,12 +147,11 @@ export async function startPipeline(options: {
             ? { actor: `worker:${name}`, action: `pipeline.${name}.failed`, objectType: 'call', objectId: payload.callId, outcome: 'failure', reason: code }
             : undefined;
         // Permanent: retrying cannot help; the failure is recorded and the run ends here.
-        if (retry === 'permanent') return { kind: 'completed', next: null, ...(audit ? { audit } : {}) };
+        if (retry === 'permanent') return { kind: 'completed', next: null, code, ...(audit ? { audit } : {}) };
         // The queue keeps a code, never a message that could carry PHI.
         return { kind: 'failed', code, ...(audit ? { audit } : {}) };
       }
     });
-  };
 
   const workers = new Map<StageName, StageWorker>();
   let liveness: WorkerLiveness | null = null;
@@ -157,7 +188,8 @@ export async function startPipeline(options: {
             if (outcome.audit) await appendAuditEvent(tx, outcome.audit);
             if (outcome.kind === 'completed') {
               await boss.complete(stage.name, job.id, {}, { db: executorFor(tx) });
-              if (outcome.next) await send(tx, outcome.next, stageJobSchema.parse(job.data));
+              // The next stage's span is a child of this one: the call's trace reads stage after stage.
+              if (outcome.next) await send(tx, outcome.next, { ...stageJobSchema.parse(job.data), ...(outcome.traceparent ? { traceparent: outcome.traceparent } : {}) });
             } else {
               await boss.fail(stage.name, job.id, { code: outcome.code }, { db: executorFor(tx) });
             }
@@ -177,7 +209,11 @@ export async function startPipeline(options: {
     async enqueueFirst(tx, job, enqueueOptions) {
       await send(tx, pipelineStages[0].name, job, enqueueOptions?.startAfterSeconds ?? 0);
     },
-    enqueue: send,
+    // Queued from a request or a stage: the job joins the trace it was queued in.
+    enqueue: (tx, stage, job) => {
+      const traceparent = job.traceparent ?? currentTraceparent();
+      return send(tx, stage, traceparent ? { ...job, traceparent } : job);
+    },
     wake() {
       workers.get(pipelineStages[0].name)?.wake();
     },

@@ -81,5 +81,7 @@ export const retryPolicy: Record<RetryClass, { retryLimit: number; retryDelay: n
 export const stageJobSchema = z.object({
   callId: z.uuid(),
   traceId: z.string().max(64).optional(),
+  /** W3C trace context of the work that queued the job (ids only): one call, one trace (AN-1). */
+  traceparent: z.string().max(64).optional(),
 });
 export type StageJob = z.infer<typeof stageJobSchema>;

@@ -33,6 +33,8 @@ export interface ReviewServiceDeps {
   targets: readonly WriteBackTarget[];
   /** Called after a commit that queued write-back work. */
   onWriteBackQueued?: () => void;
+  /** Told when a person approves or rejects an item (metrics): seconds since the item was created. */
+  onDecided?: (decision: { decision: 'approved' | 'rejected'; seconds: number }) => void;
 }
 
 export class ReviewService {
@@ -130,7 +132,14 @@ export class ReviewService {
       return (await lockReviewItem(tx, reviewId))!;
     }));
     if (queued) this.deps.onWriteBackQueued?.();
+    this.reportDecision('approved', item);
     return item;
+  }
+
+  /** Review turnaround, both times from the store's clock. */
+  private reportDecision(decision: 'approved' | 'rejected', item: ReviewItem): void {
+    if (!item.decidedAt) return;
+    this.deps.onDecided?.({ decision, seconds: (Date.parse(item.decidedAt) - Date.parse(item.createdAt)) / 1000 });
   }
 
   /** A refused action is audited after its transaction rolled back: the log shows the control held. */
@@ -181,6 +190,7 @@ export class ReviewService {
       return (await lockReviewItem(tx, reviewId))!;
     }));
     if (queued) this.deps.onWriteBackQueued?.();
+    this.reportDecision('rejected', rejected);
     return rejected;
   }
 

@@ -90,6 +90,8 @@ export interface RoutingServiceOptions {
    */
   storeGraceMs?: number;
   groupCommit?: Partial<GroupCommitOptions>;
+  /** Told after every decision (metrics): seconds since the webhook came in, whether it fell back, the EHR context used. */
+  onDecided?: (decision: { seconds: number; fallback: boolean; ehrContext: string }) => void;
 }
 
 /**
@@ -246,6 +248,7 @@ export class RoutingService {
     const stored: StoredRouting = {
       ...decision, destinationLabel: decision.destination.label, rulesVersion: this.version, ehrContext, decidedInMs: Date.now() - receivedAt,
     };
+    this.deps.onDecided?.({ seconds: stored.decidedInMs / 1000, fallback: decision.fallback, ehrContext });
     return { decision, stored, ehr: soFar.ehr, ehrContext };
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../store/db.ts';
 import type { RetryClass } from '../lib/errors.ts';
 import type { WriteBackEvent } from './event-task.mapper.ts';
+import { currentTraceparent } from '../telemetry/tracing.ts';
 
 /**
  * The write-back outbox (WB-3, WB-4). An item is inserted in the same transaction as the state
@@ -37,13 +38,15 @@ export interface WriteBackItem {
   result: Record<string, unknown> | null;
   createdAt: string;
   deliveredAt: string | null;
+  /** W3C traceparent of the work that queued it (ids only), so the delivery joins that trace. */
+  traceparent: string | null;
 }
 
 interface ItemRow {
   id: string; seq: string | number; call_id: string | null; event: WriteBackEvent | string | null; target: WriteBackTarget; kind: WriteBackKind; business_id: string;
   review_id: string | null; review_version: number | null; status: WriteBackStatus; attempts: number;
   next_attempt_at: Date | string; last_error_code: string | null; last_retry_class: RetryClass | null;
-  result: Record<string, unknown> | string | null; created_at: Date | string; delivered_at: Date | string | null;
+  result: Record<string, unknown> | string | null; created_at: Date | string; delivered_at: Date | string | null; traceparent?: string | null;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -55,7 +58,7 @@ function fromRow(row: ItemRow): WriteBackItem {
     reviewId: row.review_id, reviewVersion: row.review_version === null ? null : Number(row.review_version), status: row.status,
     attempts: Number(row.attempts), nextAttemptAt: iso(row.next_attempt_at)!, lastErrorCode: row.last_error_code,
     lastRetryClass: row.last_retry_class, result: typeof row.result === 'string' ? (JSON.parse(row.result) as Record<string, unknown>) : row.result,
-    createdAt: iso(row.created_at)!, deliveredAt: iso(row.delivered_at),
+    createdAt: iso(row.created_at)!, deliveredAt: iso(row.delivered_at), traceparent: row.traceparent ?? null,
   };
 }
 
@@ -66,11 +69,11 @@ export async function enqueueWriteBack(
 ): Promise<{ id: string; created: boolean }> {
   const id = randomUUID();
   const inserted = await tx.query<{ id: string }>(
-    `insert into write_back_item (id, call_id, target, kind, business_id, review_id, review_version, status, event)
-     values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)
+    `insert into write_back_item (id, call_id, target, kind, business_id, review_id, review_version, status, event, traceparent)
+     values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
      on conflict (target, business_id) do nothing
      returning id`,
-    [id, input.callId, input.target, input.kind, input.businessId, input.reviewId ?? null, input.reviewVersion ?? null, input.event ? JSON.stringify(input.event) : null],
+    [id, input.callId, input.target, input.kind, input.businessId, input.reviewId ?? null, input.reviewVersion ?? null, input.event ? JSON.stringify(input.event) : null, currentTraceparent() ?? null],
   );
   if (inserted.rowCount > 0) return { id, created: true };
   const { rows } = await tx.query<{ id: string }>('select id from write_back_item where target = $1 and business_id = $2', [input.target, input.businessId]);
@@ -194,4 +197,19 @@ export async function countWriteBackByStatus(db: Queryable): Promise<Record<Writ
   const counts: Record<WriteBackTarget, Record<WriteBackStatus, number>> = { fhir: empty(), hl7: empty() };
   for (const row of rows) counts[row.target][row.status] = Number(row.count);
   return counts;
+}
+
+/**
+ * What waits in the outbox, per target and status, with the age of the oldest item (metrics, read
+ * at scrape time). Delivered items are left out, so the index on (target, status) keeps it cheap.
+ */
+export async function outboxBacklog(db: Queryable): Promise<{ target: WriteBackTarget; status: WriteBackStatus; count: number; oldestAgeSeconds: number }[]> {
+  const { rows } = await db.query<{ target: WriteBackTarget; status: WriteBackStatus; count: string; oldest: string | number }>(
+    `select target, status, count(*)::text as count, extract(epoch from now() - min(created_at))::float8 as oldest
+     from write_back_item
+     where target = any($1) and status = any($2)
+     group by target, status`,
+    [['fhir', 'hl7'], ['pending', 'sending', 'failed']],
+  );
+  return rows.map((row) => ({ target: row.target, status: row.status, count: Number(row.count), oldestAgeSeconds: Math.max(0, Number(row.oldest)) }));
 }

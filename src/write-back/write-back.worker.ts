@@ -1,4 +1,6 @@
+import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { Db } from '../store/db.ts';
+import { contextFromTraceparent, tracerName } from '../telemetry/tracing.ts';
 import { wakeableSleep } from '../lib/wakeable-sleep.worker.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError, isCallchartError, retryClassOf, type RetryClass } from '../lib/errors.ts';
@@ -35,6 +37,10 @@ export interface DispatcherOptions {
   /** Backoff for transient failures: base and cap. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** Each delivery attempt is a span in the trace of the work that queued the item (AN-1). */
+  tracer?: Tracer;
+  /** Told after every attempt (metrics): target, how long, how it ended, the error code and class. */
+  onAttempt?: (attempt: { target: WriteBackTarget; seconds: number; outcome: 'delivered' | 'retrying' | 'failed'; code?: string; retry?: RetryClass }) => void;
 }
 
 export class WriteBackDispatcher {
@@ -43,7 +49,8 @@ export class WriteBackDispatcher {
   private readonly nextDueAt = new Map<WriteBackTarget, number>();
   private readonly loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
-  private readonly options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'senders'>>;
+  private readonly options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'senders' | 'tracer' | 'onAttempt'>>;
+  private readonly tracer: Tracer;
 
   constructor(private readonly deps: DispatcherOptions) {
     this.options = {
@@ -53,6 +60,7 @@ export class WriteBackDispatcher {
       backoffBaseMs: deps.backoffBaseMs ?? 1_000,
       backoffCapMs: deps.backoffCapMs ?? 60_000,
     };
+    this.tracer = deps.tracer ?? trace.getTracer(tracerName);
   }
 
   start(): void {
@@ -110,6 +118,30 @@ export class WriteBackDispatcher {
 
   /** True when the item is done with (delivered, or failed for good); false when it waits for a retry. */
   private async deliverOne(sender: WriteBackSender, item: ClaimedItem): Promise<boolean> {
+    const startedAt = performance.now();
+    const attributes = {
+      'callchart.write_back.item.id': item.id, 'callchart.write_back.target': item.target, 'callchart.write_back.kind': item.kind,
+      'callchart.write_back.attempt': item.attempts, ...(item.callId ? { 'callchart.call.id': item.callId } : {}),
+    };
+    return this.tracer.startActiveSpan(`write-back ${item.target} ${item.kind}`, { kind: SpanKind.PRODUCER, attributes }, contextFromTraceparent(item.traceparent), async (span) => {
+      let ended: { outcome: 'delivered' | 'retrying' | 'failed'; code?: string; retry?: RetryClass } = { outcome: 'delivered' };
+      try {
+        const done = await this.attempt(sender, item, (failure) => {
+          ended = failure;
+        });
+        return done;
+      } finally {
+        if (ended.code) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: ended.code });
+          span.setAttribute('error.type', ended.code);
+        }
+        span.end();
+        this.deps.onAttempt?.({ target: item.target, seconds: (performance.now() - startedAt) / 1000, ...ended });
+      }
+    });
+  }
+
+  private async attempt(sender: WriteBackSender, item: ClaimedItem, failed: (failure: { outcome: 'retrying' | 'failed'; code: string; retry: RetryClass }) => void): Promise<boolean> {
     const { db, logger } = this.deps;
     try {
       const { reconciled, result } = await sender.deliver(item);
@@ -126,6 +158,7 @@ export class WriteBackDispatcher {
       const retry: RetryClass = retryClassOf(error);
       const code = isCallchartError(error) ? error.code : 'INTERNAL';
       logger.warn({ target: item.target, writeBackItem: item.id, code, retry, attempts: item.attempts }, 'write-back attempt failed');
+      failed({ outcome: retry === 'permanent' ? 'failed' : 'retrying', code, retry });
       return db.transaction(async (tx) => {
         if (retry === 'permanent') {
           await markFailed(tx, item.id, { code, retry });

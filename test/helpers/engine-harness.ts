@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { defaultConfig, type CallchartConfig } from '../../src/config/config.schema.ts';
-import { startEngine, type Engine } from '../../src/engine/engine.ts';
+import { startEngine, type Engine, type EngineOptions } from '../../src/engine/engine.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { sandboxTokenUrl, startSandboxEhr, type SandboxClient, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
@@ -55,7 +55,10 @@ export interface Harness {
  * migrated, empty one (test/helpers/pglite-template.ts); `freshStore` creates it from nothing, for
  * tests about what a first start writes to disk.
  */
-export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  kind: BackendKind,
+  options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean; /** Engine options over the harness's own (metrics token, trace exporter, EHR auth…). */ engine?: Partial<EngineOptions> } = {},
+): Promise<Harness> {
   // The engine authenticates to the sandbox as it would to Epic: its own key pair, registered with the EHR.
   const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-test-${randomBytes(4).toString('hex')}` });
   const ehrClient: SandboxClient = { clientId: credentials.clientId, jwks };
@@ -91,6 +94,7 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
     auditCheckpointIntervalMs: 1_000,
     port: 0,
     logger: createLogger({ level: 'debug', destination: logs }),
+    ...options.engine,
   });
   return {
     engine,
