@@ -97,6 +97,8 @@ describe.each(backendKinds)('Prometheus metrics and OpenTelemetry traces (%s)', 
     await harness.engine.dispatcher.stop();
     const { callId } = await post(event({ type: 'call.ringing', callId: id, occurredAt: at(0) }), true);
     for (const consent of consentEvents(id, caller.phone, [], queue)) await post({ ...consent, call, occurredAt: at(1) });
+    // The caller keys in their date of birth: identity verified, so policy may file without a person.
+    await post(event({ type: 'ivr.input', callId: id, occurredAt: at(5), data: { kind: 'dtmf', menu: 'dob', value: `${birthDate.slice(5, 7)}${birthDate.slice(8, 10)}${birthDate.slice(0, 4)}` } }));
     await post(event({ type: 'call.answered', callId: id, occurredAt: at(12) }));
     await post(event({ type: 'transcript.available', callId: id, occurredAt: at(40), data: { transcript: { text: `Synthetic: this is ${given} ${family}, born ${birthDate}, calling from ${caller.phone} about my bill.` } } }));
     await post(event({ type: 'call.ended', callId: id, occurredAt: at(45) }));

@@ -84,25 +84,28 @@ export class CallchartMetrics {
       buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800, 604_800],
     });
     const outboxStats = options.outboxStats;
-    const oldest = new Gauge({
-      name: 'callchart_outbox_oldest_age_seconds', help: 'Age of the oldest outbox item not yet delivered, by target and status, read at scrape time', labelNames: ['target', 'status'], registers: [],
-    });
-    // Registered before `oldest`, so its collect (one query per scrape) fills both before either is
-    // written out. A store that does not answer leaves them empty and the scrape still answers.
+    // One query per scrape fills both gauges: the first gauge's collect starts it (the registry
+    // collects every metric at once), the second waits for the same answer. A store that does not
+    // answer leaves them empty and the scrape still answers.
+    let backlog: Promise<readonly OutboxStats[] | null> = Promise.resolve(null);
+    const labelsOf = (row: OutboxStats) => ({ target: codeLabel(row.target), status: codeLabel(row.status) });
     new Gauge({
       name: 'callchart_outbox_items', help: 'Write-back outbox items by target and status (pending, sending, failed), read from the store at scrape time', labelNames: ['target', 'status'], registers,
       async collect() {
+        backlog = outboxStats ? outboxStats().catch(() => null) : Promise.resolve(null);
+        const rows = await backlog;
         this.reset();
-        oldest.reset();
-        const rows = outboxStats ? await outboxStats().catch(() => null) : null;
-        for (const row of rows ?? []) {
-          const labels = { target: codeLabel(row.target), status: codeLabel(row.status) };
-          this.set(labels, row.count);
-          oldest.set(labels, row.oldestAgeSeconds);
-        }
+        for (const row of rows ?? []) this.set(labelsOf(row), row.count);
       },
     });
-    this.registry.registerMetric(oldest);
+    new Gauge({
+      name: 'callchart_outbox_oldest_age_seconds', help: 'Age of the oldest outbox item not yet delivered, by target and status, read at scrape time', labelNames: ['target', 'status'], registers,
+      async collect() {
+        const rows = await backlog;
+        this.reset();
+        for (const row of rows ?? []) this.set(labelsOf(row), row.oldestAgeSeconds);
+      },
+    });
   }
 
   /** A queue name as a label: the clinic's queue ids only, at most 50 of them; anything else is `other`. */

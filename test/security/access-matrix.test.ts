@@ -20,7 +20,7 @@ import { consentEvents } from '../helpers/consent-events.ts';
  * route without a row here fails the test, so nobody adds an open door by accident.
  */
 
-type Expectation = 'public' | 'webhook' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
+type Expectation = 'public' | 'webhook' | 'scrape-token' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
 
 // Who may do what, from the requirements. Roles not listed are refused (403). Synthetic data only.
 const live = { intake: 'own-queue', nurse: 'own-queue', clinician: 'own-queue', supervisor: 'own-queue' } as const;
@@ -31,6 +31,10 @@ const oracle: Record<string, Expectation> = {
   'GET /openapi.json': 'public',
   'GET /': 'public',
   'GET /review': 'public',
+  // The public half of the engine's SMART client keys, fetched by the EHR (issue 13, item 7).
+  'GET /.well-known/jwks.json': 'public',
+  // Prometheus (AN-1): its own bearer scrape token; with none configured, refused to everyone.
+  'GET /metrics': 'scrape-token',
   'GET /ws': live,
   'GET /api/calls': live,
   'POST /api/calls/:id/consents': live,
@@ -206,6 +210,15 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
       expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
       expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('refuses /metrics to everyone, staff tokens included, when no scrape token is configured', async () => {
+    for (const token of [null, await harness.token('admin'), await harness.token('supervisor')]) {
+      const answer = await send('GET', '/metrics', token);
+      expect(answer.status).toBe(403);
+      expect(answer.text).toContain('METRICS_NOT_CONFIGURED');
+      expect(answer.text).not.toContain('callchart_calls_total');
     }
   });
 
