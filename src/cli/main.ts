@@ -145,6 +145,19 @@ audit
   .addOption(new Option('--format <format>', 'jsonl: signed JSON lines with an HMAC trailer; fhir: FHIR R4 AuditEvent NDJSON').choices(['jsonl', 'fhir']).default('jsonl'))
   .action(lazy(async () => (await import('./audit-export.command.ts')).runAuditExport));
 
+// `keys` may be declared by another part (data keys); EHR client keys are one subcommand of it.
+const keys = program.commands.find((command) => command.name() === 'keys') ?? program.command('keys').description('Key operations');
+keys
+  .command('ehr')
+  .description("The SMART Backend Services key pair Callchart signs EHR token requests with: create it, rotate it (the old key stays published until --retire), print the public JWKS")
+  .option('-d, --data-dir <dir>', 'the key set goes to <data-dir>/secrets/ehr-client-keys.json unless --keys-file or CALLCHART_EHR_KEYS_FILE says otherwise', defaultDataDir)
+  .option('--keys-file <file>', 'where the key set is kept (mode 0600), e.g. outside the data directory (also CALLCHART_EHR_KEYS_FILE)')
+  .addOption(new Option('--alg <alg>', 'algorithm of a new key').choices(['ES384', 'RS384']).default('ES384'))
+  .option('--rotate', 'a new key signs from now on; the previous one stays in the JWKS', false)
+  .option('--retire', 'drop every key that no longer signs from the key set and the JWKS', false)
+  .option('--jwks', 'print the public JWKS (what /.well-known/jwks.json serves)', false)
+  .action(lazy(async () => (await import('./keys-ehr.command.ts')).runKeysEhr));
+
 program.hook('preAction', (_command, action) => {
   const options = action.opts() as { dataDir?: string; checkpoints?: string };
   if (options.dataDir) options.dataDir = path.resolve(options.dataDir);
