@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
@@ -166,5 +167,61 @@ describe.each(backendKinds)('Prometheus metrics and OpenTelemetry traces (%s)', 
     const { text } = await scrape();
     expect(sample(text, 'callchart_review_turnaround_seconds_count', { decision: 'approved' })).toBe(1);
     expect(sample(text, 'callchart_review_turnaround_seconds_sum', { decision: 'approved' })).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('OTLP/HTTP export to a collector (pglite)', () => {
+  let collector: Server;
+  const received: { contentType: string | undefined; body: unknown }[] = [];
+
+  beforeAll(async () => {
+    // A stand-in collector on a real socket: it keeps each OTLP/HTTP JSON request and answers 200.
+    collector = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ contentType: request.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => new Promise((resolve) => collector.close(resolve)));
+
+  it('sends a call\'s spans as OTLP JSON, one trace from the webhook to the chart, with no caller details', async () => {
+    const { port } = collector.address() as { port: number };
+    const harness = await startHarness('pglite', { ehr, config: { telemetry: { otlpUrl: `http://127.0.0.1:${port}/v1/traces`, serviceName: 'callchart-test' } } });
+    const caller = adultCallers[12]!;
+    const patient = clinic.patients.find((entry) => entry.id === caller.patientId)!;
+    const id = 'otlp-export-1';
+    const call = { id, ani: caller.phone, dnis: '+16175550100', queue: 'demo-summary-only', direction: 'inbound' as const };
+    const event = (overrides: Parameters<typeof syntheticEvent>[0]) => ({ ...syntheticEvent(overrides), call });
+    let callId = '';
+    try {
+      callId = String((await harness.post(event({ type: 'call.ringing', callId: id }))).body.callId);
+      for (const consent of consentEvents(id, caller.phone, [], call.queue)) await harness.post({ ...consent, call });
+      const dob = patient.birthDate!;
+      await harness.post(event({ type: 'ivr.input', callId: id, data: { kind: 'dtmf', menu: 'dob', value: `${dob.slice(5, 7)}${dob.slice(8, 10)}${dob.slice(0, 4)}` } }));
+      await harness.post(event({ type: 'call.answered', callId: id }));
+      await harness.post(event({ type: 'call.ended', callId: id }));
+      await eventually(async () => {
+        const { rows } = await harness.engine.db.query<{ status: string }>(`select status from write_back_item where call_id = $1`, [callId]);
+        return rows.length > 0 && rows.every((row) => row.status === 'delivered') ? rows : null;
+      }, 30_000, 'the delivery to the chart');
+    } finally {
+      // Closing the engine flushes the batch of spans still waiting.
+      await harness.close();
+    }
+    type OtlpSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes: { key: string; value: { stringValue?: string } }[] };
+    const bodies = received.map((request) => request.body as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: OtlpSpan[] }[] }[] });
+    expect(received.every((request) => request.contentType === 'application/json')).toBe(true);
+    expect(bodies[0]!.resourceSpans[0]!.resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'callchart-test' } });
+    const exported = bodies.flatMap((body) => body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)));
+    const ofCall = exported.filter((span) => span.attributes.some((attribute) => attribute.key === 'callchart.call.id' && attribute.value.stringValue === callId));
+    const stageSpans = ofCall.filter((span) => span.name.startsWith('stage '));
+    expect(stageSpans).toHaveLength(4);
+    expect(new Set(ofCall.filter((span) => span.name.startsWith('stage ') || span.name.startsWith('write-back ')).map((span) => span.traceId)).size).toBe(1);
+    const text = JSON.stringify(received);
+    for (const canary of [caller.phone, patient.name![0]!.family!, patient.name![0]!.given![0]!, patient.birthDate!]) expect(text).not.toContain(canary);
   });
 });
