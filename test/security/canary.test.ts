@@ -81,36 +81,37 @@ const transcriptText =
   'I need a refill of my lisinopril, I am almost out.';
 
 let ehr: SandboxEhr;
+/** The canary patient, once in the EHR both backends' engines read (two would make the caller ambiguous). */
+let patientId: string;
 beforeAll(async () => {
   ehr = await startSandboxEhr({ port: 0 });
+  const patient: Patient = {
+    resourceType: 'Patient',
+    identifier: [{ system: SANDBOX_MRN_SYSTEM, value: canary.mrn }],
+    name: [{ given: [canary.given], family: canary.family }],
+    birthDate: canary.birthDate,
+    gender: 'female',
+    telecom: [{ system: 'phone', value: canary.phoneE164, use: 'mobile' }, { system: 'email', value: canary.email }],
+    address: [{ line: [canary.street], city: 'Springfield', state: 'MA', postalCode: '01101' }],
+  };
+  const created = await fetch(`${ehr.baseUrl}/Patient`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${ehr.issueTestToken('system/Patient.cruds')}` },
+    body: JSON.stringify(patient),
+  });
+  expect(created.status).toBe(201);
+  patientId = ((await created.json()) as Patient).id!;
 });
 afterAll(async () => ehr.close());
 
 describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
   let harness: Harness;
-  let patientId: string;
   /** Every response body a failing path returned. */
   const errorBodies: string[] = [];
   const { api, searchEhr } = reviewCalls(() => harness, () => ehr);
 
   beforeAll(async () => {
     harness = await startHarness(kind, { ehr });
-    const patient: Patient = {
-      resourceType: 'Patient',
-      identifier: [{ system: SANDBOX_MRN_SYSTEM, value: canary.mrn }],
-      name: [{ given: [canary.given], family: canary.family }],
-      birthDate: canary.birthDate,
-      gender: 'female',
-      telecom: [{ system: 'phone', value: canary.phoneE164, use: 'mobile' }, { system: 'email', value: canary.email }],
-      address: [{ line: [canary.street], city: 'Springfield', state: 'MA', postalCode: '01101' }],
-    };
-    const created = await fetch(`${ehr.baseUrl}/Patient`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${ehr.issueTestToken('system/Patient.cruds')}` },
-      body: JSON.stringify(patient),
-    });
-    expect(created.status).toBe(201);
-    patientId = ((await created.json()) as Patient).id!;
   });
   afterAll(async () => harness?.close());
 
