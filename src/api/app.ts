@@ -318,7 +318,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         }
         await deps.ingest.accept({
           id: `${callSid}:speech:${result.engine}`, provider: 'twilio', type: 'transcript.available', occurredAt: new Date().toISOString(),
-          call: { id: callSid, ani: call.aniE164 ?? '', direction: 'inbound' }, data: { transcript: { text: result.text, source: result.engine } },
+          call: { id: callSid, ani: '', direction: 'inbound' }, data: { transcript: { text: result.text, source: result.engine } },
         });
       },
     });

@@ -6,6 +6,7 @@ import type { Db } from '../store/db.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber } from './caller-number.ts';
+import { callerNumberOf, sealLegacyCallerNumbers } from './caller-number.repository.ts';
 import { findCall, latestTranscript, loadCallAnalysis, recordCallEvent, saveCallAnalysis } from './calls.repository.ts';
 
 const cipher = createContentCipher(randomBytes(32));
@@ -60,6 +61,30 @@ describe.each(backendKinds)('call ledger on %s', (kind) => {
     expect(Number(rows[0]!.n)).toBe(events.length);
     const call = (await findCall(db, results[0]!.callId))!;
     expect(call.status).toBe('ended');
+  });
+
+  it('seals the caller number: never in clear on the call row, opened only with the key; numbers an older version left in clear are sealed at start', async () => {
+    const callId = `${kind}-sealed-number`;
+    await record({ ...syntheticEvent({ type: 'call.ringing', callId }), call: { id: callId, ani: '+16179284417', direction: 'inbound' } });
+    const call = (await db.query<{ id: string }>(`select id from call where provider_call_id = $1`, [callId])).rows[0]!;
+    const rows = await db.query(`select c.*, e.envelope from call c join call_event e on e.call_id = c.id where c.id = $1`, [call.id]);
+    expect(JSON.stringify(rows.rows)).not.toContain('9284417');
+    const found = (await findCall(db, call.id))!;
+    expect(found.aniPresentation).toBe('number');
+    expect(await callerNumberOf(db, found, cipher)).toEqual({ presentation: 'number', e164: '+16179284417' });
+    // A follow-up without a number (Twilio's recording callback) changes neither the number nor how it was presented.
+    await record({ ...syntheticEvent({ type: 'call.answered', callId }), call: { id: callId, ani: '', direction: 'inbound' } });
+    expect(await callerNumberOf(db, (await findCall(db, call.id))!, cipher)).toEqual({ presentation: 'number', e164: '+16179284417' });
+
+    // An older version's row: the number in clear, nothing sealed.
+    const legacyId = `${kind}-legacy-number`;
+    await record({ ...syntheticEvent({ type: 'call.ringing', callId: legacyId }), call: { id: legacyId, ani: 'anonymous', direction: 'inbound' } });
+    const legacy = (await db.query<{ id: string }>(`select id from call where provider_call_id = $1`, [legacyId])).rows[0]!;
+    await db.query(`update call set ani_e164 = '+16179284418', ani_presentation = 'number' where id = $1`, [legacy.id]);
+    expect(await sealLegacyCallerNumbers(db, cipher)).toBeGreaterThanOrEqual(1);
+    expect((await db.query(`select count(*)::int as n from call where ani_e164 is not null`)).rows[0]).toEqual({ n: 0 });
+    expect(await callerNumberOf(db, (await findCall(db, legacy.id))!, cipher)).toEqual({ presentation: 'number', e164: '+16179284418' });
+    expect(await sealLegacyCallerNumbers(db, cipher)).toBe(0);
   });
 
   it('keeps transcripts encrypted at rest and out of the event log', async () => {

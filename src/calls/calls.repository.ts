@@ -4,16 +4,19 @@ import type { ContentCipher } from '../store/content-cipher.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { transcriptOf, withoutTranscript } from './call-event.schema.ts';
 import type { CallerNumber } from './caller-number.ts';
+import { sealCallerNumber } from './caller-number.repository.ts';
 import { deriveCallState, type CallLifecycleEvent, type CallState, type CallStatus } from './call-state.ts';
 import type { CallerMatch, SubjectCheck } from '../ehr/patient-match.ts';
 
-/** A call as the ledger holds it. `aniE164` is PHI: use it to identify, never log it. */
+/**
+ * A call as the ledger holds it. The caller's number is not here: it is sealed content
+ * (`callerNumberOf` in caller-number.repository.ts), read only to identify the caller.
+ */
 export interface CallRecord {
   id: string;
   provider: string;
   providerCallId: string;
   status: CallStatus;
-  aniE164: string | null;
   aniPresentation: CallerNumber['presentation'] | 'unknown';
   dnis: string | null;
   queue: string | null;
@@ -44,7 +47,6 @@ interface CallRow {
   provider: string;
   provider_call_id: string;
   status: CallStatus;
-  ani_e164: string | null;
   ani_presentation: CallRecord['aniPresentation'];
   dnis: string | null;
   queue: string | null;
@@ -79,7 +81,6 @@ function fromRow(row: CallRow): CallRecord {
     provider: row.provider,
     providerCallId: row.provider_call_id,
     status: row.status,
-    aniE164: row.ani_e164,
     aniPresentation: row.ani_presentation,
     dnis: row.dnis,
     queue: row.queue,
@@ -146,17 +147,15 @@ export async function recordCallEvent(
 ): Promise<RecordedEvent> {
   // Locks the call row for this transaction: one call's events are applied one at a time.
   const upsert = await tx.query<{ id: string; status: CallStatus; inserted: boolean }>(
-    `insert into call (id, provider, provider_call_id, status, ani_e164, ani_presentation, dnis, queue, agent)
-     values ($1, $2, $3, 'ringing', $4, $5, $6, $7, $8)
+    `insert into call (id, provider, provider_call_id, status, ani_presentation, dnis, queue, agent)
+     values ($1, $2, $3, 'ringing', $4, $5, $6, $7)
      on conflict (provider, provider_call_id) do update set updated_at = call.updated_at
      returning id, status, (xmax = 0) as inserted`,
-    [
-      randomUUID(), event.provider, event.call.id,
-      callerNumber.presentation === 'number' ? callerNumber.e164 : null, callerNumber.presentation,
-      event.call.dnis ?? null, event.call.queue ?? null, event.call.agent ?? null,
-    ],
+    [randomUUID(), event.provider, event.call.id, callerNumber.presentation, event.call.dnis ?? null, event.call.queue ?? null, event.call.agent ?? null],
   );
   const call = upsert.rows[0]!;
+  // The first event that carries a number seals it; later ones (a follow-up with no or another ANI) change nothing.
+  if (callerNumber.presentation === 'number') await sealCallerNumber(tx, call.id, callerNumber.e164, cipher);
   const inserted = await tx.query<{ id: string }>(
     `insert into call_event (call_id, provider, provider_event_id, type, occurred_at, envelope)
      values ($1, $2, $3, $4, $5, $6)
@@ -187,14 +186,11 @@ export async function recordCallEvent(
   const updated = await tx.query<CallRow>(
     `update call set status = $2, started_at = $3, answered_at = $4, ended_at = $5,
        queue = coalesce($6, queue), agent = coalesce($7, agent),
-       ani_e164 = coalesce(ani_e164, $8), ani_presentation = case when ani_e164 is null then $9 else ani_presentation end,
+       ani_presentation = case when ani_presentation = 'number' then ani_presentation else $8 end,
        updated_at = now()
      where id = $1
      returning *, caller_match_json as caller_match`,
-    [
-      call.id, state.status, state.startedAt, state.answeredAt, state.endedAt, state.queue, state.agent,
-      callerNumber.presentation === 'number' ? callerNumber.e164 : null, callerNumber.presentation,
-    ],
+    [call.id, state.status, state.startedAt, state.answeredAt, state.endedAt, state.queue, state.agent, callerNumber.presentation],
   );
   return {
     duplicate: false,

@@ -69,7 +69,7 @@ describe.each(backendKinds)('a screen pop the live path left short, on %s', (kin
   }
 
   const service = (identity: CallerIdentityService, display: ScreenPopDisplay, logs: LogCapture) =>
-    new ScreenPopService({ db, identity, display, logger: createLogger({ level: 'info', destination: logs }), retryDelaysMs: [0, 0, 0] });
+    new ScreenPopService({ db, cipher, identity, display, logger: createLogger({ level: 'info', destination: logs }), retryDelaysMs: [0, 0, 0] });
 
   const loadingCard = (callId: string): ScreenPop => ({
     callId, outcome: 'unique', confidence: 'ani-only', callerRole: 'patient', relationship: null, patient: null, candidates: [], complete: false, moreCandidates: 0, restricted: false, generatedAt: new Date().toISOString(),

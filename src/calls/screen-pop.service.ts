@@ -9,9 +9,10 @@ import type { LiveCallSummary } from '../api/live-calls.hub.ts';
 import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
 import type { CallerMatch } from '../ehr/patient-match.ts';
 import { buildScreenPop, type PatientChartSlice, type ScreenPop } from '../ehr/screen-pop.mapper.ts';
-import type { CallerNumber } from './caller-number.ts';
+import type { ContentCipher } from '../store/content-cipher.ts';
+import { callerNumberOf } from './caller-number.repository.ts';
 import { liveSummary } from './call-ingest.service.ts';
-import { findCall, saveCallerMatch, type CallRecord } from './calls.repository.ts';
+import { findCall, saveCallerMatch } from './calls.repository.ts';
 
 /** Where cards are shown. The staff WebSocket hub (api/live-calls.hub.ts) is the one display. */
 export interface ScreenPopDisplay {
@@ -53,6 +54,8 @@ export class ScreenPopService {
   constructor(
     private readonly deps: {
       db: Db;
+      /** Opens the caller's sealed number. */
+      cipher: ContentCipher;
       identity: CallerIdentityService;
       display: ScreenPopDisplay;
       logger: Logger;
@@ -116,7 +119,7 @@ export class ScreenPopService {
     const shown = display.shownScreenPop(callId);
     let call = shown ? await findCall(db, callId) : null;
     if (!shown || !call) return { settled: true };
-    const number = callerNumberOf(call);
+    const number = await callerNumberOf(db, call, this.deps.cipher);
     const lookup = await identity.identify(number);
     if (!call.callerMatch || call.callerMatch.outcome === 'lookup-failed') {
       if (lookup.match.outcome === 'lookup-failed') return { settled: false, missing: 'caller', errCode: lookup.match.errorCode ?? null, card: null };
@@ -182,12 +185,6 @@ export class ScreenPopService {
       ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}),
     });
   }
-}
-
-function callerNumberOf(call: CallRecord): CallerNumber {
-  return call.aniE164 !== null
-    ? { presentation: 'number', e164: call.aniE164 }
-    : { presentation: call.aniPresentation === 'invalid' ? 'invalid' : 'blocked' };
 }
 
 /** Whether a new card tells the agent something the shown one does not. */

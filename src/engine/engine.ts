@@ -5,6 +5,7 @@ import type { CallchartConfig } from '../config/config.schema.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
+import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { isCallchartError } from '../lib/errors.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
@@ -162,6 +163,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   await policies.loadActive({ policy: policies.current.policy, changedBy: 'system:config', reason: `loaded from ${policyFile.split('/').at(-1)}` });
 
   const cipher = createContentCipher(options.dataKey);
+  // Numbers an older version kept in clear are sealed before anything reads them.
+  const sealedNumbers = await sealLegacyCallerNumbers(db, cipher);
+  if (sealedNumbers > 0) logger.info({ sealedNumbers }, 'sealed caller numbers kept in clear by an earlier version');
   const metrics = new CallchartMetrics({ fallbackQueue: config.access.fallbackQueue, outboxStats: () => outboxBacklog(db) });
   const ehrFailures = (client: string) => (failure: { code: string; retry: string }) => metrics.ehrFailed({ client, ...failure });
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
@@ -212,7 +216,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
-  const screenPops = new ScreenPopService({ db, identity: liveIdentity, display: hub, logger, timeZone: config.clinic.timeZone });
+  const screenPops = new ScreenPopService({ db, cipher, identity: liveIdentity, display: hub, logger, timeZone: config.clinic.timeZone });
   const workflows = resolveRequestWorkflows(config.requestTypes);
   const senders: WriteBackSender[] = [new FhirChartRecordSender({ db, cipher, fhir, policies, workflows })];
   const hl7 = config.writeBack.hl7;

@@ -224,7 +224,7 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     const parsed = parse(twilioRecordingParamsSchema, request);
     if (!parsed.ok) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio recording callback', parsed.paths);
     const call = await findCallByProvider(options.db, twilioProvider, parsed.value.CallSid);
-    const event = recordingEvent(parsed.value, now(), { ani: call?.aniE164 ?? '', ...(call?.dnis ? { dnis: call.dnis } : {}) });
+    const event = recordingEvent(parsed.value, now(), { ani: '', ...(call?.dnis ? { dnis: call.dnis } : {}) });
     if (event) await options.ingest.accept(event);
     return reply.type(xml).send(emptyTwiml);
   });
@@ -242,7 +242,7 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
       });
       return reply.type(xml).send(emptyTwiml);
     }
-    const event = transcriptionEvent(parsed.value, now(), { ani: call?.aniE164 ?? '', ...(call?.dnis ? { dnis: call.dnis } : {}) });
+    const event = transcriptionEvent(parsed.value, now(), { ani: '', ...(call?.dnis ? { dnis: call.dnis } : {}) });
     if (event) await options.ingest.accept(event);
     return reply.type(xml).send(emptyTwiml);
   });

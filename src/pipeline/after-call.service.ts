@@ -19,6 +19,7 @@ import { patientContextOf } from '../ehr/patient-context.mapper.ts';
 import { interpreterNeeded } from '../ehr/interpreter-need.mapper.ts';
 import type { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
+import { callerNumberOf } from '../calls/caller-number.repository.ts';
 import type { StageHandler } from './pipeline.worker.ts';
 import type { StageName } from './stages.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
@@ -180,10 +181,7 @@ export function afterCallHandlers(deps: {
       if (dobDigits !== null) await dropDobEvidence(db, callId);
       return;
     }
-    const callerNumber =
-      call.aniE164 !== null
-        ? ({ presentation: 'number', e164: call.aniE164 } as const)
-        : ({ presentation: call.aniPresentation === 'invalid' ? 'invalid' : 'blocked' } as const);
+    const callerNumber = await callerNumberOf(db, call, cipher);
     const lookup = await identity.identify(callerNumber);
     if (lookup.match.outcome === 'lookup-failed') {
       throw new CallchartError('EHR_UNAVAILABLE', 'caller lookup failed', { callId, code: lookup.match.errorCode ?? null });
@@ -240,8 +238,9 @@ export function afterCallHandlers(deps: {
     if (call.callerMatch?.outcome !== 'unique') return undefined;
     const patientId = call.callerMatch.candidates[0]?.patientId;
     if (!patientId) return undefined;
-    if (call.aniE164 !== null) {
-      const lookup = await identity.identify({ presentation: 'number', e164: call.aniE164 });
+    const callerNumber = await callerNumberOf(deps.db, call, deps.cipher);
+    if (callerNumber.presentation === 'number') {
+      const lookup = await identity.identify(callerNumber);
       const found = lookup.candidatePatients.find((candidate) => candidate.id === patientId);
       if (found) return found;
     }

@@ -42,6 +42,8 @@ export interface Harness {
   token(role?: StaffRole, queues?: string[], extensions?: string[]): Promise<string>;
   logs: LogCapture;
   dataDir: string;
+  /** The scratch PostgreSQL database (postgres backend only). */
+  databaseUrl: string | undefined;
   /** The engine's audit key (ADR 11) and where it writes signed audit checkpoints. */
   auditKey: Buffer;
   auditCheckpointFile: string;
@@ -105,6 +107,7 @@ export async function startHarness(
     token: (role = 'nurse', queues = ['*'], extensions = []) => issueStaffToken(staffTokenSecret, { sub: `test-${role}`, role, queues, extensions }),
     logs,
     dataDir,
+    databaseUrl: scratch?.url,
     auditKey,
     auditCheckpointFile,
     async post(event, postOptions = {}) {

@@ -1,0 +1,237 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { DocumentReference, Patient } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.ts';
+import { callNoteIdentifierSystem } from '../../src/write-back/chart-record.mapper.ts';
+import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { SANDBOX_MRN_SYSTEM } from '../../src/sandbox-ehr/synthetic-clinic.ts';
+import { backendKinds } from '../helpers/backends.ts';
+import { consentEvents } from '../helpers/consent-events.ts';
+import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
+import { allYes, reviewCalls } from '../helpers/review-calls.ts';
+
+/**
+ * Issue 13, "Prove it": a call whose name, number, birth date, MRN, address and e-mail are unique
+ * canaries goes through every path — ingest, identification against the EHR, understanding,
+ * review (opened, raw content revealed, edited, approved), write-back, and the failing paths
+ * (unsigned, forged and malformed webhooks, a declined transcript, a too-broad search) — and then
+ * every place the engine keeps or emits anything is searched for them: every log line, every audit
+ * row, every job payload, every error body, a `pg_dump` of the PostgreSQL database and every raw
+ * file of the embedded store. The only place a canary may exist is inside an encrypted column,
+ * where it cannot be read without the data key (a `pg_dump` shows bytea as hex, so a hit in the
+ * dump is a hit outside encryption).
+ */
+const canary = {
+  given: 'Quorvantha',
+  family: 'Zelbrikstone',
+  phoneE164: '+16179284417',
+  birthDate: '1938-07-23',
+  mrn: 'CNRYMRN48213',
+  street: '4417 Wexmoorgate Lane',
+  email: 'quorvantha.z@canary.invalid',
+};
+
+/** Every way a canary could be written down: as stored, as keyed, as spoken digits. */
+const canaryForms: Record<string, string[]> = {
+  name: [canary.given, canary.family, canary.given.toLowerCase(), canary.family.toLowerCase(), canary.family.toUpperCase()],
+  phone: [canary.phoneE164, '6179284417', '928-4417', '9284417', '(617) 928'],
+  birthDate: [canary.birthDate, '07231938', '07/23/1938', '1938-07'],
+  mrn: [canary.mrn, canary.mrn.toLowerCase()],
+  address: ['Wexmoorgate', 'wexmoorgate'],
+  email: [canary.email, 'canary.invalid'],
+};
+
+/** The canary kinds found in a text, with a little context for the failure message. */
+function canariesIn(text: string): string[] {
+  const hits: string[] = [];
+  for (const [kind, forms] of Object.entries(canaryForms)) {
+    for (const form of forms) {
+      const at = text.indexOf(form);
+      if (at >= 0) {
+        hits.push(`${kind} (${JSON.stringify(text.slice(Math.max(0, at - 60), at + form.length + 20))})`);
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
+/** Canary kinds in a binary file, as UTF-8 or UTF-16 text (raw database pages, WAL). */
+function canariesInBytes(bytes: Buffer): string[] {
+  const hits: string[] = [];
+  for (const [kind, forms] of Object.entries(canaryForms)) {
+    if (forms.some((form) => bytes.includes(Buffer.from(form, 'utf8')) || bytes.includes(Buffer.from(form, 'utf16le')))) hits.push(kind);
+  }
+  return hits;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+const transcriptText =
+  `Synthetic: hi this is ${canary.given} ${canary.family}, date of birth ${canary.birthDate.slice(5, 7)}/${canary.birthDate.slice(8)}/${canary.birthDate.slice(0, 4)}, ` +
+  `my MRN is ${canary.mrn}, I live at ${canary.street}, call me back at 617 928 4417 or write to ${canary.email}. ` +
+  'I need a refill of my lisinopril, I am almost out.';
+
+let ehr: SandboxEhr;
+/** The canary patient, once in the EHR both backends' engines read (two would make the caller ambiguous). */
+let patientId: string;
+beforeAll(async () => {
+  ehr = await startSandboxEhr({ port: 0 });
+  const patient: Patient = {
+    resourceType: 'Patient',
+    identifier: [{ system: SANDBOX_MRN_SYSTEM, value: canary.mrn }],
+    name: [{ given: [canary.given], family: canary.family }],
+    birthDate: canary.birthDate,
+    gender: 'female',
+    telecom: [{ system: 'phone', value: canary.phoneE164, use: 'mobile' }, { system: 'email', value: canary.email }],
+    address: [{ line: [canary.street], city: 'Springfield', state: 'MA', postalCode: '01101' }],
+  };
+  const created = await fetch(`${ehr.baseUrl}/Patient`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${ehr.issueTestToken('system/Patient.cruds')}` },
+    body: JSON.stringify(patient),
+  });
+  expect(created.status).toBe(201);
+  patientId = ((await created.json()) as Patient).id!;
+});
+afterAll(async () => ehr.close());
+
+describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
+  let harness: Harness;
+  /** Every response body a failing path returned. */
+  const errorBodies: string[] = [];
+  const { api, searchEhr } = reviewCalls(() => harness, () => ehr);
+
+  beforeAll(async () => {
+    harness = await startHarness(kind, { ehr });
+  });
+  afterAll(async () => harness?.close());
+
+  it('keeps every canary out of logs, audit rows, job payloads, error bodies and the database outside encrypted columns', async () => {
+    const callId = `${kind}-canary-1`;
+    const queue = 'demo-review';
+    const call = { id: callId, ani: canary.phoneE164, dnis: '+16175550100', queue, direction: 'inbound' as const };
+    const event = (overrides: Parameters<typeof syntheticEvent>[0]) => ({ ...syntheticEvent(overrides), call });
+    const live = await connectLiveClient(harness.engine.url, await harness.token('intake', [queue]));
+    try {
+      // The happy path: ringing (identification and the screen pop), consents, date of birth, transcript, end.
+      expect((await harness.post(event({ type: 'call.ringing', callId }))).status).toBeLessThan(300);
+      for (const consent of consentEvents(callId, canary.phoneE164, [], queue)) expect((await harness.post(consent)).status).toBeLessThan(300);
+      await harness.post(event({ type: 'ivr.input', callId, data: { kind: 'dtmf', menu: 'dob', value: '07231938' } }));
+      await harness.post(event({ type: 'call.answered', callId }));
+      await harness.post(event({ type: 'transcript.available', callId, data: { transcript: { text: transcriptText } } }));
+      await harness.post(event({ type: 'call.ended', callId }));
+      // The card reached the front desk: the canary patient was identified (the display is where PHI belongs).
+      await eventually(async () => (JSON.stringify(live.messages).includes(patientId) ? true : null), 30_000, 'the screen pop for the canary patient');
+    } finally {
+      live.close();
+    }
+
+    // Review: opened, raw content revealed, edited with the caller's name, approved; then written back.
+    const item = await eventually(async () => {
+      const listed = await api('GET', '/api/review?status=pending&limit=500');
+      return (listed.body.items as { id: string; callId: string }[]).find((entry) => JSON.stringify(entry).length > 0 && entry.callId) ? (listed.body.items as { id: string; callId: string }[]) : null;
+    }, 30_000, 'review items').then(async (items) => {
+      for (const entry of items) {
+        const detail = await api('GET', `/api/review/${entry.id}`);
+        if (JSON.stringify(detail.body).includes(patientId)) return detail.body.item as { id: string; currentVersion: number };
+      }
+      throw new Error('no review item for the canary call');
+    });
+    const raw = await api('GET', `/api/review/${item.id}?redaction=off`, undefined, 'clinician');
+    expect(raw.status).toBe(200);
+    expect(JSON.stringify(raw.body)).toContain(canary.mrn);
+    const edited = await api('PATCH', `/api/review/${item.id}`, { baseVersion: item.currentVersion, changes: { note: `${canary.given} ${canary.family} asks for a lisinopril refill.`, nextStep: 'Send the refill to the pharmacy on file' } });
+    expect(edited.status).toBe(200);
+    const approved = await api('POST', `/api/review/${item.id}/approve`, { baseVersion: edited.body.item.currentVersion, checklist: allYes });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    await eventually(async () => {
+      const notes = await searchEhr<DocumentReference>('DocumentReference', callNoteIdentifierSystem, `synthetic-pbx/${callId}/v${approved.body.item.currentVersion}`);
+      return notes.length ? notes : null;
+    }, 30_000, 'the approved note in the chart');
+
+    // Failing paths, each with canaries in what it sends.
+    const body = JSON.stringify(event({ type: 'call.ringing', callId: `${kind}-canary-2` }));
+    const unsigned = await fetch(`${harness.engine.url}/webhooks/cti`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    errorBodies.push(await unsigned.text());
+    const forged = await fetch(`${harness.engine.url}/webhooks/cti`, {
+      method: 'POST', headers: { 'content-type': 'application/json', [ctiSignatureHeader]: signCtiRequest('whsec_forged_0123456789abcdef0123456789abcdef', body, Math.floor(Date.now() / 1000)) }, body,
+    });
+    expect(forged.status).toBe(401);
+    errorBodies.push(await forged.text());
+    const malformed = await harness.post(JSON.stringify({ ...JSON.parse(body), type: 'call.unheard-of', note: `${canary.given} ${canary.family} ${canary.phoneE164}` }));
+    expect(malformed.status).toBe(400);
+    errorBodies.push(JSON.stringify(malformed.body));
+    const badAni = await harness.post(JSON.stringify({ ...JSON.parse(body), call: { ...call, id: `${kind}-canary-3`, ani: `${canary.family} ${canary.birthDate} \u0000` } }));
+    expect(badAni.status).toBe(400);
+    errorBodies.push(JSON.stringify(badAni.body));
+    // A transcript the caller declined to have made: refused before it is stored.
+    const declinedId = `${kind}-canary-4`;
+    const declinedCall = { ...call, id: declinedId };
+    await harness.post({ ...syntheticEvent({ type: 'call.ringing', callId: declinedId }), call: declinedCall });
+    for (const consent of consentEvents(declinedId, canary.phoneE164, ['transcribe'], queue)) await harness.post(consent);
+    await harness.post({ ...syntheticEvent({ type: 'transcript.available', callId: declinedId, data: { transcript: { text: transcriptText } } }), call: declinedCall });
+    await harness.post({ ...syntheticEvent({ type: 'call.ended', callId: declinedId }), call: declinedCall });
+    // Searches: a good one (the answer is for the screen), a too-broad one and a malformed one.
+    const found = await api('GET', `/api/patients?name=${canary.family}&birthDate=${canary.birthDate}`);
+    expect(found.status).toBe(200);
+    const tooBroad = await api('GET', `/api/patients?name=${canary.family}`);
+    expect(tooBroad.status).toBe(400);
+    errorBodies.push(JSON.stringify(tooBroad.body));
+    const malformedSearch = await api('GET', `/api/patients?phone=${encodeURIComponent(`${canary.phoneE164}x${canary.family}`)}`);
+    expect(malformedSearch.status).toBe(400);
+    errorBodies.push(JSON.stringify(malformedSearch.body));
+    const badEdit = await api('PATCH', `/api/review/${item.id}`, { baseVersion: 1, changes: { note: `${canary.given} ${canary.email}`, unknownField: canary.mrn } });
+    expect(badEdit.status).toBeGreaterThanOrEqual(400);
+    errorBodies.push(JSON.stringify(badEdit.body));
+    const twilioUnsigned = await fetch(`${harness.engine.url}/webhooks/twilio/voice`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ CallSid: 'CA0123', From: canary.phoneE164, CallerName: canary.family }).toString(),
+    });
+    expect(twilioUnsigned.status).toBe(403);
+    errorBodies.push(await twilioUnsigned.text());
+    // Let the declined call's pipeline finish, so its jobs and audit rows are in what is scanned.
+    await eventually(async () => {
+      const { rows } = await harness.engine.db.query<{ n: string }>(`select count(*)::text as n from audit_event where action = 'transcript.discarded'`);
+      return Number(rows[0]!.n) > 0 ? true : null;
+    }, 30_000, 'the declined transcript discarded');
+
+    // The sinks.
+    const findings: Record<string, string[]> = {};
+    const note = (sink: string, hits: string[]) => {
+      if (hits.length) findings[sink] = [...(findings[sink] ?? []), ...hits];
+    };
+    harness.logs.lines.forEach((line) => note('log', canariesIn(line)));
+    errorBodies.forEach((text) => note('error body', canariesIn(text)));
+    const audit = await harness.engine.db.query('select * from audit_event');
+    expect(audit.rows.length).toBeGreaterThan(20);
+    audit.rows.forEach((row) => note('audit_event', canariesIn(JSON.stringify(row))));
+    const pending = await harness.engine.db.query('select * from audit_pending');
+    pending.rows.forEach((row) => note('audit_pending', canariesIn(JSON.stringify(row))));
+    const jobs = await harness.engine.db.query(`select name, data, output from pgboss.job`);
+    expect(jobs.rows.length).toBeGreaterThan(0);
+    jobs.rows.forEach((row) => note('job payload', canariesIn(JSON.stringify(row))));
+    note('audit checkpoints', canariesIn(readFileSync(harness.auditCheckpointFile, 'utf8')));
+
+    if (kind === 'postgres') {
+      const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', harness.databaseUrl!], { maxBuffer: 512 * 1024 * 1024 });
+      expect(stdout).toContain('COPY public.call ');
+      stdout.split('\n').forEach((line) => note('pg_dump', canariesIn(line)));
+    } else {
+      // Every page the embedded store wrote, the write-ahead log included, after a clean stop.
+      await harness.engine.close();
+      const files = filesUnder(harness.dataDir).filter((file) => !file.includes(`${path.sep}secrets${path.sep}`) && !file.endsWith('audit-checkpoints.jsonl'));
+      expect(files.length).toBeGreaterThan(100);
+      for (const file of files) note('PGlite file', canariesInBytes(readFileSync(file)).map((hit) => `${hit} in ${path.relative(harness.dataDir, file)}`));
+    }
+    expect(findings).toEqual({});
+  });
+});
