@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DocumentReference, Patient } from '@medplum/fhirtypes';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.ts';
 import { callNoteIdentifierSystem } from '../../src/write-back/chart-record.mapper.ts';
@@ -19,11 +21,13 @@ import { allYes, reviewCalls } from '../helpers/review-calls.ts';
  * review (opened, raw content revealed, edited, approved), write-back, and the failing paths
  * (unsigned, forged and malformed webhooks, a declined transcript, a too-broad search) — and then
  * every place the engine keeps or emits anything is searched for them: every log line, every audit
- * row, every job payload, every error body, a `pg_dump` of the PostgreSQL database and every raw
+ * row, every job payload, every error body, the Prometheus metrics, every trace span, a `pg_dump` of the PostgreSQL database and every raw
  * file of the embedded store. The only place a canary may exist is inside an encrypted column,
  * where it cannot be read without the data key (a `pg_dump` shows bytea as hex, so a hit in the
  * dump is a hit outside encryption).
  */
+const metricsToken = `whsec_${randomBytes(32).toString('base64url')}`;
+
 const canary = {
   given: 'Quorvantha',
   family: 'Zelbrikstone',
@@ -106,12 +110,14 @@ afterAll(async () => ehr.close());
 
 describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
   let harness: Harness;
+  /** Every span the engine ended (webhooks, stages, EHR requests, write-back), kept in memory. */
+  const spans = new InMemorySpanExporter();
   /** Every response body a failing path returned. */
   const errorBodies: string[] = [];
   const { api, searchEhr } = reviewCalls(() => harness, () => ehr);
 
   beforeAll(async () => {
-    harness = await startHarness(kind, { ehr });
+    harness = await startHarness(kind, { ehr, engine: { metricsToken, traceExporter: spans } });
   });
   afterAll(async () => harness?.close());
 
@@ -219,6 +225,15 @@ describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
     const jobs = await harness.engine.db.query(`select name, data, output from pgboss.job`);
     expect(jobs.rows.length).toBeGreaterThan(0);
     jobs.rows.forEach((row) => note('job payload', canariesIn(JSON.stringify(row))));
+    // What a Prometheus scraper and a trace collector receive.
+    const scraped = await fetch(`${harness.engine.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(scraped.status).toBe(200);
+    const exposition = await scraped.text();
+    expect(exposition).toContain('callchart_calls_total');
+    note('metrics', canariesIn(exposition));
+    const ended = spans.getFinishedSpans();
+    expect(ended.length).toBeGreaterThan(10);
+    ended.forEach((span) => note('trace span', canariesIn(JSON.stringify({ name: span.name, attributes: span.attributes, events: span.events, status: span.status, links: span.links }))));
     note('audit checkpoints', canariesIn(readFileSync(harness.auditCheckpointFile, 'utf8')));
 
     if (kind === 'postgres') {
