@@ -240,7 +240,7 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
       `select action, detail from audit_event where action like 'policy.%' or action like 'review.%' or action like 'ehr.write-back.%'`,
     );
     const actions = new Set(rows.map((row) => row.action));
-    for (const action of ['policy.decided', 'policy.queue.activated', 'review.created', 'review.edited', 'review.approved', 'review.approve.refused', 'review.opened', 'ehr.write-back.queued', 'ehr.write-back.delivered']) {
+    for (const action of ['policy.decided', 'policy.queue.activated', 'review.created', 'review.edited', 'review.approved', 'review.approve.refused', 'phi.viewed', 'ehr.write-back.queued', 'ehr.write-back.delivered']) {
       expect(actions, action).toContain(action);
     }
     expect(JSON.stringify(rows)).not.toContain(canary);

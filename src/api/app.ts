@@ -39,6 +39,9 @@ import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
 import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
+import { accessLogRoutes } from '../audit/access-log.routes.ts';
+import { alertRoutes } from '../alerts/alerts.routes.ts';
+import { incidentRoutes, type IncidentRoutesDeps } from '../incidents/incidents.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -64,6 +67,8 @@ export interface AppDeps {
   auditSourceKey: Uint8Array;
   /** Serve HSTS (only behind TLS). */
   hsts?: boolean;
+  /** The access report, alerts and incidents (issue 13); absent in webhook-only test apps. */
+  governance?: { incidents: Omit<IncidentRoutesDeps, 'db'> };
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
     cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
@@ -248,6 +253,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
     });
+  }
+
+  if (deps.governance) {
+    const governance = deps.governance;
+    await app.register(async (scope) => accessLogRoutes(scope, { db: deps.db }));
+    await app.register(async (scope) => alertRoutes(scope, { db: deps.db }));
+    await app.register(async (scope) => incidentRoutes(scope, { db: deps.db, ...governance.incidents }));
   }
 
   await app.register(async (notify) => {

@@ -6,7 +6,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
-import { isCallchartError } from '../lib/errors.ts';
+import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
 import { MemoryCheckpointSink, type CheckpointSink } from '../audit/audit-checkpoint.ts';
 import { FileCheckpointSink } from '../audit/audit-checkpoint.repository.ts';
@@ -38,6 +38,8 @@ import { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
+import { AlertWorker } from '../alerts/alert.worker.ts';
+import { ScreenPopAccessRecorder } from '../audit/screen-pop-access.service.ts';
 
 export { engineVersion };
 
@@ -77,6 +79,8 @@ export interface EngineOptions {
   auditCheckpointIntervalMs?: number;
   /** Ingest group-commit tuning (benchmarks compare `{ maxBatch: 1 }`, one commit per event). */
   groupCommit?: Partial<GroupCommitOptions>;
+  /** Signs the outbound alert webhook (`alerts.webhook`). Absent: CALLCHART_ALERT_WEBHOOK_SECRET. */
+  alertWebhookSecret?: string;
 }
 
 export interface Engine {
@@ -89,6 +93,8 @@ export interface Engine {
   review: ReviewService;
   policies: QueuePolicyStore;
   dispatcher: WriteBackDispatcher;
+  /** Follows the audit log, raises and delivers alerts, verifies the chain on a timer. */
+  alerts: AlertWorker;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -99,6 +105,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? createLogger();
   // Before the store opens: a bad audit key stops the start with nothing to clean up.
   const auditKey = deriveAuditKey(options.auditKey ?? resolveAuditKey(options.dataDir).key);
+  // An alert webhook without its secret would send unsigned alerts: refuse before anything opens.
+  const alertWebhookSecret = options.alertWebhookSecret ?? process.env.CALLCHART_ALERT_WEBHOOK_SECRET;
+  if (config.alerts.webhook && !alertWebhookSecret) {
+    throw new CallchartError('CONFIG_INVALID', 'alerts.webhook is set but CALLCHART_ALERT_WEBHOOK_SECRET is not: alerts are only sent signed');
+  }
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   if (db.kind === 'pglite') {
     logger.warn(
@@ -115,6 +126,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ...(options.auditCheckpointIntervalMs ? { checkpointIntervalMs: options.auditCheckpointIntervalMs } : {}),
     intervalMs: 100,
     onError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit chaining failed'),
+    // An unreachable sink is an audit event (once per outage), which raises an alert (AU-4).
+    onCheckpointFailed: (error) =>
+      void recordAuditEvent(db, { actor: 'system', action: 'audit.checkpoint.failed', objectType: 'checkpoint-sink', outcome: 'failure', reason: (error as { code?: string }).code ?? 'SINK_UNREACHABLE' }).catch(() => undefined),
+    onCheckpointRecovered: () =>
+      void recordAuditEvent(db, { actor: 'system', action: 'audit.checkpoint.recovered', objectType: 'checkpoint-sink', outcome: 'success' }).catch(() => undefined),
   });
   chainer.start();
   // Rules are validated before anything listens: a broken rules file stops the start, with every problem listed.
@@ -174,8 +190,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const afterCallPatients = new PatientDirectory(fhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
   const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds, chartFhir: liveChartFhir });
   const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
+  // Screen pops delivered, in the access log: one entry per person, call and chart (AU-3).
+  const screenPopAccess = new ScreenPopAccessRecorder(db, { onError: (error) => logger.error({ err: { code: (error as { code?: string }).code } }, 'screen-pop access log failed') });
   const hub = new LiveCallsHub({
     fallbackQueue: config.access.fallbackQueue,
+    onCardShown: (shown) => screenPopAccess.shown(shown),
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
@@ -237,6 +256,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     maxRejectionsPerMinute: config.access.maxRefusalsPerMinute,
     // Refusals are audited with a keyed hash of the source; the staff token secret keys it (never stored).
     auditSourceKey: options.staffTokenSecret,
+    governance: { incidents: { auditKey, notificationDays: config.alerts.incidents.notificationDays, evidenceHours: config.alerts.incidents.evidenceHours } },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),
@@ -251,6 +271,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       },
     },
   });
+  const alertConfig = config.alerts;
+  const alerts = new AlertWorker({
+    db, logger,
+    thresholds: { baseline: alertConfig.baseline, reviewEdits: alertConfig.reviewEdits, privilegedRoles: alertConfig.privilegedRoles },
+    disabledRules: alertConfig.disabledRules,
+    webhook: alertConfig.webhook && alertWebhookSecret ? { ...alertConfig.webhook, secret: alertWebhookSecret } : null,
+    intervalMs: alertConfig.intervalMs,
+    verifyIntervalMs: alertConfig.verifyIntervalMinutes * 60_000,
+  });
+  if (options.work ?? true) alerts.start();
   await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -259,7 +289,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, alerts,
     async close() {
       if (closed) return;
       closed = true;
@@ -274,6 +304,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
       await pipeline.stop();
+      await screenPopAccess.stop();
+      await alerts.stop();
       await chainer.stop();
       await db.close();
     },
