@@ -46,14 +46,15 @@ export class AlertWorker {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private started = false;
   private readonly rules;
-  private readonly waiters = new Set<() => void>();
 
   constructor(private readonly options: AlertWorkerOptions) {
     this.rules = activeAlertRules(options.disabledRules);
   }
 
   start(): void {
+    this.started = true;
     this.timer = setInterval(() => this.nudge(), this.options.intervalMs);
     this.timer.unref();
     if (this.options.verifyIntervalMs > 0) {
@@ -63,9 +64,9 @@ export class AlertWorker {
     this.nudge();
   }
 
-  /** Runs a pass soon (coalesced with one in progress). */
+  /** Runs a pass soon (coalesced with one in progress), once started. */
   nudge(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.running) {
       this.again = true;
       return;
@@ -74,7 +75,6 @@ export class AlertWorker {
       .catch((error: unknown) => this.options.logger.error({ err: { code: (error as { code?: string }).code, message: (error as Error).message } }, 'alert pass failed'))
       .finally(() => {
         this.running = null;
-        for (const wake of this.waiters) wake();
         if (this.again) {
           this.again = false;
           this.nudge();
@@ -168,23 +168,10 @@ export class AlertWorker {
     this.nudge();
   }
 
-  /** Resolves after the next pass completes (for callers that must see its effect). */
-  async settle(): Promise<void> {
-    this.nudge();
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        this.waiters.delete(wake);
-        resolve();
-      };
-      this.waiters.add(wake);
-    });
-  }
-
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.verifyTimer);
     this.stopped = true;
     await this.running;
-    for (const wake of this.waiters) wake();
   }
 }
