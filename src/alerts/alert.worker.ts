@@ -61,7 +61,7 @@ export class AlertWorker {
       this.verifyTimer = setInterval(() => void this.verifyChain(), this.options.verifyIntervalMs);
       this.verifyTimer.unref();
     }
-    this.nudge();
+    // The first pass waits for the first tick: what the start itself writes is read with the rest.
   }
 
   /** Runs a pass soon (coalesced with one in progress), once started. */

@@ -145,6 +145,22 @@ audit
   .addOption(new Option('--format <format>', 'jsonl: signed JSON lines with an HMAC trailer; fhir: FHIR R4 AuditEvent NDJSON').choices(['jsonl', 'fhir']).default('jsonl'))
   .action(lazy(async () => (await import('./audit-export.command.ts')).runAuditExport));
 
+audit
+  .command('access')
+  .description("The access log: who saw a patient's calls (--patient), or what a person saw (--user), optionally on one UTC day; ids, times, purposes")
+  .option('-d, --data-dir <dir>', 'embedded store (or DATABASE_URL)', defaultDataDir)
+  .option('--patient <id>', 'the EHR patient id')
+  .option('--user <id>', 'the staff id (or a full actor such as operator:it)')
+  .option('--day <date>', 'one UTC day, YYYY-MM-DD')
+  .option('--json', 'one JSON line per view', false)
+  .action(lazy(async () => (await import('./audit-access.command.ts')).runAuditAccess));
+audit
+  .command('verify-export')
+  .argument('<file>', 'a signed export (`audit export`, or an incident\'s evidence)')
+  .description("Verify a signed audit export's HMAC trailer and chain links with the audit key; exit 1 if anything was changed")
+  .option('-d, --data-dir <dir>', 'where the trial audit key is (or CALLCHART_AUDIT_KEY)', defaultDataDir)
+  .action(lazy(async () => (await import('./audit-access.command.ts')).runAuditVerifyExport));
+
 program.hook('preAction', (_command, action) => {
   const options = action.opts() as { dataDir?: string; checkpoints?: string };
   if (options.dataDir) options.dataDir = path.resolve(options.dataDir);
