@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +12,13 @@ import { deriveAuditKey } from '../src/audit/audit-key.ts';
 import { verifySignedAuditExport } from '../src/audit/audit-export.ts';
 import { verifyCtiSignature } from '../src/pbx/cti-signature.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
+import { MemoryCheckpointSink } from '../src/audit/audit-checkpoint.ts';
+import { recordAuditEvent } from '../src/audit/audit.repository.ts';
+import { listAlerts, readAlertCursor } from '../src/alerts/alert.repository.ts';
+import { startEngine } from '../src/engine/engine.ts';
+import { createLogger } from '../src/lib/logger.ts';
 import { backendKinds } from './helpers/backends.ts';
+import { seedPgliteDataDir } from './helpers/pglite-template.ts';
 import { connectLiveClient, eventually, startHarness, type Harness } from './helpers/engine-harness.ts';
 import { reviewCalls } from './helpers/review-calls.ts';
 
@@ -220,5 +229,50 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
       return (answer.body.alerts as { actor: string; objectId: string }[]).find((entry) => entry.objectId === incident.id) ?? null;
     }, 20_000, 'the export alert');
     expect(exported.actor).toBe('staff:test-auditor');
+  });
+});
+
+describe('an unreachable checkpoint sink', () => {
+  /** A sink that refuses writes while `failing` (a full disk, a revoked bucket policy, a network cut). */
+  class FlakySink extends MemoryCheckpointSink {
+    failing = false;
+    override async append(checkpoint: Parameters<MemoryCheckpointSink['append']>[0]): Promise<void> {
+      if (this.failing) throw Object.assign(new Error('sink unreachable'), { code: 'ECONNREFUSED' });
+      await super.append(checkpoint);
+    }
+  }
+
+  it('raises checkpoint-sink-unreachable once per outage, and records the recovery', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-sink-'));
+    await seedPgliteDataDir(dataDir);
+    const sink = new FlakySink();
+    const engine = await startEngine({
+      config: { ...defaultConfig, alerts: { ...defaultConfig.alerts, intervalMs: 100 } },
+      dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', ehrAuth: false, webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32),
+      auditKey: randomBytes(32), auditCheckpoints: sink, auditCheckpointIntervalMs: 100, port: 0, logger: createLogger({ level: 'silent' }),
+    });
+    try {
+      sink.failing = true;
+      for (let index = 0; index < 3; index++) {
+        await recordAuditEvent(engine.db, { actor: 'system', action: 'test.event', objectType: 'call', objectId: `sink-${index}`, outcome: 'success' });
+        await eventually(async () => ((await engine.db.query(`select 1 from audit_event where object_id = $1`, [`sink-${index}`])).rows.length ? true : null), 10_000, 'the event chained');
+      }
+      const alert = await eventually(async () => (await listAlerts(engine.db, { rule: 'checkpoint-sink-unreachable' }))[0] ?? null, 20_000, 'the sink alert');
+      expect(alert).toMatchObject({ severity: 'critical', objectType: 'checkpoint-sink' });
+      sink.failing = false;
+      await recordAuditEvent(engine.db, { actor: 'system', action: 'test.event', objectType: 'call', objectId: 'sink-back', outcome: 'success' });
+      const recovered = await eventually(async () => {
+        const { rows } = await engine.db.query<{ seq: string }>(`select seq from audit_event where action = 'audit.checkpoint.recovered'`);
+        return rows[0] ? Number(rows[0].seq) : null;
+      }, 20_000, 'the recovery recorded');
+      await eventually(async () => ((await readAlertCursor(engine.db)) >= recovered ? true : null), 20_000, 'the worker past the recovery');
+      // Three failed checkpoints, one outage, one alert.
+      expect(await listAlerts(engine.db, { rule: 'checkpoint-sink-unreachable' })).toHaveLength(1);
+      const { rows } = await engine.db.query(`select 1 from audit_event where action = 'audit.checkpoint.failed'`);
+      expect(rows).toHaveLength(1);
+    } finally {
+      await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
