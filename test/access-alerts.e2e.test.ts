@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -14,6 +15,8 @@ import { verifyCtiSignature } from '../src/pbx/cti-signature.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { MemoryCheckpointSink } from '../src/audit/audit-checkpoint.ts';
 import { recordAuditEvent } from '../src/audit/audit.repository.ts';
+import { phiViewedEvent } from '../src/audit/access-log.ts';
+import { openDb } from '../src/store/db.ts';
 import { listAlerts, readAlertCursor } from '../src/alerts/alert.repository.ts';
 import { startEngine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/lib/logger.ts';
@@ -272,6 +275,58 @@ describe('an unreachable checkpoint sink', () => {
       expect(rows).toHaveLength(1);
     } finally {
       await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the audit CLI: access, export, verify-export', () => {
+  const bin = path.resolve('bin/callchart.js');
+  const cli = (args: string[], env: Record<string, string> = {}) => {
+    const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', ...env }, timeout: 60_000 });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it('answers both questions from the store, and verifies a signed export (and refuses an altered one)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-access-cli-'));
+    const auditKey = randomBytes(32);
+    try {
+      await seedPgliteDataDir(dataDir);
+      const engine = await startEngine({
+        config: defaultConfig, dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', ehrAuth: false, webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32),
+        auditKey, port: 0, logger: createLogger({ level: 'silent' }),
+      });
+      for (const [actor, purpose, patientId] of [['staff:cli-a', 'screen-pop', 'cli-p1'], ['staff:cli-b', 'raw-content', 'cli-p1'], ['staff:cli-b', 'review-opened', 'cli-p2']] as const) {
+        await recordAuditEvent(engine.db, phiViewedEvent({ actor, purpose, objectType: purpose === 'screen-pop' ? 'call' : 'review-item', objectId: `obj-${patientId}`, patientId }));
+      }
+      await engine.close();
+
+      const byPatient = cli(['audit', 'access', '--patient', 'cli-p1', '--data-dir', dataDir]);
+      expect(byPatient.code).toBe(0);
+      expect(byPatient.stdout).toContain('Who saw patient cli-p1: 2 views.');
+      expect(byPatient.stdout).toMatch(/staff:cli-a\s+screen-pop/);
+      expect(byPatient.stdout).toMatch(/staff:cli-b\s+raw-content/);
+      const today = new Date().toISOString().slice(0, 10);
+      const byUser = cli(['audit', 'access', '--user', 'cli-b', '--day', today, '--json', '--data-dir', dataDir]);
+      expect(byUser.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { purpose: string }).purpose)).toEqual(['raw-content', 'review-opened']);
+      expect(cli(['audit', 'access', '--user', 'cli-b', '--day', '2001-01-01', '--data-dir', dataDir]).stdout).toContain('0 views');
+      expect(cli(['audit', 'access', '--data-dir', dataDir]).code).toBe(2);
+
+      const keyEnv = { CALLCHART_AUDIT_KEY: auditKey.toString('base64') };
+      const exported = cli(['audit', 'export', '--data-dir', dataDir], keyEnv);
+      expect(exported.code).toBe(0);
+      const file = path.join(dataDir, 'export.jsonl');
+      writeFileSync(file, exported.stdout);
+      expect(cli(['audit', 'verify-export', file, '--data-dir', dataDir], keyEnv)).toMatchObject({ code: 0, stdout: expect.stringContaining('Export verified') });
+      writeFileSync(file, exported.stdout.replace('cli-p2', 'cli-p3'));
+      expect(cli(['audit', 'verify-export', file, '--data-dir', dataDir], keyEnv)).toMatchObject({ code: 1, stdout: expect.stringContaining('NOT verified') });
+      // The export itself is in the access log (pending until an engine chains it).
+      const db = await openDb({ dataDir });
+      const { rows } = await db.query<{ actor: string; detail: { purpose: string } }>(`select actor, detail from audit_pending where action = 'phi.viewed'`);
+      await db.close();
+      expect(rows.map((row) => row.detail.purpose)).toEqual(['export']);
+      expect(rows[0]!.actor).toMatch(/^operator:/);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
