@@ -38,7 +38,7 @@ export const defaultAlertThresholds: AlertThresholds = {
 export interface ActivityFacts {
   /** Distinct patients this person viewed in the hour ending at the event (the event included). */
   distinctPatientsLastHour?: number;
-  /** This person's mean distinct patients per active hour over the trailing days before that hour. */
+  /** This person's mean distinct patients per active hour over the trailing days before the event's clock hour. */
   baselinePerHour?: number;
   /** Edits of this item by this person within the window ending at the event (the event included). */
   editsInWindow?: number;

@@ -83,27 +83,40 @@ export async function readAlertCursor(db: Queryable, name = 'alerts'): Promise<n
 }
 
 /**
+ * A person's mean distinct patients per active hour over the trailing days before the clock hour
+ * of the event. The same for every event of that person and hour, so a pass asks once (`cache`).
+ */
+async function baselinePerHour(db: Queryable, event: AuditEvent, thresholds: AlertThresholds, cache?: Map<string, number>): Promise<number> {
+  const hour = `${event.at.slice(0, 13)}:00:00.000Z`;
+  const key = `${event.actor}|${hour}`;
+  const known = cache?.get(key);
+  if (known !== undefined) return known;
+  const { rows } = await db.query<{ pairs: string; hours: string }>(
+    `select count(distinct (detail->>'patientId') || '|' || date_trunc('hour', at)::text)::text as pairs,
+            count(distinct date_trunc('hour', at))::text as hours
+       from audit_event
+      where action = $1 and actor = $2 and detail->>'patientId' is not null
+        and at >= $3::timestamptz - make_interval(days => $4) and at < $3::timestamptz`,
+    [phiViewedAction, event.actor, hour, thresholds.baseline.trailingDays],
+  );
+  const hours = Number(rows[0]?.hours ?? 0);
+  const mean = hours ? Number(rows[0]!.pairs) / hours : 0;
+  cache?.set(key, mean);
+  return mean;
+}
+
+/**
  * The counts a history-aware rule needs, as of the event: only events at or before it count, so
  * reading the log again after a crash reaches the same decision.
  */
-export async function activityFacts(db: Queryable, rule: AlertRule, event: AuditEvent, thresholds: AlertThresholds): Promise<ActivityFacts> {
+export async function activityFacts(db: Queryable, rule: AlertRule, event: AuditEvent, thresholds: AlertThresholds, baselines?: Map<string, number>): Promise<ActivityFacts> {
   if (rule.needs === 'access-baseline') {
     const { rows: recent } = await db.query<{ n: string }>(
       `select count(distinct detail->>'patientId')::text as n from audit_event
         where action = $1 and actor = $2 and seq <= $3 and at > $4::timestamptz - interval '1 hour' and detail->>'patientId' is not null`,
       [phiViewedAction, event.actor, event.seq, event.at],
     );
-    // Mean distinct patients per hour the person was active, over the trailing days before this hour.
-    const { rows: history } = await db.query<{ pairs: string; hours: string }>(
-      `select count(distinct (detail->>'patientId') || '|' || date_trunc('hour', at)::text)::text as pairs,
-              count(distinct date_trunc('hour', at))::text as hours
-         from audit_event
-        where action = $1 and actor = $2 and detail->>'patientId' is not null
-          and at >= $3::timestamptz - make_interval(days => $4) and at <= $3::timestamptz - interval '1 hour'`,
-      [phiViewedAction, event.actor, event.at, thresholds.baseline.trailingDays],
-    );
-    const hours = Number(history[0]?.hours ?? 0);
-    return { distinctPatientsLastHour: Number(recent[0]?.n ?? 0), baselinePerHour: hours ? Number(history[0]!.pairs) / hours : 0 };
+    return { distinctPatientsLastHour: Number(recent[0]?.n ?? 0), baselinePerHour: await baselinePerHour(db, event, thresholds, baselines) };
   }
   if (rule.needs === 'review-edits') {
     const { rows } = await db.query<{ n: string }>(

@@ -92,6 +92,8 @@ export class AlertWorker {
   async evaluateNewEvents(): Promise<Alert[]> {
     const { db, thresholds } = this.options;
     const raised: Alert[] = [];
+    // Baselines per person and clock hour, asked once per pass.
+    const baselines = new Map<string, number>();
     for (;;) {
       const afterSeq = await readAlertCursor(db);
       const events = await readAuditEvents(db, { afterSeq, limit: this.options.batchSize ?? 500 });
@@ -100,7 +102,7 @@ export class AlertWorker {
       for (const event of events) {
         for (const rule of this.rules) {
           if (!rule.matches(event, thresholds)) continue;
-          const facts = rule.needs ? await activityFacts(db, rule, event, thresholds) : {};
+          const facts = rule.needs ? await activityFacts(db, rule, event, thresholds, baselines) : {};
           const decision = rule.decide(event, facts, thresholds);
           if (decision) drafts.push({ rule, event, decision });
         }
