@@ -331,3 +331,23 @@ describe('the audit CLI: access, export, verify-export', () => {
     }
   });
 });
+
+describe('the alert webhook secret', () => {
+  it('refuses to start with a webhook URL and no secret, or a weak one, naming the variable (never the value)', async () => {
+    const saved = process.env.CALLCHART_ALERT_WEBHOOK_SECRET;
+    delete process.env.CALLCHART_ALERT_WEBHOOK_SECRET;
+    const start = (alertWebhookSecret?: string) => startEngine({
+      config: { ...defaultConfig, alerts: { ...defaultConfig.alerts, webhook: { url: 'http://127.0.0.1:9/alerts', timeoutMs: 1_000, retryBaseMs: 100, maxBackoffMs: 1_000, maxAttempts: 3 } } },
+      fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', ehrAuth: false, webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), auditKey: randomBytes(32), port: 0,
+      logger: createLogger({ level: 'silent' }), ...(alertWebhookSecret !== undefined ? { alertWebhookSecret } : {}),
+    });
+    try {
+      await expect(start()).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('CALLCHART_ALERT_WEBHOOK_SECRET') });
+      const weak = (await start('changeme-changeme-changeme-changeme').catch((error: unknown) => error)) as Error;
+      expect(weak).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('CALLCHART_ALERT_WEBHOOK_SECRET') });
+      expect(weak.message).not.toContain('changeme-changeme');
+    } finally {
+      if (saved !== undefined) process.env.CALLCHART_ALERT_WEBHOOK_SECRET = saved;
+    }
+  });
+});

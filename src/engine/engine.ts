@@ -14,7 +14,7 @@ import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { ehrClientFromEnv, resolveAuditKey } from './secrets.ts';
+import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey } from './secrets.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -110,6 +110,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   if (config.alerts.webhook && !alertWebhookSecret) {
     throw new CallchartError('CONFIG_INVALID', 'alerts.webhook is set but CALLCHART_ALERT_WEBHOOK_SECRET is not: alerts are only sent signed');
   }
+  if (config.alerts.webhook) assertStrongSecret('CALLCHART_ALERT_WEBHOOK_SECRET', alertWebhookSecret, 'webhook-secret');
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   if (db.kind === 'pglite') {
     logger.warn(
