@@ -237,10 +237,10 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
 
   it('audits every policy decision and every review action in an intact chain, and logs no note text', async () => {
     const { rows } = await harness.engine.db.query<{ action: string; detail: Record<string, unknown> | string }>(
-      `select action, detail from audit_event where action like 'policy.%' or action like 'review.%' or action like 'ehr.write-back.%'`,
+      `select action, detail from audit_event where action like 'policy.%' or action like 'review.%' or action like 'ehr.write-back.%' or action = 'phi.viewed'`,
     );
     const actions = new Set(rows.map((row) => row.action));
-    for (const action of ['policy.decided', 'policy.queue.activated', 'review.created', 'review.edited', 'review.approved', 'review.approve.refused', 'review.opened', 'ehr.write-back.queued', 'ehr.write-back.delivered']) {
+    for (const action of ['policy.decided', 'policy.queue.activated', 'review.created', 'review.edited', 'review.approved', 'review.approve.refused', 'phi.viewed', 'ehr.write-back.queued', 'ehr.write-back.delivered']) {
       expect(actions, action).toContain(action);
     }
     expect(JSON.stringify(rows)).not.toContain(canary);

@@ -44,6 +44,9 @@ import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { metricsRoutes } from '../telemetry/metrics.routes.ts';
 import type { CallchartMetrics } from '../telemetry/metrics.ts';
 import { ehrJwksRoutes } from '../ehr/ehr-jwks.routes.ts';
+import { accessLogRoutes } from '../audit/access-log.routes.ts';
+import { alertRoutes } from '../alerts/alerts.routes.ts';
+import { incidentRoutes, type IncidentRoutesDeps } from '../incidents/incidents.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -75,6 +78,8 @@ export interface AppDeps {
   tracer?: Tracer;
   /** The public JWKS of the engine's SMART client keys (`GET /.well-known/jwks.json`). */
   ehrJwks?: () => JSONWebKeySet | null;
+  /** The access report, alerts and incidents (issue 13); absent in webhook-only test apps. */
+  governance?: { incidents: Omit<IncidentRoutesDeps, 'db'> };
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
     cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
@@ -289,6 +294,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
     });
+  }
+
+  if (deps.governance) {
+    const governance = deps.governance;
+    await app.register(async (scope) => accessLogRoutes(scope, { db: deps.db }));
+    await app.register(async (scope) => alertRoutes(scope, { db: deps.db }));
+    await app.register(async (scope) => incidentRoutes(scope, { db: deps.db, ...governance.incidents }));
   }
 
   await app.register(async (notify) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { StaffClaims } from '../auth/staff-token.ts';
 import type { ScreenPop } from '../ehr/screen-pop.mapper.ts';
 import { mayViewCallContent, viewScreenPop } from '../ehr/screen-pop.policy.ts';
+import type { CardShown } from '../audit/access-log.ts';
 
 /**
  * Messages on the staff WebSocket. Call summaries carry no PHI; screen pops do (filtered by role).
@@ -90,7 +91,13 @@ export interface HubOptions {
   /** A client whose unsent messages exceed this is dropped, not waited for. */
   maxBufferedBytes?: number;
   onDropped?: (viewer: { user: string; reason: 'slow-consumer' }) => void;
+  /**
+   * A card showing a patient's details was sent to this person (the access log, AU-3): the chart
+   * on it and the candidates listed. Not called for cards that show nothing (restricted, unknown caller).
+   */
+  onCardShown?: (shown: CardShown) => void;
 }
+
 
 /**
  * Fan-out of live call events to staff displays in this process. Each viewer gets the calls of
@@ -169,7 +176,7 @@ export class LiveCallsHub {
     for (const viewer of this.viewers) {
       if (!this.sees(viewer, pop.queue ?? null, pop.agent ?? null)) continue;
       const view = viewScreenPop(pop, viewer.claims.role);
-      if (view) this.send(viewer, { type, screenPop: view });
+      if (view && this.send(viewer, { type, screenPop: view })) this.shown(viewer, view);
     }
   }
 
@@ -207,21 +214,32 @@ export class LiveCallsHub {
     const understandings = mayViewCallContent(viewer.claims.role)
       ? [...this.recentUnderstandings.values()].filter((item) => this.sees(viewer, item.queue, item.agent)).reverse()
       : [];
-    this.send(viewer, { type: 'hello', user: viewer.claims.sub, role: viewer.claims.role, queues: [...viewer.queues], calls, screenPops, understandings });
+    if (this.send(viewer, { type: 'hello', user: viewer.claims.sub, role: viewer.claims.role, queues: [...viewer.queues], calls, screenPops, understandings })) {
+      for (const pop of screenPops) this.shown(viewer, pop);
+    }
   }
 
-  private send(viewer: Viewer, message: LiveMessage): void {
+  private shown(viewer: Viewer, view: ScreenPop): void {
+    const patientId = view.patient?.id ?? null;
+    const otherPatientIds = view.candidates.map((candidate) => candidate.patientId).filter((id) => id !== patientId);
+    if (patientId === null && otherPatientIds.length === 0) return;
+    this.options.onCardShown?.({ user: viewer.claims.sub, callId: view.callId, patientId, otherPatientIds });
+  }
+
+  /** Sends one message; false when it was not sent (closed, or the client was dropped). */
+  private send(viewer: Viewer, message: LiveMessage): boolean {
     const { socket } = viewer;
-    if (socket.readyState !== socket.OPEN) return;
+    if (socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > this.maxBufferedBytes) {
       // Backpressure: drop the slow client, not the server.
       this.viewers.delete(viewer);
       this.dropped += 1;
       socket.terminate();
       this.options.onDropped?.({ user: viewer.claims.sub, reason: 'slow-consumer' });
-      return;
+      return false;
     }
     socket.send(JSON.stringify(message));
+    return true;
   }
 }
 

@@ -63,6 +63,16 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
 
+  // Governance (issue 13, AU-3/AU-4/IR-1): the access log for auditors; alerts for the people who
+  // act on them; incidents (breach assessments) for the privacy officer. Ids and codes only.
+  'GET /api/audit/access': { kind: 'staff', roles: ['auditor'], queues: { all: 'the access log: ids, times and purposes, never content; the auditor role is clinic-wide' } },
+  'GET /api/alerts': { kind: 'staff', roles: ['supervisor', 'auditor', 'admin'], queues: { all: 'alerts carry ids and codes only' } },
+  'POST /api/alerts/:id/acknowledge': { kind: 'staff', roles: ['supervisor', 'auditor', 'admin'], queues: { all: 'acknowledges an alert by id; carries no content' } },
+  'POST /api/incidents': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },
+  'GET /api/incidents/:id': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },
+  'PATCH /api/incidents/:id': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },
+  'GET /api/incidents/:id/evidence': { kind: 'staff', roles: ['auditor'], queues: { all: 'a signed audit export: ids and codes only' }, stepUp: 'export' },
+
   'POST /webhooks/cti': { kind: 'webhook', verifier: 'cti-hmac' },
   'POST /webhooks/fhir/notify': { kind: 'webhook', verifier: 'webhook-secret-bearer' },
   'POST /webhooks/twilio/voice': { kind: 'webhook', verifier: 'twilio-signature' },

@@ -135,6 +135,12 @@ export interface AuditChainerOptions {
   /** How often to checkpoint the head when it moved (default 5 s): the window in which a deleted tail goes unseen. */
   checkpointIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * The sink refused a checkpoint (unreachable, full, read-only): called once when writes start
+   * failing, and `onCheckpointRecovered` once when one succeeds again, so an outage is one alert.
+   */
+  onCheckpointFailed?: (error: unknown) => void;
+  onCheckpointRecovered?: () => void;
   now?: () => Date;
 }
 
@@ -151,6 +157,7 @@ export class AuditChainer {
   private stopped = false;
   private checkpointing: Promise<void> = Promise.resolve();
   private lastCheckpoint: { seq: number; hash: string } | null = null;
+  private sinkFailing = false;
 
   constructor(private readonly db: Db, private readonly options: AuditChainerOptions) {}
 
@@ -210,7 +217,15 @@ export class AuditChainer {
         this.options.onError?.(new CallchartError('AUDIT_CHAIN_BROKEN', `audit log head went back from #${last.seq} to #${head?.seq ?? 0}: events were deleted`));
       }
       const checkpoint = buildCheckpoint(this.options.key, head, this.options.now?.() ?? new Date());
-      await sink.append(checkpoint);
+      try {
+        await sink.append(checkpoint);
+      } catch (error) {
+        if (!this.sinkFailing) this.options.onCheckpointFailed?.(error);
+        this.sinkFailing = true;
+        throw error;
+      }
+      if (this.sinkFailing) this.options.onCheckpointRecovered?.();
+      this.sinkFailing = false;
       this.lastCheckpoint = { seq: checkpoint.seq, hash: checkpoint.hash };
     }).catch((error: unknown) => this.options.onError?.(error));
     return this.checkpointing;
@@ -233,12 +248,17 @@ async function readHead(db: Queryable): Promise<{ seq: number; hash: string } | 
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
 }
 
+/** Chains what is pending now when this process runs a chainer for `db`, so a reader sees its own writes. */
+export async function flushAuditChain(db: Db): Promise<void> {
+  await chainers.get(db)?.flush();
+}
+
 /**
  * Chained audit events in order. When this process runs a chainer for `db`, what is pending is
  * chained first, so a reader sees its own writes.
  */
 export async function listAuditEvents(db: Db, options: { afterSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {
-  await chainers.get(db)?.flush();
+  await flushAuditChain(db);
   return readAuditEvents(db, options);
 }
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { SignedAuditExport, toFhirAuditEvent } from '../audit/audit-export.ts';
 import { countPendingAuditEvents, readAuditEvents } from '../audit/audit.repository.ts';
 import { auditKeyOrExit, openAuditStoreOrExit } from './audit-verify.command.ts';
+import { recordCliExport } from './audit-access.command.ts';
 
 export type AuditExportFormat = 'jsonl' | 'fhir';
 
@@ -31,6 +32,7 @@ export async function runAuditExport(options: { dataDir: string; from?: Date; to
       afterSeq = page[page.length - 1]!.seq;
     }
     if (signed) await write(signed.trailer());
+    await recordCliExport(db, { count, format: options.format });
     const pending = await countPendingAuditEvents(db);
     console.error(`Exported ${count} audit events (${options.format === 'jsonl' ? 'signed JSON lines' : 'FHIR R4 AuditEvent NDJSON'}).${pending ? ` ${pending} events are not chained yet and were not exported.` : ''}`);
   } finally {

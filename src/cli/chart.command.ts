@@ -4,9 +4,13 @@ import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { ehrClientFromEnv, readSandboxEhrReader } from '../engine/secrets.ts';
 import { isCallchartError } from '../lib/errors.ts';
 import {
-  chartReaderScopes, countChartRecords, describeChartRecordGroup, groupChartRecords, onPatient, writtenIdentifierSystems, type WrittenRecords,
+  chartReaderScopes, countChartRecords, describeChartRecordGroup, groupChartRecords, onPatient, writtenIdentifierSystems, type ChartRecordGroup, type WrittenRecords,
 } from '../write-back/chart-readback.ts';
 import { refuseStart } from './start-checks.ts';
+import { openDb } from '../store/db.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { phiViewedEvent } from '../audit/access-log.ts';
+import { operatorActor } from './audit-access.command.ts';
 
 /**
  * `callchart chart [patient]`: reads back from the EHR every resource Callchart wrote (issue 12,
@@ -108,6 +112,7 @@ export async function runChart(patient: string | undefined, options: ChartOption
     throw error;
   }
   const groups = patient ? onPatient(groupChartRecords(records), patient) : groupChartRecords(records);
+  await logChartReadback(groups);
   if (options.json) {
     // One resource per line (NDJSON), grouped by call, for jq and scripts.
     for (const group of groups) for (const resource of [...group.tasks, ...group.communications, ...group.documents, ...group.provenance]) console.log(JSON.stringify(resource));
@@ -120,4 +125,26 @@ export async function runChart(patient: string | undefined, options: ChartOption
   );
   if (groups.length === 0) console.log('Nothing yet: send calls (`npx callchart simulate …`) and approve review items, then look again.');
   for (const group of groups) console.log(`\n${describeChartRecordGroup(group).join('\n')}`);
+}
+
+/**
+ * The readback shows what was filed on each chart: in the access log (`phi.viewed`, purpose
+ * `chart-readback`, one entry per call's records) when the store is PostgreSQL. The embedded store
+ * belongs to the running demo (one process per PGlite directory), so a readback beside a demo is
+ * not logged (README, "Access logging").
+ */
+async function logChartReadback(groups: readonly ChartRecordGroup[]): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl || groups.length === 0) return;
+  const db = await openDb({ databaseUrl });
+  try {
+    const actor = operatorActor();
+    await db.transaction(async (tx) => {
+      for (const group of groups) {
+        await appendAuditEvent(tx, phiViewedEvent({ actor, purpose: 'chart-readback', objectType: 'chart-readback', objectId: group.key, patientId: group.patient?.replace(/^Patient\//, '') ?? null }));
+      }
+    });
+  } finally {
+    await db.close();
+  }
 }

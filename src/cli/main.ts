@@ -157,6 +157,21 @@ keys
   .option('--retire', 'drop every key that no longer signs from the key set and the JWKS', false)
   .option('--jwks', 'print the public JWKS (what /.well-known/jwks.json serves)', false)
   .action(lazy(async () => (await import('./keys-ehr.command.ts')).runKeysEhr));
+audit
+  .command('access')
+  .description("The access log: who saw a patient's calls (--patient), or what a person saw (--user), optionally on one UTC day; ids, times, purposes")
+  .option('-d, --data-dir <dir>', 'embedded store (or DATABASE_URL)', defaultDataDir)
+  .option('--patient <id>', 'the EHR patient id')
+  .option('--user <id>', 'the staff id (or a full actor such as operator:it)')
+  .option('--day <date>', 'one UTC day, YYYY-MM-DD')
+  .option('--json', 'one JSON line per view', false)
+  .action(lazy(async () => (await import('./audit-access.command.ts')).runAuditAccess));
+audit
+  .command('verify-export')
+  .argument('<file>', 'a signed export (`audit export`, or an incident\'s evidence)')
+  .description("Verify a signed audit export's HMAC trailer and chain links with the audit key; exit 1 if anything was changed")
+  .option('-d, --data-dir <dir>', 'where the trial audit key is (or CALLCHART_AUDIT_KEY)', defaultDataDir)
+  .action(lazy(async () => (await import('./audit-access.command.ts')).runAuditVerifyExport));
 
 program.hook('preAction', (_command, action) => {
   const options = action.opts() as { dataDir?: string; checkpoints?: string };

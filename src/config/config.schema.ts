@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
 import { requestWorkflowsSchema } from '../nlp/workflows.ts';
+import { staffRoles } from '../auth/staff-token.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -15,6 +16,57 @@ function isTimeZone(name: string): boolean {
     return false;
   }
 }
+
+const alertsConfigSchema = z
+  .object({
+    /** Signed outbound webhook (secret: CALLCHART_ALERT_WEBHOOK_SECRET). Absent: table and log only. */
+    webhook: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }),
+        timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+        retryBaseMs: z.number().int().min(10).max(3_600_000).default(5_000),
+        maxBackoffMs: z.number().int().min(10).max(86_400_000).default(3_600_000),
+        /** Tries before an alert's delivery is given up (audited as alert.delivery.failed). */
+        maxAttempts: z.number().int().min(1).max(100).default(20),
+      })
+      .strict()
+      .optional(),
+    /** Access above a person's baseline: distinct patients per hour against max(floor, multiplier × trailing mean per active hour). */
+    baseline: z
+      .object({
+        floor: z.number().int().min(1).max(100_000).default(25),
+        multiplier: z.number().min(1).max(100).default(3),
+        trailingDays: z.number().int().min(1).max(90).default(14),
+      })
+      .strict()
+      .default({ floor: 25, multiplier: 3, trailingDays: 14 }),
+    /** Repeated review edits: this many edits of one item by one person within the window. */
+    reviewEdits: z
+      .object({ count: z.number().int().min(2).max(1_000).default(5), windowMinutes: z.number().int().min(1).max(1_440).default(10) })
+      .strict()
+      .default({ count: 5, windowMinutes: 10 }),
+    privilegedRoles: z.array(z.enum(staffRoles)).default(['admin', 'auditor']),
+    /** Rule ids switched off (see the README's list). */
+    disabledRules: z.array(z.string().min(1).max(64)).default([]),
+    /** How often the worker reads new audit events (ms). */
+    intervalMs: z.number().int().min(50).max(600_000).default(2_000),
+    /** How often the whole audit chain is verified (minutes; 0: never). */
+    verifyIntervalMinutes: z.number().min(0).max(10_080).default(60),
+    incidents: z
+      .object({
+        /** Days from discovery to notify individuals (and HHS for 500 or more): 60 by federal rule. */
+        notificationDays: z.number().int().min(1).max(365).default(60),
+        /** Hours of audit log before the alert's event sealed into the evidence. */
+        evidenceHours: z.number().int().min(1).max(24 * 90).default(24),
+      })
+      .strict()
+      .default({ notificationDays: 60, evidenceHours: 24 }),
+  })
+  .strict()
+  .default({
+    baseline: { floor: 25, multiplier: 3, trailingDays: 14 }, reviewEdits: { count: 5, windowMinutes: 10 }, privilegedRoles: ['admin', 'auditor'], disabledRules: [],
+    intervalMs: 2_000, verifyIntervalMinutes: 60, incidents: { notificationDays: 60, evidenceHours: 24 },
+  });
 
 export const configSchema = z
   .object({
@@ -143,6 +195,8 @@ export const configSchema = z
       })
       .strict()
       .default({ serviceName: 'callchart' }),
+    /** Alerts and incidents (AU-4, IR-1): thresholds, the signed webhook, verification, deadlines. */
+    alerts: alertsConfigSchema,
   })
   .strict();
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../store/db.ts';
-import { recordAuditEvent } from '../audit/audit.repository.ts';
+import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts';
+import { phiViewedEvent } from '../audit/access-log.ts';
 import { staffOf } from '../api/access-control.ts';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import type { PatientDirectory } from './patient-directory.service.ts';
@@ -29,9 +30,15 @@ export async function patientSearchRoutes(parent: FastifyInstance, deps: { db: D
     try {
       if (request.validationError) throw new CallchartError('PAYLOAD_INVALID', 'the search does not match the schema');
       const result = await deps.patients.search(request.query as PatientSearchQuery);
-      await recordAuditEvent(deps.db, {
-        actor, action: 'ehr.patient.searched', objectType: 'patient-search', outcome: 'success',
-        detail: { criteria, results: result.patients.length, more: result.more },
+      // The search itself (criteria kinds, counts), and one access-log entry per chart shown (AU-3).
+      await deps.db.transaction(async (tx) => {
+        await appendAuditEvent(tx, {
+          actor, action: 'ehr.patient.searched', objectType: 'patient-search', outcome: 'success',
+          detail: { criteria, results: result.patients.length, more: result.more },
+        });
+        for (const patient of result.patients) {
+          await appendAuditEvent(tx, phiViewedEvent({ actor, purpose: 'patient-search', objectType: 'patient', objectId: patient.id, patientId: patient.id }));
+        }
       });
       return result;
     } catch (error) {

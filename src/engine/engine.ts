@@ -7,7 +7,7 @@ import { migrate } from '../store/migrate.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
 import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
-import { isCallchartError } from '../lib/errors.ts';
+import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
 import { MemoryCheckpointSink, type CheckpointSink } from '../audit/audit-checkpoint.ts';
 import { FileCheckpointSink } from '../audit/audit-checkpoint.repository.ts';
@@ -47,6 +47,8 @@ import { OtlpHttpJsonTraceExporter } from '../telemetry/otlp-trace.client.ts';
 import { outboxBacklog } from '../write-back/outbox.repository.ts';
 import { EhrKeyFile, ehrKeysFileFor } from '../ehr/ehr-client-keys.repository.ts';
 import { publicJwksOf } from '../ehr/smart-auth.ts';
+import { AlertWorker } from '../alerts/alert.worker.ts';
+import { ScreenPopAccessRecorder } from '../audit/screen-pop-access.service.ts';
 
 export { engineVersion };
 
@@ -92,6 +94,8 @@ export interface EngineOptions {
   traceExporter?: SpanExporter;
   /** The SMART client key set of `callchart keys ehr`. Absent: CALLCHART_EHR_KEYS_FILE, else `<dataDir>/secrets/ehr-client-keys.json`. */
   ehrKeysFile?: string;
+  /** Signs the outbound alert webhook (`alerts.webhook`). Absent: CALLCHART_ALERT_WEBHOOK_SECRET. */
+  alertWebhookSecret?: string;
 }
 
 export interface Engine {
@@ -104,6 +108,8 @@ export interface Engine {
   review: ReviewService;
   policies: QueuePolicyStore;
   dispatcher: WriteBackDispatcher;
+  /** Follows the audit log, raises and delivers alerts, verifies the chain on a timer. */
+  alerts: AlertWorker;
   logger: Logger;
   /** Prometheus metrics (what `GET /metrics` serves). */
   metrics: CallchartMetrics;
@@ -127,6 +133,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     batch: !options.traceExporter,
   });
   const { tracer } = telemetry;
+  // An alert webhook without its secret would send unsigned alerts: refuse before anything opens.
+  const alertWebhookSecret = options.alertWebhookSecret ?? process.env.CALLCHART_ALERT_WEBHOOK_SECRET;
+  if (config.alerts.webhook && !alertWebhookSecret) {
+    throw new CallchartError('CONFIG_INVALID', 'alerts.webhook is set but CALLCHART_ALERT_WEBHOOK_SECRET is not: alerts are only sent signed');
+  }
+  if (config.alerts.webhook) assertStrongSecret('CALLCHART_ALERT_WEBHOOK_SECRET', alertWebhookSecret, 'webhook-secret');
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   if (db.kind === 'pglite') {
     logger.warn(
@@ -143,6 +155,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ...(options.auditCheckpointIntervalMs ? { checkpointIntervalMs: options.auditCheckpointIntervalMs } : {}),
     intervalMs: 100,
     onError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit chaining failed'),
+    // An unreachable sink is an audit event (once per outage), which raises an alert (AU-4).
+    onCheckpointFailed: (error) =>
+      void recordAuditEvent(db, { actor: 'system', action: 'audit.checkpoint.failed', objectType: 'checkpoint-sink', outcome: 'failure', reason: (error as { code?: string }).code ?? 'SINK_UNREACHABLE' }).catch(() => undefined),
+    onCheckpointRecovered: () =>
+      void recordAuditEvent(db, { actor: 'system', action: 'audit.checkpoint.recovered', objectType: 'checkpoint-sink', outcome: 'success' }).catch(() => undefined),
   });
   chainer.start();
   // Rules are validated before anything listens: a broken rules file stops the start, with every problem listed.
@@ -211,8 +228,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const afterCallPatients = new PatientDirectory(fhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
   const liveIdentity = new CallerIdentityService(liveFhir, { cacheSeconds: config.ehr.cacheSeconds, chartFhir: liveChartFhir });
   const identity = new CallerIdentityService(fhir, { cacheSeconds: config.ehr.cacheSeconds });
+  // Screen pops delivered, in the access log: one entry per person, call and chart (AU-3).
+  const screenPopAccess = new ScreenPopAccessRecorder(db, { onError: (error) => logger.error({ err: { code: (error as { code?: string }).code } }, 'screen-pop access log failed') });
   const hub = new LiveCallsHub({
     fallbackQueue: config.access.fallbackQueue,
+    onCardShown: (shown) => screenPopAccess.shown(shown),
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
@@ -284,6 +304,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     metrics: { registry: metrics, token: () => metricsToken },
     ...(telemetry.enabled ? { tracer } : {}),
     ehrJwks,
+    governance: { incidents: { auditKey, notificationDays: config.alerts.incidents.notificationDays, evidenceHours: config.alerts.incidents.evidenceHours } },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),
@@ -298,6 +319,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       },
     },
   });
+  const alertConfig = config.alerts;
+  const alerts = new AlertWorker({
+    db, logger,
+    thresholds: { baseline: alertConfig.baseline, reviewEdits: alertConfig.reviewEdits, privilegedRoles: alertConfig.privilegedRoles },
+    disabledRules: alertConfig.disabledRules,
+    webhook: alertConfig.webhook && alertWebhookSecret ? { ...alertConfig.webhook, secret: alertWebhookSecret } : null,
+    intervalMs: alertConfig.intervalMs,
+    verifyIntervalMs: alertConfig.verifyIntervalMinutes * 60_000,
+  });
+  if (options.work ?? true) alerts.start();
   await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -306,7 +337,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts,
     async close() {
       if (closed) return;
       closed = true;
@@ -321,6 +352,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
       await pipeline.stop();
+      await screenPopAccess.stop();
+      await alerts.stop();
       await chainer.stop();
       await db.close();
       // Last: the spans of everything above are sent before the exporter closes.

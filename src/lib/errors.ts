@@ -75,6 +75,12 @@ export const ErrorCodes = {
   METRICS_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A scrape without the metrics bearer token, or with a wrong one. */
   METRICS_TOKEN_INVALID: { status: 401, retry: 'permanent' },
+  /** An alert already opened as an incident (one incident per alert). */
+  INCIDENT_EXISTS: { status: 409, retry: 'permanent' },
+  /** The incident changed since the person read it: read it again, then edit. */
+  INCIDENT_VERSION_STALE: { status: 409, retry: 'permanent' },
+  /** A status change the breach assessment does not support yet (closing without a conclusion). */
+  INCIDENT_STATUS_REFUSED: { status: 422, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -16,6 +16,7 @@ import { decideCallPolicy } from '../consent/call-policy.ts';
 import { countWriteBackByStatus, enqueueWriteBack, listWriteBackItems, requeueFailed } from '../write-back/outbox.repository.ts';
 import { eventIdentifierValue, writeBackEventSchema } from '../write-back/event-task.mapper.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { phiViewedEvent } from '../audit/access-log.ts';
 import { findReviewItem, listReviewItems, loadVersions, type ReviewItem, type ReviewVersion } from './review.repository.ts';
 import { mayReview, mayViewUnredacted, versionDisagreements, reviewEditSchema, reviewFields, s0ChecklistSchema } from './review-note.ts';
 import { rejectionReasons } from '../write-back/task-review.mapper.ts';
@@ -127,14 +128,16 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     const transcript = unredacted ? await latestTranscript(db, item.callId, cipher) : (analysis?.analysis.redacted ?? null);
     const { policy } = policies.current;
     const prompts = (call.policyDecision?.sensitive ?? []).map((category) => policy.prompts[category as keyof typeof policy.prompts]).filter(Boolean);
-    await recordAuditEvent(db, {
-      actor: `staff:${staff.sub}`, action: 'review.opened', objectType: 'review-item', objectId: item.id, outcome: 'success',
-      detail: { redaction: unredacted ? 'off' : 'on', version: item.currentVersion },
-    });
     // Whose chart the call is on, and the others the caller's number matched (issue 12, defect 5).
     const patient = (await deps.reviewPatients.forCalls(db, [item.callId])).get(item.callId) ?? null;
     const match = call.callerMatch;
     const candidates = match?.outcome === 'several' ? await deps.reviewPatients.candidates(match) : [];
+    // The access log (AU-3): who opened which item, on whose chart, and whether redaction was off.
+    await recordAuditEvent(db, phiViewedEvent({
+      actor: `staff:${staff.sub}`, purpose: unredacted ? 'raw-content' : 'review-opened', objectType: 'review-item', objectId: item.id,
+      patientId: patient?.id ?? null, otherPatientIds: candidates.map((candidate) => candidate.id).filter((id) => id !== patient?.id),
+      extra: { callId: item.callId, version: item.currentVersion },
+    }));
     return {
       item,
       note: current.body.note,

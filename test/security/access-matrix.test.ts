@@ -54,6 +54,15 @@ const oracle: Record<string, Expectation> = {
   'POST /api/write-back/:id/retry': { supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
+  // Governance (issue 13): the access log is the privacy officer's (AU-3); alerts go to the people
+  // who act on them (AU-4); incidents and their evidence are the privacy officer's (IR-1).
+  'GET /api/audit/access': { auditor: 'any-queue' },
+  'GET /api/alerts': { supervisor: 'any-queue', auditor: 'any-queue', admin: 'any-queue' },
+  'POST /api/alerts/:id/acknowledge': { supervisor: 'any-queue', auditor: 'any-queue', admin: 'any-queue' },
+  'POST /api/incidents': { auditor: 'any-queue' },
+  'GET /api/incidents/:id': { auditor: 'any-queue' },
+  'PATCH /api/incidents/:id': { auditor: 'any-queue' },
+  'GET /api/incidents/:id/evidence': { auditor: 'any-queue' },
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
