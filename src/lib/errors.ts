@@ -71,6 +71,10 @@ export const ErrorCodes = {
   TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
+  /** A staff account with this user name, SSO subject or external id already exists. */
+  STAFF_USER_EXISTS: { status: 409, retry: 'permanent' },
+  /** The staff account changed since the caller read it (SCIM If-Match, admin edits). */
+  STAFF_USER_VERSION_STALE: { status: 412, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 
