@@ -71,6 +71,10 @@ export const ErrorCodes = {
   TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
+  /** A staff account with this user name, SSO subject or external id already exists. */
+  STAFF_USER_EXISTS: { status: 409, retry: 'permanent' },
+  /** The staff account changed since the caller read it (SCIM If-Match, admin edits). */
+  STAFF_USER_VERSION_STALE: { status: 412, retry: 'permanent' },
   /** SCIM provisioning (SE-4): no usable CALLCHART_SCIM_TOKEN, so every SCIM request is refused. */
   SCIM_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A SCIM request without a bearer token, or with the wrong one. */
@@ -85,14 +89,10 @@ export const ErrorCodes = {
   SCIM_MUTABILITY: { status: 400, retry: 'permanent' },
   /** Another user or group already has this userName, externalId or displayName. */
   SCIM_UNIQUENESS: { status: 409, retry: 'permanent' },
-  /** If-Match named a version the resource no longer has: read it again. */
-  SCIM_VERSION_MISMATCH: { status: 412, retry: 'permanent' },
   /** The change would leave no active admin: nobody could manage people any more. */
   STAFF_LAST_ADMIN: { status: 409, retry: 'permanent' },
   /** An admin changing their own role or disabling themselves: another admin must do it. */
   STAFF_SELF_CHANGE: { status: 403, retry: 'permanent' },
-  /** A login name another person already has. */
-  STAFF_USER_EXISTS: { status: 409, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

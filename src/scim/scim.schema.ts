@@ -33,6 +33,7 @@ const scimTypes: Partial<Record<ErrorCode, string>> = {
   SCIM_NO_TARGET: 'noTarget',
   SCIM_MUTABILITY: 'mutability',
   SCIM_UNIQUENESS: 'uniqueness',
+  STAFF_USER_EXISTS: 'uniqueness',
   PAYLOAD_INVALID: 'invalidSyntax',
 };
 
