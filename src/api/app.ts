@@ -39,6 +39,10 @@ import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
 import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
+import { staffAdminRoutes } from '../people/staff-admin.routes.ts';
+import { scimRoutes } from '../scim/scim.routes.ts';
+import { ScimProvisioning } from '../scim/scim-provisioning.service.ts';
+import { scimSettingsSchema, type ScimSettings } from '../scim/scim-groups.ts';
 
 export interface AppDeps {
   db: Db;
@@ -70,6 +74,8 @@ export interface AppDeps {
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
+  /** SCIM provisioning (issue 13): what IdP groups mean, and CALLCHART_SCIM_TOKEN (absent: every SCIM request is refused). */
+  scim?: { settings: ScimSettings; token: () => string | undefined };
 }
 
 declare module 'fastify' {
@@ -249,6 +255,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
     });
   }
+
+  // People and queues (issue 13): the admin API, and SCIM for the clinic's identity provider.
+  await app.register(async (scope) => {
+    await staffAdminRoutes(scope, { db: deps.db, refused: (refusal) => rejections.record(refusal) });
+  });
+  await app.register(async (scope) => {
+    await scimRoutes(scope, {
+      provisioning: new ScimProvisioning({ db: deps.db, settings: deps.scim?.settings ?? scimSettingsSchema.parse({}) }),
+      token: deps.scim?.token ?? (() => undefined),
+      refused: (refusal) => rejections.record(refusal),
+      maxBodyBytes: deps.maxBodyBytes,
+    });
+  });
 
   await app.register(async (notify) => {
     await fhirNotifyRoutes(notify, { db: deps.db, secrets: deps.webhookSecrets, onPatientChanged: deps.onPatientChanged });

@@ -9,7 +9,8 @@ import type { StaffRole } from '../auth/staff-token.ts';
  * - `public`: answers with nothing about calls or patients (health, the API contract, page shells
  *   whose every data request needs a staff token).
  * - `webhook`: a machine caller authenticated by its own signature scheme, checked by the route's
- *   plugin before anything is parsed or stored.
+ *   plugin before anything is parsed or stored (`scim-bearer`: the identity provider's SCIM token,
+ *   src/scim/scim.routes.ts; a staff token is not one).
  * - `staff`: a signed staff token in `Authorization: Bearer` (or, for the WebSocket, the
  *   `bearer.<token>` subprotocol), checked before the body is read, so a stranger gets 401 before
  *   any 400; then the role. `queues` says how the route narrows to the caller's queues:
@@ -18,7 +19,7 @@ import type { StaffRole } from '../auth/staff-token.ts';
  */
 export type RouteAccess =
   | { kind: 'public'; why: string }
-  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' }
+  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' | 'scim-bearer' }
   | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose };
 
 /**
@@ -70,6 +71,31 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /webhooks/twilio/recording': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/transcription': { kind: 'webhook', verifier: 'twilio-signature' },
   'GET /media/twilio': { kind: 'webhook', verifier: 'twilio-signature' },
+
+  // People and queues (issue 13, SE-2): admins manage accounts; nobody changes their own role.
+  'GET /api/admin/users': { kind: 'staff', roles: ['admin'], queues: { all: 'staff accounts: names, roles and queues, no call data' } },
+  'POST /api/admin/users': { kind: 'staff', roles: ['admin'], queues: { all: 'creates a staff account; no call data' } },
+  'PATCH /api/admin/users/:id': { kind: 'staff', roles: ['admin'], queues: { all: 'changes a staff account; no call data' } },
+  'POST /api/admin/users/:id/disable': { kind: 'staff', roles: ['admin'], queues: { all: 'disables a staff account and ends its sessions' } },
+  'POST /api/admin/users/:id/enable': { kind: 'staff', roles: ['admin'], queues: { all: 'enables a staff account' } },
+  'POST /api/admin/users/:id/sign-out': { kind: 'staff', roles: ['admin'], queues: { all: 'ends every session of a staff account' } },
+
+  // SCIM 2.0 provisioning by the clinic's identity provider (SE-4): its own bearer token only.
+  'GET /scim/v2/ServiceProviderConfig': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/ResourceTypes': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Schemas': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Users': { kind: 'webhook', verifier: 'scim-bearer' },
+  'POST /scim/v2/Users': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PUT /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PATCH /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'DELETE /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Groups': { kind: 'webhook', verifier: 'scim-bearer' },
+  'POST /scim/v2/Groups': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PUT /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PATCH /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'DELETE /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
 };
 
 /** The row for a route as Fastify registers it (HEAD routes Fastify adds for GET share the GET row). */

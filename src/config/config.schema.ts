@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
 import { requestWorkflowsSchema } from '../nlp/workflows.ts';
+import { scimSettingsSchema } from '../scim/scim-groups.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -134,6 +135,8 @@ export const configSchema = z
       })
       .strict()
       .default({ fallbackQueue: 'front-desk', maxRefusalsPerMinute: 120 }),
+    /** SCIM provisioning (issue 13): what the identity provider's groups mean; the token is CALLCHART_SCIM_TOKEN. */
+    scim: scimSettingsSchema.default({ groups: {}, defaultRole: 'intake', onDelete: 'disable' }),
   })
   .strict();
 

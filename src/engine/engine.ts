@@ -14,7 +14,7 @@ import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { ehrClientFromEnv, resolveAuditKey } from './secrets.ts';
+import { ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv } from './secrets.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -75,6 +75,11 @@ export interface EngineOptions {
   auditCheckpointFile?: string;
   /** How often the head is checkpointed when it moved (default 5 s). */
   auditCheckpointIntervalMs?: number;
+  /**
+   * The bearer token the clinic's identity provider uses for SCIM provisioning (issue 13). Absent:
+   * CALLCHART_SCIM_TOKEN; `false` or none set: every SCIM request is refused. A weak one stops the start.
+   */
+  scimToken?: string | false;
   /** Ingest group-commit tuning (benchmarks compare `{ maxBatch: 1 }`, one commit per event). */
   groupCommit?: Partial<GroupCommitOptions>;
 }
@@ -97,6 +102,8 @@ export interface Engine {
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
+  // Before the store opens: a weak SCIM token stops the start, naming the variable, never the value.
+  const scimToken = options.scimToken === false ? undefined : scimTokenFromEnv(options.scimToken === undefined ? process.env : { CALLCHART_SCIM_TOKEN: options.scimToken });
   // Before the store opens: a bad audit key stops the start with nothing to clean up.
   const auditKey = deriveAuditKey(options.auditKey ?? resolveAuditKey(options.dataDir).key);
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
@@ -237,6 +244,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     maxRejectionsPerMinute: config.access.maxRefusalsPerMinute,
     // Refusals are audited with a keyed hash of the source; the staff token secret keys it (never stored).
     auditSourceKey: options.staffTokenSecret,
+    scim: { settings: config.scim, token: () => scimToken },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),

@@ -38,8 +38,8 @@ export interface Harness {
   ehrClient: SandboxClient;
   secret: string;
   twilioAuthToken: string;
-  /** A signed staff token for the live display. */
-  token(role?: StaffRole, queues?: string[], extensions?: string[]): Promise<string>;
+  /** A signed staff token for the live display (`sub`: whose, e.g. a staff_user id; default `test-<role>`). */
+  token(role?: StaffRole, queues?: string[], extensions?: string[], sub?: string): Promise<string>;
   logs: LogCapture;
   dataDir: string;
   /** The engine's audit key (ADR 11) and where it writes signed audit checkpoints. */
@@ -55,7 +55,7 @@ export interface Harness {
  * migrated, empty one (test/helpers/pglite-template.ts); `freshStore` creates it from nothing, for
  * tests about what a first start writes to disk.
  */
-export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean } = {}): Promise<Harness> {
+export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean; scimToken?: string } = {}): Promise<Harness> {
   // The engine authenticates to the sandbox as it would to Epic: its own key pair, registered with the EHR.
   const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-test-${randomBytes(4).toString('hex')}` });
   const ehrClient: SandboxClient = { clientId: credentials.clientId, jwks };
@@ -91,6 +91,8 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
     auditCheckpointIntervalMs: 1_000,
     port: 0,
     logger: createLogger({ level: 'debug', destination: logs }),
+    // SCIM is off unless a test hands a token (never from the machine's environment).
+    scimToken: options.scimToken ?? false,
   });
   return {
     engine,
@@ -98,7 +100,7 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
     ehrClient,
     secret,
     twilioAuthToken,
-    token: (role = 'nurse', queues = ['*'], extensions = []) => issueStaffToken(staffTokenSecret, { sub: `test-${role}`, role, queues, extensions }),
+    token: (role = 'nurse', queues = ['*'], extensions = [], sub = `test-${role}`) => issueStaffToken(staffTokenSecret, { sub, role, queues, extensions }),
     logs,
     dataDir,
     auditKey,
