@@ -45,6 +45,7 @@ describe.each(backendKinds)('SCIM provisioning (%s)', (kind) => {
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SCIM answers are read as the wire JSON they are
     return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any>, headers: response.headers };
   }
   const audit = () => listAuditEvents(harness.engine.db, { limit: 100_000 });
