@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffRoles, type StaffRole } from '../../src/auth/staff-token.ts';
@@ -20,9 +20,11 @@ import { consentEvents } from '../helpers/consent-events.ts';
  * route without a row here fails the test, so nobody adds an open door by accident.
  */
 
-type Expectation = 'public' | 'webhook' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
+type Expectation = 'public' | 'webhook' | 'scim' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
 
 // Who may do what, from the requirements. Roles not listed are refused (403). Synthetic data only.
+// The auditor (issue 13) sees the audit trail, never live calls or review content: it is listed on
+// none of the routes below, so every one of them must refuse it.
 const live = { intake: 'own-queue', nurse: 'own-queue', clinician: 'own-queue', supervisor: 'own-queue' } as const;
 const review = { nurse: 'own-queue', clinician: 'own-queue', supervisor: 'own-queue' } as const;
 const oracle: Record<string, Expectation> = {
@@ -58,7 +60,31 @@ const oracle: Record<string, Expectation> = {
   'POST /webhooks/twilio/recording': 'webhook',
   'POST /webhooks/twilio/transcription': 'webhook',
   'GET /media/twilio': 'webhook',
+  // People and queues (issue 13, SE-2): managing accounts is an admin's job alone.
+  'GET /api/admin/users': { admin: 'any-queue' },
+  'POST /api/admin/users': { admin: 'any-queue' },
+  'PATCH /api/admin/users/:id': { admin: 'any-queue' },
+  'POST /api/admin/users/:id/disable': { admin: 'any-queue' },
+  'POST /api/admin/users/:id/enable': { admin: 'any-queue' },
+  'POST /api/admin/users/:id/sign-out': { admin: 'any-queue' },
+  // SCIM (SE-4): the identity provider's bearer token only; no staff token of any role.
+  'GET /scim/v2/ServiceProviderConfig': 'scim',
+  'GET /scim/v2/ResourceTypes': 'scim',
+  'GET /scim/v2/Schemas': 'scim',
+  'GET /scim/v2/Users': 'scim',
+  'POST /scim/v2/Users': 'scim',
+  'GET /scim/v2/Users/:id': 'scim',
+  'PUT /scim/v2/Users/:id': 'scim',
+  'PATCH /scim/v2/Users/:id': 'scim',
+  'DELETE /scim/v2/Users/:id': 'scim',
+  'GET /scim/v2/Groups': 'scim',
+  'POST /scim/v2/Groups': 'scim',
+  'GET /scim/v2/Groups/:id': 'scim',
+  'PUT /scim/v2/Groups/:id': 'scim',
+  'PATCH /scim/v2/Groups/:id': 'scim',
+  'DELETE /scim/v2/Groups/:id': 'scim',
 };
+const scimToken = `scim_${randomBytes(32).toString('base64url')}`;
 
 const clinic = generateSyntheticClinic();
 const scenarios = sandboxPhoneScenarios(clinic);
@@ -78,7 +104,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
   const otherQueues = ['q-elsewhere'];
 
   beforeAll(async () => {
-    harness = await startHarness(kind, { ehr });
+    harness = await startHarness(kind, { ehr, scimToken });
     const caller = adults[0]!;
     const patient = clinic.patients.find((entry) => entry.id === caller.patientId)!;
     const call = { id: `acl-${kind}`, ani: caller.phone, dnis: '+16175550100', queue: 'q-own', direction: 'inbound' as const };
@@ -181,6 +207,31 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
           if (allowed && queues !== otherQueues && answer.status === 403) failures.push(`${label}: refused its own queue`);
         }
       }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses every SCIM route to a staff token of any role (and to no token), and every staff route to the SCIM token', async () => {
+    const failures: string[] = [];
+    const scimRoutes = harness.engine.app.routeAccessList.filter((route) => oracle[`${route.method} ${route.url}`] === 'scim');
+    expect(scimRoutes.length).toBeGreaterThan(0);
+    for (const route of scimRoutes) {
+      const { url, body } = requestFor(route.method, route.url);
+      for (const role of staffRoles) {
+        const answer = await send(route.method, url, await harness.token(role, ['*']), body);
+        if (answer.status !== 401 || !answer.text.includes('SCIM_TOKEN_INVALID')) failures.push(`${route.method} ${route.url} with a ${role} staff token: ${answer.status}`);
+      }
+      const none = await send(route.method, url, null, body);
+      if (none.status !== 401) failures.push(`${route.method} ${route.url} without a token: ${none.status}`);
+      // The SCIM token itself answers (no 401/403/5xx; the probe ids do not exist, so 404 or 400 is fine).
+      const own = await send(route.method, url, scimToken, body, body !== undefined ? { 'content-type': 'application/scim+json' } : {});
+      if ([401, 403].includes(own.status) || own.status >= 500) failures.push(`${route.method} ${route.url} with the SCIM token: ${own.status}`);
+    }
+    const staffRoutes = harness.engine.app.routeAccessList.filter((route) => typeof oracle[`${route.method} ${route.url}`] === 'object' && route.url !== '/ws');
+    for (const route of staffRoutes) {
+      const { url, body } = requestFor(route.method, route.url);
+      const answer = await send(route.method, url, scimToken, body);
+      if (answer.status !== 401 || !answer.text.includes('STAFF_TOKEN_INVALID')) failures.push(`${route.method} ${route.url} with the SCIM token: ${answer.status}`);
     }
     expect(failures).toEqual([]);
   });
