@@ -167,9 +167,12 @@ describe.each(backendKinds)('SCIM provisioning (%s)', (kind) => {
     }, 10_000, 'two disablings in the audit log');
     expect(events.map((event) => event.action)).toEqual(expect.arrayContaining(['staff.user.created', 'staff.user.disabled', 'staff.sessions.revoked', 'staff.user.enabled', 'staff.user.changed']));
     expect(events.find((event) => event.action === 'staff.user.changed')?.detail.fields).toEqual(['email']);
+    // Names and addresses of staff are in the directory only: not in the audit log, not in the logs.
     const text = JSON.stringify(await audit());
     expect(text).not.toContain(canaryName);
     expect(text).not.toContain(canaryEmail);
+    expect(harness.logs.text).not.toContain(canaryName);
+    expect(harness.logs.text).not.toContain(canaryEmail);
   });
 
   it('PUT replaces what Callchart keeps; a stale If-Match is 412 and changes nothing', async () => {
