@@ -175,6 +175,22 @@ describe.each(backendKinds)('SCIM provisioning (%s)', (kind) => {
     expect(harness.logs.text).not.toContain(canaryEmail);
   });
 
+  it('keeps every person\'s role and queues right when the IdP sends membership changes in parallel', async () => {
+    const people = await Promise.all(Array.from({ length: 6 }, (_, index) => scim('POST', '/Users', oktaUser(`parallel.${index}@clinic.example`, `okta-${kind}-p${index}`))));
+    expect(people.map((person) => person.status)).toEqual(people.map(() => 201));
+    const nurses = (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "callchart nurses"')}`)).body.Resources[0]?.id
+      ?? (await scim('POST', '/Groups', { displayName: 'Callchart Nurses' })).body.id;
+    const triage = (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Triage queue"')}`)).body.Resources[0]?.id
+      ?? (await scim('POST', '/Groups', { displayName: 'Triage queue' })).body.id;
+    // Each person joins both groups at once, as Entra ID sends them: one request per membership.
+    const answers = await Promise.all(people.flatMap((person) => [nurses, triage].map((group) =>
+      scim('PATCH', `/Groups/${group}`, { schemas: [patchOp], Operations: [{ op: 'Add', path: 'members', value: [{ value: person.body.id }] }] }))));
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    for (const person of people) {
+      expect(await findStaffUserById(harness.engine.db, person.body.id)).toMatchObject({ role: 'nurse', queues: ['nurse-triage'] });
+    }
+  });
+
   it('PUT replaces what Callchart keeps; a stale If-Match is 412 and changes nothing', async () => {
     const person = await scim('POST', '/Users', oktaUser('put.me@clinic.example', `okta-${kind}-put`));
     const stale = await scim('PUT', `/Users/${person.body.id}`, oktaUser('put.me@clinic.example', `okta-${kind}-put`, { displayName: 'Other (synthetic)' }), { 'if-match': 'W/"999"' });

@@ -84,7 +84,7 @@ export async function staffAdminRoutes(parent: FastifyInstance, deps: StaffAdmin
       await deps.refused({ action: 'staff.api.rejected', actor: request.staff ? `staff:${request.staff.sub}` : 'staff:unknown', objectType: 'route', reason: code, route: request.routeOptions.url ?? 'unknown', source: request.ip });
       return reply.code(status).header('cache-control', 'no-store').send(body);
     };
-    if (isCallchartError(error)) return refuse(error.status, error.code, clientErrorBody(error));
+    if (isCallchartError(error)) return error.status >= 500 ? reply.code(error.status).send(clientErrorBody(error)) : refuse(error.status, error.code, clientErrorBody(error));
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
       return refuse(400, 'PAYLOAD_INVALID', { error: { code: 'PAYLOAD_INVALID', message: 'request does not match the schema', issues: fastifyError.validation.map((issue) => ({ path: issue.instancePath, message: issue.message ?? 'invalid' })) } });

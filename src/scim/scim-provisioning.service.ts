@@ -16,6 +16,11 @@ import { ifMatchAllows, listResponse, readScimGroup, readScimPatch, readScimUser
 /** The audit actor of every change the identity provider makes. */
 export const scimActor = 'scim';
 
+// SCIM changes are serialised: IdPs send requests in parallel (Entra ID several per second), and two
+// group changes re-deriving the same people in different orders would otherwise deadlock or race.
+// Provisioning is a trickle, so one at a time costs nothing users notice.
+const scimWriteLockId = 727274020;
+
 export interface ScimListQuery {
   filter?: string | undefined;
   startIndex: number;
@@ -47,7 +52,7 @@ export class ScimProvisioning {
 
   async createUser(body: unknown): Promise<{ resource: Record<string, unknown>; version: number }> {
     const provisioned = readScimUser(body);
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const access = accessFromGroups(this.deps.settings, [], { queues: [] });
       // SSO only: people the IdP provisions sign in through it (no local password).
       const created = await createStaffUser(tx, { ...provisioned, role: access.role, queues: access.queues }, scimActor);
@@ -68,7 +73,7 @@ export class ScimProvisioning {
 
   /** DELETE: disables (default; the person stays for the audit trail) or deletes, per `scim.onDelete`. */
   async deleteUser(userId: string, ifMatch: string | undefined): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const user = await this.lockUser(tx, userId, ifMatch);
       if (this.deps.settings.onDelete === 'delete') await deleteStaffUser(tx, user.id, scimActor);
       else await setStaffUserActive(tx, user.id, false, scimActor);
@@ -90,7 +95,7 @@ export class ScimProvisioning {
 
   async createGroup(body: unknown): Promise<{ resource: Record<string, unknown>; version: number }> {
     const input = readScimGroup(body);
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const created = await createGroup(tx, input, scimActor);
       if (input.members.length) {
         const { added } = await updateGroup(tx, created.id, { ...input }, ['members'], scimActor);
@@ -114,7 +119,7 @@ export class ScimProvisioning {
   }
 
   async deleteGroup(groupId: string, ifMatch: string | undefined): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const group = await findGroup(tx, groupId, { forUpdate: true });
       if (!group) throw new CallchartError('NOT_FOUND', 'no such group');
       if (!ifMatchAllows(ifMatch, group.version)) throw staleVersion(group.version);
@@ -123,8 +128,15 @@ export class ScimProvisioning {
     });
   }
 
-  private async changeUser(userId: string, ifMatch: string | undefined, next: (current: ProvisionedUser) => ProvisionedUser) {
+  private async write<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.deps.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [scimWriteLockId]);
+      return work(tx);
+    });
+  }
+
+  private async changeUser(userId: string, ifMatch: string | undefined, next: (current: ProvisionedUser) => ProvisionedUser) {
+    return this.write(async (tx) => {
       const user = await this.lockUser(tx, userId, ifMatch);
       const current: ProvisionedUser = { userName: user.userName, externalId: user.externalId, displayName: user.displayName, email: user.email, active: user.active };
       const wanted = next(current);
@@ -146,7 +158,7 @@ export class ScimProvisioning {
     ifMatch: string | undefined,
     next: (current: { displayName: string; externalId: string | null; members: readonly string[] }) => { group: { displayName: string; externalId: string | null; members: readonly string[] }; changed: string[] },
   ) {
-    return this.deps.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const current = await findGroup(tx, groupId, { forUpdate: true });
       if (!current) throw new CallchartError('NOT_FOUND', 'no such group');
       if (!ifMatchAllows(ifMatch, current.version)) throw staleVersion(current.version);

@@ -54,7 +54,8 @@ export async function scimRoutes(app: FastifyInstance, deps: ScimRoutesDeps): Pr
   });
 
   app.setErrorHandler(async (error: FastifyError | CallchartError, request, reply) => {
-    if (isCallchartError(error)) return refuse(request, reply, error.status, error.code, error.message);
+    // Our faults (the store away: 503 with Retry-After) are answered, not audited as refusals.
+    if (isCallchartError(error)) return error.status >= 500 ? send(reply, error.status, scimErrorBody(error.status, error.code, error.message)) : refuse(request, reply, error.status, error.code, error.message);
     const status = (error as FastifyError).statusCode;
     if (status === 413) return refuse(request, reply, 413, 'PAYLOAD_TOO_LARGE', 'the body is larger than this service accepts');
     if (status === 415) return refuse(request, reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/scim+json');
