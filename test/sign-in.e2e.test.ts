@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../src/audit/audit.repository.ts';
+import { defaultConfig } from '../src/config/config.schema.ts';
 import { setStaffUserActive, updateStaffUser } from '../src/auth/staff-directory.repository.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { backendKinds } from './helpers/backends.ts';
@@ -31,7 +32,8 @@ describe.each(backendKinds)('staff sign-in and sessions (%s)', (kind) => {
   const audit = async () => listAuditEvents(harness.engine.db, { limit: 100_000 });
 
   beforeAll(async () => {
-    harness = await startHarness(kind, { ehr, clock });
+    // Open live sockets re-check their session every second here (10 s by default).
+    harness = await startHarness(kind, { ehr, clock, config: { auth: { ...defaultConfig.auth, attemptsPerMinute: 1_000_000, liveRecheckSeconds: 1 } } });
   });
   afterAll(async () => harness?.close());
 
@@ -264,6 +266,28 @@ describe.each(backendKinds)('staff sign-in and sessions (%s)', (kind) => {
     expect(await upgrade(url())).toBe(101);
   });
 
+  it('closes an open live socket once its session ends (disabled person) or its token is revoked', async () => {
+    const open = (headers: Record<string, string>, protocols: string[]) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const socket = new WebSocket(`${url().replace(/^http/, 'ws')}/ws`, protocols, { headers });
+        socket.once('open', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const closed = (socket: WebSocket) => new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const staff = await signUp('nurse');
+    const bySession = await open({ cookie: `${sessionCookiePrefix}${staff.cookie}`, origin: url() }, ['callchart.live.v1']);
+    const sessionClosed = closed(bySession);
+    await setStaffUserActive(harness.engine.db, staff.user.id, false, 'test');
+    expect(await sessionClosed).toBe(4401);
+
+    const admin = await signUp('admin');
+    const issued = await admin.fetch('POST', '/api/admin/staff-tokens', { name: 'lobby board', role: 'intake', scopes: ['live-display'], ttlMinutes: 60 });
+    const byToken = await open({}, ['callchart.live.v1', `bearer.${issued.body.token}`]);
+    const tokenClosed = closed(byToken);
+    await admin.fetch('POST', `/api/admin/staff-tokens/${issued.body.id}/revoke`);
+    expect(await tokenClosed).toBe(4401);
+  });
+
   it('session routes are for people: a staff token gets 403 there, and no credentials 401', async () => {
     const token = await harness.token('admin');
     for (const [method, path] of [['GET', '/auth/me'], ['POST', '/auth/step-up'], ['POST', '/auth/sign-out'], ['POST', '/auth/sign-out-everywhere']] as const) {
@@ -364,7 +388,7 @@ describe.each(backendKinds)('staff sign-in and sessions (%s)', (kind) => {
 describe('sign-in attempts per source', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness('pglite', { ehr, config: { auth: { session: { idleMinutes: 15, absoluteHours: 12 }, stepUpMinutes: 5, lockout: { maxFailures: 5, lockMinutes: 15 }, attemptsPerMinute: 3 } } });
+    harness = await startHarness('pglite', { ehr, config: { auth: { ...defaultConfig.auth, attemptsPerMinute: 3 } } });
   });
   afterAll(async () => harness?.close());
 

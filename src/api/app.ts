@@ -73,6 +73,8 @@ export interface AppDeps {
   signIn?: StaffSignIn;
   /** Sign-in attempts per source per minute (the pre-session steps). */
   authAttemptsPerMinute?: number;
+  /** How often an open live socket re-checks its session or token. */
+  liveRecheckMs?: number;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
     cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
@@ -235,6 +237,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
     const claims = staffOf(request);
     deps.hub.add(socket, claims);
+    // The access check ran once, at the upgrade; a socket stays open for hours. It is re-checked, so
+    // signing out, disabling the person or revoking the token closes it within a few seconds.
+    const stillAllowed = claims.via === 'session' && claims.sessionId && deps.signIn
+      ? ((signIn, sessionId) => () => signIn.sessionStillOpen(sessionId))(deps.signIn, claims.sessionId)
+      : claims.tokenId ? ((tokenId) => async () => !(await findStaffToken(deps.db, tokenId))?.revokedAt)(claims.tokenId) : null;
+    if (stillAllowed) {
+      const recheck = setInterval(() => {
+        void stillAllowed().then((allowed) => {
+          if (!allowed) socket.close(4401, 'signed out');
+        }, () => undefined);
+      }, deps.liveRecheckMs ?? 10_000);
+      recheck.unref();
+      socket.on('close', () => clearInterval(recheck));
+    }
     void recordAuditEvent(deps.db, { actor: `staff:${claims.sub}`, action: 'staff.live.connected', objectType: 'websocket', objectId: request.id, outcome: 'success', detail: { role: claims.role } }).catch(() => undefined);
   });
 

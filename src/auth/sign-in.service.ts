@@ -237,6 +237,17 @@ export class StaffSignIn {
     return { holder, steppedUp: this.steppedUpWithinWindow(holder.session.steppedUpAt, now) };
   }
 
+  /**
+   * Whether a session may still be used, without counting as use (for the open live socket, which
+   * is re-checked every few seconds: a revoked, idle, expired or disabled session closes it).
+   */
+  async sessionStillOpen(sessionId: string): Promise<boolean> {
+    const now = this.now();
+    const holder = await findSessionHolder(this.deps.db, sessionId);
+    if (!holder || holder.session.revokedAt || !holder.user.active || now >= holder.session.expiresAt) return false;
+    return now.getTime() < holder.session.lastSeenAt.getTime() + this.deps.settings.idleMinutes * 60_000;
+  }
+
   steppedUpWithinWindow(steppedUpAt: Date | null, now = this.now()): boolean {
     return steppedUpAt !== null && now.getTime() - steppedUpAt.getTime() < this.deps.settings.stepUpMinutes * 60_000;
   }

@@ -155,9 +155,11 @@ export const configSchema = z
           .default({ maxFailures: 5, lockMinutes: 15 }),
         /** Sign-in attempts (any step) one source may make per minute before it gets 429s. */
         attemptsPerMinute: z.number().int().min(1).max(100_000).default(20),
+        /** How often an open live socket re-checks its session or token (ended, revoked, disabled → closed). */
+        liveRecheckSeconds: z.number().int().min(1).max(300).default(10),
       })
       .strict()
-      .default({ session: { idleMinutes: 15, absoluteHours: 12 }, stepUpMinutes: 5, lockout: { maxFailures: 5, lockMinutes: 15 }, attemptsPerMinute: 20 }),
+      .default({ session: { idleMinutes: 15, absoluteHours: 12 }, stepUpMinutes: 5, lockout: { maxFailures: 5, lockMinutes: 15 }, attemptsPerMinute: 20, liveRecheckSeconds: 10 }),
   })
   .strict();
 

@@ -230,6 +230,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     db,
     signIn,
     authAttemptsPerMinute: config.auth.attemptsPerMinute,
+    liveRecheckMs: config.auth.liveRecheckSeconds * 1_000,
     logger,
     ingest,
     hub,
