@@ -2,8 +2,9 @@ import { hash, verify } from '@node-rs/argon2';
 
 /**
  * Local passwords (SE-3), hashed with argon2id at OWASP's recommended minimum (19 MiB, 2 passes,
- * 1 lane: about 25–40 ms here). @node-rs/argon2 hashes with argon2id by default; the PHC string
- * keeps the parameters, so raising them later still verifies older hashes.
+ * 1 lane: about 14 ms per hash on the 2-core dev machine, bench/sign-in.bench.ts). @node-rs/argon2
+ * hashes with argon2id by default; the PHC string keeps the parameters, so raising them later
+ * still verifies older hashes.
  */
 const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
