@@ -38,6 +38,7 @@ import { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
+import { StaffSignIn } from '../auth/sign-in.service.ts';
 
 export { engineVersion };
 
@@ -75,6 +76,8 @@ export interface EngineOptions {
   auditCheckpointFile?: string;
   /** How often the head is checkpointed when it moved (default 5 s). */
   auditCheckpointIntervalMs?: number;
+  /** The clock sessions, step-up and lockout read (tests move it instead of sleeping). */
+  clock?: () => Date;
   /**
    * The bearer token the clinic's identity provider uses for SCIM provisioning (issue 13). Absent:
    * CALLCHART_SCIM_TOKEN; `false` or none set: every SCIM request is refused. A weak one stops the start.
@@ -94,6 +97,8 @@ export interface Engine {
   review: ReviewService;
   policies: QueuePolicyStore;
   dispatcher: WriteBackDispatcher;
+  /** Staff sign-in and sessions (SSO ends in `signIn.startSession`). */
+  signIn: StaffSignIn;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -221,8 +226,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
   await routing.activate();
+  const signIn = new StaffSignIn({
+    db, cipher, secret: options.staffTokenSecret, clock: options.clock ?? (() => new Date()),
+    settings: {
+      idleMinutes: config.auth.session.idleMinutes, absoluteHours: config.auth.session.absoluteHours, stepUpMinutes: config.auth.stepUpMinutes,
+      maxFailedSignIns: config.auth.lockout.maxFailures, lockMinutes: config.auth.lockout.lockMinutes, issuer: `Callchart ${config.clinic.name}`,
+    },
+  });
   const app = await buildApp({
     db,
+    signIn,
+    authAttemptsPerMinute: config.auth.attemptsPerMinute,
+    liveRecheckMs: config.auth.liveRecheckSeconds * 1_000,
     logger,
     ingest,
     hub,
@@ -267,7 +282,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, signIn,
     async close() {
       if (closed) return;
       closed = true;
