@@ -6,6 +6,7 @@ import { configSchema } from '../src/config/config.schema.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { backendKinds } from './helpers/backends.ts';
 import { eventually, startHarness, type Harness } from './helpers/engine-harness.ts';
+import { signUpAndSignIn } from './helpers/staff-session.ts';
 
 /**
  * SCIM 2.0 provisioning (issue 13, SE-2/SE-4) over real sockets, on PostgreSQL and PGlite, with the
@@ -189,6 +190,25 @@ describe.each(backendKinds)('SCIM provisioning (%s)', (kind) => {
     for (const person of people) {
       expect(await findStaffUserById(harness.engine.db, person.body.id)).toMatchObject({ role: 'nurse', queues: ['nurse-triage'] });
     }
+  });
+
+  it('a signed-in person\'s next request follows their groups, and is refused right after the IdP deactivates them', async () => {
+    const person = await signUpAndSignIn(harness.engine, { role: 'nurse', queues: ['*'] });
+    expect((await person.fetch('GET', '/api/review')).status).toBe(200);
+    expect((await person.fetch('GET', '/api/policy')).status).toBe(403);
+    const supervisors = (await scim('POST', '/Groups', { displayName: 'Callchart Supervisors', members: [{ value: person.user.id }] })).body;
+    // The role lives in the directory, read on every request: no new sign-in needed, none allowed to lag.
+    expect((await person.fetch('GET', '/api/policy')).status).toBe(200);
+    await scim('PATCH', `/Groups/${supervisors.id}`, { schemas: [patchOp], Operations: [{ op: 'remove', path: `members[value eq "${person.user.id}"]` }] });
+    expect((await person.fetch('GET', '/api/review')).status).toBe(403);
+    expect((await person.fetch('GET', '/auth/me')).status).toBe(200);
+
+    const deactivated = await scim('PATCH', `/Users/${person.user.id}`, { schemas: [patchOp], Operations: [{ op: 'replace', value: { active: false } }] });
+    expect(deactivated.status).toBe(200);
+    const refused = await person.fetch('GET', '/auth/me');
+    expect(refused.status).toBe(401);
+    expect((await person.fetch('GET', '/api/calls')).status).toBe(401);
+    await scim('DELETE', `/Groups/${supervisors.id}`);
   });
 
   it('PUT replaces what Callchart keeps; a stale If-Match is 412 and changes nothing', async () => {

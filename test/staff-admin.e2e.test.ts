@@ -5,6 +5,7 @@ import { createStaffUser, findStaffUserById } from '../src/auth/staff-directory.
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { backendKinds } from './helpers/backends.ts';
 import { eventually, startHarness, type Harness } from './helpers/engine-harness.ts';
+import { cookieFrom, requestJson, sessionFor, totpCodes } from './helpers/staff-session.ts';
 
 /**
  * People and queues managed in the app (issue 13, SE-2): admins create local accounts, change role,
@@ -47,10 +48,14 @@ describe.each(backendKinds)('the people admin API (%s)', (kind) => {
   }
   const openSessions = async (userId: string) => Number((await harness.engine.db.query<{ count: string }>('select count(*) as count from staff_session where user_id = $1 and revoked_at is null', [userId])).rows[0]!.count);
 
-  it('creates a local account (no password until first sign-in), lists it, and refuses a taken user name', async () => {
+  it('creates a local account (a one-time initial password, TOTP at first sign-in) or an SSO-only one, lists them, and refuses a taken user name', async () => {
     const created = await call('POST', '/api/admin/users', admin.token, { userName: 'Nurse.Okafor', displayName: 'Nurse Okafor (synthetic)', role: 'nurse', queues: ['nurse-triage'], extensions: ['2041'] });
     expect(created.status).toBe(201);
-    expect(created.body.user).toMatchObject({ userName: 'nurse.okafor', role: 'nurse', queues: ['nurse-triage'], extensions: ['2041'], active: true, managedBy: 'callchart', signIn: { password: false, mfaEnrolled: false, sso: false } });
+    expect(created.body.user).toMatchObject({ userName: 'nurse.okafor', role: 'nurse', queues: ['nurse-triage'], extensions: ['2041'], active: true, managedBy: 'callchart', signIn: { password: true, mfaEnrolled: false, sso: false } });
+    expect(typeof created.body.initialPassword).toBe('string');
+    const sso = await call('POST', '/api/admin/users', admin.token, { userName: 'dr.sso', role: 'clinician', signIn: 'sso' });
+    expect(sso.body.user.signIn.password).toBe(false);
+    expect(sso.body.initialPassword).toBeUndefined();
     const list = await call('GET', '/api/admin/users', admin.token);
     expect(list.body.users.map((user: { userName: string }) => user.userName)).toContain('nurse.okafor');
     expect(JSON.stringify(list.body)).not.toMatch(/hash|totp_|recovery/i);
@@ -93,6 +98,20 @@ describe.each(backendKinds)('the people admin API (%s)', (kind) => {
     expect((await call('POST', `/api/admin/users/${person.id}/sign-out`, admin.token)).body).toEqual({ sessionsEnded: 1 });
     expect(await openSessions(person.id)).toBe(0);
     expect((await call('POST', '/api/admin/users/00000000-0000-4000-8000-000000000000/disable', admin.token)).status).toBe(404);
+  });
+
+  it('a person an admin created signs in with the one-time password; disabling them refuses their very next request', async () => {
+    const created = (await call('POST', '/api/admin/users', admin.token, { userName: 'clerk.first', role: 'intake', queues: ['front-desk'] })).body;
+    const first = await requestJson(harness.engine.url, 'POST', '/auth/sign-in', { userName: 'clerk.first', password: created.initialPassword });
+    expect(first.body.status).toBe('enrolment-required');
+    const enrolment = await requestJson(harness.engine.url, 'POST', '/auth/mfa/enrol', { pending: first.body.pending });
+    const code = totpCodes(enrolment.body.secret, () => new Date());
+    const confirmed = await requestJson(harness.engine.url, 'POST', '/auth/mfa/enrol/confirm', { pending: enrolment.body.pending, code: await code() });
+    const person = sessionFor(harness.engine.url, { user: created.user, userName: 'clerk.first', password: created.initialPassword, totpSecret: enrolment.body.secret, recoveryCodes: [], cookie: cookieFrom(confirmed.headers.get('set-cookie'))!, csrfToken: confirmed.body.csrfToken, code });
+    expect((await person.fetch('GET', '/api/calls')).status).toBe(200);
+    expect((await call('POST', `/api/admin/users/${created.user.id}/disable`, admin.token)).status).toBe(200);
+    expect((await person.fetch('GET', '/api/calls')).status).toBe(401);
+    expect((await requestJson(harness.engine.url, 'POST', '/auth/sign-in', { userName: 'clerk.first', password: created.initialPassword })).status).toBe(401);
   });
 
   it('refuses changing one\'s own role or disabling oneself', async () => {

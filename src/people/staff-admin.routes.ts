@@ -5,6 +5,7 @@ import {
   createStaffUser, findStaffUserById, listStaffUsers, revokeStaffSessions, setStaffUserActive, updateStaffUser, type StaffUser, type StaffUserChanges,
 } from '../auth/staff-directory.repository.ts';
 import { staffRoles } from '../auth/staff-token.ts';
+import { addLocalStaff } from '../auth/staff-accounts.service.ts';
 import { staffOf } from '../api/access-control.ts';
 import type { Refusal } from '../api/rejection-audit.ts';
 import { CallchartError, clientErrorBody, isCallchartError, type ErrorCode } from '../lib/errors.ts';
@@ -35,6 +36,8 @@ const newUserSchema = z.object({
   queues: accessFields.queues.default([]),
   extensions: accessFields.extensions.default([]),
   displayName: accessFields.displayName.optional(),
+  /** local: a password (one-time initial password answered once) and TOTP at first sign-in; sso: the IdP signs them in. */
+  signIn: z.enum(['local', 'sso']).default('local'),
 }).strict();
 const changeSchema = z.object({
   role: accessFields.role.optional(),
@@ -104,13 +107,18 @@ export async function staffAdminRoutes(parent: FastifyInstance, deps: StaffAdmin
     return { users: users.map((user) => adminView(user, provisioned.has(user.id))) };
   });
 
-  app.post('/api/admin/users', { schema: { summary: 'Create a local staff account (password and TOTP are set at first sign-in)', body: newUserSchema } }, async (request, reply) => {
+  app.post('/api/admin/users', { schema: { summary: 'Create a staff account: local (a one-time initial password, answered once; TOTP at first sign-in) or SSO only', body: newUserSchema } }, async (request, reply) => {
     const staff = staffOf(request);
     const body = request.body;
-    const created = await createStaffUser(db, {
-      userName: body.userName, displayName: body.displayName ?? null, email: body.email ?? null, role: body.role, queues: body.queues, extensions: body.extensions,
-    }, actorOf(staff.sub));
-    return reply.code(201).send({ user: adminView(created, false) });
+    const person = { userName: body.userName, displayName: body.displayName ?? null, email: body.email ?? null, role: body.role, queues: body.queues };
+    if (body.signIn === 'sso') {
+      const created = await createStaffUser(db, { ...person, extensions: body.extensions }, actorOf(staff.sub));
+      return reply.code(201).header('cache-control', 'no-store').send({ user: adminView(created, false) });
+    }
+    const { user, initialPassword } = await addLocalStaff(db, person, actorOf(staff.sub));
+    const created = body.extensions.length ? (await updateStaffUser(db, user.id, { extensions: body.extensions }, actorOf(staff.sub)))! : user;
+    // Shown once, to the admin who created the account; never stored or logged in the clear.
+    return reply.code(201).header('cache-control', 'no-store').send({ user: adminView(created, false), initialPassword });
   });
 
   app.patch('/api/admin/users/:id', { schema: { summary: 'Change a staff account: role, queues, extensions, display name', params: idParams, body: changeSchema } }, async (request) => {
