@@ -112,6 +112,37 @@ describe.each(backendKinds)('staff sign-in and sessions (%s)', (kind) => {
     expect(replay.body.error.code).toBe('MFA_CODE_WRONG');
   });
 
+  it('lets the first sign-in replace the initial password, and a signed-in person change theirs (other sessions end)', async () => {
+    const { addLocalStaff } = await import('../src/auth/staff-accounts.service.ts');
+    const { user, initialPassword } = await addLocalStaff(harness.engine.db, { userName: `first-${kind}`, role: 'admin', queues: ['*'] }, 'test');
+    const first = await requestJson(url(), 'POST', '/auth/sign-in', { userName: user.userName, password: initialPassword });
+    const enrolment = await requestJson(url(), 'POST', '/auth/mfa/enrol', { pending: first.body.pending });
+    const code = totpCodes(enrolment.body.secret, clock);
+    const weak = await requestJson(url(), 'POST', '/auth/mfa/enrol/confirm', { pending: enrolment.body.pending, code: await code(), newPassword: `${user.userName}-2026!` });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.code).toBe('PASSWORD_TOO_WEAK');
+    advance(1);
+    const chosen = 'synthetic-chosen-passphrase-1';
+    const confirmed = await requestJson(url(), 'POST', '/auth/mfa/enrol/confirm', { pending: enrolment.body.pending, code: await code(), newPassword: chosen });
+    expect(confirmed.status).toBe(200);
+    // The initial password was good once.
+    expect((await requestJson(url(), 'POST', '/auth/sign-in', { userName: user.userName, password: initialPassword })).status).toBe(401);
+    expect((await requestJson(url(), 'POST', '/auth/sign-in', { userName: user.userName, password: chosen })).body.status).toBe('mfa-required');
+
+    const staff = await signUp('nurse');
+    advance(1);
+    const other = await signInAgain(url(), staff);
+    expect((await staff.fetch('POST', '/auth/password', { currentPassword: 'not-it', newPassword: 'synthetic-new-passphrase-2' })).body.error.code).toBe('STEP_UP_FAILED');
+    expect((await staff.fetch('POST', '/auth/password', { currentPassword: staff.password, newPassword: 'synthetic-new-passphrase-2' }, { csrf: false })).status).toBe(403);
+    const changed = await staff.fetch('POST', '/auth/password', { currentPassword: staff.password, newPassword: 'synthetic-new-passphrase-2' });
+    expect(changed.body).toEqual({ status: 'changed', otherSessionsEnded: 1 });
+    expect((await staff.fetch('GET', '/auth/me')).status).toBe(200);
+    expect((await other.fetch('GET', '/auth/me')).status).toBe(401);
+    expect((await requestJson(url(), 'POST', '/auth/sign-in', { userName: staff.userName, password: staff.password })).status).toBe(401);
+    expect((await requestJson(url(), 'POST', '/auth/sign-in', { userName: staff.userName, password: 'synthetic-new-passphrase-2' })).body.status).toBe('mfa-required');
+    expect((await audit()).filter((event) => event.action === 'staff.password.changed' && [user.id, staff.user.id].includes(event.objectId ?? '')).map((event) => event.reason).sort()).toEqual(['changed', 'enrolment']);
+  });
+
   it('accepts each recovery code once', async () => {
     const staff = await signUp('nurse');
     const recoveryCode = staff.recoveryCodes[3]!;

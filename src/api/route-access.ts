@@ -73,6 +73,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /auth/mfa/enrol/confirm': { kind: 'public', why: 'authenticator enrolment: needs the signed pending state and a first code; rate limited' },
   'GET /auth/me': { kind: 'session', why: 'the signed-in person\'s own name, role, queues and session expiry' },
   'POST /auth/step-up': { kind: 'session', why: 're-authenticates the caller\'s own session' },
+  'POST /auth/password': { kind: 'session', why: 'changes the caller\'s own password' },
   'POST /auth/sign-out': { kind: 'session', why: 'ends the caller\'s own session' },
   'POST /auth/sign-out-everywhere': { kind: 'session', why: 'ends every session of the caller' },
   // Service and kiosk tokens (people sign in with sessions): issued, listed and revoked by admins.

@@ -33,7 +33,9 @@ const secondFactorBody = z
   .strict()
   .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), 'send either code or recoveryCode');
 const enrolBody = z.object({ pending: pendingField }).strict();
-const confirmBody = z.object({ pending: pendingField, code: totpCode }).strict();
+const newPasswordField = z.string().min(1).max(maxPasswordLength);
+const confirmBody = z.object({ pending: pendingField, code: totpCode, newPassword: newPasswordField.optional() }).strict();
+const passwordBody = z.object({ currentPassword: z.string().min(1).max(maxPasswordLength), newPassword: newPasswordField }).strict();
 const stepUpBody = z.object({ password: z.string().min(1).max(maxPasswordLength), code: totpCode, purpose: z.enum(['raw-content', 'export', 'key-operation']).default('raw-content') }).strict();
 
 export async function authRoutes(parent: FastifyInstance, deps: AuthRoutesDeps): Promise<void> {
@@ -73,8 +75,8 @@ export async function authRoutes(parent: FastifyInstance, deps: AuthRoutesDeps):
     return { otpauthUri: enrolment.uri, qrDataUrl: enrolment.qrDataUrl, qrSvg: enrolment.qrSvg, secret: enrolment.secret, pending: enrolment.pending, expiresAt: enrolment.expiresAt };
   });
 
-  app.post('/auth/mfa/enrol/confirm', { config: limited, schema: { summary: 'First sign-in: confirm the authenticator with its first code; answers the ten recovery codes (shown once) and sets the session cookie.', body: confirmBody } }, async (request, reply) => {
-    const { session, recoveryCodes } = await signIn.confirmEnrolment(request.body.pending, request.body.code);
+  app.post('/auth/mfa/enrol/confirm', { config: limited, schema: { summary: 'First sign-in: confirm the authenticator with its first code (and replace the initial password with newPassword); answers the ten recovery codes (shown once) and sets the session cookie.', body: confirmBody } }, async (request, reply) => {
+    const { session, recoveryCodes } = await signIn.confirmEnrolment(request.body.pending, request.body.code, request.body.newPassword);
     return signedIn(reply, session, { recoveryCodes });
   });
 
@@ -87,6 +89,11 @@ export async function authRoutes(parent: FastifyInstance, deps: AuthRoutesDeps):
     const holder = staffSessionOf(request);
     const { steppedUpUntil } = await signIn.stepUp(holder, request.body, request.body.purpose);
     return { steppedUpUntil: steppedUpUntil.toISOString() };
+  });
+
+  app.post('/auth/password', { config: limited, schema: { summary: 'Change your password (the current one, then the new one); your other sessions end', body: passwordBody } }, async (request) => {
+    const { otherSessionsEnded } = await signIn.changePassword(staffSessionOf(request), request.body.currentPassword, request.body.newPassword);
+    return { status: 'changed', otherSessionsEnded };
   });
 
   app.post('/auth/sign-out', { schema: { summary: 'End this session' } }, async (request, reply) => {

@@ -5,9 +5,9 @@ import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts
 import { CallchartError } from '../lib/errors.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Db } from '../store/db.ts';
-import { passwordMatches, spendPasswordCheck } from './password.ts';
+import { hashPassword, maxPasswordLength, minPasswordLength, passwordMatches, spendPasswordCheck } from './password.ts';
 import { hashRecoveryCodes, matchRecoveryCode, newRecoveryCodes } from './recovery-codes.ts';
-import { findStaffCredentials, findStaffUserByUserName, isUuid, revokeStaffSessions, type StaffCredentials, type StaffUser } from './staff-directory.repository.ts';
+import { findStaffCredentials, findStaffUserById, findStaffUserByUserName, isUuid, revokeStaffSessions, type StaffCredentials, type StaffUser } from './staff-directory.repository.ts';
 import {
   findSessionHolder, insertStaffSession, markStaffSessionSteppedUp, newSessionSecret, revokeStaffSession, sessionIdOf, touchStaffSession, type AuthMethod, type SessionHolder,
 } from './staff-session.repository.ts';
@@ -167,11 +167,13 @@ export class StaffSignIn {
    * Enrolment, part two: the first code from the app confirms it; the account gets its ten
    * recovery codes (shown this once) and a session.
    */
-  async confirmEnrolment(pending: string, code: string): Promise<{ session: StartedSession; recoveryCodes: string[] }> {
+  async confirmEnrolment(pending: string, code: string, newPassword?: string): Promise<{ session: StartedSession; recoveryCodes: string[] }> {
     const now = this.now();
     const userId = await this.readPending(pending, 'enrol', now);
     const recoveryCodes = newRecoveryCodes();
     const hashes = await hashRecoveryCodes(recoveryCodes);
+    // The initial password someone else chose (users add, an admin) can be replaced in the same step.
+    const newHash = newPassword === undefined ? null : await this.acceptablePasswordHash(userId, newPassword);
     const outcome = await this.deps.db.transaction(async (tx): Promise<'ok' | 'wrong' | 'blocked' | 'enrolled'> => {
       const credentials = await findStaffCredentials(tx, userId, { forUpdate: true });
       if (!credentials || accountBlocked(credentials.user, now)) return 'blocked';
@@ -181,9 +183,10 @@ export class StaffSignIn {
       if (step === null) return 'wrong';
       await tx.query(
         `update staff_user set totp_enrolled_at = $2, totp_last_step = $3, recovery_code_hashes = $4, failed_sign_ins = 0, locked_until = null,
-         version = version + 1, updated_at = now() where id = $1`,
-        [userId, now.toISOString(), step, hashes],
+         password_hash = coalesce($5, password_hash), version = version + 1, updated_at = now() where id = $1`,
+        [userId, now.toISOString(), step, hashes, newHash],
       );
+      if (newHash) await appendAuditEvent(tx, { actor: `staff:${userId}`, action: 'staff.password.changed', objectType: 'staff-user', objectId: userId, outcome: 'success', reason: 'enrolment' }, now);
       await appendAuditEvent(tx, { actor: `staff:${userId}`, action: 'staff.mfa.enrolled', objectType: 'staff-user', objectId: userId, outcome: 'success', detail: { method: 'totp', recoveryCodes: hashes.length } }, now);
       return 'ok';
     });
@@ -292,6 +295,44 @@ export class StaffSignIn {
       await markStaffSessionSteppedUp(tx, sessionId, now);
       await appendAuditEvent(tx, { actor: `staff:${userId}`, action: 'staff.stepped-up', objectType: 'staff-session', objectId: userId, outcome: 'success', detail: { purpose, method } }, now);
     });
+  }
+
+  /**
+   * A signed-in person changes their password (the current one, then a new one): every other
+   * session of theirs ends. Audited `staff.password.changed`; a wrong current password counts
+   * towards the lockout like a wrong sign-in.
+   */
+  async changePassword(holder: SessionHolder, currentPassword: string, newPassword: string): Promise<{ otherSessionsEnded: number }> {
+    const now = this.now();
+    const userId = holder.user.id;
+    const credentials = await findStaffCredentials(this.deps.db, userId);
+    if (!credentials?.passwordHash || accountBlocked(credentials.user, now)) throw new CallchartError('SESSION_REQUIRED', 'this account has no local password to change');
+    if (!(await passwordMatches(credentials.passwordHash, currentPassword))) {
+      await this.countFailure(userId, 'PASSWORD_WRONG', now, { purpose: 'password-change' });
+      throw new CallchartError('STEP_UP_FAILED', 'the current password is not right');
+    }
+    if (currentPassword === newPassword) throw new CallchartError('PASSWORD_TOO_WEAK', 'choose a password you have not used here');
+    const newHash = await this.acceptablePasswordHash(userId, newPassword);
+    return this.deps.db.transaction(async (tx) => {
+      await tx.query('update staff_user set password_hash = $2, failed_sign_ins = 0, version = version + 1, updated_at = now() where id = $1', [userId, newHash]);
+      await appendAuditEvent(tx, { actor: `staff:${userId}`, action: 'staff.password.changed', objectType: 'staff-user', objectId: userId, outcome: 'success', reason: 'changed' }, now);
+      const { rowCount } = await tx.query(
+        `update staff_session set revoked_at = $3, revoke_reason = 'password-changed' where user_id = $1 and id <> $2 and revoked_at is null`,
+        [userId, holder.session.id, now.toISOString()],
+      );
+      return { otherSessionsEnded: rowCount };
+    });
+  }
+
+  /** The hash of a new password, or PASSWORD_TOO_WEAK (too short, or the user name in it). */
+  private async acceptablePasswordHash(userId: string, password: string): Promise<string> {
+    const user = await findStaffUserById(this.deps.db, userId);
+    if (password.length < minPasswordLength || password.length > maxPasswordLength) {
+      throw new CallchartError('PASSWORD_TOO_WEAK', `a password has ${minPasswordLength} to ${maxPasswordLength} characters`);
+    }
+    if (user && password.toLowerCase().includes(user.userName)) throw new CallchartError('PASSWORD_TOO_WEAK', 'a password may not contain the user name');
+    if (new Set(password).size < 5) throw new CallchartError('PASSWORD_TOO_WEAK', 'a password needs more different characters');
+    return hashPassword(password);
   }
 
   async signOut(holder: SessionHolder): Promise<void> {

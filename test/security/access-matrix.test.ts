@@ -62,6 +62,7 @@ const oracle: Record<string, Expectation> = {
   'POST /auth/mfa/enrol/confirm': 'public',
   'GET /auth/me': 'session',
   'POST /auth/step-up': 'session',
+  'POST /auth/password': 'session',
   'POST /auth/sign-out': 'session',
   'POST /auth/sign-out-everywhere': 'session',
   // Service and kiosk tokens are credentials: only admins issue, list and revoke them.
