@@ -6,6 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyCookie from '@fastify/cookie';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { JSONWebKeySet } from 'jose';
@@ -40,6 +41,10 @@ import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
 import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
+import type { StaffSignIn } from '../auth/sign-in.service.ts';
+import { authRoutes } from '../auth/auth.routes.ts';
+import { staffTokenRoutes } from '../auth/staff-tokens.routes.ts';
+import { findStaffToken } from '../auth/staff-token.repository.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { metricsRoutes } from '../telemetry/metrics.routes.ts';
 import type { CallchartMetrics } from '../telemetry/metrics.ts';
@@ -47,6 +52,10 @@ import { ehrJwksRoutes } from '../ehr/ehr-jwks.routes.ts';
 import { accessLogRoutes } from '../audit/access-log.routes.ts';
 import { alertRoutes } from '../alerts/alerts.routes.ts';
 import { incidentRoutes, type IncidentRoutesDeps } from '../incidents/incidents.routes.ts';
+import { staffAdminRoutes } from '../people/staff-admin.routes.ts';
+import { scimRoutes } from '../scim/scim.routes.ts';
+import { ScimProvisioning } from '../scim/scim-provisioning.service.ts';
+import { scimSettingsSchema, type ScimSettings } from '../scim/scim-groups.ts';
 
 export interface AppDeps {
   db: Db;
@@ -80,12 +89,20 @@ export interface AppDeps {
   ehrJwks?: () => JSONWebKeySet | null;
   /** The access report, alerts and incidents (issue 13); absent in webhook-only test apps. */
   governance?: { incidents: Omit<IncidentRoutesDeps, 'db'> };
+  /** Staff sign-in and sessions (SE-3); absent in test apps that use staff tokens only. */
+  signIn?: StaffSignIn;
+  /** Sign-in attempts per source per minute (the pre-session steps). */
+  authAttemptsPerMinute?: number;
+  /** How often an open live socket re-checks its session or token. */
+  liveRecheckMs?: number;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
     cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
+  /** SCIM provisioning (issue 13): what IdP groups mean, and CALLCHART_SCIM_TOKEN (absent: every SCIM request is refused). */
+  scim?: { settings: ScimSettings; token: () => string | undefined };
 }
 
 declare module 'fastify' {
@@ -146,6 +163,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // the hooks below) still gets its socket closed after the answer.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024, handleProtocols: selectLiveSubprotocol } });
 
+  // Cookies for staff sessions (SE-3); no signing secret: the session cookie is a random value the store looks up.
+  await app.register(fastifyCookie);
+
   const rejections = new RejectionAuditor({
     write: (event) => recordAuditEvent(deps.db, event),
     sourceKey: deps.auditSourceKey,
@@ -175,6 +195,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const routes = installAccessControl(app as unknown as FastifyInstance, {
     staffTokenSecret: deps.staffTokenSecret,
+    ...(deps.signIn ? { signIn: deps.signIn } : {}),
+    // Tokens issued through the admin API are checked against the register on every request (revocation, scopes).
+    tokenRegister: (tokenId) => findStaffToken(deps.db, tokenId),
     onRefused: (request: FastifyRequest, refusal) =>
       rejections.record({ action: 'staff.api.rejected', actor: 'staff:unknown', objectType: 'route', reason: refusal.code, route: request.routeOptions.url ?? 'unknown', source: request.ip }),
   });
@@ -266,6 +289,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
     const claims = staffOf(request);
     deps.hub.add(socket, claims);
+    // The access check ran once, at the upgrade; a socket stays open for hours. It is re-checked, so
+    // signing out, disabling the person or revoking the token closes it within a few seconds.
+    const stillAllowed = claims.via === 'session' && claims.sessionId && deps.signIn
+      ? ((signIn, sessionId) => () => signIn.sessionStillOpen(sessionId))(deps.signIn, claims.sessionId)
+      : claims.tokenId ? ((tokenId) => async () => !(await findStaffToken(deps.db, tokenId))?.revokedAt)(claims.tokenId) : null;
+    if (stillAllowed) {
+      const recheck = setInterval(() => {
+        void stillAllowed().then((allowed) => {
+          if (!allowed) socket.close(4401, 'signed out');
+        }, () => undefined);
+      }, deps.liveRecheckMs ?? 10_000);
+      recheck.unref();
+      socket.on('close', () => clearInterval(recheck));
+    }
     void recordAuditEvent(deps.db, { actor: `staff:${claims.sub}`, action: 'staff.live.connected', objectType: 'websocket', objectId: request.id, outcome: 'success', detail: { role: claims.role } }).catch(() => undefined);
   });
 
@@ -302,6 +339,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => alertRoutes(scope, { db: deps.db }));
     await app.register(async (scope) => incidentRoutes(scope, { db: deps.db, ...governance.incidents }));
   }
+
+  if (deps.signIn) {
+    const signIn = deps.signIn;
+    await app.register(async (scope) => {
+      await authRoutes(scope, {
+        db: deps.db, signIn, attemptsPerMinute: deps.authAttemptsPerMinute ?? 20,
+        onRateLimited: (request) => void rejections.record({ action: 'staff.sign-in.rate-limited', actor: 'unverified', objectType: 'route', reason: 'RATE_LIMITED', route: request.routeOptions.url ?? 'unknown', source: request.ip }),
+      });
+      // Tokens are checked against the wall clock (like trial tokens), so they are issued on it too.
+      await staffTokenRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, clock: () => new Date() });
+    });
+  }
+
+  // People and queues (issue 13): the admin API, and SCIM for the clinic's identity provider.
+  await app.register(async (scope) => {
+    await staffAdminRoutes(scope, { db: deps.db, refused: (refusal) => rejections.record(refusal) });
+  });
+  await app.register(async (scope) => {
+    await scimRoutes(scope, {
+      provisioning: new ScimProvisioning({ db: deps.db, settings: deps.scim?.settings ?? scimSettingsSchema.parse({}) }),
+      token: deps.scim?.token ?? (() => undefined),
+      refused: (refusal) => rejections.record(refusal),
+      maxBodyBytes: deps.maxBodyBytes,
+    });
+  });
 
   await app.register(async (notify) => {
     await fhirNotifyRoutes(notify, { db: deps.db, secrets: deps.webhookSecrets, onPatientChanged: deps.onPatientChanged });

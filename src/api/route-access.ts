@@ -9,7 +9,8 @@ import type { StaffRole } from '../auth/staff-token.ts';
  * - `public`: answers with nothing about calls or patients (health, the API contract, page shells
  *   whose every data request needs a staff token).
  * - `webhook`: a machine caller authenticated by its own signature scheme, checked by the route's
- *   plugin before anything is parsed or stored.
+ *   plugin before anything is parsed or stored (`scim-bearer`: the identity provider's SCIM token,
+ *   src/scim/scim.routes.ts; a staff token is not one).
  * - `staff`: a signed staff token in `Authorization: Bearer` (or, for the WebSocket, the
  *   `bearer.<token>` subprotocol), checked before the body is read, so a stranger gets 401 before
  *   any 400; then the role. `queues` says how the route narrows to the caller's queues:
@@ -18,8 +19,10 @@ import type { StaffRole } from '../auth/staff-token.ts';
  */
 export type RouteAccess =
   | { kind: 'public'; why: string }
-  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' | 'metrics-scrape-token' }
-  | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose };
+  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' | 'metrics-scrape-token' | 'scim-bearer' }
+  | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose }
+  /** A signed-in person acting on their own session (who am I, step up, sign out): any role, a session cookie only (tokens get 403). */
+  | { kind: 'session'; why: string };
 
 /**
  * Routes that show raw (unredacted) content, export, or touch keys ask a signed-in person to
@@ -72,6 +75,21 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/incidents/:id': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },
   'PATCH /api/incidents/:id': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },
   'GET /api/incidents/:id/evidence': { kind: 'staff', roles: ['auditor'], queues: { all: 'a signed audit export: ids and codes only' }, stepUp: 'export' },
+  // Local sign-in (SE-3): the steps before a session exists. They answer with the next step only,
+  // the same refusal for every failure, and are rate limited per source.
+  'POST /auth/sign-in': { kind: 'public', why: 'password step: answers with the next step only; one refusal for every failure; rate limited' },
+  'POST /auth/mfa': { kind: 'public', why: 'second factor: needs the signed pending state of the password step; rate limited' },
+  'POST /auth/mfa/enrol': { kind: 'public', why: 'authenticator enrolment: needs the signed pending state of the password step; rate limited' },
+  'POST /auth/mfa/enrol/confirm': { kind: 'public', why: 'authenticator enrolment: needs the signed pending state and a first code; rate limited' },
+  'GET /auth/me': { kind: 'session', why: 'the signed-in person\'s own name, role, queues and session expiry' },
+  'POST /auth/step-up': { kind: 'session', why: 're-authenticates the caller\'s own session' },
+  'POST /auth/password': { kind: 'session', why: 'changes the caller\'s own password' },
+  'POST /auth/sign-out': { kind: 'session', why: 'ends the caller\'s own session' },
+  'POST /auth/sign-out-everywhere': { kind: 'session', why: 'ends every session of the caller' },
+  // Service and kiosk tokens (people sign in with sessions): issued, listed and revoked by admins.
+  'POST /api/admin/staff-tokens': { kind: 'staff', roles: ['admin'], queues: { all: 'issues a credential; no call data' } },
+  'GET /api/admin/staff-tokens': { kind: 'staff', roles: ['admin'], queues: { all: 'token names, roles and dates; no call data' } },
+  'POST /api/admin/staff-tokens/:id/revoke': { kind: 'staff', roles: ['admin'], queues: { all: 'revokes a credential by id; no call data' } },
 
   'POST /webhooks/cti': { kind: 'webhook', verifier: 'cti-hmac' },
   'POST /webhooks/fhir/notify': { kind: 'webhook', verifier: 'webhook-secret-bearer' },
@@ -83,6 +101,31 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /media/twilio': { kind: 'webhook', verifier: 'twilio-signature' },
   // Prometheus: a bearer scrape token (CALLCHART_METRICS_TOKEN), refused to all when unset; counts and codes only.
   'GET /metrics': { kind: 'webhook', verifier: 'metrics-scrape-token' },
+
+  // People and queues (issue 13, SE-2): admins manage accounts; nobody changes their own role.
+  'GET /api/admin/users': { kind: 'staff', roles: ['admin'], queues: { all: 'staff accounts: names, roles and queues, no call data' } },
+  'POST /api/admin/users': { kind: 'staff', roles: ['admin'], queues: { all: 'creates a staff account; no call data' } },
+  'PATCH /api/admin/users/:id': { kind: 'staff', roles: ['admin'], queues: { all: 'changes a staff account; no call data' } },
+  'POST /api/admin/users/:id/disable': { kind: 'staff', roles: ['admin'], queues: { all: 'disables a staff account and ends its sessions' } },
+  'POST /api/admin/users/:id/enable': { kind: 'staff', roles: ['admin'], queues: { all: 'enables a staff account' } },
+  'POST /api/admin/users/:id/sign-out': { kind: 'staff', roles: ['admin'], queues: { all: 'ends every session of a staff account' } },
+
+  // SCIM 2.0 provisioning by the clinic's identity provider (SE-4): its own bearer token only.
+  'GET /scim/v2/ServiceProviderConfig': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/ResourceTypes': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Schemas': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Users': { kind: 'webhook', verifier: 'scim-bearer' },
+  'POST /scim/v2/Users': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PUT /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PATCH /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'DELETE /scim/v2/Users/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Groups': { kind: 'webhook', verifier: 'scim-bearer' },
+  'POST /scim/v2/Groups': { kind: 'webhook', verifier: 'scim-bearer' },
+  'GET /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PUT /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'PATCH /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+  'DELETE /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
 };
 
 /** The row for a route as Fastify registers it (HEAD routes Fastify adds for GET share the GET row). */

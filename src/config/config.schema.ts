@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
 import { requestWorkflowsSchema } from '../nlp/workflows.ts';
 import { staffRoles } from '../auth/staff-token.ts';
+import { scimSettingsSchema } from '../scim/scim-groups.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -197,6 +198,34 @@ export const configSchema = z
       .default({ serviceName: 'callchart' }),
     /** Alerts and incidents (AU-4, IR-1): thresholds, the signed webhook, verification, deadlines. */
     alerts: alertsConfigSchema,
+    /** Staff sign-in (SE-3): sessions, step-up, lockout. */
+    auth: z
+      .object({
+        session: z
+          .object({
+            /** A session unused this long ends (HIPAA automatic logoff). */
+            idleMinutes: z.number().int().min(1).max(240).default(15),
+            /** A session ends this long after sign-in, used or not (a shift). */
+            absoluteHours: z.number().int().min(1).max(24).default(12),
+          })
+          .strict()
+          .default({ idleMinutes: 15, absoluteHours: 12 }),
+        /** How long a re-authentication opens raw content, exports and key operations. */
+        stepUpMinutes: z.number().int().min(1).max(60).default(5),
+        /** Wrong passwords or codes in a row that lock an account, and for how long. */
+        lockout: z
+          .object({ maxFailures: z.number().int().min(3).max(50).default(5), lockMinutes: z.number().int().min(1).max(1_440).default(15) })
+          .strict()
+          .default({ maxFailures: 5, lockMinutes: 15 }),
+        /** Sign-in attempts (any step) one source may make per minute before it gets 429s. */
+        attemptsPerMinute: z.number().int().min(1).max(100_000).default(20),
+        /** How often an open live socket re-checks its session or token (ended, revoked, disabled → closed). */
+        liveRecheckSeconds: z.number().int().min(1).max(300).default(10),
+      })
+      .strict()
+      .default({ session: { idleMinutes: 15, absoluteHours: 12 }, stepUpMinutes: 5, lockout: { maxFailures: 5, lockMinutes: 15 }, attemptsPerMinute: 20, liveRecheckSeconds: 10 }),
+    /** SCIM provisioning (issue 13): what the identity provider's groups mean; the token is CALLCHART_SCIM_TOKEN. */
+    scim: scimSettingsSchema.default({ groups: {}, defaultRole: 'intake', onDelete: 'disable' }),
   })
   .strict();
 

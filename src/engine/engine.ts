@@ -15,7 +15,7 @@ import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey } from './secrets.ts';
+import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv } from './secrets.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -49,6 +49,7 @@ import { EhrKeyFile, ehrKeysFileFor } from '../ehr/ehr-client-keys.repository.ts
 import { publicJwksOf } from '../ehr/smart-auth.ts';
 import { AlertWorker } from '../alerts/alert.worker.ts';
 import { ScreenPopAccessRecorder } from '../audit/screen-pop-access.service.ts';
+import { StaffSignIn } from '../auth/sign-in.service.ts';
 
 export { engineVersion };
 
@@ -86,6 +87,13 @@ export interface EngineOptions {
   auditCheckpointFile?: string;
   /** How often the head is checkpointed when it moved (default 5 s). */
   auditCheckpointIntervalMs?: number;
+  /** The clock sessions, step-up and lockout read (tests move it instead of sleeping). */
+  clock?: () => Date;
+  /**
+   * The bearer token the clinic's identity provider uses for SCIM provisioning (issue 13). Absent:
+   * CALLCHART_SCIM_TOKEN; `false` or none set: every SCIM request is refused. A weak one stops the start.
+   */
+  scimToken?: string | false;
   /** Ingest group-commit tuning (benchmarks compare `{ maxBatch: 1 }`, one commit per event). */
   groupCommit?: Partial<GroupCommitOptions>;
   /** Bearer token a Prometheus scraper sends to `GET /metrics`. Absent: CALLCHART_METRICS_TOKEN; neither: /metrics refuses everyone. */
@@ -110,6 +118,8 @@ export interface Engine {
   dispatcher: WriteBackDispatcher;
   /** Follows the audit log, raises and delivers alerts, verifies the chain on a timer. */
   alerts: AlertWorker;
+  /** Staff sign-in and sessions (SSO ends in `signIn.startSession`). */
+  signIn: StaffSignIn;
   logger: Logger;
   /** Prometheus metrics (what `GET /metrics` serves). */
   metrics: CallchartMetrics;
@@ -121,6 +131,8 @@ export interface Engine {
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
+  // Before the store opens: a weak SCIM token stops the start, naming the variable, never the value.
+  const scimToken = options.scimToken === false ? undefined : scimTokenFromEnv(options.scimToken === undefined ? process.env : { CALLCHART_SCIM_TOKEN: options.scimToken });
   // Before the store opens: a bad audit key stops the start with nothing to clean up.
   const auditKey = deriveAuditKey(options.auditKey ?? resolveAuditKey(options.dataDir).key);
   // A scrape token is a secret like the others: a weak one stops the start, naming the variable.
@@ -278,8 +290,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
   await routing.activate();
+  const signIn = new StaffSignIn({
+    db, cipher, secret: options.staffTokenSecret, clock: options.clock ?? (() => new Date()),
+    settings: {
+      idleMinutes: config.auth.session.idleMinutes, absoluteHours: config.auth.session.absoluteHours, stepUpMinutes: config.auth.stepUpMinutes,
+      maxFailedSignIns: config.auth.lockout.maxFailures, lockMinutes: config.auth.lockout.lockMinutes, issuer: `Callchart ${config.clinic.name}`,
+    },
+  });
   const app = await buildApp({
     db,
+    signIn,
+    authAttemptsPerMinute: config.auth.attemptsPerMinute,
+    liveRecheckMs: config.auth.liveRecheckSeconds * 1_000,
     logger,
     ingest,
     hub,
@@ -305,6 +327,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ...(telemetry.enabled ? { tracer } : {}),
     ehrJwks,
     governance: { incidents: { auditKey, notificationDays: config.alerts.incidents.notificationDays, evidenceHours: config.alerts.incidents.evidenceHours } },
+    scim: { settings: config.scim, token: () => scimToken },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),
@@ -337,7 +360,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn,
     async close() {
       if (closed) return;
       closed = true;

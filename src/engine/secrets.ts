@@ -253,3 +253,14 @@ export function readAuditKey(dataDir: string): Buffer | null {
   const encoded = process.env[auditKeySpec.envVar] || readStoredSecret(dataDir, auditKeySpec.file);
   return encoded ? decodeAuditKey(encoded) : null;
 }
+
+/**
+ * The SCIM bearer token (issue 13): the clinic's identity provider sends it on every provisioning
+ * request. Pasted into the IdP, so any text of at least 32 random bytes (hex, base64 or raw) will
+ * do, checked like a webhook secret. Unset → undefined (SCIM refuses everything); weak → CONFIG_INVALID.
+ */
+export function scimTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.CALLCHART_SCIM_TOKEN;
+  if (!value) return undefined;
+  return assertStrongSecret('CALLCHART_SCIM_TOKEN', value, 'webhook-secret');
+}

@@ -81,6 +81,55 @@ export const ErrorCodes = {
   INCIDENT_VERSION_STALE: { status: 409, retry: 'permanent' },
   /** A status change the breach assessment does not support yet (closing without a conclusion). */
   INCIDENT_STATUS_REFUSED: { status: 422, retry: 'permanent' },
+  /** A staff account with this user name, SSO subject or external id already exists. */
+  STAFF_USER_EXISTS: { status: 409, retry: 'permanent' },
+  /** The staff account changed since the caller read it (SCIM If-Match, admin edits). */
+  STAFF_USER_VERSION_STALE: { status: 412, retry: 'permanent' },
+  /** Sign-in refused: the same answer for an unknown name, a wrong password, a disabled or a locked account (no enumeration). */
+  SIGN_IN_FAILED: { status: 401, retry: 'permanent' },
+  /** The signed state between sign-in steps expired (5 minutes), was forged, or is for another step. */
+  SIGN_IN_PENDING_INVALID: { status: 401, retry: 'permanent' },
+  /** A wrong, malformed or already used TOTP or recovery code. */
+  MFA_CODE_WRONG: { status: 401, retry: 'permanent' },
+  MFA_ALREADY_ENROLLED: { status: 409, retry: 'permanent' },
+  /** A session cookie that names no open session (signed out, revoked, disabled account, forged). */
+  SESSION_INVALID: { status: 401, retry: 'permanent' },
+  /** The session passed its idle timeout or its absolute lifetime: sign in again. */
+  SESSION_EXPIRED: { status: 401, retry: 'permanent' },
+  /** A route for a signed-in person's own session (sign-out, step-up); a staff token cannot use it. */
+  SESSION_REQUIRED: { status: 403, retry: 'permanent' },
+  /** Raw content, exports and key operations need a re-authentication within the step-up window. */
+  STEP_UP_REQUIRED: { status: 401, retry: 'permanent' },
+  /** Service and kiosk tokens (and accounts without a local second factor here) cannot step up. */
+  STEP_UP_UNAVAILABLE: { status: 403, retry: 'permanent' },
+  STEP_UP_FAILED: { status: 401, retry: 'permanent' },
+  /** A state-changing request with the session cookie but without the session's CSRF token. */
+  CSRF_TOKEN_INVALID: { status: 403, retry: 'permanent' },
+  /** A cookie-authenticated request (or WebSocket upgrade) from a page of another origin. */
+  ORIGIN_FORBIDDEN: { status: 403, retry: 'permanent' },
+  /** A staff token an administrator revoked. */
+  STAFF_TOKEN_REVOKED: { status: 401, retry: 'permanent' },
+  /** A staff token whose scopes do not cover this request. */
+  TOKEN_SCOPE_FORBIDDEN: { status: 403, retry: 'permanent' },
+  PASSWORD_TOO_WEAK: { status: 400, retry: 'permanent' },
+  /** SCIM provisioning (SE-4): no usable CALLCHART_SCIM_TOKEN, so every SCIM request is refused. */
+  SCIM_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
+  /** A SCIM request without a bearer token, or with the wrong one. */
+  SCIM_TOKEN_MISSING: { status: 401, retry: 'permanent' },
+  SCIM_TOKEN_INVALID: { status: 401, retry: 'permanent' },
+  /** SCIM errors (RFC 7644 §3.12), each with its scimType: a filter, path, value or body we cannot use. */
+  SCIM_INVALID_FILTER: { status: 400, retry: 'permanent' },
+  SCIM_INVALID_PATH: { status: 400, retry: 'permanent' },
+  SCIM_INVALID_VALUE: { status: 400, retry: 'permanent' },
+  SCIM_INVALID_SYNTAX: { status: 400, retry: 'permanent' },
+  SCIM_NO_TARGET: { status: 400, retry: 'permanent' },
+  SCIM_MUTABILITY: { status: 400, retry: 'permanent' },
+  /** Another user or group already has this userName, externalId or displayName. */
+  SCIM_UNIQUENESS: { status: 409, retry: 'permanent' },
+  /** The change would leave no active admin: nobody could manage people any more. */
+  STAFF_LAST_ADMIN: { status: 409, retry: 'permanent' },
+  /** An admin changing their own role or disabling themselves: another admin must do it. */
+  STAFF_SELF_CHANGE: { status: 403, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -38,8 +38,8 @@ export interface Harness {
   ehrClient: SandboxClient;
   secret: string;
   twilioAuthToken: string;
-  /** A signed staff token for the live display. */
-  token(role?: StaffRole, queues?: string[], extensions?: string[]): Promise<string>;
+  /** A signed staff token for the live display (`sub`: whose, e.g. a staff_user id; default `test-<role>`). */
+  token(role?: StaffRole, queues?: string[], extensions?: string[], sub?: string): Promise<string>;
   logs: LogCapture;
   dataDir: string;
   /** The scratch PostgreSQL database (postgres backend only). */
@@ -59,7 +59,11 @@ export interface Harness {
  */
 export async function startHarness(
   kind: BackendKind,
-  options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean; /** Engine options over the harness's own (metrics token, trace exporter, EHR auth…). */ engine?: Partial<EngineOptions> } = {},
+  options: {
+    ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean; clock?: () => Date; scimToken?: string;
+    /** Engine options over the harness's own (metrics token, trace exporter, EHR auth…). */
+    engine?: Partial<EngineOptions>;
+  } = {},
 ): Promise<Harness> {
   // The engine authenticates to the sandbox as it would to Epic: its own key pair, registered with the EHR.
   const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-test-${randomBytes(4).toString('hex')}` });
@@ -81,7 +85,12 @@ export async function startHarness(
     // events it sends after call.ended (a few milliseconds each on loopback).
     // Every test talks from 127.0.0.1 and many send refused requests on purpose: the refusal rate
     // limit is tested on its own (test/security/hardening.test.ts) with the default.
-    config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 1 }, access: { ...defaultConfig.access, maxRefusalsPerMinute: 1_000_000 }, ...options.config },
+    // Sign-in attempts likewise: the per-source limit has its own test (test/sign-in.e2e.test.ts).
+    config: {
+      ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 1 }, access: { ...defaultConfig.access, maxRefusalsPerMinute: 1_000_000 },
+      auth: { ...defaultConfig.auth, attemptsPerMinute: 1_000_000 }, ...options.config,
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
     databaseUrl: scratch?.url,
     dataDir: kind === 'pglite' ? dataDir : undefined,
     fhirBaseUrl: ehr.baseUrl,
@@ -96,6 +105,8 @@ export async function startHarness(
     auditCheckpointIntervalMs: 1_000,
     port: 0,
     logger: createLogger({ level: 'debug', destination: logs }),
+    // SCIM is off unless a test hands a token (never from the machine's environment).
+    scimToken: options.scimToken ?? false,
     ...options.engine,
   });
   return {
@@ -104,7 +115,7 @@ export async function startHarness(
     ehrClient,
     secret,
     twilioAuthToken,
-    token: (role = 'nurse', queues = ['*'], extensions = []) => issueStaffToken(staffTokenSecret, { sub: `test-${role}`, role, queues, extensions }),
+    token: (role = 'nurse', queues = ['*'], extensions = [], sub = `test-${role}`) => issueStaffToken(staffTokenSecret, { sub, role, queues, extensions }),
     logs,
     dataDir,
     databaseUrl: scratch?.url,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffRoles, type StaffRole } from '../../src/auth/staff-token.ts';
@@ -10,6 +10,7 @@ import type { LiveMessage } from '../../src/api/live-calls.hub.ts';
 import { backendKinds } from '../helpers/backends.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
+import { signUpAndSignIn, type LocalStaff } from '../helpers/staff-session.ts';
 
 /**
  * Finding 4 (issue 11): cross-queue PHI and writes. A nurse of another queue received screen pops
@@ -20,9 +21,12 @@ import { consentEvents } from '../helpers/consent-events.ts';
  * route without a row here fails the test, so nobody adds an open door by accident.
  */
 
-type Expectation = 'public' | 'webhook' | 'scrape-token' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
+/** `session`: a signed-in person's own session (who am I, step up, sign out): any role, never a token. `scim`: the identity provider's SCIM bearer only. */
+type Expectation = 'public' | 'webhook' | 'scrape-token' | 'session' | 'scim' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
 
 // Who may do what, from the requirements. Roles not listed are refused (403). Synthetic data only.
+// The auditor (issue 13) sees the audit trail, never live calls or review content: it is listed on
+// none of the routes below, so every one of them must refuse it.
 const live = { intake: 'own-queue', nurse: 'own-queue', clinician: 'own-queue', supervisor: 'own-queue' } as const;
 const review = { nurse: 'own-queue', clinician: 'own-queue', supervisor: 'own-queue' } as const;
 const oracle: Record<string, Expectation> = {
@@ -63,6 +67,21 @@ const oracle: Record<string, Expectation> = {
   'GET /api/incidents/:id': { auditor: 'any-queue' },
   'PATCH /api/incidents/:id': { auditor: 'any-queue' },
   'GET /api/incidents/:id/evidence': { auditor: 'any-queue' },
+  // Sign-in (SE-3): the steps before a session are open to anyone (they answer nothing but the next
+  // step); the session's own routes need a session, whatever the role.
+  'POST /auth/sign-in': 'public',
+  'POST /auth/mfa': 'public',
+  'POST /auth/mfa/enrol': 'public',
+  'POST /auth/mfa/enrol/confirm': 'public',
+  'GET /auth/me': 'session',
+  'POST /auth/step-up': 'session',
+  'POST /auth/password': 'session',
+  'POST /auth/sign-out': 'session',
+  'POST /auth/sign-out-everywhere': 'session',
+  // Service and kiosk tokens are credentials: only admins issue, list and revoke them.
+  'POST /api/admin/staff-tokens': { admin: 'any-queue' },
+  'GET /api/admin/staff-tokens': { admin: 'any-queue' },
+  'POST /api/admin/staff-tokens/:id/revoke': { admin: 'any-queue' },
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
@@ -71,7 +90,31 @@ const oracle: Record<string, Expectation> = {
   'POST /webhooks/twilio/recording': 'webhook',
   'POST /webhooks/twilio/transcription': 'webhook',
   'GET /media/twilio': 'webhook',
+  // People and queues (issue 13, SE-2): managing accounts is an admin's job alone.
+  'GET /api/admin/users': { admin: 'any-queue' },
+  'POST /api/admin/users': { admin: 'any-queue' },
+  'PATCH /api/admin/users/:id': { admin: 'any-queue' },
+  'POST /api/admin/users/:id/disable': { admin: 'any-queue' },
+  'POST /api/admin/users/:id/enable': { admin: 'any-queue' },
+  'POST /api/admin/users/:id/sign-out': { admin: 'any-queue' },
+  // SCIM (SE-4): the identity provider's bearer token only; no staff token of any role.
+  'GET /scim/v2/ServiceProviderConfig': 'scim',
+  'GET /scim/v2/ResourceTypes': 'scim',
+  'GET /scim/v2/Schemas': 'scim',
+  'GET /scim/v2/Users': 'scim',
+  'POST /scim/v2/Users': 'scim',
+  'GET /scim/v2/Users/:id': 'scim',
+  'PUT /scim/v2/Users/:id': 'scim',
+  'PATCH /scim/v2/Users/:id': 'scim',
+  'DELETE /scim/v2/Users/:id': 'scim',
+  'GET /scim/v2/Groups': 'scim',
+  'POST /scim/v2/Groups': 'scim',
+  'GET /scim/v2/Groups/:id': 'scim',
+  'PUT /scim/v2/Groups/:id': 'scim',
+  'PATCH /scim/v2/Groups/:id': 'scim',
+  'DELETE /scim/v2/Groups/:id': 'scim',
 };
+const scimToken = `scim_${randomBytes(32).toString('base64url')}`;
 
 const clinic = generateSyntheticClinic();
 const scenarios = sandboxPhoneScenarios(clinic);
@@ -91,7 +134,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
   const otherQueues = ['q-elsewhere'];
 
   beforeAll(async () => {
-    harness = await startHarness(kind, { ehr });
+    harness = await startHarness(kind, { ehr, scimToken });
     const caller = adults[0]!;
     const patient = clinic.patients.find((entry) => entry.id === caller.patientId)!;
     const call = { id: `acl-${kind}`, ani: caller.phone, dnis: '+16175550100', queue: 'q-own', direction: 'inbound' as const };
@@ -196,6 +239,83 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('refuses every SCIM route to a staff token of any role (and to no token), and every staff route to the SCIM token', async () => {
+    const failures: string[] = [];
+    const scimRoutes = harness.engine.app.routeAccessList.filter((route) => oracle[`${route.method} ${route.url}`] === 'scim');
+    expect(scimRoutes.length).toBeGreaterThan(0);
+    for (const route of scimRoutes) {
+      const { url, body } = requestFor(route.method, route.url);
+      for (const role of staffRoles) {
+        const answer = await send(route.method, url, await harness.token(role, ['*']), body);
+        if (answer.status !== 401 || !answer.text.includes('SCIM_TOKEN_INVALID')) failures.push(`${route.method} ${route.url} with a ${role} staff token: ${answer.status}`);
+      }
+      const none = await send(route.method, url, null, body);
+      if (none.status !== 401) failures.push(`${route.method} ${route.url} without a token: ${none.status}`);
+      // The SCIM token itself answers (no 401/403/5xx; the probe ids do not exist, so 404 or 400 is fine).
+      const own = await send(route.method, url, scimToken, body, body !== undefined ? { 'content-type': 'application/scim+json' } : {});
+      if ([401, 403].includes(own.status) || own.status >= 500) failures.push(`${route.method} ${route.url} with the SCIM token: ${own.status}`);
+    }
+    const staffRoutes = harness.engine.app.routeAccessList.filter((route) => typeof oracle[`${route.method} ${route.url}`] === 'object' && route.url !== '/ws');
+    for (const route of staffRoutes) {
+      const { url, body } = requestFor(route.method, route.url);
+      const answer = await send(route.method, url, scimToken, body);
+      if (answer.status !== 401 || !answer.text.includes('STAFF_TOKEN_INVALID')) failures.push(`${route.method} ${route.url} with the SCIM token: ${answer.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers a signed-in person (session cookie) of each role as the oracle says, like a token', async () => {
+    const staffRoutes = harness.engine.app.routeAccessList.filter((route) => typeof oracle[`${route.method} ${route.url}`] === 'object' && route.url !== '/ws');
+    const failures: string[] = [];
+    for (const role of staffRoles) {
+      const person = await signUpAndSignIn(harness.engine, { role, queues: ownQueues() });
+      for (const route of staffRoutes) {
+        const allowed = (oracle[`${route.method} ${route.url}`] as Exclude<Expectation, string>)[role];
+        const { url, body } = requestFor(route.method, route.url);
+        const answer = await person.fetch(route.method, url, body);
+        const label = `${route.method} ${route.url} as a ${role} session`;
+        if (!allowed && (answer.status !== 403 || answer.body?.error?.code !== 'ROLE_FORBIDDEN')) failures.push(`${label}: expected 403 ROLE_FORBIDDEN, got ${answer.status}`);
+        if (allowed && (answer.status === 401 || answer.status === 403 || answer.status >= 500)) failures.push(`${label}: got ${answer.status} ${JSON.stringify(answer.body?.error ?? null)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps the session routes for people: no credentials 401, any staff token 403, a session of any role gets in', async () => {
+    const sessionRoutes = harness.engine.app.routeAccessList.filter((route) => oracle[`${route.method} ${route.url}`] === 'session');
+    expect(sessionRoutes.length).toBeGreaterThan(0);
+    const people = new Map<StaffRole, LocalStaff>();
+    for (const route of sessionRoutes) {
+      const body = route.method === 'GET' ? undefined : {};
+      expect((await send(route.method, route.url, null, body)).status, `${route.method} ${route.url} without credentials`).toBe(401);
+      for (const role of staffRoles) {
+        const withToken = await send(route.method, route.url, await harness.token(role, ['*']), body);
+        expect(withToken.status, `${route.method} ${route.url} with a ${role} token`).toBe(403);
+        expect(withToken.text).toContain('SESSION_REQUIRED');
+      }
+      if (route.method !== 'GET') continue;
+      for (const role of staffRoles) {
+        if (!people.has(role)) people.set(role, await signUpAndSignIn(harness.engine, { role, queues: otherQueues }));
+        expect((await people.get(role)!.fetch(route.method, route.url)).status, `${route.method} ${route.url} as a ${role} session`).toBe(200);
+      }
+    }
+  });
+
+  it('never shows raw content or does a step-up operation for a staff token: they cannot re-authenticate', async () => {
+    const clinician = await harness.token('clinician', ownQueues());
+    const raw = await send('GET', `/api/review/${own.reviewId}?redaction=off`, clinician);
+    expect(raw.status).toBe(403);
+    expect(raw.text).toContain('STEP_UP_UNAVAILABLE');
+    expect(raw.text).not.toContain(own.name);
+    for (const route of harness.engine.app.routeAccessList.filter((entry) => entry.access.kind === 'staff' && entry.access.stepUp)) {
+      const access = route.access as Extract<typeof route.access, { kind: 'staff' }>;
+      const { url, body } = requestFor(route.method, route.url);
+      const answer = await send(route.method, url, await harness.token(access.roles[0]!, ['*']), body);
+      expect(answer.status, `${route.method} ${route.url}`).toBe(403);
+      expect(answer.text).toContain('STEP_UP_UNAVAILABLE');
+    }
   });
 
   it('creates an event Task only for a chart that exists, in a queue the person works', async () => {
