@@ -24,6 +24,7 @@ import { backendKinds } from './helpers/backends.ts';
 import { seedPgliteDataDir } from './helpers/pglite-template.ts';
 import { connectLiveClient, eventually, startHarness, type Harness } from './helpers/engine-harness.ts';
 import { reviewCalls } from './helpers/review-calls.ts';
+import { sessionCookiePrefix, signUpAndSignIn, type LocalStaff } from './helpers/staff-session.ts';
 
 /**
  * Access logging, alerts and incidents end to end (issue 13, AU-3, AU-4, IR-1), over real sockets
@@ -83,6 +84,10 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
   let reviewId: string;
   let callId: string;
   let startedAt: Date;
+  /** The supervisor who reveals raw content and the auditor who takes evidence: people signed in (step-up), not tokens. */
+  let supervisor: LocalStaff;
+  let auditor: LocalStaff;
+  let supervisorActor: string;
 
   beforeAll(async () => {
     harness = await startHarness(kind, {
@@ -109,7 +114,10 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
     }
     // A clinician opens the item; a supervisor reveals the raw transcript.
     expect((await api('GET', `/api/review/${reviewId}`, 'clinician')).status).toBe(200);
-    const raw = await api('GET', `/api/review/${reviewId}?redaction=off`, 'supervisor');
+    supervisor = await signUpAndSignIn(harness.engine, { role: 'supervisor' });
+    auditor = await signUpAndSignIn(harness.engine, { role: 'auditor' });
+    supervisorActor = `staff:${supervisor.user.id}`;
+    const raw = await supervisor.fetch('GET', `/api/review/${reviewId}?redaction=off`);
     expect(raw.status).toBe(200);
     expect(raw.body.transcript.redaction).toBe('off');
   }, 120_000);
@@ -125,7 +133,7 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
     expect(seen).toEqual([
       `staff:test-nurse screen-pop call:${callId}`,
       `staff:test-clinician review-opened review-item:${reviewId}`,
-      `staff:test-supervisor raw-content review-item:${reviewId}`,
+      `${supervisorActor} raw-content review-item:${reviewId}`,
     ]);
     // Ids, times and purposes only: nothing a person could read a patient's details from.
     const text = JSON.stringify(report);
@@ -136,9 +144,9 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
     const day = startedAt.toISOString().slice(0, 10);
     const from = `${day}T00:00:00Z`;
     const to = new Date(Date.parse(from) + 86_400_000).toISOString();
-    const supervisor = await api('GET', `/api/audit/access?actor=test-supervisor&from=${from}&to=${encodeURIComponent(to)}`, 'auditor');
-    expect(supervisor.status).toBe(200);
-    expect(supervisor.body.records.map((record: { purpose: string; patientId: string }) => `${record.purpose}:${record.patientId}`)).toEqual([`raw-content:${patientId}`]);
+    const supervisorViews = await api('GET', `/api/audit/access?actor=${supervisor.user.id}&from=${from}&to=${encodeURIComponent(to)}`, 'auditor');
+    expect(supervisorViews.status).toBe(200);
+    expect(supervisorViews.body.records.map((record: { purpose: string; patientId: string }) => `${record.purpose}:${record.patientId}`)).toEqual([`raw-content:${patientId}`]);
     const nurse = await api('GET', `/api/audit/access?actor=test-nurse&from=${from}&to=${encodeURIComponent(to)}`, 'auditor');
     expect(nurse.body.records.map((record: { purpose: string }) => record.purpose)).toEqual(['screen-pop']);
     const before = await api('GET', `/api/audit/access?actor=test-nurse&to=${from}`, 'auditor');
@@ -163,9 +171,10 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
       return (answer.body.alerts as { id: string; rule: string; actor: string; objectId: string; delivery: { status: string; attempts: number } }[])
         .find((entry) => entry.rule === 'raw-content-viewed' && entry.delivery.status === 'delivered') ?? null;
     }, 20_000, 'the raw-content alert delivered');
-    expect(alert).toMatchObject({ actor: 'staff:test-supervisor', objectId: reviewId, delivery: { attempts: 2 } });
+    expect(alert).toMatchObject({ actor: supervisorActor, objectId: reviewId, delivery: { attempts: 2 } });
     const staffAlerts = ((await api('GET', '/api/alerts', 'auditor')).body.alerts as { rule: string; actor: string }[]).filter((entry) => entry.actor?.startsWith('staff:'));
-    expect(staffAlerts.map((entry) => `${entry.rule} ${entry.actor}`)).toEqual(['raw-content-viewed staff:test-supervisor']);
+    // The ordinary card and open raise nothing; the reveal does, and so does the auditor's sign-in (a privileged role).
+    expect(staffAlerts.map((entry) => `${entry.rule} ${entry.actor}`).sort()).toEqual([`privileged-sign-in staff:${auditor.user.id}`, `raw-content-viewed ${supervisorActor}`].sort());
 
     const tries = receiver.received.filter((request) => JSON.parse(request.body).id === alert.id);
     expect(tries).toHaveLength(2);
@@ -197,12 +206,15 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
     expect((await api('POST', '/api/incidents', 'supervisor', { alertId: alert.id })).status).toBe(403);
 
     // The evidence verifies with the audit key, holds the reveal, and a changed line is caught.
-    const evidence = await api('GET', `/api/incidents/${incident.id}/evidence`, 'auditor');
+    // Taking evidence is an export: a token cannot (no step-up); the signed-in auditor can.
+    expect((await api('GET', `/api/incidents/${incident.id}/evidence`, 'auditor')).body.error.code).toBe('STEP_UP_UNAVAILABLE');
+    const evidenceResponse = await fetch(`${harness.engine.url}/api/incidents/${incident.id}/evidence`, { headers: { cookie: `${sessionCookiePrefix}${auditor.cookie}` } });
+    const evidence = { status: evidenceResponse.status, text: await evidenceResponse.text() };
     expect(evidence.status).toBe(200);
     const key = deriveAuditKey(harness.auditKey);
     expect(verifySignedAuditExport(key, evidence.text)).toMatchObject({ ok: true, count: incident.evidence.count });
     expect(evidence.text).toContain(`"seq":${alert.eventSeq},`);
-    expect(verifySignedAuditExport(key, evidence.text.replace('test-supervisor', 'test-somebody')).ok).toBe(false);
+    expect(verifySignedAuditExport(key, evidence.text.replace(supervisor.user.id, 'test-somebody')).ok).toBe(false);
 
     // The assessment: closing without a conclusion is refused; a stale version is refused; the conclusion records who.
     expect((await api('PATCH', `/api/incidents/${incident.id}`, 'auditor', { baseVersion: 1, status: 'closed' })).body.error.code).toBe('INCIDENT_STATUS_REFUSED');
@@ -231,7 +243,7 @@ describe.each(backendKinds)('access log, alerts and incidents (%s)', (kind) => {
       const answer = await api('GET', '/api/alerts?rule=export', 'auditor');
       return (answer.body.alerts as { actor: string; objectId: string }[]).find((entry) => entry.objectId === incident.id) ?? null;
     }, 20_000, 'the export alert');
-    expect(exported.actor).toBe('staff:test-auditor');
+    expect(exported.actor).toBe(`staff:${auditor.user.id}`);
   });
 });
 

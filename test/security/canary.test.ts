@@ -14,6 +14,7 @@ import { backendKinds } from '../helpers/backends.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
 import { allYes, reviewCalls } from '../helpers/review-calls.ts';
+import { signUpAndSignIn } from '../helpers/staff-session.ts';
 
 /**
  * Issue 13, "Prove it": a call whose name, number, birth date, MRN, address and e-mail are unique
@@ -152,7 +153,9 @@ describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
       }
       throw new Error('no review item for the canary call');
     });
-    const raw = await api('GET', `/api/review/${item.id}?redaction=off`, undefined, 'clinician');
+    // Raw content needs a person who just signed in (step-up): a clinician with a local account and TOTP.
+    const clinician = await signUpAndSignIn(harness.engine, { role: 'clinician' });
+    const raw = await clinician.fetch('GET', `/api/review/${item.id}?redaction=off`);
     expect(raw.status).toBe(200);
     expect(JSON.stringify(raw.body)).toContain(canary.mrn);
     const edited = await api('PATCH', `/api/review/${item.id}`, { baseVersion: item.currentVersion, changes: { note: `${canary.given} ${canary.family} asks for a lisinopril refill.`, nextStep: 'Send the refill to the pharmacy on file' } });
@@ -199,6 +202,12 @@ describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
     const badEdit = await api('PATCH', `/api/review/${item.id}`, { baseVersion: 1, changes: { note: `${canary.given} ${canary.email}`, unknownField: canary.mrn } });
     expect(badEdit.status).toBeGreaterThanOrEqual(400);
     errorBodies.push(JSON.stringify(badEdit.body));
+    // A sign-in attempt with the patient's name and number as the user name and password.
+    const signInAttempt = await fetch(`${harness.engine.url}/auth/sign-in`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName: canary.family.toLowerCase(), password: `${canary.phoneE164}-${canary.birthDate}` }),
+    });
+    expect(signInAttempt.status).toBe(401);
+    errorBodies.push(await signInAttempt.text());
     const twilioUnsigned = await fetch(`${harness.engine.url}/webhooks/twilio/voice`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ CallSid: 'CA0123', From: canary.phoneE164, CallerName: canary.family }).toString(),
     });
