@@ -71,6 +71,22 @@ export const ErrorCodes = {
   TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
+  /** SSO (issue 13): a callback whose state is not this browser's flow (forged, replayed, or from another browser). */
+  SSO_STATE_MISMATCH: { status: 400, retry: 'permanent' },
+  /** The identity provider answered the sign-in with an error, or its tokens did not verify. */
+  SSO_IDP_ERROR: { status: 401, retry: 'permanent' },
+  /** The identity provider did not answer discovery or the code exchange. */
+  SSO_IDP_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** The IdP vouched for someone who has no staff_user here (no self-registration). */
+  SSO_USER_UNKNOWN: { status: 403, retry: 'permanent' },
+  SSO_USER_DISABLED: { status: 403, retry: 'permanent' },
+  /** The staff_user is linked to another IdP subject (or the step-up is someone else's). */
+  SSO_SUBJECT_MISMATCH: { status: 403, retry: 'permanent' },
+  /** The IdP's `amr` shows no second factor and the config requires one. */
+  SSO_MFA_REQUIRED: { status: 403, retry: 'permanent' },
+  /** A step-up through the IdP that came back without a fresh authentication. */
+  SSO_REAUTH_REQUIRED: { status: 401, retry: 'permanent' },
+  SSO_NOT_CONFIGURED: { status: 404, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 
