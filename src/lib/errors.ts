@@ -87,6 +87,10 @@ export const ErrorCodes = {
   /** A step-up through the IdP that came back without a fresh authentication. */
   SSO_REAUTH_REQUIRED: { status: 401, retry: 'permanent' },
   SSO_NOT_CONFIGURED: { status: 404, retry: 'permanent' },
+  /** A staff account with this user name, SSO subject or external id already exists. */
+  STAFF_USER_EXISTS: { status: 409, retry: 'permanent' },
+  /** The staff account changed since the caller read it (SCIM If-Match, admin edits). */
+  STAFF_USER_VERSION_STALE: { status: 412, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 
