@@ -39,6 +39,7 @@ import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
 import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
+import { signInPageRoutes, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -70,6 +71,8 @@ export interface AppDeps {
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
+  /** Staff sign-in pages and single sign-on through the clinic's identity provider (issue 13). */
+  signIn?: Pick<SignInPageDeps, 'sso' | 'sessions' | 'now'>;
 }
 
 declare module 'fastify' {
@@ -83,6 +86,7 @@ declare module 'fastify' {
 
 const livePage = readFileSync(fileURLToPath(new URL('../web/live-calls.html', import.meta.url)), 'utf8');
 const reviewPage = readFileSync(fileURLToPath(new URL('../web/review.html', import.meta.url)), 'utf8');
+const signInPage = readFileSync(fileURLToPath(new URL('../web/sign-in.html', import.meta.url)), 'utf8');
 
 /** SHA-256 sources for a page's inline <script> and <style> blocks, for the Content-Security-Policy. */
 function inlineHashes(html: string, tag: 'script' | 'style'): string[] {
@@ -148,8 +152,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...inlineHashes(livePage, 'script'), ...inlineHashes(reviewPage, 'script')],
-        styleSrc: ["'self'", ...inlineHashes(livePage, 'style'), ...inlineHashes(reviewPage, 'style')],
+        scriptSrc: ["'self'", ...[livePage, reviewPage, signInPage].flatMap((page) => inlineHashes(page, 'script'))],
+        styleSrc: ["'self'", ...[livePage, reviewPage, signInPage].flatMap((page) => inlineHashes(page, 'style'))],
         connectSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
@@ -226,6 +230,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(livePage));
   // The review screen; the page itself holds no data: every call it makes needs the staff token.
   app.get('/review', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(reviewPage));
+
+  // The sign-in page, the pages' session script and single sign-on (issue 13).
+  await app.register(async (scope) => {
+    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, ...deps.signIn });
+  });
 
   await app.register(async (webhooks) => {
     await ctiRoutes(webhooks, {

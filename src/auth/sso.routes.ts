@@ -58,7 +58,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
 
   const refuse = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail: { purpose: string; userId?: string }) => {
     await deps.audit({
-      actor: detail.userId ? `staff:${detail.userId}` : 'staff:unknown', action: 'staff.sign-in.failed', objectType: 'staff_user', objectId: detail.userId ?? null,
+      actor: detail.userId ? `staff:${detail.userId}` : 'staff:unknown', action: 'staff.sign-in.failed', objectType: 'staff-user', objectId: detail.userId ?? null,
       outcome: 'rejected', reason: code, detail: { method: 'sso', purpose: detail.purpose },
     }).catch(() => undefined);
     const status = new CallchartError(code, code).status;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
 import { requestWorkflowsSchema } from '../nlp/workflows.ts';
+import { ssoSettingsSchema } from '../auth/sso.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -134,6 +135,13 @@ export const configSchema = z
       })
       .strict()
       .default({ fallbackQueue: 'front-desk', maxRefusalsPerMinute: 120 }),
+    /** Staff sign-in (SE-3). `sso`: the clinic's OpenID Connect identity provider; its client secret is CALLCHART_SSO_CLIENT_SECRET. */
+    auth: z
+      .object({
+        sso: ssoSettingsSchema.optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

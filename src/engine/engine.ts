@@ -38,6 +38,8 @@ import { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
+import { SsoClient } from '../auth/sso.client.ts';
+import { CallchartError } from '../lib/errors.ts';
 
 export { engineVersion };
 
@@ -77,6 +79,8 @@ export interface EngineOptions {
   auditCheckpointIntervalMs?: number;
   /** Ingest group-commit tuning (benchmarks compare `{ maxBatch: 1 }`, one commit per event). */
   groupCommit?: Partial<GroupCommitOptions>;
+  /** The client secret Callchart holds at the identity provider (`auth.sso`). Absent: CALLCHART_SSO_CLIENT_SECRET. */
+  ssoClientSecret?: string;
 }
 
 export interface Engine {
@@ -97,6 +101,9 @@ export interface Engine {
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
+  // SSO settings without the client secret stop the start before anything opens (the secret is never in the YAML).
+  const ssoSecret = options.ssoClientSecret ?? process.env.CALLCHART_SSO_CLIENT_SECRET;
+  if (config.auth.sso && !ssoSecret) throw new CallchartError('CONFIG_INVALID', 'auth.sso is set but CALLCHART_SSO_CLIENT_SECRET is not: set the client secret your identity provider gave Callchart');
   // Before the store opens: a bad audit key stops the start with nothing to clean up.
   const auditKey = deriveAuditKey(options.auditKey ?? resolveAuditKey(options.dataDir).key);
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
@@ -214,6 +221,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
   await routing.activate();
+  // The callback URL the IdP redirects to: the configured one (behind a proxy), else this engine's own.
+  let ownUrl = '';
+  const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
   const app = await buildApp({
     db,
     logger,
@@ -237,6 +247,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     maxRejectionsPerMinute: config.access.maxRefusalsPerMinute,
     // Refusals are audited with a keyed hash of the source; the staff token secret keys it (never stored).
     auditSourceKey: options.staffTokenSecret,
+    signIn: { sso },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),
@@ -255,6 +266,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${options.host ?? config.server.host}:${port}`;
+  ownUrl = url;
   await recordAuditEvent(db, { actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success', detail: { storage: db.kind, version: engineVersion } });
 
   let closed = false;

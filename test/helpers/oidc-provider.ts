@@ -101,7 +101,6 @@ export async function startOidcProvider(options: { users?: IdpUser[] } = {}): Pr
   const redirectUris = new Set<string>();
   const Adapter = mapAdapter();
 
-  let provider: Provider | undefined;
   const server: Server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -113,7 +112,8 @@ export async function startOidcProvider(options: { users?: IdpUser[] } = {}): Pr
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
+    // amr rides with the openid scope: the relying party checks it for a second factor.
+    claims: { amr: null, acr: null, auth_time: null, openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     findAccount: (_ctx, sub) => {
       const user = [...users.values()].find((candidate) => candidate.sub === sub);
@@ -136,7 +136,6 @@ export async function startOidcProvider(options: { users?: IdpUser[] } = {}): Pr
     try {
       const url = new URL(request.url ?? '/', issuer);
       const interaction = /^\/interaction\/([^/]+)(\/login)?$/.exec(url.pathname);
-      if (!provider) throw new Error('provider not ready');
       if (!interaction) {
         provider.callback()(request, response);
         return;
@@ -168,7 +167,8 @@ export async function startOidcProvider(options: { users?: IdpUser[] } = {}): Pr
     }
   }
 
-  provider = new Provider(issuer, configuration);
+  // Requests reach `handle` only after this line: the server's port had to be known for the issuer.
+  const provider = new Provider(issuer, configuration);
   // Errors the provider answers itself (bad requests from a test on purpose) are not test failures.
   provider.on('server_error', () => undefined);
 

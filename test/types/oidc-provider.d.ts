@@ -22,7 +22,7 @@ declare module 'oidc-provider' {
     pkce?: { required?: (ctx: unknown, client: unknown) => boolean };
     features?: Record<string, { enabled: boolean }>;
     interactions?: { url: (ctx: unknown, interaction: { uid: string }) => string };
-    claims?: Record<string, string[]>;
+    claims?: Record<string, string[] | null>;
     cookies?: { keys?: string[] };
     findAccount?: (ctx: unknown, sub: string) => Account | undefined | Promise<Account | undefined>;
     ttl?: Record<string, number>;

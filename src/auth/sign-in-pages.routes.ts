@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAuditEvent } from '../audit/audit.repository.ts';
+import type { Db } from '../store/db.ts';
+import { findStaffUserByUserName, updateStaffUser } from './staff-directory.repository.ts';
+import type { SsoClient } from './sso.client.ts';
+import { deriveFlowKey, ssoRoutes } from './sso.routes.ts';
+import type { SsoSettings } from './sso.ts';
+import { isCallchartError } from '../lib/errors.ts';
+
+/** The pages' shared session script (served from the engine: CSP 'self', no inline hash to keep in step). */
+const sessionScript = readFileSync(fileURLToPath(new URL('../web/session.js', import.meta.url)), 'utf8');
+
+/** Sessions as the sign-in layer provides them (staff-session; helper A's part of issue 13). */
+export interface StaffSessionPort {
+  /** Starts a session for a person the IdP vouched for, and sets its cookie on the reply. */
+  start(request: FastifyRequest, reply: FastifyReply, userId: string, method: 'sso'): Promise<void>;
+  /** The live session of this request's cookie, if any. */
+  current(request: FastifyRequest): Promise<{ userId: string; sessionId: string } | null>;
+  /** Records that the person of this session re-authenticated just now (step-up through the IdP). */
+  markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }): Promise<void>;
+}
+
+export interface SignInPageDeps {
+  db: Db;
+  staffTokenSecret: Uint8Array;
+  secureCookies: boolean;
+  signInPage: string;
+  sso?: { client: SsoClient; settings: SsoSettings } | null;
+  sessions?: StaffSessionPort;
+  now?: () => Date;
+}
+
+/**
+ * The sign-in page (`/sign-in`), the pages' session script (`/session.js`), whether SSO is set up
+ * (`/auth/sso/info`, for the page's button), and the SSO flow (sso.routes.ts). The page shells hold
+ * no data; everything they show comes from the `/auth/*` API behind them.
+ */
+export async function signInPageRoutes(app: FastifyInstance, deps: SignInPageDeps): Promise<void> {
+  app.get('/sign-in', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(deps.signInPage));
+  app.get('/session.js', { schema: { hide: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(sessionScript));
+  app.get('/auth/sso/info', { schema: { hide: true } }, async () => (deps.sso && deps.sessions ? { configured: true, displayName: deps.sso.settings.displayName } : { configured: false }));
+
+  const sessions = deps.sessions;
+  const ready = deps.sso && sessions ? deps.sso : null;
+  await ssoRoutes(app, {
+    client: ready?.client ?? null,
+    settings: ready?.settings ?? null,
+    flowKey: deriveFlowKey(deps.staffTokenSecret),
+    secureCookies: deps.secureCookies,
+    now: deps.now ?? (() => new Date()),
+    signInPage: deps.signInPage,
+    findUserByName: async (userName) => {
+      const user = await findStaffUserByUserName(deps.db, userName);
+      return user ? { id: user.id, active: user.active, ssoIssuer: user.ssoIssuer, ssoSubject: user.ssoSubject, role: user.role } : null;
+    },
+    linkSubject: async (userId, issuer, subject) => {
+      try {
+        return (await updateStaffUser(deps.db, userId, { ssoIssuer: issuer, ssoSubject: subject }, `staff:${userId}`)) !== null;
+      } catch (error) {
+        // Another staff_user holds this subject already (unique issuer + subject).
+        if (isCallchartError(error) && error.code === 'STAFF_USER_EXISTS') return false;
+        throw error;
+      }
+    },
+    startSession: (request, reply, userId) => sessions!.start(request, reply, userId, 'sso'),
+    currentSession: (request) => (sessions ? sessions.current(request) : Promise.resolve(null)),
+    markSteppedUp: (request, session) => sessions!.markSteppedUp(request, session),
+    audit: (event) => recordAuditEvent(deps.db, event),
+  });
+}
