@@ -39,6 +39,7 @@ import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
 import { SsoClient } from '../auth/sso.client.ts';
+import { LiveSessionWatch } from '../api/live-session-watch.ts';
 import { CallchartError } from '../lib/errors.ts';
 
 export { engineVersion };
@@ -267,6 +268,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${options.host ?? config.server.host}:${port}`;
   ownUrl = url;
+  // A live display whose session ended (signed out, revoked, a disabled account) is closed within a sweep.
+  const liveSessions = new LiveSessionWatch({ db, hub, now: () => new Date() });
+  liveSessions.start();
   await recordAuditEvent(db, { actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success', detail: { storage: db.kind, version: engineVersion } });
 
   let closed = false;
@@ -275,6 +279,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     async close() {
       if (closed) return;
       closed = true;
+      await liveSessions.stop();
       hub.close();
       await app.close();
       // Routing decisions answered just before the deadline may still be committing.
