@@ -19,7 +19,7 @@ export interface StaffSessionPort {
   /** The live session of this request's cookie, if any. */
   current(request: FastifyRequest): Promise<{ userId: string; sessionId: string } | null>;
   /** Records that the person of this session re-authenticated just now (step-up through the IdP). */
-  markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }): Promise<void>;
+  markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }, purpose: string): Promise<void>;
 }
 
 export interface SignInPageDeps {
@@ -66,7 +66,7 @@ export async function signInPageRoutes(app: FastifyInstance, deps: SignInPageDep
     },
     startSession: (request, reply, userId) => sessions!.start(request, reply, userId, 'sso'),
     currentSession: (request) => (sessions ? sessions.current(request) : Promise.resolve(null)),
-    markSteppedUp: (request, session) => sessions!.markSteppedUp(request, session),
+    markSteppedUp: (request, session, purpose) => sessions!.markSteppedUp(request, session, purpose),
     audit: (event) => recordAuditEvent(deps.db, event),
   });
 }

@@ -48,9 +48,12 @@ export class SsoClient {
   }
 
   /** A new flow: the secrets to keep (in the flow cookie) and the IdP URL to send the browser to. */
-  async start(purpose: SsoPurpose, returnTo: string, now: Date): Promise<{ flow: SsoFlow; url: URL }> {
+  async start(purpose: SsoPurpose, returnTo: string, now: Date, stepUpFor?: SsoFlow['stepUpFor']): Promise<{ flow: SsoFlow; url: URL }> {
     const configuration = await this.discover();
-    const flow: SsoFlow = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), purpose, returnTo, startedAt: Math.floor(now.getTime() / 1000) };
+    const flow: SsoFlow = {
+      state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), purpose, returnTo, startedAt: Math.floor(now.getTime() / 1000),
+      ...(purpose === 'step-up' ? { stepUpFor: stepUpFor ?? 'raw-content' } : {}),
+    };
     const parameters: Record<string, string> = {
       redirect_uri: this.redirectUrl(),
       scope: this.settings.scopes.join(' '),

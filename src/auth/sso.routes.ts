@@ -30,7 +30,7 @@ export interface SsoRouteDeps {
   /** The signed-in person of this request's session cookie, if any. */
   currentSession(request: FastifyRequest): Promise<{ userId: string; sessionId: string } | null>;
   /** Records a fresh re-authentication on the session (step-up). */
-  markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }): Promise<void>;
+  markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }, purpose: string): Promise<void>;
   audit(event: AuditEventInput): Promise<void>;
   /** The sign-in page, served with the refusal's code for its script to put in words. */
   signInPage: string;
@@ -43,6 +43,7 @@ export function deriveFlowKey(staffTokenSecret: Uint8Array): Uint8Array {
 
 const startQuery = z.object({
   purpose: z.enum(['sign-in', 'step-up']).default('sign-in'),
+  for: z.enum(['raw-content', 'export', 'key-operation']).optional(),
   returnTo: z.string().max(200).optional(),
 });
 
@@ -79,7 +80,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
       return reply.code(401).header('cache-control', 'no-store').send({ error: { code: 'STAFF_TOKEN_MISSING', message: 'sign in first: a step-up re-authenticates a signed-in person' } });
     }
     try {
-      const { flow, url } = await deps.client.start(query.purpose, safeReturnTo(query.returnTo), deps.now());
+      const { flow, url } = await deps.client.start(query.purpose, safeReturnTo(query.returnTo), deps.now(), query.for);
       const sealed = await new SignJWT({ flow }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(`${flowSeconds}s`).sign(deps.flowKey);
       // SameSite=Lax: the callback is a top-level navigation from the IdP's site, which Strict would strip.
       return reply
@@ -114,7 +115,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
     }
     reply.clearCookie(ssoFlowCookie, { path: flowCookiePath }).header('cache-control', 'no-store');
     if (flow.purpose === 'step-up') {
-      await deps.markSteppedUp(request, session!);
+      await deps.markSteppedUp(request, session!, flow.stepUpFor ?? 'raw-content');
     } else {
       await deps.startSession(request, reply, verdict.userId);
     }

@@ -50,6 +50,8 @@ export const ssoFlowSchema = z.object({
   nonce: z.string().min(16).max(128),
   verifier: z.string().min(43).max(128),
   purpose: z.enum(ssoPurposes),
+  /** For a step-up: what it is for (raw content, an export, a key operation), for the audit entry. */
+  stepUpFor: z.enum(['raw-content', 'export', 'key-operation']).optional(),
   returnTo: z.string().max(200),
   startedAt: z.number().int(),
 });
