@@ -18,6 +18,8 @@ export interface StaffSessionPort {
   start(request: FastifyRequest, reply: FastifyReply, userId: string, method: 'sso'): Promise<void>;
   /** The live session of this request's cookie, if any. */
   current(request: FastifyRequest): Promise<{ userId: string; sessionId: string } | null>;
+  /** A session by id, if it still stands. */
+  byId(sessionId: string): Promise<{ userId: string; sessionId: string } | null>;
   /** Records that the person of this session re-authenticated just now (step-up through the IdP). */
   markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }, purpose: string): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function signInPageRoutes(app: FastifyInstance, deps: SignInPageDep
     },
     startSession: (request, reply, userId) => sessions!.start(request, reply, userId, 'sso'),
     currentSession: (request) => (sessions ? sessions.current(request) : Promise.resolve(null)),
+    sessionById: (sessionId) => (sessions ? sessions.byId(sessionId) : Promise.resolve(null)),
     markSteppedUp: (request, session, purpose) => sessions!.markSteppedUp(request, session, purpose),
     audit: (event) => recordAuditEvent(deps.db, event),
   });

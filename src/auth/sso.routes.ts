@@ -29,6 +29,8 @@ export interface SsoRouteDeps {
   startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void>;
   /** The signed-in person of this request's session cookie, if any. */
   currentSession(request: FastifyRequest): Promise<{ userId: string; sessionId: string } | null>;
+  /** A session by id if it still stands (not revoked, not expired, its person active). */
+  sessionById(sessionId: string): Promise<{ userId: string; sessionId: string } | null>;
   /** Records a fresh re-authentication on the session (step-up). */
   markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }, purpose: string): Promise<void>;
   audit(event: AuditEventInput): Promise<void>;
@@ -76,11 +78,14 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
   app.get('/auth/sso/start', { schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
     const query = request.query as z.infer<typeof startQuery>;
     if (!deps.client) return refuse(request, reply, 'SSO_NOT_CONFIGURED', { purpose: query.purpose });
-    if (query.purpose === 'step-up' && !(await deps.currentSession(request))) {
-      return reply.code(401).header('cache-control', 'no-store').send({ error: { code: 'STAFF_TOKEN_MISSING', message: 'sign in first: a step-up re-authenticates a signed-in person' } });
+    const session = query.purpose === 'step-up' ? await deps.currentSession(request) : null;
+    if (query.purpose === 'step-up' && !session) {
+      return reply.code(401).header('cache-control', 'no-store').send({ error: { code: 'SESSION_INVALID', message: 'sign in first: a step-up re-authenticates a signed-in person' } });
     }
     try {
-      const { flow, url } = await deps.client.start(query.purpose, safeReturnTo(query.returnTo), deps.now(), query.for);
+      const started = await deps.client.start(query.purpose, safeReturnTo(query.returnTo), deps.now(), query.for);
+      const flow = session ? { ...started.flow, sessionId: session.sessionId } : started.flow;
+      const { url } = started;
       const sealed = await new SignJWT({ flow }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(`${flowSeconds}s`).sign(deps.flowKey);
       // SameSite=Lax: the callback is a top-level navigation from the IdP's site, which Strict would strip.
       return reply
@@ -104,7 +109,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
     }
     const userName = userNameFromClaims(identity.claims, deps.settings.userClaim);
     const candidate = userName ? await deps.findUserByName(userName) : null;
-    const session = flow.purpose === 'step-up' ? await deps.currentSession(request) : null;
+    const session = flow.purpose === 'step-up' && flow.sessionId ? await deps.sessionById(flow.sessionId) : null;
     const verdict = decideSsoSignIn({
       candidate, issuer: identity.issuer, subject: identity.subject, amr: identity.amr, requireMfa: deps.settings.requireMfaClaim,
       purpose: flow.purpose, sessionUserId: session?.userId ?? null, authTime: identity.authTime, startedAt: flow.startedAt,

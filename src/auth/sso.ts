@@ -54,6 +54,12 @@ export const ssoFlowSchema = z.object({
   stepUpFor: z.enum(['raw-content', 'export', 'key-operation']).optional(),
   returnTo: z.string().max(200),
   startedAt: z.number().int(),
+  /**
+   * For a step-up: the session it is for (its id, the hash of the cookie value, never the cookie).
+   * The session cookie is SameSite=Strict, so the browser does not send it on the callback, which
+   * arrives from the IdP's site; the flow cookie (Lax) carries the binding instead.
+   */
+  sessionId: z.string().min(1).max(128).optional(),
 });
 export type SsoFlow = z.infer<typeof ssoFlowSchema>;
 

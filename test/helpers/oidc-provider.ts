@@ -92,7 +92,11 @@ async function formBody(request: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-/** Starts the provider with one confidential client (client_secret_basic, PKCE required). */
+/**
+ * Starts the provider with one confidential client (client_secret_basic, PKCE required). Its issuer
+ * is `http://localhost:<port>` while engines under test are `http://127.0.0.1:<port>`: another
+ * site, as a real IdP is, so the browser applies its cross-site cookie rules to the redirects.
+ */
 export async function startOidcProvider(options: { users?: IdpUser[] } = {}): Promise<TestIdp> {
   const users = new Map((options.users ?? []).map((user) => [user.login, user]));
   const signIns = new Map<string, number>();
@@ -103,7 +107,7 @@ export async function startOidcProvider(options: { users?: IdpUser[] } = {}): Pr
 
   const server: Server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
 
   const configuration: Configuration = {
     adapter: Adapter,
