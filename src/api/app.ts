@@ -71,8 +71,8 @@ export interface AppDeps {
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
-  /** Staff sign-in pages and single sign-on through the clinic's identity provider (issue 13). */
-  signIn?: Pick<SignInPageDeps, 'sso' | 'sessions' | 'now'>;
+  /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
+  sso?: SignInPageDeps['sso'];
 }
 
 declare module 'fastify' {
@@ -233,7 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The sign-in page, the pages' session script and single sign-on (issue 13).
   await app.register(async (scope) => {
-    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, ...deps.signIn });
+    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, sso: deps.sso ?? null });
   });
 
   await app.register(async (webhooks) => {

@@ -248,7 +248,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     maxRejectionsPerMinute: config.access.maxRefusalsPerMinute,
     // Refusals are audited with a keyed hash of the source; the staff token secret keys it (never stored).
     auditSourceKey: options.staffTokenSecret,
-    signIn: { sso },
+    sso,
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),
