@@ -67,9 +67,16 @@ export class SsoClient {
     return { flow, url: oidc.buildAuthorizationUrl(configuration, parameters) };
   }
 
-  /** Exchanges the code in `callbackUrl` for verified claims, or throws a CallchartError with an SSO code. */
-  async finish(callbackUrl: URL, flow: SsoFlow): Promise<SsoIdentity> {
+  /**
+   * Exchanges the code in the callback's query for verified claims, or throws a CallchartError with
+   * an SSO code. The URL is rebuilt on the registered redirect URL: openid-client sends it as the
+   * token request's redirect_uri, which must be exactly the one the code was issued for (the
+   * request's own Host may be a proxy's view).
+   */
+  async finish(callbackQuery: string, flow: SsoFlow): Promise<SsoIdentity> {
     const configuration = await this.discover();
+    const callbackUrl = new URL(this.redirectUrl());
+    callbackUrl.search = callbackQuery;
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
     try {
       tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {

@@ -59,10 +59,11 @@ const startQuery = z.object({
 export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promise<void> {
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
 
-  const refuse = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail: { purpose: string; userId?: string }) => {
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail: { purpose: string; userId?: string; idpCode?: string }) => {
     await deps.audit({
       actor: detail.userId ? `staff:${detail.userId}` : 'staff:unknown', action: 'staff.sign-in.failed', objectType: 'staff-user', objectId: detail.userId ?? null,
-      outcome: 'rejected', reason: code, detail: { method: 'sso', purpose: detail.purpose },
+      // The library's error code (e.g. OAUTH_INVALID_RESPONSE), never its message: it may quote the IdP's answer.
+      outcome: 'rejected', reason: code, detail: { method: 'sso', purpose: detail.purpose, ...(detail.idpCode ? { idpCode: detail.idpCode.slice(0, 64) } : {}) },
     }).catch(() => undefined);
     const status = new CallchartError(code, code).status;
     // The page shows the reason in words; the code rides in an attribute its script reads (a fixed list, never input).
@@ -103,9 +104,11 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
     if (!flow) return refuse(request, reply, 'SSO_STATE_MISMATCH', { purpose: 'sign-in' });
     let identity;
     try {
-      identity = await deps.client.finish(new URL(request.url, 'http://callback.invalid'), flow);
+      const query = request.url.indexOf('?');
+      identity = await deps.client.finish(query < 0 ? '' : request.url.slice(query), flow);
     } catch (error) {
-      return refuse(request, reply, isCallchartError(error) ? error.code : 'SSO_IDP_ERROR', { purpose: flow.purpose });
+      const idpCode = isCallchartError(error) && typeof error.detail?.cause === 'string' ? error.detail.cause : undefined;
+      return refuse(request, reply, isCallchartError(error) ? error.code : 'SSO_IDP_ERROR', { purpose: flow.purpose, ...(idpCode ? { idpCode } : {}) });
     }
     const userName = userNameFromClaims(identity.claims, deps.settings.userClaim);
     const candidate = userName ? await deps.findUserByName(userName) : null;
