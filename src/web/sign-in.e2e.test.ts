@@ -150,7 +150,7 @@ describe('staff sign-in in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${harness.engine.url}/sign-in?returnTo=/review`);
     await page.getByLabel('User name').fill('lee.nurse');
-    await page.getByLabel('Password').fill(localPassword);
+    await page.locator('#password').fill(localPassword);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
     expect(await page.locator('#enrol-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
@@ -171,7 +171,7 @@ describe('staff sign-in in Chromium', () => {
     const signInWith = async (kind: 'code' | 'recovery', value: string) => {
       await page.goto(`${harness.engine.url}/sign-in`);
       await page.getByLabel('User name').fill('lee.nurse');
-      await page.getByLabel('Password').fill(localPassword);
+      await page.locator('#password').fill(localPassword);
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
       if (kind === 'recovery') await page.getByText('Lost your phone? Use a recovery code').click();
