@@ -155,7 +155,7 @@ describe('staff sign-in in Chromium', () => {
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
     expect(await page.locator('#enrol-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     const secret = (await page.locator('#enrol-secret').textContent())!.trim();
-    await page.getByLabel('Six-digit code').fill(await totpCode(secret));
+    await page.locator('#enrol-code').fill(await totpCode(secret));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
     const recoveryCodes = await page.locator('#recovery-codes li').allTextContents();
