@@ -67,6 +67,43 @@ describe('callchart CLI', () => {
     expect(stderr).toContain('calls must be an integer');
   });
 
+  it('users add creates a local account whose one-time password signs in (authenticator enrolment next), on the embedded store when no engine holds it', async () => {
+    const dataDir = path.join(scratch, 'users');
+    const args = ['users', 'add', '--user-name', 'First.Admin', '--role', 'admin', '--queues', '*', '--data-dir', dataDir];
+    const noStore = cli(args);
+    expect(noStore.code).toBe(2);
+    expect(noStore.stderr).toContain('No embedded store');
+    expect(cli(['users', 'add', '--user-name', 'x', '--role', 'janitor', '--data-dir', dataDir]).stderr).toContain('Unknown role');
+    await seedPgliteDataDir(dataDir);
+    const start = () => startEngine({
+      config: defaultConfig, dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), port: 0,
+      auditCheckpointFile: path.join(scratch, 'users-checkpoints.jsonl'), logger: createLogger({ level: 'silent' }),
+    });
+    let engine = await start();
+    // PGlite is single-process: while an engine holds the store, the command says so and changes nothing.
+    const busy = cli(args);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain('in use by process');
+    await engine.close();
+
+    const added = cli(args);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toContain('Created first.admin (admin; queues *)');
+    const password = added.stdout.trim();
+    expect(password).toMatch(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
+    const again = cli(args);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+
+    engine = await start();
+    try {
+      const signIn = await fetch(`${engine.url}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName: 'first.admin', password }) });
+      expect(await signIn.json()).toMatchObject({ status: 'enrolment-required' });
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('audit verify passes on an intact log and names the first broken link after tampering', async () => {
     const dataDir = path.join(scratch, 'audit');
     await seedPgliteDataDir(dataDir);
@@ -115,6 +152,11 @@ describe('callchart CLI', () => {
       expect(stdout).toMatch(/Webhook secret\s+whsec_/);
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
+      // Demo accounts sign in with the printed password; the authenticator is enrolled next.
+      const nursePassword = /Staff sign-in[\s\S]*?nurse \/ (\S+)/.exec(stdout)?.[1];
+      expect(nursePassword).toBeTruthy();
+      const signIn = await fetch(`${url}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName: 'nurse', password: nursePassword }) });
+      expect(await signIn.json()).toMatchObject({ status: 'enrolment-required' });
 
       const simulation = await new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [bin, 'simulate', '--target', url, '--calls', '20', '--duplicate', '--shuffle', '--data-dir', dataDir], {

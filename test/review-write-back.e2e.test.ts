@@ -8,6 +8,7 @@ import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr
 import { backendKinds } from './helpers/backends.ts';
 import { eventually, startHarness, type Harness } from './helpers/engine-harness.ts';
 import { adultCallers, allYes, clinic, reviewCalls } from './helpers/review-calls.ts';
+import { signUpAndSignIn } from './helpers/staff-session.ts';
 
 const canary = 'CANARY-NOTE-91c2';
 const yes = allYes;
@@ -39,9 +40,12 @@ describe.each(backendKinds)('review queue and write-back to the chart (%s)', (ki
     expect(opened.body.transcript.redaction).toBe('on');
     expect(opened.body.identity.verified).toBe(true);
 
-    // A nurse may not lift redaction; a clinician may.
+    // A nurse may not lift redaction; a clinician may, signed in as a person who just confirmed who
+    // they are (step-up, SE-3): a staff token cannot.
     expect((await api('GET', `/api/review/${item.id}?redaction=off`)).status).toBe(403);
-    const unredacted = await api('GET', `/api/review/${item.id}?redaction=off`, undefined, 'clinician');
+    expect((await api('GET', `/api/review/${item.id}?redaction=off`, undefined, 'clinician')).body.error.code).toBe('STEP_UP_UNAVAILABLE');
+    const clinician = await signUpAndSignIn(harness.engine, { role: 'clinician' });
+    const unredacted = await clinician.fetch('GET', `/api/review/${item.id}?redaction=off`);
     expect(unredacted.body.transcript.text).toContain(canary);
 
     // Front desk cannot open review content.

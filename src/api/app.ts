@@ -6,6 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyCookie from '@fastify/cookie';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storeAnswers, type Db } from '../store/db.ts';
@@ -38,8 +39,12 @@ import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
 import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
+import type { StaffSignIn } from '../auth/sign-in.service.ts';
+import { authRoutes } from '../auth/auth.routes.ts';
+import { staffTokenRoutes } from '../auth/staff-tokens.routes.ts';
+import { findStaffToken } from '../auth/staff-token.repository.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
-import { signInPageRoutes, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
+import { signInPageRoutes, staffSessionPort, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -65,6 +70,12 @@ export interface AppDeps {
   auditSourceKey: Uint8Array;
   /** Serve HSTS (only behind TLS). */
   hsts?: boolean;
+  /** Staff sign-in and sessions (SE-3); absent in test apps that use staff tokens only. */
+  signIn?: StaffSignIn;
+  /** Sign-in attempts per source per minute (the pre-session steps). */
+  authAttemptsPerMinute?: number;
+  /** How often an open live socket re-checks its session or token. */
+  liveRecheckMs?: number;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
     cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
@@ -111,6 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // the hooks below) still gets its socket closed after the answer.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024, handleProtocols: selectLiveSubprotocol } });
 
+  // Cookies for staff sessions (SE-3); no signing secret: the session cookie is a random value the store looks up.
+  await app.register(fastifyCookie);
+
   const rejections = new RejectionAuditor({
     write: (event) => recordAuditEvent(deps.db, event),
     sourceKey: deps.auditSourceKey,
@@ -140,6 +154,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const routes = installAccessControl(app as unknown as FastifyInstance, {
     staffTokenSecret: deps.staffTokenSecret,
+    ...(deps.signIn ? { signIn: deps.signIn } : {}),
+    // Tokens issued through the admin API are checked against the register on every request (revocation, scopes).
+    tokenRegister: (tokenId) => findStaffToken(deps.db, tokenId),
     onRefused: (request: FastifyRequest, refusal) =>
       rejections.record({ action: 'staff.api.rejected', actor: 'staff:unknown', objectType: 'route', reason: refusal.code, route: request.routeOptions.url ?? 'unknown', source: request.ip }),
   });
@@ -224,6 +241,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
     const claims = staffOf(request);
     deps.hub.add(socket, claims);
+    // The access check ran once, at the upgrade; a socket stays open for hours. It is re-checked, so
+    // signing out, disabling the person or revoking the token closes it within a few seconds.
+    const stillAllowed = claims.via === 'session' && claims.sessionId && deps.signIn
+      ? ((signIn, sessionId) => () => signIn.sessionStillOpen(sessionId))(deps.signIn, claims.sessionId)
+      : claims.tokenId ? ((tokenId) => async () => !(await findStaffToken(deps.db, tokenId))?.revokedAt)(claims.tokenId) : null;
+    if (stillAllowed) {
+      const recheck = setInterval(() => {
+        void stillAllowed().then((allowed) => {
+          if (!allowed) socket.close(4401, 'signed out');
+        }, () => undefined);
+      }, deps.liveRecheckMs ?? 10_000);
+      recheck.unref();
+      socket.on('close', () => clearInterval(recheck));
+    }
     void recordAuditEvent(deps.db, { actor: `staff:${claims.sub}`, action: 'staff.live.connected', objectType: 'websocket', objectId: request.id, outcome: 'success', detail: { role: claims.role } }).catch(() => undefined);
   });
 
@@ -233,7 +264,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The sign-in page, the pages' session script and single sign-on (issue 13).
   await app.register(async (scope) => {
-    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, sso: deps.sso ?? null });
+    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, sso: deps.sso ?? null,
+      ...(deps.signIn ? { sessions: staffSessionPort(deps.db, deps.signIn) } : {}),
+    });
   });
 
   await app.register(async (webhooks) => {
@@ -256,6 +289,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => {
       await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
+    });
+  }
+
+  if (deps.signIn) {
+    const signIn = deps.signIn;
+    await app.register(async (scope) => {
+      await authRoutes(scope, {
+        db: deps.db, signIn, attemptsPerMinute: deps.authAttemptsPerMinute ?? 20,
+        onRateLimited: (request) => void rejections.record({ action: 'staff.sign-in.rate-limited', actor: 'unverified', objectType: 'route', reason: 'RATE_LIMITED', route: request.routeOptions.url ?? 'unknown', source: request.ip }),
+      });
+      // Tokens are checked against the wall clock (like trial tokens), so they are issued on it too.
+      await staffTokenRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, clock: () => new Date() });
     });
   }
 

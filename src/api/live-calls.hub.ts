@@ -182,26 +182,6 @@ export class LiveCallsHub {
     }
   }
 
-  /** Who is watching: each viewer's claims (a signed-in person's carry their session id). */
-  viewerClaims(): StaffClaims[] {
-    return [...this.viewers].map((viewer) => viewer.claims);
-  }
-
-  /**
-   * Closes the displays whose claims match (a session that ended: signed out, revoked, a disabled
-   * account). 4401 tells the page to go back to sign-in rather than reconnect. Returns how many.
-   */
-  endViewers(match: (claims: StaffClaims) => boolean, reason: string): number {
-    let ended = 0;
-    for (const viewer of this.viewers) {
-      if (!match(viewer.claims)) continue;
-      this.viewers.delete(viewer);
-      viewer.socket.close(4401, reason);
-      ended++;
-    }
-    return ended;
-  }
-
   close(): void {
     for (const viewer of this.viewers) viewer.socket.close(1001, 'server shutting down');
     this.viewers.clear();

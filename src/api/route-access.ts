@@ -19,7 +19,9 @@ import type { StaffRole } from '../auth/staff-token.ts';
 export type RouteAccess =
   | { kind: 'public'; why: string }
   | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' }
-  | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose };
+  | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose }
+  /** A signed-in person acting on their own session (who am I, step up, sign out): any role, a session cookie only (tokens get 403). */
+  | { kind: 'session'; why: string };
 
 /**
  * Routes that show raw (unredacted) content, export, or touch keys ask a signed-in person to
@@ -68,6 +70,22 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/write-back/:id/retry': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'requeues an item by id; carries no content' } },
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
+
+  // Local sign-in (SE-3): the steps before a session exists. They answer with the next step only,
+  // the same refusal for every failure, and are rate limited per source.
+  'POST /auth/sign-in': { kind: 'public', why: 'password step: answers with the next step only; one refusal for every failure; rate limited' },
+  'POST /auth/mfa': { kind: 'public', why: 'second factor: needs the signed pending state of the password step; rate limited' },
+  'POST /auth/mfa/enrol': { kind: 'public', why: 'authenticator enrolment: needs the signed pending state of the password step; rate limited' },
+  'POST /auth/mfa/enrol/confirm': { kind: 'public', why: 'authenticator enrolment: needs the signed pending state and a first code; rate limited' },
+  'GET /auth/me': { kind: 'session', why: 'the signed-in person\'s own name, role, queues and session expiry' },
+  'POST /auth/step-up': { kind: 'session', why: 're-authenticates the caller\'s own session' },
+  'POST /auth/password': { kind: 'session', why: 'changes the caller\'s own password' },
+  'POST /auth/sign-out': { kind: 'session', why: 'ends the caller\'s own session' },
+  'POST /auth/sign-out-everywhere': { kind: 'session', why: 'ends every session of the caller' },
+  // Service and kiosk tokens (people sign in with sessions): issued, listed and revoked by admins.
+  'POST /api/admin/staff-tokens': { kind: 'staff', roles: ['admin'], queues: { all: 'issues a credential; no call data' } },
+  'GET /api/admin/staff-tokens': { kind: 'staff', roles: ['admin'], queues: { all: 'token names, roles and dates; no call data' } },
+  'POST /api/admin/staff-tokens/:id/revoke': { kind: 'staff', roles: ['admin'], queues: { all: 'revokes a credential by id; no call data' } },
 
   'POST /webhooks/cti': { kind: 'webhook', verifier: 'cti-hmac' },
   'POST /webhooks/fhir/notify': { kind: 'webhook', verifier: 'webhook-secret-bearer' },

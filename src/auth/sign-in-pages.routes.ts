@@ -8,6 +8,8 @@ import type { SsoClient } from './sso.client.ts';
 import { deriveFlowKey, ssoRoutes } from './sso.routes.ts';
 import type { SsoSettings } from './sso.ts';
 import { isCallchartError } from '../lib/errors.ts';
+import { sessionCookieValue, type StaffSignIn } from './sign-in.service.ts';
+import { findSessionHolder } from './staff-session.repository.ts';
 
 /** The pages' shared session script (served from the engine: CSP 'self', no inline hash to keep in step). */
 const sessionScript = readFileSync(fileURLToPath(new URL('../web/session.js', import.meta.url)), 'utf8');
@@ -22,6 +24,29 @@ export interface StaffSessionPort {
   byId(sessionId: string): Promise<{ userId: string; sessionId: string } | null>;
   /** Records that the person of this session re-authenticated just now (step-up through the IdP). */
   markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }, purpose: string): Promise<void>;
+}
+
+/** The SSO flow's view of the sign-in layer's sessions (sign-in.service.ts). */
+export function staffSessionPort(db: Db, signIn: StaffSignIn): StaffSessionPort {
+  return {
+    async start(_request, reply, userId, method) {
+      const session = await signIn.startSession(userId, method);
+      reply.header('set-cookie', session.setCookie);
+    },
+    async current(request) {
+      const cookie = sessionCookieValue(request.headers.cookie);
+      const found = cookie ? await signIn.sessionFor(cookie) : null;
+      return found && 'holder' in found ? { userId: found.holder.user.id, sessionId: found.holder.session.id } : null;
+    },
+    async byId(sessionId) {
+      // As sessionFor judges a cookie's session, without renewing it: the callback is not the person's activity.
+      const holder = await findSessionHolder(db, sessionId);
+      const now = signIn.now();
+      if (!holder || holder.session.revokedAt || !holder.user.active || signIn.expiryOf(holder).idleExpiresAt <= now) return null;
+      return { userId: holder.user.id, sessionId: holder.session.id };
+    },
+    markSteppedUp: (_request, session, purpose) => signIn.recordSteppedUp(session.sessionId, session.userId, purpose, 'sso'),
+  };
 }
 
 export interface SignInPageDeps {

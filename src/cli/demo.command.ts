@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { demoAccounts, newInitialPassword } from '../auth/staff-accounts.service.ts';
 import path from 'node:path';
 import { checkConfigFile } from '../config/config.loader.ts';
 import { defaultConfig, type CallchartConfig } from '../config/config.schema.ts';
@@ -153,6 +154,10 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   const { issueStaffToken } = await starters;
   const frontDesk = await issueStaffToken(staffTokenSecret, { sub: 'demo-front-desk', role: 'intake', queues: ['*'], extensions: [] });
   const nurse = await issueStaffToken(staffTokenSecret, { sub: 'demo-nurse', role: 'nurse', queues: ['*'], extensions: [] });
+  // Demo accounts for the sign-in pages: passwords kept in the data directory (synthetic clinic, mode 0600) so every run prints them.
+  const { ensureDemoAccounts } = await import('../auth/staff-accounts.service.ts');
+  const demoPasswords = demoPasswordsIn(options.dataDir);
+  await ensureDemoAccounts(engine.db, (userName) => demoPasswords[userName]!);
   const dataDirFlag = options.dataDir !== path.resolve('.callchart') ? ` --data-dir ${options.dataDir}` : '';
   console.log(`
 Callchart ${'demo'} is running (synthetic data only).
@@ -163,6 +168,9 @@ Callchart ${'demo'} is running (synthetic data only).
                   (sign-in links for the demo: the token is in the fragment, which never reaches the server,
                    and the page moves it out of the address bar; tokens last 8 h, 12 h at most)
                   API: curl -H 'Authorization: Bearer ${nurse}' ${engine.url}/api/review
+  Staff sign-in   ${demoAccounts.map((account) => `${account.userName} / ${demoPasswords[account.userName]}`).join('\n                  ')}
+                  (password, then an authenticator app: the first sign-in shows its QR code and ten recovery codes;
+                   API: POST ${engine.url}/auth/sign-in {"userName","password"}, then /auth/mfa/enrol and /auth/mfa/enrol/confirm)
   Write-back      ${engine.url}/api/write-back/summary  (same header; what waits for the EHR, what failed)
   CTI webhook     POST ${engine.url}/webhooks/cti
   OpenAPI         ${engine.url}/openapi.json
@@ -179,6 +187,16 @@ See chart:   npx callchart chart${sandbox ? dataDirFlag : ` --ehr-url ${fhirBase
               add a patient id for one chart, --json for the FHIR resources)
 Stop:        Ctrl+C
 `);
+}
+
+/** The demo accounts' passwords: generated once per data directory, kept beside the trial secrets. */
+function demoPasswordsIn(dataDir: string): Record<string, string> {
+  const file = path.join(dataDir, 'secrets', 'demo-passwords.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const passwords = Object.fromEntries(demoAccounts.map((account) => [account.userName, newInitialPassword()]));
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${JSON.stringify(passwords)}\n`, { mode: 0o600 });
+  return passwords;
 }
 
 export async function runServe(options: { config: string; dataDir: string; port?: number }): Promise<void> {

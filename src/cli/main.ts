@@ -112,6 +112,18 @@ program
   .option('-d, --data-dir <dir>', "where to read the engine's trial secret", defaultDataDir)
   .action(lazy(async () => (await import('./staff-token.command.ts')).runStaffToken));
 
+const users = program.command('users').description('Staff accounts that sign in with a password and an authenticator app');
+users
+  .command('add')
+  .description("Create a local staff account (e.g. the clinic's first admin) and print its one-time initial password (uses DATABASE_URL when set)")
+  .requiredOption('--user-name <name>', 'login name (lower-case)')
+  .requiredOption('-r, --role <role>', 'intake, nurse, clinician, supervisor, analyst, admin or auditor')
+  .option('-q, --queues <list>', 'queues this person works, comma-separated (* for all)', list, [])
+  .option('--display-name <name>', 'name shown in the staff app')
+  .option('--email <address>', 'contact address')
+  .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is unset; stop the engine first)', defaultDataDir)
+  .action(lazy(async () => (await import('./users.command.ts')).runUsersAdd));
+
 const config = program.command('config').description('Work with the config file');
 config
   .command('check')

@@ -135,13 +135,34 @@ export const configSchema = z
       })
       .strict()
       .default({ fallbackQueue: 'front-desk', maxRefusalsPerMinute: 120 }),
-    /** Staff sign-in (SE-3). `sso`: the clinic's OpenID Connect identity provider; its client secret is CALLCHART_SSO_CLIENT_SECRET. */
+    /** Staff sign-in (SE-3): sessions, step-up, lockout. */
     auth: z
       .object({
+        /** The clinic's OpenID Connect identity provider (README "Sign-in with an identity provider"); client secret: CALLCHART_SSO_CLIENT_SECRET. */
         sso: ssoSettingsSchema.optional(),
+        session: z
+          .object({
+            /** A session unused this long ends (HIPAA automatic logoff). */
+            idleMinutes: z.number().int().min(1).max(240).default(15),
+            /** A session ends this long after sign-in, used or not (a shift). */
+            absoluteHours: z.number().int().min(1).max(24).default(12),
+          })
+          .strict()
+          .default({ idleMinutes: 15, absoluteHours: 12 }),
+        /** How long a re-authentication opens raw content, exports and key operations. */
+        stepUpMinutes: z.number().int().min(1).max(60).default(5),
+        /** Wrong passwords or codes in a row that lock an account, and for how long. */
+        lockout: z
+          .object({ maxFailures: z.number().int().min(3).max(50).default(5), lockMinutes: z.number().int().min(1).max(1_440).default(15) })
+          .strict()
+          .default({ maxFailures: 5, lockMinutes: 15 }),
+        /** Sign-in attempts (any step) one source may make per minute before it gets 429s. */
+        attemptsPerMinute: z.number().int().min(1).max(100_000).default(20),
+        /** How often an open live socket re-checks its session or token (ended, revoked, disabled → closed). */
+        liveRecheckSeconds: z.number().int().min(1).max(300).default(10),
       })
       .strict()
-      .default({}),
+      .default({ session: { idleMinutes: 15, absoluteHours: 12 }, stepUpMinutes: 5, lockout: { maxFailures: 5, lockMinutes: 15 }, attemptsPerMinute: 20, liveRecheckSeconds: 10 }),
   })
   .strict();
 

@@ -38,8 +38,8 @@ import { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
+import { StaffSignIn } from '../auth/sign-in.service.ts';
 import { SsoClient } from '../auth/sso.client.ts';
-import { LiveSessionWatch } from '../api/live-session-watch.ts';
 import { CallchartError } from '../lib/errors.ts';
 
 export { engineVersion };
@@ -78,6 +78,8 @@ export interface EngineOptions {
   auditCheckpointFile?: string;
   /** How often the head is checkpointed when it moved (default 5 s). */
   auditCheckpointIntervalMs?: number;
+  /** The clock sessions, step-up and lockout read (tests move it instead of sleeping). */
+  clock?: () => Date;
   /** Ingest group-commit tuning (benchmarks compare `{ maxBatch: 1 }`, one commit per event). */
   groupCommit?: Partial<GroupCommitOptions>;
   /** The client secret Callchart holds at the identity provider (`auth.sso`). Absent: CALLCHART_SSO_CLIENT_SECRET. */
@@ -94,6 +96,8 @@ export interface Engine {
   review: ReviewService;
   policies: QueuePolicyStore;
   dispatcher: WriteBackDispatcher;
+  /** Staff sign-in and sessions (SSO ends in `signIn.startSession`). */
+  signIn: StaffSignIn;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -222,11 +226,21 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
   await routing.activate();
+  const signIn = new StaffSignIn({
+    db, cipher, secret: options.staffTokenSecret, clock: options.clock ?? (() => new Date()),
+    settings: {
+      idleMinutes: config.auth.session.idleMinutes, absoluteHours: config.auth.session.absoluteHours, stepUpMinutes: config.auth.stepUpMinutes,
+      maxFailedSignIns: config.auth.lockout.maxFailures, lockMinutes: config.auth.lockout.lockMinutes, issuer: `Callchart ${config.clinic.name}`,
+    },
+  });
   // The callback URL the IdP redirects to: the configured one (behind a proxy), else this engine's own.
   let ownUrl = '';
   const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
   const app = await buildApp({
     db,
+    signIn,
+    authAttemptsPerMinute: config.auth.attemptsPerMinute,
+    liveRecheckMs: config.auth.liveRecheckSeconds * 1_000,
     logger,
     ingest,
     hub,
@@ -268,18 +282,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${options.host ?? config.server.host}:${port}`;
   ownUrl = url;
-  // A live display whose session ended (signed out, revoked, a disabled account) is closed within a sweep.
-  const liveSessions = new LiveSessionWatch({ db, hub, now: () => new Date() });
-  liveSessions.start();
   await recordAuditEvent(db, { actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success', detail: { storage: db.kind, version: engineVersion } });
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, signIn,
     async close() {
       if (closed) return;
       closed = true;
-      await liveSessions.stop();
       hub.close();
       await app.close();
       // Routing decisions answered just before the deadline may still be committing.

@@ -91,6 +91,33 @@ export const ErrorCodes = {
   STAFF_USER_EXISTS: { status: 409, retry: 'permanent' },
   /** The staff account changed since the caller read it (SCIM If-Match, admin edits). */
   STAFF_USER_VERSION_STALE: { status: 412, retry: 'permanent' },
+  /** Sign-in refused: the same answer for an unknown name, a wrong password, a disabled or a locked account (no enumeration). */
+  SIGN_IN_FAILED: { status: 401, retry: 'permanent' },
+  /** The signed state between sign-in steps expired (5 minutes), was forged, or is for another step. */
+  SIGN_IN_PENDING_INVALID: { status: 401, retry: 'permanent' },
+  /** A wrong, malformed or already used TOTP or recovery code. */
+  MFA_CODE_WRONG: { status: 401, retry: 'permanent' },
+  MFA_ALREADY_ENROLLED: { status: 409, retry: 'permanent' },
+  /** A session cookie that names no open session (signed out, revoked, disabled account, forged). */
+  SESSION_INVALID: { status: 401, retry: 'permanent' },
+  /** The session passed its idle timeout or its absolute lifetime: sign in again. */
+  SESSION_EXPIRED: { status: 401, retry: 'permanent' },
+  /** A route for a signed-in person's own session (sign-out, step-up); a staff token cannot use it. */
+  SESSION_REQUIRED: { status: 403, retry: 'permanent' },
+  /** Raw content, exports and key operations need a re-authentication within the step-up window. */
+  STEP_UP_REQUIRED: { status: 401, retry: 'permanent' },
+  /** Service and kiosk tokens (and accounts without a local second factor here) cannot step up. */
+  STEP_UP_UNAVAILABLE: { status: 403, retry: 'permanent' },
+  STEP_UP_FAILED: { status: 401, retry: 'permanent' },
+  /** A state-changing request with the session cookie but without the session's CSRF token. */
+  CSRF_TOKEN_INVALID: { status: 403, retry: 'permanent' },
+  /** A cookie-authenticated request (or WebSocket upgrade) from a page of another origin. */
+  ORIGIN_FORBIDDEN: { status: 403, retry: 'permanent' },
+  /** A staff token an administrator revoked. */
+  STAFF_TOKEN_REVOKED: { status: 401, retry: 'permanent' },
+  /** A staff token whose scopes do not cover this request. */
+  TOKEN_SCOPE_FORBIDDEN: { status: 403, retry: 'permanent' },
+  PASSWORD_TOO_WEAK: { status: 400, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -5,7 +5,7 @@ import type { Db } from '../store/db.ts';
 import type { ContentCipher } from '../store/content-cipher.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { StaffClaims, StaffRole } from '../auth/staff-token.ts';
-import { staffOf } from '../api/access-control.ts';
+import { requireStepUp, staffOf } from '../api/access-control.ts';
 import { staffSeesQueue } from '../api/route-access.ts';
 import { CallchartError, clientErrorBody, isCallchartError } from '../lib/errors.ts';
 import { findCall, latestTranscript, loadCallAnalysis, saveConsent } from '../calls/calls.repository.ts';
@@ -119,7 +119,11 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     const staff = staffOf(request);
     const item = await loadItem(request.params.id, staff);
     const unredacted = request.query.redaction === 'off';
-    if (unredacted) requireRole(staff, mayViewUnredacted);
+    if (unredacted) {
+      requireRole(staff, mayViewUnredacted);
+      // Raw content needs a person who re-authenticated within the step-up window (SE-3).
+      await requireStepUp(request, 'raw-content');
+    }
     const call = (await findCall(db, item.callId))!;
     const versions = await loadVersions(db, cipher, item.id);
     const current = versions.find((version) => version.version === item.currentVersion)!;

@@ -1,3 +1,4 @@
+/* global window, document, location, history, sessionStorage, fetch, URLSearchParams, setInterval */
 // Staff pages' sign-in (issue 13): one script, served from the engine (CSP 'self'), so every page
 // calls the API the same way. A person signs in with a session cookie (HttpOnly: this script never
 // sees it); state-changing requests carry the CSRF token from /auth/me in a header. Service and

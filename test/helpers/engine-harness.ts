@@ -55,7 +55,7 @@ export interface Harness {
  * migrated, empty one (test/helpers/pglite-template.ts); `freshStore` creates it from nothing, for
  * tests about what a first start writes to disk.
  */
-export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean } = {}): Promise<Harness> {
+export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEhr; config?: Partial<CallchartConfig>; freshStore?: boolean; clock?: () => Date } = {}): Promise<Harness> {
   // The engine authenticates to the sandbox as it would to Epic: its own key pair, registered with the EHR.
   const { credentials, jwks } = await generateEhrClient({ clientId: `callchart-test-${randomBytes(4).toString('hex')}` });
   const ehrClient: SandboxClient = { clientId: credentials.clientId, jwks };
@@ -76,7 +76,12 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
     // events it sends after call.ended (a few milliseconds each on loopback).
     // Every test talks from 127.0.0.1 and many send refused requests on purpose: the refusal rate
     // limit is tested on its own (test/security/hardening.test.ts) with the default.
-    config: { ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 1 }, access: { ...defaultConfig.access, maxRefusalsPerMinute: 1_000_000 }, ...options.config },
+    // Sign-in attempts likewise: the per-source limit has its own test (test/sign-in.e2e.test.ts).
+    config: {
+      ...defaultConfig, pipeline: { ...defaultConfig.pipeline, settleSeconds: 1 }, access: { ...defaultConfig.access, maxRefusalsPerMinute: 1_000_000 },
+      auth: { ...defaultConfig.auth, attemptsPerMinute: 1_000_000 }, ...options.config,
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
     databaseUrl: scratch?.url,
     dataDir: kind === 'pglite' ? dataDir : undefined,
     fhirBaseUrl: ehr.baseUrl,

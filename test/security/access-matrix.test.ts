@@ -10,6 +10,7 @@ import type { LiveMessage } from '../../src/api/live-calls.hub.ts';
 import { backendKinds } from '../helpers/backends.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
+import { signUpAndSignIn, type LocalStaff } from '../helpers/staff-session.ts';
 
 /**
  * Finding 4 (issue 11): cross-queue PHI and writes. A nurse of another queue received screen pops
@@ -20,7 +21,8 @@ import { consentEvents } from '../helpers/consent-events.ts';
  * route without a row here fails the test, so nobody adds an open door by accident.
  */
 
-type Expectation = 'public' | 'webhook' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
+/** `session`: a signed-in person's own session (who am I, step up, sign out): any role, never a token. */
+type Expectation = 'public' | 'webhook' | 'session' | Partial<Record<StaffRole, 'own-queue' | 'any-queue'>>;
 
 // Who may do what, from the requirements. Roles not listed are refused (403). Synthetic data only.
 const live = { intake: 'own-queue', nurse: 'own-queue', clinician: 'own-queue', supervisor: 'own-queue' } as const;
@@ -56,6 +58,21 @@ const oracle: Record<string, Expectation> = {
   'POST /api/write-back/:id/retry': { supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
+  // Sign-in (SE-3): the steps before a session are open to anyone (they answer nothing but the next
+  // step); the session's own routes need a session, whatever the role.
+  'POST /auth/sign-in': 'public',
+  'POST /auth/mfa': 'public',
+  'POST /auth/mfa/enrol': 'public',
+  'POST /auth/mfa/enrol/confirm': 'public',
+  'GET /auth/me': 'session',
+  'POST /auth/step-up': 'session',
+  'POST /auth/password': 'session',
+  'POST /auth/sign-out': 'session',
+  'POST /auth/sign-out-everywhere': 'session',
+  // Service and kiosk tokens are credentials: only admins issue, list and revoke them.
+  'POST /api/admin/staff-tokens': { admin: 'any-queue' },
+  'GET /api/admin/staff-tokens': { admin: 'any-queue' },
+  'POST /api/admin/staff-tokens/:id/revoke': { admin: 'any-queue' },
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
@@ -189,6 +206,58 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('answers a signed-in person (session cookie) of each role as the oracle says, like a token', async () => {
+    const staffRoutes = harness.engine.app.routeAccessList.filter((route) => typeof oracle[`${route.method} ${route.url}`] === 'object' && route.url !== '/ws');
+    const failures: string[] = [];
+    for (const role of staffRoles) {
+      const person = await signUpAndSignIn(harness.engine, { role, queues: ownQueues() });
+      for (const route of staffRoutes) {
+        const allowed = (oracle[`${route.method} ${route.url}`] as Exclude<Expectation, string>)[role];
+        const { url, body } = requestFor(route.method, route.url);
+        const answer = await person.fetch(route.method, url, body);
+        const label = `${route.method} ${route.url} as a ${role} session`;
+        if (!allowed && (answer.status !== 403 || answer.body?.error?.code !== 'ROLE_FORBIDDEN')) failures.push(`${label}: expected 403 ROLE_FORBIDDEN, got ${answer.status}`);
+        if (allowed && (answer.status === 401 || answer.status === 403 || answer.status >= 500)) failures.push(`${label}: got ${answer.status} ${JSON.stringify(answer.body?.error ?? null)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps the session routes for people: no credentials 401, any staff token 403, a session of any role gets in', async () => {
+    const sessionRoutes = harness.engine.app.routeAccessList.filter((route) => oracle[`${route.method} ${route.url}`] === 'session');
+    expect(sessionRoutes.length).toBeGreaterThan(0);
+    const people = new Map<StaffRole, LocalStaff>();
+    for (const route of sessionRoutes) {
+      const body = route.method === 'GET' ? undefined : {};
+      expect((await send(route.method, route.url, null, body)).status, `${route.method} ${route.url} without credentials`).toBe(401);
+      for (const role of staffRoles) {
+        const withToken = await send(route.method, route.url, await harness.token(role, ['*']), body);
+        expect(withToken.status, `${route.method} ${route.url} with a ${role} token`).toBe(403);
+        expect(withToken.text).toContain('SESSION_REQUIRED');
+      }
+      if (route.method !== 'GET') continue;
+      for (const role of staffRoles) {
+        if (!people.has(role)) people.set(role, await signUpAndSignIn(harness.engine, { role, queues: otherQueues }));
+        expect((await people.get(role)!.fetch(route.method, route.url)).status, `${route.method} ${route.url} as a ${role} session`).toBe(200);
+      }
+    }
+  });
+
+  it('never shows raw content or does a step-up operation for a staff token: they cannot re-authenticate', async () => {
+    const clinician = await harness.token('clinician', ownQueues());
+    const raw = await send('GET', `/api/review/${own.reviewId}?redaction=off`, clinician);
+    expect(raw.status).toBe(403);
+    expect(raw.text).toContain('STEP_UP_UNAVAILABLE');
+    expect(raw.text).not.toContain(own.name);
+    for (const route of harness.engine.app.routeAccessList.filter((entry) => entry.access.kind === 'staff' && entry.access.stepUp)) {
+      const access = route.access as Extract<typeof route.access, { kind: 'staff' }>;
+      const { url, body } = requestFor(route.method, route.url);
+      const answer = await send(route.method, url, await harness.token(access.roles[0]!, ['*']), body);
+      expect(answer.status, `${route.method} ${route.url}`).toBe(403);
+      expect(answer.text).toContain('STEP_UP_UNAVAILABLE');
+    }
   });
 
   it('creates an event Task only for a chart that exists, in a queue the person works', async () => {
