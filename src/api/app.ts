@@ -264,7 +264,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The sign-in page, the pages' session script and single sign-on (issue 13).
   await app.register(async (scope) => {
-    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, sso: deps.sso ?? null,
+    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, sso: deps.sso ?? null, attemptsPerMinute: deps.authAttemptsPerMinute ?? 20,
       ...(deps.signIn ? { sessions: staffSessionPort(deps.db, deps.signIn) } : {}),
     });
   });

@@ -57,6 +57,7 @@ export interface SignInPageDeps {
   sso?: { client: SsoClient; settings: SsoSettings } | null;
   sessions?: StaffSessionPort;
   now?: () => Date;
+  attemptsPerMinute?: number;
 }
 
 /**
@@ -78,6 +79,7 @@ export async function signInPageRoutes(app: FastifyInstance, deps: SignInPageDep
     secureCookies: deps.secureCookies,
     now: deps.now ?? (() => new Date()),
     signInPage: deps.signInPage,
+    ...(deps.attemptsPerMinute ? { attemptsPerMinute: deps.attemptsPerMinute } : {}),
     findUserByName: async (userName) => {
       const user = await findStaffUserByUserName(deps.db, userName);
       return user ? { id: user.id, active: user.active, ssoIssuer: user.ssoIssuer, ssoSubject: user.ssoSubject, role: user.role } : null;

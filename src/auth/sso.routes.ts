@@ -36,6 +36,8 @@ export interface SsoRouteDeps {
   audit(event: AuditEventInput): Promise<void>;
   /** The sign-in page, served with the refusal's code for its script to put in words. */
   signInPage: string;
+  /** Sign-in attempts one source may make per minute (as on the /auth API). */
+  attemptsPerMinute?: number;
 }
 
 /** A key for one purpose from the staff-token secret: the flow cookie's signature cannot pass as a staff token. */
@@ -76,7 +78,10 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
       .send(deps.signInPage.replace('<body>', `<body data-problem="${shownCode}">`));
   };
 
-  app.get('/auth/sso/start', { schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
+  // Each start asks the IdP (discovery) and each callback spends a code: limited per source, like the /auth API.
+  const limited = { rateLimit: { max: deps.attemptsPerMinute ?? 20, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => request.ip } };
+
+  app.get('/auth/sso/start', { config: limited, schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
     const query = request.query as z.infer<typeof startQuery>;
     if (!deps.client) return refuse(request, reply, 'SSO_NOT_CONFIGURED', { purpose: query.purpose });
     const session = query.purpose === 'step-up' ? await deps.currentSession(request) : null;
@@ -98,7 +103,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
     }
   });
 
-  app.get('/auth/sso/callback', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/auth/sso/callback', { config: limited, schema: { hide: true } }, async (request, reply) => {
     const flow = await readFlow(request.cookies[ssoFlowCookie], deps.flowKey);
     if (!deps.client || !deps.settings) return refuse(request, reply, 'SSO_NOT_CONFIGURED', { purpose: flow?.purpose ?? 'sign-in' });
     if (!flow) return refuse(request, reply, 'SSO_STATE_MISMATCH', { purpose: 'sign-in' });

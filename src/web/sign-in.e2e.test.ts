@@ -43,6 +43,8 @@ describe('staff sign-in in Chromium', () => {
         { sub: 'idp-stranger', login: 'stranger', password: idpPassword, preferred_username: 'no.such.person', amr: ['pwd', 'otp'] },
         { sub: 'idp-gone', login: 'gone', password: idpPassword, preferred_username: 'gone.clerk', amr: ['pwd', 'otp'] },
         { sub: 'idp-weak', login: 'weak', password: idpPassword, preferred_username: 'weak.factor', amr: ['pwd'] },
+        // Another IdP identity that now carries the login name of someone already linked.
+        { sub: 'idp-impostor', login: 'impostor', password: idpPassword, preferred_username: 'dana.nurse', amr: ['pwd', 'otp'] },
       ],
     });
     // The secret comes from the environment, as in production (never from the config file).
@@ -113,11 +115,12 @@ describe('staff sign-in in Chromium', () => {
     await context.close();
   });
 
-  it('refuses, in words and with no session, an IdP user with no account, a disabled account, and one without a second factor', async () => {
+  it('refuses, in words and with no session, an IdP user with no account, a disabled account, one without a second factor, and another identity carrying a linked name', async () => {
     const cases = [
       { login: 'stranger', words: 'you have no Callchart account', code: 'SSO_USER_UNKNOWN' },
       { login: 'gone', words: 'Your Callchart account is disabled', code: 'SSO_USER_DISABLED' },
       { login: 'weak', words: 'needs a second factor', code: 'SSO_MFA_REQUIRED' },
+      { login: 'impostor', words: 'linked to a different identity', code: 'SSO_SUBJECT_MISMATCH' },
     ];
     for (const { login, words, code } of cases) {
       const context = await newContext();
@@ -132,10 +135,25 @@ describe('staff sign-in in Chromium', () => {
       await context.close();
     }
     const failures = (await audit()).filter((event) => event.action === 'staff.sign-in.failed' && event.detail.method === 'sso');
-    expect(failures.map((event) => event.reason)).toEqual(expect.arrayContaining(['SSO_USER_UNKNOWN', 'SSO_USER_DISABLED', 'SSO_MFA_REQUIRED']));
+    expect(failures.map((event) => event.reason)).toEqual(expect.arrayContaining(['SSO_USER_UNKNOWN', 'SSO_USER_DISABLED', 'SSO_MFA_REQUIRED', 'SSO_SUBJECT_MISMATCH']));
+    // Dana's account stays linked to Dana's IdP identity.
+    expect((await findStaffUserByUserName(harness.engine.db, 'dana.nurse'))?.ssoSubject).toBe('idp-dana');
     // Ids and codes only: the typed or claimed login name is nowhere in the audit log.
     expect(JSON.stringify(failures)).not.toContain('no.such.person');
     expect(await findStaffUserByUserName(harness.engine.db, 'no.such.person')).toBeNull();
+  });
+
+  it('refuses an IdP that answers with an error (the person cancelled) with a 401 page, audited', async () => {
+    // A flow started in this "browser" (its cookie kept), answered by the IdP with access_denied.
+    const start = await fetch(`${harness.engine.url}/auth/sso/start`, { redirect: 'manual' });
+    expect(start.status).toBe(303);
+    const flowCookie = start.headers.getSetCookie().find((cookie) => cookie.startsWith('callchart_sso_flow='))!.split(';')[0]!;
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const query = new URLSearchParams({ error: 'access_denied', error_description: 'End-User aborted interaction', state, iss: idp.issuer });
+    const answer = await fetch(`${harness.engine.url}/auth/sso/callback?${query}`, { headers: { cookie: flowCookie } });
+    expect(answer.status).toBe(401);
+    expect(await answer.text()).toContain('data-problem="SSO_IDP_ERROR"');
+    expect((await audit()).some((event) => event.action === 'staff.sign-in.failed' && event.reason === 'SSO_IDP_ERROR')).toBe(true);
   });
 
   it('refuses a callback this browser did not start (forged or replayed state) with a 400 page, never a 500', async () => {
