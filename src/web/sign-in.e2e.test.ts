@@ -6,7 +6,9 @@ import { eventually, startHarness, syntheticEvent, type Harness } from '../../te
 import { startOidcProvider, type TestIdp } from '../../test/helpers/oidc-provider.ts';
 import { consentEvents } from '../../test/helpers/consent-events.ts';
 import { adultCallers } from '../../test/helpers/review-calls.ts';
+import { randomBytes } from 'node:crypto';
 import { defaultConfig } from '../config/config.schema.ts';
+import { startEngine } from '../engine/engine.ts';
 import { ssoSettingsSchema } from '../auth/sso.ts';
 import { hashPassword } from '../auth/password.ts';
 import { createStaffUser, findStaffUserByUserName, setStaffUserActive } from '../auth/staff-directory.repository.ts';
@@ -24,6 +26,17 @@ import type { StaffRole } from '../auth/staff-token.ts';
 
 const idpPassword = 'synthetic-idp-password';
 const localPassword = 'synthetic local password 7';
+
+describe('SSO settings', () => {
+  it('stop the start when the client secret is missing (it is never in the config file)', async () => {
+    delete process.env.CALLCHART_SSO_CLIENT_SECRET;
+    const sso = ssoSettingsSchema.parse({ issuer: 'https://idp.clinic.example', clientId: 'callchart' });
+    await expect(startEngine({
+      config: { ...defaultConfig, auth: { ...defaultConfig.auth, sso } }, fhirBaseUrl: 'http://127.0.0.1:9/fhir', webhookSecret: `whsec_${randomBytes(32).toString('hex')}`,
+      staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), auditKey: randomBytes(32), port: 0,
+    })).rejects.toThrow('CALLCHART_SSO_CLIENT_SECRET');
+  });
+});
 
 describe('staff sign-in in Chromium', () => {
   let idp: TestIdp;
