@@ -42,6 +42,7 @@ describe('parseConfigText', () => {
     // Section-level defaults are literals; they must not drift from the key-level defaults.
     const sections = parseConfigText('clinic: {}\nserver: {}\nehr: {}\nwebhooks: {}\ntwilio: {}\nrouting: {}\nivr: {}\npolicy: {}\nwriteBack: {}\nrequestTypes: {}\npipeline: {}\naccess: {}\nauth: {}\n');
     expect(sections).toEqual(parseConfigText(''));
+    expect(parseConfigText('auth:\n  session: {}\n  lockout: {}\n')).toEqual(parseConfigText(''));
     expect(Object.keys(defaultConfig).sort()).toEqual(['access', 'auth', 'clinic', 'ehr', 'ivr', 'pipeline', 'policy', 'requestTypes', 'routing', 'server', 'twilio', 'webhooks', 'writeBack']);
   });
 
