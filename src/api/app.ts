@@ -56,6 +56,7 @@ import { staffAdminRoutes } from '../people/staff-admin.routes.ts';
 import { scimRoutes } from '../scim/scim.routes.ts';
 import { ScimProvisioning } from '../scim/scim-provisioning.service.ts';
 import { scimSettingsSchema, type ScimSettings } from '../scim/scim-groups.ts';
+import { signInPageRoutes, staffSessionPort, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -103,6 +104,8 @@ export interface AppDeps {
   };
   /** SCIM provisioning (issue 13): what IdP groups mean, and CALLCHART_SCIM_TOKEN (absent: every SCIM request is refused). */
   scim?: { settings: ScimSettings; token: () => string | undefined };
+  /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
+  sso?: SignInPageDeps['sso'];
 }
 
 declare module 'fastify' {
@@ -120,6 +123,7 @@ declare module 'fastify' {
 
 const livePage = readFileSync(fileURLToPath(new URL('../web/live-calls.html', import.meta.url)), 'utf8');
 const reviewPage = readFileSync(fileURLToPath(new URL('../web/review.html', import.meta.url)), 'utf8');
+const signInPage = readFileSync(fileURLToPath(new URL('../web/sign-in.html', import.meta.url)), 'utf8');
 
 /** SHA-256 sources for a page's inline <script> and <style> blocks, for the Content-Security-Policy. */
 function inlineHashes(html: string, tag: 'script' | 'style'): string[] {
@@ -210,8 +214,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...inlineHashes(livePage, 'script'), ...inlineHashes(reviewPage, 'script')],
-        styleSrc: ["'self'", ...inlineHashes(livePage, 'style'), ...inlineHashes(reviewPage, 'style')],
+        scriptSrc: ["'self'", ...[livePage, reviewPage, signInPage].flatMap((page) => inlineHashes(page, 'script'))],
+        styleSrc: ["'self'", ...[livePage, reviewPage, signInPage].flatMap((page) => inlineHashes(page, 'style'))],
         connectSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
@@ -309,6 +313,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(livePage));
   // The review screen; the page itself holds no data: every call it makes needs the staff token.
   app.get('/review', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(reviewPage));
+
+  // The sign-in page, the pages' session script and single sign-on (issue 13).
+  await app.register(async (scope) => {
+    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, sso: deps.sso ?? null, attemptsPerMinute: deps.authAttemptsPerMinute ?? 20,
+      ...(deps.signIn ? { sessions: staffSessionPort(deps.db, deps.signIn) } : {}),
+    });
+  });
 
   await app.register(async (webhooks) => {
     await ctiRoutes(webhooks, {

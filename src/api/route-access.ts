@@ -42,6 +42,13 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /': { kind: 'public', why: 'page shell: every data request it makes needs a staff token' },
   'GET /review': { kind: 'public', why: 'page shell: every data request it makes needs a staff token' },
   'GET /.well-known/jwks.json': { kind: 'public', why: "the public half of Callchart's SMART client keys, which the EHR fetches: no secret, no call data" },
+  // Sign-in (issue 13): the page shell and its script hold no data; SSO is the sign-in itself,
+  // its callback proven by the flow's state, PKCE verifier and the IdP's signed ID token.
+  'GET /sign-in': { kind: 'public', why: 'page shell: the sign-in form; every answer comes from the /auth API' },
+  'GET /session.js': { kind: 'public', why: 'the pages\' session script: no data' },
+  'GET /auth/sso/info': { kind: 'public', why: 'whether SSO is set up and the IdP\'s display name' },
+  'GET /auth/sso/start': { kind: 'public', why: 'starts a sign-in at the identity provider (a step-up needs a session)' },
+  'GET /auth/sso/callback': { kind: 'public', why: 'the identity provider\'s answer: checked against the flow cookie\'s state, nonce and PKCE verifier and the signed ID token' },
 
   'GET /ws': { kind: 'staff', roles: liveRoles, queues: 'own' },
   'GET /api/calls': { kind: 'staff', roles: liveRoles, queues: 'own' },

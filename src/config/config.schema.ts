@@ -3,6 +3,7 @@ import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
 import { requestWorkflowsSchema } from '../nlp/workflows.ts';
 import { staffRoles } from '../auth/staff-token.ts';
 import { scimSettingsSchema } from '../scim/scim-groups.ts';
+import { ssoSettingsSchema } from '../auth/sso.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -201,6 +202,8 @@ export const configSchema = z
     /** Staff sign-in (SE-3): sessions, step-up, lockout. */
     auth: z
       .object({
+        /** The clinic's OpenID Connect identity provider (README "Sign-in with an identity provider"); client secret: CALLCHART_SSO_CLIENT_SECRET. */
+        sso: ssoSettingsSchema.optional(),
         session: z
           .object({
             /** A session unused this long ends (HIPAA automatic logoff). */

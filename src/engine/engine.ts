@@ -50,6 +50,7 @@ import { publicJwksOf } from '../ehr/smart-auth.ts';
 import { AlertWorker } from '../alerts/alert.worker.ts';
 import { ScreenPopAccessRecorder } from '../audit/screen-pop-access.service.ts';
 import { StaffSignIn } from '../auth/sign-in.service.ts';
+import { SsoClient } from '../auth/sso.client.ts';
 
 export { engineVersion };
 
@@ -104,6 +105,8 @@ export interface EngineOptions {
   ehrKeysFile?: string;
   /** Signs the outbound alert webhook (`alerts.webhook`). Absent: CALLCHART_ALERT_WEBHOOK_SECRET. */
   alertWebhookSecret?: string;
+  /** The client secret Callchart holds at the identity provider (`auth.sso`). Absent: CALLCHART_SSO_CLIENT_SECRET. */
+  ssoClientSecret?: string;
 }
 
 export interface Engine {
@@ -133,6 +136,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? createLogger();
   // Before the store opens: a weak SCIM token stops the start, naming the variable, never the value.
   const scimToken = options.scimToken === false ? undefined : scimTokenFromEnv(options.scimToken === undefined ? process.env : { CALLCHART_SCIM_TOKEN: options.scimToken });
+  // SSO settings without the client secret stop the start before anything opens (the secret is never in the YAML).
+  const ssoSecret = options.ssoClientSecret ?? process.env.CALLCHART_SSO_CLIENT_SECRET;
+  if (config.auth.sso && !ssoSecret) throw new CallchartError('CONFIG_INVALID', 'auth.sso is set but CALLCHART_SSO_CLIENT_SECRET is not: set the client secret your identity provider gave Callchart');
   // Before the store opens: a bad audit key stops the start with nothing to clean up.
   const auditKey = deriveAuditKey(options.auditKey ?? resolveAuditKey(options.dataDir).key);
   // A scrape token is a secret like the others: a weak one stops the start, naming the variable.
@@ -297,6 +303,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       maxFailedSignIns: config.auth.lockout.maxFailures, lockMinutes: config.auth.lockout.lockMinutes, issuer: `Callchart ${config.clinic.name}`,
     },
   });
+  // The callback URL the IdP redirects to: the configured one (behind a proxy), else this engine's own.
+  let ownUrl = '';
+  const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
   const app = await buildApp({
     db,
     signIn,
@@ -328,6 +337,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ehrJwks,
     governance: { incidents: { auditKey, notificationDays: config.alerts.incidents.notificationDays, evidenceHours: config.alerts.incidents.evidenceHours } },
     scim: { settings: config.scim, token: () => scimToken },
+    sso,
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),
@@ -356,6 +366,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${options.host ?? config.server.host}:${port}`;
+  ownUrl = url;
   await recordAuditEvent(db, { actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success', detail: { storage: db.kind, version: engineVersion } });
 
   let closed = false;

@@ -81,6 +81,22 @@ export const ErrorCodes = {
   INCIDENT_VERSION_STALE: { status: 409, retry: 'permanent' },
   /** A status change the breach assessment does not support yet (closing without a conclusion). */
   INCIDENT_STATUS_REFUSED: { status: 422, retry: 'permanent' },
+  /** SSO (issue 13): a callback whose state is not this browser's flow (forged, replayed, or from another browser). */
+  SSO_STATE_MISMATCH: { status: 400, retry: 'permanent' },
+  /** The identity provider answered the sign-in with an error, or its tokens did not verify. */
+  SSO_IDP_ERROR: { status: 401, retry: 'permanent' },
+  /** The identity provider did not answer discovery or the code exchange. */
+  SSO_IDP_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** The IdP vouched for someone who has no staff_user here (no self-registration). */
+  SSO_USER_UNKNOWN: { status: 403, retry: 'permanent' },
+  SSO_USER_DISABLED: { status: 403, retry: 'permanent' },
+  /** The staff_user is linked to another IdP subject (or the step-up is someone else's). */
+  SSO_SUBJECT_MISMATCH: { status: 403, retry: 'permanent' },
+  /** The IdP's `amr` shows no second factor and the config requires one. */
+  SSO_MFA_REQUIRED: { status: 403, retry: 'permanent' },
+  /** A step-up through the IdP that came back without a fresh authentication. */
+  SSO_REAUTH_REQUIRED: { status: 401, retry: 'permanent' },
+  SSO_NOT_CONFIGURED: { status: 404, retry: 'permanent' },
   /** A staff account with this user name, SSO subject or external id already exists. */
   STAFF_USER_EXISTS: { status: 409, retry: 'permanent' },
   /** The staff account changed since the caller read it (SCIM If-Match, admin edits). */

@@ -39,6 +39,12 @@ const oracle: Record<string, Expectation> = {
   'GET /.well-known/jwks.json': 'public',
   // Prometheus (AN-1): its own bearer scrape token; with none configured, refused to everyone.
   'GET /metrics': 'scrape-token',
+  // Sign-in (issue 13, SE-3): the page shell, its script, and single sign-on, which is the sign-in itself.
+  'GET /sign-in': 'public',
+  'GET /session.js': 'public',
+  'GET /auth/sso/info': 'public',
+  'GET /auth/sso/start': 'public',
+  'GET /auth/sso/callback': 'public',
   'GET /ws': live,
   'GET /api/calls': live,
   'POST /api/calls/:id/consents': live,
@@ -334,7 +340,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
   });
 
   it('serves the public routes and pages with security headers and no call data', async () => {
-    for (const url of ['/', '/review', '/healthz', '/api/info', '/openapi.json']) {
+    for (const url of ['/', '/review', '/sign-in', '/session.js', '/auth/sso/info', '/healthz', '/api/info', '/openapi.json']) {
       const answer = await send('GET', url, null);
       expect(answer.status, url).toBe(200);
       expect(answer.text).not.toContain(own.name);
