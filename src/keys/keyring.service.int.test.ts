@@ -7,8 +7,8 @@ import { backendKinds, chainAuditFor, openTestDb } from '../../test/helpers/back
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
 import type { Db } from '../store/db.ts';
-import { FileKekProvider } from './file-kek.provider.ts';
-import { destroyDataKeys, EnvelopeKeyring } from './keyring.ts';
+import { FileKekProvider } from './file-kek.client.ts';
+import { destroyDataKeys, EnvelopeKeyring } from './keyring.service.ts';
 
 // Synthetic content only: no real person is named anywhere in these tests.
 describe.each(backendKinds)('data keys on %s', (kind) => {
