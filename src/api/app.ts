@@ -30,7 +30,7 @@ import type { RoutingService } from '../routing/routing.service.ts';
 import type { IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { LiveCallsHub } from './live-calls.hub.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
@@ -66,7 +66,7 @@ export interface AppDeps {
   hsts?: boolean;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
-    cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
+    cipher: ContentKeyring; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
