@@ -31,6 +31,8 @@ import type { IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { LiveCallsHub } from './live-calls.hub.ts';
 import type { ContentKeyring } from '../keys/keyring.service.ts';
+import type { KeyOperations } from '../keys/key-rotation.service.ts';
+import { keysRoutes } from '../keys/keys.routes.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
@@ -64,6 +66,8 @@ export interface AppDeps {
   auditSourceKey: Uint8Array;
   /** Serve HSTS (only behind TLS). */
   hsts?: boolean;
+  /** Key rotation and status for admins (src/keys/); absent in webhook-only test apps. */
+  keys?: KeyOperations;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
     cipher: ContentKeyring; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
@@ -248,6 +252,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
     });
+  }
+
+  if (deps.keys) {
+    const keys = deps.keys;
+    await app.register(async (scope) => keysRoutes(scope, { keys }));
   }
 
   await app.register(async (notify) => {

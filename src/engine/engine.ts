@@ -6,6 +6,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { EnvelopeKeyring } from '../keys/keyring.service.ts';
 import type { KeyEncryptionKeyProvider } from '../keys/kek-provider.ts';
+import { KeyOperations } from '../keys/key-rotation.service.ts';
 import { resolveKekProvider, type KekMode } from '../keys/kek-provider.loader.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { isCallchartError } from '../lib/errors.ts';
@@ -102,6 +103,8 @@ export interface Engine {
   dispatcher: WriteBackDispatcher;
   /** Envelope encryption for content at rest (src/keys/). */
   keyring: EnvelopeKeyring;
+  /** Key rotation and status (the admin API and tests). */
+  keys: KeyOperations;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -238,9 +241,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
   await routing.activate();
+  const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
   const app = await buildApp({
     db,
     logger,
+    keys,
     ingest,
     hub,
     version: engineVersion,
@@ -283,7 +288,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, keyring: cipher,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, keyring: cipher, keys,
     async close() {
       if (closed) return;
       closed = true;
@@ -298,6 +303,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
       await pipeline.stop();
+      await keys.idle();
       await chainer.stop();
       cipher.close();
       await db.close();

@@ -50,6 +50,9 @@ const oracle: Record<string, Expectation> = {
   'POST /api/write-back/:id/retry': { supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
+  // Key operations (SE-1): admins only; ids and counts, never content (step-up: key-operation).
+  'GET /api/admin/keys/status': { admin: 'any-queue' },
+  'POST /api/admin/keys/rotate': { admin: 'any-queue' },
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
