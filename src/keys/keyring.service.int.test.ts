@@ -9,6 +9,7 @@ import { createContentCipher } from '../store/content-cipher.ts';
 import type { Db } from '../store/db.ts';
 import { FileKekProvider } from './file-kek.client.ts';
 import { destroyDataKeys, EnvelopeKeyring } from './keyring.service.ts';
+import { resolveKekProvider } from './kek-provider.loader.ts';
 
 // Synthetic content only: no real person is named anywhere in these tests.
 describe.each(backendKinds)('data keys on %s', (kind) => {
@@ -94,6 +95,18 @@ describe.each(backendKinds)('data keys on %s', (kind) => {
     const created = (await listAuditEvents(db)).filter((event) => event.action === 'keys.data-key.created');
     const { rows } = await db.query<{ id: string }>('select id from data_key');
     expect(created.map((event) => event.objectId).sort()).toEqual(rows.map((row) => row.id).sort());
+  });
+
+  it('refuses a missing key file for a database that holds wrapped keys, and a key file inside the data directory for serve', async () => {
+    const missing = path.join(keyDir, 'lost', 'kek.json');
+    await expect(resolveKekProvider({ db, mode: 'serve', env: { CALLCHART_KEK_FILE: missing } })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID', message: expect.stringMatching(/is missing, and this database holds data keys wrapped/),
+    });
+    await expect(resolveKekProvider({ db, mode: 'serve', dataDir: keyDir, env: { CALLCHART_KEK_FILE: kekFile } })).rejects.toMatchObject({
+      message: expect.stringMatching(/inside the data directory/),
+    });
+    expect((await resolveKekProvider({ db, mode: 'serve', env: { CALLCHART_KEK_FILE: kekFile } })).location).toBe(kekFile);
+    expect((await resolveKekProvider({ db, mode: 'embedded', env: {} })).kind).toBe('memory');
   });
 
   it('refuses to start with a KEK that cannot open the stored data keys', async () => {
