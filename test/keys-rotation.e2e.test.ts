@@ -155,6 +155,18 @@ describe.each(backendKinds)('keys under load (%s)', (kind) => {
     expect(await openEverything(harness, kekFile)).toBeGreaterThanOrEqual(12 * 3);
   });
 
+  it('refuses a malformed rotation request with a reason code (audited) and every role but admin', async () => {
+    const malformed = await admin('POST', '/api/admin/keys/rotate', { dataKeys: 'yes' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ error: { code: 'PAYLOAD_INVALID' } });
+    const nurse = await fetch(`${harness.engine.url}/api/admin/keys/status`, { headers: { authorization: `Bearer ${await harness.token('nurse')}` } });
+    expect(nurse.status).toBe(403);
+    await eventually(async () => {
+      const { rows } = await harness.engine.db.query("select seq from audit_event where action = 'keys.kek.rotated' and outcome = 'rejected' and reason = 'PAYLOAD_INVALID'");
+      return rows[0] ?? null;
+    }, 10_000, 'the refusal in the audit log');
+  });
+
   it('a destroyed data key makes its records unreadable (DATA_KEY_DESTROYED) and nothing else', async () => {
     const providerCallId = await placeCall(`${kind}-shred-1`, 1);
     await reviewItemOf(providerCallId);

@@ -256,7 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.keys) {
     const keys = deps.keys;
-    await app.register(async (scope) => keysRoutes(scope, { keys }));
+    await app.register(async (scope) => keysRoutes(scope, { db: deps.db, keys }));
   }
 
   await app.register(async (notify) => {
