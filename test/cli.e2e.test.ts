@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,9 @@ describe('callchart CLI', () => {
       expect(stdout).toMatch(/Webhook secret\s+whsec_/);
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
+      // The demo's key-encryption key sits beside its data directory, not in it (issue 13, SE-1).
+      expect(statSync(`${dataDir}.kek.json`).mode & 0o777).toBe(0o600);
+      expect(readdirSync(dataDir, { recursive: true }).filter((name) => String(name).includes('kek'))).toEqual([]);
 
       const simulation = await new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [bin, 'simulate', '--target', url, '--calls', '20', '--duplicate', '--shuffle', '--data-dir', dataDir], {

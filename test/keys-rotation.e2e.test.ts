@@ -128,6 +128,9 @@ describe.each(backendKinds)('keys under load (%s)', (kind) => {
       });
       expect(stdout).toMatch(/New KEK version kek-\w+ is current/);
       expect(stdout).toMatch(/Re-wrap finished: (\d+)\/\1 data keys/);
+      const status = await run(process.execPath, [bin, 'keys', 'status'], { env: { ...process.env, DATABASE_URL: harness.databaseUrl!, CALLCHART_KEK_FILE: kekFile, LOG_LEVEL: 'error' } });
+      expect(status.stdout).toContain('Re-wrap: every live data key is under the current KEK.');
+      expect(status.stdout).toMatch(/Rotation #\d+ \(kek\) by cli:\S+ at \S+: (\d+)\/\1 keys, finished/);
     } else {
       // The embedded store is held by the engine: the CLI says so and points at the admin API.
       const refused = await run(process.execPath, [bin, 'keys', 'rotate', '-d', harness.dataDir], { env: { ...process.env, DATABASE_URL: '', CALLCHART_KEK_FILE: kekFile } }).catch((error: { code: number; stderr: string }) => error);
