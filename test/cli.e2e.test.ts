@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -116,7 +116,9 @@ describe('callchart CLI', () => {
 
     const intact = cli(['audit', 'verify', '--data-dir', dataDir]);
     expect(intact.code).toBe(0);
-    expect(intact.stdout).toMatch(/intact: 4 events/); // queue policy activated, routing rules activated, engine started, webhook rejected
+    // Queue policy activated, routing rules activated, engine started, webhook rejected, and the nine
+    // data keys made ahead at the first start (four sealed classes × today and tomorrow, one staff-credential key).
+    expect(intact.stdout).toMatch(/intact: 13 events/);
 
     const lite = new PGlite(path.join(dataDir, 'pgdata'));
     await lite.exec(`alter table audit_event disable trigger user;
@@ -157,6 +159,9 @@ describe('callchart CLI', () => {
       expect(nursePassword).toBeTruthy();
       const signIn = await fetch(`${url}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName: 'nurse', password: nursePassword }) });
       expect(await signIn.json()).toMatchObject({ status: 'enrolment-required' });
+      // The demo's key-encryption key sits beside its data directory, not in it (issue 13, SE-1).
+      expect(statSync(`${dataDir}.kek.json`).mode & 0o777).toBe(0o600);
+      expect(readdirSync(dataDir, { recursive: true }).filter((name) => String(name).includes('kek'))).toEqual([]);
 
       const simulation = await new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [bin, 'simulate', '--target', url, '--calls', '20', '--duplicate', '--shuffle', '--data-dir', dataDir], {

@@ -33,7 +33,9 @@ import type { RoutingService } from '../routing/routing.service.ts';
 import type { IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { LiveCallsHub } from './live-calls.hub.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
+import type { KeyOperations } from '../keys/key-rotation.service.ts';
+import { keysRoutes } from '../keys/keys.routes.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
@@ -96,9 +98,11 @@ export interface AppDeps {
   authAttemptsPerMinute?: number;
   /** How often an open live socket re-checks its session or token. */
   liveRecheckMs?: number;
+  /** Key rotation and status for admins (src/keys/); absent in webhook-only test apps. */
+  keys?: KeyOperations;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
-    cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
+    cipher: ContentKeyring; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
@@ -375,6 +379,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxBodyBytes: deps.maxBodyBytes,
     });
   });
+
+  if (deps.keys) {
+    const keys = deps.keys;
+    await app.register(async (scope) => keysRoutes(scope, { db: deps.db, keys }));
+  }
 
   await app.register(async (notify) => {
     await fhirNotifyRoutes(notify, { db: deps.db, secrets: deps.webhookSecrets, onPatientChanged: deps.onPatientChanged });

@@ -72,6 +72,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/write-back/:id/retry': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'requeues an item by id; carries no content' } },
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
+  // Key operations (SE-1): admins only, after step-up; ids and counts, never key material or content.
+  'GET /api/admin/keys/status': { kind: 'staff', roles: ['admin'], queues: { all: 'key ids and counts only, no call data' }, stepUp: 'key-operation' },
+  'POST /api/admin/keys/rotate': { kind: 'staff', roles: ['admin'], queues: { all: 'rotates keys; carries no call data' }, stepUp: 'key-operation' },
 
   // Governance (issue 13, AU-3/AU-4/IR-1): the access log for auditors; alerts for the people who
   // act on them; incidents (breach assessments) for the privacy officer. Ids and codes only.

@@ -9,7 +9,7 @@ import type { LiveCallSummary } from '../api/live-calls.hub.ts';
 import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity.service.ts';
 import type { CallerMatch } from '../ehr/patient-match.ts';
 import { buildScreenPop, type PatientChartSlice, type ScreenPop } from '../ehr/screen-pop.mapper.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import { callerNumberOf } from './caller-number.repository.ts';
 import { liveSummary } from './call-ingest.service.ts';
 import { findCall, saveCallerMatch } from './calls.repository.ts';
@@ -55,7 +55,7 @@ export class ScreenPopService {
     private readonly deps: {
       db: Db;
       /** Opens the caller's sealed number. */
-      cipher: ContentCipher;
+      cipher: ContentKeyring;
       identity: CallerIdentityService;
       display: ScreenPopDisplay;
       logger: Logger;

@@ -157,8 +157,25 @@ audit
   .addOption(new Option('--format <format>', 'jsonl: signed JSON lines with an HMAC trailer; fhir: FHIR R4 AuditEvent NDJSON').choices(['jsonl', 'fhir']).default('jsonl'))
   .action(lazy(async () => (await import('./audit-export.command.ts')).runAuditExport));
 
-// `keys` may be declared by another part (data keys); EHR client keys are one subcommand of it.
-const keys = program.commands.find((command) => command.name() === 'keys') ?? program.command('keys').description('Key operations');
+const keys = program.command('keys').description('Envelope encryption keys: status and rotation without downtime');
+keys
+  .command('status')
+  .description('KEK versions, data keys per class and KEK, re-wrap progress, rows still under the legacy key (DATABASE_URL when set)')
+  .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is not set)', defaultDataDir)
+  .option('--json', 'print JSON', false)
+  .action(lazy(async () => (await import('./keys.command.ts')).runKeysStatus));
+keys
+  .command('rotate')
+  .description('Make a new KEK version current now and re-wrap every data key under it, with progress (PostgreSQL: while engines serve; embedded store: use the engine\'s admin API)')
+  .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is not set)', defaultDataDir)
+  .option('--data-keys', 'also start new data keys for today (a suspected data-key leak)', false)
+  .option('--reseal', 're-seal content under the replaced data keys and the legacy single key', false)
+  .action(lazy(async () => (await import('./keys.command.ts')).runKeysRotate));
+keys
+  .command('init')
+  .description('Create the key file (CALLCHART_KEK_FILE, else ~/.config/callchart/kek.json) if it does not exist')
+  .action(lazy(async () => (await import('./keys.command.ts')).runKeysInit));
+// The SMART client key pair Callchart signs EHR token requests with (issue 13, item 7).
 keys
   .command('ehr')
   .description("The SMART Backend Services key pair Callchart signs EHR token requests with: create it, rotate it (the old key stays published until --retire), print the public JWKS")

@@ -4,8 +4,11 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { CallchartConfig } from '../config/config.schema.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
-import { createContentCipher } from '../store/content-cipher.ts';
 import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
+import { EnvelopeKeyring } from '../keys/keyring.service.ts';
+import type { KeyEncryptionKeyProvider } from '../keys/kek-provider.ts';
+import { KeyOperations } from '../keys/key-rotation.service.ts';
+import { resolveKekProvider, type KekMode } from '../keys/kek-provider.loader.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
@@ -70,8 +73,17 @@ export interface EngineOptions {
   twilioAuthToken?: string;
   /** Signs staff tokens for the live display. */
   staffTokenSecret: Uint8Array;
-  /** 32-byte key for call content at rest. */
-  dataKey: Buffer;
+  /**
+   * The single 32-byte data key of before envelope encryption (CALLCHART_DATA_KEY): it still opens
+   * the rows it sealed; new content is sealed under envelope data keys (src/keys/).
+   */
+  dataKey?: Buffer;
+  /** The key-encryption key provider. Absent: from the environment and `kekMode` (resolveKekProvider). */
+  kek?: KeyEncryptionKeyProvider;
+  /** Where the KEK is when nothing is configured (default `embedded`: this process only). */
+  kekMode?: KekMode;
+  /** How often running engines prepare the day's data keys and pick up rotations made elsewhere (default 60 s). */
+  keyRefreshMs?: number;
   host?: string;
   port?: number;
   logger?: Logger;
@@ -123,6 +135,10 @@ export interface Engine {
   alerts: AlertWorker;
   /** Staff sign-in and sessions (SSO ends in `signIn.startSession`). */
   signIn: StaffSignIn;
+  /** Envelope encryption for content at rest (src/keys/). */
+  keyring: EnvelopeKeyring;
+  /** Key rotation and status (the admin API and tests). */
+  keys: KeyOperations;
   logger: Logger;
   /** Prometheus metrics (what `GET /metrics` serves). */
   metrics: CallchartMetrics;
@@ -165,6 +181,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     );
   }
   await migrate(db);
+  // Before anything else starts: a KEK that cannot open the stored data keys stops the start here.
+  let cipher: EnvelopeKeyring;
+  try {
+    const kek = options.kek ?? (await resolveKekProvider({ db, mode: options.kekMode ?? 'embedded', dataDir: options.dataDir }));
+    if (kek.kind === 'memory') logger.warn({ kek: 'ephemeral' }, 'No key-encryption key configured: content sealed now cannot be opened after this process ends; set CALLCHART_KEK_FILE');
+    cipher = new EnvelopeKeyring({ db, kek, legacyKeys: options.dataKey ? [options.dataKey] : [], ...(options.keyRefreshMs !== undefined ? { refreshMs: options.keyRefreshMs } : {}) });
+    await cipher.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   if (!options.auditKey && !options.dataDir && !process.env.CALLCHART_AUDIT_KEY) logger.warn({ auditKey: 'ephemeral' }, 'No audit key: this log cannot be verified after the engine stops; set CALLCHART_AUDIT_KEY');
   const checkpointFile = options.auditCheckpointFile ?? (options.dataDir ? path.join(options.dataDir, 'audit-checkpoints.jsonl') : undefined);
   const chainer = new AuditChainer(db, {
@@ -188,6 +215,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     // The refusal is audited (invariant 7), then the store is closed so the next start finds it free.
     await auditRulesRejected(db, error, config.routing.rulesFile).catch(() => undefined);
     await chainer.stop();
+    cipher.close();
     await db.close();
     throw error;
   }
@@ -197,7 +225,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // API since then stays in force (QueuePolicyStore.loadActive).
   await policies.loadActive({ policy: policies.current.policy, changedBy: 'system:config', reason: `loaded from ${policyFile.split('/').at(-1)}` });
 
-  const cipher = createContentCipher(options.dataKey);
   // Numbers an older version kept in clear are sealed before anything reads them.
   const sealedNumbers = await sealLegacyCallerNumbers(db, cipher);
   if (sealedNumbers > 0) logger.info({ sealedNumbers }, 'sealed caller numbers kept in clear by an earlier version');
@@ -306,12 +333,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // The callback URL the IdP redirects to: the configured one (behind a proxy), else this engine's own.
   let ownUrl = '';
   const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
+  const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
   const app = await buildApp({
     db,
     signIn,
     authAttemptsPerMinute: config.auth.attemptsPerMinute,
     liveRecheckMs: config.auth.liveRecheckSeconds * 1_000,
     logger,
+    keys,
     ingest,
     hub,
     version: engineVersion,
@@ -371,7 +400,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, keyring: cipher, keys,
     async close() {
       if (closed) return;
       closed = true;
@@ -388,7 +417,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await pipeline.stop();
       await screenPopAccess.stop();
       await alerts.stop();
+      await keys.idle();
       await chainer.stop();
+      cipher.close();
       await db.close();
       // Last: the spans of everything above are sent before the exporter closes.
       await telemetry.shutdown().catch(() => undefined);

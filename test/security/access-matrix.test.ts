@@ -88,6 +88,9 @@ const oracle: Record<string, Expectation> = {
   'POST /api/admin/staff-tokens': { admin: 'any-queue' },
   'GET /api/admin/staff-tokens': { admin: 'any-queue' },
   'POST /api/admin/staff-tokens/:id/revoke': { admin: 'any-queue' },
+  // Key operations (SE-1): admins only; ids and counts, never content (step-up: key-operation).
+  'GET /api/admin/keys/status': { admin: 'any-queue' },
+  'POST /api/admin/keys/rotate': { admin: 'any-queue' },
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
