@@ -39,6 +39,7 @@ import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
 import { patientSearchRoutes } from '../ehr/patient-search.routes.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
+import { retentionRoutes } from '../retention/retention.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -247,6 +248,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => {
       await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
+    });
+    await app.register(async (scope) => {
+      await retentionRoutes(scope, { db: deps.db, policies: staff.policies });
     });
   }
 

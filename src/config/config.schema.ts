@@ -134,6 +134,15 @@ export const configSchema = z
       })
       .strict()
       .default({ fallbackQueue: 'front-desk', maxRefusalsPerMinute: 120 }),
+    /** The retention purge (RE-1): how often it runs; the days per artifact class are in the queue policy. */
+    retention: z
+      .object({
+        /** Run the scheduled purge in processes that do pipeline work. */
+        enabled: z.boolean().default(true),
+        purgeEveryMinutes: z.number().int().min(1).max(24 * 60).default(60),
+      })
+      .strict()
+      .default({ enabled: true, purgeEveryMinutes: 60 }),
   })
   .strict();
 

@@ -38,6 +38,7 @@ import { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
+import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
 
 export { engineVersion };
 
@@ -89,6 +90,8 @@ export interface Engine {
   review: ReviewService;
   policies: QueuePolicyStore;
   dispatcher: WriteBackDispatcher;
+  /** The retention purge on its schedule (`runNow` runs one at once). */
+  retention: RetentionScheduler;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -213,6 +216,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     settleSeconds: config.pipeline.settleSeconds, groupCommit: options.groupCommit,
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
+  // Crypto-shredding needs the per-day data keys (src/keys/): wired where the keyring is built.
+  const retention = new RetentionScheduler({
+    db, logger, everyMinutes: config.retention.purgeEveryMinutes,
+    purge: new RetentionPurge({ db, policies, destroyDataKeys: null, logger }),
+  });
+  if ((options.work ?? true) && config.retention.enabled) await retention.start();
   await routing.activate();
   const app = await buildApp({
     db,
@@ -259,7 +268,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, retention,
     async close() {
       if (closed) return;
       closed = true;
@@ -270,6 +279,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       // No new tries from here; one in progress ends once the governor drops its waiting requests.
       const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
+      await retention.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;

@@ -71,6 +71,8 @@ export const ErrorCodes = {
   TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
+  /** A legal hold that was already released (holds are released once; set a new one instead). */
+  LEGAL_HOLD_RELEASED: { status: 409, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 
