@@ -67,6 +67,18 @@ export const ErrorCodes = {
   INGEST_FAILED: { status: 503, retry: 'transient' },
   /** A stored record names a data key the engine's keyring does not hold: add the previous key, do not retry. */
   DATA_KEY_UNKNOWN: { status: 500, retry: 'permanent' },
+  /** A record sealed under a data key that was destroyed (crypto-shredded): gone for good, by design. */
+  DATA_KEY_DESTROYED: { status: 410, retry: 'permanent' },
+  /** A wrapped data key names a KEK version the provider does not hold (a missing or foreign key file). */
+  KEK_UNKNOWN: { status: 500, retry: 'permanent' },
+  /** A wrapped data key did not authenticate under its KEK (tampered row, wrong key): never a partial key. */
+  DATA_KEY_UNWRAP_FAILED: { status: 500, retry: 'permanent' },
+  /** The KEK provider (Vault, a KMS) did not answer: retry shortly. */
+  KEK_PROVIDER_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** The KEK provider refused us (bad token, no permission on the key): fix config, do not retry. */
+  KEK_PROVIDER_REJECTED: { status: 502, retry: 'permanent' },
+  /** A key operation the embedded store cannot run from another process: use the admin API of the engine that holds it. */
+  KEYS_STORE_IN_USE: { status: 409, retry: 'permanent' },
   /** No usable TWILIO_AUTH_TOKEN: every Twilio request is refused, no signature is computed. */
   TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
