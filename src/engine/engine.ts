@@ -39,6 +39,7 @@ import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
 import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
+import { destroyDataKeys } from '../keys/keyring.service.ts';
 
 export { engineVersion };
 
@@ -216,10 +217,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     settleSeconds: config.pipeline.settleSeconds, groupCommit: options.groupCommit,
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs });
-  // Crypto-shredding needs the per-day data keys (src/keys/): wired where the keyring is built.
+  // The purge deletes what is due and destroys the data keys that seal nothing any more (crypto-shredding).
   const retention = new RetentionScheduler({
     db, logger, everyMinutes: config.retention.purgeEveryMinutes,
-    purge: new RetentionPurge({ db, policies, destroyDataKeys: null, logger }),
+    purge: new RetentionPurge({ db, policies, destroyDataKeys: (store, keyIds, reason) => destroyDataKeys(store, keyIds, reason, 'system:retention'), logger }),
   });
   if ((options.work ?? true) && config.retention.enabled) await retention.start();
   await routing.activate();

@@ -105,10 +105,13 @@ export class RetentionPurge {
         afterId = callIds[callIds.length - 1]!;
       }
       if (this.deps.destroyDataKeys) {
+        const tried = new Set<string>();
         for (;;) {
-          const keys = await shreddableDataKeys(db, now);
+          // A key that is still listed after its destruction was tried is not ours to loop on.
+          const keys = (await shreddableDataKeys(db, now)).filter((keyId) => !tried.has(keyId));
           if (keys.length === 0) break;
-          await this.deps.destroyDataKeys(db, keys, 'retention-purge');
+          for (const keyId of keys) tried.add(keyId);
+          await this.deps.destroyDataKeys(db, keys, 'retention');
           outcome.keysDestroyed.push(...keys);
         }
       }

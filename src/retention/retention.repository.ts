@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../store/db.ts';
-import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts';
 import { CallchartError } from '../lib/errors.ts';
 import type { PurgeableClass, StoredArtifact } from './retention-schedule.ts';
 
@@ -67,14 +67,11 @@ function holdFromRow(row: HoldRow): LegalHold {
  * names a call that still exists: a purged call has nothing left to hold.
  */
 export async function setLegalHold(db: Db, input: { scope: HoldScope; callId?: string; patientId?: string; reason: string; actor: string }, now = new Date()): Promise<LegalHold> {
-  return db.transaction(async (tx) => {
+  const hold = await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [holdLockId]);
     if (input.scope === 'call') {
       const { rows } = await tx.query('select 1 from call where id = $1', [input.callId]);
-      if (rows.length === 0) {
-        await appendAuditEvent(tx, { actor: input.actor, action: 'retention.hold.set', objectType: 'call', objectId: input.callId ?? null, outcome: 'rejected', reason: 'NOT_FOUND' }, now);
-        throw new CallchartError('NOT_FOUND', 'no such call (never stored, or already purged)', { callId: input.callId });
-      }
+      if (rows.length === 0) return null;
     }
     const { rows } = await tx.query<HoldRow>(
       `insert into legal_hold (id, scope, call_id, patient_id, reason, set_by, set_at) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
@@ -87,20 +84,20 @@ export async function setLegalHold(db: Db, input: { scope: HoldScope; callId?: s
     }, now);
     return hold;
   });
+  if (hold) return hold;
+  // The refusal is audited in its own transaction: the one above rolled back nothing worth keeping.
+  await recordAuditEvent(db, { actor: input.actor, action: 'retention.hold.set', objectType: 'call', objectId: input.callId ?? null, outcome: 'rejected', reason: 'NOT_FOUND' });
+  throw new CallchartError('NOT_FOUND', 'no such call (never stored, or already purged)', { callId: input.callId });
 }
 
 /** Releases a hold in force (audited `retention.hold.released`); the purge takes the calls at its next run. */
 export async function releaseLegalHold(db: Db, input: { id: string; reason: string; actor: string }, now = new Date()): Promise<LegalHold> {
-  return db.transaction(async (tx) => {
+  const released = await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [holdLockId]);
     const { rows } = await tx.query<HoldRow>('select * from legal_hold where id = $1', [input.id]);
     const existing = rows[0];
-    const refuse = async (code: 'NOT_FOUND' | 'LEGAL_HOLD_RELEASED', message: string) => {
-      await appendAuditEvent(tx, { actor: input.actor, action: 'retention.hold.released', objectType: 'legal-hold', objectId: input.id, outcome: 'rejected', reason: code }, now);
-      return new CallchartError(code, message, { id: input.id });
-    };
-    if (!existing) throw await refuse('NOT_FOUND', 'no such legal hold');
-    if (existing.released_at) throw await refuse('LEGAL_HOLD_RELEASED', 'this legal hold was already released');
+    if (!existing) return 'NOT_FOUND' as const;
+    if (existing.released_at) return 'LEGAL_HOLD_RELEASED' as const;
     const updated = await tx.query<HoldRow>(
       'update legal_hold set released_by = $2, released_at = $3, release_reason = $4 where id = $1 returning *',
       [input.id, input.actor, now.toISOString(), input.reason],
@@ -112,6 +109,9 @@ export async function releaseLegalHold(db: Db, input: { id: string; reason: stri
     }, now);
     return hold;
   });
+  if (typeof released !== 'string') return released;
+  await recordAuditEvent(db, { actor: input.actor, action: 'retention.hold.released', objectType: 'legal-hold', objectId: input.id, outcome: 'rejected', reason: released });
+  throw new CallchartError(released, released === 'NOT_FOUND' ? 'no such legal hold' : 'this legal hold was already released', { id: input.id });
 }
 
 export async function listLegalHolds(db: Queryable, options: { status: 'in-force' | 'released' | 'all' } = { status: 'in-force' }): Promise<LegalHold[]> {
