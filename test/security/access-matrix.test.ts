@@ -50,6 +50,11 @@ const oracle: Record<string, Expectation> = {
   'POST /api/write-back/:id/retry': { supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
+  // Legal holds and the retention report (RE-1): the auditor alone, clinic-wide (issue 13).
+  'POST /api/retention/holds': { auditor: 'any-queue' },
+  'GET /api/retention/holds': { auditor: 'any-queue' },
+  'POST /api/retention/holds/:id/release': { auditor: 'any-queue' },
+  'GET /api/retention/report': { auditor: 'any-queue' },
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
@@ -122,6 +127,10 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
         return { url: path, body: { type: 'callback-request', patientId: own.patientId, callId: own.callId } };
       case 'PUT /api/policy':
         return { url: path, body: { yaml: 'not: [valid', reason: 'access matrix probe' } };
+      case 'POST /api/retention/holds':
+        return { url: path, body: { scope: 'call', callId: own.callId, reason: 'access matrix probe' } };
+      case 'POST /api/retention/holds/:id/release':
+        return { url: path, body: { reason: 'access matrix probe' } };
       default:
         return { url: path, ...(method === 'GET' ? {} : { body: {} }) };
     }
