@@ -40,9 +40,9 @@ describe('parseConfigText', () => {
 
   it('an empty section gets the same defaults as an absent one', () => {
     // Section-level defaults are literals; they must not drift from the key-level defaults.
-    const sections = parseConfigText('clinic: {}\nserver: {}\nehr: {}\nwebhooks: {}\ntwilio: {}\nrouting: {}\nivr: {}\npolicy: {}\nwriteBack: {}\nrequestTypes: {}\npipeline: {}\naccess: {}\n');
+    const sections = parseConfigText('clinic: {}\nserver: {}\nehr: {}\nwebhooks: {}\ntwilio: {}\nrouting: {}\nivr: {}\npolicy: {}\nwriteBack: {}\nrequestTypes: {}\npipeline: {}\naccess: {}\nretention: {}\n');
     expect(sections).toEqual(parseConfigText(''));
-    expect(Object.keys(defaultConfig).sort()).toEqual(['access', 'clinic', 'ehr', 'ivr', 'pipeline', 'policy', 'requestTypes', 'routing', 'server', 'twilio', 'webhooks', 'writeBack']);
+    expect(Object.keys(defaultConfig).sort()).toEqual(['access', 'clinic', 'ehr', 'ivr', 'pipeline', 'policy', 'requestTypes', 'retention', 'routing', 'server', 'twilio', 'webhooks', 'writeBack']);
   });
 
   it('a full example passes with every value as written', () => {
