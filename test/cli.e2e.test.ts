@@ -79,7 +79,9 @@ describe('callchart CLI', () => {
 
     const intact = cli(['audit', 'verify', '--data-dir', dataDir]);
     expect(intact.code).toBe(0);
-    expect(intact.stdout).toMatch(/intact: 4 events/); // queue policy activated, routing rules activated, engine started, webhook rejected
+    // Queue policy activated, routing rules activated, engine started, webhook rejected, and the nine
+    // data keys made ahead at the first start (four sealed classes × today and tomorrow, one staff-credential key).
+    expect(intact.stdout).toMatch(/intact: 13 events/);
 
     const lite = new PGlite(path.join(dataDir, 'pgdata'));
     await lite.exec(`alter table audit_event disable trigger user;

@@ -30,7 +30,9 @@ import type { RoutingService } from '../routing/routing.service.ts';
 import type { IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import type { LiveCallsHub } from './live-calls.hub.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
+import type { KeyOperations } from '../keys/key-rotation.service.ts';
+import { keysRoutes } from '../keys/keys.routes.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
@@ -65,9 +67,11 @@ export interface AppDeps {
   auditSourceKey: Uint8Array;
   /** Serve HSTS (only behind TLS). */
   hsts?: boolean;
+  /** Key rotation and status for admins (src/keys/); absent in webhook-only test apps. */
+  keys?: KeyOperations;
   /** The staff API (review queue, write-back, consents, policy); absent in webhook-only test apps. */
   staff?: {
-    cipher: ContentCipher; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
+    cipher: ContentKeyring; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
@@ -252,6 +256,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => {
       await retentionRoutes(scope, { db: deps.db, policies: staff.policies });
     });
+  }
+
+  if (deps.keys) {
+    const keys = deps.keys;
+    await app.register(async (scope) => keysRoutes(scope, { keys }));
   }
 
   await app.register(async (notify) => {

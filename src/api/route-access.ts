@@ -61,6 +61,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/write-back/:id/retry': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'requeues an item by id; carries no content' } },
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
+  // Key operations (SE-1): admins only, after step-up; ids and counts, never key material or content.
+  'GET /api/admin/keys/status': { kind: 'staff', roles: ['admin'], queues: { all: 'key ids and counts only, no call data' }, stepUp: 'key-operation' },
+  'POST /api/admin/keys/rotate': { kind: 'staff', roles: ['admin'], queues: { all: 'rotates keys; carries no call data' }, stepUp: 'key-operation' },
 
   // Retention and legal holds (RE-1): the auditor's, across every queue (ids, codes and dates only).
   'POST /api/retention/holds': { kind: 'staff', roles: ['auditor'], queues: { all: 'holds name a call or patient by id; the auditor role is clinic-wide' } },

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Db, Transaction } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
@@ -95,7 +95,7 @@ export class CallIngestService {
   constructor(
     private readonly deps: {
       db: Db;
-      cipher: ContentCipher;
+      cipher: ContentKeyring;
       /** The queue policy, asked before a transcript is stored. */
       policies: QueuePolicyStore;
       pipeline: Pipeline;

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
 import { syntheticEvent } from '../../test/helpers/engine-harness.ts';
 import type { Db } from '../store/db.ts';
-import { createContentCipher } from '../store/content-cipher.ts';
+import { createFixedKeyring } from '../keys/keyring.service.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { normalizeCallerNumber } from './caller-number.ts';
 import { findCall, latestTranscript, loadCallAnalysis, recordCallEvent, saveCallAnalysis } from './calls.repository.ts';
 
-const cipher = createContentCipher(randomBytes(32));
+const cipher = createFixedKeyring(randomBytes(32));
 
 function callScript(callId: string): CallEvent[] {
   const at = (seconds: number) => new Date(Date.UTC(2026, 10, 2, 15, 0, seconds)).toISOString();

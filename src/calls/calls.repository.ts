@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Transaction } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { CallEvent } from './call-event.schema.ts';
 import { transcriptOf, withoutTranscript } from './call-event.schema.ts';
 import type { CallerNumber } from './caller-number.ts';
@@ -137,7 +137,7 @@ export async function recordCallEvent(
   tx: Transaction,
   event: CallEvent,
   callerNumber: CallerNumber,
-  cipher: ContentCipher,
+  cipher: ContentKeyring,
   /**
    * Asked, with the call row locked, before a transcript is written (invariant 1): a transcript
    * the policy refuses is never stored, not even encrypted. Absent: stored (tests of the ledger).
@@ -179,9 +179,10 @@ export async function recordCallEvent(
   const offered = transcriptOf(event);
   const transcript = offered && (!mayStoreTranscript || (await mayStoreTranscript(tx, call.id))) ? offered : null;
   if (transcript) {
+    const { sealed, keyId } = await cipher.sealFor('transcript', new Date(), transcript.text, tx);
     await tx.query(
       'insert into transcript (event_id, call_id, source, ciphertext, key_id) values ($1, $2, $3, $4, $5)',
-      [eventRow.id, call.id, transcript.source ?? event.provider, cipher.encrypt(transcript.text), cipher.keyId],
+      [eventRow.id, call.id, transcript.source ?? event.provider, sealed, keyId],
     );
   }
   const updated = await tx.query<CallRow>(
@@ -297,10 +298,10 @@ export async function saveCallAnalysis(
 }
 
 /** The stored analysis of a call, decrypted (null if the call was not analysed yet). */
-export async function loadCallAnalysis<T>(db: Queryable, callId: string, cipher: ContentCipher): Promise<{ method: string; analysis: T } | null> {
+export async function loadCallAnalysis<T>(db: Queryable, callId: string, cipher: ContentKeyring): Promise<{ method: string; analysis: T } | null> {
   const { rows } = await db.query<{ method: string; ciphertext: Uint8Array; key_id: string }>('select method, ciphertext, key_id from call_analysis where call_id = $1', [callId]);
   const row = rows[0];
-  return row ? { method: row.method, analysis: JSON.parse(cipher.decrypt(row.ciphertext, row.key_id)) as T } : null;
+  return row ? { method: row.method, analysis: JSON.parse(await cipher.open(row.ciphertext, row.key_id, db)) as T } : null;
 }
 
 export async function markWriteBack(
@@ -316,17 +317,17 @@ export async function markWriteBack(
 }
 
 /** The newest transcript of a call, decrypted. */
-export async function latestTranscript(db: Queryable, callId: string, cipher: ContentCipher): Promise<string | null> {
+export async function latestTranscript(db: Queryable, callId: string, cipher: ContentKeyring): Promise<string | null> {
   return (await latestTranscriptWithId(db, callId, cipher))?.text ?? null;
 }
 
 /** The newest transcript of a call with the id of the event that carried it. */
-export async function latestTranscriptWithId(db: Queryable, callId: string, cipher: ContentCipher): Promise<{ eventId: string; text: string } | null> {
+export async function latestTranscriptWithId(db: Queryable, callId: string, cipher: ContentKeyring): Promise<{ eventId: string; text: string } | null> {
   const { rows } = await db.query<{ ciphertext: Uint8Array; key_id: string; event_id: string | number }>(
     'select ciphertext, key_id, event_id from transcript where call_id = $1 order by created_at desc, event_id desc limit 1',
     [callId],
   );
-  return rows[0] ? { eventId: String(rows[0].event_id), text: cipher.decrypt(rows[0].ciphertext, rows[0].key_id) } : null;
+  return rows[0] ? { eventId: String(rows[0].event_id), text: await cipher.open(rows[0].ciphertext, rows[0].key_id, db) } : null;
 }
 
 export async function countCallEvents(db: Queryable): Promise<number> {

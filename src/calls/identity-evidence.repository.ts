@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { CallerLookup } from '../ehr/caller-identity.service.ts';
 import { stepUpWithDob, type StepUpResult } from '../ehr/identity-step-up.ts';
@@ -11,19 +11,20 @@ import { upgradeCallerMatch } from './calls.repository.ts';
  * been checked against the EHR: by the live path when the EHR answers in time, otherwise by the
  * after-call pipeline. Never logged, never in job payloads, deleted once used.
  */
-export async function saveDobEvidence(tx: Queryable, callId: string, digits: string, providerEventId: string, cipher: ContentCipher): Promise<void> {
+export async function saveDobEvidence(tx: Queryable, callId: string, digits: string, providerEventId: string, cipher: ContentKeyring): Promise<void> {
+  const { sealed, keyId } = await cipher.sealFor('identity-evidence', new Date(), digits, tx);
   await tx.query(
     `insert into identity_evidence (call_id, method, ciphertext, key_id, provider_event_id)
      values ($1, 'dob', $2, $3, $4)
      on conflict (call_id, method) do update set ciphertext = excluded.ciphertext, key_id = excluded.key_id,
        provider_event_id = excluded.provider_event_id, created_at = now()`,
-    [callId, cipher.encrypt(digits), cipher.keyId, providerEventId],
+    [callId, sealed, keyId, providerEventId],
   );
 }
 
-export async function loadDobEvidence(db: Queryable, callId: string, cipher: ContentCipher): Promise<string | null> {
+export async function loadDobEvidence(db: Queryable, callId: string, cipher: ContentKeyring): Promise<string | null> {
   const { rows } = await db.query<{ ciphertext: Uint8Array; key_id: string }>("select ciphertext, key_id from identity_evidence where call_id = $1 and method = 'dob'", [callId]);
-  return rows[0] ? cipher.decrypt(rows[0].ciphertext, rows[0].key_id) : null;
+  return rows[0] ? cipher.open(rows[0].ciphertext, rows[0].key_id, db) : null;
 }
 
 /** Forgets the keyed date of birth of a call (used, or no longer needed). */

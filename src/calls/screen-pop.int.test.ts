@@ -11,7 +11,7 @@ import { failedCallerMatch, type CallerMatch } from '../ehr/patient-match.ts';
 import type { PatientChartSlice, ScreenPop } from '../ehr/screen-pop.mapper.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createContentCipher } from '../store/content-cipher.ts';
+import { createFixedKeyring } from '../keys/keyring.service.ts';
 import type { Db } from '../store/db.ts';
 import { normalizeCallerNumber } from './caller-number.ts';
 import { findCall, recordCallEvent, saveCallerMatch } from './calls.repository.ts';
@@ -24,7 +24,7 @@ const chart: PatientChartSlice = {
   ...patientOnlySlice(patient),
   allergies: [{ resourceType: 'AllergyIntolerance', patient: { reference: 'Patient/pat-syn-9' }, code: { text: 'Synthetic penicillin' }, criticality: 'high' }],
 };
-const cipher = createContentCipher(randomBytes(32));
+const cipher = createFixedKeyring(randomBytes(32));
 
 /** A display that keeps what it was sent, in order. */
 function recordingDisplay(): ScreenPopDisplay & { sent: { kind: string; card?: ScreenPop; call?: LiveCallSummary }[] } {

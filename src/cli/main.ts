@@ -167,6 +167,25 @@ retention
   .option('--checkpoints <file>', 'checkpoint file (default: <data-dir>/audit-checkpoints.jsonl)')
   .action(lazy(async () => (await import('./retention.command.ts')).runRetentionPurge));
 
+const keys = program.command('keys').description('Envelope encryption keys: status and rotation without downtime');
+keys
+  .command('status')
+  .description('KEK versions, data keys per class and KEK, re-wrap progress, rows still under the legacy key (DATABASE_URL when set)')
+  .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is not set)', defaultDataDir)
+  .option('--json', 'print JSON', false)
+  .action(lazy(async () => (await import('./keys.command.ts')).runKeysStatus));
+keys
+  .command('rotate')
+  .description('Make a new KEK version current now and re-wrap every data key under it, with progress (PostgreSQL: while engines serve; embedded store: use the engine\'s admin API)')
+  .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is not set)', defaultDataDir)
+  .option('--data-keys', 'also start new data keys for today (a suspected data-key leak)', false)
+  .option('--reseal', 're-seal content under the replaced data keys and the legacy single key', false)
+  .action(lazy(async () => (await import('./keys.command.ts')).runKeysRotate));
+keys
+  .command('init')
+  .description('Create the key file (CALLCHART_KEK_FILE, else ~/.config/callchart/kek.json) if it does not exist')
+  .action(lazy(async () => (await import('./keys.command.ts')).runKeysInit));
+
 program.hook('preAction', (_command, action) => {
   const options = action.opts() as { dataDir?: string; checkpoints?: string };
   if (options.dataDir) options.dataDir = path.resolve(options.dataDir);

@@ -4,7 +4,10 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { CallchartConfig } from '../config/config.schema.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
-import { createContentCipher } from '../store/content-cipher.ts';
+import { EnvelopeKeyring, destroyDataKeys } from '../keys/keyring.service.ts';
+import type { KeyEncryptionKeyProvider } from '../keys/kek-provider.ts';
+import { KeyOperations } from '../keys/key-rotation.service.ts';
+import { resolveKekProvider, type KekMode } from '../keys/kek-provider.loader.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { isCallchartError } from '../lib/errors.ts';
 import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
@@ -39,7 +42,6 @@ import { PatientLinkService } from '../review/patient-link.service.ts';
 import { ReviewPatients } from '../review/review-patients.service.ts';
 import { engineVersion } from './version.ts';
 import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
-import { destroyDataKeys } from '../keys/keyring.service.ts';
 
 export { engineVersion };
 
@@ -59,8 +61,17 @@ export interface EngineOptions {
   twilioAuthToken?: string;
   /** Signs staff tokens for the live display. */
   staffTokenSecret: Uint8Array;
-  /** 32-byte key for call content at rest. */
-  dataKey: Buffer;
+  /**
+   * The single 32-byte data key of before envelope encryption (CALLCHART_DATA_KEY): it still opens
+   * the rows it sealed; new content is sealed under envelope data keys (src/keys/).
+   */
+  dataKey?: Buffer;
+  /** The key-encryption key provider. Absent: from the environment and `kekMode` (resolveKekProvider). */
+  kek?: KeyEncryptionKeyProvider;
+  /** Where the KEK is when nothing is configured (default `embedded`: this process only). */
+  kekMode?: KekMode;
+  /** How often running engines prepare the day's data keys and pick up rotations made elsewhere (default 60 s). */
+  keyRefreshMs?: number;
   host?: string;
   port?: number;
   logger?: Logger;
@@ -93,6 +104,10 @@ export interface Engine {
   dispatcher: WriteBackDispatcher;
   /** The retention purge on its schedule (`runNow` runs one at once). */
   retention: RetentionScheduler;
+  /** Envelope encryption for content at rest (src/keys/). */
+  keyring: EnvelopeKeyring;
+  /** Key rotation and status (the admin API and tests). */
+  keys: KeyOperations;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -111,6 +126,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     );
   }
   await migrate(db);
+  // Before anything else starts: a KEK that cannot open the stored data keys stops the start here.
+  let cipher: EnvelopeKeyring;
+  try {
+    const kek = options.kek ?? (await resolveKekProvider({ db, mode: options.kekMode ?? 'embedded', dataDir: options.dataDir }));
+    if (kek.kind === 'memory') logger.warn({ kek: 'ephemeral' }, 'No key-encryption key configured: content sealed now cannot be opened after this process ends; set CALLCHART_KEK_FILE');
+    cipher = new EnvelopeKeyring({ db, kek, legacyKeys: options.dataKey ? [options.dataKey] : [], ...(options.keyRefreshMs !== undefined ? { refreshMs: options.keyRefreshMs } : {}) });
+    await cipher.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   if (!options.auditKey && !options.dataDir && !process.env.CALLCHART_AUDIT_KEY) logger.warn({ auditKey: 'ephemeral' }, 'No audit key: this log cannot be verified after the engine stops; set CALLCHART_AUDIT_KEY');
   const checkpointFile = options.auditCheckpointFile ?? (options.dataDir ? path.join(options.dataDir, 'audit-checkpoints.jsonl') : undefined);
   const chainer = new AuditChainer(db, {
@@ -129,6 +155,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     // The refusal is audited (invariant 7), then the store is closed so the next start finds it free.
     await auditRulesRejected(db, error, config.routing.rulesFile).catch(() => undefined);
     await chainer.stop();
+    cipher.close();
     await db.close();
     throw error;
   }
@@ -138,7 +165,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // API since then stays in force (QueuePolicyStore.loadActive).
   await policies.loadActive({ policy: policies.current.policy, changedBy: 'system:config', reason: `loaded from ${policyFile.split('/').at(-1)}` });
 
-  const cipher = createContentCipher(options.dataKey);
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
   // and falls back (invariant 6); after-call work can wait longer and has its own breaker, so a slow
   // EHR during a burst does not trip the live path's breaker and vice versa.
@@ -224,9 +250,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   if ((options.work ?? true) && config.retention.enabled) await retention.start();
   await routing.activate();
+  const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
   const app = await buildApp({
     db,
     logger,
+    keys,
     ingest,
     hub,
     version: engineVersion,
@@ -269,7 +297,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, retention,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, retention, keyring: cipher, keys,
     async close() {
       if (closed) return;
       closed = true;
@@ -285,7 +313,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
       await pipeline.stop();
+      await keys.idle();
       await chainer.stop();
+      cipher.close();
       await db.close();
     },
   };

@@ -276,10 +276,16 @@ export class EnvelopeKeyring implements ContentKeyring {
     return openWith(key, sealed);
   }
 
-  /** Starts new data keys for today (and tomorrow) for every prepared class: after a suspected data-key leak. */
-  async startNewDataKeys(actor: string): Promise<string[]> {
+  /**
+   * Starts new data keys for today (and tomorrow) for every prepared class and a new
+   * staff-credential key: after a suspected data-key leak. New content goes under the new keys at
+   * once in this process (other engines within their refresh interval); the keys they replace
+   * still open what they sealed until it is re-sealed (`replaced`).
+   */
+  async startNewDataKeys(): Promise<{ made: string[]; replaced: string[] }> {
     const now = this.#now();
     const made: string[] = [];
+    const replaced = [...new Set([...this.#current.values()].map((entry) => entry.id))];
     for (const day of [utcDay(now), utcDay(new Date(now.getTime() + 86_400_000))]) {
       for (const artifactClass of this.#prepared) {
         const entry = await this.#db.transaction(async (tx) => {
@@ -294,8 +300,7 @@ export class EnvelopeKeyring implements ContentKeyring {
     this.#credential = credential;
     this.#pinned.set(credential.id, credential.key);
     made.push(credential.id);
-    await appendAuditEvent(this.#db, { actor, action: 'keys.data-keys.started', objectType: 'keyring', objectId: this.#tenant, outcome: 'success', detail: { keys: made.length } });
-    return made;
+    return { made, replaced };
   }
 
   /** Forgets unwrapped copies of these keys (they were destroyed). */

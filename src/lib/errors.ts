@@ -77,6 +77,8 @@ export const ErrorCodes = {
   KEK_PROVIDER_UNAVAILABLE: { status: 503, retry: 'transient' },
   /** The KEK provider refused us (bad token, no permission on the key): fix config, do not retry. */
   KEK_PROVIDER_REJECTED: { status: 502, retry: 'permanent' },
+  /** A key rotation is already under way (its re-wrap has not finished): see `keys status`. */
+  KEY_ROTATION_RUNNING: { status: 409, retry: 'transient' },
   /** A key operation the embedded store cannot run from another process: use the admin API of the engine that holds it. */
   KEYS_STORE_IN_USE: { status: 409, retry: 'permanent' },
   /** No usable TWILIO_AUTH_TOKEN: every Twilio request is refused, no signature is computed. */

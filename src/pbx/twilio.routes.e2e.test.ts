@@ -168,7 +168,7 @@ describe('Twilio Voice', () => {
     const transcription = (sid: string) => ({ CallSid: sid, AccountSid: accountSid, TranscriptionSid: `TR${randomBytes(16).toString('hex')}`, TranscriptionStatus: 'completed', TranscriptionText: 'Synthetic voicemail: please call me back about my refill.' });
     await postTwilio('/webhooks/twilio/transcription', transcription(declined));
     const declinedCall = (await findCallByProvider(harness.engine.db, 'twilio', declined))!;
-    expect(await latestTranscript(harness.engine.db, declinedCall.id, { keyId: '', encrypt: () => Buffer.alloc(0), decrypt: () => 'unexpected' })).toBeNull();
+    expect(await latestTranscript(harness.engine.db, declinedCall.id, { keyId: '', encrypt: () => Buffer.alloc(0), decrypt: () => 'unexpected', sealFor: async () => ({ sealed: Buffer.alloc(0), keyId: '' }), open: async () => 'unexpected' })).toBeNull();
     const audit = (await listAuditEvents(harness.engine.db, { limit: 10_000 })).filter((event) => event.action === 'transcript.discarded' && event.objectId === declinedCall.id);
     expect(audit[0]?.consentStatus).toBe('transcribe:declined');
 

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
@@ -37,7 +37,7 @@ import { chartFactsOf, compareWithChart } from '../review/caller-mismatch.ts';
  */
 export function afterCallHandlers(deps: {
   db: Db;
-  cipher: ContentCipher;
+  cipher: ContentKeyring;
   identity: CallerIdentityService;
   fhir: FhirClient;
   hub: LiveCallsHub;
@@ -112,6 +112,8 @@ export function afterCallHandlers(deps: {
       const aiWithheld = decision.ai.allowed ? null : decision.ai.reason;
       const urgency = analysis?.summary.urgency === 'emergency' ? 'emergency' : analysis?.summary.urgency === 'urgent' || call.urgent ? 'urgent' : 'routine';
       const requestTypeCodes = requestTypes.map((score) => score.type);
+      // One sealed record holds the redacted transcript and the summary: it is kept (and shredded) as the summary.
+      const { sealed, keyId } = await cipher.sealFor('summary', new Date(), JSON.stringify(analysis ?? { requestTypes, redFlags: [], summary: null }));
       await db.transaction(async (tx) => {
         await saveCallAnalysis(tx, callId, {
           requestType: requestTypeCodes[0] ?? 'unclassified',
@@ -120,8 +122,8 @@ export function afterCallHandlers(deps: {
           urgency,
           method,
           transcriptEventId: transcript?.eventId ?? null,
-          sealed: cipher.encrypt(JSON.stringify(analysis ?? { requestTypes, redFlags: [], summary: null })),
-          keyId: cipher.keyId,
+          sealed,
+          keyId,
         });
         if (chart?.id && patientMismatch) await saveSubjectCheck(tx, callId, { patientId: chart.id, mismatch: patientMismatch });
         await appendAuditEvent(tx, {

@@ -1,7 +1,7 @@
 import type { Patient } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { StaffClaims } from '../auth/staff-token.ts';
 import { addSensitiveCategories, findCall, loadCallAnalysis, upgradeCallerMatch, type CallRecord } from '../calls/calls.repository.ts';
@@ -50,7 +50,7 @@ export interface PatientLinkResult {
 
 export interface PatientLinkDeps {
   db: Db;
-  cipher: ContentCipher;
+  cipher: ContentKeyring;
   patients: PatientDirectory;
   pipeline: Pick<Pipeline, 'enqueue'>;
   /** The clinic's language (BCP-47): a chart preferring another needs an interpreter. */

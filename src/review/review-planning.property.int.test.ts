@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
 import type { Db } from '../store/db.ts';
-import { createContentCipher } from '../store/content-cipher.ts';
+import { createFixedKeyring } from '../keys/keyring.service.ts';
 import { saveCallAnalysis, saveConsent } from '../calls/calls.repository.ts';
 import { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { loadQueuePolicy } from '../consent/queue-policy.loader.ts';
@@ -31,7 +31,7 @@ const scenario = fc.record({
 describe.each(backendKinds)('review planning respects the consent matrix in storage (%s)', (kind) => {
   let db: Db;
   let dispose: () => Promise<void>;
-  const cipher = createContentCipher(Buffer.alloc(32, 7));
+  const cipher = createFixedKeyring(Buffer.alloc(32, 7));
   let review: ReviewService;
   beforeAll(async () => {
     ({ db, dispose } = await openTestDb(kind));

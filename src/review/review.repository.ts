@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { IntegrationPattern } from '../consent/queue-policy.schema.ts';
 import type { ReviewVersionBody, S0Checklist } from './review-note.ts';
 import type { RejectionReason } from '../write-back/task-review.mapper.ts';
@@ -67,7 +67,7 @@ function fromRow(row: ItemRow): ReviewItem {
 /** Creates the item with its first version; a second call for the same call id does nothing. */
 export async function createReviewItem(
   tx: Queryable,
-  cipher: ContentCipher,
+  cipher: ContentKeyring,
   input: Omit<ReviewItem, 'id' | 'currentVersion' | 'createdAt' | 'updatedAt' | 'decidedAt' | 'decidedBy' | 'assignedTo' | 'rejectionReason'> & {
     firstVersion: { kind: 'ai-draft' | 'blank-draft'; author: string; body: ReviewVersionBody };
   },
@@ -90,15 +90,16 @@ export async function createReviewItem(
 
 export async function insertVersion(
   tx: Queryable,
-  cipher: ContentCipher,
+  cipher: ContentKeyring,
   reviewId: string,
   version: number,
   input: { kind: ReviewVersionKind; author: string; generatedByAi: boolean; changedFields: string[]; checklist: S0Checklist | null; body: ReviewVersionBody },
 ): Promise<void> {
+  const { sealed, keyId } = await cipher.sealFor('draft-version', new Date(), JSON.stringify(input.body), tx);
   await tx.query(
     `insert into review_version (review_id, version, kind, author, generated_by_ai, changed_fields, checklist, ciphertext, key_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [reviewId, version, input.kind, input.author, input.generatedByAi, input.changedFields, input.checklist ? JSON.stringify(input.checklist) : null, cipher.encrypt(JSON.stringify(input.body)), cipher.keyId],
+    [reviewId, version, input.kind, input.author, input.generatedByAi, input.changedFields, input.checklist ? JSON.stringify(input.checklist) : null, sealed, keyId],
   );
 }
 
@@ -144,19 +145,19 @@ export async function updateReviewItem(
   );
 }
 
-export async function loadVersions(db: Queryable, cipher: ContentCipher, reviewId: string, only?: number): Promise<ReviewVersion[]> {
+export async function loadVersions(db: Queryable, cipher: ContentKeyring, reviewId: string, only?: number): Promise<ReviewVersion[]> {
   const { rows } = await db.query<{
     version: number; kind: ReviewVersionKind; author: string; generated_by_ai: boolean; changed_fields: string[];
     checklist: S0Checklist | string | null; created_at: Date | string; ciphertext: Uint8Array; key_id: string;
   }>('select * from review_version where review_id = $1 and ($2::integer is null or version = $2) order by version', [reviewId, only ?? null]);
-  return rows.map((row) => ({
+  return Promise.all(rows.map(async (row) => ({
     version: Number(row.version), kind: row.kind, author: row.author, generatedByAi: row.generated_by_ai, changedFields: row.changed_fields,
     checklist: typeof row.checklist === 'string' ? (JSON.parse(row.checklist) as S0Checklist) : row.checklist,
-    createdAt: iso(row.created_at)!, body: JSON.parse(cipher.decrypt(row.ciphertext, row.key_id)) as ReviewVersionBody,
-  }));
+    createdAt: iso(row.created_at)!, body: JSON.parse(await cipher.open(row.ciphertext, row.key_id, db)) as ReviewVersionBody,
+  })));
 }
 
-export async function loadVersion(db: Queryable, cipher: ContentCipher, reviewId: string, version: number): Promise<ReviewVersion | null> {
+export async function loadVersion(db: Queryable, cipher: ContentKeyring, reviewId: string, version: number): Promise<ReviewVersion | null> {
   return (await loadVersions(db, cipher, reviewId, version))[0] ?? null;
 }
 

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { StaffClaims, StaffRole } from '../auth/staff-token.ts';
 import { staffOf } from '../api/access-control.ts';
@@ -31,7 +31,7 @@ import type { ReviewPatients } from './review-patients.service.ts';
  */
 export interface StaffRoutesDeps {
   db: Db;
-  cipher: ContentCipher;
+  cipher: ContentKeyring;
   /** The queue of a call in no queue, for who may see it. */
   fallbackQueue: string;
   review: ReviewService;

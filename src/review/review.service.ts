@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { findCall, loadCallAnalysis, type CallRecord } from '../calls/calls.repository.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
@@ -26,7 +26,7 @@ import type { RejectionReason } from '../write-back/task-review.mapper.ts';
  */
 export interface ReviewServiceDeps {
   db: Db;
-  cipher: ContentCipher;
+  cipher: ContentKeyring;
   policies: QueuePolicyStore;
   workflows: Record<RequestTypeCode, RequestWorkflow>;
   /** Write-back targets in use: FHIR always; HL7 v2 when configured (notes only). */

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import { findCall, type CallRecord } from '../calls/calls.repository.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
@@ -19,7 +19,7 @@ export interface ApprovedRecord {
 }
 
 /** What every write-back sender starts from: the call, the approved version, and the policy's answer now. */
-export async function loadApprovedRecord(db: Db, cipher: ContentCipher, policies: QueuePolicyStore, item: ClaimedItem): Promise<ApprovedRecord> {
+export async function loadApprovedRecord(db: Db, cipher: ContentKeyring, policies: QueuePolicyStore, item: ClaimedItem): Promise<ApprovedRecord> {
   const call = item.callId ? await findCall(db, item.callId) : null;
   if (!call || !item.reviewId || item.reviewVersion === null) throw new CallchartError('NOT_FOUND', 'write-back item without its call or review version', { writeBackItem: item.id });
   const versions = await loadVersions(db, cipher, item.reviewId);

@@ -1,6 +1,6 @@
 import type { Bundle, Communication, DocumentReference, Resource, ResourceType, Task } from '@medplum/fhirtypes';
 import type { Db } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { CallchartError } from '../lib/errors.ts';
 import type { RequestTypeCode } from '../nlp/analysis.types.ts';
@@ -43,7 +43,7 @@ export class FhirChartRecordSender implements WriteBackSender {
   constructor(
     private readonly deps: {
       db: Db;
-      cipher: ContentCipher;
+      cipher: ContentKeyring;
       fhir: FhirChartClient;
       policies: QueuePolicyStore;
       workflows: Record<RequestTypeCode, RequestWorkflow>;

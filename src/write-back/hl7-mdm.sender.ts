@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import type { ContentCipher } from '../store/content-cipher.ts';
+import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { loadApprovedRecord } from './approved-record.repository.ts';
@@ -19,7 +19,7 @@ import type { WriteBackSender } from './write-back.worker.ts';
 export class Hl7MdmSender implements WriteBackSender {
   readonly target = 'hl7' as const;
 
-  constructor(private readonly deps: { db: Db; cipher: ContentCipher; client: MllpClient; policies: QueuePolicyStore; endpoints: Hl7Endpoints; messageTypes?: readonly WriteBackMessageType[] }) {}
+  constructor(private readonly deps: { db: Db; cipher: ContentKeyring; client: MllpClient; policies: QueuePolicyStore; endpoints: Hl7Endpoints; messageTypes?: readonly WriteBackMessageType[] }) {}
 
   available(): boolean {
     return true;

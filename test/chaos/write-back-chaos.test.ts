@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { createContentCipher } from '../../src/store/content-cipher.ts';
+import { createFixedKeyring } from '../../src/keys/keyring.service.ts';
 import { saveConsent } from '../../src/calls/calls.repository.ts';
 import { QueuePolicyStore } from '../../src/consent/queue-policy.service.ts';
 import { loadQueuePolicy } from '../../src/consent/queue-policy.loader.ts';
@@ -74,6 +74,7 @@ describe.each(backendKinds)('write-back under chaos (%s)', (kind) => {
     await peer?.stop();
     await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.kek.json`, { force: true });
   });
 
   it(`delivers ${items} approved items exactly once to FHIR and HL7 v2 while the EHR fails 30% and the worker is SIGKILLed`, async () => {
@@ -87,7 +88,7 @@ describe.each(backendKinds)('write-back under chaos (%s)', (kind) => {
     // 1. The approved items, through the real review service (outbox rows in the approval's transaction).
     const seedDb: Db = await openDb({ databaseUrl: scratch?.url, dataDir: kind === 'pglite' ? dataDir : undefined });
     await migrate(seedDb);
-    const cipher = createContentCipher(dataKey);
+    const cipher = createFixedKeyring(dataKey);
     const policies = new QueuePolicyStore(seedDb, loadQueuePolicy());
     await policies.loadActive({ policy: policies.current.policy, changedBy: 'test', reason: 'chaos seed' });
     const review = new ReviewService({ db: seedDb, cipher, policies, workflows: resolveRequestWorkflows({}), targets: ['fhir', 'hl7'] });
@@ -131,6 +132,7 @@ describe.each(backendKinds)('write-back under chaos (%s)', (kind) => {
       ...process.env,
       ...(scratch ? { DATABASE_URL: scratch.url } : { DATABASE_URL: '' }),
       CALLCHART_DATA_KEY: dataKey.toString('base64'),
+      CALLCHART_KEK_FILE: `${dataDir}.kek.json`,
       CALLCHART_STAFF_TOKEN_SECRET: staffSecret.toString('base64'),
       CALLCHART_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64url')}`,
       EHR_CLIENT_ID: credentials.clientId,

@@ -42,6 +42,8 @@ export interface Harness {
   token(role?: StaffRole, queues?: string[], extensions?: string[]): Promise<string>;
   logs: LogCapture;
   dataDir: string;
+  /** The scratch PostgreSQL database (postgres harnesses only), for a second process on the same store. */
+  databaseUrl?: string;
   /** The engine's audit key (ADR 11) and where it writes signed audit checkpoints. */
   auditKey: Buffer;
   auditCheckpointFile: string;
@@ -101,6 +103,7 @@ export async function startHarness(kind: BackendKind, options: { ehr?: HarnessEh
     token: (role = 'nurse', queues = ['*'], extensions = []) => issueStaffToken(staffTokenSecret, { sub: `test-${role}`, role, queues, extensions }),
     logs,
     dataDir,
+    ...(scratch ? { databaseUrl: scratch.url } : {}),
     auditKey,
     auditCheckpointFile,
     async post(event, postOptions = {}) {

@@ -97,6 +97,8 @@ export async function spawnEngine(options: {
       DATABASE_URL: options.databaseUrl ?? '',
       CALLCHART_WEBHOOK_SECRET: identity.webhookSecret,
       CALLCHART_DATA_KEY: identity.dataKey,
+      // Beside the data directory, never in it (serve refuses that), and the same across restarts.
+      CALLCHART_KEK_FILE: `${path.resolve(options.dataDir)}.kek.json`,
       CALLCHART_STAFF_TOKEN_SECRET: identity.staffTokenSecret,
       TWILIO_AUTH_TOKEN: engineTwilioAuthToken,
       LOG_LEVEL: 'warn',

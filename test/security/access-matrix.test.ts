@@ -55,6 +55,9 @@ const oracle: Record<string, Expectation> = {
   'GET /api/retention/holds': { auditor: 'any-queue' },
   'POST /api/retention/holds/:id/release': { auditor: 'any-queue' },
   'GET /api/retention/report': { auditor: 'any-queue' },
+  // Key operations (SE-1): admins only; ids and counts, never content (step-up: key-operation).
+  'GET /api/admin/keys/status': { admin: 'any-queue' },
+  'POST /api/admin/keys/rotate': { admin: 'any-queue' },
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',

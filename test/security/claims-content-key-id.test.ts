@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, openTestDb } from '../helpers/backends.ts';
 import { syntheticEvent } from '../helpers/engine-harness.ts';
 import type { Db } from '../../src/store/db.ts';
-import { createContentCipher } from '../../src/store/content-cipher.ts';
+import { createFixedKeyring } from '../../src/keys/keyring.service.ts';
 import { normalizeCallerNumber } from '../../src/calls/caller-number.ts';
 import { latestTranscript, loadCallAnalysis, recordCallEvent, saveCallAnalysis } from '../../src/calls/calls.repository.ts';
 import { loadDobEvidence, saveDobEvidence } from '../../src/calls/identity-evidence.repository.ts';
@@ -25,7 +25,7 @@ describe.each(backendKinds)('call content is opened with the key its row names (
 
   const oldKey = randomBytes(32);
   const newKey = randomBytes(32);
-  const sealedUnderOld = createContentCipher(oldKey);
+  const sealedUnderOld = createFixedKeyring(oldKey);
 
   async function storeUnderOldKey(callId: string) {
     const ended = syntheticEvent({ type: 'call.ended', callId, data: { transcript: { text: 'Synthetic caller asks for a refill.' } } });
@@ -42,7 +42,7 @@ describe.each(backendKinds)('call content is opened with the key its row names (
 
   it('after a rotation, rows sealed under the previous key still open when that key is in the keyring', async () => {
     const callId = await storeUnderOldKey(`rotated-${randomBytes(3).toString('hex')}`);
-    const rotated = createContentCipher(newKey, [oldKey]);
+    const rotated = createFixedKeyring(newKey, [oldKey]);
     expect(rotated.keyId).not.toBe(sealedUnderOld.keyId);
     expect(await latestTranscript(db, callId, rotated)).toBe('Synthetic caller asks for a refill.');
     expect(await loadDobEvidence(db, callId, rotated)).toBe('03031952');
@@ -51,7 +51,7 @@ describe.each(backendKinds)('call content is opened with the key its row names (
 
   it('a row whose key is not in the keyring is refused with DATA_KEY_UNKNOWN, not tried with the wrong key', async () => {
     const callId = await storeUnderOldKey(`unknown-${randomBytes(3).toString('hex')}`);
-    const withoutOldKey = createContentCipher(newKey);
+    const withoutOldKey = createFixedKeyring(newKey);
     for (const read of [() => latestTranscript(db, callId, withoutOldKey), () => loadDobEvidence(db, callId, withoutOldKey), () => loadCallAnalysis(db, callId, withoutOldKey)]) {
       await expect(read()).rejects.toMatchObject({ code: 'DATA_KEY_UNKNOWN' });
     }

@@ -32,7 +32,7 @@ interface ServeRun { code: number | null; listened: boolean; stdout: string; std
 function serve(env: Record<string, string>, dataDir = mkdtempSync(path.join(scratch, 'data-'))): Promise<ServeRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, 'serve', '-c', config, '-d', dataDir, '-p', '0'], {
-      env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'error', EHR_CLIENT_ID: '', EHR_CLIENT_PRIVATE_JWK: '', EHR_TOKEN_URL: '', ...env },
+      env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'error', EHR_CLIENT_ID: '', EHR_CLIENT_PRIVATE_JWK: '', EHR_TOKEN_URL: '', CALLCHART_KEK_FILE: `${dataDir}.kek.json`, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -37,3 +37,17 @@ create table key_rotation (
   rows_resealed integer not null default 0,
   last_error text
 );
+
+-- Review versions stay append-only, with one exception: a re-seal after a key rotation
+-- (`callchart keys rotate --reseal`) puts the same content under another data key. Only the
+-- ciphertext and key id may change; every other column must stay as it was.
+create or replace function review_version_is_append_only() returns trigger language plpgsql as $$
+begin
+  if tg_op = 'UPDATE' and new.key_id is distinct from old.key_id
+     and (new.review_id, new.version, new.kind, new.author, new.generated_by_ai, new.changed_fields, new.checklist::text, new.created_at)
+         is not distinct from (old.review_id, old.version, old.kind, old.author, old.generated_by_ai, old.changed_fields, old.checklist::text, old.created_at) then
+    return new;
+  end if;
+  raise exception 'review_version is append-only (% refused)', tg_op using errcode = '42501';
+end;
+$$;

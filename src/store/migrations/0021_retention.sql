@@ -94,12 +94,18 @@ begin
   return new;
 end;
 $$;
-create trigger review_version_inventory after insert on review_version for each row execute function review_version_inventory();
+create trigger review_version_inventory after insert or update of key_id on review_version for each row execute function review_version_inventory();
 
--- Versions stay history (0007): never rewritten; deleted only by the retention purge, which
--- audits each one. The inventory trigger runs after this check, so a refused delete marks nothing.
+-- Versions stay history (0007): never rewritten. Two exceptions: a re-seal after a key rotation
+-- (0017: the same content under another data key; only ciphertext and key id change), and a
+-- delete by the retention purge, which audits each one and marks it in the inventory here.
 create or replace function review_version_is_append_only() returns trigger language plpgsql as $$
 begin
+  if tg_op = 'UPDATE' and new.key_id is distinct from old.key_id
+     and (new.review_id, new.version, new.kind, new.author, new.generated_by_ai, new.changed_fields, new.checklist::text, new.created_at)
+         is not distinct from (old.review_id, old.version, old.kind, old.author, old.generated_by_ai, old.changed_fields, old.checklist::text, old.created_at) then
+    return new;
+  end if;
   if tg_op = 'DELETE' and content_deleted_by() = 'retention-purge' then
     perform content_inventory_forget('draft-version', old.review_id::text || ':' || old.version);
     return old;
