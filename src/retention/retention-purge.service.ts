@@ -52,7 +52,6 @@ export interface PurgeHooks {
 }
 
 const actor = 'system:retention';
-const dayMs = 86_400_000;
 const pageSize = 200;
 
 export class RetentionPurge {
@@ -71,14 +70,10 @@ export class RetentionPurge {
     try {
       // First what vanished without the purge: recorded once, and its keys are free to go below.
       outcome.deletedOutsidePolicy = (await recordDeletionsOutsidePolicy(db, actor)).length;
-      const shortest = shortestRetentionDays(policy);
+      const shortestDays = shortestRetentionDays(policy);
       let afterId: string | null = null;
       for (;;) {
-        const callIds = await callsWithLiveArtifacts(db, {
-          contentEndedBefore: new Date(now.getTime() - shortest.content * dayMs),
-          metadataEndedBefore: new Date(now.getTime() - shortest.metadata * dayMs),
-          afterId, limit: pageSize,
-        });
+        const callIds = await callsWithLiveArtifacts(db, { now, shortestDays, afterId, limit: pageSize });
         for (const callId of callIds) {
           let plan: CallPurgePlan | null;
           try {

@@ -53,13 +53,10 @@ export async function buildRetentionReport(db: Db, current: { policy: QueuePolic
     nextPurgeAt: (await readSchedule(db))?.nextRunAt ?? null,
     audit: { keptYears: auditRetentionYears(policy), oldestEventAt: await oldestAuditEvent(db), purgedByThisJob: false },
   };
-  const shortest = shortestRetentionDays(policy);
-  const dayMs = 86_400_000;
+  const shortestDays = shortestRetentionDays(policy);
   let afterId: string | null = null;
   for (;;) {
-    const callIds = await callsWithLiveArtifacts(db, {
-      contentEndedBefore: new Date(now.getTime() - shortest.content * dayMs), metadataEndedBefore: new Date(now.getTime() - shortest.metadata * dayMs), afterId, limit: 500,
-    });
+    const callIds = await callsWithLiveArtifacts(db, { now, shortestDays, afterId, limit: 500 });
     for (const callId of callIds) {
       const row = await loadCallRetention(db, callId);
       if (!row) continue;

@@ -43,12 +43,14 @@ describe('retention days per artifact class', () => {
     expect(artifactDueAt(facts({ reviewDecidedAt: null }), 'draft-version')).toEqual(at(30));
   });
 
-  it('finds the shortest content and metadata days over every class', () => {
+  it('finds the shortest days of each artifact class over every retention class', () => {
     const policy = queuePolicySchema.parse({
       version: 'v', defaults: { transcription: true, ai: true, pattern: 'review', retention: 'a', review: 'when-needed' },
       retention: { a: { contentDays: 30, audioDays: 0, metadataDays: 400, draftDays: 3 }, b: { contentDays: 10, audioDays: 5, metadataDays: 200 } },
     });
-    expect(shortestRetentionDays(policy)).toEqual({ content: 0, metadata: 200 });
+    expect(shortestRetentionDays(policy)).toEqual({
+      audio: 0, transcript: 10, 'redacted-transcript': 10, summary: 10, 'draft-version': 3, 'identity-evidence': 1, 'call-metadata': 200,
+    });
   });
 });
 

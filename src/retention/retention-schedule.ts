@@ -40,11 +40,14 @@ export function auditRetentionYears(policy: Pick<QueuePolicy, 'auditYears'>): nu
   return Math.max(auditRetentionYearsMinimum, policy.auditYears ?? auditRetentionYearsMinimum);
 }
 
-/** The shortest time any artifact of any class is kept: calls younger than this need no look. */
-export function shortestRetentionDays(policy: Pick<QueuePolicy, 'retention'>): { content: number; metadata: number } {
+/**
+ * Per artifact class, the shortest time any retention class keeps it: an artifact of a call that
+ * ended less long ago than this is not due under any class, so the purge need not look at it.
+ */
+export function shortestRetentionDays(policy: Pick<QueuePolicy, 'retention'>): Record<PurgeableClass, number> {
   const all = Object.values(policy.retention).map(retentionDays);
-  const content = Math.min(...all.flatMap((days) => Object.entries(days).filter(([name]) => name !== 'call-metadata').map(([, value]) => value)));
-  return { content, metadata: Math.min(...all.map((days) => days['call-metadata'])) };
+  const classes = Object.keys(all[0]!) as PurgeableClass[];
+  return Object.fromEntries(classes.map((name) => [name, Math.min(...all.map((days) => days[name]))])) as Record<PurgeableClass, number>;
 }
 
 const dayMs = 86_400_000;

@@ -137,16 +137,19 @@ export interface CallRetentionRow {
 }
 
 /**
- * Calls that may have something due: live artifacts, and a call end before the cut-off of their
- * kind (content or metadata). A superset of what is due; the plan decides. Keyset-paged by id.
+ * Calls that may have something due at `now`: a live artifact whose call ended longer ago than the
+ * shortest days of its class (`shortestDays`). A superset of what is due (drafts count from the
+ * later review decision; the call's own class may keep longer); the plan decides. Keyset-paged by id.
  */
-export async function callsWithLiveArtifacts(db: Queryable, options: { contentEndedBefore: Date; metadataEndedBefore: Date; afterId: string | null; limit: number }): Promise<string[]> {
+export async function callsWithLiveArtifacts(db: Queryable, options: { now: Date; shortestDays: Record<PurgeableClass, number>; afterId: string | null; limit: number }): Promise<string[]> {
   const { rows } = await db.query<{ call_id: string }>(
-    `select distinct i.call_id from content_inventory i join call c on c.id = i.call_id
+    `select distinct i.call_id from content_inventory i
+       join call c on c.id = i.call_id
+       join jsonb_each_text($2::jsonb) d on d.key = i.artifact_class
      where i.deleted_at is null and ($3::uuid is null or i.call_id > $3::uuid)
-       and coalesce(c.ended_at, c.started_at, c.created_at) <= case when i.artifact_class = 'call-metadata' then $2::timestamptz else $1::timestamptz end
+       and coalesce(c.ended_at, c.started_at, c.created_at) <= $1::timestamptz - d.value::int * interval '1 day'
      order by i.call_id limit $4`,
-    [options.contentEndedBefore.toISOString(), options.metadataEndedBefore.toISOString(), options.afterId, options.limit],
+    [options.now.toISOString(), JSON.stringify(options.shortestDays), options.afterId, options.limit],
   );
   return rows.map((row) => row.call_id);
 }
