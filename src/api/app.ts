@@ -59,6 +59,7 @@ import { scimRoutes } from '../scim/scim.routes.ts';
 import { ScimProvisioning } from '../scim/scim-provisioning.service.ts';
 import { scimSettingsSchema, type ScimSettings } from '../scim/scim-groups.ts';
 import { signInPageRoutes, staffSessionPort, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
+import { retentionRoutes } from '../retention/retention.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -345,6 +346,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => {
       await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
+    });
+    await app.register(async (scope) => {
+      await retentionRoutes(scope, { db: deps.db, policies: staff.policies });
     });
   }
 

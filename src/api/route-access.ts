@@ -100,6 +100,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/admin/staff-tokens': { kind: 'staff', roles: ['admin'], queues: { all: 'issues a credential; no call data' } },
   'GET /api/admin/staff-tokens': { kind: 'staff', roles: ['admin'], queues: { all: 'token names, roles and dates; no call data' } },
   'POST /api/admin/staff-tokens/:id/revoke': { kind: 'staff', roles: ['admin'], queues: { all: 'revokes a credential by id; no call data' } },
+  // Retention and legal holds (RE-1): the auditor's, across every queue (ids, codes and dates only).
+  'POST /api/retention/holds': { kind: 'staff', roles: ['auditor'], queues: { all: 'holds name a call or patient by id; the auditor role is clinic-wide' } },
+  'GET /api/retention/holds': { kind: 'staff', roles: ['auditor'], queues: { all: 'hold ids, call and patient ids, who and why' } },
+  'POST /api/retention/holds/:id/release': { kind: 'staff', roles: ['auditor'], queues: { all: 'releases a hold by id' } },
+  'GET /api/retention/report': { kind: 'staff', roles: ['auditor'], queues: { all: 'ids, classes, key ids and counts only' } },
 
   'POST /webhooks/cti': { kind: 'webhook', verifier: 'cti-hmac' },
   'POST /webhooks/fhir/notify': { kind: 'webhook', verifier: 'webhook-secret-bearer' },

@@ -29,7 +29,9 @@ export async function loadDobEvidence(db: Queryable, callId: string, cipher: Con
 
 /** Forgets the keyed date of birth of a call (used, or no longer needed). */
 export async function dropDobEvidence(tx: Queryable, callId: string): Promise<void> {
-  await tx.query("delete from identity_evidence where call_id = $1 and method = 'dob'", [callId]);
+  // Names its deleter in the statement itself (it may run outside a transaction), so the retention
+  // inventory records the evidence as used rather than as deleted outside policy (migration 0021).
+  await tx.query("delete from identity_evidence where call_id = $1 and method = 'dob' and set_config('callchart.deleted_by', 'identity-evidence-used', true) is not null", [callId]);
 }
 
 /**

@@ -157,6 +157,28 @@ audit
   .addOption(new Option('--format <format>', 'jsonl: signed JSON lines with an HMAC trailer; fhir: FHIR R4 AuditEvent NDJSON').choices(['jsonl', 'fhir']).default('jsonl'))
   .action(lazy(async () => (await import('./audit-export.command.ts')).runAuditExport));
 
+const retention = program.command('retention').description('Retention with proof: what is past policy, legal holds, purge proofs (DATABASE_URL when set; stop the engine first on the embedded store)');
+retention
+  .command('report')
+  .description('List anything past policy (should be nothing), holds in force, deletions outside policy, keys destroyed, the last and next purge; exit 1 if anything is past policy or content vanished outside policy')
+  .option('-d, --data-dir <dir>', 'embedded store', defaultDataDir)
+  .option('--json', 'the report as JSON', false)
+  .action(lazy(async () => (await import('./retention.command.ts')).runRetentionReport));
+retention
+  .command('proof')
+  .argument('<call-id>', 'the call id (UUID) as in the audit log')
+  .description('For a purged call: its purge audit entries, its destroyed data keys, that its rows are gone and the audit chain verifies; exit 1 unless all of it holds')
+  .option('-d, --data-dir <dir>', 'embedded store, trial audit key and checkpoint file', defaultDataDir)
+  .option('--checkpoints <file>', 'checkpoint file (default: <data-dir>/audit-checkpoints.jsonl)')
+  .option('--json', 'the proof as JSON', false)
+  .action(lazy(async () => (await import('./retention.command.ts')).runRetentionProof));
+retention
+  .command('purge')
+  .description('Run one purge now (the engine runs it on its schedule): delete what is due, destroy keys that seal nothing any more')
+  .option('-d, --data-dir <dir>', 'embedded store, trial audit key and checkpoint file', defaultDataDir)
+  .option('--checkpoints <file>', 'checkpoint file (default: <data-dir>/audit-checkpoints.jsonl)')
+  .action(lazy(async () => (await import('./retention.command.ts')).runRetentionPurge));
+
 const keys = program.command('keys').description('Envelope encryption keys: status and rotation without downtime');
 keys
   .command('status')

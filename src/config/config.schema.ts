@@ -229,6 +229,15 @@ export const configSchema = z
       .default({ session: { idleMinutes: 15, absoluteHours: 12 }, stepUpMinutes: 5, lockout: { maxFailures: 5, lockMinutes: 15 }, attemptsPerMinute: 20, liveRecheckSeconds: 10 }),
     /** SCIM provisioning (issue 13): what the identity provider's groups mean; the token is CALLCHART_SCIM_TOKEN. */
     scim: scimSettingsSchema.default({ groups: {}, defaultRole: 'intake', onDelete: 'disable' }),
+    /** The retention purge (RE-1): how often it runs; the days per artifact class are in the queue policy. */
+    retention: z
+      .object({
+        /** Run the scheduled purge in processes that do pipeline work. */
+        enabled: z.boolean().default(true),
+        purgeEveryMinutes: z.number().int().min(1).max(24 * 60).default(60),
+      })
+      .strict()
+      .default({ enabled: true, purgeEveryMinutes: 60 }),
   })
   .strict();
 

@@ -167,6 +167,14 @@ export function policyLayers(policy: QueuePolicy, queue: string | null, requestT
   ].filter((layer): layer is PolicyLayer => layer !== undefined);
 }
 
+/**
+ * The retention class for a call that has no stored policy decision (it never reached a stage
+ * that asks): the class its queue and request type would get.
+ */
+export function retentionClassFor(policy: QueuePolicy, queue: string | null, requestType: RequestTypeCode | 'unclassified'): string {
+  return strictestRetention(policy, policyLayers(policy, queue, requestType));
+}
+
 /** The retention class that keeps call content for the shortest time (ties: the shortest audio). */
 function strictestRetention(policy: QueuePolicy, layers: readonly PolicyLayer[]): string {
   const named = layers.map((layer) => layer.retention).filter((name): name is string => name !== undefined && name in policy.retention);

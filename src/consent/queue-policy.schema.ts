@@ -46,16 +46,43 @@ export type PolicyLayer = z.infer<typeof policyLayerSchema>;
 
 const requestTypeLayers = z.partialRecord(z.enum(requestTypeCodes), policyLayerSchema);
 
+const contentDays = z.number().int().min(0).max(3_650);
+
+/**
+ * How long a call's artifacts are kept (RE-1). The three original keys keep their meaning; the
+ * per-class keys are optional and default to `contentDays` (identity evidence: the smaller of one
+ * day and `contentDays`). No default is written into the parsed policy, so a file without the new
+ * keys keeps its version hash. Every class is kept no longer than the call's metadata. The purge
+ * reads these (src/retention/retention-schedule.ts); the audit log is never purged by it.
+ */
 export const retentionClassSchema = z
   .object({
-    /** Days the transcript and the AI draft are kept after the call ends. */
-    contentDays: z.number().int().min(0).max(3_650),
+    /** Days the transcript and the AI draft are kept after the call ends (the default of every content class). */
+    contentDays,
     /** Days recordings are kept (0: never stored). */
     audioDays: z.number().int().min(0).max(3_650),
     /** Days the call's metadata and review history are kept. */
     metadataDays: z.number().int().min(1).max(3_650 * 3),
+    /** Days the transcript is kept after the call ends (default: contentDays). */
+    transcriptDays: contentDays.optional(),
+    /** Days the redacted transcript is kept (default: contentDays). Stored with the summary: both go when the earlier is due. */
+    redactedTranscriptDays: contentDays.optional(),
+    /** Days the structured summary is kept (default: contentDays). */
+    summaryDays: contentDays.optional(),
+    /** Days draft versions (AI draft, edits, the approved note) are kept after the review decision (default: contentDays). */
+    draftDays: contentDays.optional(),
+    /** Days a keyed date of birth is kept when it was never checked (default: min(1, contentDays)). */
+    identityEvidenceDays: contentDays.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((retention, ctx) => {
+    for (const key of ['contentDays', 'audioDays', 'transcriptDays', 'redactedTranscriptDays', 'summaryDays', 'draftDays', 'identityEvidenceDays'] as const) {
+      const days = retention[key];
+      if (days !== undefined && days > retention.metadataDays) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} (${days}) is longer than metadataDays (${retention.metadataDays}): content cannot outlive its call` });
+      }
+    }
+  });
 export type RetentionClass = z.infer<typeof retentionClassSchema>;
 
 export const queuePolicySchema = z
@@ -70,6 +97,8 @@ export const queuePolicySchema = z
     queues: z.record(slug, policyLayerSchema.extend({ requestTypes: requestTypeLayers.optional() })).default({}),
     /** What the staff member is told when a category applies, in the clinic's words. */
     prompts: z.partialRecord(z.enum(sensitiveCategories), z.string().min(1).max(300)).default({}),
+    /** Years the audit log is kept (at least 6; default 6). The retention purge never deletes audit events. */
+    auditYears: z.number().int().min(6).max(100).optional(),
     /** Event-triggered write-back (IP-1): the Task each event creates, without a note. */
     events: z
       .object({

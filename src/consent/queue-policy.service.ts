@@ -1,6 +1,7 @@
 import type { Db } from '../store/db.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import { queuePolicySchema, queuePolicyVersion, type QueuePolicy } from './queue-policy.schema.ts';
+import { retentionChanges } from '../retention/retention-schedule.ts';
 
 /**
  * The active queue policy (CO-3). Policies are versioned data: each version is stored once by its
@@ -44,6 +45,18 @@ export class QueuePolicyStore {
         actor: change.changedBy, action: 'policy.queue.activated', objectType: 'queue-policy', objectId: version, outcome: 'success',
         reason: change.reason, detail: { label: parsed.version, previous: rows[0]?.version ?? null, queues: Object.keys(parsed.queues).length },
       });
+      // A change of retention days moves what the next purge takes: its own entry (RE-1), class names only.
+      if (rows[0]) {
+        const previous = await tx.query<{ policy: QueuePolicy | string }>('select policy from queue_policy_version where version = $1', [rows[0].version]);
+        const stored = previous.rows[0]?.policy;
+        const changedClasses = stored ? retentionChanges(typeof stored === 'string' ? (JSON.parse(stored) as QueuePolicy) : stored, parsed) : [];
+        if (changedClasses.length > 0) {
+          await appendAuditEvent(tx, {
+            actor: change.changedBy, action: 'retention.policy.changed', objectType: 'queue-policy', objectId: version, outcome: 'success',
+            detail: { previous: rows[0].version, classes: changedClasses },
+          });
+        }
+      }
       return true;
     });
     this.policy = parsed;

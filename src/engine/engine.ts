@@ -5,7 +5,7 @@ import type { CallchartConfig } from '../config/config.schema.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
-import { EnvelopeKeyring } from '../keys/keyring.service.ts';
+import { EnvelopeKeyring, destroyDataKeys } from '../keys/keyring.service.ts';
 import type { KeyEncryptionKeyProvider } from '../keys/kek-provider.ts';
 import { KeyOperations } from '../keys/key-rotation.service.ts';
 import { resolveKekProvider, type KekMode } from '../keys/kek-provider.loader.ts';
@@ -54,6 +54,7 @@ import { AlertWorker } from '../alerts/alert.worker.ts';
 import { ScreenPopAccessRecorder } from '../audit/screen-pop-access.service.ts';
 import { StaffSignIn } from '../auth/sign-in.service.ts';
 import { SsoClient } from '../auth/sso.client.ts';
+import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
 
 export { engineVersion };
 
@@ -135,6 +136,8 @@ export interface Engine {
   alerts: AlertWorker;
   /** Staff sign-in and sessions (SSO ends in `signIn.startSession`). */
   signIn: StaffSignIn;
+  /** The retention purge on its schedule (`runNow` runs one at once). */
+  retention: RetentionScheduler;
   /** Envelope encryption for content at rest (src/keys/). */
   keyring: EnvelopeKeyring;
   /** Key rotation and status (the admin API and tests). */
@@ -322,6 +325,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     onCallEnded: (call) => metrics.callEnded(call), onScreenPop: (pop) => metrics.screenPopShown(pop),
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
+  // The purge deletes what is due and destroys the data keys that seal nothing any more (crypto-shredding).
+  const retention = new RetentionScheduler({
+    db, logger, everyMinutes: config.retention.purgeEveryMinutes,
+    purge: new RetentionPurge({ db, policies, destroyDataKeys: (store, keyIds, reason) => destroyDataKeys(store, keyIds, reason, 'system:retention'), logger }),
+  });
+  if ((options.work ?? true) && config.retention.enabled) await retention.start();
   await routing.activate();
   const signIn = new StaffSignIn({
     db, cipher, secret: options.staffTokenSecret, clock: options.clock ?? (() => new Date()),
@@ -400,7 +409,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, keyring: cipher, keys,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys,
     async close() {
       if (closed) return;
       closed = true;
@@ -411,6 +420,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       // No new tries from here; one in progress ends once the governor drops its waiting requests.
       const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
+      await retention.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;

@@ -158,6 +158,8 @@ export const ErrorCodes = {
   STAFF_LAST_ADMIN: { status: 409, retry: 'permanent' },
   /** An admin changing their own role or disabling themselves: another admin must do it. */
   STAFF_SELF_CHANGE: { status: 403, retry: 'permanent' },
+  /** A legal hold that was already released (holds are released once; set a new one instead). */
+  LEGAL_HOLD_RELEASED: { status: 409, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

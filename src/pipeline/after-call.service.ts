@@ -88,6 +88,8 @@ export function afterCallHandlers(deps: {
       const decision = await db.transaction(async (tx) => {
         const decided = await decideForCall(tx, policies, call, 'understand-call', { detectedSensitive });
         if (!decided.transcript.allowed) {
+          // The deleter is named for the retention inventory: a refusal, not a deletion outside policy.
+          await tx.query("select set_config('callchart.deleted_by', 'consent-refused', true)");
           const purged = await tx.query('delete from transcript where call_id = $1', [callId]);
           if (purged.rowCount > 0) {
             await appendAuditEvent(tx, {

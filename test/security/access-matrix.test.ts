@@ -88,6 +88,11 @@ const oracle: Record<string, Expectation> = {
   'POST /api/admin/staff-tokens': { admin: 'any-queue' },
   'GET /api/admin/staff-tokens': { admin: 'any-queue' },
   'POST /api/admin/staff-tokens/:id/revoke': { admin: 'any-queue' },
+  // Legal holds and the retention report (RE-1): the auditor alone, clinic-wide (issue 13).
+  'POST /api/retention/holds': { auditor: 'any-queue' },
+  'GET /api/retention/holds': { auditor: 'any-queue' },
+  'POST /api/retention/holds/:id/release': { auditor: 'any-queue' },
+  'GET /api/retention/report': { auditor: 'any-queue' },
   // Key operations (SE-1): admins only; ids and counts, never content (step-up: key-operation).
   'GET /api/admin/keys/status': { admin: 'any-queue' },
   'POST /api/admin/keys/rotate': { admin: 'any-queue' },
@@ -187,6 +192,10 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
         return { url: path, body: { type: 'callback-request', patientId: own.patientId, callId: own.callId } };
       case 'PUT /api/policy':
         return { url: path, body: { yaml: 'not: [valid', reason: 'access matrix probe' } };
+      case 'POST /api/retention/holds':
+        return { url: path, body: { scope: 'call', callId: own.callId, reason: 'access matrix probe' } };
+      case 'POST /api/retention/holds/:id/release':
+        return { url: path, body: { reason: 'access matrix probe' } };
       default:
         return { url: path, ...(method === 'GET' ? {} : { body: {} }) };
     }
