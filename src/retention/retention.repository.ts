@@ -213,6 +213,8 @@ export async function deleteCallArtifacts(tx: Queryable, callId: string, artifac
     'delete from call_consent where call_id = $1',
     'delete from call_standing_consent where call_id = $1',
     'delete from ivr_session where call_id = $1',
+    // The caller's number is call metadata (sealed under the call-metadata class): it goes with the call.
+    'delete from call_caller_number where call_id = $1',
     'delete from call_event where call_id = $1',
     'delete from call where id = $1',
   ]) {
