@@ -10,6 +10,8 @@ import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.
 import { callNoteIdentifierSystem } from '../../src/write-back/chart-record.mapper.ts';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { SANDBOX_MRN_SYSTEM } from '../../src/sandbox-ehr/synthetic-clinic.ts';
+import { destroyDataKeys } from '../../src/keys/keyring.service.ts';
+import { RetentionPurge } from '../../src/retention/retention-purge.service.ts';
 import { backendKinds } from '../helpers/backends.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
@@ -25,7 +27,8 @@ import { signUpAndSignIn } from '../helpers/staff-session.ts';
  * row, every job payload, every error body, the Prometheus metrics, every trace span, a `pg_dump` of the PostgreSQL database and every raw
  * file of the embedded store. The only place a canary may exist is inside an encrypted column,
  * where it cannot be read without the data key (a `pg_dump` shows bytea as hex, so a hit in the
- * dump is a hit outside encryption).
+ * dump is a hit outside encryption). Then the retention purge runs on a clock past every retention
+ * period, and every sealed value that still opens is searched too: zero hits at all.
  */
 const metricsToken = `whsec_${randomBytes(32).toString('base64url')}`;
 
@@ -80,6 +83,32 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/**
+ * Opens every sealed value the store holds (every table with `ciphertext` and `key_id` columns)
+ * with the engine's keyring and returns where each canary kind was found. A value whose data key
+ * was destroyed cannot be opened by anyone: it counts as gone.
+ */
+async function canariesInSealedContent(harness: Harness): Promise<Record<string, string>> {
+  const { db, keyring } = harness.engine;
+  const tables = await db.query<{ table_name: string }>(
+    `select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'ciphertext'
+     intersect select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'key_id'`,
+  );
+  expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(['transcript', 'call_analysis', 'review_version', 'call_caller_number']));
+  const found: Record<string, string> = {};
+  for (const { table_name: table } of tables.rows) {
+    const rows = await db.query<{ ciphertext: Uint8Array; key_id: string }>(`select ciphertext, key_id from "${table}"`);
+    for (const row of rows.rows) {
+      const plaintext = await keyring.open(row.ciphertext, row.key_id).catch((error: { code?: string }) => {
+        if (error.code === 'DATA_KEY_DESTROYED') return '';
+        throw error;
+      });
+      for (const hit of canariesIn(plaintext)) found[hit.split(' ')[0]!] ??= table;
+    }
+  }
+  return found;
+}
+
 const transcriptText =
   `Synthetic: hi this is ${canary.given} ${canary.family}, date of birth ${canary.birthDate.slice(5, 7)}/${canary.birthDate.slice(8)}/${canary.birthDate.slice(0, 4)}, ` +
   `my MRN is ${canary.mrn}, I live at ${canary.street}, call me back at 617 928 4417 or write to ${canary.email}. ` +
@@ -122,7 +151,7 @@ describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
   });
   afterAll(async () => harness?.close());
 
-  it('keeps every canary out of logs, audit rows, job payloads, error bodies and the database outside encrypted columns', async () => {
+  it('keeps every canary out of logs, audit rows, job payloads, error bodies, metrics, spans and the database outside encrypted columns, and out of everything after the purge', async () => {
     const callId = `${kind}-canary-1`;
     const queue = 'demo-review';
     const call = { id: callId, ani: canary.phoneE164, dnis: '+16175550100', queue, direction: 'inbound' as const };
@@ -244,6 +273,18 @@ describe.each(backendKinds)('canary PHI through every path (%s)', (kind) => {
     expect(ended.length).toBeGreaterThan(10);
     ended.forEach((span) => note('trace span', canariesIn(JSON.stringify({ name: span.name, attributes: span.attributes, events: span.events, status: span.status, links: span.links }))));
     note('audit checkpoints', canariesIn(readFileSync(harness.auditCheckpointFile, 'utf8')));
+
+    // Inside the encrypted columns the canaries are there (the scan can find them)…
+    expect(Object.keys(await canariesInSealedContent(harness))).toEqual(expect.arrayContaining(['name', 'mrn', 'address']));
+    // …until the retention purge, run on a clock past every retention period of the policy, deletes the
+    // content and the calls and destroys their data keys: then nothing sealed that still opens holds one.
+    const purge = new RetentionPurge({ db: harness.engine.db, policies: harness.engine.policies, destroyDataKeys: (store, keyIds, reason) => destroyDataKeys(store, keyIds, reason, 'system:retention') });
+    const longest = Math.max(...Object.values(harness.engine.policies.current.policy.retention).map((entry) => entry.metadataDays));
+    const outcome = await purge.run(new Date(Date.now() + (longest + 2) * 86_400_000));
+    expect(outcome.callsFailed).toBe(0);
+    expect(outcome.callsRemoved).toBeGreaterThanOrEqual(1);
+    expect(outcome.keysDestroyed.length).toBeGreaterThan(0);
+    note('sealed content after the purge', Object.entries(await canariesInSealedContent(harness)).map(([kind, where]) => `${kind} in ${where}`));
 
     if (kind === 'postgres') {
       const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', harness.databaseUrl!], { maxBuffer: 512 * 1024 * 1024 });
