@@ -9,6 +9,7 @@ import { defaultConfig } from '../src/config/config.schema.ts';
 import { startEngine } from '../src/engine/engine.ts';
 import { verifyStaffToken } from '../src/auth/staff-token.ts';
 import { createLogger } from '../src/lib/logger.ts';
+import { createMemoryKekProvider } from '../src/keys/memory-kek.client.ts';
 import { seedPgliteDataDir } from './helpers/pglite-template.ts';
 
 const bin = path.resolve('bin/callchart.js');
@@ -75,8 +76,10 @@ describe('callchart CLI', () => {
     expect(noStore.stderr).toContain('No embedded store');
     expect(cli(['users', 'add', '--user-name', 'x', '--role', 'janitor', '--data-dir', dataDir]).stderr).toContain('Unknown role');
     await seedPgliteDataDir(dataDir);
+    // One key-encryption key for both starts: the second opens the data keys the first made.
+    const kek = createMemoryKekProvider();
     const start = () => startEngine({
-      config: defaultConfig, dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), port: 0,
+      config: defaultConfig, dataDir, fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', webhookSecret: 'x', staffTokenSecret: randomBytes(32), dataKey: randomBytes(32), port: 0, kek,
       auditCheckpointFile: path.join(scratch, 'users-checkpoints.jsonl'), logger: createLogger({ level: 'silent' }),
     });
     let engine = await start();

@@ -13,6 +13,7 @@ import { backendKinds } from './helpers/backends.ts';
 import { consentEvents } from './helpers/consent-events.ts';
 import { eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
 import { adultCallers, clinic } from './helpers/review-calls.ts';
+import { signUpAndSignIn, type LocalStaff } from './helpers/staff-session.ts';
 
 /**
  * Key tests of issue 13 (SE-1): the KEK rotates and data keys are re-wrapped while calls flow
@@ -107,13 +108,12 @@ describe.each(backendKinds)('keys under load (%s)', (kind) => {
     return rows[0]!.id;
   }
 
+  /** An admin signed in as a person (key operations need a fresh re-authentication; a token cannot step up). */
+  let adminSession: LocalStaff | undefined;
   async function admin(method: 'GET' | 'POST', pathname: string, body?: unknown) {
-    const response = await fetch(`${harness.engine.url}${pathname}`, {
-      method,
-      headers: { authorization: `Bearer ${await harness.token('admin')}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    adminSession ??= await signUpAndSignIn(harness.engine, { role: 'admin' });
+    const answer = await adminSession.fetch(method, pathname, body);
+    return { status: answer.status, body: answer.body as Record<string, unknown> };
   }
 
   it('rotates the KEK and starts new data keys while calls flow: no failed request, every record still opens', async () => {
@@ -164,6 +164,9 @@ describe.each(backendKinds)('keys under load (%s)', (kind) => {
     expect(malformed.body).toMatchObject({ error: { code: 'PAYLOAD_INVALID' } });
     const nurse = await fetch(`${harness.engine.url}/api/admin/keys/status`, { headers: { authorization: `Bearer ${await harness.token('nurse')}` } });
     expect(nurse.status).toBe(403);
+    // An admin's service token cannot do a key operation: it cannot re-authenticate (step-up).
+    const adminToken = await fetch(`${harness.engine.url}/api/admin/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${await harness.token('admin')}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(((await adminToken.json()) as { error: { code: string } }).error.code).toBe('STEP_UP_UNAVAILABLE');
     await eventually(async () => {
       const { rows } = await harness.engine.db.query("select seq from audit_event where action = 'keys.kek.rotated' and outcome = 'rejected' and reason = 'PAYLOAD_INVALID'");
       return rows[0] ?? null;

@@ -98,12 +98,27 @@ export async function sendSignedEvent(target: string, secret: string, event: Cal
         body,
       });
       const parsed = (await response.json().catch(() => ({}))) as { status?: string; error?: { code?: string } };
-      if (response.status >= 500 && attempt < 3) continue;
+      if (response.status >= 500 && attempt < maxRetries) {
+        // A PBX backs off (a consent still committing answers 503 CONSENT_PENDING "send it again shortly").
+        await pause(retryDelayMs(attempt, response.headers.get('retry-after')));
+        continue;
+      }
       return { status: response.status, body: parsed };
     } catch (error) {
-      if (attempt >= 3) throw error;
+      if (attempt >= maxRetries) throw error;
+      await pause(retryDelayMs(attempt, null));
     }
   }
+}
+
+const maxRetries = 5;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 100 ms, 200 ms, 400 ms… (at most 2 s), or the server's Retry-After when it is shorter. */
+export function retryDelayMs(attempt: number, retryAfter: string | null): number {
+  const backoff = Math.min(2_000, 100 * 2 ** attempt);
+  const asked = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1_000 : Number.POSITIVE_INFINITY;
+  return Math.min(backoff, asked);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 import type { Bundle, Task } from '@medplum/fhirtypes';
 import twilio from 'twilio';
 import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
@@ -97,8 +98,11 @@ export async function spawnEngine(options: {
       DATABASE_URL: options.databaseUrl ?? '',
       CALLCHART_WEBHOOK_SECRET: identity.webhookSecret,
       CALLCHART_DATA_KEY: identity.dataKey,
-      // Beside the data directory, never in it (serve refuses that), and the same across restarts.
-      CALLCHART_KEK_FILE: `${path.resolve(options.dataDir)}.kek.json`,
+      // Beside the data directory, never in it (serve refuses that), and the same across restarts;
+      // on PostgreSQL one file per database, so every process of one deployment holds the same KEK.
+      CALLCHART_KEK_FILE: options.databaseUrl
+        ? path.join(tmpdir(), `callchart-kek-${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}.json`)
+        : `${path.resolve(options.dataDir)}.kek.json`,
       CALLCHART_STAFF_TOKEN_SECRET: identity.staffTokenSecret,
       TWILIO_AUTH_TOKEN: engineTwilioAuthToken,
       LOG_LEVEL: 'warn',
