@@ -5,7 +5,7 @@ import { defaultConfig } from '../src/config/config.schema.ts';
 import { setStaffUserActive, updateStaffUser } from '../src/auth/staff-directory.repository.ts';
 import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { backendKinds } from './helpers/backends.ts';
-import { startHarness, type Harness } from './helpers/engine-harness.ts';
+import { startHarness, upgradeStatus, type Harness } from './helpers/engine-harness.ts';
 import { reviewCalls } from './helpers/review-calls.ts';
 import { cookieFrom, requestJson, sessionCookiePrefix, signInAgain, signUpAndSignIn, totpCodes, type LocalStaff } from './helpers/staff-session.ts';
 
@@ -280,19 +280,7 @@ describe.each(backendKinds)('staff sign-in and sessions (%s)', (kind) => {
 
   it('opens the live socket with a session cookie only from this origin', async () => {
     const staff = await signUp('nurse');
-    const upgrade = (origin: string) =>
-      new Promise<number>((resolve) => {
-        const socket = new WebSocket(`${url().replace(/^http/, 'ws')}/ws`, ['callchart.live.v1'], { headers: { cookie: `${sessionCookiePrefix}${staff.cookie}`, origin } });
-        socket.on('unexpected-response', (request, response) => {
-          resolve(response.statusCode ?? 0);
-          request.destroy();
-        });
-        socket.on('open', () => {
-          socket.close();
-          resolve(101);
-        });
-        socket.on('error', () => resolve(-1));
-      });
+    const upgrade = (origin: string) => upgradeStatus(`${url()}/ws`, { protocols: ['callchart.live.v1'], headers: { cookie: `${sessionCookiePrefix}${staff.cookie}`, origin } });
     expect(await upgrade('https://evil.example')).toBe(403);
     expect(await upgrade(url())).toBe(101);
   });

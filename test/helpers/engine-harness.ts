@@ -143,6 +143,25 @@ export async function startHarness(
   };
 }
 
+/**
+ * What a WebSocket upgrade to `url` (http(s) or ws(s)) is answered with: the refusal's HTTP status,
+ * 101 when it opens (closed at once), -1 when the connection fails.
+ */
+export function upgradeStatus(url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), options.protocols, options.headers ? { headers: options.headers } : {});
+    socket.on('unexpected-response', (request, response) => {
+      resolve(response.statusCode ?? 0);
+      request.destroy();
+    });
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('error', () => resolve(-1));
+  });
+}
+
 /** A staff display: a WebSocket client that keeps every message and can wait for one. */
 export async function connectLiveClient(engineUrl: string, token: string): Promise<{ socket: WebSocket; messages: LiveMessage[]; waitFor<T extends LiveMessage>(match: (message: LiveMessage) => message is T, timeoutMs?: number): Promise<T>; close(): void }> {
   // As the staff page does: the token in the subprotocol header, never in the URL.

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffRoles, type StaffRole } from '../../src/auth/staff-token.ts';
 import { findCall } from '../../src/calls/calls.repository.ts';
@@ -8,7 +7,7 @@ import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../../src/sandbox-ehr/synthetic-clinic.ts';
 import type { LiveMessage } from '../../src/api/live-calls.hub.ts';
 import { backendKinds } from '../helpers/backends.ts';
-import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from '../helpers/engine-harness.ts';
+import { connectLiveClient, eventually, startHarness, syntheticEvent, upgradeStatus, type Harness } from '../helpers/engine-harness.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
 import { signUpAndSignIn, type LocalStaff } from '../helpers/staff-session.ts';
 
@@ -391,19 +390,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
   });
 
   it('refuses the live socket without a token, with a token in the URL, and to roles that see no live calls', async () => {
-    const upgrade = (url: string, protocols?: string[]) =>
-      new Promise<number>((resolve) => {
-        const socket = new WebSocket(`${harness.engine.url.replace(/^http/, 'ws')}${url}`, protocols);
-        socket.on('unexpected-response', (request, response) => {
-          resolve(response.statusCode ?? 0);
-          request.destroy();
-        });
-        socket.on('open', () => {
-          socket.close();
-          resolve(101);
-        });
-        socket.on('error', () => resolve(-1));
-      });
+    const upgrade = (url: string, protocols?: string[]) => upgradeStatus(`${harness.engine.url}${url}`, protocols ? { protocols } : {});
     expect(await upgrade('/ws')).toBe(401);
     expect(await upgrade(`/ws?token=${await harness.token('nurse')}`)).toBe(401);
     expect(await upgrade('/ws', ['callchart.live.v1', `bearer.${await harness.token('analyst')}`])).toBe(403);
