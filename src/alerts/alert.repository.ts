@@ -10,17 +10,8 @@ export const alertStatuses = ['open', 'acknowledged'] as const;
 export type AlertStatus = (typeof alertStatuses)[number];
 export type AlertDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'none';
 
-export interface Alert {
-  id: string;
-  rule: string;
-  severity: AlertSeverity;
-  eventSeq: number;
-  eventAt: string;
-  actor: string | null;
-  objectType: string | null;
-  objectId: string | null;
-  detail: Record<string, unknown>;
-  raisedAt: string;
+/** An alert as stored: what the webhook receiver gets, and its handling here. */
+export interface Alert extends Omit<AlertNotice, 'type'> {
   status: AlertStatus;
   acknowledgedBy: string | null;
   acknowledgedAt: string | null;
