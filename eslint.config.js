@@ -30,7 +30,7 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.callchart/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.callchart/**', 'bench/results/**', 'coverage/**', 'dist/**', 'test-artifacts/**', 'app/src/api/openapi.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,6 +16,8 @@ export default defineConfig({
     // engines keep a fresh process per file (forks, isolated: the vitest default).
     poolOptions: { threads: { isolate: false } },
     reporters: ['default', './test/summary-reporter.ts'],
+    // The staff app built from this checkout's app/ before any test (issue 14).
+    globalSetup: ['./test/global-setup.ts'],
     projects: [
       {
         test: {

@@ -59,8 +59,11 @@ describe('what the demo wrote can be read back', () => {
   });
 
   it('the printed chart command reads back the Task, Communication, DocumentReference and Provenance of a call a nurse approved', async () => {
-    const url = /Live calls\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(printed)![1]!;
-    const nurse = /Review queue\s+\S+#token=(\S+)/.exec(printed)![1]!;
+    // The demo prints the app's sign-in and no token in any URL (issue 14); scripts take a token from `staff-token`.
+    const url = /Staff app\s+(http:\/\/127\.0\.0\.1:\d+)\/sign-in/.exec(printed)![1]!;
+    expect(printed).not.toContain('#token=');
+    for (const role of ['front desk', 'nurse', 'clinician', 'supervisor', 'analyst', 'administrator', 'auditor']) expect(printed).toMatch(new RegExp(`${role}\\s+\\w+ / \\S{12,}`));
+    const nurse = (await run(['staff-token', '--role', 'nurse', '--data-dir', dataDir])).stdout.trim();
     const chartCommand = /See chart:\s+npx callchart (chart[^\n]*)/.exec(printed)?.[1]?.trim();
     expect(chartCommand, printed).toBeDefined();
     const chartArgs = chartCommand!.split(/\s+/);

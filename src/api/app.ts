@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
@@ -21,6 +18,7 @@ import { recordAuditEvent } from '../audit/audit.repository.ts';
 import { clientErrorBody, isCallchartError, type CallchartError } from '../lib/errors.ts';
 import { installAccessControl, selectLiveSubprotocol, staffOf } from './access-control.ts';
 import { RejectionAuditor } from './rejection-audit.ts';
+import { staffAppRoutes } from '../web/staff-app.routes.ts';
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
@@ -67,6 +65,10 @@ export interface AppDeps {
   ingest: CallIngestService;
   hub: LiveCallsHub;
   version: string;
+  /** The clinic's name and time zone: the staff app shows times in the clinic's zone (issue 14). */
+  clinic?: { name: string; timeZone: string };
+  /** Synthetic demo data: the staff app shows a banner. */
+  demoData?: boolean;
   fhirBaseUrl: string;
   webhookSecrets: () => readonly string[];
   staffTokenSecret: Uint8Array;
@@ -124,16 +126,6 @@ declare module 'fastify' {
     /** The request's server span, when tracing is on. */
     traceSpan?: Span;
   }
-}
-
-const livePage = readFileSync(fileURLToPath(new URL('../web/live-calls.html', import.meta.url)), 'utf8');
-const reviewPage = readFileSync(fileURLToPath(new URL('../web/review.html', import.meta.url)), 'utf8');
-const signInPage = readFileSync(fileURLToPath(new URL('../web/sign-in.html', import.meta.url)), 'utf8');
-
-/** SHA-256 sources for a page's inline <script> and <style> blocks, for the Content-Security-Policy. */
-function inlineHashes(html: string, tag: 'script' | 'style'): string[] {
-  const pattern = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g');
-  return [...html.matchAll(pattern)].map((match) => `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`);
 }
 
 /** The HTTP and WebSocket surface: webhooks in, staff display out, health and OpenAPI. */
@@ -219,8 +211,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...[livePage, reviewPage, signInPage].flatMap((page) => inlineHashes(page, 'script'))],
-        styleSrc: ["'self'", ...[livePage, reviewPage, signInPage].flatMap((page) => inlineHashes(page, 'style'))],
+        // The staff app's page adds its per-request nonce (staff-app.routes.ts): Mantine's style tags.
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
         connectSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
@@ -275,8 +268,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get(
     '/api/info',
-    { schema: { summary: 'Engine version and the EHR it talks to', response: { 200: z.object({ version: z.string(), fhirBaseUrl: z.string(), storage: z.string() }) } } },
-    async () => ({ version: deps.version, fhirBaseUrl: deps.fhirBaseUrl, storage: deps.db.kind }),
+    {
+      schema: {
+        summary: "Engine version, the EHR it talks to, the clinic's name and time zone, and whether the data is the demo's synthetic data",
+        response: { 200: z.object({ version: z.string(), fhirBaseUrl: z.string(), storage: z.string(), clinic: z.object({ name: z.string(), timeZone: z.string() }), demoData: z.boolean() }) },
+      },
+    },
+    async () => ({ version: deps.version, fhirBaseUrl: deps.fhirBaseUrl, storage: deps.db.kind, clinic: deps.clinic ?? { name: 'Clinic', timeZone: 'UTC' }, demoData: deps.demoData ?? false }),
   );
 
   app.get('/api/calls', { schema: { summary: 'Recent calls in your queues (no PHI)' } }, async (request) => {
@@ -315,13 +313,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void recordAuditEvent(deps.db, { actor: `staff:${claims.sub}`, action: 'staff.live.connected', objectType: 'websocket', objectId: request.id, outcome: 'success', detail: { role: claims.role } }).catch(() => undefined);
   });
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(livePage));
-  // The review screen; the page itself holds no data: every call it makes needs the staff token.
-  app.get('/review', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(reviewPage));
+  // The staff app (issue 14): its page for every screen, and its assets.
+  await app.register(staffAppRoutes);
 
   // The sign-in page, the pages' session script and single sign-on (issue 13).
   await app.register(async (scope) => {
-    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, signInPage, sso: deps.sso ?? null, attemptsPerMinute: deps.authAttemptsPerMinute ?? 20,
+    await signInPageRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, secureCookies: deps.hsts ?? false, sso: deps.sso ?? null, attemptsPerMinute: deps.authAttemptsPerMinute ?? 20,
       ...(deps.signIn ? { sessions: staffSessionPort(deps.db, deps.signIn) } : {}),
     });
   });

@@ -1,4 +1,5 @@
 import type { StaffRole } from '../auth/staff-token.ts';
+import { staffAppPaths } from '../web/staff-app.loader.ts';
 
 /**
  * Who may call what (SE-2, deny by default). Every HTTP route and WebSocket the engine serves has
@@ -39,13 +40,13 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /healthz': { kind: 'public', why: 'status and storage kind only' },
   'GET /api/info': { kind: 'public', why: 'engine version and the EHR base URL: no call or patient data' },
   'GET /openapi.json': { kind: 'public', why: 'the API contract' },
-  'GET /': { kind: 'public', why: 'page shell: every data request it makes needs a staff token' },
-  'GET /review': { kind: 'public', why: 'page shell: every data request it makes needs a staff token' },
+  // The staff app (issue 14): one page for every screen and its hashed assets. They hold no data;
+  // every request the app makes needs a session (or a staff token) and its role.
+  ...Object.fromEntries(staffAppPaths.map((url) => [`GET ${url}`, { kind: 'public', why: 'the staff app\'s page: no data; every request it makes needs a session' } as const])),
+  'GET /assets/*': { kind: 'public', why: "the staff app's scripts and styles (hashed names): no data" },
   'GET /.well-known/jwks.json': { kind: 'public', why: "the public half of Callchart's SMART client keys, which the EHR fetches: no secret, no call data" },
   // Sign-in (issue 13): the page shell and its script hold no data; SSO is the sign-in itself,
   // its callback proven by the flow's state, PKCE verifier and the IdP's signed ID token.
-  'GET /sign-in': { kind: 'public', why: 'page shell: the sign-in form; every answer comes from the /auth API' },
-  'GET /session.js': { kind: 'public', why: 'the pages\' session script: no data' },
   'GET /auth/sso/info': { kind: 'public', why: 'whether SSO is set up and the IdP\'s display name' },
   'GET /auth/sso/start': { kind: 'public', why: 'starts a sign-in at the identity provider (a step-up needs a session)' },
   'GET /auth/sso/callback': { kind: 'public', why: 'the identity provider\'s answer: checked against the flow cookie\'s state, nonce and PKCE verifier and the signed ID token' },

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { Db } from '../store/db.ts';
@@ -10,9 +8,6 @@ import type { SsoSettings } from './sso.ts';
 import { isCallchartError } from '../lib/errors.ts';
 import { sessionCookieValue, type StaffSignIn } from './sign-in.service.ts';
 import { findSessionHolder } from './staff-session.repository.ts';
-
-/** The pages' shared session script (served from the engine: CSP 'self', no inline hash to keep in step). */
-const sessionScript = readFileSync(fileURLToPath(new URL('../web/session.js', import.meta.url)), 'utf8');
 
 /** Sessions as the sign-in layer provides them (staff-session; helper A's part of issue 13). */
 export interface StaffSessionPort {
@@ -53,7 +48,6 @@ export interface SignInPageDeps {
   db: Db;
   staffTokenSecret: Uint8Array;
   secureCookies: boolean;
-  signInPage: string;
   sso?: { client: SsoClient; settings: SsoSettings } | null;
   sessions?: StaffSessionPort;
   now?: () => Date;
@@ -61,13 +55,10 @@ export interface SignInPageDeps {
 }
 
 /**
- * The sign-in page (`/sign-in`), the pages' session script (`/session.js`), whether SSO is set up
- * (`/auth/sso/info`, for the page's button), and the SSO flow (sso.routes.ts). The page shells hold
- * no data; everything they show comes from the `/auth/*` API behind them.
+ * Whether SSO is set up (`/auth/sso/info`, for the sign-in screen's button) and the SSO flow
+ * (sso.routes.ts). The sign-in screen is the staff app's (src/web/staff-app.routes.ts).
  */
 export async function signInPageRoutes(app: FastifyInstance, deps: SignInPageDeps): Promise<void> {
-  app.get('/sign-in', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(deps.signInPage));
-  app.get('/session.js', { schema: { hide: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(sessionScript));
   app.get('/auth/sso/info', { schema: { hide: true } }, async () => (deps.sso && deps.sessions ? { configured: true, displayName: deps.sso.settings.displayName } : { configured: false }));
 
   const sessions = deps.sessions;
@@ -78,7 +69,6 @@ export async function signInPageRoutes(app: FastifyInstance, deps: SignInPageDep
     flowKey: deriveFlowKey(deps.staffTokenSecret),
     secureCookies: deps.secureCookies,
     now: deps.now ?? (() => new Date()),
-    signInPage: deps.signInPage,
     ...(deps.attemptsPerMinute ? { attemptsPerMinute: deps.attemptsPerMinute } : {}),
     findUserByName: async (userName) => {
       const user = await findStaffUserByUserName(deps.db, userName);

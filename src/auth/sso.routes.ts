@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AuditEventInput } from '../audit/audit-chain.ts';
 import { CallchartError, isCallchartError, type ErrorCode } from '../lib/errors.ts';
 import type { SsoClient } from './sso.client.ts';
+import { sendStaffApp } from '../web/staff-app.routes.ts';
 import { decideSsoSignIn, safeReturnTo, ssoFlowSchema, ssoRefusals, userNameFromClaims, type SsoCandidate, type SsoFlow, type SsoRefusal, type SsoSettings } from './sso.ts';
 
 /** The flow cookie: only the two SSO routes ever see it, and only for ten minutes. */
@@ -35,7 +36,6 @@ export interface SsoRouteDeps {
   markSteppedUp(request: FastifyRequest, session: { userId: string; sessionId: string }, purpose: string): Promise<void>;
   audit(event: AuditEventInput): Promise<void>;
   /** The sign-in page, served with the refusal's code for its script to put in words. */
-  signInPage: string;
   /** Sign-in attempts one source may make per minute (as on the /auth API). */
   attemptsPerMinute?: number;
 }
@@ -70,18 +70,13 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
     const status = new CallchartError(code, code).status;
     // The page shows the reason in words; the code rides in an attribute its script reads (a fixed list, never input).
     const shownCode = (ssoRefusals as readonly string[]).includes(code) || code === 'SSO_IDP_UNAVAILABLE' ? code : 'SSO_IDP_ERROR';
-    return reply
-      .code(status)
-      .header('cache-control', 'no-store')
-      .clearCookie(ssoFlowCookie, { path: flowCookiePath })
-      .type('text/html; charset=utf-8')
-      .send(deps.signInPage.replace('<body>', `<body data-problem="${shownCode}">`));
+    return sendStaffApp(reply.code(status).clearCookie(ssoFlowCookie, { path: flowCookiePath }), shownCode);
   };
 
   // Each start asks the IdP (discovery) and each callback spends a code: limited per source, like the /auth API.
   const limited = { rateLimit: { max: deps.attemptsPerMinute ?? 20, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => request.ip } };
 
-  app.get('/auth/sso/start', { config: limited, schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
+  app.get('/auth/sso/start', { config: { ...limited, helmet: { enableCSPNonces: true } }, schema: { hide: true, querystring: startQuery } }, async (request, reply) => {
     const query = request.query as z.infer<typeof startQuery>;
     if (!deps.client) return refuse(request, reply, 'SSO_NOT_CONFIGURED', { purpose: query.purpose });
     const session = query.purpose === 'step-up' ? await deps.currentSession(request) : null;
@@ -103,7 +98,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
     }
   });
 
-  app.get('/auth/sso/callback', { config: limited, schema: { hide: true } }, async (request, reply) => {
+  app.get('/auth/sso/callback', { config: { ...limited, helmet: { enableCSPNonces: true } }, schema: { hide: true } }, async (request, reply) => {
     const flow = await readFlow(request.cookies[ssoFlowCookie], deps.flowKey);
     if (!deps.client || !deps.settings) return refuse(request, reply, 'SSO_NOT_CONFIGURED', { purpose: flow?.purpose ?? 'sign-in' });
     if (!flow) return refuse(request, reply, 'SSO_STATE_MISMATCH', { purpose: 'sign-in' });

@@ -40,6 +40,9 @@ export async function addLocalStaff(db: Db, person: NewLocalStaff, actor: Actor)
 export const demoAccounts = [
   { userName: 'frontdesk', role: 'intake', displayName: 'Front desk (demo)' },
   { userName: 'nurse', role: 'nurse', displayName: 'Nurse (demo)' },
+  { userName: 'clinician', role: 'clinician', displayName: 'Clinician (demo)' },
+  { userName: 'supervisor', role: 'supervisor', displayName: 'Supervisor (demo)' },
+  { userName: 'analyst', role: 'analyst', displayName: 'Analyst (demo)' },
   { userName: 'admin', role: 'admin', displayName: 'Administrator (demo)' },
   { userName: 'auditor', role: 'auditor', displayName: 'Auditor (demo)' },
 ] as const satisfies readonly { userName: string; role: StaffRole; displayName: string }[];

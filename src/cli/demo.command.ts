@@ -20,8 +20,8 @@ import { databaseProblem, portProblem, refuseStart, START_REFUSED_EXIT_CODE, sta
  * bad config is answered in well under a second; it loads while the secrets are resolved.
  */
 function loadStarters() {
-  const loading = Promise.all([import('../engine/engine.ts'), import('../ehr/smart-auth.ts'), import('../auth/staff-token.ts'), import('../lib/logger.ts'), import('./sandbox-process.ts')]).then(
-    ([{ startEngine }, { generateEhrClient }, { issueStaffToken }, { createLogger }, { spawnSandboxEhr }]) => ({ startEngine, generateEhrClient, issueStaffToken, createLogger, spawnSandboxEhr }),
+  const loading = Promise.all([import('../engine/engine.ts'), import("../ehr/smart-auth.ts"), import('../lib/logger.ts'), import('./sandbox-process.ts')]).then(
+    ([{ startEngine }, { generateEhrClient }, { createLogger }, { spawnSandboxEhr }]) => ({ startEngine, generateEhrClient, createLogger, spawnSandboxEhr }),
   );
   // Awaited, and a failure reported, where they are first used.
   loading.catch(() => undefined);
@@ -136,6 +136,7 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
         staffTokenSecret,
         dataKey: Buffer.from(dataKey.value, 'base64'),
         kekMode: 'demo',
+        demoData: true,
         auditKey: decodeAuditKey(auditKey.value),
         auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
         port: options.port,
@@ -151,27 +152,22 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
     await engine.close();
     await sandbox?.close();
   });
-  // Demo sign-in: one link per role (a clinic signs staff in through its identity provider).
-  const { issueStaffToken } = await starters;
-  const frontDesk = await issueStaffToken(staffTokenSecret, { sub: 'demo-front-desk', role: 'intake', queues: ['*'], extensions: [] });
-  const nurse = await issueStaffToken(staffTokenSecret, { sub: 'demo-nurse', role: 'nurse', queues: ['*'], extensions: [] });
-  // Demo accounts for the sign-in pages: passwords kept in the data directory (synthetic clinic, mode 0600) so every run prints them.
+  // Demo accounts, one per role: passwords kept in the data directory (synthetic clinic, mode 0600) so every run prints them.
   const { ensureDemoAccounts } = await import('../auth/staff-accounts.service.ts');
   const demoPasswords = demoPasswordsIn(options.dataDir);
   await ensureDemoAccounts(engine.db, (userName) => demoPasswords[userName]!);
   const dataDirFlag = options.dataDir !== path.resolve('.callchart') ? ` --data-dir ${options.dataDir}` : '';
+  const roleWords: Record<string, string> = { intake: 'front desk', nurse: 'nurse', clinician: 'clinician', supervisor: 'supervisor', analyst: 'analyst', admin: 'administrator', auditor: 'auditor' };
+  const accountLines = demoAccounts.map((account) => `${(roleWords[account.role] ?? account.role).padEnd(14)}${account.userName} / ${demoPasswords[account.userName]}`);
   console.log(`
 Callchart ${'demo'} is running (synthetic data only).
 
-  Live calls      ${engine.url}/#token=${nurse}   (nurse view)
-                  ${engine.url}/#token=${frontDesk}   (front-desk view)
-  Review queue    ${engine.url}/review#token=${nurse}   (nurse: open, edit, S0 checklist, approve)
-                  (sign-in links for the demo: the token is in the fragment, which never reaches the server,
-                   and the page moves it out of the address bar; tokens last 8 h, 12 h at most)
-                  API: curl -H 'Authorization: Bearer ${nurse}' ${engine.url}/api/review
-  Staff sign-in   ${demoAccounts.map((account) => `${account.userName} / ${demoPasswords[account.userName]}`).join('\n                  ')}
-                  (password, then an authenticator app: the first sign-in shows its QR code and ten recovery codes;
-                   API: POST ${engine.url}/auth/sign-in {"userName","password"}, then /auth/mfa/enrol and /auth/mfa/enrol/confirm)
+  Staff app       ${engine.url}/sign-in
+  Demo users      ${accountLines.join('\n                  ')}
+                  (user name and password, then an authenticator app: the first sign-in shows its QR code
+                   and ten recovery codes)
+  API             sign in as above (cookie + x-csrf-token), or a token for scripts:
+                  npx callchart staff-token --role nurse${dataDirFlag}   then  -H 'Authorization: Bearer <token>'
   Write-back      ${engine.url}/api/write-back/summary  (same header; what waits for the EHR, what failed)
   CTI webhook     POST ${engine.url}/webhooks/cti
   OpenAPI         ${engine.url}/openapi.json
@@ -190,11 +186,13 @@ Stop:        Ctrl+C
 `);
 }
 
-/** The demo accounts' passwords: generated once per data directory, kept beside the trial secrets. */
+/** The demo accounts' passwords: generated once per data directory (one per account, new accounts added), kept beside the trial secrets. */
 function demoPasswordsIn(dataDir: string): Record<string, string> {
   const file = path.join(dataDir, 'secrets', 'demo-passwords.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-  const passwords = Object.fromEntries(demoAccounts.map((account) => [account.userName, newInitialPassword()]));
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const missing = demoAccounts.filter((account) => !stored[account.userName]);
+  if (missing.length === 0) return stored;
+  const passwords = { ...stored, ...Object.fromEntries(missing.map((account) => [account.userName, newInitialPassword()])) };
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(passwords)}\n`, { mode: 0o600 });
   return passwords;

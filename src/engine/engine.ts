@@ -83,6 +83,8 @@ export interface EngineOptions {
   kek?: KeyEncryptionKeyProvider;
   /** Where the KEK is when nothing is configured (default `embedded`: this process only). */
   kekMode?: KekMode;
+  /** The demo's synthetic data: the staff app shows a banner saying so (issue 14). */
+  demoData?: boolean;
   /** How often running engines prepare the day's data keys and pick up rotations made elsewhere (default 60 s). */
   keyRefreshMs?: number;
   host?: string;
@@ -353,6 +355,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ingest,
     hub,
     version: engineVersion,
+    clinic: { name: config.clinic.name, timeZone: config.clinic.timeZone },
+    demoData: options.demoData ?? false,
     fhirBaseUrl: fhir.baseUrl,
     webhookSecrets: () => [options.webhookSecret],
     staffTokenSecret: options.staffTokenSecret,

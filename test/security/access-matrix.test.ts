@@ -32,15 +32,23 @@ const oracle: Record<string, Expectation> = {
   'GET /healthz': 'public',
   'GET /api/info': 'public',
   'GET /openapi.json': 'public',
+  // The staff app (issue 14): its page under every screen's path, and its hashed assets.
   'GET /': 'public',
+  'GET /live': 'public',
   'GET /review': 'public',
+  'GET /review/:id': 'public',
+  'GET /worklist': 'public',
+  'GET /audit': 'public',
+  'GET /audit/calls/:id': 'public',
+  'GET /settings': 'public',
+  'GET /dashboard': 'public',
+  'GET /assets/*': 'public',
   // The public half of the engine's SMART client keys, fetched by the EHR (issue 13, item 7).
   'GET /.well-known/jwks.json': 'public',
   // Prometheus (AN-1): its own bearer scrape token; with none configured, refused to everyone.
   'GET /metrics': 'scrape-token',
   // Sign-in (issue 13, SE-3): the page shell, its script, and single sign-on, which is the sign-in itself.
   'GET /sign-in': 'public',
-  'GET /session.js': 'public',
   'GET /auth/sso/info': 'public',
   'GET /auth/sso/start': 'public',
   'GET /auth/sso/callback': 'public',
@@ -351,7 +359,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
   });
 
   it('serves the public routes and pages with security headers and no call data', async () => {
-    for (const url of ['/', '/review', '/sign-in', '/session.js', '/auth/sso/info', '/healthz', '/api/info', '/openapi.json']) {
+    for (const url of ['/', '/review', '/review/some-item', '/dashboard', '/sign-in', '/auth/sso/info', '/healthz', '/api/info', '/openapi.json']) {
       const answer = await send('GET', url, null);
       expect(answer.status, url).toBe(200);
       expect(answer.text).not.toContain(own.name);

@@ -1,0 +1,47 @@
+/**
+ * What each refusal means, in words: a person never sees a bare code (issue 14, item 8). Codes
+ * not listed get a general sentence with the engine's own reason after it.
+ */
+const words: Record<string, string> = {
+  NETWORK: 'Callchart is not answering. Check the connection; your work on this screen is kept.',
+  SESSION_EXPIRED: 'You were signed out because nothing happened for a while. Sign in again.',
+  STAFF_TOKEN_INVALID: 'Your sign-in has ended. Sign in again.',
+  STAFF_TOKEN_MISSING: 'Sign in first.',
+  ROLE_FORBIDDEN: 'Your role cannot do this. Ask a supervisor or your administrator if you need it.',
+  QUEUE_FORBIDDEN: 'This belongs to a queue you do not work. Ask a supervisor to reassign it.',
+  CSRF_INVALID: 'This page is out of date. Reload it and try again.',
+  STEP_UP_REQUIRED: 'Confirm it is you first (password and a fresh code).',
+  STEP_UP_FAILED: 'The password or the code is not right.',
+  STEP_UP_UNAVAILABLE: 'This account cannot confirm with a password and code here.',
+  SIGN_IN_FAILED: 'The user name or password is not right, or the account is locked for a while. Try again, or ask your administrator.',
+  MFA_CODE_WRONG: 'That code is not right, or it was already used. Wait for the next code and try again.',
+  SIGN_IN_PENDING_INVALID: 'That took too long. Start again with your user name and password.',
+  RATE_LIMITED: 'Too many attempts from this computer. Wait a minute and try again.',
+  PASSWORD_TOO_WEAK: 'Choose a longer password (at least 12 characters) that is not a common one and that you have not used here.',
+  SSO_STATE_MISMATCH: 'That sign-in link has expired or was opened in another browser. Start again.',
+  SSO_IDP_ERROR: 'Your identity provider did not complete the sign-in. Try again, or ask your administrator.',
+  SSO_IDP_UNAVAILABLE: 'Your identity provider is not answering. Try again in a moment.',
+  SSO_USER_UNKNOWN: 'Your identity provider signed you in, but you have no Callchart account. Ask your administrator to add you.',
+  SSO_USER_DISABLED: 'Your Callchart account is disabled. Ask your administrator.',
+  SSO_SUBJECT_MISMATCH: 'This Callchart account is linked to a different identity at your identity provider. Ask your administrator.',
+  SSO_MFA_REQUIRED: 'Callchart needs a second factor (an authenticator app or security key) at your identity provider. Sign in again with it.',
+  SSO_REAUTH_REQUIRED: 'Please sign in again at your identity provider to confirm it is you.',
+  SSO_NOT_CONFIGURED: 'Sign-in with an identity provider is not set up here. Use your Callchart user name and password.',
+  NOT_FOUND: 'This item is not there any more, or it is in a queue you do not work.',
+  REVIEW_NOT_FOUND: 'This item is not there any more, or it is in a queue you do not work.',
+  REVIEW_CONFLICT: 'Someone else changed this item while you had it open. Your view was refreshed; check it and try again.',
+  REVIEW_VERSION_CONFLICT: 'Someone else changed this item while you had it open. Your view was refreshed; check it and try again.',
+  REVIEW_ALREADY_DECIDED: 'This item was already approved or rejected.',
+  REVIEW_PARTS_DISAGREE: 'The chart note says something the fields do not. Make them agree (or rebuild the note from the fields), then approve.',
+  REVIEW_CHECKLIST_INCOMPLETE: 'Tick every line of the checklist before approving.',
+  PATIENT_NOT_FOUND: 'The EHR has no chart with that id.',
+  EHR_UNAVAILABLE: 'The EHR is not answering right now. Try again in a moment; nothing was lost.',
+  VALIDATION_FAILED: 'Some of what was entered is not valid. Check the highlighted fields.',
+  CONFIG_INVALID: 'The settings are not valid. Check the highlighted fields.',
+};
+
+export function inWords(code: string, engineReason?: string): string {
+  const known = words[code];
+  if (known) return known;
+  return engineReason ? `That did not work: ${engineReason}.` : 'That did not work. Try again; if it keeps happening, tell your administrator.';
+}

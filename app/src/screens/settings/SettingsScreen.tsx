@@ -1,0 +1,6 @@
+import { Title } from '@mantine/core';
+
+/** Placeholder until the screen is built (issue 14). */
+export default function SettingsScreen() {
+  return <Title order={1} size="h3">SettingsScreen</Title>;
+}
