@@ -19,6 +19,7 @@ import { clientErrorBody, isCallchartError, type CallchartError } from '../lib/e
 import { installAccessControl, selectLiveSubprotocol, staffOf } from './access-control.ts';
 import { RejectionAuditor } from './rejection-audit.ts';
 import { staffAppRoutes } from '../web/staff-app.routes.ts';
+import { redFlagRoutes } from '../calls/red-flags.routes.ts';
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
@@ -344,6 +345,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await patientSearchRoutes(scope, { db: deps.db, patients: staff.patients });
       await patientLinkRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, patientLink: staff.patientLink });
     });
+    // Red flags acknowledged from the live and review screens (issue 14).
+    const clock = deps.now;
+    await app.register(async (scope) => redFlagRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, ...(clock ? { now: () => new Date(clock()) } : {}) }));
     await app.register(async (scope) => {
       await retentionRoutes(scope, { db: deps.db, policies: staff.policies });
     });

@@ -54,6 +54,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /ws': { kind: 'staff', roles: liveRoles, queues: 'own' },
   'GET /api/calls': { kind: 'staff', roles: liveRoles, queues: 'own' },
   'POST /api/calls/:id/consents': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  // Red flags (issue 14): codes, and who acknowledged each and when; the people who act on calls.
+  'GET /api/calls/:id/red-flags': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/calls/:id/red-flags/acknowledge': { kind: 'staff', roles: liveRoles, queues: 'own' },
 
   'GET /api/review': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'GET /api/review/:id': { kind: 'staff', roles: reviewRoles, queues: 'own' },

@@ -53,6 +53,8 @@ export const ErrorCodes = {
   STAFF_TOKEN_IN_URL: { status: 401, retry: 'permanent' },
   /** The EHR has no such patient (an event for a chart that does not exist). */
   PATIENT_NOT_FOUND: { status: 422, retry: 'permanent' },
+  /** Acknowledging a red flag the call does not have (issue 14). */
+  RED_FLAG_NOT_RAISED: { status: 422, retry: 'permanent' },
   /** A patient search that would not narrow to a few charts (a name alone): minimum necessary. */
   SEARCH_TOO_BROAD: { status: 400, retry: 'permanent' },
   /** A pipeline stage that handles call content finished without asking the policy function. */

@@ -55,6 +55,8 @@ const oracle: Record<string, Expectation> = {
   'GET /ws': live,
   'GET /api/calls': live,
   'POST /api/calls/:id/consents': live,
+  'GET /api/calls/:id/red-flags': live,
+  'POST /api/calls/:id/red-flags/acknowledge': live,
   'GET /api/review': review,
   'GET /api/review/:id': review,
   'PATCH /api/review/:id': review,
