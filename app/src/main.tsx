@@ -52,6 +52,9 @@ function SignedIn() {
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInScreen /> },
+  // The identity provider's refusals come back on the callback's own URL, with the reason on <body>.
+  { path: '/auth/sso/callback', element: <SignInScreen /> },
+  { path: '/auth/sso/start', element: <SignInScreen /> },
   {
     element: <SignedIn />,
     children: [

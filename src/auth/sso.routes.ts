@@ -70,7 +70,7 @@ export async function ssoRoutes(app: FastifyInstance, deps: SsoRouteDeps): Promi
     const status = new CallchartError(code, code).status;
     // The page shows the reason in words; the code rides in an attribute its script reads (a fixed list, never input).
     const shownCode = (ssoRefusals as readonly string[]).includes(code) || code === 'SSO_IDP_UNAVAILABLE' ? code : 'SSO_IDP_ERROR';
-    return sendStaffApp(reply.code(status).clearCookie(ssoFlowCookie, { path: flowCookiePath }), shownCode);
+    return sendStaffApp(reply.clearCookie(ssoFlowCookie, { path: flowCookiePath }), shownCode, status);
   };
 
   // Each start asks the IdP (discovery) and each callback spends a code: limited per source, like the /auth API.

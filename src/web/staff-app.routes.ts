@@ -2,11 +2,11 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { staffAppAssetsDir, staffAppPage, staffAppPaths } from './staff-app.loader.ts';
 
-/** The page for this reply, with its own CSP nonce (route config `helmet.enableCSPNonces`). */
-export function sendStaffApp(reply: FastifyReply, problem?: string): FastifyReply {
+/** The page for this reply (with `status`: a refusal page, e.g. the SSO callback's 4xx), with its own CSP nonce (route config `helmet.enableCSPNonces`). */
+export function sendStaffApp(reply: FastifyReply, problem?: string, status = 200): FastifyReply {
   const nonce = (reply as FastifyReply & { cspNonce?: { style: string } }).cspNonce?.style ?? '';
   const page = staffAppPage(nonce, problem);
-  return reply.code(page.status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.html);
+  return reply.code(page.status === 503 ? 503 : status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.html);
 }
 
 /**

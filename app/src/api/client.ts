@@ -38,6 +38,24 @@ export class ApiError extends Error {
 
 type Answer = { data?: unknown; error?: unknown; response: Response };
 
+/**
+ * When the engine last answered this person (any request renews the session's idle timer): the
+ * idle warning counts from here. Browser clock.
+ */
+let lastContactAt = Date.now();
+export function lastServerContact(): number {
+  return lastContactAt;
+}
+export function markServerContact(at = Date.now()): void {
+  lastContactAt = at;
+}
+api.use({
+  onResponse({ response }) {
+    if (response.status !== 401) markServerContact();
+    return response;
+  },
+});
+
 /** Listeners for a lost session (the shell sends the person to sign-in). */
 const sessionLostListeners = new Set<() => void>();
 export function onSessionLost(listener: () => void): () => void {

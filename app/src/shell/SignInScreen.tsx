@@ -90,7 +90,7 @@ export function SignInScreen() {
         <Card withBorder shadow="sm" padding="lg" w="100%" maw={420}>
           <Stack>
             <Title order={1} size="h2">
-              Sign in to Callchart
+              {step.kind === 'password' ? 'Sign in to Callchart' : step.kind === 'code' ? 'Enter your code' : step.kind === 'enrol' ? 'Set up your authenticator app' : 'Save your recovery codes'}
             </Title>
             {info.data ? <Text c="dimmed" size="sm">{info.data.clinic.name}</Text> : null}
             {notice && !problem ? (
@@ -164,7 +164,7 @@ export function SignInScreen() {
                 <Stack>
                   <Text size="sm">First sign-in: scan this code with an authenticator app (or type the key), then enter the six-digit code it shows.</Text>
                   <Center>
-                    <Image src={step.qrDataUrl} alt="QR code for your authenticator app" w={180} h={180} />
+                    <Image src={step.qrDataUrl} alt="QR code for your authenticator app" w={180} h={180} data-testid="enrol-qr" />
                   </Center>
                   <Text size="sm">
                     Key: <Code data-testid="enrol-secret">{step.secret}</Code>
@@ -186,7 +186,7 @@ export function SignInScreen() {
                     <List.Item key={code}>{code}</List.Item>
                   ))}
                 </List>
-                <Button onClick={done}>I have kept them, continue</Button>
+                <Button onClick={done}>I have saved them — continue</Button>
               </Stack>
             ) : null}
           </Stack>

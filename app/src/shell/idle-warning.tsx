@@ -1,5 +1,6 @@
 import { Button, Group, Paper, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { lastServerContact } from '../api/client';
 import { signInHref, useSession } from './session';
 
 /** Minutes before the idle sign-out that the warning shows. */
@@ -7,21 +8,27 @@ const warnMinutes = 2;
 
 /**
  * The idle-timeout warning (SE-3): shown two minutes before the session would end for lack of
- * activity, with a button that renews it. When the time is up the person goes to sign-in with
- * the reason, instead of a screen that fails request by request.
+ * activity (every answer from the engine renews it), with a button that renews it. When the time is
+ * up, one look at the session (which ends it on the engine, audited) and then to sign-in with the
+ * reason, instead of a screen that fails request by request.
  */
 export function IdleWarning() {
   const { me, refresh } = useSession();
   const [now, setNow] = useState(Date.now());
-  const idleEnds = Date.parse(me.session.idleExpiresAt);
+  // The idle window as the engine counts it: from the session's last renewal to its idle end.
+  const idleWindowMs = useMemo(() => Date.parse(me.session.idleExpiresAt) - lastServerContact(), [me.session.idleExpiresAt]);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, []);
-  const left = idleEnds - now;
+  const left = lastServerContact() + idleWindowMs - now;
   useEffect(() => {
-    if (left <= 0) location.assign(signInHref('expired'));
-  }, [left]);
+    if (left > 0) return;
+    void fetch('/auth/me', { credentials: 'same-origin', cache: 'no-store' }).then(
+      (answer) => (answer.status === 401 ? location.assign(signInHref('expired')) : refresh()),
+      () => undefined,
+    );
+  }, [left, refresh]);
   if (left > warnMinutes * 60_000 || left <= 0) return null;
   return (
     <Paper role="alert" withBorder p="sm" bg="yellow.1" c="dark.9">

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, onSessionLost, read, setCsrfToken } from '../api/client';
+import { api, markServerContact, onSessionLost, read, setCsrfToken } from '../api/client';
 
 export type StaffRole = 'intake' | 'nurse' | 'clinician' | 'supervisor' | 'analyst' | 'admin' | 'auditor';
 
@@ -61,6 +61,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
       const response = await fetch('/auth/me', { credentials: 'same-origin', cache: 'no-store' });
       if (response.status === 401) return null;
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      markServerContact();
       return (await response.json()) as Me;
     },
     staleTime: 60_000,
