@@ -86,7 +86,7 @@ export function SignInScreen() {
   return (
     <Stack gap={0} mih="100vh">
       {info.data?.demoData ? <DemoBanner /> : null}
-      <Center component="main" flex={1} p="md">
+      <Center component="main" flex={1} p="md" style={{ alignItems: "flex-start" }} pt="10vh">
         <Card withBorder shadow="sm" padding="lg" w="100%" maw={420}>
           <Stack>
             <Title order={1} size="h2">
