@@ -33,8 +33,15 @@ if (!force && existsSync(stampFile) && existsSync(path.join(outDir, 'index.html'
   process.exit(0);
 }
 const started = Date.now();
+let build;
+try {
+  ({ build } = await import('vite'));
+} catch {
+  // A production install without dev dependencies: the app ships prebuilt (or is served from elsewhere).
+  process.stderr.write('The staff app is not built and Vite is not installed (npm ci --omit=dev?): run `npm ci` then `npm run build:app`.\n');
+  process.exit(0);
+}
 process.stderr.write('Building the staff app (app/ → dist/app/)…\n');
-const { build } = await import('vite');
 await build({ configFile: path.join(appDir, 'vite.config.ts'), logLevel: 'warn' });
 writeFileSync(stampFile, wanted);
 const bytes = sources(path.join(outDir, 'assets')).reduce((sum, file) => sum + statSync(file).size, 0);

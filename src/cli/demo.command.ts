@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { demoAccounts, newInitialPassword } from '../auth/staff-accounts.service.ts';
 import path from 'node:path';
 import { checkConfigFile } from '../config/config.loader.ts';
@@ -98,6 +100,7 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
     ...(options.ehrUrl ? [] : [{ host: '127.0.0.1', port: options.ehrPort, option: '--ehr-port' }]),
   ]);
   const starters = loadStarters();
+  buildStaffAppIfStale();
   mkdirSync(options.dataDir, { recursive: true });
   storageNotice();
   // Trial secrets: a stored one too weak for today's rule (an older version made webhook secrets of
@@ -168,7 +171,7 @@ Callchart ${'demo'} is running (synthetic data only).
                    and ten recovery codes)
   API             sign in as above (cookie + x-csrf-token), or a token for scripts:
                   npx callchart staff-token --role nurse${dataDirFlag}   then  -H 'Authorization: Bearer <token>'
-  Write-back      ${engine.url}/api/write-back/summary  (same header; what waits for the EHR, what failed)
+  Write-back      ${engine.url}/api/write-back/summary  (signed in, or with a token: what waits for the EHR, what failed)
   CTI webhook     POST ${engine.url}/webhooks/cti
   OpenAPI         ${engine.url}/openapi.json
   Health          ${engine.url}/healthz
@@ -184,6 +187,18 @@ See chart:   npx callchart chart${sandbox ? dataDirFlag : ` --ehr-url ${fhirBase
               add a patient id for one chart, --json for the FHIR resources)
 Stop:        Ctrl+C
 `);
+}
+
+/**
+ * The staff app built from this checkout (a no-op when dist/app matches app/): the demo opens on
+ * the app's sign-in. A failed build is said and the engine starts anyway (the API works without it).
+ */
+function buildStaffAppIfStale(): void {
+  try {
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-app.mjs', import.meta.url))], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    console.warn('The staff app could not be built (see above); the engine starts without it. Run `npm run build:app` to try again.');
+  }
 }
 
 /** The demo accounts' passwords: generated once per data directory (one per account, new accounts added), kept beside the trial secrets. */
