@@ -88,7 +88,9 @@ describe('what the demo wrote can be read back', () => {
     };
     // A nurse approves one verified caller's note as drafted, with the S0 checklist done.
     await eventually(async () => {
-      const pending = (await api('GET', '/api/review?status=pending')).items as { id: string; reasons: string[] }[];
+      const answer = await api('GET', '/api/review?status=pending');
+      expect(answer.items, JSON.stringify(answer)).toBeDefined();
+      const pending = answer.items as { id: string; reasons: string[] }[];
       // An AI draft (not a note a person must write first) for a caller who keyed in their date of birth.
       for (const item of pending.filter((candidate) => !candidate.reasons.includes('human-note'))) {
         const opened = await api('GET', `/api/review/${item.id}`);

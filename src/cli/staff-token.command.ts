@@ -11,7 +11,8 @@ export async function runStaffToken(options: { role: string; user: string; queue
     console.error(`Unknown role "${options.role}". Roles: ${staffRoles.join(', ')}.`);
     process.exit(2);
   }
-  const secret = process.env[staffTokenSecretSpec.envVar] ?? readStoredSecret(options.dataDir, staffTokenSecretSpec.file);
+  // An empty variable is unset (a blank line in an env file), not an empty secret.
+  const secret = process.env[staffTokenSecretSpec.envVar] || readStoredSecret(options.dataDir, staffTokenSecretSpec.file);
   if (!secret) {
     console.error(`No staff token secret: set ${staffTokenSecretSpec.envVar}, or start the engine once with --data-dir ${options.dataDir}.`);
     process.exit(2);
