@@ -103,7 +103,7 @@ program
 const list = (value: string, previous: string[]) => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 program
   .command('staff-token')
-  .description('Issue a signed token for the live-calls display (trials; the clinic sign-in issues them in production)')
+  .description('Issue a signed staff token for scripts and the API (people sign in to the staff app instead)')
   .requiredOption('-r, --role <role>', 'intake, nurse, clinician, supervisor, analyst or admin')
   .option('-u, --user <id>', 'who the token is for (an id, not a name)', 'staff-1')
   .option('-q, --queues <list>', 'queues this person works, comma-separated (default: all)', list, [])
