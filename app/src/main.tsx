@@ -4,6 +4,7 @@ import '@mantine/notifications/styles.css';
 import { createTheme, localStorageColorSchemeManager, MantineProvider, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { setNonce } from 'get-nonce';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
@@ -17,6 +18,8 @@ import { RoleGate } from './shell/RoleGate';
 
 /** The page's CSP nonce (the engine writes it into the meta tag): Mantine's style tags carry it. */
 const nonce = document.querySelector('meta[name="csp-nonce"]')?.getAttribute('content') ?? '';
+// Modals and menus lock the page's scroll with a style tag of their own (react-remove-scroll): same nonce.
+setNonce(nonce);
 
 // Colours with at least 4.5:1 contrast on text (WCAG AA): the primary shade is darker than Mantine's default.
 const theme = createTheme({ respectReducedMotion: true, primaryColor: 'blue', primaryShade: { light: 8, dark: 5 }, defaultRadius: 'sm', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
