@@ -1,15 +1,16 @@
-import { Badge, Divider, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Divider, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { memo, useId } from 'react';
 import { clinicTime } from '../../shell/format';
 import { ConsentPanel } from './ConsentPanel';
 import { IdentityPanel } from './IdentityPanel';
 import type { LiveEntry } from './live-state';
 import { PatientCard } from './PatientCard';
+import { Tag, type Tone } from './Tag';
 import type { LiveCallSummary } from './types';
 import { Understanding } from './Understanding';
 import { callerOutcome, callStatus, isActive, ivrReason, requestType } from './words';
 
-const statusColor: Record<string, string> = { ringing: 'blue', 'in-progress': 'green', ended: 'gray', missed: 'orange' };
+const statusTone: Record<string, Tone> = { ringing: 'blue', 'in-progress': 'green', ended: 'gray', missed: 'orange' };
 
 /**
  * One call: its state, the screen pop, the agent's identity steps, what the caller chose in the
@@ -33,9 +34,9 @@ export const CallCard = memo(function CallCard({ entry, timeZone, clinical }: { 
     >
       <Stack gap="sm">
         <Group gap="xs" wrap="wrap" id={headingId}>
-          <Badge color={statusColor[call?.status ?? ''] ?? 'blue'} variant="filled" data-field="status">
+          <Tag tone={statusTone[call?.status ?? ''] ?? 'blue'} filled icon={call?.status === 'ringing' ? '☎' : undefined} data-field="status">
             {callStatus(call?.status)}
-          </Badge>
+          </Tag>
           {call?.queue ? (
             <Text size="sm" c="dimmed">
               Queue: {call.queue}
@@ -80,16 +81,16 @@ function UrgencyBadges({ call, clinical }: { call: LiveCallSummary | undefined; 
   if (!call) return null;
   if (call.redFlagCount > 0) {
     return (
-      <Badge color="red" variant="filled" leftSection={<span aria-hidden>⚠</span>} data-field="red-flag-badge">
+      <Tag tone="red" filled icon="⚠" data-field="red-flag-badge">
         {clinical ? `Red flag${call.redFlagCount > 1 ? `s (${call.redFlagCount})` : ''} — see below` : 'Red flag — hand this call to a nurse now'}
-      </Badge>
+      </Tag>
     );
   }
   if (call.urgent || call.urgency === 'urgent' || call.urgency === 'emergency') {
     return (
-      <Badge color="orange" variant="filled" leftSection={<span aria-hidden>!</span>}>
+      <Tag tone="orange" filled icon="!">
         {call.urgency === 'emergency' ? 'Emergency' : 'Urgent'}
-      </Badge>
+      </Tag>
     );
   }
   return null;

@@ -1,11 +1,12 @@
-import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId } from 'react';
 import { api, ApiError, read } from '../../api/client';
+import { Tag, type Tone } from './Tag';
 import type { ConsentRow } from './types';
 import { consentScope, consentSource, consentStatus } from './words';
 
-const statusColor: Record<string, string> = { granted: 'green', declined: 'red' };
+const statusTone: Record<string, Tone> = { granted: 'green', declined: 'red' };
 
 /**
  * Consent per scope, in words, and changing it while the caller is on the line (the caller
@@ -66,9 +67,9 @@ function ConsentLine({ row, active, busy, onChange }: { row: ConsentRow; active:
         <Text size="sm" id={labelId}>
           {consentScope(row.scope)}
         </Text>
-        <Badge variant="light" color={statusColor[row.status] ?? 'gray'}>
+        <Tag tone={statusTone[row.status] ?? 'gray'} icon={row.status === 'granted' ? '✓' : row.status === 'declined' ? '✕' : undefined}>
           {consentStatus(row.status)}
-        </Badge>
+        </Tag>
         {row.source ? (
           <Text size="xs" c="dimmed">
             {consentSource(row.source)}

@@ -1,4 +1,4 @@
-import { Badge, Group, Stack, Text, Title } from '@mantine/core';
+import { Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useReducer } from 'react';
 import { api, read } from '../../api/client';
@@ -7,13 +7,14 @@ import { useLiveFeed, type LiveConnection } from '../../shell/live-socket';
 import { useSession } from '../../shell/session';
 import { Empty, Problem } from '../../shell/states';
 import { CallCard } from './CallCard';
+import { Tag, type Tone } from './Tag';
 import { emptyLive, liveReducer, visibleEntries } from './live-state';
 import type { LiveCallSummary, LiveMessage } from './types';
 
-const connectionWords: Record<LiveConnection, { label: string; color: string; help: string }> = {
-  connecting: { label: 'Connecting…', color: 'gray', help: 'Starting the live feed.' },
-  live: { label: 'Live', color: 'green', help: 'New calls appear here as they ring.' },
-  reconnecting: { label: 'Reconnecting…', color: 'orange', help: 'The live feed dropped; calls shown may be out of date until it is back.' },
+const connectionWords: Record<LiveConnection, { label: string; tone: Tone; help: string }> = {
+  connecting: { label: 'Connecting…', tone: 'gray', help: 'Starting the live feed.' },
+  live: { label: 'Live', tone: 'green', help: 'New calls appear here as they ring.' },
+  reconnecting: { label: 'Reconnecting…', tone: 'orange', help: 'The live feed dropped; calls shown may be out of date until it is back.' },
 };
 
 const clinicalRoles = new Set(['nurse', 'clinician', 'supervisor']);
@@ -47,9 +48,9 @@ export default function LiveCallsScreen() {
           </Text>
         </div>
         <Group gap="xs" role="status" aria-live="polite" data-connection={connection}>
-          <Badge color={status.color} variant="light" leftSection={<span aria-hidden>●</span>}>
+          <Tag tone={status.tone} icon="●">
             {status.label}
-          </Badge>
+          </Tag>
           <Text size="xs" c="dimmed">
             {status.help}
           </Text>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { Badge, Group, List, Stack, Text, Title } from '@mantine/core';
+import { Group, List, Stack, Text, Title } from '@mantine/core';
 import { birthDate } from '../../shell/format';
+import { Tag } from './Tag';
 import type { ScreenPop, ScreenPopPatient } from './types';
 import { identity, isVerified, outcomeHeading, readable, sexWords } from './words';
 
@@ -23,9 +24,9 @@ export function PatientCard({ pop }: { pop: ScreenPop }) {
         </Text>
       ) : null}
       <Group gap="xs" data-field="identity">
-        <Badge color={isVerified(pop.confidence) ? 'green' : 'yellow'} variant="light" leftSection={<span aria-hidden>{isVerified(pop.confidence) ? '✓' : '?'}</span>}>
+        <Tag tone={isVerified(pop.confidence) ? 'green' : 'orange'} icon={isVerified(pop.confidence) ? '✓' : '?'}>
           {identity(pop.confidence)}
-        </Badge>
+        </Tag>
         {!isVerified(pop.confidence) && pop.outcome !== 'blocked' && pop.outcome !== 'lookup-failed' ? (
           <Text size="xs" c="dimmed">
             Caller ID is not identity: confirm the date of birth before discussing the chart.

@@ -1,18 +1,19 @@
-import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, ApiError, read } from '../../api/client';
 import { clinicTime, duration } from '../../shell/format';
 import { useSession } from '../../shell/session';
+import { Tag } from './Tag';
 import type { CallUnderstanding, RedFlagsAnswer } from './types';
 import { certainty, readable, redFlag, requestType, urgency } from './words';
 
 /** Everything machine-made on this screen carries this label until a person approves it in Review. */
 export function AiLabel() {
   return (
-    <Badge variant="outline" color="grape" size="sm" title="Made by Callchart's rules from the call; no person has reviewed it yet" data-field="ai-label">
+    <Tag tone="grape" title="Made by Callchart's rules from the call; no person has reviewed it yet" data-field="ai-label">
       AI · not reviewed
-    </Badge>
+    </Tag>
   );
 }
 
@@ -31,9 +32,9 @@ export function Understanding({ understanding, callUpdatedAt }: { understanding:
           What the call was about
         </Text>
         <AiLabel />
-        <Badge variant="light" color={understanding.urgency === 'emergency' ? 'red' : understanding.urgency === 'urgent' ? 'orange' : 'gray'}>
+        <Tag tone={understanding.urgency === 'emergency' ? 'red' : understanding.urgency === 'urgent' ? 'orange' : 'gray'} filled={understanding.urgency !== 'routine'} icon={understanding.urgency === 'routine' ? undefined : '!'}>
           {urgency(understanding.urgency)}
-        </Badge>
+        </Tag>
       </Group>
       {understanding.redFlags.length ? <RedFlags understanding={understanding} callUpdatedAt={callUpdatedAt} /> : null}
       <Text size="sm" data-field="request-types">
