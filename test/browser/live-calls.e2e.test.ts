@@ -122,7 +122,7 @@ describe('live calls in Chromium', () => {
     await understood.waitFor({ timeout: 30_000 });
     expect(await understood.getAttribute('data-urgency')).toBe('emergency');
     expect(await understood.textContent()).toContain('AI · not reviewed');
-    const flag = understood.locator('[data-red-flag="breathing_difficulty"]');
+    const flag = card.locator('[data-red-flag="breathing_difficulty"]');
     await flag.waitFor();
     expect(await flag.textContent()).toContain('Red flag: Difficulty breathing');
     expect(await understood.locator('[data-field="summary"]').textContent()).not.toContain(familyName(caller.patientId));
@@ -133,7 +133,7 @@ describe('live calls in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     await flag.getByRole('button', { name: 'Acknowledge' }).click();
-    await understood.locator('[data-red-flag="breathing_difficulty"][data-acknowledged="yes"]').waitFor();
+    await card.locator('[data-red-flag="breathing_difficulty"][data-acknowledged="yes"]').waitFor();
     expect(await flag.textContent()).toMatch(/Acknowledged by you at \d{1,2}:\d{2}/);
     const acks = await calls.auditRows(callId, 'call.red-flag.acknowledged');
     expect(acks).toEqual([expect.objectContaining({ actor: `staff:${staff.user.id}`, detail: expect.objectContaining({ code: 'breathing_difficulty', screen: 'live' }) })]);

@@ -7,7 +7,7 @@ import type { LiveEntry } from './live-state';
 import { PatientCard } from './PatientCard';
 import { Tag, type Tone } from './Tag';
 import type { LiveCallSummary } from './types';
-import { Understanding } from './Understanding';
+import { RedFlags, Understanding } from './Understanding';
 import { callerOutcome, callStatus, isActive, ivrReason, requestType } from './words';
 
 const statusTone: Record<string, Tone> = { ringing: 'blue', 'in-progress': 'green', ended: 'gray', missed: 'orange' };
@@ -49,6 +49,7 @@ export const CallCard = memo(function CallCard({ entry, timeZone, clinical }: { 
           ) : null}
           <UrgencyBadges call={call} clinical={clinical} />
         </Group>
+        {clinical && understanding?.redFlags.length ? <RedFlags understanding={understanding} callUpdatedAt={call?.updatedAt} /> : null}
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg" verticalSpacing="md">
           <Stack gap="sm" style={{ minWidth: 0 }}>
             {pop ? (
@@ -68,7 +69,7 @@ export const CallCard = memo(function CallCard({ entry, timeZone, clinical }: { 
         {clinical && understanding ? (
           <>
             <Divider />
-            <Understanding understanding={understanding} callUpdatedAt={call?.updatedAt} />
+            <Understanding understanding={understanding} />
           </>
         ) : null}
       </Stack>
@@ -104,7 +105,7 @@ function CallFacts({ call }: { call: LiveCallSummary }) {
         <Text span fw={600} size="sm">
           Caller chose:{' '}
         </Text>
-        {call.ivrReason ? ivrReason(call.ivrReason) : 'Nothing yet in the phone menu'}
+        {call.ivrReason ? ivrReason(call.ivrReason) : isActive(call.status) ? 'Nothing yet in the phone menu' : 'Nothing in the phone menu'}
         {call.urgent ? ' — pressed the urgent option' : ''}
       </Text>
       {call.requestTypes.length ? (

@@ -58,7 +58,7 @@ function Demographics({ patient }: { patient: ScreenPopPatient }) {
   const parts = [
     patient.age !== null ? `${patient.age} years` : null,
     patient.sex ? (sexWords[patient.sex] ?? readable(patient.sex)) : null,
-    patient.mrn ? `MRN ${patient.mrn}` : null,
+    patient.mrn ? (/^MRN/i.test(patient.mrn) ? patient.mrn : `MRN ${patient.mrn}`) : null,
   ].filter(Boolean);
   return parts.length ? (
     <Text size="sm" c="dimmed" data-field="demographics">

@@ -15,7 +15,7 @@ export function Tag({ tone, filled = false, icon, children, ...rest }: { tone: T
       color={shades[tone]}
       variant={filled ? 'filled' : 'outline'}
       leftSection={icon ? <span aria-hidden>{icon}</span> : undefined}
-      styles={{ root: { textTransform: 'none', height: 'auto', minHeight: 'var(--badge-height)', whiteSpace: 'normal' }, label: { whiteSpace: 'normal', overflow: 'visible' } }}
+      styles={{ root: { textTransform: 'none', height: 'auto', minHeight: 'var(--badge-height)', whiteSpace: 'normal' }, label: { whiteSpace: 'normal', overflow: 'visible', textAlign: 'left' } }}
       {...rest}
     >
       {children}

@@ -19,10 +19,10 @@ export function AiLabel() {
 
 /**
  * What Callchart understood from the call (clinical roles; the engine sends it to no one else):
- * red flags first and loud — colour, an icon and words — each with an Acknowledge button that is
- * timed and audited; then the request types and the redacted summary, all marked as AI output.
+ * the urgency, request types and the redacted summary, all marked as AI output. Its red flags are
+ * at the top of the card (`RedFlags`).
  */
-export function Understanding({ understanding, callUpdatedAt }: { understanding: CallUnderstanding; callUpdatedAt: string | undefined }) {
+export function Understanding({ understanding }: { understanding: CallUnderstanding }) {
   const { info } = useSession();
   const summary = understanding.summary;
   return (
@@ -36,7 +36,6 @@ export function Understanding({ understanding, callUpdatedAt }: { understanding:
           {urgency(understanding.urgency)}
         </Tag>
       </Group>
-      {understanding.redFlags.length ? <RedFlags understanding={understanding} callUpdatedAt={callUpdatedAt} /> : null}
       <Text size="sm" data-field="request-types">
         <Text span fw={600} size="sm">
           Request:{' '}
@@ -72,7 +71,12 @@ export function Understanding({ understanding, callUpdatedAt }: { understanding:
   );
 }
 
-function RedFlags({ understanding, callUpdatedAt }: { understanding: CallUnderstanding; callUpdatedAt: string | undefined }) {
+/**
+ * Red flags loud — colour, an icon and words — at the top of the call's card, each with an
+ * Acknowledge button; the acknowledgement is timed and audited by the engine, and then says who
+ * and when.
+ */
+export function RedFlags({ understanding, callUpdatedAt }: { understanding: CallUnderstanding; callUpdatedAt: string | undefined }) {
   const { me, info } = useSession();
   const queryClient = useQueryClient();
   const callId = understanding.callId;
