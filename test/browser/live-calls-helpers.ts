@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { signCtiRequest } from '../../src/pbx/cti-signature.ts';
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import { consentEvents } from '../helpers/consent-events.ts';
@@ -65,12 +65,15 @@ export function liveCalls(getHarness: () => Harness) {
 
 /** Marks the focused element, so a test can tell it is the very same node after an update. */
 export async function markFocused(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (document.activeElement as HTMLElement | null)?.setAttribute('data-focus-probe', 'yes');
-  });
+  await page.evaluate("document.activeElement && document.activeElement.setAttribute('data-focus-probe', 'yes')");
 }
 
 /** Whether the marked element still has the keyboard focus (not the body, not a new copy). */
 export async function stillFocused(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.activeElement?.getAttribute('data-focus-probe') === 'yes' && document.activeElement !== document.body);
+  return (await page.evaluate("document.activeElement !== document.body && document.activeElement?.getAttribute('data-focus-probe') === 'yes'")) as boolean;
+}
+
+/** An attribute of every element a locator matches, in document order. */
+export async function attributes(locator: Locator, name: string): Promise<(string | null)[]> {
+  return locator.evaluateAll((nodes, attribute) => nodes.map((node) => (node as unknown as { getAttribute(name: string): string | null }).getAttribute(attribute)), name);
 }

@@ -5,7 +5,7 @@ import { findCall, listConsents } from '../../src/calls/calls.repository.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../../src/sandbox-ehr/synthetic-clinic.ts';
 import { eventually, startHarness, type Harness } from '../helpers/engine-harness.ts';
 import { closeBrowser, screenshots, seriousViolations, signedInPage } from '../helpers/staff-app.ts';
-import { liveCalls, markFocused, stillFocused } from './live-calls-helpers.ts';
+import { attributes, liveCalls, markFocused, stillFocused } from './live-calls-helpers.ts';
 
 /**
  * The live calls screen in Chromium (issue 14, item 2), against a running engine and the sandbox
@@ -115,7 +115,7 @@ describe('live calls in Chromium', () => {
     await allergies.first().waitFor({ timeout: 15_000 });
     expect(await allergies.first().textContent()).toMatch(/⚠/);
     // Allergies come before every other chart detail on the card.
-    const order = await card.locator('[data-screen-pop] [data-field]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-field')));
+    const order = await attributes(card.locator('[data-screen-pop] [data-field]'), 'data-field');
     expect(order.indexOf('allergies')).toBeLessThan(order.indexOf('last-visit'));
 
     const understood = card.locator(`[data-understood="${callId}"]`);
@@ -234,7 +234,7 @@ describe('live calls in Chromium', () => {
     const { page, pageErrors, context } = await signedInPage(harness.engine, { role: 'intake', queues: [queue] }, '/live');
     const cards = page.locator('[data-screen-pop]');
     await cards.first().waitFor();
-    const shown = async () => cards.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-screen-pop')));
+    const shown = async () => attributes(cards, 'data-screen-pop');
     expect(await shown()).toEqual(Array.from({ length: 50 }, (_, offset) => `reload-${String(59 - offset).padStart(2, '0')}`));
     for (let index = 60; index < 63; index++) publish(index);
     await page.locator('[data-screen-pop="reload-62"]').waitFor();
