@@ -83,7 +83,7 @@ function UrgencyBadges({ call, clinical }: { call: LiveCallSummary | undefined; 
   if (call.redFlagCount > 0) {
     return (
       <Tag tone="red" filled icon="⚠" data-field="red-flag-badge">
-        {clinical ? `Red flag${call.redFlagCount > 1 ? `s (${call.redFlagCount})` : ''} — see below` : 'Red flag — hand this call to a nurse now'}
+        {clinical ? `Red flag${call.redFlagCount > 1 ? `s (${call.redFlagCount})` : ''}` : 'Red flag — hand this call to a nurse now'}
       </Tag>
     );
   }
