@@ -117,4 +117,17 @@ describe("the caller's chart on a shared number, and the date of birth", () => {
     expect(JSON.stringify(checks.rows)).not.toContain(birthDateOf(second));
     expect(harness.logs.text).not.toContain(birthDateOf(second));
   });
+
+  it('stops checking dates of birth on a call after a few wrong ones (no finding a birth date by trying)', async () => {
+    const id = String((await harness.post(ringing('shared-guess', shared.phone))).body.callId);
+    await eventually(async () => ((await findCall(harness.engine.db, id))?.callerMatch ? true : null), 15_000, 'the number matched');
+    for (let day = 1; day <= 5; day++) {
+      const wrong = await staffCall('POST', `/api/calls/${id}/verify-dob`, 'intake', [queue], { birthDate: `1901-01-0${day}` });
+      expect(wrong.body).toMatchObject({ verified: false });
+    }
+    const refused = await staffCall('POST', `/api/calls/${id}/verify-dob`, 'intake', [queue], { birthDate: birthDateOf(shared.patientIds[0]!) });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('DOB_CHECKS_EXHAUSTED');
+    expect((await findCall(harness.engine.db, id))?.callerMatch?.confidence).toBe('ani-only');
+  });
 });

@@ -18,6 +18,13 @@ import { findCall, listConsents, upgradeCallerMatch, type CallRecord } from './c
 import type { ScreenPopDisplay } from './screen-pop.service.ts';
 
 const idParams = z.object({ id: z.string().uuid() });
+
+/**
+ * Wrong dates of birth an agent may try on one call. A caller misremembers or the agent mistypes
+ * once or twice; more than a few is guessing, and the check must not become a way to find a
+ * birth date by trying (the answer says "matches" or not).
+ */
+export const maxFailedDobChecks = 5;
 const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'a FHIR Patient id');
 
 export interface LiveCallRoutesDeps {
@@ -113,6 +120,13 @@ export async function liveCallRoutes(parent: FastifyInstance, deps: LiveCallRout
   }, async (request) => {
     const staff = staffOf(request);
     const call = await callInMyQueues(staff, request.params.id);
+    const { rows: failed } = await db.query<{ count: string | number }>(
+      `select count(*) as count from (
+         select 1 from audit_event where object_id = $1 and action = 'call.identity.step-up' and outcome = 'failure' and detail->>'by' = 'agent'
+         union all select 1 from audit_pending where object_id = $1 and action = 'call.identity.step-up' and outcome = 'failure' and detail->>'by' = 'agent') as tries`,
+      [call.id],
+    );
+    if (Number(failed[0]?.count ?? 0) >= maxFailedDobChecks) throw new CallchartError('DOB_CHECKS_EXHAUSTED', 'too many dates of birth that did not match on this call', { id: call.id });
     const lookup = await lookupFor(call);
     if (lookup.match.outcome === 'lookup-failed') throw new CallchartError('EHR_UNAVAILABLE', 'the EHR cannot check the date of birth now; retry shortly', { id: call.id });
     // A chart the agent picked narrows the check to it; otherwise every chart on the number.
