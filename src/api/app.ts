@@ -20,6 +20,7 @@ import { installAccessControl, selectLiveSubprotocol, staffOf } from './access-c
 import { RejectionAuditor } from './rejection-audit.ts';
 import { staffAppRoutes } from '../web/staff-app.routes.ts';
 import { redFlagRoutes } from '../calls/red-flags.routes.ts';
+import { liveCallRoutes, type LiveCallRoutesDeps } from '../calls/live-call.routes.ts';
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
@@ -110,6 +111,8 @@ export interface AppDeps {
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
+  /** The front desk on a live call (issue 14): consents, the caller's chart on a shared number, date of birth. */
+  liveCalls?: Omit<LiveCallRoutesDeps, 'db' | 'fallbackQueue'>;
   /** SCIM provisioning (issue 13): what IdP groups mean, and CALLCHART_SCIM_TOKEN (absent: every SCIM request is refused). */
   scim?: { settings: ScimSettings; token: () => string | undefined };
   /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
@@ -348,6 +351,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Red flags acknowledged from the live and review screens (issue 14).
     const clock = deps.now;
     await app.register(async (scope) => redFlagRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, ...(clock ? { now: () => new Date(clock()) } : {}) }));
+    if (deps.liveCalls) {
+      const liveCalls = deps.liveCalls;
+      await app.register(async (scope) => liveCallRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, ...liveCalls }));
+    }
     await app.register(async (scope) => {
       await retentionRoutes(scope, { db: deps.db, policies: staff.policies });
     });

@@ -43,6 +43,17 @@ export interface CallUnderstanding {
   reviewed: false;
 }
 
+/** The routing decision of a call as the live display shows it: no PHI, rule words only. */
+export interface LiveRouting {
+  destination: string;
+  /** Why, as the rule says it ("Outside clinic hours; sent to Answering service (nobody on call)."). */
+  reason: string;
+  ruleId: string;
+  /** True when routing could not use the EHR (down or late) and followed the fallback. */
+  fallback: boolean;
+  afterHours: boolean;
+}
+
 export interface LiveCallSummary {
   callId: string;
   provider: string;
@@ -54,6 +65,11 @@ export interface LiveCallSummary {
   ivrReason: string | null;
   urgent: boolean;
   routedTo: string | null;
+  /**
+   * Where the call was sent and why, in the routing rules' own words (issue 14: "Routed to" was
+   * empty and never said why). Null until routing decided; absent from older publishers.
+   */
+  routing?: LiveRouting | null;
   requestType: string | null;
   /** Codes only: every request type found, and whether red flags were (what they are goes to clinical roles). */
   requestTypes: string[];

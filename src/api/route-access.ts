@@ -57,6 +57,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Red flags (issue 14): codes, and who acknowledged each and when; the people who act on calls.
   'GET /api/calls/:id/red-flags': { kind: 'staff', roles: liveRoles, queues: 'own' },
   'POST /api/calls/:id/red-flags/acknowledge': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  // The front desk on a live call (issue 14): consent codes; picking the caller's chart among the
+  // number's own; the caller's date of birth checked by the engine (never stored or sent back).
+  'GET /api/calls/:id/consents': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/calls/:id/caller': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/calls/:id/verify-dob': { kind: 'staff', roles: liveRoles, queues: 'own' },
 
   'GET /api/review': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'GET /api/review/:id': { kind: 'staff', roles: reviewRoles, queues: 'own' },

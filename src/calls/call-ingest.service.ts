@@ -11,7 +11,7 @@ import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity
 import type { PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
 import { applyDobStepUp, saveDobEvidence } from './identity-evidence.repository.ts';
 import { callReasons, consentScopes, type CallReason } from '../ivr/ivr-settings.schema.ts';
-import type { LiveCallsHub, LiveCallSummary } from '../api/live-calls.hub.ts';
+import type { LiveCallsHub, LiveCallSummary, LiveRouting } from '../api/live-calls.hub.ts';
 import type { Pipeline } from '../pipeline/pipeline.worker.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
@@ -45,12 +45,28 @@ export function liveSummary(call: CallRecord): LiveCallSummary {
     ivrReason: call.ivrReason,
     urgent: call.urgent,
     routedTo: typeof call.routing?.destinationLabel === 'string' ? call.routing.destinationLabel : null,
+    routing: liveRouting(call.routing),
     requestType: call.requestType,
     requestTypes: call.requestTypes,
     redFlagCount: call.redFlags.length,
     urgency: call.urgency,
     writeBackStatus: call.writeBackStatus,
     updatedAt: call.updatedAt,
+  };
+}
+
+/**
+ * The stored routing decision (routing.service.ts `StoredRouting`) cut to what the live display
+ * shows: destination and the rule's reason. Read defensively: it is JSON from the store.
+ */
+function liveRouting(routing: Record<string, unknown> | null): LiveRouting | null {
+  if (!routing || typeof routing.destinationLabel !== 'string') return null;
+  return {
+    destination: routing.destinationLabel,
+    reason: typeof routing.reason === 'string' ? routing.reason : '',
+    ruleId: typeof routing.ruleId === 'string' ? routing.ruleId : '',
+    fallback: routing.fallback === true,
+    afterHours: routing.afterHours === true,
   };
 }
 

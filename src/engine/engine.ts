@@ -380,6 +380,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     governance: { incidents: { auditKey, notificationDays: config.alerts.incidents.notificationDays, evidenceHours: config.alerts.incidents.evidenceHours } },
     scim: { settings: config.scim, token: () => scimToken },
     sso,
+    liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),

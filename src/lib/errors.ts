@@ -55,6 +55,10 @@ export const ErrorCodes = {
   PATIENT_NOT_FOUND: { status: 422, retry: 'permanent' },
   /** Acknowledging a red flag the call does not have (issue 14). */
   RED_FLAG_NOT_RAISED: { status: 422, retry: 'permanent' },
+  /** The agent picked a chart that is not one of those the caller's number matched (issue 14, live calls). */
+  CALLER_NOT_A_CANDIDATE: { status: 422, retry: 'permanent' },
+  /** Too many wrong dates of birth on one call: the check is not a way to find a birth date by trying. */
+  DOB_CHECKS_EXHAUSTED: { status: 422, retry: 'permanent' },
   /** A patient search that would not narrow to a few charts (a name alone): minimum necessary. */
   SEARCH_TOO_BROAD: { status: 400, retry: 'permanent' },
   /** A pipeline stage that handles call content finished without asking the policy function. */

@@ -92,7 +92,9 @@ export async function sendSignedEvent(target: string, secret: string, event: Cal
   const body = JSON.stringify(event);
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await fetch(`${target}/webhooks/cti`, {
+      // A ringing call asks for its routing answer, as a PBX that routes through Callchart does:
+      // without it the demo's calls were never routed and "Routed to" stayed empty (issue 14).
+      const response = await fetch(`${target}/webhooks/cti${event.type === 'call.ringing' ? '?route=sync' : ''}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [ctiSignatureHeader]: signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
         body,

@@ -57,6 +57,9 @@ const oracle: Record<string, Expectation> = {
   'POST /api/calls/:id/consents': live,
   'GET /api/calls/:id/red-flags': live,
   'POST /api/calls/:id/red-flags/acknowledge': live,
+  'GET /api/calls/:id/consents': live,
+  'POST /api/calls/:id/caller': live,
+  'POST /api/calls/:id/verify-dob': live,
   'GET /api/review': review,
   'GET /api/review/:id': review,
   'PATCH /api/review/:id': review,
@@ -197,6 +200,10 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
         return { url: path, body: { patientId: 'no-such-patient', check: 'in-person' } };
       case 'POST /api/calls/:id/consents':
         return { url: path, body: { scope: 'ehr', status: 'granted' } };
+      case 'POST /api/calls/:id/caller':
+        return { url: path, body: { patientId: 'no-such-patient' } };
+      case 'POST /api/calls/:id/verify-dob':
+        return { url: path, body: { birthDate: '1901-01-01' } };
       case 'POST /api/events':
         return { url: path, body: { type: 'callback-request', patientId: own.patientId, callId: own.callId } };
       case 'PUT /api/policy':

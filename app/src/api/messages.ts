@@ -38,6 +38,10 @@ const words: Record<string, string> = {
   EHR_UNAVAILABLE: 'The EHR is not answering right now. Try again in a moment; nothing was lost.',
   VALIDATION_FAILED: 'Some of what was entered is not valid. Check the highlighted fields.',
   CONFIG_INVALID: 'The settings are not valid. Check the highlighted fields.',
+  // Live calls (issue 14).
+  CALLER_NOT_A_CANDIDATE: 'That chart is not one of the charts on this phone number. Look the caller up in the EHR instead.',
+  DOB_CHECKS_EXHAUSTED: 'Too many dates of birth that did not match on this call. Verify the caller another way (call back on the number in the chart).',
+  RED_FLAG_NOT_RAISED: 'This call does not have that red flag any more. The list was refreshed.',
 };
 
 export function inWords(code: string, engineReason?: string): string {

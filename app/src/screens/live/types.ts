@@ -1,0 +1,115 @@
+/**
+ * What the live feed (`/ws`) and the live-call routes send, as this screen reads it. The engine's
+ * own types are in src/api/live-calls.hub.ts and src/ehr/screen-pop.mapper.ts; these mirror them
+ * (the API's responses are untyped in openapi.d.ts).
+ */
+
+export interface LiveRouting {
+  destination: string;
+  reason: string;
+  ruleId: string;
+  fallback: boolean;
+  afterHours: boolean;
+}
+
+export interface LiveCallSummary {
+  callId: string;
+  provider: string;
+  status: string;
+  queue: string | null;
+  agent: string | null;
+  callerOutcome: string | null;
+  identityConfidence: string | null;
+  ivrReason: string | null;
+  urgent: boolean;
+  routedTo: string | null;
+  routing?: LiveRouting | null;
+  requestType: string | null;
+  requestTypes: string[];
+  redFlagCount: number;
+  urgency: 'routine' | 'urgent' | 'emergency' | null;
+  writeBackStatus: string;
+  updatedAt: string;
+}
+
+export interface ScreenPopPatient {
+  id: string;
+  name: string;
+  age: number | null;
+  sex: string | null;
+  mrn: string | null;
+  allergies: { substance: string; criticality: string | null; highRisk: boolean }[];
+  noKnownAllergies: boolean;
+  primaryProblem: string | null;
+  problems: string[];
+  activeMedications: string[];
+  lastVisit: { date: string; reason: string | null } | null;
+  pendingOrders: string[];
+  openTasks: string[];
+  pcp: string | null;
+  careTeam: string[];
+  fieldsWithheld?: boolean;
+}
+
+export interface ScreenPopCandidate {
+  patientId: string;
+  name: string;
+  birthYear: number | null;
+  matchedOn: string;
+}
+
+export interface ScreenPop {
+  callId: string;
+  outcome: string;
+  confidence: string;
+  callerRole: 'patient' | 'caregiver' | 'unknown';
+  relationship: string | null;
+  patient: ScreenPopPatient | null;
+  candidates: ScreenPopCandidate[];
+  complete: boolean;
+  chartUnavailable?: boolean;
+  moreCandidates: number;
+  restricted: boolean;
+  queue?: string | null;
+  agent?: string | null;
+  generatedAt: string;
+}
+
+export interface CallUnderstanding {
+  callId: string;
+  queue: string | null;
+  agent: string | null;
+  requestTypes: { type: string; confidence: number }[];
+  redFlags: { code: string; status: 'affirmed' | 'uncertain' }[];
+  urgency: 'routine' | 'urgent' | 'emergency';
+  summary: { reasonForCall: string; details: string; actionRequested: string; nextStep: string; owner: string; followUpDue: string } | null;
+  generatedBy: string;
+  reviewed: false;
+}
+
+export type LiveMessage =
+  | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[]; understandings?: CallUnderstanding[] }
+  | { type: 'call.updated'; call: LiveCallSummary }
+  | { type: 'screen-pop' | 'screen-pop.updated'; screenPop: ScreenPop }
+  | { type: 'call.understood'; understanding: CallUnderstanding };
+
+export interface ConsentRow {
+  scope: string;
+  status: 'granted' | 'declined' | 'not-captured' | string;
+  source: string | null;
+  capturedAt: string | null;
+}
+
+export interface RedFlagAcknowledgement {
+  code: string;
+  acknowledgedAt: string;
+  acknowledgedBy: string;
+  secondsToAcknowledge: number;
+}
+
+export interface RedFlagsAnswer {
+  callId: string;
+  redFlags: { code: string; acknowledgement: RedFlagAcknowledgement | null }[];
+}
+
+export type DobAnswer = { verified: true; patientId: string; identityConfidence: string } | { verified: false; reason: 'no-candidates' | 'no-match' | 'ambiguous' };
