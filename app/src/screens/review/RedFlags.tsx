@@ -5,7 +5,7 @@ import { useSession } from '../../shell/session';
 import { clinicTime, duration } from '../../shell/format';
 import { Problem } from '../../shell/states';
 import type { OpenedItem, RedFlagAcknowledgements } from './types';
-import { certaintyWords, personInWords, redFlagInWords } from './words';
+import { certaintyWords, personInWords, redFlagInWords, withMe } from './words';
 
 /**
  * The call's red flags, loud, inside the item: what was heard, how certain, about whom, and who
@@ -50,7 +50,7 @@ export function RedFlags({ opened }: { opened: OpenedItem }) {
               </Group>
               {ack ? (
                 <Text size="sm" data-testid="acknowledged">
-                  Acknowledged by {personInWords(ack.acknowledgedBy, opened.people, me.user.id)} at {clinicTime(ack.acknowledgedAt, info.clinic.timeZone, true)} ({duration(ack.secondsToAcknowledge)} after it was raised).
+                  Acknowledged by {personInWords(ack.acknowledgedBy, withMe(opened.people, me.user), me.user.id)} at {clinicTime(ack.acknowledgedAt, info.clinic.timeZone, true)} ({duration(ack.secondsToAcknowledge)} after it was raised).
                 </Text>
               ) : (
                 <Group gap="xs" wrap="wrap">

@@ -12,7 +12,7 @@ import { RedFlags } from './RedFlags';
 import { NoTranscript, Transcript, type TranscriptMark } from './Transcript';
 import type { Checklist, NoteField, OpenedItem, ReviewItem, ReviewNote } from './types';
 import { VersionHistory } from './VersionHistory';
-import { checklistWords, personInWords, reasonInWords, rejectionReasons, rejectionWords, statusWords } from './words';
+import { checklistWords, personInWords, reasonInWords, rejectionReasons, rejectionWords, statusWords, withMe } from './words';
 
 const noChecks: Checklist = { patientIdentifiedCorrectly: false, actionAppropriate: false, noUnnecessaryPhi: false, neutralFactualTone: false };
 const downgradeWords: Record<string, string> = {
@@ -47,6 +47,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
   const queryClient = useQueryClient();
   const stepUp = useStepUp();
   const { item } = opened;
+  const people = withMe(opened.people, me.user);
   const readOnly = item.status !== 'pending';
   const [draft, setDraft] = useState<ReviewNote>(opened.note);
   const [checks, setChecks] = useState<Checklist>(noChecks);
@@ -153,7 +154,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
   ];
   const evidenceCount = Object.fromEntries(Object.entries(opened.highlights?.evidence ?? {}).map(([field, spans]) => [field, spans?.length ?? 0]));
   const mayLiftRedaction = me.user.role === 'clinician' || me.user.role === 'supervisor';
-  const decidedBy = personInWords(item.decidedBy, opened.people, me.user.id);
+  const decidedBy = personInWords(item.decidedBy, people, me.user.id);
   const assignedToMe = item.assignedTo === me.user.id;
 
   return (
@@ -209,7 +210,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
           ))}
           <Group gap="xs" wrap="wrap" mt={4}>
             <Text size="sm" data-testid="assignee">
-              {item.assignedTo ? `Assigned to ${personInWords(item.assignedTo, opened.people, me.user.id)}` : 'Not assigned: anyone in the queue may take it'}
+              {item.assignedTo ? `Assigned to ${personInWords(item.assignedTo, people, me.user.id)}` : 'Not assigned: anyone in the queue may take it'}
             </Text>
             {!readOnly && !assignedToMe ? (
               <Button size="xs" variant="light" onClick={() => assigning.mutate(me.user.id)} loading={assigning.isPending}>
@@ -294,7 +295,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
       ) : null}
 
       <Card withBorder padding="sm">
-        <VersionHistory versions={opened.versions} people={opened.people} me={me.user.id} timeZone={timeZone} rejectionReason={item.rejectionReason} />
+        <VersionHistory versions={opened.versions} people={people} me={me.user.id} timeZone={timeZone} rejectionReason={item.rejectionReason} />
       </Card>
     </Stack>
   );

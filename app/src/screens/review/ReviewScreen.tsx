@@ -7,6 +7,7 @@ import { useSession } from '../../shell/session';
 import { Empty, Loading, Problem } from '../../shell/states';
 import { ReviewItemView } from './ReviewItemView';
 import { ReviewList, type ListFilters } from './ReviewList';
+import { withMe } from './words';
 import type { OpenedItem, ReviewItem, ReviewList as ReviewListAnswer } from './types';
 
 /** How often the queue is read again (updated in place; focus stays). */
@@ -102,7 +103,7 @@ export default function ReviewScreen() {
   };
 
   const listPanel = list.data ? (
-    <ReviewList items={items} people={list.data.people} filters={filters} setFilter={setFilter} selectedId={id} queues={queues} now={now} linkSearch={linkSearch} />
+    <ReviewList items={items} people={withMe(list.data.people, me.user)} filters={filters} setFilter={setFilter} selectedId={id} queues={queues} now={now} linkSearch={linkSearch} />
   ) : list.error ? (
     <Problem error={list.error} title="Could not load the review queue" retry={() => void list.refetch()} />
   ) : (

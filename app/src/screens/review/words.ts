@@ -125,9 +125,14 @@ export const statusWords: Record<string, string> = { pending: 'Waiting for revie
 export function personInWords(id: string | null | undefined, people: Record<string, string> | undefined, me: string): string {
   if (!id) return 'nobody';
   const sub = id.replace(/^staff:/, '');
-  if (sub === me) return 'you';
+  if (sub === me) return people?.[sub] ? `${people[sub]} (you)` : 'you';
   if (people?.[sub]) return people[sub];
   if (id === 'callchart-rules') return 'Callchart (AI draft)';
   if (id === 'system' || id === 'policy') return 'Callchart';
   return 'another staff member';
+}
+
+/** The people map with the signed-in person's own name in it (so "you" comes with a name). */
+export function withMe(people: Record<string, string> | undefined, me: { id: string; displayName: string | null; userName: string }): Record<string, string> {
+  return { ...people, [me.id]: me.displayName ?? me.userName };
 }
