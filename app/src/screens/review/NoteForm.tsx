@@ -27,7 +27,7 @@ interface NoteFormProps {
 export function NoteForm({ note, readOnly, evidenceCount, timeZone, onChange, onFocusField, firstField }: NoteFormProps) {
   const describe = (field: NoteField) => {
     const count = evidenceCount[field] ?? 0;
-    return count ? `${count} ${count === 1 ? 'passage' : 'passages'} in the transcript back this field (highlighted while you are in it).` : undefined;
+    return count ? `Evidence: ${count} ${count === 1 ? 'passage' : 'passages'} in the transcript` : undefined;
   };
   const focus = (field: NoteField) => ({ onFocus: () => onFocusField(field), 'data-field': field });
   if (readOnly) {

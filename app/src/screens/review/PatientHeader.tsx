@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Box, Button, Card, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, read } from '../../api/client';
@@ -42,9 +42,12 @@ export function PatientHeader({ opened, readOnly, onLinked }: { opened: OpenedIt
           <Title order={3} size="h4" id="patient-heading" data-testid="patient-name">
             {patientHeading}
           </Title>
-          <Badge color={identity.color} variant="light" data-testid="identity" style={{ whiteSpace: 'normal', height: 'auto' }}>
-            {identity.text}
-          </Badge>
+          <Group gap={6} wrap="nowrap" align="center">
+            <Box w={12} h={12} bg={`${identity.color}.7`} style={{ borderRadius: '50%', flexShrink: 0 }} aria-hidden />
+            <Text size="sm" fw={600} data-testid="identity">
+              {identity.text}
+            </Text>
+          </Group>
         </Group>
         {patient ? (
           <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Checkbox, Grid, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, read } from '../../api/client';
@@ -226,8 +226,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
         </Stack>
       </Card>
 
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 6 }}>
+      <Stack gap="md">
           <Card withBorder padding="sm" component="section" aria-labelledby="transcript-heading">
             <Stack gap="xs">
               <Group justify="space-between" wrap="wrap" gap="xs">
@@ -246,12 +245,10 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
               </Group>
               {shown.transcript.text ? <Transcript text={shown.transcript.text} marks={marks} activeField={activeField} /> : <NoTranscript />}
               <Text size="xs" c="dimmed">
-                Yellow: the words behind the summary (darker for the field you are in). Red: words that raised a red flag.
+                Yellow: the words behind the summary; click into a field below to see its own words in darker yellow. Red: words that raised a red flag.
               </Text>
             </Stack>
           </Card>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 6 }}>
           <Card withBorder padding="sm" component="section" aria-labelledby="note-heading">
             <Stack gap="sm">
               <Title order={3} size="h5" id="note-heading">
@@ -264,8 +261,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
               {!readOnly ? <SaveBar dirty={dirty} saving={saving.isPending} onSave={() => saving.mutate()} onDiscard={() => setDraft(opened.note)} /> : null}
             </Stack>
           </Card>
-        </Grid.Col>
-      </Grid>
+      </Stack>
 
       {!readOnly ? (
         <Card withBorder padding="sm" component="section" aria-labelledby="decision-heading">
@@ -275,12 +271,12 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
             </Title>
             <Stack gap={6} data-testid="checklist">
               {(Object.keys(checklistWords) as (keyof Checklist)[]).map((key) => (
-                <Checkbox key={key} label={checklistWords[key]} checked={checks[key]} onChange={(event) => { const checked = event.currentTarget.checked; setChecks((before) => ({ ...before, [key]: checked })); }} data-check={key} />
+                <Checkbox key={key} label={checklistWords[key]} checked={checks[key]} onChange={(event) => { const checked = event.currentTarget.checked; setProblem(null); setChecks((before) => ({ ...before, [key]: checked })); }} data-check={key} />
               ))}
             </Stack>
             {problem ? <Problem error={problem} title="Not done" /> : null}
             <Group gap="sm" wrap="wrap" align="flex-end">
-              <Button color="green.9" onClick={() => approving.mutate()} loading={approving.isPending}>
+              <Button onClick={() => approving.mutate()} loading={approving.isPending}>
                 {dirty ? 'Save and approve' : 'Approve'}
               </Button>
               <NativeSelect ref={rejectSelect} label="Reason to reject" value={rejectReason} onChange={(event) => setRejectReason(event.currentTarget.value)} data={[{ value: '', label: 'Choose a reason' }, ...rejectionReasons.map((value) => ({ value, label: rejectionWords[value]! }))]} style={{ minWidth: 0, flex: '1 1 220px' }} />

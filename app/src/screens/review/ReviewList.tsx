@@ -50,7 +50,7 @@ export function ReviewList({ items, people, filters, setFilter, selectedId, queu
           <NativeSelect size="xs" label="Queue" value={filters.queue} onChange={(event) => setFilter('queue', event.currentTarget.value)} data={[{ value: '', label: 'All my queues' }, ...queues.map((queue) => ({ value: queue, label: queue }))]} />
           <NativeSelect size="xs" label="Urgency" value={filters.priority} onChange={(event) => setFilter('priority', event.currentTarget.value)} data={[{ value: '', label: 'Any urgency' }, ...(Object.keys(priorityWords) as Priority[]).map((value) => ({ value, label: priorityWords[value] }))]} />
           <NativeSelect size="xs" label="Request type" value={filters.requestType} onChange={(event) => setFilter('requestType', event.currentTarget.value)} data={[{ value: '', label: 'Any request' }, ...requestTypes.map((value) => ({ value, label: requestTypeInWords(value) }))]} />
-          <NativeSelect size="xs" label="Why a person reviews it" value={filters.reason} onChange={(event) => setFilter('reason', event.currentTarget.value)} data={[{ value: '', label: 'Any reason' }, ...reasonCodes.map((value) => ({ value, label: reasonInWords(value) }))]} />
+          <NativeSelect size="xs" label="Why reviewed" value={filters.reason} onChange={(event) => setFilter('reason', event.currentTarget.value)} data={[{ value: '', label: 'Any reason' }, ...reasonCodes.map((value) => ({ value, label: reasonInWords(value) }))]} />
           <NativeSelect size="xs" label="Assigned" value={filters.mine ? 'me' : ''} onChange={(event) => setFilter('mine', event.currentTarget.value)} data={[{ value: '', label: 'Anyone or nobody' }, { value: 'me', label: 'Assigned to me' }]} />
         </SimpleGrid>
       </Card>
@@ -82,7 +82,7 @@ export function ReviewList({ items, people, filters, setFilter, selectedId, queu
                       {item.patient?.birthDate ? (
                         <Text size="xs" c="dimmed">
                           Born {birthDate(item.patient.birthDate)}
-                          {item.patient.mrn ? ` · MRN ${item.patient.mrn}` : ''}
+                          {item.patient.mrn ? ` · ${/^mrn/i.test(item.patient.mrn) ? '' : 'MRN '}${item.patient.mrn}` : ''}
                         </Text>
                       ) : null}
                       <Text size="sm">{requestTypeInWords(item.requestType)}</Text>

@@ -116,7 +116,7 @@ export default function ReviewScreen() {
         Review
       </Title>
       <Text size="sm" c="dimmed">
-        Signed in as {me.user.displayName ?? me.user.userName}. Calls that need a person before anything goes to the chart.
+        Calls that need a person before anything goes to the chart. The list updates by itself.
       </Text>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 4 }} display={id ? { base: 'none', md: 'block' } : undefined}>
