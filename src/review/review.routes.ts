@@ -23,7 +23,7 @@ import { rejectionReasons } from '../write-back/task-review.mapper.ts';
 import type { ReviewService } from './review.service.ts';
 import type { PatientLinkService } from './patient-link.service.ts';
 import type { ReviewPatients } from './review-patients.service.ts';
-import { findStaffUserById } from '../auth/staff-directory.repository.ts';
+import { findStaffUserById, listStaffUsers } from '../auth/staff-directory.repository.ts';
 import type { EvidenceSpan, PhiSpan, RedFlag } from '../nlp/analysis.types.ts';
 import { spansInRedacted, type TextSpan } from './transcript-spans.ts';
 
@@ -212,6 +212,20 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     const staff = staffOf(request);
     await loadItem(request.params.id, staff);
     return { item: await review.reassign(request.params.id, request.body.assignee, staff) };
+  });
+
+  app.get('/api/review/:id/reviewers', {
+    schema: { summary: 'Who could take this item (to reassign it): active staff who review calls and work its queue; names and roles only', params: idParams },
+  }, async (request) => {
+    const staff = staffOf(request);
+    const item = await loadItem(request.params.id, staff);
+    const users = await listStaffUsers(db);
+    const queue = item.queue ?? deps.fallbackQueue;
+    return {
+      reviewers: users
+        .filter((user) => user.active && mayReview(user.role) && (user.queues.includes('*') || user.queues.includes(queue)))
+        .map((user) => ({ id: user.id, name: user.displayName ?? user.userName, role: user.role })),
+    };
   });
 
   app.post('/api/review/:id/verify-identity', {

@@ -131,7 +131,18 @@ describe('the review screen', () => {
     const { page, pageErrors, context, staff } = await signedInPage(harness.engine, { role: 'clinician', queues: [queue] }, `/review/${call.item.id}`);
     const item = page.locator(`[data-open-item="${call.item.id}"]`);
     await item.waitFor();
+    // Claiming and giving back: the item says whose it is, by name.
+    await item.getByRole('button', { name: 'Assign to me' }).click();
+    await item.getByTestId('assignee').filter({ hasText: `Assigned to ${staff.userName} (you)` }).waitFor();
+    await item.getByRole('button', { name: 'Return to the queue' }).click();
+    await item.getByTestId('assignee').filter({ hasText: 'Not assigned' }).waitFor();
+    expect(await item.getByLabel('Reassign to').locator('option').allTextContents()).toContain(`${staff.userName} (you) · Clinician`);
+    // The documented shortcut "e" (not typed in a field) puts the cursor in the details.
+    await page.locator('h1').click();
+    await page.keyboard.press('e');
     const details = item.locator('textarea[data-field="details"]');
+    expect(await details.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    expect(await page.getByRole('complementary', { name: 'Keyboard shortcuts' }).textContent()).toContain('approve');
     await details.fill('Synthetic: caller asks for a metformin refill; already sent yesterday.');
     await item.getByRole('button', { name: 'Save changes' }).click();
     await item.locator('[data-version="2"][data-kind="edit"]').waitFor();

@@ -1,8 +1,8 @@
 import { Alert, Badge, Button, Card, Checkbox, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, read } from '../../api/client';
-import { clinicTime } from '../../shell/format';
+import { clinicTime, roleWords } from '../../shell/format';
 import { useSession } from '../../shell/session';
 import { useStepUp } from '../../shell/step-up';
 import { Problem } from '../../shell/states';
@@ -120,6 +120,13 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
     onSuccess: () => { setProblem(null); return refresh(); },
     onError,
   });
+  const [reassignTo, setReassignTo] = useState('');
+  const reviewers = useQuery({
+    queryKey: ['reviewers', item.id],
+    queryFn: () => read<{ reviewers: { id: string; name: string; role: string }[] }>(api.GET('/api/review/{id}/reviewers', { params: { path: { id: item.id } } })),
+    enabled: !readOnly,
+    staleTime: 60_000,
+  });
   const showRaw = useMutation({
     mutationFn: () => stepUp('raw-content', () => read<OpenedItem>(api.GET('/api/review/{id}', { params: { path: { id: item.id }, query: { redaction: 'off' } } }))),
     onSuccess: (answer) => setRaw(answer),
@@ -223,6 +230,21 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
               </Button>
             ) : null}
           </Group>
+          {!readOnly && reviewers.data ? (
+            <Group gap="xs" wrap="wrap" align="flex-end">
+              <NativeSelect
+                size="xs"
+                label="Reassign to"
+                value={reassignTo}
+                onChange={(event) => setReassignTo(event.currentTarget.value)}
+                data={[{ value: '', label: 'Choose a person' }, ...reviewers.data.reviewers.filter((person) => person.id !== item.assignedTo).map((person) => ({ value: person.id, label: `${person.name}${person.id === me.user.id ? ' (you)' : ''} · ${roleWords[person.role] ?? 'Staff'}` }))]}
+                style={{ minWidth: 0, flex: '1 1 200px' }}
+              />
+              <Button size="xs" variant="default" disabled={!reassignTo} onClick={() => { assigning.mutate(reassignTo); setReassignTo(''); }}>
+                Reassign
+              </Button>
+            </Group>
+          ) : null}
         </Stack>
       </Card>
 

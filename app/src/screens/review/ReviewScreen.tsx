@@ -130,6 +130,7 @@ export default function ReviewScreen() {
                   ← Back to the list
                 </Anchor>
               </Box>
+              <Shortcuts />
               {opened.data && opened.data.item.id === id ? (
                 <ReviewItemView opened={opened.data} onDecided={onDecided} onNext={() => step(1)} onPrevious={() => step(-1)} reload={() => opened.refetch()} />
               ) : opened.error ? (
@@ -137,7 +138,6 @@ export default function ReviewScreen() {
               ) : (
                 <Loading what="the item" />
               )}
-              <Shortcuts />
             </Stack>
           ) : (
             <Box visibleFrom="md">
