@@ -141,7 +141,7 @@ describe('the review screen', () => {
     await page.locator('h1').click();
     await page.keyboard.press('e');
     const details = item.locator('textarea[data-field="details"]');
-    expect(await details.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    expect(await page.evaluate(`document.activeElement?.tagName + ' ' + document.activeElement?.getAttribute('data-field')`)).toBe('TEXTAREA details');
     expect(await page.getByRole('complementary', { name: 'Keyboard shortcuts' }).textContent()).toContain('approve');
     await details.fill('Synthetic: caller asks for a metformin refill; already sent yesterday.');
     await item.getByRole('button', { name: 'Save changes' }).click();
