@@ -57,6 +57,8 @@ describe('the review screen', () => {
     expect(await header.getByTestId('patient-mrn').textContent()).toBe(mrnOf(urgent.patient));
     expect(await header.getByTestId('patient-phone').textContent()).not.toBe('—');
     expect(await item.getByTestId('ai-label').textContent()).toBe('AI draft · not reviewed');
+    // A nurse may not lift redaction: no button for it.
+    expect(await item.getByRole('button', { name: 'Show unredacted' }).count()).toBe(0);
     // The red flag inside the item, with its certainty, and the words that raised it marked in the transcript.
     const flag = item.locator('[data-red-flag-code="chest_pain"]');
     expect(await flag.textContent()).toContain('Red flag: Chest pain');
@@ -143,6 +145,12 @@ describe('the review screen', () => {
     const details = item.locator('textarea[data-field="details"]');
     expect(await page.evaluate(`document.activeElement?.tagName + ' ' + document.activeElement?.getAttribute('data-field')`)).toBe('TEXTAREA details');
     expect(await page.getByRole('complementary', { name: 'Keyboard shortcuts' }).textContent()).toContain('approve');
+    // Raw content through the step-up route: a clinician just signed in with a second factor counts as confirmed.
+    expect(await item.locator('#transcript-heading').textContent()).toBe('Transcript (redacted)');
+    await item.getByRole('button', { name: 'Show unredacted' }).click();
+    await item.locator('#transcript-heading').filter({ hasText: 'Transcript (unredacted)' }).waitFor();
+    expect(await item.getByTestId('transcript').textContent()).toContain('metformin');
+    await item.getByRole('button', { name: 'Redact again' }).click();
     await details.fill('Synthetic: caller asks for a metformin refill; already sent yesterday.');
     await item.getByRole('button', { name: 'Save changes' }).click();
     await item.locator('[data-version="2"][data-kind="edit"]').waitFor();
@@ -182,6 +190,15 @@ describe('the review screen', () => {
     expect(await item.getByTestId('patient-name').textContent()).toContain(chart.name![0]!.family);
     expect(await item.getByTestId('patient-mrn').textContent()).toBe(mrnOf(chart));
     expect(await item.getAttribute('data-status')).toBe('pending');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('front desk is told in words that review is not part of their role, with no code on screen', async () => {
+    const { page, pageErrors, context } = await signedInPage(harness.engine, { role: 'intake', queues: [queue] }, '/review');
+    await page.getByRole('heading', { name: 'Review is not part of your role' }).waitFor();
+    await expectNoBareCodes(page);
+    expect(await page.locator('[data-review-item]').count()).toBe(0);
     expect(pageErrors).toEqual([]);
     await context.close();
   });
