@@ -88,6 +88,8 @@ describe('the review screen', () => {
     // The next item opens.
     await page.locator(`[data-open-item="${routine.item.id}"]`).waitFor();
     expect(page.url()).toContain(`/review/${routine.item.id}`);
+    // Focus lands in the new item, not on the page body.
+    expect(await page.evaluate(`document.activeElement?.closest('[data-open-item]')?.getAttribute('data-open-item')`)).toBe(routine.item.id);
 
     // The Task is in the EHR once, with what the nurse approved.
     const tasks = await eventually(async () => {
@@ -107,6 +109,7 @@ describe('the review screen', () => {
     expect(await approved.getByRole('button', { name: /Approve|Reject/ }).count()).toBe(0);
     expect(await approved.textContent()).not.toContain('AI draft · not reviewed');
     expect(await approved.getByTestId('note-read-only').textContent()).toContain('Synthetic care team A');
+    expect(await approved.locator('[data-kind="approved"]').getByTestId('checklist-answered').textContent()).toBe('Checklist: every line ticked');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -65,6 +65,8 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
     setDraft(opened.note);
   }, [opened.note]);
   useEffect(() => {
+    // A newly opened item (after a decision, or j/k) takes the focus the loading state dropped: never the page body.
+    if (!document.activeElement || document.activeElement === document.body) headingRef.current?.focus();
     setChecks(noChecks);
     setRaw(null);
     setProblem(null);

@@ -15,7 +15,7 @@ const refreshMs = 5_000;
 
 function Shortcuts() {
   return (
-    <Card withBorder padding="xs" component="aside" aria-label="Keyboard shortcuts">
+    <Card withBorder padding="xs" component="aside" aria-label="Keyboard shortcuts" visibleFrom="sm">
       <Text size="xs">
         Keyboard (not while typing in a field): <Kbd>a</Kbd> approve · <Kbd>r</Kbd> choose a reason to reject · <Kbd>e</Kbd> edit the details · <Kbd>j</Kbd> next item · <Kbd>k</Kbd> previous item
       </Text>

@@ -56,6 +56,11 @@ export function VersionHistory({ versions, people, me, timeZone, rejectionReason
                   by {personInWords(version.author, people, me)} at {clinicTime(version.createdAt, timeZone, true)}
                 </Text>
               </Group>
+              {version.checklist ? (
+                <Text size="sm" data-testid="checklist-answered">
+                  {Object.values(version.checklist).every(Boolean) ? 'Checklist: every line ticked' : 'Checklist: not every line ticked'}
+                </Text>
+              ) : null}
               {version.kind === 'rejected' && rejectionReason ? <Text size="sm">Reason: {rejectionWords[rejectionReason] ?? 'another reason'}</Text> : null}
               {version.changes.length ? (
                 <Stack gap={4} mt={4}>
