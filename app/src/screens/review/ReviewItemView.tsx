@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, Checkbox, Group, NativeSelect, Stack, Text,
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, read } from '../../api/client';
+import type { paths } from '../../api/openapi';
 import { clinicTime, roleWords } from '../../shell/format';
 import { useSession } from '../../shell/session';
 import { useStepUp } from '../../shell/step-up';
@@ -20,6 +21,8 @@ const downgradeWords: Record<string, string> = {
   misheard: 'The red flag was misheard in the transcript',
   'clinician-assessed': 'A clinician assessed the caller',
 };
+/** The edit body's fields as the engine types them (codes from its schema). */
+type EditChanges = NonNullable<paths['/api/review/{id}']['patch']['requestBody']>['content']['application/json']['changes'];
 const urgencyRank = { routine: 0, urgent: 1, emergency: 2 } as const;
 
 /** True when the key press came from somewhere a person types: shortcuts never fire there. */
@@ -82,7 +85,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
   const save = async (): Promise<number> => {
     if (!dirty) return item.currentVersion;
     const answer = await read<{ item: ReviewItem }>(
-      api.PATCH('/api/review/{id}', { params: { path: { id: item.id } }, body: { baseVersion: item.currentVersion, changes: changes as never, ...(lowersRedFlag && downgrade ? { redFlagDowngrade: downgrade as 'not-current' } : {}) } }),
+      api.PATCH('/api/review/{id}', { params: { path: { id: item.id } }, body: { baseVersion: item.currentVersion, changes: changes as EditChanges, ...(lowersRedFlag && downgrade ? { redFlagDowngrade: downgrade as 'not-current' } : {}) } }),
     );
     return answer.item.currentVersion;
   };
