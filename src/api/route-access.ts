@@ -69,6 +69,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/review/:id/approve': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'POST /api/review/:id/reject': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'POST /api/review/:id/assign': { kind: 'staff', roles: reviewRoles, queues: 'own' },
+  // Whom an item may be reassigned to (issue 14): names and roles of reviewers who work its queue.
+  'GET /api/review/:id/reviewers': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'POST /api/review/:id/verify-identity': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'POST /api/review/:id/link-patient': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   // Charts are not in queues; minimum necessary is in the search itself (a strong criterion, at most

@@ -23,6 +23,9 @@ import { rejectionReasons } from '../write-back/task-review.mapper.ts';
 import type { ReviewService } from './review.service.ts';
 import type { PatientLinkService } from './patient-link.service.ts';
 import type { ReviewPatients } from './review-patients.service.ts';
+import { findStaffUserById, listStaffUsers } from '../auth/staff-directory.repository.ts';
+import type { EvidenceSpan, PhiSpan, RedFlag } from '../nlp/analysis.types.ts';
+import { spansInRedacted, type TextSpan } from './transcript-spans.ts';
 
 /**
  * The staff API for review (RV-1), write-back visibility (WB-4), consent changes by an agent
@@ -107,7 +110,9 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     });
     const now = Date.now();
     const patients = await deps.reviewPatients.forCalls(db, items.map((item) => item.callId));
-    return { items: items.map((item) => ({ ...item, ageMinutes: Math.floor((now - Date.parse(item.createdAt)) / 60_000), patient: patients.get(item.callId) ?? null })) };
+    // Who each item is assigned to, by name (the staff app shows people, not ids).
+    const people = await staffNames(db, items.flatMap((item) => (item.assignedTo ? [item.assignedTo] : [])));
+    return { items: items.map((item) => ({ ...item, ageMinutes: Math.floor((now - Date.parse(item.createdAt)) / 60_000), patient: patients.get(item.callId) ?? null })), people };
   });
 
   app.get('/api/review/:id', {
@@ -128,7 +133,7 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     const call = (await findCall(db, item.callId))!;
     const versions = await loadVersions(db, cipher, item.id);
     const current = versions.find((version) => version.version === item.currentVersion)!;
-    const analysis = await loadCallAnalysis<{ redacted?: string; redFlags?: unknown[] }>(db, item.callId, cipher);
+    const analysis = await loadCallAnalysis<{ redacted?: string; redFlags?: RedFlag[]; phi?: PhiSpan[] }>(db, item.callId, cipher);
     const transcript = unredacted ? await latestTranscript(db, item.callId, cipher) : (analysis?.analysis.redacted ?? null);
     const { policy } = policies.current;
     const prompts = (call.policyDecision?.sensitive ?? []).map((category) => policy.prompts[category as keyof typeof policy.prompts]).filter(Boolean);
@@ -162,6 +167,10 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
       patient,
       transcript: { redaction: unredacted ? 'off' : 'on', text: transcript },
       versions: diffVersions(versions),
+      // Where each field's evidence and each red flag lie in the transcript as shown (redacted or not).
+      highlights: transcriptHighlights(current.body.evidence ?? {}, analysis?.analysis.redFlags ?? [], unredacted ? null : (analysis?.analysis.phi ?? [])),
+      // Names of the people the item and its versions name (assignee, decider, authors), by staff id.
+      people: await staffNames(db, [item.assignedTo, item.decidedBy, ...versions.map((version) => version.author)]),
     };
   });
 
@@ -203,6 +212,20 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     const staff = staffOf(request);
     await loadItem(request.params.id, staff);
     return { item: await review.reassign(request.params.id, request.body.assignee, staff) };
+  });
+
+  app.get('/api/review/:id/reviewers', {
+    schema: { summary: 'Who could take this item (to reassign it): active staff who review calls and work its queue; names and roles only', params: idParams },
+  }, async (request) => {
+    const staff = staffOf(request);
+    const item = await loadItem(request.params.id, staff);
+    const users = await listStaffUsers(db);
+    const queue = item.queue ?? deps.fallbackQueue;
+    return {
+      reviewers: users
+        .filter((user) => user.active && mayReview(user.role) && (user.queues.includes('*') || user.queues.includes(queue)))
+        .map((user) => ({ id: user.id, name: user.displayName ?? user.userName, role: user.role })),
+    };
   });
 
   app.post('/api/review/:id/verify-identity', {
@@ -329,6 +352,29 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     decideCallPolicy({ consents: {}, policy: parsed.value, queue: null, requestType: 'unclassified', identity: 'none', redFlags: false, detectedSensitive: [] });
     return policies.activate(parsed.value, { changedBy: `staff:${staff.sub}`, reason: request.body.reason });
   });
+}
+
+/**
+ * Evidence spans and red flags in the transcript's coordinates: the analysis found them in the words
+ * as spoken; a redacted transcript (`phi` given) has `[TYPE]` in place of each PHI span.
+ */
+function transcriptHighlights(evidence: Partial<Record<string, EvidenceSpan[]>>, redFlags: readonly RedFlag[], phi: readonly PhiSpan[] | null) {
+  const place = <T extends TextSpan>(spans: readonly T[]): T[] => (phi ? spansInRedacted(Number.MAX_SAFE_INTEGER, phi, spans) : [...spans]);
+  return {
+    evidence: Object.fromEntries(Object.entries(evidence).map(([field, spans]) => [field, place(spans ?? []).map(({ start, end, cue }) => ({ start, end, cue }))])),
+    redFlags: place(redFlags).map(({ code, start, end, status, subject }) => ({ code, start, end, status, subject })),
+  };
+}
+
+/** Display names of staff ids (`staff:<id>` or a bare id); ids that name no person (tokens, policy) are left out. */
+async function staffNames(db: Db, ids: readonly (string | null)[]): Promise<Record<string, string>> {
+  const subs = [...new Set(ids.flatMap((id) => (id ? [id.replace(/^staff:/, '')] : [])))];
+  const names: Record<string, string> = {};
+  for (const sub of subs) {
+    const user = await findStaffUserById(db, sub);
+    if (user) names[sub] = user.displayName ?? user.userName;
+  }
+  return names;
 }
 
 /** Versions for the reviewer: who, what kind, and for each changed field its value before and after. */

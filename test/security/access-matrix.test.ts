@@ -66,6 +66,7 @@ const oracle: Record<string, Expectation> = {
   'POST /api/review/:id/approve': review,
   'POST /api/review/:id/reject': review,
   'POST /api/review/:id/assign': review,
+  'GET /api/review/:id/reviewers': review,
   'POST /api/review/:id/verify-identity': review,
   'POST /api/review/:id/link-patient': review,
   // EHR patient search (issue 12): people who link calls to charts; charts are in no queue.

@@ -34,6 +34,13 @@ const words: Record<string, string> = {
   REVIEW_ALREADY_DECIDED: 'This item was already approved or rejected.',
   REVIEW_PARTS_DISAGREE: 'The chart note says something the fields do not. Make them agree (or rebuild the note from the fields), then approve.',
   REVIEW_CHECKLIST_INCOMPLETE: 'Tick every line of the checklist before approving.',
+  // Review (issue 14, item 3).
+  REVIEW_NOT_PENDING: 'This item was already decided (approved or rejected), so it cannot be changed here.',
+  REVIEW_VERSION_STALE: 'Someone else changed this item while you had it open. The newest version is shown now; check it and try again.',
+  IDENTITY_UNVERIFIED: 'Confirm whose chart this is first: find and link the patient, or confirm one of the charts the number matched.',
+  CONSENT_FORBIDS: 'The caller did not consent to this, so it cannot go to the chart.',
+  RED_FLAG_NOT_RAISED: 'That red flag is not on this call any more. Reload the item.',
+  PAYLOAD_INVALID: 'Some of what was entered is not valid. Check the fields and try again.',
   PATIENT_NOT_FOUND: 'The EHR has no chart with that id.',
   EHR_UNAVAILABLE: 'The EHR is not answering right now. Try again in a moment; nothing was lost.',
   VALIDATION_FAILED: 'Some of what was entered is not valid. Check the highlighted fields.',
