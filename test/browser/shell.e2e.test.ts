@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/engine-harness.ts';
 import { browser, closeBrowser, phone, screenshots, seriousViolations, signedInPage, watchPage } from '../helpers/staff-app.ts';
@@ -16,7 +17,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const navOf = async (page: import('playwright-core').Page) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents();
+const navOf = async (page: Page) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents();
 
 describe('the staff app shell', () => {
   it('shows a signed-in nurse her name, role and queues, her screens only, and the demo banner', async () => {

@@ -48,7 +48,6 @@ const words: Record<string, string> = {
   // Live calls (issue 14).
   CALLER_NOT_A_CANDIDATE: 'That chart is not one of the charts on this phone number. Look the caller up in the EHR instead.',
   DOB_CHECKS_EXHAUSTED: 'Too many dates of birth that did not match on this call. Verify the caller another way (call back on the number in the chart).',
-  RED_FLAG_NOT_RAISED: 'This call does not have that red flag any more. The list was refreshed.',
 };
 
 export function inWords(code: string, engineReason?: string): string {
