@@ -38,6 +38,8 @@ const words: Record<string, string> = {
   EHR_UNAVAILABLE: 'The EHR is not answering right now. Try again in a moment; nothing was lost.',
   VALIDATION_FAILED: 'Some of what was entered is not valid. Check the highlighted fields.',
   CONFIG_INVALID: 'The settings are not valid. Check the highlighted fields.',
+  DASHBOARD_RANGE_INVALID: 'Those days are not a range: choose a first day on or before the last day.',
+  DASHBOARD_RANGE_TOO_LONG: 'That range is too long. Choose 92 days or fewer.',
 };
 
 export function inWords(code: string, engineReason?: string): string {
