@@ -33,7 +33,8 @@ export function ChartSection(props: {
           <Empty title={props.emptyText ?? 'No calls in this range'}>Choose other days above, or check back once calls come in.</Empty>
         ) : (
           <>
-            <Box aria-hidden>
+            {/* Hidden overflow: a chart drawn for a wider window never widens the page while it redraws (390 px). */}
+            <Box aria-hidden style={{ overflow: 'hidden', minWidth: 0 }}>
               <BarChart
                 h={height}
                 data={data}

@@ -57,6 +57,7 @@ export const requestTypeWords: Record<string, string> = {
   urgent_emergency: 'Urgent or emergency',
   administrative: 'Administrative',
   provider_to_provider: 'Provider to provider',
+  unclassified: 'Not recognised (a person writes the note)',
   'not-known': 'Not known yet',
 };
 
