@@ -47,6 +47,8 @@ describe('shapeDashboard', () => {
     expect(answer.calls.missed).toEqual(few);
     expect(answer.calls.answered).toEqual(few);
     expect(answer.abandonRate.percent).toBeNull();
+    // The answered calls behind the speed to answer are hidden with them; the median of 9 stays.
+    expect(answer.speedToAnswer).toEqual({ basis: few, medianSeconds: 12, p90Seconds: 30 });
     expect(answer.byHour[10]!.calls).toEqual(few);
     expect(answer.byHour[14]!.calls).toEqual(few);
     expect(answer.byHour[9]!.calls).toBe(8);

@@ -153,7 +153,8 @@ export function shapeDashboard(raw: DashboardAggregates, context: { range: Dashb
     calls: { total: cell(raw.calls.total), answered: answered!, missed: missed!, transferred: cell(raw.calls.transferred), finished: cell(raw.calls.finished) },
     byHour: hours.map((_, hour) => ({ hour, calls: hourCells[hour]! })),
     byRequestType: types.map((entry, index) => ({ requestType: entry.requestType, calls: typeCells[index]! })),
-    speedToAnswer: durations(raw.speedToAnswer),
+    // Its basis is the answered calls: hidden with them (it would give the hidden count back).
+    speedToAnswer: { ...durations(raw.speedToAnswer), ...(typeof answered === 'number' ? {} : { basis: answered! }) },
     abandonRate: { ...rate(raw.calls.missed, raw.calls.finished), numerator: missed!, ...(typeof missed === 'number' ? {} : { percent: null }) },
     transferRate: rate(raw.calls.transferred, raw.calls.total),
     urgent: {

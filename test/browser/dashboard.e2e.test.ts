@@ -66,6 +66,11 @@ describe('the dashboard', () => {
     // 1 missed of 7: hidden, and the answered count with it (7 - 6 would give it back); no rate.
     expect(await page.getByTestId('stat-calls').textContent()).toContain('fewer than 5 answered, fewer than 5 missed');
     expect(await statValue(page, 'stat-missed')).toBe('—');
+    // Every request type had fewer than 5 calls: words instead of an empty chart, and the table says so.
+    await page.getByTestId('chart-by-type-all-small').waitFor();
+    await page.getByText('Calls by request type: the numbers as a table').click();
+    expect(await page.getByTestId('chart-by-type-table').locator('tbody td').allTextContents()).toEqual(['fewer than 5', 'fewer than 5', 'fewer than 5']);
+    expect(await page.getByTestId('stat-speed').textContent()).not.toContain('6 answered');
     expect(await page.getByTestId('dashboard-footnote').textContent()).toContain('A count of 1 to 4 is shown as “fewer than 5”');
     const { phoneWidth } = await screenshots(page, 'dashboard-analyst');
     expect(phoneWidth).toBeLessThanOrEqual(390);

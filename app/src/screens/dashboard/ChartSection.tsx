@@ -18,6 +18,8 @@ export function ChartSection(props: {
   const explanationId = useId();
   const { rows, valueName } = props;
   const anyHidden = rows.some((row) => isHidden(row.value));
+  // Every bar hidden or empty (the analyst's small ranges): words instead of an empty drawing.
+  const nothingToDraw = anyHidden && rows.every((row) => isHidden(row.value) || row.value === 0);
   const data = rows.map((row) => ({ label: row.label, [valueName]: cellValue(row.value) }));
   const height = props.horizontal ? Math.max(160, rows.length * 36 + 40) : 240;
   return (
@@ -33,8 +35,13 @@ export function ChartSection(props: {
           <Empty title={props.emptyText ?? 'No calls in this range'}>Choose other days above, or check back once calls come in.</Empty>
         ) : (
           <>
+            {nothingToDraw ? (
+              <Text size="sm" data-testid={`${props.testId}-all-small`}>
+                Each of these had fewer than 5 calls in this range, so there is nothing to draw without pointing at a caller. The table below lists them.
+              </Text>
+            ) : null}
             {/* Hidden overflow: a chart drawn for a wider window never widens the page while it redraws (390 px). */}
-            <Box aria-hidden style={{ overflow: 'hidden', minWidth: 0 }}>
+            <Box aria-hidden style={{ overflow: 'hidden', minWidth: 0 }} display={nothingToDraw ? 'none' : undefined}>
               <BarChart
                 h={height}
                 data={data}
@@ -48,7 +55,7 @@ export function ChartSection(props: {
                 {...(props.horizontal ? { yAxisProps: { width: 150 } } : { xAxisProps: { interval: 'preserveStartEnd' as const, minTickGap: 4 } })}
               />
             </Box>
-            {props.deidentified && anyHidden ? (
+            {props.deidentified && anyHidden && !nothingToDraw ? (
               <Text size="xs" c="dimmed">
                 Bars for fewer than 5 calls are drawn empty; the table gives them as “fewer than 5”.
               </Text>
