@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxEhr, type SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { startHarness, type Harness } from '../helpers/engine-harness.ts';
@@ -25,7 +26,7 @@ afterAll(async () => {
   await ehr?.close();
 });
 
-const statValue = (page: import('playwright-core').Page, id: string) => page.getByTestId(`${id}-value`).textContent();
+const statValue = (page: Page, id: string) => page.getByTestId(`${id}-value`).textContent();
 
 describe('the dashboard', () => {
   it('shows a supervisor the figures of the calls in their queue', async () => {
