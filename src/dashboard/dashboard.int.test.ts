@@ -49,6 +49,7 @@ describe.each(backendKinds)('dashboard aggregates on %s', (kind) => {
   it("counts the calls of the clinic's day, by the clinic's hours", async () => {
     const all = await read(['*']);
     expect(all.calls).toMatchObject({ total: 3, finished: 3, answered: 2, missed: 1, transferred: 1, urgent: 1, redFlagged: 1, allConsentsCaptured: 1 });
+    expect(all.byDay).toEqual([{ day: '2026-12-01', calls: 3 }]);
     expect(all.byHour.sort((a, b) => a.hour - b.hour)).toEqual([{ hour: 10, calls: 1 }, { hour: 11, calls: 1 }, { hour: 22, calls: 1 }]);
     expect(all.byRequestType.sort((a, b) => a.requestType.localeCompare(b.requestType))).toEqual([
       { requestType: 'appointment', calls: 1 }, { requestType: 'not-known', calls: 1 }, { requestType: 'urgent_emergency', calls: 1 },

@@ -60,6 +60,11 @@ export async function readDashboardAggregates(db: Queryable, scope: DashboardSco
      select extract(hour from coalesce(c.started_at, c.created_at) at time zone $3) as hour, count(*) as calls from cohort c group by 1`,
     params,
   );
+  const byDay = await db.query<{ day: string; calls: Num }>(
+    `with cohort as (${cohort})
+     select to_char((coalesce(c.started_at, c.created_at) at time zone $3)::date, 'YYYY-MM-DD') as day, count(*) as calls from cohort c group by 1`,
+    params,
+  );
   const byType = await db.query<{ request_type: string; calls: Num }>(
     `with cohort as (${cohort})
      select coalesce(c.request_type, 'not-known') as request_type, count(*) as calls from cohort c group by 1`,
@@ -118,6 +123,7 @@ export async function readDashboardAggregates(db: Queryable, scope: DashboardSco
     },
     speedToAnswer: { basis: num(t.answer_basis!), medianSeconds: maybe(t.answer_median!), p90Seconds: maybe(t.answer_p90!) },
     byHour: byHour.rows.map((row) => ({ hour: num(row.hour), calls: num(row.calls) })),
+    byDay: byDay.rows.map((row) => ({ day: row.day, calls: num(row.calls) })),
     byRequestType: byType.rows.map((row) => ({ requestType: row.request_type, calls: num(row.calls) })),
     acknowledgement: { basis: num(a.basis!), medianSeconds: maybe(a.median!), p90Seconds: maybe(a.p90!) },
     review: {

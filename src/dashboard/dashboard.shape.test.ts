@@ -5,6 +5,7 @@ const raw: DashboardAggregates = {
   calls: { total: 12, finished: 12, answered: 9, missed: 3, transferred: 2, urgent: 6, redFlagged: 6, allConsentsCaptured: 10 },
   speedToAnswer: { basis: 9, medianSeconds: 12.4, p90Seconds: 30.2 },
   byHour: [{ hour: 9, calls: 8 }, { hour: 10, calls: 3 }, { hour: 14, calls: 1 }],
+  byDay: [{ day: '2026-12-02', calls: 12 }],
   byRequestType: [{ requestType: 'prescription_refill', calls: 7 }, { requestType: 'appointment', calls: 5 }],
   acknowledgement: { basis: 4, medianSeconds: 40, p90Seconds: 80 },
   review: { pending: 2, decided: { basis: 10, medianSeconds: 600, p90Seconds: 1200 }, aiApproved: 8, aiApprovedWithoutEdits: 6 },
@@ -32,6 +33,8 @@ describe('shapeDashboard', () => {
     expect(answer.calls.missed).toBe(3);
     expect(answer.byHour).toHaveLength(24);
     expect(answer.byHour[10]!.calls).toBe(3);
+    expect(answer.byDay.map((entry) => entry.calls)).toEqual([0, 12, 0, 0, 0, 0, 0]);
+    expect(answer.byDay[0]!.day).toBe('2026-12-01');
     expect(answer.abandonRate.percent).toBe(25);
     expect(answer.urgent).toMatchObject({ calls: 6, acknowledged: 4, unacknowledged: 2 });
     expect(answer.drafts.approvedWithoutEdits.percent).toBe(75);

@@ -65,6 +65,7 @@ export interface DashboardAggregates {
   calls: { total: number; finished: number; answered: number; missed: number; transferred: number; urgent: number; redFlagged: number; allConsentsCaptured: number };
   speedToAnswer: { basis: number; medianSeconds: number | null; p90Seconds: number | null };
   byHour: { hour: number; calls: number }[];
+  byDay: { day: string; calls: number }[];
   byRequestType: { requestType: string; calls: number }[];
   acknowledgement: { basis: number; medianSeconds: number | null; p90Seconds: number | null };
   review: { pending: number; decided: { basis: number; medianSeconds: number | null; p90Seconds: number | null }; aiApproved: number; aiApprovedWithoutEdits: number };
@@ -81,6 +82,8 @@ export interface DashboardAnswer {
   smallCellThreshold: number | null;
   calls: { total: Cell; answered: Cell; missed: Cell; transferred: Cell; finished: Cell };
   byHour: { hour: number; calls: Cell }[];
+  /** Every clinic day of the range, in order (days without calls as 0). */
+  byDay: { day: string; calls: Cell }[];
   byRequestType: { requestType: string; calls: Cell }[];
   speedToAnswer: Durations;
   abandonRate: Rate;
@@ -133,6 +136,10 @@ export function shapeDashboard(raw: DashboardAggregates, context: { range: Dashb
 
   const hours = Array.from({ length: 24 }, (_, hour) => raw.byHour.find((entry) => entry.hour === hour)?.calls ?? 0);
   const hourCells = breakdown(hours);
+  const firstDay = dayNumber(context.range.from)!;
+  const days = Array.from({ length: context.range.days }, (_, index) => dayString(firstDay + index));
+  const dayCounts = days.map((day) => raw.byDay.find((entry) => entry.day === day)?.calls ?? 0);
+  const dayCells = breakdown(dayCounts);
   const types = [...raw.byRequestType].sort((a, b) => b.calls - a.calls || a.requestType.localeCompare(b.requestType));
   const typeCells = breakdown(types.map((entry) => entry.calls));
   const scopes = consentScopes.map((scope) => raw.consent.find((entry) => entry.scope === scope) ?? { scope, captured: 0, granted: 0 });
@@ -152,6 +159,7 @@ export function shapeDashboard(raw: DashboardAggregates, context: { range: Dashb
     smallCellThreshold: hide ? smallCellThreshold : null,
     calls: { total: cell(raw.calls.total), answered: answered!, missed: missed!, transferred: cell(raw.calls.transferred), finished: cell(raw.calls.finished) },
     byHour: hours.map((_, hour) => ({ hour, calls: hourCells[hour]! })),
+    byDay: days.map((day, index) => ({ day, calls: dayCells[index]! })),
     byRequestType: types.map((entry, index) => ({ requestType: entry.requestType, calls: typeCells[index]! })),
     // Its basis is the answered calls: hidden with them (it would give the hidden count back).
     speedToAnswer: { ...durations(raw.speedToAnswer), ...(typeof answered === 'number' ? {} : { basis: answered! }) },

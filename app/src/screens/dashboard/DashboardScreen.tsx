@@ -6,7 +6,7 @@ import { duration, queuesInWords } from '../../shell/format';
 import { useSession } from '../../shell/session';
 import { Empty, Loading, Problem } from '../../shell/states';
 import { ChartSection } from './ChartSection';
-import { addDays, clinicDay, dayWords } from './date-range';
+import { addDays, clinicDay, dayWords, shortDay } from './date-range';
 import { cellText, consentScopeWords, hourWords, percentText, requestTypeWords, type DashboardAnswer } from './dashboard.types';
 import { RangeForm } from './RangeForm';
 import { StatCard } from './StatCard';
@@ -88,6 +88,16 @@ function Figures({ answer }: { answer: DashboardAnswer }) {
               <StatCard testId="stat-consent" title="Consent captured" value={percentText(answer.consent.captureRate)} detail={`${cellText(answer.consent.captureRate.numerator)} of ${cellText(answer.consent.captureRate.denominator)} calls had all four consents asked and answered`} />
             </SimpleGrid>
           </section>
+          <ChartSection
+            testId="chart-by-day"
+            title="Calls by day"
+            explanation={`How many calls started on each of the ${answer.range.days} days, by the clinic's calendar.`}
+            labelName="Day"
+            valueName="Calls"
+            rows={answer.byDay.map((entry) => ({ label: shortDay(entry.day), value: entry.calls }))}
+            empty={noCalls}
+            deidentified={hidden}
+          />
           <ChartSection
             testId="chart-by-hour"
             title="Calls by hour of the day"

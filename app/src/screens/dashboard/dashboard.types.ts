@@ -13,6 +13,7 @@ export interface DashboardAnswer {
   smallCellThreshold: number | null;
   calls: { total: Cell; answered: Cell; missed: Cell; transferred: Cell; finished: Cell };
   byHour: { hour: number; calls: Cell }[];
+  byDay: { day: string; calls: Cell }[];
   byRequestType: { requestType: string; calls: Cell }[];
   speedToAnswer: Durations;
   abandonRate: Rate;

@@ -30,3 +30,8 @@ export function rangeProblem(from: string, to: string): string | null {
 export function dayWords(day: string): string {
   return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${day}T00:00:00Z`));
 }
+
+/** A clinic day in a chart's axis: "Tue, Dec 1". */
+export function shortDay(day: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric' }).format(new Date(`${day}T00:00:00Z`));
+}
