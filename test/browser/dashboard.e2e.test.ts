@@ -86,6 +86,16 @@ describe('the dashboard', () => {
     expect(((await answer.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'DASHBOARD_RANGE_TOO_LONG', message: expect.stringContaining('92 days or fewer') });
     const { page, pageErrors, context } = await signedInPage(harness.engine, { role: 'supervisor', queues: [queue] }, '/dashboard');
     await page.getByRole('heading', { name: 'At a glance' }).waitFor();
+    // A new range updates the figures in place: the table opened before stays open with the new
+    // days, and keyboard focus stays on the button pressed (nothing is re-mounted).
+    await page.getByTestId('chart-by-day').getByText('Calls by day: the numbers as a table').click();
+    await page.getByRole('button', { name: 'Last 30 days' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/from=/);
+    await page.getByTestId('chart-by-day-table').locator('tbody tr').nth(29).waitFor();
+    expect(await page.getByTestId('chart-by-day-table').locator('tbody tr').count()).toBe(30);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Last 30 days');
+    expect(await statValue(page, 'stat-calls')).toBe('7');
     await page.getByLabel('First day').fill('2026-01-01');
     await page.getByLabel('Last day').fill('2026-12-01');
     await page.getByRole('button', { name: 'Show' }).click();
