@@ -40,13 +40,13 @@ describe('the dashboard', () => {
     // 1 of 7 finished calls missed; 3 of 4 approved AI drafts went as written.
     expect(await statValue(page, 'stat-missed')).toBe('14.3%');
     expect(await statValue(page, 'stat-drafts')).toBe('75%');
+    expect(await page.getByTestId('dashboard-footnote').textContent()).not.toContain('fewer than 5');
+    const { phoneWidth } = await screenshots(page, 'dashboard-supervisor');
+    expect(phoneWidth).toBeLessThanOrEqual(390);
     // The by-hour table holds the same 7 calls, in the clinic's hours.
     await page.getByText('Calls by hour of the day: the numbers as a table').click();
     const cells = await page.getByTestId('chart-by-hour-table').locator('tbody td').allTextContents();
     expect(cells.map(Number).reduce((sum, value) => sum + value, 0)).toBe(7);
-    expect(await page.getByTestId('dashboard-footnote').textContent()).not.toContain('fewer than 5');
-    const { phoneWidth } = await screenshots(page, 'dashboard-supervisor');
-    expect(phoneWidth).toBeLessThanOrEqual(390);
     expect(await seriousViolations(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();
