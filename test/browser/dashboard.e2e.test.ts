@@ -94,7 +94,7 @@ describe('the dashboard', () => {
     await page.waitForURL(/from=/);
     await page.getByTestId('chart-by-day-table').locator('tbody tr').nth(29).waitFor();
     expect(await page.getByTestId('chart-by-day-table').locator('tbody tr').count()).toBe(30);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Last 30 days');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Last 30 days');
     expect(await statValue(page, 'stat-calls')).toBe('7');
     await page.getByLabel('First day').fill('2026-01-01');
     await page.getByLabel('Last day').fill('2026-12-01');
