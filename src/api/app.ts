@@ -60,6 +60,7 @@ import { ScimProvisioning } from '../scim/scim-provisioning.service.ts';
 import { scimSettingsSchema, type ScimSettings } from '../scim/scim-groups.ts';
 import { signInPageRoutes, staffSessionPort, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
 import { retentionRoutes } from '../retention/retention.routes.ts';
+import { dashboardRoutes } from '../dashboard/dashboard.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -358,6 +359,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => {
       await retentionRoutes(scope, { db: deps.db, policies: staff.policies });
     });
+    // The dashboard (issue 14): aggregates in the clinic's days; de-identified for the analyst.
+    await app.register(async (scope) => dashboardRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, timeZone: deps.clinic?.timeZone ?? 'UTC', ...(clock ? { now: () => new Date(clock()) } : {}) }));
   }
 
   if (deps.governance) {

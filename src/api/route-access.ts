@@ -81,6 +81,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/write-back': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor', 'admin'], queues: { all: 'ids, codes and delivery status only' } },
   'GET /api/write-back/summary': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor', 'admin'], queues: { all: 'counts only' } },
   'POST /api/write-back/:id/retry': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'requeues an item by id; carries no content' } },
+  // The dashboard (issue 14): aggregates of the calls in the queues the person works ('*': all);
+  // the analyst's answer is de-identified (counts and durations, small cells hidden). No ids.
+  'GET /api/dashboard': { kind: 'staff', roles: ['supervisor', 'analyst', 'admin'], queues: 'own' },
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   // Key operations (SE-1): admins only, after step-up; ids and counts, never key material or content.

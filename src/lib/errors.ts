@@ -166,6 +166,10 @@ export const ErrorCodes = {
   STAFF_SELF_CHANGE: { status: 403, retry: 'permanent' },
   /** A legal hold that was already released (holds are released once; set a new one instead). */
   LEGAL_HOLD_RELEASED: { status: 409, retry: 'permanent' },
+  /** A dashboard range that is not two calendar dates in order (issue 14). */
+  DASHBOARD_RANGE_INVALID: { status: 400, retry: 'permanent' },
+  /** A dashboard range longer than the cap (92 days): choose a shorter one. */
+  DASHBOARD_RANGE_TOO_LONG: { status: 400, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -75,6 +75,9 @@ const oracle: Record<string, Expectation> = {
   'GET /api/write-back': { nurse: 'any-queue', clinician: 'any-queue', supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/write-back/summary': { nurse: 'any-queue', clinician: 'any-queue', supervisor: 'any-queue', admin: 'any-queue' },
   'POST /api/write-back/:id/retry': { supervisor: 'any-queue', admin: 'any-queue' },
+  // The dashboard (issue 14): aggregates only, narrowed to the person's queues inside the answer (a
+  // person of another queue gets an answer with their own queues' counts, never the seeded call's id).
+  'GET /api/dashboard': { supervisor: 'any-queue', analyst: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   // Governance (issue 13): the access log is the privacy officer's (AU-3); alerts go to the people

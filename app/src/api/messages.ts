@@ -48,6 +48,8 @@ const words: Record<string, string> = {
   // Live calls (issue 14).
   CALLER_NOT_A_CANDIDATE: 'That chart is not one of the charts on this phone number. Look the caller up in the EHR instead.',
   DOB_CHECKS_EXHAUSTED: 'Too many dates of birth that did not match on this call. Verify the caller another way (call back on the number in the chart).',
+  DASHBOARD_RANGE_INVALID: 'Those days are not a range: choose a first day on or before the last day.',
+  DASHBOARD_RANGE_TOO_LONG: 'That range is too long. Choose 92 days or fewer.',
 };
 
 export function inWords(code: string, engineReason?: string): string {

@@ -1604,6 +1604,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Call, review, chart-write and consent aggregates for a range of clinic days (both ends included; at most 92 days; default the last 7). Counts and durations only; the analyst's answer hides counts of 1 to 4. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First clinic day, YYYY-MM-DD */
+                    from?: string;
+                    /** @description Last clinic day, YYYY-MM-DD (default today) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/access": {
         parameters: {
             query?: never;
