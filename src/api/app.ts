@@ -59,6 +59,8 @@ import { ScimProvisioning } from '../scim/scim-provisioning.service.ts';
 import { scimSettingsSchema, type ScimSettings } from '../scim/scim-groups.ts';
 import { signInPageRoutes, staffSessionPort, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
 import { retentionRoutes } from '../retention/retention.routes.ts';
+import { settingsRoutes } from '../settings/settings.routes.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -110,6 +112,8 @@ export interface AppDeps {
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
   };
+  /** Settings changed by admins from the staff app (issue 14); absent in test apps without a policy store. */
+  settings?: SettingsService;
   /** SCIM provisioning (issue 13): what IdP groups mean, and CALLCHART_SCIM_TOKEN (absent: every SCIM request is refused). */
   scim?: { settings: ScimSettings; token: () => string | undefined };
   /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
@@ -376,6 +380,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     await staffAdminRoutes(scope, { db: deps.db, refused: (refusal) => rejections.record(refusal) });
   });
+  // Settings (issue 14, item 6): versioned sections validated by their config files' schemas.
+  if (deps.settings) {
+    const settings = deps.settings;
+    await app.register(async (scope) => settingsRoutes(scope, { settings }));
+  }
   await app.register(async (scope) => {
     await scimRoutes(scope, {
       provisioning: new ScimProvisioning({ db: deps.db, settings: deps.scim?.settings ?? scimSettingsSchema.parse({}) }),

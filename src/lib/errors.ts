@@ -162,6 +162,14 @@ export const ErrorCodes = {
   STAFF_SELF_CHANGE: { status: 403, retry: 'permanent' },
   /** A legal hold that was already released (holds are released once; set a new one instead). */
   LEGAL_HOLD_RELEASED: { status: 409, retry: 'permanent' },
+  /** A settings document (issue 14) that its config file's schema refuses: every problem with its path. */
+  SETTINGS_INVALID: { status: 422, retry: 'permanent' },
+  /** Someone else saved the section since the admin opened it (baseVersion is not the current version). */
+  SETTINGS_VERSION_STALE: { status: 409, retry: 'permanent' },
+  /** A settings change without a reason: every change says why. */
+  SETTINGS_REASON_REQUIRED: { status: 400, retry: 'permanent' },
+  /** A settings section that does not exist. */
+  SETTINGS_SECTION_UNKNOWN: { status: 404, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 
