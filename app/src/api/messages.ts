@@ -38,6 +38,13 @@ const words: Record<string, string> = {
   EHR_UNAVAILABLE: 'The EHR is not answering right now. Try again in a moment; nothing was lost.',
   VALIDATION_FAILED: 'Some of what was entered is not valid. Check the highlighted fields.',
   CONFIG_INVALID: 'The settings are not valid. Check the highlighted fields.',
+  SETTINGS_INVALID: 'These settings are not valid. Each problem is listed with the field it is in; fix them and check again.',
+  SETTINGS_VERSION_STALE: 'Someone else saved these settings after you opened them. Start over from the version in force, make your change again, and check it.',
+  SETTINGS_REASON_REQUIRED: 'Say why you are making this change before saving (a few words). Every settings change keeps its reason.',
+  SETTINGS_SECTION_UNKNOWN: 'There is no such settings section.',
+  STAFF_LAST_ADMIN: 'This would leave Callchart with no active administrator. Make someone else an administrator first.',
+  STAFF_SELF_CHANGE: 'You cannot change your own role or disable your own account. Ask another administrator.',
+  STAFF_USER_VERSION_STALE: 'Someone else changed this account after you opened it. Close this, look again, and make your change.',
 };
 
 export function inWords(code: string, engineReason?: string): string {
