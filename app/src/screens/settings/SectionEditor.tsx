@@ -88,7 +88,7 @@ export function SectionEditor({ section }: { section: SettingsSectionId }) {
         <Title order={2} size="h4">
           {data.title}
         </Title>
-        <Badge variant="light" color={data.applies === 'live' ? 'teal' : 'yellow'} styles={{ label: { textTransform: 'none' } }}>
+        <Badge variant="filled" color={data.applies === 'live' ? 'teal.9' : 'indigo.9'} styles={{ label: { textTransform: 'none' } }}>
           {data.applies === 'live' ? 'Applies at once' : 'Applies after a restart'}
         </Badge>
       </Group>
@@ -148,13 +148,18 @@ export function SectionEditor({ section }: { section: SettingsSectionId }) {
               setReason(event.currentTarget.value);
               if (reasonError) setReasonError(null);
             }}
-            error={reasonError}
+            error={Boolean(reasonError)}
             autosize
             minRows={2}
             maxLength={500}
           />
+          {reasonError ? (
+            <Alert color="red" variant="light" role="alert" p="xs">
+              {reasonError}
+            </Alert>
+          ) : null}
           <Group>
-            <Button color="teal" onClick={onSave} loading={save.isPending}>
+            <Button onClick={onSave} loading={save.isPending}>
               Save this change
             </Button>
           </Group>

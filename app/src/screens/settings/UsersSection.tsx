@@ -43,7 +43,7 @@ export function UsersSection() {
                     {user.userName}
                   </Text>
                 </div>
-                <Badge variant="light" color={user.active ? 'teal' : 'gray'} styles={{ label: { textTransform: 'none' } }}>
+                <Badge variant="filled" color={user.active ? 'teal.9' : 'gray.8'} styles={{ label: { textTransform: 'none' } }}>
                   {user.active ? 'Active' : 'Disabled'}
                 </Badge>
               </Group>
