@@ -24,11 +24,11 @@ export interface AuditRow {
 }
 
 /** The chained audit events of an action (they reach audit_event shortly after the change commits). */
-export async function auditEvents(db: Db, action: string, count = 1): Promise<AuditRow[]> {
+export async function auditEvents(db: Db, action: string, objectId: string): Promise<AuditRow[]> {
   return eventually(async () => {
-    const { rows } = await db.query<AuditRow>('select actor, action, object_id, reason, at, detail from audit_event where action = $1 order by seq', [action]);
-    return rows.length >= count ? rows : null;
-  }, 15_000, `${count} audit event(s) ${action}`);
+    const { rows } = await db.query<AuditRow>('select actor, action, object_id, reason, at, detail from audit_event where action = $1 and object_id = $2 order by seq', [action, objectId]);
+    return rows.length > 0 ? rows : null;
+  }, 15_000, `audit event ${action} on ${objectId}`);
 }
 
 /** A synthetic call rings and the engine answers with its routing decision (`?route=sync`, as a PBX asks). */

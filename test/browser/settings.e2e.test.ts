@@ -17,13 +17,16 @@ afterAll(async () => {
   await harness?.close();
 });
 
+/** An API answer as these tests read it. */
+type Answer = Record<string, unknown> & { error?: { code: string; detail?: { problems?: { path: string }[] } }; history?: Record<string, unknown>[] };
+
 const api = async (method: string, path: string, token: string, body?: unknown) => {
   const response = await fetch(`${harness.engine.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Answer };
 };
 
 describe('settings for an admin', () => {
@@ -65,7 +68,7 @@ describe('settings for an admin', () => {
     const history = page.getByRole('table', { name: 'Changes so far' });
     await history.getByText('Callback tasks due later on weekends (synthetic test)').waitFor();
 
-    const [audit] = await auditEvents(harness.engine.db, 'settings.changed');
+    const [audit] = await auditEvents(harness.engine.db, 'settings.changed', 'queue-policy');
     expect(audit).toMatchObject({
       actor: `staff:${staff.user.id}`, object_id: 'queue-policy', reason: 'Callback tasks due later on weekends (synthetic test)',
       detail: { section: 'queue-policy', previousVersion: before.version, version: after, applies: 'live' },
@@ -99,7 +102,7 @@ describe('settings for an admin', () => {
     const routed = await ringForRoute(harness, 'settings-call-after');
     expect(routed).toMatchObject({ destinationId: 'billing' });
     expect(routed?.ruleId).toMatch(/^everything-to-billing-/);
-    const audits = await auditEvents(harness.engine.db, 'settings.changed', 2);
+    const audits = await auditEvents(harness.engine.db, 'settings.changed', 'routing-rules');
     expect(audits.at(-1)).toMatchObject({ actor: `staff:${staff.user.id}`, object_id: 'routing-rules', reason: 'Billing covers the phones during the synthetic drill', detail: { section: 'routing-rules', applies: 'live' } });
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -137,21 +140,43 @@ describe('settings for an admin', () => {
 
     const invalid = await api('PUT', '/api/admin/settings/retention', token, { document: 'enabled: maybe\npurgeEveryMinutes: 0\n', reason: 'synthetic test', baseVersion: current.body.version });
     expect(invalid.status).toBe(422);
-    expect(invalid.body.error.detail.problems.map((problem: { path: string }) => problem.path).sort()).toEqual(['enabled', 'purgeEveryMinutes']);
+    expect(invalid.body.error?.detail?.problems?.map((problem) => problem.path).sort()).toEqual(['enabled', 'purgeEveryMinutes']);
 
     const noReason = await api('PUT', '/api/admin/settings/retention', token, { document: 'enabled: true\npurgeEveryMinutes: 30\n', reason: ' ', baseVersion: current.body.version });
     expect(noReason.status).toBe(400);
-    expect(noReason.body.error.code).toBe('SETTINGS_REASON_REQUIRED');
+    expect(noReason.body.error?.code).toBe('SETTINGS_REASON_REQUIRED');
 
     const saved = await api('PUT', '/api/admin/settings/retention', token, { document: 'enabled: true\npurgeEveryMinutes: 30\n', reason: 'purge twice an hour (synthetic)', baseVersion: current.body.version });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ changed: true, applies: 'restart' });
     const stale = await api('PUT', '/api/admin/settings/retention', token, { document: 'enabled: true\npurgeEveryMinutes: 20\n', reason: 'another admin (synthetic)', baseVersion: current.body.version });
     expect(stale.status).toBe(409);
-    expect(stale.body.error.code).toBe('SETTINGS_VERSION_STALE');
+    expect(stale.body.error?.code).toBe('SETTINGS_VERSION_STALE');
     const reread = await api('GET', '/api/admin/settings/retention', token);
     expect(reread.body).toMatchObject({ version: saved.body.version, waitingForRestart: true });
-    expect(reread.body.history[0]).toMatchObject({ reason: 'purge twice an hour (synthetic)', previousVersion: current.body.version });
+    expect(reread.body.history?.[0]).toMatchObject({ reason: 'purge twice an hour (synthetic)', previousVersion: current.body.version });
+  });
+
+  it('changes a person\'s role and queues with a reason, kept in the audit', async () => {
+    const { page, pageErrors, context } = await signedInPage(harness.engine, { role: 'admin', queues: ['*'] }, '/settings?section=users');
+    const other = await signedInPage(harness.engine, { role: 'intake', queues: ['front-desk'], userName: 'settings-intake' }, '/');
+    await other.context.close();
+    await page.getByRole('heading', { name: 'Users and roles' }).waitFor();
+    await page.getByRole('button', { name: /Change role or queues of settings-intake/ }).click();
+    const dialog = page.getByRole('form', { name: /Change role or queues of settings-intake/ });
+    await dialog.getByLabel('Role').selectOption('nurse');
+    await dialog.getByLabel('Queues').fill('triage, front-desk');
+    await dialog.getByRole('button', { name: 'Save the change' }).click();
+    await dialog.getByText('Say why you are making this change before saving').waitFor();
+    await dialog.getByLabel('Why are you making this change?').fill('Moved to the nurse line (synthetic)');
+    await dialog.getByRole('button', { name: 'Save the change' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Nurse · triage, front-desk').waitFor();
+    const [audit] = await auditEvents(harness.engine.db, 'staff.user.changed', other.staff.user.id);
+    expect(audit).toMatchObject({ reason: 'Moved to the nurse line (synthetic)', detail: { fields: expect.arrayContaining(['role', 'queues']) } });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
   });
 
   it('keeps a supervisor out: the screen says it is not part of the role, the API answers 403', async () => {
@@ -167,7 +192,7 @@ describe('settings for an admin', () => {
     ] as const) {
       const answer = await api(method, path, token, body);
       expect(answer.status, `${method} ${path}`).toBe(403);
-      expect(answer.body.error.code).toBe('ROLE_FORBIDDEN');
+      expect(answer.body.error?.code).toBe('ROLE_FORBIDDEN');
     }
   });
 });

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, read } from '../../api/client';
@@ -55,16 +55,22 @@ export function UsersSection() {
                   Managed by your identity provider: its groups set the role and queues.
                 </Text>
               ) : null}
-              <Group>
-                <Button size="xs" variant="light" onClick={() => setEditing(user)} disabled={user.id === me.user.id} aria-label={`Change role or queues of ${user.displayName ?? user.userName}`}>
-                  {user.id === me.user.id ? 'Your own account' : 'Change role or queues'}
-                </Button>
-              </Group>
+              {editing?.id === user.id ? <ChangeAccess user={user} onClose={() => setEditing(null)} /> : null}
+              {editing?.id === user.id ? null : user.id === me.user.id ? (
+                <Text size="xs" c="dimmed">
+                  This is you: another administrator changes your own role.
+                </Text>
+              ) : (
+                <Group>
+                  <Button size="xs" variant="light" onClick={() => setEditing(user)} aria-label={`Change role or queues of ${user.displayName ?? user.userName}`}>
+                    Change role or queues
+                  </Button>
+                </Group>
+              )}
             </Stack>
           </Paper>
         ))}
       </SimpleGrid>
-      {editing ? <ChangeAccess user={editing} onClose={() => setEditing(null)} /> : null}
     </Stack>
   );
 }
@@ -90,9 +96,16 @@ function ChangeAccess({ user, onClose }: { user: StaffAccount; onClose: () => vo
   });
   const name = user.displayName ?? user.userName;
   return (
-    <Modal opened onClose={onClose} title={`Change role or queues of ${name}`} size="lg">
-      <Stack gap="sm">
-        <Select label="Role" data={roleOptions} value={role} onChange={(value) => value && setRole(value as StaffRole)} allowDeselect={false} />
+    <Stack
+      gap="sm"
+      component="form"
+      aria-label={`Change role or queues of ${name}`}
+      mt="xs"
+      onSubmit={(event) => {
+        event.preventDefault();
+      }}
+    >
+        <NativeSelect label="Role" data={roleOptions} value={role} onChange={(event) => setRole(event.currentTarget.value as StaffRole)} />
         <TextInput label="Queues" description="Separate queues with commas; * means all queues." value={queues} onChange={(event) => setQueues(event.currentTarget.value)} />
         <Textarea
           label="Why are you making this change?"
@@ -103,11 +116,16 @@ function ChangeAccess({ user, onClose }: { user: StaffAccount; onClose: () => vo
             setReason(event.currentTarget.value);
             if (reasonError) setReasonError(null);
           }}
-          error={reasonError}
+          error={Boolean(reasonError)}
           autosize
           minRows={2}
           maxLength={500}
         />
+        {reasonError ? (
+          <Alert color="red" variant="light" role="alert" p="xs">
+            {reasonError}
+          </Alert>
+        ) : null}
         {change.isError ? <Problem error={change.error} title="The change was not saved" /> : null}
         <Group justify="flex-end">
           <Button variant="subtle" onClick={onClose}>
@@ -126,7 +144,6 @@ function ChangeAccess({ user, onClose }: { user: StaffAccount; onClose: () => vo
             Save the change
           </Button>
         </Group>
-      </Stack>
-    </Modal>
+    </Stack>
   );
 }
