@@ -158,9 +158,9 @@ describe('settings for an admin', () => {
   });
 
   it('changes a person\'s role and queues with a reason, kept in the audit', async () => {
-    const { page, pageErrors, context } = await signedInPage(harness.engine, { role: 'admin', queues: ['*'] }, '/settings?section=users');
     const other = await signedInPage(harness.engine, { role: 'intake', queues: ['front-desk'], userName: 'settings-intake' }, '/');
     await other.context.close();
+    const { page, pageErrors, context } = await signedInPage(harness.engine, { role: 'admin', queues: ['*'] }, '/settings?section=users');
     await page.getByRole('heading', { name: 'Users and roles' }).waitFor();
     await page.getByRole('button', { name: /Change role or queues of settings-intake/ }).click();
     const dialog = page.getByRole('form', { name: /Change role or queues of settings-intake/ });
@@ -170,7 +170,9 @@ describe('settings for an admin', () => {
     await dialog.getByText('Say why you are making this change before saving').waitFor();
     await dialog.getByLabel('Why are you making this change?').fill('Moved to the nurse line (synthetic)');
     await dialog.getByRole('button', { name: 'Save the change' }).click();
-    await dialog.waitFor({ state: 'detached' });
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 }).catch(async (error: unknown) => {
+      throw new Error(`the change was not saved: ${await dialog.textContent()}`, { cause: error });
+    });
     await page.getByText('Nurse · triage, front-desk').waitFor();
     const [audit] = await auditEvents(harness.engine.db, 'staff.user.changed', other.staff.user.id);
     expect(audit).toMatchObject({ reason: 'Moved to the nurse line (synthetic)', detail: { fields: expect.arrayContaining(['role', 'queues']) } });

@@ -93,6 +93,8 @@ function ChangeAccess({ user, onClose }: { user: StaffAccount; onClose: () => vo
       await queryClient.invalidateQueries({ queryKey: ['admin-users'] });
       onClose();
     },
+    // Someone else changed the account: show the list as it is now (the words say what happened).
+    onError: () => void queryClient.invalidateQueries({ queryKey: ['admin-users'] }),
   });
   const name = user.displayName ?? user.userName;
   return (
