@@ -53,6 +53,8 @@ describe('settings for an admin', () => {
     await page.getByRole('button', { name: 'Save this change' }).click();
     await page.getByText('Say why you are making this change before saving').waitFor();
     expect(harness.engine.policies.current.version).toBe(before.version);
+    // From the top, so the fixed header sits where a person sees it.
+    await page.evaluate('window.scrollTo(0, 0)');
     const shotDiff = await screenshots(page, 'settings-diff');
     expect(shotDiff.phoneWidth).toBeLessThanOrEqual(390);
     expect(await seriousViolations(page)).toEqual([]);

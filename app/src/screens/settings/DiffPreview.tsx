@@ -1,6 +1,6 @@
 import { Box, Code, Stack, Table, Text, Title } from '@mantine/core';
 import { diffLines } from 'diff';
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import { valueInWords, type FieldChange } from './settings-types';
 
 /**
@@ -18,7 +18,7 @@ export function DiffPreview({ changes, before, after }: { changes: FieldChange[]
         <Table striped withTableBorder layout="fixed" miw={320} aria-label="Changed fields">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Field</Table.Th>
+              <Table.Th w="40%">Field</Table.Th>
               <Table.Th>Now</Table.Th>
               <Table.Th>After saving</Table.Th>
             </Table.Tr>
@@ -27,7 +27,15 @@ export function DiffPreview({ changes, before, after }: { changes: FieldChange[]
             {changes.map((change) => (
               <Table.Tr key={change.path}>
                 <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                  <Code>{change.path}</Code>
+                  <Code style={{ whiteSpace: 'normal' }}>
+                    {change.path.split('.').map((part, index) => (
+                      <Fragment key={index}>
+                        {index > 0 ? '.' : null}
+                        {index > 0 ? <wbr /> : null}
+                        {part}
+                      </Fragment>
+                    ))}
+                  </Code>
                 </Table.Td>
                 <Table.Td style={{ overflowWrap: 'anywhere' }}>{valueInWords(change.before)}</Table.Td>
                 <Table.Td style={{ overflowWrap: 'anywhere' }} fw={600}>

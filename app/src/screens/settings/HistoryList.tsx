@@ -19,8 +19,8 @@ export function HistoryList({ history }: { history: SettingsHistoryEntry[] }) {
           <Table layout="fixed" miw={320} aria-label="Changes so far" verticalSpacing={6}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w="28%">When</Table.Th>
-                <Table.Th w="26%">Who</Table.Th>
+                <Table.Th w="32%">When</Table.Th>
+                <Table.Th w="30%">Who</Table.Th>
                 <Table.Th>Why</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -33,10 +33,10 @@ export function HistoryList({ history }: { history: SettingsHistoryEntry[] }) {
                       version {shortVersion(entry.version)}
                     </Text>
                   </Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                  <Table.Td style={{ overflowWrap: 'break-word' }}>
                     <Text size="sm">{whoChanged(entry)}</Text>
                   </Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                  <Table.Td style={{ overflowWrap: 'break-word' }}>
                     <Text size="sm">{entry.reason}</Text>
                   </Table.Td>
                 </Table.Tr>

@@ -121,7 +121,8 @@ export function SectionEditor({ section }: { section: SettingsSectionId }) {
         minRows={8}
         maxRows={24}
         spellCheck={false}
-        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
+        wrap="off"
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13, whiteSpace: 'pre', overflowX: 'auto' } }}
       />
       <Group gap="sm">
         <Button onClick={() => check.mutate(current)} loading={check.isPending} disabled={!edited && !preview}>

@@ -80,7 +80,7 @@ export function shortVersion(version: string | null | undefined): string {
 /** Who made a change, in words: the person, or the configuration file for the system. */
 export function whoChanged(entry: Pick<SettingsHistoryEntry, 'changedBy' | 'changedByName'>): string {
   if (entry.changedByName) return entry.changedByName;
-  if (entry.changedBy.startsWith('system')) return 'The configuration file';
+  if (entry.changedBy.startsWith('system')) return 'Configuration file';
   return 'A staff member no longer listed';
 }
 
