@@ -67,7 +67,7 @@ describe('settings for an admin', () => {
     const after = harness.engine.policies.current.version;
     expect(after).not.toBe(before.version);
     // The history shows who and why, in the clinic's words.
-    const history = page.getByRole('table', { name: 'Changes so far' });
+    const history = page.getByRole('list', { name: 'Changes so far' });
     await history.getByText('Callback tasks due later on weekends (synthetic test)').waitFor();
 
     const [audit] = await auditEvents(harness.engine.db, 'settings.changed', 'queue-policy');
