@@ -61,6 +61,8 @@ import { scimSettingsSchema, type ScimSettings } from '../scim/scim-groups.ts';
 import { signInPageRoutes, staffSessionPort, type SignInPageDeps } from '../auth/sign-in-pages.routes.ts';
 import { retentionRoutes } from '../retention/retention.routes.ts';
 import { dashboardRoutes } from '../dashboard/dashboard.routes.ts';
+import { settingsRoutes } from '../settings/settings.routes.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
 
 export interface AppDeps {
   db: Db;
@@ -114,6 +116,8 @@ export interface AppDeps {
   };
   /** The front desk on a live call (issue 14): consents, the caller's chart on a shared number, date of birth. */
   liveCalls?: Omit<LiveCallRoutesDeps, 'db' | 'fallbackQueue'>;
+  /** Settings changed by admins from the staff app (issue 14); absent in test apps without a policy store. */
+  settings?: SettingsService;
   /** SCIM provisioning (issue 13): what IdP groups mean, and CALLCHART_SCIM_TOKEN (absent: every SCIM request is refused). */
   scim?: { settings: ScimSettings; token: () => string | undefined };
   /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
@@ -386,6 +390,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     await staffAdminRoutes(scope, { db: deps.db, refused: (refusal) => rejections.record(refusal) });
   });
+  // Settings (issue 14, item 6): versioned sections validated by their config files' schemas.
+  if (deps.settings) {
+    const settings = deps.settings;
+    await app.register(async (scope) => settingsRoutes(scope, { settings }));
+  }
   await app.register(async (scope) => {
     await scimRoutes(scope, {
       provisioning: new ScimProvisioning({ db: deps.db, settings: deps.scim?.settings ?? scimSettingsSchema.parse({}) }),

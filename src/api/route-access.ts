@@ -86,6 +86,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/dashboard': { kind: 'staff', roles: ['supervisor', 'analyst', 'admin'], queues: 'own' },
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
+  // Settings (issue 14, item 6): admins read, preview and save configuration sections; no call data.
+  'GET /api/admin/settings/:section': { kind: 'staff', roles: ['admin'], queues: { all: 'clinic-wide configuration and who changed it, no call data' } },
+  'POST /api/admin/settings/:section/preview': { kind: 'staff', roles: ['admin'], queues: { all: 'checks a configuration document; no call data' } },
+  'PUT /api/admin/settings/:section': { kind: 'staff', roles: ['admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   // Key operations (SE-1): admins only, after step-up; ids and counts, never key material or content.
   'GET /api/admin/keys/status': { kind: 'staff', roles: ['admin'], queues: { all: 'key ids and counts only, no call data' }, stepUp: 'key-operation' },
   'POST /api/admin/keys/rotate': { kind: 'staff', roles: ['admin'], queues: { all: 'rotates keys; carries no call data' }, stepUp: 'key-operation' },

@@ -193,7 +193,7 @@ export async function updateStaffUser(
   userId: string,
   changes: StaffUserChanges,
   actor: Actor,
-  options: { expectedVersion?: number } = {},
+  options: { expectedVersion?: number; reason?: string } = {},
 ): Promise<StaffUser | null> {
   if (!isUuid(userId)) return null;
   const fields = (Object.keys(columnOf) as (keyof StaffUserChanges)[]).filter((field) => changes[field] !== undefined);
@@ -218,7 +218,8 @@ export async function updateStaffUser(
         `update staff_user set ${assignments}, version = version + 1, updated_at = now() where id = $1 returning *`,
         [userId, ...values],
       );
-      await appendAuditEvent(tx, { actor, action: 'staff.user.changed', objectType: 'staff-user', objectId: userId, outcome: 'success', detail: { fields } });
+      // The admin's reason (Settings, issue 14) goes in the audit row's reason, beside the field names.
+      await appendAuditEvent(tx, { actor, action: 'staff.user.changed', objectType: 'staff-user', objectId: userId, outcome: 'success', ...(options.reason ? { reason: options.reason } : {}), detail: { fields } });
       return fromRow(rows[0]!);
     });
   } catch (error) {

@@ -31,6 +31,7 @@ import { RoutingService, auditRulesRejected } from '../routing/routing.service.t
 import type { RoutingRules } from '../routing/routing-rules.schema.ts';
 import type { GroupCommitOptions } from '../store/group-commit.ts';
 import { loadRoutingRules } from '../routing/routing-rules.loader.ts';
+import { resolveStartSettings, SettingsService } from '../settings/settings.service.ts';
 import { exampleQueuePolicyFile, loadQueuePolicy } from '../consent/queue-policy.loader.ts';
 import { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { ReviewService } from '../review/review.service.ts';
@@ -229,6 +230,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // A policy file changed since the last start wins (audited); otherwise a change made through the
   // API since then stays in force (QueuePolicyStore.loadActive).
   await policies.loadActive({ policy: policies.current.policy, changedBy: 'system:config', reason: `loaded from ${policyFile.split('/').at(-1)}` });
+  // Settings saved from the staff app (issue 14) override the files they were saved against; a
+  // file edited since wins (resolveStartSettings). The queue policy keeps its own rule (above).
+  const fileSettings = { 'routing-rules': rules, ivr: config.ivr, retention: config.retention };
+  const startSettings = await resolveStartSettings(db, fileSettings);
+  if (startSettings.fromStore.length > 0) logger.info({ sections: startSettings.fromStore }, 'settings saved from the staff app are in force');
+  rules = startSettings.documents['routing-rules'];
+  const { ivr, retention: retentionSchedule } = startSettings.documents;
 
   // Numbers an older version kept in clear are sealed before anything reads them.
   const sealedNumbers = await sealLegacyCallerNumbers(db, cipher);
@@ -315,11 +323,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     tracer,
     onStageRun: (run) => metrics.stageRan(run),
     handlers: afterCallHandlers({
-      db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: config.ivr.default.language,
+      db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
     }),
   });
-  const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: config.ivr.default.language });
+  const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: ivr.default.language });
   if (options.work ?? true) dispatcher.start();
   const ingest = new CallIngestService({
     db, cipher, policies, pipeline, identity: liveIdentity, hub, screenPops, logger, defaultRegion: config.clinic.defaultRegion as CountryCode,
@@ -329,11 +337,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
   // The purge deletes what is due and destroys the data keys that seal nothing any more (crypto-shredding).
   const retention = new RetentionScheduler({
-    db, logger, everyMinutes: config.retention.purgeEveryMinutes,
+    db, logger, everyMinutes: retentionSchedule.purgeEveryMinutes,
     purge: new RetentionPurge({ db, policies, destroyDataKeys: (store, keyIds, reason) => destroyDataKeys(store, keyIds, reason, 'system:retention'), logger }),
   });
-  if ((options.work ?? true) && config.retention.enabled) await retention.start();
+  if ((options.work ?? true) && retentionSchedule.enabled) await retention.start();
   await routing.activate();
+  const settings = new SettingsService({ db, policies, routing, running: { ivr, retention: retentionSchedule }, files: fileSettings });
   const signIn = new StaffSignIn({
     db, cipher, secret: options.staffTokenSecret, clock: options.clock ?? (() => new Date()),
     settings: {
@@ -365,7 +374,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     twilio: {
       authToken: () => options.twilioAuthToken || undefined,
       publicBaseUrl: config.twilio.publicBaseUrl,
-      ivr: config.ivr,
+      ivr,
       defaultRegion: config.clinic.defaultRegion as CountryCode,
     },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
@@ -381,6 +390,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     scim: { settings: config.scim, token: () => scimToken },
     sso,
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
+    settings,
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients),

@@ -170,6 +170,14 @@ export const ErrorCodes = {
   DASHBOARD_RANGE_INVALID: { status: 400, retry: 'permanent' },
   /** A dashboard range longer than the cap (92 days): choose a shorter one. */
   DASHBOARD_RANGE_TOO_LONG: { status: 400, retry: 'permanent' },
+  /** A settings document (issue 14) that its config file's schema refuses: every problem with its path. */
+  SETTINGS_INVALID: { status: 422, retry: 'permanent' },
+  /** Someone else saved the section since the admin opened it (baseVersion is not the current version). */
+  SETTINGS_VERSION_STALE: { status: 409, retry: 'permanent' },
+  /** A settings change without a reason: every change says why. */
+  SETTINGS_REASON_REQUIRED: { status: 400, retry: 'permanent' },
+  /** A settings section that does not exist. */
+  SETTINGS_SECTION_UNKNOWN: { status: 404, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -46,7 +46,9 @@ const changeSchema = z.object({
   displayName: accessFields.displayName.optional(),
   /** The version the admin saw (optional): a concurrent change is 412 STAFF_USER_VERSION_STALE. */
   version: z.number().int().min(1).optional(),
-}).strict().refine((body) => Object.keys(body).some((key) => key !== 'version'), 'nothing to change');
+  /** Why the change is made (the Settings screen asks for it): kept in the audit row. */
+  reason: z.string().trim().min(3).max(500).optional(),
+}).strict().refine((body) => Object.keys(body).some((key) => key !== 'version' && key !== 'reason'), 'nothing to change');
 const idParams = z.object({ id: z.uuid() });
 
 /** What the admin screen shows of an account: no secrets, no hashes. */
@@ -121,9 +123,9 @@ export async function staffAdminRoutes(parent: FastifyInstance, deps: StaffAdmin
     return reply.code(201).header('cache-control', 'no-store').send({ user: adminView(created, false), initialPassword });
   });
 
-  app.patch('/api/admin/users/:id', { schema: { summary: 'Change a staff account: role, queues, extensions, display name', params: idParams, body: changeSchema } }, async (request) => {
+  app.patch('/api/admin/users/:id', { schema: { summary: 'Change a staff account: role, queues, extensions, display name (with an optional reason, kept in the audit)', params: idParams, body: changeSchema } }, async (request) => {
     const staff = staffOf(request);
-    const { version, ...fields } = request.body;
+    const { version, reason, ...fields } = request.body;
     const updated = await db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [adminChangeLockId]);
       const target = await findStaffUserById(tx, request.params.id);
@@ -135,7 +137,7 @@ export async function staffAdminRoutes(parent: FastifyInstance, deps: StaffAdmin
       if (fields.queues !== undefined) changes.queues = [...new Set(fields.queues)];
       if (fields.extensions !== undefined) changes.extensions = [...new Set(fields.extensions)];
       if (fields.displayName !== undefined) changes.displayName = fields.displayName;
-      return (await updateStaffUser(tx, target.id, changes, actorOf(staff.sub), version !== undefined ? { expectedVersion: version } : {}))!;
+      return (await updateStaffUser(tx, target.id, changes, actorOf(staff.sub), { ...(version !== undefined ? { expectedVersion: version } : {}), ...(reason ? { reason } : {}) }))!;
     });
     return { user: adminView(updated, (await provisionedIds(db)).has(updated.id)) };
   });

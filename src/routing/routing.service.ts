@@ -155,6 +155,21 @@ export class RoutingService {
     return this.version;
   }
 
+  /** The rules in force: every call that rings from now on is decided by them. */
+  get currentRules(): RoutingRules {
+    return this.rules;
+  }
+
+  /**
+   * Puts a new rule set in force for the next call (a change saved from Settings, issue 14). Who
+   * changed it and why are audited by the caller; here the version is recorded as ever.
+   */
+  async useRules(rules: RoutingRules): Promise<{ version: string; changed: boolean }> {
+    this.rules = rules;
+    this.version = routingRulesVersion(rules);
+    return this.activate();
+  }
+
   async route(options: { call: CallRecord; callerNumber: CallerNumber; receivedAt: number }): Promise<RoutingDecision> {
     const { logger, budgetMs } = this.deps;
     const { call, receivedAt } = options;

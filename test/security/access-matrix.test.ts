@@ -80,6 +80,9 @@ const oracle: Record<string, Expectation> = {
   'GET /api/dashboard': { supervisor: 'any-queue', analyst: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
+  'GET /api/admin/settings/:section': { admin: 'any-queue' },
+  'POST /api/admin/settings/:section/preview': { admin: 'any-queue' },
+  'PUT /api/admin/settings/:section': { admin: 'any-queue' },
   // Governance (issue 13): the access log is the privacy officer's (AU-3); alerts go to the people
   // who act on them (AU-4); incidents and their evidence are the privacy officer's (IR-1).
   'GET /api/audit/access': { auditor: 'any-queue' },

@@ -50,6 +50,13 @@ const words: Record<string, string> = {
   DOB_CHECKS_EXHAUSTED: 'Too many dates of birth that did not match on this call. Verify the caller another way (call back on the number in the chart).',
   DASHBOARD_RANGE_INVALID: 'Those days are not a range: choose a first day on or before the last day.',
   DASHBOARD_RANGE_TOO_LONG: 'That range is too long. Choose 92 days or fewer.',
+  SETTINGS_INVALID: 'These settings are not valid. Each problem is listed with the field it is in; fix them and check again.',
+  SETTINGS_VERSION_STALE: 'Someone else saved these settings after you opened them. Start over from the version in force, make your change again, and check it.',
+  SETTINGS_REASON_REQUIRED: 'Say why you are making this change before saving (a few words). Every settings change keeps its reason.',
+  SETTINGS_SECTION_UNKNOWN: 'There is no such settings section.',
+  STAFF_LAST_ADMIN: 'This would leave Callchart with no active administrator. Make someone else an administrator first.',
+  STAFF_SELF_CHANGE: 'You cannot change your own role or disable your own account. Ask another administrator.',
+  STAFF_USER_VERSION_STALE: 'Someone else changed this account after you opened it. Close this, look again, and make your change.',
 };
 
 export function inWords(code: string, engineReason?: string): string {

@@ -2469,7 +2469,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a staff account: role, queues, extensions, display name */
+        /** Change a staff account: role, queues, extensions, display name (with an optional reason, kept in the audit) */
         patch: {
             parameters: {
                 query?: never;
@@ -2488,6 +2488,7 @@ export interface paths {
                         extensions?: string[];
                         displayName?: string | null;
                         version?: number;
+                        reason?: string;
                     };
                 };
             };
@@ -2595,6 +2596,113 @@ export interface paths {
                 cookie?: never;
             };
             requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/{section}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A settings section: the current document (YAML), its version, when a change applies, and who changed it when and why */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    section: "queue-policy" | "routing-rules" | "ivr" | "retention";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Save a settings section with the reason for the change, over the version the admin saw (409 when someone else saved first; 422 with every problem) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    section: "queue-policy" | "routing-rules" | "ivr" | "retention";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        document: string;
+                        /** @default  */
+                        reason?: string;
+                        baseVersion: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/{section}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a settings document against its config file schema: every problem with its field path, or what would change field by field */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    section: "queue-policy" | "routing-rules" | "ivr" | "retention";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        document: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
