@@ -82,7 +82,7 @@ export function CallTimeline({ callId }: { callId: string }) {
                         {auditTime(event.at, zone)} · {actorWords(event.actor, timeline.data.people)}
                       </Text>
                       <Group gap="xs">
-                        <Badge size="sm" color={outcomeColor(event.outcome)} variant="light">
+                        <Badge size="sm" color={outcomeColor(event.outcome)} variant="outline">
                           {outcomeWords(event.outcome)}
                         </Badge>
                         <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>

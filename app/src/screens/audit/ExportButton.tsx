@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
+import { inWords } from '../../api/messages';
 import { useSession } from '../../shell/session';
 import { useStepUp } from '../../shell/step-up';
 import { fetchSignedExport } from './audit-api';
@@ -26,14 +27,22 @@ function download(text: string, name: string): void {
  * the export itself in the trail.
  */
 export function ExportButton({ search, label, fileName }: { search: TrailSearch; label: string; fileName: string }) {
-  const { info } = useSession();
+  const { info, me } = useSession();
   const stepUp = useStepUp();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);
     try {
-      const text = await stepUp('export', () => fetchSignedExport(search, info.clinic.timeZone));
+      // A session that has not confirmed lately is asked first, rather than after a refused request.
+      let askFirst = !me.session.steppedUpUntil || Date.parse(me.session.steppedUpUntil) <= Date.now();
+      const text = await stepUp('export', () => {
+        if (askFirst) {
+          askFirst = false;
+          return Promise.reject(new ApiError(401, 'STEP_UP_REQUIRED', inWords('STEP_UP_REQUIRED')));
+        }
+        return fetchSignedExport(search, info.clinic.timeZone);
+      });
       if (text === null) return;
       const count = Math.max(0, text.trimEnd().split('\n').length - 1);
       download(text, fileName);
@@ -46,7 +55,7 @@ export function ExportButton({ search, label, fileName }: { search: TrailSearch;
     }
   };
   return (
-    <Button variant="light" onClick={() => void run()} loading={busy}>
+    <Button variant="outline" onClick={() => void run()} loading={busy}>
       {label}
     </Button>
   );

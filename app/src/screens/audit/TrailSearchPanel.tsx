@@ -102,7 +102,7 @@ function Outcome({ event }: { event: TrailEvent }) {
   const reason = reasonWords(event.reason);
   return (
     <Stack gap={2} align="flex-start">
-      <Badge color={outcomeColor(event.outcome)} variant="light">
+      <Badge color={outcomeColor(event.outcome)} variant="outline">
         {outcomeWords(event.outcome)}
       </Badge>
       {reason ? <Text size="sm">Reason: {reason}</Text> : null}

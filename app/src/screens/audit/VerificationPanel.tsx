@@ -32,7 +32,7 @@ export function VerificationPanel() {
     : 'There is no signed checkpoint yet, so a deleted tail of the trail could not be seen.';
   if (report.ok) {
     return (
-      <Alert color="green" title="The audit trail is intact" data-testid="audit-verification" variant="light">
+      <Alert color="green" title="The audit trail is intact" data-testid="audit-verification" variant="light" styles={{ title: { color: 'var(--mantine-color-text)' } }}>
         <Stack gap={6}>
           <Text size="sm">
             All {report.events.toLocaleString('en-US')} events verify under the audit key, in order, with none missing. {checkpoint}{' '}
@@ -52,7 +52,7 @@ export function VerificationPanel() {
     );
   }
   return (
-    <Alert color="red" title="The audit trail is broken" data-testid="audit-verification" variant="light" role="alert">
+    <Alert color="red" title="The audit trail is broken" data-testid="audit-verification" variant="light" role="alert" styles={{ title: { color: 'var(--mantine-color-text)' } }}>
       <Stack gap={6}>
         <Text size="sm">
           Some events do not verify: the trail was changed outside Callchart. Keep this screen's export and tell your privacy officer. What was found:

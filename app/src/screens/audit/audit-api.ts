@@ -45,5 +45,16 @@ export function useVerification() {
 
 /** The signed export file's text (after step-up; the caller wraps it in useStepUp). */
 export function fetchSignedExport(search: TrailSearch, timeZone: string): Promise<string> {
-  return read<string>(api.GET('/api/audit/export', { params: { query: engineQuery(search, timeZone) }, parseAs: 'text' }));
+  return read<string>(
+    api.GET('/api/audit/export', { params: { query: engineQuery(search, timeZone) }, parseAs: 'text' }).then((typed) => {
+      // A refusal comes back as text too: its JSON carries the code (STEP_UP_REQUIRED asks for a confirmation).
+      const answer = typed as { data?: unknown; error?: unknown; response: Response };
+      if (answer.response.ok || typeof answer.error !== 'string') return answer;
+      try {
+        return { ...answer, error: JSON.parse(answer.error) as unknown };
+      } catch {
+        return answer;
+      }
+    }),
+  );
 }

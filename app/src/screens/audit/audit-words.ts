@@ -142,8 +142,9 @@ export function outcomeWords(outcome: string): string {
   return outcomeWordsByCode[outcome as AuditOutcome] ?? spelledOut(outcome);
 }
 
+/** Dark shades: the badge's text keeps 4.5:1 contrast on light backgrounds (axe color-contrast). */
 export function outcomeColor(outcome: string): string {
-  return outcome === 'success' || outcome === 'duplicate' ? 'green' : outcome === 'deferred' ? 'yellow' : 'red';
+  return outcome === 'success' || outcome === 'duplicate' ? 'teal.9' : outcome === 'deferred' ? 'dark.6' : 'red.9';
 }
 
 const reasonWordsByCode: Record<string, string> = {
@@ -231,6 +232,8 @@ export function actorWords(actor: string, people: People): string {
       return `Callchart worker (${id})`;
     case 'write-back':
       return id ? `Chart writer (${id})` : 'Chart writer';
+    case 'policy':
+      return id ? `Consent policy check (${id})` : 'Consent policy check';
     case 'operator':
       return `Operator on the server (${id})`;
     case 'unverified':
@@ -277,7 +280,7 @@ export function detailWords(event: TrailEvent): string[] {
   const scope = text(detail.scope);
   const status = text(detail.status);
   if (event.action.startsWith('call.consent') && scope) facts.push(`${spelledOut(scope)}: ${status ?? '—'}`);
-  else if (event.consentStatus) facts.push(`Consent ${event.consentStatus.replace(':', ': ')}`);
+  else if (event.consentStatus) facts.push(`Consent: ${event.consentStatus.split(',').map((part) => part.replace(':', ' ')).join(', ')}`);
   const code = text(detail.code);
   if (event.action === 'call.red-flag.acknowledged' && code) {
     const seconds = detail.secondsToAcknowledge;
