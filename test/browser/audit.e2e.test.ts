@@ -90,7 +90,7 @@ describe('the Audit screen', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // The chain of custody, oldest first: arrived, consent, identified, review, approved, viewed, written to the chart.
-    await approvalRow.getByRole('link', { name: 'Chain of custody of this call' }).click();
+    await page.getByRole('link', { name: "Open this call's chain of custody" }).click();
     await page.waitForURL(new RegExp(`/audit/calls/${callId}$`));
     await page.getByRole('heading', { name: 'Chain of custody of a call' }).waitFor();
     const items = page.getByTestId('timeline-event');
@@ -108,7 +108,8 @@ describe('the Audit screen', () => {
     expect(approvedItem).toContain('Chart note approved');
     expect(approvedItem).toContain('Nora Nurse (synthetic)');
     expect(approvedItem).toContain(clinicTime(approval.at));
-    expect(titles[actions.indexOf('phi.viewed')]).toContain('review item opened');
+    expect(titles[actions.indexOf('phi.viewed')]).toContain('Patient information viewed: review item opened');
+    expect(titles[actions.indexOf('call.event.accepted')]).toContain('Call arrived (ringing)');
     const timeline = await screenshots(page, 'audit-timeline');
     expect(timeline.phoneWidth).toBeLessThanOrEqual(390);
     expect(await seriousViolations(page)).toEqual([]);
@@ -177,7 +178,7 @@ describe('the Audit screen', () => {
     await page.goto(`${harness.engine.url}/audit?action=phi.viewed&actor=${auditor.userName}`);
     const rows = page.getByTestId('audit-row');
     await rows.first().waitFor();
-    const exportRow = rows.filter({ hasText: 'Why: export' }).first();
+    const exportRow = rows.filter({ hasText: 'Patient information viewed: export' }).first();
     await exportRow.waitFor();
     const rowText = await exportRow.textContent();
     expect(rowText).toContain('Audrey Auditor (synthetic)');

@@ -5,7 +5,7 @@ import { useSession } from '../../shell/session';
 import { Empty, Loading, Problem } from '../../shell/states';
 import { useCallTimeline } from './audit-api';
 import { auditTime } from './audit-time';
-import { actionWords, actorWords, detailWords, objectWords, outcomeColor, outcomeWords, reasonWords } from './audit-words';
+import { eventTitle, actorWords, detailWords, objectWords, outcomeColor, outcomeWords, reasonWords } from './audit-words';
 import { ExportButton } from './ExportButton';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -48,7 +48,7 @@ export function CallTimeline({ callId }: { callId: string }) {
       ) : (
         <>
           <Paper withBorder p="sm">
-            <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+            <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
               <Fact label="Call id">{timeline.data.call?.id ?? callId}</Fact>
               <Fact label="Phone system call id">{timeline.data.call ? `${timeline.data.call.providerCallId} (${timeline.data.call.provider})` : '— (the call record was deleted on schedule)'}</Fact>
               <Fact label="Queue">{timeline.data.call?.queue ?? '—'}</Fact>
@@ -73,7 +73,7 @@ export function CallTimeline({ callId }: { callId: string }) {
                     data-seq={event.seq}
                     title={
                       <Text component="h2" size="sm" fw={600} m={0}>
-                        {actionWords(event.action)}
+                        {eventTitle(event)}
                       </Text>
                     }
                   >

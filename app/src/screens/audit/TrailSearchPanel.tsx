@@ -7,7 +7,7 @@ import { Empty, Loading, Problem } from '../../shell/states';
 import { useTrail } from './audit-api';
 import { auditTime } from './audit-time';
 import type { People, TrailEvent, TrailSearch } from './audit-types';
-import { actionOptions, actionWords, actorWords, callOf, detailWords, objectWords, outcomeColor, outcomeWords, reasonWords } from './audit-words';
+import { actionOptions, eventTitle, actorWords, callOf, detailWords, objectWords, outcomeColor, outcomeWords, reasonWords } from './audit-words';
 import { ExportButton } from './ExportButton';
 
 const fields = ['callId', 'patientRef', 'actor', 'action', 'fromDate', 'toDate'] as const;
@@ -65,8 +65,8 @@ function SearchForm({ search, onSearch }: { search: TrailSearch; onSearch(next: 
   );
 }
 
-function ObjectCell({ event }: { event: TrailEvent }) {
-  const callId = callOf(event);
+function ObjectCell({ event, linkCall }: { event: TrailEvent; linkCall: boolean }) {
+  const callId = linkCall ? callOf(event) : null;
   const id = event.objectId ? <span style={{ overflowWrap: 'anywhere' }}>{event.objectId}</span> : null;
   return (
     <Stack gap={2}>
@@ -87,7 +87,7 @@ function WhatCell({ event }: { event: TrailEvent }) {
   return (
     <Stack gap={2}>
       <Text size="sm" fw={600}>
-        {actionWords(event.action)}
+        {eventTitle(event)}
       </Text>
       {facts.length ? (
         <Text size="xs" c="dimmed">
@@ -111,7 +111,7 @@ function Outcome({ event }: { event: TrailEvent }) {
 }
 
 /** Results as a table on a wide screen, as cards on a phone (no sideways scroll). */
-function TrailRows({ events, people, zone }: { events: TrailEvent[]; people: People; zone: string }) {
+function TrailRows({ events, people, zone, linkCalls }: { events: TrailEvent[]; people: People; zone: string; linkCalls: boolean }) {
   const narrow = useMediaQuery('(max-width: 62em)');
   if (narrow) {
     return (
@@ -127,7 +127,7 @@ function TrailRows({ events, people, zone }: { events: TrailEvent[]; people: Peo
               </Group>
               <WhatCell event={event} />
               <Text size="sm">Who: {actorWords(event.actor, people)}</Text>
-              <ObjectCell event={event} />
+              <ObjectCell event={event} linkCall={linkCalls} />
               <Outcome event={event} />
             </Stack>
           </Paper>
@@ -162,7 +162,7 @@ function TrailRows({ events, people, zone }: { events: TrailEvent[]; people: Peo
               <WhatCell event={event} />
             </Table.Td>
             <Table.Td maw={280}>
-              <ObjectCell event={event} />
+              <ObjectCell event={event} linkCall={linkCalls} />
             </Table.Td>
             <Table.Td>
               <Outcome event={event} />
@@ -192,6 +192,11 @@ export function TrailSearchPanel({ search, onSearch }: { search: TrailSearch; on
         </Title>
         <ExportButton search={search} label={searching ? 'Export these events (signed)' : 'Export the trail (signed)'} fileName="callchart-audit-export.jsonl" />
       </Group>
+      {search.callId ? (
+        <Anchor component={Link} to={`/audit/calls/${encodeURIComponent(search.callId)}`}>
+          Open this call's chain of custody (oldest first)
+        </Anchor>
+      ) : null}
       {trail.isPending ? (
         <Loading what="the audit trail" />
       ) : trail.isError ? (
@@ -202,7 +207,7 @@ export function TrailSearchPanel({ search, onSearch }: { search: TrailSearch; on
         </Empty>
       ) : (
         <Stack gap="sm">
-          <TrailRows events={events} people={people} zone={zone} />
+          <TrailRows events={events} people={people} zone={zone} linkCalls={!search.callId} />
           <Group justify="center">
             {trail.hasNextPage ? (
               <Button variant="default" onClick={() => void trail.fetchNextPage()} loading={trail.isFetchingNextPage}>

@@ -267,14 +267,27 @@ const eventTypeWords: Record<string, string> = {
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 
+/**
+ * The headline of an event: the action in words, made specific where the detail says more (which
+ * phone system event: the call arrived, was answered, ended; why patient information was viewed).
+ */
+export function eventTitle(event: TrailEvent): string {
+  const eventType = text(event.detail.eventType);
+  if (event.action === 'call.event.accepted' && eventType) {
+    const words = eventTypeWords[eventType] ?? spelledOut(eventType).toLowerCase();
+    return `${words[0]!.toUpperCase()}${words.slice(1)}`;
+  }
+  const purpose = text(event.detail.purpose);
+  if (event.action === 'phi.viewed' && purpose) return `Patient information viewed: ${purposeWords[purpose] ?? spelledOut(purpose).toLowerCase()}`;
+  return actionWords(event.action);
+}
+
 /** The facts of an event's detail that tell an auditor what happened: ids and codes, in words. */
 export function detailWords(event: TrailEvent): string[] {
   const detail = event.detail;
   const facts: string[] = [];
   const eventType = text(detail.eventType);
-  if (eventType) facts.push(eventTypeWords[eventType] ?? spelledOut(eventType).toLowerCase());
-  const purpose = text(detail.purpose);
-  if (purpose) facts.push(`Why: ${purposeWords[purpose] ?? spelledOut(purpose).toLowerCase()}`);
+  if (eventType && event.action !== 'call.event.accepted') facts.push(eventTypeWords[eventType] ?? spelledOut(eventType).toLowerCase());
   const patientId = text(detail.patientId);
   if (patientId) facts.push(`Chart ${patientId}`);
   const scope = text(detail.scope);
