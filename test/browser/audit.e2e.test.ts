@@ -184,6 +184,10 @@ describe('the Audit screen', () => {
     expect(rowText).toContain('Audrey Auditor (synthetic)');
     expect(rowText).toContain('Audit export');
     expect(rowText).toContain(callId);
+    // The export raised an alert (the alert worker reads the trail): the Alerts tab shows it in words.
+    await page.getByRole('tab', { name: 'Alerts' }).click();
+    await page.getByTestId('audit-alerts').getByText('Audit records or call data were exported').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     // Known, outside this screen: the shared step-up dialog (Mantine Modal's scroll lock) injects a
     // style tag without the CSP nonce; the browser refuses it and nothing else changes. Reported to
     // the lead (fix in app/src/shell: lockScroll={false} on the Modal, or the nonce for get-nonce).
