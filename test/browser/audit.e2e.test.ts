@@ -185,6 +185,7 @@ describe('the Audit screen', () => {
     expect(rowText).toContain('Audit export');
     expect(rowText).toContain(callId);
     // The export raised an alert (the alert worker reads the trail): the Alerts tab shows it in words.
+    await eventually(async () => ((await auditor.fetch('GET', '/api/alerts?rule=export')).body.alerts?.length ? true : null), 30_000, 'the export alert');
     await page.getByRole('tab', { name: 'Alerts' }).click();
     await page.getByTestId('audit-alerts').getByText('Audit records or call data were exported').first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
