@@ -150,7 +150,9 @@ function TrailRows({ events, people, zone, linkCalls }: { events: TrailEvent[]; 
         {events.map((event) => (
           <Table.Tr key={event.seq} data-testid="audit-row" data-seq={event.seq}>
             <Table.Td>
-              <Text size="sm">{auditTime(event.at, zone)}</Text>
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {auditTime(event.at, zone)}
+              </Text>
               <Text size="xs" c="dimmed">
                 #{event.seq}
               </Text>

@@ -265,6 +265,8 @@ const eventTypeWords: Record<string, string> = {
   'recording.available': 'recording arrived',
 };
 
+const consentScopeWords: Record<string, string> = { record: 'Recording', transcribe: 'Transcript', ai: 'AI analysis', ehr: 'Chart (EHR)' };
+
 const text = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 
 /**
@@ -292,7 +294,7 @@ export function detailWords(event: TrailEvent): string[] {
   if (patientId) facts.push(`Chart ${patientId}`);
   const scope = text(detail.scope);
   const status = text(detail.status);
-  if (event.action.startsWith('call.consent') && scope) facts.push(`${spelledOut(scope)}: ${status ?? '—'}`);
+  if (event.action.startsWith('call.consent') && scope) facts.push(`${consentScopeWords[scope] ?? spelledOut(scope)}: ${status ?? '—'}`);
   else if (event.consentStatus) facts.push(`Consent: ${event.consentStatus.split(',').map((part) => part.replace(':', ' ')).join(', ')}`);
   const code = text(detail.code);
   if (event.action === 'call.red-flag.acknowledged' && code) {
