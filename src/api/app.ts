@@ -52,6 +52,7 @@ import { metricsRoutes } from '../telemetry/metrics.routes.ts';
 import type { CallchartMetrics } from '../telemetry/metrics.ts';
 import { ehrJwksRoutes } from '../ehr/ehr-jwks.routes.ts';
 import { accessLogRoutes } from '../audit/access-log.routes.ts';
+import { auditSearchRoutes } from '../audit/audit-search.routes.ts';
 import { alertRoutes } from '../alerts/alerts.routes.ts';
 import { incidentRoutes, type IncidentRoutesDeps } from '../incidents/incidents.routes.ts';
 import { staffAdminRoutes } from '../people/staff-admin.routes.ts';
@@ -370,6 +371,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.governance) {
     const governance = deps.governance;
     await app.register(async (scope) => accessLogRoutes(scope, { db: deps.db }));
+    // The Audit screen (issue 14): search, a call's chain of custody, verification, signed export.
+    await app.register(async (scope) => auditSearchRoutes(scope, { db: deps.db, auditKey: governance.incidents.auditKey }));
     await app.register(async (scope) => alertRoutes(scope, { db: deps.db }));
     await app.register(async (scope) => incidentRoutes(scope, { db: deps.db, ...governance.incidents }));
   }

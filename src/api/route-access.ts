@@ -97,6 +97,12 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Governance (issue 13, AU-3/AU-4/IR-1): the access log for auditors; alerts for the people who
   // act on them; incidents (breach assessments) for the privacy officer. Ids and codes only.
   'GET /api/audit/access': { kind: 'staff', roles: ['auditor'], queues: { all: 'the access log: ids, times and purposes, never content; the auditor role is clinic-wide' } },
+  // The Audit screen (issue 14): the trail, a call's chain of custody, verification and a signed
+  // export (after step-up, itself audited). Ids, codes, times and staff names; never call content.
+  'GET /api/audit/events': { kind: 'staff', roles: ['auditor'], queues: { all: 'audit events: ids, codes and times, never content; the auditor role is clinic-wide' } },
+  'GET /api/audit/calls/:id/timeline': { kind: 'staff', roles: ['auditor'], queues: { all: "a call's audit events: ids, codes and times, never content; access-logged" } },
+  'GET /api/audit/verification': { kind: 'staff', roles: ['auditor'], queues: { all: 'chain and checkpoint status: counts and sequence numbers' } },
+  'GET /api/audit/export': { kind: 'staff', roles: ['auditor'], queues: { all: 'a signed audit export: ids and codes only' }, stepUp: 'export' },
   'GET /api/alerts': { kind: 'staff', roles: ['supervisor', 'auditor', 'admin'], queues: { all: 'alerts carry ids and codes only' } },
   'POST /api/alerts/:id/acknowledge': { kind: 'staff', roles: ['supervisor', 'auditor', 'admin'], queues: { all: 'acknowledges an alert by id; carries no content' } },
   'POST /api/incidents': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },

@@ -12,7 +12,7 @@ import type { AuditEventInput } from './audit-chain.ts';
  */
 export const phiViewedAction = 'phi.viewed' as const;
 
-export const viewPurposes = ['screen-pop', 'review-opened', 'raw-content', 'export', 'patient-search', 'chart-readback'] as const;
+export const viewPurposes = ['screen-pop', 'review-opened', 'raw-content', 'export', 'patient-search', 'chart-readback', 'audit-review'] as const;
 export type ViewPurpose = (typeof viewPurposes)[number];
 
 export interface PhiView {

@@ -86,6 +86,11 @@ const oracle: Record<string, Expectation> = {
   // Governance (issue 13): the access log is the privacy officer's (AU-3); alerts go to the people
   // who act on them (AU-4); incidents and their evidence are the privacy officer's (IR-1).
   'GET /api/audit/access': { auditor: 'any-queue' },
+  // The Audit screen (issue 14): the auditor only; the export after step-up.
+  'GET /api/audit/events': { auditor: 'any-queue' },
+  'GET /api/audit/calls/:id/timeline': { auditor: 'any-queue' },
+  'GET /api/audit/verification': { auditor: 'any-queue' },
+  'GET /api/audit/export': { auditor: 'any-queue' },
   'GET /api/alerts': { supervisor: 'any-queue', auditor: 'any-queue', admin: 'any-queue' },
   'POST /api/alerts/:id/acknowledge': { supervisor: 'any-queue', auditor: 'any-queue', admin: 'any-queue' },
   'POST /api/incidents': { auditor: 'any-queue' },
