@@ -74,6 +74,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/write-back': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor', 'admin'], queues: { all: 'ids, codes and delivery status only' } },
   'GET /api/write-back/summary': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor', 'admin'], queues: { all: 'counts only' } },
   'POST /api/write-back/:id/retry': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'requeues an item by id; carries no content' } },
+  // The chart worklist (issue 14): ids, codes and reasons in words; a chart id only for queues the reviewer works.
+  'GET /api/write-back/worklist': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'ids, codes and delivery status; chart ids only for the caller\'s own queues' } },
+  'POST /api/write-back/:id/cancel': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'cancels an item by id with a reason code; carries no content' } },
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   // Key operations (SE-1): admins only, after step-up; ids and counts, never key material or content.

@@ -55,6 +55,10 @@ export const ErrorCodes = {
   PATIENT_NOT_FOUND: { status: 422, retry: 'permanent' },
   /** Acknowledging a red flag the call does not have (issue 14). */
   RED_FLAG_NOT_RAISED: { status: 422, retry: 'permanent' },
+  /** Cancelling a chart write a worker is sending right now (issue 14): it may already be in the EHR. */
+  WRITE_BACK_IN_FLIGHT: { status: 409, retry: 'transient' },
+  /** Cancelling a chart write that already reached the EHR (issue 14): correct it in the EHR instead. */
+  WRITE_BACK_ALREADY_SENT: { status: 409, retry: 'permanent' },
   /** A patient search that would not narrow to a few charts (a name alone): minimum necessary. */
   SEARCH_TOO_BROAD: { status: 400, retry: 'permanent' },
   /** A pipeline stage that handles call content finished without asking the policy function. */

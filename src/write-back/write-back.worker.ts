@@ -5,7 +5,7 @@ import { wakeableSleep } from '../lib/wakeable-sleep.worker.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError, isCallchartError, retryClassOf, type RetryClass } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { claimDueItems, markDelivered, markFailed, markRetry, releaseClaims, type ClaimedItem, type WriteBackTarget } from './outbox.repository.ts';
+import { claimDueItems, markDelivered, markFailed, markRetry, releaseClaims, type ClaimedItem, type WriteBackFailureDetail, type WriteBackTarget } from './outbox.repository.ts';
 
 /**
  * Drains the write-back outbox (WB-3, WB-4), one loop per target, oldest item first.
@@ -159,17 +159,19 @@ export class WriteBackDispatcher {
       const code = isCallchartError(error) ? error.code : 'INTERNAL';
       logger.warn({ target: item.target, writeBackItem: item.id, code, retry, attempts: item.attempts }, 'write-back attempt failed');
       failed({ outcome: retry === 'permanent' ? 'failed' : 'retrying', code, retry });
+      // The EHR's reason, as codes, on the item itself: the worklist says it in words (issue 14).
+      const detail = issueDetail(error);
       return db.transaction(async (tx) => {
         if (retry === 'permanent') {
-          await markFailed(tx, item.id, { code, retry });
+          await markFailed(tx, item.id, { code, retry, detail });
           await appendAuditEvent(tx, {
             actor: `write-back:${item.target}`, action: 'ehr.write-back.failed', objectType: 'write-back-item', objectId: item.id, outcome: 'failure',
-            reason: code, detail: { callId: item.callId, attempts: item.attempts, ...issueDetail(error) },
+            reason: code, detail: { callId: item.callId, attempts: item.attempts, ...detail },
           });
           return true;
         }
         const delayMs = this.delayFor(item.attempts, error);
-        await markRetry(tx, item.id, { code, retry, delayMs });
+        await markRetry(tx, item.id, { code, retry, delayMs, detail });
         this.nextDueAt.set(item.target, Date.now() + delayMs);
         // First failure of an item and every tenth after: enough to see it struggle, not a flood.
         if (item.attempts === 1 || item.attempts % 10 === 0) {
@@ -192,8 +194,9 @@ export class WriteBackDispatcher {
   }
 }
 
-function issueDetail(error: unknown): Record<string, unknown> {
+/** The EHR's reason as codes (HTTP status, OperationOutcome issue codes and paths, HL7 ACK and ERR codes); never its free text. */
+function issueDetail(error: unknown): WriteBackFailureDetail {
   if (!(error instanceof CallchartError)) return {};
-  const { status, issues, paths, ackCode } = (error.detail ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries({ status, issues, paths, ackCode }).filter(([, value]) => value !== undefined));
+  const { status, issues, paths, ackCode, errorCode, errorLocation } = (error.detail ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries({ status, issues, paths, ackCode, errorCode, errorLocation }).filter(([, value]) => value !== undefined)) as WriteBackFailureDetail;
 }

@@ -71,6 +71,9 @@ const oracle: Record<string, Expectation> = {
   'GET /api/write-back': { nurse: 'any-queue', clinician: 'any-queue', supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/write-back/summary': { nurse: 'any-queue', clinician: 'any-queue', supervisor: 'any-queue', admin: 'any-queue' },
   'POST /api/write-back/:id/retry': { supervisor: 'any-queue', admin: 'any-queue' },
+  // The chart worklist (issue 14): supervisors and admins see every chart write and may cancel one.
+  'GET /api/write-back/worklist': { supervisor: 'any-queue', admin: 'any-queue' },
+  'POST /api/write-back/:id/cancel': { supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   // Governance (issue 13): the access log is the privacy officer's (AU-3); alerts go to the people
