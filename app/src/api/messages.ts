@@ -38,6 +38,8 @@ const words: Record<string, string> = {
   EHR_UNAVAILABLE: 'The EHR is not answering right now. Try again in a moment; nothing was lost.',
   VALIDATION_FAILED: 'Some of what was entered is not valid. Check the highlighted fields.',
   CONFIG_INVALID: 'The settings are not valid. Check the highlighted fields.',
+  WRITE_BACK_IN_FLIGHT: 'This chart write is being sent to the EHR right now, so it can no longer be held back. Wait a moment: if it does not reach the EHR you can cancel it then.',
+  WRITE_BACK_ALREADY_SENT: 'This chart write already reached the EHR, so it cannot be cancelled. Correct it in the EHR if it is wrong.',
 };
 
 export function inWords(code: string, engineReason?: string): string {

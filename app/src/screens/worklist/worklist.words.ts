@@ -1,0 +1,57 @@
+import type { CancelReason, WorklistItem, WriteBackKind, WriteBackStatus } from './worklist.types';
+
+/** Status in the clinic's words (never the engine's codes). */
+export const statusWords: Record<WriteBackStatus, string> = {
+  pending: 'Waiting to send',
+  sending: 'Sending now',
+  delivered: 'Sent',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export const statusColor: Record<WriteBackStatus, string> = {
+  pending: 'blue',
+  sending: 'blue',
+  delivered: 'green',
+  failed: 'red',
+  cancelled: 'gray',
+};
+
+export const kindWords: Record<WriteBackKind, string> = {
+  'chart-record': 'Call note for the chart',
+  'event-task': 'Follow-up task',
+  rejection: 'Withdraw a rejected call from the chart',
+};
+
+export const eventWords: Record<string, string> = {
+  'refill-denied': 'refill denied',
+  'missed-appointment': 'missed appointment',
+  'callback-request': 'callback requested',
+};
+
+export const targetWords: Record<'fhir' | 'hl7', string> = { fhir: 'EHR (FHIR)', hl7: 'EHR interface (HL7)' };
+
+export const cancelReasonWords: Record<CancelReason, string> = {
+  duplicate: 'A duplicate of another chart write',
+  'wrong-patient': 'For the wrong patient',
+  'entered-by-hand': 'Already entered in the EHR by hand',
+  'consent-withdrawn': 'The caller withdrew consent',
+  'not-needed': 'No longer needed',
+  other: 'Another reason (tell your team)',
+};
+
+/** Waiting for the EHR: queued, tried, and the EHR did not take it yet (downtime, breaker open). */
+export function waitsForEhr(item: WorklistItem): boolean {
+  return (item.status === 'pending' || item.status === 'sending') && item.waitingSince !== null;
+}
+
+/** The status a supervisor reads: "Waiting for the EHR" beats "Waiting to send" when it has failed before. */
+export function statusLabel(item: WorklistItem): string {
+  return waitsForEhr(item) ? 'Waiting for the EHR' : statusWords[item.status];
+}
+
+export const mayCancel = (item: WorklistItem) => item.status === 'pending' || item.status === 'failed';
+export const mayRetry = (item: WorklistItem) => item.status === 'failed';
+
+/** A short, readable reference for an id (the full id is in the link and its label). */
+export const shortId = (id: string) => id.slice(0, 8);
