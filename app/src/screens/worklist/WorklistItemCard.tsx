@@ -7,6 +7,8 @@ import type { WorklistItem } from './worklist.types';
 
 interface Props {
   item: WorklistItem;
+  /** The EHR this item goes to is down (or its breaker is open). */
+  ehrDown: boolean;
   timeZone: string;
   /** Supervisors open the call's review item; an administrator does not use Review. */
   linkToReview: boolean;
@@ -20,10 +22,11 @@ interface Props {
  * EHR's reason with each code beside its words, who cancelled it and why. Memoised with a stable
  * key, so a refresh updates it in place and keyboard focus stays where it was.
  */
-export const WorklistItemCard = memo(function WorklistItemCard({ item, timeZone, linkToReview, onRetry, onCancel, retrying }: Props) {
+export const WorklistItemCard = memo(function WorklistItemCard({ item, ehrDown, timeZone, linkToReview, onRetry, onCancel, retrying }: Props) {
   const headingId = `write-back-${item.id}`;
-  const label = statusLabel(item);
-  const color = waitsForEhr(item) ? 'orange' : statusColor[item.status];
+  const waiting = waitsForEhr(item, ehrDown);
+  const label = statusLabel(item, ehrDown);
+  const color = waiting ? 'orange' : statusColor[item.status];
   return (
     <Paper component="li" withBorder p="sm" radius="sm" aria-labelledby={headingId} data-testid="worklist-item" data-status={item.status} data-item-id={item.id}>
       <Stack gap={6}>
@@ -76,9 +79,11 @@ export const WorklistItemCard = memo(function WorklistItemCard({ item, timeZone,
           {item.deliveredAt ? <Text size="sm">Sent {clinicTime(item.deliveredAt, timeZone, true)}</Text> : null}
         </Group>
 
-        {waitsForEhr(item) ? (
+        {waiting ? (
           <Text size="sm">
-            Waiting for the EHR since {clinicTime(item.waitingSince, timeZone, true)}. It is sent by itself when the EHR answers{item.nextAttemptAt ? ` (next try ${clinicTime(item.nextAttemptAt, timeZone)})` : ''}.
+            {item.waitingSince
+              ? `Waiting for the EHR since ${clinicTime(item.waitingSince, timeZone, true)}. It is sent by itself when the EHR answers${item.nextAttemptAt ? ` (next try ${clinicTime(item.nextAttemptAt, timeZone)})` : ''}.`
+              : 'Waiting in line behind earlier chart writes until the EHR answers; they go oldest first.'}
           </Text>
         ) : null}
 

@@ -95,7 +95,8 @@ export default function WorklistScreen() {
   const retry = useCallback((item: WorklistItem) => void onRetry(item), [onRetry]);
 
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
-  const ehr = list.data?.pages[0]?.ehr ?? [];
+  const ehr = useMemo(() => list.data?.pages[0]?.ehr ?? [], [list.data]);
+  const downTargets = useMemo(() => new Set(ehr.filter((line) => line.down).map((line) => line.target)), [ehr]);
   const filtered = Boolean(status || kind || from || to);
 
   return (
@@ -161,7 +162,7 @@ export default function WorklistScreen() {
           </Text>
           <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: 'none' }} aria-label="Chart writes">
             {items.map((item) => (
-              <WorklistItemCard key={item.id} item={item} timeZone={timeZone} linkToReview={me.user.role === 'supervisor'} onRetry={retry} onCancel={openCancel} retrying={retrying === item.id} />
+              <WorklistItemCard key={item.id} item={item} ehrDown={downTargets.has(item.target)} timeZone={timeZone} linkToReview={me.user.role === 'supervisor'} onRetry={retry} onCancel={openCancel} retrying={retrying === item.id} />
             ))}
           </Stack>
           {list.hasNextPage ? (
@@ -189,7 +190,7 @@ function Downtime({ lines, timeZone }: { lines: EhrLine[]; timeZone: string }) {
         <Alert key={line.target} color="orange" variant="light" title={`Waiting for the ${targetWords[line.target]}`} data-testid="ehr-downtime">
           <Text size="sm">
             {line.waitingSince ? `Since ${clinicTime(line.waitingSince, timeZone, true)}, ` : ''}
-            {line.waiting === 1 ? '1 chart write waits' : `${line.waiting} chart writes wait`} for the EHR{line.queued > line.waiting ? ` (${line.queued} in line in all)` : ''}.{' '}
+            {line.queued === 1 ? '1 chart write waits' : `${line.queued} chart writes wait`} for the EHR.{' '}
             {line.available
               ? 'The EHR is not answering; Callchart keeps trying and sends them oldest first when it answers.'
               : 'The EHR failed repeatedly, so Callchart is pausing before it tries again. They are sent oldest first when it answers; nothing is lost.'}

@@ -40,14 +40,17 @@ export const cancelReasonWords: Record<CancelReason, string> = {
   other: 'Another reason (tell your team)',
 };
 
-/** Waiting for the EHR: queued, tried, and the EHR did not take it yet (downtime, breaker open). */
-export function waitsForEhr(item: WorklistItem): boolean {
-  return (item.status === 'pending' || item.status === 'sending') && item.waitingSince !== null;
+/**
+ * Waiting for the EHR: in line while the EHR is down (its own attempt failed, or it waits behind
+ * one that did), or tried and not taken yet.
+ */
+export function waitsForEhr(item: WorklistItem, ehrDown: boolean): boolean {
+  return (item.status === 'pending' || item.status === 'sending') && (item.waitingSince !== null || ehrDown);
 }
 
-/** The status a supervisor reads: "Waiting for the EHR" beats "Waiting to send" when it has failed before. */
-export function statusLabel(item: WorklistItem): string {
-  return waitsForEhr(item) ? 'Waiting for the EHR' : statusWords[item.status];
+/** The status a supervisor reads: "Waiting for the EHR" beats "Waiting to send" during downtime. */
+export function statusLabel(item: WorklistItem, ehrDown: boolean): string {
+  return waitsForEhr(item, ehrDown) ? 'Waiting for the EHR' : statusWords[item.status];
 }
 
 export const mayCancel = (item: WorklistItem) => item.status === 'pending' || item.status === 'failed';
