@@ -36,7 +36,8 @@ export function CancelDialog({ item, onClose, onCancel }: { item: WorklistItem |
     }
   };
   return (
-    <Modal opened={item !== null} onClose={close} title="Cancel this chart write?" centered>
+    // lockScroll off: the scroll lock injects a style tag without the page's CSP nonce (a console error).
+    <Modal opened={item !== null} onClose={close} title="Cancel this chart write?" centered lockScroll={false} closeButtonProps={{ 'aria-label': 'Close without cancelling' }}>
       {item ? (
         <Stack gap="sm">
           <Text size="sm">

@@ -26,7 +26,7 @@ export const WorklistItemCard = memo(function WorklistItemCard({ item, ehrDown, 
   const headingId = `write-back-${item.id}`;
   const waiting = waitsForEhr(item, ehrDown);
   const label = statusLabel(item, ehrDown);
-  const color = waiting ? 'orange' : statusColor[item.status];
+  const color = statusColor[waiting ? 'waiting' : item.status];
   return (
     <Paper component="li" withBorder p="sm" radius="sm" aria-labelledby={headingId} data-testid="worklist-item" data-status={item.status} data-item-id={item.id}>
       <Stack gap={6}>
@@ -40,7 +40,7 @@ export const WorklistItemCard = memo(function WorklistItemCard({ item, ehrDown, 
               Queued {clinicTime(item.createdAt, timeZone, true)} · {targetWords[item.target]} · item {shortId(item.id)}
             </Text>
           </Stack>
-          <Badge color={color} variant="light" size="lg" radius="sm" style={{ textTransform: 'none' }}>
+          <Badge color={color} variant="filled" size="lg" radius="sm" style={{ textTransform: 'none' }}>
             {label}
           </Badge>
         </Group>

@@ -1,5 +1,4 @@
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Alert, Button, CloseButton, Group, Select, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -16,6 +15,9 @@ import type { CancelReason, EhrLine, WorklistItem, WorklistPage, WriteBackKind, 
 const statuses: WriteBackStatus[] = ['pending', 'sending', 'failed', 'delivered', 'cancelled'];
 const kinds = Object.keys(kindWords) as WriteBackKind[];
 const refreshMs = 10_000;
+const busyRefreshMs = 3_000;
+/** Alert titles in the text colour: the light variant's orange and green titles miss 4.5:1 contrast. */
+const readableTitle = { title: { color: 'var(--mantine-color-text)' } };
 
 /**
  * The chart worklist (issue 14, item 4; supervisors and administrators): every chart write with
@@ -63,20 +65,23 @@ export default function WorklistScreen() {
     queryFn: ({ pageParam }) => read<WorklistPage>(api.GET('/api/write-back/worklist', { params: { query: { ...query, ...(pageParam ? { before: pageParam } : {}) } } })),
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
-    refetchInterval: refreshMs,
+    // Sooner while something on the list is on its way (a retry just put back in line), so its new status shows.
+    refetchInterval: (current) => (current.state.data?.pages.some((page) => page.items.some((item) => item.status === 'pending' || item.status === 'sending')) ? busyRefreshMs : refreshMs),
     placeholderData: keepPreviousData,
   });
 
   const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: ['write-back'] }), [queryClient]);
+  // What the last action did, said on the screen (a live region), not in a passing toast.
+  const [message, setMessage] = useState<{ ok: boolean; title: string; words: string } | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
   const onRetry = useCallback(async (item: WorklistItem) => {
     setRetrying(item.id);
     try {
       await read(api.POST('/api/write-back/{id}/retry', { params: { path: { id: item.id } } }));
-      notifications.show({ color: 'green', title: 'Back in line', message: `Item ${shortId(item.id)} will be sent to the EHR again now.` });
+      setMessage({ ok: true, title: 'Back in line', words: `Item ${shortId(item.id)} will be sent to the EHR again now.` });
     } catch (error) {
       const words = error instanceof ApiError && error.code === 'REVIEW_NOT_PENDING' ? 'Only a failed chart write can be retried, and this one has moved on. The list was refreshed.' : error instanceof ApiError ? error.words : 'That did not work. Try again.';
-      notifications.show({ color: 'red', title: 'Not retried', message: words });
+      setMessage({ ok: false, title: 'Not retried', words });
     } finally {
       setRetrying(null);
       await refresh();
@@ -86,7 +91,7 @@ export default function WorklistScreen() {
   const onCancel = useCallback(async (item: WorklistItem, reason: CancelReason) => {
     try {
       await read(api.POST('/api/write-back/{id}/cancel', { params: { path: { id: item.id } }, body: { reason } }));
-      notifications.show({ color: 'green', title: 'Cancelled', message: `Item ${shortId(item.id)} will not be sent to the EHR.` });
+      setMessage({ ok: true, title: 'Cancelled', words: `Item ${shortId(item.id)} will not be sent to the EHR.` });
     } finally {
       await refresh();
     }
@@ -110,12 +115,23 @@ export default function WorklistScreen() {
         </Text>
       </Stack>
 
+      <div role="status" aria-live="polite">
+        {message ? (
+          <Alert color={message.ok ? 'green' : 'red'} variant="light" title={message.title} data-testid="worklist-message" styles={readableTitle}>
+            <Group justify="space-between" wrap="nowrap" align="flex-start">
+              <Text size="sm">{message.words}</Text>
+              <CloseButton aria-label="Dismiss this message" onClick={() => setMessage(null)} />
+            </Group>
+          </Alert>
+        ) : null}
+      </div>
+
       <Downtime lines={ehr} timeZone={timeZone} />
 
       <StatusCounts summary={summary.data} error={summary.error} selected={status} onSelect={(value) => setFilter('status', value === status ? null : value)} />
 
       <Stack gap="xs" component="form" role="search" aria-label="Filter the chart writes" onSubmit={(event) => event.preventDefault()}>
-        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+        <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
           <Select
             label="Status"
             placeholder="Any status"
@@ -187,7 +203,7 @@ function Downtime({ lines, timeZone }: { lines: EhrLine[]; timeZone: string }) {
   return (
     <Stack gap="xs">
       {down.map((line) => (
-        <Alert key={line.target} color="orange" variant="light" title={`Waiting for the ${targetWords[line.target]}`} data-testid="ehr-downtime">
+        <Alert key={line.target} color="orange" variant="light" title={`Waiting for the ${targetWords[line.target]}`} data-testid="ehr-downtime" styles={readableTitle}>
           <Text size="sm">
             {line.waitingSince ? `Since ${clinicTime(line.waitingSince, timeZone, true)}, ` : ''}
             {line.queued === 1 ? '1 chart write waits' : `${line.queued} chart writes wait`} for the EHR.{' '}

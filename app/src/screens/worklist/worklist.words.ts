@@ -9,12 +9,14 @@ export const statusWords: Record<WriteBackStatus, string> = {
   cancelled: 'Cancelled',
 };
 
-export const statusColor: Record<WriteBackStatus, string> = {
-  pending: 'blue',
-  sending: 'blue',
-  delivered: 'green',
-  failed: 'red',
-  cancelled: 'gray',
+/** Badge colours dark enough for white text at 4.5:1 (WCAG AA) in both themes. */
+export const statusColor: Record<WriteBackStatus | 'waiting', string> = {
+  pending: '#1864ab',
+  sending: '#1864ab',
+  delivered: '#237032',
+  failed: '#c92a2a',
+  cancelled: '#495057',
+  waiting: '#a63c06',
 };
 
 export const kindWords: Record<WriteBackKind, string> = {
