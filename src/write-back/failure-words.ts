@@ -1,5 +1,3 @@
-import type { WriteBackFailureDetail } from './outbox.repository.ts';
-
 /**
  * Why a chart write did not reach the EHR, in words a supervisor reads (issue 14, item 4), with
  * each code beside its words. Pure. The EHR's own free text is never stored (it may echo patient
@@ -96,6 +94,20 @@ const ackWords: Record<string, string> = {
   CE: 'Commit error',
   CR: 'Commit reject',
 };
+
+/**
+ * The EHR's reason for a failed attempt, as codes only (migration 0026): the HTTP status, the
+ * OperationOutcome's issue codes (`severity:code`) and expressions, or the HL7 ACK's code, error
+ * code (table 0357) and location. Never the EHR's free text: it may echo patient data.
+ */
+export interface WriteBackFailureDetail {
+  status?: number;
+  issues?: string[];
+  paths?: string[];
+  ackCode?: string;
+  errorCode?: string;
+  errorLocation?: string;
+}
 
 /** The failure of a chart write in words, with every code beside its words; null when it has none. */
 export function failureInWords(code: string | null, detail: WriteBackFailureDetail | null): FailureInWords | null {

@@ -3,6 +3,9 @@ import type { Db, Queryable } from '../store/db.ts';
 import type { RetryClass } from '../lib/errors.ts';
 import type { WriteBackEvent } from './event-task.mapper.ts';
 import { currentTraceparent } from '../telemetry/tracing.ts';
+import type { WriteBackFailureDetail } from './failure-words.ts';
+
+export type { WriteBackFailureDetail } from './failure-words.ts';
 
 /**
  * The write-back outbox (WB-3, WB-4). An item is inserted in the same transaction as the state
@@ -23,19 +26,6 @@ export const writeBackKinds = ['chart-record', 'event-task', 'rejection'] as con
 export const cancelReasons = ['duplicate', 'wrong-patient', 'entered-by-hand', 'consent-withdrawn', 'not-needed', 'other'] as const;
 export type CancelReason = (typeof cancelReasons)[number];
 
-/**
- * The EHR's reason for a failed attempt, as codes only (migration 0026): the HTTP status, the
- * OperationOutcome's issue codes (`severity:code`) and expressions, or the HL7 ACK's code, error
- * code (table 0357) and location. Never the EHR's free text: it may echo patient data.
- */
-export interface WriteBackFailureDetail {
-  status?: number;
-  issues?: string[];
-  paths?: string[];
-  ackCode?: string;
-  errorCode?: string;
-  errorLocation?: string;
-}
 
 export interface WriteBackItem {
   id: string;

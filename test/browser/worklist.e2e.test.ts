@@ -146,7 +146,7 @@ describe('the chart worklist', () => {
     const page = supervisor.page;
     await page.goto(`${harness.engine.url}/worklist?status=failed`);
     await card(stillFailed.id).waitFor();
-    expect(await page.locator('[data-testid="worklist-item"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')))).toEqual(['failed']);
+    expect(await Promise.all((await page.getByTestId('worklist-item').all()).map((row) => row.getAttribute('data-status')))).toEqual(['failed']);
     expect(await page.getByTestId('count-failed').getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Clear the filters' }).click();
     await card(refused.id).waitFor();
@@ -164,7 +164,7 @@ describe('the chart worklist', () => {
     expect((await nurse.staff.fetch('POST', `/api/write-back/${stillFailed.id}/retry`)).status).toBe(403);
     expect((await api('POST', `/api/write-back/${stillFailed.id}/cancel`, { reason: 'duplicate' }, 'nurse')).status).toBe(403);
     expect((await api('GET', '/api/write-back/worklist', undefined, 'nurse')).status).toBe(403);
-    expect((await worklistRow(stillFailed.callId))?.status).toBe('failed');
+    expect((await worklistRow(stillFailed.callId!))?.status).toBe('failed');
     await nurse.context.close();
   });
 });
