@@ -89,7 +89,10 @@ export const WorklistItemCard = memo(function WorklistItemCard({ item, ehrDown, 
 
         {item.failure && item.status !== 'cancelled' ? (
           <Stack gap={4} role={item.status === 'failed' ? 'group' : undefined} aria-label={item.status === 'failed' ? 'Why it failed' : undefined}>
-            <Text size="sm" fw={item.status === 'failed' ? 600 : 400}>
+            <Text size="sm">
+              <Text span fw={600} size="sm">
+                {item.status === 'failed' ? 'Why it failed: ' : 'Last try: '}
+              </Text>
               {item.failure.words} <Code>{item.failure.code}</Code>
             </Text>
             {item.failure.ehrReasons.length ? (

@@ -205,8 +205,9 @@ function Downtime({ lines, timeZone }: { lines: EhrLine[]; timeZone: string }) {
       {down.map((line) => (
         <Alert key={line.target} color="orange" variant="light" title={`Waiting for the ${targetWords[line.target]}`} data-testid="ehr-downtime" styles={readableTitle}>
           <Text size="sm">
-            {line.waitingSince ? `Since ${clinicTime(line.waitingSince, timeZone, true)}, ` : ''}
-            {line.queued === 1 ? '1 chart write waits' : `${line.queued} chart writes wait`} for the EHR.{' '}
+            {line.queued === 0
+              ? 'No chart write waits now; new ones wait until the EHR answers. '
+              : `${line.waitingSince ? `Since ${clinicTime(line.waitingSince, timeZone, true)}, ` : ''}${line.queued === 1 ? '1 chart write waits' : `${line.queued} chart writes wait`} for the EHR. `}
             {line.available
               ? 'The EHR is not answering; Callchart keeps trying and sends them oldest first when it answers.'
               : 'The EHR failed repeatedly, so Callchart is pausing before it tries again. They are sent oldest first when it answers; nothing is lost.'}
