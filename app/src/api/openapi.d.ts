@@ -896,7 +896,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "pending" | "sending" | "delivered" | "failed";
+                    status?: "pending" | "sending" | "delivered" | "failed" | "cancelled";
                     callId?: string;
                     limit?: number;
                 };
