@@ -79,6 +79,7 @@ describe('the chart worklist', () => {
     await page.locator(`[data-item-id="${refused.id}"][data-status="delivered"]`).waitFor({ timeout: 20_000 });
     expect(await item.getByText('Sent', { exact: true }).count()).toBe(1);
     expect(await item.getByRole('button', { name: /^Retry item/ }).count()).toBe(0);
+    expect(await page.evaluate('document.activeElement === document.body')).toBe(false);
     expect(supervisor.pageErrors).toEqual([]);
   });
 
@@ -113,6 +114,8 @@ describe('the chart worklist', () => {
       await dialog.getByRole('button', { name: 'Cancel the chart write' }).click();
       await dialog.waitFor({ state: 'hidden' });
       await item.getByText('Cancelled', { exact: true }).waitFor();
+      // Its Cancel button is gone: keyboard focus is on the item, not thrown to the page.
+      await page.waitForFunction(`document.activeElement?.id === 'write-back-${toCancel.id}'`, undefined, { timeout: 5_000 });
       expect(await item.innerText()).toMatch(new RegExp(`Cancelled .+ by ${supervisor.staff.user.displayName ?? supervisor.staff.userName}: Already entered in the EHR by hand\\. It will not be sent\\.`));
       expect(await item.getByRole('button', { name: /^Cancel item/ }).count()).toBe(0);
 

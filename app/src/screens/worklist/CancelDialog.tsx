@@ -37,7 +37,7 @@ export function CancelDialog({ item, onClose, onCancel }: { item: WorklistItem |
   };
   return (
     // lockScroll off: the scroll lock injects a style tag without the page's CSP nonce (a console error).
-    <Modal opened={item !== null} onClose={close} title="Cancel this chart write?" centered lockScroll={false} closeButtonProps={{ 'aria-label': 'Close without cancelling' }}>
+    <Modal opened={item !== null} onClose={close} title="Cancel this chart write?" centered lockScroll={false} returnFocus={false} closeButtonProps={{ 'aria-label': 'Close without cancelling' }}>
       {item ? (
         <Stack gap="sm">
           <Text size="sm">

@@ -17,13 +17,16 @@ interface Props {
   retrying: boolean;
 }
 
+/** The id of an item's heading: focus goes there when its buttons go away (after a retry or a cancel). */
+export const itemHeadingId = (id: string) => `write-back-${id}`;
+
 /**
  * One chart write: what it is, for which call and chart (ids, no names), its status in words, the
  * EHR's reason with each code beside its words, who cancelled it and why. Memoised with a stable
  * key, so a refresh updates it in place and keyboard focus stays where it was.
  */
 export const WorklistItemCard = memo(function WorklistItemCard({ item, ehrDown, timeZone, linkToReview, onRetry, onCancel, retrying }: Props) {
-  const headingId = `write-back-${item.id}`;
+  const headingId = itemHeadingId(item.id);
   const waiting = waitsForEhr(item, ehrDown);
   const label = statusLabel(item, ehrDown);
   const color = statusColor[waiting ? 'waiting' : item.status];
@@ -32,7 +35,7 @@ export const WorklistItemCard = memo(function WorklistItemCard({ item, ehrDown, 
       <Stack gap={6}>
         <Group justify="space-between" gap="xs" wrap="wrap" align="flex-start">
           <Stack gap={0} style={{ minWidth: 0, flex: '1 1 220px' }}>
-            <Text component="h3" id={headingId} fw={600} size="sm" m={0}>
+            <Text component="h3" id={headingId} fw={600} size="sm" m={0} tabIndex={-1}>
               {kindWords[item.kind]}
               {item.eventType ? `: ${eventWords[item.eventType] ?? 'an event'}` : ''}
             </Text>

@@ -8,7 +8,7 @@ import { useSession } from '../../shell/session';
 import { Empty, Loading, Problem } from '../../shell/states';
 import { CancelDialog } from './CancelDialog';
 import { clinicDayStart, nextDay } from './clinic-day';
-import { WorklistItemCard } from './WorklistItemCard';
+import { itemHeadingId, WorklistItemCard } from './WorklistItemCard';
 import { kindWords, shortId, statusWords, targetWords } from './worklist.words';
 import type { CancelReason, EhrLine, WorklistItem, WorklistPage, WriteBackKind, WriteBackStatus, WriteBackSummary } from './worklist.types';
 
@@ -71,6 +71,8 @@ export default function WorklistScreen() {
   });
 
   const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: ['write-back'] }), [queryClient]);
+  /** The button pressed may be gone after the refresh: keyboard focus goes to the item's heading, not to the page. */
+  const focusItem = useCallback((id: string) => requestAnimationFrame(() => document.getElementById(itemHeadingId(id))?.focus()), []);
   // What the last action did, said on the screen (a live region), not in a passing toast.
   const [message, setMessage] = useState<{ ok: boolean; title: string; words: string } | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
@@ -85,8 +87,9 @@ export default function WorklistScreen() {
     } finally {
       setRetrying(null);
       await refresh();
+      focusItem(item.id);
     }
-  }, [refresh]);
+  }, [refresh, focusItem]);
   const [cancelling, setCancelling] = useState<WorklistItem | null>(null);
   const onCancel = useCallback(async (item: WorklistItem, reason: CancelReason) => {
     try {
@@ -96,6 +99,11 @@ export default function WorklistScreen() {
       await refresh();
     }
   }, [refresh]);
+  const closeCancel = useCallback(() => {
+    const id = cancelling?.id;
+    setCancelling(null);
+    if (id) focusItem(id);
+  }, [cancelling, focusItem]);
   const openCancel = useCallback((item: WorklistItem) => setCancelling(item), []);
   const retry = useCallback((item: WorklistItem) => void onRetry(item), [onRetry]);
 
@@ -191,7 +199,7 @@ export default function WorklistScreen() {
         </Stack>
       )}
 
-      <CancelDialog item={cancelling} onClose={() => setCancelling(null)} onCancel={onCancel} />
+      <CancelDialog item={cancelling} onClose={closeCancel} onCancel={onCancel} />
     </Stack>
   );
 }
