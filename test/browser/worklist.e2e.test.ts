@@ -154,7 +154,29 @@ describe('the chart worklist', () => {
     await page.getByRole('button', { name: 'Clear the filters' }).click();
     await card(refused.id).waitFor();
     expect(new URL(page.url()).search).toBe('');
+    // A kind with no writes: said in words, with what to do.
+    await page.goto(`${harness.engine.url}/worklist?kind=event-task`);
+    await page.getByText('No chart writes match these filters').waitFor();
+    // Paging, newest first: the next page starts below the last item of this one.
+    const first = await api('GET', '/api/write-back/worklist?limit=3', undefined, 'supervisor');
+    expect(first.body.items).toHaveLength(3);
+    const next = await api('GET', `/api/write-back/worklist?limit=3&before=${first.body.nextBefore}`, undefined, 'supervisor');
+    expect(next.body).toMatchObject({ items: [{ id: refused.id }], nextBefore: null });
+    expect((await api('GET', '/api/write-back/worklist?status=bogus', undefined, 'supervisor')).status).toBe(400);
     expect(supervisor.pageErrors).toEqual([]);
+  });
+
+  it('an administrator sees the same writes by id only: no chart id, no link into Review (a screen that is not theirs)', async () => {
+    const admin = await signedInPage(harness.engine, { role: 'admin' }, '/worklist');
+    const row = admin.page.locator(`[data-item-id="${stillFailed.id}"]`);
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toMatch(/Chart:\s+not shown/);
+    expect(text).not.toContain('Patient/');
+    expect(await row.getByRole('link').count()).toBe(0);
+    expect(await row.getByRole('button', { name: /^Retry item/ }).count()).toBe(1);
+    expect(admin.pageErrors).toEqual([]);
+    await admin.context.close();
   });
 
   it('a nurse reaching /worklist is told it is not part of her role, and the API refuses her retry and cancel', async () => {
