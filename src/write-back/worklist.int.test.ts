@@ -85,6 +85,31 @@ describe.each(backendKinds)('chart worklist: cancel and the EHR\'s reason on %s'
     expect(rows.items.map((item) => item.status)).toEqual(['delivered', 'delivered', 'delivered']);
   });
 
+  it('while the EHR fails, only the head of the line is claimed, so what waits behind it can still be cancelled', async () => {
+    const [head, behind] = [await enqueue(0), await enqueue(1)];
+    let attempts = 0;
+    let answer: CancelOutcome['outcome'] | undefined;
+    const sender: WriteBackSender = {
+      target: 'fhir',
+      available: () => true,
+      async deliver(item) {
+        if (item.id !== head) throw new Error('only the head may be tried while the EHR fails');
+        attempts++;
+        // The second attempt is the probe: meanwhile a supervisor cancels the item behind it.
+        if (attempts === 2) answer = (await cancelWriteBack(db, behind, by)).outcome;
+        throw new CallchartError('EHR_UNAVAILABLE', 'synthetic 503');
+      },
+    };
+    const dispatcher = new WriteBackDispatcher({ db, logger: createLogger({ level: 'silent' }), senders: [sender], backoffBaseMs: 1, backoffCapMs: 1 });
+    for (let round = 0; round < 200 && attempts < 2; round++) {
+      await dispatcher.drainOnce(sender);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(attempts).toBe(2);
+    expect(answer).toBe('cancelled');
+    expect((await findWriteBackItem(db, behind))!).toMatchObject({ status: 'cancelled', attempts: 0 });
+  });
+
   it('racing cancels against a draining worker: every item ends sent or cancelled, never both', async () => {
     const ids: string[] = [];
     for (let index = 0; index < 30; index++) ids.push(await enqueue(index));

@@ -47,6 +47,12 @@ export class WriteBackDispatcher {
   private running = false;
   /** After a failed attempt: when the item at the head of the line is due again. */
   private readonly nextDueAt = new Map<WriteBackTarget, number>();
+  /**
+   * Targets whose last attempt failed and has not succeeded since: one item is claimed at a time
+   * (a probe), so the rest of the line is not held `sending` while the EHR is down, where a person
+   * could not cancel it (issue 14: the chart worklist).
+   */
+  private readonly probing = new Set<WriteBackTarget>();
   private readonly loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
   private readonly options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'senders' | 'tracer' | 'onAttempt'>>;
@@ -83,7 +89,7 @@ export class WriteBackDispatcher {
   /** One round for one target (tests and the CLI drive it directly). Returns items handled. */
   async drainOnce(sender: WriteBackSender): Promise<number> {
     if (!sender.available()) return 0;
-    const items = await claimDueItems(this.deps.db, sender.target, this.options.batchSize, this.options.leaseMs);
+    const items = await claimDueItems(this.deps.db, sender.target, this.probing.has(sender.target) ? 1 : this.options.batchSize, this.options.leaseMs);
     for (const [index, item] of items.entries()) {
       const delivered = this.running || this.loops.length === 0 ? await this.deliverOne(sender, item) : false;
       if (!delivered) {
@@ -153,6 +159,7 @@ export class WriteBackDispatcher {
           detail: { callId: item.callId, kind: item.kind, attempts: item.attempts, reconciled, ...result },
         });
       });
+      this.probing.delete(item.target);
       return true;
     } catch (error) {
       const retry: RetryClass = retryClassOf(error);
@@ -170,6 +177,7 @@ export class WriteBackDispatcher {
           });
           return true;
         }
+        this.probing.add(item.target);
         const delayMs = this.delayFor(item.attempts, error);
         await markRetry(tx, item.id, { code, retry, delayMs, detail });
         this.nextDueAt.set(item.target, Date.now() + delayMs);
