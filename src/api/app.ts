@@ -39,6 +39,7 @@ import { keysRoutes } from '../keys/keys.routes.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
+import { worklistRoutes, type WorklistTarget } from '../write-back/worklist.routes.ts';
 import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
 import type { ReviewPatients } from '../review/review-patients.service.ts';
@@ -114,6 +115,8 @@ export interface AppDeps {
     cipher: ContentKeyring; review: ReviewService; policies: QueuePolicyStore; onWriteBackQueued?: () => void; patientExists?: (patientId: string) => Promise<boolean | null>;
     /** Staff search the EHR for a chart, link a call to it, and see whose chart each item is on (issue 12). */
     patients: PatientDirectory; patientLink: PatientLinkService; reviewPatients: ReviewPatients;
+    /** The write-back targets and whether each EHR's breaker lets writes out (the chart worklist, issue 14). */
+    writeBackTargets?: readonly WorklistTarget[];
   };
   /** The front desk on a live call (issue 14): consents, the caller's chart on a shared number, date of birth. */
   liveCalls?: Omit<LiveCallRoutesDeps, 'db' | 'fallbackQueue'>;
@@ -366,6 +369,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     // The dashboard (issue 14): aggregates in the clinic's days; de-identified for the analyst.
     await app.register(async (scope) => dashboardRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, timeZone: deps.clinic?.timeZone ?? 'UTC', ...(clock ? { now: () => new Date(clock()) } : {}) }));
+    // The chart worklist (issue 14): every chart write in words, downtime, cancel with a reason.
+    await app.register(async (scope) => worklistRoutes(scope, {
+      db: deps.db, fallbackQueue: deps.fallbackQueue, eventsQueue: () => staff.policies.current.policy.events.queue,
+      targets: staff.writeBackTargets ?? [], ...(staff.onWriteBackQueued ? { onWriteBackChanged: staff.onWriteBackQueued } : {}),
+    }));
   }
 
   if (deps.governance) {

@@ -84,6 +84,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // The dashboard (issue 14): aggregates of the calls in the queues the person works ('*': all);
   // the analyst's answer is de-identified (counts and durations, small cells hidden). No ids.
   'GET /api/dashboard': { kind: 'staff', roles: ['supervisor', 'analyst', 'admin'], queues: 'own' },
+  // The chart worklist (issue 14): ids, codes and reasons in words; a chart id only for queues the reviewer works.
+  'GET /api/write-back/worklist': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'ids, codes and delivery status; chart ids only for the caller\'s own queues' } },
+  'POST /api/write-back/:id/cancel': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'cancels an item by id with a reason code; carries no content' } },
   'GET /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   'PUT /api/policy': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'clinic-wide configuration, no call data' } },
   // Settings (issue 14, item 6): admins read, preview and save configuration sections; no call data.

@@ -393,7 +393,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     settings,
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
-      patients, patientLink, reviewPatients: new ReviewPatients(patients),
+      patients, patientLink, reviewPatients: new ReviewPatients(patients), writeBackTargets: senders,
       patientExists: async (patientId: string) => {
         try {
           await fhir.read('Patient', patientId);

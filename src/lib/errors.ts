@@ -59,6 +59,10 @@ export const ErrorCodes = {
   CALLER_NOT_A_CANDIDATE: { status: 422, retry: 'permanent' },
   /** Too many wrong dates of birth on one call: the check is not a way to find a birth date by trying. */
   DOB_CHECKS_EXHAUSTED: { status: 422, retry: 'permanent' },
+  /** Cancelling a chart write a worker is sending right now (issue 14): it may already be in the EHR. */
+  WRITE_BACK_IN_FLIGHT: { status: 409, retry: 'transient' },
+  /** Cancelling a chart write that already reached the EHR (issue 14): correct it in the EHR instead. */
+  WRITE_BACK_ALREADY_SENT: { status: 409, retry: 'permanent' },
   /** A patient search that would not narrow to a few charts (a name alone): minimum necessary. */
   SEARCH_TOO_BROAD: { status: 400, retry: 'permanent' },
   /** A pipeline stage that handles call content finished without asking the policy function. */

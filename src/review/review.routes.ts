@@ -239,7 +239,7 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
   app.get('/api/write-back', {
     schema: {
       summary: 'The write-back outbox: what waits for the EHR, what failed and why (ids and codes only)',
-      querystring: z.object({ status: z.enum(['pending', 'sending', 'delivered', 'failed']).optional(), callId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      querystring: z.object({ status: z.enum(['pending', 'sending', 'delivered', 'failed', 'cancelled']).optional(), callId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
     },
   }, async (request) => {
     const staff = staffOf(request);

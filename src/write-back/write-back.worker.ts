@@ -5,7 +5,7 @@ import { wakeableSleep } from '../lib/wakeable-sleep.worker.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError, isCallchartError, retryClassOf, type RetryClass } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { claimDueItems, markDelivered, markFailed, markRetry, releaseClaims, type ClaimedItem, type WriteBackTarget } from './outbox.repository.ts';
+import { claimDueItems, markDelivered, markFailed, markRetry, releaseClaims, type ClaimedItem, type WriteBackFailureDetail, type WriteBackTarget } from './outbox.repository.ts';
 
 /**
  * Drains the write-back outbox (WB-3, WB-4), one loop per target, oldest item first.
@@ -47,6 +47,12 @@ export class WriteBackDispatcher {
   private running = false;
   /** After a failed attempt: when the item at the head of the line is due again. */
   private readonly nextDueAt = new Map<WriteBackTarget, number>();
+  /**
+   * Targets whose last attempt failed and has not succeeded since: one item is claimed at a time
+   * (a probe), so the rest of the line is not held `sending` while the EHR is down, where a person
+   * could not cancel it (issue 14: the chart worklist).
+   */
+  private readonly probing = new Set<WriteBackTarget>();
   private readonly loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
   private readonly options: Required<Omit<DispatcherOptions, 'db' | 'logger' | 'senders' | 'tracer' | 'onAttempt'>>;
@@ -83,7 +89,7 @@ export class WriteBackDispatcher {
   /** One round for one target (tests and the CLI drive it directly). Returns items handled. */
   async drainOnce(sender: WriteBackSender): Promise<number> {
     if (!sender.available()) return 0;
-    const items = await claimDueItems(this.deps.db, sender.target, this.options.batchSize, this.options.leaseMs);
+    const items = await claimDueItems(this.deps.db, sender.target, this.probing.has(sender.target) ? 1 : this.options.batchSize, this.options.leaseMs);
     for (const [index, item] of items.entries()) {
       const delivered = this.running || this.loops.length === 0 ? await this.deliverOne(sender, item) : false;
       if (!delivered) {
@@ -153,23 +159,27 @@ export class WriteBackDispatcher {
           detail: { callId: item.callId, kind: item.kind, attempts: item.attempts, reconciled, ...result },
         });
       });
+      this.probing.delete(item.target);
       return true;
     } catch (error) {
       const retry: RetryClass = retryClassOf(error);
       const code = isCallchartError(error) ? error.code : 'INTERNAL';
       logger.warn({ target: item.target, writeBackItem: item.id, code, retry, attempts: item.attempts }, 'write-back attempt failed');
       failed({ outcome: retry === 'permanent' ? 'failed' : 'retrying', code, retry });
+      // The EHR's reason, as codes, on the item itself: the worklist says it in words (issue 14).
+      const detail = issueDetail(error);
       return db.transaction(async (tx) => {
         if (retry === 'permanent') {
-          await markFailed(tx, item.id, { code, retry });
+          await markFailed(tx, item.id, { code, retry, detail });
           await appendAuditEvent(tx, {
             actor: `write-back:${item.target}`, action: 'ehr.write-back.failed', objectType: 'write-back-item', objectId: item.id, outcome: 'failure',
-            reason: code, detail: { callId: item.callId, attempts: item.attempts, ...issueDetail(error) },
+            reason: code, detail: { callId: item.callId, attempts: item.attempts, ...detail },
           });
           return true;
         }
+        this.probing.add(item.target);
         const delayMs = this.delayFor(item.attempts, error);
-        await markRetry(tx, item.id, { code, retry, delayMs });
+        await markRetry(tx, item.id, { code, retry, delayMs, detail });
         this.nextDueAt.set(item.target, Date.now() + delayMs);
         // First failure of an item and every tenth after: enough to see it struggle, not a flood.
         if (item.attempts === 1 || item.attempts % 10 === 0) {
@@ -192,8 +202,9 @@ export class WriteBackDispatcher {
   }
 }
 
-function issueDetail(error: unknown): Record<string, unknown> {
+/** The EHR's reason as codes (HTTP status, OperationOutcome issue codes and paths, HL7 ACK and ERR codes); never its free text. */
+function issueDetail(error: unknown): WriteBackFailureDetail {
   if (!(error instanceof CallchartError)) return {};
-  const { status, issues, paths, ackCode } = (error.detail ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries({ status, issues, paths, ackCode }).filter(([, value]) => value !== undefined));
+  const { status, issues, paths, ackCode, errorCode, errorLocation } = (error.detail ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries({ status, issues, paths, ackCode, errorCode, errorLocation }).filter(([, value]) => value !== undefined)) as WriteBackFailureDetail;
 }

@@ -78,6 +78,9 @@ const oracle: Record<string, Expectation> = {
   // The dashboard (issue 14): aggregates only, narrowed to the person's queues inside the answer (a
   // person of another queue gets an answer with their own queues' counts, never the seeded call's id).
   'GET /api/dashboard': { supervisor: 'any-queue', analyst: 'any-queue', admin: 'any-queue' },
+  // The chart worklist (issue 14): supervisors and admins see every chart write and may cancel one.
+  'GET /api/write-back/worklist': { supervisor: 'any-queue', admin: 'any-queue' },
+  'POST /api/write-back/:id/cancel': { supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'PUT /api/policy': { supervisor: 'any-queue', admin: 'any-queue' },
   'GET /api/admin/settings/:section': { admin: 'any-queue' },

@@ -932,7 +932,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "pending" | "sending" | "delivered" | "failed";
+                    status?: "pending" | "sending" | "delivered" | "failed" | "cancelled";
                     callId?: string;
                     limit?: number;
                 };
@@ -1637,6 +1637,91 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/write-back/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chart worklist: chart writes newest first with status, the EHR's reason in words, who cancelled and why; and per EHR target whether it is down, since when and how many wait */
+        get: {
+            parameters: {
+                query?: {
+                    status?: string;
+                    kind?: "chart-record" | "event-task" | "rejection";
+                    target?: "fhir" | "hl7";
+                    from?: string;
+                    to?: string;
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/write-back/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a chart write that waits or failed, with a reason code: it is never sent, stays listed as cancelled with who and why, and is audited (409 while it is being sent, or once sent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        reason: "duplicate" | "wrong-patient" | "entered-by-hand" | "consent-withdrawn" | "not-needed" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
