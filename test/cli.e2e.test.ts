@@ -146,7 +146,7 @@ describe('callchart CLI', () => {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`demo did not start:\n${stderr}`)), 60_000);
         demo.stdout.on('data', () => {
-          const match = /Live calls\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+          const match = /Staff app\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
           if (match) {
             clearTimeout(timer);
             resolve(match[1]!);

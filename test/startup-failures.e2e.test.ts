@@ -76,7 +76,7 @@ describe('a busy port is refused before anything starts', () => {
       expect(run.code).toBe(2);
       expectOneSentence(run, new RegExp(`Port ${blocker.port} .*in use.*--port`));
       expect(run.stderr).not.toContain('Starting the sandbox EHR');
-      expect(run.stdout).not.toContain('Live calls');
+      expect(run.stdout).not.toContain('Staff app');
     } finally {
       await blocker.close();
     }

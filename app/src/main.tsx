@@ -22,13 +22,15 @@ const nonce = document.querySelector('meta[name="csp-nonce"]')?.getAttribute('co
 setNonce(nonce);
 
 // Colours with at least 4.5:1 contrast on text (WCAG AA): the primary shade is darker than Mantine's default.
-const theme = createTheme({ respectReducedMotion: true, primaryColor: 'blue', primaryShade: { light: 8, dark: 5 }, defaultRadius: 'sm', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+// autoContrast: text on filled colours turns black or white by the colour's lightness (4.5:1 in both themes).
+const theme = createTheme({ autoContrast: true, respectReducedMotion: true, primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'sm', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
 
 // Secondary ("dimmed") text dark enough for 4.5:1 on both themes' backgrounds (axe color-contrast).
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+  // Warning words (red flags, allergies, refusals) in red that reads on each theme's background.
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--callchart-danger-text': 'var(--mantine-color-red-9)' },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)', '--callchart-danger-text': 'var(--mantine-color-red-4)' },
 });
 
 const queryClient = new QueryClient({

@@ -131,7 +131,8 @@ function actionFor(reason: CallSummary['reasonForCall'], requestTypes: readonly 
   const named = (type: Entity['type']) => [...new Set(entities.filter((entity) => entity.type === type && entity.normalized).map((entity) => entity.normalized!))];
   if (redFlags.length > 0) parts.push(`red flags: ${[...new Set(redFlags.map((flag) => flag.code.replace(/_/g, ' ')))].join(', ')}`);
   if (reason === 'prescription_refill' && named('medication').length) parts[0] = `Refill: ${named('medication').join(', ')}`;
-  if ((reason === 'symptom_report' || reason === 'urgent_emergency') && named('symptom').length) parts.push(`symptoms: ${named('symptom').slice(0, 5).join(', ')}`);
+  // Symptom codes in words (chest_pain → chest pain): the note is read by people.
+  if ((reason === 'symptom_report' || reason === 'urgent_emergency') && named('symptom').length) parts.push(`symptoms: ${named('symptom').slice(0, 5).map((code) => code.replace(/_/g, ' ')).join(', ')}`);
   if (reason !== 'callback_request' && requestTypes.some((score) => score.type === 'callback_request')) parts.push('call back requested');
   const times = named('preferred_time');
   if (times.length) parts.push(`preferred time: ${times.slice(0, 2).join(', ')}`);

@@ -88,9 +88,12 @@ export function watchPage(page: Page): string[] {
 export async function screenshots(page: Page, name: string): Promise<{ phoneWidth: number }> {
   mkdirSync(screenshotDir, { recursive: true });
   const before = page.viewportSize() ?? desktop;
+  // From the top: a full-page capture of a scrolled page draws the fixed header part-way down.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.setViewportSize(desktop);
   await page.screenshot({ path: path.join(screenshotDir, `${name}-1440.png`), fullPage: true });
   await page.setViewportSize(phone);
+  await page.evaluate('window.scrollTo(0, 0)');
   const phoneWidth = await page.evaluate('document.documentElement.scrollWidth') as number;
   await page.screenshot({ path: path.join(screenshotDir, `${name}-390.png`), fullPage: true });
   await page.setViewportSize(before);
@@ -102,5 +105,5 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, impact: violation.impact ?? '', help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }));
+    .map((violation) => ({ id: violation.id, impact: violation.impact ?? '', help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => `${node.target.join(' ')} ${node.html.slice(0, 160)} ${node.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`) }));
 }

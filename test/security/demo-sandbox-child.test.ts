@@ -112,7 +112,7 @@ describe('the demo never leaves its sandbox EHR running', () => {
     const oldSecret = `whsec_${randomBytes(24).toString('base64url')}`;
     writeFileSync(path.join(dataDir, 'secrets', 'webhook-secret'), `${oldSecret}\n`, { mode: 0o600 });
     const { demo, output, exited } = startDemo(['--port', '0'], dataDir);
-    const stdout = await eventually(async () => (/Live calls\s+http/.test(output().stdout) ? output().stdout : null), 90_000, 'the demo to come up');
+    const stdout = await eventually(async () => (/Staff app\s+http/.test(output().stdout) ? output().stdout : null), 90_000, 'the demo to come up');
     const sandboxPids = sandboxChildrenOf(demo.pid!);
     expect(sandboxPids).toHaveLength(1);
     seen.add(sandboxPids[0]!);

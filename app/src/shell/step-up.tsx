@@ -93,7 +93,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
                   <PasswordInput label="Your password" name="password" autoComplete="current-password" required data-autofocus />
                   <TextInput label="Six-digit code from your authenticator app" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" required />
                   {problem ? (
-                    <Text c="red" size="sm" role="alert">
+                    <Text c="var(--callchart-danger-text)" size="sm" role="alert">
                       {problem}
                     </Text>
                   ) : null}

@@ -48,7 +48,9 @@ const ruleWords: Record<string, string> = {
   'checkpoint-sink-unreachable': 'Audit checkpoints could not be written',
 };
 
-const severityColor: Record<AlertRow['severity'], string> = { low: 'dark.6', medium: 'dark.6', high: 'red.9', critical: 'red.9' };
+const quiet = 'light-dark(var(--mantine-color-dark-6), var(--mantine-color-gray-4))';
+const loud = 'light-dark(var(--mantine-color-red-9), var(--mantine-color-red-3))';
+const severityColor: Record<AlertRow['severity'], string> = { low: quiet, medium: quiet, high: loud, critical: loud };
 const severityWords: Record<AlertRow['severity'], string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
 const statusWords: Record<string, string> = { open: 'Open', acknowledged: 'Acknowledged' };
 

@@ -144,7 +144,8 @@ export function outcomeWords(outcome: string): string {
 
 /** Dark shades: the badge's text keeps 4.5:1 contrast on light backgrounds (axe color-contrast). */
 export function outcomeColor(outcome: string): string {
-  return outcome === 'success' || outcome === 'duplicate' ? 'teal.9' : outcome === 'deferred' ? 'dark.6' : 'red.9';
+  // Dark shades on the light theme, light ones on the dark theme: 4.5:1 on both backgrounds.
+  return outcome === 'success' || outcome === 'duplicate' ? 'light-dark(var(--mantine-color-teal-9), var(--mantine-color-teal-3))' : outcome === 'deferred' ? 'light-dark(var(--mantine-color-dark-6), var(--mantine-color-gray-4))' : 'light-dark(var(--mantine-color-red-9), var(--mantine-color-red-3))';
 }
 
 const reasonWordsByCode: Record<string, string> = {

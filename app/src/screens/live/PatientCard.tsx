@@ -131,7 +131,7 @@ function Allergies({ patient }: { patient: ScreenPopPatient }) {
       {patient.allergies.length ? (
         <List size="sm" spacing={2} listStyleType="none" ml={0} pl={0}>
           {patient.allergies.map((allergy) => (
-            <List.Item key={allergy.substance} className="allergy" c="red.9" fw={600}>
+            <List.Item key={allergy.substance} className="allergy" c="var(--callchart-danger-text)" fw={600}>
               <span aria-hidden>⚠ </span>
               {allergy.substance}
               {allergy.highRisk ? ' (high risk)' : ''}

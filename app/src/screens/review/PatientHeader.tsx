@@ -67,7 +67,7 @@ export function PatientHeader({ opened, readOnly, onLinked }: { opened: OpenedIt
           </Text>
         ) : null}
         {opened.identity.mismatch.length ? (
-          <Text size="sm" c="red.8" role="note">
+          <Text size="sm" c="var(--callchart-danger-text)" role="note">
             The caller’s words do not fit this chart ({opened.identity.mismatch.map((what) => ({ age: 'age', sex: 'sex', name: 'name' })[what] ?? 'details').join(', ')}). Check it is the right patient.
           </Text>
         ) : null}

@@ -91,7 +91,7 @@ export function ReviewList({ items, people, filters, setFilter, selectedId, queu
                         {item.queue ? ` · ${item.queue}` : ''}
                       </Text>
                       {item.redFlags.length ? (
-                        <Text size="xs" c="red.8" fw={700}>
+                        <Text size="xs" c="var(--callchart-danger-text)" fw={700}>
                           Red flag on this call
                         </Text>
                       ) : null}
