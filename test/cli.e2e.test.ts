@@ -158,7 +158,7 @@ describe('callchart CLI', () => {
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       // Demo accounts sign in with the printed password; the authenticator is enrolled next.
-      const nursePassword = /Staff sign-in[\s\S]*?nurse \/ (\S+)/.exec(stdout)?.[1];
+      const nursePassword = /Demo users[\s\S]*?\bnurse \/ (\S+)/.exec(stdout)?.[1];
       expect(nursePassword).toBeTruthy();
       const signIn = await fetch(`${url}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName: 'nurse', password: nursePassword }) });
       expect(await signIn.json()).toMatchObject({ status: 'enrolment-required' });

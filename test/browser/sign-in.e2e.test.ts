@@ -235,6 +235,9 @@ describe('staff sign-in in Chromium', () => {
     await signInWithIdp(page, 'robin');
     await page.waitForURL(`${harness.engine.url}/live`);
     await page.getByTestId('signed-in-as').waitFor();
+    // The screen's first requests answered (each renews the session, on the engine and in the page's
+    // idle count): only then does nothing happen for 13.5 minutes.
+    await page.waitForLoadState('networkidle');
     // 13.5 minutes without a click or a key: the page warns.
     nowMs += 13.5 * 60_000;
     await page.clock.fastForward('13:30');
