@@ -33,6 +33,9 @@ if (!force && existsSync(stampFile) && existsSync(path.join(outDir, 'index.html'
   process.exit(0);
 }
 const started = Date.now();
+// Always the production bundle, whoever runs this (the test runner sets NODE_ENV=test, and Vite
+// would then bundle React's development build).
+process.env.NODE_ENV = 'production';
 let build;
 try {
   ({ build } = await import('vite'));
