@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the staff app (app/ → dist/app/) when it is missing or older than its sources: what
 // `npm start` and `npm test` run first, so the README's two commands work on a fresh clone.
-// `--force` builds regardless. The stamp is a hash of every source file and the lock file.
+// `--force` builds regardless. The stamp is a hash of every source file, the lock file and this script.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ function sources(dir) {
 
 function sourceHash() {
   const hash = createHash('sha256');
-  for (const file of [...sources(appDir).sort(), path.join(root, 'package-lock.json')]) {
+  for (const file of [...sources(appDir).sort(), path.join(root, 'package-lock.json'), fileURLToPath(import.meta.url)]) {
     hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
