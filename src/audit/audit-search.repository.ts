@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/db.ts';
 import type { AuditEvent } from './audit-chain.ts';
+import { auditEventFromRow, type AuditRow } from './audit.repository.ts';
 
 /**
  * The auditor's questions of the chained audit log (issue 14, the Audit screen): a search by call,
@@ -21,40 +22,6 @@ export interface AuditSearch {
   action?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
-}
-
-interface Row {
-  seq: string | number;
-  at: Date | string;
-  actor: string;
-  action: string;
-  object_type: string;
-  object_id: string | null;
-  outcome: AuditEvent['outcome'];
-  reason: string | null;
-  consent_status: string | null;
-  detail: Record<string, unknown> | string;
-  prev_hash?: string;
-  hash?: string;
-  key_id?: string | null;
-}
-
-function fromRow(row: Row): AuditEvent {
-  return {
-    seq: Number(row.seq),
-    at: new Date(row.at).toISOString(),
-    actor: row.actor,
-    action: row.action,
-    objectType: row.object_type,
-    objectId: row.object_id,
-    outcome: row.outcome,
-    reason: row.reason,
-    consentStatus: row.consent_status,
-    detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : row.detail,
-    prevHash: row.prev_hash ?? '',
-    hash: row.hash ?? '',
-    keyId: row.key_id ?? null,
-  };
 }
 
 /** Drops the link hashes: the screen shows what happened; the signed export carries the links. */
@@ -102,7 +69,7 @@ export interface AuditSearchPage {
 /** A page of matching events, newest first. */
 export async function searchAuditTrail(db: Queryable, search: AuditSearch, page: { beforeSeq?: number | undefined; limit: number }): Promise<AuditSearchPage> {
   const filter = searchFilter(search, 3);
-  const { rows } = await db.query<Row>(
+  const { rows } = await db.query<AuditRow>(
     `select seq, at, actor, action, object_type, object_id, outcome, reason, consent_status, detail
        from audit_event
       where ($1::bigint is null or seq < $1) and ${filter.sql}
@@ -110,7 +77,7 @@ export async function searchAuditTrail(db: Queryable, search: AuditSearch, page:
       limit $2`,
     [page.beforeSeq ?? null, page.limit + 1, ...filter.values],
   );
-  const events = rows.slice(0, page.limit).map((row) => forTrail(fromRow(row)));
+  const events = rows.slice(0, page.limit).map((row) => forTrail(auditEventFromRow(row)));
   return { events, nextBeforeSeq: rows.length > page.limit ? events.at(-1)!.seq : null };
 }
 
@@ -120,11 +87,11 @@ export async function searchAuditTrail(db: Queryable, search: AuditSearch, page:
  */
 export async function exportAuditTrail(db: Queryable, search: AuditSearch, limit: number): Promise<{ events: AuditEvent[]; more: boolean }> {
   const filter = searchFilter(search, 2);
-  const { rows } = await db.query<Row>(
+  const { rows } = await db.query<AuditRow>(
     `select * from audit_event where ${filter.sql} order by seq limit $1`,
     [limit + 1, ...filter.values],
   );
-  return { events: rows.slice(0, limit).map(fromRow), more: rows.length > limit };
+  return { events: rows.slice(0, limit).map(auditEventFromRow), more: rows.length > limit };
 }
 
 /** What the timeline shows about the call itself: ids, queue, status and times; never the caller's number. */
@@ -157,12 +124,12 @@ export async function findCallForAudit(db: Queryable, reference: string): Promis
 /** Every event about one call, oldest first (at most `limit`). */
 export async function callTimeline(db: Queryable, callId: string, limit = 2000): Promise<AuditTrailEvent[]> {
   const filter = searchFilter({ callId }, 2);
-  const { rows } = await db.query<Row>(
+  const { rows } = await db.query<AuditRow>(
     `select seq, at, actor, action, object_type, object_id, outcome, reason, consent_status, detail
        from audit_event where ${filter.sql} order by seq limit $1`,
     [limit, ...filter.values],
   );
-  return rows.map((row) => forTrail(fromRow(row)));
+  return rows.map((row) => forTrail(auditEventFromRow(row)));
 }
 
 /** Staff who acted, by actor (`staff:<id>`): their display name (else user name) and role. Staff names are not PHI. */

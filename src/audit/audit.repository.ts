@@ -7,7 +7,8 @@ import type { AuditKey } from './audit-key.ts';
 // One lock id for the whole log: appends are serialised so the chain has exactly one head.
 const auditLockId = 727274002;
 
-interface AuditRow {
+/** An audit_event row as selected; a query that leaves out the chain columns gets them empty. */
+export interface AuditRow {
   seq: string | number;
   at: Date | string;
   actor: string;
@@ -18,12 +19,12 @@ interface AuditRow {
   reason: string | null;
   consent_status: string | null;
   detail: Record<string, unknown> | string;
-  prev_hash: string;
-  hash: string;
-  key_id: string | null;
+  prev_hash?: string;
+  hash?: string;
+  key_id?: string | null;
 }
 
-function fromRow(row: AuditRow): AuditEvent {
+export function auditEventFromRow(row: AuditRow): AuditEvent {
   return {
     seq: Number(row.seq),
     at: new Date(row.at).toISOString(),
@@ -35,9 +36,9 @@ function fromRow(row: AuditRow): AuditEvent {
     reason: row.reason,
     consentStatus: row.consent_status,
     detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : row.detail,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    keyId: row.key_id,
+    prevHash: row.prev_hash ?? '',
+    hash: row.hash ?? '',
+    keyId: row.key_id ?? null,
   };
 }
 
@@ -268,7 +269,7 @@ export async function readAuditEvents(db: Queryable, options: { afterSeq?: numbe
      order by seq limit $2`,
     [options.afterSeq ?? 0, options.limit ?? 100, options.from?.toISOString() ?? null, options.to?.toISOString() ?? null],
   );
-  return rows.map(fromRow);
+  return rows.map(auditEventFromRow);
 }
 
 export interface AuditLogReport extends ChainReport {
