@@ -1,7 +1,7 @@
 import { Button, Group, Paper, Text } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { lastServerContact } from '../api/client';
-import { signInHref, useSession } from './session';
+import { leaveForSignIn, useSession } from './session';
 
 /** Minutes before the idle sign-out that the warning shows. */
 const warnMinutes = 2;
@@ -25,7 +25,7 @@ export function IdleWarning() {
   useEffect(() => {
     if (left > 0) return;
     void fetch('/auth/me', { credentials: 'same-origin', cache: 'no-store' }).then(
-      (answer) => (answer.status === 401 ? location.assign(signInHref('expired')) : refresh()),
+      (answer) => (answer.status === 401 ? leaveForSignIn('expired') : refresh()),
       () => undefined,
     );
   }, [left, refresh]);

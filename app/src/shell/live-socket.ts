@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { signInHref } from './session';
+import { leaveForSignIn } from './session';
 
 export type LiveConnection = 'connecting' | 'live' | 'reconnecting';
 
@@ -38,14 +38,14 @@ export function useLiveFeed(onMessage: (message: { type: string } & Record<strin
       socket.onclose = async (event) => {
         if (stopped) return;
         if (event.code === 4401) {
-          location.assign(signInHref('expired'));
+          leaveForSignIn('expired');
           return;
         }
         // Refused before it opened: is the session still there? (A browser hides the 401.)
         if (!opened.value) {
           const me = await fetch('/auth/me', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
           if (me?.status === 401) {
-            location.assign(signInHref('expired'));
+            leaveForSignIn('expired');
             return;
           }
         }

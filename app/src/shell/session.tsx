@@ -47,6 +47,18 @@ export function signInHref(reason?: 'expired' | 'signed-out'): string {
   return `/sign-in${text ? `?${text}` : ''}`;
 }
 
+let leaving = false;
+/**
+ * Send the browser to sign-in, once. A session that ends is noticed by several watchers at the
+ * same moment (a 401 on a query, the live WebSocket's 4401, the idle check); a second navigation
+ * would abort the first one half-way.
+ */
+export function leaveForSignIn(reason?: 'expired' | 'signed-out'): void {
+  if (leaving) return;
+  leaving = true;
+  location.assign(reason === 'signed-out' ? '/sign-in?reason=signed-out' : signInHref(reason));
+}
+
 /**
  * The signed-in person for every screen below it. No session: to the sign-in screen (never a
  * screen that keeps saying "reconnecting…"). A session that ends while a screen is open (idle,
@@ -73,7 +85,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     if (me.data) setCsrfToken(me.data.csrfToken);
   }, [me.data]);
   useEffect(() => {
-    if (lost || me.data === null) location.assign(signInHref(lost ? 'expired' : undefined));
+    if (lost || me.data === null) leaveForSignIn(lost ? 'expired' : undefined);
   }, [lost, me.data]);
 
   const refresh = useCallback(async () => {
@@ -82,7 +94,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   const signOut = useCallback(async () => {
     await read(api.POST('/auth/sign-out')).catch(() => undefined);
     queryClient.clear();
-    location.assign('/sign-in?reason=signed-out');
+    leaveForSignIn('signed-out');
   }, [queryClient]);
 
   const value = useMemo(() => (me.data && info.data ? { me: me.data, info: info.data, refresh, signOut } : null), [me.data, info.data, refresh, signOut]);
