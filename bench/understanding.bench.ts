@@ -25,7 +25,7 @@ const arg = (name: string) => { const i = process.argv.indexOf(name); return i >
 const available = readdirSync(path.join(here, 'eval', 'data')).filter((d) => d.startsWith('calls-') && existsSync(path.join(here, 'eval', 'data', d, 'calls.jsonl'))).map((d) => d.slice(6));
 const sets = (arg('--set')?.split(',') ?? available).filter((s) => available.includes(s));
 const jsonOut = arg('--json') ?? path.join(here, 'results', 'understanding.json');
-const use = (set: string) => (set === 'tune' ? 'tuned on' : set === 'calib' ? 'calibration only' : 'never tuned');
+const use = (set: string) => (set.startsWith('tune') ? 'tuned on' : set === 'calib' ? 'calibration only' : 'never tuned');
 
 type Probabilities = (text: string, redFlags: RedFlag[]) => Record<RequestTypeCode, number>;
 const probabilitiesOf = (requestTypesModule as unknown as { requestTypeProbabilities?: Probabilities }).requestTypeProbabilities;
