@@ -19,11 +19,14 @@ import { requestTypeCodes, type PhiType, type RedFlag, type RequestTypeCode } fr
 import * as requestTypesModule from '../src/nlp/understand/request-types.ts';
 import { detectRedFlags } from '../src/nlp/understand/red-flags.ts';
 import { readCallSet, type LabelledCall } from './eval/calls/build.ts';
+import { loadPublicDialogues } from './eval/public/load.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
 const available = readdirSync(path.join(here, 'eval', 'data')).filter((d) => d.startsWith('calls-') && existsSync(path.join(here, 'eval', 'data', d, 'calls.jsonl'))).map((d) => d.slice(6));
-const sets = (arg('--set')?.split(',') ?? available).filter((s) => available.includes(s));
+// `public`: MTS-Dialog and PriMock57 dialogues read from /work/shared/data, labelled by the conventions (bench/eval/public).
+const publicAvailable = existsSync('/work/shared/data/mts-dialog') || Boolean(process.env.CALLCHART_PUBLIC_DATA);
+const sets = (arg('--set')?.split(',') ?? [...available, ...(publicAvailable ? ['public'] : [])]).filter((s) => available.includes(s) || (s === 'public' && publicAvailable));
 const jsonOut = arg('--json') ?? path.join(here, 'results', 'understanding.json');
 const use = (set: string) => (set.startsWith('tune') ? 'tuned on' : set === 'calib' ? 'calibration only' : 'never tuned');
 
@@ -36,7 +39,7 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined || 
 
 interface Output { id: string | number | null; error?: string; requestTypes?: { type: RequestTypeCode; confidence: number }[]; redFlags?: { code: string; status: string }[]; urgent?: boolean; phi?: { start: number; end: number; type: PhiType }[] }
 
-function scoreSet(set: string, calls: LabelledCall[]) {
+function scoreSet(set: string, calls: ScoredCall[]) {
   const lines = calls.map((call) => JSON.stringify({ id: call.id, text: call.text, ...(call.patient ? { patient: call.patient } : {}) }));
   const runAll = () => lines.map((line, i) => analyzeLine(line, i + 1, { now: new Date('2026-12-07T15:00:00Z') }) as Output);
   const outputs = runAll(); // also the warm-up: word lists and models load once, lazily
@@ -50,13 +53,15 @@ function scoreSet(set: string, calls: LabelledCall[]) {
 
   // Request types
   const perType = Object.fromEntries(requestTypeCodes.map((t) => [t, { tp: 0, fp: 0, fn: 0, truth: 0, predicted: 0 }]));
-  let primaryRight = 0, predictedTypes = 0, trueTypes = 0, exactSets = 0;
+  let primaryRight = 0, predictedTypes = 0, trueTypes = 0, exactSets = 0, scoredForTypes = 0;
   const confusions: Record<string, number> = {};
   calls.forEach((call, i) => {
+    if (call.labels.noRequest) return; // history-taking with nothing asked: urgency and red flags only
     const predicted = new Set((outputs[i]!.requestTypes ?? []).map((r) => r.type));
     const truth = new Set(call.labels.requestTypes);
     predictedTypes += predicted.size; trueTypes += truth.size;
     if (predicted.size === truth.size && [...truth].every((t) => predicted.has(t))) exactSets++;
+    scoredForTypes++;
     if (outputs[i]!.requestTypes?.[0]?.type === call.labels.primary) primaryRight++;
     else confusions[`${call.labels.primary} → ${outputs[i]!.requestTypes?.[0]?.type ?? 'none'}`] = (confusions[`${call.labels.primary} → ${outputs[i]!.requestTypes?.[0]?.type ?? 'none'}`] ?? 0) + 1;
     for (const t of requestTypeCodes) {
@@ -73,6 +78,7 @@ function scoreSet(set: string, calls: LabelledCall[]) {
   // Calibration: every call × every type (the model's probability, 0 where a type is not returned).
   const pairs: { p: number; y: number }[] = [];
   calls.forEach((call, i) => {
+    if (call.labels.noRequest) return;
     const probabilities = probabilitiesOf
       ? probabilitiesOf(call.text, detectRedFlags(call.text).redFlags)
       : Object.fromEntries((outputs[i]!.requestTypes ?? []).map((r) => [r.type, r.confidence]));
@@ -123,8 +129,8 @@ function scoreSet(set: string, calls: LabelledCall[]) {
   return {
     set, use: use(set), calls: calls.length, rejected,
     requestTypes: {
-      macroF1: round(macroF1), primaryAccuracy: round(primaryRight / calls.length), exactSetRate: round(exactSets / calls.length),
-      typesPerCall: { predicted: round(predictedTypes / calls.length, 2), truth: round(trueTypes / calls.length, 2) },
+      scored: scoredForTypes, macroF1: round(macroF1), primaryAccuracy: round(primaryRight / scoredForTypes), exactSetRate: round(exactSets / scoredForTypes),
+      typesPerCall: { predicted: round(predictedTypes / scoredForTypes, 2), truth: round(trueTypes / scoredForTypes, 2) },
       perType: Object.fromEntries(requestTypeCodes.map((t) => [t, { f1: round(typeF1[t]!), truth: perType[t]!.truth, predicted: perType[t]!.predicted, falsePositives: perType[t]!.fp, missed: perType[t]!.fn }])),
       primaryConfusions: Object.entries(confusions).sort((a, b) => b[1] - a[1]).slice(0, 12),
     },
@@ -132,7 +138,7 @@ function scoreSet(set: string, calls: LabelledCall[]) {
     urgency: { recall: round(tp / (tp + fn)), specificity: round(tn / (tn + fp)), urgent: tp + fn, routine: tn + fp, missed: missedUrgent, falseAlarms },
     redFlags: { codeRecall: round(flagFound / flagGold), gold: flagGold },
     phi: {
-      charRecall: round(phiChars.coveredChars / phiChars.goldChars), charPrecision: round(phiChars.inGoldChars / phiChars.predictedChars),
+      charRecall: round(phiChars.coveredChars / phiChars.goldChars), charPrecision: phiChars.goldChars ? round(phiChars.inGoldChars / phiChars.predictedChars) : null,
       byStyle: Object.fromEntries(Object.entries(byStyle).map(([s, r]) => [s, { charRecall: round(r.coveredChars / r.goldChars), charPrecision: round(r.inGoldChars / r.predictedChars) }])),
       perType: Object.fromEntries(Object.entries(phiTypeRows).sort().map(([t, r]) => [t, { found: r.found, gold: r.gold }])),
     },
@@ -140,7 +146,8 @@ function scoreSet(set: string, calls: LabelledCall[]) {
   };
 }
 
-const results = sets.map((set) => scoreSet(set, readCallSet(set)));
+type ScoredCall = Omit<LabelledCall, 'style' | 'labels'> & { style: LabelledCall['style']; labels: LabelledCall['labels'] & { noRequest?: boolean } };
+const results = sets.map((set) => scoreSet(set, set === 'public' ? (loadPublicDialogues() as ScoredCall[]) : readCallSet(set)));
 for (const r of results) {
   console.log(`\n== calls-${r.set} (${r.use}) · ${r.calls} calls · rejected ${r.rejected.length}`);
   console.log(`request types: macro-F1 ${fmt(r.requestTypes.macroF1)} · primary ${fmt(r.requestTypes.primaryAccuracy)} · exact set ${fmt(r.requestTypes.exactSetRate)} · types/call ${r.requestTypes.typesPerCall.predicted} (truth ${r.requestTypes.typesPerCall.truth})`);

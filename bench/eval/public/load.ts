@@ -16,6 +16,8 @@ export interface PublicDialogueLabels {
   redFlags: RedFlagCode[];
   /** Not labelled for the public sets (red flags and request types only). */
   phi: PhiSpan[];
+  /** History-taking with nothing asked of the clinic: scored for urgency and red flags, not request types. */
+  noRequest?: boolean;
 }
 
 export interface PublicDialogue {
@@ -29,6 +31,7 @@ interface MtsLabelLine {
   source: 'mts-dialog';
   file: string;
   row: number;
+  noRequest?: boolean;
   primary: RequestTypeCode;
   requestTypes: RequestTypeCode[];
   urgent: boolean;
@@ -175,6 +178,7 @@ export function loadPublicDialogues(dataRoot = process.env.CALLCHART_PUBLIC_DATA
       urgent: l.urgent,
       redFlags: l.redFlags,
       phi: [],
+      ...(l.source === 'mts-dialog' && l.noRequest ? { noRequest: true } : {}),
     };
     if (l.source === 'mts-dialog') {
       let rows = mtsCache.get(l.file);
