@@ -239,6 +239,9 @@ function parseAgePhrase(tokens: readonly Token[], k: number): { days: [number, n
   return { days: [low, low + unit - 1], next: number.next + 1 };
 }
 
+const isPerson = (word: string) => word === 'he' || word === 'she' || word === 'who' || relationWords.has(word);
+const endsClause = (token: Token | undefined) => !token || token.punct || afterBareAge.has(token.text);
+
 /** Who an age right after position `k` is said of: "I'm 72" (self), "he's 7", "my son is 12" (other), or nobody. */
 function ageHolderBefore(tokens: readonly Token[], k: number): 'self' | 'other' | null {
   const previous = tokens[k - 1]?.text ?? '';
@@ -248,9 +251,8 @@ function ageHolderBefore(tokens: readonly Token[], k: number): 'self' | 'other' 
     const base = previous.slice(0, -2);
     return base === 'he' || base === 'she' || relationWords.has(base) ? 'other' : null;
   }
-  const person = (word: string) => word === 'he' || word === 'she' || word === 'who' || relationWords.has(word);
   // "my daughter sofia is 4": a name between the relation and the verb.
-  if (['is', 'was', 'turned', 'turns', 'turning'].includes(previous) && (person(before) || relationWords.has(tokens[k - 3]?.text ?? ''))) return 'other';
+  if (['is', 'was', 'turned', 'turns', 'turning'].includes(previous) && (isPerson(before) || relationWords.has(tokens[k - 3]?.text ?? ''))) return 'other';
   if (previous === 'be' && (before === "he'll" || before === "she'll")) return 'other';
   return null;
 }
@@ -265,7 +267,6 @@ function findAges(tokens: readonly Token[]): StatedAgeAt[] {
   for (let k = 0; k < tokens.length; k++) {
     const holder = ageHolderBefore(tokens, k);
     const phrase = parseAgePhrase(tokens, k);
-    const endsClause = (token: Token | undefined) => !token || token.punct || afterBareAge.has(token.text);
     if (phrase) {
       const following = tokens[phrase.next];
       if (following?.text === 'old') found.push({ days: phrase.days, start: k, end: phrase.next + 1, self: holder === 'self' || isSelfOld(tokens, k) });
