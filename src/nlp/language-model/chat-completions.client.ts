@@ -66,10 +66,17 @@ export class ChatCompletionsClient {
   private async sendOnce(request: ChatCompletionRequest): Promise<string> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    const body = JSON.stringify(request);
+    // One budget for the whole request, the retry below included.
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const post = () => fetch(this.url, { method: 'POST', headers, body, redirect: 'error', signal });
     let text: string;
     try {
-      const response = await fetch(this.url, {
-        method: 'POST', headers, body: JSON.stringify(request), redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs),
+      // A kept-alive connection the server closed while idle fails at once, before any answer:
+      // that is not the server being down, so the request goes again once on a new connection.
+      const response = await post().catch((error: unknown) => {
+        if (isStaleConnection(error) && !signal.aborted) return post();
+        throw error;
       });
       if (!response.ok) {
         // The body is not read into anything: an error page may quote the request.
@@ -94,4 +101,10 @@ export class ChatCompletionsClient {
     if (typeof content !== 'string') throw new LanguageModelUnavailable('unreadable-response');
     return content;
   }
+}
+
+/** The socket-level failures of reusing a connection the server had already closed. */
+function isStaleConnection(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
 }

@@ -195,6 +195,17 @@ describe('the language model engine over the chat completions API', () => {
     expect(received).toHaveLength(2);
   });
 
+  it('does not fall back because the server closed an idle kept-alive connection', async () => {
+    const { understand } = engine({ breakerThreshold: 100 });
+    for (let round = 0; round < 10; round++) {
+      reply = (_request, response) => response.writeHead(503).end();
+      expect((await understand(refillCall)).languageModel).toMatchObject({ used: false, reason: 'http-server-error' });
+      server.closeAllConnections();
+      reply = answerWith(refillAnswer);
+      expect((await understand(refillCall)).languageModel).toMatchObject({ used: true });
+    }
+  });
+
   it('never sends a name or phone number of the transcript by default, and logs none', async () => {
     reply = answerWith({ ...refillAnswer, summary: { details: 'Gwendolyn Abernathy at 415-555-0192 needs metformin.', actionRequested: 'Refill.' } });
     const { understand, logs } = engine();
