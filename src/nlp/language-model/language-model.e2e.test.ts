@@ -90,7 +90,7 @@ function rulesMissedFlags(text: string): CallAnalysis {
 describe('the language model engine over the chat completions API', () => {
   it('sends the documented request and merges a good answer, marked as the model output', async () => {
     reply = answerWith(refillAnswer);
-    const { understand, records } = engine({}, { CALLCHART_LANGUAGE_MODEL_API_KEY: 'sk-local-test-key' });
+    const { understand, records, logs } = engine({}, { CALLCHART_LANGUAGE_MODEL_API_KEY: 'sk-local-test-key' });
     const understood = await understand(refillCall);
 
     expect(received).toHaveLength(1);
@@ -111,6 +111,8 @@ describe('the language model engine over the chat completions API', () => {
     ]);
     expect(understood.summary).toMatchObject({ generatedBy: 'callchart-language-model', reviewed: false, details: expect.stringContaining('metformin') });
     expect(records).toEqual([expect.objectContaining({ used: true, reason: null, sent: 'redacted' })]);
+    expect(logs.join('')).toContain('language model answer merged');
+    expect(logs.join('')).not.toContain('sk-local-test-key');
   });
 
   it('sends no Authorization header when no API key is set', async () => {
