@@ -28,7 +28,8 @@ export interface CallUnderstanding {
   callId: string;
   queue: string | null;
   agent: string | null;
-  requestTypes: { type: string; confidence: number }[];
+  /** `source`: who proposed it, when a clinic's language model took part (absent: the rules). */
+  requestTypes: { type: string; confidence: number; source?: 'callchart-rules' | 'callchart-language-model' }[];
   redFlags: { code: string; status: 'affirmed' | 'uncertain' }[];
   urgency: 'routine' | 'urgent' | 'emergency';
   summary: {
@@ -39,7 +40,8 @@ export interface CallUnderstanding {
     owner: string;
     followUpDue: string;
   } | null;
-  generatedBy: 'callchart-rules';
+  /** Who wrote the summary and request types: the rules, or the clinic's language model over them. */
+  generatedBy: 'callchart-rules' | 'callchart-language-model';
   reviewed: false;
 }
 

@@ -46,7 +46,7 @@ export function analysisLine(id: string | number, analysis: CallAnalysis) {
  * `callchart analyze`: JSONL in on stdin, one JSONL line out per input line, same order. A bad line
  * answers `{"id", "error"}` and the rest goes on. Nothing of the input is logged.
  */
-export async function runAnalyze(options: { config?: string; now?: string }): Promise<void> {
+export async function runAnalyze(options: { config?: string; now?: string; languageModel?: boolean }): Promise<void> {
   const now = options.now ? new Date(options.now) : undefined;
   if (now && Number.isNaN(now.getTime())) {
     console.error('--now must be an ISO 8601 date-time, e.g. 2026-11-23T09:00:00Z');
@@ -58,17 +58,31 @@ export async function runAnalyze(options: { config?: string; now?: string }): Pr
     process.exit(2);
   }
   const workflows = resolveRequestWorkflows(config?.ok ? config.config.requestTypes : {});
+  // --language-model: the config's model is asked for every line, after the rules (ADR 18).
+  const modelSettings = config?.ok ? config.config.languageModel : undefined;
+  if (options.languageModel && !modelSettings) {
+    console.error('--language-model needs --config with a languageModel section (docs/guides/language-model.md).');
+    process.exit(2);
+  }
+  const assist = options.languageModel && modelSettings
+    ? (await import('../nlp/language-model/language-model.service.ts')).languageModelAssistFor(modelSettings)
+    : null;
+  const withModel = assist ? (await import('./analyze-model.ts')).analyzeLineWithModel : null;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let lineNumber = 0;
   let errors = 0;
+  const modelOutcomes = new Map<string, number>();
   for await (const line of lines) {
     lineNumber++;
     if (line.trim() === '') continue;
-    const output = analyzeLine(line, lineNumber, { workflows, ...(now ? { now } : {}) });
+    const lineOptions = { workflows, ...(now ? { now } : {}) };
+    const output = assist && withModel ? await withModel(line, lineNumber, lineOptions, assist) : analyzeLine(line, lineNumber, lineOptions);
     if ('error' in output) errors++;
+    if ('languageModel' in output) modelOutcomes.set(output.languageModel.used ? 'used' : output.languageModel.reason, (modelOutcomes.get(output.languageModel.used ? 'used' : output.languageModel.reason) ?? 0) + 1);
     if (!process.stdout.write(`${JSON.stringify(output)}\n`)) await once(process.stdout, 'drain');
   }
   if (errors > 0) console.error(`${errors} of ${lineNumber} lines could not be analysed (see their "error").`);
+  if (assist) console.error(`Language model: ${[...modelOutcomes].map(([outcome, count]) => `${outcome} ${count}`).join(', ') || 'not asked'}.`);
 }
 
 export function analyzeLine(line: string, lineNumber: number, options: Parameters<typeof analyzeCall>[1]): ReturnType<typeof analysisLine> | { id: string | number | null; error: string } {

@@ -8,6 +8,8 @@ export function runConfigCheck(file: string): void {
     for (const checked of result.files) console.log(`  ${checked.key}: ${checked.bundledExample ? `none named, the bundled synthetic example (demo only)` : checked.file} valid`);
     if (!process.env.CALLCHART_WEBHOOK_SECRET) console.log('  note: CALLCHART_WEBHOOK_SECRET is not set (a trial secret will be generated in the data directory)');
     if (!process.env.DATABASE_URL) console.log('  note: DATABASE_URL is not set (embedded PGlite: trials only, not production PHI)');
+    const model = result.config.languageModel;
+    if (model) console.log(`  note: language model at ${new URL(model.baseUrl).host} is sent ${model.sendRawText ? 'RAW transcripts (sendRawText: the clinic policy must allow it)' : 'redacted transcripts'}`);
     return;
   }
   console.error(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`);

@@ -98,6 +98,7 @@ program
   .description('Understand transcripts: JSONL {"id","text","patient"?} on stdin, one JSONL analysis per line on stdout')
   .option('-c, --config <file>', 'config file (YAML) with the request type workflows')
   .option('--now <iso>', 'the time follow-ups are due from (default: now)')
+  .option('--language-model', "also ask the config's languageModel, merged over the rules (docs/guides/language-model.md)", false)
   .action(lazy(async () => (await import('./analyze.command.ts')).runAnalyze));
 
 const list = (value: string, previous: string[]) => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];

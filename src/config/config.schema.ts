@@ -4,6 +4,7 @@ import { requestWorkflowsSchema } from '../nlp/workflows.ts';
 import { staffRoles } from '../auth/staff-token.ts';
 import { scimSettingsSchema } from '../scim/scim-groups.ts';
 import { ssoSettingsSchema } from '../auth/sso.ts';
+import { languageModelSettingsSchema } from '../nlp/language-model/language-model.settings.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -169,6 +170,11 @@ export const configSchema = z
       .default({ batchSize: 16, leaseSeconds: 60, retryBaseMs: 1_000, maxBackoffMs: 60_000 }),
     /** Where each request type goes in the EHR: queue, owner role, priority, due interval (UN-1). */
     requestTypes: requestWorkflowsSchema,
+    /**
+     * A language model the clinic runs (vLLM, llama.cpp server, Ollama), asked after the rules
+     * (docs/guides/language-model.md). Absent: the rules alone. API key: CALLCHART_LANGUAGE_MODEL_API_KEY.
+     */
+    languageModel: languageModelSettingsSchema.optional(),
     pipeline: z
       .object({
         /** Worker concurrency per stage. */

@@ -23,6 +23,7 @@ import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
 import { resolveRequestWorkflows } from '../nlp/workflows.ts';
+import { languageModelAssistFor } from '../nlp/language-model/language-model.service.ts';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
 import { LiveCallsHub } from '../api/live-calls.hub.ts';
 import { ScreenPopService } from '../calls/screen-pop.service.ts';
@@ -315,6 +316,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     db, cipher, policies, workflows, targets: senders.map((sender) => sender.target), onWriteBackQueued: () => dispatcher.wake(),
     onDecided: (decision) => metrics.reviewDecided(decision),
   });
+  // A language model the clinic runs (issue 15, item 6): asked after the rules, never instead of them.
+  const languageModel = config.languageModel
+    ? languageModelAssistFor(config.languageModel, { logger, onRequest: (request) => metrics.languageModelAsked(request) })
+    : undefined;
+  if (config.languageModel?.sendRawText) {
+    logger.warn({ languageModel: { host: new URL(config.languageModel.baseUrl).host, sent: 'raw' } }, 'languageModel.sendRawText is on: transcripts go to the language model unredacted (the clinic policy must allow it)');
+  }
   const pipeline = await startPipeline({
     db,
     logger,
@@ -323,7 +331,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     tracer,
     onStageRun: (run) => metrics.stageRan(run),
     handlers: afterCallHandlers({
-      db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language,
+      db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
     }),
   });
@@ -420,7 +428,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${options.host ?? config.server.host}:${port}`;
   ownUrl = url;
-  await recordAuditEvent(db, { actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success', detail: { storage: db.kind, version: engineVersion } });
+  await recordAuditEvent(db, {
+    actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success',
+    detail: {
+      storage: db.kind, version: engineVersion,
+      // Which model sees transcripts, and in which form: the record of the clinic's choice (raw text only by explicit setting).
+      languageModelHost: config.languageModel ? new URL(config.languageModel.baseUrl).host : null,
+      languageModelText: config.languageModel ? (config.languageModel.sendRawText ? 'raw' : 'redacted') : null,
+    },
+  });
 
   let closed = false;
   return {

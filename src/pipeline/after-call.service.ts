@@ -15,6 +15,8 @@ import { analyzeCall } from '../nlp/analyze-call.ts';
 import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import { requestTypesFromIvr } from '../nlp/ivr-request-type.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
+import type { LanguageModelAssist } from '../nlp/language-model/language-model.service.ts';
+import { rulesUnderstanding, type LanguageModelOutcome } from '../nlp/language-model/model-merge.ts';
 import { patientContextOf } from '../ehr/patient-context.mapper.ts';
 import { interpreterNeeded } from '../ehr/interpreter-need.mapper.ts';
 import type { LiveCallsHub } from '../api/live-calls.hub.ts';
@@ -50,6 +52,11 @@ export function afterCallHandlers(deps: {
   patients?: PatientDirectory;
   /** The language the clinic works in (BCP-47); a patient preferring another needs an interpreter. Default en. */
   clinicLanguage?: string;
+  /**
+   * The clinic's language model (issue 15, item 6), asked after the rules with the redacted
+   * transcript; its answer is merged over theirs. Absent: the rules alone.
+   */
+  languageModel?: LanguageModelAssist;
   /** The caller's stored match changed here: the staff card shown for the call follows it. */
   onCallerIdentified?: (callId: string) => void;
 }): Record<StageName, StageHandler> {
@@ -102,19 +109,33 @@ export function afterCallHandlers(deps: {
       });
       const transcript = decision.ai.allowed ? await latestTranscriptWithId(db, callId, cipher) : null;
       const analysis = transcript ? analyzeCall(transcript.text, { workflows, ...(patient ? { patient } : {}) }) : null;
+      // The language model, where the clinic runs one, is asked here at the edge (the analysis stays
+      // pure); the merge is pure too, and any failure of the model leaves the rules' analysis alone.
+      const understood = transcript && analysis
+        ? deps.languageModel
+          ? await deps.languageModel.understand(transcript.text, analysis, { workflows, now: new Date() })
+          : rulesUnderstanding(analysis, { used: false, reason: 'not-configured', sent: null })
+        : null;
       // Do the caller's words fit the chart the call is on (issue 12, defect 5)? Codes only leave here.
       const patientMismatch = chart && analysis ? compareWithChart(analysis.subject, chartFactsOf(chart), new Date(call.startedAt ?? Date.now())) : null;
       // `method` tells the reviewer why there is no AI draft.
       // No transcript, or nothing recognised in it: the caller's own menu choice, if any.
       const fromIvr = requestTypesFromIvr(call.ivrReason, call.urgent);
-      const requestTypes = analysis?.requestTypes.length ? analysis.requestTypes : fromIvr;
-      const redFlags = [...new Set(analysis?.redFlags.map((flag) => flag.code) ?? [])];
-      const method = analysis?.requestTypes.length ? 'transcript' : fromIvr.length ? 'ivr-menu' : 'none';
+      const requestTypes: { type: RequestTypeCode; confidence: number }[] = understood?.requestTypes.length ? understood.requestTypes : fromIvr;
+      const redFlags = [...new Set(understood?.redFlags.map((flag) => flag.code) ?? [])];
+      const method = understood?.requestTypes.length ? 'transcript' : fromIvr.length ? 'ivr-menu' : 'none';
       const aiWithheld = decision.ai.allowed ? null : decision.ai.reason;
-      const urgency = analysis?.summary.urgency === 'emergency' ? 'emergency' : analysis?.summary.urgency === 'urgent' || call.urgent ? 'urgent' : 'routine';
+      const urgency = understood?.summary.urgency === 'emergency' ? 'emergency' : understood?.summary.urgency === 'urgent' || call.urgent ? 'urgent' : 'routine';
       const requestTypeCodes = requestTypes.map((score) => score.type);
       // One sealed record holds the redacted transcript and the summary: it is kept (and shredded) as the summary.
-      const { sealed, keyId } = await cipher.sealFor('summary', new Date(), JSON.stringify(analysis ?? { requestTypes, redFlags: [], summary: null }));
+      // With a language model, what it proposed stands in the analysis' place, marked by source; the rules' own request types stay beside it.
+      const stored = analysis && understood
+        ? {
+          ...analysis, rulesRequestTypes: analysis.requestTypes,
+          requestTypes: understood.requestTypes, redFlags: understood.redFlags, urgent: understood.urgent, summary: understood.summary, languageModel: understood.languageModel,
+        }
+        : { requestTypes, redFlags: [], summary: null };
+      const { sealed, keyId } = await cipher.sealFor('summary', new Date(), JSON.stringify(stored));
       await db.transaction(async (tx) => {
         await saveCallAnalysis(tx, callId, {
           requestType: requestTypeCodes[0] ?? 'unclassified',
@@ -138,22 +159,26 @@ export function afterCallHandlers(deps: {
             method, requestTypes: requestTypeCodes, redFlags, urgency,
             redFlagsSetAside: analysis?.setAside.length ?? 0, phiSpansRedacted: analysis?.phi.length ?? 0, patientContext: Boolean(patient), aiWithheld,
             patientMismatch,
+            // Whether the language model's answer was used, or why not, and whether it saw raw text (codes only).
+            ...languageModelAudit(understood?.languageModel ?? null),
           },
         });
       });
       await publish(callId);
       hub.publishUnderstanding({
         callId, queue: call.queue, agent: call.agent,
-        requestTypes: requestTypes.map(({ type, confidence }) => ({ type, confidence })),
-        redFlags: analysis?.redFlags.map(({ code, status }) => ({ code, status })) ?? [],
+        requestTypes: understood?.requestTypes.length
+          ? understood.requestTypes.map(({ type, confidence, source }) => ({ type, confidence, source }))
+          : requestTypes.map(({ type, confidence }) => ({ type, confidence })),
+        redFlags: understood?.redFlags.map(({ code, status }) => ({ code, status })) ?? [],
         urgency,
-        summary: analysis
+        summary: understood
           ? {
-            reasonForCall: analysis.summary.reasonForCall, details: analysis.summary.details, actionRequested: analysis.summary.actionRequested,
-            nextStep: analysis.summary.nextStep, owner: analysis.summary.owner, followUpDue: analysis.summary.followUpDue,
+            reasonForCall: understood.summary.reasonForCall, details: understood.summary.details, actionRequested: understood.summary.actionRequested,
+            nextStep: understood.summary.nextStep, owner: understood.summary.owner, followUpDue: understood.summary.followUpDue,
           }
           : null,
-        generatedBy: 'callchart-rules',
+        generatedBy: understood?.summary.generatedBy ?? 'callchart-rules',
         reviewed: false,
       });
     },
@@ -276,4 +301,14 @@ export function afterCallHandlers(deps: {
     // Identity verified while this Task was being written: link it now rather than leave it loose.
     if (!task.for && isIdentityVerified((await requireCall(callId)).callerMatch)) await writeTask(callId);
   }
+}
+
+/** The language model's part in one call, flat for the audit detail: codes and counts, never words. */
+function languageModelAudit(outcome: LanguageModelOutcome | null): Record<string, string | number | string[] | null> {
+  if (!outcome) return { languageModel: null };
+  if (!outcome.used) return { languageModel: outcome.reason, languageModelText: outcome.sent };
+  return {
+    languageModel: 'used', languageModelText: outcome.sent, languageModelRedFlagsAdded: outcome.redFlagsAdded,
+    languageModelSetAside: outcome.setAside.map(({ what, code, reason }) => `${what}:${code}:${reason}`),
+  };
 }

@@ -66,7 +66,8 @@ export class ReviewService {
         callId, status, pattern: decision.pattern, reasons: decision.review.reasons,
         priority: call.redFlags.length ? 'stat' : (workflow?.priority ?? 'routine'),
         requestType, redFlags: call.redFlags, queue: call.queue, policyVersion: policies.current.version,
-        firstVersion: { kind: summary ? 'ai-draft' : 'blank-draft', author: summary ? 'callchart-rules' : 'system', body },
+        // The draft's author as the analysis recorded it: the rules, or the clinic's language model over them.
+        firstVersion: { kind: summary ? 'ai-draft' : 'blank-draft', author: summary ? String(summary.generatedBy ?? 'callchart-rules') : 'system', body },
       });
       if (!item) return { item: null, decision };
       await appendAuditEvent(tx, {

@@ -45,6 +45,7 @@ export class CallchartMetrics {
   private readonly writeBackFailures: Counter<'target' | 'code' | 'retry'>;
   private readonly ehrErrors: Counter<'client' | 'code' | 'retry'>;
   private readonly reviewTurnaround: Histogram<'decision'>;
+  private readonly languageModel: Histogram<'outcome' | 'reason'>;
 
   constructor(options: { fallbackQueue: string; outboxStats?: () => Promise<readonly OutboxStats[]>; defaultMetrics?: boolean }) {
     this.fallbackQueue = options.fallbackQueue;
@@ -82,6 +83,10 @@ export class CallchartMetrics {
     this.reviewTurnaround = new Histogram({
       name: 'callchart_review_turnaround_seconds', help: 'Seconds from a review item being created to a person approving or rejecting it', labelNames: ['decision'], registers,
       buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800, 604_800],
+    });
+    this.languageModel = new Histogram({
+      name: 'callchart_language_model_request_seconds', help: 'Seconds one language model request took, by outcome (used, fallback) and fallback reason (none when used)', labelNames: ['outcome', 'reason'], registers,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 3, 4, 6, 10, 30],
     });
     const outboxStats = options.outboxStats;
     // One query per scrape fills both gauges: the first gauge's collect starts it (the registry
@@ -145,6 +150,10 @@ export class CallchartMetrics {
 
   ehrFailed(failure: { client: string; code: string; retry: string }): void {
     this.ehrErrors.inc({ client: codeLabel(failure.client), code: codeLabel(failure.code), retry: codeLabel(failure.retry) });
+  }
+
+  languageModelAsked(request: { used: boolean; reason: string | null; seconds: number }): void {
+    this.languageModel.observe({ outcome: request.used ? 'used' : 'fallback', reason: codeLabel(request.reason ?? 'none') }, request.seconds);
   }
 
   reviewDecided(decision: { decision: 'approved' | 'rejected'; seconds: number }): void {

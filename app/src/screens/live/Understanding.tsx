@@ -8,11 +8,20 @@ import { Tag } from './Tag';
 import type { CallUnderstanding, RedFlagsAnswer } from './types';
 import { certainty, readable, redFlag, requestType, urgency } from './words';
 
-/** Everything machine-made on this screen carries this label until a person approves it in Review. */
-export function AiLabel() {
+/**
+ * Everything machine-made on this screen carries this label until a person approves it in Review;
+ * it says when the clinic's language model wrote the request types and summary (over the rules).
+ */
+export function AiLabel({ generatedBy }: { generatedBy?: string }) {
+  const byModel = generatedBy === 'callchart-language-model';
   return (
-    <Tag tone="grape" title="Made by Callchart's rules from the call; no person has reviewed it yet" data-field="ai-label">
-      AI · not reviewed
+    <Tag
+      tone="grape"
+      title={byModel ? "Proposed by the clinic's language model, checked against Callchart's rules; no person has reviewed it yet" : "Made by Callchart's rules from the call; no person has reviewed it yet"}
+      data-field="ai-label"
+      data-source={generatedBy ?? 'callchart-rules'}
+    >
+      {byModel ? 'AI · language model · not reviewed' : 'AI · not reviewed'}
     </Tag>
   );
 }
@@ -31,7 +40,7 @@ export function Understanding({ understanding }: { understanding: CallUnderstand
         <Text size="sm" fw={700}>
           What the call was about
         </Text>
-        <AiLabel />
+        <AiLabel generatedBy={understanding.generatedBy} />
         <Tag tone={understanding.urgency === 'emergency' ? 'red' : understanding.urgency === 'urgent' ? 'orange' : 'gray'} filled={understanding.urgency !== 'routine'} icon={understanding.urgency === 'routine' ? undefined : '!'}>
           {urgency(understanding.urgency)}
         </Tag>
@@ -40,7 +49,7 @@ export function Understanding({ understanding }: { understanding: CallUnderstand
         <Text span fw={600} size="sm">
           Request:{' '}
         </Text>
-        {understanding.requestTypes.length ? understanding.requestTypes.map((type) => `${requestType(type.type)} (${certainty(type.confidence)})`).join(', ') : 'Not classified'}
+        {understanding.requestTypes.length ? understanding.requestTypes.map((type) => `${requestType(type.type)} (${certainty(type.confidence)}${type.source === 'callchart-language-model' ? ', model' : ''})`).join(', ') : 'Not classified'}
       </Text>
       {summary ? (
         <Stack gap={2} data-field="summary">

@@ -79,7 +79,8 @@ export interface CallUnderstanding {
   callId: string;
   queue: string | null;
   agent: string | null;
-  requestTypes: { type: string; confidence: number }[];
+  /** `source`: who proposed it (`callchart-language-model` when the clinic's model did); absent from older engines. */
+  requestTypes: { type: string; confidence: number; source?: string }[];
   redFlags: { code: string; status: 'affirmed' | 'uncertain' }[];
   urgency: 'routine' | 'urgent' | 'emergency';
   summary: { reasonForCall: string; details: string; actionRequested: string; nextStep: string; owner: string; followUpDue: string } | null;

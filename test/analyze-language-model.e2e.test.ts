@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** `callchart analyze --language-model` against a local chat-completions server. Synthetic calls only. */
+const bin = path.resolve('bin/callchart.js');
+const refill = 'hi this is gwendolyn abernathy i need my metformin refilled and can you book me a check up next week';
+
+let server: Server;
+let dir: string;
+const bodies: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8'); });
+    request.on('end', () => {
+      bodies.push(raw);
+      const content = JSON.stringify({
+        primary: { code: 'appointment', probability: 0.8 }, secondary: [{ code: 'prescription_refill', probability: 0.75 }], redFlags: [],
+        summary: { details: 'Wants a check-up booked and a metformin refill.', actionRequested: 'Book; refill.' },
+      });
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  dir = mkdtempSync(path.join(tmpdir(), 'callchart-analyze-llm-'));
+  writeFileSync(path.join(dir, 'callchart.yaml'), `languageModel:\n  baseUrl: http://127.0.0.1:${(server.address() as AddressInfo).port}\n  model: clinic-model\n`);
+  writeFileSync(path.join(dir, 'plain.yaml'), 'clinic: { name: Synthetic Clinic }\n');
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function analyze(input: string, args: string[]): Promise<{ code: number | null; lines: Record<string, unknown>[]; stderr: string }> {
+  const child = spawn(process.execPath, [bin, 'analyze', '--now', '2026-12-07T09:00:00Z', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdin.end(input);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>), stderr };
+}
+
+describe('callchart analyze --language-model', () => {
+  it("merges the config's model over the rules on every line, sends it redacted text, and reports bad lines as before", async () => {
+    const input = `${JSON.stringify({ id: 'c1', text: refill })}\n{not json\n`;
+    const { code, lines, stderr } = await analyze(input, ['--config', path.join(dir, 'callchart.yaml'), '--language-model']);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatchObject({
+      id: 'c1',
+      requestTypes: [{ type: 'appointment', rank: 'primary', source: 'callchart-language-model' }, { type: 'prescription_refill', rank: 'secondary' }],
+      languageModel: { used: true, sent: 'redacted' },
+      summary: { generatedBy: 'callchart-language-model' },
+    });
+    expect(lines[1]).toMatchObject({ id: null, error: expect.stringContaining('not valid JSON') });
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toContain('metformin');
+    expect(bodies[0]).not.toContain('abernathy');
+    expect(stderr).toContain('Language model: used 1');
+  });
+
+  it('refuses the flag without a languageModel in the config', async () => {
+    const { code, stderr } = await analyze(`${JSON.stringify({ id: 'c1', text: refill })}\n`, ['--config', path.join(dir, 'plain.yaml'), '--language-model']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('languageModel');
+  });
+});
