@@ -48,14 +48,23 @@ describe('summarizeCall', () => {
     expect(summary.evidence.actionRequested!.map((span) => text.slice(span.start, span.end))).toContain('lisinopril');
   });
 
-  it('makes any red flag an emergency, certain or not, with the flag as evidence', () => {
-    const flag: RedFlag = { code: 'chest_pain', ...at('pharmacy'), confidence: 0.6, status: 'uncertain', subject: 'patient', cue: 'test' };
+  it('makes an affirmed red flag an emergency, with the flag as evidence', () => {
+    const flag: RedFlag = { code: 'chest_pain', ...at('pharmacy'), confidence: 0.9, status: 'affirmed', subject: 'patient', cue: 'test' };
     const urgent = summarizeCall({ text, phi, requestTypes: refill, redFlags: [flag], entities, sentiment: calm, workflows: defaultRequestWorkflows, now });
     expect(urgent.urgency).toBe('emergency');
     expect(urgent.reasonForCall).toBe('urgent_emergency');
-    expect(urgent.actionRequested).toContain('chest pain');
+    expect(urgent.actionRequested).toContain('red flags: chest pain');
     expect(urgent.owner).toBe('nurse-triage (nurse)');
     expect(urgent.evidence.urgency).toEqual([{ start: flag.start, end: flag.end, cue: 'red-flag:chest_pain' }]);
+  });
+
+  it('keeps an uncertain red flag in the note for the reviewer without turning a routine refill into an emergency (issue 15)', () => {
+    const flag: RedFlag = { code: 'chest_pain', ...at('pharmacy'), confidence: 0.5, status: 'uncertain', subject: 'other', cue: 'test' };
+    const summary = summarizeCall({ text, phi, requestTypes: refill, redFlags: [flag], entities, sentiment: calm, workflows: defaultRequestWorkflows, now });
+    expect(summary.urgency).not.toBe('emergency');
+    expect(summary.reasonForCall).toBe('prescription_refill');
+    expect(summary.actionRequested).toContain('possible red flags, check with the caller: chest pain');
+    expect(summary.evidence.urgency).toEqual([{ start: flag.start, end: flag.end, cue: 'red-flag:chest_pain' }]);
   });
 
   it('says plainly when nothing was recognised', () => {

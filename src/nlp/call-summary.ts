@@ -22,7 +22,11 @@ export function summarizeCall(input: {
 }): CallSummary {
   const { text, requestTypes, redFlags, entities, workflows } = input;
   const top = requestTypes[0]?.type;
-  const reasonForCall: CallSummary['reasonForCall'] = redFlags.length > 0 ? 'urgent_emergency' : (top ?? 'unclassified');
+  // An affirmed red flag makes the call an emergency. An uncertain one (hedged beyond the rules'
+  // reach, or perhaps about someone else) stays in the note, loud, for the person who reviews it,
+  // and does not by itself make a routine call urgent (issue 15).
+  const affirmed = redFlags.filter((flag) => flag.status === 'affirmed');
+  const reasonForCall: CallSummary['reasonForCall'] = affirmed.length > 0 ? 'urgent_emergency' : (top ?? 'unclassified');
   const workflow = reasonForCall === 'unclassified' ? workflows.administrative : workflows[reasonForCall];
 
   const reasonEvidence = requestTypes.filter((score) => score.type === reasonForCall).flatMap((score) => score.evidence);
@@ -30,8 +34,7 @@ export function summarizeCall(input: {
   const keyEntities = entities.filter((entity) => entity.type === 'medication' || entity.type === 'symptom');
   const passages = detailPassages(text, [...urgencyEvidence, ...reasonEvidence, ...keyEntities.map((entity) => ({ start: entity.start, end: entity.end, cue: entity.type }))]);
 
-  // A red flag sets the urgency to emergency whatever its certainty: a person decides, never the rules.
-  const urgency: CallSummary['urgency'] = redFlags.length > 0
+  const urgency: CallSummary['urgency'] = affirmed.length > 0
     ? 'emergency'
     : input.sentiment.distress === 'high' || workflow.priority === 'urgent' || workflow.priority === 'stat' || workflow.priority === 'asap' ? 'urgent' : 'routine';
 
@@ -129,7 +132,11 @@ const actionByType: Record<RequestTypeCode | 'unclassified', string> = {
 function actionFor(reason: CallSummary['reasonForCall'], requestTypes: readonly RequestTypeScore[], redFlags: readonly RedFlag[], entities: readonly Entity[]): string {
   const parts = [actionByType[reason]];
   const named = (type: Entity['type']) => [...new Set(entities.filter((entity) => entity.type === type && entity.normalized).map((entity) => entity.normalized!))];
-  if (redFlags.length > 0) parts.push(`red flags: ${[...new Set(redFlags.map((flag) => flag.code.replace(/_/g, ' ')))].join(', ')}`);
+  const words = (flags: readonly RedFlag[]) => [...new Set(flags.map((flag) => flag.code.replace(/_/g, ' ')))].join(', ');
+  const affirmed = redFlags.filter((flag) => flag.status === 'affirmed');
+  const uncertain = redFlags.filter((flag) => flag.status !== 'affirmed' && !affirmed.some((other) => other.code === flag.code));
+  if (affirmed.length > 0) parts.push(`red flags: ${words(affirmed)}`);
+  if (uncertain.length > 0) parts.push(`possible red flags, check with the caller: ${words(uncertain)}`);
   if (reason === 'prescription_refill' && named('medication').length) parts[0] = `Refill: ${named('medication').join(', ')}`;
   // Symptom codes in words (chest_pain → chest pain): the note is read by people.
   if ((reason === 'symptom_report' || reason === 'urgent_emergency') && named('symptom').length) parts.push(`symptoms: ${named('symptom').slice(0, 5).map((code) => code.replace(/_/g, ' ')).join(', ')}`);

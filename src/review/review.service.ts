@@ -11,6 +11,7 @@ import type { RequestWorkflow } from '../nlp/workflows.ts';
 import { CallchartError } from '../lib/errors.ts';
 import type { StaffClaims } from '../auth/staff-token.ts';
 import { enqueueWriteBack, type WriteBackTarget } from '../write-back/outbox.repository.ts';
+import { emergencyCall } from '../write-back/call-task.ts';
 import { noteIdentifierValue } from '../write-back/chart-record.mapper.ts';
 import { applyEdit, checkApproval, draftNote, draftSource, mayReview, versionDisagreements, type ReviewEdit, type ReviewVersionBody, type S0Checklist, type Urgency } from './review-note.ts';
 import {
@@ -52,8 +53,8 @@ export class ReviewService {
       const decision = await decideForCall(tx, policies, call, 'plan-write-back');
       const requestType = (call.requestType && call.requestType in workflows ? call.requestType : 'unclassified') as RequestTypeCode | 'unclassified';
       const workflow = requestType === 'unclassified' ? null : workflows[requestType];
-      const urgency: Urgency = call.redFlags.length ? 'emergency' : (call.urgency ?? (call.urgent ? 'urgent' : 'routine'));
-      const dueHours = call.redFlags.length ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
+      const urgency: Urgency = emergencyCall(call) ? 'emergency' : (call.urgency ?? (call.urgent ? 'urgent' : 'routine'));
+      const dueHours = emergencyCall(call) ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
       const summary = draftSource(decision.ai.allowed, stored?.analysis.summary);
       const body = draftNote({
         requestType, summary, urgency,
@@ -64,7 +65,7 @@ export class ReviewService {
       const status = decision.review.required ? 'pending' : 'auto-approved';
       const item = await createReviewItem(tx, cipher, {
         callId, status, pattern: decision.pattern, reasons: decision.review.reasons,
-        priority: call.redFlags.length ? 'stat' : (workflow?.priority ?? 'routine'),
+        priority: emergencyCall(call) ? 'stat' : (workflow?.priority ?? 'routine'),
         requestType, redFlags: call.redFlags, queue: call.queue, policyVersion: policies.current.version,
         // The draft's author as the analysis recorded it: the rules, or the clinic's language model over them.
         firstVersion: { kind: summary ? 'ai-draft' : 'blank-draft', author: summary ? String(summary.generatedBy ?? 'callchart-rules') : 'system', body },

@@ -13,14 +13,24 @@ export interface CallForTask {
   requestType: string | null;
   requestTypes: readonly string[];
   redFlags: readonly string[];
+  /** Set by understanding: `emergency` when a red flag is affirmed (an uncertain one alone is not). */
+  urgency?: 'routine' | 'urgent' | 'emergency' | null;
   startedAt: string | null;
+}
+
+/**
+ * An emergency call: understanding said so (an affirmed red flag). A row understood before
+ * urgency was recorded falls back to "any red flag", the safe side.
+ */
+export function emergencyCall(call: Pick<CallForTask, 'redFlags' | 'urgency'>): boolean {
+  return call.urgency ? call.urgency === 'emergency' : call.redFlags.length > 0;
 }
 
 /** The work item Task for a call from its ledger row and the request type workflows (metadata only). */
 export function callTaskFor(call: CallForTask, workflows: Record<RequestTypeCode, RequestWorkflow>, now = new Date()): Task {
   const requestType = (call.requestType && call.requestType in workflows ? call.requestType : 'unclassified') as RequestTypeCode | 'unclassified';
   const workflow = requestType === 'unclassified' ? null : workflows[requestType];
-  const dueHours = call.redFlags.length ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
+  const dueHours = emergencyCall(call) ? workflows.urgent_emergency.dueHours : workflow?.dueHours;
   return buildCallTask({
     provider: call.provider,
     providerCallId: call.providerCallId,
