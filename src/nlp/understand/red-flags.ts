@@ -353,7 +353,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'knocked out|unconscious', 'head injury',
   ]],
   ['head-danger', 'head-danger', 0.9, [
-    'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw up', "won't wake up", 'passed out', 'blacked out',
+    'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw up', "won't wake up", 'passed out', 'blacked out', 'seeing double',
     'knocked out', "can't remember", 'blood thinner|thinners', 'eliquis|warfarin|coumadin|xarelto', 'worst headache',
     'dizzy', 'not making sense', 'acting weird|strange|funny|different|off', 'lump|goose egg', 'blurry|blurred|double vision',
     'bleeding from ~ ear|ears|nose', 'headache', 'unconscious', 'disoriented', 'slurring', 'seeing stars', 'head ~ ~ bleeding',
@@ -516,24 +516,81 @@ function startsNewSubject(word: string): boolean {
   return firstPerson.has(word) || thirdPersonPronouns.has(word) || word === 'now' || word === 'it' || word === "it's" || word === 'today';
 }
 
-function subjectOf(tokens: readonly Token[], first: number, last: number): 'patient' | 'other' {
-  for (let k = last, seen = 0; k >= 0 && seen < 25; k--, seen++) {
+/**
+ * Whose mention it is. A caller who speaks for a baby, a child, a spouse or a parent ("my baby is
+ * six weeks old and has a fever", "he passed out") speaks about the patient: the person the call is
+ * about. Only people outside the clinic's care ("my neighbour had a stroke", "a coworker passed
+ * out") are someone else, and a pronoun takes the person it refers back to ("my coworker ... he").
+ */
+function subjectOf(tokens: readonly Token[], first: number, last: number, caredFor: ReadonlySet<string>): 'patient' | 'outsider' {
+  let pronounSeen = false;
+  for (let k = last, seen = 0, sentences = 0; k >= 0 && seen < 40; k--, seen++) {
     const token = tokens[k]!;
-    if (k < first && isSentenceBoundary(token)) break;
-    const word = token.text;
-    if (relations.has(word) || thirdPersonPronouns.has(word)) return 'other';
-    if (firstPerson.has(word)) {
-      if (word === 'my' && relations.has(tokens[k + 1]?.text ?? '')) return 'other';
-      return 'patient';
+    if (k < first && isSentenceBoundary(token)) {
+      // A pronoun may refer back one sentence ("my coworker collapsed. he is not breathing"); nothing else does.
+      if (!pronounSeen || ++sentences > 1) break;
+      continue;
     }
+    const word = token.text;
+    if (outsiders.has(word) || (word === 'worker' && tokens[k - 1]?.text === 'co')) {
+      return caredFor.has(word.replace(/'s$/, '')) ? 'patient' : 'outsider';
+    }
+    if (relations.has(word)) return 'patient';
+    if (thirdPersonPronouns.has(word)) {
+      pronounSeen = true;
+      continue;
+    }
+    // "I", "me": the caller is the patient, or speaks for the person a pronoun names.
+    if (firstPerson.has(word)) return 'patient';
   }
   return 'patient';
 }
 
-function assess(tokens: readonly Token[], first: number, last: number): Context {
+// People outside the household whom the clinic does not care for unless the call is about them.
+const outsiders = new Set([
+  'neighbor', 'neighbour', 'neighbors', 'neighbours', "neighbor's", "neighbour's", 'coworker', 'coworkers', "coworker's", 'colleague',
+  'colleagues', "colleague's", 'boss', "boss's", 'friend', 'friends', "friend's", 'classmate', 'classmates', 'teammate', 'teammates',
+  'roommate', 'landlord', 'landlady', 'acquaintance', 'buddy', 'stranger', 'customer', 'tenant', 'pastor', 'teacher', 'coach',
+]);
+
+/** People the call says it is about ("calling about my neighbour", "on behalf of my friend", "my friend is your patient"). */
+function caredForIn(tokens: readonly Token[]): Set<string> {
+  const cared = new Set<string>();
+  for (let k = 0; k < tokens.length; k++) {
+    const word = tokens[k]!.text;
+    if (word === 'about' || word === 'for' || word === 'regarding' || word === 'behalf') {
+      const prev = tokens[k - 1]?.text ?? '';
+      const calling = word === 'behalf' || ['calling', 'call', 'ringing', 'phoning', 'here', 'worried', 'concerned', 'is', "it's"].includes(prev);
+      if (!calling) continue;
+      for (let j = k + 1; j <= k + 4 && j < tokens.length; j++) {
+        const other = tokens[j]!.text.replace(/'s$/, '');
+        if (outsiders.has(other)) cared.add(other);
+      }
+    }
+    // "my friend is a patient of Dr ...", "she's your patient".
+    if (word === 'patient' && (tokens[k - 1]?.text === 'a' || tokens[k - 1]?.text === 'your')) {
+      for (let j = k - 2; j >= Math.max(0, k - 6); j--) {
+        const other = tokens[j]!.text.replace(/'s$/, '');
+        if (outsiders.has(other)) cared.add(other);
+      }
+    }
+  }
+  return cared;
+}
+
+const noneCared: ReadonlySet<string> = new Set();
+
+/**
+ * The context of a mention at tokens [first, last]: set aside (with the reason), uncertain (a real
+ * doubt that it is a red flag at all), or affirmed. Hedges ("I think", "kind of", "probably
+ * nothing"), ASR garbling and a caller speaking for someone else do not make a mention uncertain:
+ * under the labelling conventions a hedged red flag about the patient now is still a red flag.
+ */
+function assess(tokens: readonly Token[], first: number, last: number, caredFor: ReadonlySet<string> = noneCared): Context {
   const start = clauseStart(tokens, first);
   const end = clauseEnd(tokens, last);
-  const context: Context = { uncertain: false, subject: subjectOf(tokens, first, last), factor: 1 };
+  const who = subjectOf(tokens, first, last, caredFor);
+  const context: Context = { uncertain: false, subject: who === 'outsider' ? 'other' : 'patient', factor: 1 };
   const notes: string[] = [];
 
   let relationBefore = false;
@@ -548,6 +605,11 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   let worryBecause = false;
   let sinceSettled = false;
   let saidNo = false;
+  // A question about a symptom's nature ("is spotting normal ...", "is chest pain a side effect of ..."): maybe the
+  // caller's own, maybe not; a person reads it.
+  let askedAbout = false;
+  // "mild", "slight", "minor": said of the symptom, it is not the emergency version; a person reads it.
+  let mild = false;
   for (let k = start; k < end; k++) {
     const word = tokens[k]!.text;
     const next = tokens[k + 1]?.text ?? '';
@@ -644,12 +706,13 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     // "how do I know if ...": a question, not a report.
     if (k < first && word === 'if' && tokens[k - 1]?.text === 'know' && [-2, -3, -4].some((n) => wordAt(tokens, k, n) === 'how') && withinCommaSegment(tokens, k, first)) hypothetical = true;
     // "is chest pain a side effect of ...": probably the caller's own symptom; flagged, uncertain.
-    if (k > last && word === 'effect' && tokens[k - 1]?.text === 'side' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are')) hedge = true;
+    if (k > last && word === 'effect' && tokens[k - 1]?.text === 'side' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are')) askedAbout = true;
     if (/^(19|20)\d\d$/.test(word) && tokens[k - 1]?.text === 'in') historyCue = true;
     // "I'm fine now", "doing well now": the past event is over, not happening now; "clean since" ends the sentence.
     // "fine now", "is fine like now", "what do I do now": no sign that the mention is happening now.
     const settled = word === 'now' && (settledWords.has(wordAt(tokens, k, -1)) || wordAt(tokens, k, -1) === 'do' || (settledWords.has(wordAt(tokens, k, -2)) && wordAt(tokens, k, -1) === 'up'));
-    const bareSince = word === 'since' && (!next || tokens[k + 1]!.punct || next === 'then' || settledBeforeSince.has(wordAt(tokens, k, -1)));
+    // "since this morning" is now; "since the medicine he's been fine", "ever since" and a bare "since" are not.
+    const bareSince = word === 'since' && (!next || tokens[k + 1]!.punct || next === 'then' || settledBeforeSince.has(wordAt(tokens, k, -1)) || sinceNotTime.has(next));
     // "started a new medicine", "just need a refill": about the call, not the symptom.
     const greeting = (word === 'morning' || word === 'afternoon' || word === 'evening') && tokens[k - 1]?.text === 'good';
     const aboutTheCall = greeting || ((word === 'started' || word === 'starting') && startedOther.has(next)) || (word === 'just' && justOther.has(next));
@@ -661,7 +724,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k < first && word === 'sign' && wordAt(tokens, k, -1) === 'a' && next === 'of') hypothetical = true;
     if (k > last && word === 'sign' && wordAt(tokens, k, -1) === 'a' && next === 'of' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are') && (first === 1 || isSentenceBoundary(tokens[first - 2] ?? tokens[0]!))) hypothetical = true;
     // "is spotting normal ...?": likely a question about a symptom the caller has; flagged, uncertain.
-    if (k === first - 1 && (word === 'is' || word === 'are') && (k === 0 || isSentenceBoundary(tokens[k - 1]!)) && [1, 2, 3].some((n) => wordAt(tokens, last, n) === 'normal')) hedge = true;
+    if (k === first - 1 && (word === 'is' || word === 'are') && (k === 0 || isSentenceBoundary(tokens[k - 1]!)) && [1, 2, 3].some((n) => wordAt(tokens, last, n) === 'normal')) askedAbout = true;
     // "after my surgery in March": a named month with a past verb in the clause.
     if (word === 'in' && months.has(next) && k > last && hadBefore) historyCue = true;
     // "when my daughter was a newborn", "when we were kids".
@@ -673,7 +736,9 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k < first && word === 'would' && (next === 'it' || next === 'that' || next === 'this') && tokens[k + 2]?.text === 'be' && withinCommaSegment(tokens, k, first)) hypothetical = true;
     if (k < first && word === 'possible' && withinCommaSegment(tokens, k, first)) {
       if (next === 'to' || next === 'for') hypothetical = true;
-      else hedge = true; // "is it possible I'm having a stroke": a worry about now
+      // "is it possible I'm having a stroke": a worry about now; "is it possible the chest pain was from anxiety": a question about one that is over.
+      else if (wordAt(tokens, last, 1) === 'was' || wordAt(tokens, last, 1) === 'were') askedAbout = true;
+      else hedge = true;
     }
     // "worried I might have a stroke" (the future); "worried I might be having one" is now, and hedged.
     if (k < first && worryWords.has(word) && withinCommaSegment(tokens, k, first)) {
@@ -698,6 +763,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
         hypothetical = true;
       }
     }
+    if (k <= last && first - k <= 4 && explicitMild.has(word) && !contrastWords.has(tokens[k - 1]?.text ?? '')) mild = true;
     if ((k < first || (k >= first && k <= last)) && hedgeWords.has(word)) {
       // "kind of"/"sort of"/"a little"/"a bit" are hedges; bare "kind"/"little" are not always.
       if ((word === 'kind' || word === 'sort') && next !== 'of') continue;
@@ -722,41 +788,168 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
   if (historyCue) {
     if (!nowCue) return { ...context, setAside: 'historical' };
+    // "I had a seizure years ago and now ...": the now wins; a past event that is back is a red flag.
     notes.push('history-and-now');
-    context.uncertain = true;
     context.factor *= 0.85;
   }
   if (hypothetical) {
     const implied = tokensBetween(tokens, last + 1, end).some((t, n) => impliedCurrent.has(t.text) && (t.text !== 'back' || backIsReturn.has(tokens[last + n]?.text ?? '')));
     if (!implied) return { ...context, setAside: 'hypothetical' };
+    // "what do I do if the chest pain gets worse": the question presumes the symptom is there now.
     notes.push('hypothetical-but-current');
-    context.uncertain = true;
   }
 
   const negation = findNegation(tokens, start, first, last, end);
   if (negation === 'negated') return { ...context, setAside: 'negated' };
+  // Someone outside the clinic's care: a story ("my neighbour had a stroke"), unless it is happening in front of the caller now.
+  if (who === 'outsider') {
+    if (!happeningNow(tokens, start, end) && outsiderStory(tokens, first, last, hadBefore)) return { ...context, setAside: 'third-party' };
+    notes.push('outsider');
+  }
+  const resolved = resolution(tokens, first, last);
+  if (resolved === 'settled') return { ...context, setAside: 'resolved' };
+  if (ordinaryVersion(tokens, first, last)) return { ...context, setAside: 'mild' };
   if (negation === 'unclear') {
     notes.push('negation-unclear');
     context.uncertain = true;
     context.factor *= 0.7;
   }
-  if (isResolved(tokens, last, end)) {
-    notes.push('resolved');
-    context.uncertain = true;
+  if (resolved === 'eased') {
+    // Stopped minutes ago, or with no time said: it may come back, so it stays a red flag.
+    notes.push('resolved-recently');
     context.factor *= 0.8;
   }
   if (hedge) {
     notes.push('hedged');
-    context.uncertain = true;
     context.factor *= 0.8;
   }
-  if (context.subject === 'other') {
-    // The contract: a mention about someone else the caller is with is flagged as uncertain.
-    notes.push('other-person');
+  if (askedAbout) {
+    notes.push('asked-about');
+    context.uncertain = true;
+  }
+  if (mild) {
+    notes.push('mild');
+    context.uncertain = true;
+  }
+  // "my aunt had a seizure": a relative's event with no sign of when; a person reads it.
+  if (relationBefore && hadBefore && !nowCue && !recentCue) {
+    notes.push('relative-when-unsaid');
     context.uncertain = true;
   }
   if (notes.length > 0) context.note = notes.join('+');
   return context;
+}
+
+const explicitMild = new Set(['mild', 'mildly', 'slight', 'slightly', 'minor']);
+const presentWords = new Set(['now', 'currently', 'just', 'here', 'still', 'keeps', "won't", "can't", "isn't", "he's", "she's", "they're", 'having']);
+
+const storyTimes = new Set(['yesterday', 'ago', 'last', 'weekend', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'party', 'funeral', 'before', 'once']);
+const storyTurns = new Set(['worried', 'worry', 'scared', 'nervous', 'thinking', 'wondering', 'made', 'got', 'own', 'myself', 'too', 'also']);
+
+/**
+ * An outsider's event told as a story, not as the reason for the call: "had" an event ("my
+ * neighbour had a stroke"), a past time ("last week", "yesterday", "at the party"), or the caller
+ * turning to their own worry ("... and it got me worried about my own heart").
+ */
+function outsiderStory(tokens: readonly Token[], first: number, last: number, hadBefore: boolean): boolean {
+  if (hadBefore) return true;
+  for (let k = last + 1; k < Math.min(tokens.length, last + 20); k++) {
+    const word = tokens[k]!.text;
+    if (storyTimes.has(word) && k - last <= 8) return true;
+    if (storyTurns.has(word) && (firstPerson.has(tokens[k + 1]?.text ?? '') || firstPerson.has(tokens[k - 1]?.text ?? '') || word === 'own' || word === 'myself')) return true;
+  }
+  for (let k = first - 1; k >= Math.max(0, first - 8); k--) if (storyTimes.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+/** A present-tense or just-now mention ("she's not breathing", "he just collapsed", "here with me"). */
+function happeningNow(tokens: readonly Token[], start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const word = tokens[k]!.text;
+    if (presentWords.has(word)) return true;
+    if ((word === 'is' || word === 'are') && tokens[k + 1]?.text !== 'a') return true;
+  }
+  return false;
+}
+
+const easedWords = new Set(['stopped', 'eased', 'resolved', 'gone', 'went', 'passed', 'settled', 'cleared', 'better', 'fine', 'okay', 'ok', 'normal']);
+const dayScale = new Set(['yesterday', 'days', 'weekend', 'week', 'weeks', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const recurrenceWords = new Set(['again', 'still', 'back', 'keeps', 'returned', 'returning', 'worse', 'worsening', 'another']);
+
+/**
+ * Whether the mention is over: `settled` when it stopped a day or more ago, or "has been fine
+ * since" ("the bleeding stopped yesterday and has been fine since"); `eased` when it stopped with
+ * no such time ("chest pain that just eased"): that may come back and stays a red flag.
+ */
+function resolution(tokens: readonly Token[], first: number, last: number): 'settled' | 'eased' | undefined {
+  let eased = false;
+  let days = false;
+  let fineSince = false;
+  for (let k = last + 1; k < Math.min(tokens.length, last + 18); k++) {
+    const token = tokens[k]!;
+    if (isSentenceBoundary(token) && k > last + 1 && !eased) break;
+    if (isSentenceBoundary(token) && k > last + 12) break;
+    const word = token.text;
+    const next = tokens[k + 1]?.text ?? '';
+    if (recurrenceWords.has(word) && !(word === 'back' && ['to', 'when', 'then'].includes(next))) return eased ? 'eased' : undefined;
+    if (easedWords.has(word)) {
+      if (word === 'went' && next !== 'away') continue;
+      if (word === 'passed' && next === 'out') continue;
+      if ((word === 'fine' || word === 'okay' || word === 'ok' || word === 'normal' || word === 'better') && !eased) {
+        // "fine since", "back to normal": over; "fine" alone is not a resolution of this mention.
+        if (['since', 'ever'].includes(next) || tokens[k - 1]?.text === 'to') { eased = true; fineSince = true; }
+        continue;
+      }
+      eased = true;
+      if ((word === 'fine' || word === 'okay' || word === 'normal') && (next === 'since' || next === 'ever')) fineSince = true;
+    }
+    if (eased && (word === 'since' || (word === 'ever' && next === 'since')) && (!next || tokens[k + 1]!.punct || ['then', 'yesterday', 'last'].includes(next) || word === 'ever')) fineSince = true;
+    if (eased && (dayScale.has(word) || (word === 'last' && next === 'night'))) days = true;
+  }
+  if (!eased) return undefined;
+  if (days || fineSince) return 'settled';
+  return 'eased';
+}
+
+const ordinaryWords = new Set(['usual', 'always', 'typical', 'normal', 'regular', 'ever', 'chronic']);
+const contrastWords = new Set(['than', 'not', 'unlike', 'nothing', 'from', 'beyond', "isn't", "wasn't", 'never', 'worse', 'different', 'more']);
+
+/**
+ * "a mild headache like my usual ones", "a little short of breath after the stairs, like always",
+ * "my regular migraine", "normal for me": the ordinary version of a symptom, said of it in the same
+ * sentence, is not a red flag. "Worse than usual", "not like my usual", "different from always" say
+ * the opposite; a bare "usually" elsewhere in the sentence ("I usually wouldn't call") says nothing.
+ */
+function ordinaryVersion(tokens: readonly Token[], first: number, last: number): boolean {
+  let from = first;
+  while (from > 0 && first - from < 10 && !isSentenceBoundary(tokens[from - 1]!)) from--;
+  let to = last;
+  while (to < tokens.length - 1 && to - last < 14 && !isSentenceBoundary(tokens[to + 1]!)) to++;
+  let ordinary = false;
+  for (let k = from; k <= to; k++) {
+    const word = tokens[k]!.text;
+    const prev = tokens[k - 1]?.text ?? '';
+    const next = tokens[k + 1]?.text ?? '';
+    // Anything that says it is new or worse undoes the comparison.
+    if (word === 'worse' || word === 'worst' || word === 'different' || (word === 'never' && k > last) || (word === 'first' && next === 'time')) return false;
+    if (!ordinaryWords.has(word) && word !== 'new' && word !== 'same') continue;
+    if (contrastWords.has(prev) || contrastWords.has(tokens[k - 2]?.text ?? '') || contrastWords.has(tokens[k - 3]?.text ?? '')) {
+      if (word !== 'new') return false;
+    }
+    // "like always", "as usual", "like my usual ones", "as ever".
+    const likeBefore = [1, 2].some((n) => ['like', 'as'].includes(tokens[k - n]?.text ?? ''));
+    if (likeBefore && word !== 'new' && word !== 'same') ordinary = true;
+    // "my usual headache", "the regular migraine", "her chronic ...": an adjective of the mention itself.
+    if (k < first && first - k <= 3 && (word === 'usual' || word === 'regular' || word === 'typical' || word === 'chronic')) ordinary = true;
+    // "normal for me", "typical for him".
+    if ((word === 'normal' || word === 'usual' || word === 'typical') && next === 'for' && ['me', 'him', 'her', 'them', 'us'].includes(tokens[k + 2]?.text ?? '')) ordinary = true;
+    // "nothing new", "the same as always".
+    if (word === 'new' && prev === 'nothing') ordinary = true;
+    if (word === 'same' && next === 'as' && ['always', 'usual', 'ever', 'normal'].includes(tokens[k + 2]?.text ?? '')) ordinary = true;
+    // "I always get a little short of breath": a habit, said before the mention.
+    if (word === 'always' && k < first && ['get', 'gets', 'have', 'has', 'feel', 'feels', 'am', 'get'].includes(next)) ordinary = true;
+  }
+  return ordinary;
 }
 
 /** "should I worry", "do I need to worry", "when should we worry". */
@@ -769,6 +962,7 @@ function worryQuestion(tokens: readonly Token[], k: number): boolean {
 
 const possessives = new Set(['my', 'his', 'her', 'their', 'our', 'your']);
 const lifeSpans = new Set(['years', 'decades', 'ages', 'yrs']);
+const sinceNotTime = new Set(['the', 'my', 'his', 'her', 'their', 'starting', 'taking', 'being', 'he', 'she', 'i', 'we', 'they', 'it', 'that', 'surgery', 'then']);
 const settledBeforeSince = new Set(['nothing', 'none', 'not', 'fine', 'ok', 'okay', 'well', 'problems', 'issues', 'anything', 'nothin']);
 const timeUnits = new Set(['hour', 'hours', 'minute', 'minutes', 'day', 'days', 'week', 'few', 'couple', 'half', 'while', 'night']);
 const readingWords = new Set([
@@ -951,7 +1145,6 @@ interface Found {
   cue: string;
   garbled: boolean;
   forcedUncertain?: boolean;
-  subject?: 'other';
   /** A negation inside a gapped phrase ("chest is not tight"). */
   negatedInside?: boolean;
 }
@@ -1005,12 +1198,13 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
   for (const infant of findInfants(tokens)) features.push(infant);
   for (const ingestion of findIngestions(tokens)) found.push(ingestion);
   for (const gestation of findGestation(tokens)) features.push(gestation);
-  combineFeatures(tokens, features, found);
+  const caredFor = caredForIn(tokens);
+  combineFeatures(tokens, features, found, caredFor);
 
   const redFlags: RedFlag[] = [];
   const setAside: SetAsideMention[] = [];
   for (const hit of dedupe(found)) {
-    const context = assess(tokens, hit.anchorFirst, hit.anchorLast);
+    const context = assess(tokens, hit.anchorFirst, hit.anchorLast, caredFor);
     if (hit.negatedInside && !context.setAside) context.setAside = 'negated';
     const start = tokens[hit.first]!.start;
     const end = tokens[hit.last]!.end;
@@ -1024,8 +1218,10 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
       continue;
     }
-    const subject = hit.subject ?? context.subject;
-    const uncertain = context.uncertain || hit.garbled || hit.forcedUncertain === true || subject === 'other';
+    const subject = context.subject;
+    // A real doubt that it is a red flag at all ("can't breathe through my nose", a bump with no warning sign, a baby of
+    // unsaid age): shown to a person, not urgent by itself. Garbled ASR words are read as what they sound like.
+    const uncertain = context.uncertain || hit.forcedUncertain === true;
     const notes = [context.note, hit.garbled ? 'garbled' : undefined].filter(Boolean).join('+');
     redFlags.push({
       code: hit.code,
@@ -1038,10 +1234,126 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
     });
   }
   // The trained model adds what the rules missed (never removes); `{ model: false }` gives the rules alone.
-  if (options.model !== false) addModelFlags(tokens, redFlags, setAside);
+  if (options.model !== false) addModelFlags(tokens, redFlags, setAside, caredFor);
+  const screened = screenAgentSpeech(text, tokens, redFlags, setAside);
+  redFlags.length = 0;
+  redFlags.push(...screened);
   redFlags.sort((a, b) => a.start - b.start);
   setAside.sort((a, b) => a.start - b.start);
   return { redFlags, setAside };
+}
+
+// ---- who is speaking: only the caller's words (and answers) count ----------------------------------
+
+interface Turn {
+  agent: boolean;
+  start: number;
+  end: number;
+}
+
+// Line labels of the clinic's side in a diarized transcript; any other label is the caller's side.
+const agentLabels = new Set([
+  'agent', 'staff', 'nurse', 'receptionist', 'operator', 'scheduler', 'front desk', 'triage', 'triage nurse', 'clinic', 'office', 'rep',
+  'representative', 'ma', 'rn', 'lpn', 'medical assistant', 'assistant', 'call center', 'answering service', 'coordinator', 'csr',
+  'care coordinator', 'intake', 'front office', 'practice', 'team member', 'employee',
+]);
+const turnLabel = /^[ \t]*([A-Za-z][A-Za-z .'-]{0,24}?)[ \t]*:/gm;
+
+/** The turns of a diarized transcript ("Agent: ..." / "Caller: ..." lines); none for a voicemail or an ASR stream. */
+export function speakerTurns(text: string): Turn[] {
+  const labels: { agent: boolean; start: number }[] = [];
+  turnLabel.lastIndex = 0;
+  for (let match = turnLabel.exec(text); match; match = turnLabel.exec(text)) {
+    const label = match[1]!.toLowerCase().replace(/\./g, '').replace(/\s+/g, ' ').trim();
+    labels.push({ agent: agentLabels.has(label), start: match.index });
+  }
+  if (labels.length < 2 || !labels.some((label) => label.agent)) return [];
+  return labels.map((label, i) => ({ agent: label.agent, start: label.start, end: labels[i + 1]?.start ?? text.length }));
+}
+
+const yesAnswer = /^(yes|yeah|yep|yup|ya|yah|uh[- ]?huh|mm[- ]?hmm|mhm|i am|i do|i have|i did|she is|he is|she does|he does|she did|he did|she has|he has|it is|it does|a little|a bit|kind of|sort of|some|definitely|correct|that's right|right|i think so|maybe|probably|absolutely|very|sure is|it was)\b/;
+const noAnswer = /^(no|nope|nah|not really|none|never|negative|not at all|nothing|i don't|i'm not|i haven't|i didn't|she's not|he's not|she isn't|he isn't|she hasn't|he hasn't|she doesn't|he doesn't)\b/;
+// "no, it's getting worse", "no but it comes and goes": a "no" that goes on to affirm.
+const notADenial = /^no\b[\s,.]*(but|it's|it is|it|worse|still|actually|getting)\b/;
+// Reported speech and fillers before the answer itself: "... she says no", "um, well, yes".
+const answerLead = /^(?:[\s.,…-]|um\b|uh\b|oh\b|well\b|so\b|hmm\b|okay\b|ok\b|(?:she|he|they) (?:says?|said)\b)+/;
+// A question about whether it is over ("is the bleeding gone?"): a "no" there means it is not over.
+const overWords = /\b(gone|better|stopped|away|over|resolved|eased|improved|improving)\b/;
+
+/**
+ * Mentions in the agent's turns are the agent's words (a screening question, a read-back), not the
+ * caller's: they are set aside as `agent-question`, except that a "yes" to a question makes it the
+ * caller's answer (affirmed) and a "no" a denial. In a stream with no speaker labels, a
+ * second-person screening question ("are you having any chest pain or trouble breathing") is
+ * recognised by its form and read the same way.
+ */
+function screenAgentSpeech(text: string, tokens: readonly Token[], redFlags: readonly RedFlag[], setAside: SetAsideMention[]): RedFlag[] {
+  const turns = speakerTurns(text);
+  const kept: RedFlag[] = [];
+  for (const flag of redFlags) {
+    const turn = turns.find((t) => t.start <= flag.start && flag.start < t.end);
+    let question: { from: number; answer: string } | undefined;
+    if (turn?.agent) {
+      const next = turns.find((t) => t.start >= turn.end && !t.agent);
+      const said = text.slice(flag.start, turn.end);
+      const asked = /\?/.test(said) || /^\s*\S+:\s*(any|are|is|do|does|did|have|has|was|were)\b/i.test(text.slice(turn.start, flag.start));
+      const answer = next && next.start === turn.end && asked ? text.slice(next.start, next.end).replace(/^[^:]*:/, '') : '';
+      question = { from: turn.start, answer };
+    } else if (turns.length === 0) {
+      const first = tokens.findIndex((t) => t.start === flag.start);
+      const form = first >= 0 ? screeningForm(tokens, first) : undefined;
+      if (form !== undefined) question = { from: tokens[form]!.start, answer: answerAfter(tokens, first) };
+    }
+    if (!question) {
+      kept.push(flag);
+      continue;
+    }
+    const answer = question.answer.toLowerCase().replace(answerLead, '').trimStart();
+    const askedIfOver = overWords.test(text.slice(question.from, flag.end + 40).toLowerCase());
+    if (answer && (yesAnswer.test(answer) || notADenial.test(answer)) && !askedIfOver) {
+      kept.push({ ...flag, cue: `${flag.cue}:answered-yes` });
+    } else if (answer && noAnswer.test(answer) && !askedIfOver) {
+      setAside.push({ code: flag.code, start: flag.start, end: flag.end, reason: 'negated' });
+    } else {
+      setAside.push({ code: flag.code, start: flag.start, end: flag.end, reason: 'agent-question' });
+    }
+  }
+  return kept;
+}
+
+// "are you having", "do you have", "have you had", "did you pass": the agent's screening form; never "do you think".
+const screeningVerbs = new Set([
+  'having', 'feeling', 'experiencing', 'getting', 'noticing', 'short', 'able', 'have', 'feel', 'get', 'notice', 'had', 'noticed', 'felt',
+  'been', 'experienced', 'passed', 'fainted', 'hit', 'fall', 'fell', 'lose', 'lost', 'pass', 'vomit', 'vomited', 'taken', 'take', 'took',
+]);
+
+/** The token where a second-person screening question begins in the mention's clause, if the mention is asked about. */
+function screeningForm(tokens: readonly Token[], first: number): number | undefined {
+  for (let k = first - 1, words = 0; k >= 0 && words < 10; k--) {
+    const token = tokens[k]!;
+    if (isSentenceBoundary(token)) break;
+    if (token.punct) continue;
+    words++;
+    const word = token.text;
+    const next = tokens[k + 1]?.text ?? '';
+    const lead = k === 0 || isSentenceBoundary(tokens[k - 1]!) || ['and', 'or', 'also', 'any', 'okay', 'ok', 'so', 'right'].includes(tokens[k - 1]!.text);
+    if (['are', 'do', 'have', 'did', 'were', 'has'].includes(word) && next === 'you' && screeningVerbs.has(tokens[k + 2]?.text ?? '')) return k;
+    if (word === 'any' && lead && (k === first - 1 || tokens[k + 1]?.text !== 'of')) return k;
+    if (word === 'is' && next === 'there' && tokens[k + 2]?.text === 'any') return k;
+  }
+  return undefined;
+}
+
+const streamAnswers = new Set(['yes', 'yeah', 'yep', 'yup', 'no', 'nope', 'nah', 'negative']);
+
+/** The words after a screening question's list of symptoms: where a stream with no labels puts the answer. */
+function answerAfter(tokens: readonly Token[], first: number): string {
+  for (let k = first + 1; k < Math.min(tokens.length, first + 14); k++) {
+    const word = tokens[k]!.text;
+    if (streamAnswers.has(word)) return tokens.slice(k, k + 4).map((t) => t.text).join(' ');
+    if (tokens[k]!.text === '?') return tokens.slice(k + 1, k + 5).map((t) => t.text).join(' ');
+  }
+  return '';
 }
 
 /** "... another one", "it happened again", "it's back" later in the same sentence. */
@@ -1235,11 +1547,11 @@ function near(a: FeatureHit, b: FeatureHit, window: number): boolean {
 }
 
 /** Builds the red flags that need two parts (infant fever, pregnancy, head injury, sepsis). */
-function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit[], found: Found[]): void {
+function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit[], found: Found[], caredFor: ReadonlySet<string>): void {
   const of = (feature: Feature) => features.filter((hit) => hit.feature === feature);
   const fevers = of('fever');
   const babies = of('baby');
-  const live = (hit: FeatureHit) => !assess(tokens, hit.first, hit.last).setAside;
+  const live = (hit: FeatureHit) => !assess(tokens, hit.first, hit.last, caredFor).setAside;
 
   // "Warm" counts only with an explicit infant age (not the bare word "baby").
   const warmth = of('warm').filter((warm) => !fevers.some((fever) => near(fever, warm, 3)) && !of('normal-temp').some((normal) => near(normal, warm, 15)));
@@ -1252,7 +1564,10 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
     if (fever.feature === 'warm' && chosen.confidence === 0.6) continue;
     // 0.6 marks the bare word "baby" (age unknown), 0 an age past three months (not an infant).
     const confidence = chosen.confidence === 0.6 ? 0.6 : 0.9;
-    found.push(span('infant_fever', chosen, fever, confidence, chosen.confidence === 0.6 ? 'fever-baby-age-unknown' : 'fever-in-infant', 'other'));
+    // A baby of unsaid age may be past the infant months: flagged for a person, not urgent by itself.
+    const flag = span('infant_fever', chosen, fever, confidence, chosen.confidence === 0.6 ? 'fever-baby-age-unknown' : 'fever-in-infant');
+    if (chosen.confidence === 0.6) flag.forcedUncertain = true;
+    found.push(flag);
   }
 
   for (const trouble of of('pregnancy-trouble')) {
@@ -1262,14 +1577,14 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
 
   for (const hit of of('head-hit')) {
     const danger = closest(of('head-danger').filter((d) => near(d, hit, 20) && live(d)), hit);
-    if (danger) found.push(span('head_injury', hit, hit, 0.9, 'head-hit-with-warning-sign', undefined, danger));
+    if (danger) found.push(span('head_injury', hit, hit, 0.9, 'head-hit-with-warning-sign', danger));
     else found.push({ ...span('head_injury', hit, hit, 0.5, 'head-hit'), forcedUncertain: true });
   }
 
   // A fall counts as a head injury only with a warning sign close by (vomiting, confusion, blood thinners).
   for (const fall of of('fall')) {
     const danger = closest(of('head-danger').filter((d) => d.first > fall.last && d.first - fall.last <= 12 && sameSentence(tokens, fall, d) && live(d)), fall);
-    if (danger && !of('head-hit').some((hit) => near(hit, fall, 12))) found.push(span('head_injury', fall, fall, 0.6, 'fall-with-warning-sign', undefined, danger));
+    if (danger && !of('head-hit').some((hit) => near(hit, fall, 12))) found.push(span('head_injury', fall, fall, 0.6, 'fall-with-warning-sign', danger));
   }
 
   // Belly pain or a headache counts as a red flag with a mark of severity or danger next to it.
@@ -1280,12 +1595,12 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   for (const equiv of of('chest-equiv')) {
     if ([1, 2, 3].some((n) => settledWords.has(tokens[equiv.last + n]?.text ?? ''))) continue; // "my heartburn is fine"
     const sign = closest(of('cardiac-sign').filter((m) => m.first !== equiv.first && Math.abs(m.first - equiv.first) <= 14 && sameSentence(tokens, equiv, m) && live(m)), equiv);
-    if (sign) found.push(span('chest_pain', equiv, equiv, 0.7, 'chest-equivalent-with-cardiac-sign', undefined, sign));
+    if (sign) found.push(span('chest_pain', equiv, equiv, 0.7, 'chest-equivalent-with-cardiac-sign', sign));
   }
   // An allergy (a sting, a food, a new antibiotic, hives) with a swallowing, swelling, voice or wheezing sign.
   for (const allergen of of('allergen')) {
     const sign = closest(of('allergy-sign').filter((m) => Math.abs(m.first - allergen.first) <= 14 && sameSentence(tokens, allergen, m) && live(m)), allergen);
-    if (sign) found.push(span('anaphylaxis', sign, sign, 0.7, 'allergen-with-airway-sign', undefined, allergen));
+    if (sign) found.push(span('anaphylaxis', sign, sign, 0.7, 'allergen-with-airway-sign', allergen));
   }
 
   // One sepsis flag per systemic sign, read in the context of the nearest live fever, chills or infection.
@@ -1293,7 +1608,7 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   for (const systemic of of('systemic')) {
     if (!live(systemic)) continue;
     const infection = closest(infections.filter((hit) => near(hit, systemic, 15) && live(hit)), systemic);
-    if (infection) found.push(span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', undefined, systemic));
+    if (infection) found.push(span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', systemic));
   }
 }
 
@@ -1301,7 +1616,7 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
 function pairFeatures(tokens: readonly Token[], anchors: readonly FeatureHit[], marks: readonly FeatureHit[], found: Found[], code: RedFlagCode, cue: string, confidence: number): void {
   for (const anchor of anchors) {
     const mark = closest(marks.filter((m) => !mildBefore.has(tokens[m.first - 1]?.text ?? '') && m.first <= anchor.last + 10 && m.last >= anchor.first - 6 && sameSentence(tokens, anchor, m)), anchor);
-    if (mark) found.push(span(code, anchor, anchor, confidence, cue, undefined, mark));
+    if (mark) found.push(span(code, anchor, anchor, confidence, cue, mark));
   }
 }
 
@@ -1323,12 +1638,10 @@ function closest(hits: readonly FeatureHit[], to: FeatureHit): FeatureHit | unde
 }
 
 /** A combined flag spans both parts; its context is read at `anchor`, the symptom. */
-function span(code: RedFlagCode, a: FeatureHit, anchor: FeatureHit, confidence: number, cue: string, subject?: 'other', extra?: FeatureHit): Found {
+function span(code: RedFlagCode, a: FeatureHit, anchor: FeatureHit, confidence: number, cue: string, extra?: FeatureHit): Found {
   const first = Math.min(a.first, anchor.first, extra?.first ?? Infinity);
   const last = Math.max(a.last, anchor.last, extra?.last ?? -Infinity);
-  const found: Found = { code, first, last, anchorFirst: anchor.first, anchorLast: anchor.last, confidence, cue, garbled: false };
-  if (subject) found.subject = subject;
-  return found;
+  return { code, first, last, anchorFirst: anchor.first, anchorLast: anchor.last, confidence, cue, garbled: false };
 }
 
 /** One report per mention: a span inside a longer span of the same code is the same mention. */
@@ -1494,7 +1807,7 @@ function modelHits(tokens: readonly Token[]): ModelHit[] {
  * or middling-probability ones are uncertain. Rule flags and rule set-asides of the same code
  * in the same place win.
  */
-function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: SetAsideMention[]): void {
+function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: SetAsideMention[], caredFor: ReadonlySet<string>): void {
   for (const hit of modelHits(tokens)) {
     const windowStart = tokens[hit.windowFirst]!.start;
     const windowEnd = tokens[hit.windowLast]!.end;
@@ -1504,12 +1817,13 @@ function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: 
     const start = tokens[hit.first]!.start;
     const end = tokens[hit.last]!.end;
     if (setAside.some((mention) => mention.code === hit.code && mention.start < windowEnd && windowStart < mention.end)) continue;
-    const context = assess(tokens, hit.first, hit.last);
+    const context = assess(tokens, hit.first, hit.last, caredFor);
     if (context.setAside) {
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
       continue;
     }
-    const affirmed = hit.probability >= modelAffirmed && !context.uncertain && context.subject === 'patient';
+    // The model reads words, not structure: a hedge on top of a model-only reading leaves too much doubt to call it urgent.
+    const affirmed = hit.probability >= modelAffirmed && !context.uncertain && context.subject === 'patient' && !context.note?.includes('hedged');
     const notes = [context.note, affirmed ? undefined : hit.probability < modelAffirmed ? 'model-middling' : undefined].filter(Boolean).join('+');
     redFlags.push({
       code: hit.code,
