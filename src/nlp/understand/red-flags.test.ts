@@ -45,7 +45,7 @@ describe('detectRedFlags: lay words', () => {
   });
 });
 
-describe('detectRedFlags: other people', () => {
+describe('detectRedFlags: a caller speaking for someone speaks about the patient', () => {
   it.each<[string, RedFlagCode]>([
     ['My husband is having chest pain right now', 'chest_pain'],
     ['He is having a fit', 'seizure'],
@@ -53,17 +53,17 @@ describe('detectRedFlags: other people', () => {
     ['My son swallowed bleach', 'overdose_poisoning'],
     ['Her face is drooping', 'stroke_signs'],
     ['He has a fever and is confused and shivering', 'sepsis_signs'],
-  ])('%j → %s about someone else, still flagged (uncertain per the contract)', (text, code) => {
-    expect(flagsOf(text)).toContainEqual({ code, status: 'uncertain', subject: 'other' });
+  ])('%j → %s, affirmed for the patient (the person the call is about)', (text, code) => {
+    expect(flagsOf(text)).toContainEqual({ code, status: 'affirmed', subject: 'patient' });
   });
 
   it.each([
     'My two month old has a fever of 101',
     'The newborn feels hot, I think it is a fever',
     'My six week old baby has a temperature',
-  ])('infant fever: %j', (text) => {
+  ])('infant fever: %j is affirmed, about the patient (the baby), so the call is urgent', (text) => {
     const flag = detectRedFlags(text).redFlags.find((f) => f.code === 'infant_fever');
-    expect(flag).toMatchObject({ subject: 'other' });
+    expect(flag).toMatchObject({ status: 'affirmed', subject: 'patient' });
     expect(flag!.confidence).toBeGreaterThanOrEqual(0.7);
   });
 
@@ -78,6 +78,9 @@ describe('detectRedFlags: set aside with a reason', () => {
   it.each<[string, RedFlagCode, 'negated' | 'historical' | 'hypothetical' | 'family-history']>([
     ['No chest pain at all', 'chest_pain', 'negated'],
     ['She denies chest pain', 'chest_pain', 'negated'],
+    // A list negation reaches down its list (it was "uncertain" before the labelling conventions said so).
+    ['She denies fever, shortness of breath', 'breathing_difficulty', 'negated'],
+    ["I don't have a fever, chest pain or trouble breathing", 'breathing_difficulty', 'negated'],
     ["I'm not having any trouble breathing", 'breathing_difficulty', 'negated'],
     ['I get dizzy without passing out', 'loss_of_consciousness', 'negated'],
     ["I've never had a seizure", 'seizure', 'negated'],
@@ -108,7 +111,7 @@ describe('detectRedFlags: set aside with a reason', () => {
   });
 
   it('a hypothetical that implies the symptom is there now stays a flag', () => {
-    expect(flagsOf('What do I do if the chest pain gets worse?')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'uncertain' }));
+    expect(flagsOf('What do I do if the chest pain gets worse?')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'affirmed' }));
   });
 });
 
@@ -125,13 +128,19 @@ describe('detectRedFlags: pseudo-negations do not negate', () => {
   });
 });
 
-describe('detectRedFlags: when in doubt, uncertain rather than set aside', () => {
+describe('detectRedFlags: hedged, or just eased, about the patient now: still a red flag (labelling §2)', () => {
   it.each<[string, RedFlagCode]>([
     ['I think maybe my chest is a little tight', 'chest_pain'],
     ["I'm not sure if it's chest pain or heartburn", 'chest_pain'],
     ['It kind of feels like pressure in my chest', 'chest_pain'],
-    ['She denies fever, shortness of breath', 'breathing_difficulty'],
     ['The chest pain went away an hour ago', 'chest_pain'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'affirmed' }));
+  });
+});
+
+describe('detectRedFlags: when in doubt, uncertain rather than set aside', () => {
+  it.each<[string, RedFlagCode]>([
     ["I've never had chest pain before", 'chest_pain'],
   ])('%j → %s uncertain', (text, code) => {
     expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'uncertain' }));
@@ -158,8 +167,8 @@ describe('detectRedFlags: ASR-garbled words', () => {
     ['He over dosed on something', 'overdose_poisoning'],
     ['Is this anna phylaxis', 'anaphylaxis'],
     ['I passed out, sorry, I past out in the shower', 'loss_of_consciousness'],
-  ])('%j → %s, uncertain', (text, code) => {
-    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'uncertain' }));
+  ])('%j → %s, affirmed: an ASR transcript is labelled by what was said', (text, code) => {
+    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'affirmed' }));
   });
 
   it('anaphylaxis words in full are affirmed', () => {
@@ -214,16 +223,17 @@ describe('detectRedFlags: properties', () => {
       for (const flag of scan.redFlags) {
         expect(flag.confidence).toBeGreaterThan(0);
         expect(flag.confidence).toBeLessThanOrEqual(1);
-        if (flag.subject === 'other') expect(flag.status).toBe('uncertain');
+        // "other" is only ever someone outside the clinic's care; the people a caller speaks for are the patient.
+        if (flag.subject === 'other') expect(flag.cue).toContain('outsider');
       }
     }));
   });
 
-  it('any red flag found makes request types include urgent_emergency', () => {
+  it('any affirmed red flag makes request types include urgent_emergency', () => {
     fc.assert(fc.property(utterance, (text) => {
       const { redFlags } = detectRedFlags(text);
       const types = classifyRequestTypes(text, redFlags).map((score) => score.type);
-      if (redFlags.length > 0) expect(types).toContain('urgent_emergency');
+      if (redFlags.some((flag) => flag.status === 'affirmed')) expect(types).toContain('urgent_emergency');
     }));
   });
 });
@@ -294,8 +304,8 @@ describe('detectRedFlags: family history, past history and questions are set asi
     expect(scan.redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
   });
 
-  it('a relative with a current problem is still flagged; a bare "my aunt had a seizure" stays uncertain, not set aside', () => {
-    expect(flagsOf('both my parents are coughing and having trouble breathing')).toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'uncertain' }));
+  it('a relative with a current problem is affirmed; a bare "my aunt had a seizure" stays uncertain, not set aside', () => {
+    expect(flagsOf('both my parents are coughing and having trouble breathing')).toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'affirmed' }));
     expect(flagsOf('my aunt had a seizure')).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
     expect(flagsOf('my brother had chest pain in his forties and now I have chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', subject: 'patient' }));
   });

@@ -358,6 +358,10 @@ const featureTable: [Feature, string, number, string[]][] = [
     'dizzy', 'not making sense', 'acting weird|strange|funny|different|off', 'lump|goose egg', 'blurry|blurred|double vision',
     'bleeding from ~ ear|ears|nose', 'headache', 'unconscious', 'disoriented', 'slurring', 'seeing stars', 'head ~ ~ bleeding',
     'keeps|keep throwing|vomiting', 'anticoagulated|anticoagulation|anticoagulant|anticoagulants', 'loc',
+    // A blow with force (a fall from height, a car, a hard surface, a hard hit) or memory loss is a warning sign in itself.
+    'vision ~ ~ blurry|blurred|double|fuzzy|weird|funny', 'ladder|roof|stairs|staircase|steps|scaffolding|bike|bicycle|horse', 'car accident|crash',
+    'concrete|pavement|sidewalk|curb', 'really|so|very hard', 'hard hit', 'hit hard', 'big ~ bump|lump', 'same questions|question',
+    "doesn't|don't|didn't|does not|cannot|can't|couldn't remember|recall", 'memory',
   ]],
   ['fall', 'fall', 0.5, ['fell|fall|fallen|slipped|tripped', 'without a helmet', 'car accident']],
   ['abd-pain', 'belly-pain', 0.8, [
@@ -832,7 +836,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     context.uncertain = true;
   }
   // "my aunt had a seizure": a relative's event with no sign of when; a person reads it.
-  if (relationBefore && hadBefore && !nowCue && !recentCue) {
+  if (relationBefore && hadBefore && !nowCue && !recentCue && !happeningNow(tokens, last + 1, sentenceEnd(tokens, last))) {
     notes.push('relative-when-unsaid');
     context.uncertain = true;
   }
@@ -860,6 +864,12 @@ function outsiderStory(tokens: readonly Token[], first: number, last: number, ha
   }
   for (let k = first - 1; k >= Math.max(0, first - 8); k--) if (storyTimes.has(tokens[k]!.text)) return true;
   return false;
+}
+
+function sentenceEnd(tokens: readonly Token[], last: number): number {
+  let k = last + 1;
+  while (k < tokens.length && k - last < 20 && !isSentenceBoundary(tokens[k]!)) k++;
+  return k;
 }
 
 /** A present-tense or just-now mention ("she's not breathing", "he just collapsed", "here with me"). */
@@ -1069,16 +1079,23 @@ function withinCommaSegment(tokens: readonly Token[], from: number, to: number):
   return true;
 }
 
+// Negations that govern a list of nouns: "no fever, chills or chest pain", "denies fever and chest pain".
+const listNegators = new Set(['no', 'denies', 'denied', 'deny', 'denying', 'without', 'none', 'neither', 'nor', 'negative', 'free', 'ruled']);
+// After a verbal negation, words that make it govern what follows as a list: "don't have fever, chills or chest pain".
+const haveWords = new Set(['have', 'having', 'has', 'had', 'get', 'getting', 'got', 'feel', 'feeling', 'any', 'experiencing', 'experienced', 'notice', 'noticed', 'see', 'seen', 'seem']);
+
 /**
  * A negation trigger before the mention in the same clause. Within the same comma segment and six
- * words it negates; beyond a comma it only makes the flag uncertain ("no fever, chest pain").
+ * words it negates. Beyond a comma or "and", it depends on what the trigger governs: a list
+ * negation ("no fever, chills or chest pain", "denies fever and chest pain") reaches down its list;
+ * a negated verb ("he's not making sense and his face fell") ends at its own predicate, so the
+ * next conjunct is not negated; "no energy and chest pain" stays uncertain.
  */
 function findNegation(tokens: readonly Token[], start: number, first: number, last: number, end: number): 'negated' | 'unclear' | undefined {
   let crossedComma = false;
-  // "no energy and chest pain" is ambiguous ("no fever or chills" is not): across "and", only uncertain.
   let crossedAnd = false;
   let words = 0;
-  for (let k = first - 1; k >= start && words < 8; k--) {
+  for (let k = first - 1; k >= start && words < 10; k--) {
     const token = tokens[k]!;
     if (token.punct) {
       if (token.text === ',') crossedComma = true;
@@ -1104,11 +1121,31 @@ function findNegation(tokens: readonly Token[], start: number, first: number, la
       if (novelty === 'novel') continue;
       if (novelty === 'before') return 'unclear';
     }
-    if (crossedComma || crossedAnd || words > 6) return 'unclear';
-    return 'negated';
+    if (!crossedComma && !crossedAnd && words <= 6) return 'negated';
+    const list = listNegators.has(token.text) || haveWords.has(next.text) || (next.text === 'any' || tokens[k + 2]?.text === 'any');
+    if (!list) return undefined; // a negated verb's scope ends at its predicate
+    if (crossedAnd && (token.text === 'no' || haveWords.has(next.text))) return 'unclear';
+    return listOnly(tokens, k + 1, first) ? 'negated' : 'unclear';
   }
   return undefined;
 }
+
+/** Tokens (from, to) hold only a list: words joined by commas, "or", "and", "nor", with no verb of their own. */
+function listOnly(tokens: readonly Token[], from: number, to: number): boolean {
+  let run = 0;
+  for (let k = from; k < to; k++) {
+    const token = tokens[k]!;
+    if (token.punct || token.text === 'or' || token.text === 'and' || token.text === 'nor') {
+      run = 0;
+      continue;
+    }
+    if (listBreakers.has(token.text)) return false;
+    if (++run > 4) return false;
+  }
+  return true;
+}
+
+const listBreakers = new Set(['i', "i'm", 'he', 'she', "he's", "she's", 'it', "it's", 'they', 'we', 'is', 'was', 'but', 'now', 'then', 'just', 'my', 'his', 'her']);
 
 function affirmsNovelty(tokens: readonly Token[], last: number, end: number): 'novel' | 'before' | undefined {
   for (let k = last + 1; k < end; k++) {
@@ -1516,13 +1553,14 @@ function findInfants(tokens: readonly Token[]): FeatureHit[] {
       continue;
     }
     // "she's 6 weeks and has a fever", "the baby is only 10 days": an age said without "old".
-    if ((word === 'weeks' || word === 'days' || word === 'week' || word === 'day') && !notAgeAfter.has(tokens[k + 1]?.text ?? '')) {
+    if ((word === 'weeks' || word === 'days' || word === 'week' || word === 'day' || word === 'months' || word === 'month') && !notAgeAfter.has(tokens[k + 1]?.text ?? '')) {
       const parsed = parseNumberAt(tokens, k - 1);
       const at = parsed?.next === k ? k - 1 : parseNumberAt(tokens, k - 2)?.next === k ? k - 2 : -1;
       const value = at >= 0 ? parseNumberAt(tokens, at)!.value : 0;
-      const days = value * (word.startsWith('day') ? 1 : 7);
-      if (at >= 1 && days > 0 && days <= 92 && infantAgeBefore.has(tokens[at - 1]!.text)) {
-        hits.push({ feature: 'baby', first: at, last: k, confidence: 0.85 });
+      const days = value * (word.startsWith('day') ? 1 : word.startsWith('month') ? 30.5 : 7);
+      if (at >= 1 && days > 0 && infantAgeBefore.has(tokens[at - 1]!.text)) {
+        // Past three months the baby is not an infant for this flag (0 marks an age that rules it out).
+        hits.push({ feature: 'baby', first: at, last: k, confidence: days <= 92 ? 0.85 : 0 });
       }
       continue;
     }
@@ -1530,6 +1568,11 @@ function findInfants(tokens: readonly Token[]): FeatureHit[] {
     // "<number> day|week|month(s) old", looking back over at most four tokens for the number.
     const unit = tokens[k - 1]?.text.replace(/s$/, '');
     if (unit !== 'day' && unit !== 'week' && unit !== 'month') continue;
+    // "my month old", "a week old baby": one of the unit.
+    if (['my', 'our', 'a', 'the', 'her', 'his', 'their'].includes(tokens[k - 2]?.text ?? '')) {
+      hits.push({ feature: 'baby', first: k - 1, last: k, confidence: 0.9 });
+      continue;
+    }
     for (let back = k - 2; back >= Math.max(0, k - 5); back--) {
       const parsed = parseNumberAt(tokens, back);
       if (!parsed || parsed.next !== k - 1) continue;
