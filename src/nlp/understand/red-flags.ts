@@ -36,7 +36,7 @@ interface FlagRule {
 type Feature =
   | 'fever' | 'chills' | 'infection' | 'systemic' | 'pregnant' | 'pregnancy-trouble' | 'head-hit' | 'head-danger' | 'baby'
   | 'abd-pain' | 'severity' | 'headache' | 'headache-danger' | 'fall' | 'warm' | 'normal-temp'
-  | 'chest-equiv' | 'cardiac-sign' | 'allergen' | 'allergy-sign';
+  | 'chest-equiv' | 'cardiac-sign' | 'allergen' | 'allergy-sign' | 'abd-organ' | 'pain';
 
 interface FeatureRule {
   kind: 'feature';
@@ -57,7 +57,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ]],
   ['chest_pain', 'pain-in-chest', 0.85, [
     `pain|pains|pressure|tightness|heaviness|squeezing|weight|ache|burning|elephant in|on ~ chest`,
-    'pain|pains|pressure|tightness|heaviness|ache|burning in|on the middle|center|centre|left|side of ~ chest',
+    'pain|pains|pressure|tightness|heaviness|ache|burning|squeezing|crushing|tight|heavy in|on the middle|center|centre|left|side of ~ chest',
     'elephant|something|someone|weight ~ ~ sitting|standing|pressing|pushing on ~ chest', 'crushing|squeezing ~ chest',
     'crushing|squeezing|burning|stabbing|sharp|tightness|pressure|pain|pains|ache|aching|discomfort ~ ~ in|on|across|behind|through ~ ~ chest|breastbone|sternum',
     'clutching|grabbing|holding|gripping|clutched|grabbed ~ ~ chest|heart', 'chest ~ ~ ~ on fire',
@@ -73,6 +73,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['chest_pain', 'pain-to-arm-or-jaw', 0.7, ['pain ~ ~ down|into|to ~ left arm|jaw', 'left arm ~ ~ numb|hurts|hurting|tingling|aching']],
   ['chest_pain', 'chest-pain-garbled', 0.7, [
     'chess pain|pains|pressure|tightness|hurts|hurting|tight|discomfort', 'chess ~ ~ hurts|hurting|tight|heavy',
+    'tight|tightness|pressure|heavy|heaviness|squeezing|burning|pain|ache in|on ~ ~ chess',
     'chest pane|panes|paine|payne|paint', 'pain in ~ chess',
   ], { garbled: true }],
 
@@ -188,7 +189,9 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'soaked|soaking ~ ~ ~ towel|towels|bandage|bandages|pad|pads',
     'gushing|spurting|pouring', 'bleeding like crazy', 'dripping|pouring everywhere', 'hemorrhaging|hemorrhage|haemorrhaging|haemorrhage',
     'losing|lost ~ lot of blood', 'blood ~ ~ everywhere', 'pool|puddle|puddles of blood', 'pumping ~ blood', 'blood ~ pumping',
-    'gone|went|going through ~ ~ ~ towels|bandages|gauze|rags', 'soaked|soaking|through ~ pad|pads ~ ~ hour', 'cut ~ ~ badly|deep', 'passing ~ ~ clots', 'passing ~ lot of blood',
+    'gone|went|going through ~ ~ ~ towels|bandages|gauze|rags', 'soaked|soaking|through ~ pad|pads ~ ~ hour', 'cut ~ ~ badly|deep', 'cut ~ ~ ~ pretty|really|so bad|badly|deep', 'passing ~ ~ clots',
+    // A dressing that blood has soaked, and blood still coming after pressure.
+    'soaked|soaking through', "it's|is still dripping|pouring|gushing|spurting", 'still bleeding through', 'passing ~ lot of blood',
   ]],
   ['severe_bleeding', 'blood-in-vomit', 0.85, [
     'coughing|throwing|vomiting|puking|spitting up blood', 'vomiting|vomited|vomit blood', 'threw up blood', 'blood in ~ vomit',
@@ -351,9 +354,11 @@ const featureTable: [Feature, string, number, string[]][] = [
     'concussion', 'hit his|her|my head', 'hit|bumped|banged|smacked|cracked ~ back|side|front|top of ~ head', 'hit|bumped|banged|smacked|whacked|struck|cracked|hitting|bumping|banging ~ ~ ~ head',
     'hit|whacked|struck|smacked|kicked|punched|blow|blows in|to|on the head', 'smashed|slammed ~ ~ ~ head', 'head hit|hitting|struck ~ ~ concrete|floor|ground|pavement|table|ice',
     'knocked out|unconscious', 'head injury',
+    // The mark a blow leaves: "a goose egg on her forehead", "a gash on his head".
+    'goose egg|bump|lump|knot|gash|cut|bruise|swelling on|to ~ ~ head|forehead|temple', 'hit|bumped|banged|smacked|whacked|struck|cracked ~ ~ ~ forehead|temple',
   ]],
   ['head-danger', 'head-danger', 0.9, [
-    'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw up', "won't wake up", 'passed out', 'blacked out', 'seeing double',
+    'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw|thrown up', 'same thing ~ over and over', 'asking ~ ~ ~ same', "won't wake up", 'passed out', 'blacked out', 'seeing double',
     'knocked out', "can't remember", 'blood thinner|thinners', 'eliquis|warfarin|coumadin|xarelto', 'worst headache',
     'dizzy', 'not making sense', 'acting weird|strange|funny|different|off', 'lump|goose egg', 'blurry|blurred|double vision',
     'bleeding from ~ ear|ears|nose', 'headache', 'unconscious', 'disoriented', 'slurring', 'seeing stars', 'head ~ ~ bleeding',
@@ -369,6 +374,11 @@ const featureTable: [Feature, string, number, string[]][] = [
     'pain|pains|cramping|cramps in|on|around|near ~ ~ ~ belly|stomach|abdomen|tummy|gut|navel', 'stomachache|bellyache', 'right lower belly|side|abdomen',
     'lower right side|belly',
   ]],
+  // A belly organ or condition named in the call: it tells where a bare "the pain" is ("my pancreatitis is back ... the pain is a ten").
+  ['abd-organ', 'abd-organ', 0.7, [
+    'pancreatitis|appendicitis|appendix|gallbladder|gallstone|gallstones|diverticulitis|pancreas', 'kidney stone|stones', 'bowel obstruction|blockage',
+  ]],
+  ['pain', 'pain', 0.6, ['pain|pains']],
   ['severity', 'severity', 0.8, [
     'so|really|too bad', 'unbearable|excruciating|severe|intense|horrible|terrible|worst|stabbing|awful|agonizing|crippling|screaming',
     'ten out of ten', 'a ten|10', "can't|cannot stand|walk|move|straighten|sit", "can't|cannot even walk|stand|move",
@@ -643,6 +653,10 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     }
     // "is X something to watch for", "X is something to worry about".
     if (k > last && word === 'something' && wordAt(tokens, k, 1) === 'to' && ['watch', 'look', 'worry', 'expect', 'be'].includes(wordAt(tokens, k, 2))) hypothetical = true;
+    // "he was admitted December 1st with a GI bleed", "discharged after a stroke": a hospital stay already under way or over.
+    if (k < first && first - k <= 8 && hospitalStay.has(word) && withinCommaSegment(tokens, k, first)) historyCue = true;
+    // "as needed for pain or shortness of breath", "prescribed for seizures": a medicine's use, not a symptom now.
+    if (k < first && first - k <= 6 && withinCommaSegment(tokens, k, first) && indicationFor(tokens, k)) hypothetical = true;
     // "the nurse asked about X and I said no".
     if (k > last && word === 'said' && next === 'no') saidNo = true;
     // "my late father had a stroke": a relative who has died.
@@ -790,6 +804,8 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // sign of now or of the last few days, is family history. A bare "my aunt had a seizure", or a list's first item, stays
   // an (uncertain) flag.
   if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
+  // "My daughter had a reaction last year, she got hives and her lips swelled": a story in the past, told in one sentence.
+  if (!historyCue && !nowCue && !recentCue && pastStory(tokens, first, last)) historyCue = true;
   if (historyCue) {
     if (!nowCue) return { ...context, setAside: 'historical' };
     // "I had a seizure years ago and now ...": the now wins; a past event that is back is a red flag.
@@ -845,6 +861,47 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
 }
 
 const explicitMild = new Set(['mild', 'mildly', 'slight', 'slightly', 'minor']);
+const storyPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'autumn', 'christmas', 'decade']);
+const storyStops = new Set(['now', 'today', 'tonight', 'again', 'still', 'another', 'currently', 'worse', 'started', 'minutes', 'hour', 'hours', 'yesterday', 'morning']);
+
+/**
+ * The sentence before the mention sets it in the past ("last year", "years ago", "in 2019", "back in
+ * the spring") and nothing between says now ("again", "it's back", "today") or follows in the rest of
+ * the sentence.
+ */
+function pastStory(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = last + 1; k < Math.min(tokens.length, last + 12) && !isSentenceBoundary(tokens[k]!); k++) {
+    const word = tokens[k]!.text;
+    if (storyStops.has(word) || (word === 'back' && ["it's", 'is', "he's", "she's", 'came', 'coming'].includes(tokens[k - 1]?.text ?? ''))) return false;
+  }
+  for (let k = first - 1; k >= Math.max(0, first - 30); k--) {
+    const token = tokens[k]!;
+    if (isSentenceBoundary(token)) return false;
+    const word = token.text;
+    const prev = tokens[k - 1]?.text ?? '';
+    if (storyStops.has(word) || (word === 'back' && ["it's", 'is', "he's", "she's", 'came', 'coming'].includes(prev))) return false;
+    if (storyPeriods.has(word) && (prev === 'last' || (prev === 'the' && tokens[k - 2]?.text === 'in'))) return true;
+    if (word === 'ago' && pastUnits.has(prev)) return true;
+    if (/^(19|20)\d\d$/.test(word) && prev === 'in') return true;
+    if (word === 'in' && prev === 'back') return true;
+  }
+  return false;
+}
+
+const hospitalStay = new Set(['admitted', 'hospitalized', 'hospitalised', 'discharged', 'readmitted']);
+
+/** "as needed for", "prn for", "prescribed for", "used to treat": the word at k starts a medicine's indication. */
+function indicationFor(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]!.text;
+  const next = tokens[k + 1]?.text ?? '';
+  if (word === 'needed' && next === 'for') return true;
+  if (word === 'prn') return true;
+  if ((word === 'prescribed' || word === 'indicated' || word === 'approved') && next === 'for') return true;
+  if (word === 'to' && next === 'treat') return true;
+  if (word === 'treatment' && next === 'of') return true;
+  return false;
+}
+
 const presentWords = new Set(['now', 'currently', 'just', 'here', 'still', 'keeps', "won't", "can't", "isn't", "he's", "she's", "they're", 'having']);
 
 const storyTimes = new Set(['yesterday', 'ago', 'last', 'weekend', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'party', 'funeral', 'before', 'once']);
@@ -921,6 +978,7 @@ function resolution(tokens: readonly Token[], first: number, last: number): 'set
   return 'eased';
 }
 
+const minorAfterNothing = new Set(['dramatic', 'serious', 'major', 'crazy', 'severe', 'terrible', 'alarming', 'scary']);
 const ordinaryWords = new Set(['usual', 'always', 'typical', 'normal', 'regular', 'ever', 'chronic']);
 const contrastWords = new Set(['than', 'not', 'unlike', 'nothing', 'from', 'beyond', "isn't", "wasn't", 'never', 'worse', 'different', 'more']);
 
@@ -940,6 +998,9 @@ function ordinaryVersion(tokens: readonly Token[], first: number, last: number):
     const word = tokens[k]!.text;
     const prev = tokens[k - 1]?.text ?? '';
     const next = tokens[k + 1]?.text ?? '';
+    // "nothing dramatic", "nothing serious", "no big deal": said to make it small (not "probably nothing", a hedge).
+    if (word === 'nothing' && minorAfterNothing.has(next)) ordinary = true;
+    if (word === 'big' && prev === 'no' && next === 'deal') ordinary = true;
     // Anything that says it is new or worse undoes the comparison.
     if (word === 'worse' || word === 'worst' || word === 'different' || (word === 'never' && k > last) || (word === 'first' && next === 'time')) return false;
     if (!ordinaryWords.has(word) && word !== 'new' && word !== 'same') continue;
@@ -1506,7 +1567,7 @@ function findIngestions(tokens: readonly Token[]): Found[] {
       const poison = poisonNouns.has(next) && (next !== 'rat' || tokens[j + 1]?.text === 'poison') && (next !== 'paint' || tokens[j + 1]?.text === 'thinner');
       const pills = pillNouns.has(next);
       // Swallowing a poison, or pills a person does not "eat" or "down" as prescribed; "took" needs an amount or someone else's pills.
-      if ((swallow && !take && (poison || (pills && word !== 'popped'))) || (word === 'got' && (poison || pills)) || (poison && take && word === 'took') || (pills && (amount || notOwn) && (swallow || take || word === 'popped'))) {
+      if ((swallow && !take && (poison || (pills && word !== 'popped'))) || (word === 'got' && swallow && (poison || pills)) || (poison && take && word === 'took') || (pills && (amount || notOwn) && (swallow || take || word === 'popped'))) {
         hits.push({
           code: 'overdose_poisoning', first: k, last: j, anchorFirst: k, anchorLast: j, confidence: poison || amount ? 0.8 : 0.7,
           cue: poison ? 'swallowed-poison' : 'ingested-pills', garbled: false,
@@ -1619,7 +1680,8 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   }
 
   for (const hit of of('head-hit')) {
-    const danger = closest(of('head-danger').filter((d) => near(d, hit, 20) && live(d)), hit);
+    // A parent tells the blow first and the warning signs after it ("... hit his head on the concrete ... now he's thrown up twice").
+    const danger = closest(of('head-danger').filter((d) => (near(d, hit, 20) || (d.first > hit.last && d.first - hit.last <= 32)) && live(d)), hit);
     if (danger) found.push(span('head_injury', hit, hit, 0.9, 'head-hit-with-warning-sign', danger));
     else found.push({ ...span('head_injury', hit, hit, 0.5, 'head-hit'), forcedUncertain: true });
   }
@@ -1632,6 +1694,9 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
 
   // Belly pain or a headache counts as a red flag with a mark of severity or danger next to it.
   pairFeatures(tokens, of('abd-pain'), of('severity'), found, 'severe_abdominal_pain', 'belly-pain-with-severity', 0.75);
+  const organs = of('abd-organ');
+  const organPains = of('pain').filter((pain) => organs.some((organ) => organ.first < pain.first && pain.first - organ.first <= 30));
+  pairFeatures(tokens, organPains, of('severity'), found, 'severe_abdominal_pain', 'organ-pain-with-severity', 0.7);
   pairFeatures(tokens, of('headache'), [...of('headache-danger'), ...of('severity')], found, 'severe_headache', 'headache-with-danger-sign', 0.75);
 
   // Chest pain said another way: an equivalent symptom with a heart-attack sign in the same sentence.
@@ -1724,13 +1789,14 @@ function round(value: number): number {
 /**
  * The shipped red-flag model: one-vs-rest logistic regression over hashed word and character
  * n-grams, trained on a synthetic corpus written apart from these rules (other wording, other
- * voices). It only ever adds: a rule flag is never removed or changed by it.
+ * voices). It only ever adds, and only uncertain flags: a rule flag is never removed or changed by
+ * it, and it never makes a call urgent by itself.
  */
 export const redFlagModel = new LinearTextModel(redFlagModelData as LinearModelData);
 
-/** A model-only flag at or above this probability is reported (uncertain below `modelAffirmed`). */
+/** A model-only flag at or above this probability is reported, as `uncertain`. */
 export const modelThreshold = 0.6;
-/** At or above this, with a clean context, a model-only flag is affirmed. */
+/** Below this a model-only flag is marked `model-middling` (a model-only flag is always `uncertain`). */
 export const modelAffirmed = 0.92;
 const thresholdLogit = Math.log(modelThreshold / (1 - modelThreshold));
 /** A label other than the window's best needs this probability. */
@@ -1865,15 +1931,16 @@ function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: 
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
       continue;
     }
-    // The model reads words, not structure: a hedge on top of a model-only reading leaves too much doubt to call it urgent.
-    const affirmed = hit.probability >= modelAffirmed && !context.uncertain && context.subject === 'patient' && !context.note?.includes('hedged');
-    const notes = [context.note, affirmed ? undefined : hit.probability < modelAffirmed ? 'model-middling' : undefined].filter(Boolean).join('+');
+    // The model reads words, not structure: on calls written by strangers its confident readings include "half past
+    // one" as stroke and "coming back" as fainting. A model-only flag is shown to a person and never makes a call
+    // urgent by itself; the rules are the floor that does.
+    const notes = [context.note, hit.probability < modelAffirmed ? 'model-middling' : undefined].filter(Boolean).join('+');
     redFlags.push({
       code: hit.code,
       start,
       end,
       confidence: round(Math.max(0.3, Math.min(0.9, hit.probability * context.factor))),
-      status: affirmed ? 'affirmed' : 'uncertain',
+      status: 'uncertain',
       subject: context.subject,
       cue: notes ? `model:${notes}` : 'model',
     });
