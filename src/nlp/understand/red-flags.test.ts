@@ -326,3 +326,128 @@ describe('detectRedFlags: treatments and supplies are not events', () => {
     expect(detectRedFlags('I had to jab him with his EpiPen, can you refill it').redFlags.map((f) => f.code)).toContain('anaphylaxis');
   });
 });
+
+// ---- issue 15: the labelling conventions' red-flag rules (docs/guides/labelling-calls.md §2) ----------
+// Every sentence below is written for these tests.
+
+const affirmedOf = (text: string) => detectRedFlags(text).redFlags.filter((flag) => flag.status === 'affirmed').map((flag) => flag.code);
+const reasonsOf = (text: string) => detectRedFlags(text).setAside.map((mention) => `${mention.code}:${mention.reason}`);
+
+describe('red flags: a caller speaking for a baby, child or dependent adult speaks about the patient', () => {
+  it.each<[string, RedFlagCode]>([
+    ['my baby is six weeks old and has a fever', 'infant_fever'],
+    ['hi so my little boy is only nine days old and he is burning up, a hundred and one', 'infant_fever'],
+    ['our newborn has a temperature of 100.6 and will not feed', 'infant_fever'],
+    ['my baby is 2 months and she feels feverish', 'infant_fever'],
+    ['calling for my mother, she has dementia, and this morning her face is drooping on the left', 'stroke_signs'],
+    ['my son is autistic and nonverbal and he just had a seizure that lasted five minutes', 'seizure'],
+    ['i look after my brother, he is disabled, and he cannot catch his breath', 'breathing_difficulty'],
+  ])('%j → %s affirmed, subject patient (urgent)', (text, code) => {
+    expect(detectRedFlags(text).redFlags).toContainEqual(expect.objectContaining({ code, status: 'affirmed', subject: 'patient' }));
+  });
+
+  it('an older baby with a fever is not an infant fever; a baby of unsaid age is shown but not urgent', () => {
+    expect(detectRedFlags('my baby is 7 months and has a fever of 102').redFlags.map((f) => f.code)).not.toContain('infant_fever');
+    expect(detectRedFlags('my baby has had a fever since lunch').redFlags).toContainEqual(expect.objectContaining({ code: 'infant_fever', status: 'uncertain' }));
+  });
+});
+
+describe('red flags: people outside the clinic\'s care', () => {
+  it.each<[string, RedFlagCode]>([
+    ['my neighbour had a stroke last week so i want my own blood pressure checked', 'stroke_signs'],
+    ['a coworker passed out at the office yesterday and it scared me', 'loss_of_consciousness'],
+    ['my friend from church had a heart attack on sunday, can i get a cholesterol test', 'chest_pain'],
+  ])('%j → %s set aside as third-party', (text, code) => {
+    expect(affirmedOf(text)).not.toContain(code);
+    expect(reasonsOf(text)).toContain(`${code}:third-party`);
+  });
+
+  it('an outsider the caller is calling about, or who is collapsing in front of them now, is still a red flag', () => {
+    expect(affirmedOf("i'm calling about my neighbour, he is on your list, he can't breathe and his lips look blue")).toContain('breathing_difficulty');
+    expect(affirmedOf('my roommate is not breathing right now')).toContain('breathing_difficulty');
+    expect(affirmedOf('i think my friend overdosed on her pills, what do i do')).toContain('overdose_poisoning');
+  });
+});
+
+describe('red flags: history, resolved, mild and ordinary versions are set aside', () => {
+  it.each<[string, RedFlagCode, string]>([
+    ['i had a stroke in 2019 and i need my statin refilled', 'stroke_signs', 'historical'],
+    ['i was bleeding heavily from the cut but it stopped yesterday afternoon and has been fine since, i just want it checked', 'severe_bleeding', 'resolved'],
+    ['she had a reaction to shrimp last summer, her lips swelled up and we went to the er, now we need a referral', 'anaphylaxis', 'historical'],
+    ['i have a bad headache and threw up once, same as my usual migraines', 'severe_headache', 'mild'],
+    ['i am a little short of breath after the stairs, like always, nothing new', 'breathing_difficulty', 'mild'],
+    ['he was admitted last tuesday with a gi bleed and goes home today, we need a follow up', 'severe_bleeding', 'historical'],
+    ['take one puff every four hours as needed for wheezing or shortness of breath', 'breathing_difficulty', 'hypothetical'],
+  ])('%j → %s set aside as %s', (text, code, reason) => {
+    expect(affirmedOf(text)).not.toContain(code);
+    expect(reasonsOf(text)).toContain(`${code}:${reason}`);
+  });
+
+  it.each<[string, RedFlagCode]>([
+    ['the chest pain just eased a few minutes ago but i am sweaty', 'chest_pain'],
+    ['his seizure stopped about ten minutes ago and he is still very sleepy', 'seizure'],
+    ['i usually would not call but this is the worst headache of my life', 'severe_headache'],
+    ['this headache is nothing like my usual migraines, it is the worst ever', 'severe_headache'],
+    ['i think maybe it is a bit tight in my chest, probably nothing', 'chest_pain'],
+  ])('%j → %s still affirmed (just stopped, hedged, or unlike the usual)', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});
+
+describe('red flags: hypotheticals and education questions', () => {
+  it.each<[string, RedFlagCode]>([
+    ['what should i do if he gets a fever, he is three weeks old', 'infant_fever'],
+    ['what are the signs of a stroke that i should watch for with my dad', 'stroke_signs'],
+    ['the leaflet says to call if the bleeding will not stop, is that right', 'severe_bleeding'],
+    ['how would i know if it was a seizure rather than a faint', 'seizure'],
+  ])('%j → %s not a red flag', (text, code) => {
+    expect(affirmedOf(text)).not.toContain(code);
+    expect(detectRedFlags(text).setAside.map((mention) => mention.code)).toContain(code);
+  });
+});
+
+describe('red flags: negation scope', () => {
+  it.each<[string, RedFlagCode]>([
+    ['no chest pain or trouble breathing, just the cough', 'breathing_difficulty'],
+    ["she isn't having any trouble breathing", 'breathing_difficulty'],
+    ['he denies chest pain and shortness of breath', 'breathing_difficulty'],
+    ['it started without any chest pain, only the dizziness', 'chest_pain'],
+  ])('%j → %s negated', (text, code) => {
+    expect(reasonsOf(text)).toContain(`${code}:negated`);
+  });
+
+  it('a negation ends at its clause and at its own verb', () => {
+    expect(affirmedOf('no fever. but now she has a crushing pain in her chest')).toContain('chest_pain');
+    expect(affirmedOf("he isn't making any sense and his face is drooping")).toContain('stroke_signs');
+  });
+});
+
+describe('red flags: only the caller\'s words count, the agent\'s screening questions do not', () => {
+  it('a diarized screening question answered no, or not answered about it, is set aside', () => {
+    const text = 'Agent: Any chest pain or trouble breathing?\nCaller: No, nothing like that, it is just my ankle.';
+    expect(affirmedOf(text)).toEqual([]);
+    expect(reasonsOf(text)).toEqual(expect.arrayContaining(['chest_pain:negated', 'breathing_difficulty:negated']));
+    const other = 'Agent: Is he having a seizure, or was he unconscious at any point?\nCaller: He has a rash on his arm.';
+    expect(affirmedOf(other)).toEqual([]);
+    expect(reasonsOf(other)).toContain('seizure:agent-question');
+  });
+
+  it('a yes to the agent\'s question makes it the caller\'s answer', () => {
+    const text = 'Agent: Are you having any chest pain right now?\nCaller: Yeah. It started an hour ago.';
+    expect(detectRedFlags(text).redFlags).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'affirmed' }));
+  });
+
+  it('the agent reading back or advising is not the caller saying it; the caller\'s own words still count', () => {
+    const text = 'Caller: My knee is swollen.\nAgent: Okay. If you ever get chest pain with it, call 911, and trouble breathing too.\nCaller: Will do.';
+    expect(affirmedOf(text)).toEqual([]);
+    const caller = 'Caller: I have crushing chest pain.\nAgent: With chest pain like that you need to call 911.';
+    expect(affirmedOf(caller)).toEqual(['chest_pain']);
+  });
+
+  it('in a stream with no speaker labels, the second-person screening form is recognised', () => {
+    expect(affirmedOf('ok and are you having any chest pain or shortness of breath no no nothing like that just the rash')).toEqual([]);
+    expect(affirmedOf('are you having any chest pain yes it feels heavy')).toContain('chest_pain');
+    // A caller's own question about what is happening now is not a screening question.
+    expect(affirmedOf('do you think i am having a heart attack, my chest is so tight')).toContain('chest_pain');
+  });
+});

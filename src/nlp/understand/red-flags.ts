@@ -66,6 +66,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'like ~ weight|elephant|anvil|ton|truck on ~ ~ me|chest', 'weight ~ on ~ chest', 'chest ~ ~ ~ in a vise|vice',
     'vise|vice|band|belt ~ around|on|across ~ chest', 'chest|heart ~ ~ ~ being squeezed|crushed', 'fist ~ squeezing|clenching',
     'heavy|tight|squeezing|crushing|pressing|pressure|burning feeling|sensation in|on|across|behind ~ ~ ~ ~ chest|breastbone',
+    'tight|heavy|squeezing|crushing|sore|achy in|on|across ~ ~ chest',
     'pain|pains|ache|pressure|tightness ~ ~ ~ from ~ chest into|to|up|down|through', 'from ~ chest ~ ~ ~ into ~ arm|arms|jaw|neck|shoulder|back',
     'tightness|pressure|heaviness when|whenever i|he|she walk|walks|climb|climbs|exercise|exercises',
   ]],
@@ -527,7 +528,7 @@ function clauseEnd(tokens: readonly Token[], last: number): number {
 }
 
 function startsNewSubject(word: string): boolean {
-  return firstPerson.has(word) || thirdPersonPronouns.has(word) || word === 'now' || word === 'it' || word === "it's" || word === 'today';
+  return firstPerson.has(word) || thirdPersonPronouns.has(word) || word === 'now' || word === 'it' || word === "it's" || word === 'today' || word === 'we' || word === "we're" || word === "we've";
 }
 
 /**
@@ -622,6 +623,8 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // A question about a symptom's nature ("is spotting normal ...", "is chest pain a side effect of ..."): maybe the
   // caller's own, maybe not; a person reads it.
   let askedAbout = false;
+  // "admitted with", "discharged after": the hospital has it in hand; what the call asks is follow-up.
+  let hospitalised = false;
   // "mild", "slight", "minor": said of the symptom, it is not the emergency version; a person reads it.
   let mild = false;
   for (let k = start; k < end; k++) {
@@ -654,7 +657,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     // "is X something to watch for", "X is something to worry about".
     if (k > last && word === 'something' && wordAt(tokens, k, 1) === 'to' && ['watch', 'look', 'worry', 'expect', 'be'].includes(wordAt(tokens, k, 2))) hypothetical = true;
     // "he was admitted December 1st with a GI bleed", "discharged after a stroke": a hospital stay already under way or over.
-    if (k < first && first - k <= 8 && hospitalStay.has(word) && withinCommaSegment(tokens, k, first)) historyCue = true;
+    if (k < first && first - k <= 8 && hospitalStay.has(word) && withinCommaSegment(tokens, k, first)) hospitalised = true;
     // "as needed for pain or shortness of breath", "prescribed for seizures": a medicine's use, not a symptom now.
     if (k < first && first - k <= 6 && withinCommaSegment(tokens, k, first) && indicationFor(tokens, k)) hypothetical = true;
     // "the nurse asked about X and I said no".
@@ -676,7 +679,8 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     // "in the past", "I once had", "I've had it before" (without "never", which is negation or novelty).
     if (word === 'past' && tokens[k - 1]?.text === 'the' && tokens[k - 2]?.text === 'in') historyCue = true;
     // "I once had", "had a seizure once", "once when I was"; not "once a day" (recurring) or "once I got home".
-    if (word === 'once' && (tokens[k - 1]?.text === 'had' || next === 'had' || (k > last && onceEnds.has(next)))) historyCue = true;
+    // "threw up once" counts another symptom, it does not date this one.
+    if (word === 'once' && (tokens[k - 1]?.text === 'had' || next === 'had' || (k > last && k - last <= 2 && onceEnds.has(next)))) historyCue = true;
     // "when should I go in for chest pain", "at what point do I worry about".
     if (k < first && word === 'when' && (next === 'should' || (next === 'do' && wordAt(tokens, k, 3) === 'need')) && withinCommaSegment(tokens, k, first)) hypothetical = true;
     if (k < first && word === 'point' && tokens[k - 1]?.text === 'what' && tokens[k - 2]?.text === 'at') hypothetical = true;
@@ -804,6 +808,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // sign of now or of the last few days, is family history. A bare "my aunt had a seizure", or a list's first item, stays
   // an (uncertain) flag.
   if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
+  if (hospitalised) return { ...context, setAside: 'historical' };
   // "My daughter had a reaction last year, she got hives and her lips swelled": a story in the past, told in one sentence.
   if (!historyCue && !nowCue && !recentCue && pastStory(tokens, first, last)) historyCue = true;
   if (historyCue) {
@@ -872,6 +877,7 @@ const storyStops = new Set(['now', 'today', 'tonight', 'again', 'still', 'anothe
 function pastStory(tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = last + 1; k < Math.min(tokens.length, last + 12) && !isSentenceBoundary(tokens[k]!); k++) {
     const word = tokens[k]!.text;
+    if (word === ',' || ((word === 'and' || word === 'then') && startsNewSubject(tokens[k + 1]?.text ?? ''))) break;
     if (storyStops.has(word) || (word === 'back' && ["it's", 'is', "he's", "she's", 'came', 'coming'].includes(tokens[k - 1]?.text ?? ''))) return false;
   }
   for (let k = first - 1; k >= Math.max(0, first - 30); k--) {
@@ -1165,7 +1171,8 @@ function findNegation(tokens: readonly Token[], start: number, first: number, la
     words++;
     if (token.text === 'and' || token.text === 'plus') crossedAnd = true;
     // "nothing like chest pain": a denial; "nothing like this before" is novelty, handled by the rules' own patterns.
-    if (token.text === 'nothing' && tokens[k + 1]?.text === 'like' && k + 1 < first && !['this', 'that', 'it'].includes(tokens[k + 2]?.text ?? '')) {
+    // "nothing like my usual migraines" is a contrast: this one is different.
+    if (token.text === 'nothing' && tokens[k + 1]?.text === 'like' && k + 1 < first && !['this', 'that', 'it'].includes(tokens[k + 2]?.text ?? '') && !comparedWithUsual(tokens, k + 2)) {
       return crossedComma || crossedAnd || words > 6 ? 'unclear' : 'negated';
     }
     if (!negationTriggers.has(token.text)) continue;
@@ -1189,6 +1196,14 @@ function findNegation(tokens: readonly Token[], start: number, first: number, la
     return listOnly(tokens, k + 1, first) ? 'negated' : 'unclear';
   }
   return undefined;
+}
+
+/** "my usual", "his normal", "the other", "before": what a "nothing like" compares with, not what it denies. */
+function comparedWithUsual(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]?.text ?? '';
+  const next = tokens[k + 1]?.text ?? '';
+  if (possessives.has(word) || word === 'the' || word === 'any') return ['usual', 'normal', 'regular', 'typical', 'other', 'old', 'previous', 'past'].includes(next);
+  return word === 'before' || word === 'usual' || word === 'normal';
 }
 
 /** Tokens (from, to) hold only a list: words joined by commas, "or", "and", "nor", with no verb of their own. */
@@ -1369,7 +1384,8 @@ export function speakerTurns(text: string): Turn[] {
   return labels.map((label, i) => ({ agent: label.agent, start: label.start, end: labels[i + 1]?.start ?? text.length }));
 }
 
-const yesAnswer = /^(yes|yeah|yep|yup|ya|yah|uh[- ]?huh|mm[- ]?hmm|mhm|i am|i do|i have|i did|she is|he is|she does|he does|she did|he did|she has|he has|it is|it does|a little|a bit|kind of|sort of|some|definitely|correct|that's right|right|i think so|maybe|probably|absolutely|very|sure is|it was)\b/;
+// A yes: the word itself, or a short answer that ends there ("I am.", "A little.", "Kind of, yeah"); not "he has a rash".
+const yesAnswer = /^(?:(?:yes|yeah|yep|yup|ya|yah|uh[- ]?huh|mm[- ]?hmm|mhm|definitely|correct|that's right|absolutely|i think so|sure is)\b|(?:i am|i do|i have|i did|she is|he is|she does|he does|she did|he did|she has|he has|it is|it does|it was|a little|a bit|kind of|sort of|some|right|maybe|probably|very)(?=\s*(?:[,.!?…]|$|yes\b|yeah\b)))/;
 const noAnswer = /^(no|nope|nah|not really|none|never|negative|not at all|nothing|i don't|i'm not|i haven't|i didn't|she's not|he's not|she isn't|he isn't|she hasn't|he hasn't|she doesn't|he doesn't)\b/;
 // "no, it's getting worse", "no but it comes and goes": a "no" that goes on to affirm.
 const notADenial = /^no\b[\s,.]*(but|it's|it is|it|worse|still|actually|getting)\b/;
