@@ -451,3 +451,27 @@ describe('red flags: only the caller\'s words count, the agent\'s screening ques
     expect(affirmedOf('do you think i am having a heart attack, my chest is so tight')).toContain('chest_pain');
   });
 });
+
+describe('red flags: routine calls that only mention a red-flag word do not make the call urgent', () => {
+  it.each([
+    'the new water pill makes me lightheaded and i nearly fainted in the shower, can the doctor switch it',
+    'i need a follow up visit after my hospital stay for the stroke',
+    'this is the pharmacy with a question on the keppra dose for your seizure patient',
+    'the discharge nurse said to call back if the chest pain comes back, and it has not, i am confirming friday',
+    'my wife is 36 weeks pregnant and her ankles are swollen by evening, is that normal',
+    'i have had a cold all week and i am a bit wheezy at night, can you refill my inhaler',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+
+  it('breathlessness brought on by effort is shown to a person; at rest or getting worse it is a red flag', () => {
+    expect(detectRedFlags('i get short of breath when i climb the stairs to my flat').redFlags)
+      .toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'uncertain' }));
+    expect(affirmedOf('i am short of breath just sitting on the couch')).toContain('breathing_difficulty');
+    expect(affirmedOf('he is wheezing so badly he can barely talk')).toContain('breathing_difficulty');
+  });
+
+  it('a swollen face or sudden swelling in pregnancy is still a warning sign', () => {
+    expect(affirmedOf("i'm 33 weeks pregnant and my face and hands are suddenly really swollen")).toContain('pregnancy_emergency');
+  });
+});

@@ -30,6 +30,8 @@ interface FlagRule {
   supplyContext?: boolean;
   /** A following noun that makes it a modifier ("seizure medication"), unless an article precedes ("a seizure"). */
   modifierOf?: readonly string[];
+  /** A sign too common alone ("wheezing"): uncertain unless a mark of severity is near it. */
+  weak?: boolean;
 }
 
 /** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
@@ -95,7 +97,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['breathing_difficulty', 'laboured-breathing', 0.7, [
     'breathing ~ ~ hard|labored|laboured|fast|rapid|shallow|difficult|heavy|funny|weird', 'out of breath', 'choking',
   ]],
-  ['breathing_difficulty', 'wheezing', 0.6, ['wheezing|wheeze|wheezy']],
+  // Wheezing alone is common (a cold, known asthma): a flag only with a mark of how bad it is; otherwise a person reads it.
+  ['breathing_difficulty', 'wheezing', 0.6, ['wheezing|wheeze|wheezy'], { weak: true }],
   ['breathing_difficulty', 'breathing-garbled', 0.7, [
     "can't|cannot|couldn't breed|bread", 'short|shortness of|a breast|breadth', 'shortness a breath', 'short a breath',
     'trouble|hard|difficulty breeding', 'hard to breed',
@@ -218,7 +221,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "won't|can't|cannot wake ~ up", "can't|cannot wake him|her|them", 'not waking up', 'collapsed', 'knocked out',
     'keeled over', 'out cold', 'not responding', 'went|gone|going|is limp', "isn't|not|won't waking up",
     "she's|he's|is limp", "not|isn't responsive", 'in and out of consciousness', 'woke up on ~ floor|ground',
-    'slumped over', 'dropped to ~ ground|floor', 'went unconscious', 'will|would|does|did not wake ~ up', 'blanked|blanking out',
+    'slumped over', 'dropped to ~ ground|floor', 'went unconscious', 'everything|all went|goes|turned black|dark', 'will|would|does|did not wake ~ up', 'blanked|blanking out',
     'woke|came up|to on ~ ~ floor|ground', 'dropped|collapsed|fell|went down ~ ~ ~ ~ not moving|breathing|responding', 'just dropped',
   ], { negationInside: true }],
   ['loss_of_consciousness', 'not-answering', 0.75, [
@@ -232,7 +235,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "shaking|jerking|twitching ~ ~ ~ ~ not|isn't|won't|can't respond|responding", 'shaking|jerking ~ ~ unresponsive', 'eyes ~ rolled|rolling back',
     'whole body ~ ~ jerking|shaking|twitching|stiff', 'body went stiff', 'foaming at ~ mouth', 'jerking|twitching and|then ~ ~ ~ ~ staring|collapsed|shaking',
     'shaking|jerking uncontrollably', 'arms and legs ~ ~ jerking|twitching|shaking',
-  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level', 'diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history'] }],
+  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level', 'diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history', 'patient', 'patients', 'workup', 'follow'] }],
   ['seizure', 'having-a-fit', 0.7, ['having|had a fit|fits', 'having|keeps fits', 'epileptic', 'fitting']],
   ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures|zure|zures', 'seize sure', 'seizer|seizers|seazure|seazures|siezure|siezures|seisure|seasure'], {
     garbled: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'refill'],
@@ -337,7 +340,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'blotchy|mottled|splotchy', 'skin ~ ~ ~ gray|grey|blue|cold|blotchy', 'barely responding|responsive|awake', 'not responding',
     "heart's ~ ~ racing|pounding", 'heart ~ ~ ~ beating ~ ~ fast|hard', 'blood pressure ~ ~ low|dropping', 'low blood pressure',
     'faint|lightheaded', 'light headed', 'hard to wake|rouse', 'feel like ~ ~ dying', 'something is really wrong', 'shivering|shaking uncontrollably',
-    "can't|cannot get out of bed", 'c section', 'mile a minute', 'barely stand|walk|move', 'super|really|extremely|very weak',
+    "can't|cannot get out of bed", 'c section', 'mile a minute', 'barely stand|walk|move', 'super|really|extremely|very weak', 'barely ~ get out of bed',
     'not himself|herself|themselves', 'shaking all over', 'not urinated|peed|peeing', "haven't|hasn't urinated",
     'heart rate|pulse ~ ~ ~ high|fast|racing|120|125|130|135|140|145|150|160',
     'drowsy|listless|floppy', 'hands|feet|legs ~ ~ ~ ~ icy|freezing', 'hands|feet|legs ~ ~ ~ ~ ice cold', 'ice cold',
@@ -346,7 +349,9 @@ const featureTable: [Feature, string, number, string[]][] = [
   ['pregnancy-trouble', 'pregnancy-trouble', 0.85, [
     'bleeding|spotting|cramping|cramps|contractions', 'leaking fluid', 'gush of fluid', 'severe|bad|sharp pain',
     // Preeclampsia and abruption signs: headache, vision changes, sudden swelling, high pressure, fainting, belly pain.
-    'headache|headaches', 'blurry|blurred vision', 'seeing spots|stars', 'swollen|swelling', 'blood pressure ~ ~ ~ high',
+    'headache|headaches', 'blurry|blurred vision', 'seeing spots|stars', 'blood pressure ~ ~ ~ high',
+    // Swollen feet are ordinary late in pregnancy; a swollen face or hands, or sudden swelling, is the warning.
+    'face|hands|eyes|fingers ~ ~ ~ swollen|swelling|puffy', 'sudden|suddenly ~ ~ swollen|swelling|puffy', 'swelling|swollen ~ ~ face|hands|eyes',
     'passed out', 'fainted', 'stomach|belly|abdominal pain', 'pain on ~ ~ side', 'pain in ~ shoulder',
     'fluid ~ ~ leaking', 'leaking', 'fell|fall|slipped|tripped', 'car accident', 'hit in ~ stomach|belly', 'flashing lights', 'throwing|threw up blood', 'vomiting blood',
   ]],
@@ -499,7 +504,8 @@ const nowWords = new Set([
   'suddenly', 'just',
 ]);
 const hypotheticalWords = new Set(['if', 'case', 'whether', 'prevent', 'risk', 'signs', 'watch', 'avoid']);
-const impliedCurrent = new Set(['worse', 'worsens', 'continues', 'persists', 'returns', 'back', 'away']);
+// "what do I do if the chest pain gets worse" presumes the pain is there; "call if it comes back" presumes it is gone.
+const impliedCurrent = new Set(['worse', 'worsens', 'continues', 'persists', 'away']);
 const settledWords = new Set(['fine', 'okay', 'ok', 'better', 'good', 'great', 'normal', 'well', 'healthy', 'stable', 'clean', 'sober']);
 const months = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']);
 const resolvedWords = new Set(['gone', 'resolved', 'stopped', 'passed', 'away', 'better']);
@@ -625,6 +631,8 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   let askedAbout = false;
   // "admitted with", "discharged after": the hospital has it in hand; what the call asks is follow-up.
   let hospitalised = false;
+  let nearMiss = false;
+  let onExertion = false;
   // "mild", "slight", "minor": said of the symptom, it is not the emergency version; a person reads it.
   let mild = false;
   for (let k = start; k < end; k++) {
@@ -658,6 +666,12 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     if (k > last && word === 'something' && wordAt(tokens, k, 1) === 'to' && ['watch', 'look', 'worry', 'expect', 'be'].includes(wordAt(tokens, k, 2))) hypothetical = true;
     // "he was admitted December 1st with a GI bleed", "discharged after a stroke": a hospital stay already under way or over.
     if (k < first && first - k <= 8 && hospitalStay.has(word) && withinCommaSegment(tokens, k, first)) hospitalised = true;
+    // "I almost passed out", "nearly fainted": it did not happen.
+    if (k === first - 1 && (word === 'almost' || word === 'nearly')) nearMiss = true;
+    // "my ER visit for the seizure", "the hospital stay for chest pain": a visit that has happened.
+    if (k < first && first - k <= 4 && word === 'for' && visitWords.has(tokens[k - 1]?.text ?? '') && withinCommaSegment(tokens, k, first)) hospitalised = true;
+    // "short of breath when I climb stairs": brought on by effort, a person judges it.
+    if (k > last && k - last <= 4 && (word === 'when' || word === 'after' || word === 'if' || word === 'whenever') && exertion(tokens, k + 1)) onExertion = true;
     // "as needed for pain or shortness of breath", "prescribed for seizures": a medicine's use, not a symptom now.
     if (k < first && first - k <= 6 && withinCommaSegment(tokens, k, first) && indicationFor(tokens, k)) hypothetical = true;
     // "the nurse asked about X and I said no".
@@ -809,6 +823,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // an (uncertain) flag.
   if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
   if (hospitalised) return { ...context, setAside: 'historical' };
+  if (nearMiss) return { ...context, setAside: 'negated' };
   // "My daughter had a reaction last year, she got hives and her lips swelled": a story in the past, told in one sentence.
   if (!historyCue && !nowCue && !recentCue && pastStory(tokens, first, last)) historyCue = true;
   if (historyCue) {
@@ -856,6 +871,10 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     notes.push('mild');
     context.uncertain = true;
   }
+  if (onExertion && !nowCue) {
+    notes.push('on-exertion');
+    context.uncertain = true;
+  }
   // "my aunt had a seizure": a relative's event with no sign of when; a person reads it.
   if (relationBefore && hadBefore && !nowCue && !recentCue && !happeningNow(tokens, last + 1, sentenceEnd(tokens, last))) {
     notes.push('relative-when-unsaid');
@@ -891,6 +910,15 @@ function pastStory(tokens: readonly Token[], first: number, last: number): boole
     if (/^(19|20)\d\d$/.test(word) && prev === 'in') return true;
     if (word === 'in' && prev === 'back') return true;
   }
+  return false;
+}
+
+const visitWords = new Set(['visit', 'trip', 'stay', 'admission', 'hospitalization', 'workup', 'appointment', 'followup', 'surgery']);
+const exertionWords = new Set(['climb', 'climbing', 'stairs', 'walk', 'walking', 'exercise', 'exercising', 'run', 'running', 'jog', 'jogging', 'carry', 'carrying', 'hike', 'hiking', 'lift', 'lifting', 'workout', 'working']);
+
+/** "I climb the stairs", "walking the dog", "I exercise": effort named within a few words. */
+function exertion(tokens: readonly Token[], from: number): boolean {
+  for (let k = from; k < Math.min(tokens.length, from + 4); k++) if (exertionWords.has(tokens[k]!.text)) return true;
   return false;
 }
 
@@ -1300,7 +1328,7 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
     // "my seizure medication", "the EpiPen prescription": the word names a treatment, not an event.
     if (rule.modifierOf?.includes(next) && (!articles.has(prev) || recordNouns.has(next))) continue;
     if (rule.supplyContext && isSupplyMention(tokens, match.first, match.last)) continue;
-    const doubtful = rule.doubtNext?.includes(next) ?? false;
+    const doubtful = (rule.doubtNext?.includes(next) ?? false) || (rule.weak === true && !severeNear(tokens, match.first, match.last));
     found.push({
       code: rule.code, first: match.first, last: match.last, anchorFirst: match.first, anchorLast: match.last,
       confidence: doubtful ? 0.4 : rule.confidence, cue: doubtful ? `${rule.cue}:other-reading-likely` : rule.cue,
@@ -1492,6 +1520,14 @@ const supplyWords = new Set([
   'replace', 'replacement', 'order', 'insurance', 'cost', 'copay', 'coverage', 'spare', 'school', 'sample', 'samples',
 ]);
 const useWords = new Set(['used', 'use', 'using', 'gave', 'give', 'giving', 'injected', 'inject', 'needed', 'jab', 'jabbed', 'stab', 'stabbed', 'shot']);
+
+const severeWords = new Set(['tight', 'chest', 'breath', 'breathe', 'breathing', 'bad', 'badly', 'severe', 'really', 'so', 'very', 'terrible', 'awful', "can't", 'cannot', 'struggling', 'hard', 'worse', 'scared', 'blue', 'gasping', 'emergency']);
+
+/** A mark of severity within a few words of a weak sign ("wheezing really bad", "so wheezy he can't talk"). */
+function severeNear(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = Math.max(0, first - 4); k < Math.min(tokens.length, last + 6); k++) if (severeWords.has(tokens[k]!.text)) return true;
+  return false;
+}
 
 /** An EpiPen named as a supply ("refill on my EpiPen", "the EpiPen prescription") and not as a treatment just given. */
 function isSupplyMention(tokens: readonly Token[], first: number, last: number): boolean {
