@@ -1639,7 +1639,8 @@ function findGestation(tokens: readonly Token[]): FeatureHit[] {
     if (word !== 'weeks' && word !== 'wks') continue;
     const after = tokens[k + 1]?.text ?? '';
     if (after === 'old' || after === 'ago' || after === 'now' || after === 'straight') continue;
-    for (let back = k - 1; back >= Math.max(0, k - 4); back--) {
+    // The longest number that ends at "weeks": "thirty two weeks" is 32, not 2.
+    for (let back = Math.max(0, k - 4); back < k; back++) {
       const parsed = parseNumberAt(tokens, back);
       if (!parsed || parsed.next !== k) continue;
       const before = tokens[back - 1]?.text ?? '';
