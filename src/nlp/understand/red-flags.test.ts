@@ -475,3 +475,22 @@ describe('red flags: routine calls that only mention a red-flag word do not make
     expect(affirmedOf("i'm 33 weeks pregnant and my face and hands are suddenly really swollen")).toContain('pregnancy_emergency');
   });
 });
+
+describe('red flags: a nurse-line screening conversation', () => {
+  it('a "no, it is just ..." answer is a denial; "no, it is getting worse" is not', () => {
+    const spotting = 'Agent: Is the bleeding heavy, soaking a pad every hour?\nCaller: No, it is only light spotting.';
+    expect(affirmedOf(spotting)).toEqual([]);
+    expect(reasonsOf(spotting)).toContain('severe_bleeding:negated');
+    expect(affirmedOf('Agent: Is the bleeding heavy?\nCaller: No, it is getting worse, it is soaking through everything.')).toContain('severe_bleeding');
+  });
+
+  it('a list of screening questions answered about other symptoms leaves the call routine', () => {
+    const text = [
+      'Agent: Any fever, chest pain, or shortness of breath?',
+      'Caller: A bit of a temperature last night, ninety nine something. No chest pain. My breathing is fine.',
+      'Agent: Has he passed out or hit his head?',
+      'Caller: He bumped his knee, that is all.',
+    ].join('\n');
+    expect(affirmedOf(text)).toEqual([]);
+  });
+});

@@ -1416,7 +1416,7 @@ export function speakerTurns(text: string): Turn[] {
 const yesAnswer = /^(?:(?:yes|yeah|yep|yup|ya|yah|uh[- ]?huh|mm[- ]?hmm|mhm|definitely|correct|that's right|absolutely|i think so|sure is)\b|(?:i am|i do|i have|i did|she is|he is|she does|he does|she did|he did|she has|he has|it is|it does|it was|a little|a bit|kind of|sort of|some|right|maybe|probably|very)(?=\s*(?:[,.!?…]|$|yes\b|yeah\b)))/;
 const noAnswer = /^(no|nope|nah|not really|none|never|negative|not at all|nothing|i don't|i'm not|i haven't|i didn't|she's not|he's not|she isn't|he isn't|she hasn't|he hasn't|she doesn't|he doesn't)\b/;
 // "no, it's getting worse", "no but it comes and goes": a "no" that goes on to affirm.
-const notADenial = /^no\b[\s,.]*(but|it's|it is|it|worse|still|actually|getting)\b/;
+const notADenial = /^no\b[\s,.]*(?:but\b|actually\b|(?:it's|it is|it)\s+(?:worse|getting|still|not|really|even|back|there|bad)\b)/;
 // Reported speech and fillers before the answer itself: "... she says no", "um, well, yes".
 const answerLead = /^(?:[\s.,…-]|um\b|uh\b|oh\b|well\b|so\b|hmm\b|okay\b|ok\b|(?:she|he|they) (?:says?|said)\b)+/;
 // A question about whether it is over ("is the bleeding gone?"): a "no" there means it is not over.
@@ -1492,8 +1492,8 @@ const streamAnswers = new Set(['yes', 'yeah', 'yep', 'yup', 'no', 'nope', 'nah',
 function answerAfter(tokens: readonly Token[], first: number): string {
   for (let k = first + 1; k < Math.min(tokens.length, first + 14); k++) {
     const word = tokens[k]!.text;
-    if (streamAnswers.has(word)) return tokens.slice(k, k + 4).map((t) => t.text).join(' ');
-    if (tokens[k]!.text === '?') return tokens.slice(k + 1, k + 5).map((t) => t.text).join(' ');
+    if (streamAnswers.has(word)) return tokens.slice(k, k + 7).map((t) => t.text).join(' ');
+    if (tokens[k]!.text === '?') return tokens.slice(k + 1, k + 8).map((t) => t.text).join(' ');
   }
   return '';
 }
