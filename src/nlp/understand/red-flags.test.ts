@@ -299,9 +299,9 @@ describe('detectRedFlags: family history, past history and questions are set asi
     expect(detectRedFlags('my five week old has a temp of 100.9').redFlags.map((f) => f.code)).toContain('infant_fever');
   });
 
-  it('a past event that has come back is flagged, uncertain', () => {
+  it('a past event that has come back is a red flag now (affirmed; it was uncertain before the labelling conventions)', () => {
     const scan = detectRedFlags('I had a seizure two years ago and today I had another one');
-    expect(scan.redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
+    expect(scan.redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'affirmed' }));
   });
 
   it('a relative with a current problem is affirmed; a bare "my aunt had a seizure" stays uncertain, not set aside', () => {
@@ -492,5 +492,29 @@ describe('red flags: a nurse-line screening conversation', () => {
       'Caller: He bumped his knee, that is all.',
     ].join('\n');
     expect(affirmedOf(text)).toEqual([]);
+  });
+});
+
+describe('red flags: past visits, spoken years and known patterns against what is new now', () => {
+  it.each([
+    'i had a heart attack in two thousand eighteen and they put in a stent, i need my plavix refilled',
+    'so i was at urgent care last night for chest pain and they said it was a pulled muscle, i just need a follow up',
+    'the last time i had chest pain it turned out to be my gallbladder, can i get those records',
+    'i have a question about the bill from the emergency room for my son\'s asthma attack',
+    'my daughter passed out at school yesterday after skipping breakfast, she is fine now, the nurse said to let you know',
+    'i took an extra dose of my vitamin d by accident, is that a problem',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+
+  it.each<[string, RedFlagCode]>([
+    ['i went to the er last night for chest pain and they sent me home but it is back now and worse', 'chest_pain'],
+    ['my husband had a seizure this morning, he is fine now but he has never had one before', 'seizure'],
+    ['the hospital discharged her yesterday after a fall but now she is throwing up and really confused', 'head_injury'],
+    ['i was in the hospital in twenty twenty for a stroke and now my face is drooping again', 'stroke_signs'],
+    ['i get chest pain when i walk and today it came on at rest and will not go away', 'chest_pain'],
+    ['i look after my niece and the little girl i watch just swallowed a magnet', 'overdose_poisoning'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
   });
 });

@@ -259,7 +259,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'swallowed|drank|ingested|ate|drinking|eating|into ~ ~ bleach|poison|cleaner|antifreeze|detergent|pod|pods|battery|batteries|chemicals|drano|lye|pesticide',
     'ingested ~ ~ pills|medicine|medication', 'got into ~ ~ pills|medicine|medication|meds', 'poison control', 'poisoned|poisoning',
   ], { notPrev: ['food'] }],
-  ['overdose_poisoning', 'double-dose', 0.55, ['took|taken|gave ~ ~ double|extra dose']],
+  // One extra dose is usually a question for a nurse; with a mark of how bad, a red flag.
+  ['overdose_poisoning', 'double-dose', 0.55, ['took|taken|gave ~ ~ double|extra dose'], { weak: true }],
   ['overdose_poisoning', 'overdose-garbled', 0.75, ['over dose|dosed|dosing'], { garbled: true }],
 
   ['severe_headache', 'worst-headache', 0.9, [
@@ -498,7 +499,7 @@ const determiners = new Set(['this', 'these', 'that', 'my', 'the', 'his', 'her',
 const historyWords = new Set(['history', 'previously', 'used', 'hx', 'pmh', 'pmhx']);
 // Weeks ago stays a flag: recent enough that a clinician should hear about it.
 const pastUnits = new Set(['year', 'years', 'month', 'months', 'decades', 'decade', 'ages']);
-const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade']);
+const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade', 'time']);
 const nowWords = new Set([
   'now', 'currently', 'today', 'tonight', 'again', 'still', 'another', 'started', 'starting', 'since', 'morning',
   'suddenly', 'just',
@@ -632,6 +633,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // "admitted with", "discharged after": the hospital has it in hand; what the call asks is follow-up.
   let hospitalised = false;
   let nearMiss = false;
+  let recurring = false;
   let onExertion = false;
   // "mild", "slight", "minor": said of the symptom, it is not the emergency version; a person reads it.
   let mild = false;
@@ -744,6 +746,12 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     // "is chest pain a side effect of ...": probably the caller's own symptom; flagged, uncertain.
     if (k > last && word === 'effect' && tokens[k - 1]?.text === 'side' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are')) askedAbout = true;
     if (/^(19|20)\d\d$/.test(word) && tokens[k - 1]?.text === 'in') historyCue = true;
+    // "in two thousand eighteen", "back in twenty nineteen": a year said aloud.
+    if (word === 'in' && spokenYear(tokens, k + 1)) historyCue = true;
+    // "when I was at urgent care last night for chest pain", "the ER bill for his asthma attack": a visit that happened.
+    if (word === 'for' && k < first && first - k <= 4 && visitedFor(tokens, k)) hospitalised = true;
+    // "I get chest pain when I'm anxious": a known pattern; a person reads it.
+    if (k < first && first - k <= 3 && (word === 'get' || word === 'gets') && ['i', 'he', 'she', 'always', 'usually', 'sometimes'].includes(tokens[k - 1]?.text ?? '') && [1, 2, 3, 4].some((n) => ['when', 'whenever', 'if'].includes(tokens[last + n]?.text ?? ''))) recurring = true;
     // "I'm fine now", "doing well now": the past event is over, not happening now; "clean since" ends the sentence.
     // "fine now", "is fine like now", "what do I do now": no sign that the mention is happening now.
     const settled = word === 'now' && (settledWords.has(wordAt(tokens, k, -1)) || wordAt(tokens, k, -1) === 'do' || (settledWords.has(wordAt(tokens, k, -2)) && wordAt(tokens, k, -1) === 'up'));
@@ -793,6 +801,8 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
         if (prev !== 'as' && next !== 'you') hedge = true;
       } else if (word === 'case' && wordAt(tokens, k, -1) !== 'in') {
         // "in my case" is not hypothetical.
+      } else if (word === 'watch' && next !== 'for' && next !== 'out') {
+        // "the little boy I watch": looking after a child, not watching for a sign.
       } else if (word === 'signs' || word === 'watch' || word === 'risk') {
         if (withinCommaSegment(tokens, k, first)) hypothetical = true;
       } else if (withinCommaSegment(tokens, k, first)) {
@@ -871,7 +881,12 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     notes.push('mild');
     context.uncertain = true;
   }
-  if (onExertion && !nowCue) {
+  const nowAfter = nowCue || nowLater(tokens, last);
+  if (recurring && !nowAfter) {
+    notes.push('recurring-pattern');
+    context.uncertain = true;
+  }
+  if (onExertion && !nowAfter) {
     notes.push('on-exertion');
     context.uncertain = true;
   }
@@ -911,6 +926,31 @@ function pastStory(tokens: readonly Token[], first: number, last: number): boole
     if (word === 'in' && prev === 'back') return true;
   }
   return false;
+}
+
+const placesOfCare = new Set(['er', 'r', 'emergency', 'room', 'hospital', 'ed', 'care', 'clinic', 'ambulance', 'ambulatory', 'hospitalist']);
+const visitedVerbs = new Set(['was', 'were', 'went', 'been', 'from', 'bill', 'billed', 'charge', 'charged', 'claim', 'statement', 'visit', 'seen', 'treated']);
+
+/** "for" at k ends "was at urgent care last night for", "the bill from the emergency room for": a visit that happened. */
+function visitedFor(tokens: readonly Token[], k: number): boolean {
+  let place = false;
+  for (let j = k - 1; j >= Math.max(0, k - 10); j--) {
+    const word = tokens[j]!.text;
+    if (isSentenceBoundary(tokens[j]!) || word === 'should' || word === 'need' || word === 'go' || word === 'going' || word === 'gonna') return false;
+    if (placesOfCare.has(word)) place = true;
+    if (place && visitedVerbs.has(word)) return true;
+  }
+  return false;
+}
+
+/** A year said aloud at k: "two thousand eighteen", "twenty nineteen", "nineteen ninety eight". */
+function spokenYear(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]?.text ?? '';
+  const whole = parseNumberAt(tokens, k);
+  if (whole && whole.value >= 1950 && whole.value <= 2030) return true;
+  if (word !== 'nineteen' && word !== 'twenty') return false;
+  const rest = tokens[k + 1]?.text === 'oh' ? parseNumberAt(tokens, k + 2) : parseNumberAt(tokens, k + 1);
+  return rest !== undefined && (tokens[k + 1]?.text === 'oh' ? rest.value < 10 : rest.value >= 10 && rest.value <= 99);
 }
 
 const visitWords = new Set(['visit', 'trip', 'stay', 'admission', 'hospitalization', 'workup', 'appointment', 'followup', 'surgery']);
@@ -957,6 +997,12 @@ function outsiderStory(tokens: readonly Token[], first: number, last: number, ha
   return false;
 }
 
+/** A word of now later in the sentence ("... when I walk, and today it came on at rest"). */
+function nowLater(tokens: readonly Token[], last: number): boolean {
+  for (let k = last + 1; k < sentenceEnd(tokens, last); k++) if (['now', 'today', 'tonight', 'currently', 'rest', 'resting', 'sitting', 'again'].includes(tokens[k]!.text)) return true;
+  return false;
+}
+
 function sentenceEnd(tokens: readonly Token[], last: number): number {
   let k = last + 1;
   while (k < tokens.length && k - last < 20 && !isSentenceBoundary(tokens[k]!)) k++;
@@ -985,7 +1031,15 @@ const recurrenceWords = new Set(['again', 'still', 'back', 'keeps', 'returned', 
 function resolution(tokens: readonly Token[], first: number, last: number): 'settled' | 'eased' | undefined {
   let eased = false;
   let days = false;
+  let recent = false;
   let fineSince = false;
+  let fineNow = false;
+  // The time said just before the mention counts too ("yesterday she passed out ...").
+  for (let k = Math.max(0, first - 6); k < first; k++) {
+    const word = tokens[k]!.text;
+    if (dayScale.has(word) || (word === 'last' && tokens[k + 1]?.text === 'night')) days = true;
+    if (recentTimes.has(word)) recent = true;
+  }
   for (let k = last + 1; k < Math.min(tokens.length, last + 18); k++) {
     const token = tokens[k]!;
     if (isSentenceBoundary(token) && k > last + 1 && !eased) break;
@@ -993,24 +1047,29 @@ function resolution(tokens: readonly Token[], first: number, last: number): 'set
     const word = token.text;
     const next = tokens[k + 1]?.text ?? '';
     if (recurrenceWords.has(word) && !(word === 'back' && ['to', 'when', 'then'].includes(next))) return eased ? 'eased' : undefined;
+    if (dayScale.has(word) || (word === 'last' && next === 'night')) days = true;
+    if (recentTimes.has(word)) recent = true;
     if (easedWords.has(word)) {
       if (word === 'went' && next !== 'away') continue;
       if (word === 'passed' && next === 'out') continue;
       if ((word === 'fine' || word === 'okay' || word === 'ok' || word === 'normal' || word === 'better') && !eased) {
-        // "fine since", "back to normal": over; "fine" alone is not a resolution of this mention.
+        // "fine since", "back to normal", "fine now": over; "fine" alone is not a resolution of this mention.
         if (['since', 'ever'].includes(next) || tokens[k - 1]?.text === 'to') { eased = true; fineSince = true; }
+        if (next === 'now') { eased = true; fineNow = true; }
         continue;
       }
       eased = true;
       if ((word === 'fine' || word === 'okay' || word === 'normal') && (next === 'since' || next === 'ever')) fineSince = true;
     }
     if (eased && (word === 'since' || (word === 'ever' && next === 'since')) && (!next || tokens[k + 1]!.punct || ['then', 'yesterday', 'last'].includes(next) || word === 'ever')) fineSince = true;
-    if (eased && (dayScale.has(word) || (word === 'last' && next === 'night'))) days = true;
   }
   if (!eased) return undefined;
-  if (days || fineSince) return 'settled';
+  // Over a day or more, or fine since: history. "This morning ... fine now": the last hours, still a red flag.
+  if (days || (fineSince && !recent) || (fineNow && !recent && days)) return 'settled';
   return 'eased';
 }
+
+const recentTimes = new Set(['minutes', 'minute', 'hour', 'hours', 'just', 'today', 'morning', 'tonight', 'earlier', 'afternoon', 'evening']);
 
 const minorAfterNothing = new Set(['dramatic', 'serious', 'major', 'crazy', 'severe', 'terrible', 'alarming', 'scary']);
 const ordinaryWords = new Set(['usual', 'always', 'typical', 'normal', 'regular', 'ever', 'chronic']);
@@ -1286,6 +1345,9 @@ interface Found {
   cue: string;
   garbled: boolean;
   forcedUncertain?: boolean;
+  /** The second part of a combined flag (the warning sign of a fall), when it has its own place. */
+  extraFirst?: number;
+  extraLast?: number;
   /** A negation inside a gapped phrase ("chest is not tight"). */
   negatedInside?: boolean;
 }
@@ -1350,10 +1412,16 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
     const start = tokens[hit.first]!.start;
     const end = tokens[hit.last]!.end;
     // "I had a seizure years ago and I just had another one": the past one is back, so it is flagged.
+    // A past event that is back now is a red flag now (labelling §2): affirmed.
     if (context.setAside === 'historical' && recursLater(tokens, hit.last)) {
       context.setAside = undefined;
-      context.uncertain = true;
       context.note = context.note ? `${context.note}+history-and-recurrence` : 'history-and-recurrence';
+    }
+    // "discharged yesterday after a fall, but now she's throwing up and confused": the warning sign is new, so the flag is.
+    if (context.setAside === 'historical' && hit.extraFirst !== undefined && hit.extraFirst > hit.anchorLast && nowBetween(tokens, hit.anchorLast, hit.extraFirst)
+      && !assess(tokens, hit.extraFirst, hit.extraLast!, caredFor).setAside) {
+      context.setAside = undefined;
+      context.note = context.note ? `${context.note}+new-sign-now` : 'new-sign-now';
     }
     if (context.setAside) {
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
@@ -1496,6 +1564,12 @@ function answerAfter(tokens: readonly Token[], first: number): string {
     if (tokens[k]!.text === '?') return tokens.slice(k + 1, k + 8).map((t) => t.text).join(' ');
   }
   return '';
+}
+
+/** "now" (or "today", "this morning") between two token positions: what follows is happening now. */
+function nowBetween(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) if (['now', 'today', 'tonight', 'currently'].includes(tokens[k]!.text)) return true;
+  return false;
 }
 
 /** "... another one", "it happened again", "it's back" later in the same sentence. */
@@ -1802,7 +1876,12 @@ function closest(hits: readonly FeatureHit[], to: FeatureHit): FeatureHit | unde
 function span(code: RedFlagCode, a: FeatureHit, anchor: FeatureHit, confidence: number, cue: string, extra?: FeatureHit): Found {
   const first = Math.min(a.first, anchor.first, extra?.first ?? Infinity);
   const last = Math.max(a.last, anchor.last, extra?.last ?? -Infinity);
-  return { code, first, last, anchorFirst: anchor.first, anchorLast: anchor.last, confidence, cue, garbled: false };
+  const found: Found = { code, first, last, anchorFirst: anchor.first, anchorLast: anchor.last, confidence, cue, garbled: false };
+  if (extra) {
+    found.extraFirst = extra.first;
+    found.extraLast = extra.last;
+  }
+  return found;
 }
 
 /** One report per mention: a span inside a longer span of the same code is the same mention. */
