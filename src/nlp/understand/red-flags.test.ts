@@ -518,3 +518,28 @@ describe('red flags: past visits, spoken years and known patterns against what i
     expect(affirmedOf(text)).toContain(code);
   });
 });
+
+describe('red flags: a condition named for care, a test, a verdict or a hospital stay is not an event now', () => {
+  it.each([
+    'the cardiologist said my chest pain was just reflux and to follow up with you',
+    'they were checking for a stroke in the er and it was negative, can i get the results',
+    'my mri for the seizures came back, can the doctor go over it',
+    'i am calling to book my stroke follow up with neurology',
+    'i need a letter for my employer about my seizures',
+    'your patient had an asthma attack at school last week and we need an updated action plan',
+    'we need to cancel because my mom is in the hospital with a stroke',
+    'my dad had a stroke on saturday and he is in the icu, please cancel his appointment',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+
+  it.each<[string, RedFlagCode]>([
+    ["for the past few days i've had chest pain off and on and it's worse today", 'chest_pain'],
+    ['my seizures are getting worse, he had three today', 'seizure'],
+    ["the er said my chest pain was nothing but it's back and worse now", 'chest_pain'],
+    ['last week he hit his head and today he is vomiting and confused', 'head_injury'],
+    ['this is the icu, our patient had a seizure this morning and we need his neurologist', 'seizure'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});

@@ -499,7 +499,7 @@ const determiners = new Set(['this', 'these', 'that', 'my', 'the', 'his', 'her',
 const historyWords = new Set(['history', 'previously', 'used', 'hx', 'pmh', 'pmhx']);
 // Weeks ago stays a flag: recent enough that a clinician should hear about it.
 const pastUnits = new Set(['year', 'years', 'month', 'months', 'decades', 'decade', 'ages']);
-const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade', 'time']);
+const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade', 'time', 'week', 'weekend']);
 const nowWords = new Set([
   'now', 'currently', 'today', 'tonight', 'again', 'still', 'another', 'started', 'starting', 'since', 'morning',
   'suddenly', 'just',
@@ -668,6 +668,14 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     if (k > last && word === 'something' && wordAt(tokens, k, 1) === 'to' && ['watch', 'look', 'worry', 'expect', 'be'].includes(wordAt(tokens, k, 2))) hypothetical = true;
     // "he was admitted December 1st with a GI bleed", "discharged after a stroke": a hospital stay already under way or over.
     if (k < first && first - k <= 8 && hospitalStay.has(word) && withinCommaSegment(tokens, k, first)) hospitalised = true;
+    // "they were checking for a stroke", "my MRI for the seizures", "tested for sepsis": a test's purpose, not an event.
+    if (k < first && first - k <= 4 && word === 'for' && testNouns.has(tokens[k - 1]?.text ?? '') && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    // "my mom is in the hospital with a stroke", "in the ICU after a heart attack": the hospital has it in hand.
+    if (k < first && first - k <= 3 && (word === 'with' || word === 'after' || word === 'for') && inHospital(tokens, k)) hospitalised = true;
+    // "had a stroke on Saturday": a named day before today.
+    if (word === 'on' && k > last && hadBefore && weekdays.has(next)) historyCue = true;
+    // "the cardiologist said my chest pain was just reflux": a clinician's verdict on it.
+    if (k > last && k - last <= 2 && (word === 'was' || word === 'were') && verdictAfter.has(next) && clinicianSaid(tokens, first)) hospitalised = true;
     // "I almost passed out", "nearly fainted": it did not happen.
     if (k === first - 1 && (word === 'almost' || word === 'nearly')) nearMiss = true;
     // "my ER visit for the seizure", "the hospital stay for chest pain": a visit that has happened.
@@ -722,7 +730,13 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     // "before he passed": the relative has died.
     if (word === 'passed' && (next === 'from' || next === 'of') && k < first && relationBefore) familyCue = true;
     if (word === 'passed' && next !== 'out' && (thirdPersonPronouns.has(tokens[k - 1]?.text ?? '') || tokens[k - 1]?.text === 'they')) familyCue = true;
-    if ((word === 'last' || word === 'past') && (lastPeriods.has(wordAt(tokens, k, 1)) || next === 'few')) historyCue = true;
+    // "last year", "last week", "the last time", "the past few years": past. "The past few days", "for the last week": up to now.
+    if (word === 'last' || word === 'past') {
+      const counted = next === 'few' || next === 'couple';
+      const unit = counted ? (wordAt(tokens, k, 2) === 'of' ? wordAt(tokens, k, 3) : wordAt(tokens, k, 2)) : wordAt(tokens, k, 1);
+      const upToNow = tokens[k - 1]?.text === 'the' && unit !== 'time';
+      if (pastUnits.has(unit) || (!counted && !upToNow && lastPeriods.has(unit))) historyCue = true;
+    }
     if (word === 'when' && (next === 'i' || next === 'he' || next === 'she') && tokens[k + 2]?.text === 'was') historyCue = true;
     if (word === 'as' && (next === 'a' && (tokens[k + 2]?.text === 'kid' || tokens[k + 2]?.text === 'child'))) historyCue = true;
     // "had seizures growing up", "his whole life", "all her life": a lifelong history.
@@ -832,7 +846,16 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // sign of now or of the last few days, is family history. A bare "my aunt had a seizure", or a list's first item, stays
   // an (uncertain) flag.
   if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
+  // Someone outside the clinic's care: a story ("my neighbour had a stroke"), unless it is happening in front of the caller now.
+  if (who === 'outsider') {
+    if (!happeningNow(tokens, start, end) && outsiderStory(tokens, first, last, hadBefore)) return { ...context, setAside: 'third-party' };
+    notes.push('outsider');
+  }
   if (hospitalised) return { ...context, setAside: 'historical' };
+  // "because of my seizures", "his strokes": a condition the patient lives with, when nothing says it is happening now.
+  if (possessives.has(tokens[first - 1]?.text ?? '') && conditionPlurals.has(tokens[last]!.text) && !nowCue && !recentCue && !nowLater(tokens, last) && !wordsAfter(tokens, last, recurrenceWords)) {
+    return { ...context, setAside: 'historical' };
+  }
   if (nearMiss) return { ...context, setAside: 'negated' };
   // "My daughter had a reaction last year, she got hives and her lips swelled": a story in the past, told in one sentence.
   if (!historyCue && !nowCue && !recentCue && pastStory(tokens, first, last)) historyCue = true;
@@ -851,11 +874,6 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
 
   const negation = findNegation(tokens, start, first, last, end);
   if (negation === 'negated') return { ...context, setAside: 'negated' };
-  // Someone outside the clinic's care: a story ("my neighbour had a stroke"), unless it is happening in front of the caller now.
-  if (who === 'outsider') {
-    if (!happeningNow(tokens, start, end) && outsiderStory(tokens, first, last, hadBefore)) return { ...context, setAside: 'third-party' };
-    notes.push('outsider');
-  }
   const resolved = resolution(tokens, first, last);
   if (resolved === 'settled') return { ...context, setAside: 'resolved' };
   if (ordinaryVersion(tokens, first, last)) return { ...context, setAside: 'mild' };
@@ -900,7 +918,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
 }
 
 const explicitMild = new Set(['mild', 'mildly', 'slight', 'slightly', 'minor']);
-const storyPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'autumn', 'christmas', 'decade']);
+const storyPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'autumn', 'christmas', 'decade', 'week', 'weekend']);
 const storyStops = new Set(['now', 'today', 'tonight', 'again', 'still', 'another', 'currently', 'worse', 'started', 'minutes', 'hour', 'hours', 'yesterday', 'morning']);
 
 /**
@@ -953,12 +971,48 @@ function spokenYear(tokens: readonly Token[], k: number): boolean {
   return rest !== undefined && (tokens[k + 1]?.text === 'oh' ? rest.value < 10 : rest.value >= 10 && rest.value <= 99);
 }
 
+const testNouns = new Set([
+  'checking', 'check', 'checked', 'test', 'tested', 'testing', 'tests', 'screen', 'screened', 'screening', 'evaluated', 'evaluation', 'mri', 'ct', 'scan', 'eeg',
+  'ekg', 'ecg', 'echo', 'labs', 'workup', 'imaging', 'ultrasound', 'monitor', 'monitoring', 'looking', 'look',
+]);
+const weekdays = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'the']);
+const verdictAfter = new Set(['just', 'only', 'from', 'due', 'caused', 'muscular', 'nothing', 'fine', 'reflux', 'anxiety', 'negative', 'not', 'probably', 'likely', 'a', 'an', 'gas', 'heartburn', 'benign']);
+const clinicians = new Set(['doctor', 'dr', 'cardiologist', 'neurologist', 'specialist', 'er', 'hospital', 'they', 'nurse', 'physician', 'provider', 'urgent', 'pa', 'np', 'surgeon']);
+
+/** A clinician said or found something earlier in the sentence ("the cardiologist said ...", "they told me ..."). */
+function clinicianSaid(tokens: readonly Token[], first: number): boolean {
+  let said = false;
+  for (let k = first - 1; k >= Math.max(0, first - 12) && !isSentenceBoundary(tokens[k]!); k--) {
+    const word = tokens[k]!.text;
+    if (['said', 'says', 'told', 'thinks', 'thought', 'found', 'confirmed', 'decided'].includes(word)) said = true;
+    if (said && clinicians.has(word)) return true;
+  }
+  return false;
+}
+
+/** "in the hospital with", "in the ICU after", "admitted to the hospital for": k is the preposition after the place. */
+function inHospital(tokens: readonly Token[], k: number): boolean {
+  for (let j = k - 1; j >= Math.max(0, k - 3); j--) {
+    const word = tokens[j]!.text;
+    if (word === 'hospital' || word === 'icu' || word === 'rehab' || word === 'hospice') return ['in', 'the', 'at'].includes(tokens[j - 1]?.text ?? '') || tokens[j - 2]?.text === 'in';
+  }
+  return false;
+}
+
 const visitWords = new Set(['visit', 'trip', 'stay', 'admission', 'hospitalization', 'workup', 'appointment', 'followup', 'surgery']);
 const exertionWords = new Set(['climb', 'climbing', 'stairs', 'walk', 'walking', 'exercise', 'exercising', 'run', 'running', 'jog', 'jogging', 'carry', 'carrying', 'hike', 'hiking', 'lift', 'lifting', 'workout', 'working']);
 
 /** "I climb the stairs", "walking the dog", "I exercise": effort named within a few words. */
 function exertion(tokens: readonly Token[], from: number): boolean {
   for (let k = from; k < Math.min(tokens.length, from + 4); k++) if (exertionWords.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+const conditionPlurals = new Set(['seizures', 'strokes', 'attacks', 'overdoses', 'spells', 'fits', 'convulsions', 'blackouts', 'migraines']);
+
+/** Any of `words` later in the sentence. */
+function wordsAfter(tokens: readonly Token[], last: number, words: ReadonlySet<string>): boolean {
+  for (let k = last + 1; k < sentenceEnd(tokens, last); k++) if (words.has(tokens[k]!.text)) return true;
   return false;
 }
 
@@ -1389,6 +1443,8 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
     if (rule.notNext?.includes(next)) continue;
     // "my seizure medication", "the EpiPen prescription": the word names a treatment, not an event.
     if (rule.modifierOf?.includes(next) && (!articles.has(prev) || recordNouns.has(next))) continue;
+    // "my stroke follow-up", "the seizure letter", "heart attack rehab": a condition's name used for care or paperwork.
+    if (conditionCues.has(rule.cue) && careNouns.has(next) && !articles.has(prev)) continue;
     if (rule.supplyContext && isSupplyMention(tokens, match.first, match.last)) continue;
     const doubtful = (rule.doubtNext?.includes(next) ?? false) || (rule.weak === true && !severeNear(tokens, match.first, match.last));
     found.push({
@@ -1586,6 +1642,12 @@ function recursLater(tokens: readonly Token[], last: number): boolean {
   return false;
 }
 
+const conditionCues = new Set(['stroke', 'seizure', 'heart-attack', 'overdose', 'sepsis', 'having-a-fit', 'clinical-stroke', 'clinical-seizure']);
+const careNouns = new Set([
+  'follow', 'followup', 'appointment', 'appointments', 'appt', 'visit', 'workup', 'letter', 'results', 'scan', 'test', 'tests', 'testing', 'referral',
+  'paperwork', 'form', 'forms', 'medication', 'medications', 'meds', 'rehab', 'rehabilitation', 'clinic', 'specialist', 'doctor', 'nurse', 'care',
+  'recovery', 'survivor', 'protocol', 'precautions', 'education', 'class', 'records', 'record', 'history', 'diagnosis', 'team', 'unit', 'ward', 'service',
+]);
 // "a seizure diary", "a seizure action plan": a record or plan, even after an article.
 const recordNouns = new Set(['diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history']);
 const articles = new Set(['a', 'an', 'another', 'having', 'had']);
