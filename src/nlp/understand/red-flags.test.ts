@@ -543,3 +543,14 @@ describe('red flags: a condition named for care, a test, a verdict or a hospital
     expect(affirmedOf(text)).toContain(code);
   });
 });
+
+describe('red flags: in a stream with no punctuation, context stays with its own clause', () => {
+  it.each<[string, RedFlagCode]>([
+    ['i saw the doctor last month for my knee and uh i have crushing chest pain', 'chest_pain'],
+    ['my knee aches like always and i have crushing chest pain', 'chest_pain'],
+    ['my chest is killing me and my headache went away yesterday', 'chest_pain'],
+    ["the doctor said my chest pain was probably reflux but it's worse now", 'chest_pain'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});

@@ -919,6 +919,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
 
 const explicitMild = new Set(['mild', 'mildly', 'slight', 'slightly', 'minor']);
 const storyPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'autumn', 'christmas', 'decade', 'week', 'weekend']);
+const presentTense = new Set(['have', 'has', "i'm", 'am', 'is', 'are', "he's", "she's", "it's", "they're", "can't", "won't", 'keeps', 'keep', 'getting', 'having', 'feel', 'feels']);
 const storyStops = new Set(['now', 'today', 'tonight', 'again', 'still', 'another', 'currently', 'worse', 'started', 'minutes', 'hour', 'hours', 'yesterday', 'morning']);
 
 /**
@@ -938,6 +939,8 @@ function pastStory(tokens: readonly Token[], first: number, last: number): boole
     const word = token.text;
     const prev = tokens[k - 1]?.text ?? '';
     if (storyStops.has(word) || (word === 'back' && ["it's", 'is', "he's", "she's", 'came', 'coming'].includes(prev))) return false;
+    // A present tense between the past time and the mention ("last month for my knee and I have chest pain"): now.
+    if (presentTense.has(word)) return false;
     if (storyPeriods.has(word) && (prev === 'last' || (prev === 'the' && tokens[k - 2]?.text === 'in'))) return true;
     if (word === 'ago' && pastUnits.has(prev)) return true;
     if (/^(19|20)\d\d$/.test(word) && prev === 'in') return true;
@@ -1100,6 +1103,8 @@ function resolution(tokens: readonly Token[], first: number, last: number): 'set
     if (isSentenceBoundary(token) && k > last + 12) break;
     const word = token.text;
     const next = tokens[k + 1]?.text ?? '';
+    // "my chest is killing me and my headache went away yesterday": another thing's resolution, not this one's.
+    if ((word === 'and' || word === 'but' || word === 'so') && (firstPerson.has(next) || next === 'the' || next === 'we' || possessives.has(next)) && !eased) break;
     if (recurrenceWords.has(word) && !(word === 'back' && ['to', 'when', 'then'].includes(next))) return eased ? 'eased' : undefined;
     if (dayScale.has(word) || (word === 'last' && next === 'night')) days = true;
     if (recentTimes.has(word)) recent = true;
@@ -1125,6 +1130,12 @@ function resolution(tokens: readonly Token[], first: number, last: number): 'set
 
 const recentTimes = new Set(['minutes', 'minute', 'hour', 'hours', 'just', 'today', 'morning', 'tonight', 'earlier', 'afternoon', 'evening']);
 
+/** "and I ...", "but she ...", "so he ...": token k joins a new clause with its own subject. */
+function newClauseAt(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]!.text;
+  return (word === 'and' || word === 'so' || word === 'then') && startsNewSubject(tokens[k + 1]?.text ?? '');
+}
+
 const minorAfterNothing = new Set(['dramatic', 'serious', 'major', 'crazy', 'severe', 'terrible', 'alarming', 'scary']);
 const ordinaryWords = new Set(['usual', 'always', 'typical', 'normal', 'regular', 'ever', 'chronic']);
 const contrastWords = new Set(['than', 'not', 'unlike', 'nothing', 'from', 'beyond', "isn't", "wasn't", 'never', 'worse', 'different', 'more']);
@@ -1136,10 +1147,10 @@ const contrastWords = new Set(['than', 'not', 'unlike', 'nothing', 'from', 'beyo
  * the opposite; a bare "usually" elsewhere in the sentence ("I usually wouldn't call") says nothing.
  */
 function ordinaryVersion(tokens: readonly Token[], first: number, last: number): boolean {
+  // Only the mention's own clause: "my knee aches like always and I have crushing chest pain" is not an ordinary chest pain.
   let from = first;
-  while (from > 0 && first - from < 10 && !isSentenceBoundary(tokens[from - 1]!)) from--;
-  let to = last;
-  while (to < tokens.length - 1 && to - last < 14 && !isSentenceBoundary(tokens[to + 1]!)) to++;
+  while (from > 0 && first - from < 12 && !isClauseBoundary(tokens[from - 1]!) && !newClauseAt(tokens, from - 1)) from--;
+  const to = clauseEnd(tokens, last) - 1;
   let ordinary = false;
   for (let k = from; k <= to; k++) {
     const word = tokens[k]!.text;
@@ -1638,6 +1649,8 @@ function recursLater(tokens: readonly Token[], last: number): boolean {
     if (word === 'another' && (next === 'one' || next === 'episode' || next === 'attack' || next === 'today' || next === 'now')) return true;
     if (word === 'again' && ['happened', 'happening', 'it', 'started', 'having', 'one', 'just', 'now'].includes(tokens[k - 1]?.text ?? '')) return true;
     if ((word === "it's" || word === 'is') && next === 'back') return true;
+    // "the doctor said it was reflux but it's worse now", "getting worse": not over.
+    if (word === 'worse' && ["it's", 'is', 'getting', 'got', 'gotten', 'much', 'even', 'way'].includes(tokens[k - 1]?.text ?? '')) return true;
   }
   return false;
 }
