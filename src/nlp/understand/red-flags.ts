@@ -891,15 +891,16 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     notes.push('hedged');
     context.factor *= 0.8;
   }
-  if (askedAbout) {
+  // "is chest pain normal after the flu shot? I have it right now": the question is about a symptom here now.
+  const nowAfter = nowCue || nowLater(tokens, last);
+  if (askedAbout && !nowAfter) {
     notes.push('asked-about');
     context.uncertain = true;
   }
-  if (mild) {
+  if (mild && !nowAfter) {
     notes.push('mild');
     context.uncertain = true;
   }
-  const nowAfter = nowCue || nowLater(tokens, last);
   if (recurring && !nowAfter) {
     notes.push('recurring-pattern');
     context.uncertain = true;
