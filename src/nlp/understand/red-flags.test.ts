@@ -196,9 +196,10 @@ describe('detectRedFlags: words that only look like red flags', () => {
 });
 
 describe('detectRedFlags: negation scope across lists', () => {
-  it('"or" lists stay negated; "and" is ambiguous, so the flag stays, uncertain', () => {
+  it('"or" lists and comma lists stay negated; "no X and Y" affirms Y (was uncertain; recall comes first)', () => {
     expect(detectRedFlags('No fever or chest pain').setAside).toContainEqual(expect.objectContaining({ code: 'chest_pain', reason: 'negated' }));
-    expect(flagsOf('I have no energy and chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'uncertain' }));
+    expect(detectRedFlags('no cough, fever, and chest pain').setAside).toContainEqual(expect.objectContaining({ code: 'chest_pain', reason: 'negated' }));
+    expect(flagsOf('I have no energy and chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'affirmed' }));
   });
 
   it('"never mind" and "no problem" are not negations', () => {

@@ -555,7 +555,12 @@ function subjectOf(tokens: readonly Token[], first: number, last: number, caredF
     }
     const word = token.text;
     if (outsiders.has(word) || (word === 'worker' && tokens[k - 1]?.text === 'co')) {
-      return caredFor.has(word.replace(/'s$/, '')) ? 'patient' : 'outsider';
+      if (caredFor.has(word.replace(/'s$/, ''))) return 'patient';
+      // "my son's coach said he hit his head": a pronoun may go past the outsider to the child the caller speaks for.
+      if (pronounSeen) {
+        for (let j = k - 1; j >= Math.max(0, k - 8) && !isSentenceBoundary(tokens[j]!); j--) if (relations.has(tokens[j]!.text) && !outsiders.has(tokens[j]!.text)) return 'patient';
+      }
+      return 'outsider';
     }
     if (relations.has(word)) return 'patient';
     if (thirdPersonPronouns.has(word)) {
@@ -1345,7 +1350,7 @@ function findNegation(tokens: readonly Token[], start: number, first: number, la
     if (!crossedComma && !crossedAnd && words <= 6) return 'negated';
     const list = listNegators.has(token.text) || haveWords.has(next.text) || (next.text === 'any' || tokens[k + 2]?.text === 'any');
     if (!list) return undefined; // a negated verb's scope ends at its predicate
-    if (crossedAnd && (token.text === 'no' || haveWords.has(next.text))) return 'unclear';
+    if (crossedAnd && (token.text === 'no' || haveWords.has(next.text))) return listOnly(tokens, k + 1, first) && crossedComma ? 'negated' : undefined;
     return listOnly(tokens, k + 1, first) ? 'negated' : 'unclear';
   }
   return undefined;
