@@ -555,3 +555,10 @@ describe('red flags: in a stream with no punctuation, context stays with its own
     expect(affirmedOf(text)).toContain(code);
   });
 });
+
+describe('red flags: a relative\'s event as the reason for the call', () => {
+  it('"calling because my mom had a seizure" is affirmed; a bare "my aunt had a seizure" is shown to a person', () => {
+    expect(affirmedOf("hi i'm calling because my mom had a seizure")).toContain('seizure');
+    expect(detectRedFlags('my aunt had a seizure').redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
+  });
+});

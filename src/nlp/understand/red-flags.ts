@@ -917,7 +917,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // "my aunt had a seizure": a relative's event with no sign of when; a person reads it.
   if (relationBefore && hadBefore && !nowCue && !recentCue && !happeningNow(tokens, last + 1, sentenceEnd(tokens, last))) {
     notes.push('relative-when-unsaid');
-    context.uncertain = true;
+    if (!callingAbout(tokens, first)) context.uncertain = true;
   }
   if (notes.length > 0) context.note = notes.join('+');
   return context;
@@ -1063,6 +1063,15 @@ function outsiderStory(tokens: readonly Token[], first: number, last: number, ha
 /** A word of now later in the sentence ("... when I walk, and today it came on at rest"). */
 function nowLater(tokens: readonly Token[], last: number): boolean {
   for (let k = last + 1; k < sentenceEnd(tokens, last); k++) if (['now', 'today', 'tonight', 'currently', 'rest', 'resting', 'sitting', 'again'].includes(tokens[k]!.text)) return true;
+  return false;
+}
+
+/** "I'm calling because my mom had a seizure", "calling about my dad, he had a fall": the event is why the caller rang. */
+function callingAbout(tokens: readonly Token[], first: number): boolean {
+  for (let k = first - 1; k >= Math.max(0, first - 12) && !isSentenceBoundary(tokens[k]!); k--) {
+    const word = tokens[k]!.text;
+    if ((word === 'calling' || word === 'call' || word === 'ringing') && ['because', 'about', 'for', 'cause', "'cause", 'since'].includes(tokens[k + 1]?.text ?? '')) return true;
+  }
   return false;
 }
 
