@@ -562,3 +562,15 @@ describe('red flags: a relative\'s event as the reason for the call', () => {
     expect(detectRedFlags('my aunt had a seizure').redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
   });
 });
+
+describe('red flags: more lay wording the rules read', () => {
+  it.each<[string, RedFlagCode]>([
+    ["my lips feel tingly and it's really hard to get air in", 'breathing_difficulty'],
+    ["he dropped his cup and his right hand isn't working right", 'stroke_signs'],
+    ['she fell and has a bump on her head and she keeps vomiting', 'head_injury'],
+    ['he hit his head at hockey and does not remember the drive home', 'head_injury'],
+    ["i'm thirty two weeks and i'm bleeding, soaking a pad", 'pregnancy_emergency'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});

@@ -93,6 +93,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'gasping|gasp', 'lips|face ~ ~ blue', 'turning blue',
     'suffocating|smothering|suffocate', 'air hungry', 'hungry for air', 'grunting', 'winded', 'breathless', 'asthma attack',
     'hard time ~ ~ ~ air|breath|breathing|breathe', 'huffing and puffing', 'ribs ~ ~ sucking|pulling in',
+    'hard|harder|difficult|tough|struggling|trouble to|getting ~ get ~ air|breath', "can't|cannot get ~ air ~ in", 'not getting|get enough air',
   ]],
   ['breathing_difficulty', 'laboured-breathing', 0.7, [
     'breathing ~ ~ hard|labored|laboured|fast|rapid|shallow|difficult|heavy|funny|weird', 'out of breath', 'choking',
@@ -129,6 +130,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "can't|cannot grip|hold", 'dragging ~ ~ leg|foot', 'left|right side ~ ~ ~ weak|numb|dead',
     "can't|cannot move|feel ~ ~ ~ right|left side", 'not feel|move ~ ~ ~ right|left side|arm|leg',
     "arm|leg|hand ~ won't|doesn't|isn't|can't work|working|move|moving", 'arm|leg|legs gave|giving out',
+    "arm|leg|hand ~ ~ not|isn't working right|properly", 'dropped|dropping ~ ~ fork|cup|spoon|coffee|phone|glass ~ ~ ~ ~ hand|arm|side',
     'lost|losing|no feeling in|on ~ ~ ~ face|arm|leg|side|hand', "can't|cannot|couldn't walk straight", 'can not walk straight', 'arm|leg|hand|face ~ ~ ~ ~ and numb', 'dead weight',
   ], { negationInside: true }],
   ['stroke_signs', 'stroke', 0.75, ['stroke|strokes', 'mini stroke', 'tia'], { notPrev: ['heat', 'sun', 'back', 'brush', 'swim', 'swimming', 'master', 'pen', 'paint'], notNext: ['of', 'risk', 'prevention', 'screening', 'awareness', 'education', 'clinic', 'center', 'unit', 'team', 'doctor', 'specialist', 'neurologist', 'support', 'rehab', 'program', 'survivor', 'survivors'] }],
@@ -362,7 +364,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'hit|whacked|struck|smacked|kicked|punched|blow|blows in|to|on the head', 'smashed|slammed ~ ~ ~ head', 'head hit|hitting|struck ~ ~ concrete|floor|ground|pavement|table|ice',
     'knocked out|unconscious', 'head injury',
     // The mark a blow leaves: "a goose egg on her forehead", "a gash on his head".
-    'goose egg|bump|lump|knot|gash|cut|bruise|swelling on|to ~ ~ head|forehead|temple', 'hit|bumped|banged|smacked|whacked|struck|cracked ~ ~ ~ forehead|temple',
+    'goose egg on|to ~ ~ head|forehead|temple', 'bump|lump|knot|gash|cut|bruise|swelling on|to ~ ~ head|forehead|temple', 'hit|bumped|banged|smacked|whacked|struck|cracked ~ ~ ~ forehead|temple',
   ]],
   ['head-danger', 'head-danger', 0.9, [
     'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw|thrown up', 'same thing ~ over and over', 'asking ~ ~ ~ same', "won't wake up", 'passed out', 'blacked out', 'seeing double',
@@ -373,7 +375,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     // A blow with force (a fall from height, a car, a hard surface, a hard hit) or memory loss is a warning sign in itself.
     'vision ~ ~ blurry|blurred|double|fuzzy|weird|funny', 'ladder|roof|stairs|staircase|steps|scaffolding|bike|bicycle|horse', 'car accident|crash',
     'concrete|pavement|sidewalk|curb', 'really|so|very hard', 'hard hit', 'hit hard', 'big ~ bump|lump', 'same questions|question',
-    "doesn't|don't|didn't|does not|cannot|can't|couldn't remember|recall", 'memory',
+    "doesn't|don't|didn't|cannot|can't|couldn't remember|recall", 'does|did not remember|recall', 'memory',
   ]],
   ['fall', 'fall', 0.5, ['fell|fall|fallen|slipped|tripped', 'without a helmet', 'car accident']],
   ['abd-pain', 'belly-pain', 0.8, [
