@@ -574,3 +574,13 @@ describe('red flags: more lay wording the rules read', () => {
     expect(affirmedOf(text)).toContain(code);
   });
 });
+
+describe('red flags: the screening form is narrow', () => {
+  it('"any time I breathe in my chest hurts" is the caller\'s symptom, not a screening question', () => {
+    expect(affirmedOf('and any time i breathe in my chest hurts')).toContain('chest_pain');
+  });
+
+  it('every item of a screening list answered no is denied', () => {
+    expect(reasonsOf('ok any chest pain or shortness of breath no')).toEqual(['chest_pain:negated', 'breathing_difficulty:negated']);
+  });
+});

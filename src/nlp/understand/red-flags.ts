@@ -1632,13 +1632,21 @@ function screeningForm(tokens: readonly Token[], first: number): number | undefi
     const next = tokens[k + 1]?.text ?? '';
     const lead = k === 0 || isSentenceBoundary(tokens[k - 1]!) || ['and', 'or', 'also', 'any', 'okay', 'ok', 'so', 'right'].includes(tokens[k - 1]!.text);
     if (['are', 'do', 'have', 'did', 'were', 'has'].includes(word) && next === 'you' && screeningVerbs.has(tokens[k + 2]?.text ?? '')) return k;
-    if (word === 'any' && lead && (k === first - 1 || tokens[k + 1]?.text !== 'of')) return k;
+    // "any chest pain or trouble breathing": "any" right before the symptom; not "any time I breathe in, my chest hurts".
+    if (word === 'any' && lead && !['time', 'way', 'more', 'longer', 'of', 'minute', 'second'].includes(next) && (first - k <= 2 || listedAfter(tokens, k, first))) return k;
     if (word === 'is' && next === 'there' && tokens[k + 2]?.text === 'any') return k;
   }
   return undefined;
 }
 
 const streamAnswers = new Set(['yes', 'yeah', 'yep', 'yup', 'no', 'nope', 'nah', 'negative']);
+
+/** "any chest pain, fever or shortness of breath": the mention is a later item of the list "any" opens. */
+function listedAfter(tokens: readonly Token[], k: number, first: number): boolean {
+  let joined = false;
+  for (let j = k + 1; j < first; j++) if ([',', 'or', 'and'].includes(tokens[j]!.text)) joined = true;
+  return joined && listOnly(tokens, k + 1, first);
+}
 
 /** The words after a screening question's list of symptoms: where a stream with no labels puts the answer. */
 function answerAfter(tokens: readonly Token[], first: number): string {
