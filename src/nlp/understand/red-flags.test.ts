@@ -584,3 +584,10 @@ describe('red flags: the screening form is narrow', () => {
     expect(reasonsOf('ok any chest pain or shortness of breath no')).toEqual(['chest_pain:negated', 'breathing_difficulty:negated']);
   });
 });
+
+describe('red flags: speaker labels with a name or brackets', () => {
+  it('"Agent (Tasha):" and "[Agent]:" are the agent', () => {
+    expect(affirmedOf('Agent (Tasha): With crushing chest pain you should call 911.\nCaller: Okay, it is my knee though.')).toEqual([]);
+    expect(affirmedOf('[Agent]: With crushing chest pain you should call 911.\n[Caller]: Okay, it is my knee though.')).toEqual([]);
+  });
+});

@@ -1550,14 +1550,15 @@ const agentLabels = new Set([
   'representative', 'ma', 'rn', 'lpn', 'medical assistant', 'assistant', 'call center', 'answering service', 'coordinator', 'csr',
   'care coordinator', 'intake', 'front office', 'practice', 'team member', 'employee',
 ]);
-const turnLabel = /^[ \t]*([A-Za-z][A-Za-z .'-]{0,24}?)[ \t]*:/gm;
+const turnLabel = /^[ \t]*\[?([A-Za-z][A-Za-z0-9 .'()-]{0,30}?)\]?[ \t]*:/gm;
 
 /** The turns of a diarized transcript ("Agent: ..." / "Caller: ..." lines); none for a voicemail or an ASR stream. */
 export function speakerTurns(text: string): Turn[] {
   const labels: { agent: boolean; start: number }[] = [];
   turnLabel.lastIndex = 0;
   for (let match = turnLabel.exec(text); match; match = turnLabel.exec(text)) {
-    const label = match[1]!.toLowerCase().replace(/\./g, '').replace(/\s+/g, ' ').trim();
+    // "Agent (Tasha)", "Nurse - Kim": the role, without the name.
+    const label = match[1]!.toLowerCase().replace(/\(.*?\)|\s-\s.*$/g, '').replace(/\./g, '').replace(/\s+/g, ' ').trim();
     labels.push({ agent: agentLabels.has(label), start: match.index });
   }
   if (labels.length < 2 || !labels.some((label) => label.agent)) return [];
