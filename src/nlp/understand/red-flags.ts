@@ -6,10 +6,15 @@ import { LinearTextModel, sigmoid, type LinearModelData } from './text-model.ts'
 import { contentTokens, isClauseBoundary, isSentenceBoundary, parseNumberAt, type Token } from './tokens.ts';
 
 /**
- * Red-flag detection (UN-2) in lay and ASR-garbled words, with NegEx-style context: negated,
- * past-history, hypothetical and family-history mentions are set aside (and listed), hedged,
- * garbled and other-person mentions are flagged as `uncertain`. The rule that shapes every branch
- * here: when the context is unclear, report an uncertain flag rather than set it aside.
+ * Red-flag detection (UN-2) in lay and ASR-garbled words, read by the labelling conventions
+ * (docs/guides/labelling-calls.md §2). A mention said as happening now (or in the last hours) to the
+ * patient is `affirmed` and makes the call urgent, hedged or garbled or not; the patient includes a
+ * baby, child or adult the caller speaks for. Negated (clause-bounded scope), past, resolved,
+ * hypothetical and education, family-history, third-party (outside the clinic's care), mild or
+ * ordinary, and agent-said mentions are set aside with the reason. `uncertain` is kept for a real
+ * doubt that a mention is a red flag at all: it is shown to a person and does not by itself make a
+ * routine call urgent. Recall comes first: when the context is unclear, a mention about the
+ * patient stays a red flag.
  */
 
 interface FlagRule {
