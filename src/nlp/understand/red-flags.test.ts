@@ -591,3 +591,13 @@ describe('red flags: speaker labels with a name or brackets', () => {
     expect(affirmedOf('[Agent]: With crushing chest pain you should call 911.\n[Caller]: Okay, it is my knee though.')).toEqual([]);
   });
 });
+
+describe('red flags: clinicians\' shorthand for the past', () => {
+  it.each([
+    'home health here, pt is s/p cva in june, vitals stable, needs a pt eval order',
+    'the patient is status post stroke and needs a wheelchair prescription',
+    'the pharmacy needs a prior auth for her seizure med',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+});

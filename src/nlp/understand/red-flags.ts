@@ -242,7 +242,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "shaking|jerking|twitching ~ ~ ~ ~ not|isn't|won't|can't respond|responding", 'shaking|jerking ~ ~ unresponsive', 'eyes ~ rolled|rolling back',
     'whole body ~ ~ jerking|shaking|twitching|stiff', 'body went stiff', 'foaming at ~ mouth', 'jerking|twitching and|then ~ ~ ~ ~ staring|collapsed|shaking',
     'shaking|jerking uncontrollably', 'arms and legs ~ ~ jerking|twitching|shaking',
-  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level', 'diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history', 'patient', 'patients', 'workup', 'follow'] }],
+  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level', 'diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history', 'patient', 'patients', 'workup', 'follow', 'med'] }],
   ['seizure', 'having-a-fit', 0.7, ['having|had a fit|fits', 'having|keeps fits', 'epileptic', 'fitting']],
   ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures|zure|zures', 'seize sure', 'seizer|seizers|seazure|seazures|siezure|siezures|seisure|seasure'], {
     garbled: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'refill'],
@@ -646,6 +646,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   let hospitalised = false;
   let nearMiss = false;
   let recurring = false;
+  let statusPost = false;
   let onExertion = false;
   // "mild", "slight", "minor": said of the symptom, it is not the emergency version; a person reads it.
   let mild = false;
@@ -797,6 +798,11 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
     if (k === first - 1 && (word === 'is' || word === 'are') && (k === 0 || isSentenceBoundary(tokens[k - 1]!)) && [1, 2, 3].some((n) => wordAt(tokens, last, n) === 'normal')) askedAbout = true;
     // "after my surgery in March": a named month with a past verb in the clause.
     if (word === 'in' && months.has(next) && k > last && hadBefore) historyCue = true;
+    // "s/p CVA in March", "status post stroke": a clinician's word for after an event.
+    if (k < first && first - k <= 3 && ((word === 'post' && tokens[k - 1]?.text === 'status') || word === 'sp' || (word === 'p' && tokens[k - 1]?.text === 's'))) {
+      historyCue = true;
+      statusPost = true;
+    }
     // "when my daughter was a newborn", "when we were kids".
     if (word === 'when' && k !== first && [1, 2, 3, 4, 5].some((n) => wordAt(tokens, k, n) === 'was' || wordAt(tokens, k, n) === 'were') && !wasNow(tokens, k)) historyCue = true;
     // "I'm recovering from a stroke", "he got over the pneumonia", "my old seizures": past, not now.
@@ -872,7 +878,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   // "My daughter had a reaction last year, she got hives and her lips swelled": a story in the past, told in one sentence.
   if (!historyCue && !nowCue && !recentCue && pastStory(tokens, first, last)) historyCue = true;
   if (historyCue) {
-    if (!nowCue) return { ...context, setAside: 'historical' };
+    if (!nowCue || statusPost) return { ...context, setAside: 'historical' };
     // "I had a seizure years ago and now ...": the now wins; a past event that is back is a red flag.
     notes.push('history-and-now');
     context.factor *= 0.85;
@@ -1689,7 +1695,7 @@ function recursLater(tokens: readonly Token[], last: number): boolean {
 const conditionCues = new Set(['stroke', 'seizure', 'heart-attack', 'overdose', 'sepsis', 'having-a-fit', 'clinical-stroke', 'clinical-seizure']);
 const careNouns = new Set([
   'follow', 'followup', 'appointment', 'appointments', 'appt', 'visit', 'workup', 'letter', 'results', 'scan', 'test', 'tests', 'testing', 'referral',
-  'paperwork', 'form', 'forms', 'medication', 'medications', 'meds', 'rehab', 'rehabilitation', 'clinic', 'specialist', 'doctor', 'nurse', 'care',
+  'paperwork', 'form', 'forms', 'medication', 'medications', 'meds', 'med', 'rehab', 'rehabilitation', 'clinic', 'specialist', 'doctor', 'nurse', 'care',
   'recovery', 'survivor', 'protocol', 'precautions', 'education', 'class', 'records', 'record', 'history', 'diagnosis', 'team', 'unit', 'ward', 'service',
 ]);
 // "a seizure diary", "a seizure action plan": a record or plan, even after an article.
