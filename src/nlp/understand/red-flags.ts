@@ -516,7 +516,6 @@ const hypotheticalWords = new Set(['if', 'case', 'whether', 'prevent', 'risk', '
 const impliedCurrent = new Set(['worse', 'worsens', 'continues', 'persists', 'away']);
 const settledWords = new Set(['fine', 'okay', 'ok', 'better', 'good', 'great', 'normal', 'well', 'healthy', 'stable', 'clean', 'sober']);
 const months = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']);
-const resolvedWords = new Set(['gone', 'resolved', 'stopped', 'passed', 'away', 'better']);
 
 /** Scope of the clause around tokens [first, last]; "and I/now ..." also starts a new clause. */
 function clauseStart(tokens: readonly Token[], first: number): number {
@@ -1413,18 +1412,6 @@ function affirmsNovelty(tokens: readonly Token[], last: number, end: number): 'n
   return undefined;
 }
 
-function isResolved(tokens: readonly Token[], last: number, end: number): boolean {
-  for (let k = last + 1; k < Math.min(end, last + 5); k++) {
-    const word = tokens[k]!.text;
-    if (!resolvedWords.has(word)) continue;
-    if (word === 'away' && tokens[k - 1]?.text !== 'went' && tokens[k - 1]?.text !== 'gone') continue;
-    if (word === 'better' && tokens[k - 1]?.text !== 'is' && tokens[k + 1]?.text !== 'now') continue;
-    if (word === 'passed' && tokens[k + 1]?.text === 'out') continue;
-    return true;
-  }
-  return false;
-}
-
 // ---- detection ------------------------------------------------------------------------------
 
 interface Found {
@@ -1539,12 +1526,11 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
   }
   // The trained model adds what the rules missed (never removes); `{ model: false }` gives the rules alone.
   if (options.model !== false) addModelFlags(tokens, redFlags, setAside, caredFor);
-  const screened = screenAgentSpeech(text, tokens, redFlags, setAside);
-  redFlags.length = 0;
-  redFlags.push(...screened);
-  redFlags.sort((a, b) => a.start - b.start);
+  // Only the caller's words count: the agent's screening questions and read-backs are set aside, a "yes" kept.
+  const callerFlags = screenAgentSpeech(text, tokens, redFlags, setAside);
+  callerFlags.sort((a, b) => a.start - b.start);
   setAside.sort((a, b) => a.start - b.start);
-  return { redFlags, setAside };
+  return { redFlags: callerFlags, setAside };
 }
 
 // ---- who is speaking: only the caller's words (and answers) count ----------------------------------
