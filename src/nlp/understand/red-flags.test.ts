@@ -601,3 +601,14 @@ describe('red flags: clinicians\' shorthand for the past', () => {
     expect(affirmedOf(text)).toEqual([]);
   });
 });
+
+describe('red flags: hedged about the patient now, still urgent', () => {
+  it.each<[string, RedFlagCode]>([
+    ["he's probably fine but he hit his head pretty hard and he's kinda out of it", 'head_injury'],
+    ["i don't know if it's anything but my chest kinda feels tight", 'chest_pain'],
+    ['i might have taken too many of my pain pills, i am not sure how many', 'overdose_poisoning'],
+    ["i'm sure it's nothing but the baby's only three weeks and she feels warm, i got 100.5", 'infant_fever'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});

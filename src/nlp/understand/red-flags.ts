@@ -379,7 +379,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'keeps|keep throwing|vomiting', 'anticoagulated|anticoagulation|anticoagulant|anticoagulants', 'loc',
     // A blow with force (a fall from height, a car, a hard surface, a hard hit) or memory loss is a warning sign in itself.
     'vision ~ ~ blurry|blurred|double|fuzzy|weird|funny', 'ladder|roof|stairs|staircase|steps|scaffolding|bike|bicycle|horse', 'car accident|crash',
-    'concrete|pavement|sidewalk|curb', 'really|so|very hard', 'hard hit', 'hit hard', 'big ~ bump|lump', 'same questions|question',
+    'concrete|pavement|sidewalk|curb', 'really|so|very|pretty|super hard', 'out of it', 'not acting ~ right|normal|himself|herself', 'not himself|herself', 'hard hit', 'hit hard', 'big ~ bump|lump', 'same questions|question',
     "doesn't|don't|didn't|cannot|can't|couldn't remember|recall", 'does|did not remember|recall', 'memory',
   ]],
   ['fall', 'fall', 0.5, ['fell|fall|fallen|slipped|tripped', 'without a helmet', 'car accident']],
