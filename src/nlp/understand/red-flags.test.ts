@@ -612,3 +612,13 @@ describe('red flags: hedged about the patient now, still urgent', () => {
     expect(affirmedOf(text)).toContain(code);
   });
 });
+
+describe('red flags: an outsider the call is about, and a symptom still there after a visit', () => {
+  it('"calling because my friend had a seizure" is the patient\'s red flag', () => {
+    expect(detectRedFlags("i'm calling because my friend had a seizure and i don't know what to do").redFlags)
+      .toContainEqual(expect.objectContaining({ code: 'seizure', status: 'affirmed', subject: 'patient' }));
+  });
+  it('"sent me home but it still hurts" brings a visited symptom back', () => {
+    expect(affirmedOf('i was at the er this morning for chest pain and they sent me home but it still hurts')).toContain('chest_pain');
+  });
+});

@@ -591,7 +591,7 @@ function caredForIn(tokens: readonly Token[]): Set<string> {
   const cared = new Set<string>();
   for (let k = 0; k < tokens.length; k++) {
     const word = tokens[k]!.text;
-    if (word === 'about' || word === 'for' || word === 'regarding' || word === 'behalf') {
+    if (word === 'about' || word === 'for' || word === 'regarding' || word === 'behalf' || word === 'because') {
       const prev = tokens[k - 1]?.text ?? '';
       const calling = word === 'behalf' || ['calling', 'call', 'ringing', 'phoning', 'here', 'worried', 'concerned', 'is', "it's"].includes(prev);
       if (!calling) continue;
@@ -865,7 +865,7 @@ function assess(tokens: readonly Token[], first: number, last: number, caredFor:
   if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
   // Someone outside the clinic's care: a story ("my neighbour had a stroke"), unless it is happening in front of the caller now.
   if (who === 'outsider') {
-    if (!happeningNow(tokens, start, end) && outsiderStory(tokens, first, last, hadBefore)) return { ...context, setAside: 'third-party' };
+    if (!happeningNow(tokens, start, end) && !callingAbout(tokens, first) && outsiderStory(tokens, first, last, hadBefore)) return { ...context, setAside: 'third-party' };
     notes.push('outsider');
   }
   if (hospitalised) return { ...context, setAside: 'historical' };
@@ -1672,6 +1672,8 @@ function recursLater(tokens: readonly Token[], last: number): boolean {
     if (word === 'another' && (next === 'one' || next === 'episode' || next === 'attack' || next === 'today' || next === 'now')) return true;
     if (word === 'again' && ['happened', 'happening', 'it', 'started', 'having', 'one', 'just', 'now'].includes(tokens[k - 1]?.text ?? '')) return true;
     if ((word === "it's" || word === 'is') && next === 'back') return true;
+    // "they sent me home but it still hurts": not over.
+    if (word === 'still' && !settledWords.has(next) && next !== 'no' && next !== 'not') return true;
     // "the doctor said it was reflux but it's worse now", "getting worse": not over.
     if (word === 'worse' && ["it's", 'is', 'getting', 'got', 'gotten', 'much', 'even', 'way'].includes(tokens[k - 1]?.text ?? '')) return true;
   }
