@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RedFlagCode } from '../analysis.types.ts';
 import { detectRedFlags } from './red-flags.ts';
+import { analyzeCall } from '../analyze-call.ts';
 import { classifyRequestTypes } from './request-types.ts';
 
 // Every utterance here is synthetic, written for these tests.
@@ -620,5 +621,29 @@ describe('red flags: an outsider the call is about, and a symptom still there af
   });
   it('"sent me home but it still hurts" brings a visited symptom back', () => {
     expect(affirmedOf('i was at the er this morning for chest pain and they sent me home but it still hurts')).toContain('chest_pain');
+  });
+});
+
+describe('analyzeCall: urgency from red flags', () => {
+  const now = new Date('2026-12-07T15:00:00Z');
+
+  it('a six-week-old\'s fever makes the call urgent: an affirmed infant fever about the patient', () => {
+    const analysis = analyzeCall('hi, my baby is six weeks old and has a fever of 100.8, what do i do', { now });
+    expect(analysis.redFlags).toContainEqual(expect.objectContaining({ code: 'infant_fever', status: 'affirmed', subject: 'patient' }));
+    expect(analysis.urgent).toBe(true);
+  });
+
+  it('urgent is an affirmed red flag or urgent_emergency among the request types, never an uncertain flag alone', () => {
+    for (const text of [
+      'my aunt had a seizure, can i get her pharmacy number',
+      'i bumped my head on the cupboard door, can i book a physical',
+      'i need a refill of my inhaler, i have been a bit wheezy',
+      'no chest pain, i just need my appointment moved',
+    ]) {
+      const analysis = analyzeCall(text, { now });
+      const expected = analysis.redFlags.some((flag) => flag.status === 'affirmed') || analysis.requestTypes.some((score) => score.type === 'urgent_emergency');
+      expect(analysis.urgent, text).toBe(expected);
+      expect(analysis.redFlags.filter((flag) => flag.status === 'affirmed'), text).toEqual([]);
+    }
   });
 });
