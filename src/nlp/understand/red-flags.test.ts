@@ -647,3 +647,19 @@ describe('analyzeCall: urgency from red flags', () => {
     }
   });
 });
+
+describe('red flags: bleeding that has stopped, and words that need a wound', () => {
+  it.each([
+    'i cut my finger pretty bad slicing onions, it has stopped bleeding, do i need a tetanus shot',
+    'my shirt is soaked through from the rain, anyway i need to reschedule',
+    'he has a cut on his forehead from falling off his scooter, does he need stitches',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+  it.each<[string, RedFlagCode]>([
+    ['the bleeding was heavy and it stopped for a minute then started again', 'severe_bleeding'],
+    ['the towel on the wound is soaked through and it is still dripping', 'severe_bleeding'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});

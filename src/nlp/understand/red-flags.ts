@@ -37,6 +37,8 @@ interface FlagRule {
   modifierOf?: readonly string[];
   /** A sign too common alone ("wheezing"): uncertain unless a mark of severity is near it. */
   weak?: boolean;
+  /** Words one of which must be within a dozen words ("soaked through" needs a wound, a towel or blood). */
+  nearWords?: readonly string[];
 }
 
 /** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
@@ -193,7 +195,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "won't|doesn't|isn't|not|can't|hasn't|wouldn't clot|clotting|clotted", 'bleeding|bleed|blood ~ ~ ~ ~ ~ will|would not stop',
   ], { negationInside: true }],
   ['severe_bleeding', 'heavy-bleeding', 0.85, [
-    'bleeding ~ a lot', 'bleeding heavily|profusely|badly|everywhere|nonstop', 'bleeding so much',
+    'bleeding ~ a lot', 'bleeding heavily|profusely|badly|everywhere|nonstop', 'bleeding so much', 'bleeding is|was|has|got ~ ~ heavy|heavier|worse',
     'heavy|severe|uncontrolled|uncontrollable|massive bleeding', 'blood everywhere', 'blood all over',
     'lots|lot|tons of blood', 'so much blood', 'pouring|gushing|spurting|squirting ~ blood', 'blood ~ pouring|gushing|spurting|squirting', 'blood ~ ~ running|dripping|streaming down',
     'bleeding bad|badly|heavy|hard', 'bleeding for ~ ~ hour|hours', 'pooping|passing ~ ~ blood', 'tarry|maroon stool|stools|poop', 'black and tarry', 'coffee grounds',
@@ -201,9 +203,11 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'gushing|spurting|pouring', 'bleeding like crazy', 'dripping|pouring everywhere', 'hemorrhaging|hemorrhage|haemorrhaging|haemorrhage',
     'losing|lost ~ lot of blood', 'blood ~ ~ everywhere', 'pool|puddle|puddles of blood', 'pumping ~ blood', 'blood ~ pumping',
     'gone|went|going through ~ ~ ~ towels|bandages|gauze|rags', 'soaked|soaking|through ~ pad|pads ~ ~ hour', 'cut ~ ~ badly|deep', 'cut ~ ~ ~ pretty|really|so bad|badly|deep', 'passing ~ ~ clots',
-    // A dressing that blood has soaked, and blood still coming after pressure.
-    'soaked|soaking through', "it's|is still dripping|pouring|gushing|spurting", 'still bleeding through', 'passing ~ lot of blood',
+    'still bleeding through', 'passing ~ lot of blood',
   ]],
+  // A dressing that blood has soaked, and blood still coming after pressure: only with a wound or blood named nearby
+  // ("my shirt is soaked through from the rain" is not bleeding).
+  ['severe_bleeding', 'soaked-through', 0.8, ['soaked|soaking through', "it's|is still dripping|pouring|gushing|spurting"], { nearWords: ['blood', 'bleeding', 'bled', 'bleed', 'cut', 'wound', 'towel', 'towels', 'bandage', 'gauze', 'pad', 'pads', 'dressing', 'gash'] }],
   ['severe_bleeding', 'blood-in-vomit', 0.85, [
     'coughing|throwing|vomiting|puking|spitting up blood', 'vomiting|vomited|vomit blood', 'threw up blood', 'blood in ~ vomit',
   ]],
@@ -378,7 +382,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'bleeding from ~ ear|ears|nose', 'headache', 'unconscious', 'disoriented', 'slurring', 'seeing stars', 'head ~ ~ bleeding',
     'keeps|keep throwing|vomiting', 'anticoagulated|anticoagulation|anticoagulant|anticoagulants', 'loc',
     // A blow with force (a fall from height, a car, a hard surface, a hard hit) or memory loss is a warning sign in itself.
-    'vision ~ ~ blurry|blurred|double|fuzzy|weird|funny', 'ladder|roof|stairs|staircase|steps|scaffolding|bike|bicycle|horse', 'car accident|crash',
+    'vision ~ ~ blurry|blurred|double|fuzzy|weird|funny', 'ladder|roof|stairs|staircase|scaffolding|horse', 'car accident|crash',
     'concrete|pavement|sidewalk|curb', 'really|so|very|pretty|super hard', 'out of it', 'not acting ~ right|normal|himself|herself', 'not himself|herself', 'hard hit', 'hit hard', 'big ~ bump|lump', 'same questions|question',
     "doesn't|don't|didn't|cannot|can't|couldn't remember|recall", 'does|did not remember|recall', 'memory',
   ]],
@@ -1105,7 +1109,7 @@ function happeningNow(tokens: readonly Token[], start: number, end: number): boo
 
 const easedWords = new Set(['stopped', 'eased', 'resolved', 'gone', 'went', 'passed', 'settled', 'cleared', 'better', 'fine', 'okay', 'ok', 'normal']);
 const dayScale = new Set(['yesterday', 'days', 'weekend', 'week', 'weeks', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
-const recurrenceWords = new Set(['again', 'still', 'back', 'keeps', 'returned', 'returning', 'worse', 'worsening', 'another']);
+const recurrenceWords = new Set(['again', 'still', 'back', 'keeps', 'returned', 'returning', 'worse', 'worsening', 'another', 'restarted']);
 
 /**
  * Whether the mention is over: `settled` when it stopped a day or more ago, or "has been fine
@@ -1132,7 +1136,8 @@ function resolution(tokens: readonly Token[], first: number, last: number): 'set
     const next = tokens[k + 1]?.text ?? '';
     // "my chest is killing me and my headache went away yesterday": another thing's resolution, not this one's.
     if ((word === 'and' || word === 'but' || word === 'so') && (firstPerson.has(next) || next === 'the' || next === 'we' || possessives.has(next)) && !eased) break;
-    if (recurrenceWords.has(word) && !(word === 'back' && ['to', 'when', 'then'].includes(next))) return eased ? 'eased' : undefined;
+    // "stopped for a minute then started again": not over at all.
+    if (recurrenceWords.has(word) && !(word === 'back' && ['to', 'when', 'then'].includes(next))) return undefined;
     if (dayScale.has(word) || (word === 'last' && next === 'night')) days = true;
     if (recentTimes.has(word)) recent = true;
     if (easedWords.has(word)) {
@@ -1472,6 +1477,7 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
     // "my stroke follow-up", "the seizure letter", "heart attack rehab": a condition's name used for care or paperwork.
     if (conditionCues.has(rule.cue) && careNouns.has(next) && !articles.has(prev)) continue;
     if (rule.supplyContext && isSupplyMention(tokens, match.first, match.last)) continue;
+    if (rule.nearWords && !wordNear(tokens, match.first, match.last, rule.nearWords, 12)) continue;
     const doubtful = (rule.doubtNext?.includes(next) ?? false) || (rule.weak === true && !severeNear(tokens, match.first, match.last));
     found.push({
       code: rule.code, first: match.first, last: match.last, anchorFirst: match.first, anchorLast: match.last,
@@ -1505,6 +1511,8 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
       context.setAside = undefined;
       context.note = context.note ? `${context.note}+new-sign-now` : 'new-sign-now';
     }
+    // Bleeding that has stopped is over ("a cut that stopped bleeding"); a pain or a seizure that just eased may come back.
+    if (!context.setAside && hit.code === 'severe_bleeding' && context.note?.includes('resolved-recently')) context.setAside = 'resolved';
     if (context.setAside) {
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
       continue;
@@ -1700,6 +1708,11 @@ const severeWords = new Set(['tight', 'chest', 'breath', 'breathe', 'breathing',
 /** A mark of severity within a few words of a weak sign ("wheezing really bad", "so wheezy he can't talk"). */
 function severeNear(tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = Math.max(0, first - 4); k < Math.min(tokens.length, last + 6); k++) if (severeWords.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+function wordNear(tokens: readonly Token[], first: number, last: number, words: readonly string[], window: number): boolean {
+  for (let k = Math.max(0, first - window); k < Math.min(tokens.length, last + window); k++) if (words.includes(tokens[k]!.text)) return true;
   return false;
 }
 
