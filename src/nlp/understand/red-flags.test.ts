@@ -663,3 +663,10 @@ describe('red flags: bleeding that has stopped, and words that need a wound', ()
     expect(affirmedOf(text)).toContain(code);
   });
 });
+
+describe('red flags: weakness with a cold is not sepsis by itself', () => {
+  it('"sore throat, fever, really weak" is shown to a person; "fever, shivering, so weak I can barely get out of bed" is urgent', () => {
+    expect(affirmedOf('i have a sore throat and a fever of 101 and i feel really weak, can i get a covid test')).toEqual([]);
+    expect(affirmedOf('i have a fever and i am shivering and so weak i can barely get out of bed')).toContain('sepsis_signs');
+  });
+});

@@ -1711,6 +1711,8 @@ function severeNear(tokens: readonly Token[], first: number, last: number): bool
   return false;
 }
 
+const commonIllness = ['cold', 'flu', 'covid', 'throat', 'cough', 'coughing', 'congested', 'congestion', 'strep', 'sinus', 'runny', 'sniffles', 'virus', 'bug'];
+
 function wordNear(tokens: readonly Token[], first: number, last: number, words: readonly string[], window: number): boolean {
   for (let k = Math.max(0, first - window); k < Math.min(tokens.length, last + window); k++) if (words.includes(tokens[k]!.text)) return true;
   return false;
@@ -1956,7 +1958,11 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   for (const systemic of of('systemic')) {
     if (!live(systemic)) continue;
     const infection = closest(infections.filter((hit) => near(hit, systemic, 15) && live(hit)), systemic);
-    if (infection) found.push(span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', systemic));
+    if (!infection) continue;
+    const flag = span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', systemic);
+    // "a sore throat, a fever and I feel really weak": weakness with a named cold or flu is a person's call, not a sepsis alarm.
+    if (tokens.slice(systemic.first, systemic.last + 1).some((t) => t.text === 'weak') && wordNear(tokens, infection.first, systemic.last, commonIllness, 12)) flag.forcedUncertain = true;
+    found.push(flag);
   }
 }
 
