@@ -670,3 +670,12 @@ describe('red flags: weakness with a cold is not sepsis by itself', () => {
     expect(affirmedOf('i have a fever and i am shivering and so weak i can barely get out of bed')).toContain('sepsis_signs');
   });
 });
+
+describe('red flags: a yes answers only the agent\'s last question, and never makes a treatment a reaction', () => {
+  it('a yes to "do you have someone with you?" does not affirm a red flag the agent named before it', () => {
+    expect(affirmedOf('Caller: My knee is swollen.\nAgent: Chest pain with sweating is an emergency. Do you have someone who can drive you?\nCaller: Yes, my son.')).toEqual([]);
+  });
+  it('"Do you have your EpiPen?" "Yes" is not anaphylaxis', () => {
+    expect(affirmedOf('Caller: I need my allergy refill.\nAgent: Do you have your EpiPen at home?\nCaller: Yes, one.')).toEqual([]);
+  });
+});

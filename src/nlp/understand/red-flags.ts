@@ -1595,9 +1595,15 @@ function screenAgentSpeech(text: string, tokens: readonly Token[], redFlags: rea
     let question: { from: number; answer: string } | undefined;
     if (turn?.agent) {
       const next = turns.find((t) => t.start >= turn.end && !t.agent);
-      const said = text.slice(flag.start, turn.end);
-      const asked = /\?/.test(said) || /^\s*\S+:\s*(any|are|is|do|does|did|have|has|was|were)\b/i.test(text.slice(turn.start, flag.start));
-      const answer = next && next.start === turn.end && asked ? text.slice(next.start, next.end).replace(/^[^:]*:/, '') : '';
+      // The caller's next words answer the mention only when it sits in the turn's last question
+      // ("Vomiting blood is an emergency. Do you have someone with you?" — a yes there is not about the blood).
+      const after = text.slice(flag.end, turn.end);
+      const stop = after.search(/[.!?]/);
+      const sentenceStart = Math.max(text.lastIndexOf('.', flag.start), text.lastIndexOf('?', flag.start), text.lastIndexOf('!', flag.start), text.indexOf(':', turn.start));
+      const opener = /^\s*(any|are|is|do|does|did|have|has|was|were)\b/i.test(text.slice(sentenceStart + 1, flag.start));
+      const asked = stop >= 0 ? after[stop] === '?' : opener;
+      const lastQuestion = stop < 0 || !after.slice(stop + 1).includes('?');
+      const answer = next && next.start === turn.end && asked && lastQuestion ? text.slice(next.start, next.end).replace(/^[^:]*:/, '') : '';
       question = { from: turn.start, answer };
     } else if (turns.length === 0) {
       const first = tokens.findIndex((t) => t.start === flag.start);
@@ -1610,7 +1616,9 @@ function screenAgentSpeech(text: string, tokens: readonly Token[], redFlags: rea
     }
     const answer = question.answer.toLowerCase().replace(answerLead, '').trimStart();
     const askedIfOver = overWords.test(text.slice(question.from, flag.end + 40).toLowerCase());
-    if (answer && (yesAnswer.test(answer) || notADenial.test(answer)) && !askedIfOver) {
+    // "Do you have your EpiPen with you?" "Yes": having the treatment is not the reaction.
+    const treatment = flag.cue.startsWith('epinephrine');
+    if (answer && (yesAnswer.test(answer) || notADenial.test(answer)) && !askedIfOver && !treatment) {
       kept.push({ ...flag, cue: `${flag.cue}:answered-yes` });
     } else if (answer && noAnswer.test(answer) && !askedIfOver) {
       setAside.push({ code: flag.code, start: flag.start, end: flag.end, reason: 'negated' });
