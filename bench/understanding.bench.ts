@@ -37,11 +37,15 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined || 
 interface Output { id: string | number | null; error?: string; requestTypes?: { type: RequestTypeCode; confidence: number }[]; redFlags?: { code: string; status: string }[]; urgent?: boolean; phi?: { start: number; end: number; type: PhiType }[] }
 
 function scoreSet(set: string, calls: LabelledCall[]) {
-  const outputs: Output[] = [];
+  const lines = calls.map((call) => JSON.stringify({ id: call.id, text: call.text, ...(call.patient ? { patient: call.patient } : {}) }));
+  const runAll = () => lines.map((line, i) => analyzeLine(line, i + 1, { now: new Date('2026-12-07T15:00:00Z') }) as Output);
+  const outputs = runAll(); // also the warm-up: word lists and models load once, lazily
+  // Throughput: whole passes over the set, warm, on this one thread (one core), at least 2 s.
+  let passes = 0;
   const started = process.hrtime.bigint();
-  for (const [i, call] of calls.entries()) outputs.push(analyzeLine(JSON.stringify({ id: call.id, text: call.text, ...(call.patient ? { patient: call.patient } : {}) }), i + 1, { now: new Date('2026-12-07T15:00:00Z') }) as Output);
+  while (passes < 3 || Number(process.hrtime.bigint() - started) < 2e9) { runAll(); passes++; }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const words = calls.reduce((sum, call) => sum + call.text.split(/\s+/).length, 0);
+  const words = passes * calls.reduce((sum, call) => sum + call.text.split(/\s+/).length, 0);
   const rejected = outputs.filter((o) => o.error).map((o) => ({ id: o.id, error: o.error }));
 
   // Request types

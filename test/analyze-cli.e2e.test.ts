@@ -58,6 +58,26 @@ describe('callchart analyze (JSONL in, JSONL out)', () => {
     expect(lines[4]!.urgent).toBe(false);
   });
 
+  it('takes null for patient fields the EHR does not have (and a null patient) instead of rejecting the line', async () => {
+    const input = [
+      JSON.stringify({ id: 'n1', text: refill, patient: { name: 'Maria Lopez', birthDate: '1952-03-03', phones: null, mrn: null } }),
+      JSON.stringify({ id: 'n2', text: refill, patient: { name: null, birthDate: null, phones: ['+15552123344'], mrn: null } }),
+      JSON.stringify({ id: 'n3', text: refill, patient: null }),
+      JSON.stringify({ id: 'n4', text: refill, patient: { birthDate: '03/03/1952' } }),
+    ].join('\n');
+    const { code, lines, stderr } = await analyze(`${input}\n`);
+    expect(code).toBe(0);
+    expect(lines.map((line) => line.id)).toEqual(['n1', 'n2', 'n3', 'n4']);
+    for (const line of lines.slice(0, 3)) {
+      expect(line.error).toBeUndefined();
+      expect(line.redacted as string).not.toContain('maria');
+    }
+    // The patient's own phone (the only field the EHR had) is still matched in spoken form.
+    expect((lines[1]!.phi as { type: string }[]).some((span) => span.type === 'PHONE')).toBe(true);
+    expect(lines[3]!.error).toMatch(/line 4: patient\.birthDate: YYYY-MM-DD/);
+    expect(stderr).toContain('1 of 4 lines');
+  });
+
   it('gives UTF-16 offsets that slice the input exactly, even after emoji', async () => {
     const text = '😀😀 please call me back at 617 555 0123';
     const { lines } = await analyze(`${JSON.stringify({ id: 'u', text })}\n`);

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { z } from 'zod';
 import { analyzeCall, type CallAnalysis } from '../nlp/analyze-call.ts';
+import type { PatientContext } from '../nlp/analysis.types.ts';
 import { resolveRequestWorkflows } from '../nlp/workflows.ts';
 import { loadConfigFile } from '../config/config.loader.ts';
 
@@ -9,14 +10,20 @@ import { loadConfigFile } from '../config/config.loader.ts';
 export const analyzeInputSchema = z.object({
   id: z.union([z.string().max(200), z.number()]),
   text: z.string().max(1_000_000),
+  /** The EHR's view of the matched patient; a field (or the whole patient) the EHR lacks may be null or absent. */
   patient: z
     .object({
-      name: z.string().max(300).optional(),
-      birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
-      phones: z.array(z.string().max(40)).max(20).optional(),
-      mrn: z.string().max(64).optional(),
+      name: z.string().max(300).nullish(),
+      birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').nullish(),
+      phones: z.array(z.string().max(40)).max(20).nullish(),
+      mrn: z.string().max(64).nullish(),
     })
-    .optional(),
+    .nullish()
+    .transform((patient) => {
+      if (!patient) return undefined;
+      const known = Object.entries(patient).filter(([, value]) => value !== null && value !== undefined);
+      return known.length > 0 ? (Object.fromEntries(known) as PatientContext) : undefined;
+    }),
 });
 
 /** The output line: the analysis in the documented shape (offsets are UTF-16 indexes into `text`). */
