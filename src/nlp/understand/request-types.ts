@@ -116,10 +116,14 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'lump|bump|knot ~ ~ ~ ~ neck|breast|arm|leg|skin|back|armpit|groin', 'upset stomach', 'stomach ~ ~ ~ upset',
     'blood sugar|sugars|pressure ~ ~ ~ ~ high|low', 'red and itchy|swollen|painful', 'toothache|earache',
     'yeast|urinary|kidney|skin|tooth|chest|sinus|ear|eye|bladder infection', 'allergies ~ ~ ~ acting up|bad|terrible',
-    'acting up', 'not healing', 'throat|ear|back|knee|tooth|neck|foot|feet ~ ~ killing me',
+    'acting up', 'not healing', 'throat|ear|back|knee|tooth|neck|foot|feet ~ ~ killing me', 'drainage|pus',
     'twisted|sprained|rolled|hurt|injured|pulled ~ ~ ankle|knee|wrist|back|shoulder|neck|muscle', "won't heal", 'tingling',
   ]],
   ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal']],
+  // Asking what to do about something happening to the patient.
+  ['symptom_report', 'advice-question', 0.45, [
+    'what should i|we do', 'should i|we ~ ~ be worried|concerned', 'should i|we ~ bring ~ ~ in', 'do i|we ~ ~ bring ~ ~ in', 'is it safe to',
+  ]],
   // The caller wants a clinician told about something happening: the definition of a symptom report.
   ['symptom_report', 'tell-clinician', 0.5, [
     'want|wants|wanted|like ~ ~ doctor|dr|nurse|provider|him|her|them to know', 'tell|let ~ ~ doctor|dr|nurse|provider know|about',
@@ -139,7 +143,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'cholesterol|a1c|sugar|thyroid|iron|potassium|kidney|liver|vitamin|psa|tsh|hemoglobin|sodium|function ~ ~ numbers|levels|level|count',
     'is|are|was|were my ~ ~ ~ okay|ok|normal|good|fine|low|high', 'heard from|back ~ ~ radiology|pathology|lab|imaging',
     'findings', 'pathology report', 'look|looked at ~ ~ echo|scan|labs|results|xray|mri|ct|bloodwork|ultrasound|biopsy|ekg',
-    'radiologist|pathologist|radiology|pathology ~ say|said|found|report|read', 'enzymes|panel|count|counts', 'back to normal',
+    'radiologist|pathologist|radiology|pathology ~ say|said|found|report|read', 'back to normal',
+    'what ~ ~ ~ numbers|results|levels|it|this|that ~ mean|means', 'explain ~ ~ ~ numbers|results|levels|labs|report|it',
+    'what ~ it|they|mri|scan|test|xray|ultrasound|biopsy|results show+|showed|found|says|said',
     'test|tests|labs|results ~ ~ ~ back', 'culture|cultures|biopsy|test ~ grow|grew|positive|negative', 'gotten|get|got ~ ~ results', 'what does that|it|this mean', 'news|update on|about ~ ~ ~ test|scan|biopsy|labs|results|mri|ct|ultrasound',
     'what|how were|are|was|is ~ ~ numbers|levels', 'a 1 c ~ ~ numbers|levels|level|high|low|back', 'a one c ~ ~ numbers|levels|level|high|low|back',
     'came|come|coming back normal|high|low|positive|negative|abnormal|okay|ok|fine|clear|elevated',
@@ -147,6 +153,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'everything|anything|it okay|ok|normal|fine|alright|good with|on|from ~ ~ ~ test|tests|scan|biopsy|labs|mri|ct|ultrasound|mammogram|bloodwork|xray|pap|sample|work',
     'anything ~ back from|on', 'did|does|do ~ ~ ~ doctor|provider|nurse|dr ~ look|review|reviewed|see|read ~ ~ ~ scan|labs|mri|ct|xray|bloodwork|ultrasound|mammogram|biopsy|test|tests|report|images|results',
   ]],
+  ['test_results', 'lab-panel', 0.4, ['enzymes|panel|count|counts'], { mention: true }],
   ['test_results', 'discuss', 0.35, ['talk about|discuss|explain|review', 'go|went|going over it|them|that|everything', "don't|not understand", 'come|came out okay|ok|normal|fine|good|alright|clear|bad|abnormal', 'flagged|abnormal|elevated', 'bone density', 'sleep study', 'test|tests'], { mention: true }],
   ['test_results', 'lab-work', 0.5, ['lab|labs', 'lab|blood work', 'bloodwork', 'blood drawn|draw|taken', 'blood|stool|urine|sputum test|sample|specimen', 'kidney|liver|thyroid|lung function', 'urine culture'], { mention: true }],
   ['test_results', 'test-kind', 0.35, [
@@ -167,7 +174,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ], { mention: true }],
 
   ['billing_insurance', 'bill-noun', 0.7, ['bill|bills|billed|billing|invoice|statement'], { notPrev: ['is', "i'm", 'husband', 'son', 'father', 'dad', 'brother', 'uncle', 'named', 'mr', 'dr', 'with', 'to'] }],
-  ['billing_insurance', 'payment', 0.6, ['copay|copays|deductible|coinsurance|balance|refund|payment|payments|charge|charged|charges|collections', 'co pay', 'out of pocket', 'payment plan', 'explanation of benefits', 'eob']],
+  ['billing_insurance', 'payment', 0.6, ['copay|copays|deductible|coinsurance|balance|refund|payment|payments|charge|charged|charges|collections', 'co pay', 'out of pocket', 'payment plan', 'explanation of benefits', 'eob'], { notNext: ['nurse'] }],
   ['billing_insurance', 'claim', 0.5, ['claim|claims', 'in|out network', 'out of network', 'overcharged|overbilled', 'hsa|fsa card|account']],
   ['billing_insurance', 'plan-accepted', 0.7, [
     'take|accept|bill ~ ~ insurance|blue|aetna|cigna|united|humana|medicare|medicaid|kaiser|tricare|anthem|ambetter|molina',
@@ -206,8 +213,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'send|fax|transfer|email ~ ~ ~ images|films|scans|imaging|xrays|reports to', 'proof of ~ ~ shot|shots|vaccine|vaccines|vaccination|vaccinations|immunization|immunizations', 'xray|mri|ct|imaging|scan|surgery|operative report|reports',
   ]],
   ['medical_records', 'copies', 0.7, ['copy|copies of ~ ~ ~ reports|report|records|chart|notes|imaging|films|images|history']],
+  ['medical_records', 'my-chart', 0.45, ['old|my ~ files|file|chart'], { mention: true }],
   ['medical_records', 'records-sent', 0.65, [
-    'old|my ~ files|file|chart', 'visit summary|summaries', 'after visit summary|summaries',
+    'visit summary|summaries', 'after visit summary|summaries',
     'report|reports|summary|files|file|chart|history|everything ~ ~ ~ ~ sent|faxed|emailed|mailed|transferred|forwarded|printed',
     'print|printed|printout|print out ~ ~ ~ labs|lab|reports|report|results|records|notes|chart|history',
   ]],
@@ -234,13 +242,13 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level', 'panic value|values']],
 
   ['administrative', 'office-hours', 0.7, ['office hours', 'your hours', 'are you closed', 'closed on|for|today|tomorrow', 'walk ins|in', 'walkin|walkins', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
-  ['administrative', 'hours', 0.45, ['hours|closed'], { mention: true }],
+  ['administrative', 'hours', 0.45, ['hours|closed'], { mention: true, notPrev: ['after', 'business', 'few', 'two', 'three', 'several', 'many', 'couple'] }],
   ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
   ['administrative', 'find-office', 0.7, ['what|which floor|suite|entrance|building', 'wheelchair|handicap access|accessible|ramp', 'service dog|animal', 'emotional support animal', 'how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
   ['administrative', 'portal', 0.6, ['portal|password|login|username', 'log in'], { mention: true }],
   ['administrative', 'update-details', 0.75, [
     'update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address', 'new phone|number|email|cell',
-    'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy', 'emergency contact', 'change|update ~ ~ ~ on file',
+    'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
     'where do|can|should i park', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
     'need|needs|want|get|write|writing|requesting ~ ~ letter', 'exemption|clearance letter|form', 'exemption', 'sign ~ ~ form|forms|paperwork',
     "excuse", 'bus|train|transit|shuttle', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
@@ -281,6 +289,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'pharmacy tech|technician', 'office|practice|clinic manager', 'discharge planner|coordinator', 'referral|scheduling|intake coordinator',
     'medical assistant|secretary', 'nurse navigator', 'home health nurse|aide', 'utilization review', 'charge nurse',
     "i'm|i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant over|at|from|with",
+    'pharmacist|technician|coordinator|planner|manager|paralegal|adjuster at|from|with|over|here', 'front office|desk at|from', 'from the front office|desk',
+  ]],
+  // An institution speaking as "we": "our fax", "our NPI", "we got a referral from you".
+  ['provider_to_provider', 'institutional-we', 0.6, [
+    'our pharmacy|office|clinic|practice|unit|facility|floor|lab|npi ~ number|line|is', 'our fax|npi',
+    'we got|have|received ~ ~ referral|order|orders|prescription|script|request|requisition from you|your',
   ]],
   ['provider_to_provider', 'patient-here', 0.7, ["we've|we have got|have ~ patient|resident here", 'we have ~ ~ patient|resident of yours', 'a patient of yours', 'for a mutual|shared patient']],
 ];
@@ -385,7 +399,7 @@ function inRequestClause(tokens: readonly Token[], first: number, last: number):
 }
 
 // A call promised rather than asked for: "we'll call you back", "she'd ring me back", "I'll call back later".
-const promiseWords = new Set(["we'll", "i'll", "she'll", "he'll", "they'll", "you'll", 'will', 'would', "she'd", "he'd", "they'd", "we'd", 'gonna', 'going']);
+const promiseWords = new Set(["we'll", "i'll", "she'll", "he'll", "they'll", "you'll", 'will', 'would', "she'd", "he'd", "they'd", "we'd", 'gonna', 'going', 'supposed']);
 const wantWords = new Set(['like', 'love', 'appreciate', 'want', 'need', 'please']);
 
 function isPromisedCall(tokens: readonly Token[], first: number, last: number): boolean {
@@ -406,8 +420,12 @@ function isPromisedCall(tokens: readonly Token[], first: number, last: number): 
 
 // Narrative, history and hypotheticals around a symptom: not something happening that the caller reports.
 const hypotheticalWords = new Set(['if', 'whether', 'signs', 'case']);
-const pastMarkers = ['last year', 'years ago', 'year ago', 'months ago', 'back in', 'back when', 'history of', 'as a kid', 'as a child', 'used to', 'been fine', 'went away', 'cleared up'];
-const reasonWords = new Set(['for', 'about']);
+// Past, resolved, or the patient's ordinary state ("my usual migraines", "puffy like always"): not a new complaint.
+const notNowMarkers = [
+  'last year', 'years ago', 'year ago', 'months ago', 'back in', 'back when', 'history of', 'as a kid', 'as a child', 'used to',
+  'been fine', 'went away', 'cleared up', 'usual', 'as always', 'like always', 'same as always',
+];
+const reasonWords = new Set(['for', 'about', 'of', 'because']);
 
 function clauseText(tokens: readonly Token[], first: number, last: number, reach: number): string {
   let from = first;
@@ -433,7 +451,7 @@ function readSymptom(tokens: readonly Token[], first: number, last: number): Sym
     if (hypotheticalWords.has(token.text)) return 'not-now';
   }
   const clause = clauseText(tokens, first, last, 7);
-  if (pastMarkers.some((marker) => clause.includes(marker))) return 'not-now';
+  if (notNowMarkers.some((marker) => clause.includes(marker))) return 'not-now';
   for (let k = first - 1, words = 0; k >= 0 && words < 3; k--, words++) {
     const token = tokens[k]!;
     if (token.punct) break;
@@ -442,8 +460,33 @@ function readSymptom(tokens: readonly Token[], first: number, last: number): Sym
   return 'report';
 }
 
+// Requests other than a clinical one, for telling a symptom said in passing from a symptom reported.
+const otherRequestTypes = new Set<RequestTypeCode>([
+  'appointment', 'prior_authorization', 'medical_records', 'administrative', 'billing_insurance', 'referral', 'test_results',
+]);
+// Cues that show the caller wants a clinician to know or advise.
+const careSeekingCues = new Set(['tell-clinician', 'worried-question', 'advice-question', 'side-effect', 'red-flag', 'uncertain-red-flag', 'symptom-course', 'feeling-unwell']);
+
+// A clinic turn offering a time, and a caller turn taking it.
+const slotOffer = /\b(i have|i've got|i can (do|get you|put you|book|fit)|we have|there's|how about|would .{1,40} work|opening|available|book you|schedule you)\b/i;
+const slotTime = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|morning|afternoon|\d{1,2}:\d{2}|\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
+const acceptance = /^\W*(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b/i;
+const declining = /\b(no|not|can't|cannot|won't|doesn't work|don't)\b/i;
+
+function offersSlot(said: string): boolean {
+  return slotOffer.test(said) && slotTime.test(said);
+}
+
+function acceptsOffer(said: string): boolean {
+  const opening = said.slice(0, 60);
+  return acceptance.test(opening) && !declining.test(opening.split(/[.!?]/)[0] ?? '');
+}
+
 // "Urgent" about paperwork or a refill is administrative urgency, not clinical.
-const nonClinicalNouns = new Set(['form', 'forms', 'paperwork', 'note', 'letter', 'records', 'record', 'bill', 'refill', 'prescription', 'fmla', 'authorization', 'referral']);
+const nonClinicalNouns = new Set([
+  'form', 'forms', 'paperwork', 'note', 'letter', 'records', 'record', 'bill', 'refill', 'prescription', 'fmla', 'authorization',
+  'referral', 'leave', 'deadline', 'due', 'employer', 'hr', 'school', 'work', 'job', 'insurance', 'payment', 'appointment',
+]);
 
 interface CueHit {
   type: RequestTypeCode;
@@ -481,7 +524,8 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     const index = turnAt(turns, offset);
     return index < 0 ? 'none' : turns[index]!.speaker;
   };
-  // The clinic's questions and offers are not red flags said by the caller either.
+  // The clinic's scripted questions and advice ("any chest pain?", "if you get chest pain, go to
+  // the ER") are not red flags; only the caller's answer counts.
   const flags = redFlags.filter((flag) => speakerOf(flag.start) === 'caller');
   const affirmed = flags.filter((flag) => flag.status === 'affirmed');
 
@@ -521,6 +565,7 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     if (value.notPrev?.includes(tokens[match.first - 1]?.text ?? '')) continue;
     if (value.notNext?.includes(tokens[match.last + 1]?.text ?? '')) continue;
     if (value.cue === 'bill-noun' && looksLikeName(text, tokens, match.first)) continue;
+    if (isDisclaimed(tokens, match.first)) continue;
     // "this is my pharmacy's number" is not another office introducing itself.
     if ((value.cue === 'facility-introduction' || value.cue === 'covering') && tokens.slice(match.first, match.last + 1).some((t) => t.text === 'my')) continue;
     let weight = value.weight;
@@ -534,7 +579,7 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     }
     if (value.type === 'urgent_emergency') {
       if (isNegated(tokens, match.first)) continue;
-      const clause = clauseText(tokens, match.first, match.last, 8).split(' ');
+      const clause = clauseText(tokens, match.first, match.last, 12).split(' ');
       if (clause.some((word) => nonClinicalNouns.has(word) || word === 'if')) continue;
     }
     // "the scan from my appointment", "since my last visit": a past visit named, not one asked for.
@@ -573,10 +618,31 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     entry.spans.push(hit.span);
     cues.set(hit.cue, entry);
   };
-  // A symptom given as the reason for a refill or a visit the caller asks for is not a report by itself.
-  const asksRefillOrVisit = hits.some((hit) => (hit.type === 'prescription_refill' && strongRefillCues.has(hit.cue)) || (hit.type === 'appointment' && hit.weight >= 0.6));
-  for (const { hit, reading } of symptomHits) if (reading === 'reason' && asksRefillOrVisit) hit.weight = Math.min(hit.weight, 0.15);
-  for (const hit of hits) add(hit);
+  // Accepting a slot the clinic offers books an appointment ("I have Tuesday at 9:15." "I'll take it.").
+  if (diarized) {
+    for (let t = 1; t < turns.length; t++) {
+      const previous = turns[t - 1]!;
+      const turn = turns[t]!;
+      if (turn.speaker !== 'caller' || previous.speaker !== 'clinic') continue;
+      if (!offersSlot(text.slice(previous.start, previous.end)) || !acceptsOffer(text.slice(turn.start, turn.end))) continue;
+      hits.push({ type: 'appointment', cue: 'accepts-slot', weight: 0.75, span: { start: turn.start, end: turn.end, cue: 'accepts-slot' } });
+    }
+  }
+
+  // A symptom given as the reason for something else the caller asks for ("a refill of my pain pills",
+  // "an MRI of my lower back") is not a report by itself; nor is a symptom said in passing in a call
+  // that asks for something else and never asks a clinician about it.
+  const otherRequest = hits.some((hit) => hit.weight >= 0.6 && (
+    (hit.type === 'prescription_refill' && strongRefillCues.has(hit.cue)) || (hit.type !== 'prescription_refill' && otherRequestTypes.has(hit.type))));
+  const seeksCare = hits.some((hit) => hit.type === 'symptom_report' && careSeekingCues.has(hit.cue));
+  for (const { hit, reading } of symptomHits) {
+    if (reading === 'reason' && otherRequest) hit.weight = Math.min(hit.weight, 0.15);
+  }
+  if (otherRequest && !seeksCare) for (const hit of hits) if (hit.type === 'symptom_report' && hit.cue !== 'red-flag') hit.weight *= 0.6;
+  // "Urgent" counts as clinical urgency only in a call that says something clinical.
+  const clinical = hits.some((hit) => hit.type === 'symptom_report' && hit.weight >= 0.3) || flags.length > 0;
+  for (const hit of hits) if (hit.type === 'urgent_emergency' && hit.cue === 'urgent' && !clinical) hit.weight = 0;
+  for (const hit of hits) if (hit.weight > 0) add(hit);
 
   const score = (type: RequestTypeCode): number => {
     let miss = 1;
@@ -647,7 +713,11 @@ const primaryOver: [RequestTypeCode, RequestTypeCode][] = [
  * flags but does not make the call urgent. When `redFlags` is omitted they are detected here.
  */
 export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]): RequestTypeScore[] {
-  const flags = redFlags ?? detectRedFlags(text).redFlags;
+  return classifyRequestTypesWith(calibration, text, redFlags ?? detectRedFlags(text).redFlags);
+}
+
+/** `classifyRequestTypes` with a given calibration: what the fitting script scores candidate thresholds with. */
+export function classifyRequestTypesWith(calibration: RequestTypeCalibration, text: string, flags: readonly RedFlag[]): RequestTypeScore[] {
   const { raw, evidence, affirmed } = readCues(text, flags);
   const probability = (type: RequestTypeCode) => calibrated(calibration, type, raw[type]);
   const threshold = calibration.secondaryThreshold;
@@ -693,11 +763,27 @@ function looksLikeName(text: string, tokens: readonly Token[], index: number): b
   return !['my', 'the', 'a', 'this', 'that', 'your', 'our', 'his', 'her'].includes(previous.text);
 }
 
+// "I don't know why my back hurts": the negator governs the verb after it, not the symptom.
+const negatedVerbsNotScope = new Set(['only', 'know', 'think', 'mind', 'remember', 'sure', 'want']);
+
+/** Negated within its clause: "no fever", "I'm not having any chest pain". */
 function isNegated(tokens: readonly Token[], first: number): boolean {
-  for (let k = first - 1, words = 0; k >= 0 && words < 3; k--, words++) {
+  for (let k = first - 1, words = 0; k >= 0 && words < 5; k--, words++) {
     const token = tokens[k]!;
     if (isClauseBoundary(token) || token.text === ',') return false;
-    if (negators.has(token.text)) return tokens[k + 1]?.text !== 'only';
+    if (negators.has(token.text)) return !negatedVerbsNotScope.has(tokens[k + 1]?.text ?? '');
+  }
+  return false;
+}
+
+const disclaimingVerbs = new Set(['asking', 'looking', 'need', 'needing', 'want', 'wanting', 'calling']);
+
+/** The caller says they are not asking for it: "I'm not asking for an appointment", "I don't need a referral". */
+function isDisclaimed(tokens: readonly Token[], first: number): boolean {
+  for (let k = first - 1, words = 0; k > 0 && words < 5; k--, words++) {
+    const token = tokens[k]!;
+    if (token.punct) return false;
+    if (disclaimingVerbs.has(token.text) && negators.has(tokens[k - 1]!.text)) return true;
   }
   return false;
 }
