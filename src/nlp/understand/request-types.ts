@@ -81,9 +81,10 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'schedule+|reschedule+|book|booked|booking|cancel+|make|move|change ~ ~ appointment|appt|visit|physical|checkup|follow',
   ]],
   ['appointment', 'reschedule', 0.8, ['reschedule+']],
+  ['appointment', 'schedule-it', 0.6, ['schedule+|book that|it|one|something|a time', 'move|push|change it|that to', 'move|push it|that back|up', 'move it', 'see me|him|her|us today|tomorrow|this|soon|sometime']],
   ['appointment', 'cancel', 0.6, ['cancel+ my']],
   // "I see Dr. Okafor" says who my doctor is; "to see / need to see the doctor" asks for a visit.
-  ['appointment', 'see-provider', 0.55, ['see ~ doctor|dr|nurse|provider|someone|np', 'seen by ~ doctor|dr|nurse|provider|someone', 'get in to see', 'come in'], { notPrev: ['i', 'we', 'he', 'she', 'they', 'usually', 'normally', 'always', 'also', 'who'] }],
+  ['appointment', 'see-provider', 0.55, ['see ~ doctor|dr|nurse|provider|someone|np', 'seen by ~ doctor|dr|nurse|provider|someone', 'get in to see', 'come in'], { notPrev: ['i', 'we', 'he', 'she', 'they', 'us', 'both', 'all', 'usually', 'normally', 'always', 'also', 'who', 'still'] }],
   ['appointment', 'fit-me-in', 0.75, ['fit|squeeze ~ in', 'running late']],
   ['appointment', 'availability', 0.45, ['available|availability|opening|openings|slot|slots'], { mention: true }],
   ['appointment', 'ask-availability', 0.7, [
@@ -95,7 +96,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['appointment', 'be-seen', 0.6, ['be|get seen today|tomorrow|soon|this|asap', 'want|need|like to be seen']],
   // Asking for a time without the word "appointment": "can the doctor see me", "anything on Thursday", "push my visit back".
   ['appointment', 'ask-for-time', 0.65, [
-    'doctor|dr|nurse|provider|np|pediatrician ~ see me|him|her|us', 'have|got|there anything|something|room on|for|this|next|tomorrow|today',
+    'doctor|dr|nurse|provider|np|pediatrician|someone|somebody|anyone ~ see me|him|her|us', 'have|got|there anything|something|room on|for|this|next|tomorrow|today',
     'spot|spots|opening|openings|time ~ open|available|this|next|today|tomorrow', 'get on ~ schedule', 'get in sometime|soon|this|next|today|tomorrow',
     'visit with ~ ~ doctor|dr|pediatrician|nurse|provider', 'new patient visit|appointment|exam',
     'yearly|annual physical|exam|visit|checkup', 'my yearly', 'set up ~ time|visit',
@@ -116,7 +117,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'lump|bump|knot ~ ~ ~ ~ neck|breast|arm|leg|skin|back|armpit|groin', 'upset stomach', 'stomach ~ ~ ~ upset',
     'blood sugar|sugars|pressure ~ ~ ~ ~ high|low', 'red and itchy|swollen|painful', 'toothache|earache',
     'yeast|urinary|kidney|skin|tooth|chest|sinus|ear|eye|bladder infection', 'allergies ~ ~ ~ acting up|bad|terrible',
-    'acting up', 'not healing', 'throat|ear|back|knee|tooth|neck|foot|feet ~ ~ killing me', 'drainage|pus',
+    'acting up', 'not healing', 'throat|ear|back|knee|tooth|neck|foot|feet ~ ~ killing me', 'drainage|pus', 'it|that burns|stings|itches', 'than usual|normal',
     'twisted|sprained|rolled|hurt|injured|pulled ~ ~ ankle|knee|wrist|back|shoulder|neck|muscle', "won't heal", 'tingling',
   ]],
   ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal']],
@@ -165,7 +166,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back', "heard anything|nothing", "haven't|not heard", 'nobody ~ ~ called|told', 'no one ~ ~ called|told', 'waiting to hear']],
 
   ['referral', 'referral', 0.85, ['referral|referrals']],
-  ['referral', 'refer', 0.8, ['refer+ me|him|her|us|to|out', 'refer+ ~ ~ to', 'second opinion']],
+  ['referral', 'refer', 0.8, ['refer+ me|him|her|us|to|out', 'refer+ ~ ~ to']],
+  ['referral', 'second-opinion', 0.45, ['second opinion'], { mention: true }],
   ['referral', 'specialist', 0.4, ['specialist|specialists'], { mention: true }],
   ['referral', 'see-specialist', 0.6, ['see|seeing|visit ~ specialist', 'specialist referral|appointment']],
   ['referral', 'specialty', 0.35, [
@@ -205,7 +207,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
 
   ['medical_records', 'medical-records', 0.85, ['medical|health|immunization|vaccine|vaccination|shot|dental records|record', 'copy of ~ chart|records|notes']],
   ['medical_records', 'records', 0.55, ['records'], { mention: true }],
-  ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'hipaa release|form', 'send|fax|transfer ~ ~ records|chart|notes']],
+  ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'send|fax|transfer ~ ~ records|chart|notes']],
+  ['medical_records', 'hipaa-form', 0.45, ['hipaa release|form'], { mention: true }],
+  ['medical_records', 'images', 0.5, ['images|films', 'on a disc|cd', 'burn a|the disc|cd'], { mention: true }],
   ['medical_records', 'visit-notes', 0.6, [
     'visit|office|clinical|clinic|progress notes', 'notes from ~ ~ ~ visit|appointment', 'in my chart',
     'operative|op|surgical|discharge report|notes|summary', 'vaccination|vaccine|immunization|shot card|cards|history',
@@ -230,6 +234,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'by phone', 'give me a ring', 'ring|phone me|us', 'a call from ~ ~ nurse|doctor|someone|dr|provider', 'like|want|need a call|callback', 'give ~ ~ ring', 'return call|calls', 'try me at|on', 'waiting for a|your call', 'call me',
     'call|ring|phone me|us|her|him ~ ~ back',
   ]],
+  // Asking for a conversation with a clinician is asking for a call.
+  ['callback_request', 'talk-to-clinician', 0.5, ['like|want|need to talk|speak to|with', 'on the phone with', 'phone call with|from']],
   ['callback_request', 'reply-wanted', 0.35, ['let me know', 'can|could ~ leave ~ ~ ~ message|voicemail', 'leave a detailed message']],
 
   // Urgency the caller states. Emergency words are not urgency by themselves: "911" is read out
@@ -423,7 +429,7 @@ const hypotheticalWords = new Set(['if', 'whether', 'signs', 'case']);
 // Past, resolved, or the patient's ordinary state ("my usual migraines", "puffy like always"): not a new complaint.
 const notNowMarkers = [
   'last year', 'years ago', 'year ago', 'months ago', 'back in', 'back when', 'history of', 'as a kid', 'as a child', 'used to',
-  'been fine', 'went away', 'cleared up', 'usual', 'as always', 'like always', 'same as always',
+  'been fine', 'went away', 'cleared up', 'my usual', 'his usual', 'her usual', 'the usual', 'as usual', 'like usual', 'as always', 'like always', 'same as always',
 ];
 const reasonWords = new Set(['for', 'about', 'of', 'because']);
 
@@ -461,16 +467,17 @@ function readSymptom(tokens: readonly Token[], first: number, last: number): Sym
 }
 
 // Requests other than a clinical one, for telling a symptom said in passing from a symptom reported.
+// An appointment is not among them: a symptom and a visit for it are asked for together.
 const otherRequestTypes = new Set<RequestTypeCode>([
-  'appointment', 'prior_authorization', 'medical_records', 'administrative', 'billing_insurance', 'referral', 'test_results',
+  'prior_authorization', 'medical_records', 'administrative', 'billing_insurance', 'referral', 'test_results',
 ]);
 // Cues that show the caller wants a clinician to know or advise.
 const careSeekingCues = new Set(['tell-clinician', 'worried-question', 'advice-question', 'side-effect', 'red-flag', 'uncertain-red-flag', 'symptom-course', 'feeling-unwell']);
 
 // A clinic turn offering a time, and a caller turn taking it.
-const slotOffer = /\b(i have|i've got|i can (do|get you|put you|book|fit)|we have|there's|how about|would .{1,40} work|opening|available|book you|schedule you)\b/i;
+const slotOffer = /\b(i have|i've got|i can (do|get you|put you|book|fit)|we have|there's|how about|would .{1,40} work|opening|available|book you|schedule you|(can|could) (see|fit|get) you)\b|\?\s*$/i;
 const slotTime = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|morning|afternoon|\d{1,2}:\d{2}|\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
-const acceptance = /^\W*(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b/i;
+const acceptance = /\b(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b/i;
 const declining = /\b(no|not|can't|cannot|won't|doesn't work|don't)\b/i;
 
 function offersSlot(said: string): boolean {
@@ -479,7 +486,7 @@ function offersSlot(said: string): boolean {
 
 function acceptsOffer(said: string): boolean {
   const opening = said.slice(0, 60);
-  return acceptance.test(opening) && !declining.test(opening.split(/[.!?]/)[0] ?? '');
+  return acceptance.test(opening) && !declining.test(opening);
 }
 
 // "Urgent" about paperwork or a refill is administrative urgency, not clinical.
@@ -632,11 +639,13 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
   // A symptom given as the reason for something else the caller asks for ("a refill of my pain pills",
   // "an MRI of my lower back") is not a report by itself; nor is a symptom said in passing in a call
   // that asks for something else and never asks a clinician about it.
-  const otherRequest = hits.some((hit) => hit.weight >= 0.6 && (
-    (hit.type === 'prescription_refill' && strongRefillCues.has(hit.cue)) || (hit.type !== 'prescription_refill' && otherRequestTypes.has(hit.type))));
+  const isRefill = (hit: CueHit) => hit.type === 'prescription_refill' && strongRefillCues.has(hit.cue);
+  const otherRequest = hits.some((hit) => hit.weight >= 0.6 && (isRefill(hit) || otherRequestTypes.has(hit.type)));
+  // The caller's own ask for a visit, not a slot the clinic offered for the symptom.
+  const asksVisit = hits.some((hit) => hit.type === 'appointment' && hit.weight >= 0.6 && hit.cue !== 'accepts-slot');
   const seeksCare = hits.some((hit) => hit.type === 'symptom_report' && careSeekingCues.has(hit.cue));
   for (const { hit, reading } of symptomHits) {
-    if (reading === 'reason' && otherRequest) hit.weight = Math.min(hit.weight, 0.15);
+    if (reading === 'reason' && (otherRequest || asksVisit)) hit.weight = Math.min(hit.weight, 0.15);
   }
   if (otherRequest && !seeksCare) for (const hit of hits) if (hit.type === 'symptom_report' && hit.cue !== 'red-flag') hit.weight *= 0.6;
   // "Urgent" counts as clinical urgency only in a call that says something clinical.
@@ -696,10 +705,11 @@ export function requestTypeProbabilities(text: string, redFlags: readonly RedFla
 }
 
 // When both are asked for, the first is what the call is for: the PA blocks the refill; the results
-// come before the visit to discuss them.
+// or the symptom come before the visit to discuss them.
 const primaryOver: [RequestTypeCode, RequestTypeCode][] = [
   ['prior_authorization', 'prescription_refill'],
   ['test_results', 'appointment'],
+  ['symptom_report', 'appointment'],
 ];
 
 /**
