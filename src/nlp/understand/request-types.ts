@@ -84,7 +84,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['appointment', 'schedule-it', 0.6, ['schedule+|book that|it|one|something|a time', 'move|push|change it|that to', 'move|push it|that back|up', 'move it', 'see me|him|her|us today|tomorrow|this|soon|sometime']],
   ['appointment', 'cancel', 0.6, ['cancel+ my']],
   // "I see Dr. Okafor" says who my doctor is; "to see / need to see the doctor" asks for a visit.
-  ['appointment', 'see-provider', 0.55, ['see ~ doctor|dr|nurse|provider|someone|np', 'seen by ~ doctor|dr|nurse|provider|someone', 'get in to see', 'come in'], { notPrev: ['i', 'we', 'he', 'she', 'they', 'us', 'both', 'all', 'usually', 'normally', 'always', 'also', 'who', 'still'] }],
+  ['appointment', 'come-in', 0.55, ['come in']],
+  ['appointment', 'see-provider', 0.55, ['see ~ doctor|dr|nurse|provider|someone|np', 'seen by ~ doctor|dr|nurse|provider|someone', 'get in to see'], { notPrev: ['i', 'we', 'he', 'she', 'they', 'us', 'both', 'all', 'usually', 'normally', 'always', 'also', 'who', 'still'] }],
   ['appointment', 'fit-me-in', 0.75, ['fit|squeeze ~ in', 'running late']],
   ['appointment', 'availability', 0.45, ['available|availability|opening|openings|slot|slots'], { mention: true }],
   ['appointment', 'ask-availability', 0.7, [
@@ -137,7 +138,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
 
   ['test_results', 'results', 0.5, ['result|results'], { mention: true }],
   ['test_results', 'test-results', 0.85, [
-    'test|tests|lab|labs|blood|bloodwork|biopsy|scan|mri|xray|ray|imaging|mammogram|pap|ct|culture|urine|a1c|covid|strep|my|the|your result|results',
+    'test|tests|lab|labs|blood|bloodwork|biopsy|scan|mri|xray|ray|imaging|mammogram|pap|smear|study|panel|work|ct|culture|urine|a1c|covid|strep|my|the|your result|results',
     'test|tests|lab|labs|bloodwork|biopsy|scan|mri|xray|ray|ultrasound|mammogram|ekg|ecg|ct|culture|echo showed|shows|said|found|mean|means',
     'go|went|going over ~ ~ ~ numbers|results|labs|levels|report', 'cholesterol|a1c|sugar|thyroid|iron|potassium|kidney|liver numbers|levels',
     'test|tests|lab|labs|bloodwork|biopsy|scan|mri|xray|ray|ultrasound|mammogram|ct|culture|echo show|find|say|turned|turn|came|found', 'it|they show|turned|came back',
@@ -152,7 +153,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'came|come|coming back normal|high|low|positive|negative|abnormal|okay|ok|fine|clear|elevated',
     'hear|heard|hearing|know|news about|from|on ~ ~ ~ test|tests|scan|biopsy|labs|results|mri|ct|ultrasound|mammogram|bloodwork|xray|pap|culture|sample|echo',
     'everything|anything|it okay|ok|normal|fine|alright|good with|on|from ~ ~ ~ test|tests|scan|biopsy|labs|mri|ct|ultrasound|mammogram|bloodwork|xray|pap|sample|work',
-    'anything ~ back from|on', 'did|does|do ~ ~ ~ doctor|provider|nurse|dr ~ look|review|reviewed|see|read ~ ~ ~ scan|labs|mri|ct|xray|bloodwork|ultrasound|mammogram|biopsy|test|tests|report|images|results',
+    'anything ~ back from|on', 'did|does|do|has|have ~ ~ ~ doctor|provider|nurse|dr ~ look|review|reviewed|see|read ~ ~ ~ scan|labs|mri|ct|xray|bloodwork|ultrasound|mammogram|biopsy|test|tests|report|images|results',
   ]],
   ['test_results', 'lab-panel', 0.4, ['enzymes|panel|count|counts'], { mention: true }],
   ['test_results', 'discuss', 0.35, ['talk about|discuss|explain|review', 'go|went|going over it|them|that|everything', "don't|not understand", 'come|came out okay|ok|normal|fine|good|alright|clear|bad|abnormal', 'flagged|abnormal|elevated', 'bone density', 'sleep study', 'test|tests'], { mention: true }],
@@ -163,6 +164,10 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ], { mention: true, notNext: ['time', 'appointment', 'appt', 'date', 'prep', 'visit', 'scheduled', 'arrival'] }],
   // Another office calling with a result for the doctor.
   ['test_results', 'reporting-result', 0.7, ['calling with ~ ~ ~ result|results|value|values|report', 'critical value|values|result|results']],
+  ['test_results', 'result-said', 0.6, [
+    'pap|mammogram|biopsy|scan|test|labs|bloodwork|xray|mri|ct|ultrasound|culture|a1c|psa ~ was|were|is|came|come|showed ~ ~ abnormal|positive|negative|elevated|high|low|normal|off|fine|clear',
+    'results|result are|is available|ready|in|posted', 'lab|labs|radiology|imaging|pathology called|left|sent',
+  ]],
   ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back', "heard anything|nothing", "haven't|not heard", 'nobody ~ ~ called|told', 'no one ~ ~ called|told', 'waiting to hear']],
 
   ['referral', 'referral', 0.85, ['referral|referrals']],
@@ -232,7 +237,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['callback_request', 'reach-me', 0.7, [
     'call then', 'best time to reach|call', 'reach me', 'called me back', 'nobody|noone ~ called|call|gotten|got back', 'no one ~ called|call|gotten|got back',
     'by phone', 'give me a ring', 'ring|phone me|us', 'a call from ~ ~ nurse|doctor|someone|dr|provider', 'like|want|need a call|callback', 'give ~ ~ ring', 'return call|calls', 'try me at|on', 'waiting for a|your call', 'call me',
-    'call|ring|phone me|us|her|him ~ ~ back',
+    'call|ring|phone me|us|her|him ~ ~ back', 'call anytime|whenever', 'call any time',
   ]],
   // Asking for a conversation with a clinician is asking for a call.
   ['callback_request', 'talk-to-clinician', 0.5, ['like|want|need to talk|speak to|with', 'on the phone with', 'phone call with|from']],
@@ -241,9 +246,14 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   // Urgency the caller states. Emergency words are not urgency by themselves: "911" is read out
   // inside member ids, "the ambulance or you?" is a question, the agent says "call 911". Affirmed
   // red flags carry urgency; these cues only add what a caller says outright.
-  ['urgent_emergency', 'stated-emergency', 0.7, ["it's|this|is an|a emergency", 'it is an emergency', 'emergency situation']],
-  ['urgent_emergency', 'urgent', 0.55, ['urgent|urgently']],
-  ['urgent_emergency', 'send-help', 0.6, ['send help', 'help right now', 'help immediately|asap', 'seen immediately', 'seen right now|away']],
+  ['urgent_emergency', 'stated-emergency', 0.8, ["it's|this|is an|a emergency", 'it is an emergency', 'emergency situation']],
+  ['urgent_emergency', 'needs-emergency-care', 0.7, [
+    'need|needs|send|get ~ ~ ambulance', 'need|needs ~ ~ 911', 'should i|we call 911', 'should i|we call ~ ambulance', 'should i|we call nine one one',
+    'need|needs|have|has to go to the er|hospital', 'need|needs|have|has to go to the emergency room', 'need|needs|have|has to go to the e r',
+    'should i|we ~ go to the er|hospital', 'should i|we ~ go to the emergency room', 'should i|we ~ go to the e r',
+  ]],
+  ['urgent_emergency', 'urgent', 0.6, ['urgent|urgently']],
+  ['urgent_emergency', 'send-help', 0.7, ['send help', 'help right now', 'help immediately|asap', 'seen immediately', 'seen right now|away']],
   // Another provider reporting a critical lab value asks for same-day clinical action.
   ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level', 'panic value|values']],
 
@@ -252,6 +262,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
   ['administrative', 'find-office', 0.7, ['what|which floor|suite|entrance|building', 'wheelchair|handicap access|accessible|ramp', 'service dog|animal', 'emotional support animal', 'how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
   ['administrative', 'portal', 0.6, ['portal|password|login|username', 'log in'], { mention: true }],
+  ['administrative', 'interpreter', 0.6, ['interpreter|translator'], { mention: true }],
   ['administrative', 'update-details', 0.75, [
     'update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address', 'new phone|number|email|cell',
     'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
@@ -295,7 +306,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'pharmacy tech|technician', 'office|practice|clinic manager', 'discharge planner|coordinator', 'referral|scheduling|intake coordinator',
     'medical assistant|secretary', 'nurse navigator', 'home health nurse|aide', 'utilization review', 'charge nurse',
     "i'm|i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant over|at|from|with",
-    'pharmacist|technician|coordinator|planner|manager|paralegal|adjuster at|from|with|over|here', 'front office|desk at|from', 'from the front office|desk',
+    'pharmacist|technician|coordinator|planner|manager|paralegal|adjuster at|from|with|over|here', 'hospitalist|intensivist', 'attending physician', 'front office|desk at|from', 'from the front office|desk',
   ]],
   // An institution speaking as "we": "our fax", "our NPI", "we got a referral from you".
   ['provider_to_provider', 'institutional-we', 0.6, [
@@ -309,7 +320,7 @@ const suppressors = [
   'as a result', 'result of', 'resulted in', 'end result', 'clean bill of health', 'not urgent', 'not an emergency',
   'not a emergency', 'no rush', 'not that urgent', 'nothing urgent', 'returning your|a call', 'bill of rights',
   // A department's name, not an emergency: "Dr. Lee from the emergency department".
-  'from|at|in the emergency department|room|dept', 'emergency department|dept calling', 'emergency contact|contacts',
+  'from|at|in the emergency department|room|dept', 'emergency department|dept calling',
   // A pharmacist's or caller's question about a prescription is not a refill request by itself.
   'question about ~ prescription|medication',
 ];
@@ -381,25 +392,37 @@ const requestMarkers = new Set([
   'need', 'needs', 'needed', 'want', 'wants', 'wanted', 'would', "i'd", "we'd", "she'd", "he'd", 'can', 'could', 'please',
   'calling', 'help', 'question', 'questions', 'wondering', 'wonder', 'check', 'checking', 'ask', 'asking', 'request',
   'requesting', 'trying', 'hoping', 'get', 'make', 'schedule', 'cancel', 'move', 'change', 'update', 'send', 'fax',
-  "can't", 'status', 'confirm', 'about',
+  "can't", 'status', 'confirm', 'about', 'forgot', 'locked', 'reset',
 ]);
+// Question openers and the word after them: "do you have…", "is there…", "how do I…", "did my…".
+const questionOpeners = new Map(Object.entries({
+  do: ['you', 'i', 'we'], does: ['it', 'my', 'the', 'that', 'this'], did: ['my', 'you', 'the', 'they', 'it', 'she', 'he', 'anyone'],
+  is: ['there', 'my', 'it', 'this', 'that'], are: ['you', 'my', 'they', 'there'], has: ['the', 'my', 'anyone', 'she', 'he'], have: ['you', 'they'],
+  how: ['do', 'can', 'does', 'is', 'are', 'long', 'much'], where: ['do', 'can', 'is', 'are'], when: ['can', 'will', 'is', 'are', 'do', 'does', 'should'],
+  what: ['do', 'does', 'did', 'is', 'are', 'should', 'time'],
+}).map(([opener, next]) => [opener, new Set(next)]));
 
 const subjectPronouns = new Set(['i', 'we', 'he', 'she', 'they', 'it']);
 
 /** The cue sits in a clause that asks for something (a request word before it, or a question mark after it). */
 function inRequestClause(tokens: readonly Token[], first: number, last: number): boolean {
-  for (let k = first - 1, words = 0; k >= 0 && words < 10; k--, words++) {
+  for (let k = first - 1, words = 0; k >= 0 && words < 12; k--, words++) {
     const token = tokens[k]!;
     if (token.punct && token.text !== ',' && token.text !== ':') break;
-    if (!requestMarkers.has(token.text)) continue;
+    if (!requestMarkers.has(token.text)) {
+      if (questionOpeners.get(token.text)?.has(tokens[k + 1]?.text ?? '')) return true;
+      continue;
+    }
     // "I can log in" states an ability; "can I", "can you" ask.
     if ((token.text === 'can' || token.text === 'could') && subjectPronouns.has(tokens[k - 1]?.text ?? '')) continue;
     return true;
   }
+  // "…my FMLA paperwork needs to be filled out", "…results, are they back?"
   for (let k = last + 1, words = 0; k < tokens.length && words < 8; k++, words++) {
     const token = tokens[k]!;
     if (token.text === '?') return true;
     if (token.punct && token.text !== ',') break;
+    if (words < 4 && (token.text === 'need' || token.text === 'needs' || token.text === 'please')) return true;
   }
   return false;
 }
@@ -648,9 +671,10 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     if (reading === 'reason' && (otherRequest || asksVisit)) hit.weight = Math.min(hit.weight, 0.15);
   }
   if (otherRequest && !seeksCare) for (const hit of hits) if (hit.type === 'symptom_report' && hit.cue !== 'red-flag') hit.weight *= 0.6;
-  // "Urgent" counts as clinical urgency only in a call that says something clinical.
+  // "Urgent" counts as clinical urgency in a call that says something clinical, or that asks for
+  // nothing else; beside paperwork, a bill or a refill it is that request's urgency.
   const clinical = hits.some((hit) => hit.type === 'symptom_report' && hit.weight >= 0.3) || flags.length > 0;
-  for (const hit of hits) if (hit.type === 'urgent_emergency' && hit.cue === 'urgent' && !clinical) hit.weight = 0;
+  if (!clinical && otherRequest) for (const hit of hits) if (hit.type === 'urgent_emergency' && hit.cue === 'urgent') hit.weight = 0;
   for (const hit of hits) if (hit.weight > 0) add(hit);
 
   const score = (type: RequestTypeCode): number => {
