@@ -71,7 +71,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['prescription_refill', 'send-to-pharmacy', 0.55, [
     'send|call|sent|called|fax ~ ~ ~ pharmacy|cvs|walgreens|walmart|costco|kroger|rite|publix|safeway|target|heb|meijer',
     'prescription|script|rx|refill ~ ~ to|at ~ pharmacy|cvs|walgreens|walmart|costco|kroger|rite|publix|safeway|target|heb|meijer',
-    'day supply',
+    'day supply', 'send|call|fax ~ ~ ~ c v s', 'prescription|script for ~ ~ ~ pens|needles|strips|vials|insulin|inhaler',
   ]],
   ['prescription_refill', 'pharmacy', 0.25, ['pharmacy|pharmacist'], { mention: true }],
   ['prescription_refill', 'medication', 0.2, ['medication|medications|meds|medicine'], { mention: true }],
@@ -119,6 +119,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'blood sugar|sugars|pressure ~ ~ ~ ~ high|low', 'red and itchy|swollen|painful', 'toothache|earache',
     'yeast|urinary|kidney|skin|tooth|chest|sinus|ear|eye|bladder infection', 'allergies ~ ~ ~ acting up|bad|terrible',
     'acting up', 'not healing', 'throat|ear|back|knee|tooth|neck|foot|feet ~ ~ killing me', 'drainage|pus', 'it|that burns|stings|itches', 'than usual|normal',
+    'heart ~ skips|skipping|racing|pounding|fluttering|flutters', 'flutters|fluttering',
     'twisted|sprained|rolled|hurt|injured|pulled ~ ~ ankle|knee|wrist|back|shoulder|neck|muscle', "won't heal", 'tingling',
   ]],
   ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal']],
@@ -162,8 +163,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'x ray', 'xray|mri|ultrasound|mammogram|biopsy|ekg|ecg|echocardiogram|a1c|cholesterol|colonoscopy|scan|urinalysis|culture',
     'pap smear', 'ct|cat scan', 'pregnancy|covid|strep test', 'pap', 'ct', 'a 1 c', 'stress test', 'bone scan', 'potassium|sodium|psa|tsh|hemoglobin|platelets|glucose',
   ], { mention: true, notNext: ['time', 'appointment', 'appt', 'date', 'prep', 'visit', 'scheduled', 'arrival'] }],
-  // Another office calling with a result for the doctor.
-  ['test_results', 'reporting-result', 0.7, ['calling with ~ ~ ~ result|results|value|values|report', 'critical value|values|result|results']],
+  // Another office calling with a result for the doctor, or asking for one.
+  ['test_results', 'reporting-result', 0.7, [
+    'calling with ~ ~ ~ result|results|value|values|report', 'critical value|values|result|results',
+    'calling about|regarding ~ ~ ~ ct|scan|mri|xray|ultrasound|test|labs|biopsy|study|result|results|report|findings|echo|mammogram',
+    'most recent|latest|last ~ ~ lipid|panel|labs|bloodwork|results|a1c|cmp|cbc|tsh|echo|ekg|imaging',
+  ]],
   ['test_results', 'result-said', 0.6, [
     'pap|mammogram|biopsy|scan|test|labs|bloodwork|xray|mri|ct|ultrasound|culture|a1c|psa ~ was|were|is|came|come|showed ~ ~ abnormal|positive|negative|elevated|high|low|normal|off|fine|clear',
     'results|result are|is available|ready|in|posted', 'lab|labs|radiology|imaging|pathology called|left|sent',
@@ -230,7 +235,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['medical_records', 'medication-list', 0.6, ['medication|med|meds|medicine list', 'list of ~ medications|meds']],
 
-  ['callback_request', 'call-me-back', 0.9, ['call|ring|phone me back', 'appreciate a call', 'give me a call', 'give me a call', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
+  ['callback_request', 'call-me-back', 0.9, ['call|ring|phone me back', 'appreciate a call', 'give me a ~ call|ring', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
   ['callback_request', 'call-back', 0.7, ['call back|callback', 'please call', 'reach me at', 'call me']],
   // A number said is how to reach the caller, not a request for a call by itself.
   ['callback_request', 'contact-number', 0.25, ['my number is', 'contact me', 'my cell is', 'best number']],
@@ -262,7 +267,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
   ['administrative', 'find-office', 0.7, ['what|which floor|suite|entrance|building', 'wheelchair|handicap access|accessible|ramp', 'service dog|animal', 'emotional support animal', 'how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
   ['administrative', 'portal', 0.6, ['portal|password|login|username', 'log in'], { mention: true }],
-  ['administrative', 'interpreter', 0.6, ['interpreter|translator'], { mention: true }],
+  // "do you have an interpreter" asks; "I'm an interpreter with…" introduces the person on the line.
+  ['administrative', 'interpreter', 0.6, ['interpreter|translator'], { mention: true, notNext: ['with', 'number', 'from', 'here', 'on'] }],
   ['administrative', 'update-details', 0.75, [
     'update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address', 'new phone|number|email|cell',
     'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
@@ -345,7 +351,8 @@ const notRefillPatterns = [
   'side effect|effects', 'reaction to', 'allergic to', 'making|makes|made|giving|gives|gave me', 'new medication|med|medicine|drug|antibiotic', 'new prescription|script for something|a|an', 'new prescription|script she|he|they|that|we|you|talked|mentioned',
   'interact|interacts|interaction|interactions',
   'prescribe|prescribed ~ something|anything', 'something stronger|else|different', 'switch|change me|it ~ ~ to', 'cheaper|generic|expensive',
-  'how much', 'cost|costs|price|copay|dollars', 'stop|stopped|quit taking', 'how long ~ ~ ~ taking', 'with food', 'missed ~ ~ dose', 'safe to take',
+  // "price" alone is also a surname: the cost words need a determiner or a question.
+  'how much', 'the|a|what|its|high|higher|cheaper cost|costs|price', 'copay|dollars', 'stop|stopped|quit taking', 'how long ~ ~ ~ taking', 'with food', 'missed ~ ~ dose', 'safe to take',
   'take ~ ~ ~ with|while', 'back order', 'backorder|backordered', 'dose ~ ~ lowered|raised|changed|increased|decreased', 'lower|raise|change|increase|decrease ~ ~ dose',
   "won't|not|doesn't cover", 'need|needs something for', 'an antibiotic|antibiotics for',
 ];
@@ -499,17 +506,27 @@ const careSeekingCues = new Set(['tell-clinician', 'worried-question', 'advice-q
 
 // A clinic turn offering a time, and a caller turn taking it.
 const slotOffer = /\b(i have|i've got|i can (do|get you|put you|book|fit)|we have|there's|how about|would .{1,40} work|opening|available|book you|schedule you|(can|could) (see|fit|get) you)\b|\?\s*$/i;
-const slotTime = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|morning|afternoon|\d{1,2}:\d{2}|\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
+// A slot is a clock time ("at 3:40", "10 am", "at nine fifteen"), not just a day.
+const slotTime = /\b(\d{1,2}:\d{2}|\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|at (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( (o'clock|fifteen|thirty|forty[ -]five|twenty|forty|fifty))?)\b/i;
 const acceptance = /\b(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b/i;
 const declining = /\b(no|not|can't|cannot|won't|doesn't work|don't)\b/i;
+
+/** The offset lies in the turn's first sentence, and that sentence agrees ("Yes, please do…"). */
+function inAgreementSentence(text: string, turnStart: number, offset: number): boolean {
+  const before = text.slice(turnStart, offset);
+  if (/[.!?]/.test(before)) return false;
+  return acceptance.test(text.slice(turnStart, turnStart + 40));
+}
 
 function offersSlot(said: string): boolean {
   return slotOffer.test(said) && slotTime.test(said);
 }
 
 function acceptsOffer(said: string): boolean {
-  const opening = said.slice(0, 60);
-  return acceptance.test(opening) && !declining.test(opening);
+  // The first of the opening sentences that says yes, and no "no" in that sentence.
+  const sentences = said.slice(0, 80).split(/(?<=[.!?])\s+/);
+  const agreeing = sentences.find((sentence) => acceptance.test(sentence));
+  return agreeing !== undefined && !declining.test(agreeing);
 }
 
 // "Urgent" about paperwork or a refill is administrative urgency, not clinical.
@@ -603,7 +620,9 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
       if (isPromisedCall(tokens, match.first, match.last)) continue;
       if (diarized) {
         const turn = turnAt(turns, start);
-        if (answersOffer.has(turn)) continue;
+        // Agreeing to the clinic's offer ("Yes, please, call me at…") is not asking; a request of the
+        // caller's own in a later sentence of the same turn still is.
+        if (answersOffer.has(turn) && inAgreementSentence(text, turns[turn]!.start, start)) continue;
         if (value.cue === 'contact-number' && answersNumberQuestion.has(turn)) continue;
       }
     }
