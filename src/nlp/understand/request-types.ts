@@ -134,7 +134,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['symptom_report', 'body-trouble', 0.4, ['stomach|bowel|bladder|skin|breathing|heart|vision|memory|balance|sleep problems|issues|trouble']],
   ['symptom_report', 'been-having', 0.3, ['been having', "i've had"]],
   ['symptom_report', 'symptom-course', 0.4, [
-    'getting|gotten|got worse', 'keeps|keep coming back', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting',
+    'getting|gotten|got worse|bigger|larger|darker|redder', 'keeps|keep coming back', "it's|it has changed", 'changed color|shape|size', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting',
   ]],
 
   ['test_results', 'results', 0.5, ['result|results'], { mention: true }],
@@ -274,7 +274,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
     'where do|can|should i park', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
     'need|needs|want|get|write|writing|requesting ~ ~ letter', 'exemption|clearance letter|form', 'exemption', 'sign ~ ~ form|forms|paperwork',
-    "excuse", 'bus|train|transit|shuttle', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
+    "excuse", 'take|by|catch ~ bus|train|shuttle', 'transit|paratransit', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
     'fax ~ ~ ~ employer|school|work|job|landlord', 'note that i was', 'proof i was seen|here', 'preferred|default pharmacy',
     "can't|cannot get into|log|sign ~ ~ ~ account|portal|app", 'online account', 'medical leave', 'leave paperwork|form|forms', 'short term disability', 'address of|for ~ clinic|office|practice', 'letter for ~ ~ landlord|employer|school|work|court|airline|housing|job',
   ]],
@@ -329,6 +329,8 @@ const suppressors = [
   'from|at|in the emergency department|room|dept', 'emergency department|dept calling',
   // A pharmacist's or caller's question about a prescription is not a refill request by itself.
   'question about ~ prescription|medication',
+  // The header of a written message, not a question about the portal.
+  'portal message', 'message from ~ portal',
 ];
 
 const trie = new PhraseTrie<Value>();
@@ -508,7 +510,7 @@ const careSeekingCues = new Set(['tell-clinician', 'worried-question', 'advice-q
 const slotOffer = /\b(i have|i've got|i can (do|get you|put you|book|fit)|we have|there's|how about|would .{1,40} work|opening|available|book you|schedule you|(can|could) (see|fit|get) you)\b|\?\s*$/i;
 // A slot is a clock time ("at 3:40", "10 am", "at nine fifteen"), not just a day.
 const slotTime = /\b(\d{1,2}:\d{2}|\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|at (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( (o'clock|fifteen|thirty|forty[ -]five|twenty|forty|fifty))?)\b/i;
-const acceptance = /\b(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b/i;
+const acceptance = /\b(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b|^\W*the \d{1,2}(st|nd|rd|th)\b/i;
 const declining = /\b(no|not|can't|cannot|won't|doesn't work|don't)\b/i;
 
 /** The offset lies in the turn's first sentence, and that sentence agrees ("Yes, please do…"). */
@@ -708,6 +710,8 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     billing?.delete('cost');
     billing?.delete('coverage');
     billing?.delete('claim');
+    // The PA's paperwork is the PA (labelling-calls.md §1), not administrative forms.
+    byType.get('administrative')?.delete('forms');
     // Naming the drug that needs approval is not asking for a refill of it.
     const refill = byType.get('prescription_refill');
     if (refill && ![...refill.keys()].some((cue) => strongRefillCues.has(cue))) byType.delete('prescription_refill');
