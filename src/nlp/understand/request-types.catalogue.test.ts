@@ -153,7 +153,7 @@ const catalogue: Record<RequestTypeCode, string[]> = {
     'can i set up a payment plan',
     'i got a statement saying i owe money',
     'my insurance denied the claim',
-    'i have new insurance and need to update it',
+    'does my plan cover an mri',
     'is this covered by my plan',
     'i want a refund, i paid twice',
     'my account went to collections',
@@ -169,7 +169,7 @@ const catalogue: Record<RequestTypeCode, string[]> = {
     'my medicaid changed',
     'why did i get charged a no show fee',
     'i was overcharged for my lab work',
-    'my insurance card has a new member number',
+    'why was i charged a facility fee',
     "i can't afford this bill, is there financial assistance",
     'my hsa card was declined',
   ],
@@ -376,6 +376,10 @@ const more: [RequestTypeCode, string][] = [
   ['callback_request', 'you can call me anytime after three'],
   ['callback_request', 'i would like someone to call me about this'],
   ['callback_request', 'if someone could get back to me today that would be great'],
+  // Insurance-card updates are administrative in the written conventions (labelling-calls.md §1);
+  // these two were billing_insurance under the older convention.
+  ['administrative', 'i have new insurance and need to update it'],
+  ['administrative', 'my insurance card has a new member number'],
   // A number said alone is how to reach the caller, not a request (labelling-calls.md §1): see notThisType.
   ['callback_request', "here's my number, 555 222 3333, call me when you can"],
   ['administrative', 'do you have a fax number i can send paperwork to'],

@@ -84,7 +84,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['appointment', 'schedule-it', 0.6, ['schedule+|book that|it|one|something|a time', 'move|push|change it|that to', 'move|push it|that back|up', 'move it', 'see me|him|her|us today|tomorrow|this|soon|sometime']],
   ['appointment', 'cancel', 0.6, ['cancel+ my']],
   // "I see Dr. Okafor" says who my doctor is; "to see / need to see the doctor" asks for a visit.
-  ['appointment', 'come-in', 0.55, ['come in']],
+  ['appointment', 'come-in', 0.65, ['come in']],
   ['appointment', 'see-provider', 0.55, ['see ~ doctor|dr|nurse|provider|someone|np', 'seen by ~ doctor|dr|nurse|provider|someone', 'get in to see'], { notPrev: ['i', 'we', 'he', 'she', 'they', 'us', 'both', 'all', 'usually', 'normally', 'always', 'also', 'who', 'still'] }],
   ['appointment', 'fit-me-in', 0.75, ['fit|squeeze ~ in', 'running late']],
   ['appointment', 'availability', 0.45, ['available|availability|opening|openings|slot|slots'], { mention: true }],
@@ -93,7 +93,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'book|fit|squeeze me|us|him|her in', 'wait list|waitlist', 'sick|well|wellness visit|check|checkup|appointment', 'well child',
     'first visit', 'make it to ~ appointment|visit', 'get|come in for', 'get in',
   ]],
-  ['appointment', 'visit-kind', 0.5, ['follow up|followup', 'checkup|physical', 'check up', 'wellness visit', 'annual exam', 'telehealth', 'video|virtual visit'], { notNext: ['therapy', 'therapist'], mention: true }],
+  ['appointment', 'visit-kind', 0.5, ['follow up|followup', 'checkup|physical', 'check up', 'wellness visit', 'annual exam', 'telehealth', 'video|virtual visit'], { notNext: ['therapy', 'therapist', 'form', 'forms', 'paperwork'], mention: true }],
   ['appointment', 'be-seen', 0.6, ['be|get seen today|tomorrow|soon|this|asap', 'want|need|like to be seen']],
   // Asking for a time without the word "appointment": "can the doctor see me", "anything on Thursday", "push my visit back".
   ['appointment', 'ask-for-time', 0.65, [
@@ -106,6 +106,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'push|pushed|bump|bumped|move|moved ~ ~ visit|slot|appointment|appt', 'confirm|confirming ~ ~ appointment|appt|visit|time|slot',
     "can't|cannot|won't make it", 'can not make it', 'not be able to make it',
     'check ~ ~ ~ appointment|appt|time|date|arrival', 'what time ~ ~ ~ appointment|appt|arrive|be there',
+    'make sure ~ ~ ~ right day|time|date', 'what day|time is my',
   ]],
 
   ['symptom_report', 'side-effect', 0.6, ['side effect|effects', 'reaction to']],
@@ -193,7 +194,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'in network', 'insurance|medicaid|medicare|plan|coverage changed|ended|lapsed|expired', 'how much ~ ~ ~ cost|costs|charge',
   ]],
   ['billing_insurance', 'insurance', 0.45, ['insurance|insurer|medicaid|medicare'], { mention: true }],
-  ['billing_insurance', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'insurance changed', 'change|update|changed ~ ~ insurance']],
+  // Updating the insurance on file is an administrative update (labelling-calls.md §1), not a billing question.
+  ['administrative', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'insurance changed', 'change|update|changed ~ ~ insurance']],
   ['billing_insurance', 'cost', 0.35, ['cost|costs|price', 'how much']],
   ['billing_insurance', 'coverage', 0.6, ['insurance|plan|medicare|medicaid ~ ~ cover|covers|covered|pay|pays|paid', 'covered by ~ ~ insurance|plan']],
 
@@ -235,7 +237,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['medical_records', 'medication-list', 0.6, ['medication|med|meds|medicine list', 'list of ~ medications|meds']],
 
-  ['callback_request', 'call-me-back', 0.9, ['call|ring|phone me back', 'appreciate a call', 'give me a ~ call|ring', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
+  ['callback_request', 'call-me-back', 0.95, ['call|ring|phone me back', 'appreciate a call', 'give me a ~ call|ring', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
   ['callback_request', 'call-back', 0.7, ['call back|callback', 'please call', 'reach me at', 'call me']],
   // A number said is how to reach the caller, not a request for a call by itself.
   ['callback_request', 'contact-number', 0.25, ['my number is', 'contact me', 'my cell is', 'best number']],
@@ -251,14 +253,14 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   // Urgency the caller states. Emergency words are not urgency by themselves: "911" is read out
   // inside member ids, "the ambulance or you?" is a question, the agent says "call 911". Affirmed
   // red flags carry urgency; these cues only add what a caller says outright.
-  ['urgent_emergency', 'stated-emergency', 0.8, ["it's|this|is an|a emergency", 'it is an emergency', 'emergency situation']],
+  ['urgent_emergency', 'stated-emergency', 0.85, ["it's|this|is an|a emergency", 'it is an emergency', 'emergency situation']],
   ['urgent_emergency', 'needs-emergency-care', 0.7, [
     'need|needs|send|get ~ ~ ambulance', 'need|needs ~ ~ 911', 'should i|we call 911', 'should i|we call ~ ambulance', 'should i|we call nine one one',
     'need|needs|have|has to go to the er|hospital', 'need|needs|have|has to go to the emergency room', 'need|needs|have|has to go to the e r',
     'should i|we ~ go to the er|hospital', 'should i|we ~ go to the emergency room', 'should i|we ~ go to the e r',
   ]],
   ['urgent_emergency', 'urgent', 0.6, ['urgent|urgently']],
-  ['urgent_emergency', 'send-help', 0.7, ['send help', 'help right now', 'help immediately|asap', 'seen immediately', 'seen right now|away']],
+  ['urgent_emergency', 'send-help', 0.85, ['send help', 'help right now', 'help immediately|asap', 'seen immediately', 'seen right now|away']],
   // Another provider reporting a critical lab value asks for same-day clinical action.
   ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level', 'panic value|values']],
 
@@ -274,7 +276,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
     'where do|can|should i park', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
     'need|needs|want|get|write|writing|requesting ~ ~ letter', 'exemption|clearance letter|form', 'exemption', 'sign ~ ~ form|forms|paperwork',
-    "excuse", 'take|by|catch ~ bus|train|shuttle', 'transit|paratransit', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
+    "excuse", 'take|by|catch ~ bus|train|shuttle', 'bus|train|shuttle that|to|stop|stops|route', 'transit|paratransit', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
     'fax ~ ~ ~ employer|school|work|job|landlord', 'note that i was', 'proof i was seen|here', 'preferred|default pharmacy',
     "can't|cannot get into|log|sign ~ ~ ~ account|portal|app", 'online account', 'medical leave', 'leave paperwork|form|forms', 'short term disability', 'address of|for ~ clinic|office|practice', 'letter for ~ ~ landlord|employer|school|work|court|airline|housing|job',
   ]],
@@ -355,7 +357,7 @@ const notRefillPatterns = [
   'prescribe|prescribed ~ something|anything', 'something stronger|else|different', 'switch|change me|it ~ ~ to', 'cheaper|generic|expensive',
   // "price" alone is also a surname: the cost words need a determiner or a question.
   'how much', 'the|a|what|its|high|higher|cheaper cost|costs|price', 'copay|dollars', 'stop|stopped|quit taking', 'how long ~ ~ ~ taking', 'with food', 'missed ~ ~ dose', 'safe to take',
-  'take ~ ~ ~ with|while', 'back order', 'backorder|backordered', 'dose ~ ~ lowered|raised|changed|increased|decreased', 'lower|raise|change|increase|decrease ~ ~ dose',
+  'take ~ ~ ~ with|while', 'back order', 'backorder|backordered', 'dose ~ ~ ~ lowered|raised|changed|increased|decreased', 'lower|raise|change|increase|decrease ~ ~ dose',
   "won't|not|doesn't cover", 'need|needs something for', 'an antibiotic|antibiotics for',
 ];
 for (const pattern of notRefillPatterns) trie.add(pattern, { type: 'not-refill' });
@@ -520,8 +522,11 @@ function inAgreementSentence(text: string, turnStart: number, offset: number): b
   return acceptance.test(text.slice(turnStart, turnStart + 40));
 }
 
+// "Wednesday the 9th at 11:40 with Dr. Obuya": a turn that opens with a day is offering it.
+const opensWithDay = /^\W*(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|next|january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
+
 function offersSlot(said: string): boolean {
-  return slotOffer.test(said) && slotTime.test(said);
+  return (slotOffer.test(said) || opensWithDay.test(said)) && slotTime.test(said);
 }
 
 function acceptsOffer(said: string): boolean {
@@ -676,7 +681,7 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
       const turn = turns[t]!;
       if (turn.speaker !== 'caller' || previous.speaker !== 'clinic') continue;
       if (!offersSlot(text.slice(previous.start, previous.end)) || !acceptsOffer(text.slice(turn.start, turn.end))) continue;
-      hits.push({ type: 'appointment', cue: 'accepts-slot', weight: 0.75, span: { start: turn.start, end: turn.end, cue: 'accepts-slot' } });
+      hits.push({ type: 'appointment', cue: 'accepts-slot', weight: 0.9, span: { start: turn.start, end: turn.end, cue: 'accepts-slot' } });
     }
   }
 
