@@ -213,6 +213,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'medical necessity', 'needs|need|wants|requires ~ ~ form|paperwork|letter|documentation from ~ doctor|provider|office',
     'before they|it ~ pay|cover', 'for ~ ~ approval', 'before ~ ~ approving|approve|covering|cover',
     'without|unless|until ~ ~ approval|authorization|prior', 'doctor|provider|office ~ ~ ~ submit|submits|submitted', 're authorization|authorize', 'reauthorization', 'to approve it',
+    'until|unless|before ~ ~ ~ approves|approve|approved|authorizes|authorized', 'authorization|approval ~ expired|ran out|lapsed|pending|denied',
   ]],
   ['prior_authorization', 'authorization', 0.7, ['authorization|authorisation']],
   ['prior_authorization', 'approval', 0.35, ['approval|approve', 'denied|rejected']],
@@ -235,7 +236,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'report|reports|summary|files|file|chart|history|everything ~ ~ ~ ~ sent|faxed|emailed|mailed|transferred|forwarded|printed',
     'print|printed|printout|print out ~ ~ ~ labs|lab|reports|report|results|records|notes|chart|history',
   ]],
-  ['medical_records', 'medication-list', 0.6, ['medication|med|meds|medicine list', 'list of ~ medications|meds']],
+  ['medical_records', 'medication-list', 0.6, ['medication|med|meds|medicine list', 'list of ~ medications|meds'], { mention: true }],
 
   ['callback_request', 'call-me-back', 0.95, ['call|ring|phone me back', 'appreciate a call', 'give me a ~ call|ring', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
   ['callback_request', 'call-back', 0.7, ['call back|callback', 'please call', 'reach me at', 'call me']],
@@ -274,7 +275,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'update-details', 0.75, [
     'update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address', 'new phone|number|email|cell',
     'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
-    'where do|can|should i park', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
+    'where do|can|should i park', 'sign ~ ~ orders', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
     'need|needs|want|get|write|writing|requesting ~ ~ letter', 'exemption|clearance letter|form', 'exemption', 'sign ~ ~ form|forms|paperwork',
     "excuse", 'take|by|catch ~ bus|train|shuttle', 'bus|train|shuttle that|to|stop|stops|route', 'transit|paratransit', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
     'fax ~ ~ ~ employer|school|work|job|landlord', 'note that i was', 'proof i was seen|here', 'preferred|default pharmacy',
@@ -290,7 +291,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'calling from * ~ ~ clinic|hospital|office|practice|group|center|er|department',
     'this is * ~ nurse|np|pa|rn|physician from|at|with', 'nurse|np|rn|physician calling from',
   ]],
-  ['provider_to_provider', 'shared-patient', 0.9, ['mutual|shared|common patient', 'your patient', 'our patient', 'peer to peer']],
+  ['provider_to_provider', 'shared-patient', 0.9, ['mutual|shared|common patient', 'your patient', 'our patient', 'peer to peer', 'we share ~ patient']],
+  // "this is Jolene from Sunrise Home Health": a person introduced by an organisation.
+  ['provider_to_provider', 'from-organisation', 0.7, [
+    'this is * from ~ ~ home|health|hospice|clinic|hospital|pharmacy|imaging|lab|laboratory|radiology|diagnostics|rehab|therapy|agency|center|centre|cardiology|orthopedics|oncology|urology|neurology|dermatology|pediatrics',
+  ]],
   ['provider_to_provider', 'facility-introduction', 0.85, [
     'this is [the|a] ~ ~ pharmacist|pharmacy|lab|laboratory|radiology|imaging|hospital|er|ed|agency|department|facility|therapy|hospice|clinic|practice|unit|icu|office|home|center|centre|care|rehab|dialysis calling|at|from|with|in|here',
     'a|an rn|nurse|np|lpn|pa with|from|at', 'case manager|social worker|care coordinator', 'one of your|our patients|residents',
@@ -313,7 +318,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['provider_to_provider', 'staff-role', 0.85, [
     'pharmacy tech|technician', 'office|practice|clinic manager', 'discharge planner|coordinator', 'referral|scheduling|intake coordinator',
     'medical assistant|secretary', 'nurse navigator', 'home health nurse|aide', 'utilization review', 'charge nurse',
-    "i'm|i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant over|at|from|with",
+    "i'm|i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant|practitioner|physician|doctor over|at|from|with",
     'pharmacist|technician|coordinator|planner|manager|paralegal|adjuster at|from|with|over|here', 'hospitalist|intensivist', 'attending physician', 'front office|desk at|from', 'from the front office|desk',
   ]],
   // An institution speaking as "we": "our fax", "our NPI", "we got a referral from you".
