@@ -238,7 +238,10 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['medical_records', 'medication-list', 0.6, ['medication|med|meds|medicine list', 'list of ~ medications|meds'], { mention: true }],
 
-  ['callback_request', 'call-me-back', 0.95, ['call|ring|phone me back', 'appreciate a call', 'give me a ~ call|ring', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me']],
+  ['callback_request', 'call-me-back', 0.95, [
+    'call|ring|phone me back', 'appreciate a call', 'give me a ~ call|ring', 'return my call', 'call me at', 'get back to me', 'have|ask ~ ~ call me',
+    'someone|somebody|anyone|you call|ring|phone me|us',
+  ]],
   ['callback_request', 'call-back', 0.7, ['call back|callback', 'please call', 'reach me at', 'call me']],
   // A number said is how to reach the caller, not a request for a call by itself.
   ['callback_request', 'contact-number', 0.25, ['my number is', 'contact me', 'my cell is', 'best number']],
@@ -408,8 +411,10 @@ const requestMarkers = new Set([
   'need', 'needs', 'needed', 'want', 'wants', 'wanted', 'would', "i'd", "we'd", "she'd", "he'd", 'can', 'could', 'please',
   'calling', 'help', 'question', 'questions', 'wondering', 'wonder', 'check', 'checking', 'ask', 'asking', 'request',
   'requesting', 'trying', 'hoping', 'get', 'make', 'schedule', 'cancel', 'move', 'change', 'update', 'send', 'fax',
-  "can't", 'status', 'confirm', 'about', 'forgot', 'locked', 'reset',
+  "can't", 'status', 'confirm', 'forgot', 'locked', 'reset',
 ]);
+// "calling about…", "a question about…": "about" asks only after these.
+const askingAbout = new Set(['calling', 'call', 'question', 'questions', 'asking', 'wondering', 'ask', 'message', 'news', 'update', 'hear', 'heard']);
 // Question openers and the word after them: "do you have…", "is there…", "how do I…", "did my…".
 const questionOpeners = new Map(Object.entries({
   do: ['you', 'i', 'we'], does: ['it', 'my', 'the', 'that', 'this'], did: ['my', 'you', 'the', 'they', 'it', 'she', 'he', 'anyone'],
@@ -427,6 +432,7 @@ function inRequestClause(tokens: readonly Token[], first: number, last: number):
     if (token.punct && token.text !== ',' && token.text !== ':') break;
     if (!requestMarkers.has(token.text)) {
       if (questionOpeners.get(token.text)?.has(tokens[k + 1]?.text ?? '')) return true;
+      if (token.text === 'about' && askingAbout.has(tokens[k - 1]?.text ?? '')) return true;
       continue;
     }
     // "I can log in" states an ability; "can I", "can you" ask.
@@ -796,7 +802,7 @@ export function classifyRequestTypesWith(calibration: RequestTypeCalibration, te
   else {
     // A call back is the primary only when it is all the caller asks for; stated urgency without
     // a red flag rides along with what the call is about.
-    const candidates = present.filter((type) => type !== 'callback_request' && type !== 'urgent_emergency');
+    const candidates = present.filter((type) => type !== 'callback_request' && type !== 'urgent_emergency' && probability(type) >= threshold);
     const pool = candidates.length > 0 ? candidates : present;
     for (const type of pool) if (!primary || probability(type) > probability(primary)) primary = type;
     for (const [over, under] of primaryOver) if (primary === under && probability(over) >= threshold) primary = over;
