@@ -380,6 +380,7 @@ const more: [RequestTypeCode, string][] = [
   // these two were billing_insurance under the older convention.
   ['administrative', 'i have new insurance and need to update it'],
   ['administrative', 'my insurance card has a new member number'],
+  ['administrative', 'my insurance changed and i need to update it'],
   // A number said alone is how to reach the caller, not a request (labelling-calls.md §1): see notThisType.
   ['callback_request', "here's my number, 555 222 3333, call me when you can"],
   ['administrative', 'do you have a fax number i can send paperwork to'],
@@ -593,7 +594,6 @@ const fourthNotThisType: [RequestTypeCode, string][] = [
   ['administrative', 'can you send my last visit summary to my lawyer'],
   ['administrative', 'i need to reschedule my appointment'],
   ['administrative', 'i need a referral to a cardiologist'],
-  ['administrative', 'my insurance changed and i need to update it'],
   ['administrative', 'can the doctor call me back about my results'],
   ['administrative', 'my prior authorization form needs to be signed'],
   ['administrative', 'i need the release form to get my records'],

@@ -230,7 +230,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'send|fax|transfer|email ~ ~ ~ images|films|scans|imaging|xrays|reports to', 'proof of ~ ~ shot|shots|vaccine|vaccines|vaccination|vaccinations|immunization|immunizations', 'xray|mri|ct|imaging|scan|surgery|operative report|reports',
   ]],
   ['medical_records', 'copies', 0.7, ['copy|copies of ~ ~ ~ reports|report|records|chart|notes|imaging|films|images|history']],
-  ['medical_records', 'my-chart', 0.45, ['old|my ~ files|file|chart'], { mention: true }],
+  ['medical_records', 'my-chart', 0.6, ['old|my ~ files|file|chart'], { mention: true }],
   ['medical_records', 'records-sent', 0.65, [
     'visit summary|summaries', 'after visit summary|summaries',
     'report|reports|summary|files|file|chart|history|everything ~ ~ ~ ~ sent|faxed|emailed|mailed|transferred|forwarded|printed',
@@ -444,7 +444,9 @@ function inRequestClause(tokens: readonly Token[], first: number, last: number):
     const token = tokens[k]!;
     if (token.text === '?') return true;
     if (token.punct && token.text !== ',') break;
+    // "…and I don't understand it" asks for an explanation.
     if (words < 4 && (token.text === 'need' || token.text === 'needs' || token.text === 'please')) return true;
+    if (token.text === 'understand' && negators.has(tokens[k - 1]?.text ?? '')) return true;
   }
   return false;
 }
