@@ -301,11 +301,15 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['provider_to_provider', 'facility-introduction', 0.85, [
     'this is [the|a] ~ ~ pharmacist|pharmacy|lab|laboratory|radiology|imaging|hospital|er|ed|agency|department|facility|therapy|hospice|clinic|practice|unit|icu|office|home|center|centre|care|rehab|dialysis calling|at|from|with|in|here',
-    'a|an rn|nurse|np|lpn|pa with|from|at', 'case manager|social worker|care coordinator', 'one of your|our patients|residents',
+    'case manager|social worker|care coordinator',
     'this is the pharmacist|pharmacy|lab|laboratory|radiology|er|ed|icu|hospital|hospice',
     'this is dr|doctor * office|clinic|practice|nurse',
     "i'm|i am a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with",
   ]],
+  // Weaker: a caller's sister "is a nurse at Mercy".
+  ['provider_to_provider', 'role-named', 0.55, ['a|an rn|nurse|np|lpn|pa with|from|at']],
+  // "calling about one of your patients"; not a parent's "he's one of your patients".
+  ['provider_to_provider', 'one-of-your-patients', 0.85, ['one of your|our patients|residents'], { notPrev: ["he's", "she's", "i'm", 'is', 'am', 'are', "we're", "they're", 'was', 'been'] }],
   ['provider_to_provider', 'calling-about-a-patient', 0.85, [
     'calling about|regarding|for a|the|one of ~ patient|patients|resident|client', 'about|regarding a|the|your|our ~ patient|patients|resident|residents',
   ], { notNext: ['portal', 'portals', 'advocate', 'line'] }],
