@@ -230,7 +230,7 @@ const catalogue: Record<RequestTypeCode, string[]> = {
   callback_request: [
     'can you have someone call me',
     'please return my call',
-    'you can reach me at 555 867 5309',
+    'please ring me at 555 867 5309 when you know',
     'ring me back when you can',
     "i'll be home after five, call then",
     'please have the nurse call me back',
@@ -373,7 +373,7 @@ const more: [RequestTypeCode, string][] = [
   ['medical_records', 'the new dentist needs my medical history faxed'],
   ['medical_records', 'i need proof of my tetanus shot'],
   ['callback_request', 'please have the doctor give me a call'],
-  ['callback_request', 'you can call me anytime after three'],
+  ['callback_request', 'could you call me back anytime after three'],
   ['callback_request', 'i would like someone to call me about this'],
   ['callback_request', 'if someone could get back to me today that would be great'],
   // Insurance-card updates are administrative in the written conventions (labelling-calls.md §1);
@@ -473,6 +473,10 @@ const third: [RequestTypeCode, string][] = [
 ];
 const notThisType: [RequestTypeCode, string][] = [
   ['callback_request', 'my number is 555 222 3333'],
+  // Saying how to reach the caller is not asking for a call (labelling-calls.md §1); these two
+  // were callback_request positives under the older convention.
+  ['callback_request', 'you can reach me at 555 867 5309'],
+  ['callback_request', 'you can call me anytime after three'],
   ['callback_request', "we'll call you back this afternoon"],
   ['callback_request', 'someone will call you tomorrow with the time'],
   ['prescription_refill', 'the metformin is giving me diarrhea, is that a side effect'],

@@ -475,6 +475,13 @@ function isPromisedCall(tokens: readonly Token[], first: number, last: number): 
   return false;
 }
 
+const permissionModals = new Set(['can', 'could', 'may']);
+
+/** "you can call me", "you may reach me": the caller says how to reach them, as a statement. */
+function isPermission(tokens: readonly Token[], first: number): boolean {
+  return tokens[first - 2]?.text === 'you' && permissionModals.has(tokens[first - 1]?.text ?? '');
+}
+
 // Narrative, history and hypotheticals around a symptom: not something happening that the caller reports.
 const hypotheticalWords = new Set(['if', 'whether', 'signs', 'case']);
 // Past, resolved, or the patient's ordinary state ("my usual migraines", "puffy like always"): not a new complaint.
@@ -642,6 +649,8 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     let weight = value.weight;
     if (value.type === 'callback_request') {
       if (isPromisedCall(tokens, match.first, match.last)) continue;
+      // "you can reach me at…" gives a number; "can you call me" asks for a call.
+      if (isPermission(tokens, match.first)) weight = Math.min(weight, 0.25);
       if (diarized) {
         const turn = turnAt(turns, start);
         // Agreeing to the clinic's offer ("Yes, please, call me at…") is not asking; a request of the
