@@ -222,7 +222,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['medical_records', 'records', 0.55, ['records'], { mention: true }],
   ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'send|fax|transfer ~ ~ records|chart|notes']],
   ['medical_records', 'hipaa-form', 0.45, ['hipaa release|form'], { mention: true }],
-  ['medical_records', 'images', 0.5, ['images|films', 'on a disc|cd', 'burn a|the disc|cd'], { mention: true }],
+  ['medical_records', 'images', 0.7, ['images|films', 'on a disc|cd', 'burn a|the disc|cd', 'send|fax|transfer ~ ~ electronically'], { mention: true }],
   ['medical_records', 'visit-notes', 0.6, [
     'visit|office|clinical|clinic|progress notes', 'notes from ~ ~ ~ visit|appointment', 'in my chart',
     'operative|op|surgical|discharge report|notes|summary', 'vaccination|vaccine|immunization|shot card|cards|history',
