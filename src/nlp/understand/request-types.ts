@@ -224,13 +224,13 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['medical_records', 'hipaa-form', 0.45, ['hipaa release|form'], { mention: true }],
   ['medical_records', 'images', 0.7, ['images|films', 'on a disc|cd', 'burn a|the disc|cd', 'send|fax|transfer ~ ~ electronically'], { mention: true }],
   ['medical_records', 'visit-notes', 0.6, [
-    'visit|office|clinical|clinic|progress notes', 'notes from ~ ~ ~ visit|appointment', 'in my chart',
+    'visit|office|clinical|clinic|progress notes', 'notes from ~ ~ ~ visit|appointment',
     'operative|op|surgical|discharge report|notes|summary', 'vaccination|vaccine|immunization|shot card|cards|history',
     'email|send|fax|mail|print ~ ~ ~ history|chart|notes|records|report', 'history|records|chart|notes ~ faxed|sent|emailed|transferred',
     'send|fax|transfer|email ~ ~ ~ images|films|scans|imaging|xrays|reports to', 'proof of ~ ~ shot|shots|vaccine|vaccines|vaccination|vaccinations|immunization|immunizations', 'xray|mri|ct|imaging|scan|surgery|operative report|reports',
   ]],
   ['medical_records', 'copies', 0.7, ['copy|copies of ~ ~ ~ reports|report|records|chart|notes|imaging|films|images|history']],
-  ['medical_records', 'my-chart', 0.6, ['old|my ~ files|file|chart'], { mention: true }],
+  ['medical_records', 'my-chart', 0.6, ['old|my ~ files|file|chart', 'in my chart'], { mention: true }],
   ['medical_records', 'records-sent', 0.65, [
     'visit summary|summaries', 'after visit summary|summaries',
     'report|reports|summary|files|file|chart|history|everything ~ ~ ~ ~ sent|faxed|emailed|mailed|transferred|forwarded|printed',
@@ -286,6 +286,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['administrative', 'forms', 0.55, ['form|forms|paperwork|fmla', 'disability form|forms', 'jury duty', 'fill out'], { notPrev: ['authorization', 'auth', 'release', 'consent'], mention: true }],
   ['administrative', 'letter', 0.4, ['letter'], { mention: true }],
+  // Paperwork to be filled in or signed: "FMLA paperwork filled out", "the form signed by the doctor", "fill it out".
+  ['administrative', 'form-completed', 0.75, [
+    'form|forms|paperwork|fmla ~ ~ ~ filled|completed|signed|done', 'fill+ ~ out', 'fill+ in ~ ~ form|forms|paperwork',
+    'note|letter|documentation from ~ ~ doctor|clinician|provider|nurse|physician', 'need|needs ~ ~ note|excuse',
+  ], { notPrev: ['authorization', 'auth', 'release', 'consent'] }],
   ['administrative', 'work-note', 0.7, ['work|school|excuse|sick|doctors|doctor\'s note', 'note for ~ work|school|employer|job|boss|gym|daycare', 'return|back to work|school saying', 'saying i|he|she can return|go back', 'note ~ ~ ~ i was seen']],
   ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient', 'new patient paperwork|forms', 'switch|change to ~ different|new|another doctor|provider|pcp', 'switch|change|new ~ ~ primary care|pcp', 'switch|change ~ ~ different|new|another doctor|provider']],
 
@@ -743,6 +748,7 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     billing?.delete('claim');
     // The PA's paperwork is the PA (labelling-calls.md §1), not administrative forms.
     byType.get('administrative')?.delete('forms');
+    byType.get('administrative')?.delete('form-completed');
     // Naming the drug that needs approval is not asking for a refill of it.
     const refill = byType.get('prescription_refill');
     if (refill && ![...refill.keys()].some((cue) => strongRefillCues.has(cue))) byType.delete('prescription_refill');
