@@ -713,6 +713,9 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
       if (turn.speaker !== 'caller' || previous.speaker !== 'clinic') continue;
       if (!offersSlot(text.slice(previous.start, previous.end)) || !acceptsOffer(text.slice(turn.start, turn.end))) continue;
       hits.push({ type: 'appointment', cue: 'accepts-slot', weight: 0.9, span: { start: turn.start, end: turn.end, cue: 'accepts-slot' } });
+      // The clinic offered the visit for a complaint the caller told before it: the call reports it.
+      const told = symptomHits.find(({ hit, reading }) => reading === 'report' && hit.weight >= 0.35 && hit.span.end <= previous.start);
+      if (told) hits.push({ type: 'symptom_report', cue: 'visit-offered-for-complaint', weight: 0.6, span: { ...told.hit.span, cue: 'visit-offered-for-complaint' } });
     }
   }
 
