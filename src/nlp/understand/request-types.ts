@@ -76,7 +76,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['prescription_refill', 'pharmacy', 0.25, ['pharmacy|pharmacist'], { mention: true }],
   ['prescription_refill', 'medication', 0.2, ['medication|medications|meds|medicine'], { mention: true }],
 
-  ['appointment', 'appointment', 0.7, ['appointment|appointments|appt'], { mention: true }],
+  // The bare noun: the verbs ("book", "move", "cancel") carry the request.
+  ['appointment', 'appointment', 0.6, ['appointment|appointments|appt'], { mention: true }],
   ['appointment', 'schedule-appointment', 0.9, [
     'schedule+|reschedule+|book|booked|booking|cancel+|make|move|change ~ ~ appointment|appt|visit|physical|checkup|follow',
   ]],
@@ -191,7 +192,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['billing_insurance', 'claim', 0.5, ['claim|claims', 'in|out network', 'out of network', 'overcharged|overbilled', 'hsa|fsa card|account']],
   ['billing_insurance', 'plan-accepted', 0.7, [
     'take|accept|bill ~ ~ insurance|blue|aetna|cigna|united|humana|medicare|medicaid|kaiser|tricare|anthem|ambetter|molina',
-    'in network', 'insurance|medicaid|medicare|plan|coverage changed|ended|lapsed|expired', 'how much ~ ~ ~ cost|costs|charge',
+    'in network', 'medicaid|medicare|plan|coverage changed|ended|lapsed|expired', 'insurance ended|lapsed|expired', 'how much ~ ~ ~ cost|costs|charge',
   ]],
   ['billing_insurance', 'insurance', 0.45, ['insurance|insurer|medicaid|medicare'], { mention: true }],
   // Updating the insurance on file is an administrative update (labelling-calls.md §1), not a billing question.
