@@ -277,6 +277,12 @@ describe('classifyRequestTypes: primary and secondary', () => {
     expect(types).toContain('prescription_refill');
   });
 
+  it('the matter raised before "while I have you" or "also" is the primary code', () => {
+    const types = typesOf('I need to reschedule my physical to next month. Oh, and while I have you, can you refill my lisinopril, I am almost out.');
+    expect(types[0]).toBe('appointment');
+    expect(types).toContain('prescription_refill');
+  });
+
   it('a prior authorization that blocks a refill is the primary code', () => {
     expect(typesOf('My pharmacy says the insurance needs a prior authorization before they can refill my Humira, I am on my last pen')[0]).toBe('prior_authorization');
   });

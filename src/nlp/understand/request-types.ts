@@ -49,7 +49,7 @@ interface Cue {
 }
 
 /** `not-refill`: the medication is named for another reason (a side effect, the cost, a new drug). */
-type Value = Cue | { type: 'suppress' } | { type: 'not-refill' };
+type Value = Cue | { type: 'suppress' } | { type: 'not-refill' } | { type: 'afterthought' };
 
 // [type, cue, weight, patterns, options]
 const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
@@ -252,7 +252,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'call|ring|phone me|us|her|him ~ ~ back', 'call anytime|whenever', 'call any time',
   ]],
   // Asking for a conversation with a clinician is asking for a call.
-  ['callback_request', 'talk-to-clinician', 0.5, ['like|want|need to talk|speak to|with', 'on the phone with', 'phone call with|from']],
+  ['callback_request', 'talk-to-clinician', 0.7, ['like|want|need to talk|speak to|with', 'on the phone with', 'phone call with|from']],
   ['callback_request', 'reply-wanted', 0.35, ['let me know', 'can|could ~ leave ~ ~ ~ message|voicemail', 'leave a detailed message']],
 
   // Urgency the caller states. Emergency words are not urgency by themselves: "911" is read out
@@ -367,6 +367,10 @@ for (const [code, patterns] of Object.entries(symptomLexicon)) {
   for (const pattern of patterns) trie.add(pattern, value);
 }
 for (const pattern of suppressors) trie.add(pattern, { type: 'suppress' });
+// A caller turning to a second matter: what came before it is what the call is for.
+for (const pattern of ['while i have you', 'while i got you', 'one more thing', 'another thing', 'one other thing', 'also', 'oh and', 'before i forget', 'unrelated']) {
+  trie.add(pattern, { type: 'afterthought' });
+}
 
 // A medication named with a side effect, its price, a new drug, or how to take it: a question, not a refill.
 const notRefillPatterns = [
@@ -585,6 +589,10 @@ interface CueReading {
   evidence: Map<RequestTypeCode, EvidenceSpan[]>;
   /** Affirmed red flags in the caller's words. */
   affirmed: RedFlag[];
+  /** Per type, where its first strong cue (weight ≥ 0.5) starts. */
+  firstStrong: Map<RequestTypeCode, number>;
+  /** Where the caller turns to a second matter ("while I have you", "also"), or Infinity. */
+  afterthought: number;
 }
 
 // The four calls per transcript (analyze, benchmark, calibration) read the same text: keep the last reading.
@@ -636,7 +644,7 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
   const symptomHits: { hit: CueHit; reading: SymptomReading }[] = [];
   for (const match of matches) {
     const value = match.value;
-    if (value.type === 'suppress') continue;
+    if (value.type === 'suppress' || value.type === 'afterthought') continue;
     const start = tokens[match.first]!.start;
     const end = tokens[match.last]!.end;
     const speaker = speakerOf(start);
@@ -764,10 +772,21 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
 
   const raw = Object.fromEntries(requestTypeCodes.map((type) => [type, score(type)])) as Record<RequestTypeCode, number>;
   const evidence = new Map<RequestTypeCode, EvidenceSpan[]>();
+  const firstStrong = new Map<RequestTypeCode, number>();
   for (const [type, cues] of byType) {
     evidence.set(type, dedupeSpans([...cues.values()].flatMap((entry) => entry.spans).sort((a, b) => a.start - b.start)));
+    for (const entry of cues.values()) {
+      if (entry.weight < 0.5) continue;
+      for (const span of entry.spans) if (span.start < (firstStrong.get(type) ?? Infinity)) firstStrong.set(type, span.start);
+    }
   }
-  return { raw, evidence, affirmed };
+  let afterthought = Infinity;
+  for (const match of matches) {
+    if (match.value.type !== 'afterthought') continue;
+    const start = tokens[match.first]!.start;
+    if (speakerOf(start) === 'caller' && start < afterthought) afterthought = start;
+  }
+  return { raw, evidence, affirmed, firstStrong, afterthought };
 }
 
 const calibration = calibrationData as RequestTypeCalibration;
@@ -816,7 +835,7 @@ export function classifyRequestTypes(text: string, redFlags?: readonly RedFlag[]
 
 /** `classifyRequestTypes` with a given calibration: what the fitting script scores candidate thresholds with. */
 export function classifyRequestTypesWith(calibration: RequestTypeCalibration, text: string, flags: readonly RedFlag[]): RequestTypeScore[] {
-  const { raw, evidence, affirmed } = readCues(text, flags);
+  const { raw, evidence, affirmed, firstStrong, afterthought } = readCues(text, flags);
   const probability = (type: RequestTypeCode) => calibrated(calibration, type, raw[type]);
   const threshold = calibration.secondaryThreshold;
   const present = requestTypeCodes.filter((type) => raw[type] > 0 && probability(type) >= calibration.primaryFloor);
@@ -827,7 +846,10 @@ export function classifyRequestTypesWith(calibration: RequestTypeCalibration, te
   else {
     // A call back is the primary only when it is all the caller asks for; stated urgency without
     // a red flag rides along with what the call is about.
-    const candidates = present.filter((type) => type !== 'callback_request' && type !== 'urgent_emergency' && probability(type) >= threshold);
+    let candidates = present.filter((type) => type !== 'callback_request' && type !== 'urgent_emergency' && probability(type) >= threshold);
+    // "…and while I have you, my eye drops": the matter raised first is the primary.
+    const first = candidates.filter((type) => (firstStrong.get(type) ?? Infinity) < afterthought);
+    if (first.length > 0 && first.length < candidates.length) candidates = first;
     const pool = candidates.length > 0 ? candidates : present;
     for (const type of pool) if (!primary || probability(type) > probability(primary)) primary = type;
     for (const [over, under] of primaryOver) if (primary === under && probability(over) >= threshold) primary = over;
