@@ -857,7 +857,7 @@ export function classifyRequestTypesWith(calibration: RequestTypeCalibration, te
   if (!primary) return [];
 
   const scoreOf = (type: RequestTypeCode, rank: 'primary' | 'secondary'): RequestTypeScore => ({
-    type, rank, confidence: round(type === 'urgent_emergency' && affirmed.length > 0 ? Math.max(probability(type), 0.9) : probability(type)), evidence: evidence.get(type) ?? [],
+    type, rank, confidence: round(probability(type)), evidence: evidence.get(type) ?? [],
   });
   const secondary = requestTypeCodes
     // raw > 0: a code no cue supports is never returned, whatever its base rate.
