@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callTurns, hasClinicTurns, turnAt } from './call-turns.ts';
+import { acceptsOffer, callTurns, hasClinicTurns, inAgreementSentence, offersSlot, turnAt } from './call-turns.ts';
 
 // Every transcript here is synthetic, written for these tests.
 
@@ -39,5 +39,27 @@ describe('callTurns', () => {
     expect(turnAt(turns, text.indexOf('Hello'))).toBe(0);
     expect(turnAt(turns, text.indexOf('Hi.'))).toBe(1);
     expect(turnAt(turns, text.indexOf('Caller'))).toBe(-1);
+  });
+});
+
+describe('offers and answers', () => {
+  it('a slot is a clock time the clinic offers, not a day mentioned', () => {
+    expect(offersSlot('I have Thursday the 12th at 2:15 with Dr. Ruiz.')).toBe(true);
+    expect(offersSlot('Monday at 10 am?')).toBe(true);
+    expect(offersSlot('She will call you this afternoon.')).toBe(false);
+    expect(offersSlot('We are open until 5 on Fridays.')).toBe(false);
+  });
+
+  it('taking an offer says yes without a no in the same sentence', () => {
+    expect(acceptsOffer("Perfect, I'll take it.")).toBe(true);
+    expect(acceptsOffer('Hmm? Okay. Yes, that works.')).toBe(true);
+    expect(acceptsOffer("No, I can't do mornings.")).toBe(false);
+    expect(acceptsOffer('Okay, but not Thursday, I work.')).toBe(false);
+  });
+
+  it('only the agreeing first sentence of a turn is agreement', () => {
+    const text = 'Yes please, call me at home. Also please have billing call me today.';
+    expect(inAgreementSentence(text, 0, text.indexOf('call me at'))).toBe(true);
+    expect(inAgreementSentence(text, 0, text.indexOf('billing call'))).toBe(false);
   });
 });

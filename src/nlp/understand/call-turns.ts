@@ -69,3 +69,33 @@ export function turnAt(turns: readonly Turn[], offset: number): number {
   }
   return -1;
 }
+
+// A clinic turn offering a time, and a caller turn taking it.
+const slotOffer = /\b(i have|i've got|i can (do|get you|put you|book|fit)|we have|there's|how about|would .{1,40} work|opening|available|book you|schedule you|(can|could) (see|fit|get) you)\b|\?\s*$/i;
+// A slot is a clock time ("at 3:40", "10 am", "at nine fifteen"), not just a day.
+const slotTime = /\b(\d{1,2}:\d{2}|\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|at (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( (o'clock|fifteen|thirty|forty[ -]five|twenty|forty|fifty))?)\b/i;
+const acceptance = /\b(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b|^\W*the \d{1,2}(st|nd|rd|th)\b/i;
+const declining = /\b(no|not|can't|cannot|won't|doesn't work|don't)\b/i;
+
+/** The offset lies in the turn's first sentence, and that sentence agrees ("Yes, please do…"). */
+export function inAgreementSentence(text: string, turnStart: number, offset: number): boolean {
+  const before = text.slice(turnStart, offset);
+  if (/[.!?]/.test(before)) return false;
+  return acceptance.test(text.slice(turnStart, turnStart + 40));
+}
+
+// "Wednesday the 9th at 11:40 with Dr. Obuya": a turn that opens with a day is offering it.
+const opensWithDay = /^\W*(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|next|january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
+
+/** The clinic's turn offers a visit at a clock time. */
+export function offersSlot(said: string): boolean {
+  return (slotOffer.test(said) || opensWithDay.test(said)) && slotTime.test(said);
+}
+
+/** The caller's turn takes what the clinic offered ("Yes, I'll take it"), without a "no" in that sentence. */
+export function acceptsOffer(said: string): boolean {
+  // The first of the opening sentences that says yes, and no "no" in that sentence.
+  const sentences = said.slice(0, 80).split(/(?<=[.!?])\s+/);
+  const agreeing = sentences.find((sentence) => acceptance.test(sentence));
+  return agreeing !== undefined && !declining.test(agreeing);
+}

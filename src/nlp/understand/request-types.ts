@@ -1,5 +1,5 @@
 import { requestTypeCodes, type EvidenceSpan, type RedFlag, type RequestTypeCode, type RequestTypeScore } from '../analysis.types.ts';
-import { callTurns, hasClinicTurns, turnAt } from './call-turns.ts';
+import { acceptsOffer, callTurns, hasClinicTurns, inAgreementSentence, offersSlot, turnAt } from './call-turns.ts';
 import { drugNames } from './drug-lexicon.ts';
 import { symptomLexicon } from './entities.ts';
 import { PhraseTrie } from './phrase-trie.ts';
@@ -541,34 +541,6 @@ const otherRequestTypes = new Set<RequestTypeCode>([
 ]);
 // Cues that show the caller wants a clinician to know or advise.
 const careSeekingCues = new Set(['tell-clinician', 'worried-question', 'advice-question', 'side-effect', 'red-flag', 'uncertain-red-flag', 'symptom-course', 'feeling-unwell']);
-
-// A clinic turn offering a time, and a caller turn taking it.
-const slotOffer = /\b(i have|i've got|i can (do|get you|put you|book|fit)|we have|there's|how about|would .{1,40} work|opening|available|book you|schedule you|(can|could) (see|fit|get) you)\b|\?\s*$/i;
-// A slot is a clock time ("at 3:40", "10 am", "at nine fifteen"), not just a day.
-const slotTime = /\b(\d{1,2}:\d{2}|\d{1,2} ?(am|pm|a\.m\.|p\.m\.)|at (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( (o'clock|fifteen|thirty|forty[ -]five|twenty|forty|fifty))?)\b/i;
-const acceptance = /\b(yes|yeah|yep|sure|ok|okay|perfect|great|that works|works|that's fine|fine|sounds good|i'll take it|book it|let's do|please do|that'll work|good)\b|^\W*the \d{1,2}(st|nd|rd|th)\b/i;
-const declining = /\b(no|not|can't|cannot|won't|doesn't work|don't)\b/i;
-
-/** The offset lies in the turn's first sentence, and that sentence agrees ("Yes, please do…"). */
-function inAgreementSentence(text: string, turnStart: number, offset: number): boolean {
-  const before = text.slice(turnStart, offset);
-  if (/[.!?]/.test(before)) return false;
-  return acceptance.test(text.slice(turnStart, turnStart + 40));
-}
-
-// "Wednesday the 9th at 11:40 with Dr. Obuya": a turn that opens with a day is offering it.
-const opensWithDay = /^\W*(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|next|january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
-
-function offersSlot(said: string): boolean {
-  return (slotOffer.test(said) || opensWithDay.test(said)) && slotTime.test(said);
-}
-
-function acceptsOffer(said: string): boolean {
-  // The first of the opening sentences that says yes, and no "no" in that sentence.
-  const sentences = said.slice(0, 80).split(/(?<=[.!?])\s+/);
-  const agreeing = sentences.find((sentence) => acceptance.test(sentence));
-  return agreeing !== undefined && !declining.test(agreeing);
-}
 
 // "Urgent" about paperwork or a refill is administrative urgency, not clinical.
 const nonClinicalNouns = new Set([
