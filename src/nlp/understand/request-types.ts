@@ -82,7 +82,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'schedule+|reschedule+|book|booked|booking|cancel+|make|move|change ~ ~ appointment|appt|visit|physical|checkup|follow',
   ]],
   ['appointment', 'reschedule', 0.8, ['reschedule+']],
-  ['appointment', 'schedule-it', 0.6, ['schedule+|book that|it|one|something|a time', 'move|push|change it|that to', 'move|push it|that back|up', 'move it', 'see me|him|her|us today|tomorrow|this|soon|sometime']],
+  ['appointment', 'schedule-it', 0.6, ['schedule+|book that|it|one|something', 'schedule+|book a time|visit', 'move|push|change it|that to', 'move|push it|that back|up', 'move it', 'see me|him|her|us today|tomorrow|this|soon|sometime']],
   ['appointment', 'cancel', 0.6, ['cancel+ my']],
   // "I see Dr. Okafor" says who my doctor is; "to see / need to see the doctor" asks for a visit.
   ['appointment', 'come-in', 0.65, ['come in']],
@@ -106,7 +106,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['appointment', 'move-visit', 0.8, [
     'push|pushed|bump|bumped|move|moved ~ ~ visit|slot|appointment|appt', 'confirm|confirming ~ ~ appointment|appt|visit|time|slot',
     "can't|cannot|won't make it", 'can not make it', 'not be able to make it',
-    'check ~ ~ ~ appointment|appt|time|date|arrival', 'what time ~ ~ ~ appointment|appt|arrive|be there',
+    'check ~ ~ ~ appointment|appt|time|date|arrival', 'what time ~ ~ ~ appointment|appt|arrive', 'what time ~ ~ ~ be there',
     'make sure ~ ~ ~ right day|time|date', 'what day|time is my',
   ]],
 
@@ -136,12 +136,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['symptom_report', 'body-trouble', 0.4, ['stomach|bowel|bladder|skin|breathing|heart|vision|memory|balance|sleep problems|issues|trouble']],
   ['symptom_report', 'been-having', 0.3, ['been having', "i've had"]],
   ['symptom_report', 'symptom-course', 0.4, [
-    'getting|gotten|got worse|bigger|larger|darker|redder', 'keeps|keep coming back', "it's|it has changed", 'changed color|shape|size', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting',
+    'getting|gotten|got worse|bigger|larger|darker|redder', 'keeps|keep coming back', "it's changed", 'it has changed', 'changed color|shape|size', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting',
   ]],
 
   ['test_results', 'results', 0.5, ['result|results'], { mention: true }],
   ['test_results', 'test-results', 0.85, [
-    'test|tests|lab|labs|blood|bloodwork|biopsy|scan|mri|xray|ray|imaging|mammogram|pap|smear|study|panel|work|ct|culture|urine|a1c|covid|strep|my|the|your result|results',
+    'test|tests|lab|labs|blood|bloodwork|biopsy|scan|mri|xray|ray|imaging|mammogram|pap|smear|study|panel|work|ct|culture|urine|a1c|tsh|psa|cbc|cmp|lipid|thyroid|cholesterol|covid|strep|my|the|your result|results',
     'test|tests|lab|labs|bloodwork|biopsy|scan|mri|xray|ray|ultrasound|mammogram|ekg|ecg|ct|culture|echo showed|shows|said|found|mean|means',
     'go|went|going over ~ ~ ~ numbers|results|labs|levels|report', 'cholesterol|a1c|sugar|thyroid|iron|potassium|kidney|liver numbers|levels',
     'test|tests|lab|labs|bloodwork|biopsy|scan|mri|xray|ray|ultrasound|mammogram|ct|culture|echo show|find|say|turned|turn|came|found', 'it|they show|turned|came back',
@@ -169,11 +169,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['test_results', 'reporting-result', 0.7, [
     'calling with ~ ~ ~ result|results|value|values|report', 'critical value|values|result|results',
     'calling about|regarding ~ ~ ~ ct|scan|mri|xray|ultrasound|test|labs|biopsy|study|result|results|report|findings|echo|mammogram',
-    'most recent|latest|last ~ ~ lipid|panel|labs|bloodwork|results|a1c|cmp|cbc|tsh|echo|ekg|imaging',
+    'most recent ~ ~ lipid|panel|labs|bloodwork|results|a1c|cmp|cbc|tsh|echo|ekg|imaging', 'latest|last ~ ~ lipid|panel|labs|bloodwork|results|a1c|cmp|cbc|tsh|echo|ekg|imaging',
   ]],
   ['test_results', 'result-said', 0.6, [
     'pap|mammogram|biopsy|scan|test|labs|bloodwork|xray|mri|ct|ultrasound|culture|a1c|psa ~ was|were|is|came|come|showed ~ ~ abnormal|positive|negative|elevated|high|low|normal|off|fine|clear',
-    'results|result are|is available|ready|in|posted', 'lab|labs|radiology|imaging|pathology called|left|sent',
+    'results|result are|is available|ready|in|posted', 'lab|labs|radiology|imaging|pathology called|left|sent', 'flagged ~ high|low|abnormal|critical',
+    'does that|it|this mean',
   ]],
   ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back', "heard anything|nothing", "haven't|not heard", 'nobody ~ ~ called|told', 'no one ~ ~ called|told', 'waiting to hear']],
 
@@ -214,7 +215,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'medical necessity', 'needs|need|wants|requires ~ ~ form|paperwork|letter|documentation from ~ doctor|provider|office',
     'before they|it ~ pay|cover', 'for ~ ~ approval', 'before ~ ~ approving|approve|covering|cover',
     'without|unless|until ~ ~ approval|authorization|prior', 'doctor|provider|office ~ ~ ~ submit|submits|submitted', 're authorization|authorize', 'reauthorization', 'to approve it',
-    'until|unless|before ~ ~ ~ approves|approve|approved|authorizes|authorized', 'authorization|approval ~ expired|ran out|lapsed|pending|denied',
+    'until|unless|before ~ ~ ~ approves|approve|approved|authorizes|authorized', 'authorization|approval ~ expired|lapsed|pending|denied', 'authorization|approval ~ ran out',
   ]],
   ['prior_authorization', 'authorization', 0.7, ['authorization|authorisation']],
   ['prior_authorization', 'approval', 0.35, ['approval|approve', 'denied|rejected']],
@@ -339,7 +340,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'our pharmacy|office|clinic|practice|unit|facility|floor|lab|npi ~ number|line|is', 'our fax|npi',
     'we got|have|received ~ ~ referral|order|orders|prescription|script|request|requisition from you|your',
   ]],
-  ['provider_to_provider', 'patient-here', 0.7, ["we've|we have got|have ~ patient|resident here", 'we have ~ ~ patient|resident of yours', 'a patient of yours', 'for a mutual|shared patient']],
+  ['provider_to_provider', 'patient-here', 0.7, ["we've|we got|have ~ patient|resident here", 'we have ~ ~ patient|resident of yours', 'a patient of yours', 'for a mutual|shared patient']],
 ];
 
 const suppressors = [
