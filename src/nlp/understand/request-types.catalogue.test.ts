@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestTypeCode } from '../analysis.types.ts';
+import { detectRedFlags } from './red-flags.ts';
 import { classifyRequestTypes } from './request-types.ts';
 
 /**
@@ -152,7 +153,7 @@ const catalogue: Record<RequestTypeCode, string[]> = {
     'can i set up a payment plan',
     'i got a statement saying i owe money',
     'my insurance denied the claim',
-    'i have new insurance and need to update it',
+    'does my plan cover an mri',
     'is this covered by my plan',
     'i want a refund, i paid twice',
     'my account went to collections',
@@ -168,7 +169,7 @@ const catalogue: Record<RequestTypeCode, string[]> = {
     'my medicaid changed',
     'why did i get charged a no show fee',
     'i was overcharged for my lab work',
-    'my insurance card has a new member number',
+    'why was i charged a facility fee',
     "i can't afford this bill, is there financial assistance",
     'my hsa card was declined',
   ],
@@ -229,7 +230,7 @@ const catalogue: Record<RequestTypeCode, string[]> = {
   callback_request: [
     'can you have someone call me',
     'please return my call',
-    'you can reach me at 555 867 5309',
+    'please ring me at 555 867 5309 when you know',
     'ring me back when you can',
     "i'll be home after five, call then",
     'please have the nurse call me back',
@@ -372,10 +373,16 @@ const more: [RequestTypeCode, string][] = [
   ['medical_records', 'the new dentist needs my medical history faxed'],
   ['medical_records', 'i need proof of my tetanus shot'],
   ['callback_request', 'please have the doctor give me a call'],
-  ['callback_request', 'you can call me anytime after three'],
+  ['callback_request', 'could you call me back anytime after three'],
   ['callback_request', 'i would like someone to call me about this'],
   ['callback_request', 'if someone could get back to me today that would be great'],
-  ['callback_request', 'my number is 555 222 3333'],
+  // Insurance-card updates are administrative in the written conventions (labelling-calls.md §1);
+  // these two were billing_insurance under the older convention.
+  ['administrative', 'i have new insurance and need to update it'],
+  ['administrative', 'my insurance card has a new member number'],
+  ['administrative', 'my insurance changed and i need to update it'],
+  // A number said alone is how to reach the caller, not a request (labelling-calls.md §1): see notThisType.
+  ['callback_request', "here's my number, 555 222 3333, call me when you can"],
   ['administrative', 'do you have a fax number i can send paperwork to'],
   ['administrative', 'i need a form for my kids camp'],
   ['administrative', 'can i get a note that i was here today'],
@@ -465,6 +472,13 @@ const third: [RequestTypeCode, string][] = [
   ['administrative', 'i need my disability paperwork filled out'],
 ];
 const notThisType: [RequestTypeCode, string][] = [
+  ['callback_request', 'my number is 555 222 3333'],
+  // Saying how to reach the caller is not asking for a call (labelling-calls.md §1); these two
+  // were callback_request positives under the older convention.
+  ['callback_request', 'you can reach me at 555 867 5309'],
+  ['callback_request', 'you can call me anytime after three'],
+  ['callback_request', "we'll call you back this afternoon"],
+  ['callback_request', 'someone will call you tomorrow with the time'],
   ['prescription_refill', 'the metformin is giving me diarrhea, is that a side effect'],
   ['prescription_refill', 'i started the new blood pressure medicine and i feel dizzy'],
   ['prescription_refill', 'my insurance needs a prior auth for my ozempic'],
@@ -507,14 +521,25 @@ describe('request-type catalogue: third batch', () => {
   });
 });
 
+/**
+ * Urgency comes from affirmed red flags or urgency the caller states (labelling-calls.md §1–2).
+ * Whether a flag is affirmed or only uncertain ("my husband is having chest pain": the caller
+ * speaks for the patient) is the red-flag detector's decision, tested in red-flags*.test.ts; here
+ * every red-flag phrasing must be found as a flag and, once affirmed, bring urgent_emergency.
+ */
+function typesWithFlagsAffirmed(text: string): RequestTypeCode[] {
+  const flags = detectRedFlags(text).redFlags.map((flag) => ({ ...flag, status: 'affirmed' as const }));
+  return classifyRequestTypes(text, flags).map((score) => score.type);
+}
+
 describe('request-type catalogue', () => {
   it.each(more)('second batch %s: %j', (type, text) => {
-    expect(classifyRequestTypes(text).map((score) => score.type)).toContain(type);
+    expect(type === 'urgent_emergency' ? typesWithFlagsAffirmed(text) : classifyRequestTypes(text).map((score) => score.type)).toContain(type);
   });
 
   for (const [type, texts] of Object.entries(catalogue) as [RequestTypeCode, string[]][]) {
     it.each(texts)(`${type}: %j`, (text) => {
-      expect(classifyRequestTypes(text).map((score) => score.type)).toContain(type);
+      expect(type === 'urgent_emergency' ? typesWithFlagsAffirmed(text) : classifyRequestTypes(text).map((score) => score.type)).toContain(type);
     });
   }
 
@@ -573,7 +598,6 @@ const fourthNotThisType: [RequestTypeCode, string][] = [
   ['administrative', 'can you send my last visit summary to my lawyer'],
   ['administrative', 'i need to reschedule my appointment'],
   ['administrative', 'i need a referral to a cardiologist'],
-  ['administrative', 'my insurance changed and i need to update it'],
   ['administrative', 'can the doctor call me back about my results'],
   ['administrative', 'my prior authorization form needs to be signed'],
   ['administrative', 'i need the release form to get my records'],
@@ -581,7 +605,7 @@ const fourthNotThisType: [RequestTypeCode, string][] = [
 
 describe('request-type catalogue: fourth batch', () => {
   it.each(fourth)('%s: %j', (type, text) => {
-    expect(classifyRequestTypes(text).map((score) => score.type)).toContain(type);
+    expect(type === 'urgent_emergency' ? typesWithFlagsAffirmed(text) : classifyRequestTypes(text).map((score) => score.type)).toContain(type);
   });
   it.each(fourthNotThisType)('not %s: %j', (type, text) => {
     expect(classifyRequestTypes(text).map((score) => score.type)).not.toContain(type);
@@ -591,7 +615,7 @@ describe('request-type catalogue: fourth batch', () => {
     'i want to kill myself',
     'my toddler drank some of the dishwasher soap',
   ])('an emergency described is also a symptom_report: %j', (text) => {
-    const scores = classifyRequestTypes(text);
+    const scores = classifyRequestTypes(text, detectRedFlags(text).redFlags.map((flag) => ({ ...flag, status: 'affirmed' as const })));
     expect(scores[0]!.type).toBe('urgent_emergency');
     const symptom = scores.find((score) => score.type === 'symptom_report');
     expect(symptom!.confidence).toBeGreaterThanOrEqual(0.6);
