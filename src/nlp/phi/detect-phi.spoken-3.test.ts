@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { PhiSpan } from '../analysis.types.ts';
+import { detectPhi } from './detect-phi.ts';
+
+/*
+ * Issue 15, item 4: PHI said the way callers say it, in sentences written for this file (not taken
+ * from any evaluation set; every name, number and place is made up). A value passes when one span
+ * covers all of it; a trap passes when no span touches it. Spans follow
+ * docs/guides/labelling-calls.md §3: each mention its own span, the value without its cue.
+ */
+
+function shown(text: string, spans: readonly PhiSpan[]): string {
+  return JSON.stringify(spans.map((span) => `${span.type}:${text.slice(span.start, span.end)}`));
+}
+
+function expectCovered(text: string, phi: string): void {
+  const at = text.indexOf(phi);
+  expect(at, `"${phi}" not in text`).toBeGreaterThanOrEqual(0);
+  const spans = detectPhi(text);
+  expect(spans.some((span) => span.start <= at && span.end >= at + phi.length), `"${phi}" not covered: ${shown(text, spans)}`).toBe(true);
+}
+
+function expectUntouched(text: string, trap: string): void {
+  const at = text.indexOf(trap);
+  expect(at, `"${trap}" not in text`).toBeGreaterThanOrEqual(0);
+  const spans = detectPhi(text);
+  expect(spans.filter((span) => span.start < at + trap.length && span.end > at), `"${trap}" touched: ${shown(text, spans)}`).toEqual([]);
+}
+
+describe('dates in every spoken and written form', () => {
+  it.each<[string, string]>([
+    ['the scan got moved to last tuesday the fourth and nobody told me', 'last tuesday the fourth'],
+    ['she came home from rehab on the twenty sixth, so about a week ago', 'the twenty sixth'],
+    ['Caller: It was the 17th, I think. A Friday.', 'the 17th'],
+    ['dob 4 9 71 and the last name is the same', '4 9 71'],
+    ['my birthday is eleven twenty eight fifty nine', 'eleven twenty eight fifty nine'],
+    ['uh she was born on the ninth of october nineteen thirty', 'the ninth of october nineteen thirty'],
+    ['the biopsy was friday the 2nd', 'friday the 2nd'],
+  ])('%j → %j', (text, phi) => expectCovered(text, phi));
+
+  it.each<[string, string]>([
+    ['my husband was born in nineteen forty seven', 'nineteen forty seven'],
+    ['i was born in 1966 and moved here later', '1966'],
+    ['he lives on the fourth floor', 'fourth'],
+    ['this is the third time i have called', 'third'],
+    ['the first dose made me dizzy', 'first'],
+  ])('%j: %j is not a date', (text, trap) => expectUntouched(text, trap));
+});
