@@ -195,12 +195,8 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
   } else if (run && run.digits.length <= 6 && !(numberedOnly && run.writtenShape === '' && run.digits.length < 2)) {
     startTok = run.startTok;
     confidence = 0.9;
-  } else if (!numberedOnly && mixedCase && !organisationWords.has(tokens[suffixTok + 1]?.norm ?? '') && tokens[t + 1]!.upper && tokens[suffixTok]!.upper && !tokens[suffixTok]!.allUpper && !tokens[t + 1]!.allUpper
-    && (tokens[suffixTok]!.norm.length > 3 || tokens[suffixTok + 1]?.norm === '.')) {
-    // "on Elm Street": a street name alone is still an address element.
-    startTok = t + 1;
-    confidence = 0.7;
   } else {
+    // "the pharmacy on Elm Street": a street name alone is not an address (docs/guides/labelling-calls.md §3).
     return;
   }
   let endTok = suffixTok + 1;
@@ -448,7 +444,7 @@ function extendBlock(text: string, tokens: readonly Token[], from: number, corne
       if (++lines > 4) break;
     }
     if (token.kind === TokenKind.Punct) {
-      if (token.norm === '.' && tokens[t + 1] && !text.slice(token.end, tokens[t + 1]!.start).includes('\n') && tokens[t + 1]!.upper && everydayWords.has(tokens[t + 1]!.norm)) break;
+      if (token.norm === '.' && tokens[t + 1] && !text.slice(token.end, tokens[t + 1]!.start).includes('\n') && tokens[t + 1]!.upper && (everydayWords.has(tokens[t + 1]!.norm) || functionWords.has(tokens[t + 1]!.norm))) break;
       // Quoted lines ("> Apt. 342", "??? Maribor") keep their markers.
       const lineMarker = (token.norm === '>' || token.norm === '?') && (gap.includes('\n') || tokens[t - 1]!.norm === token.norm);
       if (!',.#-/()'.includes(token.norm) && !lineMarker) break;

@@ -46,3 +46,27 @@ describe('dates in every spoken and written form', () => {
     ['the first dose made me dizzy', 'first'],
   ])('%j: %j is not a date', (text, trap) => expectUntouched(text, trap));
 });
+
+describe('device, licence, plan and other ids from their cues', () => {
+  it.each<[string, string]>([
+    ['the little transmitter number is four h j nine nine two k on the back', 'four h j nine nine two k'],
+    ['her hearing aid serial is seven seven oh two one four eight', 'seven seven oh two one four eight'],
+    ['Caller: Our DEA is FT2290417, and the NPI is 1730 448 219.', 'FT2290417'],
+    ['Caller: Our DEA is FT2290417, and the NPI is 1730 448 219.', '1730 448 219'],
+    ['my dl number is k five five oh two eight one nine', 'k five five oh two eight one nine'],
+    ['and the group is eight two two four one on the back of the card', 'eight two two four one'],
+    ['the id on my card is t r v nine one one four four two', 't r v nine one one four four two'],
+    ['Caller: The accession on the tube says ZK 5520 1187.', 'ZK 5520 1187'],
+    ["Caller: It's United, M as in Mary, M 4 4 0 9 1 7 2 6.", 'M 4 4 0 9 1 7 2 6'],
+  ])('%j → %j', (text, phi) => expectCovered(text, phi));
+
+  it('ends an id before the pronoun that follows it', () => {
+    expectUntouched('the invoice number is r t seven seven one two i think, from june', 'think');
+    expectCovered('the invoice number is r t seven seven one two i think, from june', 'r t seven seven one two');
+  });
+
+  it.each<[string, string]>([
+    ['my group meets at seven on tuesdays', 'seven'],
+    ['they said a group b strep test is routine', 'b strep'],
+  ])('%j: %j is not an id', (text, trap) => expectUntouched(text, trap));
+});

@@ -61,7 +61,8 @@ export function readIdValue(tokens: readonly Token[], i: number): IdValue | unde
       }
       const glued = atoms > 0 && !token.spaced && lastEnd === t;
       const gluedNext = tokens[t + 1] !== undefined && !tokens[t + 1]!.spaced && tokens[t + 1]!.kind === TokenKind.Number;
-      const letter = token.norm.length === 1;
+      // "... three one two i think": the pronoun after an id is not one of its letters.
+      const letter = token.norm.length === 1 && !(atoms > 0 && (token.norm === 'i' || token.norm === 'a') && tokens[t + 1]?.kind === TokenKind.Word && tokens[t + 1]!.norm.length > 1 && !valueFillers.has(tokens[t + 1]!.norm) && readNumberGroup(tokens, t + 1, true) === undefined);
       const code = token.allUpper && token.norm.length <= 4;
       if (letter || glued || gluedNext || code) {
         compact += token.norm;
@@ -126,6 +127,13 @@ function valueFrom(tokens: readonly Token[], from: number): IdValue | undefined 
 }
 
 const pagerCues = new Set(['pager', 'pg', 'beeper']);
+const phoneWords = new Set(['phone', 'cell', 'mobile', 'telephone', 'call', 'text', 'reach', 'callback', 'desk', 'home', 'work', 'contact', 'best', 'area', 'reached', 'be', 'pager', 'pg', 'beeper']);
+
+/** "number is", "the number": a cue that says nothing about a phone. */
+function genericNumberCue(tokens: readonly Token[], cue: Cue): boolean {
+  for (let t = cue.startTok; t < cue.endTok; t++) if (phoneWords.has(tokens[t]!.norm)) return false;
+  return true;
+}
 
 function minimumDigits(type: PhiType, cue: Cue, tokens: readonly Token[]): number {
   switch (type) {
@@ -191,7 +199,12 @@ export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly C
       enoughDigits = true;
     }
     // Plates and serials may be mostly letters: "plate is a b c one two three".
-    const alnumEnough = cue.type !== 'PHONE' && cue.type !== 'FAX' && cue.type !== 'SSN' && cue.type !== 'ADDRESS' && value.atoms >= 4 && value.digits >= 1;
+    let alnumEnough = cue.type !== 'PHONE' && cue.type !== 'FAX' && cue.type !== 'SSN' && cue.type !== 'ADDRESS' && value.atoms >= 4 && value.digits >= 1;
+    // "the transmitter number is eight g k four two m": letters and digits after a generic "number" are an id, not a phone.
+    if (!enoughDigits && type === 'PHONE' && genericNumberCue(tokens, cue) && value.digits >= 2 && /[a-z]/.test(value.compact) && value.compact.length >= 5) {
+      type = 'OTHER_ID';
+      alnumEnough = true;
+    }
     if (!enoughDigits && !alnumEnough) continue;
     const spoken = tokens[value.startTok]!.kind === TokenKind.Word;
     out.push({ start: tokens[value.startTok]!.start, end: tokens[value.endTok - 1]!.end, type, confidence: 0.95, source: spoken ? 'spoken' : 'context' });
@@ -218,6 +231,8 @@ function writtenIdShape(tokens: readonly Token[], run: NumberRun, length: number
   if (tokens[run.endTok]?.norm === '%') return false;
   // Space-separated groups ("4111 2222 3333 4444", "416 60 039") are an identifier only when
   // few groups are short; runs of short values ("60 77 28 99", "12 700 50") are vitals or settings.
+  // Digits typed one at a time ("2 8 8 1 0 4 5 7 9"): an identifier read out digit by digit.
+  if (/^1(?: 1){6,}$/.test(shape)) return true;
   if (shape.includes(' ')) return run.groups.length >= 2 && length >= 8 && run.groups.filter((g) => g.digits.length < 3).length <= 1 && run.groups[0]!.digits.length >= 2;
   const clock = (g: { digits: string }) => g.digits.length === 4 && Number(g.digits.slice(0, 2)) <= 24 && Number(g.digits.slice(2)) < 60;
   if (run.groups.length === 2 && run.groups.every(clock)) return false; // "2400-0400", a time range
@@ -246,6 +261,8 @@ export function detectUncuedRuns(tokens: readonly Token[], runs: readonly Number
       while (b > 0 && !tokens[b]!.spaced && (tokens[b - 1]!.kind === TokenKind.Word || tokens[b - 1]!.kind === TokenKind.Number) && run.startTok - b < 6) b--;
       start = tokens[b]!.start;
     } else if (before && before.norm === '+' && !tokens[run.startTok]!.spaced) start = before.start;
+    // "W 2 8 8 1 0 4 5 7 9": a capital letter said before digits typed one by one.
+    else if (before && before.kind === TokenKind.Word && before.allUpper && before.norm.length === 1 && /^1(?: 1){6,}$/.test(run.writtenShape)) start = before.start;
     const after = tokens[run.endTok];
     if (after && after.kind === TokenKind.Word && !after.spaced && length >= 5 && !unitSuffix.test(after.norm)) end = after.end;
     const source = written ? 'pattern' : 'spoken';
