@@ -41,7 +41,7 @@ const quantityWords = new Set(['cc', 'ml', 'unit', 'pills', 'pill', 'tablets', '
 const organisationWords = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'school', 'church', 'station', 'market', 'bank', 'cafe', 'restaurant', 'hotel', 'gym']);
 const ordinalSuffixes = new Set(['st', 'nd', 'rd', 'th']);
 const ordinalStreetWords = new Set(['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']);
-const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',']);
+const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',', 'over', 'out', 'up', 'down']);
 // Function words that often start a street name: "Old Mill Parkway", "New Hope Road".
 const streetNameWords = new Set(['old', 'new', 'little', 'big', 'upper', 'lower', 'high', 'long', 'great']);
 // Street words that take a number after them: "Highway 7", "Route 9", "County Road 12".
@@ -83,6 +83,11 @@ function stateCodeBacked(tokens: readonly Token[], i: number): boolean {
 }
 const capitalisedCache = new WeakMap<readonly Token[], boolean>();
 
+/** Is this word a US state's name, or its first word ("oregon", "new")? States are not PHI. */
+export function isStateWord(norm: string): boolean {
+  return stateNames.has(norm);
+}
+
 /** Length in tokens of the US state name or uppercase state code at token i, else 0. */
 function stateAt(tokens: readonly Token[], i: number): number {
   const token = tokens[i];
@@ -120,10 +125,9 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
     }
   }
   poBoxes(tokens, runsByStart, runsByEnd, out);
-  if (mixedCase) {
-    numberAfterStreet(tokens, runs, runsByStart, cues, out);
-    unitLines(tokens, runsByStart, out);
-  }
+  directionStreets(tokens, runs, out);
+  if (mixedCase) numberAfterStreet(tokens, runs, runsByStart, cues, out);
+  unitLines(tokens, runsByStart, mixedCase, out);
   for (const cue of cues) {
     if (cue.kind !== 'place') continue;
     // "I live in Springfield": one or two place words, unless it is only a state (states are not PHI).
@@ -256,7 +260,6 @@ function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: Re
     const end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
     out.push({ start: tokens[cityStart]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   }
-  if (state && cityEnd > cityStart && !hasZip) out.push({ start: tokens[cityStart]!.start, end: tokens[cityEnd + (tokens[cityEnd]?.norm === ',' ? 1 : 0) + state - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   if (hasZip && (cityEnd > cityStart || state)) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.85, source: zip.writtenShape ? 'pattern' : 'spoken' });
 }
 
@@ -316,19 +319,52 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
   }
 }
 
-/** "Apt. 591", "Suite 838", "Unit 4B" on their own: the unit part of an address. */
-function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+/**
+ * "Apt. 591", "Suite 838", "Unit 4B" on their own: the unit part of an address. Lowercase
+ * "apartment 4c" and spoken "apartment nine", "suite two ten" too ("unit" only with a capital:
+ * insulin comes in units).
+ */
+function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token.kind !== TokenKind.Word || !token.upper || !unitLineWords.has(token.norm)) continue;
+    if (token.kind !== TokenKind.Word || !unitLineWords.has(token.norm) || (!token.upper && (token.norm === 'unit' || (mixedCase && token.norm === 'ste')))) continue;
     let t = i + 1;
-    if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#') t++;
+    if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#' || tokens[t]?.norm === 'number') t++;
     const run = runsByStart.get(t);
-    if (!run || run.writtenShape === '' || run.groups.length !== 1) continue;
+    if (!run || run.groups.length > 2 || run.digits.length > 5) continue;
+    if (run.writtenShape === '') {
+      // A spoken unit: "apartment nine", "apartment two c", "suite four hundred".
+      const letter = tokens[run.endTok];
+      const end = letter?.kind === TokenKind.Word && letter.norm.length === 1 && letter.norm !== 'a' && letter.norm !== 'i' ? letter.end : run.end;
+      out.push({ start: token.start, end, type: 'ADDRESS', confidence: 0.75, source: 'spoken' });
+      continue;
+    }
+    if (run.groups.length !== 1) continue;
     let end = run.end;
     const after = tokens[run.endTok];
     if (after && !after.spaced && after.kind === TokenKind.Word && after.norm.length === 1) end = after.end;
     out.push({ start: token.start, end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+  }
+}
+
+/**
+ * "twenty two ten south flores", "4410 North Lamar": a house number and a compass direction before
+ * a street name said without its suffix. The name is one or two words that are not function words.
+ */
+function directionStreets(tokens: readonly Token[], runs: readonly NumberRun[], out: PhiSpan[]): void {
+  for (const run of runs) {
+    if (run.digits.length < 2 || run.digits.length > 5 || run.groups.length > 3) continue;
+    const direction = tokens[run.endTok];
+    if (!direction || direction.kind !== TokenKind.Word || direction.norm.length < 4 || !directions.has(direction.norm)) continue;
+    let end = run.endTok + 1;
+    while (end < run.endTok + 3 && tokens[end]?.kind === TokenKind.Word && !functionWords.has(tokens[end]!.norm) && tokens[end]!.norm.length > 1 && !clinicalWords.has(tokens[end]!.norm) && !isNumberAtom(tokens, end)) end++;
+    if (end === run.endTok + 1) continue;
+    // A suffix after the name is the street-line detector's ("... south flores street").
+    if (streetSuffixes.has(tokens[end - 1]!.norm)) continue;
+    // "ten south flores" alone could be anything: a house number of two digits or more and the name's end at a pause.
+    const after = tokens[end];
+    if (after && after.kind === TokenKind.Word && !functionWords.has(after.norm)) continue;
+    out.push({ start: run.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: run.writtenShape ? 'pattern' : 'spoken' });
   }
 }
 
@@ -343,13 +379,15 @@ function cityStateZip(tokens: readonly Token[], stateTok: number, stateLength: n
   if (comma) cityEnd--;
   let cityStart = cityEnd;
   while (cityStart > cityEnd - 3 && isPlaceWord(tokens[cityStart - 1], mixedCase) && (mixedCase || cityStart === cityEnd)) cityStart--;
+  // "out in north platte nebraska": lowercase, a two-word city when a place preposition comes before both words.
+  if (!mixedCase && cityStart === cityEnd - 1 && isPlaceWord(tokens[cityStart - 1], mixedCase) && placePrepositions.has(tokens[cityStart - 2]?.norm ?? '')) cityStart--;
   // A city needs a second signal: a comma or zip ("Boston, MA"), or a place preposition ("in boston massachusetts").
   const placeBefore = cityStart > 0 && placePrepositions.has(tokens[cityStart - 1]!.norm);
   const cityAllowed = cityStart < cityEnd && (comma || hasZip || placeBefore);
   if (!cityAllowed && !hasZip) return;
-  const startTok = cityAllowed ? cityStart : stateTok;
-  const endTok = hasZip ? zip.endTok : stateTok + stateLength;
-  out.push({ start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'ADDRESS', confidence: hasZip ? 0.9 : 0.75, source: 'pattern' });
+  // City and ZIP are spans of their own; the state between them is not PHI (docs/guides/labelling-calls.md §3).
+  if (cityAllowed) out.push({ start: tokens[cityStart]!.start, end: tokens[cityEnd - 1]!.end, type: 'ADDRESS', confidence: hasZip ? 0.9 : 0.75, source: 'pattern' });
+  if (hasZip) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.9, source: zip.writtenShape ? 'pattern' : 'spoken' });
 }
 
 // Lowercase words that belong inside street lines of many countries: "Rua do Arenque", "Piroska u. 97.", "rue de Pologne".

@@ -70,3 +70,24 @@ describe('device, licence, plan and other ids from their cues', () => {
     ['they said a group b strep test is routine', 'b strep'],
   ])('%j: %j is not an id', (text, trap) => expectUntouched(text, trap));
 });
+
+describe('addresses in spoken form', () => {
+  it.each<[string, string]>([
+    ['the lab is the one at thirty one forty north lamar and i can walk there', 'thirty one forty north lamar'],
+    ['Agent: And the zip code? Caller: 73301.', '73301'],
+    ['Agent: What zip? Caller: seven three three oh one.', 'seven three three oh one'],
+    ['i live at forty one quarry court out in pinedale', 'pinedale'],
+    ['we moved out in grand junction colorado last spring', 'grand junction'],
+    ['i am in apartment 12b now', 'apartment 12b'],
+    ['it goes to apartment seventeen, the buzzer is broken', 'apartment seventeen'],
+    ['Caller: Mail it to PO Box 512, Tilden, OH 45040.', '45040'],
+    ['box it up to p o box six six two one please', 'six six two one'],
+  ])('%j → %j', (text, phi) => expectCovered(text, phi));
+
+  it.each<[string, string]>([
+    ['i moved to six fifty maple drive in dayton ohio four five four oh two', 'ohio'],
+    ['Caller: She is at the Birch Street pharmacy, the one by the school.', 'Birch Street'],
+    ['take ten units of insulin at bedtime', 'ten units'],
+    ['the score went from two ten south to north', 'north'],
+  ])('%j: %j is not an address', (text, trap) => expectUntouched(text, trap));
+});

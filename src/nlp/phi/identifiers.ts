@@ -102,6 +102,9 @@ const leadInStops = new Set(['.', '?', '!', '\n', ';']);
 export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | undefined {
   const near = valueFrom(tokens, cue.endTok);
   if (near) return near;
+  // "Agent: And the zip? Caller: 94110.": the value is the answer, after the question and the speaker's label.
+  const answer = answerAfterQuestion(tokens, cue.endTok);
+  if (answer >= 0) return valueFrom(tokens, answer);
   // A short lead-in of other words, closed by a copula, before the value.
   for (let t = cue.endTok; t < cue.endTok + 8 && t < tokens.length; t++) {
     const token = tokens[t]!;
@@ -109,6 +112,18 @@ export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | und
     if (copulas.has(token.norm)) return valueFrom(tokens, bridgeWords.has(token.norm) || bridgePunct.has(token.norm) ? t : t + 1);
   }
   return undefined;
+}
+
+const speakerLabels = new Set(['caller', 'patient', 'agent', 'staff', 'nurse', 'receptionist', 'operator', 'pharmacist', 'provider', 'doctor', 'speaker', 'a', 'b', 'c', 'p', 'mom', 'dad', 'daughter', 'son']);
+
+/** The token after "? Caller:" when a question closes the cue within two words; else -1. */
+function answerAfterQuestion(tokens: readonly Token[], from: number): number {
+  let t = from;
+  while (t < from + 2 && tokens[t]?.kind === TokenKind.Word && bridgeWords.has(tokens[t]!.norm)) t++;
+  if (tokens[t]?.norm !== '?') return -1;
+  const label = tokens[t + 1];
+  if (label?.kind === TokenKind.Word && speakerLabels.has(label.norm) && tokens[t + 2]?.norm === ':') return t + 3;
+  return -1;
 }
 
 function valueFrom(tokens: readonly Token[], from: number): IdValue | undefined {

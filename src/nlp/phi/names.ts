@@ -9,6 +9,7 @@
  * second signal; words clinical notes use as abbreviations ("Swan", "Endo") need a cue.
  */
 import type { PhiSpan } from '../analysis.types.ts';
+import { isStateWord } from './addresses.ts';
 import { clinicalWords, functionWords, noteWords, roleNouns } from './common-words.ts';
 import { skipFillers, type Cue } from './cues.ts';
 import { everydayWords, familyNames, givenNames, isEverydayName, isLexiconName, isUnknownWord } from './name-lexicon.ts';
@@ -71,6 +72,7 @@ function repeatedWord(tokens: readonly Token[], previous: number, k: number): bo
 }
 
 function isFamilyOrUnknown(norm: string): boolean {
+  if (isStateWord(norm)) return false;
   return (familyNames.has(norm) && !isEverydayName(norm)) || (isUnknownWord(norm) && nameShaped(norm)) || (givenNames.has(norm) && !isEverydayName(norm));
 }
 
@@ -497,7 +499,7 @@ function listNeighbours(tokens: readonly Token[], out: PhiSpan[], from: number):
       const separator = tokens[sep];
       const candidate = tokens[word];
       if (!separator || !candidate || (separator.norm !== ',' && separator.norm !== 'and')) continue;
-      if (candidate.kind !== TokenKind.Word || !candidate.upper || candidate.allUpper || !isNameCandidate(candidate) || isEverydayName(candidate.norm) || noteWords.has(candidate.norm)) continue;
+      if (candidate.kind !== TokenKind.Word || !candidate.upper || candidate.allUpper || !isNameCandidate(candidate) || isEverydayName(candidate.norm) || noteWords.has(candidate.norm) || isStateWord(candidate.norm)) continue;
       if (!isUnknownWord(candidate.norm) && !isLexiconName(candidate.norm)) continue;
       const before = tokens[word - 1];
       if (word < first && (before === undefined || sentenceEnd.has(before.norm)) && !isLexiconName(candidate.norm)) continue;
@@ -712,7 +714,7 @@ function lowercasePairs(tokens: readonly Token[], out: PhiSpan[]): void {
     const a = tokens[i]!;
     const b = tokens[i + 1]!;
     if (a.kind !== TokenKind.Word || b.kind !== TokenKind.Word || a.norm.length < 3 || b.norm.length < 3) continue;
-    if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm)) continue;
+    if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm) || isStateWord(b.norm)) continue;
     if (!isNameCandidate(a) || !isNameCandidate(b) || isEverydayName(a.norm)) continue;
     // An everyday-word surname ("michelle king , date of birth") only when punctuation closes the pair.
     const after = tokens[i + 2];

@@ -67,6 +67,8 @@ export function isNumberAtom(tokens: readonly Token[], i: number, inRun = false)
   const word = token.norm;
   if (digitWords.has(word) || teenWords.has(word) || tensWords.has(word)) {
     // "oh" alone is an interjection; it is a zero only inside a run or before another digit.
+    // "Kettering, OH 45429": written in capitals before written digits, it is Ohio.
+    if (word === 'oh' && token.allUpper && tokens[i + 1]?.kind === TokenKind.Number) return false;
     return word !== 'oh' || inRun || isNumberAtom(tokens, i + 1, true);
   }
   if (word === 'o') return inRun ? !isLetterToken(tokens[i + 1]) || isNumberAtom(tokens, i + 1, true) : isDigitWord(tokens[i + 1]);
