@@ -91,3 +91,44 @@ describe('addresses in spoken form', () => {
     ['the score went from two ten south to north', 'north'],
   ])('%j: %j is not an address', (text, trap) => expectUntouched(text, trap));
 });
+
+describe('emails said aloud', () => {
+  it.each<[string, string]>([
+    ["yeah it's k brandt forty four at outlook dot com", 'k brandt forty four at outlook dot com'],
+    ['my email is tfolau at gmail if you need it', 'tfolau at gmail'],
+    ['the email on there is rosie underscore m at yahoo', 'rosie underscore m at yahoo'],
+    ['you can email her at wen dot li at hotmail dot com', 'wen dot li at hotmail dot com'],
+  ])('%j → %j', (text, phi) => expectCovered(text, phi));
+
+  it.each<[string, string]>([
+    ['my son works at google in the city', 'google'],
+    ['i saw it at yahoo news', 'yahoo'],
+  ])('%j: %j is not an email', (text, trap) => expectUntouched(text, trap));
+});
+
+describe('names found from context', () => {
+  it.each<[string, string]>([
+    ['yes my name is ros- rosamund ekwueme', 'ros- rosamund ekwueme'],
+    ['this is uh bri- brielle calling for her mom', 'bri- brielle'],
+    // The second mention of a name found once: the spelled word, the unknown name, the name after "his name is".
+    ['the last name is h a u g e n and haugen is on the card', 'haugen'],
+    ['my surname is w y s o c k i, sorry, wysocki with a y', 'wysocki'],
+    ['the patient is ifeoluwa adebanjo and ifeoluwa has a rash', 'ifeoluwa'],
+    ["i'm calling for my dad, his name is thaddeus orrin, and thaddeus is diabetic", 'thaddeus'],
+  ])('%j → %j (its last mention)', (text, name) => {
+    const at = text.lastIndexOf(name);
+    const spans = detectPhi(text);
+    expect(spans.some((span) => span.type === 'NAME' && span.start <= at && span.end >= at + name.length), shown(text, spans)).toBe(true);
+  });
+
+  it('takes the name, not its possessive', () => {
+    const text = "i'm calling from doctor abernethy's office";
+    const span = detectPhi(text).find((s) => s.type === 'NAME');
+    expect(span && text.slice(span.start, span.end)).toBe('abernethy');
+  });
+
+  it.each<[string, string]>([
+    ['Caller: My neighbor in Eugene, Oregon has the same thing.', 'Oregon'],
+    ['we drove through dayton ohio on the way', 'ohio'],
+  ])('%j: %j is not a name', (text, trap) => expectUntouched(text, trap));
+});

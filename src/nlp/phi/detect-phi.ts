@@ -12,7 +12,7 @@ import { detectNames, findLetterRuns } from './names.ts';
 import { compilePatient, detectPatientDetails, type PatientMatcher } from './patient-context.ts';
 import { findNumberRuns } from './spoken-numbers.ts';
 import { hasMixedCase, TokenKind, tokenize, type Token } from './tokens.ts';
-import { detectSpokenAddresses, detectSpokenIps, detectWrittenPatterns } from './written-patterns.ts';
+import { detectProviderEmails, detectSpokenAddresses, detectSpokenIps, detectWrittenPatterns } from './written-patterns.ts';
 
 export interface DetectPhiOptions {
   patient?: PatientContext;
@@ -51,6 +51,7 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
 
   detectWrittenPatterns(text, found);
   detectSpokenAddresses(tokens, found);
+  detectProviderEmails(tokens, found);
   detectSpokenIps(tokens, runs, found);
   detectCuedIdentifiers(tokens, cues, runs, found);
   detectMaskedSsns(text, found);

@@ -205,6 +205,13 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       && (tokens[j]!.accented || !possessives.has(tokens[j]!.norm))
       && (particles.has(tokens[j + 1]?.norm ?? '') || (familyNames.has(tokens[j + 1]?.norm ?? '') && isNameCandidate(tokens[j + 1]) && !isEverydayName(tokens[j + 1]!.norm)));
     if (shortGiven && particles.has(tokens[j + 1]!.norm) && !isNameCandidate(tokens[j + 2]) && !particles.has(tokens[j + 2]?.norm ?? '')) continue;
+    // "my name is mar- marisol del toro": a false start cut off by a dash, then the whole word. The name is
+    // read from the whole word; the fragment is a mention of its own.
+    const fragment = falseStart(tokens, j);
+    if (fragment) {
+      out.push({ start: tokens[j]!.start, end: tokens[j]!.end, type: 'NAME', confidence: 0.8, source: 'context' });
+      j += 2;
+    }
     const first = tokens[j];
     if ((!isNameCandidate(first) && !shortGiven) || !first || isNumberAtom(tokens, j)) continue;
     const firstNorm = first.norm.replace(possessive, '');
@@ -344,7 +351,18 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   vocatives(tokens, mixedCase, out);
   describedPatients(tokens, mixedCase, out);
   if (mixedCase) listNeighbours(tokens, out, firstOut);
-  repeatMentions(tokens, out, firstOut);
+  repeatMentions(tokens, mixedCase, out, firstOut);
+  falseStartsBefore(tokens, out, firstOut);
+}
+
+/** "so ja- jasmine said": the cut-off start of a name found is part of the mention. */
+function falseStartsBefore(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  for (let s = from, n = out.length; s < n; s++) {
+    const span = out[s]!;
+    if (span.type !== 'NAME') continue;
+    const t = firstTokenAt(tokens, span.start);
+    if (t >= 2 && falseStart(tokens, t - 2) && tokens[t]!.start === span.start) out[s] = { ...span, start: tokens[t - 2]!.start };
+  }
 }
 
 // Medical and everyday acronyms said letter by letter ("c o p d", "your l d l", "a c t scan").
@@ -512,21 +530,35 @@ function listNeighbours(tokens: readonly Token[], out: PhiSpan[], from: number):
  * A name word found with context is the same name wherever else it occurs in the text ("so ,
  * ashley , ..." then "does ashley play any sports"): repeat it, unless it is an everyday word.
  */
-function repeatMentions(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+function repeatMentions(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[], from: number): void {
   const names = new Set<string>();
+  // Everyday words found as names ("my name is Hope Walker") repeat only where written with a capital.
+  const capitalOnly = new Set<string>();
   const added = out.length;
   for (let s = from; s < added; s++) {
     const span = out[s]!;
     if (span.type !== 'NAME' || span.confidence < 0.75) continue;
+    let letters = '';
+    let words = 0;
     for (let t = firstTokenAt(tokens, span.start); t < tokens.length && tokens[t]!.start < span.end; t++) {
-      const norm = tokens[t]!.norm.replace(possessive, '');
-      if (norm.length >= 3 && isNameCandidate(tokens[t]) && !isEverydayName(norm) && isLexiconName(norm)) names.add(norm);
+      const token = tokens[t]!;
+      if (token.kind !== TokenKind.Word) continue;
+      words++;
+      if (token.norm.length === 1) letters += token.norm;
+      const norm = token.norm.replace(possessive, '');
+      if (norm.length < 3 || !isNameCandidate(token) || placeLikeNames.has(norm) || isStateWord(norm)) continue;
+      if (isLexiconName(norm) ? !isEverydayName(norm) : isUnknownWord(norm) && nameShaped(norm)) names.add(norm);
+      else if (mixedCase && token.upper && !token.allUpper && isLexiconName(norm) && span.confidence >= 0.85) capitalOnly.add(norm);
     }
+    // "r a g h u n a t h a n" spelled: the word it spells, said anywhere, is the name.
+    if (letters.length >= 3 && letters.length === words && !letterRunStoplist.has(letters)) names.add(letters);
   }
-  if (names.size === 0) return;
+  if (names.size === 0 && capitalOnly.size === 0) return;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;
-    if (token.kind === TokenKind.Word && names.has(token.norm.replace(possessive, ''))) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
+    if (token.kind !== TokenKind.Word) continue;
+    const norm = token.norm.replace(possessive, '');
+    if (names.has(norm) || (capitalOnly.has(norm) && token.upper && !token.allUpper)) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
   }
 }
 
@@ -539,6 +571,15 @@ function firstTokenAt(tokens: readonly Token[], offset: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** "mar- marisol", "dar-- darnell": a word cut off by a dash and said again whole right after it. */
+function falseStart(tokens: readonly Token[], j: number): boolean {
+  const cut = tokens[j];
+  const dash = tokens[j + 1];
+  const whole = tokens[j + 2];
+  return cut !== undefined && cut.kind === TokenKind.Word && cut.norm.length >= 2 && dash?.norm === '-' && !dash.spaced
+    && whole !== undefined && whole.spaced && whole.kind === TokenKind.Word && whole.norm.length > cut.norm.length && whole.norm.startsWith(cut.norm);
 }
 
 /** Glued hyphen pieces continue a name word whatever they are: "Soo-ah", "Ji-hoon", "Adebayo-Okafor". */

@@ -178,6 +178,33 @@ function localPartAfterCue(tokens: readonly Token[], start: number): number {
   return t >= 0 && emailCueWords.has(tokens[t]!.norm) ? s : start;
 }
 
+/** "j smith seventy two at ...": an initial said before the local part belongs to it. */
+function initialBefore(tokens: readonly Token[], start: number): number {
+  const before = tokens[start - 1];
+  return isLetter(before) && before!.norm !== 'a' && before!.norm !== 'i' && !isLetter(tokens[start - 2]) ? start - 1 : start;
+}
+
+// Mail providers said without their domain: "mlopez at gmail", "it's at yahoo".
+const mailProviders = new Set(['gmail', 'yahoo', 'hotmail', 'outlook', 'aol', 'icloud', 'comcast', 'msn', 'protonmail', 'proton', 'verizon', 'att', 'sbcglobal', 'ymail', 'live']);
+
+/**
+ * "my email is mlopez at gmail", "d reyes seventy at yahoo": an email said without "dot com". The
+ * provider must be a known mail service and an email cue must come shortly before.
+ */
+export function detectProviderEmails(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 2; i < tokens.length; i++) {
+    const word = tokens[i]!.norm;
+    const provider = mailProviders.has(word) ? i : word === 'g' && tokens[i + 1]?.norm === 'mail' ? i + 1 : -1;
+    if (provider < 0 || tokens[i - 1]!.norm !== 'at' || tokens[provider + 1]?.norm === 'dot' || tokens[provider + 1]?.norm === '.') continue;
+    if (!localPartEnd(tokens, i - 2)) continue;
+    const start = initialBefore(tokens, localPartAfterCue(tokens, strictLabels(tokens, i - 2)));
+    let cued = false;
+    for (let t = start - 1; t >= 0 && t >= start - 6; t--) if (emailCueWords.has(tokens[t]!.norm)) cued = true;
+    if (!cued || start > i - 2) continue;
+    out.push({ start: tokens[start]!.start, end: tokens[provider]!.end, type: 'EMAIL', confidence: 0.85, source: 'spoken' });
+  }
+}
+
 /** Reads forward over a path after the domain: "slash jane dot doe", "slash three x k nine q". */
 function pathEnd(tokens: readonly Token[], end: number): number {
   if (tokens[end + 1]?.norm !== 'slash') return end;
@@ -217,7 +244,7 @@ export function detectSpokenAddresses(tokens: readonly Token[], out: PhiSpan[]):
         : { start: domainStart, atTok: -1 };
     }
     if (walk.atTok < 0) end = pathEnd(tokens, end);
-    else walk.start = localPartAfterCue(tokens, walk.start);
+    else walk.start = initialBefore(tokens, localPartAfterCue(tokens, walk.start));
     if (walk.atTok >= 0 && walk.start <= walk.atTok - 1) out.push({ start: tokens[walk.start]!.start, end: tokens[end]!.end, type: 'EMAIL', confidence: 0.9, source: 'spoken' });
     else if (i - walk.start >= 2 && !domainStops.has(tokens[walk.start]!.norm) && tokens[walk.start]!.norm !== 'at') out.push({ start: tokens[walk.start]!.start, end: tokens[end]!.end, type: 'URL', confidence: 0.85, source: 'spoken' });
     i = end;
