@@ -98,6 +98,11 @@ function parseYearTail(tokens: readonly Token[], i: number): Parsed | undefined 
 export function parseYear(tokens: readonly Token[], i: number): Parsed | undefined {
   const token = tokens[i];
   if (!token) return undefined;
+  // "December 1st, '92": an apostrophe and two digits.
+  if ((token.norm === "'" || token.norm === '’') && tokens[i + 1]?.kind === TokenKind.Number && tokens[i + 1]!.norm.length === 2 && !tokens[i + 1]!.spaced) {
+    const value = Number(tokens[i + 1]!.norm);
+    return { value: value + (value > 30 ? 1900 : 2000), endTok: i + 2 };
+  }
   if (token.kind === TokenKind.Number) {
     const value = Number(token.norm);
     return token.norm.length === 4 && value >= 1900 && value <= 2099 ? { value, endTok: i + 1 } : undefined;
@@ -149,7 +154,7 @@ const dayPrepositions = new Set(['on', 'by', 'until', 'till', 'since', 'before',
 // Nearby words that put a calendar in play ("the appointment is in april, on the fifteenth").
 const dateContext = new Set(['appointment', 'appt', 'scheduled', 'schedule', 'reschedule', 'rescheduled', 'born', 'birthday', 'due', 'surgery', 'procedure', 'visit', 'date', 'dated', 'booked', 'admitted', 'discharged', 'seen', 'er', 'hospital', 'month', 'week', 'since']);
 // After a day of the month: the end of the phrase, not a noun ("the fifth floor", "the first time").
-const dayFollowers = new Set(['at', 'in', 'of', 'and', 'or', 'at', 'is', 'was', 'then', 'so', 'please', 'okay', 'ok', 'um', 'uh', 'right', 'works', 'would', 'will', 'if', 'that', 'which', 'because', 'but', 'i', 'we', 'my', 'she', 'he', 'they', 'you', 'with', 'for', 'around', 'maybe', 'too', 'instead']);
+const dayFollowers = new Set(['at', 'in', 'of', 'and', 'or', 'to', 'through', 'thru', 'till', 'until', 'works', 'is', 'then', 'sounds', 'would', 'could', 'please', 'earlier', 'later', 'is', 'was', 'then', 'so', 'please', 'okay', 'ok', 'um', 'uh', 'right', 'works', 'would', 'will', 'if', 'that', 'which', 'because', 'but', 'i', 'we', 'my', 'she', 'he', 'they', 'you', 'with', 'for', 'around', 'maybe', 'too', 'instead']);
 
 /**
  * "on the fifteenth", "Tuesday the 14th", "by the 3rd": an ordinal day of the month with a date
@@ -165,12 +170,16 @@ function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number, da
   let before = the >= 0 ? the - 1 : i - 1;
   if (tokens[before]?.norm === ',') before--;
   const previous = tokens[before];
+  if (previous && weekdays.has(previous.norm)) return the >= 0 || tokens[before + 1]?.norm === ',' ? withRelativeWord(tokens, before) : -1;
+  const closed = next === undefined || next.kind === TokenKind.Punct || next.norm === 'of' || dayFollowers.has(next.norm);
+  // "Caller: The seventeenth.", "I had the nineteenth in my head", "the 15th": a day from the tenth on, or
+  // written with its suffix, needs no preposition — few other things are "the seventeenth".
+  if (the >= 0 && closed && (day >= 10 || tokens[i]!.kind === TokenKind.Number)) return the;
   if (!previous) return -1;
-  if (weekdays.has(previous.norm)) return the >= 0 || tokens[before + 1]?.norm === ',' ? withRelativeWord(tokens, before) : -1;
   if (the < 0 || !dayPrepositions.has(previous.norm)) return -1;
   // "on the sixth", "it's the 12th, I think": a day after a preposition, with nothing after it but the end
   // of the phrase, is a date; only "the first" (a first dose, the first time) needs a calendar nearby.
-  if (day >= 2 && (next === undefined || next.kind === TokenKind.Punct || next.norm === 'of' || dayFollowers.has(next.norm))) return the;
+  if (day >= 2 && closed) return the;
   for (let t = before - 1; t >= 0 && t >= before - 25; t--) {
     const norm = tokens[t]!.norm;
     if (months.has(norm) || weekdays.has(norm) || dateContext.has(norm) || monthAt(tokens, t) !== undefined) return the;
@@ -272,6 +281,40 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
     }
   }
   detectRunDates(tokens, runs, cues, out);
+  detectHolidays(tokens, cues, out);
+}
+
+// Fixed-date holidays, as token sequences ("st" and "saint" both; the "." after "st" is skipped).
+const holidays = [
+  "new year's day", "new year's eve", 'new years day', 'new years eve', 'christmas day', 'christmas eve', 'christmas',
+  "saint patrick's day", "st patrick's day", "valentine's day", 'valentines day', 'halloween', 'independence day', 'veterans day',
+  "saint valentine's day", 'cinco de mayo', 'juneteenth',
+].map((phrase) => phrase.split(' '));
+
+/**
+ * "New Year's Day, 1962", "born on christmas day nineteen forty": a fixed-date holiday with a year
+ * or after a birth cue is a date. A holiday alone ("after christmas") is not.
+ */
+function detectHolidays(tokens: readonly Token[], cues: readonly Cue[], out: DateSpan[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    for (const words of holidays) {
+      let t = i;
+      let w = 0;
+      while (w < words.length && tokens[t]?.norm === words[w]) {
+        t++;
+        w++;
+        if (tokens[t]?.norm === '.' && words[w - 1] === 'st') t++;
+      }
+      if (w < words.length) continue;
+      const yearAt = skip(tokens, t, beforeYear);
+      const year = parseYear(tokens, yearAt);
+      if (year) out.push(span(tokens, i, year.endTok, 0.85, { year: year.value }));
+      else if (hasCueBefore(cues, 'birth', i, 4)) out.push(span(tokens, i, t, 0.8, {}));
+      else continue;
+      i = (year ? year.endTok : t) - 1;
+      break;
+    }
+  }
 }
 
 /** "03/03/1952", "3-3-52", "1952-03-03", "3.3.1952": contiguous number-separator-number-separator-number. */
@@ -332,13 +375,21 @@ function writtenMonthDay(tokens: readonly Token[], i: number): DateSpan | undefi
   return undefined;
 }
 
-/** "march third eighty two" after a birth cue: a two-digit spoken year ("eighty two", "oh five"). */
+/**
+ * "march third eighty two" after a birth cue: a two-digit spoken year ("eighty two", "oh five").
+ * Without a cue only a tens word says a year ("june eighteenth thirty eight"), and not before a unit
+ * ("march fifth thirty minutes") or a time ("june tenth ten thirty").
+ */
 function spokenShortYear(tokens: readonly Token[], i: number, cues: readonly Cue[], dateStart: number): Parsed | undefined {
-  if (!hasCueBefore(cues, 'birth', dateStart, 6)) return undefined;
   const tail = parseYearTail(tokens, i);
   if (!tail || tokens[i]?.norm === 'hundred' || tokens[i]?.kind !== TokenKind.Word) return undefined;
+  if (!hasCueBefore(cues, 'birth', dateStart, 6)) {
+    const after = tokens[tail.endTok];
+    if (!tensWords.has(tokens[i]!.norm) || (after !== undefined && (notAgeUnits.has(after.norm) || timeWords.has(after.norm)))) return undefined;
+  }
   return { value: tail.value + (tail.value > 30 ? 1900 : 2000), endTok: tail.endTok };
 }
+const timeWords = new Set(['am', 'pm', 'a.m.', 'p.m.', "o'clock", 'oclock', 'hours', 'hour', 'hrs', 'minute', 'mins', 'seconds', 'weeks', 'week', 'months', 'month', 'people', 'percent', 'dollars', 'bucks', 'ml', 'milligram', 'milligrams', 'mcg', 'a', 'in', 'p', 'at']);
 
 function hasCueBefore(cues: readonly Cue[], kind: Cue['kind'], startTok: number, window: number): boolean {
   for (const cue of cues) if (cue.kind === kind && cue.endTok <= startTok && startTok - cue.endTok <= window) return true;

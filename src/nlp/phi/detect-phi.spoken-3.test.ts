@@ -36,6 +36,11 @@ describe('dates in every spoken and written form', () => {
     ['my birthday is eleven twenty eight fifty nine', 'eleven twenty eight fifty nine'],
     ['uh she was born on the ninth of october nineteen thirty', 'the ninth of october nineteen thirty'],
     ['the biopsy was friday the 2nd', 'friday the 2nd'],
+    ['Agent: Which day works? Caller: The twenty-second. Mornings are better.', 'The twenty-second'],
+    ['i fly out from the eighteenth to april second', 'the eighteenth'],
+    ['Caller: Sure, DOB is August 9th, \'58.', "August 9th, '58"],
+    ['you can put down october third forty one for her', 'october third forty one'],
+    ['Caller: I was born on Christmas Eve, 1947, if you can believe it.', 'Christmas Eve, 1947'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
   it.each<[string, string]>([
@@ -44,6 +49,10 @@ describe('dates in every spoken and written form', () => {
     ['he lives on the fourth floor', 'fourth'],
     ['this is the third time i have called', 'third'],
     ['the first dose made me dizzy', 'first'],
+    ['can i come on june ninth at ten thirty', 'ten thirty'],
+    ['the shot was march fifth thirty minutes before lunch', 'thirty minutes'],
+    ['we were away over christmas so i missed it', 'christmas'],
+    ['he finished the third of the pills', 'third'],
   ])('%j: %j is not a date', (text, trap) => expectUntouched(text, trap));
 });
 
@@ -69,6 +78,16 @@ describe('device, licence, plan and other ids from their cues', () => {
     ['my group meets at seven on tuesdays', 'seven'],
     ['they said a group b strep test is routine', 'b strep'],
   ])('%j: %j is not an id', (text, trap) => expectUntouched(text, trap));
+});
+
+describe('titles before names no dictionary knows', () => {
+  it.each<[string, string]>([
+    ['doctor quennell started me on it last month', 'quennell'],
+    ['i have been seeing doctor vandersloot for years', 'vandersloot'],
+    ['can the doctor doctor okonjo-ward look at it', 'okonjo-ward'],
+  ])('%j → %j', (text, phi) => expectCovered(text, phi));
+
+  it('takes no everyday word after "doctor"', () => expectUntouched('the doctor office called about the doctor visit', 'office'));
 });
 
 describe('addresses in spoken form', () => {

@@ -239,7 +239,9 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       confidence = 0.9;
     } else if (cue.kind === 'name-title' && honorifics.has(tokens[cue.startTok]!.norm)) {
       // "doctor oyelaran's office", "doctor chidi said": an unknown word that acts like a name.
-      const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName);
+      // A word no dictionary knows right after the title is the name, whatever follows ("doctor ellison started me on ...").
+      const unknownAfterTitle = isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm);
+      const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName || unknownAfterTitle);
       accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName;
       confidence = 0.85;
     } else {
