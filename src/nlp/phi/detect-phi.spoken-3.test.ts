@@ -67,6 +67,14 @@ describe('device, licence, plan and other ids from their cues', () => {
     ['the id on my card is t r v nine one one four four two', 't r v nine one one four four two'],
     ['Caller: The accession on the tube says ZK 5520 1187.', 'ZK 5520 1187'],
     ["Caller: It's United, M as in Mary, M 4 4 0 9 1 7 2 6.", 'M 4 4 0 9 1 7 2 6'],
+    ['Caller: The subscriber ID is 7QX2-LM4-PR90, same as last year.', '7QX2-LM4-PR90'],
+    ['the policy number, which i have right here on the card somewhere, is GHT 503 118 274', 'GHT 503 118 274'],
+    ['Agent: And the case number? Caller: Sure, WC-0048812093.', 'WC-0048812093'],
+    ['Caller: Let me read it off the card. K 5530 8812 907.', 'K 5530 8812 907'],
+    ['the sticker on the machine says t v five five two eight one oh four', 't v five five two eight one oh four'],
+    ['and my badge number is four four one nine', 'four four one nine'],
+    ['Caller: Yes, docket number 2025-CV-118204, and the hearing is soon.', '2025-CV-118204'],
+    ['my medicaid id is six six two one eight four four zero nine b okay', 'six six two one eight four four zero nine b'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
   it('ends an id before the pronoun that follows it', () => {
@@ -77,6 +85,8 @@ describe('device, licence, plan and other ids from their cues', () => {
   it.each<[string, string]>([
     ['my group meets at seven on tuesdays', 'seven'],
     ['they said a group b strep test is routine', 'b strep'],
+    ['she is in room number 4410 on the fifth floor', '4410'],
+    ['m r n zero zero four four one two eight', 'm r n'],
   ])('%j: %j is not an id', (text, trap) => expectUntouched(text, trap));
 });
 
@@ -117,11 +127,14 @@ describe('emails said aloud', () => {
     ['my email is tfolau at gmail if you need it', 'tfolau at gmail'],
     ['the email on there is rosie underscore m at yahoo', 'rosie underscore m at yahoo'],
     ['you can email her at wen dot li at hotmail dot com', 'wen dot li at hotmail dot com'],
+    ['the email i put on the form is teo m ninety at icloud dot com', 'teo m ninety at icloud dot com'],
+    ['work is busy so the email is better r okafor dot home at gmail dot com', 'r okafor dot home at gmail dot com'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
   it.each<[string, string]>([
     ['my son works at google in the city', 'google'],
     ['i saw it at yahoo news', 'yahoo'],
+    ['work is busy so the email is better r okafor dot home at gmail dot com', 'better'],
   ])('%j: %j is not an email', (text, trap) => expectUntouched(text, trap));
 });
 

@@ -62,7 +62,7 @@ export function readIdValue(tokens: readonly Token[], i: number): IdValue | unde
       const glued = atoms > 0 && !token.spaced && lastEnd === t;
       const gluedNext = tokens[t + 1] !== undefined && !tokens[t + 1]!.spaced && tokens[t + 1]!.kind === TokenKind.Number;
       // "... three one two i think": the pronoun after an id is not one of its letters.
-      const letter = token.norm.length === 1 && !(atoms > 0 && (token.norm === 'i' || token.norm === 'a') && tokens[t + 1]?.kind === TokenKind.Word && tokens[t + 1]!.norm.length > 1 && !valueFillers.has(tokens[t + 1]!.norm) && readNumberGroup(tokens, t + 1, true) === undefined);
+      const letter = token.norm.length === 1 && !(atoms > 0 && token.norm === 'i' && tokens[t + 1]?.kind === TokenKind.Word && tokens[t + 1]!.norm.length > 1 && !valueFillers.has(tokens[t + 1]!.norm) && readNumberGroup(tokens, t + 1, true) === undefined);
       const code = token.allUpper && token.norm.length <= 4;
       if (letter || glued || gluedNext || code) {
         compact += token.norm;
@@ -91,7 +91,9 @@ function isValueStart(tokens: readonly Token[], i: number): boolean {
   const token = tokens[i];
   if (!token) return false;
   if (token.kind === TokenKind.Number) return true;
-  return token.kind === TokenKind.Word && (token.norm.length === 1 || readNumberGroup(tokens, i, true) !== undefined);
+  // "9TK4-RE2-MW71": a short code in capitals, or letters glued to digits, continues an id after a dash.
+  const code = token.kind === TokenKind.Word && (token.allUpper ? token.norm.length <= 4 : tokens[i + 1]?.kind === TokenKind.Number && !tokens[i + 1]!.spaced);
+  return token.kind === TokenKind.Word && (token.norm.length === 1 || code || readNumberGroup(tokens, i, true) !== undefined);
 }
 
 // A copula ends a longer lead-in: "the case number for my workers comp *is* ...", "license number for the form *it's* ...".
@@ -106,7 +108,7 @@ export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | und
   const answer = answerAfterQuestion(tokens, cue.endTok);
   if (answer >= 0) return valueFrom(tokens, answer);
   // A short lead-in of other words, closed by a copula, before the value.
-  for (let t = cue.endTok; t < cue.endTok + 8 && t < tokens.length; t++) {
+  for (let t = cue.endTok; t < cue.endTok + 14 && t < tokens.length; t++) {
     const token = tokens[t]!;
     if (leadInStops.has(token.norm) || token.kind === TokenKind.Number) return undefined;
     if (copulas.has(token.norm)) return valueFrom(tokens, bridgeWords.has(token.norm) || bridgePunct.has(token.norm) ? t : t + 1);
@@ -114,6 +116,7 @@ export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | und
   return undefined;
 }
 
+const answerOpeners = new Set(['yes', 'yeah', 'yep', 'sure', 'okay', 'ok', 'uh', 'um', 'so', 'right', 'hold', 'on', 'here']);
 const speakerLabels = new Set(['caller', 'patient', 'agent', 'staff', 'nurse', 'receptionist', 'operator', 'pharmacist', 'provider', 'doctor', 'speaker', 'a', 'b', 'c', 'p', 'mom', 'dad', 'daughter', 'son']);
 
 /** The token after "? Caller:" when a question closes the cue within two words; else -1. */
@@ -122,8 +125,11 @@ function answerAfterQuestion(tokens: readonly Token[], from: number): number {
   while (t < from + 2 && tokens[t]?.kind === TokenKind.Word && bridgeWords.has(tokens[t]!.norm)) t++;
   if (tokens[t]?.norm !== '?') return -1;
   const label = tokens[t + 1];
-  if (label?.kind === TokenKind.Word && speakerLabels.has(label.norm) && tokens[t + 2]?.norm === ':') return t + 3;
-  return -1;
+  if (label?.kind !== TokenKind.Word || !speakerLabels.has(label.norm) || tokens[t + 2]?.norm !== ':') return -1;
+  t += 3;
+  // "Caller: Yes, LFG-0061244792.", "Caller: Uh, sure, it's ...".
+  while (tokens[t] && (answerOpeners.has(tokens[t]!.norm) || tokens[t]!.norm === ',')) t++;
+  return t;
 }
 
 function valueFrom(tokens: readonly Token[], from: number): IdValue | undefined {
@@ -197,8 +203,30 @@ export function detectMaskedSsns(text: string, out: PhiSpan[]): void {
   }
 }
 
+const spelledCues = new Set(['', 'mrn', 'ssn', 'dob', 'npi', 'dea', 'vin', 'id', 'sn', 'pin', 'ss', 'dl']);
+
+// Words before "number" that say nothing about what the number is, or that make it a phone or a count.
+const notIdOwners = new Set(['my', 'your', 'his', 'her', 'our', 'their', 'the', 'a', 'an', 'that', 'this', 'same', 'wrong', 'right', 'new', 'old', 'other', 'best', 'good', 'main', 'direct', 'different', 'any', 'whole', 'small', 'large', 'big', 'high', 'low', 'total', 'odd', 'even', 'lucky', 'round', 'what', 'which', 'whose',
+  'room', 'bed', 'floor', 'gate', 'bus', 'route', 'exit', 'page', 'step', 'size', 'version', 'model', 'lot', 'dose', 'question', 'option', 'extension', 'ext', 'suite', 'apartment', 'unit', 'box', 'highway', 'line', 'track', 'flight', 'seat', 'store', 'pharmacy', 'office', 'clinic', 'fax']);
+
+/**
+ * "juror number 2026-JR-004187", "my interpreter number is two two four one": a noun naming what the
+ * number is, then a value with four digits or more, is some id (OTHER_ID, below any cue that knows better).
+ */
+function nounNumberIds(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i]!.norm !== 'number') continue;
+    const owner = tokens[i - 1]!;
+    if (owner.kind !== TokenKind.Word || owner.norm.length < 3 || notIdOwners.has(owner.norm) || phoneWords.has(owner.norm) || owner.norm.endsWith("'s")) continue;
+    const value = valueFrom(tokens, i + 1);
+    if (!value || value.digits < 4) continue;
+    out.push({ start: tokens[value.startTok]!.start, end: tokens[value.endTok - 1]!.end, type: 'OTHER_ID', confidence: 0.6, source: tokens[value.startTok]!.kind === TokenKind.Word ? 'spoken' : 'context' });
+  }
+}
+
 /** Spans for identifiers introduced by a cue ("member id", "mrn", "social", "fax"). */
 export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly Cue[], runs: readonly NumberRun[], out: PhiSpan[]): void {
+  nounNumberIds(tokens, out);
   for (const cue of cues) {
     if (cue.kind !== 'id' || !cue.type) continue;
     const value = valueAfterCue(tokens, cue);
@@ -276,8 +304,16 @@ export function detectUncuedRuns(tokens: readonly Token[], runs: readonly Number
       while (b > 0 && !tokens[b]!.spaced && (tokens[b - 1]!.kind === TokenKind.Word || tokens[b - 1]!.kind === TokenKind.Number) && run.startTok - b < 6) b--;
       start = tokens[b]!.start;
     } else if (before && before.norm === '+' && !tokens[run.startTok]!.spaced) start = before.start;
-    // "W 2 8 8 1 0 4 5 7 9": a capital letter said before digits typed one by one.
-    else if (before && before.kind === TokenKind.Word && before.allUpper && before.norm.length === 1 && /^1(?: 1){6,}$/.test(run.writtenShape)) start = before.start;
+    // "W 2 8 8 1 0 4 5 7 9", "H 4471 2290 318": a capital letter said before a long written id.
+    else if (before && before.kind === TokenKind.Word && before.allUpper && before.norm.length === 1 && before.norm !== 'i' && written && length >= 8) start = before.start;
+    // "it says r h four seven seven two nine zero one": letters spelled before a long spoken id.
+    else if (!written && length >= 7) {
+      let b = run.startTok;
+      while (b > 0 && run.startTok - b < 3 && tokens[b - 1]!.kind === TokenKind.Word && tokens[b - 1]!.norm.length === 1 && tokens[b - 1]!.norm !== 'a' && tokens[b - 1]!.norm !== 'i') b--;
+      // ... unless the letters are the cue said before the id ("m r n zero zero four ...").
+      const letters = tokens.slice(b, run.startTok).map((token) => token.norm).join('');
+      if (!spelledCues.has(letters) && !spelledCues.has(letters.slice(1))) start = tokens[b]!.start;
+    }
     const after = tokens[run.endTok];
     if (after && after.kind === TokenKind.Word && !after.spaced && length >= 5 && !unitSuffix.test(after.norm)) end = after.end;
     const source = written ? 'pattern' : 'spoken';

@@ -4,6 +4,7 @@
  */
 import type { PhiSpan } from '../analysis.types.ts';
 import { functionWords } from './common-words.ts';
+import { everydayWords, isLexiconName } from './name-lexicon.ts';
 import { isNumberAtom, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
@@ -89,7 +90,8 @@ function chunkStart(tokens: readonly Token[], end: number): number {
 /** Can token t end the local part of an email ("... okonkwo at")? */
 function localPartEnd(tokens: readonly Token[], t: number): boolean {
   const token = tokens[t];
-  return isWordOrNumber(token) && (!functionWords.has(token!.norm) || numberish(tokens, t) || isLetter(token));
+  // After a joiner any word is part of the address: "b tsai dot work at ...".
+  return isWordOrNumber(token) && (!functionWords.has(token!.norm) || numberish(tokens, t) || isLetter(token) || (isJoiner(tokens, t - 1) && isWordOrNumber(tokens[t - 2])));
 }
 
 /** Walks back over "<chunk> dot <chunk> ..." (one chunk per label) from token t; returns the first token. */
@@ -163,7 +165,7 @@ function anchoredLabels(tokens: readonly Token[], t: number): Walk | undefined {
 }
 
 const emailCueWords = new Set(['email', 'e-mail', 'emails', "email's", 'mail']);
-const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", 'its', 'was', ':', ',', 'uh', 'um', 'like', 'so', 'just']);
+const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", 'its', 'was', ':', ',', 'uh', 'um', 'like', 'so', 'just', 'i', 'used', 'use', 'have', 'on', 'file', 'there', 'the', 'one']);
 
 /**
  * "my email is mary smith at ...": words of the local part said without a joiner still belong to
@@ -171,11 +173,22 @@ const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", '
  */
 function localPartAfterCue(tokens: readonly Token[], start: number): number {
   let s = start;
-  while (start - s < 2 && tokens[s - 1]?.kind === TokenKind.Word && !functionWords.has(tokens[s - 1]!.norm) && !emailCueWords.has(tokens[s - 1]!.norm) && !emailBridges.has(tokens[s - 1]!.norm)) s--;
+  while (start - s < 3 && localPartWord(tokens[s - 1])) s--;
   if (s === start) return start;
-  let t = s - 1;
-  for (let k = 0; k < 4 && t >= 0 && emailBridges.has(tokens[t]!.norm); k++) t--;
-  return t >= 0 && emailCueWords.has(tokens[t]!.norm) ? s : start;
+  // An email cue within a few words before, in the same sentence: "the email i put on the form is teo m ...".
+  for (let t = s - 1; t >= 0 && t >= s - 8; t--) {
+    const norm = tokens[t]!.norm;
+    if (emailCueWords.has(norm)) return s;
+    if (norm === '.' || norm === '?' || norm === '!' || norm === '\n') break;
+  }
+  return start;
+}
+
+/** A word said as part of an email's local part: a letter ("connie a ruiz"), a name, or a word no dictionary knows. */
+function localPartWord(token: Token | undefined): boolean {
+  if (token?.kind !== TokenKind.Word || emailCueWords.has(token.norm) || emailBridges.has(token.norm)) return false;
+  if (token.norm.length === 1) return true;
+  return !functionWords.has(token.norm) && (!everydayWords.has(token.norm) || isLexiconName(token.norm));
 }
 
 /** "j smith seventy two at ...": an initial said before the local part belongs to it. */
