@@ -3,6 +3,7 @@
  * main street apartment four b"), city + state + zip ("Boston, MA 02118", "boston massachusetts
  * zero two one one eight"), counties, and "I live in <place>".
  */
+import { allLocales } from '@faker-js/faker';
 import type { PhiSpan } from '../analysis.types.ts';
 import { clinicalWords, functionWords } from './common-words.ts';
 import { everydayWords } from './name-lexicon.ts';
@@ -126,6 +127,7 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
   }
   poBoxes(tokens, runsByStart, runsByEnd, out);
   directionStreets(tokens, runs, out);
+  knownCities(tokens, mixedCase, out);
   if (mixedCase) numberAfterStreet(tokens, runs, runsByStart, cues, out);
   unitLines(tokens, runsByStart, mixedCase, out);
   for (const cue of cues) {
@@ -365,6 +367,51 @@ function directionStreets(tokens: readonly Token[], runs: readonly NumberRun[], 
     const after = tokens[end];
     if (after && after.kind === TokenKind.Word && !functionWords.has(after.norm)) continue;
     out.push({ start: run.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: run.writtenShape ? 'pattern' : 'spoken' });
+  }
+}
+
+// US city names (Faker's English list of real cities), keyed by their first word: "ann arbor", "duluth".
+const citiesByFirstWord = new Map<string, string[][]>();
+for (const city of allLocales.en?.location?.city_name ?? []) {
+  const words = city.toLowerCase().split(/\s+/);
+  const list = citiesByFirstWord.get(words[0]!) ?? [];
+  list.push(words);
+  citiesByFirstWord.set(words[0]!, list);
+}
+for (const list of citiesByFirstWord.values()) list.sort((a, b) => b.length - a.length);
+const cityPrepositions = new Set(['in', 'from', 'near', 'outside', 'around', 'toward', 'towards']);
+const motionVerbs = new Set(['moved', 'moving', 'move', 'drive', 'drove', 'driving', 'went', 'going', 'go', 'fly', 'flying', 'flew', 'travel', 'traveling', 'back', 'trip', 'down', 'up', 'over']);
+const cityClosers = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'general', 'memorial', 'regional', 'university', "children's", 'street', 'avenue', 'road', 'office', 'location', 'branch']);
+
+/**
+ * "he's stuck in duluth", "someone near Bellevue", "I just moved here from Minneapolis": a known US
+ * city after a place preposition. A city that is also an everyday word ("Mobile", "Normal") needs a
+ * capital; one that names a place of care ("in Boston Medical Center") is the clinic's name, not PHI.
+ */
+function knownCities(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== TokenKind.Word) continue;
+    const candidates = citiesByFirstWord.get(token.norm);
+    if (!candidates) continue;
+    const before = tokens[i - 1]!.norm;
+    const placed = cityPrepositions.has(before) || (before === 'to' && motionVerbs.has(tokens[i - 2]?.norm ?? ''));
+    if (!placed) continue;
+    for (const words of candidates) {
+      let t = i;
+      let w = 0;
+      while (w < words.length && tokens[t]?.norm === words[w]) {
+        t++;
+        w++;
+      }
+      if (w < words.length) continue;
+      if (cityClosers.has(tokens[t]?.norm ?? '')) break;
+      const everyday = words.length === 1 && everydayWords.has(words[0]!);
+      if (mixedCase ? !token.upper : everyday) break;
+      out.push({ start: token.start, end: tokens[t - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: 'lexicon' });
+      i = t - 1;
+      break;
+    }
   }
 }
 

@@ -77,6 +77,11 @@ describe('device, licence, plan and other ids from their cues', () => {
     ['my medicaid id is six six two one eight four four zero nine b okay', 'six six two one eight four four zero nine b'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
+  it('reads an address given as an answer as an address, not as the id the question named', () => {
+    const text = 'Agent: Can I update the account? Caller: 12 Wren Court, same as before.';
+    expect(detectPhi(text).map((span) => [text.slice(span.start, span.end), span.type])).toEqual([['12 Wren Court', 'ADDRESS']]);
+  });
+
   it('ends an id before the pronoun that follows it', () => {
     expectUntouched('the invoice number is r t seven seven one two i think, from june', 'think');
     expectCovered('the invoice number is r t seven seven one two i think, from june', 'r t seven seven one two');
@@ -86,6 +91,8 @@ describe('device, licence, plan and other ids from their cues', () => {
     ['my group meets at seven on tuesdays', 'seven'],
     ['they said a group b strep test is routine', 'b strep'],
     ['she is in room number 4410 on the fifth floor', '4410'],
+    ["the prior authorization lapsed and now it's like three thousand dollars", 'three thousand'],
+    ['Caller: My interpreter ID is 55120. I have the patient on the line.', 'I have'],
     ['m r n zero zero four four one two eight', 'm r n'],
   ])('%j: %j is not an id', (text, trap) => expectUntouched(text, trap));
 });
@@ -161,6 +168,15 @@ describe('names found from context', () => {
 
   it.each<[string, string]>([
     ['Caller: My neighbor in Eugene, Oregon has the same thing.', 'Oregon'],
+    ["Caller: I'm calling from Montana, we are up here for the summer.", 'Montana'],
+    ["Caller: It's Premera now, they changed it in January.", 'Premera'],
+    ["Caller: My husband's Welsh, so he spells it oddly.", 'Welsh'],
+    ['Caller: She works nights at St. Gemma\'s as a tech.', 'Gemma'],
+    ['Caller: The pharmacy on Marigold Avenue has it.', 'Marigold'],
+    ['Caller: My pension comes from Harrison Mutual.', 'Harrison'],
+    ['doctor hollingsworth prescribes it for the nerve pain', 'prescribes'],
+    ['the spelling is o k a f o r i need it on the form', 'i need'],
+    ['Caller: O-K-A-F-O-R. I had the scan on Monday.', 'I had'],
     ['we drove through dayton ohio on the way', 'ohio'],
   ])('%j: %j is not a name', (text, trap) => expectUntouched(text, trap));
 });

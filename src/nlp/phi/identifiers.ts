@@ -77,7 +77,9 @@ export function readIdValue(tokens: readonly Token[], i: number): IdValue | unde
       }
       break;
     }
-    if (token.kind === TokenKind.Punct && valueSeparators.has(token.norm) && atoms > 0 && isValueStart(tokens, t + 1)) {
+    // "40772. I have ...": a period or comma, then a spaced letter, ends the id.
+    const sentenceBreak = (token.norm === '.' || token.norm === ',') && tokens[t + 1]?.kind === TokenKind.Word && tokens[t + 1]!.spaced && tokens[t + 1]!.upper;
+    if (token.kind === TokenKind.Punct && valueSeparators.has(token.norm) && atoms > 0 && !sentenceBreak && isValueStart(tokens, t + 1)) {
       t++;
       continue;
     }
@@ -106,7 +108,12 @@ export function valueAfterCue(tokens: readonly Token[], cue: Cue): IdValue | und
   if (near) return near;
   // "Agent: And the zip? Caller: 94110.": the value is the answer, after the question and the speaker's label.
   const answer = answerAfterQuestion(tokens, cue.endTok);
-  if (answer >= 0) return valueFrom(tokens, answer);
+  if (answer >= 0) {
+    // The answer is the id only when it is all the caller says there: "Caller: 73301." not "Caller: 618 Juniper Court".
+    const value = valueFrom(tokens, answer);
+    const after = value ? tokens[value.endTok] : undefined;
+    return value && (after === undefined || after.kind === TokenKind.Punct) ? value : undefined;
+  }
   // A short lead-in of other words, closed by a copula, before the value.
   for (let t = cue.endTok; t < cue.endTok + 14 && t < tokens.length; t++) {
     const token = tokens[t]!;
@@ -203,6 +210,7 @@ export function detectMaskedSsns(text: string, out: PhiSpan[]): void {
   }
 }
 
+const amountUnits = new Set(['dollars', 'dollar', 'bucks', 'cents', 'percent', 'mg', 'milligrams', 'units', 'pills', 'tablets', 'days', 'weeks', 'months', 'years', 'minutes', 'hours', 'miles', 'pounds']);
 const spelledCues = new Set(['', 'mrn', 'ssn', 'dob', 'npi', 'dea', 'vin', 'id', 'sn', 'pin', 'ss', 'dl']);
 
 // Words before "number" that say nothing about what the number is, or that make it a phone or a count.
@@ -249,6 +257,8 @@ export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly C
       alnumEnough = true;
     }
     if (!enoughDigits && !alnumEnough) continue;
+    // "it's like two thousand dollars": an amount, not an id.
+    if (amountUnits.has(tokens[value.endTok]?.norm ?? '')) continue;
     const spoken = tokens[value.startTok]!.kind === TokenKind.Word;
     out.push({ start: tokens[value.startTok]!.start, end: tokens[value.endTok - 1]!.end, type, confidence: 0.95, source: spoken ? 'spoken' : 'context' });
   }

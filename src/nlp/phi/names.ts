@@ -23,6 +23,8 @@ export interface LetterRun {
   letters: string;
 }
 
+const pronounVerbs = new Set(['am', 'have', 'had', 'need', 'needed', 'was', 'just', 'think', 'want', 'wanted', 'got', 'called', 'can', 'could', 'will', 'would', 'do', 'did', "don't", 'also', 'see', 'take', 'live', 'really', 'know', 'mean', 'guess', 'hope', 'get', 'go', 'went', 'saw', 'spoke', 'talked', 'left', 'received', 'tried', 'missed', 'should', 'used', 'use', 'forgot', 'moved', 'started', 'stopped', 'ran', 'found', 'sent']);
+
 // Spelled-out acronyms and cue words that are not names.
 const letterRunStoplist = new Set([
   'mrn', 'dob', 'ssn', 'usa', 'mri', 'ekg', 'ecg', 'icu', 'cpr', 'atm', 'fyi', 'asap', 'ptsd', 'adhd', 'copd', 'uti', 'std', 'hiv',
@@ -136,6 +138,8 @@ export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
         continue;
       }
       if (!isLetter(tokens, t)) break;
+      // "h a r j o i need a refill", "O-Y-E-L-O-W-O. I had": the pronoun after a spelling is not a letter of it.
+      if (tokens[t]!.norm === 'i' && (pronounVerbs.has(tokens[t + 1]?.norm ?? '') || (tokens[t - 1]?.norm === '.' && tokens[t]!.upper && tokens[t]!.spaced))) break;
       letters += tokens[t]!.norm;
       last = t;
       t++;
@@ -355,6 +359,52 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   if (mixedCase) listNeighbours(tokens, out, firstOut);
   repeatMentions(tokens, mixedCase, out, firstOut);
   falseStartsBefore(tokens, out, firstOut);
+  dropNonPersons(tokens, out, firstOut);
+}
+
+// Words that look like names where callers use them but name no person: insurers, nationalities.
+const notPersons = new Set([
+  'aetna', 'cigna', 'humana', 'regence', 'premera', 'anthem', 'kaiser', 'ambetter', 'molina', 'centene', 'wellcare', 'tricare',
+  'medicare', 'medicaid', 'highmark', 'optum', 'unitedhealthcare', 'geisinger', 'caresource', 'amerigroup', 'emblem', 'fidelis',
+  'healthfirst', 'cvs', 'walgreens', 'publix', 'kroger', 'costco', 'walmart', 'safeway', 'albertsons', 'meijer', 'wegmans',
+  'dutch', 'irish', 'german', 'french', 'polish', 'italian', 'english', 'scottish', 'welsh', 'swiss', 'greek', 'turkish', 'chinese',
+  'japanese', 'korean', 'mexican', 'cuban', 'haitian', 'russian', 'spanish', 'filipino', 'vietnamese', 'nigerian', 'somali', 'nobody',
+]);
+// Words after a capitalised word that make it part of a place or company name: "Lincoln Financial", "Fleur Drive".
+const placeOrCompanyWords = new Set([
+  'financial', 'insurance', 'health', 'healthcare', 'medical', 'pharmacy', 'hospital', 'clinic', 'gardens', 'area', 'assisted',
+  'living', 'center', 'centre', 'group', 'associates', 'ent', 'audiology', 'family', 'pediatrics', 'dental', 'care', 'street', 'avenue',
+  'road', 'drive', 'lane', 'boulevard', 'court', 'way', 'parkway', 'place', 'county', 'valley', 'heights', 'park', 'labs', 'lab',
+  'imaging', 'radiology', 'orthopedics', 'cardiology', 'dermatology', 'oncology', 'urology', 'surgical', 'surgery', 'university',
+  'college', 'school', 'bank', 'mutual', 'life', 'partners', 'network', 'services', 'systems', 'memorial', 'general', 'regional',
+]);
+
+/**
+ * Names found above that are no person: a state ("calling from Florida"), an insurer ("It's Regence"), a
+ * nationality ("I'm Dutch"), a saint that names a hospital ("st luke's"), or a word that starts a
+ * place or company name ("Lincoln Financial", "Aurora Avenue", "Bay Area ENT").
+ */
+function dropNonPersons(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  let kept = from;
+  for (let s = from; s < out.length; s++) {
+    const span = out[s]!;
+    let drop = false;
+    if (span.type === 'NAME' && span.source !== 'patient') {
+      const first = firstTokenAt(tokens, span.start);
+      let last = first;
+      while (tokens[last + 1] && tokens[last + 1]!.end <= span.end) last++;
+      const words = tokens.slice(first, last + 1).filter((token) => token.kind === TokenKind.Word).map((token) => token.norm.replace(possessive, ''));
+      const before = tokens[first - 1]?.norm === '.' ? tokens[first - 2]?.norm : tokens[first - 1]?.norm;
+      const after = tokens[last + 1];
+      // After "my name is" only a state is no name ("Oscar" is an insurer and a person).
+      drop = words.every((word) => isStateWord(word) || (notPersons.has(word) && span.confidence < 0.9))
+        || before === 'st' || before === 'saint'
+        || (words.length >= 2 && tokens[last]!.upper && placeOrCompanyWords.has(words[words.length - 1]!))
+        || (after !== undefined && after.kind === TokenKind.Word && after.spaced && words.length <= 2 && placeOrCompanyWords.has(after.norm) && (after.upper || !tokens[first]!.upper));
+    }
+    if (!drop) out[kept++] = span;
+  }
+  out.length = kept;
 }
 
 /** "so ja- jasmine said": the cut-off start of a name found is part of the mention. */
