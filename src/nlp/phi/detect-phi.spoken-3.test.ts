@@ -160,6 +160,18 @@ describe('names found from context', () => {
     expect(spans.some((span) => span.type === 'NAME' && span.start <= at && span.end >= at + name.length), shown(text, spans)).toBe(true);
   });
 
+  it.each<[string, string]>([
+    ['Agent: Can I get your name?\nCaller: Sure, Wendeline Achterberg-Roos.', 'Wendeline Achterberg-Roos'],
+    ["Agent: Who's the patient?\nCaller: Ikenna Obiora. He's my nephew.", 'Ikenna Obiora'],
+    ['Caller: My wife is the policyholder, Marisela Quintanar.', 'Marisela Quintanar'],
+    ['Caller: It used to be Dr. Ashcombe. Fenwick Tolliver. T-O-L-L-I-V-E-R.', 'Fenwick Tolliver'],
+    ['the referral is for my client bartholomew reed date of birth june second', 'bartholomew reed'],
+  ])('%j → %j', (text, phi) => expectCovered(text, phi));
+
+  it('takes no answer that is not a name', () => {
+    expect(detectPhi('Agent: And your name?\nCaller: Sorry, what was that?')).toEqual([]);
+  });
+
   it('takes the name, not its possessive', () => {
     const text = "i'm calling from doctor abernethy's office";
     const span = detectPhi(text).find((s) => s.type === 'NAME');

@@ -48,6 +48,7 @@ const possessive = /'s$/;
 const doctorVerbs = new Set(['said', 'says', 'told', 'wants', 'wanted', 'asked', 'ordered', 'prescribed', 'recommended', 'called', 'thinks', 'mentioned', 'suggested', 'referred', 'saw', 'sees', 'gave', 'left']);
 const closingFollowers = new Set(['calling', 'speaking', 'here', 'okay', 'ok', '.', ',', '?', '!']);
 
+const birthWords = new Set(['date', 'dob', 'birthday', 'born', 'birthdate']);
 const nameSuffixes = new Set(['junior', 'senior', 'jr', 'sr', 'ii', 'iii', 'iv']);
 
 // Soft fillers a caller says between the words of a name: "sarah like turcotte", "maria, sorry, maria lopez".
@@ -313,9 +314,11 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       const closedFamily = !mixedCase && familyNames.has(nextNorm) && (nameClosing(tokens, k + 1) || cue.kind === 'name-strong' || shortTitle);
       // "my name is ngozi adaeze-okwuosa", "this is abdi warsame": a word no dictionary knows, next to a name.
       const unknown = !mixedCase && isUnknownWord(nextNorm) && nameShaped(nextNorm);
-      const nextLexicon = isLexiconName(nextNorm) || (mixedCase && next.upper) || closed || closedFamily || unknown;
+      // "a patient desmond flowers date of birth ...": whatever word comes between a name and the birth date is its surname.
+      const beforeBirth = !mixedCase && extra === 0 && birthWords.has(tokens[k + 1]?.norm ?? '') && !functionWords.has(nextNorm);
+      const nextLexicon = isLexiconName(nextNorm) || (mixedCase && next.upper) || closed || closedFamily || unknown || beforeBirth;
       if (!nextLexicon || (mixedCase && !next.upper && first.upper)) break;
-      if (isEverydayName(nextNorm) && !closedFamily && !secondSignal(tokens, k, mixedCase)) break;
+      if (isEverydayName(nextNorm) && !closedFamily && !beforeBirth && !secondSignal(tokens, k, mixedCase)) break;
       end = hyphenated(tokens, k + 1);
     }
     // "robert smith junior", "James Okafor Jr.", "henry ford the third": a generational suffix.
@@ -359,6 +362,7 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   if (mixedCase) listNeighbours(tokens, out, firstOut);
   repeatMentions(tokens, mixedCase, out, firstOut);
   falseStartsBefore(tokens, out, firstOut);
+  if (mixedCase) givenNamesBefore(tokens, out, firstOut);
   dropNonPersons(tokens, out, firstOut);
 }
 
@@ -405,6 +409,21 @@ function dropNonPersons(tokens: readonly Token[], out: PhiSpan[], from: number):
     if (!drop) out[kept++] = span;
   }
   out.length = kept;
+}
+
+/**
+ * "Gareth Llewellyn." once "Llewellyn" is known: a capitalised word no dictionary knows (or a given
+ * name), right before a name found, is its given name.
+ */
+function givenNamesBefore(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  for (let s = from, n = out.length; s < n; s++) {
+    const span = out[s]!;
+    if (span.type !== 'NAME') continue;
+    const t = firstTokenAt(tokens, span.start);
+    const word = tokens[t - 1];
+    if (!tokens[t]?.upper || !tokens[t]!.spaced || !word || word.kind !== TokenKind.Word || !word.upper || word.allUpper || !isNameCandidate(word)) continue;
+    if ((isUnknownWord(word.norm) && nameShaped(word.norm)) || (givenNames.has(word.norm) && !isEverydayName(word.norm))) out[s] = { ...span, start: word.start };
+  }
 }
 
 /** "so ja- jasmine said": the cut-off start of a name found is part of the mention. */
