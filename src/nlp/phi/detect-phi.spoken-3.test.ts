@@ -166,7 +166,16 @@ describe('names found from context', () => {
     ['Caller: My wife is the policyholder, Marisela Quintanar.', 'Marisela Quintanar'],
     ['Caller: It used to be Dr. Ashcombe. Fenwick Tolliver. T-O-L-L-I-V-E-R.', 'Fenwick Tolliver'],
     ['the referral is for my client bartholomew reed date of birth june second', 'bartholomew reed'],
+    ['Caller: Could you ask Dr. Haddad? Or Rosalba, the nurse, she knows me.', 'Rosalba'],
+    ['okay thanks so much zenaida bye', 'zenaida'],
+    ['Caller: Hi, this is Rev. Obadiah Stroud from Grace Chapel.', 'Obadiah Stroud'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
+
+  it.each<[string, string]>([
+    ['okay thanks again bye', 'again'],
+    ['Caller: Then, the nurse said to wait.', 'Then'],
+    ['thank you lisinopril is fine', 'lisinopril'],
+  ])('%j: %j is not a name', (text, trap) => expectUntouched(text, trap));
 
   it('takes no answer that is not a name', () => {
     expect(detectPhi('Agent: And your name?\nCaller: Sorry, what was that?')).toEqual([]);

@@ -37,7 +37,7 @@ const nameFollowers = new Set(['okay', 'ok', 'calling', 'speaking', 'here', 'has
 const sentenceEnd = new Set(['.', '!', '?', ':', '"', '\n']);
 const forbiddenAfterStrongCue = new Set(['is', "it's", 'its', ':', '?', 'was', 'uh', 'um', ',', 'like', 'just', 'so', 'yes', 'yeah', 'sure']);
 // Titles that take any following word as a name ("Dr. Okonkwo"); longer titles and relations need a lexicon hit or a capital.
-const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'drs', 'mister', 'missus', 'miz']);
+const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'drs', 'mister', 'missus', 'miz', 'fr', 'rev']);
 const honorifics = new Set(['doctor', 'nurse', 'professor', 'prof', 'miss']);
 // Surname particles: "van der Wal", "de la Cruz", "dos Santos", "bin Said".
 const particles = new Set(['van', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'von', 'ter', 'bin', 'ibn', 'al', 'el']);
@@ -363,6 +363,7 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   repeatMentions(tokens, mixedCase, out, firstOut);
   falseStartsBefore(tokens, out, firstOut);
   if (mixedCase) givenNamesBefore(tokens, out, firstOut);
+  appositives(tokens, mixedCase, out);
   dropNonPersons(tokens, out, firstOut);
 }
 
@@ -426,6 +427,28 @@ function givenNamesBefore(tokens: readonly Token[], out: PhiSpan[], from: number
   }
 }
 
+// Roles said after a name, set off by a comma: "Jessamyn, the nurse", "Kofi, my son".
+const appositiveRoles = new Set([
+  'nurse', 'doctor', 'physician', 'receptionist', 'pharmacist', 'therapist', 'surgeon', 'midwife', 'aide', 'caregiver', 'manager',
+  'coordinator', 'scheduler', 'assistant', 'tech', 'technician', 'interpreter', 'social', 'case', 'husband', 'wife', 'son',
+  'daughter', 'mother', 'father', 'mom', 'dad', 'sister', 'brother', 'grandson', 'granddaughter', 'grandmother', 'grandfather',
+  'partner', 'neighbor', 'neighbour', 'friend', 'boyfriend', 'girlfriend', 'niece', 'nephew', 'aunt', 'uncle', 'cousin', 'patient',
+]);
+const appositiveDeterminers = new Set(['the', 'my', 'our', 'his', 'her', 'their', 'your']);
+
+/** "Or Jessamyn, the nurse.", "tell kofi, my son, ...": a name word set off by a comma before a role. */
+function appositives(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 0; i + 3 < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (tokens[i + 1]!.norm !== ',' || !appositiveDeterminers.has(tokens[i + 2]!.norm) || !appositiveRoles.has(tokens[i + 3]!.norm)) continue;
+    if (token.kind !== TokenKind.Word || !isNameCandidate(token) || isNumberAtom(tokens, i) || notPersons.has(token.norm) || isStateWord(token.norm)) continue;
+    const norm = token.norm.replace(possessive, '');
+    const nameLike = (isLexiconName(norm) && !isEverydayName(norm)) || (isUnknownWord(norm) && nameShaped(norm));
+    if (mixedCase ? !token.upper || token.allUpper || (isEverydayName(norm) && !isLexiconName(norm)) : !nameLike) continue;
+    out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
+}
+
 /** "so ja- jasmine said": the cut-off start of a name found is part of the mention. */
 function falseStartsBefore(tokens: readonly Token[], out: PhiSpan[], from: number): void {
   for (let s = from, n = out.length; s < n; s++) {
@@ -481,6 +504,10 @@ function uniformCase(tokens: readonly Token[], run: LetterRun): boolean {
   return upper === 0 || upper === letters;
 }
 
+// "thank you so much zenaida", "thanks a lot marek".
+const thanksFillers = new Set(['you', 'so', 'much', 'a', 'lot', 'very', 'again', ',']);
+const farewells = new Set(['bye', 'goodbye', 'have', 'take', 'talk', 'thanks', 'thank', 'appreciate', 'see']);
+
 // Words before a vocative: greetings and closings take the name on their own ("hi martha", "thanks, david").
 const greetings = new Set(['hi', 'hello', 'hey', 'morning', 'afternoon', 'evening', 'thanks', 'bye', 'goodbye', 'welcome', 'dear', 'care', 'congratulations', 'sorry', 'night']);
 // Discourse openers ("so martha, ...", "okay kevin") need a vocative-like follower too.
@@ -510,7 +537,16 @@ function vocatives(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[])
     const token = tokens[i]!;
     if (token.kind !== TokenKind.Word || (mixedCase && (!token.upper || token.allUpper))) continue;
     const norm = token.norm.replace(possessive, '');
-    if (!isNameCandidate(token) || !givenNames.has(norm) || isNumberAtom(tokens, i)) continue;
+    if (!isNameCandidate(token) || isNumberAtom(tokens, i)) continue;
+    // "thank you priyanka bye": after a greeting or a thanks, a word no dictionary knows, closing the turn, is a name too.
+    if (!givenNames.has(norm)) {
+      let g = i - 1;
+      while (g > 0 && i - g <= 3 && thanksFillers.has(tokens[g]!.norm)) g--;
+      const greeting = greetings.has(tokens[g]!.norm) || tokens[g]!.norm === 'thank';
+      const closes = tokens[i + 1] === undefined || (tokens[i + 1]!.kind === TokenKind.Punct && vocativePunct.has(tokens[i + 1]!.norm)) || farewells.has(tokens[i + 1]!.norm);
+      if (greeting && closes && isUnknownWord(norm) && nameShaped(norm) && !clinicalWords.has(norm) && !notPersons.has(norm)) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.75, source: 'context' });
+      continue;
+    }
     const ambiguous = isEverydayName(norm);
     // What comes before, skipping one comma: "thanks , david".
     let p = i - 1;
