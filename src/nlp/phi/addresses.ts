@@ -125,11 +125,11 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
       if (stateLength > 0) cityStateZip(tokens, i, stateLength, runsByStart, mixedCase, out);
     }
   }
-  poBoxes(tokens, runsByStart, runsByEnd, out);
+  poBoxes(tokens, runsByStart, runsByEnd, mixedCase, out);
   directionStreets(tokens, runs, out);
   knownCities(tokens, mixedCase, out);
   if (mixedCase) numberAfterStreet(tokens, runs, runsByStart, cues, out);
-  unitLines(tokens, runsByStart, mixedCase, out);
+  unitLines(tokens, runsByStart, runsByEnd, mixedCase, out);
   for (const cue of cues) {
     if (cue.kind !== 'place') continue;
     // "I live in Springfield": one or two place words, unless it is only a state (states are not PHI).
@@ -239,7 +239,7 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
  * After a numbered street line: "... apartment six chattanooga three two nine nine five",
  * "... now still in kalamazoo", "..., Springfield 01109": the city (and ZIP) that follow it.
  */
-function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
+function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[], afterBox = false): void {
   let t = from;
   let preposition = false;
   for (let k = 0; k < 5 && tokens[t]; k++) {
@@ -257,7 +257,9 @@ function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: Re
   if (tokens[z]?.norm === ',') z++;
   const zip = runsByStart.get(z);
   const hasZip = zip !== undefined && (zip.digits.length === 5 || zip.digits.length === 9);
-  if (cityEnd > cityStart && (hasZip || preposition || state)) {
+  // After a box in written text, a capitalised word after a comma is its town.
+  const boxTown = afterBox && mixedCase && tokens[from]?.norm === ',' && cityEnd > cityStart;
+  if (cityEnd > cityStart && (hasZip || preposition || state || boxTown)) {
     // Without a ZIP, a lowercase city is one or two words ("ann arbor", "kalamazoo").
     const end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
     out.push({ start: tokens[cityStart]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
@@ -290,7 +292,7 @@ function numberAfterStreet(tokens: readonly Token[], runs: readonly NumberRun[],
  * "P.O. Box 4471", "p o box one two three", "post office box 88", "rural route 2 box 45",
  * "RR 2 Box 45": a box number with what names the box before it.
  */
-function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
   for (let i = 1; i < tokens.length; i++) {
     if (tokens[i]!.norm !== 'box') continue;
     let v = i + 1;
@@ -308,7 +310,8 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
       if (tokens[p]?.norm === 'p' || (norm === 'office' && tokens[p]?.norm === 'post')) start = p;
     } else {
       // "rural route 2 box 45", "RR 2 Box 45", "route four box twelve".
-      const route = runsByEnd.get(i);
+      // "Rural Route 3, Box 118": a comma may part the route and the box.
+      const route = runsByEnd.get(i) ?? (tokens[i - 1]!.norm === ',' ? runsByEnd.get(i - 1) : undefined);
       if (route && route.startTok > 0) {
         const r = route.startTok - 1;
         const routeWord = tokens[r]!.norm;
@@ -318,7 +321,24 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
     }
     if (start < 0) continue;
     out.push({ start: tokens[start]!.start, end: box.end, type: 'ADDRESS', confidence: 0.9, source: tokens[box.startTok]!.kind === TokenKind.Number ? 'pattern' : 'spoken' });
+    // "p o box nine oh four in lewiston", "Box 118, Hartsville": the town after the box.
+    cityAfterStreet(tokens, box.endTok, runsByStart, mixedCase, out, true);
   }
+}
+
+/**
+ * "one oh one one oak apartment b", "three forty two spruce suite five": a house number and one or two
+ * name words before a unit are a street line said without its suffix.
+ */
+function streetBeforeUnit(tokens: readonly Token[], unitTok: number, runsByEnd: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+  let t = unitTok - 1;
+  if (tokens[t]?.norm === ',') t--;
+  const nameEnd = t;
+  while (t >= 0 && nameEnd - t < 2 && tokens[t]!.kind === TokenKind.Word && !functionWords.has(tokens[t]!.norm) && tokens[t]!.norm.length > 1 && !isNumberAtom(tokens, t) && !streetSuffixes.has(tokens[t]!.norm)) t--;
+  if (t === nameEnd) return;
+  const house = runsByEnd.get(t + 1);
+  if (!house || house.digits.length < 2 || house.digits.length > 5) return;
+  out.push({ start: house.start, end: tokens[nameEnd]!.end, type: 'ADDRESS', confidence: 0.7, source: house.writtenShape ? 'pattern' : 'spoken' });
 }
 
 /**
@@ -326,13 +346,20 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
  * "apartment 4c" and spoken "apartment nine", "suite two ten" too ("unit" only with a capital:
  * insulin comes in units).
  */
-function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
+function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.kind !== TokenKind.Word || !unitLineWords.has(token.norm) || (!token.upper && (token.norm === 'unit' || (mixedCase && token.norm === 'ste')))) continue;
     let t = i + 1;
     if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#' || tokens[t]?.norm === 'number') t++;
     const run = runsByStart.get(t);
+    const letterUnit = !run && tokens[t]?.kind === TokenKind.Word && tokens[t]!.norm.length === 1 && tokens[t]!.norm !== 'a' && tokens[t]!.norm !== 'i';
+    if (letterUnit || (run && run.groups.length <= 2 && run.digits.length <= 5)) streetBeforeUnit(tokens, i, runsByEnd, out);
+    if (letterUnit) {
+      // "apartment b": a lettered unit.
+      out.push({ start: token.start, end: tokens[t]!.end, type: 'ADDRESS', confidence: 0.7, source: 'spoken' });
+      continue;
+    }
     if (!run || run.groups.length > 2 || run.digits.length > 5) continue;
     if (run.writtenShape === '') {
       // A spoken unit: "apartment nine", "apartment two c", "suite four hundred".

@@ -46,7 +46,9 @@ function monthAt(tokens: readonly Token[], i: number): number | undefined {
   if (full !== undefined) return full;
   const short = monthAbbreviations.get(token.norm);
   // "jan" and "dec" are names and words too: an abbreviation needs a capital or a period.
-  if (short !== undefined && (token.upper || tokens[i + 1]?.norm === '.')) return short;
+  // ... or a day written in digits after it ("aug 3 1961").
+  const dayDigits = tokens[i + 1]?.kind === TokenKind.Number && tokens[i + 1]!.norm.length <= 2 && Number(tokens[i + 1]!.norm) >= 1 && Number(tokens[i + 1]!.norm) <= 31;
+  if (short !== undefined && (token.upper || tokens[i + 1]?.norm === '.' || dayDigits)) return short;
   return undefined;
 }
 

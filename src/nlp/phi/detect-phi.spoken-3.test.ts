@@ -41,6 +41,7 @@ describe('dates in every spoken and written form', () => {
     ['Caller: Sure, DOB is August 9th, \'58.', "August 9th, '58"],
     ['you can put down october third forty one for her', 'october third forty one'],
     ['Caller: I was born on Christmas Eve, 1947, if you can believe it.', 'Christmas Eve, 1947'],
+    ['he was born aug 3 1961 in a small town', 'aug 3 1961'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
   it.each<[string, string]>([
@@ -118,12 +119,20 @@ describe('addresses in spoken form', () => {
     ['it goes to apartment seventeen, the buzzer is broken', 'apartment seventeen'],
     ['Caller: Mail it to PO Box 512, Tilden, OH 45040.', '45040'],
     ['box it up to p o box six six two one please', 'six six two one'],
+    ['the new place is two oh eight one birch apartment d over by the mall', 'two oh eight one birch'],
+    ['the new place is two oh eight one birch apartment d over by the mall', 'apartment d'],
+    ['it goes to seventy one hollis suite three if you mail it', 'seventy one hollis'],
+    ['Caller: It is Rural Route 2, Box 40, Emmetsburg.', 'Rural Route 2, Box 40'],
+    ['Caller: It is Rural Route 2, Box 40, Emmetsburg.', 'Emmetsburg'],
+    ['my mailing address is post office box three one one in walla walla', 'walla walla'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
   it.each<[string, string]>([
     ['i moved to six fifty maple drive in dayton ohio four five four oh two', 'ohio'],
     ['Caller: She is at the Birch Street pharmacy, the one by the school.', 'Birch Street'],
     ['take ten units of insulin at bedtime', 'ten units'],
+    ['my apartment a few blocks away floods', 'apartment a'],
+    ['take two tablets three times a day apartment or not', 'two tablets'],
     ['the score went from two ten south to north', 'north'],
   ])('%j: %j is not an address', (text, trap) => expectUntouched(text, trap));
 });
