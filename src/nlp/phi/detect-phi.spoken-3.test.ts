@@ -178,10 +178,13 @@ describe('names found from context', () => {
     ['Caller: Could you ask Dr. Haddad? Or Rosalba, the nurse, she knows me.', 'Rosalba'],
     ['okay thanks so much zenaida bye', 'zenaida'],
     ['Caller: Hi, this is Rev. Obadiah Stroud from Grace Chapel.', 'Obadiah Stroud'],
+    ['my stepson tavita set the whole thing up for me', 'tavita'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
   it.each<[string, string]>([
     ['okay thanks again bye', 'again'],
+    ['my husband recently started the new pills', 'recently'],
+    ['my daughter gabapentin helps her sleep', 'gabapentin'],
     ['Caller: Then, the nurse said to wait.', 'Then'],
     ['thank you lisinopril is fine', 'lisinopril'],
   ])('%j: %j is not a name', (text, trap) => expectUntouched(text, trap));

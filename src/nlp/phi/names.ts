@@ -110,6 +110,11 @@ const possessives = new Set(['my', 'his', 'her', 'our', 'its', 'the', 'to', 'in'
 // Weak cues after which a name is expected, so an unknown word there is taken as one ("my son", "this is", "speak to").
 const nameExpectingStarts = new Set(['this', "it's", 'my', 'speaking', 'speak', 'talk', 'talking', 'talked', 'spoke', 'ask', 'asking', 'message', 'calling', 'on', 'trying', 'transfer', 'known', 'the', "i'm", 'im', 'i']);
 
+/** "my granddaughter", "my case manager": a relation, after which the next unknown word is the person's name. */
+function relationCue(tokens: readonly Token[], cue: Cue): boolean {
+  return cue.kind === 'name-weak' && tokens[cue.startTok]!.norm === 'my' && cue.endTok - cue.startTok >= 2;
+}
+
 function nameExpectingCue(tokens: readonly Token[], cue: Cue): boolean {
   const word = tokens[cue.startTok]!.norm;
   if (word === 'patient') return cue.endTok - cue.startTok > 1;
@@ -229,7 +234,7 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       && (lexicon || !isEverydayName(first.norm));
     // "my wife nkechinyere is ...", "this is abdirizak warsame": a word no dictionary knows, where a name is expected.
     const unknownName = !mixedCase && isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm)
-      && (nameClosing(tokens, j + 1) || isFamilyOrUnknown(tokens[j + 1]?.norm ?? ''));
+      && (nameClosing(tokens, j + 1) || isFamilyOrUnknown(tokens[j + 1]?.norm ?? '') || relationCue(tokens, cue));
     let accepted: boolean;
     let confidence: number;
     if (cue.kind === 'name-strong' || shortGiven) {
