@@ -58,6 +58,7 @@ for (const name of [
   'north carolina', 'north dakota', 'ohio', 'oklahoma', 'oregon', 'pennsylvania', 'rhode island', 'south carolina', 'south dakota',
   'tennessee', 'texas', 'utah', 'vermont', 'virginia', 'washington', 'west virginia', 'wisconsin', 'wyoming', 'puerto rico',
 ]) stateNames.set(name, name.split(' ').length);
+const twoWordStateStarts = new Set([...stateNames.keys()].filter((name) => name.includes(' ')).map((name) => name.split(' ')[0]!));
 const stateCodes = new Set([
   'al', 'ak', 'az', 'ar', 'ca', 'co', 'ct', 'de', 'fl', 'ga', 'hi', 'id', 'il', 'in', 'ia', 'ks', 'ky', 'la', 'me', 'md', 'ma', 'mi',
   'mn', 'ms', 'mo', 'mt', 'ne', 'nv', 'nh', 'nj', 'nm', 'ny', 'nc', 'nd', 'oh', 'ok', 'or', 'pa', 'ri', 'sc', 'sd', 'tn', 'tx', 'ut',
@@ -94,7 +95,7 @@ function stateAt(tokens: readonly Token[], i: number): number {
   const token = tokens[i];
   if (!token || token.kind !== TokenKind.Word) return 0;
   if (token.allUpper && token.norm.length === 2 && stateCodes.has(token.norm)) return stateCodeBacked(tokens, i) ? 1 : 0;
-  const two = tokens[i + 1] ? `${token.norm} ${tokens[i + 1]!.norm}` : '';
+  const two = tokens[i + 1] && twoWordStateStarts.has(token.norm) ? `${token.norm} ${tokens[i + 1]!.norm}` : '';
   if (stateNames.get(two) === 2) return 2;
   return stateNames.get(token.norm) === 1 ? 1 : 0;
 }
@@ -417,13 +418,12 @@ const cityClosers = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'healt
  */
 function knownCities(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
   for (let i = 1; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token.kind !== TokenKind.Word) continue;
-    const candidates = citiesByFirstWord.get(token.norm);
-    if (!candidates) continue;
     const before = tokens[i - 1]!.norm;
     const placed = cityPrepositions.has(before) || (before === 'to' && motionVerbs.has(tokens[i - 2]?.norm ?? ''));
     if (!placed) continue;
+    const token = tokens[i]!;
+    const candidates = token.kind === TokenKind.Word ? citiesByFirstWord.get(token.norm) : undefined;
+    if (!candidates) continue;
     for (const words of candidates) {
       let t = i;
       let w = 0;

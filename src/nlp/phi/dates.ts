@@ -292,6 +292,7 @@ const holidays = [
   "saint patrick's day", "st patrick's day", "valentine's day", 'valentines day', 'halloween', 'independence day', 'veterans day',
   "saint valentine's day", 'cinco de mayo', 'juneteenth',
 ].map((phrase) => phrase.split(' '));
+const holidayFirstWords = new Set(holidays.map((words) => words[0]!));
 
 /**
  * "New Year's Day, 1962", "born on christmas day nineteen forty": a fixed-date holiday with a year
@@ -299,6 +300,7 @@ const holidays = [
  */
 function detectHolidays(tokens: readonly Token[], cues: readonly Cue[], out: DateSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
+    if (!holidayFirstWords.has(tokens[i]!.norm)) continue;
     for (const words of holidays) {
       let t = i;
       let w = 0;

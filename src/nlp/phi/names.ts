@@ -669,7 +669,7 @@ function repeatMentions(tokens: readonly Token[], mixedCase: boolean, out: PhiSp
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;
     if (token.kind !== TokenKind.Word) continue;
-    const norm = token.norm.replace(possessive, '');
+    const norm = token.norm.endsWith("'s") ? token.norm.slice(0, -2) : token.norm;
     if (names.has(norm) || (capitalOnly.has(norm) && token.upper && !token.allUpper)) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
   }
 }
