@@ -193,6 +193,14 @@ describe('names found from context', () => {
     expect(detectPhi('Agent: And your name?\nCaller: Sorry, what was that?')).toEqual([]);
   });
 
+  it('keeps two people apart and a modal out of a name', () => {
+    const text = 'westside clinic this is odalys may i have your name hi odalys it is me tobiah brandt';
+    const names = detectPhi(text).filter((span) => span.type === 'NAME').map((span) => text.slice(span.start, span.end));
+    expect(names).toContain('odalys');
+    expect(names).not.toContain('odalys may');
+    expect(names.some((name) => name.includes('odalys') && name.includes('tobiah'))).toBe(false);
+  });
+
   it('takes the name, not its possessive', () => {
     const text = "i'm calling from doctor abernethy's office";
     const span = detectPhi(text).find((s) => s.type === 'NAME');

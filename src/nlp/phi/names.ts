@@ -48,11 +48,14 @@ const possessive = /'s$/;
 const doctorVerbs = new Set(['said', 'says', 'told', 'wants', 'wanted', 'asked', 'ordered', 'prescribed', 'recommended', 'called', 'thinks', 'mentioned', 'suggested', 'referred', 'saw', 'sees', 'gave', 'left']);
 const closingFollowers = new Set(['calling', 'speaking', 'here', 'okay', 'ok', '.', ',', '?', '!']);
 
+const modals = new Set(['may', 'will', 'can', 'shall', 'should', 'could', 'would', 'might', 'must', 'do', 'did']);
+const subjectPronouns = new Set(['i', 'we', 'you', 'he', 'she', 'they']);
 const birthWords = new Set(['date', 'dob', 'birthday', 'born', 'birthdate']);
 const nameSuffixes = new Set(['junior', 'senior', 'jr', 'sr', 'ii', 'iii', 'iv']);
 
 // Soft fillers a caller says between the words of a name: "sarah like turcotte", "maria, sorry, maria lopez".
-const softFillers = new Set(['like', 'sorry', 'so', 'actually', 'its', "it's", 'that', "that's", 'is']);
+// Not "it's"/"that's": "hi marlon it's shivakari asan" is two people, each mention a span of its own.
+const softFillers = new Set(['like', 'sorry', 'so', 'actually']);
 
 /** Skips soft fillers and commas between name words ("you know", "i mean" too); returns the next index. */
 function skipSoftFillers(tokens: readonly Token[], t: number): number {
@@ -305,6 +308,8 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
         continue;
       }
       const next = tokens[k];
+      // "this is marlon may i have your name": a modal before a pronoun is the next clause, not a surname.
+      if (next && modals.has(next.norm) && subjectPronouns.has(tokens[k + 1]?.norm ?? '')) break;
       // "tinh do, okay", "ashton little, you know": a surname that is also a function word, closing the name.
       if (!mixedCase && next && functionWords.has(next.norm) && familyNames.has(next.norm) && next.norm.length <= 6
         && (tokens[k + 1] === undefined || closingFollowers.has(tokens[k + 1]!.norm) || (nameClosing(tokens, k + 1) && (next.norm.length > 3 || particles.has(tokens[k - 1]!.norm))))) {
