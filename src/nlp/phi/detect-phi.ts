@@ -83,7 +83,12 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
     const before = span.type === 'PHONE' ? plusBefore.exec(text.slice(Math.max(0, span.start - 8), span.start)) : null;
     if (before) found[k] = { ...span, start: span.start - before[0].length };
   }
-  return joinAddressParts(text, resolveOverlaps(found)).map((span) => (span.type === 'NAME' ? withoutPossessive(text, span) : span));
+  return joinAddressParts(text, resolveOverlaps(found)).map((span) => (span.type === 'NAME' ? withoutPossessive(text, span) : withoutFullStop(text, span)));
+}
+
+/** "... Flint, 27300.": the full stop after a number ends the sentence, not the value. */
+function withoutFullStop(text: string, span: PhiSpan): PhiSpan {
+  return text[span.end - 1] === '.' && /\d/.test(text[span.end - 2] ?? '') ? { ...span, end: span.end - 1 } : span;
 }
 
 const possessiveEnd = /['’]s$/i;

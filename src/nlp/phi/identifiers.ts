@@ -63,7 +63,7 @@ export function readIdValue(tokens: readonly Token[], i: number): IdValue | unde
       const gluedNext = tokens[t + 1] !== undefined && !tokens[t + 1]!.spaced && tokens[t + 1]!.kind === TokenKind.Number;
       // "... three one two i think": the pronoun after an id is not one of its letters.
       const letter = token.norm.length === 1 && !(atoms > 0 && token.norm === 'i' && tokens[t + 1]?.kind === TokenKind.Word && tokens[t + 1]!.norm.length > 1 && !valueFillers.has(tokens[t + 1]!.norm) && readNumberGroup(tokens, t + 1, true) === undefined);
-      const code = token.allUpper && token.norm.length <= 4;
+      const code = token.allUpper && token.norm.length <= 4 && !(token.norm === 'i' && !letter);
       if (letter || glued || gluedNext || code) {
         compact += token.norm;
         atoms++;

@@ -873,6 +873,8 @@ function lowercasePairs(tokens: readonly Token[], out: PhiSpan[]): void {
     const b = tokens[i + 1]!;
     if (a.kind !== TokenKind.Word || b.kind !== TokenKind.Word || a.norm.length < 3 || b.norm.length < 3) continue;
     if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm) || isStateWord(b.norm)) continue;
+    // "this is pia may i have your name": a modal before a pronoun starts the next clause.
+    if (modals.has(b.norm) && subjectPronouns.has(tokens[i + 2]?.norm ?? '')) continue;
     if (!isNameCandidate(a) || !isNameCandidate(b) || isEverydayName(a.norm)) continue;
     // An everyday-word surname ("michelle king , date of birth") only when punctuation closes the pair.
     const after = tokens[i + 2];
