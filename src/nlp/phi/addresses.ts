@@ -262,7 +262,9 @@ function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: Re
   const boxTown = afterBox && mixedCase && tokens[from]?.norm === ',' && cityEnd > cityStart;
   if (cityEnd > cityStart && (hasZip || preposition || state || boxTown)) {
     // Without a ZIP, a lowercase city is one or two words ("ann arbor", "kalamazoo").
-    const end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
+    // "still in dayton someone will call": a second everyday word is the next clause, unless the two name a known city.
+    let end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
+    if (!hasZip && !state && !mixedCase && end === cityStart + 2 && everydayWords.has(tokens[cityStart + 1]!.norm) && !knownCityAt(tokens, cityStart, 2)) end = cityStart + 1;
     out.push({ start: tokens[cityStart]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   }
   if (hasZip && (cityEnd > cityStart || state)) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.85, source: zip.writtenShape ? 'pattern' : 'spoken' });
@@ -407,6 +409,10 @@ for (const city of allLocales.en?.location?.city_name ?? []) {
   citiesByFirstWord.set(words[0]!, list);
 }
 for (const list of citiesByFirstWord.values()) list.sort((a, b) => b.length - a.length);
+/** Do the `length` words from token i name a known city ("grand junction")? */
+function knownCityAt(tokens: readonly Token[], i: number, length: number): boolean {
+  return (citiesByFirstWord.get(tokens[i]?.norm ?? '') ?? []).some((words) => words.length === length && words.every((word, w) => tokens[i + w]?.norm === word));
+}
 const cityPrepositions = new Set(['in', 'from', 'near', 'outside', 'around', 'toward', 'towards']);
 const motionVerbs = new Set(['moved', 'moving', 'move', 'drive', 'drove', 'driving', 'went', 'going', 'go', 'fly', 'flying', 'flew', 'travel', 'traveling', 'back', 'trip', 'down', 'up', 'over']);
 const cityClosers = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'general', 'memorial', 'regional', 'university', "children's", 'street', 'avenue', 'road', 'office', 'location', 'branch']);
