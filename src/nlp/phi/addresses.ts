@@ -439,6 +439,8 @@ function knownCities(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[
       }
       if (w < words.length) continue;
       if (cityClosers.has(tokens[t]?.norm ?? '')) break;
+      // "from Sunnyvale Home Care": in mixed case a capitalised word after the city (not a state) makes it a name of a place of care.
+      if (mixedCase && tokens[t]?.kind === TokenKind.Word && tokens[t]!.upper && stateAt(tokens, t) === 0) break;
       const everyday = words.length === 1 && everydayWords.has(words[0]!);
       if (mixedCase ? !token.upper : everyday) break;
       out.push({ start: token.start, end: tokens[t - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: 'lexicon' });

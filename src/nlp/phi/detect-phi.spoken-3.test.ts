@@ -115,6 +115,8 @@ describe('addresses in spoken form', () => {
     ['Agent: What zip? Caller: seven three three oh one.', 'seven three three oh one'],
     ['i live at forty one quarry court out in pinedale', 'pinedale'],
     ['we moved out in grand junction colorado last spring', 'grand junction'],
+    ['Caller: My son is stuck in Fresno until Friday, so I need to move it.', 'Fresno'],
+    ['she lives down in port arthur now', 'port arthur'],
     ['i am in apartment 12b now', 'apartment 12b'],
     ['it goes to apartment seventeen, the buzzer is broken', 'apartment seventeen'],
     ['Caller: Mail it to PO Box 512, Tilden, OH 45040.', '45040'],
@@ -134,6 +136,7 @@ describe('addresses in spoken form', () => {
     ['my apartment a few blocks away floods', 'apartment a'],
     ['take two tablets three times a day apartment or not', 'two tablets'],
     ['i live at twelve lark lane now still in dayton someone said to call', 'someone'],
+    ['Caller: This is Keziah from Tacoma Home Health, about a shared patient.', 'Tacoma'],
     ['the score went from two ten south to north', 'north'],
   ])('%j: %j is not an address', (text, trap) => expectUntouched(text, trap));
 });
