@@ -92,6 +92,8 @@ describe('device, licence, plan and other ids from their cues', () => {
     ['my group meets at seven on tuesdays', 'seven'],
     ['they said a group b strep test is routine', 'b strep'],
     ['she is in room number 4410 on the fifth floor', '4410'],
+    ['the group is at four fifteen on thursdays', 'four fifteen'],
+    ['bring your photo id at ten forty five', 'ten forty five'],
     ["the prior authorization lapsed and now it's like three thousand dollars", 'three thousand'],
     ['Caller: My interpreter ID is 55120. I have the patient on the line.', 'I have'],
     ['m r n zero zero four four one two eight', 'm r n'],

@@ -259,6 +259,8 @@ export function detectCuedIdentifiers(tokens: readonly Token[], cues: readonly C
     if (!enoughDigits && !alnumEnough) continue;
     // "it's like two thousand dollars": an amount, not an id.
     if (amountUnits.has(tokens[value.endTok]?.norm ?? '')) continue;
+    // "the group is at four fifteen": a short number after "at" is a time.
+    if ((tokens[value.startTok - 1]?.norm === 'at' || tokens[value.startTok - 1]?.norm === 'around') && value.digits <= 4 && !/[a-z]/.test(value.compact)) continue;
     const spoken = tokens[value.startTok]!.kind === TokenKind.Word;
     out.push({ start: tokens[value.startTok]!.start, end: tokens[value.endTok - 1]!.end, type, confidence: 0.95, source: spoken ? 'spoken' : 'context' });
   }
