@@ -356,7 +356,9 @@ function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Nu
     let t = i + 1;
     if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#' || tokens[t]?.norm === 'number') t++;
     const run = runsByStart.get(t);
-    const letterUnit = !run && tokens[t]?.kind === TokenKind.Word && tokens[t]!.norm.length === 1 && tokens[t]!.norm !== 'a' && tokens[t]!.norm !== 'i';
+    // "apartment b", not "UNIT S/P" (a note's "status post") or "UNIT X3".
+    const letterUnit = !run && tokens[t]?.kind === TokenKind.Word && tokens[t]!.norm.length === 1 && tokens[t]!.norm !== 'a' && tokens[t]!.norm !== 'i'
+      && !token.allUpper && (tokens[t + 1] === undefined || tokens[t + 1]!.spaced);
     if (letterUnit || (run && run.groups.length <= 2 && run.digits.length <= 5)) streetBeforeUnit(tokens, i, runsByEnd, out);
     if (letterUnit) {
       // "apartment b": a lettered unit.
@@ -415,7 +417,7 @@ function knownCityAt(tokens: readonly Token[], i: number, length: number): boole
 }
 const cityPrepositions = new Set(['in', 'from', 'near', 'outside', 'around', 'toward', 'towards']);
 const motionVerbs = new Set(['moved', 'moving', 'move', 'drive', 'drove', 'driving', 'went', 'going', 'go', 'fly', 'flying', 'flew', 'travel', 'traveling', 'back', 'trip', 'down', 'up', 'over']);
-const cityClosers = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'general', 'memorial', 'regional', 'university', "children's", 'street', 'avenue', 'road', 'office', 'location', 'branch']);
+const cityClosers = new Set(['of', 'clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'general', 'memorial', 'regional', 'university', "children's", 'street', 'avenue', 'road', 'office', 'location', 'branch']);
 
 /**
  * "he's stuck in duluth", "someone near Bellevue", "I just moved here from Minneapolis": a known US
@@ -442,7 +444,9 @@ function knownCities(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[
       // "from Sunnyvale Home Care": in mixed case a capitalised word after the city (not a state) makes it a name of a place of care.
       if (mixedCase && tokens[t]?.kind === TokenKind.Word && tokens[t]!.upper && stateAt(tokens, t) === 0) break;
       const everyday = words.length === 1 && everydayWords.has(words[0]!);
-      if (mixedCase ? !token.upper : everyday) break;
+      // Shouted text ("ADMITTED FROM UNIVERSITY ...") says nothing with its capitals; a state's name is no city here.
+      if (mixedCase && !token.allUpper ? !token.upper : everyday) break;
+      if (words.length === 1 && isStateWord(words[0]!)) break;
       out.push({ start: token.start, end: tokens[t - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: 'lexicon' });
       i = t - 1;
       break;
