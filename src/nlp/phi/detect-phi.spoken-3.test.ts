@@ -69,6 +69,7 @@ describe('device, licence, plan and other ids from their cues', () => {
     ['Caller: The accession on the tube says ZK 5520 1187.', 'ZK 5520 1187'],
     ["Caller: It's United, M as in Mary, M 4 4 0 9 1 7 2 6.", 'M 4 4 0 9 1 7 2 6'],
     ['Caller: The subscriber ID is 7QX2-LM4-PR90, same as last year.', '7QX2-LM4-PR90'],
+    ["Caller: Member ID's QRT 118 402 756.", 'QRT 118 402 756'],
     ['the policy number, which i have right here on the card somewhere, is GHT 503 118 274', 'GHT 503 118 274'],
     ['Agent: And the case number? Caller: Sure, WC-0048812093.', 'WC-0048812093'],
     ['Caller: Let me read it off the card. K 5530 8812 907.', 'K 5530 8812 907'],

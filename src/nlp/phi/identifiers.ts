@@ -9,7 +9,7 @@ import { readNumberGroup, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
 /** Words between a cue and its value: "my member id *is* ...", "account *number*: ...". */
-const bridgeWords = new Set(['under', 'so', 'like', 'you', 'know', 'is', "it's", 'its', 'was', 'number', 'numbers', 'no', 'num', 'id', 'the', 'my', 'uh', 'um', 'of', 'be', 'at', 'to', 'on', 'card', 'code', 'and', 'that', "that's", 'here', 'ending', 'in', 'last', 'four', 'digits', 'are']);
+const bridgeWords = new Set(['under', 'so', 'like', 'you', 'know', 'is', "it's", 'its', 'was', 'number', 'numbers', "number's", 'no', 'num', 'id', "id's", 'the', 'my', 'uh', 'um', 'of', 'be', 'at', 'to', 'on', 'card', 'code', 'and', 'that', "that's", 'here', 'ending', 'in', 'last', 'four', 'digits', 'are']);
 const bridgePunct = new Set([':', '#', ',', '-', '.', '(', '+']);
 const valueSeparators = new Set(['-', '/', '.', ',', '(', ')']);
 const valueFillers = new Set(['dash', 'hyphen', 'uh', 'um']);
