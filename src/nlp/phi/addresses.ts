@@ -47,6 +47,7 @@ const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and',
 const streetNameWords = new Set(['old', 'new', 'little', 'big', 'upper', 'lower', 'high', 'long', 'great']);
 // Street words that take a number after them: "Highway 7", "Route 9", "County Road 12".
 const numberedRoads = new Set(['highway', 'hwy', 'route', 'rte', 'road', 'rd']);
+const grammarWords = new Set(['the', 'a', 'an', 'to', 'of', 'and', 'or', 'my', 'your', 'his', 'her', 'our', 'their', 'in', 'on', 'at', 'for', 'with', 'is', 'was', 'are', 'that', 'this', 'from', 'by', 'about', 'near', 'off', 'down', 'up', 'over', 'just', 'then', 'there', 'here', 'very', 'some', 'every', 'each', 'other', 'only', 'also', 'still', 'now']);
 const unitWords = new Set(['apartment', 'apt', 'unit', 'suite', 'ste', 'floor', 'room', 'building', 'bldg', 'lot']);
 const unitLineWords = new Set(['apt', 'apartment', 'suite', 'ste', 'unit']);
 const directions = new Set(['north', 'south', 'east', 'west', 'n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw', 'northeast', 'northwest', 'southeast', 'southwest']);
@@ -171,7 +172,9 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
       t--;
       continue;
     }
-    const nameLike = !functionWords.has(token.norm) || ordinalStreetWords.has(token.norm) || streetNameWords.has(token.norm) || (mixedCase && token.upper && token.norm.length > 1 && nameWords > 0);
+    // A common noun inside a street name ("west indian school road") once a name word is read; never a grammatical word.
+    const innerNoun = !mixedCase && nameWords < 3 && token.norm.length > 3 && !grammarWords.has(token.norm) && runsByEnd.has(t) === false && (runsByEnd.has(t - 1) || directions.has(tokens[t - 1]?.norm ?? '') || (tokens[t - 1]?.kind === TokenKind.Word && !functionWords.has(tokens[t - 1]!.norm)));
+    const nameLike = !functionWords.has(token.norm) || ordinalStreetWords.has(token.norm) || streetNameWords.has(token.norm) || (mixedCase && token.upper && token.norm.length > 1 && nameWords > 0) || innerNoun;
     if (token.kind !== TokenKind.Word || !nameLike || quantityWords.has(token.norm)) break;
     nameWords++;
     t--;

@@ -114,6 +114,7 @@ describe('titles before names no dictionary knows', () => {
 describe('addresses in spoken form', () => {
   it.each<[string, string]>([
     ['the lab is the one at thirty one forty north lamar and i can walk there', 'thirty one forty north lamar'],
+    ['the cvs on twenty one hundred east county line road is closer', 'twenty one hundred east county line road'],
     ['Agent: And the zip code? Caller: 73301.', '73301'],
     ['Agent: What zip? Caller: seven three three oh one.', 'seven three three oh one'],
     ['i live at forty one quarry court out in pinedale', 'pinedale'],
@@ -136,6 +137,7 @@ describe('addresses in spoken form', () => {
     ['i moved to six fifty maple drive in dayton ohio four five four oh two', 'ohio'],
     ['Caller: She is at the Birch Street pharmacy, the one by the school.', 'Birch Street'],
     ['take ten units of insulin at bedtime', 'ten units'],
+    ['the bus goes down the main school road past the park', 'school road'],
     ['my apartment a few blocks away floods', 'apartment a'],
     ['take two tablets three times a day apartment or not', 'two tablets'],
     ['i live at twelve lark lane now still in dayton someone said to call', 'someone'],
