@@ -188,11 +188,14 @@ describe('names found from context', () => {
     ['okay thanks so much zenaida bye', 'zenaida'],
     ['Caller: Hi, this is Rev. Obadiah Stroud from Grace Chapel.', 'Obadiah Stroud'],
     ['my stepson tavita set the whole thing up for me', 'tavita'],
+    ['hi this is marisa cole um my daughter has a rash', 'marisa cole'],
   ])('%j → %j', (text, phi) => expectCovered(text, phi));
 
   it.each<[string, string]>([
     ['okay thanks again bye', 'again'],
     ['my husband recently started the new pills', 'recently'],
+    ['hi this is marisa feeling awful today', 'feeling'],
+    ['my son dominic takes the pills at night', 'takes'],
     ['my daughter gabapentin helps her sleep', 'gabapentin'],
     ['Caller: Then, the nurse said to wait.', 'Then'],
     ['thank you lisinopril is fine', 'lisinopril'],

@@ -113,6 +113,17 @@ const possessives = new Set(['my', 'his', 'her', 'our', 'its', 'the', 'to', 'in'
 // Weak cues after which a name is expected, so an unknown word there is taken as one ("my son", "this is", "speak to").
 const nameExpectingStarts = new Set(['this', "it's", 'my', 'speaking', 'speak', 'talk', 'talking', 'talked', 'spoke', 'ask', 'asking', 'message', 'calling', 'on', 'trying', 'transfer', 'known', 'the', "i'm", 'im', 'i']);
 
+/** "this is", "i'm", "my name is": the caller introducing themself, with a whole name. */
+function selfIntroCue(tokens: readonly Token[], cue: Cue): boolean {
+  const word = tokens[cue.startTok]!.norm;
+  return cue.kind === 'name-strong' || word === 'this' || word === "i'm" || word === 'im';
+}
+
+/** "tired", "going", "feeling": a verb form, not a surname. */
+function inflectedVerb(norm: string): boolean {
+  return /(?:ing|ed)$/.test(norm) || (norm.endsWith('s') && everydayWords.has(norm.slice(0, -1)));
+}
+
 /** "my granddaughter", "my case manager": a relation, after which the next unknown word is the person's name. */
 function relationCue(tokens: readonly Token[], cue: Cue): boolean {
   return cue.kind === 'name-weak' && tokens[cue.startTok]!.norm === 'my' && cue.endTok - cue.startTok >= 2;
@@ -322,13 +333,18 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       const closed = !mixedCase && !isEverydayName(nextNorm) && closingFollowers.has(tokens[k + 1]?.norm ?? '.');
       // "madyson funk, i'm a patient", "thao ly will pick it up": a surname that is also a word, closing the name.
       const closedFamily = !mixedCase && familyNames.has(nextNorm) && (nameClosing(tokens, k + 1) || cue.kind === 'name-strong' || shortTitle);
+      // "this is jenna hale um my son ...": after a self-introduction and a known given name, an everyday word closed by
+      // the next clause is the surname (not a closer or a verb itself).
+      const introSurname = !mixedCase && extra === 0 && selfIntroCue(tokens, cue) && givenNames.has(first.norm) && !isEverydayName(first.norm)
+        && !functionWords.has(nextNorm) && !nameClosers.has(nextNorm) && !clinicalWords.has(nextNorm) && !inflectedVerb(nextNorm)
+        && (nameClosing(tokens, k + 1) || tokens[k + 1]?.norm === 'his' || tokens[k + 1]?.norm === 'her');
       // "my name is ngozi adaeze-okwuosa", "this is abdi warsame": a word no dictionary knows, next to a name.
       const unknown = !mixedCase && isUnknownWord(nextNorm) && nameShaped(nextNorm);
       // "a patient desmond flowers date of birth ...": whatever word comes between a name and the birth date is its surname.
       const beforeBirth = !mixedCase && extra === 0 && birthWords.has(tokens[k + 1]?.norm ?? '') && !functionWords.has(nextNorm);
-      const nextLexicon = isLexiconName(nextNorm) || (mixedCase && next.upper) || closed || closedFamily || unknown || beforeBirth;
+      const nextLexicon = isLexiconName(nextNorm) || (mixedCase && next.upper) || closed || closedFamily || unknown || beforeBirth || introSurname;
       if (!nextLexicon || (mixedCase && !next.upper && first.upper)) break;
-      if (isEverydayName(nextNorm) && !closedFamily && !beforeBirth && !secondSignal(tokens, k, mixedCase)) break;
+      if (isEverydayName(nextNorm) && !closedFamily && !beforeBirth && !introSurname && !secondSignal(tokens, k, mixedCase)) break;
       end = hyphenated(tokens, k + 1);
     }
     // "robert smith junior", "James Okafor Jr.", "henry ford the third": a generational suffix.
