@@ -3,6 +3,7 @@
  * main street apartment four b"), city + state + zip ("Boston, MA 02118", "boston massachusetts
  * zero two one one eight"), counties, and "I live in <place>".
  */
+import { allLocales } from '@faker-js/faker';
 import type { PhiSpan } from '../analysis.types.ts';
 import { clinicalWords, functionWords } from './common-words.ts';
 import { everydayWords } from './name-lexicon.ts';
@@ -41,11 +42,12 @@ const quantityWords = new Set(['cc', 'ml', 'unit', 'pills', 'pill', 'tablets', '
 const organisationWords = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'school', 'church', 'station', 'market', 'bank', 'cafe', 'restaurant', 'hotel', 'gym']);
 const ordinalSuffixes = new Set(['st', 'nd', 'rd', 'th']);
 const ordinalStreetWords = new Set(['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']);
-const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',']);
+const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',', 'over', 'out', 'up', 'down']);
 // Function words that often start a street name: "Old Mill Parkway", "New Hope Road".
 const streetNameWords = new Set(['old', 'new', 'little', 'big', 'upper', 'lower', 'high', 'long', 'great']);
 // Street words that take a number after them: "Highway 7", "Route 9", "County Road 12".
 const numberedRoads = new Set(['highway', 'hwy', 'route', 'rte', 'road', 'rd']);
+const grammarWords = new Set(['the', 'a', 'an', 'to', 'of', 'and', 'or', 'my', 'your', 'his', 'her', 'our', 'their', 'in', 'on', 'at', 'for', 'with', 'is', 'was', 'are', 'that', 'this', 'from', 'by', 'about', 'near', 'off', 'down', 'up', 'over', 'just', 'then', 'there', 'here', 'very', 'some', 'every', 'each', 'other', 'only', 'also', 'still', 'now']);
 const unitWords = new Set(['apartment', 'apt', 'unit', 'suite', 'ste', 'floor', 'room', 'building', 'bldg', 'lot']);
 const unitLineWords = new Set(['apt', 'apartment', 'suite', 'ste', 'unit']);
 const directions = new Set(['north', 'south', 'east', 'west', 'n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw', 'northeast', 'northwest', 'southeast', 'southwest']);
@@ -57,6 +59,7 @@ for (const name of [
   'north carolina', 'north dakota', 'ohio', 'oklahoma', 'oregon', 'pennsylvania', 'rhode island', 'south carolina', 'south dakota',
   'tennessee', 'texas', 'utah', 'vermont', 'virginia', 'washington', 'west virginia', 'wisconsin', 'wyoming', 'puerto rico',
 ]) stateNames.set(name, name.split(' ').length);
+const twoWordStateStarts = new Set([...stateNames.keys()].filter((name) => name.includes(' ')).map((name) => name.split(' ')[0]!));
 const stateCodes = new Set([
   'al', 'ak', 'az', 'ar', 'ca', 'co', 'ct', 'de', 'fl', 'ga', 'hi', 'id', 'il', 'in', 'ia', 'ks', 'ky', 'la', 'me', 'md', 'ma', 'mi',
   'mn', 'ms', 'mo', 'mt', 'ne', 'nv', 'nh', 'nj', 'nm', 'ny', 'nc', 'nd', 'oh', 'ok', 'or', 'pa', 'ri', 'sc', 'sd', 'tn', 'tx', 'ut',
@@ -83,12 +86,17 @@ function stateCodeBacked(tokens: readonly Token[], i: number): boolean {
 }
 const capitalisedCache = new WeakMap<readonly Token[], boolean>();
 
+/** Is this word a US state's name, or its first word ("oregon", "new")? States are not PHI. */
+export function isStateWord(norm: string): boolean {
+  return stateNames.has(norm);
+}
+
 /** Length in tokens of the US state name or uppercase state code at token i, else 0. */
 function stateAt(tokens: readonly Token[], i: number): number {
   const token = tokens[i];
   if (!token || token.kind !== TokenKind.Word) return 0;
   if (token.allUpper && token.norm.length === 2 && stateCodes.has(token.norm)) return stateCodeBacked(tokens, i) ? 1 : 0;
-  const two = tokens[i + 1] ? `${token.norm} ${tokens[i + 1]!.norm}` : '';
+  const two = tokens[i + 1] && twoWordStateStarts.has(token.norm) ? `${token.norm} ${tokens[i + 1]!.norm}` : '';
   if (stateNames.get(two) === 2) return 2;
   return stateNames.get(token.norm) === 1 ? 1 : 0;
 }
@@ -119,11 +127,11 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
       if (stateLength > 0) cityStateZip(tokens, i, stateLength, runsByStart, mixedCase, out);
     }
   }
-  poBoxes(tokens, runsByStart, runsByEnd, out);
-  if (mixedCase) {
-    numberAfterStreet(tokens, runs, runsByStart, cues, out);
-    unitLines(tokens, runsByStart, out);
-  }
+  poBoxes(tokens, runsByStart, runsByEnd, mixedCase, out);
+  directionStreets(tokens, runs, out);
+  knownCities(tokens, mixedCase, out);
+  if (mixedCase) numberAfterStreet(tokens, runs, runsByStart, cues, out);
+  unitLines(tokens, runsByStart, runsByEnd, mixedCase, out);
   for (const cue of cues) {
     if (cue.kind !== 'place') continue;
     // "I live in Springfield": one or two place words, unless it is only a state (states are not PHI).
@@ -164,7 +172,9 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
       t--;
       continue;
     }
-    const nameLike = !functionWords.has(token.norm) || ordinalStreetWords.has(token.norm) || streetNameWords.has(token.norm) || (mixedCase && token.upper && token.norm.length > 1 && nameWords > 0);
+    // A common noun inside a street name ("west indian school road") once a name word is read; never a grammatical word.
+    const innerNoun = !mixedCase && nameWords < 3 && token.norm.length > 3 && !grammarWords.has(token.norm) && runsByEnd.has(t) === false && (runsByEnd.has(t - 1) || directions.has(tokens[t - 1]?.norm ?? '') || (tokens[t - 1]?.kind === TokenKind.Word && !functionWords.has(tokens[t - 1]!.norm)));
+    const nameLike = !functionWords.has(token.norm) || ordinalStreetWords.has(token.norm) || streetNameWords.has(token.norm) || (mixedCase && token.upper && token.norm.length > 1 && nameWords > 0) || innerNoun;
     if (token.kind !== TokenKind.Word || !nameLike || quantityWords.has(token.norm)) break;
     nameWords++;
     t--;
@@ -195,12 +205,8 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
   } else if (run && run.digits.length <= 6 && !(numberedOnly && run.writtenShape === '' && run.digits.length < 2)) {
     startTok = run.startTok;
     confidence = 0.9;
-  } else if (!numberedOnly && mixedCase && !organisationWords.has(tokens[suffixTok + 1]?.norm ?? '') && tokens[t + 1]!.upper && tokens[suffixTok]!.upper && !tokens[suffixTok]!.allUpper && !tokens[t + 1]!.allUpper
-    && (tokens[suffixTok]!.norm.length > 3 || tokens[suffixTok + 1]?.norm === '.')) {
-    // "on Elm Street": a street name alone is still an address element.
-    startTok = t + 1;
-    confidence = 0.7;
   } else {
+    // "the pharmacy on Elm Street": a street name alone is not an address (docs/guides/labelling-calls.md §3).
     return;
   }
   let endTok = suffixTok + 1;
@@ -237,7 +243,7 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
  * After a numbered street line: "... apartment six chattanooga three two nine nine five",
  * "... now still in kalamazoo", "..., Springfield 01109": the city (and ZIP) that follow it.
  */
-function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
+function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[], afterBox = false): void {
   let t = from;
   let preposition = false;
   for (let k = 0; k < 5 && tokens[t]; k++) {
@@ -255,12 +261,15 @@ function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: Re
   if (tokens[z]?.norm === ',') z++;
   const zip = runsByStart.get(z);
   const hasZip = zip !== undefined && (zip.digits.length === 5 || zip.digits.length === 9);
-  if (cityEnd > cityStart && (hasZip || preposition || state)) {
+  // After a box in written text, a capitalised word after a comma is its town.
+  const boxTown = afterBox && mixedCase && tokens[from]?.norm === ',' && cityEnd > cityStart;
+  if (cityEnd > cityStart && (hasZip || preposition || state || boxTown)) {
     // Without a ZIP, a lowercase city is one or two words ("ann arbor", "kalamazoo").
-    const end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
+    // "still in dayton someone will call": a second everyday word is the next clause, unless the two name a known city.
+    let end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
+    if (!hasZip && !state && !mixedCase && end === cityStart + 2 && everydayWords.has(tokens[cityStart + 1]!.norm) && !knownCityAt(tokens, cityStart, 2)) end = cityStart + 1;
     out.push({ start: tokens[cityStart]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   }
-  if (state && cityEnd > cityStart && !hasZip) out.push({ start: tokens[cityStart]!.start, end: tokens[cityEnd + (tokens[cityEnd]?.norm === ',' ? 1 : 0) + state - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   if (hasZip && (cityEnd > cityStart || state)) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.85, source: zip.writtenShape ? 'pattern' : 'spoken' });
 }
 
@@ -289,7 +298,7 @@ function numberAfterStreet(tokens: readonly Token[], runs: readonly NumberRun[],
  * "P.O. Box 4471", "p o box one two three", "post office box 88", "rural route 2 box 45",
  * "RR 2 Box 45": a box number with what names the box before it.
  */
-function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
   for (let i = 1; i < tokens.length; i++) {
     if (tokens[i]!.norm !== 'box') continue;
     let v = i + 1;
@@ -307,7 +316,8 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
       if (tokens[p]?.norm === 'p' || (norm === 'office' && tokens[p]?.norm === 'post')) start = p;
     } else {
       // "rural route 2 box 45", "RR 2 Box 45", "route four box twelve".
-      const route = runsByEnd.get(i);
+      // "Rural Route 3, Box 118": a comma may part the route and the box.
+      const route = runsByEnd.get(i) ?? (tokens[i - 1]!.norm === ',' ? runsByEnd.get(i - 1) : undefined);
       if (route && route.startTok > 0) {
         const r = route.startTok - 1;
         const routeWord = tokens[r]!.norm;
@@ -317,22 +327,133 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
     }
     if (start < 0) continue;
     out.push({ start: tokens[start]!.start, end: box.end, type: 'ADDRESS', confidence: 0.9, source: tokens[box.startTok]!.kind === TokenKind.Number ? 'pattern' : 'spoken' });
+    // "p o box nine oh four in lewiston", "Box 118, Hartsville": the town after the box.
+    cityAfterStreet(tokens, box.endTok, runsByStart, mixedCase, out, true);
   }
 }
 
-/** "Apt. 591", "Suite 838", "Unit 4B" on their own: the unit part of an address. */
-function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+/**
+ * "one oh one one oak apartment b", "three forty two spruce suite five": a house number and one or two
+ * name words before a unit are a street line said without its suffix.
+ */
+function streetBeforeUnit(tokens: readonly Token[], unitTok: number, runsByEnd: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+  let t = unitTok - 1;
+  if (tokens[t]?.norm === ',') t--;
+  const nameEnd = t;
+  while (t >= 0 && nameEnd - t < 2 && tokens[t]!.kind === TokenKind.Word && !functionWords.has(tokens[t]!.norm) && tokens[t]!.norm.length > 1 && !isNumberAtom(tokens, t) && !streetSuffixes.has(tokens[t]!.norm)) t--;
+  if (t === nameEnd) return;
+  const house = runsByEnd.get(t + 1);
+  if (!house || house.digits.length < 2 || house.digits.length > 5) return;
+  out.push({ start: house.start, end: tokens[nameEnd]!.end, type: 'ADDRESS', confidence: 0.7, source: house.writtenShape ? 'pattern' : 'spoken' });
+}
+
+/**
+ * "Apt. 591", "Suite 838", "Unit 4B" on their own: the unit part of an address. Lowercase
+ * "apartment 4c" and spoken "apartment nine", "suite two ten" too ("unit" only with a capital:
+ * insulin comes in units).
+ */
+function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token.kind !== TokenKind.Word || !token.upper || !unitLineWords.has(token.norm)) continue;
+    if (token.kind !== TokenKind.Word || !unitLineWords.has(token.norm) || (!token.upper && (token.norm === 'unit' || (mixedCase && token.norm === 'ste')))) continue;
     let t = i + 1;
-    if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#') t++;
+    if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#' || tokens[t]?.norm === 'number') t++;
     const run = runsByStart.get(t);
-    if (!run || run.writtenShape === '' || run.groups.length !== 1) continue;
+    // "apartment b", not "UNIT S/P" (a note's "status post") or "UNIT X3".
+    const letterUnit = !run && tokens[t]?.kind === TokenKind.Word && tokens[t]!.norm.length === 1 && tokens[t]!.norm !== 'a' && tokens[t]!.norm !== 'i'
+      && !token.allUpper && (tokens[t + 1] === undefined || tokens[t + 1]!.spaced);
+    if (letterUnit || (run && run.groups.length <= 2 && run.digits.length <= 5)) streetBeforeUnit(tokens, i, runsByEnd, out);
+    if (letterUnit) {
+      // "apartment b": a lettered unit.
+      out.push({ start: token.start, end: tokens[t]!.end, type: 'ADDRESS', confidence: 0.7, source: 'spoken' });
+      continue;
+    }
+    if (!run || run.groups.length > 2 || run.digits.length > 5) continue;
+    if (run.writtenShape === '') {
+      // A spoken unit: "apartment nine", "apartment two c", "suite four hundred".
+      const letter = tokens[run.endTok];
+      const end = letter?.kind === TokenKind.Word && letter.norm.length === 1 && letter.norm !== 'a' && letter.norm !== 'i' ? letter.end : run.end;
+      out.push({ start: token.start, end, type: 'ADDRESS', confidence: 0.75, source: 'spoken' });
+      continue;
+    }
+    if (run.groups.length !== 1) continue;
     let end = run.end;
     const after = tokens[run.endTok];
     if (after && !after.spaced && after.kind === TokenKind.Word && after.norm.length === 1) end = after.end;
     out.push({ start: token.start, end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+  }
+}
+
+/**
+ * "twenty two ten south flores", "4410 North Lamar": a house number and a compass direction before
+ * a street name said without its suffix. The name is one or two words that are not function words.
+ */
+function directionStreets(tokens: readonly Token[], runs: readonly NumberRun[], out: PhiSpan[]): void {
+  for (const run of runs) {
+    if (run.digits.length < 2 || run.digits.length > 5 || run.groups.length > 3) continue;
+    const direction = tokens[run.endTok];
+    if (!direction || direction.kind !== TokenKind.Word || direction.norm.length < 4 || !directions.has(direction.norm)) continue;
+    let end = run.endTok + 1;
+    while (end < run.endTok + 3 && tokens[end]?.kind === TokenKind.Word && !functionWords.has(tokens[end]!.norm) && tokens[end]!.norm.length > 1 && !clinicalWords.has(tokens[end]!.norm) && !isNumberAtom(tokens, end)) end++;
+    if (end === run.endTok + 1) continue;
+    // A suffix after the name is the street-line detector's ("... south flores street").
+    if (streetSuffixes.has(tokens[end - 1]!.norm)) continue;
+    // "ten south flores" alone could be anything: a house number of two digits or more and the name's end at a pause.
+    const after = tokens[end];
+    if (after && after.kind === TokenKind.Word && !functionWords.has(after.norm)) continue;
+    out.push({ start: run.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: run.writtenShape ? 'pattern' : 'spoken' });
+  }
+}
+
+// US city names (Faker's English list of real cities), keyed by their first word: "ann arbor", "duluth".
+const citiesByFirstWord = new Map<string, string[][]>();
+for (const city of allLocales.en?.location?.city_name ?? []) {
+  const words = city.toLowerCase().split(/\s+/);
+  const list = citiesByFirstWord.get(words[0]!) ?? [];
+  list.push(words);
+  citiesByFirstWord.set(words[0]!, list);
+}
+for (const list of citiesByFirstWord.values()) list.sort((a, b) => b.length - a.length);
+/** Do the `length` words from token i name a known city ("grand junction")? */
+function knownCityAt(tokens: readonly Token[], i: number, length: number): boolean {
+  return (citiesByFirstWord.get(tokens[i]?.norm ?? '') ?? []).some((words) => words.length === length && words.every((word, w) => tokens[i + w]?.norm === word));
+}
+const cityPrepositions = new Set(['in', 'from', 'near', 'outside', 'around', 'toward', 'towards']);
+const motionVerbs = new Set(['moved', 'moving', 'move', 'drive', 'drove', 'driving', 'went', 'going', 'go', 'fly', 'flying', 'flew', 'travel', 'traveling', 'back', 'trip', 'down', 'up', 'over']);
+const cityClosers = new Set(['of', 'clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'general', 'memorial', 'regional', 'university', "children's", 'street', 'avenue', 'road', 'office', 'location', 'branch']);
+
+/**
+ * "he's stuck in duluth", "someone near Bellevue", "I just moved here from Minneapolis": a known US
+ * city after a place preposition. A city that is also an everyday word ("Mobile", "Normal") needs a
+ * capital; one that names a place of care ("in Boston Medical Center") is the clinic's name, not PHI.
+ */
+function knownCities(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const before = tokens[i - 1]!.norm;
+    const placed = cityPrepositions.has(before) || (before === 'to' && motionVerbs.has(tokens[i - 2]?.norm ?? ''));
+    if (!placed) continue;
+    const token = tokens[i]!;
+    const candidates = token.kind === TokenKind.Word ? citiesByFirstWord.get(token.norm) : undefined;
+    if (!candidates) continue;
+    for (const words of candidates) {
+      let t = i;
+      let w = 0;
+      while (w < words.length && tokens[t]?.norm === words[w]) {
+        t++;
+        w++;
+      }
+      if (w < words.length) continue;
+      if (cityClosers.has(tokens[t]?.norm ?? '')) break;
+      // "from Sunnyvale Home Care": in mixed case a capitalised word after the city (not a state) makes it a name of a place of care.
+      if (mixedCase && tokens[t]?.kind === TokenKind.Word && tokens[t]!.upper && stateAt(tokens, t) === 0) break;
+      const everyday = words.length === 1 && everydayWords.has(words[0]!);
+      // Shouted text ("ADMITTED FROM UNIVERSITY ...") says nothing with its capitals; a state's name is no city here.
+      if (mixedCase && !token.allUpper ? !token.upper : everyday) break;
+      if (words.length === 1 && isStateWord(words[0]!)) break;
+      out.push({ start: token.start, end: tokens[t - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: 'lexicon' });
+      i = t - 1;
+      break;
+    }
   }
 }
 
@@ -347,13 +468,15 @@ function cityStateZip(tokens: readonly Token[], stateTok: number, stateLength: n
   if (comma) cityEnd--;
   let cityStart = cityEnd;
   while (cityStart > cityEnd - 3 && isPlaceWord(tokens[cityStart - 1], mixedCase) && (mixedCase || cityStart === cityEnd)) cityStart--;
+  // "out in north platte nebraska": lowercase, a two-word city when a place preposition comes before both words.
+  if (!mixedCase && cityStart === cityEnd - 1 && isPlaceWord(tokens[cityStart - 1], mixedCase) && placePrepositions.has(tokens[cityStart - 2]?.norm ?? '')) cityStart--;
   // A city needs a second signal: a comma or zip ("Boston, MA"), or a place preposition ("in boston massachusetts").
   const placeBefore = cityStart > 0 && placePrepositions.has(tokens[cityStart - 1]!.norm);
   const cityAllowed = cityStart < cityEnd && (comma || hasZip || placeBefore);
   if (!cityAllowed && !hasZip) return;
-  const startTok = cityAllowed ? cityStart : stateTok;
-  const endTok = hasZip ? zip.endTok : stateTok + stateLength;
-  out.push({ start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'ADDRESS', confidence: hasZip ? 0.9 : 0.75, source: 'pattern' });
+  // City and ZIP are spans of their own; the state between them is not PHI (docs/guides/labelling-calls.md §3).
+  if (cityAllowed) out.push({ start: tokens[cityStart]!.start, end: tokens[cityEnd - 1]!.end, type: 'ADDRESS', confidence: hasZip ? 0.9 : 0.75, source: 'pattern' });
+  if (hasZip) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.9, source: zip.writtenShape ? 'pattern' : 'spoken' });
 }
 
 // Lowercase words that belong inside street lines of many countries: "Rua do Arenque", "Piroska u. 97.", "rue de Pologne".
@@ -448,7 +571,7 @@ function extendBlock(text: string, tokens: readonly Token[], from: number, corne
       if (++lines > 4) break;
     }
     if (token.kind === TokenKind.Punct) {
-      if (token.norm === '.' && tokens[t + 1] && !text.slice(token.end, tokens[t + 1]!.start).includes('\n') && tokens[t + 1]!.upper && everydayWords.has(tokens[t + 1]!.norm)) break;
+      if (token.norm === '.' && tokens[t + 1] && !text.slice(token.end, tokens[t + 1]!.start).includes('\n') && tokens[t + 1]!.upper && (everydayWords.has(tokens[t + 1]!.norm) || functionWords.has(tokens[t + 1]!.norm))) break;
       // Quoted lines ("> Apt. 342", "??? Maribor") keep their markers.
       const lineMarker = (token.norm === '>' || token.norm === '?') && (gap.includes('\n') || tokens[t - 1]!.norm === token.norm);
       if (!',.#-/()'.includes(token.norm) && !lineMarker) break;

@@ -59,6 +59,7 @@ export const roleNouns = split(`
 line practitioner station visit manager navigator triage advice team staff desk aide assistant supervisor
 professor student resident intern fellow attending
 caller staff agent speaker user bot operator receptionist representative rep scheduler
+fr rev reverend pastor rabbi imam id
 `);
 
 /** Drug names and clinical words that appear capitalised in written transcripts and must never be read as names. */

@@ -111,5 +111,25 @@ export function isEverydayName(norm: string): boolean {
 
 /** Neither an everyday English word nor a short token: an unknown word, likely part of a name next to one. */
 export function isUnknownWord(norm: string): boolean {
-  return norm.length >= 3 && !everydayWords.has(norm) && !ambiguousNameWords.has(norm) && /^[a-z][a-z'-]*$/.test(norm);
+  return norm.length >= 3 && !everydayWords.has(norm) && !ambiguousNameWords.has(norm) && /^[a-z][a-z'-]*$/.test(norm) && !inflectedEveryday(norm);
+}
+
+// "prescribes", "refilled", "reschedules": an everyday word with an ending the word list may not carry.
+const inflections = /(?:es|s|ed|d|ing|er|ers|ly)$/;
+
+// Asked for every candidate word of every call: remember the answers (bounded, cleared when full).
+const inflectedCache = new Map<string, boolean>();
+
+function inflectedEveryday(norm: string): boolean {
+  const known = inflectedCache.get(norm);
+  if (known !== undefined) return known;
+  const match = inflections.exec(norm);
+  let inflected = false;
+  if (match && !isLexiconName(norm)) {
+    const stem = norm.slice(0, -match[0].length);
+    inflected = stem.length >= 3 && (everydayWords.has(stem) || everydayWords.has(`${stem}e`));
+  }
+  if (inflectedCache.size > 50_000) inflectedCache.clear();
+  inflectedCache.set(norm, inflected);
+  return inflected;
 }

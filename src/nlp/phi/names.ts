@@ -9,6 +9,7 @@
  * second signal; words clinical notes use as abbreviations ("Swan", "Endo") need a cue.
  */
 import type { PhiSpan } from '../analysis.types.ts';
+import { isStateWord } from './addresses.ts';
 import { clinicalWords, functionWords, noteWords, roleNouns } from './common-words.ts';
 import { skipFillers, type Cue } from './cues.ts';
 import { everydayWords, familyNames, givenNames, isEverydayName, isLexiconName, isUnknownWord } from './name-lexicon.ts';
@@ -22,6 +23,8 @@ export interface LetterRun {
   letters: string;
 }
 
+const pronounVerbs = new Set(['am', 'have', 'had', 'need', 'needed', 'was', 'just', 'think', 'want', 'wanted', 'got', 'called', 'can', 'could', 'will', 'would', 'do', 'did', "don't", 'also', 'see', 'take', 'live', 'really', 'know', 'mean', 'guess', 'hope', 'get', 'go', 'went', 'saw', 'spoke', 'talked', 'left', 'received', 'tried', 'missed', 'should', 'used', 'use', 'forgot', 'moved', 'started', 'stopped', 'ran', 'found', 'sent']);
+
 // Spelled-out acronyms and cue words that are not names.
 const letterRunStoplist = new Set([
   'mrn', 'dob', 'ssn', 'usa', 'mri', 'ekg', 'ecg', 'icu', 'cpr', 'atm', 'fyi', 'asap', 'ptsd', 'adhd', 'copd', 'uti', 'std', 'hiv',
@@ -34,7 +37,7 @@ const nameFollowers = new Set(['okay', 'ok', 'calling', 'speaking', 'here', 'has
 const sentenceEnd = new Set(['.', '!', '?', ':', '"', '\n']);
 const forbiddenAfterStrongCue = new Set(['is', "it's", 'its', ':', '?', 'was', 'uh', 'um', ',', 'like', 'just', 'so', 'yes', 'yeah', 'sure']);
 // Titles that take any following word as a name ("Dr. Okonkwo"); longer titles and relations need a lexicon hit or a capital.
-const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'drs', 'mister', 'missus', 'miz']);
+const shortTitles = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'drs', 'mister', 'missus', 'miz', 'fr', 'rev']);
 const honorifics = new Set(['doctor', 'nurse', 'professor', 'prof', 'miss']);
 // Surname particles: "van der Wal", "de la Cruz", "dos Santos", "bin Said".
 const particles = new Set(['van', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'von', 'ter', 'bin', 'ibn', 'al', 'el']);
@@ -45,10 +48,14 @@ const possessive = /'s$/;
 const doctorVerbs = new Set(['said', 'says', 'told', 'wants', 'wanted', 'asked', 'ordered', 'prescribed', 'recommended', 'called', 'thinks', 'mentioned', 'suggested', 'referred', 'saw', 'sees', 'gave', 'left']);
 const closingFollowers = new Set(['calling', 'speaking', 'here', 'okay', 'ok', '.', ',', '?', '!']);
 
+const modals = new Set(['may', 'will', 'can', 'shall', 'should', 'could', 'would', 'might', 'must', 'do', 'did']);
+const subjectPronouns = new Set(['i', 'we', 'you', 'he', 'she', 'they']);
+const birthWords = new Set(['date', 'dob', 'birthday', 'born', 'birthdate']);
 const nameSuffixes = new Set(['junior', 'senior', 'jr', 'sr', 'ii', 'iii', 'iv']);
 
 // Soft fillers a caller says between the words of a name: "sarah like turcotte", "maria, sorry, maria lopez".
-const softFillers = new Set(['like', 'sorry', 'so', 'actually', 'its', "it's", 'that', "that's", 'is']);
+// Not "it's"/"that's": "hi marlon it's shivakari asan" is two people, each mention a span of its own.
+const softFillers = new Set(['like', 'sorry', 'so', 'actually']);
 
 /** Skips soft fillers and commas between name words ("you know", "i mean" too); returns the next index. */
 function skipSoftFillers(tokens: readonly Token[], t: number): number {
@@ -71,6 +78,7 @@ function repeatedWord(tokens: readonly Token[], previous: number, k: number): bo
 }
 
 function isFamilyOrUnknown(norm: string): boolean {
+  if (isStateWord(norm)) return false;
   return (familyNames.has(norm) && !isEverydayName(norm)) || (isUnknownWord(norm) && nameShaped(norm)) || (givenNames.has(norm) && !isEverydayName(norm));
 }
 
@@ -105,6 +113,22 @@ const possessives = new Set(['my', 'his', 'her', 'our', 'its', 'the', 'to', 'in'
 // Weak cues after which a name is expected, so an unknown word there is taken as one ("my son", "this is", "speak to").
 const nameExpectingStarts = new Set(['this', "it's", 'my', 'speaking', 'speak', 'talk', 'talking', 'talked', 'spoke', 'ask', 'asking', 'message', 'calling', 'on', 'trying', 'transfer', 'known', 'the', "i'm", 'im', 'i']);
 
+/** "this is", "i'm", "my name is": the caller introducing themself, with a whole name. */
+function selfIntroCue(tokens: readonly Token[], cue: Cue): boolean {
+  const word = tokens[cue.startTok]!.norm;
+  return cue.kind === 'name-strong' || word === 'this' || word === "i'm" || word === 'im';
+}
+
+/** "tired", "going", "feeling": a verb form, not a surname. */
+function inflectedVerb(norm: string): boolean {
+  return /(?:ing|ed)$/.test(norm) || (norm.endsWith('s') && everydayWords.has(norm.slice(0, -1)));
+}
+
+/** "my granddaughter", "my case manager": a relation, after which the next unknown word is the person's name. */
+function relationCue(tokens: readonly Token[], cue: Cue): boolean {
+  return cue.kind === 'name-weak' && tokens[cue.startTok]!.norm === 'my' && cue.endTok - cue.startTok >= 2;
+}
+
 function nameExpectingCue(tokens: readonly Token[], cue: Cue): boolean {
   const word = tokens[cue.startTok]!.norm;
   if (word === 'patient') return cue.endTok - cue.startTok > 1;
@@ -134,6 +158,8 @@ export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
         continue;
       }
       if (!isLetter(tokens, t)) break;
+      // "h a r j o i need a refill", "O-Y-E-L-O-W-O. I had": the pronoun after a spelling is not a letter of it.
+      if (tokens[t]!.norm === 'i' && (pronounVerbs.has(tokens[t + 1]?.norm ?? '') || (tokens[t - 1]?.norm === '.' && tokens[t]!.upper && tokens[t]!.spaced))) break;
       letters += tokens[t]!.norm;
       last = t;
       t++;
@@ -203,6 +229,13 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       && (tokens[j]!.accented || !possessives.has(tokens[j]!.norm))
       && (particles.has(tokens[j + 1]?.norm ?? '') || (familyNames.has(tokens[j + 1]?.norm ?? '') && isNameCandidate(tokens[j + 1]) && !isEverydayName(tokens[j + 1]!.norm)));
     if (shortGiven && particles.has(tokens[j + 1]!.norm) && !isNameCandidate(tokens[j + 2]) && !particles.has(tokens[j + 2]?.norm ?? '')) continue;
+    // "my name is mar- marisol del toro": a false start cut off by a dash, then the whole word. The name is
+    // read from the whole word; the fragment is a mention of its own.
+    const fragment = falseStart(tokens, j);
+    if (fragment) {
+      out.push({ start: tokens[j]!.start, end: tokens[j]!.end, type: 'NAME', confidence: 0.8, source: 'context' });
+      j += 2;
+    }
     const first = tokens[j];
     if ((!isNameCandidate(first) && !shortGiven) || !first || isNumberAtom(tokens, j)) continue;
     const firstNorm = first.norm.replace(possessive, '');
@@ -215,7 +248,7 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       && (lexicon || !isEverydayName(first.norm));
     // "my wife nkechinyere is ...", "this is abdirizak warsame": a word no dictionary knows, where a name is expected.
     const unknownName = !mixedCase && isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm)
-      && (nameClosing(tokens, j + 1) || isFamilyOrUnknown(tokens[j + 1]?.norm ?? ''));
+      && (nameClosing(tokens, j + 1) || isFamilyOrUnknown(tokens[j + 1]?.norm ?? '') || relationCue(tokens, cue));
     let accepted: boolean;
     let confidence: number;
     if (cue.kind === 'name-strong' || shortGiven) {
@@ -230,7 +263,9 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       confidence = 0.9;
     } else if (cue.kind === 'name-title' && honorifics.has(tokens[cue.startTok]!.norm)) {
       // "doctor oyelaran's office", "doctor chidi said": an unknown word that acts like a name.
-      const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName);
+      // A word no dictionary knows right after the title is the name, whatever follows ("doctor ellison started me on ...").
+      const unknownAfterTitle = isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm);
+      const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName || unknownAfterTitle);
       accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName;
       confidence = 0.85;
     } else {
@@ -284,6 +319,8 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
         continue;
       }
       const next = tokens[k];
+      // "this is marlon may i have your name": a modal before a pronoun is the next clause, not a surname.
+      if (next && modals.has(next.norm) && subjectPronouns.has(tokens[k + 1]?.norm ?? '')) break;
       // "tinh do, okay", "ashton little, you know": a surname that is also a function word, closing the name.
       if (!mixedCase && next && functionWords.has(next.norm) && familyNames.has(next.norm) && next.norm.length <= 6
         && (tokens[k + 1] === undefined || closingFollowers.has(tokens[k + 1]!.norm) || (nameClosing(tokens, k + 1) && (next.norm.length > 3 || particles.has(tokens[k - 1]!.norm))))) {
@@ -296,11 +333,18 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       const closed = !mixedCase && !isEverydayName(nextNorm) && closingFollowers.has(tokens[k + 1]?.norm ?? '.');
       // "madyson funk, i'm a patient", "thao ly will pick it up": a surname that is also a word, closing the name.
       const closedFamily = !mixedCase && familyNames.has(nextNorm) && (nameClosing(tokens, k + 1) || cue.kind === 'name-strong' || shortTitle);
+      // "this is jenna hale um my son ...": after a self-introduction and a known given name, an everyday word closed by
+      // the next clause is the surname (not a closer or a verb itself).
+      const introSurname = !mixedCase && extra === 0 && selfIntroCue(tokens, cue) && givenNames.has(first.norm) && !isEverydayName(first.norm)
+        && !functionWords.has(nextNorm) && !nameClosers.has(nextNorm) && !clinicalWords.has(nextNorm) && !inflectedVerb(nextNorm)
+        && (nameClosing(tokens, k + 1) || tokens[k + 1]?.norm === 'his' || tokens[k + 1]?.norm === 'her');
       // "my name is ngozi adaeze-okwuosa", "this is abdi warsame": a word no dictionary knows, next to a name.
       const unknown = !mixedCase && isUnknownWord(nextNorm) && nameShaped(nextNorm);
-      const nextLexicon = isLexiconName(nextNorm) || (mixedCase && next.upper) || closed || closedFamily || unknown;
+      // "a patient desmond flowers date of birth ...": whatever word comes between a name and the birth date is its surname.
+      const beforeBirth = !mixedCase && extra === 0 && birthWords.has(tokens[k + 1]?.norm ?? '') && !functionWords.has(nextNorm);
+      const nextLexicon = isLexiconName(nextNorm) || (mixedCase && next.upper) || closed || closedFamily || unknown || beforeBirth || introSurname;
       if (!nextLexicon || (mixedCase && !next.upper && first.upper)) break;
-      if (isEverydayName(nextNorm) && !closedFamily && !secondSignal(tokens, k, mixedCase)) break;
+      if (isEverydayName(nextNorm) && !closedFamily && !beforeBirth && !introSurname && !secondSignal(tokens, k, mixedCase)) break;
       end = hyphenated(tokens, k + 1);
     }
     // "robert smith junior", "James Okafor Jr.", "henry ford the third": a generational suffix.
@@ -342,7 +386,103 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   vocatives(tokens, mixedCase, out);
   describedPatients(tokens, mixedCase, out);
   if (mixedCase) listNeighbours(tokens, out, firstOut);
-  repeatMentions(tokens, out, firstOut);
+  repeatMentions(tokens, mixedCase, out, firstOut);
+  falseStartsBefore(tokens, out, firstOut);
+  if (mixedCase) givenNamesBefore(tokens, out, firstOut);
+  appositives(tokens, mixedCase, out);
+  dropNonPersons(tokens, out, firstOut);
+}
+
+// Words that look like names where callers use them but name no person: insurers, nationalities.
+const notPersons = new Set([
+  'aetna', 'cigna', 'humana', 'regence', 'premera', 'anthem', 'kaiser', 'ambetter', 'molina', 'centene', 'wellcare', 'tricare',
+  'medicare', 'medicaid', 'highmark', 'optum', 'unitedhealthcare', 'geisinger', 'caresource', 'amerigroup', 'emblem', 'fidelis',
+  'healthfirst', 'cvs', 'walgreens', 'publix', 'kroger', 'costco', 'walmart', 'safeway', 'albertsons', 'meijer', 'wegmans',
+  'dutch', 'irish', 'german', 'french', 'polish', 'italian', 'english', 'scottish', 'welsh', 'swiss', 'greek', 'turkish', 'chinese',
+  'japanese', 'korean', 'mexican', 'cuban', 'haitian', 'russian', 'spanish', 'filipino', 'vietnamese', 'nigerian', 'somali', 'nobody',
+]);
+// Words after a capitalised word that make it part of a place or company name: "Lincoln Financial", "Fleur Drive".
+const placeOrCompanyWords = new Set([
+  'financial', 'insurance', 'health', 'healthcare', 'medical', 'pharmacy', 'hospital', 'clinic', 'gardens', 'area', 'assisted',
+  'living', 'center', 'centre', 'group', 'associates', 'ent', 'audiology', 'family', 'pediatrics', 'dental', 'care', 'street', 'avenue',
+  'road', 'drive', 'lane', 'boulevard', 'court', 'way', 'parkway', 'place', 'county', 'valley', 'heights', 'park', 'labs', 'lab',
+  'imaging', 'radiology', 'orthopedics', 'cardiology', 'dermatology', 'oncology', 'urology', 'surgical', 'surgery', 'university',
+  'college', 'school', 'bank', 'mutual', 'life', 'partners', 'network', 'services', 'systems', 'memorial', 'general', 'regional',
+]);
+
+/**
+ * Names found above that are no person: a state ("calling from Florida"), an insurer ("It's Regence"), a
+ * nationality ("I'm Dutch"), a saint that names a hospital ("st luke's"), or a word that starts a
+ * place or company name ("Lincoln Financial", "Aurora Avenue", "Bay Area ENT").
+ */
+function dropNonPersons(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  let kept = from;
+  for (let s = from; s < out.length; s++) {
+    const span = out[s]!;
+    let drop = false;
+    if (span.type === 'NAME' && span.source !== 'patient') {
+      const first = firstTokenAt(tokens, span.start);
+      let last = first;
+      while (tokens[last + 1] && tokens[last + 1]!.end <= span.end) last++;
+      const words = tokens.slice(first, last + 1).filter((token) => token.kind === TokenKind.Word).map((token) => token.norm.replace(possessive, ''));
+      const before = tokens[first - 1]?.norm === '.' ? tokens[first - 2]?.norm : tokens[first - 1]?.norm;
+      const after = tokens[last + 1];
+      // After "my name is" only a state is no name ("Oscar" is an insurer and a person).
+      drop = words.every((word) => isStateWord(word) || (notPersons.has(word) && span.confidence < 0.9))
+        || before === 'st' || before === 'saint'
+        || (words.length >= 2 && tokens[last]!.upper && placeOrCompanyWords.has(words[words.length - 1]!))
+        || (after !== undefined && after.kind === TokenKind.Word && after.spaced && words.length <= 2 && placeOrCompanyWords.has(after.norm) && (after.upper || !tokens[first]!.upper));
+    }
+    if (!drop) out[kept++] = span;
+  }
+  out.length = kept;
+}
+
+/**
+ * "Gareth Llewellyn." once "Llewellyn" is known: a capitalised word no dictionary knows (or a given
+ * name), right before a name found, is its given name.
+ */
+function givenNamesBefore(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  for (let s = from, n = out.length; s < n; s++) {
+    const span = out[s]!;
+    if (span.type !== 'NAME') continue;
+    const t = firstTokenAt(tokens, span.start);
+    const word = tokens[t - 1];
+    if (!tokens[t]?.upper || !tokens[t]!.spaced || !word || word.kind !== TokenKind.Word || !word.upper || word.allUpper || !isNameCandidate(word)) continue;
+    if ((isUnknownWord(word.norm) && nameShaped(word.norm)) || (givenNames.has(word.norm) && !isEverydayName(word.norm))) out[s] = { ...span, start: word.start };
+  }
+}
+
+// Roles said after a name, set off by a comma: "Jessamyn, the nurse", "Kofi, my son".
+const appositiveRoles = new Set([
+  'nurse', 'doctor', 'physician', 'receptionist', 'pharmacist', 'therapist', 'surgeon', 'midwife', 'aide', 'caregiver', 'manager',
+  'coordinator', 'scheduler', 'assistant', 'tech', 'technician', 'interpreter', 'social', 'case', 'husband', 'wife', 'son',
+  'daughter', 'mother', 'father', 'mom', 'dad', 'sister', 'brother', 'grandson', 'granddaughter', 'grandmother', 'grandfather',
+  'partner', 'neighbor', 'neighbour', 'friend', 'boyfriend', 'girlfriend', 'niece', 'nephew', 'aunt', 'uncle', 'cousin', 'patient',
+]);
+const appositiveDeterminers = new Set(['the', 'my', 'our', 'his', 'her', 'their', 'your']);
+
+/** "Or Jessamyn, the nurse.", "tell kofi, my son, ...": a name word set off by a comma before a role. */
+function appositives(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 0; i + 3 < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (tokens[i + 1]!.norm !== ',' || !appositiveDeterminers.has(tokens[i + 2]!.norm) || !appositiveRoles.has(tokens[i + 3]!.norm)) continue;
+    if (token.kind !== TokenKind.Word || !isNameCandidate(token) || isNumberAtom(tokens, i) || notPersons.has(token.norm) || isStateWord(token.norm)) continue;
+    const norm = token.norm.replace(possessive, '');
+    const nameLike = (isLexiconName(norm) && !isEverydayName(norm)) || (isUnknownWord(norm) && nameShaped(norm));
+    if (mixedCase ? !token.upper || token.allUpper || (isEverydayName(norm) && !isLexiconName(norm)) : !nameLike) continue;
+    out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
+}
+
+/** "so ja- jasmine said": the cut-off start of a name found is part of the mention. */
+function falseStartsBefore(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  for (let s = from, n = out.length; s < n; s++) {
+    const span = out[s]!;
+    if (span.type !== 'NAME') continue;
+    const t = firstTokenAt(tokens, span.start);
+    if (t >= 2 && falseStart(tokens, t - 2) && tokens[t]!.start === span.start) out[s] = { ...span, start: tokens[t - 2]!.start };
+  }
 }
 
 // Medical and everyday acronyms said letter by letter ("c o p d", "your l d l", "a c t scan").
@@ -390,6 +530,10 @@ function uniformCase(tokens: readonly Token[], run: LetterRun): boolean {
   return upper === 0 || upper === letters;
 }
 
+// "thank you so much zenaida", "thanks a lot marek".
+const thanksFillers = new Set(['you', 'so', 'much', 'a', 'lot', 'very', 'again', ',']);
+const farewells = new Set(['bye', 'goodbye', 'have', 'take', 'talk', 'thanks', 'thank', 'appreciate', 'see']);
+
 // Words before a vocative: greetings and closings take the name on their own ("hi martha", "thanks, david").
 const greetings = new Set(['hi', 'hello', 'hey', 'morning', 'afternoon', 'evening', 'thanks', 'bye', 'goodbye', 'welcome', 'dear', 'care', 'congratulations', 'sorry', 'night']);
 // Discourse openers ("so martha, ...", "okay kevin") need a vocative-like follower too.
@@ -419,7 +563,16 @@ function vocatives(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[])
     const token = tokens[i]!;
     if (token.kind !== TokenKind.Word || (mixedCase && (!token.upper || token.allUpper))) continue;
     const norm = token.norm.replace(possessive, '');
-    if (!isNameCandidate(token) || !givenNames.has(norm) || isNumberAtom(tokens, i)) continue;
+    if (!isNameCandidate(token) || isNumberAtom(tokens, i)) continue;
+    // "thank you priyanka bye": after a greeting or a thanks, a word no dictionary knows, closing the turn, is a name too.
+    if (!givenNames.has(norm)) {
+      let g = i - 1;
+      while (g > 0 && i - g <= 3 && thanksFillers.has(tokens[g]!.norm)) g--;
+      const greeting = greetings.has(tokens[g]!.norm) || tokens[g]!.norm === 'thank';
+      const closes = tokens[i + 1] === undefined || (tokens[i + 1]!.kind === TokenKind.Punct && vocativePunct.has(tokens[i + 1]!.norm)) || farewells.has(tokens[i + 1]!.norm);
+      if (greeting && closes && isUnknownWord(norm) && nameShaped(norm) && !clinicalWords.has(norm) && !notPersons.has(norm)) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.75, source: 'context' });
+      continue;
+    }
     const ambiguous = isEverydayName(norm);
     // What comes before, skipping one comma: "thanks , david".
     let p = i - 1;
@@ -497,7 +650,7 @@ function listNeighbours(tokens: readonly Token[], out: PhiSpan[], from: number):
       const separator = tokens[sep];
       const candidate = tokens[word];
       if (!separator || !candidate || (separator.norm !== ',' && separator.norm !== 'and')) continue;
-      if (candidate.kind !== TokenKind.Word || !candidate.upper || candidate.allUpper || !isNameCandidate(candidate) || isEverydayName(candidate.norm) || noteWords.has(candidate.norm)) continue;
+      if (candidate.kind !== TokenKind.Word || !candidate.upper || candidate.allUpper || !isNameCandidate(candidate) || isEverydayName(candidate.norm) || noteWords.has(candidate.norm) || isStateWord(candidate.norm)) continue;
       if (!isUnknownWord(candidate.norm) && !isLexiconName(candidate.norm)) continue;
       const before = tokens[word - 1];
       if (word < first && (before === undefined || sentenceEnd.has(before.norm)) && !isLexiconName(candidate.norm)) continue;
@@ -510,21 +663,35 @@ function listNeighbours(tokens: readonly Token[], out: PhiSpan[], from: number):
  * A name word found with context is the same name wherever else it occurs in the text ("so ,
  * ashley , ..." then "does ashley play any sports"): repeat it, unless it is an everyday word.
  */
-function repeatMentions(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+function repeatMentions(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[], from: number): void {
   const names = new Set<string>();
+  // Everyday words found as names ("my name is Hope Walker") repeat only where written with a capital.
+  const capitalOnly = new Set<string>();
   const added = out.length;
   for (let s = from; s < added; s++) {
     const span = out[s]!;
     if (span.type !== 'NAME' || span.confidence < 0.75) continue;
+    let letters = '';
+    let words = 0;
     for (let t = firstTokenAt(tokens, span.start); t < tokens.length && tokens[t]!.start < span.end; t++) {
-      const norm = tokens[t]!.norm.replace(possessive, '');
-      if (norm.length >= 3 && isNameCandidate(tokens[t]) && !isEverydayName(norm) && isLexiconName(norm)) names.add(norm);
+      const token = tokens[t]!;
+      if (token.kind !== TokenKind.Word) continue;
+      words++;
+      if (token.norm.length === 1) letters += token.norm;
+      const norm = token.norm.replace(possessive, '');
+      if (norm.length < 3 || !isNameCandidate(token) || placeLikeNames.has(norm) || isStateWord(norm)) continue;
+      if (isLexiconName(norm) ? !isEverydayName(norm) : isUnknownWord(norm) && nameShaped(norm)) names.add(norm);
+      else if (mixedCase && token.upper && !token.allUpper && isLexiconName(norm) && span.confidence >= 0.85) capitalOnly.add(norm);
     }
+    // "r a g h u n a t h a n" spelled: the word it spells, said anywhere, is the name.
+    if (letters.length >= 3 && letters.length === words && !letterRunStoplist.has(letters)) names.add(letters);
   }
-  if (names.size === 0) return;
+  if (names.size === 0 && capitalOnly.size === 0) return;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;
-    if (token.kind === TokenKind.Word && names.has(token.norm.replace(possessive, ''))) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
+    if (token.kind !== TokenKind.Word) continue;
+    const norm = token.norm.endsWith("'s") ? token.norm.slice(0, -2) : token.norm;
+    if (names.has(norm) || (capitalOnly.has(norm) && token.upper && !token.allUpper)) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
   }
 }
 
@@ -537,6 +704,15 @@ function firstTokenAt(tokens: readonly Token[], offset: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** "mar- marisol", "dar-- darnell": a word cut off by a dash and said again whole right after it. */
+function falseStart(tokens: readonly Token[], j: number): boolean {
+  const cut = tokens[j];
+  const dash = tokens[j + 1];
+  const whole = tokens[j + 2];
+  return cut !== undefined && cut.kind === TokenKind.Word && cut.norm.length >= 2 && dash?.norm === '-' && !dash.spaced
+    && whole !== undefined && whole.spaced && whole.kind === TokenKind.Word && whole.norm.length > cut.norm.length && whole.norm.startsWith(cut.norm);
 }
 
 /** Glued hyphen pieces continue a name word whatever they are: "Soo-ah", "Ji-hoon", "Adebayo-Okafor". */
@@ -712,7 +888,9 @@ function lowercasePairs(tokens: readonly Token[], out: PhiSpan[]): void {
     const a = tokens[i]!;
     const b = tokens[i + 1]!;
     if (a.kind !== TokenKind.Word || b.kind !== TokenKind.Word || a.norm.length < 3 || b.norm.length < 3) continue;
-    if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm)) continue;
+    if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm) || isStateWord(b.norm)) continue;
+    // "this is pia may i have your name": a modal before a pronoun starts the next clause.
+    if (modals.has(b.norm) && subjectPronouns.has(tokens[i + 2]?.norm ?? '')) continue;
     if (!isNameCandidate(a) || !isNameCandidate(b) || isEverydayName(a.norm)) continue;
     // An everyday-word surname ("michelle king , date of birth") only when punctuation closes the pair.
     const after = tokens[i + 2];
