@@ -3,6 +3,7 @@
  * main street apartment four b"), city + state + zip ("Boston, MA 02118", "boston massachusetts
  * zero two one one eight"), counties, and "I live in <place>".
  */
+import { allLocales } from '@faker-js/faker';
 import type { PhiSpan } from '../analysis.types.ts';
 import { clinicalWords, functionWords } from './common-words.ts';
 import { everydayWords } from './name-lexicon.ts';
@@ -41,7 +42,7 @@ const quantityWords = new Set(['cc', 'ml', 'unit', 'pills', 'pill', 'tablets', '
 const organisationWords = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'school', 'church', 'station', 'market', 'bank', 'cafe', 'restaurant', 'hotel', 'gym']);
 const ordinalSuffixes = new Set(['st', 'nd', 'rd', 'th']);
 const ordinalStreetWords = new Set(['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']);
-const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',']);
+const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',', 'over', 'out', 'up', 'down']);
 // Function words that often start a street name: "Old Mill Parkway", "New Hope Road".
 const streetNameWords = new Set(['old', 'new', 'little', 'big', 'upper', 'lower', 'high', 'long', 'great']);
 // Street words that take a number after them: "Highway 7", "Route 9", "County Road 12".
@@ -83,6 +84,11 @@ function stateCodeBacked(tokens: readonly Token[], i: number): boolean {
 }
 const capitalisedCache = new WeakMap<readonly Token[], boolean>();
 
+/** Is this word a US state's name, or its first word ("oregon", "new")? States are not PHI. */
+export function isStateWord(norm: string): boolean {
+  return stateNames.has(norm);
+}
+
 /** Length in tokens of the US state name or uppercase state code at token i, else 0. */
 function stateAt(tokens: readonly Token[], i: number): number {
   const token = tokens[i];
@@ -120,10 +126,10 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
     }
   }
   poBoxes(tokens, runsByStart, runsByEnd, out);
-  if (mixedCase) {
-    numberAfterStreet(tokens, runs, runsByStart, cues, out);
-    unitLines(tokens, runsByStart, out);
-  }
+  directionStreets(tokens, runs, out);
+  knownCities(tokens, mixedCase, out);
+  if (mixedCase) numberAfterStreet(tokens, runs, runsByStart, cues, out);
+  unitLines(tokens, runsByStart, mixedCase, out);
   for (const cue of cues) {
     if (cue.kind !== 'place') continue;
     // "I live in Springfield": one or two place words, unless it is only a state (states are not PHI).
@@ -195,12 +201,8 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
   } else if (run && run.digits.length <= 6 && !(numberedOnly && run.writtenShape === '' && run.digits.length < 2)) {
     startTok = run.startTok;
     confidence = 0.9;
-  } else if (!numberedOnly && mixedCase && !organisationWords.has(tokens[suffixTok + 1]?.norm ?? '') && tokens[t + 1]!.upper && tokens[suffixTok]!.upper && !tokens[suffixTok]!.allUpper && !tokens[t + 1]!.allUpper
-    && (tokens[suffixTok]!.norm.length > 3 || tokens[suffixTok + 1]?.norm === '.')) {
-    // "on Elm Street": a street name alone is still an address element.
-    startTok = t + 1;
-    confidence = 0.7;
   } else {
+    // "the pharmacy on Elm Street": a street name alone is not an address (docs/guides/labelling-calls.md §3).
     return;
   }
   let endTok = suffixTok + 1;
@@ -260,7 +262,6 @@ function cityAfterStreet(tokens: readonly Token[], from: number, runsByStart: Re
     const end = hasZip ? cityEnd : Math.min(cityEnd, cityStart + 2);
     out.push({ start: tokens[cityStart]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   }
-  if (state && cityEnd > cityStart && !hasZip) out.push({ start: tokens[cityStart]!.start, end: tokens[cityEnd + (tokens[cityEnd]?.norm === ',' ? 1 : 0) + state - 1]!.end, type: 'ADDRESS', confidence: 0.8, source: 'context' });
   if (hasZip && (cityEnd > cityStart || state)) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.85, source: zip.writtenShape ? 'pattern' : 'spoken' });
 }
 
@@ -320,19 +321,97 @@ function poBoxes(tokens: readonly Token[], runsByStart: ReadonlyMap<number, Numb
   }
 }
 
-/** "Apt. 591", "Suite 838", "Unit 4B" on their own: the unit part of an address. */
-function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, out: PhiSpan[]): void {
+/**
+ * "Apt. 591", "Suite 838", "Unit 4B" on their own: the unit part of an address. Lowercase
+ * "apartment 4c" and spoken "apartment nine", "suite two ten" too ("unit" only with a capital:
+ * insulin comes in units).
+ */
+function unitLines(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token.kind !== TokenKind.Word || !token.upper || !unitLineWords.has(token.norm)) continue;
+    if (token.kind !== TokenKind.Word || !unitLineWords.has(token.norm) || (!token.upper && (token.norm === 'unit' || (mixedCase && token.norm === 'ste')))) continue;
     let t = i + 1;
-    if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#') t++;
+    if (tokens[t]?.norm === '.' || tokens[t]?.norm === '#' || tokens[t]?.norm === 'number') t++;
     const run = runsByStart.get(t);
-    if (!run || run.writtenShape === '' || run.groups.length !== 1) continue;
+    if (!run || run.groups.length > 2 || run.digits.length > 5) continue;
+    if (run.writtenShape === '') {
+      // A spoken unit: "apartment nine", "apartment two c", "suite four hundred".
+      const letter = tokens[run.endTok];
+      const end = letter?.kind === TokenKind.Word && letter.norm.length === 1 && letter.norm !== 'a' && letter.norm !== 'i' ? letter.end : run.end;
+      out.push({ start: token.start, end, type: 'ADDRESS', confidence: 0.75, source: 'spoken' });
+      continue;
+    }
+    if (run.groups.length !== 1) continue;
     let end = run.end;
     const after = tokens[run.endTok];
     if (after && !after.spaced && after.kind === TokenKind.Word && after.norm.length === 1) end = after.end;
     out.push({ start: token.start, end, type: 'ADDRESS', confidence: 0.8, source: 'pattern' });
+  }
+}
+
+/**
+ * "twenty two ten south flores", "4410 North Lamar": a house number and a compass direction before
+ * a street name said without its suffix. The name is one or two words that are not function words.
+ */
+function directionStreets(tokens: readonly Token[], runs: readonly NumberRun[], out: PhiSpan[]): void {
+  for (const run of runs) {
+    if (run.digits.length < 2 || run.digits.length > 5 || run.groups.length > 3) continue;
+    const direction = tokens[run.endTok];
+    if (!direction || direction.kind !== TokenKind.Word || direction.norm.length < 4 || !directions.has(direction.norm)) continue;
+    let end = run.endTok + 1;
+    while (end < run.endTok + 3 && tokens[end]?.kind === TokenKind.Word && !functionWords.has(tokens[end]!.norm) && tokens[end]!.norm.length > 1 && !clinicalWords.has(tokens[end]!.norm) && !isNumberAtom(tokens, end)) end++;
+    if (end === run.endTok + 1) continue;
+    // A suffix after the name is the street-line detector's ("... south flores street").
+    if (streetSuffixes.has(tokens[end - 1]!.norm)) continue;
+    // "ten south flores" alone could be anything: a house number of two digits or more and the name's end at a pause.
+    const after = tokens[end];
+    if (after && after.kind === TokenKind.Word && !functionWords.has(after.norm)) continue;
+    out.push({ start: run.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: run.writtenShape ? 'pattern' : 'spoken' });
+  }
+}
+
+// US city names (Faker's English list of real cities), keyed by their first word: "ann arbor", "duluth".
+const citiesByFirstWord = new Map<string, string[][]>();
+for (const city of allLocales.en?.location?.city_name ?? []) {
+  const words = city.toLowerCase().split(/\s+/);
+  const list = citiesByFirstWord.get(words[0]!) ?? [];
+  list.push(words);
+  citiesByFirstWord.set(words[0]!, list);
+}
+for (const list of citiesByFirstWord.values()) list.sort((a, b) => b.length - a.length);
+const cityPrepositions = new Set(['in', 'from', 'near', 'outside', 'around', 'toward', 'towards']);
+const motionVerbs = new Set(['moved', 'moving', 'move', 'drive', 'drove', 'driving', 'went', 'going', 'go', 'fly', 'flying', 'flew', 'travel', 'traveling', 'back', 'trip', 'down', 'up', 'over']);
+const cityClosers = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'general', 'memorial', 'regional', 'university', "children's", 'street', 'avenue', 'road', 'office', 'location', 'branch']);
+
+/**
+ * "he's stuck in duluth", "someone near Bellevue", "I just moved here from Minneapolis": a known US
+ * city after a place preposition. A city that is also an everyday word ("Mobile", "Normal") needs a
+ * capital; one that names a place of care ("in Boston Medical Center") is the clinic's name, not PHI.
+ */
+function knownCities(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== TokenKind.Word) continue;
+    const candidates = citiesByFirstWord.get(token.norm);
+    if (!candidates) continue;
+    const before = tokens[i - 1]!.norm;
+    const placed = cityPrepositions.has(before) || (before === 'to' && motionVerbs.has(tokens[i - 2]?.norm ?? ''));
+    if (!placed) continue;
+    for (const words of candidates) {
+      let t = i;
+      let w = 0;
+      while (w < words.length && tokens[t]?.norm === words[w]) {
+        t++;
+        w++;
+      }
+      if (w < words.length) continue;
+      if (cityClosers.has(tokens[t]?.norm ?? '')) break;
+      const everyday = words.length === 1 && everydayWords.has(words[0]!);
+      if (mixedCase ? !token.upper : everyday) break;
+      out.push({ start: token.start, end: tokens[t - 1]!.end, type: 'ADDRESS', confidence: 0.75, source: 'lexicon' });
+      i = t - 1;
+      break;
+    }
   }
 }
 
@@ -347,13 +426,15 @@ function cityStateZip(tokens: readonly Token[], stateTok: number, stateLength: n
   if (comma) cityEnd--;
   let cityStart = cityEnd;
   while (cityStart > cityEnd - 3 && isPlaceWord(tokens[cityStart - 1], mixedCase) && (mixedCase || cityStart === cityEnd)) cityStart--;
+  // "out in north platte nebraska": lowercase, a two-word city when a place preposition comes before both words.
+  if (!mixedCase && cityStart === cityEnd - 1 && isPlaceWord(tokens[cityStart - 1], mixedCase) && placePrepositions.has(tokens[cityStart - 2]?.norm ?? '')) cityStart--;
   // A city needs a second signal: a comma or zip ("Boston, MA"), or a place preposition ("in boston massachusetts").
   const placeBefore = cityStart > 0 && placePrepositions.has(tokens[cityStart - 1]!.norm);
   const cityAllowed = cityStart < cityEnd && (comma || hasZip || placeBefore);
   if (!cityAllowed && !hasZip) return;
-  const startTok = cityAllowed ? cityStart : stateTok;
-  const endTok = hasZip ? zip.endTok : stateTok + stateLength;
-  out.push({ start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'ADDRESS', confidence: hasZip ? 0.9 : 0.75, source: 'pattern' });
+  // City and ZIP are spans of their own; the state between them is not PHI (docs/guides/labelling-calls.md §3).
+  if (cityAllowed) out.push({ start: tokens[cityStart]!.start, end: tokens[cityEnd - 1]!.end, type: 'ADDRESS', confidence: hasZip ? 0.9 : 0.75, source: 'pattern' });
+  if (hasZip) out.push({ start: zip.start, end: zip.end, type: 'ADDRESS', confidence: 0.9, source: zip.writtenShape ? 'pattern' : 'spoken' });
 }
 
 // Lowercase words that belong inside street lines of many countries: "Rua do Arenque", "Piroska u. 97.", "rue de Pologne".
@@ -448,7 +529,7 @@ function extendBlock(text: string, tokens: readonly Token[], from: number, corne
       if (++lines > 4) break;
     }
     if (token.kind === TokenKind.Punct) {
-      if (token.norm === '.' && tokens[t + 1] && !text.slice(token.end, tokens[t + 1]!.start).includes('\n') && tokens[t + 1]!.upper && everydayWords.has(tokens[t + 1]!.norm)) break;
+      if (token.norm === '.' && tokens[t + 1] && !text.slice(token.end, tokens[t + 1]!.start).includes('\n') && tokens[t + 1]!.upper && (everydayWords.has(tokens[t + 1]!.norm) || functionWords.has(tokens[t + 1]!.norm))) break;
       // Quoted lines ("> Apt. 342", "??? Maribor") keep their markers.
       const lineMarker = (token.norm === '>' || token.norm === '?') && (gap.includes('\n') || tokens[t - 1]!.norm === token.norm);
       if (!',.#-/()'.includes(token.norm) && !lineMarker) break;

@@ -1,8 +1,8 @@
 /**
- * Dates and ages (HIPAA Safe Harbor keeps a year alone, so "back in twenty nineteen" stays; a day
- * and month, a month and year, or a birth year is redacted). Written: "03/03/1952", "March 3rd,
+ * Dates and ages (HIPAA Safe Harbor keeps a year alone, so "back in twenty nineteen" and "born in
+ * nineteen fifty two" stay; a day and month, or a month and year, is redacted). Written: "03/03/1952", "March 3rd,
  * 1952", "1952-03-03". Spoken: "march third nineteen fifty two", "the third of march", "three three
- * nineteen fifty two", "oh three oh three fifty two" (with a birth cue), "born in nineteen fifty two".
+ * nineteen fifty two", "oh three oh three fifty two" and "3 14 62" (with a birth cue), "tuesday the fourth".
  * Ages are redacted only over 89 ("ninety two years old").
  */
 import type { PhiSpan } from '../analysis.types.ts';
@@ -98,6 +98,11 @@ function parseYearTail(tokens: readonly Token[], i: number): Parsed | undefined 
 export function parseYear(tokens: readonly Token[], i: number): Parsed | undefined {
   const token = tokens[i];
   if (!token) return undefined;
+  // "December 1st, '92": an apostrophe and two digits.
+  if ((token.norm === "'" || token.norm === '’') && tokens[i + 1]?.kind === TokenKind.Number && tokens[i + 1]!.norm.length === 2 && !tokens[i + 1]!.spaced) {
+    const value = Number(tokens[i + 1]!.norm);
+    return { value: value + (value > 30 ? 1900 : 2000), endTok: i + 2 };
+  }
   if (token.kind === TokenKind.Number) {
     const value = Number(token.norm);
     return token.norm.length === 4 && value >= 1900 && value <= 2099 ? { value, endTok: i + 1 } : undefined;
@@ -147,15 +152,15 @@ const weekdays = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday'
 // Words before "the fifteenth" that make it a day of the month.
 const dayPrepositions = new Set(['on', 'by', 'until', 'till', 'since', 'before', 'after', 'for', 'from', 'through', 'thru', 'to', 'around', 'is', "it's", 'was', 'be', 'and', 'or']);
 // Nearby words that put a calendar in play ("the appointment is in april, on the fifteenth").
-const dateContext = new Set(['appointment', 'appt', 'scheduled', 'schedule', 'reschedule', 'rescheduled', 'born', 'birthday', 'due', 'surgery', 'procedure', 'visit', 'date', 'dated', 'booked', 'admitted', 'discharged']);
+const dateContext = new Set(['appointment', 'appt', 'scheduled', 'schedule', 'reschedule', 'rescheduled', 'born', 'birthday', 'due', 'surgery', 'procedure', 'visit', 'date', 'dated', 'booked', 'admitted', 'discharged', 'seen', 'er', 'hospital', 'month', 'week', 'since']);
 // After a day of the month: the end of the phrase, not a noun ("the fifth floor", "the first time").
-const dayFollowers = new Set(['at', 'in', 'of', 'and', 'or', 'at', 'is', 'was', 'then', 'so', 'please', 'okay', 'ok', 'um', 'uh', 'right', 'works', 'would', 'will', 'if', 'that', 'which', 'because', 'but', 'i', 'we', 'my', 'she', 'he', 'they', 'you', 'with', 'for', 'around', 'maybe', 'too', 'instead']);
+const dayFollowers = new Set(['at', 'in', 'of', 'and', 'or', 'to', 'through', 'thru', 'till', 'until', 'works', 'is', 'then', 'sounds', 'would', 'could', 'please', 'earlier', 'later', 'is', 'was', 'then', 'so', 'please', 'okay', 'ok', 'um', 'uh', 'right', 'works', 'would', 'will', 'if', 'that', 'which', 'because', 'but', 'i', 'we', 'my', 'she', 'he', 'they', 'you', 'with', 'for', 'around', 'maybe', 'too', 'instead']);
 
 /**
  * "on the fifteenth", "Tuesday the 14th", "by the 3rd": an ordinal day of the month with a date
  * context (a weekday just before, or a month or scheduling word in the sentence before it).
  */
-function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number): number {
+function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number, day: number): number {
   const the = tokens[i - 1]?.norm === 'the' ? i - 1 : -1;
   const next = tokens[endTok];
   // "the twenty third of last month", "the fifth of next month".
@@ -165,9 +170,16 @@ function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number): n
   let before = the >= 0 ? the - 1 : i - 1;
   if (tokens[before]?.norm === ',') before--;
   const previous = tokens[before];
+  if (previous && weekdays.has(previous.norm)) return the >= 0 || tokens[before + 1]?.norm === ',' ? withRelativeWord(tokens, before) : -1;
+  const closed = next === undefined || next.kind === TokenKind.Punct || next.norm === 'of' || dayFollowers.has(next.norm);
+  // "Caller: The seventeenth.", "I had the nineteenth in my head", "the 15th": a day from the tenth on, or
+  // written with its suffix, needs no preposition — few other things are "the seventeenth".
+  if (the >= 0 && closed && (day >= 10 || tokens[i]!.kind === TokenKind.Number)) return the;
   if (!previous) return -1;
-  if (weekdays.has(previous.norm)) return the >= 0 || tokens[before + 1]?.norm === ',' ? before : -1;
   if (the < 0 || !dayPrepositions.has(previous.norm)) return -1;
+  // "on the sixth", "it's the 12th, I think": a day after a preposition, with nothing after it but the end
+  // of the phrase, is a date; only "the first" (a first dose, the first time) needs a calendar nearby.
+  if (day >= 2 && closed) return the;
   for (let t = before - 1; t >= 0 && t >= before - 25; t--) {
     const norm = tokens[t]!.norm;
     if (months.has(norm) || weekdays.has(norm) || dateContext.has(norm) || monthAt(tokens, t) !== undefined) return the;
@@ -175,10 +187,16 @@ function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number): n
   return -1;
 }
 
+/** "last tuesday the fourth", "this friday the 9th": the word that places the weekday belongs to the date. */
+function withRelativeWord(tokens: readonly Token[], weekday: number): number {
+  return relativeWords.has(tokens[weekday - 1]?.norm ?? '') ? weekday - 1 : weekday;
+}
+const relativeWords = new Set(['last', 'next', 'this', 'past', 'coming']);
+
 function span(tokens: readonly Token[], startTok: number, endTok: number, confidence: number, fields: { year?: number; month?: number; day?: number }): DateSpan {
   // "monday march tenth", "Tuesday, June 3": the weekday said with the date belongs to it.
   const before = tokens[startTok - 1]?.norm === ',' ? startTok - 2 : startTok - 1;
-  if (fields.day !== undefined && fields.month !== undefined && weekdays.has(tokens[before]?.norm ?? '')) startTok = before;
+  if (fields.day !== undefined && fields.month !== undefined && weekdays.has(tokens[before]?.norm ?? '')) startTok = withRelativeWord(tokens, before);
   const source = tokens[startTok]!.kind === TokenKind.Word && tokens[endTok - 1]!.kind === TokenKind.Word ? 'spoken' : 'pattern';
   return { start: tokens[startTok]!.start, end: tokens[endTok - 1]!.end, type: 'DATE', confidence, source, ...fields };
 }
@@ -241,7 +259,7 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
       }
     }
     if (day && (token.kind === TokenKind.Word || day.endTok === i + 2)) {
-      const dayStart = ordinalDayStart(tokens, i, day.endTok);
+      const dayStart = ordinalDayStart(tokens, i, day.endTok, day.value);
       if (dayStart >= 0) {
         out.push(span(tokens, dayStart, day.endTok, 0.8, { day: day.value }));
         i = day.endTok - 1;
@@ -263,7 +281,40 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
     }
   }
   detectRunDates(tokens, runs, cues, out);
-  detectBirthYears(tokens, cues, out);
+  detectHolidays(tokens, cues, out);
+}
+
+// Fixed-date holidays, as token sequences ("st" and "saint" both; the "." after "st" is skipped).
+const holidays = [
+  "new year's day", "new year's eve", 'new years day', 'new years eve', 'christmas day', 'christmas eve', 'christmas',
+  "saint patrick's day", "st patrick's day", "valentine's day", 'valentines day', 'halloween', 'independence day', 'veterans day',
+  "saint valentine's day", 'cinco de mayo', 'juneteenth',
+].map((phrase) => phrase.split(' '));
+
+/**
+ * "New Year's Day, 1962", "born on christmas day nineteen forty": a fixed-date holiday with a year
+ * or after a birth cue is a date. A holiday alone ("after christmas") is not.
+ */
+function detectHolidays(tokens: readonly Token[], cues: readonly Cue[], out: DateSpan[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    for (const words of holidays) {
+      let t = i;
+      let w = 0;
+      while (w < words.length && tokens[t]?.norm === words[w]) {
+        t++;
+        w++;
+        if (tokens[t]?.norm === '.' && words[w - 1] === 'st') t++;
+      }
+      if (w < words.length) continue;
+      const yearAt = skip(tokens, t, beforeYear);
+      const year = parseYear(tokens, yearAt);
+      if (year) out.push(span(tokens, i, year.endTok, 0.85, { year: year.value }));
+      else if (hasCueBefore(cues, 'birth', i, 4)) out.push(span(tokens, i, t, 0.8, {}));
+      else continue;
+      i = (year ? year.endTok : t) - 1;
+      break;
+    }
+  }
 }
 
 /** "03/03/1952", "3-3-52", "1952-03-03", "3.3.1952": contiguous number-separator-number-separator-number. */
@@ -324,13 +375,21 @@ function writtenMonthDay(tokens: readonly Token[], i: number): DateSpan | undefi
   return undefined;
 }
 
-/** "march third eighty two" after a birth cue: a two-digit spoken year ("eighty two", "oh five"). */
+/**
+ * "march third eighty two" after a birth cue: a two-digit spoken year ("eighty two", "oh five").
+ * Without a cue only a tens word says a year ("june eighteenth thirty eight"), and not before a unit
+ * ("march fifth thirty minutes") or a time ("june tenth ten thirty").
+ */
 function spokenShortYear(tokens: readonly Token[], i: number, cues: readonly Cue[], dateStart: number): Parsed | undefined {
-  if (!hasCueBefore(cues, 'birth', dateStart, 6)) return undefined;
   const tail = parseYearTail(tokens, i);
   if (!tail || tokens[i]?.norm === 'hundred' || tokens[i]?.kind !== TokenKind.Word) return undefined;
+  if (!hasCueBefore(cues, 'birth', dateStart, 6)) {
+    const after = tokens[tail.endTok];
+    if (!tensWords.has(tokens[i]!.norm) || (after !== undefined && (notAgeUnits.has(after.norm) || timeWords.has(after.norm)))) return undefined;
+  }
   return { value: tail.value + (tail.value > 30 ? 1900 : 2000), endTok: tail.endTok };
 }
+const timeWords = new Set(['am', 'pm', 'a.m.', 'p.m.', "o'clock", 'oclock', 'hours', 'hour', 'hrs', 'minute', 'mins', 'seconds', 'weeks', 'week', 'months', 'month', 'people', 'percent', 'dollars', 'bucks', 'ml', 'milligram', 'milligrams', 'mcg', 'a', 'in', 'p', 'at']);
 
 function hasCueBefore(cues: readonly Cue[], kind: Cue['kind'], startTok: number, window: number): boolean {
   for (const cue of cues) if (cue.kind === kind && cue.endTok <= startTok && startTok - cue.endTok <= window) return true;
@@ -340,9 +399,12 @@ function hasCueBefore(cues: readonly Cue[], kind: Cue['kind'], startTok: number,
 /** Spoken numeric dates: "three three nineteen fifty two", "oh three oh three nineteen fifty two". */
 function detectRunDates(tokens: readonly Token[], runs: readonly NumberRun[], cues: readonly Cue[], out: DateSpan[]): void {
   for (const run of runs) {
-    if (run.writtenShape !== '' && !/^[12][ ][12][ ]4$/.test(run.writtenShape)) continue;
+    // "3 14 62" typed out by a speech engine: a date only after a birth cue or a date preposition.
+    const spacedShort = /^[12] [12] 2$/.test(run.writtenShape);
+    if (run.writtenShape !== '' && !/^[12][ ][12][ ]4$/.test(run.writtenShape) && !spacedShort) continue;
     const digits = run.digits;
-    const birthCue = hasCueBefore(cues, 'birth', run.startTok, 4);
+    const birthCue = hasCueBefore(cues, 'birth', run.startTok, 4) || (spacedShort && datePrepositions.has(tokens[run.startTok - 1]?.norm ?? ''));
+    if (spacedShort && !birthCue) continue;
     const longEnough = digits.length >= 4 && digits.length <= 8 && (digits.length >= 6 || birthCue);
     const parsed = (longEnough ? readRunDate(run, birthCue) : undefined) ?? spokenShortDate(tokens, run);
     if (!parsed) continue;
@@ -383,26 +445,22 @@ function readRunDate(run: NumberRun, birthCue: boolean): { year: number; month: 
     }
     if (!boundary) continue;
     const monthDay = digits.slice(0, digits.length - yearLength);
-    const candidates: [number, number][] = monthDay.length === 2 ? [[Number(monthDay[0]), Number(monthDay[1])]]
-      : monthDay.length === 3 ? [[Number(monthDay.slice(0, 1)), Number(monthDay.slice(1))], [Number(monthDay.slice(0, 2)), Number(monthDay.slice(2))]]
-        : monthDay.length === 4 ? [[Number(monthDay.slice(0, 2)), Number(monthDay.slice(2))]] : [];
-    for (const [month, day] of candidates) if (isValid(month, day)) return { year: fullYear, month, day };
-  }
-  return undefined;
-}
-
-/** "born in nineteen fifty two", "birth year is 1952": a year tied to a birth is PHI. */
-function detectBirthYears(tokens: readonly Token[], cues: readonly Cue[], out: DateSpan[]): void {
-  for (const cue of cues) {
-    if (cue.kind !== 'birth') continue;
-    for (let t = cue.endTok; t < cue.endTok + 4 && t < tokens.length; t++) {
-      const year = parseYear(tokens, t);
-      if (year) {
-        out.push(span(tokens, t, year.endTok, 0.9, { year: year.value }));
-        break;
-      }
+    // Where the month's digits end: 1 or 2.
+    const splits = monthDay.length === 2 ? [1] : monthDay.length === 3 ? [1, 2] : monthDay.length === 4 ? [2] : [];
+    // Month and day are separate groups: "nineteen fifty two" is a year, not January 9th '52.
+    const starts = new Set<number>();
+    let at = 0;
+    for (const group of run.groups) {
+      starts.add(at);
+      at += group.digits.length;
+    }
+    for (const split of splits) {
+      const month = Number(monthDay.slice(0, split));
+      const day = Number(monthDay.slice(split));
+      if (isValid(month, day) && starts.has(split)) return { year: fullYear, month, day };
     }
   }
+  return undefined;
 }
 
 // People whose age a caller gives: "my mom is ninety-one", "grandpa's ninety four", "who is ninety".

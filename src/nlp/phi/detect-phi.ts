@@ -12,7 +12,7 @@ import { detectNames, findLetterRuns } from './names.ts';
 import { compilePatient, detectPatientDetails, type PatientMatcher } from './patient-context.ts';
 import { findNumberRuns } from './spoken-numbers.ts';
 import { hasMixedCase, TokenKind, tokenize, type Token } from './tokens.ts';
-import { detectSpokenAddresses, detectSpokenIps, detectWrittenPatterns } from './written-patterns.ts';
+import { detectProviderEmails, detectSpokenAddresses, detectSpokenIps, detectWrittenPatterns } from './written-patterns.ts';
 
 export interface DetectPhiOptions {
   patient?: PatientContext;
@@ -51,6 +51,7 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
 
   detectWrittenPatterns(text, found);
   detectSpokenAddresses(tokens, found);
+  detectProviderEmails(tokens, found);
   detectSpokenIps(tokens, runs, found);
   detectCuedIdentifiers(tokens, cues, runs, found);
   detectMaskedSsns(text, found);
@@ -82,7 +83,14 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
     const before = span.type === 'PHONE' ? plusBefore.exec(text.slice(Math.max(0, span.start - 8), span.start)) : null;
     if (before) found[k] = { ...span, start: span.start - before[0].length };
   }
-  return joinAddressParts(text, resolveOverlaps(found));
+  return joinAddressParts(text, resolveOverlaps(found)).map((span) => (span.type === 'NAME' ? withoutPossessive(text, span) : span));
+}
+
+const possessiveEnd = /['’]s$/i;
+
+/** "Dr. Lindqvist's nurse": the name is "Lindqvist", not its possessive ending. */
+function withoutPossessive(text: string, span: PhiSpan): PhiSpan {
+  return span.end - span.start > 3 && possessiveEnd.test(text.slice(span.end - 2, span.end)) ? { ...span, end: span.end - 2 } : span;
 }
 
 // Pure hesitations carry nothing: detectors read past them ("five five five uh two one two", "maria um lopez").
@@ -129,9 +137,10 @@ const addressGap = /^[\s,>]*$/;
 const spokenAddressGap = /^[\s,]*\b(?:in|uh|um|and)\b[\s,]*$/;
 // A number said again or corrected: "... zero one nine two, that's four four three ...", "... sorry, ...".
 const digitTypes = new Set<PhiType>(['PHONE', 'FAX', 'OTHER_ID', 'SSN', 'MRN', 'HEALTH_PLAN_ID', 'ACCOUNT', 'LICENSE', 'DEVICE', 'VEHICLE']);
-const numberGap = /^(?:[\s,.-]|\b(?:uh|um|like|sorry|i mean|you know|that's|thats|that is|it's|its|again|or|no|so|then|and|dash|the|number|is|area|code)\b)*$/i;
-// Between two parts of one name: "seo-yeon park, p a r k", "sarah, um, turcotte", "kowalski, that's k o w ...".
-const nameGap = /^(?:[\s,-]|\b(?:uh|um|umm|er|like|sorry|i mean|you know|that's|thats|it's|its|spelled|that is)\b)*$/i;
+const numberGap = /^(?:[\s,.-]|\b(?:uh|um|like|you know|dash|and|the|number|is|area|code)\b)*$/i;
+// Between two parts of one name said without a break: "sarah um turcotte", "mary-ann". A name said
+// again or spelled after a word ("kowalski, that's k o w ...") is a span of its own (each mention is one).
+const nameGap = /^(?:[\s-]|\b(?:uh|um|umm|er)\b)*$/i;
 
 /**
  * Address parts separated only by spaces, commas or line breaks ("Apt. 4⏎Springfield, 01109") become one span,
@@ -145,7 +154,7 @@ function joinAddressParts(text: string, spans: PhiSpan[]): PhiSpan[] {
     const joins = last !== undefined && (span.type === 'ADDRESS' && last.type === 'ADDRESS'
       ? (gap.length <= 8 && addressGap.test(gap)) || (gap.length <= 12 && spokenAddressGap.test(gap))
       : span.type === 'NAME' && last.type === 'NAME'
-        ? gap.length <= 24 && nameGap.test(gap)
+        ? gap.length <= 12 && nameGap.test(gap)
         : digitTypes.has(span.type) && digitTypes.has(last.type) && gap.length <= 24 && numberGap.test(gap));
     if (last && joins) {
       result[result.length - 1] = { ...last, end: span.end, confidence: Math.max(last.confidence, span.confidence) };

@@ -111,5 +111,15 @@ export function isEverydayName(norm: string): boolean {
 
 /** Neither an everyday English word nor a short token: an unknown word, likely part of a name next to one. */
 export function isUnknownWord(norm: string): boolean {
-  return norm.length >= 3 && !everydayWords.has(norm) && !ambiguousNameWords.has(norm) && /^[a-z][a-z'-]*$/.test(norm);
+  return norm.length >= 3 && !everydayWords.has(norm) && !ambiguousNameWords.has(norm) && /^[a-z][a-z'-]*$/.test(norm) && !inflectedEveryday(norm);
+}
+
+// "prescribes", "refilled", "reschedules": an everyday word with an ending the word list may not carry.
+const inflections = /(?:es|s|ed|d|ing|er|ers|ly)$/;
+
+function inflectedEveryday(norm: string): boolean {
+  const match = inflections.exec(norm);
+  if (!match || isLexiconName(norm)) return false;
+  const stem = norm.slice(0, -match[0].length);
+  return stem.length >= 3 && (everydayWords.has(stem) || everydayWords.has(`${stem}e`));
 }

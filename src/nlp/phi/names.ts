@@ -9,6 +9,7 @@
  * second signal; words clinical notes use as abbreviations ("Swan", "Endo") need a cue.
  */
 import type { PhiSpan } from '../analysis.types.ts';
+import { isStateWord } from './addresses.ts';
 import { clinicalWords, functionWords, noteWords, roleNouns } from './common-words.ts';
 import { skipFillers, type Cue } from './cues.ts';
 import { everydayWords, familyNames, givenNames, isEverydayName, isLexiconName, isUnknownWord } from './name-lexicon.ts';
@@ -21,6 +22,8 @@ export interface LetterRun {
   endTok: number;
   letters: string;
 }
+
+const pronounVerbs = new Set(['am', 'have', 'had', 'need', 'needed', 'was', 'just', 'think', 'want', 'wanted', 'got', 'called', 'can', 'could', 'will', 'would', 'do', 'did', "don't", 'also', 'see', 'take', 'live', 'really', 'know', 'mean', 'guess', 'hope', 'get', 'go', 'went', 'saw', 'spoke', 'talked', 'left', 'received', 'tried', 'missed', 'should', 'used', 'use', 'forgot', 'moved', 'started', 'stopped', 'ran', 'found', 'sent']);
 
 // Spelled-out acronyms and cue words that are not names.
 const letterRunStoplist = new Set([
@@ -71,6 +74,7 @@ function repeatedWord(tokens: readonly Token[], previous: number, k: number): bo
 }
 
 function isFamilyOrUnknown(norm: string): boolean {
+  if (isStateWord(norm)) return false;
   return (familyNames.has(norm) && !isEverydayName(norm)) || (isUnknownWord(norm) && nameShaped(norm)) || (givenNames.has(norm) && !isEverydayName(norm));
 }
 
@@ -134,6 +138,8 @@ export function findLetterRuns(tokens: readonly Token[]): LetterRun[] {
         continue;
       }
       if (!isLetter(tokens, t)) break;
+      // "h a r j o i need a refill", "O-Y-E-L-O-W-O. I had": the pronoun after a spelling is not a letter of it.
+      if (tokens[t]!.norm === 'i' && (pronounVerbs.has(tokens[t + 1]?.norm ?? '') || (tokens[t - 1]?.norm === '.' && tokens[t]!.upper && tokens[t]!.spaced))) break;
       letters += tokens[t]!.norm;
       last = t;
       t++;
@@ -203,6 +209,13 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       && (tokens[j]!.accented || !possessives.has(tokens[j]!.norm))
       && (particles.has(tokens[j + 1]?.norm ?? '') || (familyNames.has(tokens[j + 1]?.norm ?? '') && isNameCandidate(tokens[j + 1]) && !isEverydayName(tokens[j + 1]!.norm)));
     if (shortGiven && particles.has(tokens[j + 1]!.norm) && !isNameCandidate(tokens[j + 2]) && !particles.has(tokens[j + 2]?.norm ?? '')) continue;
+    // "my name is mar- marisol del toro": a false start cut off by a dash, then the whole word. The name is
+    // read from the whole word; the fragment is a mention of its own.
+    const fragment = falseStart(tokens, j);
+    if (fragment) {
+      out.push({ start: tokens[j]!.start, end: tokens[j]!.end, type: 'NAME', confidence: 0.8, source: 'context' });
+      j += 2;
+    }
     const first = tokens[j];
     if ((!isNameCandidate(first) && !shortGiven) || !first || isNumberAtom(tokens, j)) continue;
     const firstNorm = first.norm.replace(possessive, '');
@@ -230,7 +243,9 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       confidence = 0.9;
     } else if (cue.kind === 'name-title' && honorifics.has(tokens[cue.startTok]!.norm)) {
       // "doctor oyelaran's office", "doctor chidi said": an unknown word that acts like a name.
-      const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName);
+      // A word no dictionary knows right after the title is the name, whatever follows ("doctor ellison started me on ...").
+      const unknownAfterTitle = isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm);
+      const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName || unknownAfterTitle);
       accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName;
       confidence = 0.85;
     } else {
@@ -342,7 +357,64 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
   vocatives(tokens, mixedCase, out);
   describedPatients(tokens, mixedCase, out);
   if (mixedCase) listNeighbours(tokens, out, firstOut);
-  repeatMentions(tokens, out, firstOut);
+  repeatMentions(tokens, mixedCase, out, firstOut);
+  falseStartsBefore(tokens, out, firstOut);
+  dropNonPersons(tokens, out, firstOut);
+}
+
+// Words that look like names where callers use them but name no person: insurers, nationalities.
+const notPersons = new Set([
+  'aetna', 'cigna', 'humana', 'regence', 'premera', 'anthem', 'kaiser', 'ambetter', 'molina', 'centene', 'wellcare', 'tricare',
+  'medicare', 'medicaid', 'highmark', 'optum', 'unitedhealthcare', 'geisinger', 'caresource', 'amerigroup', 'emblem', 'fidelis',
+  'healthfirst', 'cvs', 'walgreens', 'publix', 'kroger', 'costco', 'walmart', 'safeway', 'albertsons', 'meijer', 'wegmans',
+  'dutch', 'irish', 'german', 'french', 'polish', 'italian', 'english', 'scottish', 'welsh', 'swiss', 'greek', 'turkish', 'chinese',
+  'japanese', 'korean', 'mexican', 'cuban', 'haitian', 'russian', 'spanish', 'filipino', 'vietnamese', 'nigerian', 'somali', 'nobody',
+]);
+// Words after a capitalised word that make it part of a place or company name: "Lincoln Financial", "Fleur Drive".
+const placeOrCompanyWords = new Set([
+  'financial', 'insurance', 'health', 'healthcare', 'medical', 'pharmacy', 'hospital', 'clinic', 'gardens', 'area', 'assisted',
+  'living', 'center', 'centre', 'group', 'associates', 'ent', 'audiology', 'family', 'pediatrics', 'dental', 'care', 'street', 'avenue',
+  'road', 'drive', 'lane', 'boulevard', 'court', 'way', 'parkway', 'place', 'county', 'valley', 'heights', 'park', 'labs', 'lab',
+  'imaging', 'radiology', 'orthopedics', 'cardiology', 'dermatology', 'oncology', 'urology', 'surgical', 'surgery', 'university',
+  'college', 'school', 'bank', 'mutual', 'life', 'partners', 'network', 'services', 'systems', 'memorial', 'general', 'regional',
+]);
+
+/**
+ * Names found above that are no person: a state ("calling from Florida"), an insurer ("It's Regence"), a
+ * nationality ("I'm Dutch"), a saint that names a hospital ("st luke's"), or a word that starts a
+ * place or company name ("Lincoln Financial", "Aurora Avenue", "Bay Area ENT").
+ */
+function dropNonPersons(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  let kept = from;
+  for (let s = from; s < out.length; s++) {
+    const span = out[s]!;
+    let drop = false;
+    if (span.type === 'NAME' && span.source !== 'patient') {
+      const first = firstTokenAt(tokens, span.start);
+      let last = first;
+      while (tokens[last + 1] && tokens[last + 1]!.end <= span.end) last++;
+      const words = tokens.slice(first, last + 1).filter((token) => token.kind === TokenKind.Word).map((token) => token.norm.replace(possessive, ''));
+      const before = tokens[first - 1]?.norm === '.' ? tokens[first - 2]?.norm : tokens[first - 1]?.norm;
+      const after = tokens[last + 1];
+      // After "my name is" only a state is no name ("Oscar" is an insurer and a person).
+      drop = words.every((word) => isStateWord(word) || (notPersons.has(word) && span.confidence < 0.9))
+        || before === 'st' || before === 'saint'
+        || (words.length >= 2 && tokens[last]!.upper && placeOrCompanyWords.has(words[words.length - 1]!))
+        || (after !== undefined && after.kind === TokenKind.Word && after.spaced && words.length <= 2 && placeOrCompanyWords.has(after.norm) && (after.upper || !tokens[first]!.upper));
+    }
+    if (!drop) out[kept++] = span;
+  }
+  out.length = kept;
+}
+
+/** "so ja- jasmine said": the cut-off start of a name found is part of the mention. */
+function falseStartsBefore(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+  for (let s = from, n = out.length; s < n; s++) {
+    const span = out[s]!;
+    if (span.type !== 'NAME') continue;
+    const t = firstTokenAt(tokens, span.start);
+    if (t >= 2 && falseStart(tokens, t - 2) && tokens[t]!.start === span.start) out[s] = { ...span, start: tokens[t - 2]!.start };
+  }
 }
 
 // Medical and everyday acronyms said letter by letter ("c o p d", "your l d l", "a c t scan").
@@ -497,7 +569,7 @@ function listNeighbours(tokens: readonly Token[], out: PhiSpan[], from: number):
       const separator = tokens[sep];
       const candidate = tokens[word];
       if (!separator || !candidate || (separator.norm !== ',' && separator.norm !== 'and')) continue;
-      if (candidate.kind !== TokenKind.Word || !candidate.upper || candidate.allUpper || !isNameCandidate(candidate) || isEverydayName(candidate.norm) || noteWords.has(candidate.norm)) continue;
+      if (candidate.kind !== TokenKind.Word || !candidate.upper || candidate.allUpper || !isNameCandidate(candidate) || isEverydayName(candidate.norm) || noteWords.has(candidate.norm) || isStateWord(candidate.norm)) continue;
       if (!isUnknownWord(candidate.norm) && !isLexiconName(candidate.norm)) continue;
       const before = tokens[word - 1];
       if (word < first && (before === undefined || sentenceEnd.has(before.norm)) && !isLexiconName(candidate.norm)) continue;
@@ -510,21 +582,35 @@ function listNeighbours(tokens: readonly Token[], out: PhiSpan[], from: number):
  * A name word found with context is the same name wherever else it occurs in the text ("so ,
  * ashley , ..." then "does ashley play any sports"): repeat it, unless it is an everyday word.
  */
-function repeatMentions(tokens: readonly Token[], out: PhiSpan[], from: number): void {
+function repeatMentions(tokens: readonly Token[], mixedCase: boolean, out: PhiSpan[], from: number): void {
   const names = new Set<string>();
+  // Everyday words found as names ("my name is Hope Walker") repeat only where written with a capital.
+  const capitalOnly = new Set<string>();
   const added = out.length;
   for (let s = from; s < added; s++) {
     const span = out[s]!;
     if (span.type !== 'NAME' || span.confidence < 0.75) continue;
+    let letters = '';
+    let words = 0;
     for (let t = firstTokenAt(tokens, span.start); t < tokens.length && tokens[t]!.start < span.end; t++) {
-      const norm = tokens[t]!.norm.replace(possessive, '');
-      if (norm.length >= 3 && isNameCandidate(tokens[t]) && !isEverydayName(norm) && isLexiconName(norm)) names.add(norm);
+      const token = tokens[t]!;
+      if (token.kind !== TokenKind.Word) continue;
+      words++;
+      if (token.norm.length === 1) letters += token.norm;
+      const norm = token.norm.replace(possessive, '');
+      if (norm.length < 3 || !isNameCandidate(token) || placeLikeNames.has(norm) || isStateWord(norm)) continue;
+      if (isLexiconName(norm) ? !isEverydayName(norm) : isUnknownWord(norm) && nameShaped(norm)) names.add(norm);
+      else if (mixedCase && token.upper && !token.allUpper && isLexiconName(norm) && span.confidence >= 0.85) capitalOnly.add(norm);
     }
+    // "r a g h u n a t h a n" spelled: the word it spells, said anywhere, is the name.
+    if (letters.length >= 3 && letters.length === words && !letterRunStoplist.has(letters)) names.add(letters);
   }
-  if (names.size === 0) return;
+  if (names.size === 0 && capitalOnly.size === 0) return;
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t]!;
-    if (token.kind === TokenKind.Word && names.has(token.norm.replace(possessive, ''))) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
+    if (token.kind !== TokenKind.Word) continue;
+    const norm = token.norm.replace(possessive, '');
+    if (names.has(norm) || (capitalOnly.has(norm) && token.upper && !token.allUpper)) out.push({ start: token.start, end: token.end, type: 'NAME', confidence: 0.7, source: 'context' });
   }
 }
 
@@ -537,6 +623,15 @@ function firstTokenAt(tokens: readonly Token[], offset: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** "mar- marisol", "dar-- darnell": a word cut off by a dash and said again whole right after it. */
+function falseStart(tokens: readonly Token[], j: number): boolean {
+  const cut = tokens[j];
+  const dash = tokens[j + 1];
+  const whole = tokens[j + 2];
+  return cut !== undefined && cut.kind === TokenKind.Word && cut.norm.length >= 2 && dash?.norm === '-' && !dash.spaced
+    && whole !== undefined && whole.spaced && whole.kind === TokenKind.Word && whole.norm.length > cut.norm.length && whole.norm.startsWith(cut.norm);
 }
 
 /** Glued hyphen pieces continue a name word whatever they are: "Soo-ah", "Ji-hoon", "Adebayo-Okafor". */
@@ -712,7 +807,7 @@ function lowercasePairs(tokens: readonly Token[], out: PhiSpan[]): void {
     const a = tokens[i]!;
     const b = tokens[i + 1]!;
     if (a.kind !== TokenKind.Word || b.kind !== TokenKind.Word || a.norm.length < 3 || b.norm.length < 3) continue;
-    if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm)) continue;
+    if (!givenNames.has(a.norm) || !familyNames.has(b.norm) || noteWords.has(a.norm) || noteWords.has(b.norm) || isStateWord(b.norm)) continue;
     if (!isNameCandidate(a) || !isNameCandidate(b) || isEverydayName(a.norm)) continue;
     // An everyday-word surname ("michelle king , date of birth") only when punctuation closes the pair.
     const after = tokens[i + 2];

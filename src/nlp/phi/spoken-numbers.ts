@@ -67,6 +67,8 @@ export function isNumberAtom(tokens: readonly Token[], i: number, inRun = false)
   const word = token.norm;
   if (digitWords.has(word) || teenWords.has(word) || tensWords.has(word)) {
     // "oh" alone is an interjection; it is a zero only inside a run or before another digit.
+    // "Kettering, OH 45429": written in capitals before written digits, it is Ohio.
+    if (word === 'oh' && token.allUpper && tokens[i + 1]?.kind === TokenKind.Number) return false;
     return word !== 'oh' || inRun || isNumberAtom(tokens, i + 1, true);
   }
   if (word === 'o') return inRun ? !isLetterToken(tokens[i + 1]) || isNumberAtom(tokens, i + 1, true) : isDigitWord(tokens[i + 1]);
@@ -200,8 +202,10 @@ export function findNumberRuns(tokens: readonly Token[]): NumberRun[] {
         else if (token.kind === TokenKind.Word && runFillers.has(token.norm)) separators += ' ';
         // Once a run looks like an identifier (three digits or more), talk inside it does not end it:
         // "six one seven, like, five five five", "four one five sorry four one six", "area code three one two then ...".
-        else if (token.kind === TokenKind.Word && digitsSoFar >= 3 && softRunFillers.has(token.norm)) separators += ' ';
-        else if (token.kind === TokenKind.Word && digitsSoFar >= 3 && ((token.norm === 'you' && tokens[j + 1]?.norm === 'know') || (token.norm === 'i' && tokens[j + 1]?.norm === 'mean'))) {
+        // ... but a whole number already said ("... oh one four three, again that's five five five ...") is not
+        // continued by talk: what follows is the number said again, a span of its own.
+        else if (token.kind === TokenKind.Word && digitsSoFar >= 3 && digitsSoFar < 9 && softRunFillers.has(token.norm)) separators += ' ';
+        else if (token.kind === TokenKind.Word && digitsSoFar >= 3 && digitsSoFar < 9 && ((token.norm === 'you' && tokens[j + 1]?.norm === 'know') || (token.norm === 'i' && tokens[j + 1]?.norm === 'mean'))) {
           separators += ' ';
           j++;
         } else break;

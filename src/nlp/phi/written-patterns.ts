@@ -4,6 +4,7 @@
  */
 import type { PhiSpan } from '../analysis.types.ts';
 import { functionWords } from './common-words.ts';
+import { everydayWords, isLexiconName } from './name-lexicon.ts';
 import { isNumberAtom, type NumberRun } from './spoken-numbers.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
@@ -89,7 +90,8 @@ function chunkStart(tokens: readonly Token[], end: number): number {
 /** Can token t end the local part of an email ("... okonkwo at")? */
 function localPartEnd(tokens: readonly Token[], t: number): boolean {
   const token = tokens[t];
-  return isWordOrNumber(token) && (!functionWords.has(token!.norm) || numberish(tokens, t) || isLetter(token));
+  // After a joiner any word is part of the address: "b tsai dot work at ...".
+  return isWordOrNumber(token) && (!functionWords.has(token!.norm) || numberish(tokens, t) || isLetter(token) || (isJoiner(tokens, t - 1) && isWordOrNumber(tokens[t - 2])));
 }
 
 /** Walks back over "<chunk> dot <chunk> ..." (one chunk per label) from token t; returns the first token. */
@@ -163,7 +165,7 @@ function anchoredLabels(tokens: readonly Token[], t: number): Walk | undefined {
 }
 
 const emailCueWords = new Set(['email', 'e-mail', 'emails', "email's", 'mail']);
-const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", 'its', 'was', ':', ',', 'uh', 'um', 'like', 'so', 'just']);
+const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", 'its', 'was', ':', ',', 'uh', 'um', 'like', 'so', 'just', 'i', 'used', 'use', 'have', 'on', 'file', 'there', 'the', 'one']);
 
 /**
  * "my email is mary smith at ...": words of the local part said without a joiner still belong to
@@ -171,11 +173,49 @@ const emailBridges = new Set(['is', 'me', 'at', 'address', 'to', 'it', "it's", '
  */
 function localPartAfterCue(tokens: readonly Token[], start: number): number {
   let s = start;
-  while (start - s < 2 && tokens[s - 1]?.kind === TokenKind.Word && !functionWords.has(tokens[s - 1]!.norm) && !emailCueWords.has(tokens[s - 1]!.norm) && !emailBridges.has(tokens[s - 1]!.norm)) s--;
+  while (start - s < 3 && localPartWord(tokens[s - 1])) s--;
   if (s === start) return start;
-  let t = s - 1;
-  for (let k = 0; k < 4 && t >= 0 && emailBridges.has(tokens[t]!.norm); k++) t--;
-  return t >= 0 && emailCueWords.has(tokens[t]!.norm) ? s : start;
+  // An email cue within a few words before, in the same sentence: "the email i put on the form is teo m ...".
+  for (let t = s - 1; t >= 0 && t >= s - 8; t--) {
+    const norm = tokens[t]!.norm;
+    if (emailCueWords.has(norm)) return s;
+    if (norm === '.' || norm === '?' || norm === '!' || norm === '\n') break;
+  }
+  return start;
+}
+
+/** A word said as part of an email's local part: a letter ("connie a ruiz"), a name, or a word no dictionary knows. */
+function localPartWord(token: Token | undefined): boolean {
+  if (token?.kind !== TokenKind.Word || emailCueWords.has(token.norm) || emailBridges.has(token.norm)) return false;
+  if (token.norm.length === 1) return true;
+  return !functionWords.has(token.norm) && (!everydayWords.has(token.norm) || isLexiconName(token.norm));
+}
+
+/** "j smith seventy two at ...": an initial said before the local part belongs to it. */
+function initialBefore(tokens: readonly Token[], start: number): number {
+  const before = tokens[start - 1];
+  return isLetter(before) && before!.norm !== 'a' && before!.norm !== 'i' && !isLetter(tokens[start - 2]) ? start - 1 : start;
+}
+
+// Mail providers said without their domain: "mlopez at gmail", "it's at yahoo".
+const mailProviders = new Set(['gmail', 'yahoo', 'hotmail', 'outlook', 'aol', 'icloud', 'comcast', 'msn', 'protonmail', 'proton', 'verizon', 'att', 'sbcglobal', 'ymail', 'live']);
+
+/**
+ * "my email is mlopez at gmail", "d reyes seventy at yahoo": an email said without "dot com". The
+ * provider must be a known mail service and an email cue must come shortly before.
+ */
+export function detectProviderEmails(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 2; i < tokens.length; i++) {
+    const word = tokens[i]!.norm;
+    const provider = mailProviders.has(word) ? i : word === 'g' && tokens[i + 1]?.norm === 'mail' ? i + 1 : -1;
+    if (provider < 0 || tokens[i - 1]!.norm !== 'at' || tokens[provider + 1]?.norm === 'dot' || tokens[provider + 1]?.norm === '.') continue;
+    if (!localPartEnd(tokens, i - 2)) continue;
+    const start = initialBefore(tokens, localPartAfterCue(tokens, strictLabels(tokens, i - 2)));
+    let cued = false;
+    for (let t = start - 1; t >= 0 && t >= start - 6; t--) if (emailCueWords.has(tokens[t]!.norm)) cued = true;
+    if (!cued || start > i - 2) continue;
+    out.push({ start: tokens[start]!.start, end: tokens[provider]!.end, type: 'EMAIL', confidence: 0.85, source: 'spoken' });
+  }
 }
 
 /** Reads forward over a path after the domain: "slash jane dot doe", "slash three x k nine q". */
@@ -217,7 +257,7 @@ export function detectSpokenAddresses(tokens: readonly Token[], out: PhiSpan[]):
         : { start: domainStart, atTok: -1 };
     }
     if (walk.atTok < 0) end = pathEnd(tokens, end);
-    else walk.start = localPartAfterCue(tokens, walk.start);
+    else walk.start = initialBefore(tokens, localPartAfterCue(tokens, walk.start));
     if (walk.atTok >= 0 && walk.start <= walk.atTok - 1) out.push({ start: tokens[walk.start]!.start, end: tokens[end]!.end, type: 'EMAIL', confidence: 0.9, source: 'spoken' });
     else if (i - walk.start >= 2 && !domainStops.has(tokens[walk.start]!.norm) && tokens[walk.start]!.norm !== 'at') out.push({ start: tokens[walk.start]!.start, end: tokens[end]!.end, type: 'URL', confidence: 0.85, source: 'spoken' });
     i = end;
