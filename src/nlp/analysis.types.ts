@@ -40,12 +40,18 @@ export interface RedFlag {
   end: number;
   confidence: number;
   /**
-   * `affirmed`: said as happening now. `uncertain`: hedged, garbled, or about someone else the
-   * caller is with; flagged for a human all the same. Negated, past-history and hypothetical
-   * mentions are not red flags; they are listed in `RedFlagScan.setAside` so a reviewer can see them.
+   * `affirmed`: said as happening now (or in the last hours) to the patient, hedged or not; makes the
+   * call urgent. `uncertain`: a real doubt that it is a red flag at all (a likely other reading, a
+   * head bump with no warning sign, a baby of unsaid age); shown to a person, not urgent by itself.
+   * Negated, past, resolved, hypothetical, family-history, third-party, mild and agent-said mentions
+   * are not red flags; they are listed in `RedFlagScan.setAside` so a reviewer can see them.
    */
   status: 'affirmed' | 'uncertain';
-  /** Who it is about: the patient/caller, or another person (a child, a spouse). */
+  /**
+   * Who it is about: `patient` is the person the call is about, the caller or someone they speak
+   * for (a baby, a child, a spouse, a parent); `other` is someone outside the clinic's care that
+   * the caller is with now ("my coworker just collapsed next to me").
+   */
   subject: 'patient' | 'other';
   cue: string;
 }
@@ -54,7 +60,13 @@ export interface SetAsideMention {
   code: RedFlagCode;
   start: number;
   end: number;
-  reason: 'negated' | 'historical' | 'hypothetical' | 'family-history';
+  /**
+   * Why it is not a red flag: `resolved` stopped a day or more ago and fine since; `third-party` about
+   * someone outside the clinic's care ("my neighbour had a stroke"); `mild` the ordinary version ("a
+   * mild headache like my usual ones"); `agent-question` said by the clinic's agent (a screening
+   * question or a read-back), where only the caller's answer counts.
+   */
+  reason: 'negated' | 'historical' | 'hypothetical' | 'family-history' | 'resolved' | 'third-party' | 'mild' | 'agent-question';
 }
 
 export interface RedFlagScan {

@@ -50,7 +50,9 @@ export function analyzeCall(
     requestTypes,
     redFlags,
     setAside,
-    urgent: redFlags.length > 0 || requestTypes.some((score) => score.type === 'urgent_emergency'),
+    // Urgent: an affirmed red flag, or urgent_emergency among the request types (explicit clinical urgency from the
+    // caller). An uncertain flag stays visible to a person but does not by itself make a routine call urgent.
+    urgent: redFlags.some((flag) => flag.status === 'affirmed') || requestTypes.some((score) => score.type === 'urgent_emergency'),
     sentiment,
     entities,
     phi,

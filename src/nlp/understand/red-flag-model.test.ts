@@ -92,9 +92,9 @@ describe('red-flag model: combined with the rules', () => {
     }
   });
 
-  it('reports another person\'s or a middling model flag as uncertain, never drops it', () => {
-    const other = detectRedFlags("she's gulping for air").redFlags.find((flag) => flag.code === 'breathing_difficulty');
-    expect(other).toMatchObject({ status: 'uncertain', subject: 'other' });
+  it('reports the flag of someone the caller speaks for as the patient\'s, and a middling model flag as uncertain; never drops it', () => {
+    const spokenFor = detectRedFlags("she's gulping for air").redFlags.find((flag) => flag.code === 'breathing_difficulty');
+    expect(spokenFor).toMatchObject({ subject: 'patient' });
     for (const flag of detectRedFlags("he's bleeding like a stuck pig. i'm gulping for air").redFlags) {
       if (!flag.cue.startsWith('model')) continue;
       if (flag.status === 'affirmed') expect(flag.confidence).toBeGreaterThanOrEqual(Math.min(0.9, modelAffirmed * 0.9));

@@ -8,9 +8,13 @@ import { detectRedFlags } from './red-flags.ts';
  * generalise beyond the wording they were tuned on. Every utterance is synthetic, written for
  * this file; none is taken from the benchmark sets.
  *
- * Positives must yield the flag (affirmed or uncertain: a human hears about it either way).
- * Hard negatives (negated, clearly past, hypothetical, family history, mimics) must not.
+ * Positives must yield the flag affirmed: each is a red flag about the patient now under the
+ * labelling conventions (docs/guides/labelling-calls.md §2), hedged or not, so it must make the call
+ * urgent (before those conventions, an uncertain flag was enough here).
+ * Hard negatives (negated, clearly past, hypothetical, family history, mimics) must not be flagged.
  */
+
+const affirmedCodes = (text: string) => detectRedFlags(text).redFlags.filter((flag) => flag.status === 'affirmed').map((flag) => flag.code);
 
 const positives: Record<RedFlagCode, string[]> = {
   chest_pain: [
@@ -686,7 +690,7 @@ const negatives: Record<RedFlagCode, string[]> = {
 describe('red-flag catalogue: affirmed phrasings are flagged', () => {
   for (const [code, texts] of Object.entries(positives) as [RedFlagCode, string[]][]) {
     it.each(texts)(`${code}: %j`, (text) => {
-      expect(detectRedFlags(text).redFlags.map((flag) => flag.code)).toContain(code);
+      expect(affirmedCodes(text)).toContain(code);
     });
   }
 });
@@ -837,7 +841,7 @@ const moreNegatives: [RedFlagCode, string][] = [
 
 describe('red-flag catalogue: second batch', () => {
   it.each(morePositives)('%s: %j is flagged', (code, text) => {
-    expect(detectRedFlags(text).redFlags.map((flag) => flag.code)).toContain(code);
+    expect(affirmedCodes(text)).toContain(code);
   });
   it.each(moreNegatives)('%s: %j is not flagged', (code, text) => {
     expect(detectRedFlags(text).redFlags.map((flag) => flag.code)).not.toContain(code);
@@ -1008,17 +1012,22 @@ const thirdNegatives: [RedFlagCode, string][] = [
 
 describe('red-flag catalogue: third batch', () => {
   it.each(thirdPositives)('%s: %j is flagged', (code, text) => {
-    expect(detectRedFlags(text).redFlags.map((flag) => flag.code)).toContain(code);
+    expect(affirmedCodes(text)).toContain(code);
   });
   it.each(thirdNegatives)('%s: %j is not flagged', (code, text) => {
     expect(detectRedFlags(text).redFlags.map((flag) => flag.code)).not.toContain(code);
   });
   it.each<[RedFlagCode, string]>([
     ['chest_pain', 'is it possible the chest pain was from anxiety'],
-    ['stroke_signs', "i'm worried he might be having a stroke"],
-    ['stroke_signs', 'is it possible that she is having a stroke'],
   ])('%s: %j is flagged as uncertain', (code, text) => {
     expect(detectRedFlags(text).redFlags).toContainEqual(expect.objectContaining({ code, status: 'uncertain' }));
+  });
+  // A worry that it is happening now is a hedged red flag about the patient: labelled, so affirmed (labelling §2).
+  it.each<[RedFlagCode, string]>([
+    ['stroke_signs', "i'm worried he might be having a stroke"],
+    ['stroke_signs', 'is it possible that she is having a stroke'],
+  ])('%s: %j is affirmed', (code, text) => {
+    expect(detectRedFlags(text).redFlags).toContainEqual(expect.objectContaining({ code, status: 'affirmed' }));
   });
   it('a baby who feels warm counts only with an infant age', () => {
     expect(detectRedFlags('my two week old feels hot').redFlags.map((f) => f.code)).toContain('infant_fever');
@@ -1217,7 +1226,7 @@ const fourthNoFlag: string[] = [
 
 describe('red-flag catalogue: fourth batch', () => {
   it.each(fourthPositives)('%s: %j is flagged', (code, text) => {
-    expect(detectRedFlags(text).redFlags.map((flag) => flag.code)).toContain(code);
+    expect(affirmedCodes(text)).toContain(code);
   });
   it.each(fourthNoFlag)('%j: no flag', (text) => {
     expect(detectRedFlags(text).redFlags).toEqual([]);

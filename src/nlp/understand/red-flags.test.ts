@@ -45,7 +45,7 @@ describe('detectRedFlags: lay words', () => {
   });
 });
 
-describe('detectRedFlags: other people', () => {
+describe('detectRedFlags: a caller speaking for someone speaks about the patient', () => {
   it.each<[string, RedFlagCode]>([
     ['My husband is having chest pain right now', 'chest_pain'],
     ['He is having a fit', 'seizure'],
@@ -53,17 +53,17 @@ describe('detectRedFlags: other people', () => {
     ['My son swallowed bleach', 'overdose_poisoning'],
     ['Her face is drooping', 'stroke_signs'],
     ['He has a fever and is confused and shivering', 'sepsis_signs'],
-  ])('%j → %s about someone else, still flagged (uncertain per the contract)', (text, code) => {
-    expect(flagsOf(text)).toContainEqual({ code, status: 'uncertain', subject: 'other' });
+  ])('%j → %s, affirmed for the patient (the person the call is about)', (text, code) => {
+    expect(flagsOf(text)).toContainEqual({ code, status: 'affirmed', subject: 'patient' });
   });
 
   it.each([
     'My two month old has a fever of 101',
     'The newborn feels hot, I think it is a fever',
     'My six week old baby has a temperature',
-  ])('infant fever: %j', (text) => {
+  ])('infant fever: %j is affirmed, about the patient (the baby), so the call is urgent', (text) => {
     const flag = detectRedFlags(text).redFlags.find((f) => f.code === 'infant_fever');
-    expect(flag).toMatchObject({ subject: 'other' });
+    expect(flag).toMatchObject({ status: 'affirmed', subject: 'patient' });
     expect(flag!.confidence).toBeGreaterThanOrEqual(0.7);
   });
 
@@ -78,6 +78,9 @@ describe('detectRedFlags: set aside with a reason', () => {
   it.each<[string, RedFlagCode, 'negated' | 'historical' | 'hypothetical' | 'family-history']>([
     ['No chest pain at all', 'chest_pain', 'negated'],
     ['She denies chest pain', 'chest_pain', 'negated'],
+    // A list negation reaches down its list (it was "uncertain" before the labelling conventions said so).
+    ['She denies fever, shortness of breath', 'breathing_difficulty', 'negated'],
+    ["I don't have a fever, chest pain or trouble breathing", 'breathing_difficulty', 'negated'],
     ["I'm not having any trouble breathing", 'breathing_difficulty', 'negated'],
     ['I get dizzy without passing out', 'loss_of_consciousness', 'negated'],
     ["I've never had a seizure", 'seizure', 'negated'],
@@ -108,7 +111,7 @@ describe('detectRedFlags: set aside with a reason', () => {
   });
 
   it('a hypothetical that implies the symptom is there now stays a flag', () => {
-    expect(flagsOf('What do I do if the chest pain gets worse?')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'uncertain' }));
+    expect(flagsOf('What do I do if the chest pain gets worse?')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'affirmed' }));
   });
 });
 
@@ -125,13 +128,19 @@ describe('detectRedFlags: pseudo-negations do not negate', () => {
   });
 });
 
-describe('detectRedFlags: when in doubt, uncertain rather than set aside', () => {
+describe('detectRedFlags: hedged, or just eased, about the patient now: still a red flag (labelling §2)', () => {
   it.each<[string, RedFlagCode]>([
     ['I think maybe my chest is a little tight', 'chest_pain'],
     ["I'm not sure if it's chest pain or heartburn", 'chest_pain'],
     ['It kind of feels like pressure in my chest', 'chest_pain'],
-    ['She denies fever, shortness of breath', 'breathing_difficulty'],
     ['The chest pain went away an hour ago', 'chest_pain'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'affirmed' }));
+  });
+});
+
+describe('detectRedFlags: when in doubt, uncertain rather than set aside', () => {
+  it.each<[string, RedFlagCode]>([
     ["I've never had chest pain before", 'chest_pain'],
   ])('%j → %s uncertain', (text, code) => {
     expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'uncertain' }));
@@ -158,8 +167,8 @@ describe('detectRedFlags: ASR-garbled words', () => {
     ['He over dosed on something', 'overdose_poisoning'],
     ['Is this anna phylaxis', 'anaphylaxis'],
     ['I passed out, sorry, I past out in the shower', 'loss_of_consciousness'],
-  ])('%j → %s, uncertain', (text, code) => {
-    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'uncertain' }));
+  ])('%j → %s, affirmed: an ASR transcript is labelled by what was said', (text, code) => {
+    expect(flagsOf(text)).toContainEqual(expect.objectContaining({ code, status: 'affirmed' }));
   });
 
   it('anaphylaxis words in full are affirmed', () => {
@@ -187,9 +196,10 @@ describe('detectRedFlags: words that only look like red flags', () => {
 });
 
 describe('detectRedFlags: negation scope across lists', () => {
-  it('"or" lists stay negated; "and" is ambiguous, so the flag stays, uncertain', () => {
+  it('"or" lists and comma lists stay negated; "no X and Y" affirms Y (was uncertain; recall comes first)', () => {
     expect(detectRedFlags('No fever or chest pain').setAside).toContainEqual(expect.objectContaining({ code: 'chest_pain', reason: 'negated' }));
-    expect(flagsOf('I have no energy and chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'uncertain' }));
+    expect(detectRedFlags('no cough, fever, and chest pain').setAside).toContainEqual(expect.objectContaining({ code: 'chest_pain', reason: 'negated' }));
+    expect(flagsOf('I have no energy and chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'affirmed' }));
   });
 
   it('"never mind" and "no problem" are not negations', () => {
@@ -214,16 +224,17 @@ describe('detectRedFlags: properties', () => {
       for (const flag of scan.redFlags) {
         expect(flag.confidence).toBeGreaterThan(0);
         expect(flag.confidence).toBeLessThanOrEqual(1);
-        if (flag.subject === 'other') expect(flag.status).toBe('uncertain');
+        // "other" is only ever someone outside the clinic's care; the people a caller speaks for are the patient.
+        if (flag.subject === 'other') expect(flag.cue).toContain('outsider');
       }
     }));
   });
 
-  it('any red flag found makes request types include urgent_emergency', () => {
+  it('any affirmed red flag makes request types include urgent_emergency', () => {
     fc.assert(fc.property(utterance, (text) => {
       const { redFlags } = detectRedFlags(text);
       const types = classifyRequestTypes(text, redFlags).map((score) => score.type);
-      if (redFlags.length > 0) expect(types).toContain('urgent_emergency');
+      if (redFlags.some((flag) => flag.status === 'affirmed')) expect(types).toContain('urgent_emergency');
     }));
   });
 });
@@ -289,13 +300,13 @@ describe('detectRedFlags: family history, past history and questions are set asi
     expect(detectRedFlags('my five week old has a temp of 100.9').redFlags.map((f) => f.code)).toContain('infant_fever');
   });
 
-  it('a past event that has come back is flagged, uncertain', () => {
+  it('a past event that has come back is a red flag now (affirmed; it was uncertain before the labelling conventions)', () => {
     const scan = detectRedFlags('I had a seizure two years ago and today I had another one');
-    expect(scan.redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
+    expect(scan.redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'affirmed' }));
   });
 
-  it('a relative with a current problem is still flagged; a bare "my aunt had a seizure" stays uncertain, not set aside', () => {
-    expect(flagsOf('both my parents are coughing and having trouble breathing')).toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'uncertain' }));
+  it('a relative with a current problem is affirmed; a bare "my aunt had a seizure" stays uncertain, not set aside', () => {
+    expect(flagsOf('both my parents are coughing and having trouble breathing')).toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'affirmed' }));
     expect(flagsOf('my aunt had a seizure')).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
     expect(flagsOf('my brother had chest pain in his forties and now I have chest pain')).toContainEqual(expect.objectContaining({ code: 'chest_pain', subject: 'patient' }));
   });
@@ -314,5 +325,240 @@ describe('detectRedFlags: treatments and supplies are not events', () => {
   it('a treatment word next to a real event still flags it', () => {
     expect(detectRedFlags('he had a seizure medication did not stop it').redFlags.map((f) => f.code)).toContain('seizure');
     expect(detectRedFlags('I had to jab him with his EpiPen, can you refill it').redFlags.map((f) => f.code)).toContain('anaphylaxis');
+  });
+});
+
+// ---- issue 15: the labelling conventions' red-flag rules (docs/guides/labelling-calls.md §2) ----------
+// Every sentence below is written for these tests.
+
+const affirmedOf = (text: string) => detectRedFlags(text).redFlags.filter((flag) => flag.status === 'affirmed').map((flag) => flag.code);
+const reasonsOf = (text: string) => detectRedFlags(text).setAside.map((mention) => `${mention.code}:${mention.reason}`);
+
+describe('red flags: a caller speaking for a baby, child or dependent adult speaks about the patient', () => {
+  it.each<[string, RedFlagCode]>([
+    ['my baby is six weeks old and has a fever', 'infant_fever'],
+    ['hi so my little boy is only nine days old and he is burning up, a hundred and one', 'infant_fever'],
+    ['our newborn has a temperature of 100.6 and will not feed', 'infant_fever'],
+    ['my baby is 2 months and she feels feverish', 'infant_fever'],
+    ['calling for my mother, she has dementia, and this morning her face is drooping on the left', 'stroke_signs'],
+    ['my son is autistic and nonverbal and he just had a seizure that lasted five minutes', 'seizure'],
+    ['i look after my brother, he is disabled, and he cannot catch his breath', 'breathing_difficulty'],
+  ])('%j → %s affirmed, subject patient (urgent)', (text, code) => {
+    expect(detectRedFlags(text).redFlags).toContainEqual(expect.objectContaining({ code, status: 'affirmed', subject: 'patient' }));
+  });
+
+  it('an older baby with a fever is not an infant fever; a baby of unsaid age is shown but not urgent', () => {
+    expect(detectRedFlags('my baby is 7 months and has a fever of 102').redFlags.map((f) => f.code)).not.toContain('infant_fever');
+    expect(detectRedFlags('my baby has had a fever since lunch').redFlags).toContainEqual(expect.objectContaining({ code: 'infant_fever', status: 'uncertain' }));
+  });
+});
+
+describe('red flags: people outside the clinic\'s care', () => {
+  it.each<[string, RedFlagCode]>([
+    ['my neighbour had a stroke last week so i want my own blood pressure checked', 'stroke_signs'],
+    ['a coworker passed out at the office yesterday and it scared me', 'loss_of_consciousness'],
+    ['my friend from church had a heart attack on sunday, can i get a cholesterol test', 'chest_pain'],
+  ])('%j → %s set aside as third-party', (text, code) => {
+    expect(affirmedOf(text)).not.toContain(code);
+    expect(reasonsOf(text)).toContain(`${code}:third-party`);
+  });
+
+  it('an outsider the caller is calling about, or who is collapsing in front of them now, is still a red flag', () => {
+    expect(affirmedOf("i'm calling about my neighbour, he is on your list, he can't breathe and his lips look blue")).toContain('breathing_difficulty');
+    expect(affirmedOf('my roommate is not breathing right now')).toContain('breathing_difficulty');
+    expect(affirmedOf('i think my friend overdosed on her pills, what do i do')).toContain('overdose_poisoning');
+  });
+});
+
+describe('red flags: history, resolved, mild and ordinary versions are set aside', () => {
+  it.each<[string, RedFlagCode, string]>([
+    ['i had a stroke in 2019 and i need my statin refilled', 'stroke_signs', 'historical'],
+    ['i was bleeding heavily from the cut but it stopped yesterday afternoon and has been fine since, i just want it checked', 'severe_bleeding', 'resolved'],
+    ['she had a reaction to shrimp last summer, her lips swelled up and we went to the er, now we need a referral', 'anaphylaxis', 'historical'],
+    ['i have a bad headache and threw up once, same as my usual migraines', 'severe_headache', 'mild'],
+    ['i am a little short of breath after the stairs, like always, nothing new', 'breathing_difficulty', 'mild'],
+    ['he was admitted last tuesday with a gi bleed and goes home today, we need a follow up', 'severe_bleeding', 'historical'],
+    ['take one puff every four hours as needed for wheezing or shortness of breath', 'breathing_difficulty', 'hypothetical'],
+  ])('%j → %s set aside as %s', (text, code, reason) => {
+    expect(affirmedOf(text)).not.toContain(code);
+    expect(reasonsOf(text)).toContain(`${code}:${reason}`);
+  });
+
+  it.each<[string, RedFlagCode]>([
+    ['the chest pain just eased a few minutes ago but i am sweaty', 'chest_pain'],
+    ['his seizure stopped about ten minutes ago and he is still very sleepy', 'seizure'],
+    ['i usually would not call but this is the worst headache of my life', 'severe_headache'],
+    ['this headache is nothing like my usual migraines, it is the worst ever', 'severe_headache'],
+    ['i think maybe it is a bit tight in my chest, probably nothing', 'chest_pain'],
+  ])('%j → %s still affirmed (just stopped, hedged, or unlike the usual)', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});
+
+describe('red flags: hypotheticals and education questions', () => {
+  it.each<[string, RedFlagCode]>([
+    ['what should i do if he gets a fever, he is three weeks old', 'infant_fever'],
+    ['what are the signs of a stroke that i should watch for with my dad', 'stroke_signs'],
+    ['the leaflet says to call if the bleeding will not stop, is that right', 'severe_bleeding'],
+    ['how would i know if it was a seizure rather than a faint', 'seizure'],
+  ])('%j → %s not a red flag', (text, code) => {
+    expect(affirmedOf(text)).not.toContain(code);
+    expect(detectRedFlags(text).setAside.map((mention) => mention.code)).toContain(code);
+  });
+});
+
+describe('red flags: negation scope', () => {
+  it.each<[string, RedFlagCode]>([
+    ['no chest pain or trouble breathing, just the cough', 'breathing_difficulty'],
+    ["she isn't having any trouble breathing", 'breathing_difficulty'],
+    ['he denies chest pain and shortness of breath', 'breathing_difficulty'],
+    ['it started without any chest pain, only the dizziness', 'chest_pain'],
+  ])('%j → %s negated', (text, code) => {
+    expect(reasonsOf(text)).toContain(`${code}:negated`);
+  });
+
+  it('a negation ends at its clause and at its own verb', () => {
+    expect(affirmedOf('no fever. but now she has a crushing pain in her chest')).toContain('chest_pain');
+    expect(affirmedOf("he isn't making any sense and his face is drooping")).toContain('stroke_signs');
+  });
+});
+
+describe('red flags: only the caller\'s words count, the agent\'s screening questions do not', () => {
+  it('a diarized screening question answered no, or not answered about it, is set aside', () => {
+    const text = 'Agent: Any chest pain or trouble breathing?\nCaller: No, nothing like that, it is just my ankle.';
+    expect(affirmedOf(text)).toEqual([]);
+    expect(reasonsOf(text)).toEqual(expect.arrayContaining(['chest_pain:negated', 'breathing_difficulty:negated']));
+    const other = 'Agent: Is he having a seizure, or was he unconscious at any point?\nCaller: He has a rash on his arm.';
+    expect(affirmedOf(other)).toEqual([]);
+    expect(reasonsOf(other)).toContain('seizure:agent-question');
+  });
+
+  it('a yes to the agent\'s question makes it the caller\'s answer', () => {
+    const text = 'Agent: Are you having any chest pain right now?\nCaller: Yeah. It started an hour ago.';
+    expect(detectRedFlags(text).redFlags).toContainEqual(expect.objectContaining({ code: 'chest_pain', status: 'affirmed' }));
+  });
+
+  it('the agent reading back or advising is not the caller saying it; the caller\'s own words still count', () => {
+    const text = 'Caller: My knee is swollen.\nAgent: Okay. If you ever get chest pain with it, call 911, and trouble breathing too.\nCaller: Will do.';
+    expect(affirmedOf(text)).toEqual([]);
+    const caller = 'Caller: I have crushing chest pain.\nAgent: With chest pain like that you need to call 911.';
+    expect(affirmedOf(caller)).toEqual(['chest_pain']);
+  });
+
+  it('in a stream with no speaker labels, the second-person screening form is recognised', () => {
+    expect(affirmedOf('ok and are you having any chest pain or shortness of breath no no nothing like that just the rash')).toEqual([]);
+    expect(affirmedOf('are you having any chest pain yes it feels heavy')).toContain('chest_pain');
+    // A caller's own question about what is happening now is not a screening question.
+    expect(affirmedOf('do you think i am having a heart attack, my chest is so tight')).toContain('chest_pain');
+  });
+});
+
+describe('red flags: routine calls that only mention a red-flag word do not make the call urgent', () => {
+  it.each([
+    'the new water pill makes me lightheaded and i nearly fainted in the shower, can the doctor switch it',
+    'i need a follow up visit after my hospital stay for the stroke',
+    'this is the pharmacy with a question on the keppra dose for your seizure patient',
+    'the discharge nurse said to call back if the chest pain comes back, and it has not, i am confirming friday',
+    'my wife is 36 weeks pregnant and her ankles are swollen by evening, is that normal',
+    'i have had a cold all week and i am a bit wheezy at night, can you refill my inhaler',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+
+  it('breathlessness brought on by effort is shown to a person; at rest or getting worse it is a red flag', () => {
+    expect(detectRedFlags('i get short of breath when i climb the stairs to my flat').redFlags)
+      .toContainEqual(expect.objectContaining({ code: 'breathing_difficulty', status: 'uncertain' }));
+    expect(affirmedOf('i am short of breath just sitting on the couch')).toContain('breathing_difficulty');
+    expect(affirmedOf('he is wheezing so badly he can barely talk')).toContain('breathing_difficulty');
+  });
+
+  it('a swollen face or sudden swelling in pregnancy is still a warning sign', () => {
+    expect(affirmedOf("i'm 33 weeks pregnant and my face and hands are suddenly really swollen")).toContain('pregnancy_emergency');
+  });
+});
+
+describe('red flags: a nurse-line screening conversation', () => {
+  it('a "no, it is just ..." answer is a denial; "no, it is getting worse" is not', () => {
+    const spotting = 'Agent: Is the bleeding heavy, soaking a pad every hour?\nCaller: No, it is only light spotting.';
+    expect(affirmedOf(spotting)).toEqual([]);
+    expect(reasonsOf(spotting)).toContain('severe_bleeding:negated');
+    expect(affirmedOf('Agent: Is the bleeding heavy?\nCaller: No, it is getting worse, it is soaking through everything.')).toContain('severe_bleeding');
+  });
+
+  it('a list of screening questions answered about other symptoms leaves the call routine', () => {
+    const text = [
+      'Agent: Any fever, chest pain, or shortness of breath?',
+      'Caller: A bit of a temperature last night, ninety nine something. No chest pain. My breathing is fine.',
+      'Agent: Has he passed out or hit his head?',
+      'Caller: He bumped his knee, that is all.',
+    ].join('\n');
+    expect(affirmedOf(text)).toEqual([]);
+  });
+});
+
+describe('red flags: past visits, spoken years and known patterns against what is new now', () => {
+  it.each([
+    'i had a heart attack in two thousand eighteen and they put in a stent, i need my plavix refilled',
+    'so i was at urgent care last night for chest pain and they said it was a pulled muscle, i just need a follow up',
+    'the last time i had chest pain it turned out to be my gallbladder, can i get those records',
+    'i have a question about the bill from the emergency room for my son\'s asthma attack',
+    'my daughter passed out at school yesterday after skipping breakfast, she is fine now, the nurse said to let you know',
+    'i took an extra dose of my vitamin d by accident, is that a problem',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+
+  it.each<[string, RedFlagCode]>([
+    ['i went to the er last night for chest pain and they sent me home but it is back now and worse', 'chest_pain'],
+    ['my husband had a seizure this morning, he is fine now but he has never had one before', 'seizure'],
+    ['the hospital discharged her yesterday after a fall but now she is throwing up and really confused', 'head_injury'],
+    ['i was in the hospital in twenty twenty for a stroke and now my face is drooping again', 'stroke_signs'],
+    ['i get chest pain when i walk and today it came on at rest and will not go away', 'chest_pain'],
+    ['i look after my niece and the little girl i watch just swallowed a magnet', 'overdose_poisoning'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});
+
+describe('red flags: a condition named for care, a test, a verdict or a hospital stay is not an event now', () => {
+  it.each([
+    'the cardiologist said my chest pain was just reflux and to follow up with you',
+    'they were checking for a stroke in the er and it was negative, can i get the results',
+    'my mri for the seizures came back, can the doctor go over it',
+    'i am calling to book my stroke follow up with neurology',
+    'i need a letter for my employer about my seizures',
+    'your patient had an asthma attack at school last week and we need an updated action plan',
+    'we need to cancel because my mom is in the hospital with a stroke',
+    'my dad had a stroke on saturday and he is in the icu, please cancel his appointment',
+  ])('%j → nothing affirmed', (text) => {
+    expect(affirmedOf(text)).toEqual([]);
+  });
+
+  it.each<[string, RedFlagCode]>([
+    ["for the past few days i've had chest pain off and on and it's worse today", 'chest_pain'],
+    ['my seizures are getting worse, he had three today', 'seizure'],
+    ["the er said my chest pain was nothing but it's back and worse now", 'chest_pain'],
+    ['last week he hit his head and today he is vomiting and confused', 'head_injury'],
+    ['this is the icu, our patient had a seizure this morning and we need his neurologist', 'seizure'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});
+
+describe('red flags: in a stream with no punctuation, context stays with its own clause', () => {
+  it.each<[string, RedFlagCode]>([
+    ['i saw the doctor last month for my knee and uh i have crushing chest pain', 'chest_pain'],
+    ['my knee aches like always and i have crushing chest pain', 'chest_pain'],
+    ['my chest is killing me and my headache went away yesterday', 'chest_pain'],
+    ["the doctor said my chest pain was probably reflux but it's worse now", 'chest_pain'],
+  ])('%j → %s affirmed', (text, code) => {
+    expect(affirmedOf(text)).toContain(code);
+  });
+});
+
+describe('red flags: a relative\'s event as the reason for the call', () => {
+  it('"calling because my mom had a seizure" is affirmed; a bare "my aunt had a seizure" is shown to a person', () => {
+    expect(affirmedOf("hi i'm calling because my mom had a seizure")).toContain('seizure');
+    expect(detectRedFlags('my aunt had a seizure').redFlags).toContainEqual(expect.objectContaining({ code: 'seizure', status: 'uncertain' }));
   });
 });

@@ -30,13 +30,15 @@ interface FlagRule {
   supplyContext?: boolean;
   /** A following noun that makes it a modifier ("seizure medication"), unless an article precedes ("a seizure"). */
   modifierOf?: readonly string[];
+  /** A sign too common alone ("wheezing"): uncertain unless a mark of severity is near it. */
+  weak?: boolean;
 }
 
 /** Parts of red flags that only count together (fever + newborn, bleeding + pregnant). */
 type Feature =
   | 'fever' | 'chills' | 'infection' | 'systemic' | 'pregnant' | 'pregnancy-trouble' | 'head-hit' | 'head-danger' | 'baby'
   | 'abd-pain' | 'severity' | 'headache' | 'headache-danger' | 'fall' | 'warm' | 'normal-temp'
-  | 'chest-equiv' | 'cardiac-sign' | 'allergen' | 'allergy-sign';
+  | 'chest-equiv' | 'cardiac-sign' | 'allergen' | 'allergy-sign' | 'abd-organ' | 'pain';
 
 interface FeatureRule {
   kind: 'feature';
@@ -57,7 +59,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ]],
   ['chest_pain', 'pain-in-chest', 0.85, [
     `pain|pains|pressure|tightness|heaviness|squeezing|weight|ache|burning|elephant in|on ~ chest`,
-    'pain|pains|pressure|tightness|heaviness|ache|burning in|on the middle|center|centre|left|side of ~ chest',
+    'pain|pains|pressure|tightness|heaviness|ache|burning|squeezing|crushing|tight|heavy in|on the middle|center|centre|left|side of ~ chest',
     'elephant|something|someone|weight ~ ~ sitting|standing|pressing|pushing on ~ chest', 'crushing|squeezing ~ chest',
     'crushing|squeezing|burning|stabbing|sharp|tightness|pressure|pain|pains|ache|aching|discomfort ~ ~ in|on|across|behind|through ~ ~ chest|breastbone|sternum',
     'clutching|grabbing|holding|gripping|clutched|grabbed ~ ~ chest|heart', 'chest ~ ~ ~ on fire',
@@ -66,6 +68,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'like ~ weight|elephant|anvil|ton|truck on ~ ~ me|chest', 'weight ~ on ~ chest', 'chest ~ ~ ~ in a vise|vice',
     'vise|vice|band|belt ~ around|on|across ~ chest', 'chest|heart ~ ~ ~ being squeezed|crushed', 'fist ~ squeezing|clenching',
     'heavy|tight|squeezing|crushing|pressing|pressure|burning feeling|sensation in|on|across|behind ~ ~ ~ ~ chest|breastbone',
+    'tight|heavy|squeezing|crushing|sore|achy in|on|across ~ ~ chest',
     'pain|pains|ache|pressure|tightness ~ ~ ~ from ~ chest into|to|up|down|through', 'from ~ chest ~ ~ ~ into ~ arm|arms|jaw|neck|shoulder|back',
     'tightness|pressure|heaviness when|whenever i|he|she walk|walks|climb|climbs|exercise|exercises',
   ]],
@@ -73,6 +76,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['chest_pain', 'pain-to-arm-or-jaw', 0.7, ['pain ~ ~ down|into|to ~ left arm|jaw', 'left arm ~ ~ numb|hurts|hurting|tingling|aching']],
   ['chest_pain', 'chest-pain-garbled', 0.7, [
     'chess pain|pains|pressure|tightness|hurts|hurting|tight|discomfort', 'chess ~ ~ hurts|hurting|tight|heavy',
+    'tight|tightness|pressure|heavy|heaviness|squeezing|burning|pain|ache in|on ~ ~ chess',
     'chest pane|panes|paine|payne|paint', 'pain in ~ chess',
   ], { garbled: true }],
 
@@ -93,7 +97,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
   ['breathing_difficulty', 'laboured-breathing', 0.7, [
     'breathing ~ ~ hard|labored|laboured|fast|rapid|shallow|difficult|heavy|funny|weird', 'out of breath', 'choking',
   ]],
-  ['breathing_difficulty', 'wheezing', 0.6, ['wheezing|wheeze|wheezy']],
+  // Wheezing alone is common (a cold, known asthma): a flag only with a mark of how bad it is; otherwise a person reads it.
+  ['breathing_difficulty', 'wheezing', 0.6, ['wheezing|wheeze|wheezy'], { weak: true }],
   ['breathing_difficulty', 'breathing-garbled', 0.7, [
     "can't|cannot|couldn't breed|bread", 'short|shortness of|a breast|breadth', 'shortness a breath', 'short a breath',
     'trouble|hard|difficulty breeding', 'hard to breed',
@@ -188,7 +193,9 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'soaked|soaking ~ ~ ~ towel|towels|bandage|bandages|pad|pads',
     'gushing|spurting|pouring', 'bleeding like crazy', 'dripping|pouring everywhere', 'hemorrhaging|hemorrhage|haemorrhaging|haemorrhage',
     'losing|lost ~ lot of blood', 'blood ~ ~ everywhere', 'pool|puddle|puddles of blood', 'pumping ~ blood', 'blood ~ pumping',
-    'gone|went|going through ~ ~ ~ towels|bandages|gauze|rags', 'soaked|soaking|through ~ pad|pads ~ ~ hour', 'cut ~ ~ badly|deep', 'passing ~ ~ clots', 'passing ~ lot of blood',
+    'gone|went|going through ~ ~ ~ towels|bandages|gauze|rags', 'soaked|soaking|through ~ pad|pads ~ ~ hour', 'cut ~ ~ badly|deep', 'cut ~ ~ ~ pretty|really|so bad|badly|deep', 'passing ~ ~ clots',
+    // A dressing that blood has soaked, and blood still coming after pressure.
+    'soaked|soaking through', "it's|is still dripping|pouring|gushing|spurting", 'still bleeding through', 'passing ~ lot of blood',
   ]],
   ['severe_bleeding', 'blood-in-vomit', 0.85, [
     'coughing|throwing|vomiting|puking|spitting up blood', 'vomiting|vomited|vomit blood', 'threw up blood', 'blood in ~ vomit',
@@ -214,7 +221,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "won't|can't|cannot wake ~ up", "can't|cannot wake him|her|them", 'not waking up', 'collapsed', 'knocked out',
     'keeled over', 'out cold', 'not responding', 'went|gone|going|is limp', "isn't|not|won't waking up",
     "she's|he's|is limp", "not|isn't responsive", 'in and out of consciousness', 'woke up on ~ floor|ground',
-    'slumped over', 'dropped to ~ ground|floor', 'went unconscious', 'will|would|does|did not wake ~ up', 'blanked|blanking out',
+    'slumped over', 'dropped to ~ ground|floor', 'went unconscious', 'everything|all went|goes|turned black|dark', 'will|would|does|did not wake ~ up', 'blanked|blanking out',
     'woke|came up|to on ~ ~ floor|ground', 'dropped|collapsed|fell|went down ~ ~ ~ ~ not moving|breathing|responding', 'just dropped',
   ], { negationInside: true }],
   ['loss_of_consciousness', 'not-answering', 0.75, [
@@ -228,7 +235,7 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     "shaking|jerking|twitching ~ ~ ~ ~ not|isn't|won't|can't respond|responding", 'shaking|jerking ~ ~ unresponsive', 'eyes ~ rolled|rolling back',
     'whole body ~ ~ jerking|shaking|twitching|stiff', 'body went stiff', 'foaming at ~ mouth', 'jerking|twitching and|then ~ ~ ~ ~ staring|collapsed|shaking',
     'shaking|jerking uncontrollably', 'arms and legs ~ ~ jerking|twitching|shaking',
-  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level', 'diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history'] }],
+  ], { negationInside: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'drug', 'drugs', 'doctor', 'neurologist', 'clinic', 'refill', 'dose', 'levels', 'level', 'diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history', 'patient', 'patients', 'workup', 'follow'] }],
   ['seizure', 'having-a-fit', 0.7, ['having|had a fit|fits', 'having|keeps fits', 'epileptic', 'fitting']],
   ['seizure', 'seizure-garbled', 0.7, ['sea|see sure|sures|zure|zures', 'seize sure', 'seizer|seizers|seazure|seazures|siezure|siezures|seisure|seasure'], {
     garbled: true, modifierOf: ['medication', 'medications', 'meds', 'medicine', 'pills', 'prescription', 'refill'],
@@ -252,7 +259,8 @@ const flagTable: [RedFlagCode, string, number, string[], Partial<FlagRule>?][] =
     'swallowed|drank|ingested|ate|drinking|eating|into ~ ~ bleach|poison|cleaner|antifreeze|detergent|pod|pods|battery|batteries|chemicals|drano|lye|pesticide',
     'ingested ~ ~ pills|medicine|medication', 'got into ~ ~ pills|medicine|medication|meds', 'poison control', 'poisoned|poisoning',
   ], { notPrev: ['food'] }],
-  ['overdose_poisoning', 'double-dose', 0.55, ['took|taken|gave ~ ~ double|extra dose']],
+  // One extra dose is usually a question for a nurse; with a mark of how bad, a red flag.
+  ['overdose_poisoning', 'double-dose', 0.55, ['took|taken|gave ~ ~ double|extra dose'], { weak: true }],
   ['overdose_poisoning', 'overdose-garbled', 0.75, ['over dose|dosed|dosing'], { garbled: true }],
 
   ['severe_headache', 'worst-headache', 0.9, [
@@ -333,7 +341,7 @@ const featureTable: [Feature, string, number, string[]][] = [
     'blotchy|mottled|splotchy', 'skin ~ ~ ~ gray|grey|blue|cold|blotchy', 'barely responding|responsive|awake', 'not responding',
     "heart's ~ ~ racing|pounding", 'heart ~ ~ ~ beating ~ ~ fast|hard', 'blood pressure ~ ~ low|dropping', 'low blood pressure',
     'faint|lightheaded', 'light headed', 'hard to wake|rouse', 'feel like ~ ~ dying', 'something is really wrong', 'shivering|shaking uncontrollably',
-    "can't|cannot get out of bed", 'c section', 'mile a minute', 'barely stand|walk|move', 'super|really|extremely|very weak',
+    "can't|cannot get out of bed", 'c section', 'mile a minute', 'barely stand|walk|move', 'super|really|extremely|very weak', 'barely ~ get out of bed',
     'not himself|herself|themselves', 'shaking all over', 'not urinated|peed|peeing', "haven't|hasn't urinated",
     'heart rate|pulse ~ ~ ~ high|fast|racing|120|125|130|135|140|145|150|160',
     'drowsy|listless|floppy', 'hands|feet|legs ~ ~ ~ ~ icy|freezing', 'hands|feet|legs ~ ~ ~ ~ ice cold', 'ice cold',
@@ -342,7 +350,9 @@ const featureTable: [Feature, string, number, string[]][] = [
   ['pregnancy-trouble', 'pregnancy-trouble', 0.85, [
     'bleeding|spotting|cramping|cramps|contractions', 'leaking fluid', 'gush of fluid', 'severe|bad|sharp pain',
     // Preeclampsia and abruption signs: headache, vision changes, sudden swelling, high pressure, fainting, belly pain.
-    'headache|headaches', 'blurry|blurred vision', 'seeing spots|stars', 'swollen|swelling', 'blood pressure ~ ~ ~ high',
+    'headache|headaches', 'blurry|blurred vision', 'seeing spots|stars', 'blood pressure ~ ~ ~ high',
+    // Swollen feet are ordinary late in pregnancy; a swollen face or hands, or sudden swelling, is the warning.
+    'face|hands|eyes|fingers ~ ~ ~ swollen|swelling|puffy', 'sudden|suddenly ~ ~ swollen|swelling|puffy', 'swelling|swollen ~ ~ face|hands|eyes',
     'passed out', 'fainted', 'stomach|belly|abdominal pain', 'pain on ~ ~ side', 'pain in ~ shoulder',
     'fluid ~ ~ leaking', 'leaking', 'fell|fall|slipped|tripped', 'car accident', 'hit in ~ stomach|belly', 'flashing lights', 'throwing|threw up blood', 'vomiting blood',
   ]],
@@ -351,13 +361,19 @@ const featureTable: [Feature, string, number, string[]][] = [
     'concussion', 'hit his|her|my head', 'hit|bumped|banged|smacked|cracked ~ back|side|front|top of ~ head', 'hit|bumped|banged|smacked|whacked|struck|cracked|hitting|bumping|banging ~ ~ ~ head',
     'hit|whacked|struck|smacked|kicked|punched|blow|blows in|to|on the head', 'smashed|slammed ~ ~ ~ head', 'head hit|hitting|struck ~ ~ concrete|floor|ground|pavement|table|ice',
     'knocked out|unconscious', 'head injury',
+    // The mark a blow leaves: "a goose egg on her forehead", "a gash on his head".
+    'goose egg|bump|lump|knot|gash|cut|bruise|swelling on|to ~ ~ head|forehead|temple', 'hit|bumped|banged|smacked|whacked|struck|cracked ~ ~ ~ forehead|temple',
   ]],
   ['head-danger', 'head-danger', 0.9, [
-    'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw up', "won't wake up", 'passed out', 'blacked out',
+    'vomiting|vomited|confused|drowsy|sleepy|seizure', 'throwing|threw|thrown up', 'same thing ~ over and over', 'asking ~ ~ ~ same', "won't wake up", 'passed out', 'blacked out', 'seeing double',
     'knocked out', "can't remember", 'blood thinner|thinners', 'eliquis|warfarin|coumadin|xarelto', 'worst headache',
     'dizzy', 'not making sense', 'acting weird|strange|funny|different|off', 'lump|goose egg', 'blurry|blurred|double vision',
     'bleeding from ~ ear|ears|nose', 'headache', 'unconscious', 'disoriented', 'slurring', 'seeing stars', 'head ~ ~ bleeding',
     'keeps|keep throwing|vomiting', 'anticoagulated|anticoagulation|anticoagulant|anticoagulants', 'loc',
+    // A blow with force (a fall from height, a car, a hard surface, a hard hit) or memory loss is a warning sign in itself.
+    'vision ~ ~ blurry|blurred|double|fuzzy|weird|funny', 'ladder|roof|stairs|staircase|steps|scaffolding|bike|bicycle|horse', 'car accident|crash',
+    'concrete|pavement|sidewalk|curb', 'really|so|very hard', 'hard hit', 'hit hard', 'big ~ bump|lump', 'same questions|question',
+    "doesn't|don't|didn't|does not|cannot|can't|couldn't remember|recall", 'memory',
   ]],
   ['fall', 'fall', 0.5, ['fell|fall|fallen|slipped|tripped', 'without a helmet', 'car accident']],
   ['abd-pain', 'belly-pain', 0.8, [
@@ -365,6 +381,11 @@ const featureTable: [Feature, string, number, string[]][] = [
     'pain|pains|cramping|cramps in|on|around|near ~ ~ ~ belly|stomach|abdomen|tummy|gut|navel', 'stomachache|bellyache', 'right lower belly|side|abdomen',
     'lower right side|belly',
   ]],
+  // A belly organ or condition named in the call: it tells where a bare "the pain" is ("my pancreatitis is back ... the pain is a ten").
+  ['abd-organ', 'abd-organ', 0.7, [
+    'pancreatitis|appendicitis|appendix|gallbladder|gallstone|gallstones|diverticulitis|pancreas', 'kidney stone|stones', 'bowel obstruction|blockage',
+  ]],
+  ['pain', 'pain', 0.6, ['pain|pains']],
   ['severity', 'severity', 0.8, [
     'so|really|too bad', 'unbearable|excruciating|severe|intense|horrible|terrible|worst|stabbing|awful|agonizing|crippling|screaming',
     'ten out of ten', 'a ten|10', "can't|cannot stand|walk|move|straighten|sit", "can't|cannot even walk|stand|move",
@@ -478,13 +499,14 @@ const determiners = new Set(['this', 'these', 'that', 'my', 'the', 'his', 'her',
 const historyWords = new Set(['history', 'previously', 'used', 'hx', 'pmh', 'pmhx']);
 // Weeks ago stays a flag: recent enough that a clinician should hear about it.
 const pastUnits = new Set(['year', 'years', 'month', 'months', 'decades', 'decade', 'ages']);
-const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade']);
+const lastPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'christmas', 'decade', 'time', 'week', 'weekend']);
 const nowWords = new Set([
   'now', 'currently', 'today', 'tonight', 'again', 'still', 'another', 'started', 'starting', 'since', 'morning',
   'suddenly', 'just',
 ]);
 const hypotheticalWords = new Set(['if', 'case', 'whether', 'prevent', 'risk', 'signs', 'watch', 'avoid']);
-const impliedCurrent = new Set(['worse', 'worsens', 'continues', 'persists', 'returns', 'back', 'away']);
+// "what do I do if the chest pain gets worse" presumes the pain is there; "call if it comes back" presumes it is gone.
+const impliedCurrent = new Set(['worse', 'worsens', 'continues', 'persists', 'away']);
 const settledWords = new Set(['fine', 'okay', 'ok', 'better', 'good', 'great', 'normal', 'well', 'healthy', 'stable', 'clean', 'sober']);
 const months = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']);
 const resolvedWords = new Set(['gone', 'resolved', 'stopped', 'passed', 'away', 'better']);
@@ -513,27 +535,89 @@ function clauseEnd(tokens: readonly Token[], last: number): number {
 }
 
 function startsNewSubject(word: string): boolean {
-  return firstPerson.has(word) || thirdPersonPronouns.has(word) || word === 'now' || word === 'it' || word === "it's" || word === 'today';
+  return firstPerson.has(word) || thirdPersonPronouns.has(word) || word === 'now' || word === 'it' || word === "it's" || word === 'today' || word === 'we' || word === "we're" || word === "we've";
 }
 
-function subjectOf(tokens: readonly Token[], first: number, last: number): 'patient' | 'other' {
-  for (let k = last, seen = 0; k >= 0 && seen < 25; k--, seen++) {
+/**
+ * Whose mention it is. A caller who speaks for a baby, a child, a spouse or a parent ("my baby is
+ * six weeks old and has a fever", "he passed out") speaks about the patient: the person the call is
+ * about. Only people outside the clinic's care ("my neighbour had a stroke", "a coworker passed
+ * out") are someone else, and a pronoun takes the person it refers back to ("my coworker ... he").
+ */
+function subjectOf(tokens: readonly Token[], first: number, last: number, caredFor: ReadonlySet<string>): 'patient' | 'outsider' {
+  let pronounSeen = false;
+  for (let k = last, seen = 0, sentences = 0; k >= 0 && seen < 40; k--, seen++) {
     const token = tokens[k]!;
-    if (k < first && isSentenceBoundary(token)) break;
-    const word = token.text;
-    if (relations.has(word) || thirdPersonPronouns.has(word)) return 'other';
-    if (firstPerson.has(word)) {
-      if (word === 'my' && relations.has(tokens[k + 1]?.text ?? '')) return 'other';
-      return 'patient';
+    if (k < first && isSentenceBoundary(token)) {
+      // A pronoun may refer back one sentence ("my coworker collapsed. he is not breathing"); nothing else does.
+      if (!pronounSeen || ++sentences > 1) break;
+      continue;
     }
+    const word = token.text;
+    if (outsiders.has(word) || (word === 'worker' && tokens[k - 1]?.text === 'co')) {
+      if (caredFor.has(word.replace(/'s$/, ''))) return 'patient';
+      // "my son's coach said he hit his head": a pronoun may go past the outsider to the child the caller speaks for.
+      if (pronounSeen) {
+        for (let j = k - 1; j >= Math.max(0, k - 8) && !isSentenceBoundary(tokens[j]!); j--) if (relations.has(tokens[j]!.text) && !outsiders.has(tokens[j]!.text)) return 'patient';
+      }
+      return 'outsider';
+    }
+    if (relations.has(word)) return 'patient';
+    if (thirdPersonPronouns.has(word)) {
+      pronounSeen = true;
+      continue;
+    }
+    // "I", "me": the caller is the patient, or speaks for the person a pronoun names.
+    if (firstPerson.has(word)) return 'patient';
   }
   return 'patient';
 }
 
-function assess(tokens: readonly Token[], first: number, last: number): Context {
+// People outside the household whom the clinic does not care for unless the call is about them.
+const outsiders = new Set([
+  'neighbor', 'neighbour', 'neighbors', 'neighbours', "neighbor's", "neighbour's", 'coworker', 'coworkers', "coworker's", 'colleague',
+  'colleagues', "colleague's", 'boss', "boss's", 'friend', 'friends', "friend's", 'classmate', 'classmates', 'teammate', 'teammates',
+  'roommate', 'landlord', 'landlady', 'acquaintance', 'buddy', 'stranger', 'customer', 'tenant', 'pastor', 'teacher', 'coach',
+]);
+
+/** People the call says it is about ("calling about my neighbour", "on behalf of my friend", "my friend is your patient"). */
+function caredForIn(tokens: readonly Token[]): Set<string> {
+  const cared = new Set<string>();
+  for (let k = 0; k < tokens.length; k++) {
+    const word = tokens[k]!.text;
+    if (word === 'about' || word === 'for' || word === 'regarding' || word === 'behalf') {
+      const prev = tokens[k - 1]?.text ?? '';
+      const calling = word === 'behalf' || ['calling', 'call', 'ringing', 'phoning', 'here', 'worried', 'concerned', 'is', "it's"].includes(prev);
+      if (!calling) continue;
+      for (let j = k + 1; j <= k + 4 && j < tokens.length; j++) {
+        const other = tokens[j]!.text.replace(/'s$/, '');
+        if (outsiders.has(other)) cared.add(other);
+      }
+    }
+    // "my friend is a patient of Dr ...", "she's your patient".
+    if (word === 'patient' && (tokens[k - 1]?.text === 'a' || tokens[k - 1]?.text === 'your')) {
+      for (let j = k - 2; j >= Math.max(0, k - 6); j--) {
+        const other = tokens[j]!.text.replace(/'s$/, '');
+        if (outsiders.has(other)) cared.add(other);
+      }
+    }
+  }
+  return cared;
+}
+
+const noneCared: ReadonlySet<string> = new Set();
+
+/**
+ * The context of a mention at tokens [first, last]: set aside (with the reason), uncertain (a real
+ * doubt that it is a red flag at all), or affirmed. Hedges ("I think", "kind of", "probably
+ * nothing"), ASR garbling and a caller speaking for someone else do not make a mention uncertain:
+ * under the labelling conventions a hedged red flag about the patient now is still a red flag.
+ */
+function assess(tokens: readonly Token[], first: number, last: number, caredFor: ReadonlySet<string> = noneCared): Context {
   const start = clauseStart(tokens, first);
   const end = clauseEnd(tokens, last);
-  const context: Context = { uncertain: false, subject: subjectOf(tokens, first, last), factor: 1 };
+  const who = subjectOf(tokens, first, last, caredFor);
+  const context: Context = { uncertain: false, subject: who === 'outsider' ? 'other' : 'patient', factor: 1 };
   const notes: string[] = [];
 
   let relationBefore = false;
@@ -548,6 +632,16 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   let worryBecause = false;
   let sinceSettled = false;
   let saidNo = false;
+  // A question about a symptom's nature ("is spotting normal ...", "is chest pain a side effect of ..."): maybe the
+  // caller's own, maybe not; a person reads it.
+  let askedAbout = false;
+  // "admitted with", "discharged after": the hospital has it in hand; what the call asks is follow-up.
+  let hospitalised = false;
+  let nearMiss = false;
+  let recurring = false;
+  let onExertion = false;
+  // "mild", "slight", "minor": said of the symptom, it is not the emergency version; a person reads it.
+  let mild = false;
   for (let k = start; k < end; k++) {
     const word = tokens[k]!.text;
     const next = tokens[k + 1]?.text ?? '';
@@ -577,6 +671,24 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     }
     // "is X something to watch for", "X is something to worry about".
     if (k > last && word === 'something' && wordAt(tokens, k, 1) === 'to' && ['watch', 'look', 'worry', 'expect', 'be'].includes(wordAt(tokens, k, 2))) hypothetical = true;
+    // "he was admitted December 1st with a GI bleed", "discharged after a stroke": a hospital stay already under way or over.
+    if (k < first && first - k <= 8 && hospitalStay.has(word) && withinCommaSegment(tokens, k, first)) hospitalised = true;
+    // "they were checking for a stroke", "my MRI for the seizures", "tested for sepsis": a test's purpose, not an event.
+    if (k < first && first - k <= 4 && word === 'for' && testNouns.has(tokens[k - 1]?.text ?? '') && withinCommaSegment(tokens, k, first)) hypothetical = true;
+    // "my mom is in the hospital with a stroke", "in the ICU after a heart attack": the hospital has it in hand.
+    if (k < first && first - k <= 3 && (word === 'with' || word === 'after' || word === 'for') && inHospital(tokens, k)) hospitalised = true;
+    // "had a stroke on Saturday": a named day before today.
+    if (word === 'on' && k > last && hadBefore && weekdays.has(next)) historyCue = true;
+    // "the cardiologist said my chest pain was just reflux": a clinician's verdict on it.
+    if (k > last && k - last <= 2 && (word === 'was' || word === 'were') && verdictAfter.has(next) && clinicianSaid(tokens, first)) hospitalised = true;
+    // "I almost passed out", "nearly fainted": it did not happen.
+    if (k === first - 1 && (word === 'almost' || word === 'nearly')) nearMiss = true;
+    // "my ER visit for the seizure", "the hospital stay for chest pain": a visit that has happened.
+    if (k < first && first - k <= 4 && word === 'for' && visitWords.has(tokens[k - 1]?.text ?? '') && withinCommaSegment(tokens, k, first)) hospitalised = true;
+    // "short of breath when I climb stairs": brought on by effort, a person judges it.
+    if (k > last && k - last <= 4 && (word === 'when' || word === 'after' || word === 'if' || word === 'whenever') && exertion(tokens, k + 1)) onExertion = true;
+    // "as needed for pain or shortness of breath", "prescribed for seizures": a medicine's use, not a symptom now.
+    if (k < first && first - k <= 6 && withinCommaSegment(tokens, k, first) && indicationFor(tokens, k)) hypothetical = true;
     // "the nurse asked about X and I said no".
     if (k > last && word === 'said' && next === 'no') saidNo = true;
     // "my late father had a stroke": a relative who has died.
@@ -596,7 +708,8 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     // "in the past", "I once had", "I've had it before" (without "never", which is negation or novelty).
     if (word === 'past' && tokens[k - 1]?.text === 'the' && tokens[k - 2]?.text === 'in') historyCue = true;
     // "I once had", "had a seizure once", "once when I was"; not "once a day" (recurring) or "once I got home".
-    if (word === 'once' && (tokens[k - 1]?.text === 'had' || next === 'had' || (k > last && onceEnds.has(next)))) historyCue = true;
+    // "threw up once" counts another symptom, it does not date this one.
+    if (word === 'once' && (tokens[k - 1]?.text === 'had' || next === 'had' || (k > last && k - last <= 2 && onceEnds.has(next)))) historyCue = true;
     // "when should I go in for chest pain", "at what point do I worry about".
     if (k < first && word === 'when' && (next === 'should' || (next === 'do' && wordAt(tokens, k, 3) === 'need')) && withinCommaSegment(tokens, k, first)) hypothetical = true;
     if (k < first && word === 'point' && tokens[k - 1]?.text === 'what' && tokens[k - 2]?.text === 'at') hypothetical = true;
@@ -622,7 +735,13 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     // "before he passed": the relative has died.
     if (word === 'passed' && (next === 'from' || next === 'of') && k < first && relationBefore) familyCue = true;
     if (word === 'passed' && next !== 'out' && (thirdPersonPronouns.has(tokens[k - 1]?.text ?? '') || tokens[k - 1]?.text === 'they')) familyCue = true;
-    if ((word === 'last' || word === 'past') && (lastPeriods.has(wordAt(tokens, k, 1)) || next === 'few')) historyCue = true;
+    // "last year", "last week", "the last time", "the past few years": past. "The past few days", "for the last week": up to now.
+    if (word === 'last' || word === 'past') {
+      const counted = next === 'few' || next === 'couple';
+      const unit = counted ? (wordAt(tokens, k, 2) === 'of' ? wordAt(tokens, k, 3) : wordAt(tokens, k, 2)) : wordAt(tokens, k, 1);
+      const upToNow = tokens[k - 1]?.text === 'the' && unit !== 'time';
+      if (pastUnits.has(unit) || (!counted && !upToNow && lastPeriods.has(unit))) historyCue = true;
+    }
     if (word === 'when' && (next === 'i' || next === 'he' || next === 'she') && tokens[k + 2]?.text === 'was') historyCue = true;
     if (word === 'as' && (next === 'a' && (tokens[k + 2]?.text === 'kid' || tokens[k + 2]?.text === 'child'))) historyCue = true;
     // "had seizures growing up", "his whole life", "all her life": a lifelong history.
@@ -644,12 +763,19 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     // "how do I know if ...": a question, not a report.
     if (k < first && word === 'if' && tokens[k - 1]?.text === 'know' && [-2, -3, -4].some((n) => wordAt(tokens, k, n) === 'how') && withinCommaSegment(tokens, k, first)) hypothetical = true;
     // "is chest pain a side effect of ...": probably the caller's own symptom; flagged, uncertain.
-    if (k > last && word === 'effect' && tokens[k - 1]?.text === 'side' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are')) hedge = true;
+    if (k > last && word === 'effect' && tokens[k - 1]?.text === 'side' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are')) askedAbout = true;
     if (/^(19|20)\d\d$/.test(word) && tokens[k - 1]?.text === 'in') historyCue = true;
+    // "in two thousand eighteen", "back in twenty nineteen": a year said aloud.
+    if (word === 'in' && spokenYear(tokens, k + 1)) historyCue = true;
+    // "when I was at urgent care last night for chest pain", "the ER bill for his asthma attack": a visit that happened.
+    if (word === 'for' && k < first && first - k <= 4 && visitedFor(tokens, k)) hospitalised = true;
+    // "I get chest pain when I'm anxious": a known pattern; a person reads it.
+    if (k < first && first - k <= 3 && (word === 'get' || word === 'gets') && ['i', 'he', 'she', 'always', 'usually', 'sometimes'].includes(tokens[k - 1]?.text ?? '') && [1, 2, 3, 4].some((n) => ['when', 'whenever', 'if'].includes(tokens[last + n]?.text ?? ''))) recurring = true;
     // "I'm fine now", "doing well now": the past event is over, not happening now; "clean since" ends the sentence.
     // "fine now", "is fine like now", "what do I do now": no sign that the mention is happening now.
     const settled = word === 'now' && (settledWords.has(wordAt(tokens, k, -1)) || wordAt(tokens, k, -1) === 'do' || (settledWords.has(wordAt(tokens, k, -2)) && wordAt(tokens, k, -1) === 'up'));
-    const bareSince = word === 'since' && (!next || tokens[k + 1]!.punct || next === 'then' || settledBeforeSince.has(wordAt(tokens, k, -1)));
+    // "since this morning" is now; "since the medicine he's been fine", "ever since" and a bare "since" are not.
+    const bareSince = word === 'since' && (!next || tokens[k + 1]!.punct || next === 'then' || settledBeforeSince.has(wordAt(tokens, k, -1)) || sinceNotTime.has(next));
     // "started a new medicine", "just need a refill": about the call, not the symptom.
     const greeting = (word === 'morning' || word === 'afternoon' || word === 'evening') && tokens[k - 1]?.text === 'good';
     const aboutTheCall = greeting || ((word === 'started' || word === 'starting') && startedOther.has(next)) || (word === 'just' && justOther.has(next));
@@ -661,7 +787,7 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k < first && word === 'sign' && wordAt(tokens, k, -1) === 'a' && next === 'of') hypothetical = true;
     if (k > last && word === 'sign' && wordAt(tokens, k, -1) === 'a' && next === 'of' && (tokens[first - 1]?.text === 'is' || tokens[first - 1]?.text === 'are') && (first === 1 || isSentenceBoundary(tokens[first - 2] ?? tokens[0]!))) hypothetical = true;
     // "is spotting normal ...?": likely a question about a symptom the caller has; flagged, uncertain.
-    if (k === first - 1 && (word === 'is' || word === 'are') && (k === 0 || isSentenceBoundary(tokens[k - 1]!)) && [1, 2, 3].some((n) => wordAt(tokens, last, n) === 'normal')) hedge = true;
+    if (k === first - 1 && (word === 'is' || word === 'are') && (k === 0 || isSentenceBoundary(tokens[k - 1]!)) && [1, 2, 3].some((n) => wordAt(tokens, last, n) === 'normal')) askedAbout = true;
     // "after my surgery in March": a named month with a past verb in the clause.
     if (word === 'in' && months.has(next) && k > last && hadBefore) historyCue = true;
     // "when my daughter was a newborn", "when we were kids".
@@ -673,7 +799,9 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
     if (k < first && word === 'would' && (next === 'it' || next === 'that' || next === 'this') && tokens[k + 2]?.text === 'be' && withinCommaSegment(tokens, k, first)) hypothetical = true;
     if (k < first && word === 'possible' && withinCommaSegment(tokens, k, first)) {
       if (next === 'to' || next === 'for') hypothetical = true;
-      else hedge = true; // "is it possible I'm having a stroke": a worry about now
+      // "is it possible I'm having a stroke": a worry about now; "is it possible the chest pain was from anxiety": a question about one that is over.
+      else if (wordAt(tokens, last, 1) === 'was' || wordAt(tokens, last, 1) === 'were') askedAbout = true;
+      else hedge = true;
     }
     // "worried I might have a stroke" (the future); "worried I might be having one" is now, and hedged.
     if (k < first && worryWords.has(word) && withinCommaSegment(tokens, k, first)) {
@@ -692,12 +820,15 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
         if (prev !== 'as' && next !== 'you') hedge = true;
       } else if (word === 'case' && wordAt(tokens, k, -1) !== 'in') {
         // "in my case" is not hypothetical.
+      } else if (word === 'watch' && next !== 'for' && next !== 'out') {
+        // "the little boy I watch": looking after a child, not watching for a sign.
       } else if (word === 'signs' || word === 'watch' || word === 'risk') {
         if (withinCommaSegment(tokens, k, first)) hypothetical = true;
       } else if (withinCommaSegment(tokens, k, first)) {
         hypothetical = true;
       }
     }
+    if (k <= last && first - k <= 4 && explicitMild.has(word) && !contrastWords.has(tokens[k - 1]?.text ?? '')) mild = true;
     if ((k < first || (k >= first && k <= last)) && hedgeWords.has(word)) {
       // "kind of"/"sort of"/"a little"/"a bit" are hedges; bare "kind"/"little" are not always.
       if ((word === 'kind' || word === 'sort') && next !== 'of') continue;
@@ -720,43 +851,349 @@ function assess(tokens: readonly Token[], first: number, last: number): Context 
   // sign of now or of the last few days, is family history. A bare "my aunt had a seizure", or a list's first item, stays
   // an (uncertain) flag.
   if (relationBefore && hadBefore && !nowCue && !recentCue && relativesWhoHad(tokens, first) >= 2) return { ...context, setAside: 'family-history' };
+  // Someone outside the clinic's care: a story ("my neighbour had a stroke"), unless it is happening in front of the caller now.
+  if (who === 'outsider') {
+    if (!happeningNow(tokens, start, end) && outsiderStory(tokens, first, last, hadBefore)) return { ...context, setAside: 'third-party' };
+    notes.push('outsider');
+  }
+  if (hospitalised) return { ...context, setAside: 'historical' };
+  // "because of my seizures", "his strokes": a condition the patient lives with, when nothing says it is happening now.
+  if (possessives.has(tokens[first - 1]?.text ?? '') && conditionPlurals.has(tokens[last]!.text) && !nowCue && !recentCue && !nowLater(tokens, last) && !wordsAfter(tokens, last, recurrenceWords)) {
+    return { ...context, setAside: 'historical' };
+  }
+  if (nearMiss) return { ...context, setAside: 'negated' };
+  // "My daughter had a reaction last year, she got hives and her lips swelled": a story in the past, told in one sentence.
+  if (!historyCue && !nowCue && !recentCue && pastStory(tokens, first, last)) historyCue = true;
   if (historyCue) {
     if (!nowCue) return { ...context, setAside: 'historical' };
+    // "I had a seizure years ago and now ...": the now wins; a past event that is back is a red flag.
     notes.push('history-and-now');
-    context.uncertain = true;
     context.factor *= 0.85;
   }
   if (hypothetical) {
     const implied = tokensBetween(tokens, last + 1, end).some((t, n) => impliedCurrent.has(t.text) && (t.text !== 'back' || backIsReturn.has(tokens[last + n]?.text ?? '')));
     if (!implied) return { ...context, setAside: 'hypothetical' };
+    // "what do I do if the chest pain gets worse": the question presumes the symptom is there now.
     notes.push('hypothetical-but-current');
-    context.uncertain = true;
   }
 
   const negation = findNegation(tokens, start, first, last, end);
   if (negation === 'negated') return { ...context, setAside: 'negated' };
+  const resolved = resolution(tokens, first, last);
+  if (resolved === 'settled') return { ...context, setAside: 'resolved' };
+  if (ordinaryVersion(tokens, first, last)) return { ...context, setAside: 'mild' };
   if (negation === 'unclear') {
     notes.push('negation-unclear');
     context.uncertain = true;
     context.factor *= 0.7;
   }
-  if (isResolved(tokens, last, end)) {
-    notes.push('resolved');
-    context.uncertain = true;
+  if (resolved === 'eased') {
+    // Stopped minutes ago, or with no time said: it may come back, so it stays a red flag.
+    notes.push('resolved-recently');
     context.factor *= 0.8;
   }
   if (hedge) {
     notes.push('hedged');
-    context.uncertain = true;
     context.factor *= 0.8;
   }
-  if (context.subject === 'other') {
-    // The contract: a mention about someone else the caller is with is flagged as uncertain.
-    notes.push('other-person');
+  // "is chest pain normal after the flu shot? I have it right now": the question is about a symptom here now.
+  const nowAfter = nowCue || nowLater(tokens, last);
+  if (askedAbout && !nowAfter) {
+    notes.push('asked-about');
     context.uncertain = true;
+  }
+  if (mild && !nowAfter) {
+    notes.push('mild');
+    context.uncertain = true;
+  }
+  if (recurring && !nowAfter) {
+    notes.push('recurring-pattern');
+    context.uncertain = true;
+  }
+  if (onExertion && !nowAfter) {
+    notes.push('on-exertion');
+    context.uncertain = true;
+  }
+  // "my aunt had a seizure": a relative's event with no sign of when; a person reads it.
+  if (relationBefore && hadBefore && !nowCue && !recentCue && !happeningNow(tokens, last + 1, sentenceEnd(tokens, last))) {
+    notes.push('relative-when-unsaid');
+    if (!callingAbout(tokens, first)) context.uncertain = true;
   }
   if (notes.length > 0) context.note = notes.join('+');
   return context;
+}
+
+const explicitMild = new Set(['mild', 'mildly', 'slight', 'slightly', 'minor']);
+const storyPeriods = new Set(['year', 'month', 'summer', 'winter', 'spring', 'fall', 'autumn', 'christmas', 'decade', 'week', 'weekend']);
+const presentTense = new Set(['have', 'has', "i'm", 'am', 'is', 'are', "he's", "she's", "it's", "they're", "can't", "won't", 'keeps', 'keep', 'getting', 'having', 'feel', 'feels']);
+const storyStops = new Set(['now', 'today', 'tonight', 'again', 'still', 'another', 'currently', 'worse', 'started', 'minutes', 'hour', 'hours', 'yesterday', 'morning']);
+
+/**
+ * The sentence before the mention sets it in the past ("last year", "years ago", "in 2019", "back in
+ * the spring") and nothing between says now ("again", "it's back", "today") or follows in the rest of
+ * the sentence.
+ */
+function pastStory(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = last + 1; k < Math.min(tokens.length, last + 12) && !isSentenceBoundary(tokens[k]!); k++) {
+    const word = tokens[k]!.text;
+    if (word === ',' || ((word === 'and' || word === 'then') && startsNewSubject(tokens[k + 1]?.text ?? ''))) break;
+    if (storyStops.has(word) || (word === 'back' && ["it's", 'is', "he's", "she's", 'came', 'coming'].includes(tokens[k - 1]?.text ?? ''))) return false;
+  }
+  for (let k = first - 1; k >= Math.max(0, first - 30); k--) {
+    const token = tokens[k]!;
+    if (isSentenceBoundary(token)) return false;
+    const word = token.text;
+    const prev = tokens[k - 1]?.text ?? '';
+    if (storyStops.has(word) || (word === 'back' && ["it's", 'is', "he's", "she's", 'came', 'coming'].includes(prev))) return false;
+    // A present tense between the past time and the mention ("last month for my knee and I have chest pain"): now.
+    if (presentTense.has(word)) return false;
+    if (storyPeriods.has(word) && (prev === 'last' || (prev === 'the' && tokens[k - 2]?.text === 'in'))) return true;
+    if (word === 'ago' && pastUnits.has(prev)) return true;
+    if (/^(19|20)\d\d$/.test(word) && prev === 'in') return true;
+    if (word === 'in' && prev === 'back') return true;
+  }
+  return false;
+}
+
+const placesOfCare = new Set(['er', 'r', 'emergency', 'room', 'hospital', 'ed', 'care', 'clinic', 'ambulance', 'ambulatory', 'hospitalist']);
+const visitedVerbs = new Set(['was', 'were', 'went', 'been', 'from', 'bill', 'billed', 'charge', 'charged', 'claim', 'statement', 'visit', 'seen', 'treated']);
+
+/** "for" at k ends "was at urgent care last night for", "the bill from the emergency room for": a visit that happened. */
+function visitedFor(tokens: readonly Token[], k: number): boolean {
+  let place = false;
+  for (let j = k - 1; j >= Math.max(0, k - 10); j--) {
+    const word = tokens[j]!.text;
+    if (isSentenceBoundary(tokens[j]!) || word === 'should' || word === 'need' || word === 'go' || word === 'going' || word === 'gonna') return false;
+    if (placesOfCare.has(word)) place = true;
+    if (place && visitedVerbs.has(word)) return true;
+  }
+  return false;
+}
+
+/** A year said aloud at k: "two thousand eighteen", "twenty nineteen", "nineteen ninety eight". */
+function spokenYear(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]?.text ?? '';
+  const whole = parseNumberAt(tokens, k);
+  if (whole && whole.value >= 1950 && whole.value <= 2030) return true;
+  if (word !== 'nineteen' && word !== 'twenty') return false;
+  const rest = tokens[k + 1]?.text === 'oh' ? parseNumberAt(tokens, k + 2) : parseNumberAt(tokens, k + 1);
+  return rest !== undefined && (tokens[k + 1]?.text === 'oh' ? rest.value < 10 : rest.value >= 10 && rest.value <= 99);
+}
+
+const testNouns = new Set([
+  'checking', 'check', 'checked', 'test', 'tested', 'testing', 'tests', 'screen', 'screened', 'screening', 'evaluated', 'evaluation', 'mri', 'ct', 'scan', 'eeg',
+  'ekg', 'ecg', 'echo', 'labs', 'workup', 'imaging', 'ultrasound', 'monitor', 'monitoring', 'looking', 'look',
+]);
+const weekdays = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'the']);
+const verdictAfter = new Set(['just', 'only', 'from', 'due', 'caused', 'muscular', 'nothing', 'fine', 'reflux', 'anxiety', 'negative', 'not', 'probably', 'likely', 'a', 'an', 'gas', 'heartburn', 'benign']);
+const clinicians = new Set(['doctor', 'dr', 'cardiologist', 'neurologist', 'specialist', 'er', 'hospital', 'they', 'nurse', 'physician', 'provider', 'urgent', 'pa', 'np', 'surgeon']);
+
+/** A clinician said or found something earlier in the sentence ("the cardiologist said ...", "they told me ..."). */
+function clinicianSaid(tokens: readonly Token[], first: number): boolean {
+  let said = false;
+  for (let k = first - 1; k >= Math.max(0, first - 12) && !isSentenceBoundary(tokens[k]!); k--) {
+    const word = tokens[k]!.text;
+    if (['said', 'says', 'told', 'thinks', 'thought', 'found', 'confirmed', 'decided'].includes(word)) said = true;
+    if (said && clinicians.has(word)) return true;
+  }
+  return false;
+}
+
+/** "in the hospital with", "in the ICU after", "admitted to the hospital for": k is the preposition after the place. */
+function inHospital(tokens: readonly Token[], k: number): boolean {
+  for (let j = k - 1; j >= Math.max(0, k - 3); j--) {
+    const word = tokens[j]!.text;
+    if (word === 'hospital' || word === 'icu' || word === 'rehab' || word === 'hospice') return ['in', 'the', 'at'].includes(tokens[j - 1]?.text ?? '') || tokens[j - 2]?.text === 'in';
+  }
+  return false;
+}
+
+const visitWords = new Set(['visit', 'trip', 'stay', 'admission', 'hospitalization', 'workup', 'appointment', 'followup', 'surgery']);
+const exertionWords = new Set(['climb', 'climbing', 'stairs', 'walk', 'walking', 'exercise', 'exercising', 'run', 'running', 'jog', 'jogging', 'carry', 'carrying', 'hike', 'hiking', 'lift', 'lifting', 'workout', 'working']);
+
+/** "I climb the stairs", "walking the dog", "I exercise": effort named within a few words. */
+function exertion(tokens: readonly Token[], from: number): boolean {
+  for (let k = from; k < Math.min(tokens.length, from + 4); k++) if (exertionWords.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+const conditionPlurals = new Set(['seizures', 'strokes', 'attacks', 'overdoses', 'spells', 'fits', 'convulsions', 'blackouts', 'migraines']);
+
+/** Any of `words` later in the sentence. */
+function wordsAfter(tokens: readonly Token[], last: number, words: ReadonlySet<string>): boolean {
+  for (let k = last + 1; k < sentenceEnd(tokens, last); k++) if (words.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+const hospitalStay = new Set(['admitted', 'hospitalized', 'hospitalised', 'discharged', 'readmitted']);
+
+/** "as needed for", "prn for", "prescribed for", "used to treat": the word at k starts a medicine's indication. */
+function indicationFor(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]!.text;
+  const next = tokens[k + 1]?.text ?? '';
+  if (word === 'needed' && next === 'for') return true;
+  if (word === 'prn') return true;
+  if ((word === 'prescribed' || word === 'indicated' || word === 'approved') && next === 'for') return true;
+  if (word === 'to' && next === 'treat') return true;
+  if (word === 'treatment' && next === 'of') return true;
+  return false;
+}
+
+const presentWords = new Set(['now', 'currently', 'just', 'here', 'still', 'keeps', "won't", "can't", "isn't", "he's", "she's", "they're", 'having']);
+
+const storyTimes = new Set(['yesterday', 'ago', 'last', 'weekend', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'party', 'funeral', 'before', 'once']);
+const storyTurns = new Set(['worried', 'worry', 'scared', 'nervous', 'thinking', 'wondering', 'made', 'got', 'own', 'myself', 'too', 'also']);
+
+/**
+ * An outsider's event told as a story, not as the reason for the call: "had" an event ("my
+ * neighbour had a stroke"), a past time ("last week", "yesterday", "at the party"), or the caller
+ * turning to their own worry ("... and it got me worried about my own heart").
+ */
+function outsiderStory(tokens: readonly Token[], first: number, last: number, hadBefore: boolean): boolean {
+  if (hadBefore) return true;
+  for (let k = last + 1; k < Math.min(tokens.length, last + 20); k++) {
+    const word = tokens[k]!.text;
+    if (storyTimes.has(word) && k - last <= 8) return true;
+    if (storyTurns.has(word) && (firstPerson.has(tokens[k + 1]?.text ?? '') || firstPerson.has(tokens[k - 1]?.text ?? '') || word === 'own' || word === 'myself')) return true;
+  }
+  for (let k = first - 1; k >= Math.max(0, first - 8); k--) if (storyTimes.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+/** A word of now later in the sentence ("... when I walk, and today it came on at rest"). */
+function nowLater(tokens: readonly Token[], last: number): boolean {
+  for (let k = last + 1; k < sentenceEnd(tokens, last); k++) if (['now', 'today', 'tonight', 'currently', 'rest', 'resting', 'sitting', 'again'].includes(tokens[k]!.text)) return true;
+  return false;
+}
+
+/** "I'm calling because my mom had a seizure", "calling about my dad, he had a fall": the event is why the caller rang. */
+function callingAbout(tokens: readonly Token[], first: number): boolean {
+  for (let k = first - 1; k >= Math.max(0, first - 12) && !isSentenceBoundary(tokens[k]!); k--) {
+    const word = tokens[k]!.text;
+    if ((word === 'calling' || word === 'call' || word === 'ringing') && ['because', 'about', 'for', 'cause', "'cause", 'since'].includes(tokens[k + 1]?.text ?? '')) return true;
+  }
+  return false;
+}
+
+function sentenceEnd(tokens: readonly Token[], last: number): number {
+  let k = last + 1;
+  while (k < tokens.length && k - last < 20 && !isSentenceBoundary(tokens[k]!)) k++;
+  return k;
+}
+
+/** A present-tense or just-now mention ("she's not breathing", "he just collapsed", "here with me"). */
+function happeningNow(tokens: readonly Token[], start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const word = tokens[k]!.text;
+    if (presentWords.has(word)) return true;
+    if ((word === 'is' || word === 'are') && tokens[k + 1]?.text !== 'a') return true;
+  }
+  return false;
+}
+
+const easedWords = new Set(['stopped', 'eased', 'resolved', 'gone', 'went', 'passed', 'settled', 'cleared', 'better', 'fine', 'okay', 'ok', 'normal']);
+const dayScale = new Set(['yesterday', 'days', 'weekend', 'week', 'weeks', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const recurrenceWords = new Set(['again', 'still', 'back', 'keeps', 'returned', 'returning', 'worse', 'worsening', 'another']);
+
+/**
+ * Whether the mention is over: `settled` when it stopped a day or more ago, or "has been fine
+ * since" ("the bleeding stopped yesterday and has been fine since"); `eased` when it stopped with
+ * no such time ("chest pain that just eased"): that may come back and stays a red flag.
+ */
+function resolution(tokens: readonly Token[], first: number, last: number): 'settled' | 'eased' | undefined {
+  let eased = false;
+  let days = false;
+  let recent = false;
+  let fineSince = false;
+  let fineNow = false;
+  // The time said just before the mention counts too ("yesterday she passed out ...").
+  for (let k = Math.max(0, first - 6); k < first; k++) {
+    const word = tokens[k]!.text;
+    if (dayScale.has(word) || (word === 'last' && tokens[k + 1]?.text === 'night')) days = true;
+    if (recentTimes.has(word)) recent = true;
+  }
+  for (let k = last + 1; k < Math.min(tokens.length, last + 18); k++) {
+    const token = tokens[k]!;
+    if (isSentenceBoundary(token) && k > last + 1 && !eased) break;
+    if (isSentenceBoundary(token) && k > last + 12) break;
+    const word = token.text;
+    const next = tokens[k + 1]?.text ?? '';
+    // "my chest is killing me and my headache went away yesterday": another thing's resolution, not this one's.
+    if ((word === 'and' || word === 'but' || word === 'so') && (firstPerson.has(next) || next === 'the' || next === 'we' || possessives.has(next)) && !eased) break;
+    if (recurrenceWords.has(word) && !(word === 'back' && ['to', 'when', 'then'].includes(next))) return eased ? 'eased' : undefined;
+    if (dayScale.has(word) || (word === 'last' && next === 'night')) days = true;
+    if (recentTimes.has(word)) recent = true;
+    if (easedWords.has(word)) {
+      if (word === 'went' && next !== 'away') continue;
+      if (word === 'passed' && next === 'out') continue;
+      if ((word === 'fine' || word === 'okay' || word === 'ok' || word === 'normal' || word === 'better') && !eased) {
+        // "fine since", "back to normal", "fine now": over; "fine" alone is not a resolution of this mention.
+        if (['since', 'ever'].includes(next) || tokens[k - 1]?.text === 'to') { eased = true; fineSince = true; }
+        if (next === 'now') { eased = true; fineNow = true; }
+        continue;
+      }
+      eased = true;
+      if ((word === 'fine' || word === 'okay' || word === 'normal') && (next === 'since' || next === 'ever')) fineSince = true;
+    }
+    if (eased && (word === 'since' || (word === 'ever' && next === 'since')) && (!next || tokens[k + 1]!.punct || ['then', 'yesterday', 'last'].includes(next) || word === 'ever')) fineSince = true;
+  }
+  if (!eased) return undefined;
+  // Over a day or more, or fine since: history. "This morning ... fine now": the last hours, still a red flag.
+  if (days || (fineSince && !recent) || (fineNow && !recent && days)) return 'settled';
+  return 'eased';
+}
+
+const recentTimes = new Set(['minutes', 'minute', 'hour', 'hours', 'just', 'today', 'morning', 'tonight', 'earlier', 'afternoon', 'evening']);
+
+/** "and I ...", "but she ...", "so he ...": token k joins a new clause with its own subject. */
+function newClauseAt(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]!.text;
+  return (word === 'and' || word === 'so' || word === 'then') && startsNewSubject(tokens[k + 1]?.text ?? '');
+}
+
+const minorAfterNothing = new Set(['dramatic', 'serious', 'major', 'crazy', 'severe', 'terrible', 'alarming', 'scary']);
+const ordinaryWords = new Set(['usual', 'always', 'typical', 'normal', 'regular', 'ever', 'chronic']);
+const contrastWords = new Set(['than', 'not', 'unlike', 'nothing', 'from', 'beyond', "isn't", "wasn't", 'never', 'worse', 'different', 'more']);
+
+/**
+ * "a mild headache like my usual ones", "a little short of breath after the stairs, like always",
+ * "my regular migraine", "normal for me": the ordinary version of a symptom, said of it in the same
+ * sentence, is not a red flag. "Worse than usual", "not like my usual", "different from always" say
+ * the opposite; a bare "usually" elsewhere in the sentence ("I usually wouldn't call") says nothing.
+ */
+function ordinaryVersion(tokens: readonly Token[], first: number, last: number): boolean {
+  // Only the mention's own clause: "my knee aches like always and I have crushing chest pain" is not an ordinary chest pain.
+  let from = first;
+  while (from > 0 && first - from < 12 && !isClauseBoundary(tokens[from - 1]!) && !newClauseAt(tokens, from - 1)) from--;
+  const to = clauseEnd(tokens, last) - 1;
+  let ordinary = false;
+  for (let k = from; k <= to; k++) {
+    const word = tokens[k]!.text;
+    const prev = tokens[k - 1]?.text ?? '';
+    const next = tokens[k + 1]?.text ?? '';
+    // "nothing dramatic", "nothing serious", "no big deal": said to make it small (not "probably nothing", a hedge).
+    if (word === 'nothing' && minorAfterNothing.has(next)) ordinary = true;
+    if (word === 'big' && prev === 'no' && next === 'deal') ordinary = true;
+    // Anything that says it is new or worse undoes the comparison.
+    if (word === 'worse' || word === 'worst' || word === 'different' || (word === 'never' && k > last) || (word === 'first' && next === 'time')) return false;
+    if (!ordinaryWords.has(word) && word !== 'new' && word !== 'same') continue;
+    if (contrastWords.has(prev) || contrastWords.has(tokens[k - 2]?.text ?? '') || contrastWords.has(tokens[k - 3]?.text ?? '')) {
+      if (word !== 'new') return false;
+    }
+    // "like always", "as usual", "like my usual ones", "as ever".
+    const likeBefore = [1, 2].some((n) => ['like', 'as'].includes(tokens[k - n]?.text ?? ''));
+    if (likeBefore && word !== 'new' && word !== 'same') ordinary = true;
+    // "my usual headache", "the regular migraine", "her chronic ...": an adjective of the mention itself.
+    if (k < first && first - k <= 3 && (word === 'usual' || word === 'regular' || word === 'typical' || word === 'chronic')) ordinary = true;
+    // "normal for me", "typical for him".
+    if ((word === 'normal' || word === 'usual' || word === 'typical') && next === 'for' && ['me', 'him', 'her', 'them', 'us'].includes(tokens[k + 2]?.text ?? '')) ordinary = true;
+    // "nothing new", "the same as always".
+    if (word === 'new' && prev === 'nothing') ordinary = true;
+    if (word === 'same' && next === 'as' && ['always', 'usual', 'ever', 'normal'].includes(tokens[k + 2]?.text ?? '')) ordinary = true;
+    // "I always get a little short of breath": a habit, said before the mention.
+    if (word === 'always' && k < first && ['get', 'gets', 'have', 'has', 'feel', 'feels', 'am', 'get'].includes(next)) ordinary = true;
+  }
+  return ordinary;
 }
 
 /** "should I worry", "do I need to worry", "when should we worry". */
@@ -769,6 +1206,7 @@ function worryQuestion(tokens: readonly Token[], k: number): boolean {
 
 const possessives = new Set(['my', 'his', 'her', 'their', 'our', 'your']);
 const lifeSpans = new Set(['years', 'decades', 'ages', 'yrs']);
+const sinceNotTime = new Set(['the', 'my', 'his', 'her', 'their', 'starting', 'taking', 'being', 'he', 'she', 'i', 'we', 'they', 'it', 'that', 'surgery', 'then']);
 const settledBeforeSince = new Set(['nothing', 'none', 'not', 'fine', 'ok', 'okay', 'well', 'problems', 'issues', 'anything', 'nothin']);
 const timeUnits = new Set(['hour', 'hours', 'minute', 'minutes', 'day', 'days', 'week', 'few', 'couple', 'half', 'while', 'night']);
 const readingWords = new Set([
@@ -875,16 +1313,23 @@ function withinCommaSegment(tokens: readonly Token[], from: number, to: number):
   return true;
 }
 
+// Negations that govern a list of nouns: "no fever, chills or chest pain", "denies fever and chest pain".
+const listNegators = new Set(['no', 'denies', 'denied', 'deny', 'denying', 'without', 'none', 'neither', 'nor', 'negative', 'free', 'ruled']);
+// After a verbal negation, words that make it govern what follows as a list: "don't have fever, chills or chest pain".
+const haveWords = new Set(['have', 'having', 'has', 'had', 'get', 'getting', 'got', 'feel', 'feeling', 'any', 'experiencing', 'experienced', 'notice', 'noticed', 'see', 'seen', 'seem']);
+
 /**
  * A negation trigger before the mention in the same clause. Within the same comma segment and six
- * words it negates; beyond a comma it only makes the flag uncertain ("no fever, chest pain").
+ * words it negates. Beyond a comma or "and", it depends on what the trigger governs: a list
+ * negation ("no fever, chills or chest pain", "denies fever and chest pain") reaches down its list;
+ * a negated verb ("he's not making sense and his face fell") ends at its own predicate, so the
+ * next conjunct is not negated; "no energy and chest pain" stays uncertain.
  */
 function findNegation(tokens: readonly Token[], start: number, first: number, last: number, end: number): 'negated' | 'unclear' | undefined {
   let crossedComma = false;
-  // "no energy and chest pain" is ambiguous ("no fever or chills" is not): across "and", only uncertain.
   let crossedAnd = false;
   let words = 0;
-  for (let k = first - 1; k >= start && words < 8; k--) {
+  for (let k = first - 1; k >= start && words < 10; k--) {
     const token = tokens[k]!;
     if (token.punct) {
       if (token.text === ',') crossedComma = true;
@@ -893,7 +1338,8 @@ function findNegation(tokens: readonly Token[], start: number, first: number, la
     words++;
     if (token.text === 'and' || token.text === 'plus') crossedAnd = true;
     // "nothing like chest pain": a denial; "nothing like this before" is novelty, handled by the rules' own patterns.
-    if (token.text === 'nothing' && tokens[k + 1]?.text === 'like' && k + 1 < first && !['this', 'that', 'it'].includes(tokens[k + 2]?.text ?? '')) {
+    // "nothing like my usual migraines" is a contrast: this one is different.
+    if (token.text === 'nothing' && tokens[k + 1]?.text === 'like' && k + 1 < first && !['this', 'that', 'it'].includes(tokens[k + 2]?.text ?? '') && !comparedWithUsual(tokens, k + 2)) {
       return crossedComma || crossedAnd || words > 6 ? 'unclear' : 'negated';
     }
     if (!negationTriggers.has(token.text)) continue;
@@ -910,11 +1356,39 @@ function findNegation(tokens: readonly Token[], start: number, first: number, la
       if (novelty === 'novel') continue;
       if (novelty === 'before') return 'unclear';
     }
-    if (crossedComma || crossedAnd || words > 6) return 'unclear';
-    return 'negated';
+    if (!crossedComma && !crossedAnd && words <= 6) return 'negated';
+    const list = listNegators.has(token.text) || haveWords.has(next.text) || (next.text === 'any' || tokens[k + 2]?.text === 'any');
+    if (!list) return undefined; // a negated verb's scope ends at its predicate
+    if (crossedAnd && (token.text === 'no' || haveWords.has(next.text))) return listOnly(tokens, k + 1, first) && crossedComma ? 'negated' : undefined;
+    return listOnly(tokens, k + 1, first) ? 'negated' : 'unclear';
   }
   return undefined;
 }
+
+/** "my usual", "his normal", "the other", "before": what a "nothing like" compares with, not what it denies. */
+function comparedWithUsual(tokens: readonly Token[], k: number): boolean {
+  const word = tokens[k]?.text ?? '';
+  const next = tokens[k + 1]?.text ?? '';
+  if (possessives.has(word) || word === 'the' || word === 'any') return ['usual', 'normal', 'regular', 'typical', 'other', 'old', 'previous', 'past'].includes(next);
+  return word === 'before' || word === 'usual' || word === 'normal';
+}
+
+/** Tokens (from, to) hold only a list: words joined by commas, "or", "and", "nor", with no verb of their own. */
+function listOnly(tokens: readonly Token[], from: number, to: number): boolean {
+  let run = 0;
+  for (let k = from; k < to; k++) {
+    const token = tokens[k]!;
+    if (token.punct || token.text === 'or' || token.text === 'and' || token.text === 'nor') {
+      run = 0;
+      continue;
+    }
+    if (listBreakers.has(token.text)) return false;
+    if (++run > 4) return false;
+  }
+  return true;
+}
+
+const listBreakers = new Set(['i', "i'm", 'he', 'she', "he's", "she's", 'it', "it's", 'they', 'we', 'is', 'was', 'but', 'now', 'then', 'just', 'my', 'his', 'her']);
 
 function affirmsNovelty(tokens: readonly Token[], last: number, end: number): 'novel' | 'before' | undefined {
   for (let k = last + 1; k < end; k++) {
@@ -951,7 +1425,9 @@ interface Found {
   cue: string;
   garbled: boolean;
   forcedUncertain?: boolean;
-  subject?: 'other';
+  /** The second part of a combined flag (the warning sign of a fall), when it has its own place. */
+  extraFirst?: number;
+  extraLast?: number;
   /** A negation inside a gapped phrase ("chest is not tight"). */
   negatedInside?: boolean;
 }
@@ -993,8 +1469,10 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
     if (rule.notNext?.includes(next)) continue;
     // "my seizure medication", "the EpiPen prescription": the word names a treatment, not an event.
     if (rule.modifierOf?.includes(next) && (!articles.has(prev) || recordNouns.has(next))) continue;
+    // "my stroke follow-up", "the seizure letter", "heart attack rehab": a condition's name used for care or paperwork.
+    if (conditionCues.has(rule.cue) && careNouns.has(next) && !articles.has(prev)) continue;
     if (rule.supplyContext && isSupplyMention(tokens, match.first, match.last)) continue;
-    const doubtful = rule.doubtNext?.includes(next) ?? false;
+    const doubtful = (rule.doubtNext?.includes(next) ?? false) || (rule.weak === true && !severeNear(tokens, match.first, match.last));
     found.push({
       code: rule.code, first: match.first, last: match.last, anchorFirst: match.first, anchorLast: match.last,
       confidence: doubtful ? 0.4 : rule.confidence, cue: doubtful ? `${rule.cue}:other-reading-likely` : rule.cue,
@@ -1005,27 +1483,36 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
   for (const infant of findInfants(tokens)) features.push(infant);
   for (const ingestion of findIngestions(tokens)) found.push(ingestion);
   for (const gestation of findGestation(tokens)) features.push(gestation);
-  combineFeatures(tokens, features, found);
+  const caredFor = caredForIn(tokens);
+  combineFeatures(tokens, features, found, caredFor);
 
   const redFlags: RedFlag[] = [];
   const setAside: SetAsideMention[] = [];
   for (const hit of dedupe(found)) {
-    const context = assess(tokens, hit.anchorFirst, hit.anchorLast);
+    const context = assess(tokens, hit.anchorFirst, hit.anchorLast, caredFor);
     if (hit.negatedInside && !context.setAside) context.setAside = 'negated';
     const start = tokens[hit.first]!.start;
     const end = tokens[hit.last]!.end;
     // "I had a seizure years ago and I just had another one": the past one is back, so it is flagged.
+    // A past event that is back now is a red flag now (labelling §2): affirmed.
     if (context.setAside === 'historical' && recursLater(tokens, hit.last)) {
       context.setAside = undefined;
-      context.uncertain = true;
       context.note = context.note ? `${context.note}+history-and-recurrence` : 'history-and-recurrence';
+    }
+    // "discharged yesterday after a fall, but now she's throwing up and confused": the warning sign is new, so the flag is.
+    if (context.setAside === 'historical' && hit.extraFirst !== undefined && hit.extraFirst > hit.anchorLast && nowBetween(tokens, hit.anchorLast, hit.extraFirst)
+      && !assess(tokens, hit.extraFirst, hit.extraLast!, caredFor).setAside) {
+      context.setAside = undefined;
+      context.note = context.note ? `${context.note}+new-sign-now` : 'new-sign-now';
     }
     if (context.setAside) {
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
       continue;
     }
-    const subject = hit.subject ?? context.subject;
-    const uncertain = context.uncertain || hit.garbled || hit.forcedUncertain === true || subject === 'other';
+    const subject = context.subject;
+    // A real doubt that it is a red flag at all ("can't breathe through my nose", a bump with no warning sign, a baby of
+    // unsaid age): shown to a person, not urgent by itself. Garbled ASR words are read as what they sound like.
+    const uncertain = context.uncertain || hit.forcedUncertain === true;
     const notes = [context.note, hit.garbled ? 'garbled' : undefined].filter(Boolean).join('+');
     redFlags.push({
       code: hit.code,
@@ -1038,10 +1525,133 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
     });
   }
   // The trained model adds what the rules missed (never removes); `{ model: false }` gives the rules alone.
-  if (options.model !== false) addModelFlags(tokens, redFlags, setAside);
+  if (options.model !== false) addModelFlags(tokens, redFlags, setAside, caredFor);
+  const screened = screenAgentSpeech(text, tokens, redFlags, setAside);
+  redFlags.length = 0;
+  redFlags.push(...screened);
   redFlags.sort((a, b) => a.start - b.start);
   setAside.sort((a, b) => a.start - b.start);
   return { redFlags, setAside };
+}
+
+// ---- who is speaking: only the caller's words (and answers) count ----------------------------------
+
+interface Turn {
+  agent: boolean;
+  start: number;
+  end: number;
+}
+
+// Line labels of the clinic's side in a diarized transcript; any other label is the caller's side.
+const agentLabels = new Set([
+  'agent', 'staff', 'nurse', 'receptionist', 'operator', 'scheduler', 'front desk', 'triage', 'triage nurse', 'clinic', 'office', 'rep',
+  'representative', 'ma', 'rn', 'lpn', 'medical assistant', 'assistant', 'call center', 'answering service', 'coordinator', 'csr',
+  'care coordinator', 'intake', 'front office', 'practice', 'team member', 'employee',
+]);
+const turnLabel = /^[ \t]*([A-Za-z][A-Za-z .'-]{0,24}?)[ \t]*:/gm;
+
+/** The turns of a diarized transcript ("Agent: ..." / "Caller: ..." lines); none for a voicemail or an ASR stream. */
+export function speakerTurns(text: string): Turn[] {
+  const labels: { agent: boolean; start: number }[] = [];
+  turnLabel.lastIndex = 0;
+  for (let match = turnLabel.exec(text); match; match = turnLabel.exec(text)) {
+    const label = match[1]!.toLowerCase().replace(/\./g, '').replace(/\s+/g, ' ').trim();
+    labels.push({ agent: agentLabels.has(label), start: match.index });
+  }
+  if (labels.length < 2 || !labels.some((label) => label.agent)) return [];
+  return labels.map((label, i) => ({ agent: label.agent, start: label.start, end: labels[i + 1]?.start ?? text.length }));
+}
+
+// A yes: the word itself, or a short answer that ends there ("I am.", "A little.", "Kind of, yeah"); not "he has a rash".
+const yesAnswer = /^(?:(?:yes|yeah|yep|yup|ya|yah|uh[- ]?huh|mm[- ]?hmm|mhm|definitely|correct|that's right|absolutely|i think so|sure is)\b|(?:i am|i do|i have|i did|she is|he is|she does|he does|she did|he did|she has|he has|it is|it does|it was|a little|a bit|kind of|sort of|some|right|maybe|probably|very)(?=\s*(?:[,.!?…]|$|yes\b|yeah\b)))/;
+const noAnswer = /^(no|nope|nah|not really|none|never|negative|not at all|nothing|i don't|i'm not|i haven't|i didn't|she's not|he's not|she isn't|he isn't|she hasn't|he hasn't|she doesn't|he doesn't)\b/;
+// "no, it's getting worse", "no but it comes and goes": a "no" that goes on to affirm.
+const notADenial = /^no\b[\s,.]*(?:but\b|actually\b|(?:it's|it is|it)\s+(?:worse|getting|still|not|really|even|back|there|bad)\b)/;
+// Reported speech and fillers before the answer itself: "... she says no", "um, well, yes".
+const answerLead = /^(?:[\s.,…-]|um\b|uh\b|oh\b|well\b|so\b|hmm\b|okay\b|ok\b|(?:she|he|they) (?:says?|said)\b)+/;
+// A question about whether it is over ("is the bleeding gone?"): a "no" there means it is not over.
+const overWords = /\b(gone|better|stopped|away|over|resolved|eased|improved|improving)\b/;
+
+/**
+ * Mentions in the agent's turns are the agent's words (a screening question, a read-back), not the
+ * caller's: they are set aside as `agent-question`, except that a "yes" to a question makes it the
+ * caller's answer (affirmed) and a "no" a denial. In a stream with no speaker labels, a
+ * second-person screening question ("are you having any chest pain or trouble breathing") is
+ * recognised by its form and read the same way.
+ */
+function screenAgentSpeech(text: string, tokens: readonly Token[], redFlags: readonly RedFlag[], setAside: SetAsideMention[]): RedFlag[] {
+  const turns = speakerTurns(text);
+  const kept: RedFlag[] = [];
+  for (const flag of redFlags) {
+    const turn = turns.find((t) => t.start <= flag.start && flag.start < t.end);
+    let question: { from: number; answer: string } | undefined;
+    if (turn?.agent) {
+      const next = turns.find((t) => t.start >= turn.end && !t.agent);
+      const said = text.slice(flag.start, turn.end);
+      const asked = /\?/.test(said) || /^\s*\S+:\s*(any|are|is|do|does|did|have|has|was|were)\b/i.test(text.slice(turn.start, flag.start));
+      const answer = next && next.start === turn.end && asked ? text.slice(next.start, next.end).replace(/^[^:]*:/, '') : '';
+      question = { from: turn.start, answer };
+    } else if (turns.length === 0) {
+      const first = tokens.findIndex((t) => t.start === flag.start);
+      const form = first >= 0 ? screeningForm(tokens, first) : undefined;
+      if (form !== undefined) question = { from: tokens[form]!.start, answer: answerAfter(tokens, first) };
+    }
+    if (!question) {
+      kept.push(flag);
+      continue;
+    }
+    const answer = question.answer.toLowerCase().replace(answerLead, '').trimStart();
+    const askedIfOver = overWords.test(text.slice(question.from, flag.end + 40).toLowerCase());
+    if (answer && (yesAnswer.test(answer) || notADenial.test(answer)) && !askedIfOver) {
+      kept.push({ ...flag, cue: `${flag.cue}:answered-yes` });
+    } else if (answer && noAnswer.test(answer) && !askedIfOver) {
+      setAside.push({ code: flag.code, start: flag.start, end: flag.end, reason: 'negated' });
+    } else {
+      setAside.push({ code: flag.code, start: flag.start, end: flag.end, reason: 'agent-question' });
+    }
+  }
+  return kept;
+}
+
+// "are you having", "do you have", "have you had", "did you pass": the agent's screening form; never "do you think".
+const screeningVerbs = new Set([
+  'having', 'feeling', 'experiencing', 'getting', 'noticing', 'short', 'able', 'have', 'feel', 'get', 'notice', 'had', 'noticed', 'felt',
+  'been', 'experienced', 'passed', 'fainted', 'hit', 'fall', 'fell', 'lose', 'lost', 'pass', 'vomit', 'vomited', 'taken', 'take', 'took',
+]);
+
+/** The token where a second-person screening question begins in the mention's clause, if the mention is asked about. */
+function screeningForm(tokens: readonly Token[], first: number): number | undefined {
+  for (let k = first - 1, words = 0; k >= 0 && words < 10; k--) {
+    const token = tokens[k]!;
+    if (isSentenceBoundary(token)) break;
+    if (token.punct) continue;
+    words++;
+    const word = token.text;
+    const next = tokens[k + 1]?.text ?? '';
+    const lead = k === 0 || isSentenceBoundary(tokens[k - 1]!) || ['and', 'or', 'also', 'any', 'okay', 'ok', 'so', 'right'].includes(tokens[k - 1]!.text);
+    if (['are', 'do', 'have', 'did', 'were', 'has'].includes(word) && next === 'you' && screeningVerbs.has(tokens[k + 2]?.text ?? '')) return k;
+    if (word === 'any' && lead && (k === first - 1 || tokens[k + 1]?.text !== 'of')) return k;
+    if (word === 'is' && next === 'there' && tokens[k + 2]?.text === 'any') return k;
+  }
+  return undefined;
+}
+
+const streamAnswers = new Set(['yes', 'yeah', 'yep', 'yup', 'no', 'nope', 'nah', 'negative']);
+
+/** The words after a screening question's list of symptoms: where a stream with no labels puts the answer. */
+function answerAfter(tokens: readonly Token[], first: number): string {
+  for (let k = first + 1; k < Math.min(tokens.length, first + 14); k++) {
+    const word = tokens[k]!.text;
+    if (streamAnswers.has(word)) return tokens.slice(k, k + 7).map((t) => t.text).join(' ');
+    if (tokens[k]!.text === '?') return tokens.slice(k + 1, k + 8).map((t) => t.text).join(' ');
+  }
+  return '';
+}
+
+/** "now" (or "today", "this morning") between two token positions: what follows is happening now. */
+function nowBetween(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) if (['now', 'today', 'tonight', 'currently'].includes(tokens[k]!.text)) return true;
+  return false;
 }
 
 /** "... another one", "it happened again", "it's back" later in the same sentence. */
@@ -1054,10 +1664,18 @@ function recursLater(tokens: readonly Token[], last: number): boolean {
     if (word === 'another' && (next === 'one' || next === 'episode' || next === 'attack' || next === 'today' || next === 'now')) return true;
     if (word === 'again' && ['happened', 'happening', 'it', 'started', 'having', 'one', 'just', 'now'].includes(tokens[k - 1]?.text ?? '')) return true;
     if ((word === "it's" || word === 'is') && next === 'back') return true;
+    // "the doctor said it was reflux but it's worse now", "getting worse": not over.
+    if (word === 'worse' && ["it's", 'is', 'getting', 'got', 'gotten', 'much', 'even', 'way'].includes(tokens[k - 1]?.text ?? '')) return true;
   }
   return false;
 }
 
+const conditionCues = new Set(['stroke', 'seizure', 'heart-attack', 'overdose', 'sepsis', 'having-a-fit', 'clinical-stroke', 'clinical-seizure']);
+const careNouns = new Set([
+  'follow', 'followup', 'appointment', 'appointments', 'appt', 'visit', 'workup', 'letter', 'results', 'scan', 'test', 'tests', 'testing', 'referral',
+  'paperwork', 'form', 'forms', 'medication', 'medications', 'meds', 'rehab', 'rehabilitation', 'clinic', 'specialist', 'doctor', 'nurse', 'care',
+  'recovery', 'survivor', 'protocol', 'precautions', 'education', 'class', 'records', 'record', 'history', 'diagnosis', 'team', 'unit', 'ward', 'service',
+]);
 // "a seizure diary", "a seizure action plan": a record or plan, even after an article.
 const recordNouns = new Set(['diary', 'log', 'plan', 'precautions', 'action', 'disorder', 'history']);
 const articles = new Set(['a', 'an', 'another', 'having', 'had']);
@@ -1066,6 +1684,14 @@ const supplyWords = new Set([
   'replace', 'replacement', 'order', 'insurance', 'cost', 'copay', 'coverage', 'spare', 'school', 'sample', 'samples',
 ]);
 const useWords = new Set(['used', 'use', 'using', 'gave', 'give', 'giving', 'injected', 'inject', 'needed', 'jab', 'jabbed', 'stab', 'stabbed', 'shot']);
+
+const severeWords = new Set(['tight', 'chest', 'breath', 'breathe', 'breathing', 'bad', 'badly', 'severe', 'really', 'so', 'very', 'terrible', 'awful', "can't", 'cannot', 'struggling', 'hard', 'worse', 'scared', 'blue', 'gasping', 'emergency']);
+
+/** A mark of severity within a few words of a weak sign ("wheezing really bad", "so wheezy he can't talk"). */
+function severeNear(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = Math.max(0, first - 4); k < Math.min(tokens.length, last + 6); k++) if (severeWords.has(tokens[k]!.text)) return true;
+  return false;
+}
 
 /** An EpiPen named as a supply ("refill on my EpiPen", "the EpiPen prescription") and not as a treatment just given. */
 function isSupplyMention(tokens: readonly Token[], first: number, last: number): boolean {
@@ -1157,7 +1783,7 @@ function findIngestions(tokens: readonly Token[]): Found[] {
       const poison = poisonNouns.has(next) && (next !== 'rat' || tokens[j + 1]?.text === 'poison') && (next !== 'paint' || tokens[j + 1]?.text === 'thinner');
       const pills = pillNouns.has(next);
       // Swallowing a poison, or pills a person does not "eat" or "down" as prescribed; "took" needs an amount or someone else's pills.
-      if ((swallow && !take && (poison || (pills && word !== 'popped'))) || (word === 'got' && (poison || pills)) || (poison && take && word === 'took') || (pills && (amount || notOwn) && (swallow || take || word === 'popped'))) {
+      if ((swallow && !take && (poison || (pills && word !== 'popped'))) || (word === 'got' && swallow && (poison || pills)) || (poison && take && word === 'took') || (pills && (amount || notOwn) && (swallow || take || word === 'popped'))) {
         hits.push({
           code: 'overdose_poisoning', first: k, last: j, anchorFirst: k, anchorLast: j, confidence: poison || amount ? 0.8 : 0.7,
           cue: poison ? 'swallowed-poison' : 'ingested-pills', garbled: false,
@@ -1177,7 +1803,8 @@ function findGestation(tokens: readonly Token[]): FeatureHit[] {
     if (word !== 'weeks' && word !== 'wks') continue;
     const after = tokens[k + 1]?.text ?? '';
     if (after === 'old' || after === 'ago' || after === 'now' || after === 'straight') continue;
-    for (let back = k - 1; back >= Math.max(0, k - 4); back--) {
+    // The longest number that ends at "weeks": "thirty two weeks" is 32, not 2.
+    for (let back = Math.max(0, k - 4); back < k; back++) {
       const parsed = parseNumberAt(tokens, back);
       if (!parsed || parsed.next !== k) continue;
       const before = tokens[back - 1]?.text ?? '';
@@ -1204,13 +1831,14 @@ function findInfants(tokens: readonly Token[]): FeatureHit[] {
       continue;
     }
     // "she's 6 weeks and has a fever", "the baby is only 10 days": an age said without "old".
-    if ((word === 'weeks' || word === 'days' || word === 'week' || word === 'day') && !notAgeAfter.has(tokens[k + 1]?.text ?? '')) {
+    if ((word === 'weeks' || word === 'days' || word === 'week' || word === 'day' || word === 'months' || word === 'month') && !notAgeAfter.has(tokens[k + 1]?.text ?? '')) {
       const parsed = parseNumberAt(tokens, k - 1);
       const at = parsed?.next === k ? k - 1 : parseNumberAt(tokens, k - 2)?.next === k ? k - 2 : -1;
       const value = at >= 0 ? parseNumberAt(tokens, at)!.value : 0;
-      const days = value * (word.startsWith('day') ? 1 : 7);
-      if (at >= 1 && days > 0 && days <= 92 && infantAgeBefore.has(tokens[at - 1]!.text)) {
-        hits.push({ feature: 'baby', first: at, last: k, confidence: 0.85 });
+      const days = value * (word.startsWith('day') ? 1 : word.startsWith('month') ? 30.5 : 7);
+      if (at >= 1 && days > 0 && infantAgeBefore.has(tokens[at - 1]!.text)) {
+        // Past three months the baby is not an infant for this flag (0 marks an age that rules it out).
+        hits.push({ feature: 'baby', first: at, last: k, confidence: days <= 92 ? 0.85 : 0 });
       }
       continue;
     }
@@ -1218,6 +1846,11 @@ function findInfants(tokens: readonly Token[]): FeatureHit[] {
     // "<number> day|week|month(s) old", looking back over at most four tokens for the number.
     const unit = tokens[k - 1]?.text.replace(/s$/, '');
     if (unit !== 'day' && unit !== 'week' && unit !== 'month') continue;
+    // "my month old", "a week old baby": one of the unit.
+    if (['my', 'our', 'a', 'the', 'her', 'his', 'their'].includes(tokens[k - 2]?.text ?? '')) {
+      hits.push({ feature: 'baby', first: k - 1, last: k, confidence: 0.9 });
+      continue;
+    }
     for (let back = k - 2; back >= Math.max(0, k - 5); back--) {
       const parsed = parseNumberAt(tokens, back);
       if (!parsed || parsed.next !== k - 1) continue;
@@ -1235,11 +1868,11 @@ function near(a: FeatureHit, b: FeatureHit, window: number): boolean {
 }
 
 /** Builds the red flags that need two parts (infant fever, pregnancy, head injury, sepsis). */
-function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit[], found: Found[]): void {
+function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit[], found: Found[], caredFor: ReadonlySet<string>): void {
   const of = (feature: Feature) => features.filter((hit) => hit.feature === feature);
   const fevers = of('fever');
   const babies = of('baby');
-  const live = (hit: FeatureHit) => !assess(tokens, hit.first, hit.last).setAside;
+  const live = (hit: FeatureHit) => !assess(tokens, hit.first, hit.last, caredFor).setAside;
 
   // "Warm" counts only with an explicit infant age (not the bare word "baby").
   const warmth = of('warm').filter((warm) => !fevers.some((fever) => near(fever, warm, 3)) && !of('normal-temp').some((normal) => near(normal, warm, 15)));
@@ -1252,7 +1885,10 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
     if (fever.feature === 'warm' && chosen.confidence === 0.6) continue;
     // 0.6 marks the bare word "baby" (age unknown), 0 an age past three months (not an infant).
     const confidence = chosen.confidence === 0.6 ? 0.6 : 0.9;
-    found.push(span('infant_fever', chosen, fever, confidence, chosen.confidence === 0.6 ? 'fever-baby-age-unknown' : 'fever-in-infant', 'other'));
+    // A baby of unsaid age may be past the infant months: flagged for a person, not urgent by itself.
+    const flag = span('infant_fever', chosen, fever, confidence, chosen.confidence === 0.6 ? 'fever-baby-age-unknown' : 'fever-in-infant');
+    if (chosen.confidence === 0.6) flag.forcedUncertain = true;
+    found.push(flag);
   }
 
   for (const trouble of of('pregnancy-trouble')) {
@@ -1261,31 +1897,35 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   }
 
   for (const hit of of('head-hit')) {
-    const danger = closest(of('head-danger').filter((d) => near(d, hit, 20) && live(d)), hit);
-    if (danger) found.push(span('head_injury', hit, hit, 0.9, 'head-hit-with-warning-sign', undefined, danger));
+    // A parent tells the blow first and the warning signs after it ("... hit his head on the concrete ... now he's thrown up twice").
+    const danger = closest(of('head-danger').filter((d) => (near(d, hit, 20) || (d.first > hit.last && d.first - hit.last <= 32)) && live(d)), hit);
+    if (danger) found.push(span('head_injury', hit, hit, 0.9, 'head-hit-with-warning-sign', danger));
     else found.push({ ...span('head_injury', hit, hit, 0.5, 'head-hit'), forcedUncertain: true });
   }
 
   // A fall counts as a head injury only with a warning sign close by (vomiting, confusion, blood thinners).
   for (const fall of of('fall')) {
     const danger = closest(of('head-danger').filter((d) => d.first > fall.last && d.first - fall.last <= 12 && sameSentence(tokens, fall, d) && live(d)), fall);
-    if (danger && !of('head-hit').some((hit) => near(hit, fall, 12))) found.push(span('head_injury', fall, fall, 0.6, 'fall-with-warning-sign', undefined, danger));
+    if (danger && !of('head-hit').some((hit) => near(hit, fall, 12))) found.push(span('head_injury', fall, fall, 0.6, 'fall-with-warning-sign', danger));
   }
 
   // Belly pain or a headache counts as a red flag with a mark of severity or danger next to it.
   pairFeatures(tokens, of('abd-pain'), of('severity'), found, 'severe_abdominal_pain', 'belly-pain-with-severity', 0.75);
+  const organs = of('abd-organ');
+  const organPains = of('pain').filter((pain) => organs.some((organ) => organ.first < pain.first && pain.first - organ.first <= 30));
+  pairFeatures(tokens, organPains, of('severity'), found, 'severe_abdominal_pain', 'organ-pain-with-severity', 0.7);
   pairFeatures(tokens, of('headache'), [...of('headache-danger'), ...of('severity')], found, 'severe_headache', 'headache-with-danger-sign', 0.75);
 
   // Chest pain said another way: an equivalent symptom with a heart-attack sign in the same sentence.
   for (const equiv of of('chest-equiv')) {
     if ([1, 2, 3].some((n) => settledWords.has(tokens[equiv.last + n]?.text ?? ''))) continue; // "my heartburn is fine"
     const sign = closest(of('cardiac-sign').filter((m) => m.first !== equiv.first && Math.abs(m.first - equiv.first) <= 14 && sameSentence(tokens, equiv, m) && live(m)), equiv);
-    if (sign) found.push(span('chest_pain', equiv, equiv, 0.7, 'chest-equivalent-with-cardiac-sign', undefined, sign));
+    if (sign) found.push(span('chest_pain', equiv, equiv, 0.7, 'chest-equivalent-with-cardiac-sign', sign));
   }
   // An allergy (a sting, a food, a new antibiotic, hives) with a swallowing, swelling, voice or wheezing sign.
   for (const allergen of of('allergen')) {
     const sign = closest(of('allergy-sign').filter((m) => Math.abs(m.first - allergen.first) <= 14 && sameSentence(tokens, allergen, m) && live(m)), allergen);
-    if (sign) found.push(span('anaphylaxis', sign, sign, 0.7, 'allergen-with-airway-sign', undefined, allergen));
+    if (sign) found.push(span('anaphylaxis', sign, sign, 0.7, 'allergen-with-airway-sign', allergen));
   }
 
   // One sepsis flag per systemic sign, read in the context of the nearest live fever, chills or infection.
@@ -1293,7 +1933,7 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
   for (const systemic of of('systemic')) {
     if (!live(systemic)) continue;
     const infection = closest(infections.filter((hit) => near(hit, systemic, 15) && live(hit)), systemic);
-    if (infection) found.push(span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', undefined, systemic));
+    if (infection) found.push(span('sepsis_signs', infection, infection, 0.75, 'fever-with-systemic-sign', systemic));
   }
 }
 
@@ -1301,7 +1941,7 @@ function combineFeatures(tokens: readonly Token[], features: readonly FeatureHit
 function pairFeatures(tokens: readonly Token[], anchors: readonly FeatureHit[], marks: readonly FeatureHit[], found: Found[], code: RedFlagCode, cue: string, confidence: number): void {
   for (const anchor of anchors) {
     const mark = closest(marks.filter((m) => !mildBefore.has(tokens[m.first - 1]?.text ?? '') && m.first <= anchor.last + 10 && m.last >= anchor.first - 6 && sameSentence(tokens, anchor, m)), anchor);
-    if (mark) found.push(span(code, anchor, anchor, confidence, cue, undefined, mark));
+    if (mark) found.push(span(code, anchor, anchor, confidence, cue, mark));
   }
 }
 
@@ -1323,11 +1963,14 @@ function closest(hits: readonly FeatureHit[], to: FeatureHit): FeatureHit | unde
 }
 
 /** A combined flag spans both parts; its context is read at `anchor`, the symptom. */
-function span(code: RedFlagCode, a: FeatureHit, anchor: FeatureHit, confidence: number, cue: string, subject?: 'other', extra?: FeatureHit): Found {
+function span(code: RedFlagCode, a: FeatureHit, anchor: FeatureHit, confidence: number, cue: string, extra?: FeatureHit): Found {
   const first = Math.min(a.first, anchor.first, extra?.first ?? Infinity);
   const last = Math.max(a.last, anchor.last, extra?.last ?? -Infinity);
   const found: Found = { code, first, last, anchorFirst: anchor.first, anchorLast: anchor.last, confidence, cue, garbled: false };
-  if (subject) found.subject = subject;
+  if (extra) {
+    found.extraFirst = extra.first;
+    found.extraLast = extra.last;
+  }
   return found;
 }
 
@@ -1368,13 +2011,14 @@ function round(value: number): number {
 /**
  * The shipped red-flag model: one-vs-rest logistic regression over hashed word and character
  * n-grams, trained on a synthetic corpus written apart from these rules (other wording, other
- * voices). It only ever adds: a rule flag is never removed or changed by it.
+ * voices). It only ever adds, and only uncertain flags: a rule flag is never removed or changed by
+ * it, and it never makes a call urgent by itself.
  */
 export const redFlagModel = new LinearTextModel(redFlagModelData as LinearModelData);
 
-/** A model-only flag at or above this probability is reported (uncertain below `modelAffirmed`). */
+/** A model-only flag at or above this probability is reported, as `uncertain`. */
 export const modelThreshold = 0.6;
-/** At or above this, with a clean context, a model-only flag is affirmed. */
+/** Below this a model-only flag is marked `model-middling` (a model-only flag is always `uncertain`). */
 export const modelAffirmed = 0.92;
 const thresholdLogit = Math.log(modelThreshold / (1 - modelThreshold));
 /** A label other than the window's best needs this probability. */
@@ -1494,7 +2138,7 @@ function modelHits(tokens: readonly Token[]): ModelHit[] {
  * or middling-probability ones are uncertain. Rule flags and rule set-asides of the same code
  * in the same place win.
  */
-function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: SetAsideMention[]): void {
+function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: SetAsideMention[], caredFor: ReadonlySet<string>): void {
   for (const hit of modelHits(tokens)) {
     const windowStart = tokens[hit.windowFirst]!.start;
     const windowEnd = tokens[hit.windowLast]!.end;
@@ -1504,19 +2148,21 @@ function addModelFlags(tokens: readonly Token[], redFlags: RedFlag[], setAside: 
     const start = tokens[hit.first]!.start;
     const end = tokens[hit.last]!.end;
     if (setAside.some((mention) => mention.code === hit.code && mention.start < windowEnd && windowStart < mention.end)) continue;
-    const context = assess(tokens, hit.first, hit.last);
+    const context = assess(tokens, hit.first, hit.last, caredFor);
     if (context.setAside) {
       setAside.push({ code: hit.code, start, end, reason: context.setAside });
       continue;
     }
-    const affirmed = hit.probability >= modelAffirmed && !context.uncertain && context.subject === 'patient';
-    const notes = [context.note, affirmed ? undefined : hit.probability < modelAffirmed ? 'model-middling' : undefined].filter(Boolean).join('+');
+    // The model reads words, not structure: on calls written by strangers its confident readings include "half past
+    // one" as stroke and "coming back" as fainting. A model-only flag is shown to a person and never makes a call
+    // urgent by itself; the rules are the floor that does.
+    const notes = [context.note, hit.probability < modelAffirmed ? 'model-middling' : undefined].filter(Boolean).join('+');
     redFlags.push({
       code: hit.code,
       start,
       end,
       confidence: round(Math.max(0.3, Math.min(0.9, hit.probability * context.factor))),
-      status: affirmed ? 'affirmed' : 'uncertain',
+      status: 'uncertain',
       subject: context.subject,
       cue: notes ? `model:${notes}` : 'model',
     });
