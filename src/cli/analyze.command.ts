@@ -30,7 +30,7 @@ export const analyzeInputSchema = z.object({
 export function analysisLine(id: string | number, analysis: CallAnalysis) {
   return {
     id,
-    requestTypes: analysis.requestTypes.map(({ type, confidence, evidence }) => ({ type, confidence, evidence })),
+    requestTypes: analysis.requestTypes.map(({ type, rank, confidence, evidence }, index) => ({ type, rank: rank ?? (index === 0 ? 'primary' : 'secondary'), confidence, evidence })),
     redFlags: analysis.redFlags.map(({ code, start, end, confidence, status, subject }) => ({ code, start, end, confidence, status, subject })),
     setAside: analysis.setAside,
     urgent: analysis.urgent,

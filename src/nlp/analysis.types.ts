@@ -21,7 +21,12 @@ export interface EvidenceSpan {
 
 export interface RequestTypeScore {
   type: RequestTypeCode;
-  /** 0..1; types at or above the reporting threshold are returned, best first. */
+  /**
+   * `primary`: what the call is mostly for (first in the list); `secondary`: anything else the
+   * caller asks for. Optional for sources without a ranking (the IVR menu): there the first is primary.
+   */
+  rank?: 'primary' | 'secondary';
+  /** 0..1, the calibrated probability that the caller asks for this; secondary codes are returned at or above a fitted threshold. */
   confidence: number;
   evidence: EvidenceSpan[];
 }

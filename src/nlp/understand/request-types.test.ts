@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requestTypeCodes, type RedFlag, type RequestTypeCode } from '../analysis.types.ts';
-import { classifyRequestTypes, requestTypeLabels, requestTypeThreshold } from './request-types.ts';
+import { classifyRequestTypes, requestTypeLabels, requestTypeProbabilities, requestTypeThreshold } from './request-types.ts';
 
 // Every utterance here is synthetic, written for these tests.
 
@@ -92,22 +92,35 @@ describe('classifyRequestTypes: traps', () => {
 });
 
 describe('classifyRequestTypes: red flags', () => {
-  const flag: RedFlag = { code: 'chest_pain', start: 0, end: 10, confidence: 0.9, status: 'uncertain', subject: 'patient', cue: 'chest-pain' };
+  // Conventions changed (labelling-calls.md §1–2): urgent_emergency comes from AFFIRMED red flags
+  // (or urgency the caller states), and is then the primary code; an uncertain flag stays visible
+  // in the red flags for a person but does not make a routine call urgent.
+  const flag: RedFlag = { code: 'chest_pain', start: 0, end: 10, confidence: 0.9, status: 'affirmed', subject: 'patient', cue: 'chest-pain' };
 
-  it('a red flag passed in brings urgent_emergency at least as confident as the flag', () => {
+  it('an affirmed red flag makes urgent_emergency the primary code, with the flag as evidence', () => {
     const scores = classifyRequestTypes('chest pain and I also need a refill', [flag]);
-    const urgent = scores.find((score) => score.type === 'urgent_emergency');
-    expect(urgent!.confidence).toBeGreaterThanOrEqual(0.9);
-    expect(urgent!.evidence[0]).toEqual({ start: 0, end: 10, cue: 'red-flag:chest_pain' });
+    expect(scores[0]).toMatchObject({ type: 'urgent_emergency', rank: 'primary' });
+    expect(scores[0]!.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(scores[0]!.evidence[0]).toEqual({ start: 0, end: 10, cue: 'red-flag:chest_pain' });
+    expect(scores.map((s) => s.type)).toEqual(expect.arrayContaining(['symptom_report', 'prescription_refill']));
   });
 
-  it('even a low-confidence flag brings urgent_emergency, below the threshold if need be', () => {
-    const weak = { ...flag, confidence: 0.4 };
-    expect(classifyRequestTypes('I cannot breathe through my nose', [weak]).map((s) => s.type)).toContain('urgent_emergency');
+  it('an uncertain flag does not add urgent_emergency', () => {
+    const hedged = { ...flag, status: 'uncertain' as const, confidence: 0.6 };
+    const types = classifyRequestTypes('chest pain maybe, probably nothing, and I also need a refill', [hedged]).map((s) => s.type);
+    expect(types).not.toContain('urgent_emergency');
+    expect(types[0]).toBe('prescription_refill');
+  });
+
+  it('a flag inside the clinic’s own question is not the caller’s', () => {
+    const text = 'Agent: Any chest pain?\nCaller: No. I just need my refill.';
+    const start = text.indexOf('chest pain');
+    const asked = { ...flag, start, end: start + 'chest pain'.length };
+    expect(classifyRequestTypes(text, [asked]).map((s) => s.type)).toEqual(['prescription_refill']);
   });
 
   it('detects red flags itself when none are passed', () => {
-    expect(classifyRequestTypes('My husband is having chest pain right now').map((s) => s.type)).toContain('urgent_emergency');
+    expect(classifyRequestTypes('I am having crushing chest pain right now').map((s) => s.type)).toContain('urgent_emergency');
   });
 });
 
@@ -162,7 +175,7 @@ describe('classifyRequestTypes: look-alikes', () => {
   });
 
   it('a call that describes an emergency is urgent_emergency and symptom_report, the flag as evidence', () => {
-    const scores = classifyRequestTypes('my wife is having crushing chest pain right now');
+    const scores = classifyRequestTypes('i am having crushing chest pain right now');
     expect(scores.map((score) => score.type)).toEqual(expect.arrayContaining(['urgent_emergency', 'symptom_report']));
     const symptom = scores.find((score) => score.type === 'symptom_report')!;
     expect(symptom.confidence).toBeGreaterThanOrEqual(0.6);
@@ -172,7 +185,7 @@ describe('classifyRequestTypes: look-alikes', () => {
   it('suicidal talk and overdoses are clinical reports too', () => {
     const detected = (text: string) => classifyRequestTypes(text).map((score) => score.type);
     expect(detected('i want to kill myself')).toEqual(expect.arrayContaining(['urgent_emergency', 'symptom_report']));
-    expect(detected('she took a whole bottle of pills')).toEqual(expect.arrayContaining(['urgent_emergency', 'symptom_report']));
+    expect(detected('i took a whole bottle of my pills an hour ago')).toEqual(expect.arrayContaining(['urgent_emergency', 'symptom_report']));
   });
 
   it('no red flag, no symptom_report from the emergency rule', () => {
@@ -181,5 +194,115 @@ describe('classifyRequestTypes: look-alikes', () => {
 
   it('"calling about the patient portal" is not another provider', () => {
     expect(typesOf("I'm calling about the patient portal, my password expired")).not.toContain('provider_to_provider');
+  });
+});
+
+describe('classifyRequestTypes: the caller’s request, not a mention', () => {
+  it('the clinic’s lines in a diarized call make no request', () => {
+    const text = [
+      'Agent: Good morning, how can I help? Do you need a refill or an appointment?',
+      'Caller: Hi, I got a statement and I think I was charged twice for one visit.',
+      'Agent: I can look at that. We will call you back once billing has checked.',
+      'Caller: Thanks.',
+    ].join('\n');
+    expect(typesOf(text)).toEqual(['billing_insurance']);
+  });
+
+  it('a call back the agent offers, and the caller agreeing to it, is not a callback request', () => {
+    const text = [
+      'Agent: Westside Clinic, this is Sam.',
+      'Caller: Hi, I need a copy of my immunization records for my new job.',
+      'Agent: Sure. Would you like the records nurse to call you when they are ready?',
+      'Caller: Yes please, that would be great.',
+    ].join('\n');
+    expect(typesOf(text)).toEqual(['medical_records']);
+  });
+
+  it('in one stream, an offer is known by its form: "we will call you", "someone will call you back"', () => {
+    expect(typesOf('ok so we will call you back tomorrow once the doctor signs the referral for the podiatrist')).not.toContain('callback_request');
+    expect(typesOf('the receptionist said someone will call me back about the referral to the podiatrist')).not.toContain('callback_request');
+    expect(typesOf('hi i need a referral to a podiatrist can someone call me back about it')).toEqual(['referral', 'callback_request']);
+  });
+
+  it('"I see Dr. Alvarez" says who the doctor is; it does not ask for a visit', () => {
+    expect(typesOf('I see Dr. Alvarez, and I need my atorvastatin refilled at the pharmacy on Pine')).not.toContain('appointment');
+  });
+
+  it('a slot the clinic offers and the caller takes is an appointment', () => {
+    const text = [
+      'Agent: Northside Family Practice.',
+      'Caller: My ankle has been swollen and sore for four days now and it is not getting better.',
+      'Agent: I have Thursday at 10:40 with Dr. Ruiz.',
+      'Caller: Okay, that works.',
+    ].join('\n');
+    expect(typesOf(text)).toEqual(['symptom_report', 'appointment']);
+  });
+
+  it('a caller who says they are not asking for something is not asking for it', () => {
+    expect(typesOf("I'm not asking for an appointment, I just want to know if my thyroid levels came back normal")).not.toContain('appointment');
+  });
+});
+
+describe('classifyRequestTypes: symptoms', () => {
+  it('a symptom given only as the reason for a refill is not a symptom report', () => {
+    const types = typesOf('i need a refill on the pills for my back pain, i only have two left');
+    expect(types).toEqual(['prescription_refill']);
+  });
+
+  it('the patient’s usual state, history and hypotheticals are not reports', () => {
+    expect(typesOf('Please refill his sumatriptan, he has one of his usual migraines today')).not.toContain('symptom_report');
+    expect(typesOf('I need my levetiracetam renewed; she had a seizure two years ago and has been fine since')).not.toContain('symptom_report');
+    expect(typesOf('I need my inhaler refilled, and what should I do if the wheezing comes back at night?')).toContain('prescription_refill');
+  });
+
+  it('a new symptom the caller wants the doctor to know about is a report', () => {
+    expect(typesOf('My new blood pressure pill is giving me a dry cough every night and I want the doctor to know')).toContain('symptom_report');
+  });
+});
+
+describe('classifyRequestTypes: primary and secondary', () => {
+  it('every score carries its rank: one primary first, then secondaries', () => {
+    const scores = classifyRequestTypes('I need a refill of my losartan and please call me back at 555 201 7788 when it is sent', []);
+    expect(scores.map((s) => [s.type, s.rank])).toEqual([['prescription_refill', 'primary'], ['callback_request', 'secondary']]);
+  });
+
+  it('callback_request is primary only when a call back is all the caller asks for', () => {
+    expect(typesOf('please call me back about my MRI results from last week')[0]).toBe('test_results');
+    expect(typesOf('Hi, this is Ana, please call me back when you get a chance')).toEqual(['callback_request']);
+  });
+
+  it('another provider calling is the primary code; what they ask for is secondary', () => {
+    const types = typesOf('Hi, this is Priya, pharmacist at the Walgreens on 5th, we need a new prescription for a patient of yours whose refills ran out');
+    expect(types[0]).toBe('provider_to_provider');
+    expect(types).toContain('prescription_refill');
+  });
+
+  it('a prior authorization that blocks a refill is the primary code', () => {
+    expect(typesOf('My pharmacy says the insurance needs a prior authorization before they can refill my Humira, I am on my last pen')[0]).toBe('prior_authorization');
+  });
+
+  it('"urgent" about paperwork is the paperwork’s urgency, not an emergency', () => {
+    expect(typesOf('I need my disability form filled out, it is really urgent because the deadline is Friday')).toEqual(['administrative']);
+  });
+});
+
+describe('requestTypeProbabilities', () => {
+  it('gives a probability for all twelve codes, consistent with the returned confidences', () => {
+    const text = 'I need a referral to a cardiologist please';
+    const probabilities = requestTypeProbabilities(text, []);
+    expect(Object.keys(probabilities).sort()).toEqual([...requestTypeCodes].sort());
+    for (const p of Object.values(probabilities)) {
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(p).toBeLessThanOrEqual(1);
+    }
+    const [referral] = classifyRequestTypes(text, []);
+    expect(referral!.confidence).toBeCloseTo(probabilities.referral, 2);
+    expect(probabilities.referral).toBeGreaterThan(probabilities.billing_insurance);
+  });
+
+  it('a code with no cue is unlikely, not impossible', () => {
+    const probabilities = requestTypeProbabilities('I need a referral to a cardiologist please', []);
+    expect(probabilities.billing_insurance).toBeGreaterThan(0);
+    expect(probabilities.billing_insurance).toBeLessThan(requestTypeThreshold);
   });
 });
