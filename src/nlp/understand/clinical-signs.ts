@@ -1,0 +1,350 @@
+import type { RedFlagCode } from '../analysis.types.ts';
+import { PhraseTrie } from './phrase-trie.ts';
+import { isSentenceBoundary, parseNumberAt, type Token } from './tokens.ts';
+
+/**
+ * What a triage nurse reads besides the usual red-flag words (issue 15): vital signs said as
+ * numbers ("she's 102.6, heart rate 124, pressure 88 over 50", "one hundred point nine", "sats
+ * 86"), how the illness shows (has to stop to breathe between words, lips going grey, cannot be
+ * kept awake), and self-harm said as intent or a plan ("thinking about taking all my pills").
+ *
+ * Pure: it only proposes flags and feature marks. `detectRedFlags` reads each proposal's context
+ * with its own checks (negation, hypothetical, history, third party, agent speech), so "if her
+ * temperature goes over 100.4, call us" stays a hypothetical here as it does for the word "fever".
+ */
+
+export type VitalKind = 'temperature' | 'heart-rate' | 'blood-pressure' | 'oxygen' | 'breathing-rate' | 'blood-sugar';
+
+/** A vital sign read from the transcript; `first`..`last` are token indices of the number(s). */
+export interface VitalReading {
+  kind: VitalKind;
+  /** °F for temperatures (a Celsius reading is converted), beats or breaths a minute, mmHg systolic, percent, mg/dL. */
+  value: number;
+  /** The diastolic pressure of a blood pressure. */
+  second?: number;
+  first: number;
+  last: number;
+}
+
+/** A feature mark for `detectRedFlags` (same shape as its own), e.g. a fever read from a number. */
+export interface SignFeature {
+  feature: 'fever' | 'systemic';
+  first: number;
+  last: number;
+  confidence: number;
+}
+
+/** A proposed red flag; `anchor*` is where its context is read (the reading or the sign, not the age). */
+export interface SignFlag {
+  code: RedFlagCode;
+  first: number;
+  last: number;
+  anchorFirst: number;
+  anchorLast: number;
+  confidence: number;
+  cue: string;
+  garbled: false;
+}
+
+/** The feature marks `detectRedFlags` has already found (baby ages, pregnancy, headache, infection…). */
+export interface KnownFeature {
+  feature: string;
+  first: number;
+  last: number;
+  confidence: number;
+}
+
+// ---- vital signs ------------------------------------------------------------------------------
+
+// Words a reading is named by. The number follows within a few words ("her oxygen's 84", "pressure is 88 over 50").
+const cueTable: [VitalKind, string[]][] = [
+  ['temperature', ['temperature|temp|temps|fever|thermometer', 'running|ran ~ ~ fever|temp', 'temperature of', 'febrile']],
+  ['heart-rate', ['heart rate|rates', 'heartrate|pulse|hr', "heart's|heart ~ ~ racing|going|beating|at", 'heart is|was']],
+  ['blood-pressure', ['blood pressure|pressures', "pressure|pressure's|bp|b.p", 'b p']],
+  ['oxygen', [
+    "oxygen|oxygen's|o2|sats|sat|saturation|saturations|saturating|satting|sating|spo|oximeter", 'pulse ox|oximeter', 'oxygen level|levels|saturation',
+  ]],
+  ['breathing-rate', ['respiratory rate', 'resp|respiration rate', 'respirations|resps|rr', 'breathing rate', 'breathing at']],
+  ['blood-sugar', ["sugar|sugar's|sugars|glucose|glucometer|bg|cbg|fingerstick|accucheck|dexcom|libre", 'blood sugar', 'sugar level|reading']],
+];
+
+const cueTrie = new PhraseTrie<VitalKind>();
+for (const [kind, patterns] of cueTable) for (const pattern of patterns) cueTrie.add(pattern, kind);
+
+// Words between a cue and its number that do not break the link ("temperature with the one under the arm and it say 100.9").
+const readingGap = 12;
+// Units that make a number something else ("a hundred and two milligrams", "102 dollars").
+const otherUnits = new Set([
+  'mg', 'milligram', 'milligrams', 'mcg', 'ml', 'units', 'unit', 'dollars', 'bucks', 'pounds', 'lbs', 'lb', 'pills', 'tablets', 'tabs',
+  'days', 'weeks', 'months', 'years', 'minutes', 'hours', 'times', 'am', 'pm', 'street', 'st', 'avenue', 'ave', 'road', 'drive', 'block',
+]);
+const ranges: Record<VitalKind, [number, number]> = {
+  temperature: [94, 108],
+  'heart-rate': [25, 260],
+  'blood-pressure': [50, 280],
+  oxygen: [40, 100],
+  'breathing-rate': [4, 90],
+  'blood-sugar': [15, 900],
+};
+
+/** Spoken pressures drop "hundred": "one sixty eight" is 168, "one ten" is 110. */
+function readNumber(tokens: readonly Token[], k: number): { value: number; next: number } | undefined {
+  const parsed = readNumberRaw(tokens, k);
+  // A number always moves on: "fourteen oh nine" (an address) can read as no digits at all.
+  return parsed && parsed.next > k ? parsed : undefined;
+}
+
+function readNumberRaw(tokens: readonly Token[], k: number): { value: number; next: number } | undefined {
+  const word = tokens[k]?.text;
+  if ((word === 'one' || word === 'two') && tokens[k + 1] && !tokens[k + 1]!.punct && !/^\d/.test(tokens[k + 1]!.text)) {
+    const rest = parseNumberAt(tokens, k + 1);
+    if (rest && rest.value >= 10 && rest.value < 100 && Number.isInteger(rest.value)) return { value: (word === 'one' ? 100 : 200) + rest.value, next: rest.next };
+  }
+  return parseNumberAt(tokens, k);
+}
+
+/** Celsius fevers ("39.5", "38 degrees") become Fahrenheit; other readings keep their unit. */
+function asFahrenheit(value: number): number {
+  return value >= 34 && value <= 43.5 ? Math.round((value * 9 / 5 + 32) * 10) / 10 : value;
+}
+
+// After a pronoun or copula a decimal in the fever range is a temperature even without the word ("she's 102.6").
+const temperatureLeads = new Set(["she's", "he's", "i'm", "it's", 'is', 'was', 'at', 'of', 'running', 'reads', 'read', 'say', 'says', 'said', 'showed', 'shows']);
+
+/**
+ * Reads the vital signs said in a transcript, spoken ("one hundred point nine", "eighty eight over
+ * fifty", "one sixty eight over one ten") or written ("102.6", "168/110", "39.5 C", "84 percent").
+ */
+export function readVitalSigns(text: string, tokens: readonly Token[]): VitalReading[] {
+  const readings: VitalReading[] = [];
+  const used = new Set<number>();
+  const push = (reading: VitalReading) => {
+    if (used.has(reading.first)) return;
+    used.add(reading.first);
+    readings.push(reading);
+  };
+
+  // "88 over 50", "168/110": a pressure whatever word (if any) names it.
+  for (let k = 0; k < tokens.length; k++) {
+    if (!/^\d/.test(tokens[k]!.text) && !numberWords.has(tokens[k]!.text)) continue;
+    const top = readNumber(tokens, k);
+    if (!top || !Number.isInteger(top.value)) continue;
+    let bottomAt = -1;
+    if (tokens[top.next]?.text === 'over') bottomAt = top.next + 1;
+    else if (/^\d+$/.test(tokens[top.next]?.text ?? '') && text.slice(tokens[top.next - 1]!.end, tokens[top.next]!.start) === '/') bottomAt = top.next;
+    if (bottomAt < 0) continue;
+    const bottom = readNumber(tokens, bottomAt);
+    if (!bottom) continue;
+    const written = bottomAt === top.next;
+    // A written a/b is also a date ("4/2/1938"): it needs a pressure cue before it and no third part after.
+    if (written && (!cueBefore(tokens, k, 'blood-pressure', 6) || text.charAt(tokens[bottom.next - 1]!.end) === '/')) continue;
+    if (top.value >= 60 && top.value <= 280 && bottom.value >= 30 && bottom.value <= 160 && top.value > bottom.value) {
+      push({ kind: 'blood-pressure', value: top.value, second: bottom.value, first: k, last: bottom.next - 1 });
+      k = bottom.next - 1;
+    }
+  }
+
+  // A named reading: the first number after its cue in the same sentence.
+  // The longest cue at a place names it ("pulse ox" is oxygen, not a pulse).
+  const cues = cueTrie.matchAll(tokens).sort((a, b) => a.first - b.first || b.last - a.last);
+  for (let c = 0; c < cues.length; c++) {
+    const match = cues[c]!;
+    if (c > 0 && cues[c - 1]!.first === match.first) continue;
+    const kind = match.value;
+    for (let k = match.last + 1; k < tokens.length && k <= match.last + readingGap; k++) {
+      const token = tokens[k]!;
+      if (isSentenceBoundary(token)) break;
+      const parsed = readNumber(tokens, k);
+      if (!parsed) continue;
+      if (kind === 'blood-pressure') break; // the pressure pairs are read above
+      const unit = tokens[parsed.next]?.text ?? '';
+      if (otherUnits.has(unit)) break;
+      const value = kind === 'temperature' ? asFahrenheit(parsed.value) : parsed.value;
+      const [low, high] = ranges[kind];
+      // Only the first number counts: "my sugar was 2 hours after eating 180" is rare; "temp 99 then 101" reads 99, the safe miss.
+      if (value >= low && value <= high) push({ kind, value, first: k, last: parsed.next - 1 });
+      else if (kind === 'temperature' && (parsed.value < 10 || parsed.value > 1000)) continue; // "took it 3 times, 101"
+      break;
+    }
+  }
+
+  // A temperature said with its unit ("101 degrees", "39.5 C") or a decimal after "she's" ("she's 102.6").
+  for (let k = 0; k < tokens.length; k++) {
+    if (used.has(k)) continue;
+    const token = tokens[k]!;
+    if (!/^\d/.test(token.text) && !numberWords.has(token.text) && token.text !== 'a') continue;
+    const parsed = readNumber(tokens, k);
+    if (!parsed) continue;
+    const unit = tokens[parsed.next]?.text ?? '';
+    const value = asFahrenheit(parsed.value);
+    const hasUnit = unit === 'degrees' || unit === 'fahrenheit' || unit === 'celsius' || ((unit === 'f' || unit === 'c') && /^\d/.test(token.text));
+    const decimal = parsed.value % 1 !== 0 && temperatureLeads.has(tokens[k - 1]?.text ?? '');
+    if ((hasUnit || decimal) && value >= 95 && value <= 108) push({ kind: 'temperature', value, first: k, last: parsed.next - 1 });
+    k = parsed.next - 1;
+  }
+  readings.sort((a, b) => a.first - b.first);
+  return readings;
+}
+
+const numberWords = new Set([
+  'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen',
+  'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety',
+]);
+
+function cueBefore(tokens: readonly Token[], k: number, kind: VitalKind, window: number): boolean {
+  const from = Math.max(0, k - window);
+  return cueTrie.matchAll(tokens.slice(from, k)).some((match) => match.value === kind);
+}
+
+// A reading said as the usual one ("she's usually 92", "her baseline is 88") is not news.
+const baselineWords = new Set(['usually', 'normally', 'baseline', 'usual', 'normal', 'typically', 'always', 'goal', 'target', 'supposed']);
+
+function isBaseline(tokens: readonly Token[], reading: VitalReading): boolean {
+  for (let k = reading.first - 1; k >= Math.max(0, reading.first - 5); k--) {
+    if (isSentenceBoundary(tokens[k]!)) return false;
+    if (baselineWords.has(tokens[k]!.text)) return true;
+  }
+  return false;
+}
+
+// ---- signs a caller can see or hear ------------------------------------------------------------
+
+interface SignRule {
+  code: RedFlagCode;
+  cue: string;
+  confidence: number;
+  /** Counts only with a breathing word close by ("a hard time talking ... stop and breathe"); alone it may be speech. */
+  needsBreath?: boolean;
+}
+
+const signTable: [RedFlagCode, string, number, string[], Partial<SignRule>?][] = [
+  // Speech broken by breathing is what a triage nurse listens for: the breath cannot carry a sentence.
+  ['breathing_difficulty', 'breaks-to-breathe', 0.85, [
+    'stop|stopping|pause|pausing ~ ~ to|and breathe', 'stop|stopping|pause|pausing ~ ~ to|and catch ~ breath', 'breathe|breath in between',
+    'between ~ words|sentences', 'in between each|every ~ word|sentence', "can't|cannot get ~ words out", 'too breathless|winded to talk|speak',
+    "can't|cannot talk ~ ~ without ~ breath|breathing",
+  ]],
+  ['breathing_difficulty', 'hard-to-talk-with-breath', 0.8, [
+    'hard|difficult|rough time talking|speaking', 'trouble|struggling talking|speaking', 'hard|difficult to talk|speak', 'out of breath talking|speaking',
+  ], { needsBreath: true }],
+  // Accessory muscles and the colour of hypoxia: signs of work of breathing a carer or nurse reports.
+  ['breathing_difficulty', 'work-of-breathing', 0.85, [
+    'working ~ ~ to breathe', 'working hard ~ breathe|breathing', 'using ~ ~ neck|stomach|belly|chest muscles', 'neck muscles', 'nostrils ~ flaring',
+    'flaring ~ nostrils', 'retracting|retractions', 'belly ~ ~ sucking in', 'sucking in ~ ~ ribs|neck|chest', 'head bobbing',
+    'lips|face|mouth|fingers|fingernails|nails ~ ~ ~ grey|gray|purple|dusky|bluish|blueish', 'turning|turned|going|looks ~ grey|gray|purple|dusky|bluish',
+    'blue ~ around ~ ~ lips|mouth', 'grey|gray|blue|purple lips',
+  ]],
+  // A person who cannot be kept awake: a lowered level of consciousness.
+  ['loss_of_consciousness', 'cannot-stay-awake', 0.8, [
+    "he|she|they|baby|he's|she's ~ can't|cannot|won't stay awake", "can't|cannot keep him|her|them awake", 'hard|impossible|difficult to wake|rouse|arouse',
+    "can't|cannot wake him|her|them", 'keeps|keep nodding|passing|drifting off ~ ~ mid|middle', 'barely conscious|arousable',
+  ]],
+  // Self-harm said as intent or a plan is ideation now, however softly it is put.
+  ['suicidal_ideation', 'self-harm-plan', 0.9, [
+    'thinking|thought|think|thoughts about|of ~ taking|swallowing|overdosing ~ ~ all ~ ~ pills|meds|medicine|medication|medications|tablets',
+    'thinking|thought|think|thoughts about|of ~ ending ~ ~ life|it', 'thinking|thought|think|thoughts about|of ~ not ~ ~ here|around|alive|waking',
+    'thinking|thought|think|thoughts about|of ~ hurting|killing ~ myself', 'have|got|made a plan to', 'no reason to live|go on', 'nothing ~ to live for',
+    "don't|dont see the point ~ ~ living|anything|anymore|going on|life", 'planned|planning how', 'wrote ~ ~ goodbye|suicide note|notes|letter|letters',
+    'giving|gave away ~ ~ things|stuff|belongings', 'all of them at once', 'take them all',
+  ]],
+];
+
+const signTrie = new PhraseTrie<SignRule>();
+for (const [code, cue, confidence, patterns, options] of signTable) {
+  const rule: SignRule = { code, cue, confidence, ...options };
+  for (const pattern of patterns) signTrie.add(pattern, rule);
+}
+
+const breathWords = new Set(['breathe', 'breath', 'breathing', 'breaths', 'breathless', 'winded', 'air', 'wheezing', 'asthma', 'inhaler', 'puffer']);
+
+function breathNear(tokens: readonly Token[], first: number, last: number): boolean {
+  for (let k = Math.max(0, first - 12); k <= Math.min(tokens.length - 1, last + 12); k++) if (breathWords.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+// ---- combining readings into the flag a clinician would call -----------------------------------
+
+const feverF = 100.4;
+const postpartumWords = new Set(['postpartum', 'delivered', 'delivery', 'birth', 'preeclampsia', 'pre', 'eclampsia']);
+
+function flag(code: RedFlagCode, anchor: { first: number; last: number }, extra: { first: number; last: number } | undefined, confidence: number, cue: string): SignFlag {
+  const first = Math.min(anchor.first, extra?.first ?? Infinity);
+  const last = Math.max(anchor.last, extra?.last ?? -Infinity);
+  return { code, first, last, anchorFirst: anchor.first, anchorLast: anchor.last, confidence, cue, garbled: false };
+}
+
+function closestTo<T extends { first: number }>(hits: readonly T[], at: number, window: number): T | undefined {
+  let best: T | undefined;
+  for (const hit of hits) if (Math.abs(hit.first - at) <= window && (!best || Math.abs(hit.first - at) < Math.abs(best.first - at))) best = hit;
+  return best;
+}
+
+/**
+ * The vital-sign, visible-sign and stated-intent proposals for one transcript. `known` are the
+ * feature marks `detectRedFlags` found (an infant's age, a pregnancy, a headache, an infection).
+ * Returns feature marks to add (a fever read from a number) and flags to assess.
+ */
+export function findClinicalSigns(text: string, tokens: readonly Token[], known: readonly KnownFeature[]): { features: SignFeature[]; found: SignFlag[] } {
+  const features: SignFeature[] = [];
+  const found: SignFlag[] = [];
+  const of = (name: string) => known.filter((hit) => hit.feature === name);
+
+  for (const match of signTrie.matchAll(tokens)) {
+    const rule = match.value;
+    if (rule.needsBreath && !breathNear(tokens, match.first, match.last)) continue;
+    found.push(flag(rule.code, match, undefined, rule.confidence, rule.cue));
+  }
+
+  const readings = readVitalSigns(text, tokens).filter((reading) => !isBaseline(tokens, reading));
+  const fevers = readings.filter((r) => r.kind === 'temperature' && r.value >= feverF);
+  for (const fever of fevers) features.push({ feature: 'fever', first: fever.first, last: fever.last, confidence: 0.9 });
+
+  // Any fever of 100.4 °F or more under three months is an emergency. The age is often said once, far from the reading.
+  // Baby marks: 0.6 the bare word "baby" (age unknown), 0 an age past three months, otherwise an infant's age.
+  const ages = of('baby').filter((baby) => baby.confidence !== 0.6);
+  for (const fever of fevers) {
+    const age = closestTo(ages, fever.first, 80);
+    if (age && age.confidence > 0) found.push(flag('infant_fever', fever, age, 0.9, 'temperature-reading-in-infant'));
+  }
+
+  // Sepsis: an infection or fever with the body failing to keep up (a fast heart, a low pressure, fast breathing, confusion).
+  const children = known.some((hit) => hit.feature === 'baby') || /\b(?:toddler|son|daughter|kid|child|boy|girl)\b/i.test(text);
+  const strained = readings.filter((r) =>
+    (r.kind === 'heart-rate' && r.value >= (children ? 160 : 120)) || (r.kind === 'blood-pressure' && r.value < 90)
+    || (r.kind === 'breathing-rate' && r.value >= (children ? 50 : 22)));
+  const infections = [...fevers, ...of('fever'), ...of('chills'), ...of('infection')];
+  for (const sign of strained) {
+    const source = closestTo(infections, sign.first, 40);
+    if (source) found.push(flag('sepsis_signs', sign, source, 0.85, `infection-with-${sign.kind}`));
+  }
+  for (const fever of fevers) {
+    const systemic = closestTo(of('systemic'), fever.first, 30);
+    if (systemic) found.push(flag('sepsis_signs', fever, systemic, 0.8, 'fever-reading-with-systemic-sign'));
+  }
+
+  // Low oxygen, or breathing fast at rest, is breathing difficulty whatever words go with it.
+  for (const reading of readings) {
+    if (reading.kind === 'oxygen' && reading.value <= 91) found.push(flag('breathing_difficulty', reading, undefined, 0.9, 'low-oxygen-reading'));
+    if (reading.kind === 'breathing-rate' && reading.value >= (children ? 60 : 25)) found.push(flag('breathing_difficulty', reading, undefined, 0.85, 'fast-breathing-reading'));
+  }
+
+  // A severe-range pressure: with a headache it is the headache to worry about; in pregnancy or after a birth, preeclampsia.
+  const pregnancy = of('pregnant').length > 0 || tokens.some((t) => postpartumWords.has(t.text)) || /\bhad (?:a|the|my) baby\b/i.test(text);
+  for (const reading of readings) {
+    if (reading.kind !== 'blood-pressure') continue;
+    const diastolic = reading.second ?? 0;
+    const severe = reading.value >= 180 || diastolic >= 120;
+    const severeInPregnancy = pregnancy && (reading.value >= 160 || diastolic >= 110);
+    if (severeInPregnancy) found.push(flag('pregnancy_emergency', reading, undefined, 0.85, 'severe-pressure-in-pregnancy'));
+    const headache = closestTo(of('headache'), reading.first, 40);
+    if ((severe || severeInPregnancy) && headache) found.push(flag('severe_headache', reading, headache, 0.8, 'severe-pressure-with-headache'));
+  }
+
+  // A very low sugar with a lowered level of consciousness (confused, drowsy, hard to wake).
+  for (const reading of readings) {
+    if (reading.kind !== 'blood-sugar' || reading.value >= 70) continue;
+    const altered = closestTo(of('systemic'), reading.first, 30);
+    if (altered || reading.value < 40) found.push(flag('loss_of_consciousness', reading, altered, 0.8, 'low-sugar-with-altered-consciousness'));
+  }
+  return { features, found };
+}

@@ -1,0 +1,78 @@
+import type { EvidenceSpan } from '../analysis.types.ts';
+import { PhraseTrie } from './phrase-trie.ts';
+import { contentTokens, isSentenceBoundary, type Token } from './tokens.ts';
+
+/**
+ * Urgency a clinician has already decided (issue 15): someone in the call sends the patient to
+ * emergency care now ("I need you to go to the emergency room right now", "I'm calling EMS",
+ * "911 is on the way"), or a lab or radiologist reports a critical result. The call is urgent even
+ * when no red flag is named (an eye emergency, a pulmonary embolism on a scan). Advice for later
+ * ("if it gets worse, go to the ER"), a past trip ("we ended up in the ER") and teaching ("time to
+ * call 911") are not directives.
+ */
+
+export interface UrgentDirective {
+  start: number;
+  end: number;
+  cue: 'sent-to-emergency-care' | 'emergency-services-called' | 'critical-result';
+}
+
+const directiveTable: [UrgentDirective['cue'], string[]][] = [
+  // Sent now: an emergency place with a word of immediacy (checked below).
+  ['sent-to-emergency-care', [
+    'go|get|going|head|heading|take|taking|bring|drive|come ~ ~ to the|an ~ er|ed|hospital|emergency',
+    'go|get|going|head|heading|take|taking|bring|drive ~ ~ to the|an e r', 'go|get|going|head|take ~ ~ to labor and delivery',
+    'seen in|at the ~ er|ed|emergency', 'needs|need the ~ emergency room|department|er|ed', 'call|calling|dial 911', 'call an|the ambulance',
+  ]],
+  // Help already summoned.
+  ['emergency-services-called', [
+    'calling|called|phoning|phoned 911|ems|paramedics', 'calling|called an|the ambulance', 'sending ~ ~ ~ ~ by ambulance', 'sending ~ ~ out to the ~ er|ed|emergency|hospital',
+    '911|ems|ambulance|paramedics ~ ~ on the|their way', '911|ems|ambulance|paramedics ~ ~ coming|here', "they're on the way",
+  ]],
+  ['critical-result', ['critical value|values|result|results|finding|findings|lab|labs|level|potassium|sodium', 'panic value|values|result', 'critically high|low']],
+];
+
+const trie = new PhraseTrie<UrgentDirective['cue']>();
+for (const [cue, patterns] of directiveTable) for (const pattern of patterns) trie.add(pattern, cue);
+
+const immediacy = new Set(['now', 'immediately', 'away', 'asap', 'tonight', 'straight', 'urgently', 'directly']);
+// Words that make the sentence advice for later, a question, or a story: "if", "when", "in case", "should I".
+const conditionWords = new Set(['if', 'when', 'whenever', 'unless', 'case', 'until', 'otherwise', 'whether', 'before']);
+const pastWords = new Set(['ended', 'last', 'ago', 'yesterday', 'took', 'went', 'was', 'were', 'visit', 'bill', 'bills', 'before', 'time']);
+const denials = new Set(['not', "isn't", "wasn't", 'no', 'never', "don't", "doesn't", 'nothing', "didn't"]);
+const teaching = new Set(['signs', 'sign', 'fast', 'pamphlet', 'says', 'means', 'know', 'learn', 'class', 'education']);
+
+function sentenceOf(tokens: readonly Token[], first: number, last: number): [number, number] {
+  let start = first;
+  while (start > 0 && !isSentenceBoundary(tokens[start - 1]!) && first - start < 14) start--;
+  let end = last;
+  while (end < tokens.length - 1 && !isSentenceBoundary(tokens[end + 1]!) && end - last < 8) end++;
+  return [start, end];
+}
+
+/** The directives to emergency care, summoned help and critical results in a transcript. */
+export function findUrgentDirectives(text: string): UrgentDirective[] {
+  const tokens = contentTokens(text);
+  const directives: UrgentDirective[] = [];
+  for (const match of trie.matchAll(tokens)) {
+    const [start, end] = sentenceOf(tokens, match.first, match.last);
+    const before = tokens.slice(start, match.first).map((t) => t.text);
+    const around = tokens.slice(start, end + 1).map((t) => t.text);
+    const question = tokens[end + 1]?.text === '?';
+    if (question || before.some((w) => conditionWords.has(w) || denials.has(w) || teaching.has(w))) continue;
+    if (match.value === 'sent-to-emergency-care') {
+      // "Please hang up and call 911" is immediate without saying "now".
+      const urged = before.some((w) => w === 'please' || w === 'hang');
+      if (!(urged || around.some((w) => immediacy.has(w))) || before.some((w) => pastWords.has(w) || w === 'should' || w === 'or')) continue;
+    }
+    if (match.value === 'emergency-services-called' && around.some((w) => pastWords.has(w) && w !== 'was' && w !== 'were')) continue;
+    if (match.value === 'critical-result' && tokens.slice(Math.max(0, match.first - 3), match.first).some((t) => denials.has(t.text))) continue;
+    directives.push({ start: tokens[match.first]!.start, end: tokens[match.last]!.end, cue: match.value });
+  }
+  return directives;
+}
+
+/** The directives as evidence for `urgent_emergency`. */
+export function directiveEvidence(directives: readonly UrgentDirective[]): EvidenceSpan[] {
+  return directives.map((d) => ({ start: d.start, end: d.end, cue: d.cue }));
+}
