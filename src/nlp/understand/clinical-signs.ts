@@ -241,7 +241,8 @@ const signTable: [RedFlagCode, string, number, string[], Partial<SignRule>?][] =
   ]],
   // Self-harm said as intent or a plan is ideation now, however softly it is put.
   ['suicidal_ideation', 'self-harm-plan', 0.9, [
-    'thinking|thought|think|thoughts about|of ~ taking|swallowing|overdosing ~ ~ all ~ ~ pills|meds|medicine|medication|medications|tablets',
+    'thinking|thought|think|thoughts about|of ~ taking|swallowing ~ ~ all ~ ~ ~ pills|meds|medicine|medication|medications|tablets',
+    'thinking|thought|think|thoughts about|of ~ overdosing', 'thinking|thought|think|thoughts about|of ~ an overdose',
     'thinking|thought|think|thoughts about|of ~ ending ~ ~ life|it', 'thinking|thought|think|thoughts about|of ~ not ~ ~ here|around|alive|waking',
     'thinking|thought|think|thoughts about|of ~ hurting|killing ~ myself', 'have|got|made a plan to', 'no reason to live|go on', 'nothing ~ to live for',
     "don't|dont see the point ~ ~ living|anything|anymore|going on|life", 'planned|planning how', 'wrote ~ ~ goodbye|suicide note|notes|letter|letters',

@@ -27,7 +27,7 @@ const directiveTable: [UrgentDirective['cue'], string[]][] = [
   // Help already summoned.
   ['emergency-services-called', [
     'calling|called|phoning|phoned 911|ems|paramedics', 'calling|called an|the ambulance', 'sending ~ ~ ~ ~ by ambulance', 'sending ~ ~ out to the ~ er|ed|emergency|hospital',
-    '911|ems|ambulance|paramedics ~ ~ on the|their way', '911|ems|ambulance|paramedics ~ ~ coming|here', "they're on the way",
+    '911|ems|ambulance|paramedics ~ ~ on the|their way', '911|ems|ambulance|paramedics is|are|just ~ here|coming', '911|ems|ambulance|paramedics ~ coming', "they're on the way",
   ]],
   ['critical-result', ['critical value|values|result|results|finding|findings|lab|labs|level|potassium|sodium', 'panic value|values|result', 'critically high|low']],
 ];

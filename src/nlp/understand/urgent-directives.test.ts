@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeCall } from '../analyze-call.ts';
+import { findUrgentDirectives } from './urgent-directives.ts';
+
+/** A clinician's decision that the patient needs emergency care now makes the call urgent (issue 15). */
+
+const cues = (text: string) => findUrgentDirectives(text).map((d) => d.cue);
+
+describe('findUrgentDirectives', () => {
+  it.each([
+    ['Nurse: With that much pain I need you to head to the emergency room right away.', 'sent-to-emergency-care'],
+    ['Agent: Please hang up and call 911.', 'sent-to-emergency-care'],
+    ["Caller: This is the night nurse at Pine Court, we're calling an ambulance for him.", 'emergency-services-called'],
+    ['the paramedics are on their way now', 'emergency-services-called'],
+    ['This is the hospital lab with a critical sodium on your patient.', 'critical-result'],
+  ])('%s → %s', (text, cue) => {
+    expect(cues(text)).toContain(cue);
+  });
+
+  it.each([
+    'Agent: If the swelling spreads or you get a fever, go to the ER.',
+    'Agent: Should that happen overnight, call 911 — otherwise we will see you Thursday.',
+    'last spring they took her to the ER by ambulance and she was fine',
+    'Caller: should I go to the ER right now or wait for you?',
+    "Caller: It's nothing critical, just a question about my labs.",
+    'the poster says the signs of a stroke mean call 911 right away',
+  ])('%s → none', (text) => {
+    expect(cues(text)).toEqual([]);
+  });
+
+  it('makes a call urgent with urgent_emergency even when no red flag is named', () => {
+    const text = 'Agent: Clinic, this is Pat.\nCaller: Hi, this is Sam from imaging. I have a critical finding on a chest CT for one of your patients, a large pleural effusion.\nAgent: I will get the nurse.';
+    const analysis = analyzeCall(text, { now: new Date('2026-12-07T12:00:00Z') });
+    expect(analysis.urgent).toBe(true);
+    expect(analysis.requestTypes.map((score) => score.type)).toContain('urgent_emergency');
+  });
+});
