@@ -94,8 +94,16 @@ function readNumber(tokens: readonly Token[], k: number): { value: number; next:
   return parsed && parsed.next > k ? parsed : undefined;
 }
 
+// "in the eighties", "low 80s": a decade, read at its middle (oxygen and pulse are said this way).
+const decades = new Map([['sixties', 65], ['seventies', 75], ['eighties', 85], ['nineties', 95]]);
+
 function readNumberRaw(tokens: readonly Token[], k: number): { value: number; next: number } | undefined {
   const word = tokens[k]?.text;
+  const decade = decades.get(word ?? '');
+  if (decade !== undefined) return { value: tokens[k - 1]?.text === 'low' ? decade - 3 : decade, next: k + 1 };
+  if (word && /^[6-9]0$/.test(word) && tokens[k + 1]?.text === 's' && tokens[k + 1]!.start === tokens[k]!.end) {
+    return { value: Number(word) + (tokens[k - 1]?.text === 'low' ? 2 : 5), next: k + 2 };
+  }
   if ((word === 'one' || word === 'two') && tokens[k + 1] && !tokens[k + 1]!.punct && !/^\d/.test(tokens[k + 1]!.text)) {
     const rest = parseNumberAt(tokens, k + 1);
     if (rest && rest.value >= 10 && rest.value < 100 && Number.isInteger(rest.value)) return { value: (word === 'one' ? 100 : 200) + rest.value, next: rest.next };
@@ -226,6 +234,7 @@ const signTable: [RedFlagCode, string, number, string[], Partial<SignRule>?][] =
   ]],
   ['breathing_difficulty', 'hard-to-talk-with-breath', 0.8, [
     'hard|difficult|rough time talking|speaking', 'trouble|struggling talking|speaking', 'hard|difficult to talk|speak', 'out of breath talking|speaking',
+    'few words at a time', 'one|two|three words at a time', 'trouble|hard time getting ~ words out',
   ], { needsBreath: true }],
   // Accessory muscles and the colour of hypoxia: signs of work of breathing a carer or nurse reports.
   ['breathing_difficulty', 'work-of-breathing', 0.85, [
@@ -244,7 +253,7 @@ const signTable: [RedFlagCode, string, number, string[], Partial<SignRule>?][] =
     'thinking|thought|think|thoughts about|of ~ taking|swallowing ~ ~ all ~ ~ ~ pills|meds|medicine|medication|medications|tablets',
     'thinking|thought|think|thoughts about|of ~ overdosing', 'thinking|thought|think|thoughts about|of ~ an overdose',
     'thinking|thought|think|thoughts about|of ~ ending ~ ~ life|it', 'thinking|thought|think|thoughts about|of ~ not ~ ~ here|around|alive|waking',
-    'thinking|thought|think|thoughts about|of ~ hurting|killing ~ myself', 'have|got|made a plan to', 'no reason to live|go on', 'nothing ~ to live for',
+    'thinking|thought|think|thoughts about|of ~ hurting|killing ~ myself', 'have|got|made a plan to', 'no reason to live', 'no reason to go on', 'nothing ~ to live for',
     "don't|dont see the point ~ ~ living|anything|anymore|going on|life", 'planned|planning how', 'wrote ~ ~ goodbye|suicide note|notes|letter|letters',
     'giving|gave away ~ ~ things|stuff|belongings', 'all of them at once', 'take them all',
   ]],
@@ -348,4 +357,30 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
     if (altered || reading.value < 40) found.push(flag('loss_of_consciousness', reading, altered, 0.8, 'low-sugar-with-altered-consciousness'));
   }
   return { features, found };
+}
+
+// ---- an emergency with no listed flag: a baby drying out -------------------------------------------
+
+const babyWords = new Set(['baby', "baby's", 'newborn', 'infant', 'bub', 'babe']);
+const keepingDown = new PhraseTrie<true>()
+  .add("can't|cannot|won't|isn't|not ~ keep|keeping|holding ~ anything|nothing|milk|formula|fluids|water|it ~ down", true)
+  .add('throwing|throws|throw|spitting|spits up ~ everything|every|each|all|whole', true)
+  .add('vomiting|vomits ~ everything|every|each|all|whole', true)
+  .add('projectile vomiting|vomit|vomits', true);
+const dryingOut = new PhraseTrie<true>()
+  .add('no|zero wet ~ diaper|diapers|nappy|nappies', true).add('dry diaper|diapers|nappy|nappies', true)
+  .add("hasn't|hasnt|didn't|not ~ ~ peed|peeing|pee|wet ~ ~ diaper|diapers", true).add('only one|1 wet diaper', true)
+  .add('no tears', true).add('crying without|with no tears', true).add('soft spot ~ ~ sunken|sunk|caved|dipped', true).add('sunken ~ eyes|soft|fontanelle', true)
+  .add('floppy|limp|listless', true);
+
+/**
+ * A baby who cannot keep feeds down and shows dehydration (no wet diapers, no tears, a sunken soft
+ * spot, floppy) needs same-day care though no listed red flag names it. Token spans; pure.
+ */
+export function findInfantDehydration(tokens: readonly Token[]): { first: number; last: number }[] {
+  if (!tokens.some((t) => babyWords.has(t.text) || t.text === 'diaper' || t.text === 'diapers')) return [];
+  const losing = keepingDown.matchAll(tokens);
+  const dry = dryingOut.matchAll(tokens);
+  if (losing.length === 0 || dry.length === 0) return [];
+  return [{ first: Math.min(losing[0]!.first, dry[0]!.first), last: Math.max(losing[0]!.last, dry[0]!.last) }];
 }

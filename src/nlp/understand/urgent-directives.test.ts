@@ -13,6 +13,9 @@ describe('findUrgentDirectives', () => {
     ["Caller: This is the night nurse at Pine Court, we're calling an ambulance for him.", 'emergency-services-called'],
     ['the paramedics are on their way now', 'emergency-services-called'],
     ['This is the hospital lab with a critical sodium on your patient.', 'critical-result'],
+    ["Caller: it's the dialysis unit, his potassium came back at 6.9 and we're sending him to the ER now.", 'critical-result'],
+    ["Caller: it's the dialysis unit, his potassium came back at 6.9 and we're sending him to the ER now.", 'sent-to-emergency-care'],
+    ["my little one is throwing up everything and there's been no wet diaper since this morning", 'infant-dehydration'],
   ])('%s → %s', (text, cue) => {
     expect(cues(text)).toContain(cue);
   });
@@ -24,6 +27,9 @@ describe('findUrgentDirectives', () => {
     'Caller: should I go to the ER right now or wait for you?',
     "Caller: It's nothing critical, just a question about my labs.",
     'the poster says the signs of a stroke mean call 911 right away',
+    'her potassium was 4.4 and the sodium 138, so nothing to change',
+    'the baby spits up a little after feeds but has lots of wet diapers',
+    'if the baby cannot keep anything down or has no wet diapers by tonight, call us back',
   ])('%s → none', (text) => {
     expect(cues(text)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import type { EvidenceSpan } from '../analysis.types.ts';
+import { findInfantDehydration } from './clinical-signs.ts';
 import { PhraseTrie } from './phrase-trie.ts';
-import { contentTokens, isSentenceBoundary, type Token } from './tokens.ts';
+import { isSentenceBoundary, parseNumberAt, tokenize, type Token } from './tokens.ts';
 
 /**
  * Urgency a clinician has already decided (issue 15): someone in the call sends the patient to
@@ -8,13 +9,14 @@ import { contentTokens, isSentenceBoundary, type Token } from './tokens.ts';
  * "911 is on the way"), or a lab or radiologist reports a critical result. The call is urgent even
  * when no red flag is named (an eye emergency, a pulmonary embolism on a scan). Advice for later
  * ("if it gets worse, go to the ER"), a past trip ("we ended up in the ER") and teaching ("time to
- * call 911") are not directives.
+ * call 911") are not directives. A baby drying out (clinical-signs.ts) is urgent the same way: no listed
+ * flag names it.
  */
 
 export interface UrgentDirective {
   start: number;
   end: number;
-  cue: 'sent-to-emergency-care' | 'emergency-services-called' | 'critical-result';
+  cue: 'sent-to-emergency-care' | 'emergency-services-called' | 'critical-result' | 'infant-dehydration';
 }
 
 const directiveTable: [UrgentDirective['cue'], string[]][] = [
@@ -22,7 +24,7 @@ const directiveTable: [UrgentDirective['cue'], string[]][] = [
   ['sent-to-emergency-care', [
     'go|get|going|head|heading|take|taking|bring|drive|come ~ ~ to the|an ~ er|ed|hospital|emergency',
     'go|get|going|head|heading|take|taking|bring|drive ~ ~ to the|an e r', 'go|get|going|head|take ~ ~ to labor and delivery',
-    'seen in|at the ~ er|ed|emergency', 'needs|need the ~ emergency room|department|er|ed', 'call|calling|dial 911', 'call an|the ambulance',
+    'seen in|at the ~ er|ed|emergency', 'send|sending ~ ~ to the|an ~ er|ed|emergency|hospital', 'needs|need the ~ emergency room|department|er|ed', 'call|calling|dial 911', 'call an|the ambulance',
   ]],
   // Help already summoned.
   ['emergency-services-called', [
@@ -50,9 +52,18 @@ function sentenceOf(tokens: readonly Token[], first: number, last: number): [num
   return [start, end];
 }
 
+const fillers = new Set(['um', 'uh', 'uhm', 'umm', 'uhh', 'er', 'erm', 'hmm', 'hm', 'mm', 'mhm']);
+const placeLeads = new Set(['the', 'an', 'to', 'at', 'in']);
+
+/** Tokens without hesitation fillers, except "er" where it is the ER ("go to the ER"). */
+function directiveTokens(text: string): Token[] {
+  const all = tokenize(text);
+  return all.filter((token, k) => !fillers.has(token.text) || (token.text === 'er' && placeLeads.has(all[k - 1]?.text ?? '')));
+}
+
 /** The directives to emergency care, summoned help and critical results in a transcript. */
 export function findUrgentDirectives(text: string): UrgentDirective[] {
-  const tokens = contentTokens(text);
+  const tokens = directiveTokens(text);
   const directives: UrgentDirective[] = [];
   for (const match of trie.matchAll(tokens)) {
     const [start, end] = sentenceOf(tokens, match.first, match.last);
@@ -69,10 +80,47 @@ export function findUrgentDirectives(text: string): UrgentDirective[] {
     if (match.value === 'critical-result' && tokens.slice(Math.max(0, match.first - 3), match.first).some((t) => denials.has(t.text))) continue;
     directives.push({ start: tokens[match.first]!.start, end: tokens[match.last]!.end, cue: match.value });
   }
+  for (const lab of criticalLabs(tokens)) {
+    const [start] = sentenceOf(tokens, lab.first, lab.last);
+    if (tokens.slice(start, lab.first).some((t) => conditionWords.has(t.text) || t.text === 'usually' || t.text === 'normally')) continue;
+    directives.push({ start: tokens[lab.first]!.start, end: tokens[lab.last]!.end, cue: 'critical-result' });
+  }
+  for (const dry of findInfantDehydration(tokens)) {
+    const lead = tokens.slice(Math.max(0, dry.first - 8), dry.first).map((t) => t.text);
+    if (lead.some((w) => conditionWords.has(w))) continue;
+    directives.push({ start: tokens[dry.first]!.start, end: tokens[dry.last]!.end, cue: 'infant-dehydration' });
+  }
   return directives;
 }
 
 /** The directives as evidence for `urgent_emergency`. */
 export function directiveEvidence(directives: readonly UrgentDirective[]): EvidenceSpan[] {
   return directives.map((d) => ({ start: d.start, end: d.end, cue: d.cue }));
+}
+
+// Laboratory critical values (the usual call-now limits): a value outside them is phoned in because it cannot wait.
+const criticalLimits = new Map<string, (value: number) => boolean>([
+  ['potassium', (v) => v >= 6.2 || v <= 2.8],
+  ['sodium', (v) => (v >= 100 && v <= 120) || v >= 160],
+  ['hemoglobin', (v) => v > 0 && v <= 7],
+  ['hgb', (v) => v > 0 && v <= 7],
+  ['inr', (v) => v >= 5 && v < 20],
+  ['calcium', (v) => (v > 0 && v <= 6.5) || (v >= 13 && v < 20)],
+  ['glucose', (v) => (v > 0 && v <= 45) || v >= 500],
+]);
+
+/** A named lab value read from the next few words ("potassium came back at 7.1") beyond a critical limit. */
+function criticalLabs(tokens: readonly Token[]): { first: number; last: number }[] {
+  const labs: { first: number; last: number }[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const limit = criticalLimits.get(tokens[k]!.text);
+    if (!limit) continue;
+    for (let j = k + 1; j < tokens.length && j <= k + 6 && !isSentenceBoundary(tokens[j]!); j++) {
+      const parsed = parseNumberAt(tokens, j);
+      if (!parsed || parsed.next <= j) continue;
+      if (limit(parsed.value)) labs.push({ first: k, last: parsed.next - 1 });
+      break;
+    }
+  }
+  return labs;
 }
