@@ -50,7 +50,7 @@ const flagged: [string, RedFlagCode][] = [
   ['his breathing rate is 34 and he is sweating', 'breathing_difficulty'],
   ['she has to pause to breathe in between every sentence', 'breathing_difficulty'],
   ['his lips look kind of grey and he is using his neck muscles to breathe', 'breathing_difficulty'],
-  ["my dad is hard to wake this afternoon", 'loss_of_consciousness'],
+  ["my dad is hard to rouse this afternoon, he keeps drifting back off", 'loss_of_consciousness'],
   ['I gave birth two weeks ago and my pressure is 166 over 112 and I have a bad headache', 'pregnancy_emergency'],
   ['my head is pounding and my blood pressure is 210 over 125', 'severe_headache'],
   ["I've been thinking about swallowing all of my sleeping pills tonight", 'suicidal_ideation'],
@@ -78,6 +78,14 @@ const notFlagged: [string, RedFlagCode][] = [
   ["I don't see the point of this second referral", 'suicidal_ideation'],
   // Tired at work is not a lowered level of consciousness.
   ["I'm so tired on night shift I can't stay awake", 'loss_of_consciousness'],
+  // Everyday senses of the same words.
+  ['my hair is going grey and my neck muscles are sore after the gym', 'breathing_difficulty'],
+  ['he can\'t stay awake in class since he started the new job', 'loss_of_consciousness'],
+  ['I have a plan to lose weight before the surgery', 'suicidal_ideation'],
+  ['is it okay to take them all in the morning', 'suicidal_ideation'],
+  // A weight is not a temperature, and a box of strips is not a sugar.
+  ['my weight is 101.6 now and the infection on my toe is better but I felt dizzy', 'sepsis_signs'],
+  ['my sugar meter takes the 50 strips and I get confused by the order form', 'loss_of_consciousness'],
   // A hard time talking without any breathing word may be something else.
   ['she is having a hard time talking to the pharmacy about the cost', 'breathing_difficulty'],
 ];

@@ -62,7 +62,7 @@ const cueTable: [VitalKind, string[]][] = [
   ['heart-rate', ['heart rate|rates', 'heartrate|pulse|hr', "heart's|heart ~ ~ racing|going|beating|at", 'heart is|was']],
   ['blood-pressure', ['blood pressure|pressures', "pressure|pressure's|bp|b.p", 'b p']],
   ['oxygen', [
-    "oxygen|oxygen's|o2|sats|sat|saturation|saturations|saturating|satting|sating|spo|oximeter", 'pulse ox|oximeter', 'oxygen level|levels|saturation',
+    "oxygen|oxygen's|o2|sats|saturation|saturations|saturating|satting|sating|spo|oximeter", 'pulse ox|oximeter', 'oxygen level|levels|saturation',
   ]],
   ['breathing-rate', ['respiratory rate', 'resp|respiration rate', 'respirations|resps|rr', 'breathing rate', 'breathing at']],
   ['blood-sugar', ["sugar|sugar's|sugars|glucose|glucometer|bg|cbg|fingerstick|accucheck|dexcom|libre", 'blood sugar', 'sugar level|reading']],
@@ -77,6 +77,7 @@ const readingGap = 12;
 const otherUnits = new Set([
   'mg', 'milligram', 'milligrams', 'mcg', 'ml', 'units', 'unit', 'dollars', 'bucks', 'pounds', 'lbs', 'lb', 'pills', 'tablets', 'tabs',
   'days', 'weeks', 'months', 'years', 'minutes', 'hours', 'times', 'am', 'pm', 'street', 'st', 'avenue', 'ave', 'road', 'drive', 'block',
+  'strips', 'lancets', 'needles', 'pens', 'vials', 'refills', 'refill', 'boxes', 'box', 'count', 'supply', 'percent', 'day', 'liters', 'litres', 'l',
 ]);
 const ranges: Record<VitalKind, [number, number]> = {
   temperature: [94, 108],
@@ -187,12 +188,17 @@ export function readVitalSigns(text: string, tokens: readonly Token[]): VitalRea
     const value = asFahrenheit(parsed.value);
     const hasUnit = unit === 'degrees' || unit === 'fahrenheit' || unit === 'celsius' || ((unit === 'f' || unit === 'c') && /^\d/.test(token.text));
     const decimal = parsed.value % 1 !== 0 && temperatureLeads.has(tokens[k - 1]?.text ?? '');
-    if ((hasUnit || decimal) && value >= 95 && value <= 108) push({ kind: 'temperature', value, first: k, last: parsed.next - 1 });
+    // A weight ("my weight is 102.5") or the weather ("it's 102 degrees outside") is not a body temperature.
+    const near = tokens.slice(Math.max(0, k - 5), parsed.next + 4).map((t) => t.text);
+    const notBody = near.some((w) => notBodyWords.has(w));
+    if ((hasUnit || decimal) && !notBody && value >= 95 && value <= 108) push({ kind: 'temperature', value, first: k, last: parsed.next - 1 });
     k = parsed.next - 1;
   }
   readings.sort((a, b) => a.first - b.first);
   return readings;
 }
+
+const notBodyWords = new Set(['weight', 'weigh', 'weighs', 'weighed', 'pounds', 'lbs', 'kilos', 'kg', 'outside', 'outdoors', 'weather', 'heat', 'oven', 'house', 'room', 'water', 'fm']);
 
 const numberWords = new Set([
   'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen',
@@ -223,6 +229,8 @@ interface SignRule {
   confidence: number;
   /** Counts only with a breathing word close by ("a hard time talking ... stop and breathe"); alone it may be speech. */
   needsBreath?: boolean;
+  /** Everyday words that, in the same sentence, give the phrase its ordinary sense ("can't stay awake in class"). */
+  notWith?: readonly string[];
 }
 
 const signTable: [RedFlagCode, string, number, string[], Partial<SignRule>?][] = [
@@ -238,25 +246,28 @@ const signTable: [RedFlagCode, string, number, string[], Partial<SignRule>?][] =
   ], { needsBreath: true }],
   // Accessory muscles and the colour of hypoxia: signs of work of breathing a carer or nurse reports.
   ['breathing_difficulty', 'work-of-breathing', 0.85, [
-    'working ~ ~ to breathe', 'working hard ~ breathe|breathing', 'using ~ ~ neck|stomach|belly|chest muscles', 'neck muscles', 'nostrils ~ flaring',
-    'flaring ~ nostrils', 'retracting|retractions', 'belly ~ ~ sucking in', 'sucking in ~ ~ ribs|neck|chest', 'head bobbing',
-    'lips|face|mouth|fingers|fingernails|nails ~ ~ ~ grey|gray|purple|dusky|bluish|blueish', 'turning|turned|going|looks ~ grey|gray|purple|dusky|bluish',
-    'blue ~ around ~ ~ lips|mouth', 'grey|gray|blue|purple lips',
+    'working ~ ~ to breathe', 'working hard ~ breathe|breathing', 'using ~ ~ neck|stomach|belly|chest muscles ~ ~ breathe|breathing', 'using ~ ~ neck|stomach|belly|chest muscles',
+    'nostrils ~ flaring', 'flaring ~ nostrils', 'lips|mouth ~ ~ ~ grey|gray|purple|dusky|bluish|blueish', 'face ~ ~ ~ grey|gray|dusky|bluish|blueish',
+    'blue ~ around ~ ~ lips|mouth', 'grey|gray|blue|purple|dusky lips',
   ]],
-  // A person who cannot be kept awake: a lowered level of consciousness.
+  // The same signs in words that have other senses ("retractions", "going grey"): only with breathing close by.
+  ['breathing_difficulty', 'work-of-breathing-with-breath', 0.8, [
+    'retracting|retractions', 'belly ~ ~ sucking in', 'sucking in ~ ~ ribs|neck|chest', 'head bobbing', 'turning|turned|going|looks ~ grey|gray|purple|dusky|bluish',
+  ], { needsBreath: true }],
+  // A person who cannot be kept awake: a lowered level of consciousness (not a tired student: see everyday words below).
   ['loss_of_consciousness', 'cannot-stay-awake', 0.8, [
-    "he|she|they|baby|he's|she's ~ can't|cannot|won't stay awake", "can't|cannot keep him|her|them awake", 'hard|impossible|difficult to wake|rouse|arouse',
-    "can't|cannot wake him|her|them", 'keeps|keep nodding|passing|drifting off ~ ~ mid|middle', 'barely conscious|arousable',
-  ]],
+    "he|she|they|baby|he's|she's ~ can't|cannot|won't stay awake", "can't|cannot keep him|her|them awake", 'impossible to wake|rouse|arouse', 'hard|difficult to rouse|arouse',
+    'keeps|keep nodding|passing|drifting off ~ ~ mid|middle', 'barely conscious|arousable',
+  ], { notWith: ['class', 'school', 'work', 'shift', 'tv', 'movie', 'driving', 'lately', 'always', 'usually', 'mornings', 'homework', 'meetings'] }],
   // Self-harm said as intent or a plan is ideation now, however softly it is put.
   ['suicidal_ideation', 'self-harm-plan', 0.9, [
     'thinking|thought|think|thoughts about|of ~ taking|swallowing ~ ~ all ~ ~ ~ pills|meds|medicine|medication|medications|tablets',
     'thinking|thought|think|thoughts about|of ~ overdosing', 'thinking|thought|think|thoughts about|of ~ an overdose',
-    'thinking|thought|think|thoughts about|of ~ ending ~ ~ life|it', 'thinking|thought|think|thoughts about|of ~ not ~ ~ here|around|alive|waking',
-    'thinking|thought|think|thoughts about|of ~ hurting|killing ~ myself', 'have|got|made a plan to', 'no reason to live', 'no reason to go on', 'nothing ~ to live for',
-    "don't|dont see the point ~ ~ living|anything|anymore|going on|life", 'planned|planning how', 'wrote ~ ~ goodbye|suicide note|notes|letter|letters',
-    'giving|gave away ~ ~ things|stuff|belongings', 'all of them at once', 'take them all',
-  ]],
+    'thinking|thought|think|thoughts about|of ~ ending ~ ~ life', 'thinking|thought|think|thoughts about|of ~ not ~ ~ alive|waking',
+    'thinking|thought|think|thoughts about|of ~ hurting|killing ~ myself', 'a plan to kill|end|hurt', 'no reason to live', 'no reason to go on', 'nothing ~ to live for',
+    "don't|dont see the point ~ ~ living|anything|life", "don't|dont see the point ~ ~ going on", 'wrote ~ ~ goodbye|suicide note|notes|letter|letters',
+    'giving|gave away ~ ~ things|stuff|belongings',
+  ], { notWith: ['moving', 'donate', 'donated', 'donating', 'garage', 'yard', 'sale', 'clothes', 'downsizing', 'lease', 'relationship', 'therapy'] }],
 ];
 
 const signTrie = new PhraseTrie<SignRule>();
@@ -269,6 +280,12 @@ const breathWords = new Set(['breathe', 'breath', 'breathing', 'breaths', 'breat
 
 function breathNear(tokens: readonly Token[], first: number, last: number): boolean {
   for (let k = Math.max(0, first - 12); k <= Math.min(tokens.length - 1, last + 12); k++) if (breathWords.has(tokens[k]!.text)) return true;
+  return false;
+}
+
+function sentenceHas(tokens: readonly Token[], first: number, last: number, words: readonly string[]): boolean {
+  for (let k = first - 1; k >= Math.max(0, first - 15) && !isSentenceBoundary(tokens[k]!); k--) if (words.includes(tokens[k]!.text)) return true;
+  for (let k = last + 1; k < Math.min(tokens.length, last + 15) && !isSentenceBoundary(tokens[k]!); k++) if (words.includes(tokens[k]!.text)) return true;
   return false;
 }
 
@@ -302,6 +319,7 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
   for (const match of signTrie.matchAll(tokens)) {
     const rule = match.value;
     if (rule.needsBreath && !breathNear(tokens, match.first, match.last)) continue;
+    if (rule.notWith && sentenceHas(tokens, match.first, match.last, rule.notWith)) continue;
     found.push(flag(rule.code, match, undefined, rule.confidence, rule.cue));
   }
 
@@ -354,7 +372,7 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
   for (const reading of readings) {
     if (reading.kind !== 'blood-sugar' || reading.value >= 70) continue;
     const altered = closestTo(of('systemic'), reading.first, 30);
-    if (altered || reading.value < 40) found.push(flag('loss_of_consciousness', reading, altered, 0.8, 'low-sugar-with-altered-consciousness'));
+    if (altered) found.push(flag('loss_of_consciousness', reading, altered, 0.8, 'low-sugar-with-altered-consciousness'));
   }
   return { features, found };
 }
