@@ -133,9 +133,18 @@ export function readVitalSigns(text: string, tokens: readonly Token[]): VitalRea
     readings.push(reading);
   };
 
-  // "88 over 50", "168/110": a pressure whatever word (if any) names it.
+  // Only the places a number starts are visited (most transcripts have a handful).
+  const numberAt: number[] = [];
   for (let k = 0; k < tokens.length; k++) {
-    if (!/^\d/.test(tokens[k]!.text) && !numberWords.has(tokens[k]!.text)) continue;
+    const word = tokens[k]!.text;
+    const code = word.charCodeAt(0);
+    if ((code >= 48 && code <= 57) || numberWords.has(word) || decades.has(word) || (word === 'a' && tokens[k + 1]?.text === 'hundred')) numberAt.push(k);
+  }
+  if (numberAt.length === 0) return readings;
+
+  // "88 over 50", "168/110": a pressure whatever word (if any) names it.
+  for (let n = 0; n < numberAt.length; n++) {
+    const k = numberAt[n]!;
     const top = readNumber(tokens, k);
     if (!top || !Number.isInteger(top.value)) continue;
     let bottomAt = -1;
@@ -149,7 +158,7 @@ export function readVitalSigns(text: string, tokens: readonly Token[]): VitalRea
     if (written && (!cueBefore(tokens, k, 'blood-pressure', 6) || text.charAt(tokens[bottom.next - 1]!.end) === '/')) continue;
     if (top.value >= 60 && top.value <= 280 && bottom.value >= 30 && bottom.value <= 160 && top.value > bottom.value) {
       push({ kind: 'blood-pressure', value: top.value, second: bottom.value, first: k, last: bottom.next - 1 });
-      k = bottom.next - 1;
+      while (n + 1 < numberAt.length && numberAt[n + 1]! < bottom.next) n++;
     }
   }
 
@@ -178,10 +187,10 @@ export function readVitalSigns(text: string, tokens: readonly Token[]): VitalRea
   }
 
   // A temperature said with its unit ("101 degrees", "39.5 C") or a decimal after "she's" ("she's 102.6").
-  for (let k = 0; k < tokens.length; k++) {
+  for (let n = 0; n < numberAt.length; n++) {
+    const k = numberAt[n]!;
     if (used.has(k)) continue;
     const token = tokens[k]!;
-    if (!/^\d/.test(token.text) && !numberWords.has(token.text) && token.text !== 'a') continue;
     const parsed = readNumber(tokens, k);
     if (!parsed) continue;
     const unit = tokens[parsed.next]?.text ?? '';
@@ -192,7 +201,7 @@ export function readVitalSigns(text: string, tokens: readonly Token[]): VitalRea
     const near = tokens.slice(Math.max(0, k - 5), parsed.next + 4).map((t) => t.text);
     const notBody = near.some((w) => notBodyWords.has(w));
     if ((hasUnit || decimal) && !notBody && value >= 95 && value <= 108) push({ kind: 'temperature', value, first: k, last: parsed.next - 1 });
-    k = parsed.next - 1;
+    while (n + 1 < numberAt.length && numberAt[n + 1]! < parsed.next) n++;
   }
   readings.sort((a, b) => a.first - b.first);
   return readings;
@@ -336,6 +345,7 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
   }
 
   // Sepsis: an infection or fever with the body failing to keep up (a fast heart, a low pressure, fast breathing, confusion).
+  if (readings.length === 0) return { features, found };
   const children = known.some((hit) => hit.feature === 'baby') || /\b(?:toddler|son|daughter|kid|child|boy|girl)\b/i.test(text);
   const strained = readings.filter((r) =>
     (r.kind === 'heart-rate' && r.value >= (children ? 160 : 120)) || (r.kind === 'blood-pressure' && r.value < 90)

@@ -1,7 +1,7 @@
 import type { EvidenceSpan } from '../analysis.types.ts';
 import { findInfantDehydration } from './clinical-signs.ts';
 import { PhraseTrie } from './phrase-trie.ts';
-import { isSentenceBoundary, parseNumberAt, tokenize, type Token } from './tokens.ts';
+import { contentTokens, isSentenceBoundary, parseNumberAt, tokenize, type Token } from './tokens.ts';
 
 /**
  * Urgency a clinician has already decided (issue 15): someone in the call sends the patient to
@@ -56,7 +56,9 @@ const fillers = new Set(['um', 'uh', 'uhm', 'umm', 'uhh', 'er', 'erm', 'hmm', 'h
 const placeLeads = new Set(['the', 'an', 'to', 'at', 'in']);
 
 /** Tokens without hesitation fillers, except "er" where it is the ER ("go to the ER"). */
-function directiveTokens(text: string): Token[] {
+function directiveTokens(text: string): readonly Token[] {
+  // Most calls never say "ER": the shared, cached tokens then serve.
+  if (!/\ber\b/i.test(text)) return contentTokens(text);
   const all = tokenize(text);
   return all.filter((token, k) => !fillers.has(token.text) || (token.text === 'er' && placeLeads.has(all[k - 1]?.text ?? '')));
 }
