@@ -55,6 +55,9 @@ const flagged: [string, RedFlagCode][] = [
   ['my head is pounding and my blood pressure is 210 over 125', 'severe_headache'],
   ["I've been thinking about swallowing all of my sleeping pills tonight", 'suicidal_ideation'],
   ["honestly there's no reason to live anymore", 'suicidal_ideation'],
+  ['this is the worst pain I have ever felt, low in my belly on the right', 'severe_abdominal_pain'],
+  ['he can barely speak, he takes a breath between each word', 'breathing_difficulty'],
+  ['her pressure is 196 over 124 and she is a bit confused', 'stroke_signs'],
   ['I wrote goodbye letters to my kids last night', 'suicidal_ideation'],
 ];
 
@@ -78,6 +81,9 @@ const notFlagged: [string, RedFlagCode][] = [
   ["I don't see the point of this second referral", 'suicidal_ideation'],
   // Tired at work is not a lowered level of consciousness.
   ["I'm so tired on night shift I can't stay awake", 'loss_of_consciousness'],
+  // A severe-range pressure with nothing else wrong, and a worst pain with no place said.
+  ['my pressure was 184 over 98 at the pharmacy, no blurry vision, I feel fine', 'stroke_signs'],
+  ['worst pain ever when I stubbed my toe, I need the podiatry referral', 'severe_abdominal_pain'],
   // Everyday senses of the same words.
   ['my hair is going grey and my neck muscles are sore after the gym', 'breathing_difficulty'],
   ['he can\'t stay awake in class since he started the new job', 'loss_of_consciousness'],

@@ -219,6 +219,15 @@ function cueBefore(tokens: readonly Token[], k: number, kind: VitalKind, window:
   return cueTrie.matchAll(tokens.slice(from, k)).some((match) => match.value === kind);
 }
 
+const brainSigns = new Set(['blurry', 'blurred', 'blurring', 'double', 'confused', 'confusion', 'slurring', 'slurred', 'numb', 'numbness', 'weakness', 'disoriented']);
+
+function brainSignNear(tokens: readonly Token[], reading: VitalReading): { first: number; last: number } | undefined {
+  for (let k = Math.max(0, reading.first - 20); k <= Math.min(tokens.length - 1, reading.last + 20); k++) {
+    if (brainSigns.has(tokens[k]!.text) && !['no', 'not', "isn't", 'without'].includes(tokens[k - 1]?.text ?? '')) return { first: k, last: k };
+  }
+  return undefined;
+}
+
 // A reading said as the usual one ("she's usually 92", "her baseline is 88") is not news.
 const baselineWords = new Set(['usually', 'normally', 'baseline', 'usual', 'normal', 'typically', 'always', 'goal', 'target', 'supposed']);
 
@@ -251,7 +260,8 @@ const signTable: [RedFlagCode, string, number, string[], Partial<SignRule>?][] =
   ]],
   ['breathing_difficulty', 'hard-to-talk-with-breath', 0.8, [
     'hard|difficult|rough time talking|speaking', 'trouble|struggling talking|speaking', 'hard|difficult to talk|speak', 'out of breath talking|speaking',
-    'few words at a time', 'one|two|three words at a time', 'trouble|hard time getting ~ words out',
+    'few words at a time', 'one|two|three words at a time', 'trouble|hard time getting ~ words out', "can|can't barely talk|speak",
+    'breath|breathe after|between every|each ~ ~ word|words|sentence',
   ], { needsBreath: true }],
   // Accessory muscles and the colour of hypoxia: signs of work of breathing a carer or nurse reports.
   ['breathing_difficulty', 'work-of-breathing', 0.85, [
@@ -298,6 +308,33 @@ function sentenceHas(tokens: readonly Token[], first: number, last: number, word
   return false;
 }
 
+// "The worst pain of my life": where it is decides the flag (nothing said, nothing guessed).
+const worstPain = new PhraseTrie<true>().add('worst pain ~ ~ ~ life|ever', true).add('worst ~ ~ pain|hurt ~ ever ~ had|felt', true).add('worst pain imaginable', true);
+const painPlaces: [RedFlagCode, ReadonlySet<string>][] = [
+  ['severe_headache', new Set(['head', 'headache', 'forehead', 'skull', 'temple', 'temples'])],
+  ['severe_abdominal_pain', new Set(['stomach', 'belly', 'abdomen', 'abdominal', 'tummy', 'gut', 'pelvis', 'pelvic', 'side', 'groin'])],
+  ['chest_pain', new Set(['chest'])],
+];
+
+function worstPainFlags(tokens: readonly Token[]): SignFlag[] {
+  const flags: SignFlag[] = [];
+  for (const match of worstPain.matchAll(tokens)) {
+    // The place is said in the same sentence, a few words either side.
+    let from = match.first;
+    while (from > 0 && match.first - from < 10 && !isSentenceBoundary(tokens[from - 1]!)) from--;
+    let to = match.last;
+    while (to < tokens.length - 1 && to - match.last < 10 && !isSentenceBoundary(tokens[to + 1]!)) to++;
+    for (const [code, places] of painPlaces) {
+      for (let k = from; k <= to; k++) {
+        if (!places.has(tokens[k]!.text)) continue;
+        flags.push(flag(code, match, { first: k, last: k }, 0.85, 'worst-pain-of-life'));
+        break;
+      }
+    }
+  }
+  return flags;
+}
+
 // ---- combining readings into the flag a clinician would call -----------------------------------
 
 const feverF = 100.4;
@@ -331,6 +368,8 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
     if (rule.notWith && sentenceHas(tokens, match.first, match.last, rule.notWith)) continue;
     found.push(flag(rule.code, match, undefined, rule.confidence, rule.cue));
   }
+
+  found.push(...worstPainFlags(tokens));
 
   const readings = readVitalSigns(text, tokens).filter((reading) => !isBaseline(tokens, reading));
   const fevers = readings.filter((r) => r.kind === 'temperature' && r.value >= feverF);
@@ -376,6 +415,9 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
     if (severeInPregnancy) found.push(flag('pregnancy_emergency', reading, undefined, 0.85, 'severe-pressure-in-pregnancy'));
     const headache = closestTo(of('headache'), reading.first, 40);
     if ((severe || severeInPregnancy) && headache) found.push(flag('severe_headache', reading, headache, 0.8, 'severe-pressure-with-headache'));
+    // A severe-range pressure with the brain or eyes affected (blurred vision, confusion, weakness) is a hypertensive emergency.
+    const brain = severe ? brainSignNear(tokens, reading) : undefined;
+    if (brain) found.push(flag('stroke_signs', reading, brain, 0.75, 'severe-pressure-with-neurological-sign'));
   }
 
   // A very low sugar with a lowered level of consciousness (confused, drowsy, hard to wake).
