@@ -454,3 +454,33 @@ export function findInfantDehydration(tokens: readonly Token[]): { first: number
   if (losing.length === 0 || dry.length === 0) return [];
   return [{ first: Math.min(losing[0]!.first, dry[0]!.first), last: Math.max(losing[0]!.last, dry[0]!.last) }];
 }
+
+const sugarWords = new Set(['sugar', "sugar's", 'sugars', 'glucose', 'glucometer', 'meter', 'dexcom', 'libre', 'cgm']);
+const dkaSigns = new Set(['vomiting', 'throwing', 'puking', 'vomited', 'confused', 'confusion', 'drowsy', 'lethargic', 'fruity', 'panting']);
+
+/**
+ * A very high sugar (400 or more, or a meter that only says "HI") with vomiting, confusion or fast
+ * breathing: the picture of diabetic ketoacidosis, same-day care though no listed flag names it.
+ */
+export function findVeryHighSugar(text: string, tokens: readonly Token[]): { first: number; last: number }[] {
+  if (!tokens.some((t) => sugarWords.has(t.text))) return [];
+  const spans: { first: number; last: number }[] = [];
+  const highs: { first: number; last: number }[] = readVitalSigns(text, tokens).filter((r) => r.kind === 'blood-sugar' && r.value >= 400);
+  for (let k = 0; k < tokens.length; k++) {
+    // "the meter just says HI": past what it can read.
+    if (sugarWords.has(tokens[k]!.text)) {
+      for (let j = k + 1; j <= k + 4 && j < tokens.length; j++) if (tokens[j]!.text === 'hi' && /says?|reads?|shows?/.test(tokens[j - 1]!.text)) highs.push({ first: k, last: j });
+    }
+  }
+  for (const high of highs) {
+    for (let k = Math.max(0, high.first - 25); k <= Math.min(tokens.length - 1, high.last + 25); k++) {
+      const word = tokens[k]!.text;
+      const fastBreath = (word === 'breathing' && ['fast', 'hard', 'heavy', 'deep'].includes(tokens[k + 1]?.text ?? ''));
+      if ((dkaSigns.has(word) || fastBreath) && !['no', 'not', "isn't", 'without'].includes(tokens[k - 1]?.text ?? '')) {
+        spans.push({ first: Math.min(high.first, k), last: Math.max(high.last, k) });
+        break;
+      }
+    }
+  }
+  return spans;
+}

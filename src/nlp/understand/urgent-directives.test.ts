@@ -16,6 +16,8 @@ describe('findUrgentDirectives', () => {
     ["Caller: it's the dialysis unit, his potassium came back at 6.9 and we're sending him to the ER now.", 'critical-result'],
     ["Caller: it's the dialysis unit, his potassium came back at 6.9 and we're sending him to the ER now.", 'sent-to-emergency-care'],
     ["my little one is throwing up everything and there's been no wet diaper since this morning", 'infant-dehydration'],
+    ["my glucose meter just says HI and I've been throwing up all morning", 'very-high-sugar'],
+    ['his sugar was 487 and he is kind of confused', 'very-high-sugar'],
   ])('%s → %s', (text, cue) => {
     expect(cues(text)).toContain(cue);
   });
@@ -28,6 +30,7 @@ describe('findUrgentDirectives', () => {
     "Caller: It's nothing critical, just a question about my labs.",
     'the poster says the signs of a stroke mean call 911 right away',
     'her potassium was 4.4 and the sodium 138, so nothing to change',
+    'my sugar was 412 after the holiday dinner but no vomiting and I feel okay',
     'the baby spits up a little after feeds but has lots of wet diapers',
     'if the baby cannot keep anything down or has no wet diapers by tonight, call us back',
   ])('%s → none', (text) => {

@@ -1,5 +1,5 @@
 import type { EvidenceSpan } from '../analysis.types.ts';
-import { findInfantDehydration } from './clinical-signs.ts';
+import { findInfantDehydration, findVeryHighSugar } from './clinical-signs.ts';
 import { PhraseTrie } from './phrase-trie.ts';
 import { contentTokens, isSentenceBoundary, parseNumberAt, tokenize, type Token } from './tokens.ts';
 
@@ -9,14 +9,14 @@ import { contentTokens, isSentenceBoundary, parseNumberAt, tokenize, type Token 
  * "911 is on the way"), or a lab or radiologist reports a critical result. The call is urgent even
  * when no red flag is named (an eye emergency, a pulmonary embolism on a scan). Advice for later
  * ("if it gets worse, go to the ER"), a past trip ("we ended up in the ER") and teaching ("time to
- * call 911") are not directives. A baby drying out (clinical-signs.ts) is urgent the same way: no listed
- * flag names it.
+ * call 911") are not directives. A baby drying out and a very high sugar with vomiting (clinical-signs.ts)
+ * are urgent the same way: no listed flag names them.
  */
 
 export interface UrgentDirective {
   start: number;
   end: number;
-  cue: 'sent-to-emergency-care' | 'emergency-services-called' | 'critical-result' | 'infant-dehydration';
+  cue: 'sent-to-emergency-care' | 'emergency-services-called' | 'critical-result' | 'infant-dehydration' | 'very-high-sugar';
 }
 
 const directiveTable: [UrgentDirective['cue'], string[]][] = [
@@ -91,6 +91,11 @@ export function findUrgentDirectives(text: string): UrgentDirective[] {
     const lead = tokens.slice(Math.max(0, dry.first - 8), dry.first).map((t) => t.text);
     if (lead.some((w) => conditionWords.has(w))) continue;
     directives.push({ start: tokens[dry.first]!.start, end: tokens[dry.last]!.end, cue: 'infant-dehydration' });
+  }
+  for (const high of findVeryHighSugar(text, tokens)) {
+    const lead = tokens.slice(Math.max(0, high.first - 8), high.first).map((t) => t.text);
+    if (lead.some((w) => conditionWords.has(w))) continue;
+    directives.push({ start: tokens[high.first]!.start, end: tokens[high.last]!.end, cue: 'very-high-sugar' });
   }
   return directives;
 }
