@@ -56,6 +56,7 @@ const flagged: [string, RedFlagCode][] = [
   ["I've been thinking about swallowing all of my sleeping pills tonight", 'suicidal_ideation'],
   ["honestly there's no reason to live anymore", 'suicidal_ideation'],
   ['this is the worst pain I have ever felt, low in my belly on the right', 'severe_abdominal_pain'],
+  ["my test was positive on Monday, so I'm like five or six weeks pregnant. Now I'm bleeding through a pad with cramps", 'pregnancy_emergency'],
   ['he can barely speak, he takes a breath between each word', 'breathing_difficulty'],
   ['her pressure is 196 over 124 and she is a bit confused', 'stroke_signs'],
   ['I wrote goodbye letters to my kids last night', 'suicidal_ideation'],
@@ -84,6 +85,8 @@ const notFlagged: [string, RedFlagCode][] = [
   // A severe-range pressure with nothing else wrong, and a worst pain with no place said.
   ['my pressure was 184 over 98 at the pharmacy, no blurry vision, I feel fine', 'stroke_signs'],
   ['worst pain ever when I stubbed my toe, I need the podiatry referral', 'severe_abdominal_pain'],
+  // A pregnancy with nothing wrong, or a warning sign that has passed.
+  ["I'm about 9 weeks pregnant and want my first prenatal visit", 'pregnancy_emergency'],
   // Everyday senses of the same words.
   ['my hair is going grey and my neck muscles are sore after the gym', 'breathing_difficulty'],
   ['he can\'t stay awake in class since he started the new job', 'loss_of_consciousness'],

@@ -28,7 +28,7 @@ export interface VitalReading {
 
 /** A feature mark for `detectRedFlags` (same shape as its own), e.g. a fever read from a number. */
 export interface SignFeature {
-  feature: 'fever' | 'systemic';
+  feature: 'fever' | 'systemic' | 'pregnant';
   first: number;
   last: number;
   confidence: number;
@@ -335,6 +335,35 @@ function worstPainFlags(tokens: readonly Token[]): SignFlag[] {
   return flags;
 }
 
+const pregnancyWords = new Set(['pregnant', 'pregnancy', 'prenatal', 'expecting', 'ob', 'obgyn', 'midwife', 'ectopic', 'miscarriage']);
+const gestationLeads = new Set(["i'm", 'im', 'am', "she's", 'is', "we're", 'maybe', 'about', 'around', 'like', 'probably', 'only', 'almost', 'nearly']);
+
+/**
+ * "I'm maybe six or seven weeks", "she's like 30 weeks": a gestation said loosely, with a pregnancy named
+ * in the call, is a pregnancy now even when the finding-out was last week.
+ */
+function gestationsSaidLoosely(tokens: readonly Token[]): SignFeature[] {
+  const hits: SignFeature[] = [];
+  for (let k = 1; k < tokens.length; k++) {
+    if (tokens[k]!.text !== 'weeks' && tokens[k]!.text !== 'wks') continue;
+    const after = tokens[k + 1]?.text ?? '';
+    if (after === 'old' || after === 'ago') continue;
+    let at = -1;
+    for (let back = Math.max(0, k - 4); back < k; back++) {
+      const parsed = parseNumberAt(tokens, back);
+      if (parsed && parsed.next === k && parsed.value >= 4 && parsed.value <= 42) { at = back; break; }
+    }
+    if (at < 0) continue;
+    // "six or seven weeks": the lower number and its lead.
+    let lead = at - 1;
+    if (tokens[lead]?.text === 'or' || tokens[lead]?.text === 'to') lead -= 2;
+    if (!tokens.slice(Math.max(0, lead - 2), lead + 1).some((t) => gestationLeads.has(t.text))) continue;
+    if (!tokens.slice(Math.max(0, k - 40), k + 40).some((t) => pregnancyWords.has(t.text))) continue;
+    hits.push({ feature: 'pregnant', first: Math.max(0, lead + 1), last: k, confidence: 0.8 });
+  }
+  return hits;
+}
+
 // ---- combining readings into the flag a clinician would call -----------------------------------
 
 const feverF = 100.4;
@@ -370,6 +399,12 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
   }
 
   found.push(...worstPainFlags(tokens));
+  // A pregnancy now with a warning sign (pain, bleeding): read at the sign, so "the cramping yesterday that's gone" stays resolved.
+  for (const gestation of gestationsSaidLoosely(tokens)) {
+    features.push(gestation);
+    const trouble = closestTo(of('pregnancy-trouble').filter((hit) => hit.first > gestation.last), gestation.last, 30);
+    if (trouble) found.push(flag('pregnancy_emergency', trouble, gestation, 0.8, 'gestation-with-warning-sign'));
+  }
 
   const readings = readVitalSigns(text, tokens).filter((reading) => !isBaseline(tokens, reading));
   const fevers = readings.filter((r) => r.kind === 'temperature' && r.value >= feverF);
