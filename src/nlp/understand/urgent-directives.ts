@@ -43,6 +43,8 @@ const conditionWords = new Set(['if', 'when', 'whenever', 'unless', 'case', 'unt
 const pastWords = new Set(['ended', 'last', 'ago', 'yesterday', 'took', 'went', 'was', 'were', 'visit', 'bill', 'bills', 'before', 'time']);
 const denials = new Set(['not', "isn't", "wasn't", 'no', 'never', "don't", "doesn't", 'nothing', "didn't"]);
 const teaching = new Set(['signs', 'sign', 'fast', 'pamphlet', 'says', 'means', 'know', 'learn', 'class', 'education']);
+// The standing line of a greeting or voicemail ("for emergencies, please hang up and call 911"), said on every call.
+const standingLine = new Set(['emergencies', 'recording', 'menu', 'press', 'voicemail', 'reached', 'closed', 'hours', 'message']);
 
 function sentenceOf(tokens: readonly Token[], first: number, last: number): [number, number] {
   let start = first;
@@ -73,6 +75,9 @@ export function findUrgentDirectives(text: string): UrgentDirective[] {
     const around = tokens.slice(start, end + 1).map((t) => t.text);
     const question = tokens[end + 1]?.text === '?';
     if (question || before.some((w) => conditionWords.has(w) || denials.has(w) || teaching.has(w))) continue;
+    // "for a medical emergency", "in an emergency": the general case, not this patient ("this is an emergency" stays).
+    const generalCase = before.some((w, i) => (w === 'for' || w === 'in') && before.slice(i + 1, i + 4).includes('emergency'));
+    if (match.value !== 'critical-result' && (generalCase || before.some((w) => standingLine.has(w)))) continue;
     if (match.value === 'sent-to-emergency-care') {
       // "Please hang up and call 911" is immediate without saying "now".
       const urged = before.some((w) => w === 'please' || w === 'hang');
