@@ -6,6 +6,7 @@ import { detectPhi } from './phi/detect-phi.ts';
 import { redactText } from './phi/redact.ts';
 import { extractEntities } from './understand/entities.ts';
 import { detectRedFlags } from './understand/red-flags.ts';
+import { directiveEvidence, findUrgentDirectives } from './understand/urgent-directives.ts';
 import { classifyRequestTypes } from './understand/request-types.ts';
 import { assessSentiment } from './understand/sentiment.ts';
 import { extractCallSubject } from './understand/call-subject.ts';
@@ -39,6 +40,11 @@ export function analyzeCall(
   const phi = detectPhi(text, options.patient ? { patient: options.patient } : {});
   const { redFlags, setAside } = detectRedFlags(text);
   const requestTypes = classifyRequestTypes(text, redFlags);
+  // A clinician sending the patient to emergency care now, or a critical result: urgent with or without a named red flag.
+  const directives = findUrgentDirectives(text);
+  if (directives.length > 0 && !requestTypes.some((score) => score.type === 'urgent_emergency')) {
+    requestTypes.push({ type: 'urgent_emergency', rank: requestTypes.length === 0 ? 'primary' : 'secondary', confidence: 0.8, evidence: directiveEvidence(directives) });
+  }
   const sentiment = assessSentiment(text);
   const entities = extractEntities(text);
   const summary = summarizeCall({

@@ -1,4 +1,5 @@
 import type { RedFlag, RedFlagCode, RedFlagScan, SetAsideMention } from '../analysis.types.ts';
+import { findClinicalSigns } from './clinical-signs.ts';
 import { drugNames } from './drug-lexicon.ts';
 import { PhraseTrie } from './phrase-trie.ts';
 import redFlagModelData from './models/red-flags.json' with { type: 'json' };
@@ -1489,6 +1490,10 @@ export function detectRedFlags(text: string, options: { model?: boolean } = {}):
   for (const infant of findInfants(tokens)) features.push(infant);
   for (const ingestion of findIngestions(tokens)) found.push(ingestion);
   for (const gestation of findGestation(tokens)) features.push(gestation);
+  // Vital signs said as numbers, signs a carer can see, self-harm said as a plan (clinical-signs.ts); assessed below like any cue.
+  const signs = findClinicalSigns(text, tokens, features);
+  features.push(...signs.features);
+  found.push(...signs.found);
   const caredFor = caredForIn(tokens);
   combineFeatures(tokens, features, found, caredFor);
 
