@@ -44,7 +44,12 @@ export interface SignFlag {
   confidence: number;
   cue: string;
   garbled: false;
+  /** Shown to a person, not an alarm (weakness with a named cold or flu). */
+  forcedUncertain?: boolean;
 }
+
+/** Everyday infections: with one of these named, weakness beside a fever is a person's call, not a sepsis alarm. */
+export const commonIllness = ['cold', 'flu', 'covid', 'throat', 'cough', 'coughing', 'congested', 'congestion', 'strep', 'sinus', 'runny', 'sniffles', 'virus', 'bug'];
 
 /** The feature marks `detectRedFlags` has already found (baby ages, pregnancy, headache, infection…). */
 export interface KnownFeature {
@@ -431,7 +436,13 @@ export function findClinicalSigns(text: string, tokens: readonly Token[], known:
   }
   for (const fever of fevers) {
     const systemic = closestTo(of('systemic'), fever.first, 30);
-    if (systemic) found.push(flag('sepsis_signs', fever, systemic, 0.8, 'fever-reading-with-systemic-sign'));
+    if (!systemic) continue;
+    const sepsis = flag('sepsis_signs', fever, systemic, 0.8, 'fever-reading-with-systemic-sign');
+    const weakOnly = tokens.slice(systemic.first, systemic.last + 1).some((token) => token.text === 'weak');
+    const from = Math.max(0, Math.min(fever.first, systemic.first) - 12);
+    const to = Math.max(fever.last, systemic.last) + 12;
+    if (weakOnly && tokens.slice(from, to + 1).some((token) => commonIllness.includes(token.text))) sepsis.forcedUncertain = true;
+    found.push(sepsis);
   }
 
   // Low oxygen, or breathing fast at rest, is breathing difficulty whatever words go with it.

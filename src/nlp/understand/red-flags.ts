@@ -1,5 +1,5 @@
 import type { RedFlag, RedFlagCode, RedFlagScan, SetAsideMention } from '../analysis.types.ts';
-import { findClinicalSigns } from './clinical-signs.ts';
+import { commonIllness, findClinicalSigns } from './clinical-signs.ts';
 import { drugNames } from './drug-lexicon.ts';
 import { PhraseTrie } from './phrase-trie.ts';
 import redFlagModelData from './models/red-flags.json' with { type: 'json' };
@@ -1724,7 +1724,6 @@ function severeNear(tokens: readonly Token[], first: number, last: number): bool
   return false;
 }
 
-const commonIllness = ['cold', 'flu', 'covid', 'throat', 'cough', 'coughing', 'congested', 'congestion', 'strep', 'sinus', 'runny', 'sniffles', 'virus', 'bug'];
 
 function wordNear(tokens: readonly Token[], first: number, last: number, words: readonly string[], window: number): boolean {
   for (let k = Math.max(0, first - window); k < Math.min(tokens.length, last + window); k++) if (words.includes(tokens[k]!.text)) return true;
