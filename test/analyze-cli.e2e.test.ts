@@ -1,20 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAnalyze } from './helpers/analyze-cli.ts';
 
-const bin = path.resolve('bin/callchart.js');
-
-/** Runs `callchart analyze` with `input` on stdin; returns the parsed output lines. */
-async function analyze(input: string, args: string[] = []): Promise<{ code: number | null; lines: Record<string, unknown>[]; stderr: string }> {
-  const child = spawn(process.execPath, [bin, 'analyze', '--now', '2026-11-23T09:00:00Z', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>), stderr };
-}
+const analyze = (input: string, args: string[] = []) => runAnalyze(input, args);
 
 // Synthetic call transcripts only.
 const refill = 'hi this is maria lopez my date of birth is march third nineteen fifty two i need a refill of my lisinopril please call me back at five five five two one two three three four four';

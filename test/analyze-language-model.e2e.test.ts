@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAnalyze } from './helpers/analyze-cli.ts';
 
 /** `callchart analyze --language-model` against a local chat-completions server. Synthetic calls only. */
-const bin = path.resolve('bin/callchart.js');
 const refill = 'hi this is gwendolyn abernathy i need my metformin refilled and can you book me a check up next week';
 
 let server: Server;
@@ -38,16 +37,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function analyze(input: string, args: string[]): Promise<{ code: number | null; lines: Record<string, unknown>[]; stderr: string }> {
-  const child = spawn(process.execPath, [bin, 'analyze', '--now', '2026-12-07T09:00:00Z', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>), stderr };
-}
+const analyze = (input: string, args: string[]) => runAnalyze(input, args, '2026-12-07T09:00:00Z');
 
 describe('callchart analyze --language-model', () => {
   it("merges the config's model over the rules on every line, sends it redacted text, and reports bad lines as before", async () => {
