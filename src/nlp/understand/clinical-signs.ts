@@ -35,10 +35,12 @@ export interface SignFeature {
 }
 
 /** A proposed red flag; `anchor*` is where its context is read (the reading or the sign, not the age). */
+/** A red flag proposed from signs; red-flags.ts reads it in context like any other. */
 export interface SignFlag {
   code: RedFlagCode;
   first: number;
   last: number;
+  /** The token range whose context decides (the symptom, not the age of the baby). */
   anchorFirst: number;
   anchorLast: number;
   confidence: number;

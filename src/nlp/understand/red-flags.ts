@@ -1,5 +1,5 @@
 import type { RedFlag, RedFlagCode, RedFlagScan, SetAsideMention } from '../analysis.types.ts';
-import { commonIllness, findClinicalSigns } from './clinical-signs.ts';
+import { commonIllness, findClinicalSigns, type SignFlag } from './clinical-signs.ts';
 import { drugNames } from './drug-lexicon.ts';
 import { PhraseTrie } from './phrase-trie.ts';
 import redFlagModelData from './models/red-flags.json' with { type: 'json' };
@@ -1420,17 +1420,8 @@ function affirmsNovelty(tokens: readonly Token[], last: number, end: number): 'n
 
 // ---- detection ------------------------------------------------------------------------------
 
-interface Found {
-  code: RedFlagCode;
-  first: number;
-  last: number;
-  /** The token range whose context decides (the symptom, not the age of the baby). */
-  anchorFirst: number;
-  anchorLast: number;
-  confidence: number;
-  cue: string;
+interface Found extends Omit<SignFlag, 'garbled'> {
   garbled: boolean;
-  forcedUncertain?: boolean;
   /** The second part of a combined flag (the warning sign of a fall), when it has its own place. */
   extraFirst?: number;
   extraLast?: number;
