@@ -131,7 +131,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   // The caller wants a clinician told about something happening: the definition of a symptom report.
   ['symptom_report', 'tell-clinician', 0.5, [
-    'want|wants|wanted|like ~ ~ doctor|dr|nurse|provider|him|her|them to know', 'tell|let ~ ~ doctor|dr|nurse|provider know|about',
+    'want|wants|wanted|like ~ ~ doctor|dr|nurse|provider|him|her|them to know', 'doctor|dr|nurse|provider ~ should know', 'tell|let ~ ~ doctor|dr|nurse|provider know|about',
   ]],
   ['symptom_report', 'body-trouble', 0.4, ['stomach|bowel|bladder|skin|breathing|heart|vision|memory|balance|sleep problems|issues|trouble']],
   ['symptom_report', 'been-having', 0.3, ['been having', "i've had"]],
@@ -220,7 +220,14 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['prior_authorization', 'authorization', 0.7, ['authorization|authorisation']],
   ['prior_authorization', 'approval', 0.35, ['approval|approve', 'denied|rejected']],
 
-  ['medical_records', 'medical-records', 0.85, ['medical|health|immunization|vaccine|vaccination|shot|dental records|record', 'copy of ~ chart|records|notes']],
+  ['medical_records', 'medical-records', 0.85, [
+    'medical|health|immunization|immunizations|vaccine|vaccines|vaccination|vaccinations|shot|shots|dental records|record', 'copy of ~ chart|records|notes',
+    'immunization|immunizations|vaccine|vaccines|vaccination|vaccinations|shot ~ history', 'records request|requests',
+  ]],
+  // Asking for records by the verb: "we need all records from July", "the VA wants his records from you".
+  ['medical_records', 'records-asked', 0.8, [
+    'need|needs|want|wants|wanted|requesting|request|requested|get|getting ~ ~ ~ records', 'records from you|your',
+  ]],
   ['medical_records', 'records', 0.55, ['records'], { mention: true }],
   ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'send|fax|transfer ~ ~ records|chart|notes']],
   ['medical_records', 'hipaa-form', 0.45, ['hipaa release|form'], { mention: true }],
@@ -231,7 +238,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'email|send|fax|mail|print ~ ~ ~ history|chart|notes|records|report', 'history|records|chart|notes ~ faxed|sent|emailed|transferred',
     'send|fax|transfer|email ~ ~ ~ images|films|scans|imaging|xrays|reports to', 'proof of ~ ~ shot|shots|vaccine|vaccines|vaccination|vaccinations|immunization|immunizations', 'xray|mri|ct|imaging|scan|surgery|operative report|reports',
   ]],
-  ['medical_records', 'copies', 0.7, ['copy|copies of ~ ~ ~ reports|report|records|chart|notes|imaging|films|images|history']],
+  ['medical_records', 'copies', 0.8, ['copy|copies of ~ ~ ~ ~ reports|report|records|chart|notes|note|imaging|films|images|history|summary']],
+  // A clinician's note of a visit: "the notes from his last visit", "his last progress note".
+  ['medical_records', 'visit-note', 0.75, [
+    'visit|office|clinical|clinic|progress note|notes', 'note|notes from ~ ~ ~ visit|appointment|day', 'last|latest|recent ~ note|notes',
+  ], { mention: true, notNext: ['saying', 'says', 'that', 'for'] }],
   ['medical_records', 'my-chart', 0.6, ['old|my ~ files|file|chart', 'in my chart'], { mention: true }],
   ['medical_records', 'records-sent', 0.65, [
     'visit summary|summaries', 'after visit summary|summaries',
@@ -268,7 +279,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['urgent_emergency', 'urgent', 0.6, ['urgent|urgently']],
   ['urgent_emergency', 'send-help', 0.85, ['send help', 'help right now', 'help immediately|asap', 'seen immediately', 'seen right now|away']],
   // Another provider reporting a critical lab value asks for same-day clinical action.
-  ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level', 'panic value|values']],
+  ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level|finding|findings', 'panic value|values']],
 
   ['administrative', 'office-hours', 0.7, ['office hours', 'your hours', 'are you closed', 'closed on|for|today|tomorrow', 'walk ins|in', 'walkin|walkins', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
   ['administrative', 'hours', 0.45, ['hours|closed'], { mention: true, notPrev: ['after', 'business', 'few', 'two', 'three', 'several', 'many', 'couple'] }],
@@ -283,7 +294,10 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'where do|can|should i park', 'sign ~ ~ orders', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
     'need|needs|want|get|write|writing|requesting ~ ~ letter', 'exemption|clearance letter|form', 'exemption', 'sign ~ ~ form|forms|paperwork',
     "excuse", 'take|by|catch ~ bus|train|shuttle', 'bus|train|shuttle that|to|stop|stops|route', 'transit|paratransit', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
-    'fax ~ ~ ~ employer|school|work|job|landlord', 'note that i was', 'proof i was seen|here', 'preferred|default pharmacy',
+    'fax ~ ~ ~ employer|school|work|job|landlord', 'lost and found', 'left|forgot my ~ ~ ~ ~ in|at the|your',
+    // Naming someone the clinic may talk to: "he wants me to be able to talk to you about his care".
+    'be able to talk|speak to|with you', 'what does|do ~ ~ need to sign',
+    'paper|papers from ~ ~ ~ doctor|provider', 'says|saying i|he|she|they can work|return|go', 'note that i was', 'proof i was seen|here', 'preferred|default pharmacy',
     "can't|cannot get into|log|sign ~ ~ ~ account|portal|app", 'online account', 'medical leave', 'leave paperwork|form|forms', 'short term disability', 'address of|for ~ clinic|office|practice', 'letter for ~ ~ landlord|employer|school|work|court|airline|housing|job',
   ]],
   ['administrative', 'forms', 0.55, ['form|forms|paperwork|fmla', 'disability form|forms', 'jury duty', 'fill out'], { notPrev: ['authorization', 'auth', 'release', 'consent'], mention: true }],
@@ -292,9 +306,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'form-completed', 0.75, [
     'form|forms|paperwork|fmla ~ ~ ~ filled|completed|signed|done', 'fill+ ~ out', 'fill+ in ~ ~ form|forms|paperwork',
     'note|letter|documentation from ~ ~ doctor|clinician|provider|nurse|physician', 'need|needs ~ ~ note|excuse',
+    // Something to be signed by the clinician: "I need Dr. Tso to sign it", "a new one signed by the doctor".
+    'need|needs|want|wants ~ ~ ~ to sign', 'signed by ~ ~ doctor|provider|physician|clinician', 'has|have to sign',
   ], { notPrev: ['authorization', 'auth', 'release', 'consent'] }],
   ['administrative', 'work-note', 0.7, ['work|school|excuse|sick|doctors|doctor\'s note', 'note for ~ work|school|employer|job|boss|gym|daycare', 'return|back to work|school saying', 'saying i|he|she can return|go back', 'note ~ ~ ~ i was seen']],
-  ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient', 'new patient paperwork|forms', 'switch|change to ~ different|new|another doctor|provider|pcp', 'switch|change|new ~ ~ primary care|pcp', 'switch|change ~ ~ different|new|another doctor|provider']],
+  ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient', 'new patient paperwork|forms', 'switch|change to ~ different|new|another doctor|provider|pcp', 'switch|change|new ~ ~ primary care|pcp', 'switch|change ~ ~ different|new|another doctor|provider', 'switch|change doctors|providers|pcp|pcps']],
 
   ['provider_to_provider', 'provider-introduction', 0.9, [
     'this is dr|doctor * ~ from|with|at|over|calling', 'dr|doctor * ~ calling from',
@@ -303,8 +319,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['provider_to_provider', 'shared-patient', 0.9, ['mutual|shared|common patient', 'your patient', 'our patient', 'peer to peer', 'we share ~ patient']],
   // "this is Jolene from Sunrise Home Health": a person introduced by an organisation.
-  ['provider_to_provider', 'from-organisation', 0.7, [
-    'this is * from ~ ~ home|health|hospice|clinic|hospital|pharmacy|imaging|lab|laboratory|radiology|diagnostics|rehab|therapy|agency|center|centre|cardiology|orthopedics|oncology|urology|neurology|dermatology|pediatrics',
+  ['provider_to_provider', 'from-organisation', 0.8, [
+    "this is|it's * from|with ~ ~ home|health|hospice|clinic|hospital|pharmacy|imaging|lab|laboratory|radiology|diagnostics|rehab|therapy|agency|center|centre|cardiology|orthopedics|oncology|urology|neurology|dermatology|pediatrics|dialysis",
+    "it's * from|with ~ ~ ~ home|health|hospice|clinic|hospital|pharmacy|imaging|lab|laboratory|radiology|diagnostics|rehab|therapy|agency|center|centre|dialysis|unit|department",
+    // A department introducing itself: "Janelle with the scheduling department at Barrow".
+    'with|from the ~ department|unit at|of',
   ]],
   ['provider_to_provider', 'facility-introduction', 0.85, [
     'this is [the|a] ~ ~ pharmacist|pharmacy|lab|laboratory|radiology|imaging|hospital|er|ed|agency|department|facility|therapy|hospice|clinic|practice|unit|icu|office|home|center|centre|care|rehab|dialysis calling|at|from|with|in|here',
@@ -312,6 +331,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'this is the pharmacist|pharmacy|lab|laboratory|radiology|er|ed|icu|hospital|hospice',
     'this is dr|doctor * office|clinic|practice|nurse',
     "i'm|i am a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with",
+    // A role with a workplace, the role qualified: "I'm a home health RN with …", "I'm the charge nurse at …".
+    "i'm|i am a|an|the ~ ~ rn|nurse|lpn|np|pharmacist|therapist|aide|coordinator|planner at|from|with|for",
+    'this is * in|from|at dr|doctor * office|practice|clinic',
   ]],
   // Weaker: a caller's sister "is a nurse at Mercy".
   ['provider_to_provider', 'role-named', 0.55, ['a|an rn|nurse|np|lpn|pa with|from|at']],
@@ -320,10 +342,15 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['provider_to_provider', 'calling-about-a-patient', 0.85, [
     'calling about|regarding|for a|the|one of ~ patient|patients|resident|client', 'about|regarding a|the|your|our ~ patient|patients|resident|residents',
   ], { notNext: ['portal', 'portals', 'advocate', 'line'] }],
-  ['provider_to_provider', 'third-person-patient', 0.6, ["the patient's", 'for a patient', 'order for ~ patient', 'report|results for dr|doctor']],
+  ['provider_to_provider', 'third-person-patient', 0.6, [
+    "the patient's", 'for a patient', 'order for ~ patient', 'report|results for dr|doctor',
+    // The patient in the third person, the way a clinician speaks of one: "the patient says she's always taken …".
+    'the patient says|said|is|was|has|had|reports|states|already|left', 'ordering provider|physician|doctor|clinician',
+    'clarification on|about|for ~ ~ script|prescription|order|rx',
+  ]],
   ['provider_to_provider', 'care-facility', 0.4, ['home health', 'skilled nursing', 'nursing facility|home', 'assisted living', 'hospice']],
   ['provider_to_provider', 'covering', 0.85, [
-    'covering|cover for dr|doctor', 'on call for dr|doctor', 'critical value|values|lab|result|results',
+    'covering|cover for dr|doctor', 'on call for dr|doctor', 'critical value|values|lab|result|results|finding|findings',
     'nurse|aide|therapist|caseworker|pt|ot for|with ~ mr|mrs|ms', 'this is ~ ~ pharmacy|pharmacist|diagnostics|laboratory|imaging|radiology',
     'calling from * ~ diagnostics|laboratory|laboratories|imaging|radiology',
   ]],
@@ -338,9 +365,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   // An institution speaking as "we": "our fax", "our NPI", "we got a referral from you".
   ['provider_to_provider', 'institutional-we', 0.6, [
     'our pharmacy|office|clinic|practice|unit|facility|floor|lab|npi ~ number|line|is', 'our fax|npi',
-    'we got|have|received ~ ~ referral|order|orders|prescription|script|request|requisition from you|your',
+    'we got|have|received ~ ~ referral|order|orders|prescription|script|request|requisition from you|your', 'referral|order|orders we received|got',
   ]],
-  ['provider_to_provider', 'patient-here', 0.7, ["we've|we got|have ~ patient|resident here", 'we have ~ ~ patient|resident of yours', 'a patient of yours', 'for a mutual|shared patient']],
+  ['provider_to_provider', 'patient-here', 0.7, ["we've|we got|have ~ patient|resident here", 'we have|got|admitted a patient|resident', 'we have ~ ~ patient|resident of yours', 'a patient of yours', 'for a mutual|shared patient']],
 ];
 
 const suppressors = [
