@@ -123,6 +123,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'acting up', 'not healing', 'throat|ear|back|knee|tooth|neck|foot|feet ~ ~ killing me', 'drainage|pus', 'it|that burns|stings|itches', 'than usual|normal',
     'heart ~ skips|skipping|racing|pounding|fluttering|flutters', 'flutters|fluttering',
     'twisted|sprained|rolled|hurt|injured|pulled ~ ~ ankle|knee|wrist|back|shoulder|neck|muscle', "won't heal", 'tingling',
+    'more|getting|very|so forgetful|confused', 'memory ~ ~ worse|slipping',
   ]],
   ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal']],
   // Asking what to do about something happening to the patient.
@@ -197,7 +198,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['billing_insurance', 'insurance', 0.45, ['insurance|insurer|medicaid|medicare'], { mention: true }],
   // Updating the insurance on file is an administrative update (labelling-calls.md §1), not a billing question.
-  ['administrative', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'insurance changed', 'change|update|changed ~ ~ insurance']],
+  // "My insurance changed" is the reason for another request; updating it, or a new card, is the ask.
+  ['administrative', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'change|update|changed ~ ~ insurance']],
   ['billing_insurance', 'cost', 0.35, ['cost|costs|price', 'how much']],
   ['billing_insurance', 'coverage', 0.6, ['insurance|plan|medicare|medicaid ~ ~ cover|covers|covered|pay|pays|paid', 'covered by ~ ~ insurance|plan']],
 
@@ -223,17 +225,16 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['medical_records', 'medical-records', 0.85, [
     'medical|health|immunization|immunizations|vaccine|vaccines|vaccination|vaccinations|shot|shots|dental records|record', 'copy of ~ chart|records|notes',
     'immunization|immunizations|vaccine|vaccines|vaccination|vaccinations|shot ~ history', 'records request|requests',
-  ]],
+  ], { notNext: ['number', 'numbers'] }],
   // Asking for records by the verb: "we need all records from July", "the VA wants his records from you".
   ['medical_records', 'records-asked', 0.8, [
-    'need|needs|want|wants|wanted|requesting|request|requested|get|getting ~ ~ ~ records', 'records from you|your',
+    'need|needs|want|wants|wanted|requesting|request|requested ~ ~ ~ records', 'records from you|your',
   ]],
   ['medical_records', 'records', 0.55, ['records'], { mention: true }],
   ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'send|fax|transfer ~ ~ records|chart|notes']],
   ['medical_records', 'hipaa-form', 0.45, ['hipaa release|form'], { mention: true }],
   ['medical_records', 'images', 0.7, ['images|films', 'on a disc|cd', 'burn a|the disc|cd', 'send|fax|transfer ~ ~ electronically'], { mention: true }],
   ['medical_records', 'visit-notes', 0.6, [
-    'visit|office|clinical|clinic|progress notes', 'notes from ~ ~ ~ visit|appointment',
     'operative|op|surgical|discharge report|notes|summary', 'vaccination|vaccine|immunization|shot card|cards|history',
     'email|send|fax|mail|print ~ ~ ~ history|chart|notes|records|report', 'history|records|chart|notes ~ faxed|sent|emailed|transferred',
     'send|fax|transfer|email ~ ~ ~ images|films|scans|imaging|xrays|reports to', 'proof of ~ ~ shot|shots|vaccine|vaccines|vaccination|vaccinations|immunization|immunizations', 'xray|mri|ct|imaging|scan|surgery|operative report|reports',
@@ -281,7 +282,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   // Another provider reporting a critical lab value asks for same-day clinical action.
   ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level|finding|findings', 'panic value|values']],
 
-  ['administrative', 'office-hours', 0.7, ['office hours', 'your hours', 'are you closed', 'closed on|for|today|tomorrow', 'walk ins|in', 'walkin|walkins', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
+  ['administrative', 'office-hours', 0.7, ['office hours', 'your hours', 'are you closed', 'closed on|for|today|tomorrow', 'walk ins|in', 'walkin|walkins', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', "you|you're|office|clinic open on|today|tomorrow|saturday|sunday|weekends", 'open on saturday|saturdays|sunday|sundays|weekends|holidays']],
   ['administrative', 'hours', 0.45, ['hours|closed'], { mention: true, notPrev: ['after', 'business', 'few', 'two', 'three', 'several', 'many', 'couple'] }],
   ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
   ['administrative', 'find-office', 0.7, ['what|which floor|suite|entrance|building', 'wheelchair|handicap access|accessible|ramp', 'service dog|animal', 'emotional support animal', 'how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
@@ -291,7 +292,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'update-details', 0.75, [
     'update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address', 'new phone|number|email|cell',
     'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
-    'where do|can|should i park', 'sign ~ ~ orders', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
+    'where do|can|should i park', 'sign ~ ~ orders', 'address|email|phone|number|name changed', 'name is different', 'maiden name', 'new|changed ~ last name',
     'need|needs|want|get|write|writing|requesting ~ ~ letter', 'exemption|clearance letter|form', 'exemption', 'sign ~ ~ form|forms|paperwork',
     "excuse", 'take|by|catch ~ bus|train|shuttle', 'bus|train|shuttle that|to|stop|stops|route', 'transit|paratransit', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
     'fax ~ ~ ~ employer|school|work|job|landlord', 'lost and found', 'left|forgot my ~ ~ ~ ~ in|at the|your',
@@ -761,6 +762,8 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     // The PA's paperwork is the PA (labelling-calls.md §1), not administrative forms.
     byType.get('administrative')?.delete('forms');
     byType.get('administrative')?.delete('form-completed');
+    byType.get('administrative')?.delete('letter');
+    byType.get('administrative')?.delete('work-note');
     // Naming the drug that needs approval is not asking for a refill of it.
     const refill = byType.get('prescription_refill');
     if (refill && ![...refill.keys()].some((cue) => strongRefillCues.has(cue))) byType.delete('prescription_refill');
