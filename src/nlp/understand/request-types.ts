@@ -331,10 +331,13 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'case manager|social worker|care coordinator',
     'this is the pharmacist|pharmacy|lab|laboratory|radiology|er|ed|icu|hospital|hospice',
     'this is dr|doctor * office|clinic|practice|nurse',
-    "i'm|i am a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with",
+    "i'm a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with", 'i am a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with',
     // A role with a workplace, the role qualified: "I'm a home health RN with …", "I'm the charge nurse at …".
-    "i'm|i am a|an|the ~ ~ rn|nurse|lpn|np|pharmacist|therapist|aide|coordinator|planner at|from|with|for",
-    'this is * in|from|at dr|doctor * office|practice|clinic',
+    "i'm a|an|the ~ ~ rn|nurse|lpn|np|pharmacist|therapist|aide|coordinator|planner at|from|with|for", "i'm a|an|the ~ ~ r n at|from|with|for",
+    'i am a|an|the ~ ~ rn|nurse|lpn|np|pharmacist|therapist|aide|coordinator|planner at|from|with|for',
+    // "Anita Sorrell, RN with Desert Bloom Home Health": the credential and the workplace.
+    'rn|lpn|np with|from|at ~ ~ ~ home|hospice|health|hospital|clinic|care|nursing|dialysis|rehab|center|pharmacy',
+    'this is * in|from|at dr|doctor * ~ office|practice|clinic',
   ]],
   // Weaker: a caller's sister "is a nurse at Mercy".
   ['provider_to_provider', 'role-named', 0.55, ['a|an rn|nurse|np|lpn|pa with|from|at']],
@@ -347,8 +350,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     "the patient's", 'for a patient', 'order for ~ patient', 'report|results for dr|doctor',
     // The patient in the third person, the way a clinician speaks of one: "the patient says she's always taken …".
     'the patient says|said|is|was|has|had|reports|states|already|left', 'ordering provider|physician|doctor|clinician',
-    'clarification on|about|for ~ ~ script|prescription|order|rx',
   ]],
+  // A pharmacist checking what was prescribed before filling it.
+  ['provider_to_provider', 'script-clarification', 0.7, ['clarification on|about|for|of ~ ~ script|prescription|order|rx|dose|dosing']],
   ['provider_to_provider', 'care-facility', 0.4, ['home health', 'skilled nursing', 'nursing facility|home', 'assisted living', 'hospice']],
   ['provider_to_provider', 'covering', 0.85, [
     'covering|cover for dr|doctor', 'on call for dr|doctor', 'critical value|values|lab|result|results|finding|findings',
@@ -360,7 +364,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['provider_to_provider', 'staff-role', 0.85, [
     'pharmacy tech|technician', 'office|practice|clinic manager', 'discharge planner|coordinator', 'referral|scheduling|intake coordinator',
     'medical assistant|secretary', 'nurse navigator', 'home health nurse|aide', 'utilization review', 'charge nurse',
-    "i'm|i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant|practitioner|physician|doctor over|at|from|with",
+    "i'm ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant|practitioner|physician|doctor over|at|from|with",
+    'i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant|practitioner|physician|doctor over|at|from|with',
     'pharmacist|technician|coordinator|planner|manager|paralegal|adjuster at|from|with|over|here', 'hospitalist|intensivist', 'attending physician', 'front office|desk at|from', 'from the front office|desk',
   ]],
   // An institution speaking as "we": "our fax", "our NPI", "we got a referral from you".
