@@ -313,3 +313,34 @@ describe('requestTypeProbabilities', () => {
     expect(probabilities.billing_insurance).toBeLessThan(requestTypeThreshold);
   });
 });
+
+describe('classifyRequestTypes: how records, paperwork and other providers are said', () => {
+  it.each<[string, RequestTypeCode]>([
+    // Records asked for by the verb, or as a clinician's note of a visit.
+    ['The new practice wants all of her records from you before the first visit.', 'medical_records'],
+    ['Could I get a copy of the note the doctor wrote at my visit last month?', 'medical_records'],
+    ['Please mail me the notes from my husband’s last visit.', 'medical_records'],
+    ['The summer camp needs his vaccine history, can you print it?', 'medical_records'],
+    // Paperwork the clinician has to sign.
+    ['The daycare sent a medication form and I need the doctor to sign it.', 'administrative'],
+    ['I want to switch doctors, to someone closer to my house.', 'administrative'],
+    ['I think I left my umbrella in the waiting room on Monday.', 'administrative'],
+    // Providers introducing themselves by role and workplace.
+    ["Hello, I'm a visiting RN with Lakeside Home Care, I'm at Mr. Ortiz's house now.", 'provider_to_provider'],
+    ["Hi, it's Dana from the infusion unit at County General about Mrs. Cole.", 'provider_to_provider'],
+    ['Morning, Sam with the Eastgate pharmacy, I need a clarification on a prescription Dr. Hale wrote; the patient says she takes it once a day.', 'provider_to_provider'],
+  ])('%j → %s among the codes', (text, type) => {
+    expect(typesOf(text)).toContain(type);
+  });
+
+  it.each<[string, RequestTypeCode]>([
+    // An id, not a request for records.
+    ['My medical record number is 44120 and I need a refill of my inhaler.', 'medical_records'],
+    // A reason given for something else, not an update to the chart.
+    ['My insurance changed, so I need a new referral to the podiatrist.', 'administrative'],
+    // Saying your own last name is not a name change.
+    ['I need a refill, my last name is Brandt, b r a n d t.', 'administrative'],
+  ])('%j → no %s', (text, type) => {
+    expect(typesOf(text)).not.toContain(type);
+  });
+});

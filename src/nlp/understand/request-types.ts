@@ -199,7 +199,7 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['billing_insurance', 'insurance', 0.45, ['insurance|insurer|medicaid|medicare'], { mention: true }],
   // Updating the insurance on file is an administrative update (labelling-calls.md §1), not a billing question.
   // "My insurance changed" is the reason for another request; updating it, or a new card, is the ask.
-  ['administrative', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'change|update|changed ~ ~ insurance']],
+  ['administrative', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'change|update|changed ~ ~ insurance', 'insurance changed ~ ~ ~ ~ update|change']],
   ['billing_insurance', 'cost', 0.35, ['cost|costs|price', 'how much']],
   ['billing_insurance', 'coverage', 0.6, ['insurance|plan|medicare|medicaid ~ ~ cover|covers|covered|pay|pays|paid', 'covered by ~ ~ insurance|plan']],
 
