@@ -344,3 +344,13 @@ describe('classifyRequestTypes: how records, paperwork and other providers are s
     expect(typesOf(text)).not.toContain(type);
   });
 });
+
+describe('classifyRequestTypes: a visit asked for without the verbs of booking', () => {
+  it.each<string>([
+    'My mother has a visit on the ninth with the foot doctor, but her ride fell through, so I have to cancel it.',
+    'Could we get in with Dr. Amari sometime next week?',
+    'The nurse left a message about my scan; do I need to come back in?',
+  ])('%j → appointment', (text) => {
+    expect(typesOf(text)).toContain('appointment');
+  });
+});

@@ -108,6 +108,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     "can't|cannot|won't make it", 'can not make it', 'not be able to make it',
     'check ~ ~ ~ appointment|appt|time|date|arrival', 'what time ~ ~ ~ appointment|appt|arrive', 'what time ~ ~ ~ be there',
     'make sure ~ ~ ~ right day|time|date', 'what day|time is my',
+    // The visit named by a pronoun after it was mentioned: "he has an appointment on the 19th … I need to cancel it".
+    'need|want|have to cancel+|reschedule+|move it|that|this',
+  ]],
+  // Asking to get in, as a question: "can I get in with Dr. Hale", "do I need to come back in".
+  ['appointment', 'ask-to-get-in', 0.8, [
+    'can|could i|we|he|she get in with|to', 'can|could i|we|he|she get in ~ ~ see', 'need|needs|should ~ ~ come back in', 'do i|we|he|she need to come in|back',
   ]],
 
   ['symptom_report', 'side-effect', 0.6, ['side effect|effects', 'reaction to']],
