@@ -354,3 +354,14 @@ describe('classifyRequestTypes: a visit asked for without the verbs of booking',
     expect(typesOf(text)).toContain('appointment');
   });
 });
+
+describe('classifyRequestTypes: a referral asked for without the word', () => {
+  it('asking to be sent on to a specialist, or after the specialty', () => {
+    expect(typesOf('Her rash keeps spreading; could the doctor send her to a dermatologist?')).toContain('referral');
+    expect(typesOf('Any news on the cardiology? Nobody has rung me.')).toContain('referral');
+  });
+
+  it('"send them to" names papers, not a person being referred', () => {
+    expect(typesOf('Could you send them to my new clinic? The records, I mean.')).not.toContain('referral');
+  });
+});

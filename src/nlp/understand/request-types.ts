@@ -187,6 +187,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
 
   ['referral', 'referral', 0.85, ['referral|referrals']],
   ['referral', 'refer', 0.8, ['refer+ me|him|her|us|to|out', 'refer+ ~ ~ to']],
+  // Being sent on to a specialist, said without the word: "can the doctor send us to the GI", "what is happening with the dermatology".
+  ['referral', 'send-to-specialist', 0.75, [
+    'send|sending|sent|refer me|him|her|us|them to ~ ~ specialist|specialists|ent|gi|dermatology|dermatologist|cardiology|cardiologist|neurology|neurologist|urology|urologist|orthopedics|ortho|orthopedist|gastroenterology|gastroenterologist|rheumatology|rheumatologist|endocrinology|endocrinologist|oncology|podiatry|podiatrist|allergist|pulmonology|pulmonologist|nephrology|nephrologist', 'can|could|would ~ ~ send|refer me|him|her|us to',
+    'happening|news|status|update with|of|on ~ ~ specialist|specialists|ent|gi|dermatology|dermatologist|cardiology|cardiologist|neurology|neurologist|urology|urologist|orthopedics|ortho|orthopedist|gastroenterology|gastroenterologist|rheumatology|rheumatologist|endocrinology|endocrinologist|oncology|podiatry|podiatrist|allergist|pulmonology|pulmonologist|nephrology|nephrologist', 'going on with ~ ~ specialist|specialists|ent|gi|dermatology|dermatologist|cardiology|cardiologist|neurology|neurologist|urology|urologist|orthopedics|ortho|orthopedist|gastroenterology|gastroenterologist|rheumatology|rheumatologist|endocrinology|endocrinologist|oncology|podiatry|podiatrist|allergist|pulmonology|pulmonologist|nephrology|nephrologist',
+  ]],
   ['referral', 'second-opinion', 0.45, ['second opinion'], { mention: true }],
   ['referral', 'specialist', 0.4, ['specialist|specialists'], { mention: true }],
   ['referral', 'see-specialist', 0.6, ['see|seeing|visit ~ specialist', 'specialist referral|appointment']],
