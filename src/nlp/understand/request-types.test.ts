@@ -365,3 +365,13 @@ describe('classifyRequestTypes: a referral asked for without the word', () => {
     expect(typesOf('Could you send them to my new clinic? The records, I mean.')).not.toContain('referral');
   });
 });
+
+describe('classifyRequestTypes: a refill or an approval named by its object', () => {
+  it.each<[string, RequestTypeCode]>([
+    ["I'm calling about my dad's... no, I'm calling for my pills, the water pill, the Rite Aid on Fifth has it.", 'prescription_refill'],
+    ['My mother is done with the insulin, there is one pen left.', 'prescription_refill'],
+    ['The imaging center says they are still waiting on the authorization from my insurance for the MRI.', 'prior_authorization'],
+  ])('%j → %s', (text, type) => {
+    expect(typesOf(text)).toContain(type);
+  });
+});

@@ -62,7 +62,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'inhaler|bottle|pen|pens|vial|vials ~ ~ empty', 'more of my|his|her', 'new order',
   ]],
   ['prescription_refill', 'out-of-my', 0.45, ["i'm|im|am|we're|she's|he's out of my|his|her|our"]],
-  ['prescription_refill', 'need-more', 0.6, ['need|want|get|needs some more of', 'need|needs more of']],
+  ['prescription_refill', 'need-more', 0.6, [
+    'need|want|get|needs some more of', 'need|needs more of',
+    // The caller names the call by the medicine: "I'm calling for my pills for the prostate".
+    'calling for|about my|his|her ~ pills|meds|medicine|medication|medications|prescription|insulin|inhaler',
+    'finished|done with the|his|her|my insulin|inhaler|pills|meds|medicine|medication',
+  ]],
   ['prescription_refill', 'supply-left', 0.7, [
     'only ~ ~ ~ pills|pill|tablets|doses|days|shots|pens|vials left', 'pills|tablets|doses|pens|vials ~ left', 'last pill|dose|tablet|pen|vial|puff|puffs|refill',
     'down to ~ ~ last|pills|tablets|doses',
@@ -228,7 +233,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'medical necessity', 'needs|need|wants|requires ~ ~ form|paperwork|letter|documentation from ~ doctor|provider|office',
     'before they|it ~ pay|cover', 'for ~ ~ approval', 'before ~ ~ approving|approve|covering|cover',
     'without|unless|until ~ ~ approval|authorization|prior', 'doctor|provider|office ~ ~ ~ submit|submits|submitted', 're authorization|authorize', 'reauthorization', 'to approve it',
-    'until|unless|before ~ ~ ~ approves|approve|approved|authorizes|authorized', 'authorization|approval ~ expired|lapsed|pending|denied', 'authorization|approval ~ ran out',
+    'until|unless|before ~ ~ ~ approves|approve|approved|authorizes|authorized',
+    // The approval awaited from the payer: "still waiting on the authorization from my insurance".
+    'waiting on|for ~ ~ authorization|approval|auth', 'authorization|approval|auth from ~ ~ insurance|insurer|plan|medicaid|medicare', 'authorization|approval ~ expired|lapsed|pending|denied', 'authorization|approval ~ ran out',
   ]],
   ['prior_authorization', 'authorization', 0.7, ['authorization|authorisation']],
   ['prior_authorization', 'approval', 0.35, ['approval|approve', 'denied|rejected']],
