@@ -375,3 +375,13 @@ describe('classifyRequestTypes: a refill or an approval named by its object', ()
     expect(typesOf(text)).toContain(type);
   });
 });
+
+describe('classifyRequestTypes: a complaint beside another request, said for the clinician', () => {
+  it.each<string>([
+    'I need my allergy spray refilled, and I wanted to tell the doctor my sinus pain has been getting worse this month.',
+    "Please refill her eczema cream; I'm worried it isn't working, the rash is spreading.",
+    "I need a refill of my sertraline. I'm still having panic attacks most days and I'm worried it isn't helping.",
+  ])('%j → refill and symptom_report', (text) => {
+    expect(typesOf(text)).toEqual(expect.arrayContaining(['prescription_refill', 'symptom_report']));
+  });
+});

@@ -136,19 +136,23 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'twisted|sprained|rolled|hurt|injured|pulled ~ ~ ankle|knee|wrist|back|shoulder|neck|muscle', "won't heal", 'tingling',
     'more|getting|very|so forgetful|confused', 'memory ~ ~ worse|slipping',
   ]],
-  ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal']],
+  ['symptom_report', 'worried-question', 0.45, [
+    'should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal',
+    // A treatment that is not doing its job: "I'm worried it's not working", "it isn't better yet".
+    "worried|concerned it's|it|that's|that not|isn't working|helping", "worried|concerned it's|it|that's|that isn't|not ~ working|helping",
+  ]],
   // Asking what to do about something happening to the patient.
   ['symptom_report', 'advice-question', 0.45, [
     'what should i|we do', 'should i|we ~ ~ be worried|concerned', 'should i|we ~ bring ~ ~ in', 'do i|we ~ ~ bring ~ ~ in', 'is it safe to',
   ]],
   // The caller wants a clinician told about something happening: the definition of a symptom report.
   ['symptom_report', 'tell-clinician', 0.5, [
-    'want|wants|wanted|like ~ ~ doctor|dr|nurse|provider|him|her|them to know', 'doctor|dr|nurse|provider ~ should know', 'tell|let ~ ~ doctor|dr|nurse|provider know|about',
+    'want|wants|wanted|like ~ ~ doctor|dr|nurse|provider|him|her|them to know', 'doctor|dr|nurse|provider ~ should know', 'want|wanted|wants|need|needed to tell ~ ~ doctor|dr|nurse|provider', 'tell|let ~ ~ doctor|dr|nurse|provider know|about',
   ]],
   ['symptom_report', 'body-trouble', 0.4, ['stomach|bowel|bladder|skin|breathing|heart|vision|memory|balance|sleep problems|issues|trouble']],
   ['symptom_report', 'been-having', 0.3, ['been having', "i've had"]],
   ['symptom_report', 'symptom-course', 0.4, [
-    'getting|gotten|got worse|bigger|larger|darker|redder', 'keeps|keep coming back', "it's changed", 'it has changed', 'changed color|shape|size', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting',
+    'getting|gotten|got worse|bigger|larger|darker|redder', 'keeps|keep coming back', "it's changed", 'it has changed', 'changed color|shape|size', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting', "not|isn't|wasn't|hasn't|hasn't ~ better", 'more swollen|painful|red|tender', "still getting|having ~ ~ attacks|episodes|spells|pain|headaches",
   ]],
 
   ['test_results', 'results', 0.5, ['result|results'], { mention: true }],
