@@ -385,3 +385,9 @@ describe('classifyRequestTypes: a complaint beside another request, said for the
     expect(typesOf(text)).toEqual(expect.arrayContaining(['prescription_refill', 'symptom_report']));
   });
 });
+
+describe('classifyRequestTypes: a result asked about by what the test found', () => {
+  it('"maybe they found something" after a test named', () => {
+    expect(typesOf('I had the biopsy two weeks ago and nobody has called; did they find anything? Maybe they found something.')).toContain('test_results');
+  });
+});

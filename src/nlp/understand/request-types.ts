@@ -191,6 +191,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'pap|mammogram|biopsy|scan|test|labs|bloodwork|xray|mri|ct|ultrasound|culture|a1c|psa ~ was|were|is|came|come|showed ~ ~ abnormal|positive|negative|elevated|high|low|normal|off|fine|clear',
     'results|result are|is available|ready|in|posted', 'lab|labs|radiology|imaging|pathology called|left|sent', 'flagged ~ high|low|abnormal|critical',
     'does that|it|this mean',
+    // What a test found, asked or feared: "there's a finding", "maybe they found something".
+    'a finding', 'they|you found something|anything', 'says|said everything is|was normal|fine|okay|clear',
   ]],
   ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back', "heard anything|nothing", "haven't|not heard", 'nobody ~ ~ called|told', 'no one ~ ~ called|told', 'waiting to hear']],
 
