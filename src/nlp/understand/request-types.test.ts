@@ -313,3 +313,81 @@ describe('requestTypeProbabilities', () => {
     expect(probabilities.billing_insurance).toBeLessThan(requestTypeThreshold);
   });
 });
+
+describe('classifyRequestTypes: how records, paperwork and other providers are said', () => {
+  it.each<[string, RequestTypeCode]>([
+    // Records asked for by the verb, or as a clinician's note of a visit.
+    ['The new practice wants all of her records from you before the first visit.', 'medical_records'],
+    ['Could I get a copy of the note the doctor wrote at my visit last month?', 'medical_records'],
+    ['Please mail me the notes from my husband’s last visit.', 'medical_records'],
+    ['The summer camp needs his vaccine history, can you print it?', 'medical_records'],
+    // Paperwork the clinician has to sign.
+    ['The daycare sent a medication form and I need the doctor to sign it.', 'administrative'],
+    ['I want to switch doctors, to someone closer to my house.', 'administrative'],
+    ['I think I left my umbrella in the waiting room on Monday.', 'administrative'],
+    // Providers introducing themselves by role and workplace.
+    ["Hello, I'm a visiting RN with Lakeside Home Care, I'm at Mr. Ortiz's house now.", 'provider_to_provider'],
+    ["Hi, it's Dana from the infusion unit at County General about Mrs. Cole.", 'provider_to_provider'],
+    ['Morning, Sam with the Eastgate pharmacy, I need a clarification on a prescription Dr. Hale wrote; the patient says she takes it once a day.', 'provider_to_provider'],
+  ])('%j → %s among the codes', (text, type) => {
+    expect(typesOf(text)).toContain(type);
+  });
+
+  it.each<[string, RequestTypeCode]>([
+    // An id, not a request for records.
+    ['My medical record number is 44120 and I need a refill of my inhaler.', 'medical_records'],
+    // A reason given for something else, not an update to the chart.
+    ['My insurance changed, so I need a new referral to the podiatrist.', 'administrative'],
+    // Saying your own last name is not a name change.
+    ['I need a refill, my last name is Brandt, b r a n d t.', 'administrative'],
+  ])('%j → no %s', (text, type) => {
+    expect(typesOf(text)).not.toContain(type);
+  });
+});
+
+describe('classifyRequestTypes: a visit asked for without the verbs of booking', () => {
+  it.each<string>([
+    'My mother has a visit on the ninth with the foot doctor, but her ride fell through, so I have to cancel it.',
+    'Could we get in with Dr. Amari sometime next week?',
+    'The nurse left a message about my scan; do I need to come back in?',
+  ])('%j → appointment', (text) => {
+    expect(typesOf(text)).toContain('appointment');
+  });
+});
+
+describe('classifyRequestTypes: a referral asked for without the word', () => {
+  it('asking to be sent on to a specialist, or after the specialty', () => {
+    expect(typesOf('Her rash keeps spreading; could the doctor send her to a dermatologist?')).toContain('referral');
+    expect(typesOf('Any news on the cardiology? Nobody has rung me.')).toContain('referral');
+  });
+
+  it('"send them to" names papers, not a person being referred', () => {
+    expect(typesOf('Could you send them to my new clinic? The records, I mean.')).not.toContain('referral');
+  });
+});
+
+describe('classifyRequestTypes: a refill or an approval named by its object', () => {
+  it.each<[string, RequestTypeCode]>([
+    ["I'm calling about my dad's... no, I'm calling for my pills, the water pill, the Rite Aid on Fifth has it.", 'prescription_refill'],
+    ['My mother is done with the insulin, there is one pen left.', 'prescription_refill'],
+    ['The imaging center says they are still waiting on the authorization from my insurance for the MRI.', 'prior_authorization'],
+  ])('%j → %s', (text, type) => {
+    expect(typesOf(text)).toContain(type);
+  });
+});
+
+describe('classifyRequestTypes: a complaint beside another request, said for the clinician', () => {
+  it.each<string>([
+    'I need my allergy spray refilled, and I wanted to tell the doctor my sinus pain has been getting worse this month.',
+    "Please refill her eczema cream; I'm worried it isn't working, the rash is spreading.",
+    "I need a refill of my sertraline. I'm still having panic attacks most days and I'm worried it isn't helping.",
+  ])('%j → refill and symptom_report', (text) => {
+    expect(typesOf(text)).toEqual(expect.arrayContaining(['prescription_refill', 'symptom_report']));
+  });
+});
+
+describe('classifyRequestTypes: a result asked about by what the test found', () => {
+  it('"maybe they found something" after a test named', () => {
+    expect(typesOf('I had the biopsy two weeks ago and nobody has called; did they find anything? Maybe they found something.')).toContain('test_results');
+  });
+});

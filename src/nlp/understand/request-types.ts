@@ -62,7 +62,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'inhaler|bottle|pen|pens|vial|vials ~ ~ empty', 'more of my|his|her', 'new order',
   ]],
   ['prescription_refill', 'out-of-my', 0.45, ["i'm|im|am|we're|she's|he's out of my|his|her|our"]],
-  ['prescription_refill', 'need-more', 0.6, ['need|want|get|needs some more of', 'need|needs more of']],
+  ['prescription_refill', 'need-more', 0.6, [
+    'need|want|get|needs some more of', 'need|needs more of',
+    // The caller names the call by the medicine: "I'm calling for my pills for the prostate".
+    'calling for|about my|his|her ~ pills|meds|medicine|medication|medications|prescription|insulin|inhaler',
+    'finished|done with the|his|her|my insulin|inhaler|pills|meds|medicine|medication',
+  ]],
   ['prescription_refill', 'supply-left', 0.7, [
     'only ~ ~ ~ pills|pill|tablets|doses|days|shots|pens|vials left', 'pills|tablets|doses|pens|vials ~ left', 'last pill|dose|tablet|pen|vial|puff|puffs|refill',
     'down to ~ ~ last|pills|tablets|doses',
@@ -108,6 +113,12 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     "can't|cannot|won't make it", 'can not make it', 'not be able to make it',
     'check ~ ~ ~ appointment|appt|time|date|arrival', 'what time ~ ~ ~ appointment|appt|arrive', 'what time ~ ~ ~ be there',
     'make sure ~ ~ ~ right day|time|date', 'what day|time is my',
+    // The visit named by a pronoun after it was mentioned: "he has an appointment on the 19th … I need to cancel it".
+    'need|want|have to cancel+|reschedule+|move it|that|this',
+  ]],
+  // Asking to get in, as a question: "can I get in with Dr. Hale", "do I need to come back in".
+  ['appointment', 'ask-to-get-in', 0.8, [
+    'can|could i|we|he|she get in with|to', 'can|could i|we|he|she get in ~ ~ see', 'need|needs|should ~ ~ come back in', 'do i|we|he|she need to come in|back',
   ]],
 
   ['symptom_report', 'side-effect', 0.6, ['side effect|effects', 'reaction to']],
@@ -123,20 +134,25 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'acting up', 'not healing', 'throat|ear|back|knee|tooth|neck|foot|feet ~ ~ killing me', 'drainage|pus', 'it|that burns|stings|itches', 'than usual|normal',
     'heart ~ skips|skipping|racing|pounding|fluttering|flutters', 'flutters|fluttering',
     'twisted|sprained|rolled|hurt|injured|pulled ~ ~ ankle|knee|wrist|back|shoulder|neck|muscle', "won't heal", 'tingling',
+    'more|getting|very|so forgetful|confused', 'memory ~ ~ worse|slipping',
   ]],
-  ['symptom_report', 'worried-question', 0.45, ['should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal']],
+  ['symptom_report', 'worried-question', 0.45, [
+    'should i be worried|concerned', 'is it normal', 'is that normal', 'is this normal',
+    // A treatment that is not doing its job: "I'm worried it's not working", "it isn't better yet".
+    "worried|concerned it's|it|that's|that not|isn't working|helping", "worried|concerned it's|it|that's|that isn't|not ~ working|helping",
+  ]],
   // Asking what to do about something happening to the patient.
   ['symptom_report', 'advice-question', 0.45, [
     'what should i|we do', 'should i|we ~ ~ be worried|concerned', 'should i|we ~ bring ~ ~ in', 'do i|we ~ ~ bring ~ ~ in', 'is it safe to',
   ]],
   // The caller wants a clinician told about something happening: the definition of a symptom report.
   ['symptom_report', 'tell-clinician', 0.5, [
-    'want|wants|wanted|like ~ ~ doctor|dr|nurse|provider|him|her|them to know', 'tell|let ~ ~ doctor|dr|nurse|provider know|about',
+    'want|wants|wanted|like ~ ~ doctor|dr|nurse|provider|him|her|them to know', 'doctor|dr|nurse|provider ~ should know', 'want|wanted|wants|need|needed to tell ~ ~ doctor|dr|nurse|provider', 'tell|let ~ ~ doctor|dr|nurse|provider know|about',
   ]],
   ['symptom_report', 'body-trouble', 0.4, ['stomach|bowel|bladder|skin|breathing|heart|vision|memory|balance|sleep problems|issues|trouble']],
   ['symptom_report', 'been-having', 0.3, ['been having', "i've had"]],
   ['symptom_report', 'symptom-course', 0.4, [
-    'getting|gotten|got worse|bigger|larger|darker|redder', 'keeps|keep coming back', "it's changed", 'it has changed', 'changed color|shape|size', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting',
+    'getting|gotten|got worse|bigger|larger|darker|redder', 'keeps|keep coming back', "it's changed", 'it has changed', 'changed color|shape|size', 'spreading|draining|oozing|swelling up', 'keep|keeps getting', 'been getting', "not|isn't|wasn't|hasn't|hasn't ~ better", 'more swollen|painful|red|tender', "still getting|having ~ ~ attacks|episodes|spells|pain|headaches",
   ]],
 
   ['test_results', 'results', 0.5, ['result|results'], { mention: true }],
@@ -175,11 +191,18 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'pap|mammogram|biopsy|scan|test|labs|bloodwork|xray|mri|ct|ultrasound|culture|a1c|psa ~ was|were|is|came|come|showed ~ ~ abnormal|positive|negative|elevated|high|low|normal|off|fine|clear',
     'results|result are|is available|ready|in|posted', 'lab|labs|radiology|imaging|pathology called|left|sent', 'flagged ~ high|low|abnormal|critical',
     'does that|it|this mean',
+    // What a test found, asked or feared: "there's a finding", "maybe they found something".
+    'a finding', 'they|you found something|anything', 'says|said everything is|was normal|fine|okay|clear',
   ]],
   ['test_results', 'heard-back', 0.35, ['hear|heard back', 'came|come back', "heard anything|nothing", "haven't|not heard", 'nobody ~ ~ called|told', 'no one ~ ~ called|told', 'waiting to hear']],
 
   ['referral', 'referral', 0.85, ['referral|referrals']],
   ['referral', 'refer', 0.8, ['refer+ me|him|her|us|to|out', 'refer+ ~ ~ to']],
+  // Being sent on to a specialist, said without the word: "can the doctor send us to the GI", "what is happening with the dermatology".
+  ['referral', 'send-to-specialist', 0.75, [
+    'send|sending|sent|refer me|him|her|us|them to ~ ~ specialist|specialists|ent|gi|dermatology|dermatologist|cardiology|cardiologist|neurology|neurologist|urology|urologist|orthopedics|ortho|orthopedist|gastroenterology|gastroenterologist|rheumatology|rheumatologist|endocrinology|endocrinologist|oncology|podiatry|podiatrist|allergist|pulmonology|pulmonologist|nephrology|nephrologist', 'can|could|would ~ ~ send|refer me|him|her|us to',
+    'happening|news|status|update with|of|on ~ ~ specialist|specialists|ent|gi|dermatology|dermatologist|cardiology|cardiologist|neurology|neurologist|urology|urologist|orthopedics|ortho|orthopedist|gastroenterology|gastroenterologist|rheumatology|rheumatologist|endocrinology|endocrinologist|oncology|podiatry|podiatrist|allergist|pulmonology|pulmonologist|nephrology|nephrologist', 'going on with ~ ~ specialist|specialists|ent|gi|dermatology|dermatologist|cardiology|cardiologist|neurology|neurologist|urology|urologist|orthopedics|ortho|orthopedist|gastroenterology|gastroenterologist|rheumatology|rheumatologist|endocrinology|endocrinologist|oncology|podiatry|podiatrist|allergist|pulmonology|pulmonologist|nephrology|nephrologist',
+  ]],
   ['referral', 'second-opinion', 0.45, ['second opinion'], { mention: true }],
   ['referral', 'specialist', 0.4, ['specialist|specialists'], { mention: true }],
   ['referral', 'see-specialist', 0.6, ['see|seeing|visit ~ specialist', 'specialist referral|appointment']],
@@ -197,7 +220,8 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['billing_insurance', 'insurance', 0.45, ['insurance|insurer|medicaid|medicare'], { mention: true }],
   // Updating the insurance on file is an administrative update (labelling-calls.md §1), not a billing question.
-  ['administrative', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'insurance changed', 'change|update|changed ~ ~ insurance']],
+  // "My insurance changed" is the reason for another request; updating it, or a new card, is the ask.
+  ['administrative', 'insurance-change', 0.75, ['insurance card', 'new insurance', 'change|update|changed ~ ~ insurance', 'insurance changed ~ ~ ~ ~ update|change']],
   ['billing_insurance', 'cost', 0.35, ['cost|costs|price', 'how much']],
   ['billing_insurance', 'coverage', 0.6, ['insurance|plan|medicare|medicaid ~ ~ cover|covers|covered|pay|pays|paid', 'covered by ~ ~ insurance|plan']],
 
@@ -215,23 +239,35 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
     'medical necessity', 'needs|need|wants|requires ~ ~ form|paperwork|letter|documentation from ~ doctor|provider|office',
     'before they|it ~ pay|cover', 'for ~ ~ approval', 'before ~ ~ approving|approve|covering|cover',
     'without|unless|until ~ ~ approval|authorization|prior', 'doctor|provider|office ~ ~ ~ submit|submits|submitted', 're authorization|authorize', 'reauthorization', 'to approve it',
-    'until|unless|before ~ ~ ~ approves|approve|approved|authorizes|authorized', 'authorization|approval ~ expired|lapsed|pending|denied', 'authorization|approval ~ ran out',
+    'until|unless|before ~ ~ ~ approves|approve|approved|authorizes|authorized',
+    // The approval awaited from the payer: "still waiting on the authorization from my insurance".
+    'waiting on|for ~ ~ authorization|approval|auth', 'authorization|approval|auth from ~ ~ insurance|insurer|plan|medicaid|medicare', 'authorization|approval ~ expired|lapsed|pending|denied', 'authorization|approval ~ ran out',
   ]],
   ['prior_authorization', 'authorization', 0.7, ['authorization|authorisation']],
   ['prior_authorization', 'approval', 0.35, ['approval|approve', 'denied|rejected']],
 
-  ['medical_records', 'medical-records', 0.85, ['medical|health|immunization|vaccine|vaccination|shot|dental records|record', 'copy of ~ chart|records|notes']],
+  ['medical_records', 'medical-records', 0.85, [
+    'medical|health|immunization|immunizations|vaccine|vaccines|vaccination|vaccinations|shot|shots|dental records|record', 'copy of ~ chart|records|notes',
+    'immunization|immunizations|vaccine|vaccines|vaccination|vaccinations|shot ~ history', 'records request|requests',
+  ], { notNext: ['number', 'numbers'] }],
+  // Asking for records by the verb: "we need all records from July", "the VA wants his records from you".
+  ['medical_records', 'records-asked', 0.8, [
+    'need|needs|want|wants|wanted|requesting|request|requested ~ ~ ~ records', 'records from you|your',
+  ]],
   ['medical_records', 'records', 0.55, ['records'], { mention: true }],
   ['medical_records', 'records-release', 0.8, ['release form', 'records release', 'release of information', 'send|fax|transfer ~ ~ records|chart|notes']],
   ['medical_records', 'hipaa-form', 0.45, ['hipaa release|form'], { mention: true }],
   ['medical_records', 'images', 0.7, ['images|films', 'on a disc|cd', 'burn a|the disc|cd', 'send|fax|transfer ~ ~ electronically'], { mention: true }],
   ['medical_records', 'visit-notes', 0.6, [
-    'visit|office|clinical|clinic|progress notes', 'notes from ~ ~ ~ visit|appointment',
     'operative|op|surgical|discharge report|notes|summary', 'vaccination|vaccine|immunization|shot card|cards|history',
     'email|send|fax|mail|print ~ ~ ~ history|chart|notes|records|report', 'history|records|chart|notes ~ faxed|sent|emailed|transferred',
     'send|fax|transfer|email ~ ~ ~ images|films|scans|imaging|xrays|reports to', 'proof of ~ ~ shot|shots|vaccine|vaccines|vaccination|vaccinations|immunization|immunizations', 'xray|mri|ct|imaging|scan|surgery|operative report|reports',
   ]],
-  ['medical_records', 'copies', 0.7, ['copy|copies of ~ ~ ~ reports|report|records|chart|notes|imaging|films|images|history']],
+  ['medical_records', 'copies', 0.8, ['copy|copies of ~ ~ ~ ~ reports|report|records|chart|notes|note|imaging|films|images|history|summary']],
+  // A clinician's note of a visit: "the notes from his last visit", "his last progress note".
+  ['medical_records', 'visit-note', 0.75, [
+    'visit|office|clinical|clinic|progress note|notes', 'note|notes from ~ ~ ~ visit|appointment|day', 'last|latest|recent ~ note|notes',
+  ], { mention: true, notNext: ['saying', 'says', 'that', 'for'] }],
   ['medical_records', 'my-chart', 0.6, ['old|my ~ files|file|chart', 'in my chart'], { mention: true }],
   ['medical_records', 'records-sent', 0.65, [
     'visit summary|summaries', 'after visit summary|summaries',
@@ -268,9 +304,9 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['urgent_emergency', 'urgent', 0.6, ['urgent|urgently']],
   ['urgent_emergency', 'send-help', 0.85, ['send help', 'help right now', 'help immediately|asap', 'seen immediately', 'seen right now|away']],
   // Another provider reporting a critical lab value asks for same-day clinical action.
-  ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level', 'panic value|values']],
+  ['urgent_emergency', 'critical-value', 0.8, ['critical value|values|result|results|lab|labs|level|finding|findings', 'panic value|values']],
 
-  ['administrative', 'office-hours', 0.7, ['office hours', 'your hours', 'are you closed', 'closed on|for|today|tomorrow', 'walk ins|in', 'walkin|walkins', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', 'open on|today|tomorrow|saturday|sunday']],
+  ['administrative', 'office-hours', 0.7, ['office hours', 'your hours', 'are you closed', 'closed on|for|today|tomorrow', 'walk ins|in', 'walkin|walkins', 'what time ~ ~ ~ open|close|closes|opens', 'are you open', "you|you're|office|clinic open on|today|tomorrow|saturday|sunday|weekends", 'open on saturday|saturdays|sunday|sundays|weekends|holidays']],
   ['administrative', 'hours', 0.45, ['hours|closed'], { mention: true, notPrev: ['after', 'business', 'few', 'two', 'three', 'several', 'many', 'couple'] }],
   ['administrative', 'location', 0.5, ['directions|parking|located', 'your address', 'fax number']],
   ['administrative', 'find-office', 0.7, ['what|which floor|suite|entrance|building', 'wheelchair|handicap access|accessible|ramp', 'service dog|animal', 'emotional support animal', 'how do i get to|there', 'office location', 'new location|office', 'where are you located', 'where is your office|clinic']],
@@ -280,10 +316,13 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'update-details', 0.75, [
     'update|change|changed ~ ~ address|email|name', 'phone number on file', 'new address', 'new phone|number|email|cell',
     'update ~ ~ ~ insurance|contact|number|phone|information|info|pharmacy|file', 'emergency contact', 'change|update ~ ~ ~ on file',
-    'where do|can|should i park', 'sign ~ ~ orders', 'address|email|phone|number|name changed', 'name is different', 'last|maiden name',
+    'where do|can|should i park', 'sign ~ ~ orders', 'address|email|phone|number|name changed', 'name is different', 'maiden name', 'new|changed ~ last name',
     'need|needs|want|get|write|writing|requesting ~ ~ letter', 'exemption|clearance letter|form', 'exemption', 'sign ~ ~ form|forms|paperwork',
     "excuse", 'take|by|catch ~ bus|train|shuttle', 'bus|train|shuttle that|to|stop|stops|route', 'transit|paratransit', 'mychart|myhealth', 'reset|resetting|locked', 'my chart account',
-    'fax ~ ~ ~ employer|school|work|job|landlord', 'note that i was', 'proof i was seen|here', 'preferred|default pharmacy',
+    'fax ~ ~ ~ employer|school|work|job|landlord', 'lost and found', 'left|forgot my ~ ~ ~ ~ in|at the|your',
+    // Naming someone the clinic may talk to: "he wants me to be able to talk to you about his care".
+    'be able to talk|speak to|with you', 'what does|do ~ ~ need to sign',
+    'paper|papers from ~ ~ ~ doctor|provider', 'says|saying i|he|she|they can work|return|go', 'note that i was', 'proof i was seen|here', 'preferred|default pharmacy',
     "can't|cannot get into|log|sign ~ ~ ~ account|portal|app", 'online account', 'medical leave', 'leave paperwork|form|forms', 'short term disability', 'address of|for ~ clinic|office|practice', 'letter for ~ ~ landlord|employer|school|work|court|airline|housing|job',
   ]],
   ['administrative', 'forms', 0.55, ['form|forms|paperwork|fmla', 'disability form|forms', 'jury duty', 'fill out'], { notPrev: ['authorization', 'auth', 'release', 'consent'], mention: true }],
@@ -292,9 +331,11 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['administrative', 'form-completed', 0.75, [
     'form|forms|paperwork|fmla ~ ~ ~ filled|completed|signed|done', 'fill+ ~ out', 'fill+ in ~ ~ form|forms|paperwork',
     'note|letter|documentation from ~ ~ doctor|clinician|provider|nurse|physician', 'need|needs ~ ~ note|excuse',
+    // Something to be signed by the clinician: "I need Dr. Tso to sign it", "a new one signed by the doctor".
+    'need|needs|want|wants ~ ~ ~ to sign', 'signed by ~ ~ doctor|provider|physician|clinician', 'has|have to sign',
   ], { notPrev: ['authorization', 'auth', 'release', 'consent'] }],
   ['administrative', 'work-note', 0.7, ['work|school|excuse|sick|doctors|doctor\'s note', 'note for ~ work|school|employer|job|boss|gym|daycare', 'return|back to work|school saying', 'saying i|he|she can return|go back', 'note ~ ~ ~ i was seen']],
-  ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient', 'new patient paperwork|forms', 'switch|change to ~ different|new|another doctor|provider|pcp', 'switch|change|new ~ ~ primary care|pcp', 'switch|change ~ ~ different|new|another doctor|provider']],
+  ['administrative', 'new-patient', 0.6, ['new patients', 'accepting new', 'become a patient', 'new patient paperwork|forms', 'switch|change to ~ different|new|another doctor|provider|pcp', 'switch|change|new ~ ~ primary care|pcp', 'switch|change ~ ~ different|new|another doctor|provider', 'switch|change doctors|providers|pcp|pcps']],
 
   ['provider_to_provider', 'provider-introduction', 0.9, [
     'this is dr|doctor * ~ from|with|at|over|calling', 'dr|doctor * ~ calling from',
@@ -303,15 +344,24 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ]],
   ['provider_to_provider', 'shared-patient', 0.9, ['mutual|shared|common patient', 'your patient', 'our patient', 'peer to peer', 'we share ~ patient']],
   // "this is Jolene from Sunrise Home Health": a person introduced by an organisation.
-  ['provider_to_provider', 'from-organisation', 0.7, [
-    'this is * from ~ ~ home|health|hospice|clinic|hospital|pharmacy|imaging|lab|laboratory|radiology|diagnostics|rehab|therapy|agency|center|centre|cardiology|orthopedics|oncology|urology|neurology|dermatology|pediatrics',
+  ['provider_to_provider', 'from-organisation', 0.8, [
+    "this is|it's * from|with ~ ~ home|health|hospice|clinic|hospital|pharmacy|imaging|lab|laboratory|radiology|diagnostics|rehab|therapy|agency|center|centre|cardiology|orthopedics|oncology|urology|neurology|dermatology|pediatrics|dialysis",
+    "it's * from|with ~ ~ ~ home|health|hospice|clinic|hospital|pharmacy|imaging|lab|laboratory|radiology|diagnostics|rehab|therapy|agency|center|centre|dialysis|unit|department",
+    // A department introducing itself: "Janelle with the scheduling department at Barrow".
+    'with|from the ~ department|unit at|of',
   ]],
   ['provider_to_provider', 'facility-introduction', 0.85, [
     'this is [the|a] ~ ~ pharmacist|pharmacy|lab|laboratory|radiology|imaging|hospital|er|ed|agency|department|facility|therapy|hospice|clinic|practice|unit|icu|office|home|center|centre|care|rehab|dialysis calling|at|from|with|in|here',
     'case manager|social worker|care coordinator',
     'this is the pharmacist|pharmacy|lab|laboratory|radiology|er|ed|icu|hospital|hospice',
     'this is dr|doctor * office|clinic|practice|nurse',
-    "i'm|i am a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with",
+    "i'm a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with", 'i am a|the ~ nurse|pharmacist|physician|doctor|therapist|coordinator at|from|with',
+    // A role with a workplace, the role qualified: "I'm a home health RN with …", "I'm the charge nurse at …".
+    "i'm a|an|the ~ ~ rn|nurse|lpn|np|pharmacist|therapist|aide|coordinator|planner at|from|with|for", "i'm a|an|the ~ ~ r n at|from|with|for",
+    'i am a|an|the ~ ~ rn|nurse|lpn|np|pharmacist|therapist|aide|coordinator|planner at|from|with|for',
+    // "Anita Sorrell, RN with Desert Bloom Home Health": the credential and the workplace.
+    'rn|lpn|np with|from|at ~ ~ ~ home|hospice|health|hospital|clinic|care|nursing|dialysis|rehab|center|pharmacy',
+    'this is * in|from|at dr|doctor * ~ office|practice|clinic',
   ]],
   // Weaker: a caller's sister "is a nurse at Mercy".
   ['provider_to_provider', 'role-named', 0.55, ['a|an rn|nurse|np|lpn|pa with|from|at']],
@@ -320,10 +370,16 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['provider_to_provider', 'calling-about-a-patient', 0.85, [
     'calling about|regarding|for a|the|one of ~ patient|patients|resident|client', 'about|regarding a|the|your|our ~ patient|patients|resident|residents',
   ], { notNext: ['portal', 'portals', 'advocate', 'line'] }],
-  ['provider_to_provider', 'third-person-patient', 0.6, ["the patient's", 'for a patient', 'order for ~ patient', 'report|results for dr|doctor']],
+  ['provider_to_provider', 'third-person-patient', 0.6, [
+    "the patient's", 'for a patient', 'order for ~ patient', 'report|results for dr|doctor',
+    // The patient in the third person, the way a clinician speaks of one: "the patient says she's always taken …".
+    'the patient says|said|is|was|has|had|reports|states|already|left', 'ordering provider|physician|doctor|clinician',
+  ]],
+  // A pharmacist checking what was prescribed before filling it.
+  ['provider_to_provider', 'script-clarification', 0.7, ['clarification on|about|for|of ~ ~ script|prescription|order|rx|dose|dosing']],
   ['provider_to_provider', 'care-facility', 0.4, ['home health', 'skilled nursing', 'nursing facility|home', 'assisted living', 'hospice']],
   ['provider_to_provider', 'covering', 0.85, [
-    'covering|cover for dr|doctor', 'on call for dr|doctor', 'critical value|values|lab|result|results',
+    'covering|cover for dr|doctor', 'on call for dr|doctor', 'critical value|values|lab|result|results|finding|findings',
     'nurse|aide|therapist|caseworker|pt|ot for|with ~ mr|mrs|ms', 'this is ~ ~ pharmacy|pharmacist|diagnostics|laboratory|imaging|radiology',
     'calling from * ~ diagnostics|laboratory|laboratories|imaging|radiology',
   ]],
@@ -332,15 +388,16 @@ const cueTable: [RequestTypeCode, string, number, string[], Partial<Cue>?][] = [
   ['provider_to_provider', 'staff-role', 0.85, [
     'pharmacy tech|technician', 'office|practice|clinic manager', 'discharge planner|coordinator', 'referral|scheduling|intake coordinator',
     'medical assistant|secretary', 'nurse navigator', 'home health nurse|aide', 'utilization review', 'charge nurse',
-    "i'm|i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant|practitioner|physician|doctor over|at|from|with",
+    "i'm ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant|practitioner|physician|doctor over|at|from|with",
+    'i am ~ ~ nurse|pharmacist|manager|planner|coordinator|technician|tech|therapist|assistant|practitioner|physician|doctor over|at|from|with',
     'pharmacist|technician|coordinator|planner|manager|paralegal|adjuster at|from|with|over|here', 'hospitalist|intensivist', 'attending physician', 'front office|desk at|from', 'from the front office|desk',
   ]],
   // An institution speaking as "we": "our fax", "our NPI", "we got a referral from you".
   ['provider_to_provider', 'institutional-we', 0.6, [
     'our pharmacy|office|clinic|practice|unit|facility|floor|lab|npi ~ number|line|is', 'our fax|npi',
-    'we got|have|received ~ ~ referral|order|orders|prescription|script|request|requisition from you|your',
+    'we got|have|received ~ ~ referral|order|orders|prescription|script|request|requisition from you|your', 'referral|order|orders we received|got',
   ]],
-  ['provider_to_provider', 'patient-here', 0.7, ["we've|we got|have ~ patient|resident here", 'we have ~ ~ patient|resident of yours', 'a patient of yours', 'for a mutual|shared patient']],
+  ['provider_to_provider', 'patient-here', 0.7, ["we've|we got|have ~ patient|resident here", 'we have|got|admitted a patient|resident', 'we have ~ ~ patient|resident of yours', 'a patient of yours', 'for a mutual|shared patient']],
 ];
 
 const suppressors = [
@@ -734,6 +791,8 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     // The PA's paperwork is the PA (labelling-calls.md §1), not administrative forms.
     byType.get('administrative')?.delete('forms');
     byType.get('administrative')?.delete('form-completed');
+    byType.get('administrative')?.delete('letter');
+    byType.get('administrative')?.delete('work-note');
     // Naming the drug that needs approval is not asking for a refill of it.
     const refill = byType.get('prescription_refill');
     if (refill && ![...refill.keys()].some((cue) => strongRefillCues.has(cue))) byType.delete('prescription_refill');
