@@ -714,8 +714,9 @@ function readCuesFresh(text: string, redFlags: readonly RedFlag[]): CueReading {
     const hit: CueHit = { type: value.type, cue: value.cue, weight, span: { start, end, cue: value.cue } };
     if (value.negatable) {
       if (isNegated(tokens, match.first)) continue;
-      // A symptom inside a red flag is the emergency itself: the flag carries it.
-      if (flags.some((flag) => flag.start < end && start < flag.end)) continue;
+      // A symptom inside an affirmed red flag is the emergency itself: the flag carries it. An
+      // uncertain flag (perhaps not one at all) leaves the symptom its own weight.
+      if (affirmed.some((flag) => flag.start < end && start < flag.end)) continue;
       // "cough medicine", "strep test": the symptom word names a treatment or a test.
       if (treatmentNouns.has(tokens[match.last + 1]?.text ?? '')) continue;
       const reading = readSymptom(tokens, match.first, match.last);
