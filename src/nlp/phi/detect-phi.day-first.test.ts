@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import type { PhiSpan, PhiType } from '../analysis.types.ts';
+import { detectPhi } from './detect-phi.ts';
+
+// Every utterance, name, address and number below is synthetic, written for these tests.
+
+function found(text: string, spans: PhiSpan[] = detectPhi(text)): [string, PhiType][] {
+  return spans.map((span) => [text.slice(span.start, span.end), span.type]);
+}
+
+describe('detectPhi: day-first dates said with a cardinal', () => {
+  it.each<[string, string]>([
+    ['my birthday is twenty two of october sixty one thanks', 'twenty two of october sixty one'],
+    ['date of birth three august nineteen ninety and my phone is the same', 'three august nineteen ninety'],
+    ['Caller: Ines Morado. Eleven April, 1948.', 'Eleven April, 1948'],
+    ['i saw the nurse on the nine of june and it still hurts', 'the nine of june'],
+  ])('%j → %j', (text, phi) => {
+    expect(found(text)).toContainEqual([phi, 'DATE']);
+  });
+
+  it('does not read a count before a month word as a day', () => {
+    expect(found('i take two pills and may need more').filter(([, type]) => type === 'DATE')).toEqual([]);
+    expect(found('we waited six march days for it').filter(([, type]) => type === 'DATE')).toEqual([]);
+  });
+});
