@@ -23,3 +23,18 @@ describe('detectPhi: day-first dates said with a cardinal', () => {
     expect(found('we waited six march days for it').filter(([, type]) => type === 'DATE')).toEqual([]);
   });
 });
+
+describe('detectPhi: an everyday-word surname after "doctor" in lowercase speech', () => {
+  it.each<[string, string]>([
+    ["she sees doctor marsh's team and i'm her daughter", 'marsh'],
+    ['the doctor fairweather wrote me a note about it', 'fairweather'],
+    ['her doctor is doctor bishop we are at home now', 'bishop'],
+    ['okay but doctor hale should know about the dose', 'hale'],
+  ])('%j → %j', (text, phi) => {
+    expect(found(text)).toContainEqual([phi, 'NAME']);
+  });
+
+  it('does not read a compound after "doctor" as a name', () => {
+    expect(found('the doctor office said the doctor visit is fine').filter(([, type]) => type === 'NAME')).toEqual([]);
+  });
+});

@@ -70,6 +70,25 @@ function skipSoftFillers(tokens: readonly Token[], t: number): number {
   return t === start || tokens[t - 1]?.norm === ',' && t - start === 1 ? start : t;
 }
 
+// Nouns said after "doctor" that make a compound, not a name: "the doctor office said", "doctor visit's notes".
+const titleCompounds = new Set(['office', 'offices', 'visit', 'visits', 'appointment', 'appointments', 'note', 'notes', 'order', 'orders', 'bill', 'bills', 'team', 'staff', 'letter', 'records', 'portal', 'nurse', 'nurses', 'who', 'that', 'she', 'he', 'they', 'there', 'here', 'today', 'now', 'again', 'too', 'about', 'first', 'last', 'before', 'after', 'because']);
+const titleFollowingVerbs = new Set([...doctorVerbs, 'wrote', 'writes', 'sent', 'signed', 'put', 'needs', 'should', 'will', 'would', 'can', 'could', 'might', 'must', 'knows']);
+
+/**
+ * Lowercase speech: "she's doctor vigil's patient", "the doctor hope wrote me", "his doctor is doctor
+ * field": a surname that is also an everyday word, after "doctor" or "nurse", when the word acts as the
+ * person — a possessive on it, a verb or modal right after it, or the title named by "is" before it.
+ */
+function everydaySurnameAfterTitle(tokens: readonly Token[], title: number, j: number, mixedCase: boolean): boolean {
+  const word = tokens[j];
+  if (mixedCase || !word || word.kind !== TokenKind.Word) return false;
+  const norm = word.norm.replace(possessive, '');
+  if (norm.length < 3 || titleCompounds.has(norm) || clinicalWords.has(norm) || functionWords.has(norm) || inflectedVerb(norm)) return false;
+  if (possessive.test(word.norm)) return true;
+  const next = tokens[j + 1]?.norm ?? '';
+  return titleFollowingVerbs.has(next) || (tokens[title - 1]?.norm === 'is' && (next === '' || subjectPronouns.has(next) || next.startsWith("we'") || next.startsWith("i'") || sentenceEnd.has(next) || next === ','));
+}
+
 /** "abdi abdi hassan": the same name word said twice in a row. */
 function repeatedWord(tokens: readonly Token[], previous: number, k: number): boolean {
   const a = tokens[previous];
@@ -266,7 +285,8 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       // A word no dictionary knows right after the title is the name, whatever follows ("doctor ellison started me on ...").
       const unknownAfterTitle = isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm);
       const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName || unknownAfterTitle);
-      accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName;
+      accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName
+        || everydaySurnameAfterTitle(tokens, cue.startTok, j, mixedCase);
       confidence = 0.85;
     } else {
       // Cues that are everyday words ("for", "tell", "with") take only a known name: in notes "for Abd CT",
