@@ -141,7 +141,25 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
       out.push({ start: tokens[cue.endTok]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.7, source: 'context' });
     }
   }
+  for (const cue of cues) if (cue.kind === 'place-now') placeWhereThePersonIs(tokens, cue.endTok, mixedCase, out);
 }
+
+/**
+ * "we're out in lukachukai", "i live up in Kayenta", "outside of Tucumcari": a town after a loose
+ * place phrase about where someone is or lives. "I'm in pain", "we're in a rush" are not places: the
+ * first word must be one no dictionary knows (capitalised, in mixed-case text), and no state.
+ */
+function placeWhereThePersonIs(tokens: readonly Token[], from: number, mixedCase: boolean, out: PhiSpan[]): void {
+  const first = tokens[from];
+  if (!isPlaceWord(first, mixedCase) || isNumberAtom(tokens, from) || stateAt(tokens, from) > 0) return;
+  if (everydayWords.has(first!.norm) || functionWords.has(first!.norm) || (mixedCase && first!.allUpper)) return;
+  let end = from + 1;
+  // A second word belongs to the town when it is no everyday word either, or the two name a known city.
+  if (isPlaceWord(tokens[end], mixedCase) && !isNumberAtom(tokens, end) && !stateAt(tokens, end)
+    && (knownCityAt(tokens, from, 2) || (!everydayWords.has(tokens[end]!.norm) && !functionWords.has(tokens[end]!.norm) && !subjectWords.has(tokens[end]!.norm)))) end++;
+  out.push({ start: first!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.7, source: 'context' });
+}
+const subjectWords = new Set(['i', "i'm", 'we', "we're", 'he', 'she', 'they', 'you', 'um', 'uh', 'so', 'and', 'but']);
 
 /** "<number> <name words> <suffix> [apartment 4b] [city] [zip]", reading back from the suffix. */
 function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: ReadonlyMap<number, NumberRun>, runsByStart: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {

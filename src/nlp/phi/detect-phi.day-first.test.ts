@@ -38,3 +38,18 @@ describe('detectPhi: an everyday-word surname after "doctor" in lowercase speech
     expect(found('the doctor office said the doctor visit is fine').filter(([, type]) => type === 'NAME')).toEqual([]);
   });
 });
+
+describe('detectPhi: the town where someone is or lives, said loosely', () => {
+  it.each<[string, string]>([
+    ["we're out in chinle today so the drive is long", 'chinle'],
+    ['my dad lives up in kykotsmovi by himself', 'kykotsmovi'],
+    ["Caller: I'm outside of Tucumcari right now.", 'Tucumcari'],
+  ])('%j → %j', (text, phi) => {
+    expect(found(text)).toContainEqual([phi, 'ADDRESS']);
+  });
+
+  it('does not read a state of being or a room as a town', () => {
+    const text = "i'm in pain and we're in a hurry, she's in hospice and he's in bed";
+    expect(found(text).filter(([, type]) => type === 'ADDRESS')).toEqual([]);
+  });
+});
