@@ -53,3 +53,20 @@ describe('detectPhi: the town where someone is or lives, said loosely', () => {
     expect(found(text).filter(([, type]) => type === 'ADDRESS')).toEqual([]);
   });
 });
+
+describe('detectPhi: street lines with the street type first, road directions, park spaces', () => {
+  it.each<[string, string]>([
+    ['mail it to four oh six calle las flores in taos please', 'four oh six calle las flores'],
+    ['mail it to four oh six calle las flores in taos please', 'taos'],
+    ['Her address is 77 Camino Alto, Socorro.', '77 Camino Alto'],
+    ['we are at nine ninety county road twelve north now', 'nine ninety county road twelve north'],
+    ['it is thirty one ten mesa lane space nine', 'thirty one ten mesa lane space nine'],
+  ])('%j covers %j', (text, phi) => {
+    const at = text.indexOf(phi);
+    expect(detectPhi(text).some((span) => span.type === 'ADDRESS' && span.start <= at && span.end >= at + phi.length)).toBe(true);
+  });
+
+  it('does not read "via" after a count as a street', () => {
+    expect(found('i got two via the portal and one by mail').filter(([, type]) => type === 'ADDRESS')).toEqual([]);
+  });
+});
