@@ -164,7 +164,7 @@ function placeWhereThePersonIs(tokens: readonly Token[], from: number, mixedCase
 const subjectWords = new Set(['i', "i'm", 'we', "we're", 'he', 'she', 'they', 'you', 'um', 'uh', 'so', 'and', 'but']);
 
 // Street types said before the street's name, as in Spanish, Italian and French street names.
-const prefixStreetTypes = new Set(['calle', 'camino', 'avenida', 'paseo', 'via', 'rue', 'callejon', 'plaza', 'vereda', 'carretera']);
+const prefixStreetTypes = new Set(['calle', 'camino', 'avenida', 'paseo', 'callejon', 'vereda', 'carretera']);
 const prefixStreetParticles = new Set(['del', 'de', 'la', 'las', 'los', 'el', 'san', 'santa', 'do', 'da', 'des', 'du']);
 
 /**

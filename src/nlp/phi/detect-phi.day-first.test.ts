@@ -70,3 +70,19 @@ describe('detectPhi: street lines with the street type first, road directions, p
     expect(found('i got two via the portal and one by mail').filter(([, type]) => type === 'ADDRESS')).toEqual([]);
   });
 });
+
+describe('detectPhi: written codes of capitals and digits', () => {
+  it.each<[string, string]>([
+    ['Your invoice QTA-5520193 is past due.', 'QTA-5520193'],
+    ['The reference they gave me is ZP7K2M4W, if that helps.', 'ZP7K2M4W'],
+    ['His plan card reads 7HJ2-WQ4-LR19, front side.', '7HJ2-WQ4-LR19'],
+  ])('%j → %j', (text, phi) => {
+    const at = text.indexOf(phi);
+    expect(detectPhi(text).some((span) => span.start <= at && span.end >= at + phi.length)).toBe(true);
+  });
+
+  it('leaves short clinical codes and measurements alone', () => {
+    expect(found('Her A1C and B12 came back, the COVID-19 swab too, and she wears an N95.')).toEqual([]);
+    expect(found('Vent settings AC-20-50-400-5, HR-110-133, drain 40-140CC, NPO 7AM-11PM.')).toEqual([]);
+  });
+});
