@@ -86,3 +86,16 @@ describe('detectPhi: written codes of capitals and digits', () => {
     expect(found('Vent settings AC-20-50-400-5, HR-110-133, drain 40-140CC, NPO 7AM-11PM.')).toEqual([]);
   });
 });
+
+describe('detectPhi: a given name said as a sentence of its own, and the greeting sign-off', () => {
+  it('finds a name answered alone and the agent name ending the greeting', () => {
+    const text = 'Agent: Sunvalley Pediatrics, Autumn.\nCaller: Hi. My brother drives me. Fernando. He has the car.';
+    expect(found(text)).toContainEqual(['Autumn', 'NAME']);
+    expect(found(text)).toContainEqual(['Fernando', 'NAME']);
+  });
+
+  it('does not read one-word replies, drugs or greetings as names', () => {
+    const text = 'Caller: Yes. Okay. Tuesday. Lisinopril. Thanks.';
+    expect(found(text).filter(([, type]) => type === 'NAME')).toEqual([]);
+  });
+});

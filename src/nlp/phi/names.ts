@@ -89,6 +89,43 @@ function everydaySurnameAfterTitle(tokens: readonly Token[], title: number, j: n
   return titleFollowingVerbs.has(next) || (tokens[title - 1]?.norm === 'is' && (next === '' || subjectPronouns.has(next) || next.startsWith("we'") || next.startsWith("i'") || sentenceEnd.has(next) || next === ','));
 }
 
+const oneWordOpeners = new Set(['.', '?', '!', ':', '\n']);
+const oneWordClosers = new Set(['.', '!', '\n']);
+const oneWordNotNames = new Set(['yes', 'yeah', 'yep', 'nope', 'okay', 'ok', 'thanks', 'sure', 'right', 'correct', 'exactly', 'perfect', 'great', 'bye', 'goodbye', 'hello', 'hi', 'hey', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow', 'yesterday', 'please', 'sorry', 'wait', 'hmm', 'alright', 'absolutely', 'definitely', 'nothing', 'nobody', 'regards', 'sincerely', 'respectfully', 'cheers', 'thx']);
+
+/**
+ * Diarized or written text: "Caller: My nephew is. Tomás. And ...", "... 575-555-0138. Rigoberto.":
+ * a sentence that is one capitalised word, a given name that is no everyday word, is a name said
+ * on its own (answers, sign-offs, corrections). Unknown words alone are not enough: drug, company
+ * and place names and greetings in other languages are said that way too.
+ */
+function oneWordAnswers(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const word = tokens[i]!;
+    if (word.kind !== TokenKind.Word || !word.upper || word.allUpper || word.norm.length < 3) continue;
+    if (!oneWordOpeners.has(tokens[i - 1]!.norm) || !oneWordClosers.has(tokens[i + 1]?.norm ?? '\n')) continue;
+    const known = givenNames.has(word.norm) && !isEverydayName(word.norm);
+    if (known && !oneWordNotNames.has(word.norm)) out.push({ start: word.start, end: word.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
+}
+
+/**
+ * "Agent: Red Rock Family Health, Summer.": the clinic's greeting ends with the agent's first name
+ * after a comma; a given name there counts even when it is an everyday word.
+ */
+function greetingSignOff(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 2; i < tokens.length; i++) {
+    const word = tokens[i]!;
+    if (word.kind !== TokenKind.Word || !word.upper || word.allUpper || tokens[i - 1]!.norm !== ',' || !givenNames.has(word.norm)) continue;
+    if (!oneWordClosers.has(tokens[i + 1]?.norm ?? '\n')) continue;
+    // The line must be the agent's first: "Agent:" at its start, no earlier line from the agent.
+    let t = i - 2;
+    while (t >= 0 && tokens[t]!.norm !== '\n' && tokens[t]!.norm !== ':') t--;
+    if (t < 1 || tokens[t]!.norm !== ':' || tokens[t - 1]!.norm !== 'agent' || t - 1 !== 0) continue;
+    out.push({ start: word.start, end: word.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
+}
+
 /** "abdi abdi hassan": the same name word said twice in a row. */
 function repeatedWord(tokens: readonly Token[], previous: number, k: number): boolean {
   const a = tokens[previous];
@@ -404,6 +441,10 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
     signatures(tokens, out);
   } else lowercasePairs(tokens, out);
   vocatives(tokens, mixedCase, out);
+  if (mixedCase) {
+    oneWordAnswers(tokens, out);
+    greetingSignOff(tokens, out);
+  }
   describedPatients(tokens, mixedCase, out);
   if (mixedCase) listNeighbours(tokens, out, firstOut);
   repeatMentions(tokens, mixedCase, out, firstOut);
