@@ -330,7 +330,8 @@ function detectHolidays(tokens: readonly Token[], cues: readonly Cue[], out: Dat
       }
       if (w < words.length) continue;
       const yearAt = skip(tokens, t, beforeYear);
-      const year = parseYear(tokens, yearAt);
+      // "cinco de mayo sixty nine" after a birth cue: a spoken two-digit year too.
+      const year = parseYear(tokens, yearAt) ?? spokenShortYear(tokens, yearAt, cues, i);
       if (year) out.push(span(tokens, i, year.endTok, 0.85, { year: year.value }));
       else if (hasCueBefore(cues, 'birth', i, 4)) out.push(span(tokens, i, t, 0.8, {}));
       else continue;

@@ -99,3 +99,9 @@ describe('detectPhi: a given name said as a sentence of its own, and the greetin
     expect(found(text).filter(([, type]) => type === 'NAME')).toEqual([]);
   });
 });
+
+describe('detectPhi: a holiday birthday with a spoken two-digit year', () => {
+  it('takes the year said after the holiday when a birth cue comes before it', () => {
+    expect(found('my birthday is christmas eve seventy one so easy to remember')).toContainEqual(['christmas eve seventy one', 'DATE']);
+  });
+});
