@@ -105,7 +105,8 @@ function oneWordAnswers(tokens: readonly Token[], out: PhiSpan[]): void {
     if (word.kind !== TokenKind.Word || !word.upper || word.allUpper || word.norm.length < 3) continue;
     if (!oneWordOpeners.has(tokens[i - 1]!.norm) || !oneWordClosers.has(tokens[i + 1]?.norm ?? '\n')) continue;
     const known = givenNames.has(word.norm) && !isEverydayName(word.norm);
-    if (known && !oneWordNotNames.has(word.norm)) out.push({ start: word.start, end: word.end, type: 'NAME', confidence: 0.75, source: 'context' });
+    // "Abd." (abdomen), "Ext.": words clinical notes abbreviate are no names.
+    if (known && !oneWordNotNames.has(word.norm) && !noteWords.has(word.norm)) out.push({ start: word.start, end: word.end, type: 'NAME', confidence: 0.75, source: 'context' });
   }
 }
 
