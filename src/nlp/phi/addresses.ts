@@ -48,7 +48,8 @@ const streetNameWords = new Set(['old', 'new', 'little', 'big', 'upper', 'lower'
 // Street words that take a number after them: "Highway 7", "Route 9", "County Road 12".
 const numberedRoads = new Set(['highway', 'hwy', 'route', 'rte', 'road', 'rd']);
 const grammarWords = new Set(['the', 'a', 'an', 'to', 'of', 'and', 'or', 'my', 'your', 'his', 'her', 'our', 'their', 'in', 'on', 'at', 'for', 'with', 'is', 'was', 'are', 'that', 'this', 'from', 'by', 'about', 'near', 'off', 'down', 'up', 'over', 'just', 'then', 'there', 'here', 'very', 'some', 'every', 'each', 'other', 'only', 'also', 'still', 'now']);
-const unitWords = new Set(['apartment', 'apt', 'unit', 'suite', 'ste', 'floor', 'room', 'building', 'bldg', 'lot']);
+// "space fourteen": the pad of a home in a mobile-home park, said like a unit after the street line.
+const unitWords = new Set(['apartment', 'apt', 'unit', 'suite', 'ste', 'floor', 'room', 'building', 'bldg', 'lot', 'space']);
 const unitLineWords = new Set(['apt', 'apartment', 'suite', 'ste', 'unit']);
 const directions = new Set(['north', 'south', 'east', 'west', 'n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw', 'northeast', 'northwest', 'southeast', 'southwest']);
 const stateNames = new Map<string, number>();
@@ -127,6 +128,7 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
       if (stateLength > 0) cityStateZip(tokens, i, stateLength, runsByStart, mixedCase, out);
     }
   }
+  prefixedStreets(tokens, runsByStart, runsByEnd, mixedCase, out);
   poBoxes(tokens, runsByStart, runsByEnd, mixedCase, out);
   directionStreets(tokens, runs, out);
   knownCities(tokens, mixedCase, out);
@@ -140,6 +142,53 @@ export function detectAddresses(tokens: readonly Token[], runs: readonly NumberR
     if (end > cue.endTok && stateAt(tokens, cue.endTok) === 0) {
       out.push({ start: tokens[cue.endTok]!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.7, source: 'context' });
     }
+  }
+  for (const cue of cues) if (cue.kind === 'place-now') placeWhereThePersonIs(tokens, cue.endTok, mixedCase, out);
+}
+
+/**
+ * "we're out in lukachukai", "i live up in Kayenta", "outside of Tucumcari": a town after a loose
+ * place phrase about where someone is or lives. "I'm in pain", "we're in a rush" are not places: the
+ * first word must be one no dictionary knows (capitalised, in mixed-case text), and no state.
+ */
+function placeWhereThePersonIs(tokens: readonly Token[], from: number, mixedCase: boolean, out: PhiSpan[]): void {
+  const first = tokens[from];
+  if (!isPlaceWord(first, mixedCase) || isNumberAtom(tokens, from) || stateAt(tokens, from) > 0) return;
+  if (everydayWords.has(first!.norm) || functionWords.has(first!.norm) || (mixedCase && first!.allUpper)) return;
+  let end = from + 1;
+  // A second word belongs to the town when it is no everyday word either, or the two name a known city.
+  if (isPlaceWord(tokens[end], mixedCase) && !isNumberAtom(tokens, end) && !stateAt(tokens, end)
+    && (knownCityAt(tokens, from, 2) || (!everydayWords.has(tokens[end]!.norm) && !functionWords.has(tokens[end]!.norm) && !subjectWords.has(tokens[end]!.norm)))) end++;
+  out.push({ start: first!.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.7, source: 'context' });
+}
+const subjectWords = new Set(['i', "i'm", 'we', "we're", 'he', 'she', 'they', 'you', 'um', 'uh', 'so', 'and', 'but']);
+
+// Street types said before the street's name, as in Spanish, Italian and French street names.
+const prefixStreetTypes = new Set(['calle', 'camino', 'avenida', 'paseo', 'callejon', 'vereda', 'carretera']);
+const prefixStreetParticles = new Set(['del', 'de', 'la', 'las', 'los', 'el', 'san', 'santa', 'do', 'da', 'des', 'du']);
+
+/**
+ * "nine hundred eighteen calle del monte", "812 Camino Real", "eight twelve calle ocho in alamosa":
+ * a house number, then a street type said first, then one to three name words; the city after it.
+ */
+function prefixedStreets(tokens: readonly Token[], runsByStart: ReadonlyMap<number, NumberRun>, runsByEnd: ReadonlyMap<number, NumberRun>, mixedCase: boolean, out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    if (!prefixStreetTypes.has(tokens[i]!.norm) || tokens[i]!.kind !== TokenKind.Word) continue;
+    const house = runsByEnd.get(i);
+    if (!house || house.digits.length > 6) continue;
+    let end = i + 1;
+    let nameWords = 0;
+    while (end < i + 5 && tokens[end]?.kind === TokenKind.Word && (prefixStreetParticles.has(tokens[end]!.norm) || !functionWords.has(tokens[end]!.norm)) && !stateAt(tokens, end)) {
+      if (mixedCase && !tokens[end]!.upper && !prefixStreetParticles.has(tokens[end]!.norm)) break;
+      if (!prefixStreetParticles.has(tokens[end]!.norm)) nameWords++;
+      end++;
+      if (nameWords >= 2 || (nameWords === 1 && !prefixStreetParticles.has(tokens[end - 1]!.norm) && !prefixStreetParticles.has(tokens[end]?.norm ?? '') && !(mixedCase && tokens[end]?.upper))) break;
+    }
+    while (end > i + 1 && prefixStreetParticles.has(tokens[end - 1]!.norm)) end--;
+    if (nameWords === 0 || end === i + 1) continue;
+    out.push({ start: house.start, end: tokens[end - 1]!.end, type: 'ADDRESS', confidence: 0.85, source: house.writtenShape ? 'pattern' : 'spoken' });
+    cityAfterStreet(tokens, end, runsByStart, mixedCase, out);
+    i = end - 1;
   }
 }
 
@@ -213,7 +262,11 @@ function streetLine(tokens: readonly Token[], suffixTok: number, runsByEnd: Read
   if (tokens[endTok]?.norm === '.' && !tokens[endTok]!.spaced) endTok++;
   else if (numberedRoads.has(tokens[suffixTok]!.norm)) {
     const roadNumber = runsByStart.get(endTok);
-    if (roadNumber && roadNumber.groups.length === 1 && roadNumber.digits.length <= 3) endTok = roadNumber.endTok;
+    if (roadNumber && roadNumber.groups.length === 1 && roadNumber.digits.length <= 3) {
+      endTok = roadNumber.endTok;
+      // "county road ten south": a compass direction said after the road number belongs to it.
+      if (directions.has(tokens[endTok]?.norm ?? '') && tokens[endTok]!.norm.length > 2) endTok++;
+    }
   }
   // Apartment or unit: "apartment four b", "apt 12", "#3".
   let u = tokens[endTok]?.norm === ',' ? endTok + 1 : endTok;

@@ -6,7 +6,7 @@ import type { PhiType } from '../analysis.types.ts';
 import { isEverydayName, isLexiconName } from './name-lexicon.ts';
 import { TokenKind, type Token } from './tokens.ts';
 
-export type CueKind = 'id' | 'birth' | 'age' | 'name-strong' | 'name-weak' | 'name-title' | 'place';
+export type CueKind = 'id' | 'birth' | 'age' | 'name-strong' | 'name-weak' | 'name-title' | 'place' | 'place-now';
 
 export interface Cue {
   kind: CueKind;
@@ -40,6 +40,9 @@ const table: [CueKind, PhiType | undefined, string][] = [
   ['name-title', undefined, 'drs|mr|mrs|ms|mx|dr|mister|missus|miz|doctor|nurse|professor|prof|miss|daughter|dtr|son|wife|husband|niece|nephew|sister|brother|caregiver|neighbor|guardian|proxy|np|pa|subscriber|policyholder|guarantor|cardholder|pharmacist|therapist|coordinator|supervisor|midwife|surgeon|physician|dentist|chaplain|counselor|interpreter|fr|father|pastor|reverend|rev|rabbi|imam'],
   ['name-weak', undefined, "this is|i'm|im|i am|it's|calling for|calling about|calling on behalf of|on behalf of|speaking with|speak with|speak to|talk to|talking to|talked to|spoke to|spoke with|ask for|asking for|patient|my son|my daughter|my wife|my husband|my mom|my mother|my dad|my father|my brother|my sister|my grandson|my granddaughter|my grandmother|my grandfather|my grandma|my grandpa|my child|my partner|my aunt|my uncle|my niece|my nephew|my friend|my caregiver|my neighbor|my neighbour|my cousin|my guardian|my stepdaughter|my stepson|my boyfriend|my girlfriend|my fiance|my fiancee|my spouse|my stepmother|my stepfather|my stepmom|my stepdad|my roommate|my caseworker|my case worker|my case manager|my social worker|my aide|my home aide|my interpreter|my coworker|my co worker|my boss|my landlord|my teacher|my pastor|my lawyer|my therapist|my counselor|my doctor|my nurse|my pcp|my primary|my provider|my surgeon|my specialist|my grandchild|my grandkid|my kid|my baby|my twin|my godmother|my godfather|my mother in law|my father in law|my sister in law|my brother in law|my son in law|my daughter in law|my great grandmother|my great grandfather|known as|trying to reach|looking for|message for|transfer me to|the patient is|patient is|hi|hello|hey|thanks|thank you|bye|seeing|under|for|tell|ask|have|let|text|remind|told|asked|it's me|with|and|says|said|call me|calls me|named him|named her|starring|featuring|features"],
   ['place', undefined, 'live in|live at|living in|lives in|reside in|moved to|live on|lives on|staying in'],
+  // Where the person is now or lives, said loosely ("we're out in ...", "i live up in ...", "out past ..."): weaker
+  // than "live in", so the place word after it must be one no dictionary knows (addresses.ts).
+  ['place-now', undefined, "we're in|we are in|i'm in|im in|i am in|he's in|she's in|they're in|we're out in|i'm out in|we're up in|i'm up in|we're down in|we're out past|i'm out past|we're out by|out past|out by|live out by|live up in|live out in|live down in|lives out in|lives up in|lives out by|living out in|living up in|outside of|stuck here in|stuck in|home in|staying out in"],
 ];
 
 const byFirstWord = new Map<string, CueEntry[]>();

@@ -189,6 +189,25 @@ function ordinalDayStart(tokens: readonly Token[], i: number, endTok: number, da
   return -1;
 }
 
+/**
+ * Day-first dates said with a cardinal, as many callers say them ("fourteen of february seventy
+ * nine", "seven july fifty five", "Nineteen January, 1952", "the twelve of november"): a spoken
+ * number before a full month name is a day only when the phrase is shaped like a date — "of"
+ * between them, "the" before, or a year after the month — so "take two, may help" is not one.
+ */
+function cardinalDayFirst(tokens: readonly Token[], i: number, cues: readonly Cue[]): Parsed | undefined {
+  if (tokens[i]?.kind !== TokenKind.Word) return undefined;
+  const day = parseDay(tokens, i, false);
+  if (!day) return undefined;
+  const hasOf = tokens[day.endTok]?.norm === 'of';
+  const m = hasOf ? day.endTok + 1 : day.endTok;
+  if (!months.has(tokens[m]?.norm ?? '')) return undefined;
+  if (tokens[m]!.norm === 'may' && !hasOf) return undefined;
+  if (hasOf && tokens[i - 1]?.norm === 'the') return day;
+  const yearAt = skip(tokens, m + 1, beforeYear);
+  return parseYear(tokens, yearAt) || spokenShortYear(tokens, yearAt, cues, i) ? day : undefined;
+}
+
 /** "last tuesday the fourth", "this friday the 9th": the word that places the weekday belongs to the date. */
 function withRelativeWord(tokens: readonly Token[], weekday: number): number {
   return relativeWords.has(tokens[weekday - 1]?.norm ?? '') ? weekday - 1 : weekday;
@@ -245,7 +264,7 @@ export function detectDates(tokens: readonly Token[], runs: readonly NumberRun[]
       continue;
     }
     // "the third of march (nineteen fifty two)", "3rd of March", "3 March 1952", "5-Mar-1970".
-    const day = parseDay(tokens, i, true) ?? (token.kind === TokenKind.Number ? parseDay(tokens, i, false) : undefined);
+    const day = parseDay(tokens, i, true) ?? (token.kind === TokenKind.Number ? parseDay(tokens, i, false) : undefined) ?? cardinalDayFirst(tokens, i, cues);
     if (day) {
       const dashed = token.kind === TokenKind.Number && glued(tokens, day.endTok, dateDashes) && tokens[day.endTok + 1]?.kind === TokenKind.Word && !tokens[day.endTok + 1]!.spaced;
       const m = dashed ? day.endTok + 1 : skip(tokens, day.endTok, beforeMonth);
@@ -311,7 +330,8 @@ function detectHolidays(tokens: readonly Token[], cues: readonly Cue[], out: Dat
       }
       if (w < words.length) continue;
       const yearAt = skip(tokens, t, beforeYear);
-      const year = parseYear(tokens, yearAt);
+      // "cinco de mayo sixty nine" after a birth cue: a spoken two-digit year too.
+      const year = parseYear(tokens, yearAt) ?? spokenShortYear(tokens, yearAt, cues, i);
       if (year) out.push(span(tokens, i, year.endTok, 0.85, { year: year.value }));
       else if (hasCueBefore(cues, 'birth', i, 4)) out.push(span(tokens, i, t, 0.8, {}));
       else continue;

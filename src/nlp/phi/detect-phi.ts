@@ -7,7 +7,7 @@ import type { PatientContext, PhiSpan, PhiType } from '../analysis.types.ts';
 import { detectAddressBlocks, detectAddresses } from './addresses.ts';
 import { findCues } from './cues.ts';
 import { detectAges, detectDates, type DateSpan } from './dates.ts';
-import { detectCuedIdentifiers, detectMaskedSsns, detectUncuedRuns, valueAfterCue, type IdValue } from './identifiers.ts';
+import { detectCuedIdentifiers, detectMaskedSsns, detectMixedCodes, detectUncuedRuns, valueAfterCue, withIdPrefixes, type IdValue } from './identifiers.ts';
 import { detectNames, findLetterRuns } from './names.ts';
 import { compilePatient, detectPatientDetails, type PatientMatcher } from './patient-context.ts';
 import { findNumberRuns } from './spoken-numbers.ts';
@@ -76,6 +76,8 @@ export function detectPhi(text: string, options: DetectPhiOptions = {}): PhiSpan
     const time = date.source === 'pattern' ? timeAfter.exec(text) : null;
     found.push({ start: date.start, end: time ? date.end + time[0].length : date.end, type: date.type, confidence: date.confidence, source: date.source });
   }
+  if (mixedCase) detectMixedCodes(text, found);
+  withIdPrefixes(text, found);
   if (text.includes('+') || text.includes('x')) internationalPhones(text, found);
   // "plus one six one seven ...": the country code's "plus" said before a phone number.
   for (let k = 0; k < found.length; k++) {

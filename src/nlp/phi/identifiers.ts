@@ -343,3 +343,45 @@ export function detectUncuedRuns(tokens: readonly Token[], runs: readonly Number
     }
   }
 }
+
+const idTypes = new Set<PhiType>(['OTHER_ID', 'ACCOUNT', 'HEALTH_PLAN_ID', 'MRN', 'LICENSE', 'DEVICE', 'VEHICLE']);
+const letterPrefix = /(?:^|[^A-Za-z0-9-])([A-Z]{1,5}(?:-[A-Z0-9]{1,5})*)-$/;
+
+/**
+ * "RMH-4418822", "PA-2026-1187305": an identifier's letter prefix, glued to its digits by a dash, is
+ * part of the value; the digits alone were found by their shape or cue.
+ */
+export function withIdPrefixes(text: string, found: PhiSpan[]): void {
+  for (let k = 0; k < found.length; k++) {
+    const span = found[k]!;
+    if (!idTypes.has(span.type) || text[span.start - 1] !== '-') continue;
+    const prefix = letterPrefix.exec(text.slice(Math.max(0, span.start - 16), span.start));
+    if (prefix) found[k] = { ...span, start: span.start - prefix[1]!.length - 1 };
+  }
+}
+
+// A written code of capitals and digits, dashes between its groups: "BXKT4L9R", "5KD9-RT2-XN44", "NSN-004471".
+const mixedCode = /(?<![A-Za-z0-9-])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![A-Za-z0-9]|-[A-Za-z0-9])/g;
+
+/**
+ * Mixed-case text: a code with at least two capitals and digits mixed, seven characters or more,
+ * is an identifier wherever it stands (a claim, case, plan or reference number). Short codes
+ * ("A1C", "B12", "COVID-19", "N95") are too short or have too few digits to count.
+ */
+export function detectMixedCodes(text: string, found: PhiSpan[]): void {
+  mixedCode.lastIndex = 0;
+  for (let match = mixedCode.exec(text); match !== null; match = mixedCode.exec(text)) {
+    const code = match[0];
+    const plain = code.replace(/-/g, '');
+    const digits = plain.replace(/\D/g, '').length;
+    const letters = plain.length - digits;
+    if (plain.length < 7 || letters < 2 || digits < 2) continue;
+    const groups = code.split('-');
+    // "BXKT4L9R", "5KD9-RT2-XN44": letters and digits interleaved inside a group, with a pair of capitals.
+    const interleaved = groups.some((group) => (group.match(/[A-Z](?=\d)|\d(?=[A-Z])/g) ?? []).length >= 2 && /[A-Z]{2}/.test(group));
+    // "NSN-004471": a letter prefix, then one long digit group. Not "HR-110-133" or "AC-20-50-400-5" (settings).
+    const prefixed = groups.length === 2 && /^[A-Z]{2,5}$/.test(groups[0]!) && /^\d{5,}$/.test(groups[1]!);
+    if (!interleaved && !prefixed) continue;
+    found.push({ start: match.index, end: match.index + code.length, type: 'OTHER_ID', confidence: 0.7, source: 'pattern' });
+  }
+}

@@ -70,6 +70,63 @@ function skipSoftFillers(tokens: readonly Token[], t: number): number {
   return t === start || tokens[t - 1]?.norm === ',' && t - start === 1 ? start : t;
 }
 
+// Nouns said after "doctor" that make a compound, not a name: "the doctor office said", "doctor visit's notes".
+const titleCompounds = new Set(['office', 'offices', 'visit', 'visits', 'appointment', 'appointments', 'note', 'notes', 'order', 'orders', 'bill', 'bills', 'team', 'staff', 'letter', 'records', 'portal', 'nurse', 'nurses', 'who', 'that', 'she', 'he', 'they', 'there', 'here', 'today', 'now', 'again', 'too', 'about', 'first', 'last', 'before', 'after', 'because']);
+const titleFollowingVerbs = new Set([...doctorVerbs, 'wrote', 'writes', 'sent', 'signed', 'put', 'needs', 'should', 'will', 'would', 'can', 'could', 'might', 'must', 'knows']);
+
+/**
+ * Lowercase speech: "she's doctor vigil's patient", "the doctor hope wrote me", "his doctor is doctor
+ * field": a surname that is also an everyday word, after "doctor" or "nurse", when the word acts as the
+ * person — a possessive on it, a verb or modal right after it, or the title named by "is" before it.
+ */
+function everydaySurnameAfterTitle(tokens: readonly Token[], title: number, j: number, mixedCase: boolean): boolean {
+  const word = tokens[j];
+  if (mixedCase || !word || word.kind !== TokenKind.Word) return false;
+  const norm = word.norm.replace(possessive, '');
+  if (norm.length < 3 || titleCompounds.has(norm) || clinicalWords.has(norm) || functionWords.has(norm) || inflectedVerb(norm)) return false;
+  if (possessive.test(word.norm)) return true;
+  const next = tokens[j + 1]?.norm ?? '';
+  return titleFollowingVerbs.has(next) || (tokens[title - 1]?.norm === 'is' && (next === '' || subjectPronouns.has(next) || next.startsWith("we'") || next.startsWith("i'") || sentenceEnd.has(next) || next === ','));
+}
+
+const oneWordOpeners = new Set(['.', '?', '!', ':', '\n']);
+const oneWordClosers = new Set(['.', '!', '\n']);
+const oneWordNotNames = new Set(['yes', 'yeah', 'yep', 'nope', 'okay', 'ok', 'thanks', 'sure', 'right', 'correct', 'exactly', 'perfect', 'great', 'bye', 'goodbye', 'hello', 'hi', 'hey', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow', 'yesterday', 'please', 'sorry', 'wait', 'hmm', 'alright', 'absolutely', 'definitely', 'nothing', 'nobody', 'regards', 'sincerely', 'respectfully', 'cheers', 'thx']);
+
+/**
+ * Diarized or written text: "Caller: My nephew is. Tomás. And ...", "... 575-555-0138. Rigoberto.":
+ * a sentence that is one capitalised word, a given name that is no everyday word, is a name said
+ * on its own (answers, sign-offs, corrections). Unknown words alone are not enough: drug, company
+ * and place names and greetings in other languages are said that way too.
+ */
+function oneWordAnswers(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const word = tokens[i]!;
+    if (word.kind !== TokenKind.Word || !word.upper || word.allUpper || word.norm.length < 3) continue;
+    if (!oneWordOpeners.has(tokens[i - 1]!.norm) || !oneWordClosers.has(tokens[i + 1]?.norm ?? '\n')) continue;
+    const known = givenNames.has(word.norm) && !isEverydayName(word.norm);
+    // "Abd." (abdomen), "Ext.": words clinical notes abbreviate are no names.
+    if (known && !oneWordNotNames.has(word.norm) && !noteWords.has(word.norm)) out.push({ start: word.start, end: word.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
+}
+
+/**
+ * "Agent: Red Rock Family Health, Summer.": the clinic's greeting ends with the agent's first name
+ * after a comma; a given name there counts even when it is an everyday word.
+ */
+function greetingSignOff(tokens: readonly Token[], out: PhiSpan[]): void {
+  for (let i = 2; i < tokens.length; i++) {
+    const word = tokens[i]!;
+    if (word.kind !== TokenKind.Word || !word.upper || word.allUpper || tokens[i - 1]!.norm !== ',' || !givenNames.has(word.norm)) continue;
+    if (!oneWordClosers.has(tokens[i + 1]?.norm ?? '\n')) continue;
+    // The line must be the agent's first: "Agent:" at its start, no earlier line from the agent.
+    let t = i - 2;
+    while (t >= 0 && tokens[t]!.norm !== '\n' && tokens[t]!.norm !== ':') t--;
+    if (t < 1 || tokens[t]!.norm !== ':' || tokens[t - 1]!.norm !== 'agent' || t - 1 !== 0) continue;
+    out.push({ start: word.start, end: word.end, type: 'NAME', confidence: 0.75, source: 'context' });
+  }
+}
+
 /** "abdi abdi hassan": the same name word said twice in a row. */
 function repeatedWord(tokens: readonly Token[], previous: number, k: number): boolean {
   const a = tokens[previous];
@@ -266,7 +323,8 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
       // A word no dictionary knows right after the title is the name, whatever follows ("doctor ellison started me on ...").
       const unknownAfterTitle = isUnknownWord(firstNorm) && nameShaped(firstNorm) && !clinicalWords.has(firstNorm);
       const actsLikeName = !mixedCase && !isEverydayName(firstNorm) && (possessive.test(first.norm) || doctorVerbs.has(tokens[j + 1]?.norm ?? '') || unknownName || unknownAfterTitle);
-      accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName;
+      accepted = (lexicon && (!isEverydayName(firstNorm) || secondSignal(tokens, j, mixedCase))) || capital || actsLikeName
+        || everydaySurnameAfterTitle(tokens, cue.startTok, j, mixedCase);
       confidence = 0.85;
     } else {
       // Cues that are everyday words ("for", "tell", "with") take only a known name: in notes "for Abd CT",
@@ -384,6 +442,10 @@ export function detectNames(tokens: readonly Token[], cues: readonly Cue[], lett
     signatures(tokens, out);
   } else lowercasePairs(tokens, out);
   vocatives(tokens, mixedCase, out);
+  if (mixedCase) {
+    oneWordAnswers(tokens, out);
+    greetingSignOff(tokens, out);
+  }
   describedPatients(tokens, mixedCase, out);
   if (mixedCase) listNeighbours(tokens, out, firstOut);
   repeatMentions(tokens, mixedCase, out, firstOut);
