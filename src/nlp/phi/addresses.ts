@@ -39,7 +39,6 @@ const numberedStreetSuffixes = new Set([
 // Words that make "<number> ... <suffix>" a quantity, not a street: "two days rest", "three pills well".
 const quantityWords = new Set(['cc', 'ml', 'unit', 'pills', 'pill', 'tablets', 'tablet', 'mg', 'milligrams', 'units', 'cups', 'times', 'days', 'weeks', 'months', 'years', 'hours', 'minutes', 'miles', 'blocks', 'percent', 'degrees', 'pounds', 'kids', 'children']);
 // "Oak Street Clinic": a street name that names an organisation is not an address.
-const organisationWords = new Set(['clinic', 'hospital', 'pharmacy', 'medical', 'health', 'center', 'centre', 'practice', 'pediatrics', 'family', 'dental', 'urgent', 'care', 'associates', 'group', 'school', 'church', 'station', 'market', 'bank', 'cafe', 'restaurant', 'hotel', 'gym']);
 const ordinalSuffixes = new Set(['st', 'nd', 'rd', 'th']);
 const ordinalStreetWords = new Set(['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']);
 const addressFillers = new Set(['uh', 'um', 'like', 'so', 'now', 'still', 'and', 'you', 'know', ',', 'over', 'out', 'up', 'down']);
