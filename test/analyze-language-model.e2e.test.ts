@@ -1,39 +1,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from './helpers/analyze-cli.ts';
+import { startChatCompletionsServer } from './helpers/chat-completions-server.ts';
 
 /** `callchart analyze --language-model` against a local chat-completions server. Synthetic calls only. */
 const refill = 'hi this is gwendolyn abernathy i need my metformin refilled and can you book me a check up next week';
 
-let server: Server;
+let model: Awaited<ReturnType<typeof startChatCompletionsServer>>;
 let dir: string;
-const bodies: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8'); });
-    request.on('end', () => {
-      bodies.push(raw);
-      const content = JSON.stringify({
-        primary: { code: 'appointment', probability: 0.8 }, secondary: [{ code: 'prescription_refill', probability: 0.75 }], redFlags: [],
-        summary: { details: 'Wants a check-up booked and a metformin refill.', actionRequested: 'Book; refill.' },
-      });
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  model = await startChatCompletionsServer(() => ({
+    primary: { code: 'appointment', probability: 0.8 }, secondary: [{ code: 'prescription_refill', probability: 0.75 }], redFlags: [],
+    summary: { details: 'Wants a check-up booked and a metformin refill.', actionRequested: 'Book; refill.' },
+  }));
   dir = mkdtempSync(path.join(tmpdir(), 'callchart-analyze-llm-'));
-  writeFileSync(path.join(dir, 'callchart.yaml'), `languageModel:\n  baseUrl: http://127.0.0.1:${(server.address() as AddressInfo).port}\n  model: clinic-model\n`);
+  writeFileSync(path.join(dir, 'callchart.yaml'), `languageModel:\n  baseUrl: ${model.baseUrl}\n  model: clinic-model\n`);
   writeFileSync(path.join(dir, 'plain.yaml'), 'clinic: { name: Synthetic Clinic }\n');
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await model.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -51,9 +39,9 @@ describe('callchart analyze --language-model', () => {
       summary: { generatedBy: 'callchart-language-model' },
     });
     expect(lines[1]).toMatchObject({ id: null, error: expect.stringContaining('not valid JSON') });
-    expect(bodies).toHaveLength(1);
-    expect(bodies[0]).toContain('metformin');
-    expect(bodies[0]).not.toContain('abernathy');
+    expect(model.bodies).toHaveLength(1);
+    expect(model.bodies[0]).toContain('metformin');
+    expect(model.bodies[0]).not.toContain('abernathy');
     expect(stderr).toContain('Language model: used 1');
   });
 

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCall } from '../src/calls/calls.repository.ts';
 import { connectLiveClient, eventually, startHarness, syntheticEvent, type Harness } from './helpers/engine-harness.ts';
 import { consentEvents } from './helpers/consent-events.ts';
+import { startChatCompletionsServer } from './helpers/chat-completions-server.ts';
 import type { LiveMessage } from '../src/api/live-calls.hub.ts';
 import { languageModelSettingsSchema } from '../src/nlp/language-model/language-model.settings.ts';
 
@@ -20,37 +19,19 @@ const modelAnswer = {
   summary: { details: '[NAME] wants a yearly check-up booked and metformin refilled.', actionRequested: 'Book the check-up; send the refill.' },
 };
 
-let server: Server;
 let failing = false;
-const bodies: string[] = [];
+let model: Awaited<ReturnType<typeof startChatCompletionsServer>>;
 let harness: Harness;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8'); });
-    request.on('end', () => {
-      bodies.push(raw);
-      if (failing) {
-        response.writeHead(500).end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        id: 'chatcmpl-e2e', object: 'chat.completion', created: 1_765_100_000, model: 'clinic-model',
-        choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(modelAnswer) }, finish_reason: 'stop' }],
-      }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  model = await startChatCompletionsServer(() => modelAnswer, () => (failing ? 500 : null));
   harness = await startHarness('pglite', {
-    config: { languageModel: languageModelSettingsSchema.parse({ baseUrl, model: 'clinic-model' }) },
+    config: { languageModel: languageModelSettingsSchema.parse({ baseUrl: model.baseUrl, model: 'clinic-model' }) },
   });
 });
 afterAll(async () => {
   await harness?.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await model.close();
 });
 
 async function understoodCall(providerCallId: string) {
@@ -72,7 +53,7 @@ describe('the language model in the after-call pipeline', () => {
     const { callId, detail, call } = await understoodCall('llm-used-1');
     expect(call.requestTypes).toEqual(['appointment', 'prescription_refill']);
     expect(detail).toMatchObject({ languageModel: 'used', languageModelText: 'redacted', method: 'transcript' });
-    const sent = bodies.at(-1)!;
+    const sent = model.bodies.at(-1)!;
     expect(sent).toContain('metformin');
     for (const identifier of ['Gwendolyn', 'Abernathy']) {
       expect(sent).not.toContain(identifier);
