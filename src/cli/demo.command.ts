@@ -114,6 +114,10 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   );
   const staffTokenSecret = Buffer.from(staffSecret.value, 'base64');
   let sandbox: SpawnedSandboxEhr | null = null;
+  // Twilio's cloud cannot run here: without a configured account the demo's outbound calls and SMS
+  // (callbacks, on-call notifications, booking links) go to a local stand-in speaking Twilio's REST API.
+  const twilioCloud = config.twilio.accountSid ? null : await (await import('../simulator/twilio-cloud.server.ts')).startTwilioCloud({ authToken: twilioAuthToken.value });
+  if (twilioCloud) config.twilio = { ...config.twilio, accountSid: twilioCloud.accountSid, apiBaseUrl: twilioCloud.url, clinicNumber: config.twilio.clinicNumber ?? '+15555550100' };
   let engine: Engine;
   let fhirBaseUrl: string;
   try {
@@ -149,11 +153,13 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   } catch (error) {
     // Nothing the demo started may outlive it: the sandbox goes before we say why we stopped.
     await sandbox?.close();
+    await twilioCloud?.close();
     refuseStart(`The demo could not start: ${startFailureSentence(error, { host: config.server.host, port: options.port, option: '--port', databaseUrl: process.env.DATABASE_URL })}`);
   }
   onShutdown(async () => {
     await engine.close();
     await sandbox?.close();
+    await twilioCloud?.close();
   });
   // Demo accounts, one per role: passwords kept in the data directory (synthetic clinic, mode 0600) so every run prints them.
   const { ensureDemoAccounts } = await import('../auth/staff-accounts.service.ts');
@@ -179,6 +185,7 @@ Callchart ${'demo'} is running (synthetic data only).
   Data directory  ${options.dataDir}
   Webhook secret  ${webhookSecret.value}  (${webhookSecret.source === 'env' ? 'from CALLCHART_WEBHOOK_SECRET' : 'stored in the data directory'})
   Twilio          POST ${engine.url}/webhooks/twilio/voice  (auth token ${twilioAuthToken.value}, ${twilioAuthToken.source === 'env' ? 'from TWILIO_AUTH_TOKEN' : 'generated for the demo'})
+  Twilio REST     ${twilioCloud ? `${twilioCloud.url}  (a local stand-in for Twilio's cloud: outbound calls and SMS stay on this machine)` : config.twilio.apiBaseUrl ?? 'https://api.twilio.com'}
 
 Send calls:  npx callchart simulate --target ${engine.url} --calls 20 --duplicate --shuffle${dataDirFlag}
              (the calls take turns through the review, summary-only and event queues; --pattern picks one)

@@ -119,6 +119,15 @@ export const configSchema = z
       .object({
         /** The base URL Twilio calls (behind a proxy or tunnel); signatures are checked against it. */
         publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /**
+         * The account for Twilio's REST API (issue 16: outbound calls, SMS); it authenticates with
+         * TWILIO_AUTH_TOKEN, the same token that signs Twilio's webhooks. Absent: nothing is placed or sent.
+         */
+        accountSid: z.string().regex(/^AC[0-9a-f]{32}$/i, 'an account SID: AC and 32 hex digits').optional(),
+        /** Where the REST API is (default Twilio's cloud; the demo points it at its local Twilio stand-in). */
+        apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** The clinic's number (E.164): the caller ID of outbound calls and the sender of SMS. */
+        clinicNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +15555550100').optional(),
       })
       .strict()
       .default({}),

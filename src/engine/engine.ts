@@ -57,6 +57,7 @@ import { ScreenPopAccessRecorder } from '../audit/screen-pop-access.service.ts';
 import { StaffSignIn } from '../auth/sign-in.service.ts';
 import { SsoClient } from '../auth/sso.client.ts';
 import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
+import { twilioRestClient, type TwilioRest } from '../pbx/twilio-rest.client.ts';
 
 export { engineVersion };
 
@@ -124,6 +125,12 @@ export interface EngineOptions {
   alertWebhookSecret?: string;
   /** The client secret Callchart holds at the identity provider (`auth.sso`). Absent: CALLCHART_SSO_CLIENT_SECRET. */
   ssoClientSecret?: string;
+  /**
+   * Twilio's REST API (outbound calls, SMS). Absent: built from `twilio.accountSid`/`apiBaseUrl` and
+   * the Twilio auth token when both are set, else none (nothing is placed or sent, and features that
+   * need it say so).
+   */
+  twilioRest?: TwilioRest;
 }
 
 export interface Engine {
@@ -150,6 +157,8 @@ export interface Engine {
   /** Prometheus metrics (what `GET /metrics` serves). */
   metrics: CallchartMetrics;
   telemetry: Telemetry;
+  /** Twilio's REST API, when configured (issue 16). */
+  twilioRest: TwilioRest | null;
   close(): Promise<void>;
 }
 
@@ -242,6 +251,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // Numbers an older version kept in clear are sealed before anything reads them.
   const sealedNumbers = await sealLegacyCallerNumbers(db, cipher);
   if (sealedNumbers > 0) logger.info({ sealedNumbers }, 'sealed caller numbers kept in clear by an earlier version');
+  // Twilio's REST API only with an account and a usable token: a half-configured one says so at start.
+  if (config.twilio.accountSid && !options.twilioRest && !options.twilioAuthToken) {
+    logger.warn({ twilio: 'rest-disabled' }, 'twilio.accountSid is set but TWILIO_AUTH_TOKEN is not: no outbound call or SMS will be placed');
+  }
+  const twilioRest = options.twilioRest
+    ?? (config.twilio.accountSid && options.twilioAuthToken
+      ? twilioRestClient({ accountSid: config.twilio.accountSid, authToken: options.twilioAuthToken, ...(config.twilio.apiBaseUrl ? { apiBaseUrl: config.twilio.apiBaseUrl } : {}) })
+      : null);
   const metrics = new CallchartMetrics({ fallbackQueue: config.access.fallbackQueue, outboxStats: () => outboxBacklog(db) });
   const ehrFailures = (client: string) => (failure: { code: string; retry: string }) => metrics.ehrFailed({ client, ...failure });
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
@@ -440,7 +457,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest,
     async close() {
       if (closed) return;
       closed = true;

@@ -91,6 +91,12 @@ export const ErrorCodes = {
   KEY_ROTATION_RUNNING: { status: 409, retry: 'transient' },
   /** No usable TWILIO_AUTH_TOKEN: every Twilio request is refused, no signature is computed. */
   TWILIO_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
+  /** Twilio's REST API did not answer (timeout, connection lost): the call or message may have been placed. */
+  TWILIO_UNREACHABLE: { status: 504, retry: 'ambiguous' },
+  /** Twilio's REST API answered 429 or 5xx: retry later. */
+  TWILIO_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** Twilio's REST API refused the request (a bad number, our credentials): retrying cannot help. */
+  TWILIO_REJECTED: { status: 502, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
   /** No CALLCHART_METRICS_TOKEN: /metrics is refused to everyone rather than served open. */

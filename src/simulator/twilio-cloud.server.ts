@@ -1,0 +1,180 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import webhooks from 'twilio/lib/webhooks/webhooks.js';
+
+/**
+ * A local stand-in for Twilio's cloud (issue 16), for the demo and the tests: Twilio cannot run
+ * here, so this speaks its documented wire format — the 2010-04-01 REST API's Calls and Messages
+ * create (form-encoded, HTTP Basic with the account SID and auth token, JSON answers, Twilio's
+ * error shape), and, when a call is driven forward, Twilio's requests back to us: the voice
+ * webhook fetching TwiML when the call is answered, and the call progress status callbacks, each
+ * signed with X-Twilio-Signature by Twilio's own SDK. `test/twilio-cloud.test.ts` checks it against
+ * the `twilio` SDK as a client.
+ */
+export type PlacedCallOutcome = 'completed' | 'no-answer' | 'busy' | 'failed' | 'canceled';
+
+export interface PlacedCall {
+  sid: string;
+  to: string;
+  from: string;
+  url: string;
+  statusCallback: string | null;
+  statusCallbackEvents: string[];
+  status: string;
+  createdAt: string;
+}
+
+export interface SentMessage {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+  statusCallback: string | null;
+  createdAt: string;
+}
+
+export interface TwilioCloud {
+  url: string;
+  accountSid: string;
+  authToken: string;
+  calls: PlacedCall[];
+  messages: SentMessage[];
+  /** Requests refused (auth, validation), with Twilio's error code. */
+  refused: { path: string; status: number; code: number }[];
+  /**
+   * Drives a placed call to its end as the network would: `completed` answers it (the voice
+   * webhook is asked for TwiML, which is returned) and then ends it; the others end it unanswered.
+   * Status callbacks are sent for the events the call asked for, in order, signed.
+   */
+  finishCall(sid: string, outcome: PlacedCallOutcome, options?: { durationSeconds?: number; answeredBy?: 'human' | 'machine_start' }): Promise<{ twiml: string | null; callbacks: number[] }>;
+  /** Makes the next N creates answer with this HTTP status (e.g. 503, 429) and Twilio's error body. */
+  failNext(status: number, count?: number): void;
+  close(): Promise<void>;
+}
+
+const apiPath = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(Calls|Messages)\.json$/;
+const e164 = /^\+[1-9]\d{6,14}$/;
+
+export async function startTwilioCloud(options: { accountSid?: string; authToken?: string; port?: number } = {}): Promise<TwilioCloud> {
+  const accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
+  const authToken = options.authToken ?? randomBytes(16).toString('hex');
+  const calls: PlacedCall[] = [];
+  const messages: SentMessage[] = [];
+  const refused: TwilioCloud['refused'] = [];
+  let failures: { status: number; count: number } | null = null;
+
+  const error = (res: http.ServerResponse, path: string, status: number, code: number, message: string) => {
+    refused.push({ path, status, code });
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }));
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0]!;
+      const match = apiPath.exec(path);
+      if (req.method !== 'POST' || !match) return error(res, path, 404, 20404, 'The requested resource was not found');
+      const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+      if (req.headers.authorization !== expected || match[1] !== accountSid) return error(res, path, 401, 20003, 'Authenticate');
+      if (failures && failures.count > 0) {
+        failures.count -= 1;
+        return error(res, path, failures.status, failures.status === 429 ? 20429 : 20500, 'Service unavailable');
+      }
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const to = form.get('To') ?? '';
+      const from = form.get('From') ?? '';
+      if (!to) return error(res, path, 400, 21201, "No 'To' number is specified");
+      if (!e164.test(to)) return error(res, path, 400, 21211, `Invalid 'To' Phone Number`);
+      if (!e164.test(from)) return error(res, path, 400, 21212, `Invalid 'From' Phone Number`);
+      const createdAt = new Date().toUTCString();
+      if (match[2] === 'Calls') {
+        const url = form.get('Url') ?? '';
+        if (!/^https?:\/\//.test(url) && !form.get('Twiml')) return error(res, path, 400, 21205, 'Url parameter is required');
+        const call: PlacedCall = {
+          sid: `CA${randomBytes(16).toString('hex')}`,
+          to, from, url,
+          statusCallback: form.get('StatusCallback'),
+          statusCallbackEvents: form.getAll('StatusCallbackEvent').flatMap((value) => value.split(' ')).filter(Boolean),
+          status: 'queued',
+          createdAt,
+        };
+        calls.push(call);
+        res.writeHead(201, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify(callResource(call, accountSid)));
+      }
+      const body = form.get('Body') ?? '';
+      if (!body) return error(res, path, 400, 21602, 'Message body is required');
+      if (body.length > 1_600) return error(res, path, 400, 21617, 'The concatenated message body exceeds the 1600 character limit');
+      const message: SentMessage = { sid: `SM${randomBytes(16).toString('hex')}`, to, from, body, statusCallback: form.get('StatusCallback'), createdAt };
+      messages.push(message);
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({
+        sid: message.sid, account_sid: accountSid, to, from, body, status: 'queued', direction: 'outbound-api', num_segments: '1',
+        date_created: createdAt, date_updated: createdAt, date_sent: null, api_version: '2010-04-01', price: null, error_code: null,
+        uri: `/2010-04-01/Accounts/${accountSid}/Messages/${message.sid}.json`,
+      }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  /** A request Twilio makes to the customer's webhook: form-encoded, signed over the URL and the sorted params. */
+  const twilioRequest = async (target: string, params: Record<string, string>): Promise<{ status: number; text: string }> => {
+    const signature = webhooks.getExpectedTwilioSignature(authToken, target, params);
+    const response = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, 'i-twilio-idempotency-token': randomBytes(8).toString('hex') },
+      body: new URLSearchParams(params).toString(),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
+  return {
+    url, accountSid, authToken, calls, messages, refused,
+    failNext(status, count = 1) {
+      failures = { status, count };
+    },
+    async finishCall(sid, outcome, finish = {}) {
+      const call = calls.find((candidate) => candidate.sid === sid);
+      if (!call) throw new Error(`no placed call ${sid}`);
+      const base = { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: sid, Called: call.to, Caller: call.from, To: call.to, From: call.from, Direction: 'outbound-api' };
+      const callbacks: number[] = [];
+      let sequence = 0;
+      const progress = async (event: string, status: string, extra: Record<string, string> = {}) => {
+        call.status = status;
+        if (!call.statusCallback || !call.statusCallbackEvents.includes(event)) return;
+        const sent = await twilioRequest(call.statusCallback, {
+          ...base, CallStatus: status, CallbackSource: 'call-progress-events', SequenceNumber: String(sequence++), Timestamp: new Date().toUTCString(), ...extra,
+        });
+        callbacks.push(sent.status);
+      };
+      await progress('initiated', 'initiated');
+      if (outcome === 'failed' || outcome === 'canceled') {
+        await progress('completed', outcome, { CallDuration: '0' });
+        return { twiml: null, callbacks };
+      }
+      await progress('ringing', 'ringing');
+      if (outcome !== 'completed') {
+        await progress('completed', outcome, { CallDuration: '0' });
+        return { twiml: null, callbacks };
+      }
+      await progress('answered', 'in-progress');
+      const voice = await twilioRequest(call.url, { ...base, CallStatus: 'in-progress', ...(finish.answeredBy ? { AnsweredBy: finish.answeredBy } : {}) });
+      await progress('completed', 'completed', { CallDuration: String(finish.durationSeconds ?? 60) });
+      return { twiml: voice.status < 300 ? voice.text : null, callbacks };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function callResource(call: PlacedCall, accountSid: string) {
+  return {
+    sid: call.sid, account_sid: accountSid, to: call.to, to_formatted: call.to, from: call.from, from_formatted: call.from,
+    status: call.status, direction: 'outbound-api', api_version: '2010-04-01', date_created: call.createdAt, date_updated: call.createdAt,
+    start_time: null, end_time: null, duration: null, price: null, answered_by: null, parent_call_sid: null, phone_number_sid: null,
+    uri: `/2010-04-01/Accounts/${accountSid}/Calls/${call.sid}.json`, subresource_uris: {},
+  };
+}
