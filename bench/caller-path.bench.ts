@@ -114,6 +114,8 @@ function readTwiml(twiml: string): { say: string[]; gather: { step: string; time
 
 interface CallerPath {
   name: string;
+  /** The queue policy makes no queue record (a clinic that never records calls). */
+  neverRecords?: boolean;
   line: string;
   from: string;
   urgent: boolean;
@@ -172,13 +174,17 @@ async function main() {
     );
   }
   paths.push({ name: 'known caller, one-party state', line: lines.oneParty, from: known.phone, urgent: false, dob: knownDob });
+  paths.push({ name: 'known caller, clinic never records (one at a time)', line: lines.separateKnownSkip, from: known.phone, urgent: false, dob: knownDob, neverRecords: true });
 
   const ehr = await startSandboxEhr({ port: 0 });
   const harness = await startHarness('pglite', { ehr, config: { ivr } });
   const results = [];
   try {
+    const policy = harness.engine.policies.current.policy;
     for (const caller of paths) {
+      if (caller.neverRecords) await harness.engine.policies.activate({ ...policy, defaults: { ...policy.defaults, recording: false } }, { changedBy: 'bench', reason: 'no queue records' });
       const after = await walkAfter(harness, caller);
+      if (caller.neverRecords) await harness.engine.policies.activate(policy, { changedBy: 'bench', reason: 'restore' });
       if (!after.connected) throw new Error(`${caller.name}: not connected to a person`);
       const profile = ivrProfileFor(ivr, caller.line);
       const old = beforeTurns(profile, { urgent: caller.urgent, dobAsked: after.steps.includes('dob'), dob: caller.dob });

@@ -35,7 +35,7 @@ export const ivrProfileSchema = z
      */
     urgentKey: z.string().regex(/^[0-8*]$/, 'one keypad key, 0-8 or *').default('1'),
     /** How long the greeting waits for the urgent (or language) key before going on (seconds). */
-    greetingTimeoutSeconds: z.number().int().min(1).max(10).default(2),
+    greetingTimeoutSeconds: z.number().int().min(1).max(10).default(1),
     /** Disclosure text per language: the notice, said after the emergency message and the urgent option. */
     disclosure: z.record(languageTag, z.string().min(10).max(600)).default({
       'en-US': 'Thank you for calling. This call may be recorded and transcribed to help your care team.',
