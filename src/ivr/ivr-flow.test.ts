@@ -123,4 +123,10 @@ describe('the caller path (PX-1)', () => {
     expect(replay.session.finished).toBeNull();
     expect(replay.effects).toEqual([]);
   });
+
+  it('hands a call that was in the IVR across an upgrade (a step it no longer knows) to a person', () => {
+    const legacy = { ...startIvr(twoParty, now).session, steps: [{ kind: 'language' }, { kind: 'consent', scope: 'record' }] } as unknown as IvrSession;
+    expect(currentPrompt(twoParty, legacy)).toMatchObject({ kind: 'route', finished: 'fell-through' });
+    expect(answer(twoParty, legacy, 'language', '9').prompt).toMatchObject({ kind: 'route', finished: 'fell-through' });
+  });
 });

@@ -160,6 +160,8 @@ export function currentPrompt(profile: IvrProfile, session: IvrSession, options:
       // Never asked: the adapter plans the consents first. Should it not, a person takes the call.
       return { kind: 'route', say: [phrases.connectingToStaff], language: session.language, finished: 'fell-through' };
   }
+  // A step this version does not know (a call that was in the IVR across an upgrade): a person takes it.
+  return { kind: 'route', say: [phrases.connectingToStaff], language: session.language, finished: 'fell-through' };
 }
 
 /** The urgent key as said aloud ("star" rather than "*"). */
