@@ -38,6 +38,7 @@ import type { KeyOperations } from '../keys/key-rotation.service.ts';
 import { keysRoutes } from '../keys/keys.routes.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
+import type { QueuePolicy } from '../consent/queue-policy.schema.ts';
 import { staffRoutes } from '../review/review.routes.ts';
 import { worklistRoutes, type WorklistTarget } from '../write-back/worklist.routes.ts';
 import { patientLinkRoutes } from '../review/patient-link.routes.ts';
@@ -82,7 +83,7 @@ export interface AppDeps {
   onPatientChanged: (patientId: string, phones: string[]) => number;
   routing: RoutingService;
   speech?: SpeechEngine;
-  twilio: { authToken: () => string | undefined; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode };
+  twilio: { authToken: () => string | undefined; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode; queuePolicy?: () => QueuePolicy };
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
@@ -459,6 +460,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ingest: deps.ingest,
       routing: deps.routing,
       ivr: deps.twilio.ivr,
+      ...(deps.twilio.queuePolicy ? { queuePolicy: deps.twilio.queuePolicy } : {}),
       authToken: deps.twilio.authToken,
       publicBaseUrl: deps.twilio.publicBaseUrl,
       defaultRegion: deps.twilio.defaultRegion,

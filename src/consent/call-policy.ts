@@ -33,6 +33,7 @@ export interface CallPolicyInput {
 export type PermissionReason =
   | 'allowed'
   | `consent-${'declined' | 'not-captured'}:${ConsentScope}`
+  | 'policy-off:recording'
   | 'policy-off:transcription'
   | 'policy-off:ai'
   | 'no-transcript'
@@ -100,7 +101,12 @@ export function decideCallPolicy(input: CallPolicyInput): CallPolicyDecision {
     return status === 'granted' ? allowed : { allowed: false, reason: `consent-${status}:${scope}` };
   };
 
-  const recording = consent('record');
+  const recordingConsent = consent('record');
+  const recording: Permission = !recordingConsent.allowed
+    ? recordingConsent
+    : layers.some((layer) => layer.recording === false)
+      ? { allowed: false, reason: 'policy-off:recording' }
+      : allowed;
   const transcriptConsent = consent('transcribe');
   const transcript: Permission = !transcriptConsent.allowed
     ? transcriptConsent

@@ -30,6 +30,11 @@ const versionLabel = z.string().min(1).max(80);
 /** One layer of policy: every field optional, the layers below fill in what it leaves out. */
 export const policyLayerSchema = z
   .object({
+    /**
+     * Audio may be recorded (voicemail). Off: the IVR does not ask the recording consent on calls
+     * bound for this queue, and nothing is recorded (PX-1).
+     */
+    recording: z.boolean().optional(),
     /** Transcripts may be made and stored. Off: the human-only note path. */
     transcription: z.boolean().optional(),
     /** AI may classify and draft a summary. Off: no AI output at all; a person writes the note. */

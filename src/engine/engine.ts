@@ -401,6 +401,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       publicBaseUrl: config.twilio.publicBaseUrl,
       ivr,
       defaultRegion: config.clinic.defaultRegion as CountryCode,
+      // The IVR asks only the consents the call's queue can use (PX-1).
+      queuePolicy: () => policies.current.policy,
     },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,

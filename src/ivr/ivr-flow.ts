@@ -1,11 +1,21 @@
 import { consentScopes, type CallReason, type ConsentScope, type IvrProfile } from './ivr-settings.schema.ts';
-import { phrasesFor } from './ivr-phrases.ts';
+import { phrasesFor, spokenList } from './ivr-phrases.ts';
 
 /**
- * The IVR as a pure state machine (ING-2, CO-1, ID-2): disclosure, consents, reason menu, date of
- * birth. The adapter renders prompts as TwiML and feeds back keypad input (or `null` on timeout).
- * Invalid input or a timeout repeats the question once, then falls through to a person: the caller
- * is never stuck in a menu.
+ * The IVR as a pure state machine (ING-2, CO-1, ID-2, PX-1). The caller's path, in order:
+ *
+ * 1. greeting: the emergency message and the urgent option first, then the disclosure (and the
+ *    alternate-language offer). The urgent key ends the IVR at once: straight to a person, nothing
+ *    more asked, every consent left `not-captured` (treated as not given). Silence goes on.
+ * 2. reason menu.
+ * 3. date of birth, only when the adapter says identity is not already established (`skipDob`).
+ * 4. consents: a placeholder (`consent-plan`) until the adapter knows the call's queue and which
+ *    consents it can use (`planConsents`); then one combined question where the clinic allows it,
+ *    else one question per consent.
+ *
+ * The adapter renders prompts as TwiML and feeds back keypad input (or `null` on timeout). Invalid
+ * input or a timeout repeats the question once, then falls through to a person: the caller is
+ * never stuck in a menu.
  */
 export type ConsentStatus = 'granted' | 'declined' | 'not-captured';
 export type ConsentSource = 'ivr' | 'agent' | 'standing-preference' | 'jurisdiction';
@@ -16,7 +26,15 @@ export interface ConsentRecord {
   at: string;
 }
 
-export type IvrStep = { kind: 'language' } | { kind: 'consent'; scope: ConsentScope } | { kind: 'reason' } | { kind: 'dob' };
+export type IvrStep =
+  | { kind: 'greeting' }
+  | { kind: 'reason' }
+  | { kind: 'dob' }
+  /** Replaced by the consent questions once the call's queue is known (`planConsents`); never asked. */
+  | { kind: 'consent-plan' }
+  /** Several consents in one question (1 yes, 2 no, 3 one at a time). */
+  | { kind: 'consents'; scopes: ConsentScope[] }
+  | { kind: 'consent'; scope: ConsentScope };
 
 export interface IvrSession {
   language: string;
@@ -46,23 +64,27 @@ export function stepKey(step: IvrStep): string {
   return step.kind === 'consent' ? `consent-${step.scope}` : step.kind;
 }
 
-/** The steps this profile asks, in order. The DOB step is planned; the service may skip it. */
+/** The steps this profile asks, in order; the DOB step may be skipped and the consent plan is filled in later. */
 export function planIvr(profile: IvrProfile): IvrStep[] {
-  const steps: IvrStep[] = [];
-  if (profile.alternateLanguage) steps.push({ kind: 'language' });
+  const steps: IvrStep[] = [{ kind: 'greeting' }];
+  if (profile.reasonMenu) steps.push({ kind: 'reason' });
+  if (profile.dobStepUp !== 'never') steps.push({ kind: 'dob' });
+  steps.push({ kind: 'consent-plan' });
+  return steps;
+}
+
+/** The consents this profile asks for at most (jurisdiction may add record and transcribe), in the usual order. */
+export function consentsToAsk(profile: IvrProfile): ConsentScope[] {
   const asked = new Set<ConsentScope>(profile.askConsent);
   // All-party consent states: the caller must agree before anything is recorded or transcribed.
   if (profile.jurisdiction === 'two-party') {
     asked.add('record');
     asked.add('transcribe');
   }
-  for (const scope of consentScopes) if (asked.has(scope)) steps.push({ kind: 'consent', scope });
-  if (profile.reasonMenu) steps.push({ kind: 'reason' });
-  if (profile.dobStepUp !== 'never') steps.push({ kind: 'dob' });
-  return steps;
+  return consentScopes.filter((scope) => asked.has(scope));
 }
 
-export function startIvr(profile: IvrProfile, now: Date): { session: IvrSession; effects: IvrEffect[] } {
+export function startIvr(profile: IvrProfile, _now: Date): { session: IvrSession; effects: IvrEffect[] } {
   const session: IvrSession = {
     language: profile.language,
     steps: planIvr(profile),
@@ -74,21 +96,37 @@ export function startIvr(profile: IvrProfile, now: Date): { session: IvrSession;
     dob: 'not-asked',
     finished: null,
   };
-  const effects: IvrEffect[] = [];
-  if (profile.jurisdiction === 'one-party') {
-    // One-party states: the clinic is a party and consents; the disclosure is the caller's notice.
-    for (const scope of ['record', 'transcribe'] as const) {
-      if (!profile.askConsent.includes(scope)) {
-        session.consents[scope] = { status: 'granted', source: 'jurisdiction', at: now.toISOString() };
-        effects.push({ type: 'consent', scope, status: 'granted', source: 'jurisdiction' });
-      }
-    }
-  }
-  return { session, effects };
+  // Nothing is granted yet: a one-party state's consent rests on the disclosure, which the caller
+  // hears only after the urgent option (see the greeting in answerIvr).
+  return { session, effects: [] };
+}
+
+/** Whether the IVR waits for `planConsents` (the adapter must find the call's queue first). */
+export function needsConsentPlan(session: IvrSession): boolean {
+  return !session.finished && session.steps[session.index]?.kind === 'consent-plan';
+}
+
+/**
+ * Fills in the consent questions once the call's queue is known: of the consents the profile asks
+ * (`consentsToAsk`), only those the queue can use (`needed`, from consent/consent-needs.ts), asked
+ * together where the profile allows (`consentQuestion: combined`), else one at a time. Nothing left
+ * to ask: the IVR is done.
+ */
+export function planConsents(profile: IvrProfile, previous: IvrSession, needed: readonly ConsentScope[]): IvrSession {
+  if (!needsConsentPlan(previous)) return previous;
+  const scopes = consentsToAsk(profile).filter((scope) => needed.includes(scope));
+  const questions: IvrStep[] =
+    scopes.length > 1 && profile.consentQuestion === 'combined'
+      ? [{ kind: 'consents', scopes }]
+      : scopes.map((scope) => ({ kind: 'consent', scope }));
+  const steps = [...previous.steps.slice(0, previous.index), ...questions, ...previous.steps.slice(previous.index + 1)];
+  const session: IvrSession = { ...previous, steps, retries: 0 };
+  if (session.index >= steps.length) session.finished = 'completed';
+  return session;
 }
 
 /** The prompt for the current step, or the hand-off when the IVR is done. */
-export function currentPrompt(profile: IvrProfile, session: IvrSession, options: { firstTurn?: boolean; retry?: 'did-not-catch' | 'dob-mismatch' } = {}): IvrPrompt {
+export function currentPrompt(profile: IvrProfile, session: IvrSession, options: { retry?: 'did-not-catch' | 'dob-mismatch' } = {}): IvrPrompt {
   const phrases = phrasesFor(session.language);
   if (session.finished) {
     const say = session.finished === 'urgent' ? [phrases.urgent] : session.finished === 'fell-through' ? [phrases.connectingToStaff] : [phrases.connecting];
@@ -96,22 +134,39 @@ export function currentPrompt(profile: IvrProfile, session: IvrSession, options:
   }
   const step = session.steps[session.index]!;
   const say: string[] = [];
-  if (options.firstTurn) say.push(profile.disclosure[session.language] ?? profile.disclosure[profile.language] ?? Object.values(profile.disclosure)[0] ?? '');
   if (options.retry === 'did-not-catch') say.push(phrases.didNotCatch);
   if (options.retry === 'dob-mismatch') say.push(phrases.dobRetry);
-  const gather = (text: string, numDigits: number, finishOnKey = ''): IvrPrompt => ({
-    kind: 'gather', step: stepKey(step), say: [...say, text], language: session.language, numDigits, finishOnKey, timeoutSeconds: profile.gatherTimeoutSeconds,
+  const gather = (texts: string[], numDigits: number, finishOnKey = '', timeoutSeconds = profile.gatherTimeoutSeconds): IvrPrompt => ({
+    kind: 'gather', step: stepKey(step), say: [...say, ...texts], language: session.language, numDigits, finishOnKey, timeoutSeconds,
   });
+  const inLanguage = (texts: Record<string, string>) => texts[session.language] ?? texts[profile.language] ?? Object.values(texts)[0] ?? '';
   switch (step.kind) {
-    case 'language':
-      return gather(phrases.languageOffer, 1);
+    case 'greeting': {
+      // One <Say> for the emergency message and the urgent option: nothing comes before them.
+      const first = `${inLanguage(profile.emergencyMessage)} ${phrases.urgentOffer.replace('{key}', spokenKey(profile.urgentKey))}`;
+      const texts = [first, inLanguage(profile.disclosure)];
+      if (profile.alternateLanguage) texts.push(phrases.languageOffer);
+      return gather(texts, 1, '', profile.greetingTimeoutSeconds);
+    }
     case 'consent':
-      return gather(phrases.consent[step.scope], 1);
+      return gather([phrases.consent[step.scope]], 1);
+    case 'consents':
+      return gather([phrases.consentCombined.replace('{list}', spokenList(phrases, step.scopes.map((scope) => phrases.consentClause[scope])))], 1);
     case 'reason':
-      return gather(phrases.reasonMenu, 1);
+      return gather([phrases.reasonMenu], 1);
     case 'dob':
-      return gather(phrases.dob, 8, '#');
+      return gather([phrases.dob], 8, '#');
+    case 'consent-plan':
+      // Never asked: the adapter plans the consents first. Should it not, a person takes the call.
+      return { kind: 'route', say: [phrases.connectingToStaff], language: session.language, finished: 'fell-through' };
   }
+  // A step this version does not know (a call that was in the IVR across an upgrade): a person takes it.
+  return { kind: 'route', say: [phrases.connectingToStaff], language: session.language, finished: 'fell-through' };
+}
+
+/** The urgent key as said aloud ("star" rather than "*"). */
+function spokenKey(key: string): string {
+  return key === '*' ? 'star' : key;
 }
 
 const reasonDigits: Record<string, { reason: CallReason; urgent: boolean }> = {
@@ -131,8 +186,8 @@ export interface IvrTurn {
 
 /**
  * Applies one answer. `digits` is null on a timeout. For the DOB step the service checks the
- * digits against the EHR and passes `dobVerified`; `skipDob` says the step is not needed (e.g. the
- * number is unique and the policy asks only when ambiguous).
+ * digits against the EHR and passes `dobVerified`; `skipDob` says the step is not needed (identity
+ * is already established, or there is nothing to check it against).
  */
 export function answerIvr(
   profile: IvrProfile,
@@ -157,17 +212,22 @@ export function answerIvr(
     }
     if (session.index >= session.steps.length) session.finished = 'completed';
   };
+  const capture = (scope: ConsentScope, status: ConsentStatus, source: ConsentSource) => {
+    session.consents[scope] = { status, source, at: now.toISOString() };
+    effects.push({ type: 'consent', scope, status, source });
+  };
   const retryOrFallThrough = (reason: 'did-not-catch' | 'dob-mismatch'): IvrTurn => {
     const finalAttempt = session.retries >= 1;
     effects.push({ type: 'no-input', step: input.step, finalAttempt });
     if (finalAttempt) {
-      if (step.kind === 'consent') {
-        session.consents[step.scope] = { status: 'not-captured', source: 'ivr', at: now.toISOString() };
-        effects.push({ type: 'consent', scope: step.scope, status: 'not-captured', source: 'ivr' });
-      }
+      if (step.kind === 'consent') capture(step.scope, 'not-captured', 'ivr');
+      if (step.kind === 'consents') for (const scope of step.scopes) capture(scope, 'not-captured', 'ivr');
       if (step.kind === 'dob') {
+        // An identity that could not be checked does not cost the caller their say on consent.
         session.dob = 'not-verified';
         effects.push({ type: 'dob', verified: false });
+        advance();
+        return { session, prompt: currentPrompt(profile, session), effects };
       }
       session.finished = 'fell-through';
       return { session, prompt: currentPrompt(profile, session), effects };
@@ -178,19 +238,46 @@ export function answerIvr(
 
   const digits = input.digits?.replace(/[^0-9*#]/g, '') ?? null;
   switch (step.kind) {
-    case 'language': {
+    case 'greeting': {
+      if (digits === profile.urgentKey) {
+        // Urgent callers go straight to a person: no more questions. Nothing was asked, so nothing
+        // is granted (not even a one-party state's consent, whose notice came after the offer).
+        session.reason = 'clinical';
+        session.urgent = true;
+        effects.push({ type: 'reason', reason: 'clinical', urgent: true });
+        session.finished = 'urgent';
+        return { session, prompt: currentPrompt(profile, session), effects };
+      }
       if (digits === '9' && profile.alternateLanguage) {
         session.language = profile.alternateLanguage;
         effects.push({ type: 'language', language: session.language });
+      }
+      if (profile.jurisdiction === 'one-party') {
+        // One-party states: the clinic is a party and consents; the disclosure, now heard, is the
+        // caller's notice.
+        for (const scope of ['record', 'transcribe'] as const) {
+          if (!profile.askConsent.includes(scope)) capture(scope, 'granted', 'jurisdiction');
+        }
       }
       advance();
       break;
     }
     case 'consent': {
       if (digits !== '1' && digits !== '2') return retryOrFallThrough('did-not-catch');
-      const status: ConsentStatus = digits === '1' ? 'granted' : 'declined';
-      session.consents[step.scope] = { status, source: 'ivr', at: now.toISOString() };
-      effects.push({ type: 'consent', scope: step.scope, status, source: 'ivr' });
+      capture(step.scope, digits === '1' ? 'granted' : 'declined', 'ivr');
+      advance();
+      break;
+    }
+    case 'consents': {
+      if (digits === '3') {
+        // The caller wants to choose: the same consents, one question each.
+        session.steps = [...session.steps.slice(0, session.index), ...step.scopes.map((scope): IvrStep => ({ kind: 'consent', scope })), ...session.steps.slice(session.index + 1)];
+        session.retries = 0;
+        break;
+      }
+      if (digits !== '1' && digits !== '2') return retryOrFallThrough('did-not-catch');
+      // Asked together, still captured per kind: the rest of the system sees four answers.
+      for (const scope of step.scopes) capture(scope, digits === '1' ? 'granted' : 'declined', 'ivr');
       advance();
       break;
     }
@@ -216,6 +303,8 @@ export function answerIvr(
       advance();
       break;
     }
+    case 'consent-plan':
+      return { session, prompt: currentPrompt(profile, session), effects };
   }
   return { session, prompt: currentPrompt(profile, session), effects };
 }

@@ -3,7 +3,14 @@ import type { ConsentScope } from './ivr-settings.schema.ts';
 /** What the IVR says, per language. Short sentences: callers listen, they do not read. */
 export interface IvrPhrases {
   languageOffer: string;
+  /** `{key}` is the clinic's urgent key. */
+  urgentOffer: string;
   consent: Record<ConsentScope, string>;
+  /** One question for several consents: `{list}` is the clauses of `consentClause`, joined. */
+  consentCombined: string;
+  consentClause: Record<ConsentScope, string>;
+  /** The word before the last clause of a list ("and"). */
+  listAnd: string;
   reasonMenu: string;
   dob: string;
   dobRetry: string;
@@ -16,6 +23,15 @@ export interface IvrPhrases {
 const phrasebook: Record<string, IvrPhrases> = {
   en: {
     languageOffer: 'Para español, oprima nueve.',
+    urgentOffer: 'If you have urgent symptoms, press {key} now.',
+    consentCombined: 'May we {list}? Press 1 for yes, 2 for no, or 3 to answer one at a time.',
+    consentClause: {
+      record: 'record this call',
+      transcribe: 'transcribe it for your care team',
+      ai: 'have an automated assistant summarize it for our staff to review',
+      ehr: 'add a note about it to your medical record',
+    },
+    listAnd: 'and',
     consent: {
       record: 'May we record this call? Press 1 for yes, or 2 for no.',
       transcribe: 'May we transcribe this call for your care team? Press 1 for yes, or 2 for no.',
@@ -33,6 +49,15 @@ const phrasebook: Record<string, IvrPhrases> = {
   },
   es: {
     languageOffer: 'For English, press nine.',
+    urgentOffer: 'Si tiene síntomas urgentes, oprima {key} ahora.',
+    consentCombined: '¿Podemos {list}? Oprima 1 para sí, 2 para no, o 3 para responder una por una.',
+    consentClause: {
+      record: 'grabar esta llamada',
+      transcribe: 'transcribirla para su equipo de atención',
+      ai: 'permitir que un asistente automático la resuma para que nuestro personal la revise',
+      ehr: 'agregar una nota sobre ella a su expediente médico',
+    },
+    listAnd: 'y',
     consent: {
       record: '¿Podemos grabar esta llamada? Oprima 1 para sí, o 2 para no.',
       transcribe: '¿Podemos transcribir esta llamada para su equipo de atención? Oprima 1 para sí, o 2 para no.',
@@ -49,6 +74,12 @@ const phrasebook: Record<string, IvrPhrases> = {
     urgent: 'Le comunicamos con la enfermera ahora. Si es una emergencia médica, cuelgue y marque el 911.',
   },
 };
+
+/** "a, b and c": clauses joined the way the language says a list. */
+export function spokenList(phrases: IvrPhrases, clauses: readonly string[]): string {
+  if (clauses.length <= 1) return clauses.join('');
+  return `${clauses.slice(0, -1).join(', ')} ${phrases.listAnd} ${clauses.at(-1)!}`;
+}
 
 /** Phrases for a language tag; unknown languages fall back to English rather than silence. */
 export function phrasesFor(language: string): IvrPhrases {

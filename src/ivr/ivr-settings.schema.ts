@@ -21,12 +21,38 @@ export const ivrProfileSchema = z
     /** Offered as "para español, oprima nueve" when set. */
     alternateLanguage: languageTag.optional(),
     jurisdiction: z.enum(['one-party', 'two-party']).default('two-party'),
-    /** Disclosure text per language; the first sentence the caller hears. */
-    disclosure: z.record(languageTag, z.string().min(10).max(600)).default({
-      'en-US': 'Thank you for calling. This call may be recorded and transcribed to help your care team. If this is a medical emergency, hang up and dial 911.',
-      'es-US': 'Gracias por llamar. Esta llamada puede ser grabada y transcrita para ayudar a su equipo de atención. Si es una emergencia médica, cuelgue y marque el 911.',
+    /**
+     * The first words a caller hears, per language, before anything else (PX-1): said together
+     * with the urgent option, before the disclosure and before any consent question.
+     */
+    emergencyMessage: z.record(languageTag, z.string().min(10).max(300)).default({
+      'en-US': 'If this is a medical emergency, hang up and dial 911.',
+      'es-US': 'Si es una emergencia médica, cuelgue y marque el 911.',
     }),
-    /** Which consents the IVR asks for; jurisdiction may add record and transcribe. */
+    /**
+     * The key an urgent caller presses during the greeting to go straight to the urgent path, with no
+     * further question. Not 9: that key offers the alternate language.
+     */
+    urgentKey: z.string().regex(/^[0-8*]$/, 'one keypad key, 0-8 or *').default('1'),
+    /** How long the greeting waits for the urgent (or language) key before going on (seconds). */
+    greetingTimeoutSeconds: z.number().int().min(1).max(10).default(1),
+    /** Disclosure text per language: the notice, said after the emergency message and the urgent option. */
+    disclosure: z.record(languageTag, z.string().min(10).max(600)).default({
+      'en-US': 'Thank you for calling. This call may be recorded and transcribed to help your care team.',
+      'es-US': 'Gracias por llamar. Esta llamada puede ser grabada y transcrita para ayudar a su equipo de atención.',
+    }),
+    /**
+     * How the consents are asked (PX-1): `one-at-a-time` (a question per consent, as the strictest
+     * jurisdictions and many clinics' counsel require), or `combined` (one question covering every
+     * consent this call needs, with "press 3 to answer one at a time" always offered). Set
+     * `combined` only where the jurisdiction and the clinic allow a bundled consent; it is a
+     * per-clinic setting with overrides per dialled number, like `jurisdiction`.
+     */
+    consentQuestion: z.enum(['one-at-a-time', 'combined']).default('one-at-a-time'),
+    /**
+     * Which consents the IVR asks for; jurisdiction may add record and transcribe. Of these, only
+     * the ones the call's queue policy can use are asked (consent/consent-needs.ts).
+     */
     askConsent: z.array(z.enum(consentScopes)).default(['ai', 'ehr']),
     reasonMenu: z.boolean().default(true),
     /** Ask for the date of birth: always (verify every chart link), when the number is ambiguous, or never. */

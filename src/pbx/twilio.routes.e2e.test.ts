@@ -6,20 +6,39 @@ import { findCallByProvider, listConsents, latestTranscript } from '../calls/cal
 import { startSandboxEhr, type SandboxEhr } from '../sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../sandbox-ehr/synthetic-clinic.ts';
 import { startHarness, type Harness } from '../../test/helpers/engine-harness.ts';
+import { ivrSettingsSchema } from '../ivr/ivr-settings.schema.ts';
+import { decideRoute } from '../routing/route-call.ts';
 
 const clinic = generateSyntheticClinic();
 const scenarios = sandboxPhoneScenarios(clinic);
 const known = scenarios.uniquePatient[5]!;
+const shared = scenarios.sharedFamily[0]!;
 const knownPatient = clinic.patients.find((patient) => patient.id === known.patientId)!;
 const keypad = (iso: string) => `${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(0, 4)}`;
 const accountSid = `AC${'0'.repeat(32)}`;
+/** Dialled numbers with their own IVR settings (synthetic). */
+const mainLine = '+16175550100';
+const combinedLine = '+16175550101';
+const knownCallerLine = '+16175550102';
+const onePartyLine = '+16175550103';
 const newCallSid = () => `CA${randomBytes(16).toString('hex')}`;
 
 let ehr: SandboxEhr;
 let harness: Harness;
 beforeAll(async () => {
   ehr = await startSandboxEhr({ port: 0 });
-  harness = await startHarness('pglite', { ehr });
+  harness = await startHarness('pglite', {
+    ehr,
+    config: {
+      ivr: ivrSettingsSchema.parse({
+        byNumber: {
+          [combinedLine]: { consentQuestion: 'combined' },
+          [knownCallerLine]: { dobStepUp: 'when-ambiguous' },
+          [onePartyLine]: { jurisdiction: 'one-party' },
+        },
+      }),
+    },
+  });
 });
 afterAll(async () => {
   await harness.close();
@@ -41,8 +60,28 @@ function gatherStep(twiml: string): string | null {
   return match ? match[1]! : null;
 }
 
-function callParams(callSid: string, from: string) {
-  return { CallSid: callSid, AccountSid: accountSid, From: from, To: '+16175550100', Direction: 'inbound', CallStatus: 'ringing' };
+/** The text of each <Say>, in order. */
+function says(twiml: string): string[] {
+  return [...twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((match) => match[1]!.replace(/&apos;/g, "'"));
+}
+
+function callParams(callSid: string, from: string, to = mainLine) {
+  return { CallSid: callSid, AccountSid: accountSid, From: from, To: to, Direction: 'inbound', CallStatus: 'ringing' };
+}
+
+/** Answers the IVR's questions in order, checking each is the one expected; returns the last TwiML. */
+async function walk(params: Record<string, string>, answers: [string, string][]): Promise<string> {
+  let twiml = (await postTwilio('/webhooks/twilio/voice', params)).text;
+  for (const [step, digits] of answers) {
+    expect(gatherStep(twiml)).toBe(step);
+    twiml = (await postTwilio(`/webhooks/twilio/ivr?step=${step}`, { ...params, Digits: digits })).text;
+  }
+  return twiml;
+}
+
+async function consentStatuses(callSid: string): Promise<Record<string, string>> {
+  const call = (await findCallByProvider(harness.engine.db, 'twilio', callSid))!;
+  return Object.fromEntries(Object.entries(await listConsents(harness.engine.db, call.id)).map(([scope, consent]) => [scope, consent.status]));
 }
 
 describe('Twilio Voice', () => {
@@ -52,90 +91,149 @@ describe('Twilio Voice', () => {
     expect(unsigned.status).toBe(403);
     const forged = await postTwilio('/webhooks/twilio/voice', params, { token: 'not-the-auth-token' });
     expect(forged.status).toBe(403);
+    const forgedAnswer = await postTwilio('/webhooks/twilio/ivr?step=greeting', { ...params, Digits: '1' }, { token: 'not-the-auth-token' });
+    expect(forgedAnswer.status).toBe(403);
     const rejections = (await listAuditEvents(harness.engine.db, { limit: 10_000 })).filter((event) => event.action === 'webhook.rejected');
     expect(rejections.map((event) => event.reason)).toEqual(expect.arrayContaining(['SIGNATURE_MISSING', 'SIGNATURE_INVALID']));
     expect(await findCallByProvider(harness.engine.db, 'twilio', params.CallSid)).toBeNull();
   });
 
-  it('walks the IVR: disclosure, consents, reason, date of birth, then connects a verified caller', async () => {
-    const callSid = newCallSid();
-    const params = callParams(callSid, known.phone);
-    const incoming = await postTwilio('/webhooks/twilio/voice', params);
+  it('says the emergency message and offers the urgent key first, before any consent question', async () => {
+    const incoming = await postTwilio('/webhooks/twilio/voice', callParams(newCallSid(), known.phone));
     expect(incoming.status).toBe(200);
     expect(incoming.type).toContain('text/xml');
-    expect(incoming.text).toContain('may be recorded and transcribed');
-    // Two-party consent is the default: recording is asked first.
-    expect(gatherStep(incoming.text)).toBe('consent-record');
+    const spoken = says(incoming.text);
+    expect(spoken[0]).toContain('If this is a medical emergency, hang up and dial 911.');
+    expect(spoken[0]).toContain('If you have urgent symptoms, press 1 now.');
+    expect(spoken[1]).toContain('may be recorded and transcribed');
+    expect(gatherStep(incoming.text)).toBe('greeting');
+    expect(incoming.text).not.toMatch(/May we|Press 1 for yes/);
+  });
 
-    const answers: [string, string][] = [
-      ['consent-record', '1'], ['consent-transcribe', '1'], ['consent-ai', '2'], ['consent-ehr', '1'], ['reason', '2'],
-    ];
-    let twiml = incoming.text;
-    for (const [step, digits] of answers) {
-      expect(gatherStep(twiml)).toBe(step);
-      twiml = (await postTwilio(`/webhooks/twilio/ivr?step=${step}`, { ...params, Digits: digits })).text;
-    }
+  it('walks the IVR: greeting, reason, date of birth, consents one at a time, then connects a verified caller', async () => {
+    const callSid = newCallSid();
+    const params = callParams(callSid, known.phone);
+    // Caller ID alone never establishes identity (ID-2): on this line the date of birth is always asked.
+    const twiml = await walk(params, [['greeting', ''], ['reason', '2']]);
     expect(gatherStep(twiml)).toBe('dob');
     expect(twiml).toContain('date of birth');
-    const connected = await postTwilio('/webhooks/twilio/ivr?step=dob', { ...params, Digits: keypad(knownPatient.birthDate!) });
-    expect(gatherStep(connected.text)).toBeNull();
-    expect(connected.text).toMatch(/<Enqueue>|<Dial>/);
+    let next = (await postTwilio('/webhooks/twilio/ivr?step=dob', { ...params, Digits: keypad(knownPatient.birthDate!) })).text;
+    // Two-party consent is the default and this line asks one consent at a time: recording first.
+    for (const [step, digits] of [['consent-record', '1'], ['consent-transcribe', '1'], ['consent-ai', '2'], ['consent-ehr', '1']] as const) {
+      expect(gatherStep(next)).toBe(step);
+      next = (await postTwilio(`/webhooks/twilio/ivr?step=${step}`, { ...params, Digits: digits })).text;
+    }
+    expect(gatherStep(next)).toBeNull();
+    expect(next).toMatch(/<Enqueue>|<Dial>/);
+    // Transcription was allowed: the stream starts as the call is connected.
+    expect(next).toContain('<Stream');
 
     const call = (await findCallByProvider(harness.engine.db, 'twilio', callSid))!;
     expect(call.callerMatch?.confidence).toBe('ani-dob-verified');
     expect(call.ivrReason).toBe('refill');
     expect(call.routing?.destinationId).toBeTruthy();
-    const consents = await listConsents(harness.engine.db, call.id);
-    expect(Object.fromEntries(Object.entries(consents).map(([scope, consent]) => [scope, consent.status]))).toEqual({
-      record: 'granted', transcribe: 'granted', ai: 'declined', ehr: 'granted',
-    });
-    expect(consents.record!.source).toBe('ivr');
+    expect(await consentStatuses(callSid)).toEqual({ record: 'granted', transcribe: 'granted', ai: 'declined', ehr: 'granted' });
+    expect((await listConsents(harness.engine.db, call.id)).record!.source).toBe('ivr');
     // The keyed date of birth is kept nowhere: not in the event log, not in the IVR state.
     const { rows } = await harness.engine.db.query(`select envelope::text as e from call_event where call_id = $1`, [call.id]);
     expect(JSON.stringify(rows)).not.toContain(keypad(knownPatient.birthDate!));
     expect(harness.logs.text).not.toContain(keypad(knownPatient.birthDate!));
   });
 
+  it('sends a caller who presses the urgent key straight to the urgent queue, with nothing recorded or streamed', async () => {
+    for (const line of [mainLine, onePartyLine]) {
+      const callSid = newCallSid();
+      const params = callParams(callSid, scenarios.unknown[2]!, line);
+      const urgent = await walk(params, [['greeting', '1']]);
+      expect(gatherStep(urgent)).toBeNull();
+      expect(urgent).toContain('dial 911');
+      expect(urgent).toMatch(/<Enqueue>|<Dial>/);
+      // Not asked is not given, even where the clinic's own consent would do once the notice is heard.
+      expect(urgent).not.toContain('<Stream');
+      expect(urgent).not.toContain('<Record');
+      const call = (await findCallByProvider(harness.engine.db, 'twilio', callSid))!;
+      expect(call.urgent).toBe(true);
+      expect(await consentStatuses(callSid)).toEqual({});
+      const expected = decideRoute(harness.engine.routing.currentRules, {
+        now: new Date(), dialledNumber: line, ivrReason: 'clinical', urgent: true, caller: { outcome: 'none' }, ehr: 'ok',
+      });
+      expect(call.routing?.destinationId, line).toBe(expected.destinationId);
+      expect(call.routing?.ruleId, line).not.toBe('default');
+      const transcription = { CallSid: callSid, AccountSid: accountSid, TranscriptionSid: `TR${randomBytes(16).toString('hex')}`, TranscriptionStatus: 'completed', TranscriptionText: 'Synthetic: chest pain since this morning.' };
+      await postTwilio('/webhooks/twilio/transcription', transcription);
+      const { rows } = await harness.engine.db.query('select 1 from transcript where call_id = $1', [call.id]);
+      expect(rows).toHaveLength(0);
+    }
+  });
+
+  it('asks every consent in one question where combined asking is allowed, and stores each kind', async () => {
+    const callSid = newCallSid();
+    const params = callParams(callSid, scenarios.unknown[3]!, combinedLine);
+    const twiml = await walk(params, [['greeting', ''], ['reason', '1']]);
+    expect(gatherStep(twiml)).toBe('consents');
+    expect(says(twiml)).toEqual([
+      'May we record this call, transcribe it for your care team, have an automated assistant summarize it for our staff to review and add a note about it to your medical record? Press 1 for yes, 2 for no, or 3 to answer one at a time.',
+    ]);
+    const connected = (await postTwilio('/webhooks/twilio/ivr?step=consents', { ...params, Digits: '1' })).text;
+    expect(connected).toMatch(/<Enqueue>|<Dial>/);
+    expect(await consentStatuses(callSid)).toEqual({ record: 'granted', transcribe: 'granted', ai: 'granted', ehr: 'granted' });
+    const call = (await findCallByProvider(harness.engine.db, 'twilio', callSid))!;
+    const { rows } = await harness.engine.db.query<{ n: string }>("select count(*)::text as n from call_event where call_id = $1 and type = 'consent.captured'", [call.id]);
+    expect(Number(rows[0]!.n)).toBe(4);
+    const planned = (await listAuditEvents(harness.engine.db, { limit: 10_000 })).find((event) => event.action === 'ivr.consents.planned' && event.objectId === call.id);
+    expect(planned?.detail).toMatchObject({ asked: ['record', 'transcribe', 'ai', 'ehr'], together: true });
+  });
+
+  it('asks only the consents the queue can use: no recording question where nothing is recorded', async () => {
+    const original = harness.engine.policies.current.policy;
+    await harness.engine.policies.activate({ ...original, defaults: { ...original.defaults, recording: false } }, { changedBy: 'test', reason: 'no queue records' });
+    try {
+      const callSid = newCallSid();
+      const params = callParams(callSid, scenarios.unknown[4]!);
+      const twiml = await walk(params, [['greeting', ''], ['reason', '1'], ['consent-transcribe', '1'], ['consent-ai', '1'], ['consent-ehr', '1']]);
+      expect(twiml).toMatch(/<Enqueue>|<Dial>/);
+      expect(await consentStatuses(callSid)).toEqual({ transcribe: 'granted', ai: 'granted', ehr: 'granted' });
+    } finally {
+      await harness.engine.policies.activate(original, { changedBy: 'test', reason: 'restore' });
+    }
+  });
+
+  it('skips the date of birth for a known caller where the line allows it, and asks it on a shared number', async () => {
+    const knownCall = callParams(newCallSid(), known.phone, knownCallerLine);
+    const skipped = await walk(knownCall, [['greeting', ''], ['reason', '2']]);
+    expect(gatherStep(skipped)).toBe('consent-record');
+    const knownRecord = (await findCallByProvider(harness.engine.db, 'twilio', knownCall.CallSid))!;
+    expect(knownRecord.callerMatch?.outcome).toBe('unique');
+
+    const sharedCall = callParams(newCallSid(), shared.phone, knownCallerLine);
+    const asked = await walk(sharedCall, [['greeting', ''], ['reason', '2']]);
+    expect(gatherStep(asked)).toBe('dob');
+  });
+
   it('repeats a question once after no answer or a wrong key, then hands the caller to a person', async () => {
     const callSid = newCallSid();
     const params = callParams(callSid, known.phone);
-    await postTwilio('/webhooks/twilio/voice', params);
-    const again = await postTwilio('/webhooks/twilio/ivr?step=consent-record', { ...params, Digits: '' });
+    await walk(params, [['greeting', '']]);
+    const again = await postTwilio('/webhooks/twilio/ivr?step=reason', { ...params, Digits: '' });
     expect(again.text).toContain("didn't get that");
-    expect(gatherStep(again.text)).toBe('consent-record');
-    const human = await postTwilio('/webhooks/twilio/ivr?step=consent-record', { ...params, Digits: '7' });
+    expect(gatherStep(again.text)).toBe('reason');
+    const human = await postTwilio('/webhooks/twilio/ivr?step=reason', { ...params, Digits: '7' });
     expect(gatherStep(human.text)).toBeNull();
     expect(human.text).toContain('connect you with a member of our staff');
     expect(human.text).toMatch(/<Enqueue>|<Dial>/);
-    const call = (await findCallByProvider(harness.engine.db, 'twilio', callSid))!;
-    expect((await listConsents(harness.engine.db, call.id)).record).toBeUndefined();
-  });
-
-  it('sends an urgent caller straight to a person with emergency advice', async () => {
-    const callSid = newCallSid();
-    const params = callParams(callSid, scenarios.unknown[2]!);
-    let twiml = (await postTwilio('/webhooks/twilio/voice', params)).text;
-    for (const step of ['consent-record', 'consent-transcribe', 'consent-ai', 'consent-ehr']) {
-      expect(gatherStep(twiml)).toBe(step);
-      twiml = (await postTwilio(`/webhooks/twilio/ivr?step=${step}`, { ...params, Digits: '1' })).text;
-    }
-    expect(gatherStep(twiml)).toBe('reason');
-    const urgent = await postTwilio('/webhooks/twilio/ivr?step=reason', { ...params, Digits: '5' });
-    expect(urgent.text).toContain('dial 911');
-    expect(gatherStep(urgent.text)).toBeNull();
-    expect((await findCallByProvider(harness.engine.db, 'twilio', callSid))!.urgent).toBe(true);
+    expect(await consentStatuses(callSid)).toEqual({});
   });
 
   it('answers a replayed keypad callback from the stored state without applying it twice', async () => {
     const callSid = newCallSid();
     const params = callParams(callSid, known.phone);
     await postTwilio('/webhooks/twilio/voice', params);
-    const first = await postTwilio('/webhooks/twilio/ivr?step=consent-record', { ...params, Digits: '1' });
-    const replay = await postTwilio('/webhooks/twilio/ivr?step=consent-record', { ...params, Digits: '2' });
-    expect(gatherStep(first.text)).toBe('consent-transcribe');
-    expect(gatherStep(replay.text)).toBe('consent-transcribe');
-    const call = (await findCallByProvider(harness.engine.db, 'twilio', callSid))!;
-    expect((await listConsents(harness.engine.db, call.id)).record?.status).toBe('granted');
+    const first = await postTwilio('/webhooks/twilio/ivr?step=greeting', { ...params, Digits: '' });
+    // The same webhook again, now with the urgent key: the stored state answers, nothing changes.
+    const replay = await postTwilio('/webhooks/twilio/ivr?step=greeting', { ...params, Digits: '1' });
+    expect(gatherStep(first.text)).toBe('reason');
+    expect(gatherStep(replay.text)).toBe('reason');
+    expect((await findCallByProvider(harness.engine.db, 'twilio', callSid))!.urgent).toBe(false);
   });
 
   it('maps status callbacks onto the call, accepts one for a call it never saw, and ignores duplicates', async () => {
@@ -162,9 +260,7 @@ describe('Twilio Voice', () => {
   it('drops a transcription without transcribe consent and keeps one with it', async () => {
     const declined = newCallSid();
     const declinedParams = callParams(declined, known.phone);
-    await postTwilio('/webhooks/twilio/voice', declinedParams);
-    await postTwilio('/webhooks/twilio/ivr?step=consent-record', { ...declinedParams, Digits: '1' });
-    await postTwilio('/webhooks/twilio/ivr?step=consent-transcribe', { ...declinedParams, Digits: '2' });
+    await walk(declinedParams, [['greeting', ''], ['reason', '2'], ['dob', keypad(knownPatient.birthDate!)], ['consent-record', '1'], ['consent-transcribe', '2']]);
     const transcription = (sid: string) => ({ CallSid: sid, AccountSid: accountSid, TranscriptionSid: `TR${randomBytes(16).toString('hex')}`, TranscriptionStatus: 'completed', TranscriptionText: 'Synthetic voicemail: please call me back about my refill.' });
     await postTwilio('/webhooks/twilio/transcription', transcription(declined));
     const declinedCall = (await findCallByProvider(harness.engine.db, 'twilio', declined))!;
@@ -174,9 +270,7 @@ describe('Twilio Voice', () => {
 
     const granted = newCallSid();
     const grantedParams = callParams(granted, known.phone);
-    await postTwilio('/webhooks/twilio/voice', grantedParams);
-    await postTwilio('/webhooks/twilio/ivr?step=consent-record', { ...grantedParams, Digits: '1' });
-    await postTwilio('/webhooks/twilio/ivr?step=consent-transcribe', { ...grantedParams, Digits: '1' });
+    await walk(grantedParams, [['greeting', ''], ['reason', '2'], ['dob', keypad(knownPatient.birthDate!)], ['consent-record', '1'], ['consent-transcribe', '1']]);
     await postTwilio('/webhooks/twilio/transcription', transcription(granted));
     const grantedCall = (await findCallByProvider(harness.engine.db, 'twilio', granted))!;
     const { rows } = await harness.engine.db.query('select 1 from transcript where call_id = $1', [grantedCall.id]);

@@ -2,13 +2,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fastifyFormbody from '@fastify/formbody';
 import type { z } from 'zod';
 import type { Db } from '../store/db.ts';
-import { recordAuditEvent } from '../audit/audit.repository.ts';
+import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
 import type { CallEvent } from '../calls/call-event.schema.ts';
 import { normalizeCallerNumber } from '../calls/caller-number.ts';
 import { findCallByProvider, listConsents, loadIvrSession, saveIvrSession, type CallRecord } from '../calls/calls.repository.ts';
-import { answerIvr, currentPrompt, startIvr, type IvrEffect, type IvrSession } from '../ivr/ivr-flow.ts';
-import { ivrProfileFor, type IvrSettings } from '../ivr/ivr-settings.schema.ts';
+import { answerIvr, currentPrompt, needsConsentPlan, planConsents, startIvr, type IvrEffect, type IvrSession } from '../ivr/ivr-flow.ts';
+import { consentScopes, ivrProfileFor, type IvrProfile, type IvrSettings } from '../ivr/ivr-settings.schema.ts';
+import { consentsNeeded } from '../consent/consent-needs.ts';
+import type { QueuePolicy } from '../consent/queue-policy.schema.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 import type { CallerMatch } from '../ehr/patient-match.ts';
@@ -29,6 +31,11 @@ export interface TwilioRouteOptions {
   ingest: CallIngestService;
   routing: RoutingService;
   ivr: IvrSettings;
+  /**
+   * The queue policy in force: the IVR asks only the consents the call's queue can use (PX-1).
+   * Without it every consent the IVR profile names is asked.
+   */
+  queuePolicy?: () => QueuePolicy;
   /** TWILIO_AUTH_TOKEN; undefined (or unusable) → every request is refused with 403 TWILIO_NOT_CONFIGURED. */
   authToken: () => string | undefined;
   /** The URL Twilio is configured with, when Callchart sits behind a proxy or tunnel. */
@@ -148,6 +155,32 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     return routeTwiml(destination, say, mediaStream);
   };
 
+  /**
+   * Once the reason and the date of birth are in, the call's destination is decided (and stored, so
+   * the hand-off later gives the same answer), and the consent questions are planned from what that
+   * queue can use (PX-1). The plan is audited: which consents were asked, and how, as codes.
+   */
+  const planConsentQuestions = async (
+    callSid: string, from: string, profile: IvrProfile, stored: { session: IvrSession; turn: number }, receivedAt: number,
+  ): Promise<{ session: IvrSession; turn: number }> => {
+    if (!needsConsentPlan(stored.session)) return stored;
+    const call = (await findCallByProvider(options.db, twilioProvider, callSid))!;
+    const decision = await options.routing.route({ call, callerNumber: normalizeCallerNumber(from, options.defaultRegion), receivedAt });
+    const needed = options.queuePolicy ? consentsNeeded(options.queuePolicy(), decision.destinationId) : [...consentScopes];
+    const session = planConsents(profile, stored.session, needed);
+    const saved = await options.db.transaction(async (tx) => {
+      if (!(await saveIvrSession(tx, call.id, session, stored.turn, call.dnis))) return false;
+      const asked = session.steps.slice(session.index).flatMap((step) => (step.kind === 'consents' ? step.scopes : step.kind === 'consent' ? [step.scope] : []));
+      await appendAuditEvent(tx, {
+        actor: 'pbx:twilio', action: 'ivr.consents.planned', objectType: 'call', objectId: call.id, outcome: 'success',
+        detail: { queue: decision.destinationId, asked, together: session.steps[session.index]?.kind === 'consents', notNeeded: consentScopes.filter((scope) => !needed.includes(scope)) },
+      });
+      return true;
+    });
+    // Planned by a concurrent delivery of the same answer: take what it stored.
+    return saved ? { session, turn: stored.turn + 1 } : (await loadIvrSession<IvrSession>(options.db, call.id))!;
+  };
+
   app.post('/webhooks/twilio/voice', async (request, reply) => {
     const receivedAt = Date.now();
     const parsed = parse(twilioCallParamsSchema, request);
@@ -164,7 +197,7 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     const stored = created ? { session: started.session, turn: 0 } : await loadIvrSession<IvrSession>(options.db, accepted.callId);
     for (const event of effectEvents(params.CallSid, params, created ? started.effects : [], 0)) await options.ingest.accept(event);
     const session = stored!.session;
-    const prompt = currentPrompt(profile, session, { firstTurn: true });
+    const prompt = currentPrompt(profile, session);
     if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(request, params.CallSid, call, params.From, receivedAt, prompt.say, session));
     return reply.type(xml).send(ivrPromptTwiml(prompt, { actionUrl: ivrAction }));
   });
@@ -198,18 +231,21 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     const turn = answerIvr(profile, stored.session, { step, digits, dobVerified, skipDob }, now());
     const saved = await options.db.transaction((tx) => saveIvrSession(tx, call.id, turn.session, stored.turn, call.dnis));
     if (!saved) {
-      // A replayed callback: answer from the stored state, change nothing.
-      const latest = (await loadIvrSession<IvrSession>(options.db, call.id))!;
+      // A replayed callback: answer from the stored state, change nothing (but finish a plan a crash interrupted).
+      const latest = await planConsentQuestions(params.CallSid, params.From, profile, (await loadIvrSession<IvrSession>(options.db, call.id))!, receivedAt);
       const prompt = currentPrompt(profile, latest.session);
       if (prompt.kind === 'route') return reply.type(xml).send(await routeAnswer(request, params.CallSid, current, params.From, receivedAt, prompt.say, latest.session));
       return reply.type(xml).send(ivrPromptTwiml(prompt, { actionUrl: ivrAction }));
     }
     for (const event of effectEvents(params.CallSid, params, turn.effects, stored.turn + 1)) await options.ingest.accept(event);
-    if (turn.prompt.kind === 'route') {
+    const next = await planConsentQuestions(params.CallSid, params.From, profile, { session: turn.session, turn: stored.turn + 1 }, receivedAt);
+    // The turn's own prompt carries any "sorry, I didn't get that"; a freshly planned step has none.
+    const prompt = next.session === turn.session ? turn.prompt : currentPrompt(profile, next.session);
+    if (prompt.kind === 'route') {
       const routed = (await findCallByProvider(options.db, twilioProvider, params.CallSid))!;
-      return reply.type(xml).send(await routeAnswer(request, params.CallSid, routed, params.From, receivedAt, turn.prompt.say, turn.session));
+      return reply.type(xml).send(await routeAnswer(request, params.CallSid, routed, params.From, receivedAt, prompt.say, next.session));
     }
-    return reply.type(xml).send(ivrPromptTwiml(turn.prompt, { actionUrl: ivrAction }));
+    return reply.type(xml).send(ivrPromptTwiml(prompt, { actionUrl: ivrAction }));
   });
 
   app.post('/webhooks/twilio/status', async (request, reply) => {

@@ -95,7 +95,8 @@ describe.each(backendKinds)('Media Streams need a one-time token bound to the ca
     for (let turn = 0; turn < 8; turn += 1) {
       const step = /<Gather[^>]*action="[^"]*step=([a-z-]+)"/.exec(twiml)?.[1];
       if (!step) return twiml;
-      twiml = await post(`/webhooks/twilio/ivr?step=${step}`, { Digits: step === 'reason' ? '2' : '1' });
+      // Silence at the greeting (its key 1 is the urgent path, which asks no consent); 1 (yes) to every consent.
+      twiml = await post(`/webhooks/twilio/ivr?step=${step}`, { Digits: step === 'greeting' ? '' : step === 'reason' ? '2' : '1' });
     }
     throw new Error('the IVR did not finish');
   }

@@ -31,6 +31,7 @@ export const actionGroups: readonly ActionGroup[] = [
       'transcript.discarded': 'Transcript discarded',
       'transcript.purged': 'Transcript deleted',
       'ivr.unknown-call': 'Phone menu input for an unknown call',
+      'ivr.consents.planned': 'Consent questions chosen for the call',
     },
   },
   {
