@@ -410,6 +410,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     sso,
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
     settings,
+    callbacks: { settings: config.callbacks, ...(options.clock ? { now: options.clock } : {}) },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients), writeBackTargets: senders,
