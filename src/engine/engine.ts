@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { CallbackSweeper } from '../callbacks/callback-sweep.worker.ts';
+import { callbackMetrics } from '../callbacks/callback-metrics.repository.ts';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
@@ -244,7 +245,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // Numbers an older version kept in clear are sealed before anything reads them.
   const sealedNumbers = await sealLegacyCallerNumbers(db, cipher);
   if (sealedNumbers > 0) logger.info({ sealedNumbers }, 'sealed caller numbers kept in clear by an earlier version');
-  const metrics = new CallchartMetrics({ fallbackQueue: config.access.fallbackQueue, outboxStats: () => outboxBacklog(db) });
+  const metrics = new CallchartMetrics({
+    fallbackQueue: config.access.fallbackQueue, outboxStats: () => outboxBacklog(db),
+    // Callback metrics (issue 16, AN-1) over the trailing 30 days, all queues.
+    callbackStats: () => {
+      const now = options.clock?.() ?? new Date();
+      return callbackMetrics(db, { queues: '*', from: new Date(now.getTime() - 30 * 86_400_000), to: now, now });
+    },
+  });
   const ehrFailures = (client: string) => (failure: { code: string; retry: string }) => metrics.ehrFailed({ client, ...failure });
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
   // and falls back (invariant 6); after-call work can wait longer and has its own breaker, so a slow
