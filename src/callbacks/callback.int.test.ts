@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
 import type { Db } from '../store/db.ts';
 import { listWriteBackItems } from '../write-back/outbox.repository.ts';
+import { callbackMetrics } from './callback-metrics.repository.ts';
 import {
   assignCallbackTask, closeCallbackTask, completeCallbackTask, findCallbackTask, listCallbackAttempts, listCallbackTasks, markOverdueCallbackTasks,
   openCallbackTask, recordCallbackAttempt, type OpenCallbackTaskInput,
@@ -139,5 +140,25 @@ describe.each(backendKinds)('callback tasks on %s', (kind) => {
     expect(rows).toHaveLength(1);
     const detail = typeof rows[0]!.detail === 'string' ? JSON.parse(rows[0]!.detail) : rows[0]!.detail;
     expect(detail).toMatchObject({ urgent: true, queue: 'front-desk' });
+  });
+
+  it('metrics: completion rate, attempts per completed, call to first attempt and closure, overdue now, after-hours share', async () => {
+    // Two calls 30 and 90 minutes to a first attempt; one completed after 2 attempts at 120 minutes; one cancelled; one overdue.
+    const a = await open(await missed({ afterHours: true }));
+    const b = await open(await missed({ patientId: 'synthetic-patient-7', dueAt: later(60) }));
+    const c = await open(await missed({ patientId: 'synthetic-patient-8' }));
+    await attempt(a.id, 'no-answer', 30);
+    await attempt(a.id, 'answered', 100);
+    await db.transaction((tx) => completeCallbackTask(tx, a.id, { by: 'staff:synthetic-intake', at: later(120) }));
+    await attempt(b.id, 'no-answer', 90);
+    await db.transaction((tx) => closeCallbackTask(tx, c.id, { status: 'cancelled', by: 'staff:synthetic-nurse', at: later(10), reason: 'duplicate' }));
+    const metrics = await callbackMetrics(db, { queues: ['front-desk'], from: later(-60), to: later(24 * 60), now: later(180) });
+    expect(metrics).toMatchObject({
+      opened: 3, completed: 1, cancelled: 1, stillOpen: 1, completionRate: 0.5, attemptsPerCompleted: 2,
+      callToFirstAttempt: { count: 2, medianMinutes: 60 }, callToClosure: { count: 1, medianMinutes: 120, p90Minutes: 120 },
+      overdueNow: 1, urgentOverdueNow: 0, afterHoursCallbacks: 1, onCallResponse: null,
+    });
+    // Another queue's person sees none of it.
+    expect((await callbackMetrics(db, { queues: ['refills'], from: later(-60), to: later(24 * 60), now: later(180) })).opened).toBe(0);
   });
 });
