@@ -4,6 +4,8 @@ import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
 import type { Db } from '../store/db.ts';
 import { listWriteBackItems } from '../write-back/outbox.repository.ts';
 import { callbackMetrics } from './callback-metrics.repository.ts';
+import { logDemoCallbackAttempts } from '../simulator/demo-callback-attempts.service.ts';
+import { defaultCallbackSettings } from './callback-policy.ts';
 import {
   assignCallbackTask, closeCallbackTask, completeCallbackTask, findCallbackTask, listCallbackAttempts, listCallbackTasks, markOverdueCallbackTasks,
   openCallbackTask, recordCallbackAttempt, type OpenCallbackTaskInput,
@@ -160,5 +162,21 @@ describe.each(backendKinds)('callback tasks on %s', (kind) => {
     });
     // Another queue's person sees none of it.
     expect((await callbackMetrics(db, { queues: ['refills'], from: later(-60), to: later(24 * 60), now: later(180) })).opened).toBe(0);
+  });
+
+  it("the demo's stand-in front desk logs attempts once per task, by the plan its id picks", async () => {
+    const ids: string[] = [];
+    for (let index = 0; index < 8; index++) ids.push((await open(await missed({ patientId: `synthetic-demo-${index}` }))).id);
+    const logged = await logDemoCallbackAttempts(db, defaultCallbackSettings, later(5));
+    const expected = ids.map((id) => [0, 1, 3, 2][Number.parseInt(id.replace(/-/g, '').slice(-4), 16) % 4]!);
+    expect(logged).toBe(expected.reduce((sum, count) => sum + count, 0));
+    for (const [index, id] of ids.entries()) {
+      const task = (await findCallbackTask(db, id))!;
+      expect(task.attempts).toBe(expected[index]);
+      if (expected[index] === 3) expect(task).toMatchObject({ status: 'escalated', escalationLevel: 1 });
+      if (expected[index] === 2) expect(task.status).toBe('in-progress');
+    }
+    // Run again: nothing new (each task is worked once).
+    expect(await logDemoCallbackAttempts(db, defaultCallbackSettings, later(6))).toBe(0);
   });
 });
