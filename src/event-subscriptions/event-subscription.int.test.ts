@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendKinds, chainAuditFor, openTestDb } from '../../test/helpers/backends.ts';
 import { eventually } from '../../test/helpers/engine-harness.ts';
-import { listAuditEvents } from '../audit/audit.repository.ts';
+import { listAuditEvents, recordAuditEvent } from '../audit/audit.repository.ts';
 import { createContentCipher } from '../store/content-cipher.ts';
 import type { Db } from '../store/db.ts';
 import { completeEvent, eventsFromAudit } from './event-webhook.ts';
 import {
-  activeSubscriptions, claimDueDeliveries, createSubscription, disableSubscription, listTroubledDeliveries, markDead, markRetry, queueDeliveries, redeliver,
+  activeSubscriptions, claimDueDeliveries, createSubscription, disableSubscription, listTroubledDeliveries, markDead, markRetry, queueDeliveries, redeliver, skipToHead,
 } from './event-subscription.repository.ts';
 
 // The subscription store and the delivery outbox on both backends: secrets sealed, each
@@ -80,6 +80,18 @@ describe.each(backendKinds)('event webhook store on %s', (kind) => {
       return events.length >= 2 ? events : null;
     }, 10_000, 'audit chained');
     expect(audit.map((row) => row.action)).toEqual(['event-webhook.delivery.dead', 'event-webhook.redelivered']);
+  });
+
+  it('with nobody listening the cursor goes to the newest chained event, never backwards', async () => {
+    await recordAuditEvent(db, { actor: 'system', action: 'test.head', objectType: 'test', outcome: 'success' });
+    const head = await eventually(async () => (await listAuditEvents(db, { limit: 10_000 })).find((row) => row.action === 'test.head')?.seq, 10_000, 'chained');
+    await db.transaction((tx) => queueDeliveries(tx, [], head + 1_000, at));
+    await db.transaction((tx) => skipToHead(tx));
+    const read = async () => Number((await db.query<{ last_seq: string }>(`select last_seq from alert_cursor where name = 'event-webhooks'`)).rows[0]!.last_seq);
+    expect(await read()).toBe(head + 1_000);
+    await db.query(`update alert_cursor set last_seq = 0 where name = 'event-webhooks'`);
+    await db.transaction((tx) => skipToHead(tx));
+    expect(await read()).toBeGreaterThanOrEqual(head);
   });
 
   it('a disabled subscriber\'s waiting deliveries are not handed out', async () => {

@@ -173,6 +173,15 @@ export async function queueDeliveries(tx: Queryable, deliveries: readonly { subs
   return queued;
 }
 
+/** Moves the cursor to the newest chained audit event, queueing nothing (no subscriber listens). */
+export async function skipToHead(tx: Queryable): Promise<void> {
+  await tx.query(
+    `insert into alert_cursor (name, last_seq, updated_at) select $1, coalesce(max(seq), 0), now() from audit_event
+     on conflict (name) do update set last_seq = greatest(alert_cursor.last_seq, excluded.last_seq), updated_at = now()`,
+    [eventWebhookCursor],
+  );
+}
+
 /**
  * Takes up to `limit` deliveries that are due, each leased for `leaseMs` (another process skips it
  * meanwhile; one that dies mid-delivery leaves it due again after the lease). Deliveries of a

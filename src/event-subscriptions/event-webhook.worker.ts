@@ -7,7 +7,7 @@ import type { ContentCipher } from '../store/content-cipher.ts';
 import type { Db } from '../store/db.ts';
 import { completeEvent, deliveryVerdict, eventsFromAudit, subscriberHears, type CallCodes, type WebhookEvent, type WebhookEventType } from './event-webhook.ts';
 import {
-  activeSubscriptions, callCodes, claimDueDeliveries, eventWebhookCursor, markDead, markDelivered, markRetry, queueDeliveries, subscriptionSecret,
+  activeSubscriptions, callCodes, claimDueDeliveries, eventWebhookCursor, markDead, markDelivered, markRetry, queueDeliveries, skipToHead, subscriptionSecret,
   type EventDelivery,
 } from './event-subscription.repository.ts';
 
@@ -124,14 +124,20 @@ export class EventWebhookWorker {
     let queued = 0;
     for (;;) {
       const afterSeq = await readAlertCursor(db, eventWebhookCursor);
+      const subscriptions = await activeSubscriptions(db, cipher);
+      if (subscriptions.length === 0) {
+        // Nobody listens: the cursor goes to the head at once (a first start on a long log, or a
+        // clinic without subscribers, reads nothing), so a subscriber added later hears only what follows.
+        await db.transaction((tx) => skipToHead(tx));
+        return queued;
+      }
       const facts = await readAuditEvents(db, { afterSeq, limit: this.options.batchSize ?? 500 });
       if (facts.length === 0) return queued;
-      const subscriptions = await activeSubscriptions(db, cipher);
       const deliveries: { subscriptionId: string; event: WebhookEvent }[] = [];
       const calls = new Map<string, CallCodes | null>();
       for (const fact of facts) {
         const drafts = eventsFromAudit(fact);
-        if (drafts.length === 0 || subscriptions.length === 0) continue;
+        if (drafts.length === 0) continue;
         for (const draft of drafts) {
           let call: CallCodes | null = null;
           if (draft.callId) {
