@@ -134,20 +134,12 @@ export class EventWebhookWorker {
       const facts = await readAuditEvents(db, { afterSeq, limit: this.options.batchSize ?? 500 });
       if (facts.length === 0) return queued;
       const deliveries: { subscriptionId: string; event: WebhookEvent }[] = [];
-      const calls = new Map<string, CallCodes | null>();
-      for (const fact of facts) {
-        const drafts = eventsFromAudit(fact);
-        if (drafts.length === 0) continue;
-        for (const draft of drafts) {
-          let call: CallCodes | null = null;
-          if (draft.callId) {
-            if (!calls.has(draft.callId)) calls.set(draft.callId, await callCodes(db, draft.callId));
-            call = calls.get(draft.callId) ?? null;
-          }
-          const event = completeEvent(draft, call, fallbackQueue);
-          for (const subscription of subscriptions) {
-            if (subscriberHears(subscription, event)) deliveries.push({ subscriptionId: subscription.id, event });
-          }
+      const drafts = facts.flatMap(eventsFromAudit);
+      const calls: Map<string, CallCodes> = await callCodes(db, drafts.flatMap((draft) => (draft.callId ? [draft.callId] : [])));
+      for (const draft of drafts) {
+        const event = completeEvent(draft, draft.callId ? (calls.get(draft.callId) ?? null) : null, fallbackQueue);
+        for (const subscription of subscriptions) {
+          if (subscriberHears(subscription, event)) deliveries.push({ subscriptionId: subscription.id, event });
         }
       }
       queued += await db.transaction((tx) => queueDeliveries(tx, deliveries, facts.at(-1)!.seq, this.now()));
@@ -162,9 +154,12 @@ export class EventWebhookWorker {
       const secrets = new Map<string, { url: string; secret: string } | null>();
       for (const delivery of due) {
         if (!secrets.has(delivery.subscriptionId)) secrets.set(delivery.subscriptionId, await subscriptionSecret(this.options.db, this.options.cipher, delivery.subscriptionId));
+      }
+      // A batch is sent at once: one slow subscriber costs the batch one timeout, not one per event.
+      await Promise.all(due.map(async (delivery) => {
         const target = secrets.get(delivery.subscriptionId);
         if (target) await this.deliver(delivery, target);
-      }
+      }));
       if (due.length < limit) return;
     }
   }
