@@ -225,6 +225,12 @@ describe('outbound event webhooks (pglite engine, real receivers)', () => {
     expect((await api('GET', '/api/event-webhooks/deliveries', supervisor)).body.deliveries).toEqual([]);
     expect((await api('POST', `/api/event-webhooks/deliveries/${troubled[0]!.id as string}/redeliver`, adminToken)).status).toBe(409);
 
+    // The metrics count each outcome by event type (codes only).
+    const metrics = await harness.engine.metrics.registry.metrics();
+    expect(metrics).toMatch(/callchart_event_webhook_deliveries_total\{event_type="call.voicemail",outcome="failed"\} 2/);
+    expect(metrics).toMatch(/callchart_event_webhook_deliveries_total\{event_type="call.new",outcome="dead"\} 1/);
+    expect(metrics).toMatch(/callchart_event_webhook_attempt_seconds_count\{outcome="delivered"\} \d+/);
+
     // Reading the log again from the start queues nothing twice: the same events keep their ids.
     const before = receivers.received.length;
     await harness.engine.db.query(`update alert_cursor set last_seq = 0 where name = 'event-webhooks'`);
