@@ -273,11 +273,15 @@ export async function redeliver(tx: Queryable, id: string, actor: string, now: D
   return { outcome: 'queued', delivery: await findDelivery(tx, id) };
 }
 
-/** The call codes events carry, read from the ledger in one query (calls not found are left out). */
-export async function callCodes(db: Queryable, callIds: readonly string[]): Promise<Map<string, { queue: string | null; requestType: string | null; urgent: boolean }>> {
+/** The call codes events carry (and the call's review item, if any), read from the ledger in one query; calls not found are left out. */
+export async function callCodes(db: Queryable, callIds: readonly string[]): Promise<Map<string, { queue: string | null; requestType: string | null; urgent: boolean; reviewId: string | null }>> {
   if (callIds.length === 0) return new Map();
-  const { rows } = await db.query<{ id: string; queue: string | null; request_type: string | null; urgent: boolean; urgency: string | null }>(
-    'select id, queue, request_type, urgent, urgency from call where id = any($1::uuid[])', [[...new Set(callIds)]],
+  const { rows } = await db.query<{ id: string; queue: string | null; request_type: string | null; urgent: boolean; urgency: string | null; review_id: string | null }>(
+    `select c.id, c.queue, c.request_type, c.urgent, c.urgency, r.id as review_id
+       from call c left join review_item r on r.call_id = c.id where c.id = any($1::uuid[])`,
+    [[...new Set(callIds)]],
   );
-  return new Map(rows.map((row) => [row.id, { queue: row.queue, requestType: row.request_type, urgent: row.urgent || row.urgency === 'urgent' || row.urgency === 'emergency' }]));
+  return new Map(rows.map((row) => [row.id, {
+    queue: row.queue, requestType: row.request_type, urgent: row.urgent || row.urgency === 'urgent' || row.urgency === 'emergency', reviewId: row.review_id,
+  }]));
 }

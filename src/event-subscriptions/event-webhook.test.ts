@@ -31,6 +31,9 @@ describe('which audit events become which webhook events', () => {
     const reviewId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
     const drafts = eventsFromAudit(fact({ action: 'ehr.write-back.delivered', objectType: 'write-back-item', objectId: 'x', detail: { callId, kind: 'chart-record', reviewId, resourceIds: ['Task/42', 'Communication/7', 'not a reference'] } }));
     expect(drafts).toMatchObject([{ type: 'case.resolved', callId, reviewId, fhir: ['Task/42', 'Communication/7'] }]);
+    // The write-back audit names the call, not the review item: the call's review item is filled in.
+    const withoutReview = eventsFromAudit(fact({ action: 'ehr.write-back.delivered', objectType: 'write-back-item', detail: { callId, kind: 'chart-record', resourceIds: ['Task/42'] } }))[0]!;
+    expect(completeEvent(withoutReview, { queue: 'front-desk', requestType: 'refill', urgent: false, reviewId }, 'front-desk')).toMatchObject({ type: 'case.resolved', reviewId, fhir: ['Task/42'] });
     expect(eventsFromAudit(fact({ action: 'ehr.write-back.delivered', objectType: 'write-back-item', detail: { callId, kind: 'event-task' } }))).toEqual([]);
     expect(eventsFromAudit(fact({ action: 'ehr.write-back.delivered', objectType: 'write-back-item', detail: { callId, kind: 'rejection' } }))).toEqual([]);
   });

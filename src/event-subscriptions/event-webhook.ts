@@ -150,11 +150,12 @@ export function eventsFromAudit(fact: AuditFact): WebhookEventDraft[] {
   return [];
 }
 
-/** A call's codes as the ledger holds them. */
+/** A call's codes as the ledger holds them, and its review item's id (if it went to review). */
 export interface CallCodes {
   queue: string | null;
   requestType: string | null;
   urgent: boolean;
+  reviewId?: string | null;
 }
 
 /** The event as sent: the draft with its id and codes (the task's own first, then the call's, then the fallback queue). */
@@ -165,7 +166,8 @@ export function completeEvent(draft: WebhookEventDraft, call: CallCodes | null, 
     occurredAt: draft.occurredAt,
     callId: draft.callId,
     taskId: draft.taskId,
-    reviewId: draft.reviewId,
+    // A case resolved by its chart record names the review item it was approved in.
+    reviewId: draft.reviewId ?? (draft.type === 'case.resolved' && draft.taskId === null ? asUuid(call?.reviewId) : null),
     fhir: draft.fhir,
     codes: {
       queue: draft.codes.queue ?? asCode(call?.queue) ?? fallbackQueue,
