@@ -68,6 +68,7 @@ import { retentionRoutes } from '../retention/retention.routes.ts';
 import { dashboardRoutes } from '../dashboard/dashboard.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
+import { eventSubscriptionRoutes, type EventSubscriptionRoutesDeps } from '../event-subscriptions/event-subscriptions.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -107,6 +108,8 @@ export interface AppDeps {
   governance?: { incidents: Omit<IncidentRoutesDeps, 'db'> };
   /** Staff sign-in and sessions (SE-3); absent in test apps that use staff tokens only. */
   signIn?: StaffSignIn;
+  /** Outbound event webhook subscribers and their troubled deliveries (OW-1); absent in test apps without them. */
+  eventWebhooks?: Omit<EventSubscriptionRoutesDeps, 'db'>;
   /** Sign-in attempts per source per minute (the pre-session steps). */
   authAttemptsPerMinute?: number;
   /** How often an open live socket re-checks its session or token. */
@@ -388,6 +391,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db: deps.db, fallbackQueue: deps.fallbackQueue, eventsQueue: () => staff.policies.current.policy.events.queue,
       targets: staff.writeBackTargets ?? [], ...(staff.onWriteBackQueued ? { onWriteBackChanged: staff.onWriteBackQueued } : {}),
     }));
+  }
+
+  if (deps.eventWebhooks) {
+    const eventWebhooks = deps.eventWebhooks;
+    await app.register(async (scope) => eventSubscriptionRoutes(scope, { db: deps.db, ...eventWebhooks }));
   }
 
   if (deps.governance) {

@@ -120,6 +120,13 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/audit/export': { kind: 'staff', roles: ['auditor'], queues: { all: 'a signed audit export: ids and codes only' }, stepUp: 'export' },
   'GET /api/alerts': { kind: 'staff', roles: ['supervisor', 'auditor', 'admin'], queues: { all: 'alerts carry ids and codes only' } },
   'POST /api/alerts/:id/acknowledge': { kind: 'staff', roles: ['supervisor', 'auditor', 'admin'], queues: { all: 'acknowledges an alert by id; carries no content' } },
+  // Outbound event webhooks (OW-1): admins manage subscribers (the secret is shown once); failing and
+  // dead deliveries are listed for supervisors and admins in the worklist, and admins redeliver.
+  'GET /api/admin/event-subscriptions': { kind: 'staff', roles: ['admin'], queues: { all: 'subscriber URLs, event types and queues; no call data, never a secret' } },
+  'POST /api/admin/event-subscriptions': { kind: 'staff', roles: ['admin'], queues: { all: 'adds a subscriber; no call data' } },
+  'POST /api/admin/event-subscriptions/:id/disable': { kind: 'staff', roles: ['admin'], queues: { all: 'disables a subscriber by id; no call data' } },
+  'GET /api/event-webhooks/deliveries': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'ids, codes and failure codes only' } },
+  'POST /api/event-webhooks/deliveries/:id/redeliver': { kind: 'staff', roles: ['admin'], queues: { all: 'requeues a delivery by id; carries no content' } },
   'POST /api/incidents': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },
   'GET /api/incidents/:id': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },
   'PATCH /api/incidents/:id': { kind: 'staff', roles: ['auditor'], queues: { all: 'incident records hold ids, codes and counts only' } },

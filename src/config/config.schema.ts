@@ -215,6 +215,21 @@ export const configSchema = z
       .default({ serviceName: 'callchart' }),
     /** Alerts and incidents (AU-4, IR-1): thresholds, the signed webhook, verification, deadlines. */
     alerts: alertsConfigSchema,
+    /** Outbound event webhooks (OW-1): subscribers are added through the admin API; this is how delivery behaves. */
+    eventWebhooks: z
+      .object({
+        /** How often new events are read and due deliveries sent. */
+        intervalMs: z.number().int().min(50).max(600_000).default(1_000),
+        timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+        retryBaseMs: z.number().int().min(10).max(3_600_000).default(5_000),
+        maxBackoffMs: z.number().int().min(10).max(86_400_000).default(3_600_000),
+        /** Tries before a delivery is dead (audited as event-webhook.delivery.dead, listed in the worklist). */
+        maxAttempts: z.number().int().min(1).max(100).default(12),
+        /** Plain http to a loopback address (development and tests only); every other subscriber URL must be https. */
+        allowLoopbackHttp: z.boolean().default(false),
+      })
+      .strict()
+      .default({ intervalMs: 1_000, timeoutMs: 5_000, retryBaseMs: 5_000, maxBackoffMs: 3_600_000, maxAttempts: 12, allowLoopbackHttp: false }),
     /** Staff sign-in (SE-3): sessions, step-up, lockout. */
     auth: z
       .object({

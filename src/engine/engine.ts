@@ -56,6 +56,7 @@ import { outboxBacklog } from '../write-back/outbox.repository.ts';
 import { EhrKeyFile, ehrKeysFileFor } from '../ehr/ehr-client-keys.repository.ts';
 import { publicJwksOf } from '../ehr/smart-auth.ts';
 import { AlertWorker } from '../alerts/alert.worker.ts';
+import { EventWebhookWorker } from '../event-subscriptions/event-webhook.worker.ts';
 import { ScreenPopAccessRecorder } from '../audit/screen-pop-access.service.ts';
 import { StaffSignIn } from '../auth/sign-in.service.ts';
 import { SsoClient } from '../auth/sso.client.ts';
@@ -148,6 +149,8 @@ export interface Engine {
   dispatcher: WriteBackDispatcher;
   /** Follows the audit log, raises and delivers alerts, verifies the chain on a timer. */
   alerts: AlertWorker;
+  /** Follows the audit log and delivers outbound event webhooks to subscribers (OW-1). */
+  eventWebhooks: EventWebhookWorker;
   /** Staff sign-in and sessions (SSO ends in `signIn.startSession`). */
   signIn: StaffSignIn;
   /** The retention purge on its schedule (`runNow` runs one at once). */
@@ -398,6 +401,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let ownUrl = '';
   const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
   const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
+  // Outbound event webhooks (OW-1): built before the API, which lists their troubles and redelivers.
+  const eventWebhooks = new EventWebhookWorker({
+    db, cipher, logger, fallbackQueue: config.access.fallbackQueue, ...config.eventWebhooks,
+    ...(options.clock ? { now: options.clock } : {}),
+    onAttempt: (attempt) => metrics.eventWebhookAttempted(attempt),
+  });
   const app = await buildApp({
     db,
     signIn,
@@ -438,6 +447,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
     settings,
     callbacks: { settings: config.callbacks, ...(options.clock ? { now: options.clock } : {}) },
+    eventWebhooks: {
+      cipher, allowLoopbackHttp: config.eventWebhooks.allowLoopbackHttp, onRedeliver: () => eventWebhooks.nudge(),
+      ...(options.clock ? { now: options.clock } : {}),
+    },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients), writeBackTargets: senders,
@@ -462,6 +475,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     verifyIntervalMs: alertConfig.verifyIntervalMinutes * 60_000,
   });
   if (options.work ?? true) alerts.start();
+  if (options.work ?? true) eventWebhooks.start();
   await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -479,7 +493,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks,
     async close() {
       if (closed) return;
       closed = true;
@@ -498,6 +512,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await pipeline.stop();
       await screenPopAccess.stop();
       await alerts.stop();
+      await eventWebhooks.stop();
       await keys.idle();
       await chainer.stop();
       cipher.close();

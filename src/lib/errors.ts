@@ -63,6 +63,8 @@ export const ErrorCodes = {
   WRITE_BACK_IN_FLIGHT: { status: 409, retry: 'transient' },
   /** Cancelling a chart write that already reached the EHR (issue 14): correct it in the EHR instead. */
   WRITE_BACK_ALREADY_SENT: { status: 409, retry: 'permanent' },
+  /** A redelivery asked for an event webhook delivery the subscriber already acknowledged. */
+  EVENT_ALREADY_DELIVERED: { status: 409, retry: 'permanent' },
   /** A patient search that would not narrow to a few charts (a name alone): minimum necessary. */
   SEARCH_TOO_BROAD: { status: 400, retry: 'permanent' },
   /** An attempt, claim or close on a callback task already completed, closed or cancelled (issue 16). */

@@ -57,6 +57,8 @@ export class CallchartMetrics {
   private readonly ehrErrors: Counter<'client' | 'code' | 'retry'>;
   private readonly reviewTurnaround: Histogram<'decision'>;
   private readonly languageModel: Histogram<'outcome' | 'reason'>;
+  private readonly eventWebhookAttempts: Counter<'event_type' | 'outcome'>;
+  private readonly eventWebhookLatency: Histogram<'outcome'>;
 
   constructor(options: {
     fallbackQueue: string; outboxStats?: () => Promise<readonly OutboxStats[]>; defaultMetrics?: boolean;
@@ -102,6 +104,13 @@ export class CallchartMetrics {
     this.languageModel = new Histogram({
       name: 'callchart_language_model_request_seconds', help: 'Seconds one language model request took, by outcome (used, fallback) and fallback reason (none when used)', labelNames: ['outcome', 'reason'], registers,
       buckets: [0.1, 0.25, 0.5, 1, 2, 3, 4, 6, 10, 30],
+    });
+    this.eventWebhookAttempts = new Counter({
+      name: 'callchart_event_webhook_deliveries_total', help: 'Outbound event webhook attempts, by event type and outcome (delivered, failed: retried later, dead: given up)', labelNames: ['event_type', 'outcome'], registers,
+    });
+    this.eventWebhookLatency = new Histogram({
+      name: 'callchart_event_webhook_attempt_seconds', help: 'Seconds one event webhook attempt took until the subscriber answered (or the timeout), by outcome', labelNames: ['outcome'], registers,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     });
     const outboxStats = options.outboxStats;
     // One query per scrape fills both gauges: the first gauge's collect starts it (the registry
@@ -199,6 +208,11 @@ export class CallchartMetrics {
   writeBackAttempted(attempt: { target: string; seconds: number; outcome: 'delivered' | 'retrying' | 'failed'; code?: string | undefined; retry?: string | undefined }): void {
     this.writeBack.observe({ target: codeLabel(attempt.target), outcome: attempt.outcome }, attempt.seconds);
     if (attempt.code) this.writeBackFailures.inc({ target: codeLabel(attempt.target), code: codeLabel(attempt.code), retry: codeLabel(attempt.retry) });
+  }
+
+  eventWebhookAttempted(attempt: { outcome: 'delivered' | 'failed' | 'dead'; eventType: string; seconds: number }): void {
+    this.eventWebhookAttempts.inc({ event_type: codeLabel(attempt.eventType), outcome: attempt.outcome });
+    this.eventWebhookLatency.observe({ outcome: attempt.outcome }, attempt.seconds);
   }
 
   ehrFailed(failure: { client: string; code: string; retry: string }): void {

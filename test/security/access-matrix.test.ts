@@ -107,6 +107,12 @@ const oracle: Record<string, Expectation> = {
   'GET /api/audit/verification': { auditor: 'any-queue' },
   'GET /api/audit/export': { auditor: 'any-queue' },
   'GET /api/alerts': { supervisor: 'any-queue', auditor: 'any-queue', admin: 'any-queue' },
+  // Outbound event webhooks (OW-1): subscribers are admins' business; troubled deliveries show in the worklist.
+  'GET /api/admin/event-subscriptions': { admin: 'any-queue' },
+  'POST /api/admin/event-subscriptions': { admin: 'any-queue' },
+  'POST /api/admin/event-subscriptions/:id/disable': { admin: 'any-queue' },
+  'GET /api/event-webhooks/deliveries': { supervisor: 'any-queue', admin: 'any-queue' },
+  'POST /api/event-webhooks/deliveries/:id/redeliver': { admin: 'any-queue' },
   'POST /api/alerts/:id/acknowledge': { supervisor: 'any-queue', auditor: 'any-queue', admin: 'any-queue' },
   'POST /api/incidents': { auditor: 'any-queue' },
   'GET /api/incidents/:id': { auditor: 'any-queue' },

@@ -7,6 +7,7 @@ import { clinicTime } from '../../shell/format';
 import { useSession } from '../../shell/session';
 import { Empty, Loading, Problem } from '../../shell/states';
 import { CancelDialog } from './CancelDialog';
+import { EventDeliveries } from './EventDeliveries';
 import { clinicDayStart, nextDay } from './clinic-day';
 import { itemHeadingId, WorklistItemCard } from './WorklistItemCard';
 import { kindWords, shortId, statusWords, targetWords } from './worklist.words';
@@ -135,6 +136,8 @@ export default function WorklistScreen() {
       </div>
 
       <Downtime lines={ehr} timeZone={timeZone} />
+
+      <EventDeliveries timeZone={timeZone} mayRedeliver={me.user.role === 'admin'} />
 
       <StatusCounts summary={summary.data} error={summary.error} selected={status} onSelect={(value) => setFilter('status', value === status ? null : value)} />
 
