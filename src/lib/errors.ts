@@ -107,8 +107,6 @@ export const ErrorCodes = {
   PATIENT_NUMBER_REJECTED: { status: 422, retry: 'permanent' },
   /** A callback task with no patient yet: the number to call comes from the chart. */
   CALLBACK_NO_PATIENT: { status: 422, retry: 'permanent' },
-  /** A callback task that is completed or closed: nothing to call about. */
-  CALLBACK_NOT_OPEN: { status: 409, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
   /** No CALLCHART_METRICS_TOKEN: /metrics is refused to everyone rather than served open. */

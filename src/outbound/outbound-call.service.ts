@@ -1,6 +1,6 @@
 import type { Patient } from '@medplum/fhirtypes';
 import type { CountryCode } from 'libphonenumber-js';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts';
@@ -12,15 +12,42 @@ import { policyLayers } from '../consent/call-policy.ts';
 import { answerIvr, currentPrompt, startIvr, type IvrEffect, type IvrPrompt, type IvrSession } from '../ivr/ivr-flow.ts';
 import { ivrProfileFor, type IvrProfile, type IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { TwilioRest } from '../pbx/twilio-rest.client.ts';
-import type { CallbackTaskPort } from './callback-task.port.ts';
 import {
   agentTargetFor, attemptOutcomeFor, consentScopesToAsk, isFinalStatus, isMachine, outboundPhrases, pickPatientPhone, statusAdvances,
-  type AgentTarget, type OutboundCallStatus,
+  type AgentTarget, type AttemptOutcome, type OutboundCallStatus,
 } from './outbound-call.policy.ts';
 import {
   applyOutboundStatus, claimOutboundCall, findOutboundCallByProviderId, listOutboundCalls, lockOutboundCallByProviderId, markOutboundAttemptRecorded,
   markOutboundCallAnswered, markOutboundCallNotPlaced, markOutboundCallPlaced, type OutboundCall,
 } from './outbound-call.repository.ts';
+
+/**
+ * What an outbound call needs of a callback task (src/callbacks/): read it, and log the attempt a
+ * call came to (which applies the escalation ladder). A port, so the outbound domain does not
+ * reach into the callbacks' tables; the engine wires it to src/callbacks/callback.repository.ts.
+ */
+export interface CallbackTaskView {
+  id: string;
+  queue: string;
+  /** EHR Patient id; null while the caller is unidentified. */
+  patientId: string | null;
+  status: string;
+}
+
+export interface CallbackTaskPort {
+  find(db: Queryable, taskId: string): Promise<CallbackTaskView | null>;
+  /** Whether a task in this status may still be called (open, in progress, escalated). */
+  isOpen(task: CallbackTaskView): boolean;
+  /**
+   * Logs one attempt in the caller's transaction; an attempt for the same call id is logged once.
+   * Answers whether it was recorded (a closed task takes none) and whether the task escalated.
+   */
+  recordAttempt(
+    tx: Queryable,
+    taskId: string,
+    attempt: { outcome: AttemptOutcome; agent: string; at: Date; callId: string; channel: 'phone' },
+  ): Promise<{ escalated: boolean; recorded: boolean; status: string }>;
+}
 
 /** The webhook paths Twilio is given for an outbound call (src/pbx/twilio-outbound.routes.ts). */
 export const outboundWebhookPaths = {
@@ -104,11 +131,11 @@ export class OutboundCallService {
     const task = await tasks.find(db, taskId);
     // Another queue's task is "not found": its existence is not this person's to know.
     if (!task || !seesQueue(task.queue)) throw new CallchartError('NOT_FOUND', 'no such callback task', { id: taskId });
-    const refuse = async (code: 'CALLBACK_NOT_OPEN' | 'CALLBACK_NO_PATIENT' | 'PATIENT_NO_PHONE' | 'OUTBOUND_NOT_CONFIGURED', message: string, detail: Record<string, unknown> = {}) => {
+    const refuse = async (code: 'CALLBACK_CLOSED' | 'CALLBACK_NO_PATIENT' | 'PATIENT_NO_PHONE' | 'OUTBOUND_NOT_CONFIGURED', message: string, detail: Record<string, unknown> = {}) => {
       await recordAuditEvent(db, { actor, action: 'outbound.call.refused', objectType: 'callback-task', objectId: task.id, outcome: 'rejected', reason: code, detail: { queue: task.queue, ...detail } });
       return new CallchartError(code, message, { id: task.id });
     };
-    if (!tasks.isOpen(task)) throw await refuse('CALLBACK_NOT_OPEN', `the callback task is ${task.status}: nothing to call about`, { status: task.status });
+    if (!tasks.isOpen(task)) throw await refuse('CALLBACK_CLOSED', `the callback task is ${task.status}: nothing to call about`, { status: task.status });
     if (!this.deps.twilio || !this.deps.clinicNumber) {
       throw await refuse('OUTBOUND_NOT_CONFIGURED', 'outbound calls are not set up here (twilio.accountSid, twilio.clinicNumber and TWILIO_AUTH_TOKEN)');
     }
@@ -298,7 +325,7 @@ export class OutboundCallService {
         const outcome = attemptOutcomeFor(updated.status, call.answeredBy ?? status.answeredBy);
         if (outcome) {
           const attempt = await tasks.recordAttempt(tx, call.taskId, { outcome, agent: `staff:${call.agent}`, at, callId: call.id, channel: 'phone' });
-          await markOutboundAttemptRecorded(tx, call.id, outcome);
+          if (attempt.recorded) await markOutboundAttemptRecorded(tx, call.id, outcome);
           this.deps.logger.info({ outboundCallId: call.id, taskId: call.taskId, outcome, escalated: attempt.escalated }, 'outbound call attempt recorded');
         }
       }

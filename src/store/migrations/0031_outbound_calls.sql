@@ -5,7 +5,7 @@
 -- answers, the call ledger seals it like an inbound caller's number).
 create table outbound_call (
   id uuid primary key,
-  task_id uuid not null,
+  task_id uuid not null references callback_task (id) on delete cascade,
   queue text not null,
   patient_id text not null,
   -- Who pressed "Call" (staff id) and where the answered call is connected (a Twilio Client
