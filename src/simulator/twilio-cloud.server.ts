@@ -47,7 +47,19 @@ export interface TwilioCloud {
    * webhook is asked for TwiML, which is returned) and then ends it; the others end it unanswered.
    * Status callbacks are sent for the events the call asked for, in order, signed.
    */
-  finishCall(sid: string, outcome: PlacedCallOutcome, options?: { durationSeconds?: number; answeredBy?: 'human' | 'machine_start' }): Promise<{ twiml: string | null; callbacks: number[] }>;
+  finishCall(
+    sid: string,
+    outcome: PlacedCallOutcome,
+    options?: {
+      durationSeconds?: number;
+      answeredBy?: 'human' | 'machine_start';
+      /**
+       * Keys the person presses, one entry per `<Gather>`: while the TwiML gathers and keys are
+       * left, Twilio posts them to the Gather's `action` (signed) and plays the TwiML it gets back.
+       */
+      keypad?: string[];
+    },
+  ): Promise<{ twiml: string | null; callbacks: number[]; twimls: string[] }>;
   /** Makes the next N creates answer with this HTTP status (e.g. 503, 429) and Twilio's error body. */
   failNext(status: number, count?: number): void;
   close(): Promise<void>;
@@ -154,20 +166,34 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
       await progress('initiated', 'initiated');
       if (outcome === 'failed' || outcome === 'canceled') {
         await progress('completed', outcome, { CallDuration: '0' });
-        return { twiml: null, callbacks };
+        return { twiml: null, callbacks, twimls: [] };
       }
       await progress('ringing', 'ringing');
       if (outcome !== 'completed') {
         await progress('completed', outcome, { CallDuration: '0' });
-        return { twiml: null, callbacks };
+        return { twiml: null, callbacks, twimls: [] };
       }
       await progress('answered', 'in-progress');
       const voice = await twilioRequest(call.url, { ...base, CallStatus: 'in-progress', ...(finish.answeredBy ? { AnsweredBy: finish.answeredBy } : {}) });
+      const twimls = voice.status < 300 ? [voice.text] : [];
+      const keys = [...(finish.keypad ?? [])];
+      // <Gather action="…">: the keys pressed go to the action URL, whose TwiML is played next.
+      for (let action = gatherAction(twimls.at(-1)); action && keys.length > 0; action = gatherAction(twimls.at(-1))) {
+        const gathered = await twilioRequest(action, { ...base, CallStatus: 'in-progress', Digits: keys.shift()! });
+        if (gathered.status >= 300) break;
+        twimls.push(gathered.text);
+      }
       await progress('completed', 'completed', { CallDuration: String(finish.durationSeconds ?? 60) });
-      return { twiml: voice.status < 300 ? voice.text : null, callbacks };
+      return { twiml: twimls[0] ?? null, callbacks, twimls };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The action URL of the TwiML's `<Gather>`, XML-unescaped; null when the TwiML gathers nothing. */
+function gatherAction(twiml: string | undefined): string | null {
+  const match = twiml ? /<Gather\b[^>]*\baction="([^"]+)"/.exec(twiml) : null;
+  return match ? match[1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>') : null;
 }
 
 function callResource(call: PlacedCall, accountSid: string) {
