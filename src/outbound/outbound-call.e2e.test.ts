@@ -18,10 +18,10 @@ import { eventually, startHarness, type Harness } from '../../test/helpers/engin
  */
 const clinicNumber = '+16175550100';
 const synthetic = generateSyntheticClinic();
-const phonesOf = (patientId: string) => (synthetic.patients.find((patient) => patient.id === patientId)!.telecom ?? []).filter((point) => point.system === 'phone');
+const phonesOf = (patientId: string | undefined) => (synthetic.patients.find((patient) => patient.id === patientId)!.telecom ?? []).filter((point) => point.system === 'phone');
 // Patients whose one number is theirs alone: the answered call's ANI identifies them in the pipeline.
 const reachable = sandboxPhoneScenarios(synthetic).uniquePatient.filter((entry) => phonesOf(entry.patientId).length === 1);
-const noPhone = synthetic.patients.find((patient) => phonesOf(patient.id).length === 0)!;
+const noPhoneId = synthetic.patients.find((patient) => phonesOf(patient.id).length === 0)!.id!;
 
 let ehr: SandboxEhr;
 let cloud: TwilioCloud;
@@ -148,7 +148,7 @@ describe('outbound calls from a callback task', () => {
     // The same after-call pipeline as an inbound call: the caller identified, a Task in the chart.
     const done = await eventually(async () => {
       const call = await findCall(harness.engine.db, ledger.id);
-      return call?.status === 'completed' && call.fhirTaskId ? call : null;
+      return call?.status === 'ended' && call.fhirTaskId ? call : null;
     }, 30_000, 'the outbound call in the chart');
     expect(done.callerMatch?.candidates[0]?.patientId).toBe(patient.patientId);
     const listed = await outboundCalls(taskId, nurse);
@@ -214,7 +214,7 @@ describe('outbound calls from a callback task', () => {
     expect((await fetch(`${harness.engine.url}/api/callbacks/${elsewhere}/calls`, { headers: { authorization: `Bearer ${frontDesk}` } })).status).toBe(404);
     expect((await pressCall(elsewhere, await harness.token('analyst', ['*']))).status).toBe(403);
 
-    const withoutPhone = await openTask({ patientId: noPhone.id });
+    const withoutPhone = await openTask({ patientId: noPhoneId });
     const refused = await pressCall(withoutPhone, frontDesk);
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatchObject({ code: 'PATIENT_NO_PHONE', message: 'the chart has no phone number for this patient' });
