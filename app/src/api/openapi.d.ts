@@ -1643,6 +1643,373 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Callback tasks in the caller's queues: urgent first, then overdue, then by deadline; with age, attempts and escalation level */
+        get: {
+            parameters: {
+                query?: {
+                    status?: string;
+                    overdue?: "true" | "false";
+                    mine?: "true" | "false";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Callback metrics (AN-1) over the caller's queues and a period: completion rate, attempts per completed callback, call to first attempt and to closure (median, p90), overdue now, after-hours share */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One callback task: its attempts, context codes, and whom to call back (name and birth date from the EHR, access-logged) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log one callback attempt (answered, voicemail left, no answer, wrong number, declined); the escalation ladder applies */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "answered" | "voicemail-left" | "no-answer" | "wrong-number" | "declined";
+                        /**
+                         * @default phone
+                         * @enum {string}
+                         */
+                        channel?: "phone" | "sms";
+                        callId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a callback task: it is yours and in progress */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a callback task to someone (a staff id), or release it (null) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        owner: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a callback task: the caller was reached and the request handled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        reason?: "reached" | "unreachable" | "duplicate" | "resolved-elsewhere" | "not-needed" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a callback task nobody needs (a reason code: duplicate, resolved-elsewhere, not-needed, other) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        reason?: "reached" | "unreachable" | "duplicate" | "resolved-elsewhere" | "not-needed" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/close-unreachable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a callback task whose caller could not be reached after the ladder */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        reason?: "reached" | "unreachable" | "duplicate" | "resolved-elsewhere" | "not-needed" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/write-back/worklist": {
         parameters: {
             query?: never;
@@ -1655,7 +2022,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: string;
-                    kind?: "chart-record" | "event-task" | "rejection";
+                    kind?: "chart-record" | "event-task" | "rejection" | "callback-status";
                     target?: "fhir" | "hl7";
                     from?: string;
                     to?: string;
@@ -1935,7 +2302,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "open" | "acknowledged";
-                    rule?: "consent-check-failed" | "access-above-baseline" | "export" | "raw-content-viewed" | "repeated-review-edits" | "deleted-outside-policy" | "policy-changed" | "key-changed" | "privileged-sign-in" | "audit-verification-failed" | "checkpoint-sink-unreachable";
+                    rule?: "consent-check-failed" | "access-above-baseline" | "export" | "raw-content-viewed" | "repeated-review-edits" | "deleted-outside-policy" | "policy-changed" | "key-changed" | "privileged-sign-in" | "audit-verification-failed" | "callback-overdue-urgent" | "checkpoint-sink-unreachable";
                     beforeSeq?: number;
                     limit?: number;
                 };
@@ -3002,6 +3369,227 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rotate the key-encryption key now; data keys are re-wrapped in the background (see status). Body {dataKeys?, reseal?}: dataKeys also starts new data keys for today; reseal re-seals content under the replaced and legacy keys */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call the patient back through Twilio (the chart's number, the clinic's caller ID); connected to you once they answer and the consents are asked. Pressing twice places one call. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            call: {
+                                id: string;
+                                taskId: string;
+                                /**
+                                 * @description placing → queued → initiated → ringing → in-progress → completed; or no-answer, busy, failed, not-placed
+                                 * @enum {string}
+                                 */
+                                status: "placing" | "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "no-answer" | "busy" | "failed" | "canceled" | "not-placed" | "place-unknown";
+                                /** @description Staff id of the person who pressed Call */
+                                agent: string;
+                                /** @description The ledger call, once a person answered */
+                                callId: string | null;
+                                /** @description Twilio's answering machine detection: human, machine_start, … */
+                                answeredBy: string | null;
+                                /** @enum {string|null} */
+                                attemptOutcome: "answered" | "voicemail-left" | "no-answer" | "wrong-number" | "declined" | null;
+                                errorCode: string | null;
+                                requestedAt: string;
+                                answeredAt: string | null;
+                                endedAt: string | null;
+                            };
+                            /** @description false: a call for this task was already on its way */
+                            placed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A callback task's outbound calls, newest first, with their live status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calls: {
+                                id: string;
+                                taskId: string;
+                                /**
+                                 * @description placing → queued → initiated → ringing → in-progress → completed; or no-answer, busy, failed, not-placed
+                                 * @enum {string}
+                                 */
+                                status: "placing" | "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "no-answer" | "busy" | "failed" | "canceled" | "not-placed" | "place-unknown";
+                                /** @description Staff id of the person who pressed Call */
+                                agent: string;
+                                /** @description The ledger call, once a person answered */
+                                callId: string | null;
+                                /** @description Twilio's answering machine detection: human, machine_start, … */
+                                answeredBy: string | null;
+                                /** @enum {string|null} */
+                                attemptOutcome: "answered" | "voicemail-left" | "no-answer" | "wrong-number" | "declined" | null;
+                                errorCode: string | null;
+                                requestedAt: string;
+                                answeredAt: string | null;
+                                endedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/outbound-voice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/outbound-consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/outbound-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
         post: {
             parameters: {
                 query?: never;
