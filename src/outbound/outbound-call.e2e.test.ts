@@ -241,4 +241,19 @@ describe('outbound calls from a callback task', () => {
     const failures = (await listAuditEvents(harness.engine.db, { limit: 10_000 })).filter((event) => event.action === 'outbound.call.failed' && event.objectId === taskId);
     expect(failures.map((event) => event.reason)).toEqual(['TWILIO_UNAVAILABLE']);
   });
+
+  it("answers 422 with the reason when Twilio refuses the chart's number, and audits it with Twilio's code", async () => {
+    const patient = reachable[7]!;
+    const taskId = await openTask({ patientId: patient.patientId });
+    cloud.refuseNumber(patient.phone);
+    const before = cloud.calls.length;
+    const refused = await pressCall(taskId, await harness.token('clinician', ['front-desk']));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'PATIENT_NUMBER_REJECTED' });
+    expect(refused.body.error!.message).toContain('Twilio error 21217');
+    expect(cloud.calls.length).toBe(before);
+    const failed = (await listAuditEvents(harness.engine.db, { limit: 10_000 })).find((event) => event.action === 'outbound.call.failed' && event.objectId === taskId)!;
+    expect(failed).toMatchObject({ reason: 'TWILIO_REJECTED', detail: { twilioCode: 21217, status: 400 } });
+    expect(JSON.stringify(failed)).not.toContain(patient.phone);
+  });
 });

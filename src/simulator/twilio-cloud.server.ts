@@ -62,6 +62,11 @@ export interface TwilioCloud {
   ): Promise<{ twiml: string | null; callbacks: number[]; twimls: string[] }>;
   /** Makes the next N creates answer with this HTTP status (e.g. 503, 429) and Twilio's error body. */
   failNext(status: number, count?: number): void;
+  /**
+   * Refuses calls to this number as Twilio refuses a well-formed number it cannot call: 400 with
+   * Twilio's error code (default 21217, "Phone number does not appear to be valid").
+   */
+  refuseNumber(e164: string, code?: number): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,7 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
   const messages: SentMessage[] = [];
   const refused: TwilioCloud['refused'] = [];
   let failures: { status: number; count: number } | null = null;
+  const refusedNumbers = new Map<string, number>();
 
   const error = (res: http.ServerResponse, path: string, status: number, code: number, message: string) => {
     refused.push({ path, status, code });
@@ -101,6 +107,8 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
       if (!to) return error(res, path, 400, 21201, "No 'To' number is specified");
       if (!e164.test(to)) return error(res, path, 400, 21211, `Invalid 'To' Phone Number`);
       if (!e164.test(from)) return error(res, path, 400, 21212, `Invalid 'From' Phone Number`);
+      const refusal = refusedNumbers.get(to);
+      if (refusal !== undefined) return error(res, path, 400, refusal, 'Phone number does not appear to be valid');
       const createdAt = new Date().toUTCString();
       if (match[2] === 'Calls') {
         const url = form.get('Url') ?? '';
@@ -148,6 +156,9 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
     url, accountSid, authToken, calls, messages, refused,
     failNext(status, count = 1) {
       failures = { status, count };
+    },
+    refuseNumber(number, code = 21217) {
+      refusedNumbers.set(number, code);
     },
     async finishCall(sid, outcome, finish = {}) {
       const call = calls.find((candidate) => candidate.sid === sid);
