@@ -47,6 +47,17 @@ describe.each(backendKinds)('outbound calls on %s', (kind) => {
     expect(listed[2]).toMatchObject({ lastSequence: 3, endedAt: at(30).toISOString() });
   });
 
+  it('a call stuck ringing long past the ring timeout (its final callback lost) does not block the task for ever', async () => {
+    const taskId = await task();
+    const { call } = await claim(taskId);
+    await applyOutboundStatus(db, call.id, { status: 'ringing', sequence: 1, at: at(1) });
+    const stillRinging = await claimOutboundCall(db, { taskId, queue: 'front-desk', patientId: 'p', agent: 'a', agentTarget: { kind: 'agent', target: 'a' }, at: at(120), ringingStaleBefore: at(120 - 300) });
+    expect(stillRinging).toMatchObject({ created: false, call: { id: call.id } });
+    const later = await claimOutboundCall(db, { taskId, queue: 'front-desk', patientId: 'p', agent: 'a', agentTarget: { kind: 'agent', target: 'a' }, at: at(400), ringingStaleBefore: at(400 - 300) });
+    expect(later.created).toBe(true);
+    expect((await listOutboundCalls(db, taskId)).map((entry) => [entry.status, entry.errorCode])).toEqual([['placing', null], ['place-unknown', 'STATUS_LOST']]);
+  });
+
   it('a status callback that beat the create answer is not undone by it', async () => {
     const taskId = await task();
     const { call } = await claim(taskId);

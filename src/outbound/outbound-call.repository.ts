@@ -52,8 +52,17 @@ function fromRow(row: Row): OutboundCall {
  */
 export async function claimOutboundCall(
   db: Queryable,
-  input: { taskId: string; queue: string; patientId: string; agent: string; agentTarget: AgentTarget; at: Date },
+  input: { taskId: string; queue: string; patientId: string; agent: string; agentTarget: AgentTarget; at: Date; ringingStaleBefore?: Date },
 ): Promise<{ call: OutboundCall; created: boolean }> {
+  if (input.ringingStaleBefore) {
+    // A call that never got past ringing long after Twilio's ring timeout lost its final status
+    // callback (we were down, it was dropped): it must not block the task for ever.
+    await db.query(
+      `update outbound_call set status = 'place-unknown', error_code = 'STATUS_LOST', updated_at = $3
+       where task_id = $1 and status in ('placing', 'queued', 'initiated', 'ringing') and updated_at < $2`,
+      [input.taskId, input.ringingStaleBefore.toISOString(), input.at.toISOString()],
+    );
+  }
   const { rows } = await db.query<Row>(
     `insert into outbound_call (id, task_id, queue, patient_id, agent, agent_target, status, requested_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, 'placing', $7, $7)

@@ -58,6 +58,12 @@ export const outboundWebhookPaths = {
 
 const provider = 'twilio';
 
+/**
+ * A call still placing or ringing this long after its last status lost its final callback: Twilio
+ * gives up ringing after the ring timeout (60 s by default), so five minutes is well past it.
+ */
+const staleRingingMs = 5 * 60_000;
+
 /** Who pressed "Call": the staff claims the API checked (role, queues, extensions). */
 export interface Caller {
   sub: string;
@@ -140,7 +146,7 @@ export class OutboundCallService {
       throw await refuse('OUTBOUND_NOT_CONFIGURED', 'outbound calls are not set up here (twilio.accountSid, twilio.clinicNumber and TWILIO_AUTH_TOKEN)');
     }
     const active = await this.findActive(taskId);
-    if (active) return { call: active, placed: false };
+    if (active && !(active.status !== 'in-progress' && Date.parse(active.updatedAt) < this.now().getTime() - staleRingingMs)) return { call: active, placed: false };
     if (!task.patientId) throw await refuse('CALLBACK_NO_PATIENT', 'the task has no patient: link the call to a chart first; the number is taken from the chart');
 
     let patient: Patient;
@@ -158,7 +164,11 @@ export class OutboundCallService {
       throw await refuse('PATIENT_NO_PHONE', message, { why: phone.reason });
     }
 
-    const claimed = await claimOutboundCall(db, { taskId: task.id, queue: task.queue, patientId: task.patientId, agent: caller.sub, agentTarget: agentTargetFor(caller), at: this.now() });
+    const now = this.now();
+    const claimed = await claimOutboundCall(db, {
+      taskId: task.id, queue: task.queue, patientId: task.patientId, agent: caller.sub, agentTarget: agentTargetFor(caller), at: now,
+      ringingStaleBefore: new Date(now.getTime() - staleRingingMs),
+    });
     if (!claimed.created) return { call: claimed.call, placed: false };
     const call = claimed.call;
     try {
