@@ -24,6 +24,9 @@ import { liveCallRoutes, type LiveCallRoutesDeps } from '../calls/live-call.rout
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
+import { twilioOutboundRoutes } from '../pbx/twilio-outbound.routes.ts';
+import { outboundCallRoutes } from '../outbound/outbound-call.routes.ts';
+import type { OutboundCallService } from '../outbound/outbound-call.service.ts';
 import { fhirNotifyRoutes } from '../ehr/fhir-notify.routes.ts';
 import { twilioMediaRoutes } from '../pbx/twilio-media.routes.ts';
 import { claimStreamToken } from '../pbx/twilio-stream-token.repository.ts';
@@ -128,6 +131,8 @@ export interface AppDeps {
   liveCalls?: Omit<LiveCallRoutesDeps, 'db' | 'fallbackQueue'>;
   /** Settings changed by admins from the staff app (issue 14); absent in test apps without a policy store. */
   settings?: SettingsService;
+  /** Outbound calls from callback tasks (issue 16): the Call API and Twilio's outbound webhooks. */
+  outbound?: OutboundCallService;
   /** SCIM provisioning (issue 13): what IdP groups mean, and CALLCHART_SCIM_TOKEN (absent: every SCIM request is refused). */
   scim?: { settings: ScimSettings; token: () => string | undefined };
   /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
@@ -474,6 +479,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     });
   });
+
+  if (deps.outbound) {
+    const outbound = deps.outbound;
+    // Calls placed from callback tasks (issue 16): the staff's Call button, and Twilio's requests
+    // about those calls, in a scope of their own with the same signature gate as the inbound ones.
+    await app.register(async (scope) => outboundCallRoutes(scope, { outbound, fallbackQueue: deps.fallbackQueue }));
+    await app.register(async (twilio) => {
+      await twilioOutboundRoutes(twilio, { db: deps.db, outbound, authToken: deps.twilio.authToken, publicBaseUrl: deps.twilio.publicBaseUrl, maxBodyBytes: deps.maxBodyBytes });
+    });
+  }
 
   await app.register(async (twilio) => {
     await twilioRoutes(twilio, {

@@ -63,6 +63,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/calls/:id/caller': { kind: 'staff', roles: liveRoles, queues: 'own' },
   'POST /api/calls/:id/verify-dob': { kind: 'staff', roles: liveRoles, queues: 'own' },
 
+  // Calling a patient back from a callback task (issue 16): the people who make callbacks, in the task's queue.
+  'POST /api/callbacks/:id/call': { kind: 'staff', roles: ['intake', 'nurse', 'clinician'], queues: 'own' },
+  'GET /api/callbacks/:id/calls': { kind: 'staff', roles: liveRoles, queues: 'own' },
+
   'GET /api/review': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'GET /api/review/:id': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'PATCH /api/review/:id': { kind: 'staff', roles: reviewRoles, queues: 'own' },
@@ -159,6 +163,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /webhooks/twilio/status': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/recording': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/transcription': { kind: 'webhook', verifier: 'twilio-signature' },
+  // Calls placed from callback tasks (issue 16): Twilio asks for TwiML on answer, posts consent keys and call progress.
+  'POST /webhooks/twilio/outbound-voice': { kind: 'webhook', verifier: 'twilio-signature' },
+  'POST /webhooks/twilio/outbound-consent': { kind: 'webhook', verifier: 'twilio-signature' },
+  'POST /webhooks/twilio/outbound-status': { kind: 'webhook', verifier: 'twilio-signature' },
   'GET /media/twilio': { kind: 'webhook', verifier: 'twilio-signature' },
   // Prometheus: a bearer scrape token (CALLCHART_METRICS_TOKEN), refused to all when unset; counts and codes only.
   'GET /metrics': { kind: 'webhook', verifier: 'metrics-scrape-token' },

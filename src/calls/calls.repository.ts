@@ -16,6 +16,8 @@ export interface CallRecord {
   id: string;
   provider: string;
   providerCallId: string;
+  /** Which way the call went (migration 0031). */
+  direction: 'inbound' | 'outbound';
   status: CallStatus;
   aniPresentation: CallerNumber['presentation'] | 'unknown';
   dnis: string | null;
@@ -46,6 +48,7 @@ interface CallRow {
   id: string;
   provider: string;
   provider_call_id: string;
+  direction?: 'inbound' | 'outbound' | null;
   status: CallStatus;
   ani_presentation: CallRecord['aniPresentation'];
   dnis: string | null;
@@ -80,6 +83,7 @@ function fromRow(row: CallRow): CallRecord {
     id: row.id,
     provider: row.provider,
     providerCallId: row.provider_call_id,
+    direction: row.direction ?? 'inbound',
     status: row.status,
     aniPresentation: row.ani_presentation,
     dnis: row.dnis,
@@ -147,11 +151,12 @@ export async function recordCallEvent(
 ): Promise<RecordedEvent> {
   // Locks the call row for this transaction: one call's events are applied one at a time.
   const upsert = await tx.query<{ id: string; status: CallStatus; inserted: boolean }>(
-    `insert into call (id, provider, provider_call_id, status, ani_presentation, dnis, queue, agent)
-     values ($1, $2, $3, 'ringing', $4, $5, $6, $7)
+    `insert into call (id, provider, provider_call_id, status, ani_presentation, dnis, queue, agent, direction)
+     values ($1, $2, $3, 'ringing', $4, $5, $6, $7, $8)
      on conflict (provider, provider_call_id) do update set updated_at = call.updated_at
      returning id, status, (xmax = 0) as inserted`,
-    [randomUUID(), event.provider, event.call.id, callerNumber.presentation, event.call.dnis ?? null, event.call.queue ?? null, event.call.agent ?? null],
+    // The first event decides the direction (migration 0031): an outbound call's first event says so.
+    [randomUUID(), event.provider, event.call.id, callerNumber.presentation, event.call.dnis ?? null, event.call.queue ?? null, event.call.agent ?? null, event.call.direction ?? 'inbound'],
   );
   const call = upsert.rows[0]!;
   // The first event that carries a number seals it; later ones (a follow-up with no or another ANI) change nothing.

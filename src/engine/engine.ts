@@ -62,6 +62,9 @@ import { StaffSignIn } from '../auth/sign-in.service.ts';
 import { SsoClient } from '../auth/sso.client.ts';
 import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
 import { twilioRestClient, type TwilioRest } from '../pbx/twilio-rest.client.ts';
+import type { Patient } from '@medplum/fhirtypes';
+import { OutboundCallService } from '../outbound/outbound-call.service.ts';
+import { callbackTaskPort } from '../outbound/callback-task.repository.ts';
 
 export { engineVersion };
 
@@ -407,9 +410,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ...(options.clock ? { now: options.clock } : {}),
     onAttempt: (attempt) => metrics.eventWebhookAttempted(attempt),
   });
+  // Calls placed from callback tasks (issue 16, ADR 0021): the chart's number, the clinic's caller ID.
+  const outbound = new OutboundCallService({
+    db, logger, ingest, policies, twilio: twilioRest, tasks: callbackTaskPort(config.callbacks),
+    ivr: () => ivr, clinicNumber: config.twilio.clinicNumber ?? null, clinicName: config.clinic.name,
+    readPatient: (patientId) => staffFhir.read<Patient>('Patient', patientId), defaultRegion: config.clinic.defaultRegion as CountryCode,
+    webhookBaseUrl: () => config.twilio.publicBaseUrl ?? ownUrl,
+    ...(options.clock ? { now: options.clock } : {}),
+  });
   const app = await buildApp({
     db,
     signIn,
+    outbound,
     authAttemptsPerMinute: config.auth.attemptsPerMinute,
     liveRecheckMs: config.auth.liveRecheckSeconds * 1_000,
     logger,

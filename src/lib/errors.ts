@@ -101,6 +101,14 @@ export const ErrorCodes = {
   TWILIO_UNAVAILABLE: { status: 503, retry: 'transient' },
   /** Twilio's REST API refused the request (a bad number, our credentials): retrying cannot help. */
   TWILIO_REJECTED: { status: 502, retry: 'permanent' },
+  /** Outbound calls (issue 16): Twilio's REST API, the clinic's number or the token is not configured. */
+  OUTBOUND_NOT_CONFIGURED: { status: 503, retry: 'permanent' },
+  /** The chart has no (valid) phone number for the patient to call back. */
+  PATIENT_NO_PHONE: { status: 422, retry: 'permanent' },
+  /** Twilio refused the chart's number (invalid, not reachable): the chart needs correcting. */
+  PATIENT_NUMBER_REJECTED: { status: 422, retry: 'permanent' },
+  /** A callback task with no patient yet: the number to call comes from the chart. */
+  CALLBACK_NO_PATIENT: { status: 422, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
   /** No CALLCHART_METRICS_TOKEN: /metrics is refused to everyone rather than served open. */

@@ -24,6 +24,8 @@ export interface PlaceCallInput {
   statusCallbackEvent?: readonly TwilioCallProgressEvent[];
   /** Seconds Twilio lets the phone ring before `no-answer` (Twilio's default 60). */
   timeoutSeconds?: number;
+  /** Answering machine detection: the voice webhook then carries `AnsweredBy` (human, machine_start, …). */
+  machineDetection?: 'Enable' | 'DetectMessageEnd';
 }
 
 export interface SendSmsInput {
@@ -82,6 +84,7 @@ export function twilioRestClient(options: TwilioRestOptions): TwilioRest {
           statusCallbackMethod: 'POST',
           statusCallbackEvent: [...(input.statusCallbackEvent ?? ['initiated', 'ringing', 'answered', 'completed'])],
           ...(input.timeoutSeconds ? { timeout: input.timeoutSeconds } : {}),
+          ...(input.machineDetection ? { machineDetection: input.machineDetection } : {}),
         });
         return { callSid: call.sid, status: call.status };
       } catch (error) {

@@ -47,9 +47,26 @@ export interface TwilioCloud {
    * webhook is asked for TwiML, which is returned) and then ends it; the others end it unanswered.
    * Status callbacks are sent for the events the call asked for, in order, signed.
    */
-  finishCall(sid: string, outcome: PlacedCallOutcome, options?: { durationSeconds?: number; answeredBy?: 'human' | 'machine_start' }): Promise<{ twiml: string | null; callbacks: number[] }>;
+  finishCall(
+    sid: string,
+    outcome: PlacedCallOutcome,
+    options?: {
+      durationSeconds?: number;
+      answeredBy?: 'human' | 'machine_start';
+      /**
+       * Keys the person presses, one entry per `<Gather>`: while the TwiML gathers and keys are
+       * left, Twilio posts them to the Gather's `action` (signed) and plays the TwiML it gets back.
+       */
+      keypad?: string[];
+    },
+  ): Promise<{ twiml: string | null; callbacks: number[]; twimls: string[] }>;
   /** Makes the next N creates answer with this HTTP status (e.g. 503, 429) and Twilio's error body. */
   failNext(status: number, count?: number): void;
+  /**
+   * Refuses calls to this number as Twilio refuses a well-formed number it cannot call: 400 with
+   * Twilio's error code (default 21217, "Phone number does not appear to be valid").
+   */
+  refuseNumber(e164: string, code?: number): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +80,7 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
   const messages: SentMessage[] = [];
   const refused: TwilioCloud['refused'] = [];
   let failures: { status: number; count: number } | null = null;
+  const refusedNumbers = new Map<string, number>();
 
   const error = (res: http.ServerResponse, path: string, status: number, code: number, message: string) => {
     refused.push({ path, status, code });
@@ -89,6 +107,8 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
       if (!to) return error(res, path, 400, 21201, "No 'To' number is specified");
       if (!e164.test(to)) return error(res, path, 400, 21211, `Invalid 'To' Phone Number`);
       if (!e164.test(from)) return error(res, path, 400, 21212, `Invalid 'From' Phone Number`);
+      const refusal = refusedNumbers.get(to);
+      if (refusal !== undefined) return error(res, path, 400, refusal, 'Phone number does not appear to be valid');
       const createdAt = new Date().toUTCString();
       if (match[2] === 'Calls') {
         const url = form.get('Url') ?? '';
@@ -137,6 +157,9 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
     failNext(status, count = 1) {
       failures = { status, count };
     },
+    refuseNumber(number, code = 21217) {
+      refusedNumbers.set(number, code);
+    },
     async finishCall(sid, outcome, finish = {}) {
       const call = calls.find((candidate) => candidate.sid === sid);
       if (!call) throw new Error(`no placed call ${sid}`);
@@ -154,20 +177,34 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
       await progress('initiated', 'initiated');
       if (outcome === 'failed' || outcome === 'canceled') {
         await progress('completed', outcome, { CallDuration: '0' });
-        return { twiml: null, callbacks };
+        return { twiml: null, callbacks, twimls: [] };
       }
       await progress('ringing', 'ringing');
       if (outcome !== 'completed') {
         await progress('completed', outcome, { CallDuration: '0' });
-        return { twiml: null, callbacks };
+        return { twiml: null, callbacks, twimls: [] };
       }
       await progress('answered', 'in-progress');
       const voice = await twilioRequest(call.url, { ...base, CallStatus: 'in-progress', ...(finish.answeredBy ? { AnsweredBy: finish.answeredBy } : {}) });
+      const twimls = voice.status < 300 ? [voice.text] : [];
+      const keys = [...(finish.keypad ?? [])];
+      // <Gather action="…">: the keys pressed go to the action URL, whose TwiML is played next.
+      for (let action = gatherAction(twimls.at(-1)); action && keys.length > 0; action = gatherAction(twimls.at(-1))) {
+        const gathered = await twilioRequest(action, { ...base, CallStatus: 'in-progress', Digits: keys.shift()! });
+        if (gathered.status >= 300) break;
+        twimls.push(gathered.text);
+      }
       await progress('completed', 'completed', { CallDuration: String(finish.durationSeconds ?? 60) });
-      return { twiml: voice.status < 300 ? voice.text : null, callbacks };
+      return { twiml: twimls[0] ?? null, callbacks, twimls };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The action URL of the TwiML's `<Gather>`, XML-unescaped; null when the TwiML gathers nothing. */
+function gatherAction(twiml: string | undefined): string | null {
+  const match = twiml ? /<Gather\b[^>]*\baction="([^"]+)"/.exec(twiml) : null;
+  return match ? match[1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>') : null;
 }
 
 function callResource(call: PlacedCall, accountSid: string) {

@@ -59,6 +59,10 @@ const oracle: Record<string, Expectation> = {
   'GET /api/calls/:id/red-flags': live,
   'POST /api/calls/:id/red-flags/acknowledge': live,
   'GET /api/calls/:id/consents': live,
+  // Calling a patient back from a callback task (issue 16): the people who make callbacks place the
+  // call; everyone who works live calls sees its status. Only in the task's queue.
+  'POST /api/callbacks/:id/call': { intake: 'own-queue', nurse: 'own-queue', clinician: 'own-queue' },
+  'GET /api/callbacks/:id/calls': live,
   'POST /api/calls/:id/caller': live,
   'POST /api/calls/:id/verify-dob': live,
   'GET /api/review': review,
@@ -148,6 +152,10 @@ const oracle: Record<string, Expectation> = {
   'POST /webhooks/twilio/status': 'webhook',
   'POST /webhooks/twilio/recording': 'webhook',
   'POST /webhooks/twilio/transcription': 'webhook',
+  // Calls placed from callback tasks (issue 16): Twilio-signed like the inbound webhooks.
+  'POST /webhooks/twilio/outbound-voice': 'webhook',
+  'POST /webhooks/twilio/outbound-consent': 'webhook',
+  'POST /webhooks/twilio/outbound-status': 'webhook',
   'GET /media/twilio': 'webhook',
   // People and queues (issue 13, SE-2): managing accounts is an admin's job alone.
   'GET /api/admin/users': { admin: 'any-queue' },

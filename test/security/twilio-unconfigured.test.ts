@@ -33,6 +33,10 @@ function forgedRequests(callSid: string): { path: string; params: Record<string,
     { path: '/webhooks/twilio/status', params: { ...call, CallStatus: 'completed', CallDuration: '42' } },
     { path: '/webhooks/twilio/recording', params: { CallSid: callSid, AccountSid: accountSid, RecordingSid: newSid('RE'), RecordingStatus: 'completed', RecordingDuration: '12' } },
     { path: '/webhooks/twilio/transcription', params: { CallSid: callSid, AccountSid: accountSid, TranscriptionSid: newSid('TR'), TranscriptionStatus: 'completed', TranscriptionText: 'Synthetic: please call me back.' } },
+    // Calls placed from callback tasks (issue 16).
+    { path: '/webhooks/twilio/outbound-voice', params: { ...call, Direction: 'outbound-api', CallStatus: 'in-progress', AnsweredBy: 'human' } },
+    { path: '/webhooks/twilio/outbound-consent?step=consent-record', params: { ...call, Direction: 'outbound-api', Digits: '1' } },
+    { path: '/webhooks/twilio/outbound-status', params: { ...call, Direction: 'outbound-api', CallStatus: 'completed', CallDuration: '42', SequenceNumber: '3' } },
   ];
 }
 

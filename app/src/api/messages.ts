@@ -46,6 +46,13 @@ const words: Record<string, string> = {
   VALIDATION_FAILED: 'Some of what was entered is not valid. Check the highlighted fields.',
   CONFIG_INVALID: 'The settings are not valid. Check the highlighted fields.',
   // Live calls (issue 14).
+  // Calling a patient back from a callback task (issue 16).
+  PATIENT_NO_PHONE: 'The chart has no phone number to call for this patient. Add one in the EHR, or reach them another way.',
+  PATIENT_NUMBER_REJECTED: "Twilio refused the chart's phone number for this patient. Correct it in the EHR, then call again.",
+  CALLBACK_NO_PATIENT: 'This callback is not linked to a chart yet, and the number to call comes from the chart. Link the call to the patient first.',
+  OUTBOUND_NOT_CONFIGURED: 'Calling out is not set up here yet. Ask your administrator (Twilio account, clinic number).',
+  TWILIO_UNAVAILABLE: 'The phone service is busy right now. Try the call again in a minute.',
+  TWILIO_UNREACHABLE: 'The phone service did not answer, so the call may or may not have been placed. Wait a minute and check before calling again.',
   CALLER_NOT_A_CANDIDATE: 'That chart is not one of the charts on this phone number. Look the caller up in the EHR instead.',
   DOB_CHECKS_EXHAUSTED: 'Too many dates of birth that did not match on this call. Verify the caller another way (call back on the number in the chart).',
   DASHBOARD_RANGE_INVALID: 'Those days are not a range: choose a first day on or before the last day.',

@@ -3564,6 +3564,227 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/callbacks/{id}/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call the patient back through Twilio (the chart's number, the clinic's caller ID); connected to you once they answer and the consents are asked. Pressing twice places one call. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            call: {
+                                id: string;
+                                taskId: string;
+                                /**
+                                 * @description placing → queued → initiated → ringing → in-progress → completed; or no-answer, busy, failed, not-placed
+                                 * @enum {string}
+                                 */
+                                status: "placing" | "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "no-answer" | "busy" | "failed" | "canceled" | "not-placed" | "place-unknown";
+                                /** @description Staff id of the person who pressed Call */
+                                agent: string;
+                                /** @description The ledger call, once a person answered */
+                                callId: string | null;
+                                /** @description Twilio's answering machine detection: human, machine_start, … */
+                                answeredBy: string | null;
+                                /** @enum {string|null} */
+                                attemptOutcome: "answered" | "voicemail-left" | "no-answer" | "wrong-number" | "declined" | null;
+                                errorCode: string | null;
+                                requestedAt: string;
+                                answeredAt: string | null;
+                                endedAt: string | null;
+                            };
+                            /** @description false: a call for this task was already on its way */
+                            placed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/callbacks/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A callback task's outbound calls, newest first, with their live status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calls: {
+                                id: string;
+                                taskId: string;
+                                /**
+                                 * @description placing → queued → initiated → ringing → in-progress → completed; or no-answer, busy, failed, not-placed
+                                 * @enum {string}
+                                 */
+                                status: "placing" | "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "no-answer" | "busy" | "failed" | "canceled" | "not-placed" | "place-unknown";
+                                /** @description Staff id of the person who pressed Call */
+                                agent: string;
+                                /** @description The ledger call, once a person answered */
+                                callId: string | null;
+                                /** @description Twilio's answering machine detection: human, machine_start, … */
+                                answeredBy: string | null;
+                                /** @enum {string|null} */
+                                attemptOutcome: "answered" | "voicemail-left" | "no-answer" | "wrong-number" | "declined" | null;
+                                errorCode: string | null;
+                                requestedAt: string;
+                                answeredAt: string | null;
+                                endedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/outbound-voice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/outbound-consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/outbound-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/twilio/voice": {
         parameters: {
             query?: never;

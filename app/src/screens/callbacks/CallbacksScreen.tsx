@@ -5,6 +5,7 @@ import { api, ApiError, read } from '../../api/client';
 import { age, birthDate, clinicTime } from '../../shell/format';
 import { useSession } from '../../shell/session';
 import { Empty, Loading, Problem } from '../../shell/states';
+import { CallPatientButton } from './CallPatientButton';
 import { levelWords, originWords, outcomeWords, requestTypeWords, statusWords, type AttemptOutcome, type CallbackOrigin, type CallbackStatus } from './callbacks.words';
 
 /** A task as the list and the detail show it (ids, codes, times; the engine adds age and overdue). */
@@ -108,6 +109,7 @@ function CallbackCard({ task, timeZone, open, onToggle, onChanged }: { task: Cal
 
 function CallbackDetailPanel({ id, headingId, timeZone, onChanged }: { id: string; headingId: string; timeZone: string; onChanged: () => void }) {
   const queryClient = useQueryClient();
+  const { me } = useSession();
   const detail = useQuery({
     queryKey: ['callbacks', 'detail', id],
     queryFn: () => read<CallbackDetail>(api.GET('/api/callbacks/{id}', { params: { path: { id } } })),
@@ -132,6 +134,8 @@ function CallbackDetailPanel({ id, headingId, timeZone, onChanged }: { id: strin
   if (detail.isError) return <Problem error={detail.error} retry={() => void detail.refetch()} />;
   const { task, attempts, patient } = detail.data;
   const closed = ['completed', 'closed-unreachable', 'cancelled'].includes(task.status);
+  // Calling out through Twilio (issue 16): the roles that make callbacks.
+  const canCall = ['intake', 'nurse', 'clinician'].includes(me.user.role);
   return (
     <Stack gap="sm" mt="sm" id={`${headingId}-detail`} aria-labelledby={headingId} role="region">
       <Text size="sm">
@@ -154,6 +158,7 @@ function CallbackDetailPanel({ id, headingId, timeZone, onChanged }: { id: strin
       {message ? <Alert color={message.ok ? 'green' : 'red'} role="status" variant="light" styles={{ title: { color: 'var(--mantine-color-text)' } }}>{message.words}</Alert> : null}
       {closed ? null : (
         <>
+          {canCall ? <CallPatientButton taskId={id} onChanged={() => void queryClient.invalidateQueries({ queryKey: ['callbacks', 'detail', id] }).then(onChanged)} /> : null}
           <Text size="sm" fw={600}>What happened when you called?</Text>
           <Group gap="xs" wrap="wrap">
             {outcomes.map((outcome) => (
