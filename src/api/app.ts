@@ -39,6 +39,8 @@ import { keysRoutes } from '../keys/keys.routes.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
+import { onCallRoutes, onCallTwilioRoutes } from '../on-call/on-call.routes.ts';
+import type { OnCallService } from '../on-call/on-call.service.ts';
 import { worklistRoutes, type WorklistTarget } from '../write-back/worklist.routes.ts';
 import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
@@ -126,6 +128,8 @@ export interface AppDeps {
   scim?: { settings: ScimSettings; token: () => string | undefined };
   /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
   sso?: SignInPageDeps['sso'];
+  /** The on-call clinician's phone view (issue 16, AH-1). */
+  onCall?: OnCallService;
 }
 
 declare module 'fastify' {
@@ -465,6 +469,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxBodyBytes: deps.maxBodyBytes,
     });
   });
+
+  // The on-call view (issue 16): its staff API, and Twilio's side of click-to-call (signed form posts).
+  if (deps.onCall) {
+    const onCall = deps.onCall;
+    await app.register(async (scope) => onCallRoutes(scope, { onCall }));
+    await app.register(async (scope) => onCallTwilioRoutes(scope as unknown as FastifyInstance, {
+      db: deps.db, onCall, authToken: deps.twilio.authToken, publicBaseUrl: deps.twilio.publicBaseUrl, maxBodyBytes: deps.maxBodyBytes,
+    }));
+  }
 
   return app as unknown as FastifyInstance;
 }

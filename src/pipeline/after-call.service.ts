@@ -59,6 +59,11 @@ export function afterCallHandlers(deps: {
   languageModel?: LanguageModelAssist;
   /** The caller's stored match changed here: the staff card shown for the call follows it. */
   onCallerIdentified?: (callId: string) => void;
+  /**
+   * After the review item is planned (issue 16: the on-call notice). Awaited, so a failure retries
+   * the stage; it must be idempotent (planning is: a second run finds the item and plans nothing).
+   */
+  onReviewPlanned?: (callId: string) => Promise<unknown>;
 }): Record<StageName, StageHandler> {
   const { db, cipher, identity, fhir, hub, workflows, policies, review } = deps;
   const clinicLanguage = deps.clinicLanguage ?? 'en';
@@ -185,6 +190,7 @@ export function afterCallHandlers(deps: {
 
     'plan-write-back': async ({ callId }) => {
       await review.planForCall(callId);
+      await deps.onReviewPlanned?.(callId);
     },
 
     'write-task': async ({ callId }, attempt) => {
