@@ -22,12 +22,13 @@ export interface ChartSummary {
 const conceptText = (concept: CodeableConcept | undefined): string => concept?.text ?? concept?.coding?.[0]?.display ?? concept?.coding?.[0]?.code ?? 'Not named';
 
 export async function readChartSummary(fhir: ChartSummaryClient, patientId: string, options: { visits?: number } = {}): Promise<ChartSummary> {
+  const subject = `Patient/${patientId}`;
   // Independent reads: one round trip's worth of latency.
   const [conditions, medicationRequests, allergies, encounters] = await Promise.all([
-    fhir.search<Condition>('Condition', { patient: patientId, category: 'problem-list-item' }),
-    fhir.search<MedicationRequest>('MedicationRequest', { patient: patientId, status: 'active' }),
-    fhir.search<AllergyIntolerance>('AllergyIntolerance', { patient: patientId }),
-    fhir.search<Encounter>('Encounter', { patient: patientId }),
+    fhir.search<Condition>('Condition', { patient: subject, category: 'problem-list-item', _count: '50' }),
+    fhir.search<MedicationRequest>('MedicationRequest', { patient: subject, status: 'active', _count: '50' }),
+    fhir.search<AllergyIntolerance>('AllergyIntolerance', { patient: subject, _count: '50' }),
+    fhir.search<Encounter>('Encounter', { patient: subject, _sort: '-date', _count: String(options.visits ?? 3) }),
   ]);
   return {
     problems: conditions

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
 import { staffOf } from '../api/access-control.ts';
-import { CallchartError, clientErrorBody, isCallchartError } from '../lib/errors.ts';
+import { clientErrorBody, isCallchartError, type CallchartError } from '../lib/errors.ts';
 import { formParams } from '../pbx/twilio-events.ts';
 import { isUsableTwilioAuthToken, twilioRequestUrl, twilioSignatureHeader, usableRequestHost, verifyTwilioSignature } from '../pbx/twilio-signature.ts';
 import { refillDenialReasons, type OnCallService } from './on-call.service.ts';

@@ -140,7 +140,7 @@ export class FhirChartRecordSender implements WriteBackSender {
     const value = refillOrderIdentifierValue(refill.reviewId, refill.basedOnMedicationRequestId);
     const [landed] = await fhir.search<MedicationRequest>('MedicationRequest', { identifier: identifierSearch(refillOrderIdentifierSystem, value) });
     if (landed?.id) return { reconciled: true, result: { resourceIds: [`MedicationRequest/${landed.id}`] } };
-    const [basedOn] = await fhir.search<MedicationRequest>('MedicationRequest', { _id: refill.basedOnMedicationRequestId, patient: refill.patientId });
+    const [basedOn] = await fhir.search<MedicationRequest>('MedicationRequest', { _id: refill.basedOnMedicationRequestId, patient: `Patient/${refill.patientId}` });
     if (!basedOn?.id) throw new CallchartError('EHR_REJECTED', 'the medication order the refill renews is not in the chart', { writeBackItem: item.id, status: 404 });
     const built = buildRefillOrderBundle({
       basedOn: basedOn as MedicationRequest & { id: string }, patientId: refill.patientId, reviewId: refill.reviewId, clinician: refill.clinician,
