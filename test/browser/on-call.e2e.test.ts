@@ -91,7 +91,7 @@ describe('the on-call view on a phone', () => {
     expect(await view.getByTestId('ai-marker').count()).toBe(0);
 
     const orders = await eventually(async () => {
-      const found = await reviewCalls(() => harness, () => ehr).searchEhr<MedicationRequest>('MedicationRequest', refillOrderIdentifierSystem, `${item.id}/${lisinoprilOrderId(patient.id)}`);
+      const found = await reviewCalls(() => harness, () => ehr).searchEhr<MedicationRequest>('MedicationRequest', refillOrderIdentifierSystem, `${item.id}/${lisinoprilOrderId(patient.id!)}`);
       return found.length ? found : null;
     }, 30_000, 'the refill order in the EHR');
     expect(orders).toHaveLength(1);
