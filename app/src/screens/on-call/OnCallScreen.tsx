@@ -121,7 +121,7 @@ export default function OnCallScreen() {
             {data.refill ? (
               <>
                 <Text size="sm" c="dimmed">Approving confirms: {Object.values(checklistWords).join('; ')}.</Text>
-                <Button size="lg" color="green.9" onClick={() => act.mutate('approve')} loading={act.isPending && act.variables === 'approve'} data-testid="approve-refill">
+                <Button size="lg" onClick={() => act.mutate('approve')} loading={act.isPending && act.variables === 'approve'} data-testid="approve-refill">
                   Approve refill: {data.refill.text}
                 </Button>
               </>
