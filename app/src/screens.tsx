@@ -24,6 +24,8 @@ export const screens: readonly ScreenRow[] = [
   { path: '/dashboard', label: 'Dashboard', roles: ['supervisor', 'analyst', 'admin'], nav: true, component: lazy(() => import('./screens/dashboard/DashboardScreen')) },
   { path: '/audit', label: 'Audit', roles: ['auditor'], nav: true, component: lazy(() => import('./screens/audit/AuditScreen')) },
   { path: '/audit/calls/:id', label: 'Chain of custody', roles: ['auditor'], nav: false, component: lazy(() => import('./screens/audit/AuditScreen')) },
+  // The on-call clinician's phone view (issue 16), reached from the link in a notification.
+  { path: '/on-call/:id', label: 'On call', roles: ['clinician'], nav: false, component: lazy(() => import('./screens/on-call/OnCallScreen')) },
   { path: '/settings', label: 'Settings', roles: ['admin'], nav: true, component: lazy(() => import('./screens/settings/SettingsScreen')) },
 ];
 

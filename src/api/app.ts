@@ -45,6 +45,8 @@ import type { QueuePolicy } from '../consent/queue-policy.schema.ts';
 import { staffRoutes } from '../review/review.routes.ts';
 import { callbackRoutes } from '../callbacks/callbacks.routes.ts';
 import type { CallbackSettings } from '../callbacks/callback-policy.ts';
+import { onCallRoutes, onCallTwilioRoutes } from '../on-call/on-call.routes.ts';
+import type { OnCallService } from '../on-call/on-call.service.ts';
 import { worklistRoutes, type WorklistTarget } from '../write-back/worklist.routes.ts';
 import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
@@ -139,6 +141,8 @@ export interface AppDeps {
   sso?: SignInPageDeps['sso'];
   /** Callback tasks (issue 16, FU-1): the policy the attempt route applies; absent: no callback routes. */
   callbacks?: { settings: CallbackSettings; now?: () => Date };
+  /** The on-call clinician's phone view (issue 16, AH-1). */
+  onCall?: OnCallService;
 }
 
 declare module 'fastify' {
@@ -503,6 +507,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxBodyBytes: deps.maxBodyBytes,
     });
   });
+
+  // The on-call view (issue 16): its staff API, and Twilio's side of click-to-call (signed form posts).
+  if (deps.onCall) {
+    const onCall = deps.onCall;
+    await app.register(async (scope) => onCallRoutes(scope, { onCall }));
+    await app.register(async (scope) => onCallTwilioRoutes(scope as unknown as FastifyInstance, {
+      db: deps.db, onCall, authToken: deps.twilio.authToken, publicBaseUrl: deps.twilio.publicBaseUrl, maxBodyBytes: deps.maxBodyBytes,
+    }));
+  }
 
   return app as unknown as FastifyInstance;
 }

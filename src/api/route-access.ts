@@ -156,6 +156,16 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /api/retention/holds/:id/release': { kind: 'staff', roles: ['auditor'], queues: { all: 'releases a hold by id' } },
   'GET /api/retention/report': { kind: 'staff', roles: ['auditor'], queues: { all: 'ids, classes, key ids and counts only' } },
 
+  // The on-call clinician's phone view (issue 16, AH-1): clinicians only; the service answers only
+  // the clinician the notice went to or a clinician of the item's queue (anyone else: not found).
+  'GET /api/on-call/:id': { kind: 'staff', roles: ['clinician'], queues: 'own' },
+  'POST /api/on-call/:id/approve-refill': { kind: 'staff', roles: ['clinician'], queues: 'own' },
+  'POST /api/on-call/:id/deny': { kind: 'staff', roles: ['clinician'], queues: 'own' },
+  'POST /api/on-call/:id/hand-off': { kind: 'staff', roles: ['clinician'], queues: 'own' },
+  'POST /api/on-call/:id/call-back': { kind: 'staff', roles: ['clinician'], queues: 'own' },
+  // Click-to-call (issue 16): Twilio asks for the TwiML that dials the patient, and reports the call's end.
+  'POST /webhooks/on-call/:id/connect': { kind: 'webhook', verifier: 'twilio-signature' },
+  'POST /webhooks/on-call/:id/status': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/cti': { kind: 'webhook', verifier: 'cti-hmac' },
   'POST /webhooks/fhir/notify': { kind: 'webhook', verifier: 'webhook-secret-bearer' },
   'POST /webhooks/twilio/voice': { kind: 'webhook', verifier: 'twilio-signature' },

@@ -118,6 +118,8 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   // (callbacks, on-call notifications, booking links) go to a local stand-in speaking Twilio's REST API.
   const twilioCloud = config.twilio.accountSid ? null : await (await import('../simulator/twilio-cloud.server.ts')).startTwilioCloud({ authToken: twilioAuthToken.value });
   if (twilioCloud) config.twilio = { ...config.twilio, accountSid: twilioCloud.accountSid, apiBaseUrl: twilioCloud.url, clinicNumber: config.twilio.clinicNumber ?? '+15555550100' };
+  // The on-call view (issue 16): the demo clinician is on call after hours; notices go to the local stand-in's messages.
+  if (twilioCloud && config.onCall.roster.length === 0) config.onCall = { ...config.onCall, roster: [{ user: 'clinician', notify: { sms: '+15555550199' }, covers: 'after-hours' }] };
   let engine: Engine;
   let fhirBaseUrl: string;
   try {

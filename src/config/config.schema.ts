@@ -260,6 +260,39 @@ export const configSchema = z
       .default({ session: { idleMinutes: 15, absoluteHours: 12 }, stepUpMinutes: 5, lockout: { maxFailures: 5, lockMinutes: 15 }, attemptsPerMinute: 20, liveRecheckSeconds: 10 }),
     /** SCIM provisioning (issue 13): what the identity provider's groups mean; the token is CALLCHART_SCIM_TOKEN. */
     scim: scimSettingsSchema.default({ groups: {}, defaultRole: 'intake', onDelete: 'disable' }),
+    /**
+     * The on-call clinician's phone view (issue 16, AH-1): who is on call, how each is told, and when
+     * they cover. Staff numbers and webhook URLs are not patient PHI but are never logged. A push
+     * webhook is signed with CALLCHART_ON_CALL_WEBHOOK_SECRET (like the CTI webhook).
+     */
+    onCall: z
+      .object({
+        roster: z
+          .array(
+            z
+              .object({
+                /** The clinician's staff user name (role clinician). */
+                user: z.string().min(1).max(128),
+                /** SMS to a staff phone (E.164, through Twilio) or a push webhook URL. */
+                notify: z.union([
+                  z.object({ sms: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +15555550100') }).strict(),
+                  z.object({ webhook: z.url({ protocol: /^https?$/ }) }).strict(),
+                ]),
+                /** `after-hours`: when the clinic calendar (routing rules' hours) says closed; `always`: any time. */
+                covers: z.enum(['after-hours', 'always']).default('after-hours'),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** Where the link in the notification points (the staff app as clinicians reach it). Absent: twilio.publicBaseUrl, else the engine's own URL. */
+        publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Request types that need a clinician after hours (red flags always do). */
+        requestTypes: z.array(z.string().min(1).max(64)).default(['prescription_refill', 'symptom_report', 'urgent_emergency']),
+        /** The queue "hand to nurse triage" moves an item to. */
+        nurseTriageQueue: z.string().min(1).max(64).default('nurse-triage'),
+      })
+      .strict()
+      .default({ roster: [], requestTypes: ['prescription_refill', 'symptom_report', 'urgent_emergency'], nurseTriageQueue: 'nurse-triage' }),
     /** The retention purge (RE-1): how often it runs; the days per artifact class are in the queue policy. */
     retention: z
       .object({

@@ -5,6 +5,7 @@ import { staffOf } from '../api/access-control.ts';
 import { CallchartError } from '../lib/errors.ts';
 import type { Db } from '../store/db.ts';
 import { readDashboardAggregates } from './dashboard.repository.ts';
+import { onCallResponseStats } from '../on-call/on-call-notice.repository.ts';
 import { dashboardRange, maxRangeDays, shapeDashboard } from './dashboard.shape.ts';
 
 /** The clinic's date now (YYYY-MM-DD) in its time zone. */
@@ -37,6 +38,8 @@ export async function dashboardRoutes(parent: FastifyInstance, deps: { db: Db; f
     if ('code' in range) throw new CallchartError(range.code, range.message);
     const aggregates = await readDashboardAggregates(deps.db, { from: range.from, to: range.to, timeZone: deps.timeZone, queues: staff.queues, fallbackQueue: deps.fallbackQueue });
     reply.header('cache-control', 'no-store');
-    return shapeDashboard(aggregates, { range, timeZone: deps.timeZone, queues: staff.queues, deidentified: staff.role === 'analyst' });
+    // On-call response time (issue 16, AN-1): notices sent since the range's first day, seconds to the clinician's first action (counts and seconds only).
+    const onCall = await onCallResponseStats(deps.db, new Date(`${range.from}T00:00:00Z`));
+    return { ...shapeDashboard(aggregates, { range, timeZone: deps.timeZone, queues: staff.queues, deidentified: staff.role === 'analyst' }), onCall };
   });
 }

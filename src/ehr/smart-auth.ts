@@ -17,11 +17,12 @@ export type AssertionAlgorithm = 'RS384' | 'ES384';
  * What Callchart asks an EHR for: read what caller identification and the screen pop need, write
  * back the work item and its record of the call, and update them when a review decision changes
  * what they say (a Communication amended, a note superseded or withdrawn: issue 12). v2 syntax
- * (`cruds`); narrow on purpose (WB-1): no delete, nothing written outside the call's own record.
+ * (`cruds`); narrow on purpose (WB-1): no delete, nothing written outside the call's own record,
+ * except the refill order an on-call clinician approves (issue 16: MedicationRequest create).
  */
 export const DEFAULT_EHR_SCOPES: readonly string[] = [
   'system/Patient.rs', 'system/RelatedPerson.rs', 'system/Practitioner.r', 'system/PractitionerRole.rs', 'system/CareTeam.rs',
-  'system/Condition.rs', 'system/MedicationRequest.rs', 'system/AllergyIntolerance.rs', 'system/Encounter.rs',
+  'system/Condition.rs', 'system/MedicationRequest.crs', 'system/AllergyIntolerance.rs', 'system/Encounter.rs',
   'system/ServiceRequest.rs', 'system/Consent.rs', 'system/Task.crus', 'system/Communication.crus', 'system/DocumentReference.crus', 'system/Provenance.crs',
 ];
 

@@ -65,6 +65,7 @@ import { twilioRestClient, type TwilioRest } from '../pbx/twilio-rest.client.ts'
 import type { Patient } from '@medplum/fhirtypes';
 import { OutboundCallService } from '../outbound/outbound-call.service.ts';
 import { callbackTaskPort } from '../outbound/callback-task.repository.ts';
+import { OnCallService } from '../on-call/on-call.service.ts';
 
 export { engineVersion };
 
@@ -138,6 +139,8 @@ export interface EngineOptions {
    * need it say so).
    */
   twilioRest?: TwilioRest;
+  /** Signs on-call push notices (`onCall.roster[].notify.webhook`). Absent: CALLCHART_ON_CALL_WEBHOOK_SECRET. */
+  onCallWebhookSecret?: string;
 }
 
 export interface Engine {
@@ -168,6 +171,8 @@ export interface Engine {
   telemetry: Telemetry;
   /** Twilio's REST API, when configured (issue 16). */
   twilioRest: TwilioRest | null;
+  /** The on-call clinician's notices and phone view (issue 16, AH-1). */
+  onCall: OnCallService;
   close(): Promise<void>;
 }
 
@@ -198,6 +203,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     throw new CallchartError('CONFIG_INVALID', 'alerts.webhook is set but CALLCHART_ALERT_WEBHOOK_SECRET is not: alerts are only sent signed');
   }
   if (config.alerts.webhook) assertStrongSecret('CALLCHART_ALERT_WEBHOOK_SECRET', alertWebhookSecret, 'webhook-secret');
+  // On-call push notices are only sent signed: a roster with a webhook and no (or a weak) secret stops the start.
+  const onCallWebhookSecret = options.onCallWebhookSecret ?? process.env.CALLCHART_ON_CALL_WEBHOOK_SECRET;
+  if (config.onCall.roster.some((entry) => 'webhook' in entry.notify)) {
+    if (!onCallWebhookSecret) throw new CallchartError('CONFIG_INVALID', 'onCall.roster has a push webhook but CALLCHART_ON_CALL_WEBHOOK_SECRET is not set: notices are only sent signed');
+    assertStrongSecret('CALLCHART_ON_CALL_WEBHOOK_SECRET', onCallWebhookSecret, 'webhook-secret');
+  }
   const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   if (db.kind === 'pglite') {
     logger.warn(
@@ -356,6 +367,24 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   if (config.languageModel?.sendRawText) {
     logger.warn({ languageModel: { host: new URL(config.languageModel.baseUrl).host, sent: 'raw' } }, 'languageModel.sendRawText is on: transcripts go to the language model unredacted (the clinic policy must allow it)');
   }
+  const reviewPatients = new ReviewPatients(patients);
+  // The clinic calendar the on-call notices read: the rules loaded now, then routing's active rules.
+  let clinicCalendar = () => ({ hours: rules.hours, timeZone: rules.timeZone });
+  let ownBaseUrl = '';
+  const onCall = new OnCallService({
+    db, cipher, logger, review, reviewPatients, fhir: staffFhir, fallbackQueue: config.access.fallbackQueue,
+    settings: config.onCall, clinicName: config.clinic.name,
+    calendar: () => clinicCalendar(),
+    publicBaseUrl: () => config.onCall.publicBaseUrl ?? config.twilio.publicBaseUrl ?? ownBaseUrl,
+    twilio: twilioRest && config.twilio.clinicNumber ? { rest: twilioRest, clinicNumber: config.twilio.clinicNumber } : null,
+    webhookSecret: onCallWebhookSecret ?? null,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onWriteBackQueued: () => dispatcher.wake(),
+    onFirstAction: (response) => metrics.onCallResponded(response),
+  });
+  if (config.onCall.roster.some((entry) => 'sms' in entry.notify) && !(twilioRest && config.twilio.clinicNumber)) {
+    logger.warn({ onCall: 'sms-disabled' }, 'onCall.roster sends SMS but Twilio (twilio.accountSid, twilio.clinicNumber, TWILIO_AUTH_TOKEN) is not configured: those notices will fail');
+  }
   const pipeline = await startPipeline({
     db,
     logger,
@@ -372,6 +401,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         settings: config.callbacks, fallbackQueue: config.access.fallbackQueue, ...(options.clock ? { clock: options.clock } : {}),
         callerKeySecret: createHmac('sha256', options.staffTokenSecret).update('callchart callback caller key').digest(),
       },
+      onReviewPlanned: (callId) => onCall.noticeForCall(callId),
     }),
   });
   const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: ivr.default.language });
@@ -382,6 +412,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     onCallEnded: (call) => metrics.callEnded(call), onScreenPop: (pop) => metrics.screenPopShown(pop),
   });
   const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
+  clinicCalendar = () => ({ hours: routing.currentRules.hours, timeZone: routing.currentRules.timeZone });
   // The purge deletes what is due and destroys the data keys that seal nothing any more (crypto-shredding).
   const retention = new RetentionScheduler({
     db, logger, everyMinutes: retentionSchedule.purgeEveryMinutes,
@@ -457,6 +488,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     scim: { settings: config.scim, token: () => scimToken },
     sso,
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
+    onCall,
     settings,
     callbacks: { settings: config.callbacks, ...(options.clock ? { now: options.clock } : {}) },
     eventWebhooks: {
@@ -465,7 +497,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
-      patients, patientLink, reviewPatients: new ReviewPatients(patients), writeBackTargets: senders,
+      patients, patientLink, reviewPatients, writeBackTargets: senders,
       patientExists: async (patientId: string) => {
         try {
           await fhir.read('Patient', patientId);
@@ -493,6 +525,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${options.host ?? config.server.host}:${port}`;
   ownUrl = url;
+  ownBaseUrl = url;
+  if (options.work ?? true) onCall.start();
   await recordAuditEvent(db, {
     actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success',
     detail: {
@@ -505,7 +539,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks,
+    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks, onCall,
     async close() {
       if (closed) return;
       closed = true;
@@ -516,6 +550,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       // No new tries from here; one in progress ends once the governor drops its waiting requests.
       const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
+      await onCall.stop();
       await retention.stop();
       await callbackSweeper.stop();
       await mllp?.close();

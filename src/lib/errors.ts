@@ -109,6 +109,14 @@ export const ErrorCodes = {
   PATIENT_NUMBER_REJECTED: { status: 422, retry: 'permanent' },
   /** A callback task with no patient yet: the number to call comes from the chart. */
   CALLBACK_NO_PATIENT: { status: 422, retry: 'permanent' },
+  /** The on-call push webhook did not answer, or answered 429/5xx (issue 16): the notice is retried. */
+  ON_CALL_PUSH_FAILED: { status: 503, retry: 'transient' },
+  /** The on-call push webhook refused the notice (4xx): retrying cannot help. */
+  ON_CALL_PUSH_REFUSED: { status: 502, retry: 'permanent' },
+  /** One-tap refill approval or denial is not possible for this item (no single matching order, identity unverified). */
+  ON_CALL_REFILL_UNAVAILABLE: { status: 409, retry: 'permanent' },
+  /** Click-to-call needs Twilio and the clinician's phone on the roster. */
+  ON_CALL_CALL_BACK_UNAVAILABLE: { status: 409, retry: 'permanent' },
   /** A Host header that cannot stand in a URL. */
   HOST_INVALID: { status: 400, retry: 'permanent' },
   /** No CALLCHART_METRICS_TOKEN: /metrics is refused to everyone rather than served open. */

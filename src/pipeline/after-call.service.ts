@@ -66,6 +66,11 @@ export function afterCallHandlers(deps: {
    * under (absent: such callers' calls do not merge), the queue of last resort and the clock.
    */
   callbacks?: { settings?: CallbackSettings; callerKeySecret?: Buffer; fallbackQueue?: string; clock?: () => Date };
+  /**
+   * After the review item is planned (issue 16: the on-call notice). Awaited, so a failure retries
+   * the stage; it must be idempotent (planning is: a second run finds the item and plans nothing).
+   */
+  onReviewPlanned?: (callId: string) => Promise<unknown>;
 }): Record<StageName, StageHandler> {
   const { db, cipher, identity, fhir, hub, workflows, policies, review } = deps;
   const clinicLanguage = deps.clinicLanguage ?? 'en';
@@ -192,6 +197,7 @@ export function afterCallHandlers(deps: {
 
     'plan-write-back': async ({ callId }) => {
       await review.planForCall(callId);
+      await deps.onReviewPlanned?.(callId);
     },
 
     'open-callback': async ({ callId }) => {

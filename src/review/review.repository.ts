@@ -201,3 +201,14 @@ export async function listReviewItems(db: Queryable, filter: ReviewListFilter): 
   );
   return rows.map(fromRow);
 }
+
+/**
+ * Moves an item to another queue, unassigned (issue 16: the on-call clinician hands it to nurse
+ * triage). The queue decides who sees it; its old queue's people no longer do. Returns the queue it left.
+ */
+export async function moveReviewItemToQueue(tx: Queryable, id: string, queue: string): Promise<{ from: string | null } | null> {
+  const { rows } = await tx.query<{ queue: string | null }>('select queue from review_item where id = $1 for update', [id]);
+  if (!rows[0]) return null;
+  await tx.query('update review_item set queue = $2, assigned_to = null, updated_at = now() where id = $1', [id, queue]);
+  return { from: rows[0].queue };
+}

@@ -108,7 +108,14 @@ export class ReviewService {
   }
 
   /** Approval: checklist, verified identity, consent; then the chart record goes into the outbox. */
-  async approve(reviewId: string, input: { baseVersion: number; checklist: S0Checklist }, staff: StaffClaims): Promise<ReviewItem> {
+  async approve(
+    reviewId: string, input: { baseVersion: number; checklist: S0Checklist }, staff: StaffClaims,
+    /**
+     * More chart work that stands or falls with this approval (issue 16: the on-call clinician's
+     * refill order, a denied refill's Task), in the same transaction. True when it queued write-back.
+     */
+    withDecision?: (tx: Queryable, item: ReviewItem) => Promise<boolean>,
+  ): Promise<ReviewItem> {
     const { db, cipher, policies } = this.deps;
     let queued = false;
     const item = await this.auditRefusal(reviewId, staff, 'review.approve.refused', () => db.transaction(async (tx) => {
@@ -131,6 +138,7 @@ export class ReviewService {
         detail: { version, callId: item.callId, pattern: decision.pattern, note: decision.chart.note, chartContent: decision.chart.content.reason },
       });
       queued = await this.queueChartRecord(tx, call, reviewId, version, decision);
+      if (withDecision && (await withDecision(tx, item))) queued = true;
       return (await lockReviewItem(tx, reviewId))!;
     }));
     if (queued) this.deps.onWriteBackQueued?.();

@@ -227,6 +227,16 @@ export class CallchartMetrics {
     if (decision.seconds >= 0) this.reviewTurnaround.observe({ decision: decision.decision }, decision.seconds);
   }
 
+  /** On-call response time (issue 16, AN-1): notification sent → the clinician's first action on the item. */
+  private onCallResponse: Histogram<'action'> | null = null;
+  onCallResponded(response: { action: string; seconds: number }): void {
+    this.onCallResponse ??= new Histogram({
+      name: 'callchart_on_call_response_seconds', help: 'Seconds from an on-call notification being sent to the clinician\'s first action on the item, by action (approve-refill, deny, hand-off, call-back)',
+      labelNames: ['action'], registers: [this.registry], buckets: [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400],
+    });
+    if (response.seconds >= 0) this.onCallResponse.observe({ action: codeLabel(response.action) }, response.seconds);
+  }
+
   /** The exposition text (Prometheus text format 0.0.4). */
   async exposition(): Promise<{ contentType: string; text: string }> {
     return { contentType: this.registry.contentType, text: await this.registry.metrics() };

@@ -1,4 +1,4 @@
-import type { Bundle, Communication, DocumentReference, Resource, ResourceType, Task } from '@medplum/fhirtypes';
+import type { Bundle, Communication, DocumentReference, MedicationRequest, Resource, ResourceType, Task } from '@medplum/fhirtypes';
 import type { Db } from '../store/db.ts';
 import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
@@ -15,6 +15,7 @@ import { findCall } from '../calls/calls.repository.ts';
 import { findReviewItem, loadVersions, type ReviewVersion } from '../review/review.repository.ts';
 import { reviewedVersionOf } from './task-review.mapper.ts';
 import { buildEventTask } from './event-task.mapper.ts';
+import { buildRefillOrderBundle, refillOrderIdentifierSystem, refillOrderIdentifierValue } from './refill-order.mapper.ts';
 import { loadFhirR4Definitions } from '../sandbox-ehr/fhir-definitions.loader.ts';
 import { callTaskFor } from './call-task.ts';
 import type { ClaimedItem } from './outbox.repository.ts';
@@ -65,6 +66,7 @@ export class FhirChartRecordSender implements WriteBackSender {
     if (item.kind === 'event-task') return this.deliverEvent(item);
     if (item.kind === 'rejection') return this.deliverRejection(item);
     if (item.kind === 'callback-status') return this.deliverCallbackStatus(item);
+    if (item.kind === 'refill-order') return this.deliverRefillOrder(item);
     const { db, cipher, policies, workflows } = this.deps;
     const { call, versions, version, decision } = await loadApprovedRecord(db, cipher, policies, item);
     const decided = decidedBefore(versions, version.version);
@@ -150,6 +152,27 @@ export class FhirChartRecordSender implements WriteBackSender {
     if (!followed) return { reconciled: true, result };
     await this.deps.fhir.update({ ...followed, id: task.id });
     return { reconciled: false, result };
+  }
+
+  /**
+   * A refill the on-call clinician approved (issue 16): read back by its identifier first (an
+   * earlier attempt may have landed: then nothing is sent), else the new MedicationRequest and its
+   * Provenance in one transaction, the order created only if none has the identifier.
+   */
+  private async deliverRefillOrder(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
+    const refill = item.refill;
+    if (!refill) throw new CallchartError('PAYLOAD_INVALID', 'refill-order write-back item without its order', { writeBackItem: item.id });
+    const { fhir } = this.deps;
+    const value = refillOrderIdentifierValue(refill.reviewId, refill.basedOnMedicationRequestId);
+    const [landed] = await fhir.search<MedicationRequest>('MedicationRequest', { identifier: identifierSearch(refillOrderIdentifierSystem, value) });
+    if (landed?.id) return { reconciled: true, result: { resourceIds: [`MedicationRequest/${landed.id}`] } };
+    const [basedOn] = await fhir.search<MedicationRequest>('MedicationRequest', { _id: refill.basedOnMedicationRequestId, patient: `Patient/${refill.patientId}` });
+    if (!basedOn?.id) throw new CallchartError('EHR_REJECTED', 'the medication order the refill renews is not in the chart', { writeBackItem: item.id, status: 404 });
+    const built = buildRefillOrderBundle({
+      basedOn: basedOn as MedicationRequest & { id: string }, patientId: refill.patientId, reviewId: refill.reviewId, clinician: refill.clinician,
+      approvedAt: new Date(refill.approvedAt), recordedAt: new Date(),
+    });
+    return { reconciled: false, result: { resourceIds: locationsOf(await fhir.transaction(built.bundle)) } };
   }
 
   /** What the chart holds for this call now: its Task, its Communication, the notes of earlier approvals. */

@@ -20,11 +20,12 @@ export type WriteBackTarget = 'fhir' | 'hl7';
 /**
  * `rejection`: a review decision that takes the call's record out of the chart (issue 12).
  * `callback-status`: the call's Task follows its callback task's status (issue 16).
+ * `refill-order`: a refill the on-call clinician approved, as a MedicationRequest with its Provenance (issue 16).
  */
-export type WriteBackKind = 'chart-record' | 'event-task' | 'rejection' | 'callback-status';
+export type WriteBackKind = 'chart-record' | 'event-task' | 'rejection' | 'callback-status' | 'refill-order';
 export type WriteBackStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'cancelled';
 export const writeBackStatuses = ['pending', 'sending', 'delivered', 'failed', 'cancelled'] as const satisfies readonly WriteBackStatus[];
-export const writeBackKinds = ['chart-record', 'event-task', 'rejection', 'callback-status'] as const satisfies readonly WriteBackKind[];
+export const writeBackKinds = ['chart-record', 'event-task', 'rejection', 'callback-status', 'refill-order'] as const satisfies readonly WriteBackKind[];
 /** Why a person cancelled a chart write (issue 14): a code, never free text (the audit carries it). */
 export const cancelReasons = ['duplicate', 'wrong-patient', 'entered-by-hand', 'consent-withdrawn', 'not-needed', 'other'] as const;
 export type CancelReason = (typeof cancelReasons)[number];
@@ -60,6 +61,18 @@ export interface WriteBackItem {
   /** `staff:<id>` of the person who cancelled it. */
   cancelledBy: string | null;
   cancelReason: CancelReason | null;
+  /** For `refill-order` items: what the order renews and who approved it (ids only). */
+  refill: RefillOrder | null;
+}
+
+/** A refill order in the outbox (issue 16): the chart's active MedicationRequest it renews, and the approving clinician. */
+export interface RefillOrder {
+  patientId: string;
+  basedOnMedicationRequestId: string;
+  reviewId: string;
+  /** Staff id and display name of the clinician (staff, never a patient). */
+  clinician: { id: string; display: string };
+  approvedAt: string;
 }
 
 interface ItemRow {
@@ -68,7 +81,7 @@ interface ItemRow {
   next_attempt_at: Date | string; last_error_code: string | null; last_retry_class: RetryClass | null;
   result: Record<string, unknown> | string | null; created_at: Date | string; delivered_at: Date | string | null; traceparent?: string | null;
   last_error_detail?: WriteBackFailureDetail | string | null; waiting_since?: Date | string | null; cancelled_at?: Date | string | null;
-  cancelled_by?: string | null; cancel_reason?: CancelReason | null;
+  cancelled_by?: string | null; cancel_reason?: CancelReason | null; refill?: RefillOrder | string | null;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -83,21 +96,22 @@ function fromRow(row: ItemRow): WriteBackItem {
     createdAt: iso(row.created_at)!, deliveredAt: iso(row.delivered_at), traceparent: row.traceparent ?? null,
     lastErrorDetail: typeof row.last_error_detail === 'string' ? (JSON.parse(row.last_error_detail) as WriteBackFailureDetail) : (row.last_error_detail ?? null),
     waitingSince: iso(row.waiting_since ?? null), cancelledAt: iso(row.cancelled_at ?? null), cancelledBy: row.cancelled_by ?? null, cancelReason: row.cancel_reason ?? null,
+    refill: typeof row.refill === 'string' ? (JSON.parse(row.refill) as RefillOrder) : (row.refill ?? null),
   };
 }
 
 /** Queues a write; the same (target, business id) twice is one item (at-least-once callers). */
 export async function enqueueWriteBack(
   tx: Queryable,
-  input: { callId: string | null; target: WriteBackTarget; kind: WriteBackKind; businessId: string; reviewId?: string | null; reviewVersion?: number | null; event?: WriteBackEvent },
+  input: { callId: string | null; target: WriteBackTarget; kind: WriteBackKind; businessId: string; reviewId?: string | null; reviewVersion?: number | null; event?: WriteBackEvent; refill?: RefillOrder },
 ): Promise<{ id: string; created: boolean }> {
   const id = randomUUID();
   const inserted = await tx.query<{ id: string }>(
-    `insert into write_back_item (id, call_id, target, kind, business_id, review_id, review_version, status, event, traceparent)
-     values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
+    `insert into write_back_item (id, call_id, target, kind, business_id, review_id, review_version, status, event, traceparent, refill)
+     values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10)
      on conflict (target, business_id) do nothing
      returning id`,
-    [id, input.callId, input.target, input.kind, input.businessId, input.reviewId ?? null, input.reviewVersion ?? null, input.event ? JSON.stringify(input.event) : null, currentTraceparent() ?? null],
+    [id, input.callId, input.target, input.kind, input.businessId, input.reviewId ?? null, input.reviewVersion ?? null, input.event ? JSON.stringify(input.event) : null, currentTraceparent() ?? null, input.refill ? JSON.stringify(input.refill) : null],
   );
   if (inserted.rowCount > 0) return { id, created: true };
   const { rows } = await tx.query<{ id: string }>('select id from write_back_item where target = $1 and business_id = $2', [input.target, input.businessId]);

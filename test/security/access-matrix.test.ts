@@ -43,6 +43,8 @@ const oracle: Record<string, Expectation> = {
   'GET /settings': 'public',
   'GET /dashboard': 'public',
   'GET /callbacks': 'public',
+  // The on-call phone view (issue 16): the page shell, like every screen.
+  'GET /on-call/:id': 'public',
   'GET /assets/*': 'public',
   // The public half of the engine's SMART client keys, fetched by the EHR (issue 13, item 7).
   'GET /.well-known/jwks.json': 'public',
@@ -145,6 +147,16 @@ const oracle: Record<string, Expectation> = {
   // Key operations (SE-1): admins only; ids and counts, never content (step-up: key-operation).
   'GET /api/admin/keys/status': { admin: 'any-queue' },
   'POST /api/admin/keys/rotate': { admin: 'any-queue' },
+  // The on-call view (issue 16, AH-1): clinicians only; the link answers only the clinician it was
+  // sent to or a clinician of the item's queue (anyone else: not found).
+  'GET /api/on-call/:id': { clinician: 'own-queue' },
+  'POST /api/on-call/:id/approve-refill': { clinician: 'own-queue' },
+  'POST /api/on-call/:id/deny': { clinician: 'own-queue' },
+  'POST /api/on-call/:id/hand-off': { clinician: 'own-queue' },
+  'POST /api/on-call/:id/call-back': { clinician: 'own-queue' },
+  // Click-to-call's TwiML and status callback: Twilio's signature only.
+  'POST /webhooks/on-call/:id/connect': 'webhook',
+  'POST /webhooks/on-call/:id/status': 'webhook',
   'POST /webhooks/cti': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
