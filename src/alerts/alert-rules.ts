@@ -155,6 +155,17 @@ export const alertRules: readonly AlertRule[] = [
     decide: (event) => byEvent(event, { problems: (event.detail.problems as number | undefined) ?? null, firstProblemSeq: (event.detail.firstProblemSeq as number | undefined) ?? null }),
   },
   {
+    id: 'callback-overdue-urgent',
+    severity: 'high',
+    what: 'an urgent callback task passed its deadline and nobody has reached the caller (issue 16, FU-1)',
+    matches: (event) => event.action === 'callback.overdue' && event.detail.urgent === true,
+    // Once per task, however often the sweep or a redelivery reports it.
+    decide: (event) => ({
+      dedupeKey: event.objectId ?? String(event.seq),
+      detail: { taskId: event.objectId ?? null, queue: text(event.detail.queue), requestType: text(event.detail.requestType), level: (event.detail.level as number | undefined) ?? null },
+    }),
+  },
+  {
     id: 'checkpoint-sink-unreachable',
     severity: 'critical',
     what: 'the audit checkpoint could not be written to its sink (a deleted tail would go unseen meanwhile)',

@@ -39,6 +39,8 @@ import { keysRoutes } from '../keys/keys.routes.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
+import { callbackRoutes } from '../callbacks/callbacks.routes.ts';
+import type { CallbackSettings } from '../callbacks/callback-policy.ts';
 import { worklistRoutes, type WorklistTarget } from '../write-back/worklist.routes.ts';
 import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
@@ -126,6 +128,8 @@ export interface AppDeps {
   scim?: { settings: ScimSettings; token: () => string | undefined };
   /** Single sign-on through the clinic's identity provider (`auth.sso`; issue 13). */
   sso?: SignInPageDeps['sso'];
+  /** Callback tasks (issue 16, FU-1): the policy the attempt route applies; absent: no callback routes. */
+  callbacks?: { settings: CallbackSettings; now?: () => Date };
 }
 
 declare module 'fastify' {
@@ -369,6 +373,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     // The dashboard (issue 14): aggregates in the clinic's days; de-identified for the analyst.
     await app.register(async (scope) => dashboardRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, timeZone: deps.clinic?.timeZone ?? 'UTC', ...(clock ? { now: () => new Date(clock()) } : {}) }));
+    // Callback tasks (issue 16, FU-1): the worklist of calls to return, attempts, escalation.
+    if (deps.callbacks) {
+      const callbacks = deps.callbacks;
+      await app.register(async (scope) => callbackRoutes(scope, {
+        db: deps.db, fallbackQueue: deps.fallbackQueue, settings: callbacks.settings, reviewPatients: staff.reviewPatients,
+        ...(staff.onWriteBackQueued ? { onWriteBackQueued: staff.onWriteBackQueued } : {}),
+        ...(callbacks.now ? { now: callbacks.now } : clock ? { now: () => new Date(clock()) } : {}),
+      }));
+    }
     // The chart worklist (issue 14): every chart write in words, downtime, cancel with a reason.
     await app.register(async (scope) => worklistRoutes(scope, {
       db: deps.db, fallbackQueue: deps.fallbackQueue, eventsQueue: () => staff.policies.current.policy.events.queue,

@@ -78,6 +78,18 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /api/patients': { kind: 'staff', roles: reviewRoles, queues: { all: 'EHR search with a name and birth date, an MRN or a phone; demographics only, at most 10, audited' } },
   'POST /api/events': { kind: 'staff', roles: reviewRoles, queues: 'own' },
 
+  // Callback tasks (issue 16, FU-1): the people who call patients back, in their own queues (another
+  // queue's task is "not found"); metrics are counts and durations over the person's queues.
+  'GET /api/callbacks': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'GET /api/callbacks/metrics': { kind: 'staff', roles: ['supervisor', 'analyst', 'admin'], queues: 'own' },
+  'GET /api/callbacks/:id': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/callbacks/:id/attempts': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/callbacks/:id/claim': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/callbacks/:id/assign': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor'], queues: 'own' },
+  'POST /api/callbacks/:id/complete': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/callbacks/:id/cancel': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor'], queues: 'own' },
+  'POST /api/callbacks/:id/close-unreachable': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor'], queues: 'own' },
+
   'GET /api/write-back': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor', 'admin'], queues: { all: 'ids, codes and delivery status only' } },
   'GET /api/write-back/summary': { kind: 'staff', roles: ['nurse', 'clinician', 'supervisor', 'admin'], queues: { all: 'counts only' } },
   'POST /api/write-back/:id/retry': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'requeues an item by id; carries no content' } },

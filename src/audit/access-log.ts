@@ -12,14 +12,14 @@ import type { AuditEventInput } from './audit-chain.ts';
  */
 export const phiViewedAction = 'phi.viewed' as const;
 
-export const viewPurposes = ['screen-pop', 'review-opened', 'raw-content', 'export', 'patient-search', 'chart-readback', 'audit-review'] as const;
+export const viewPurposes = ['screen-pop', 'review-opened', 'raw-content', 'export', 'patient-search', 'chart-readback', 'audit-review', 'callback-opened'] as const;
 export type ViewPurpose = (typeof viewPurposes)[number];
 
 export interface PhiView {
   /** `staff:<id>`, `operator:<name>` (a CLI user on the host), `system`. */
   actor: string;
   purpose: ViewPurpose;
-  objectType: 'call' | 'review-item' | 'patient' | 'audit-export' | 'incident-evidence' | 'chart-readback';
+  objectType: 'call' | 'review-item' | 'patient' | 'audit-export' | 'incident-evidence' | 'chart-readback' | 'callback-task';
   objectId: string | null;
   /** The EHR patient id whose PHI was shown, when one is known. */
   patientId?: string | null;

@@ -5,6 +5,7 @@ import { staffRoles } from '../auth/staff-token.ts';
 import { scimSettingsSchema } from '../scim/scim-groups.ts';
 import { ssoSettingsSchema } from '../auth/sso.ts';
 import { languageModelSettingsSchema } from '../nlp/language-model/language-model.settings.ts';
+import { callbackSettingsSchema, defaultCallbackSettings } from '../callbacks/callback-policy.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -253,6 +254,8 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, purgeEveryMinutes: 60 }),
+    /** Callback tasks (issue 16, FU-1): deadlines, the escalation ladder, merging repeat calls, the overdue sweep. */
+    callbacks: callbackSettingsSchema.default(defaultCallbackSettings),
   })
   .strict();
 

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { CallbackSweeper } from '../callbacks/callback-sweep.worker.ts';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
@@ -350,6 +352,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     handlers: afterCallHandlers({
       db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
+      // Callback tasks (issue 16): an unidentified caller's repeat calls merge on a keyed hash of the
+      // number, keyed by a label-derived key from the staff token secret (never stored).
+      callbacks: {
+        settings: config.callbacks, fallbackQueue: config.access.fallbackQueue, ...(options.clock ? { clock: options.clock } : {}),
+        callerKeySecret: createHmac('sha256', options.staffTokenSecret).update('callchart callback caller key').digest(),
+      },
     }),
   });
   const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: ivr.default.language });
@@ -366,6 +374,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     purge: new RetentionPurge({ db, policies, destroyDataKeys: (store, keyIds, reason) => destroyDataKeys(store, keyIds, reason, 'system:retention'), logger }),
   });
   if ((options.work ?? true) && retentionSchedule.enabled) await retention.start();
+  // Callback tasks past their deadline are marked overdue (an urgent one alerts, alert-rules.ts).
+  const callbackSweeper = new CallbackSweeper({ db, everySeconds: config.callbacks.sweepIntervalSeconds, logger, ...(options.clock ? { now: options.clock } : {}) });
+  if (options.work ?? true) callbackSweeper.start();
   await routing.activate();
   const settings = new SettingsService({ db, policies, routing, running: { ivr, retention: retentionSchedule }, files: fileSettings });
   const signIn = new StaffSignIn({
@@ -416,6 +427,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     sso,
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
     settings,
+    callbacks: { settings: config.callbacks, ...(options.clock ? { now: options.clock } : {}) },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients), writeBackTargets: senders,
@@ -469,6 +481,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
       await retention.stop();
+      await callbackSweeper.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;

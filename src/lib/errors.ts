@@ -65,6 +65,8 @@ export const ErrorCodes = {
   WRITE_BACK_ALREADY_SENT: { status: 409, retry: 'permanent' },
   /** A patient search that would not narrow to a few charts (a name alone): minimum necessary. */
   SEARCH_TOO_BROAD: { status: 400, retry: 'permanent' },
+  /** An attempt, claim or close on a callback task already completed, closed or cancelled (issue 16). */
+  CALLBACK_CLOSED: { status: 409, retry: 'permanent' },
   /** A pipeline stage that handles call content finished without asking the policy function. */
   POLICY_NOT_ASKED: { status: 500, retry: 'permanent' },
   /** A transcript arrived before the call's transcribe consent: not stored; send it again shortly. */

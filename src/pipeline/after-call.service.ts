@@ -32,6 +32,8 @@ import { standingPreferencesOf } from '../consent/standing-consent.mapper.ts';
 import { saveStandingConsents } from '../consent/standing-consent.repository.ts';
 import type { PatientDirectory } from '../ehr/patient-directory.service.ts';
 import { chartFactsOf, compareWithChart } from '../review/caller-mismatch.ts';
+import { openCallbackForCall } from '../callbacks/callback-opening.service.ts';
+import { defaultCallbackSettings, type CallbackSettings } from '../callbacks/callback-policy.ts';
 
 /**
  * The stage handlers of the after-call pipeline. Each re-reads the call, does nothing when its
@@ -59,6 +61,11 @@ export function afterCallHandlers(deps: {
   languageModel?: LanguageModelAssist;
   /** The caller's stored match changed here: the staff card shown for the call follows it. */
   onCallerIdentified?: (callId: string) => void;
+  /**
+   * Callback tasks (issue 16, FU-1): the policy, the key an unidentified caller's number is hashed
+   * under (absent: such callers' calls do not merge), the queue of last resort and the clock.
+   */
+  callbacks?: { settings?: CallbackSettings; callerKeySecret?: Buffer; fallbackQueue?: string; clock?: () => Date };
 }): Record<StageName, StageHandler> {
   const { db, cipher, identity, fhir, hub, workflows, policies, review } = deps;
   const clinicLanguage = deps.clinicLanguage ?? 'en';
@@ -185,6 +192,18 @@ export function afterCallHandlers(deps: {
 
     'plan-write-back': async ({ callId }) => {
       await review.planForCall(callId);
+    },
+
+    'open-callback': async ({ callId }) => {
+      const opened = await openCallbackForCall({
+        db, cipher, workflows,
+        settings: deps.callbacks?.settings ?? defaultCallbackSettings,
+        // Without a key an unidentified caller's calls cannot be told apart: each opens its own task.
+        callerKeySecret: deps.callbacks?.callerKeySecret ?? Buffer.alloc(0),
+        fallbackQueue: deps.callbacks?.fallbackQueue ?? 'front-desk',
+        ...(deps.callbacks?.clock ? { clock: deps.callbacks.clock } : {}),
+      }, callId);
+      if (opened) deps.logger.info({ callId, callbackTask: opened.id, merged: opened.merged, origin: opened.origin }, 'callback task opened');
     },
 
     'write-task': async ({ callId }, attempt) => {

@@ -35,6 +35,9 @@ describe('pipeline stage table, as the runner uses it', () => {
     // The Task carries the request types and red flags; the review item needs the stored analysis.
     expect(position('understand-call')).toBeLessThan(position('write-task'));
     expect(position('understand-call')).toBeLessThan(position('plan-write-back'));
+    // A callback task needs the request types and red flags, and must not wait on the EHR.
+    expect(position('understand-call')).toBeLessThan(position('open-callback'));
+    expect(position('open-callback')).toBeLessThan(position('write-task'));
   });
 
   it('every retry class an error can carry has a pg-boss policy: permanent is one attempt, the others retry with backoff', () => {

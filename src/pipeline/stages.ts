@@ -28,6 +28,16 @@ export const pipelineStages = [
     retry: 'permanent',
   },
   {
+    name: 'open-callback',
+    input: 'call id; how the call ended (missed, abandoned, voicemail), its request types and red flags, its routing decision, the callback policy',
+    output: 'a callback task (FU-1) for a missed or abandoned call, a voicemail or a callback request, or the call merged into the open task about the same request',
+    // Ids and codes only (who, which request, which queue): no call content, so no consent gate.
+    // Before write-task on purpose: a callback never waits on the EHR.
+    policyStage: null,
+    // Store-only and idempotent (a call already on a task is left there).
+    retry: 'transient',
+  },
+  {
     name: 'write-task',
     input: 'call id, caller match, request types, red flags, the request type workflows',
     output: 'one FHIR Task per call (conditional create on the call business identifier), linked in place when identity is verified later',

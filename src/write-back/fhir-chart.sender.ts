@@ -18,6 +18,8 @@ import { buildEventTask } from './event-task.mapper.ts';
 import { loadFhirR4Definitions } from '../sandbox-ehr/fhir-definitions.loader.ts';
 import { callTaskFor } from './call-task.ts';
 import type { ClaimedItem } from './outbox.repository.ts';
+import { findCallbackTask, taskIdOfBusinessId } from '../callbacks/callback.repository.ts';
+import { followCallbackStatus } from '../callbacks/callback-task.mapper.ts';
 import type { WriteBackSender } from './write-back.worker.ts';
 
 /** What the sender needs from a FHIR client (FhirClient in production). */
@@ -25,6 +27,8 @@ export interface FhirChartClient {
   search<T extends Resource>(resourceType: ResourceType, params: Record<string, string>): Promise<T[]>;
   transaction(bundle: Bundle): Promise<Bundle>;
   conditionalCreate<T extends Resource>(resource: T, ifNoneExist: string): Promise<{ resource: T; created: boolean }>;
+  /** Update in place, conditional on the version read (If-Match): the callback status follow (issue 16). */
+  update<T extends Resource>(resource: T & { id: string }): Promise<T>;
   /** True while the EHR's circuit breaker is open. */
   isCircuitOpen?(): boolean;
 }
@@ -60,6 +64,7 @@ export class FhirChartRecordSender implements WriteBackSender {
   async deliver(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
     if (item.kind === 'event-task') return this.deliverEvent(item);
     if (item.kind === 'rejection') return this.deliverRejection(item);
+    if (item.kind === 'callback-status') return this.deliverCallbackStatus(item);
     const { db, cipher, policies, workflows } = this.deps;
     const { call, versions, version, decision } = await loadApprovedRecord(db, cipher, policies, item);
     const decided = decidedBefore(versions, version.version);
@@ -124,6 +129,27 @@ export class FhirChartRecordSender implements WriteBackSender {
     });
     const resourceIds = locationsOf(await this.deps.fhir.transaction(bundle));
     return { reconciled: false, result: { rejected: review.rejectionReason, resourceIds } };
+  }
+
+  /**
+   * The call's Task follows its callback task (issue 16): whatever the callback task says now is
+   * written (a later change that overtook this item is still right), as a version-conditional
+   * update; a Task that already says it is reconciled, not rewritten. A 412 (staff changed the
+   * Task meanwhile) is retried after a fresh read.
+   */
+  private async deliverCallbackStatus(item: ClaimedItem): Promise<{ reconciled: boolean; result: Record<string, unknown> }> {
+    const taskId = taskIdOfBusinessId(item.businessId);
+    const callback = taskId ? await findCallbackTask(this.deps.db, taskId) : null;
+    const call = item.callId ? await findCall(this.deps.db, item.callId) : null;
+    if (!callback || !call) throw new CallchartError('NOT_FOUND', 'callback status without its task or call', { writeBackItem: item.id });
+    const [task] = await this.deps.fhir.search<Task>('Task', { identifier: identifierSearch(callTaskIdentifierSystem, callTaskIdentifierValue(call.provider, call.providerCallId)) });
+    // The call's Task is written by the pipeline's write-task stage; until it is there, wait for it.
+    if (!task?.id) throw new CallchartError('EHR_CONFLICT', "the call's Task is not in the chart yet", { writeBackItem: item.id });
+    const followed = followCallbackStatus(task, callback);
+    const result = { callbackStatus: callback.status, escalationLevel: callback.escalationLevel, resourceIds: [`Task/${task.id}`] };
+    if (!followed) return { reconciled: true, result };
+    await this.deps.fhir.update({ ...followed, id: task.id });
+    return { reconciled: false, result };
   }
 
   /** What the chart holds for this call now: its Task, its Communication, the notes of earlier approvals. */

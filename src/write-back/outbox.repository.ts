@@ -17,11 +17,14 @@ export type { WriteBackFailureDetail } from './failure-words.ts';
  * ambiguous (it may have reached the EHR), so it is read back by identifier before any resend.
  */
 export type WriteBackTarget = 'fhir' | 'hl7';
-/** `rejection`: a review decision that takes the call's record out of the chart (issue 12). */
-export type WriteBackKind = 'chart-record' | 'event-task' | 'rejection';
+/**
+ * `rejection`: a review decision that takes the call's record out of the chart (issue 12).
+ * `callback-status`: the call's Task follows its callback task's status (issue 16).
+ */
+export type WriteBackKind = 'chart-record' | 'event-task' | 'rejection' | 'callback-status';
 export type WriteBackStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'cancelled';
 export const writeBackStatuses = ['pending', 'sending', 'delivered', 'failed', 'cancelled'] as const satisfies readonly WriteBackStatus[];
-export const writeBackKinds = ['chart-record', 'event-task', 'rejection'] as const satisfies readonly WriteBackKind[];
+export const writeBackKinds = ['chart-record', 'event-task', 'rejection', 'callback-status'] as const satisfies readonly WriteBackKind[];
 /** Why a person cancelled a chart write (issue 14): a code, never free text (the audit carries it). */
 export const cancelReasons = ['duplicate', 'wrong-patient', 'entered-by-hand', 'consent-withdrawn', 'not-needed', 'other'] as const;
 export type CancelReason = (typeof cancelReasons)[number];

@@ -106,6 +106,7 @@ describe.each(backendKinds)('the runner holds every content stage to its policy 
         handlers: {
           'identify-caller': async () => void ran.push('identify-caller'),
           'understand-call': async () => void ran.push('understand-call'),
+          'open-callback': async () => void ran.push('open-callback'),
           'write-task': async () => void ran.push('write-task'),
           'plan-write-back': async () => void ran.push('plan-write-back'),
         },
