@@ -41,6 +41,7 @@ import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { staffRoutes } from '../review/review.routes.ts';
 import { callbackRoutes } from '../callbacks/callbacks.routes.ts';
 import type { CallbackSettings } from '../callbacks/callback-policy.ts';
+import { outreachRoutes, type OutreachRoutesDeps } from '../outreach/outreach.routes.ts';
 import { worklistRoutes, type WorklistTarget } from '../write-back/worklist.routes.ts';
 import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
@@ -130,6 +131,8 @@ export interface AppDeps {
   sso?: SignInPageDeps['sso'];
   /** Callback tasks (issue 16, FU-1): the policy the attempt route applies; absent: no callback routes. */
   callbacks?: { settings: CallbackSettings; now?: () => Date };
+  /** Outreach lists (issue 16, FU-2); absent: no outreach routes. */
+  outreach?: Omit<OutreachRoutesDeps, 'db' | 'fallbackQueue'>;
 }
 
 declare module 'fastify' {
@@ -381,6 +384,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...(staff.onWriteBackQueued ? { onWriteBackQueued: staff.onWriteBackQueued } : {}),
         ...(callbacks.now ? { now: callbacks.now } : clock ? { now: () => new Date(clock()) } : {}),
       }));
+    }
+    // Outreach lists (issue 16, FU-2): post-discharge and no-show entries, CSV uploads, EHR runs.
+    if (deps.outreach) {
+      const outreach = deps.outreach;
+      await app.register(async (scope) => outreachRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, ...outreach }));
     }
     // The chart worklist (issue 14): every chart write in words, downtime, cancel with a reason.
     await app.register(async (scope) => worklistRoutes(scope, {

@@ -60,6 +60,9 @@ import { StaffSignIn } from '../auth/sign-in.service.ts';
 import { SsoClient } from '../auth/sso.client.ts';
 import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
 import { twilioRestClient, type TwilioRest } from '../pbx/twilio-rest.client.ts';
+import { OutreachService } from '../outreach/outreach.service.ts';
+import { OutreachScheduler } from '../outreach/outreach.scheduler.ts';
+import { outreachCallbackTasks } from '../outreach/outreach-callbacks.adapter.ts';
 
 export { engineVersion };
 
@@ -161,6 +164,8 @@ export interface Engine {
   telemetry: Telemetry;
   /** Twilio's REST API, when configured (issue 16). */
   twilioRest: TwilioRest | null;
+  /** Outreach lists (issue 16, FU-2): the service, and the EHR lists on their schedule (`runNow`). */
+  outreach: { service: OutreachService; scheduler: OutreachScheduler };
   close(): Promise<void>;
 }
 
@@ -301,6 +306,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     baseUrl: options.fhirBaseUrl, timeoutMs: Math.min(config.ehr.backgroundTimeoutMs, 5_000), governor, priority: 4, tokenProvider,
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs, tracer, onFailure: ehrFailures('staff'),
   });
+  // Outreach lists (FU-2): scheduled searches of whole lists, last in the governor's queue (behind
+  // after-call work), a breaker of their own, and a per-run cap: they only use budget others leave.
+  const outreachFhir = new FhirClient({
+    baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 9, queueWaitMs: config.ehr.backgroundTimeoutMs * 4, tokenProvider,
+    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs, tracer, onFailure: ehrFailures('outreach'),
+  });
   const patients = new PatientDirectory(staffFhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
   // The pipeline reads charts on the after-call client: its waits and failures stay off the staff's breaker.
   const afterCallPatients = new PatientDirectory(fhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
@@ -389,6 +400,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // The callback URL the IdP redirects to: the configured one (behind a proxy), else this engine's own.
   let ownUrl = '';
   const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
+  const outreach = new OutreachService({
+    db, cipher, fhir: outreachFhir, settings: config.outreach, clinicName: config.clinic.name, logger,
+    tasks: outreachCallbackTasks(config.callbacks, options.clock),
+    ...(options.clock ? { now: options.clock } : {}),
+  });
+  const outreachScheduler = new OutreachScheduler({ service: outreach, everyMinutes: config.outreach.everyMinutes, logger });
+  if ((options.work ?? true) && config.outreach.enabled) outreachScheduler.start();
   const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
   const app = await buildApp({
     db,
@@ -427,6 +445,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     sso,
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
     settings,
+    outreach: { outreach, scheduler: outreachScheduler },
     callbacks: { settings: config.callbacks, ...(options.clock ? { now: options.clock } : {}) },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
@@ -470,6 +489,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let closed = false;
   return {
     url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest,
+    outreach: { service: outreach, scheduler: outreachScheduler },
     async close() {
       if (closed) return;
       closed = true;
@@ -481,10 +501,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
       await retention.stop();
+      // A list run waiting in the governor ends once the governor drops its waiting requests.
+      const outreachStopped = outreachScheduler.stop();
       await callbackSweeper.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
+      await outreachStopped;
       await pipeline.stop();
       await screenPopAccess.stop();
       await alerts.stop();
