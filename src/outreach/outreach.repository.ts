@@ -140,7 +140,7 @@ export async function saveOutreachRun(db: Queryable, run: Omit<OutreachRun, 'sta
 
 /** The newest finished run of a list (where a capped run left off). */
 export async function lastOutreachRun(db: Queryable, kind: OutreachKind): Promise<OutreachRun | null> {
-  const { rows } = await db.query<RunRow>('select * from outreach_run where kind = $1 order by started_at desc, id desc limit 1', [kind]);
+  const { rows } = await db.query<RunRow>('select * from outreach_run where kind = $1 order by seq desc limit 1', [kind]);
   return rows[0] ? runOf(rows[0]) : null;
 }
 

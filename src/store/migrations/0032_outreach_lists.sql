@@ -37,6 +37,8 @@ create table outreach_import (
 -- per-run cap stopped it (`resume_link`: the EHR's own `next` paging link, dates and codes only).
 create table outreach_run (
   id uuid primary key,
+  -- Run order (the clock may stand still in tests, and two processes' clocks differ).
+  seq bigserial not null unique,
   kind text not null check (kind in ('post-discharge', 'no-show')),
   trigger text not null check (trigger in ('schedule', 'manual')),
   started_at timestamptz not null,
@@ -49,4 +51,4 @@ create table outreach_run (
   resume_link text,
   error_code text
 );
-create index outreach_run_kind_idx on outreach_run (kind, started_at desc);
+create index outreach_run_kind_idx on outreach_run (kind, seq desc);
