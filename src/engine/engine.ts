@@ -61,8 +61,8 @@ import { SsoClient } from '../auth/sso.client.ts';
 import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
 import { twilioRestClient, type TwilioRest } from '../pbx/twilio-rest.client.ts';
 import { OutreachService } from '../outreach/outreach.service.ts';
-import { OutreachScheduler } from '../outreach/outreach.scheduler.ts';
-import { outreachCallbackTasks } from '../outreach/outreach-callbacks.adapter.ts';
+import { OutreachScheduler } from '../outreach/outreach-schedule.worker.ts';
+import { outreachCallbackTasks } from '../outreach/outreach-tasks.repository.ts';
 
 export { engineVersion };
 

@@ -8,7 +8,7 @@ import { staffSeesQueue } from '../api/route-access.ts';
 import { CallchartError, clientErrorBody, isCallchartError } from '../lib/errors.ts';
 import { outreachKinds } from './outreach-settings.ts';
 import type { OutreachService } from './outreach.service.ts';
-import type { OutreachScheduler } from './outreach.scheduler.ts';
+import type { OutreachScheduler } from './outreach-schedule.worker.ts';
 
 export interface OutreachRoutesDeps {
   db: Db;

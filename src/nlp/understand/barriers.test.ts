@@ -87,7 +87,7 @@ describe('detectBarriers', () => {
     const heldOut = JSON.parse(readFileSync(new URL('./fixtures/barriers.held-out.json', import.meta.url), 'utf8')) as { examples: { text: string; barriers: string[] }[] };
     const tuned = score(tuning);
     const measured = score(heldOut.examples);
-    console.log(`barriers tuning: ${JSON.stringify(tuned)}; held-out: ${JSON.stringify(measured)}`);
+    console.warn(`barriers tuning: ${JSON.stringify(tuned)}; held-out: ${JSON.stringify(measured)}`);
     expect(tuned.exact).toBe(tuning.length);
     expect(measured.precision).toBeGreaterThanOrEqual(HELD_OUT_FLOOR.precision);
     expect(measured.recall).toBeGreaterThanOrEqual(HELD_OUT_FLOOR.recall);
