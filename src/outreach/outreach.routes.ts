@@ -27,9 +27,11 @@ export async function outreachRoutes(parent: FastifyInstance, deps: OutreachRout
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const limits = outreach.settings;
 
-  // CSV only in this scope: any other body type is a 415 with the reason; a larger one a 413.
+  // Uploads are CSV (text/csv, size-limited: a larger one is a 413 with the reason); the other
+  // routes take no body, and an empty JSON one is let through. Anything else is a 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: limits.maxUploadBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(csvTypes, { parseAs: 'string', bodyLimit: limits.maxUploadBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1_024 }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler(async (error: FastifyError | CallchartError, request, reply) => {
     const status = isCallchartError(error) ? error.status : (error as FastifyError).validation ? 400 : ((error as FastifyError).statusCode ?? 500);
@@ -90,6 +92,11 @@ export async function outreachRoutes(parent: FastifyInstance, deps: OutreachRout
       consumes: ['text/csv'],
       body: z.string(),
     },
+    preValidation: async (request) => {
+      if (!csvTypes.includes((request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase())) {
+        throw new CallchartError('UNSUPPORTED_MEDIA_TYPE', 'send the list as text/csv (Content-Type: text/csv)');
+      }
+    },
   }, async (request, reply) => {
     const staff = staffOf(request);
     // The list goes to the outreach queue: a person who does not work it cannot fill it.
@@ -105,6 +112,8 @@ export async function outreachRoutes(parent: FastifyInstance, deps: OutreachRout
     return { runs: await deps.scheduler.runNow('manual', `staff:${staff.sub}`) };
   });
 }
+
+const csvTypes = ['text/csv', 'application/csv'];
 
 function actorOf(request: FastifyRequest): string {
   try {

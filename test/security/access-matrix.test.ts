@@ -116,6 +116,11 @@ const oracle: Record<string, Expectation> = {
   'GET /api/admin/staff-tokens': { admin: 'any-queue' },
   'POST /api/admin/staff-tokens/:id/revoke': { admin: 'any-queue' },
   // Legal holds and the retention report (RE-1): the auditor alone, clinic-wide (issue 13).
+  // Outreach lists (issue 16, FU-2): entries for the people who call back; uploads and EHR runs for supervisors and admins.
+  'GET /api/outreach': live,
+  'GET /api/outreach/entries/:id': live,
+  'POST /api/outreach/imports': { supervisor: 'own-queue', admin: 'own-queue' },
+  'POST /api/outreach/runs': { supervisor: 'any-queue', admin: 'any-queue' },
   'POST /api/retention/holds': { auditor: 'any-queue' },
   'GET /api/retention/holds': { auditor: 'any-queue' },
   'POST /api/retention/holds/:id/release': { auditor: 'any-queue' },
@@ -280,7 +285,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
           if (answer.status === 401 || answer.status >= 500) failures.push(`${label}: got ${answer.status}`);
           if (allowed === 'own-queue' && queues === otherQueues) {
             // Another queue's object does not exist for this person, and its PHI never reaches them.
-            if (answer.status < 400 && route.url !== '/api/review' && route.url !== '/api/calls') failures.push(`${label}: another queue's object answered ${answer.status}`);
+            if (answer.status < 400 && route.url !== '/api/review' && route.url !== '/api/calls' && route.url !== '/api/outreach') failures.push(`${label}: another queue's object answered ${answer.status}`);
             if (answer.text.includes(own.callId) || answer.text.includes(own.reviewId) || answer.text.includes(own.name)) failures.push(`${label}: leaked an own-queue object`);
           }
           // A step-up route refuses every token (tokens cannot re-authenticate; tested below); sessions are checked in their own test.
