@@ -42,6 +42,7 @@ const oracle: Record<string, Expectation> = {
   'GET /audit/calls/:id': 'public',
   'GET /settings': 'public',
   'GET /dashboard': 'public',
+  'GET /outreach': 'public',
   'GET /assets/*': 'public',
   // The public half of the engine's SMART client keys, fetched by the EHR (issue 13, item 7).
   'GET /.well-known/jwks.json': 'public',
