@@ -103,7 +103,7 @@ function EntryCard({ entry, timeZone }: { entry: OutreachEntry; timeZone: string
           <Group gap={6} aria-label="Barriers heard in earlier calls">
             <Text size="sm">Heard before:</Text>
             {entry.barriers.map((barrier) => (
-              <Badge key={barrier} color="orange" variant="light">
+              <Badge key={barrier} variant="outline">
                 {barrierWords[barrier] ?? barrier}
               </Badge>
             ))}
@@ -151,7 +151,7 @@ function ManageLists() {
           }}
         >
           <Stack gap="xs">
-            <FileInput label="Upload a list (CSV)" description="Columns: kind, patient_id or mrn, date (YYYY-MM-DD), reason_code" accept=".csv,text/csv" value={file} onChange={setFile} clearable />
+            <FileInput label="Upload a list (CSV)" description="Columns: kind, patient_id or mrn, date (YYYY-MM-DD), reason_code" accept=".csv,text/csv" value={file} onChange={setFile} />
             <Group gap="xs" wrap="wrap">
               <Button type="submit" disabled={!file} loading={upload.isPending}>
                 Upload list
@@ -176,7 +176,7 @@ function ManageLists() {
 function ImportResult({ report }: { report: ImportReport }) {
   return (
     <Stack gap="xs" aria-label="Import report">
-      <Alert color={report.rejected ? 'orange' : 'green'} title={`${report.imported} added, ${report.alreadyImported} already on a list, ${report.rejected} not imported`}>
+      <Alert title={`${report.imported} added, ${report.alreadyImported} already on a list, ${report.rejected} not imported`}>
         {report.total === 1 ? '1 row read.' : `${report.total} rows read.`} {report.rejected ? 'Fix the rows below and upload the file again: rows already imported are skipped.' : ''}
       </Alert>
       {report.problems.length ? (
