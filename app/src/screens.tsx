@@ -17,6 +17,7 @@ export interface ScreenRow {
 
 export const screens: readonly ScreenRow[] = [
   { path: '/live', label: 'Live calls', roles: ['intake', 'nurse', 'clinician', 'supervisor'], nav: true, component: lazy(() => import('./screens/live/LiveCallsScreen')) },
+  { path: '/callbacks', label: 'Callbacks', roles: ['intake', 'nurse', 'clinician', 'supervisor'], nav: true, component: lazy(() => import('./screens/callbacks/CallbacksScreen')) },
   { path: '/review', label: 'Review', roles: ['nurse', 'clinician', 'supervisor'], nav: true, component: lazy(() => import('./screens/review/ReviewScreen')) },
   { path: '/review/:id', label: 'Review item', roles: ['nurse', 'clinician', 'supervisor'], nav: false, component: lazy(() => import('./screens/review/ReviewScreen')) },
   { path: '/worklist', label: 'Chart worklist', roles: ['supervisor', 'admin'], nav: true, component: lazy(() => import('./screens/worklist/WorklistScreen')) },

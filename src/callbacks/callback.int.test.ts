@@ -3,6 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
 import type { Db } from '../store/db.ts';
 import { listWriteBackItems } from '../write-back/outbox.repository.ts';
+import { callbackMetrics } from './callback-metrics.repository.ts';
+import { logDemoCallbackAttempts } from '../simulator/demo-callback-attempts.service.ts';
+import { defaultCallbackSettings } from './callback-policy.ts';
 import {
   assignCallbackTask, closeCallbackTask, completeCallbackTask, findCallbackTask, listCallbackAttempts, listCallbackTasks, markOverdueCallbackTasks,
   openCallbackTask, recordCallbackAttempt, type OpenCallbackTaskInput,
@@ -139,5 +142,41 @@ describe.each(backendKinds)('callback tasks on %s', (kind) => {
     expect(rows).toHaveLength(1);
     const detail = typeof rows[0]!.detail === 'string' ? JSON.parse(rows[0]!.detail) : rows[0]!.detail;
     expect(detail).toMatchObject({ urgent: true, queue: 'front-desk' });
+  });
+
+  it('metrics: completion rate, attempts per completed, call to first attempt and closure, overdue now, after-hours share', async () => {
+    // Two calls 30 and 90 minutes to a first attempt; one completed after 2 attempts at 120 minutes; one cancelled; one overdue.
+    const a = await open(await missed({ afterHours: true }));
+    const b = await open(await missed({ patientId: 'synthetic-patient-7', dueAt: later(60) }));
+    const c = await open(await missed({ patientId: 'synthetic-patient-8' }));
+    await attempt(a.id, 'no-answer', 30);
+    await attempt(a.id, 'answered', 100);
+    await db.transaction((tx) => completeCallbackTask(tx, a.id, { by: 'staff:synthetic-intake', at: later(120) }));
+    await attempt(b.id, 'no-answer', 90);
+    await db.transaction((tx) => closeCallbackTask(tx, c.id, { status: 'cancelled', by: 'staff:synthetic-nurse', at: later(10), reason: 'duplicate' }));
+    const metrics = await callbackMetrics(db, { queues: ['front-desk'], from: later(-60), to: later(24 * 60), now: later(180) });
+    expect(metrics).toMatchObject({
+      opened: 3, completed: 1, cancelled: 1, stillOpen: 1, completionRate: 0.5, attemptsPerCompleted: 2,
+      callToFirstAttempt: { count: 2, medianMinutes: 60 }, callToClosure: { count: 1, medianMinutes: 120, p90Minutes: 120 },
+      overdueNow: 1, urgentOverdueNow: 0, afterHoursCallbacks: 1, onCallResponse: null,
+    });
+    // Another queue's person sees none of it.
+    expect((await callbackMetrics(db, { queues: ['refills'], from: later(-60), to: later(24 * 60), now: later(180) })).opened).toBe(0);
+  });
+
+  it("the demo's stand-in front desk logs attempts once per task, by the plan its id picks", async () => {
+    const ids: string[] = [];
+    for (let index = 0; index < 8; index++) ids.push((await open(await missed({ patientId: `synthetic-demo-${index}` }))).id);
+    const logged = await logDemoCallbackAttempts(db, defaultCallbackSettings, later(5));
+    const expected = ids.map((id) => [0, 1, 3, 2][Number.parseInt(id.replace(/-/g, '').slice(-4), 16) % 4]!);
+    expect(logged).toBe(expected.reduce((sum, count) => sum + count, 0));
+    for (const [index, id] of ids.entries()) {
+      const task = (await findCallbackTask(db, id))!;
+      expect(task.attempts).toBe(expected[index]);
+      if (expected[index] === 3) expect(task).toMatchObject({ status: 'escalated', escalationLevel: 1 });
+      if (expected[index] === 2) expect(task.status).toBe('in-progress');
+    }
+    // Run again: nothing new (each task is worked once).
+    expect(await logDemoCallbackAttempts(db, defaultCallbackSettings, later(6))).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ import {
   assignCallbackTask, closeCallbackTask, closeReasons, findCallbackTask, listCallbackAttempts, listCallbackTasks, recordCallbackAttempt, type CallbackTask,
 } from './callback.repository.ts';
 import { attemptChannels, attemptOutcomes, callbackStatuses, isOverdue, type CallbackSettings } from './callback-policy.ts';
-import { callbackMetrics } from './callback-metrics.repository.ts';
+import { callbackMetrics, type CallbackMetrics } from './callback-metrics.repository.ts';
 
 /**
  * The callback worklist (FU-1): the tasks of the queues a person works, one task with its attempts
@@ -45,6 +45,27 @@ function view(task: CallbackTask, now: Date) {
     ageMinutes: Math.max(0, Math.floor((now.getTime() - Date.parse(task.firstCallAt)) / 60_000)),
     overdue: isOverdue(task, now),
     minutesOverdue: isOverdue(task, now) ? Math.floor((now.getTime() - Date.parse(task.dueAt)) / 60_000) : 0,
+  };
+}
+
+/**
+ * The analyst's answer (like the dashboard's): a count of 1 to 4 is hidden (null), and a rate or
+ * duration built on fewer than 5 tasks or calls is not shown.
+ */
+function deidentified(metrics: CallbackMetrics): CallbackMetrics & { deidentified: true } {
+  const small = (count: number) => count > 0 && count < 5;
+  const count = (value: number) => (small(value) ? null : value) as number;
+  const duration = (summary: CallbackMetrics['callToFirstAttempt']) => (summary.count < 5 ? { count: count(summary.count), medianMinutes: null, p90Minutes: null } : summary);
+  return {
+    ...metrics,
+    opened: count(metrics.opened), completed: count(metrics.completed), closedUnreachable: count(metrics.closedUnreachable), cancelled: count(metrics.cancelled),
+    stillOpen: count(metrics.stillOpen), overdueNow: count(metrics.overdueNow), urgentOverdueNow: count(metrics.urgentOverdueNow), calls: count(metrics.calls),
+    afterHoursCalls: count(metrics.afterHoursCalls), afterHoursCallbacks: count(metrics.afterHoursCallbacks),
+    completionRate: metrics.opened - metrics.cancelled < 5 ? null : metrics.completionRate,
+    attemptsPerCompleted: metrics.completed < 5 ? null : metrics.attemptsPerCompleted,
+    afterHoursShare: metrics.calls < 5 ? null : metrics.afterHoursShare,
+    callToFirstAttempt: duration(metrics.callToFirstAttempt), callToClosure: duration(metrics.callToClosure),
+    deidentified: true,
   };
 }
 
@@ -118,7 +139,8 @@ export async function callbackRoutes(parent: FastifyInstance, deps: CallbackRout
   }, async (request) => {
     const staff = staffOf(request);
     const at = now();
-    return callbackMetrics(db, { queues: staff.queues.includes('*') ? '*' : staff.queues, from: new Date(at.getTime() - request.query.days * 86_400_000), to: at, now: at });
+    const metrics = await callbackMetrics(db, { queues: staff.queues.includes('*') ? '*' : staff.queues, from: new Date(at.getTime() - request.query.days * 86_400_000), to: at, now: at });
+    return staff.role === 'analyst' ? deidentified(metrics) : { ...metrics, deidentified: false };
   });
 
   app.get('/api/callbacks/:id', {

@@ -156,7 +156,13 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
     await twilioCloud?.close();
     refuseStart(`The demo could not start: ${startFailureSentence(error, { host: config.server.host, port: options.port, option: '--port', databaseUrl: process.env.DATABASE_URL })}`);
   }
+  // A stand-in front desk (synthetic): the simulator's missed calls and voicemails become callback
+  // tasks, and this logs a few attempts on them so the Callbacks screen shows every stage.
+  const { logDemoCallbackAttempts } = await import('../simulator/demo-callback-attempts.service.ts');
+  const demoAttempts = setInterval(() => void logDemoCallbackAttempts(engine.db, config.callbacks).catch(() => undefined), 15_000);
+  demoAttempts.unref();
   onShutdown(async () => {
+    clearInterval(demoAttempts);
     await engine.close();
     await sandbox?.close();
     await twilioCloud?.close();
@@ -188,7 +194,8 @@ Callchart ${'demo'} is running (synthetic data only).
   Twilio REST     ${twilioCloud ? `${twilioCloud.url}  (a local stand-in for Twilio's cloud: outbound calls and SMS stay on this machine)` : config.twilio.apiBaseUrl ?? 'https://api.twilio.com'}
 
 Send calls:  npx callchart simulate --target ${engine.url} --calls 20 --duplicate --shuffle${dataDirFlag}
-             (the calls take turns through the review, summary-only and event queues; --pattern picks one)
+             (the calls take turns through the review, summary-only and event queues; --pattern picks one;
+              missed calls and voicemails become callback tasks, and a stand-in front desk logs attempts on them)
 See chart:   npx callchart chart${sandbox ? dataDirFlag : ` --ehr-url ${fhirBaseUrl}`}
              (reads back every Task, Communication, DocumentReference and Provenance Callchart wrote, read-only;
               add a patient id for one chart, --json for the FHIR resources)

@@ -40,7 +40,7 @@ describe('parseConfigText', () => {
 
   it('an empty section gets the same defaults as an absent one', () => {
     // Section-level defaults are literals; they must not drift from the key-level defaults.
-    const sections = parseConfigText('clinic: {}\nserver: {}\nehr: {}\nwebhooks: {}\ntwilio: {}\nrouting: {}\nivr: {}\npolicy: {}\nwriteBack: {}\nrequestTypes: {}\npipeline: {}\naccess: {}\nauth: {}\nscim: {}\nalerts: {}\ntelemetry: {}\nretention: {}\noutreach: {}\n');
+    const sections = parseConfigText('clinic: {}\nserver: {}\nehr: {}\nwebhooks: {}\ntwilio: {}\nrouting: {}\nivr: {}\npolicy: {}\nwriteBack: {}\nrequestTypes: {}\npipeline: {}\naccess: {}\nauth: {}\nscim: {}\nalerts: {}\ntelemetry: {}\nretention: {}\ncallbacks: {}\noutreach: {}\n');
     expect(sections).toEqual(parseConfigText(''));
     expect(parseConfigText('auth:\n  session: {}\n  lockout: {}\n')).toEqual(parseConfigText(''));
     expect(Object.keys(defaultConfig).sort()).toEqual(['access', 'alerts', 'auth', 'callbacks', 'clinic', 'ehr', 'ivr', 'outreach', 'pipeline', 'policy', 'requestTypes', 'retention', 'routing', 'scim', 'server', 'telemetry', 'twilio', 'webhooks', 'writeBack']);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { CallbackSweeper } from '../callbacks/callback-sweep.worker.ts';
+import { callbackMetrics } from '../callbacks/callback-metrics.repository.ts';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
@@ -266,7 +267,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ?? (config.twilio.accountSid && options.twilioAuthToken
       ? twilioRestClient({ accountSid: config.twilio.accountSid, authToken: options.twilioAuthToken, ...(config.twilio.apiBaseUrl ? { apiBaseUrl: config.twilio.apiBaseUrl } : {}) })
       : null);
-  const metrics = new CallchartMetrics({ fallbackQueue: config.access.fallbackQueue, outboxStats: () => outboxBacklog(db) });
+  const metrics = new CallchartMetrics({
+    fallbackQueue: config.access.fallbackQueue, outboxStats: () => outboxBacklog(db),
+    // Callback metrics (issue 16, AN-1) over the trailing 30 days, all queues.
+    callbackStats: () => {
+      const now = options.clock?.() ?? new Date();
+      return callbackMetrics(db, { queues: '*', from: new Date(now.getTime() - 30 * 86_400_000), to: now, now });
+    },
+  });
   const ehrFailures = (client: string) => (failure: { code: string; retry: string }) => metrics.ehrFailed({ client, ...failure });
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
   // and falls back (invariant 6); after-call work can wait longer and has its own breaker, so a slow

@@ -57,3 +57,36 @@ describe('exposition', () => {
     expect(answered.text).not.toContain('callchart_outbox_items{');
   });
 });
+
+describe('callback metrics (issue 16, AN-1)', () => {
+  it('shows the callback figures read at scrape time, one read per scrape, with no label but quantile or urgency', async () => {
+    let reads = 0;
+    const metrics = new CallchartMetrics({
+      fallbackQueue: 'front-desk', defaultMetrics: false,
+      callbackStats: async () => {
+        reads++;
+        return {
+          overdueNow: 3, urgentOverdueNow: 1, completionRate: 0.75, attemptsPerCompleted: 1.5,
+          callToFirstAttempt: { medianMinutes: 42, p90Minutes: 180 }, callToClosure: { medianMinutes: 90, p90Minutes: null }, afterHoursShare: 0.4,
+        };
+      },
+    });
+    const { text } = await metrics.exposition();
+    expect(reads).toBe(1);
+    expect(text).toContain('callchart_callback_overdue_tasks{urgent="true"} 1');
+    expect(text).toContain('callchart_callback_overdue_tasks{urgent="false"} 2');
+    expect(text).toContain('callchart_callback_completion_ratio 0.75');
+    expect(text).toContain('callchart_callback_attempts_per_completed 1.5');
+    expect(text).toContain('callchart_callback_call_to_first_attempt_minutes{quantile="0.9"} 180');
+    expect(text).toContain('callchart_callback_call_to_closure_minutes{quantile="0.5"} 90');
+    // Not known yet: NaN, rather than a zero that reads as "none".
+    expect(text).toMatch(/callchart_callback_call_to_closure_minutes\{quantile="0.9"\} nan/i);
+    expect(text).toContain('callchart_callback_after_hours_call_share 0.4');
+  });
+
+  it('a store that does not answer leaves the callback gauges empty and the scrape still answers', async () => {
+    const metrics = new CallchartMetrics({ fallbackQueue: 'front-desk', defaultMetrics: false, callbackStats: async () => Promise.reject(new Error('store away')) });
+    const { text } = await metrics.exposition();
+    expect(text).toMatch(/callchart_callback_completion_ratio nan/i);
+  });
+});

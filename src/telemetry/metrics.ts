@@ -10,6 +10,17 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** The callback figures the gauges show (src/callbacks/callback-metrics.repository.ts CallbackMetrics). */
+export interface CallbackStats {
+  overdueNow: number;
+  urgentOverdueNow: number;
+  completionRate: number | null;
+  attemptsPerCompleted: number | null;
+  callToFirstAttempt: { medianMinutes: number | null; p90Minutes: number | null };
+  callToClosure: { medianMinutes: number | null; p90Minutes: number | null };
+  afterHoursShare: number | null;
+}
+
 /** Outbox rows by target and status, with the age of the oldest, as the store reports them at scrape time. */
 export interface OutboxStats {
   target: string;
@@ -47,7 +58,11 @@ export class CallchartMetrics {
   private readonly reviewTurnaround: Histogram<'decision'>;
   private readonly languageModel: Histogram<'outcome' | 'reason'>;
 
-  constructor(options: { fallbackQueue: string; outboxStats?: () => Promise<readonly OutboxStats[]>; defaultMetrics?: boolean }) {
+  constructor(options: {
+    fallbackQueue: string; outboxStats?: () => Promise<readonly OutboxStats[]>; defaultMetrics?: boolean;
+    /** Callback metrics (issue 16, AN-1) over a trailing window, read from the store at scrape time. */
+    callbackStats?: () => Promise<CallbackStats>;
+  }) {
     this.fallbackQueue = options.fallbackQueue;
     const registers = [this.registry];
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'callchart_' });
@@ -111,6 +126,44 @@ export class CallchartMetrics {
         for (const row of rows ?? []) this.set(labelsOf(row), row.oldestAgeSeconds);
       },
     });
+    if (options.callbackStats) this.callbackGauges(registers, options.callbackStats);
+  }
+
+  /**
+   * Callback metrics (issue 16, AN-1), read from the store at scrape time over the trailing window
+   * the engine asks for (30 days): one set of queries per scrape, shared by every gauge; no labels
+   * but a quantile or urgency. A store that does not answer leaves them empty (NaN).
+   */
+  private callbackGauges(registers: Registry[], callbackStats: () => Promise<CallbackStats>): void {
+    let stats: Promise<CallbackStats | null> = Promise.resolve(null);
+    const gauge = (name: string, help: string, fill: (gauge: Gauge<string>, value: CallbackStats) => void, labelNames: string[] = [], first = false) =>
+      new Gauge({
+        name, help, labelNames, registers,
+        async collect() {
+          if (first) stats = callbackStats().catch(() => null);
+          const value = await stats;
+          this.reset();
+          if (value) fill(this, value);
+          else if (labelNames.length === 0) this.set(Number.NaN);
+        },
+      });
+    // Not known yet (nothing completed in the window): NaN, never a zero that reads as "none done".
+    const set = (target: Gauge<string>, value: number | null, labels: Record<string, string> = {}) => target.set(labels, value ?? Number.NaN);
+    gauge('callchart_callback_overdue_tasks', 'Callback tasks open past their deadline now, by urgency', (target, value) => {
+      target.set({ urgent: 'true' }, value.urgentOverdueNow);
+      target.set({ urgent: 'false' }, value.overdueNow - value.urgentOverdueNow);
+    }, ['urgent'], true);
+    gauge('callchart_callback_completion_ratio', 'Callback tasks completed over those opened (not cancelled) in the trailing window', (target, value) => set(target, value.completionRate));
+    gauge('callchart_callback_attempts_per_completed', 'Mean attempts per completed callback in the trailing window', (target, value) => set(target, value.attemptsPerCompleted));
+    gauge('callchart_callback_call_to_first_attempt_minutes', 'Minutes from the call to the first callback attempt in the trailing window, by quantile (0.5, 0.9)', (target, value) => {
+      set(target, value.callToFirstAttempt.medianMinutes, { quantile: '0.5' });
+      set(target, value.callToFirstAttempt.p90Minutes, { quantile: '0.9' });
+    }, ['quantile']);
+    gauge('callchart_callback_call_to_closure_minutes', 'Minutes from the call to a completed callback in the trailing window, by quantile (0.5, 0.9)', (target, value) => {
+      set(target, value.callToClosure.medianMinutes, { quantile: '0.5' });
+      set(target, value.callToClosure.p90Minutes, { quantile: '0.9' });
+    }, ['quantile']);
+    gauge('callchart_callback_after_hours_call_share', 'Share of calls in the trailing window that came outside opening hours', (target, value) => set(target, value.afterHoursShare));
   }
 
   /** A queue name as a label: the clinic's queue ids only, at most 50 of them; anything else is `other`. */

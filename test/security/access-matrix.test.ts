@@ -42,6 +42,7 @@ const oracle: Record<string, Expectation> = {
   'GET /audit/calls/:id': 'public',
   'GET /settings': 'public',
   'GET /dashboard': 'public',
+  'GET /callbacks': 'public',
   'GET /outreach': 'public',
   'GET /assets/*': 'public',
   // The public half of the engine's SMART client keys, fetched by the EHR (issue 13, item 7).
@@ -79,6 +80,17 @@ const oracle: Record<string, Expectation> = {
   // The dashboard (issue 14): aggregates only, narrowed to the person's queues inside the answer (a
   // person of another queue gets an answer with their own queues' counts, never the seeded call's id).
   'GET /api/dashboard': { supervisor: 'any-queue', analyst: 'any-queue', admin: 'any-queue' },
+  // Callback tasks (issue 16, FU-1): the people who call patients back, their own queues only; the
+  // list of another queue's person is their own (empty) list; metrics are aggregates narrowed inside.
+  'GET /api/callbacks': live,
+  'GET /api/callbacks/metrics': { supervisor: 'any-queue', analyst: 'any-queue', admin: 'any-queue' },
+  'GET /api/callbacks/:id': live,
+  'POST /api/callbacks/:id/attempts': live,
+  'POST /api/callbacks/:id/claim': live,
+  'POST /api/callbacks/:id/assign': review,
+  'POST /api/callbacks/:id/complete': live,
+  'POST /api/callbacks/:id/cancel': review,
+  'POST /api/callbacks/:id/close-unreachable': review,
   // The chart worklist (issue 14): supervisors and admins see every chart write and may cancel one.
   'GET /api/write-back/worklist': { supervisor: 'any-queue', admin: 'any-queue' },
   'POST /api/write-back/:id/cancel': { supervisor: 'any-queue', admin: 'any-queue' },
@@ -286,7 +298,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
           if (answer.status === 401 || answer.status >= 500) failures.push(`${label}: got ${answer.status}`);
           if (allowed === 'own-queue' && queues === otherQueues) {
             // Another queue's object does not exist for this person, and its PHI never reaches them.
-            if (answer.status < 400 && route.url !== '/api/review' && route.url !== '/api/calls' && route.url !== '/api/outreach') failures.push(`${label}: another queue's object answered ${answer.status}`);
+            if (answer.status < 400 && route.url !== '/api/review' && route.url !== '/api/calls' && route.url !== '/api/outreach' && route.url !== '/api/callbacks') failures.push(`${label}: another queue's object answered ${answer.status}`);
             if (answer.text.includes(own.callId) || answer.text.includes(own.reviewId) || answer.text.includes(own.name)) failures.push(`${label}: leaked an own-queue object`);
           }
           // A step-up route refuses every token (tokens cannot re-authenticate; tested below); sessions are checked in their own test.

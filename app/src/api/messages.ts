@@ -57,6 +57,7 @@ const words: Record<string, string> = {
   STAFF_LAST_ADMIN: 'This would leave Callchart with no active administrator. Make someone else an administrator first.',
   STAFF_SELF_CHANGE: 'You cannot change your own role or disable your own account. Ask another administrator.',
   STAFF_USER_VERSION_STALE: 'Someone else changed this account after you opened it. Close this, look again, and make your change.',
+  CALLBACK_CLOSED: 'This callback is already completed, closed or cancelled. Reload the list.',
   WRITE_BACK_IN_FLIGHT: 'This chart write is being sent to the EHR right now, so it can no longer be held back. Wait a moment: if it does not reach the EHR you can cancel it then.',
   WRITE_BACK_ALREADY_SENT: 'This chart write already reached the EHR, so it cannot be cancelled. Correct it in the EHR if it is wrong.',
 };

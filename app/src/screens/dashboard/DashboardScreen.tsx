@@ -10,6 +10,7 @@ import { addDays, clinicDay, dayWords, shortDay } from './date-range';
 import { cellText, consentScopeWords, hourWords, percentText, requestTypeWords, type DashboardAnswer } from './dashboard.types';
 import { RangeForm } from './RangeForm';
 import { StatCard } from './StatCard';
+import { CallbackSection } from './CallbackSection';
 
 /**
  * The dashboard (issue 14, item 7): how the phones went for a range of clinic days — calls by
@@ -88,6 +89,7 @@ function Figures({ answer }: { answer: DashboardAnswer }) {
               <StatCard testId="stat-consent" title="Consent captured" value={percentText(answer.consent.captureRate)} detail={`${cellText(answer.consent.captureRate.numerator)} of ${cellText(answer.consent.captureRate.denominator)} calls had all four consents asked and answered`} />
             </SimpleGrid>
           </section>
+          <CallbackSection days={answer.range.days} />
           <ChartSection
             testId="chart-by-day"
             title="Calls by day"
