@@ -21,6 +21,7 @@ export const screens: readonly ScreenRow[] = [
   { path: '/review', label: 'Review', roles: ['nurse', 'clinician', 'supervisor'], nav: true, component: lazy(() => import('./screens/review/ReviewScreen')) },
   { path: '/review/:id', label: 'Review item', roles: ['nurse', 'clinician', 'supervisor'], nav: false, component: lazy(() => import('./screens/review/ReviewScreen')) },
   { path: '/worklist', label: 'Chart worklist', roles: ['supervisor', 'admin'], nav: true, component: lazy(() => import('./screens/worklist/WorklistScreen')) },
+  { path: '/outreach', label: 'Outreach', roles: ['intake', 'nurse', 'clinician', 'supervisor'], nav: true, component: lazy(() => import('./screens/outreach/OutreachScreen')) },
   { path: '/dashboard', label: 'Dashboard', roles: ['supervisor', 'analyst', 'admin'], nav: true, component: lazy(() => import('./screens/dashboard/DashboardScreen')) },
   { path: '/audit', label: 'Audit', roles: ['auditor'], nav: true, component: lazy(() => import('./screens/audit/AuditScreen')) },
   { path: '/audit/calls/:id', label: 'Chain of custody', roles: ['auditor'], nav: false, component: lazy(() => import('./screens/audit/AuditScreen')) },

@@ -47,6 +47,7 @@ import { callbackRoutes } from '../callbacks/callbacks.routes.ts';
 import type { CallbackSettings } from '../callbacks/callback-policy.ts';
 import { onCallRoutes, onCallTwilioRoutes } from '../on-call/on-call.routes.ts';
 import type { OnCallService } from '../on-call/on-call.service.ts';
+import { outreachRoutes, type OutreachRoutesDeps } from '../outreach/outreach.routes.ts';
 import { worklistRoutes, type WorklistTarget } from '../write-back/worklist.routes.ts';
 import { patientLinkRoutes } from '../review/patient-link.routes.ts';
 import type { PatientLinkService } from '../review/patient-link.service.ts';
@@ -143,6 +144,8 @@ export interface AppDeps {
   callbacks?: { settings: CallbackSettings; now?: () => Date };
   /** The on-call clinician's phone view (issue 16, AH-1). */
   onCall?: OnCallService;
+  /** Outreach lists (issue 16, FU-2); absent: no outreach routes. */
+  outreach?: Omit<OutreachRoutesDeps, 'db' | 'fallbackQueue'>;
 }
 
 declare module 'fastify' {
@@ -394,6 +397,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...(staff.onWriteBackQueued ? { onWriteBackQueued: staff.onWriteBackQueued } : {}),
         ...(callbacks.now ? { now: callbacks.now } : clock ? { now: () => new Date(clock()) } : {}),
       }));
+    }
+    // Outreach lists (issue 16, FU-2): post-discharge and no-show entries, CSV uploads, EHR runs.
+    if (deps.outreach) {
+      const outreach = deps.outreach;
+      await app.register(async (scope) => outreachRoutes(scope, { db: deps.db, fallbackQueue: deps.fallbackQueue, ...outreach }));
     }
     // The chart worklist (issue 14): every chart write in words, downtime, cancel with a reason.
     await app.register(async (scope) => worklistRoutes(scope, {

@@ -84,6 +84,12 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
 
   // Callback tasks (issue 16, FU-1): the people who call patients back, in their own queues (another
   // queue's task is "not found"); metrics are counts and durations over the person's queues.
+  // Outreach lists (issue 16, FU-2): entries in the caller's queues (ids, codes, barrier codes and the
+  // script); uploads and "search the EHR now" for supervisors and admins who work the outreach queue.
+  'GET /api/outreach': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'GET /api/outreach/entries/:id': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'POST /api/outreach/imports': { kind: 'staff', roles: ['supervisor', 'admin'], queues: 'own' },
+  'POST /api/outreach/runs': { kind: 'staff', roles: ['supervisor', 'admin'], queues: { all: 'searches the EHR for the clinic-wide lists; answers with counts only' } },
   'GET /api/callbacks': { kind: 'staff', roles: liveRoles, queues: 'own' },
   'GET /api/callbacks/metrics': { kind: 'staff', roles: ['supervisor', 'analyst', 'admin'], queues: 'own' },
   'GET /api/callbacks/:id': { kind: 'staff', roles: liveRoles, queues: 'own' },

@@ -6,6 +6,7 @@ import { scimSettingsSchema } from '../scim/scim-groups.ts';
 import { ssoSettingsSchema } from '../auth/sso.ts';
 import { languageModelSettingsSchema } from '../nlp/language-model/language-model.settings.ts';
 import { callbackSettingsSchema, defaultCallbackSettings } from '../callbacks/callback-policy.ts';
+import { defaultOutreachSettings, outreachSettingsSchema } from '../outreach/outreach-settings.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -304,6 +305,8 @@ export const configSchema = z
       .default({ enabled: true, purgeEveryMinutes: 60 }),
     /** Callback tasks (issue 16, FU-1): deadlines, the escalation ladder, merging repeat calls, the overdue sweep. */
     callbacks: callbackSettingsSchema.default(defaultCallbackSettings),
+    /** Outreach lists (issue 16, FU-2): the EHR list schedule, its budget, the CSV limits, the scripts. */
+    outreach: outreachSettingsSchema.default(defaultOutreachSettings),
   })
   .strict();
 

@@ -110,6 +110,28 @@ export class FhirClient {
       .map((entry) => entry.resource as T);
   }
 
+  /**
+   * One page of a search: its matches and the server's `next` link (null on the last page). Pass
+   * `next` back as `page` to read on; a link that does not point into this EHR's base is refused
+   * (the token must never go elsewhere).
+   */
+  async searchPage<T extends Resource>(resourceType: ResourceType, page: { params: Record<string, string | readonly string[]> } | { next: string }): Promise<{ matches: T[]; next: string | null; total: number | null }> {
+    let path: string;
+    if ('next' in page) {
+      if (!page.next.startsWith(`${this.baseUrl}/${resourceType}?`)) throw new CallchartError('EHR_REJECTED', 'EHR paging link outside its base', { path: resourceType });
+      path = page.next.slice(this.baseUrl.length + 1);
+    } else {
+      const query = searchQuery(page.params);
+      path = `${resourceType}${query ? `?${query}` : ''}`;
+    }
+    const bundle = await this.request<Bundle>('GET', path);
+    return {
+      matches: (bundle.entry ?? []).filter((entry) => entry.search?.mode !== 'include' && entry.resource?.resourceType === resourceType).map((entry) => entry.resource as T),
+      next: bundle.link?.find((link) => link.relation === 'next')?.url ?? null,
+      total: typeof bundle.total === 'number' ? bundle.total : null,
+    };
+  }
+
   /** Search with `_include`: the matches, and the included resources beside them. */
   async searchWithIncludes<T extends Resource>(resourceType: ResourceType, params: Record<string, string>): Promise<{ matches: T[]; included: Resource[] }> {
     const query = new URLSearchParams(params).toString();

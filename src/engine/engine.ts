@@ -66,6 +66,9 @@ import type { Patient } from '@medplum/fhirtypes';
 import { OutboundCallService } from '../outbound/outbound-call.service.ts';
 import { callbackTaskPort } from '../outbound/callback-task.repository.ts';
 import { OnCallService } from '../on-call/on-call.service.ts';
+import { OutreachService } from '../outreach/outreach.service.ts';
+import { OutreachScheduler } from '../outreach/outreach-schedule.worker.ts';
+import { outreachCallbackTasks } from '../outreach/outreach-tasks.repository.ts';
 
 export { engineVersion };
 
@@ -173,6 +176,8 @@ export interface Engine {
   twilioRest: TwilioRest | null;
   /** The on-call clinician's notices and phone view (issue 16, AH-1). */
   onCall: OnCallService;
+  /** Outreach lists (issue 16, FU-2): the service, and the EHR lists on their schedule (`runNow`). */
+  outreach: { service: OutreachService; scheduler: OutreachScheduler };
   close(): Promise<void>;
 }
 
@@ -326,6 +331,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     baseUrl: options.fhirBaseUrl, timeoutMs: Math.min(config.ehr.backgroundTimeoutMs, 5_000), governor, priority: 4, tokenProvider,
     breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs, tracer, onFailure: ehrFailures('staff'),
   });
+  // Outreach lists (FU-2): scheduled searches of whole lists, last in the governor's queue (behind
+  // after-call work), a breaker of their own, and a per-run cap: they only use budget others leave.
+  const outreachFhir = new FhirClient({
+    baseUrl: options.fhirBaseUrl, timeoutMs: config.ehr.backgroundTimeoutMs, governor, priority: 9, queueWaitMs: config.ehr.backgroundTimeoutMs * 4, tokenProvider,
+    breakerThreshold: config.ehr.breakerThreshold, breakerHalfOpenMs: config.ehr.breakerHalfOpenMs, tracer, onFailure: ehrFailures('outreach'),
+  });
   const patients = new PatientDirectory(staffFhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
   // The pipeline reads charts on the after-call client: its waits and failures stay off the staff's breaker.
   const afterCallPatients = new PatientDirectory(fhir, { cacheSeconds: config.ehr.cacheSeconds, defaultRegion: config.clinic.defaultRegion as CountryCode });
@@ -434,6 +445,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // The callback URL the IdP redirects to: the configured one (behind a proxy), else this engine's own.
   let ownUrl = '';
   const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
+  const outreach = new OutreachService({
+    db, cipher, fhir: outreachFhir, settings: config.outreach, clinicName: config.clinic.name, logger,
+    tasks: outreachCallbackTasks(config.callbacks, options.clock),
+    ...(options.clock ? { now: options.clock } : {}),
+  });
+  const outreachScheduler = new OutreachScheduler({ service: outreach, everyMinutes: config.outreach.everyMinutes, logger });
+  if ((options.work ?? true) && config.outreach.enabled) outreachScheduler.start();
   const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
   // Outbound event webhooks (OW-1): built before the API, which lists their troubles and redelivers.
   const eventWebhooks = new EventWebhookWorker({
@@ -490,6 +508,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
     onCall,
     settings,
+    outreach: { outreach, scheduler: outreachScheduler },
     callbacks: { settings: config.callbacks, ...(options.clock ? { now: options.clock } : {}) },
     eventWebhooks: {
       cipher, allowLoopbackHttp: config.eventWebhooks.allowLoopbackHttp, onRedeliver: () => eventWebhooks.nudge(),
@@ -540,6 +559,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let closed = false;
   return {
     url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks, onCall,
+    outreach: { service: outreach, scheduler: outreachScheduler },
     async close() {
       if (closed) return;
       closed = true;
@@ -552,10 +572,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await dispatcher.stop();
       await onCall.stop();
       await retention.stop();
+      // A list run waiting in the governor ends once the governor drops its waiting requests.
+      const outreachStopped = outreachScheduler.stop();
       await callbackSweeper.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
+      await outreachStopped;
       await pipeline.stop();
       await screenPopAccess.stop();
       await alerts.stop();

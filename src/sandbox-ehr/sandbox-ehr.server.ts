@@ -335,11 +335,21 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
     // An included resource is a read: only the types the token may read come back.
     const included = (await resolveIncludes(matches, search)).filter((entry) => !grant || scopesAllow(grant.scopes, entry.resource!.resourceType, 'r'));
     const entry = [...matches, ...included];
+    const total = bundle.total ?? matches.length;
+    // Paging as real servers do it: a `next` link while matches remain (clients follow it, never build offsets).
+    const offset = search.offset ?? 0;
+    const pageEnd = offset + matches.length;
+    let next: string | null = null;
+    if (search.count !== undefined && matches.length > 0 && pageEnd < total) {
+      const url = new URL(`${baseUrl}${relative}`);
+      url.searchParams.set('_offset', String(pageEnd));
+      next = url.toString();
+    }
     return {
       resourceType: 'Bundle',
       type: 'searchset',
-      total: bundle.total ?? matches.length,
-      link: [{ relation: 'self', url: `${baseUrl}${relative}` }],
+      total,
+      link: [{ relation: 'self', url: `${baseUrl}${relative}` }, ...(next ? [{ relation: 'next', url: next }] : [])],
       ...(entry.length > 0 ? { entry } : {}),
     };
   };

@@ -103,6 +103,12 @@ describe('generateSyntheticClinic', () => {
     expect(clinic.encounters.every((e) => e.period!.start! >= '2025-04-01' && e.period!.start! < clinic.referenceDate)).toBe(true);
     expect(clinic.appointments.every((a) => a.status === 'booked' && a.start! > clinic.referenceDate)).toBe(true);
     expect(clinic.serviceRequests.length).toBeGreaterThan(10);
+    // The outreach lists (issue 16): recent hospital discharges and missed visits, before the reference date.
+    expect(clinic.discharges).toHaveLength(12);
+    expect(new Set(clinic.discharges.map((e) => e.class.code))).toEqual(new Set(['IMP', 'EMER']));
+    expect(clinic.discharges.every((e) => e.status === 'finished' && e.period!.end! < clinic.referenceDate && e.period!.end! > '2026-10-30T00')).toBe(true);
+    expect(clinic.noShows).toHaveLength(12);
+    expect(clinic.noShows.every((a) => a.status === 'noshow' && a.start! < clinic.referenceDate && a.start! > '2026-10-25')).toBe(true);
     expect(clinic.serviceRequests.every((s) => s.status === 'active')).toBe(true);
   });
 

@@ -79,6 +79,10 @@ export interface SyntheticClinic {
   allergyIntolerances: AllergyIntolerance[];
   encounters: Encounter[];
   appointments: Appointment[];
+  /** Recent hospital discharges (inpatient or emergency, finished in the day and a half before the reference date): the post-discharge list. */
+  discharges: Encounter[];
+  /** Missed visits in the week before the reference date (status `noshow`): the no-show list. */
+  noShows: Appointment[];
   serviceRequests: ServiceRequest[];
   /** Standing preferences about phone-call data use (CO-1), for some patients. */
   consents: Consent[];
@@ -576,14 +580,64 @@ export function generateSyntheticClinic(options: SyntheticClinicOptions = {}): S
   }
 
   const consents = standingConsents(patients);
+  const { discharges, noShows } = outreachEvents(patients);
   const resources: Resource[] = [
     organization, ...practitioners, ...patients, ...relatedPersons, ...careTeams, ...conditions,
     ...medicationRequests, ...allergyIntolerances, ...encounters, ...appointments, ...serviceRequests, ...consents,
+    ...discharges, ...noShows,
   ];
   return {
     seed, referenceDate: SANDBOX_REFERENCE_DATE, organization, practitioners, patients, relatedPersons, careTeams,
-    conditions, medicationRequests, allergyIntolerances, encounters, appointments, serviceRequests, consents, resources,
+    conditions, medicationRequests, allergyIntolerances, encounters, appointments, discharges, noShows, serviceRequests, consents, resources,
   };
+}
+
+/**
+ * What the outreach lists find (issue 16, FU-2), chosen by position (no random draws, so the rest
+ * of the clinic is unchanged): every 20th patient (the 20th, 40th, …) was discharged from hospital,
+ * alternately after an inpatient stay and an emergency visit, 6 to 38 hours before the reference
+ * date; every 20th patient from the 18th missed a visit 1 to 6 days before it.
+ */
+function outreachEvents(patients: readonly Patient[]): { discharges: Encounter[]; noShows: Appointment[] } {
+  const discharges: Encounter[] = [];
+  const noShows: Appointment[] = [];
+  const organizationRef = ref<Organization>('Organization', ORGANIZATION_ID);
+  patients.forEach((patient, index) => {
+    const key = String(index + 1).padStart(4, '0');
+    const patientRef = ref<Patient>('Patient', patient.id!);
+    if (index % 20 === 19) {
+      const inpatient = discharges.length % 2 === 0;
+      const endMs = REFERENCE_MS - ((discharges.length % 5) * 8 + 6) * 3_600_000;
+      discharges.push({
+        resourceType: 'Encounter',
+        id: `enc-${key}-discharge`,
+        meta: syntheticMeta(),
+        status: 'finished',
+        class: inpatient
+          ? { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: 'inpatient encounter' }
+          : { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER', display: 'emergency' },
+        subject: patientRef,
+        period: { start: isoDateTime(endMs - (inpatient ? 3 * MS_PER_DAY : 5 * 3_600_000)), end: isoDateTime(endMs) },
+        ...(inpatient ? { hospitalization: { dischargeDisposition: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/discharge-disposition', code: 'home', display: 'Home' }] } } } : {}),
+        serviceProvider: organizationRef,
+      });
+    }
+    if (index % 20 === 17) {
+      const startMs = REFERENCE_MS - ((noShows.length % 6) + 1) * MS_PER_DAY + 14 * 3_600_000;
+      noShows.push({
+        resourceType: 'Appointment',
+        id: `appt-${key}-noshow`,
+        meta: syntheticMeta(),
+        status: 'noshow',
+        serviceType: [{ text: 'Follow-up visit' }],
+        start: isoDateTime(startMs),
+        end: isoDateTime(startMs + 20 * 60_000),
+        minutesDuration: 20,
+        participant: [{ actor: patientRef, status: 'accepted', required: 'required' }],
+      });
+    }
+  });
+  return { discharges, noShows };
 }
 
 /** The code system of the four call data uses a standing Consent can permit or deny (as Callchart reads it). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 export const staffAppDir = fileURLToPath(new URL('../../dist/app', import.meta.url));
 
 /** The app's screens: each path answers with the app's page (the browser router draws the screen). */
-export const staffAppPaths = ['/', '/sign-in', '/live', '/review', '/review/:id', '/worklist', '/audit', '/audit/calls/:id', '/settings', '/dashboard', '/callbacks', '/on-call/:id'] as const;
+export const staffAppPaths = ['/', '/sign-in', '/live', '/review', '/review/:id', '/worklist', '/audit', '/audit/calls/:id', '/settings', '/dashboard', '/callbacks', '/on-call/:id', '/outreach'] as const;
 
 /** Where the page's nonce goes: Mantine's style tags and the colour-scheme script read it from this meta tag. */
 const noncePlaceholder = '__CSP_NONCE__';

@@ -45,6 +45,7 @@ const oracle: Record<string, Expectation> = {
   'GET /callbacks': 'public',
   // The on-call phone view (issue 16): the page shell, like every screen.
   'GET /on-call/:id': 'public',
+  'GET /outreach': 'public',
   'GET /assets/*': 'public',
   // The public half of the engine's SMART client keys, fetched by the EHR (issue 13, item 7).
   'GET /.well-known/jwks.json': 'public',
@@ -140,6 +141,11 @@ const oracle: Record<string, Expectation> = {
   'GET /api/admin/staff-tokens': { admin: 'any-queue' },
   'POST /api/admin/staff-tokens/:id/revoke': { admin: 'any-queue' },
   // Legal holds and the retention report (RE-1): the auditor alone, clinic-wide (issue 13).
+  // Outreach lists (issue 16, FU-2): entries for the people who call back; uploads and EHR runs for supervisors and admins.
+  'GET /api/outreach': live,
+  'GET /api/outreach/entries/:id': live,
+  'POST /api/outreach/imports': { supervisor: 'own-queue', admin: 'own-queue' },
+  'POST /api/outreach/runs': { supervisor: 'any-queue', admin: 'any-queue' },
   'POST /api/retention/holds': { auditor: 'any-queue' },
   'GET /api/retention/holds': { auditor: 'any-queue' },
   'POST /api/retention/holds/:id/release': { auditor: 'any-queue' },
@@ -318,7 +324,7 @@ describe.each(backendKinds)('every route × every role × own/other queue (%s)',
           if (answer.status === 401 || answer.status >= 500) failures.push(`${label}: got ${answer.status}`);
           if (allowed === 'own-queue' && queues === otherQueues) {
             // Another queue's object does not exist for this person, and its PHI never reaches them.
-            if (answer.status < 400 && route.url !== '/api/review' && route.url !== '/api/calls' && route.url !== '/api/callbacks') failures.push(`${label}: another queue's object answered ${answer.status}`);
+            if (answer.status < 400 && route.url !== '/api/review' && route.url !== '/api/calls' && route.url !== '/api/outreach' && route.url !== '/api/callbacks') failures.push(`${label}: another queue's object answered ${answer.status}`);
             if (answer.text.includes(own.callId) || answer.text.includes(own.reviewId) || answer.text.includes(own.name)) failures.push(`${label}: leaked an own-queue object`);
           }
           // A step-up route refuses every token (tokens cannot re-authenticate; tested below); sessions are checked in their own test.
