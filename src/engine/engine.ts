@@ -58,6 +58,9 @@ import { StaffSignIn } from '../auth/sign-in.service.ts';
 import { SsoClient } from '../auth/sso.client.ts';
 import { RetentionPurge, RetentionScheduler } from '../retention/retention-purge.service.ts';
 import { twilioRestClient, type TwilioRest } from '../pbx/twilio-rest.client.ts';
+import { createHmac } from 'node:crypto';
+import { BookingService } from '../booking/booking.service.ts';
+import { EhrScheduling } from '../booking/ehr-scheduling.client.ts';
 
 export { engineVersion };
 
@@ -379,6 +382,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let ownUrl = '';
   const sso = config.auth.sso && ssoSecret ? { settings: config.auth.sso, client: new SsoClient(config.auth.sso, ssoSecret, () => config.auth.sso?.redirectUrl ?? `${ownUrl}/auth/sso/callback`) } : null;
   const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
+  // Self-scheduling links (issue 16, SC-1): the patient's page reads and books on the staff client
+  // (a person waiting at a screen, within its budget and breaker).
+  const booking = new BookingService({
+    db, scheduling: new EhrScheduling(staffFhir, { ...(config.booking.serviceType ? { serviceType: config.booking.serviceType } : {}) }), sms: twilioRest, clock: options.clock ?? (() => new Date()),
+    settings: {
+      clinicName: config.clinic.name, clinicNumber: config.twilio.clinicNumber ?? null, publicBaseUrl: config.booking.publicBaseUrl ?? config.twilio.publicBaseUrl ?? null,
+      linkHours: config.booking.linkHours, maxBirthDateChecks: config.booking.maxBirthDateChecks, sessionMinutes: config.booking.sessionMinutes, horizonDays: config.booking.horizonDays,
+    },
+  });
   const app = await buildApp({
     db,
     signIn,
@@ -416,6 +428,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     sso,
     liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
     settings,
+    booking: { service: booking, formKey: createHmac('sha256', options.staffTokenSecret).update('callchart booking forms v1').digest() },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients: new ReviewPatients(patients), writeBackTargets: senders,
