@@ -23,6 +23,8 @@ export const DEFAULT_EHR_SCOPES: readonly string[] = [
   'system/Patient.rs', 'system/RelatedPerson.rs', 'system/Practitioner.r', 'system/PractitionerRole.rs', 'system/CareTeam.rs',
   'system/Condition.rs', 'system/MedicationRequest.rs', 'system/AllergyIntolerance.rs', 'system/Encounter.rs',
   'system/ServiceRequest.rs', 'system/Consent.rs', 'system/Task.crus', 'system/Communication.crus', 'system/DocumentReference.crus', 'system/Provenance.crs',
+  // Self-scheduling links (issue 16, SC-1): free slots, the booking (Slot marked busy, the Appointment).
+  'system/Schedule.rs', 'system/Slot.rus', 'system/Appointment.crs',
 ];
 
 /** How Callchart identifies itself to one EHR. The private key is a secret: env or secret store only. */
