@@ -54,6 +54,9 @@ export class EhrScheduling {
     const base: Record<string, string | readonly string[]> = {
       status: 'free',
       start: [`ge${from.toISOString()}`, `lt${to.toISOString()}`],
+      // Soonest first, one page: the EHR's default page (often 20) could hide the soonest times.
+      _sort: 'start',
+      _count: String(this.options.maxSlots ?? 40),
       ...(this.options.serviceType ? { 'service-type': this.options.serviceType } : {}),
     };
     const ownSchedules = patient.practitioners.length > 0 ? await this.fhir.search<Schedule>('Schedule', { actor: patient.practitioners.join(',') }) : [];
