@@ -1,4 +1,4 @@
-import type { Appointment, Bundle, Patient, Slot } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, Slot } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { twilioRestClient } from '../pbx/twilio-rest.client.ts';
@@ -41,7 +41,6 @@ const queue = 'demo-review';
 const appointmentText = 'Synthetic: hi, I would like to book an appointment with my doctor next week please.';
 /** Adults whose chart has a mobile number (the SMS goes there). */
 const withMobile = adultCallers.filter((caller) => clinic.patients.find((patient) => patient.id === caller.patientId)?.telecom?.some((contact) => contact.use === 'mobile'));
-const patientOf = (patientId: string): Patient => clinic.patients.find((patient) => patient.id === patientId)!;
 
 /** The page as a browser gets it: status, HTML, and the cookie it set. */
 async function browse(url: string, options: { cookie?: string; form?: Record<string, string> } = {}) {
