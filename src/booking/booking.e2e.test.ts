@@ -40,7 +40,10 @@ const { api, placeCall } = reviewCalls(() => harness, () => ehr);
 const queue = 'demo-review';
 const appointmentText = 'Synthetic: hi, I would like to book an appointment with my doctor next week please.';
 /** Adults whose chart has a mobile number (the SMS goes there). */
-const withMobile = adultCallers.filter((caller) => clinic.patients.find((patient) => patient.id === caller.patientId)?.telecom?.some((contact) => contact.use === 'mobile'));
+/** Adults with a mobile in the chart and no standing consent choice (an AI opt-out leaves the call unclassified). */
+const withConsent = new Set(clinic.consents.map((consent) => consent.patient?.reference));
+const withMobile = adultCallers.filter((caller) => !withConsent.has(`Patient/${caller.patientId}`)
+  && clinic.patients.find((patient) => patient.id === caller.patientId)?.telecom?.some((contact) => contact.use === 'mobile'));
 
 /** The page as a browser gets it: status, HTML, and the cookie it set. */
 async function browse(url: string, options: { cookie?: string; form?: Record<string, string> } = {}) {
@@ -106,7 +109,7 @@ describe('self-scheduling links', () => {
     expect(page.csp).toContain("default-src 'none'");
     expect(page.csp).toContain("form-action 'self'");
     const status = await api('GET', `/api/calls/${callId}/booking-link`);
-    expect(status.body.link).toMatchObject({ status: 'opened', appointmentId: null });
+    expect(status.body).toMatchObject({ link: { status: 'opened', appointmentId: null }, appointmentRequest: true, patientIdentified: true });
   });
 
   it('wrong dates of birth lock the link after the configured tries; locked, it shows no times even with the right date', async () => {

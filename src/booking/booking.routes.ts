@@ -8,7 +8,7 @@ import type { CallRecord } from '../calls/calls.repository.ts';
 import { CallchartError, isCallchartError } from '../lib/errors.ts';
 import type { Db } from '../store/db.ts';
 import { BookingLinkStatus } from './booking-link.ts';
-import type { BookingService } from './booking.service.ts';
+import { bookingEligibility, type BookingService } from './booking.service.ts';
 
 export interface BookingRoutesDeps {
   db: Db;
@@ -67,10 +67,11 @@ export async function bookingRoutes(parent: FastifyInstance, deps: BookingRoutes
     schema: {
       summary: "The call's self-scheduling link: sent, opened, booked (with the Appointment id), locked, expired. Ids, codes and times only.",
       params: idParams,
-      response: { 200: z.object({ link: linkViewSchema.nullable() }) },
+      response: { 200: z.object({ link: linkViewSchema.nullable(), appointmentRequest: z.boolean(), patientIdentified: z.boolean() }) },
     },
   }, async (request) => {
     const call = await callInMyQueues(staffOf(request), request.params.id);
-    return { link: await deps.booking.linkForCall(call.id) };
+    // Whether a link can be offered at all, so the screen offers it only where it applies.
+    return { link: await deps.booking.linkForCall(call.id), ...bookingEligibility(call) };
   });
 }

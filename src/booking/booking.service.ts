@@ -22,6 +22,14 @@ import type { BookingPatient, EhrScheduling, OfferedSlot } from './ehr-schedulin
 /** The request type a link answers (src/nlp/analysis.types.ts). */
 export const appointmentRequestType = 'appointment';
 
+/** Whether a call can have a booking link: an appointment request, from a caller identified to one chart. */
+export function bookingEligibility(call: Pick<CallRecord, 'requestType' | 'requestTypes' | 'callerMatch'>): { appointmentRequest: boolean; patientIdentified: boolean } {
+  return {
+    appointmentRequest: call.requestTypes.includes(appointmentRequestType) || call.requestType === appointmentRequestType,
+    patientIdentified: call.callerMatch?.outcome === 'unique' && Boolean(call.callerMatch.candidates[0]?.patientId),
+  };
+}
+
 export interface BookingSettings {
   clinicName: string;
   /** The clinic's number: the SMS's sender, and what the pages tell a patient to call. */
@@ -102,7 +110,8 @@ export class BookingService {
    */
   async sendLink(call: CallRecord, actor: string): Promise<{ link: BookingLinkView; sentTo: string }> {
     const { settings } = this.deps;
-    if (!call.requestTypes.includes(appointmentRequestType) && call.requestType !== appointmentRequestType) {
+    const eligible = bookingEligibility(call);
+    if (!eligible.appointmentRequest) {
       throw new CallchartError('BOOKING_NOT_AN_APPOINTMENT_REQUEST', 'the call is not an appointment request', { id: call.id });
     }
     const patientId = call.callerMatch?.outcome === 'unique' ? call.callerMatch.candidates[0]?.patientId : undefined;

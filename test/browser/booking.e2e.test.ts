@@ -31,11 +31,14 @@ afterAll(async () => {
 
 const { placeCall } = reviewCalls(() => harness, () => ehr);
 const queue = 'demo-review';
-const withMobile = adultCallers.filter((caller) => clinic.patients.find((patient) => patient.id === caller.patientId)?.telecom?.some((contact) => contact.use === 'mobile'));
+/** Adults with a mobile in the chart and no standing consent choice (an AI opt-out leaves the call unclassified). */
+const withConsent = new Set(clinic.consents.map((consent) => consent.patient?.reference));
+const withMobile = adultCallers.filter((caller) => !withConsent.has(`Patient/${caller.patientId}`)
+  && clinic.patients.find((patient) => patient.id === caller.patientId)?.telecom?.some((contact) => contact.use === 'mobile'));
 
 describe('self-scheduling, in the browser', () => {
   it('a nurse texts a booking link from the review item; on a 390 px phone the patient confirms their birth date, picks a time, double-taps Book, and one Appointment is booked; the review item says Booked', async () => {
-    const { item, patient } = await placeCall({ id: 'booking-browser', queue, dob: true, text: 'Synthetic: I would like to book an appointment for a check-up please.', caller: withMobile[8]! });
+    const { item, patient } = await placeCall({ id: 'booking-browser', queue, dob: true, text: 'Synthetic: hi, I would like to book an appointment with my doctor next week please.', caller: withMobile[8]! });
     const nurse = await signedInPage(harness.engine, { role: 'nurse', queues: [queue] }, `/review/${item.id}`);
     const card = nurse.page.getByTestId('booking-link');
     await card.getByTestId('send-booking-link').click();

@@ -2662,6 +2662,8 @@ export interface paths {
                                 appointmentId: string | null;
                                 sentBy: string;
                             } | null;
+                            appointmentRequest: boolean;
+                            patientIdentified: boolean;
                         };
                     };
                 };

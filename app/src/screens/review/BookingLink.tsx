@@ -44,7 +44,7 @@ export function BookingLink({ opened }: { opened: OpenedItem }) {
     },
   });
   const link = status.data?.link ?? null;
-  if (opened.item.requestType !== 'appointment' && !link) return null;
+  if (!link && !status.data?.appointmentRequest) return null;
   const expired = link ? Date.parse(link.expiresAt) <= Date.now() && link.status !== 'booked' : false;
   return (
     <Card withBorder component="section" aria-label="Booking link" data-testid="booking-link">
@@ -65,7 +65,10 @@ export function BookingLink({ opened }: { opened: OpenedItem }) {
             {link.appointmentId ? ` Appointment ${link.appointmentId} booked ${link.bookedAt ? clinicTime(link.bookedAt, info.clinic.timeZone, true) : ''}.` : ''}
           </Text>
         ) : (
-          <Text size="sm">Texts a link to the mobile number in the patient&apos;s chart. The patient confirms their date of birth, then picks a free time.</Text>
+          <Text size="sm">
+            Texts a link to the mobile number in the patient&apos;s chart. The patient confirms their date of birth, then picks a free time.
+            {status.data?.patientIdentified ? '' : " Link the call to the patient's chart first."}
+          </Text>
         )}
         {link?.status !== 'booked' ? (
           <Group>
