@@ -24,13 +24,14 @@ button,.button{display:block;width:100%;min-height:48px;margin:.9rem 0 0;padding
 .ok{border-left:5px solid #1e7b34;background:#e9f6ec;padding:.75rem 1rem;border-radius:6px}
 .secondary{color:#1d5fa8;background:#fff;border:2px solid #1d5fa8}
 a{color:#1d5fa8}
+.vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 `;
 
 /** The style's CSP hash (`style-src 'sha256-…'`). */
 const styleHash = `'sha256-${createHash('sha256').update(style).digest('base64')}'`;
 
 /** The pages' own policy: nothing but this style; forms post only to the engine; never framed. */
-export const bookingPageCsp = `default-src 'none'; style-src ${styleHash}; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+export const bookingPageCsp = `default-src 'none'; style-src ${styleHash}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
@@ -39,7 +40,7 @@ export function escapeHtml(value: string): string {
 function page(clinicName: string, title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow"><title>${escapeHtml(title)} · ${escapeHtml(clinicName)}</title><style>${style}</style></head>
+<meta name="robots" content="noindex, nofollow"><link rel="icon" href="data:,"><title>${escapeHtml(title)} · ${escapeHtml(clinicName)}</title><style>${style}</style></head>
 <body><main><p class="clinic">${escapeHtml(clinicName)}</p>${body}</main></body></html>`;
 }
 
@@ -120,8 +121,9 @@ export function slotsPage(input: SlotsPageInput): string {
   }
   const sections = [...days].map(([day, slots]) => `<section aria-label="${escapeHtml(day)}"><h2>${escapeHtml(day)}</h2><ul class="slots">${slots.map((slot) => {
     const time = timeFormat(input.timeZone).format(new Date(slot.start));
-    const who = slot.practitionerName ? `<small>${escapeHtml(slot.practitionerName)}</small>` : '';
-    return `<li><a href="${escapeHtml(`${input.pickBase}?slot=${encodeURIComponent(slot.id)}`)}" aria-label="${escapeHtml(`${day} at ${time}${slot.practitionerName ? ` with ${slot.practitionerName}` : ''}`)}">${escapeHtml(time)}${who}</a></li>`;
+    const who = slot.practitionerName ? ` <small>with ${escapeHtml(slot.practitionerName)}</small>` : '';
+    // The day is said to screen readers inside the link (visible text stays part of the name).
+    return `<li><a href="${escapeHtml(`${input.pickBase}?slot=${encodeURIComponent(slot.id)}`)}"><span class="vh">${escapeHtml(day)}, </span>${escapeHtml(time)}${who}</a></li>`;
   }).join('')}</ul></section>`).join('\n');
   return page(input.clinicName, 'Choose a time', `<h1>Choose a time</h1>${notice}<p>Tap a time to book it. You can check it before it is booked.</p>${sections}${callUs(input.clinicNumber)}`);
 }

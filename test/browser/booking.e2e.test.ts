@@ -42,7 +42,7 @@ describe('self-scheduling, in the browser', () => {
     const nurse = await signedInPage(harness.engine, { role: 'nurse', queues: [queue] }, `/review/${item.id}`);
     const card = nurse.page.getByTestId('booking-link');
     await card.getByTestId('send-booking-link').click();
-    await expect.poll(() => card.getByTestId('booking-link-status').innerText(), { timeout: 15_000 }).toBe('Sent');
+    await expect.poll(() => card.getByTestId('booking-link-status').textContent(), { timeout: 15_000 }).toBe('Sent');
     const sms = cloud.messages.at(-1)!;
     const link = /https:\/\/\S+/.exec(sms.body)![0].replace(publicBaseUrl, harness.engine.url);
     expect(await card.innerText()).not.toContain(sms.to.slice(2, -2));
@@ -83,7 +83,7 @@ describe('self-scheduling, in the browser', () => {
     expect(appointments).toHaveLength(1);
 
     await nurse.page.reload();
-    await eventually(async () => ((await nurse.page.getByTestId('booking-link-status').innerText().catch(() => '')) === 'Booked' ? true : null), 15_000, 'the review item to say Booked');
+    await eventually(async () => ((await nurse.page.getByTestId('booking-link-status').textContent().catch(() => '')) === 'Booked' ? true : null), 15_000, 'the review item to say Booked');
     expect(await nurse.page.getByTestId('booking-link').innerText()).toContain(appointments[0]!.resource!.id!);
     expect(nurse.pageErrors).toEqual([]);
     await context.close();
