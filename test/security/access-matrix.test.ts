@@ -58,6 +58,12 @@ const oracle: Record<string, Expectation> = {
   'GET /api/calls/:id/red-flags': live,
   'POST /api/calls/:id/red-flags/acknowledge': live,
   'GET /api/calls/:id/consents': live,
+  // Self-scheduling links (issue 16, SC-1): the people who act on calls send them; the patient's pages are public.
+  'POST /api/calls/:id/booking-link': live,
+  'GET /api/calls/:id/booking-link': live,
+  'GET /book/:token': 'public',
+  'POST /book/:token/verify': 'public',
+  'POST /book/:token/book': 'public',
   'POST /api/calls/:id/caller': live,
   'POST /api/calls/:id/verify-dob': live,
   'GET /api/review': review,
