@@ -75,6 +75,9 @@ import { dashboardRoutes } from '../dashboard/dashboard.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { eventSubscriptionRoutes, type EventSubscriptionRoutesDeps } from '../event-subscriptions/event-subscriptions.routes.ts';
+import type { BookingService } from '../booking/booking.service.ts';
+import { bookingRoutes } from '../booking/booking.routes.ts';
+import { bookingPageRoutes } from '../booking/booking-page.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -146,6 +149,8 @@ export interface AppDeps {
   onCall?: OnCallService;
   /** Outreach lists (issue 16, FU-2); absent: no outreach routes. */
   outreach?: Omit<OutreachRoutesDeps, 'db' | 'fallbackQueue'>;
+  /** Self-scheduling links (issue 16, SC-1): the staff API and the patient's pages; `formKey` keys the pages' form tokens. */
+  booking?: { service: BookingService; formKey: Uint8Array };
 }
 
 declare module 'fastify' {
@@ -434,6 +439,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Tokens are checked against the wall clock (like trial tokens), so they are issued on it too.
       await staffTokenRoutes(scope, { db: deps.db, staffTokenSecret: deps.staffTokenSecret, clock: () => new Date() });
     });
+  }
+
+  // Self-scheduling links (issue 16, SC-1): staff send them; patients book from their own pages.
+  if (deps.booking) {
+    const booking = deps.booking;
+    await app.register(async (scope) => bookingRoutes(scope, { db: deps.db, booking: booking.service, fallbackQueue: deps.fallbackQueue }));
+    await app.register(async (scope) => bookingPageRoutes(scope, {
+      booking: booking.service, formKey: booking.formKey, timeZone: deps.clinic?.timeZone ?? 'UTC', secureCookies: deps.hsts ?? false, attemptsPerMinute: deps.authAttemptsPerMinute ?? 20,
+    }));
   }
 
   // People and queues (issue 13): the admin API, and SCIM for the clinic's identity provider.

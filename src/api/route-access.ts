@@ -66,6 +66,14 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Calling a patient back from a callback task (issue 16): the people who make callbacks, in the task's queue.
   'POST /api/callbacks/:id/call': { kind: 'staff', roles: ['intake', 'nurse', 'clinician'], queues: 'own' },
   'GET /api/callbacks/:id/calls': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  // Self-scheduling links (issue 16, SC-1): the people who act on calls text the caller a link
+  // for an appointment request in their queues; the link's status is ids, codes and times.
+  'POST /api/calls/:id/booking-link': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  'GET /api/calls/:id/booking-link': { kind: 'staff', roles: liveRoles, queues: 'own' },
+  // The patient's booking pages: no staff sign-in, by design (the patient has none).
+  'GET /book/:token': { kind: 'public', why: 'a 256-bit link token stored hashed; the clinic\'s name and a birth-date form until the date of birth matches the chart; rate limited' },
+  'POST /book/:token/verify': { kind: 'public', why: 'the date-of-birth check: a form token keyed to the link; a few wrong dates lock the link; audited; rate limited' },
+  'POST /book/:token/book': { kind: 'public', why: 'books one slot: needs the page session of a matched date of birth (HttpOnly, SameSite=Strict cookie) and its form token; exactly once; rate limited' },
 
   'GET /api/review': { kind: 'staff', roles: reviewRoles, queues: 'own' },
   'GET /api/review/:id': { kind: 'staff', roles: reviewRoles, queues: 'own' },

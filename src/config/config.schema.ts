@@ -133,6 +133,24 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Self-scheduling links (issue 16, SC-1; docs/guides/self-scheduling.md): texted to the chart's mobile, booked in the EHR. */
+    booking: z
+      .object({
+        /** Where patients open links (`<publicBaseUrl>/book/<token>`); absent: `twilio.publicBaseUrl`. */
+        publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** How long a link works after it is sent. */
+        linkHours: z.number().int().min(1).max(24 * 14).default(72),
+        /** Wrong dates of birth before a link locks. */
+        maxBirthDateChecks: z.number().int().min(1).max(10).default(5),
+        /** How long the page stays open after the date of birth checks out. */
+        sessionMinutes: z.number().int().min(5).max(240).default(30),
+        /** How far ahead free times are offered. */
+        horizonDays: z.number().int().min(1).max(90).default(14),
+        /** Only slots of this service type (FHIR token, e.g. `http://terminology.hl7.org/CodeSystem/service-type|124`); absent: any. */
+        serviceType: z.string().min(1).max(200).optional(),
+      })
+      .strict()
+      .default({ linkHours: 72, maxBirthDateChecks: 5, sessionMinutes: 30, horizonDays: 14 }),
     routing: z
       .object({
         /** Routing rules (YAML); absent means the bundled synthetic example rules (demo only). */

@@ -24,8 +24,9 @@ export const DEFAULT_EHR_SCOPES: readonly string[] = [
   'system/Patient.rs', 'system/RelatedPerson.rs', 'system/Practitioner.r', 'system/PractitionerRole.rs', 'system/CareTeam.rs',
   'system/Condition.rs', 'system/MedicationRequest.crs', 'system/AllergyIntolerance.rs', 'system/Encounter.rs',
   'system/ServiceRequest.rs', 'system/Consent.rs', 'system/Task.crus', 'system/Communication.crus', 'system/DocumentReference.crus', 'system/Provenance.crs',
-  // The no-show outreach list (issue 16, FU-2) searches missed visits.
-  'system/Appointment.rs',
+  // Outreach (issue 16, FU-2) searches missed visits; self-scheduling (SC-1) reads free slots and books
+  // (the Slot marked busy, the Appointment).
+  'system/Schedule.rs', 'system/Slot.rus', 'system/Appointment.crs',
 ];
 
 /** How Callchart identifies itself to one EHR. The private key is a secret: env or secret store only. */

@@ -69,6 +69,8 @@ import { OnCallService } from '../on-call/on-call.service.ts';
 import { OutreachService } from '../outreach/outreach.service.ts';
 import { OutreachScheduler } from '../outreach/outreach-schedule.worker.ts';
 import { outreachCallbackTasks } from '../outreach/outreach-tasks.repository.ts';
+import { BookingService } from '../booking/booking.service.ts';
+import { EhrScheduling } from '../booking/ehr-scheduling.client.ts';
 
 export { engineVersion };
 
@@ -467,6 +469,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     webhookBaseUrl: () => config.twilio.publicBaseUrl ?? ownUrl,
     ...(options.clock ? { now: options.clock } : {}),
   });
+  // Self-scheduling links (issue 16, SC-1): the patient's page reads and books on the staff client
+  // (a person waiting at a screen, within its budget and breaker).
+  const booking = new BookingService({
+    db, scheduling: new EhrScheduling(staffFhir, { ...(config.booking.serviceType ? { serviceType: config.booking.serviceType } : {}) }), sms: twilioRest, clock: options.clock ?? (() => new Date()),
+    settings: {
+      clinicName: config.clinic.name, clinicNumber: config.twilio.clinicNumber ?? null, publicBaseUrl: config.booking.publicBaseUrl ?? config.twilio.publicBaseUrl ?? null,
+      linkHours: config.booking.linkHours, maxBirthDateChecks: config.booking.maxBirthDateChecks, sessionMinutes: config.booking.sessionMinutes, horizonDays: config.booking.horizonDays,
+    },
+  });
   const app = await buildApp({
     db,
     signIn,
@@ -514,6 +525,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       cipher, allowLoopbackHttp: config.eventWebhooks.allowLoopbackHttp, onRedeliver: () => eventWebhooks.nudge(),
       ...(options.clock ? { now: options.clock } : {}),
     },
+    booking: { service: booking, formKey: createHmac('sha256', options.staffTokenSecret).update('callchart booking forms v1').digest() },
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients, writeBackTargets: senders,

@@ -138,6 +138,16 @@ export const ErrorCodes = {
   /** The IdP vouched for someone who has no staff_user here (no self-registration). */
   SSO_USER_UNKNOWN: { status: 403, retry: 'permanent' },
   SSO_USER_DISABLED: { status: 403, retry: 'permanent' },
+  /** Self-scheduling (issue 16, SC-1): a booking link only answers an appointment request. */
+  BOOKING_NOT_AN_APPOINTMENT_REQUEST: { status: 422, retry: 'permanent' },
+  /** A booking link books for one chart: link the call to the patient's chart first. */
+  BOOKING_PATIENT_NOT_IDENTIFIED: { status: 422, retry: 'permanent' },
+  /** The chart has no mobile number to text the link to (staff never type one). */
+  BOOKING_NO_MOBILE_NUMBER: { status: 422, retry: 'permanent' },
+  /** A link for this call already booked an appointment: change it in the EHR instead. */
+  BOOKING_ALREADY_BOOKED: { status: 409, retry: 'permanent' },
+  /** No Twilio REST API, clinic number or public base URL: no link can be sent. */
+  BOOKING_NOT_CONFIGURED: { status: 409, retry: 'permanent' },
   /** The staff_user is linked to another IdP subject (or the step-up is someone else's). */
   SSO_SUBJECT_MISMATCH: { status: 403, retry: 'permanent' },
   /** The IdP's `amr` shows no second factor and the config requires one. */

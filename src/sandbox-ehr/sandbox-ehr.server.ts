@@ -31,7 +31,7 @@ import { loadFhirR4Definitions } from './fhir-definitions.loader.ts';
 import { SandboxAuthorizationServer, sandboxRealm, type AccessGrant, type SandboxClient } from './sandbox-auth.ts';
 import { createFaultInjector, faultsProblem, faultsTarget, INJECTED_FAULT_KINDS, TOKEN_FAULT_KINDS, type InjectedFaultKind, type SandboxFaults } from './sandbox-faults.ts';
 import { requiredAccess, scopesAllow } from './smart-scopes.ts';
-import { generateSyntheticClinic, SANDBOX_REFERENCE_DATE, SYNTHETIC_TAG } from './synthetic-clinic.ts';
+import { generateSchedules, generateSyntheticClinic, SANDBOX_REFERENCE_DATE, SYNTHETIC_TAG } from './synthetic-clinic.ts';
 import { ValidatingRepository } from './validating-repository.ts';
 
 export interface SandboxEhrOptions {
@@ -43,6 +43,11 @@ export interface SandboxEhrOptions {
   patientCount?: number;
   /** Synthetic clinic seed; default 20261122. */
   seed?: number;
+  /**
+   * First day of the physicians' bookable slots (YYYY-MM-DD; two weeks from it). Default: today
+   * (UTC), so a patient booking from a link sees times ahead of them; tests pass their clock's day.
+   */
+  scheduleFrom?: string;
   /** Request log (method, route, status, duration only). Silent when absent. */
   logger?: Logger;
   /** Added to every FHIR response, to behave like a remote EHR (benchmarks use 50 ms). */
@@ -109,12 +114,14 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * What the sandbox serves: the clinic's types plus what Callchart writes back (Task, Communication,
- * DocumentReference, Flag, Provenance). Other types get 404, as a real EHR's unsupported types do.
+ * DocumentReference, Flag, Provenance) and the schedule a booking link books from (Schedule, Slot). Other types get 404, as a real EHR's unsupported types do.
  */
 export const SANDBOX_RESOURCE_TYPES = [
   'Patient', 'Practitioner', 'PractitionerRole', 'Organization', 'RelatedPerson', 'CareTeam',
   'Condition', 'MedicationRequest', 'AllergyIntolerance', 'Encounter', 'Appointment', 'ServiceRequest',
   'Observation', 'Task', 'Communication', 'CommunicationRequest', 'DocumentReference', 'Flag', 'Provenance', 'Consent',
+  // Scheduling (SC-1): the physicians' diaries, searched for free slots by self-scheduling links.
+  'Schedule', 'Slot',
 ] as const;
 const servedTypes: ReadonlySet<string> = new Set(SANDBOX_RESOURCE_TYPES);
 
@@ -140,6 +147,8 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
   const repo = new ValidatingRepository({ requiredCodes, resourceTypes: servedTypes });
   const clinic = generateSyntheticClinic({ patientCount: options.patientCount, seed: options.seed });
   await repo.seed(clinic.resources);
+  const diary = generateSchedules(clinic, { from: options.scheduleFrom ?? new Date().toISOString().slice(0, 10) });
+  await repo.seed([...diary.schedules, ...diary.slots]);
   const router = new FhirRouter();
   const authServer = new SandboxAuthorizationServer({ accessTokenTtlSeconds: options.accessTokenTtlSeconds, clients: options.clients });
   const injector = createFaultInjector(options.faultSeed);

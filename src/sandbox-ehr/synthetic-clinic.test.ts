@@ -3,7 +3,7 @@ import type { Patient, Resource } from '@medplum/fhirtypes';
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFhirR4Definitions } from './fhir-definitions.loader.ts';
-import { generateSyntheticClinic, sandboxPhoneScenarios, SYNTHETIC_TAG, type SyntheticClinic } from './synthetic-clinic.ts';
+import { generateSchedules, generateSyntheticClinic, sandboxPhoneScenarios, SYNTHETIC_TAG, type SyntheticClinic } from './synthetic-clinic.ts';
 
 const E164 = /^\+1\d{3}55501\d{2}$/;
 
@@ -128,6 +128,45 @@ describe('generateSyntheticClinic', () => {
     loadFhirR4Definitions();
     const failures: string[] = [];
     for (const resource of clinic.resources as Resource[]) {
+      try {
+        validateResource(resource);
+      } catch (error) {
+        failures.push(`${resource.resourceType}/${resource.id}: ${(error as Error).message}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('generateSchedules', () => {
+  const clinic = generateSyntheticClinic({ patientCount: 10 });
+
+  it('gives each physician a schedule of 30-minute weekday slots in clinic hours, some busy, the same for the same start day', () => {
+    const diary = generateSchedules(clinic, { from: '2026-12-07' });
+    expect(JSON.stringify(generateSchedules(clinic, { from: '2026-12-07' }))).toBe(JSON.stringify(diary));
+    const physicians = clinic.practitioners.filter((practitioner) => practitioner.qualification?.[0]?.code.text !== 'RN');
+    expect(diary.schedules.map((schedule) => schedule.actor[0]!.reference)).toEqual(physicians.map((physician) => `Practitioner/${physician.id}`));
+    // Two weeks: ten weekdays of 14 slots per physician.
+    expect(diary.slots).toHaveLength(physicians.length * 10 * 14);
+    for (const slot of diary.slots) {
+      const start = new Date(slot.start!);
+      expect([0, 6]).not.toContain(start.getUTCDay());
+      expect(start.getUTCHours()).toBeGreaterThanOrEqual(14);
+      expect(start.getUTCHours()).toBeLessThan(22);
+      expect(Date.parse(slot.end!) - start.getTime()).toBe(30 * 60_000);
+    }
+    const busy = diary.slots.filter((slot) => slot.status === 'busy').length;
+    expect(busy / diary.slots.length).toBeGreaterThan(0.2);
+    expect(busy / diary.slots.length).toBeLessThan(0.5);
+    expect(new Set(diary.slots.map((slot) => slot.id)).size).toBe(diary.slots.length);
+  });
+
+  it('produces only resources that pass FHIR R4 validation, tagged synthetic', () => {
+    loadFhirR4Definitions();
+    const diary = generateSchedules(clinic, { from: '2026-12-07', days: 3 });
+    const failures: string[] = [];
+    for (const resource of [...diary.schedules, ...diary.slots] as Resource[]) {
+      expect(resource.meta?.tag).toContainEqual(SYNTHETIC_TAG);
       try {
         validateResource(resource);
       } catch (error) {

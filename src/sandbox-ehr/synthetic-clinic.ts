@@ -29,7 +29,9 @@ import type {
   Reference,
   RelatedPerson,
   Resource,
+  Schedule,
   ServiceRequest,
+  Slot,
 } from '@medplum/fhirtypes';
 import {
   allergens,
@@ -721,4 +723,64 @@ export function sandboxPhoneScenarios(clinic: SyntheticClinic): SandboxPhoneScen
   // Take unknown numbers from the end of the range, which the shuffled allocator reaches last.
   scenarios.unknown = allSandboxNumbers().filter((phone) => !used.has(phone)).slice(-5);
   return scenarios;
+}
+
+/** The service type the sandbox's schedules offer (HL7 service-type code 124, General Practice). */
+export const SANDBOX_SERVICE_TYPE = { system: 'http://terminology.hl7.org/CodeSystem/service-type', code: '124', display: 'General Practice' } as const;
+
+export interface SandboxScheduleOptions {
+  /** First day of slots (YYYY-MM-DD, UTC). */
+  from: string;
+  /** Days of slots from `from`; default 14. Weekends have none. */
+  days?: number;
+}
+
+/**
+ * The physicians' diaries (SC-1): one Schedule per physician and 30-minute Slots on weekdays in
+ * clinic hours (9:00–12:00 and 13:00–17:00 US Eastern, written at UTC−5 as the rest of the clinic
+ * is), about a third of them busy. Pure and deterministic: which slots are busy follows from the
+ * practitioner's and the slot's position, never from a clock or a random draw, so the same `from`
+ * gives the same diary. Slot ids carry the practitioner and the UTC start, so they are stable too.
+ */
+export function generateSchedules(clinic: Pick<SyntheticClinic, 'practitioners'>, options: SandboxScheduleOptions): { schedules: Schedule[]; slots: Slot[] } {
+  const days = options.days ?? 14;
+  const fromMs = Date.parse(`${options.from}T00:00:00Z`);
+  if (!Number.isFinite(fromMs)) throw new RangeError('from must be a date as YYYY-MM-DD');
+  const physicians = clinic.practitioners.filter((practitioner) => practitioner.qualification?.[0]?.code.text !== 'RN');
+  const schedules: Schedule[] = [];
+  const slots: Slot[] = [];
+  const localHours = [9, 9.5, 10, 10.5, 11, 11.5, 13, 13.5, 14, 14.5, 15, 15.5, 16, 16.5];
+  physicians.forEach((physician, physicianIndex) => {
+    const scheduleId = `sched-${physician.id}`;
+    schedules.push({
+      resourceType: 'Schedule',
+      id: scheduleId,
+      meta: syntheticMeta(),
+      active: true,
+      serviceType: [concept(SANDBOX_SERVICE_TYPE)],
+      actor: [ref<Practitioner>('Practitioner', physician.id!, displayName(physician.name![0]!))],
+      planningHorizon: { start: isoDateTime(fromMs), end: isoDateTime(fromMs + days * MS_PER_DAY) },
+    });
+    for (let day = 0; day < days; day++) {
+      const dayMs = fromMs + day * MS_PER_DAY;
+      const weekday = new Date(dayMs).getUTCDay();
+      if (weekday === 0 || weekday === 6) continue;
+      localHours.forEach((hour, slotIndex) => {
+        // Eastern standard time is UTC−5: 9:00 local is 14:00 UTC.
+        const startMs = dayMs + (hour + 5) * 3_600_000;
+        const busy = (physicianIndex * 7 + day * 3 + slotIndex * 5) % 3 === 0;
+        slots.push({
+          resourceType: 'Slot',
+          id: `slot-${physician.id}-${new Date(startMs).toISOString().slice(0, 16).replace(/[-:]/g, '')}`,
+          meta: syntheticMeta(),
+          serviceType: [concept(SANDBOX_SERVICE_TYPE)],
+          schedule: { reference: `Schedule/${scheduleId}` },
+          status: busy ? 'busy' : 'free',
+          start: isoDateTime(startMs),
+          end: isoDateTime(startMs + 30 * 60_000),
+        });
+      });
+    }
+  });
+  return { schedules, slots };
 }

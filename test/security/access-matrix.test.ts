@@ -66,6 +66,12 @@ const oracle: Record<string, Expectation> = {
   // call; everyone who works live calls sees its status. Only in the task's queue.
   'POST /api/callbacks/:id/call': { intake: 'own-queue', nurse: 'own-queue', clinician: 'own-queue' },
   'GET /api/callbacks/:id/calls': live,
+  // Self-scheduling links (issue 16, SC-1): the people who act on calls send them; the patient's pages are public.
+  'POST /api/calls/:id/booking-link': live,
+  'GET /api/calls/:id/booking-link': live,
+  'GET /book/:token': 'public',
+  'POST /book/:token/verify': 'public',
+  'POST /book/:token/book': 'public',
   'POST /api/calls/:id/caller': live,
   'POST /api/calls/:id/verify-dob': live,
   'GET /api/review': review,

@@ -3307,6 +3307,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calls/{id}/booking-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The call's self-scheduling link: sent, opened, booked (with the Appointment id), locked, expired. Ids, codes and times only. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            link: {
+                                linkId: string;
+                                callId: string;
+                                /** @enum {string} */
+                                status: "sent" | "send-failed" | "opened" | "verified" | "booked" | "locked" | "superseded";
+                                createdAt: string;
+                                expiresAt: string;
+                                openedAt: string | null;
+                                bookedAt: string | null;
+                                appointmentId: string | null;
+                                sentBy: string;
+                            } | null;
+                            appointmentRequest: boolean;
+                            patientIdentified: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Text the caller a self-scheduling link (appointment requests from a caller identified to one chart). Goes to the chart's mobile number; sending again replaces the previous link. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            link: {
+                                linkId: string;
+                                callId: string;
+                                /** @enum {string} */
+                                status: "sent" | "send-failed" | "opened" | "verified" | "booked" | "locked" | "superseded";
+                                createdAt: string;
+                                expiresAt: string;
+                                openedAt: string | null;
+                                bookedAt: string | null;
+                                appointmentId: string | null;
+                                sentBy: string;
+                            };
+                            sentTo: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;

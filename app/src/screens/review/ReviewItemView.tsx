@@ -10,6 +10,7 @@ import { Problem } from '../../shell/states';
 import { NoteForm, SaveBar } from './NoteForm';
 import { PatientHeader } from './PatientHeader';
 import { RedFlags } from './RedFlags';
+import { BookingLink } from './BookingLink';
 import { NoTranscript, Transcript, type TranscriptMark } from './Transcript';
 import type { Checklist, NoteField, OpenedItem, ReviewItem, ReviewNote } from './types';
 import { VersionHistory } from './VersionHistory';
@@ -198,6 +199,7 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
 
       <PatientHeader opened={opened} readOnly={readOnly} onLinked={() => void refresh()} />
       <RedFlags opened={opened} />
+      <BookingLink opened={opened} />
 
       <Card withBorder padding="sm">
         <Stack gap={4}>
