@@ -127,7 +127,7 @@ describe.each(backendKinds)('Prometheus metrics and OpenTelemetry traces (%s)', 
     for (const scope of ['record', 'transcribe', 'ai', 'ehr']) expect(sample(text, 'callchart_call_consents_total', { scope, status: 'granted' }), scope).toBe(1);
     expect(sample(text, 'callchart_screen_pop_seconds_count', { outcome: 'unique' })).toBe(1);
     expect(sample(text, 'callchart_routing_decision_seconds_count', { fallback: 'false' })).toBe(1);
-    for (const stage of ['identify-caller', 'understand-call', 'write-task', 'plan-write-back']) {
+    for (const stage of ['identify-caller', 'understand-call', 'open-callback', 'write-task', 'plan-write-back']) {
       expect(sample(text, 'callchart_pipeline_stage_seconds_count', { stage, outcome: 'completed' }), stage).toBe(1);
     }
     expect(sample(text, 'callchart_pipeline_stage_failures_total')).toBeNull();

@@ -28,10 +28,10 @@ afterAll(async () => {
 
 /** Each role's main screens, as its navigation lists them. */
 const screensByRole: Record<StaffRole, string[]> = {
-  intake: ['/live'],
-  nurse: ['/live', '/review'],
-  clinician: ['/live', '/review'],
-  supervisor: ['/live', '/review', '/worklist', '/dashboard'],
+  intake: ['/live', '/callbacks'],
+  nurse: ['/live', '/callbacks', '/review'],
+  clinician: ['/live', '/callbacks', '/review'],
+  supervisor: ['/live', '/callbacks', '/review', '/worklist', '/dashboard'],
   analyst: ['/dashboard'],
   admin: ['/worklist', '/dashboard', '/settings'],
   auditor: ['/audit'],
