@@ -127,7 +127,7 @@ describe.each(backendKinds)('Prometheus metrics and OpenTelemetry traces (%s)', 
     for (const scope of ['record', 'transcribe', 'ai', 'ehr']) expect(sample(text, 'callchart_call_consents_total', { scope, status: 'granted' }), scope).toBe(1);
     expect(sample(text, 'callchart_screen_pop_seconds_count', { outcome: 'unique' })).toBe(1);
     expect(sample(text, 'callchart_routing_decision_seconds_count', { fallback: 'false' })).toBe(1);
-    for (const stage of ['identify-caller', 'understand-call', 'write-task', 'plan-write-back']) {
+    for (const stage of ['identify-caller', 'understand-call', 'open-callback', 'write-task', 'plan-write-back']) {
       expect(sample(text, 'callchart_pipeline_stage_seconds_count', { stage, outcome: 'completed' }), stage).toBe(1);
     }
     expect(sample(text, 'callchart_pipeline_stage_failures_total')).toBeNull();
@@ -147,7 +147,7 @@ describe.each(backendKinds)('Prometheus metrics and OpenTelemetry traces (%s)', 
     expect(ended).toBeTruthy();
     const traceId = ended.spanContext().traceId;
     const stages = finished.filter((span) => ofCall(span) && span.name.startsWith('stage '));
-    expect(stages.map((span) => span.name)).toEqual(['stage identify-caller', 'stage understand-call', 'stage write-task', 'stage plan-write-back']);
+    expect(stages.map((span) => span.name)).toEqual(['stage identify-caller', 'stage understand-call', 'stage open-callback', 'stage write-task', 'stage plan-write-back']);
     expect(new Set(stages.map((span) => span.spanContext().traceId))).toEqual(new Set([traceId]));
     // Each stage is a child of the span before it: the webhook, then the stage that queued it.
     expect(stages.map((span) => span.parentSpanContext?.spanId)).toEqual([ended, ...stages.slice(0, -1)].map((span) => span.spanContext().spanId));
@@ -219,7 +219,8 @@ describe('OTLP/HTTP export to a collector (pglite)', () => {
     const exported = bodies.flatMap((body) => body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)));
     const ofCall = exported.filter((span) => span.attributes.some((attribute) => attribute.key === 'callchart.call.id' && attribute.value.stringValue === callId));
     const stageSpans = ofCall.filter((span) => span.name.startsWith('stage '));
-    expect(stageSpans).toHaveLength(4);
+    // One span per pipeline stage (stages.ts): identify, understand, open-callback, write-task, plan-write-back.
+    expect(stageSpans).toHaveLength(5);
     expect(new Set(ofCall.filter((span) => span.name.startsWith('stage ') || span.name.startsWith('write-back ')).map((span) => span.traceId)).size).toBe(1);
     const text = JSON.stringify(received);
     for (const canary of [caller.phone, patient.name![0]!.family!, patient.name![0]!.given![0]!, patient.birthDate!]) expect(text).not.toContain(canary);

@@ -28,10 +28,10 @@ afterAll(async () => {
 
 /** Each role's main screens, as its navigation lists them. */
 const screensByRole: Record<StaffRole, string[]> = {
-  intake: ['/live', '/outreach'],
-  nurse: ['/live', '/review', '/outreach'],
-  clinician: ['/live', '/review', '/outreach'],
-  supervisor: ['/live', '/review', '/worklist', '/outreach', '/dashboard'],
+  intake: ['/live', '/callbacks', '/outreach'],
+  nurse: ['/live', '/callbacks', '/review', '/outreach'],
+  clinician: ['/live', '/callbacks', '/review', '/outreach'],
+  supervisor: ['/live', '/callbacks', '/review', '/worklist', '/outreach', '/dashboard'],
   analyst: ['/dashboard'],
   admin: ['/worklist', '/dashboard', '/settings'],
   auditor: ['/audit'],

@@ -174,7 +174,7 @@ function CallbackDetailPanel({ id, headingId, timeZone, onChanged }: { id: strin
                 Take it
               </Button>
             )}
-            <Button size="sm" color="green" disabled={busy} onClick={() => void act(() => read(api.POST('/api/callbacks/{id}/complete', { params: { path: { id } }, body: {} })), 'Completed.')}>
+            <Button size="sm" disabled={busy} onClick={() => void act(() => read(api.POST('/api/callbacks/{id}/complete', { params: { path: { id } }, body: {} })), 'Completed.')}>
               Complete
             </Button>
           </Group>
