@@ -116,7 +116,12 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   let sandbox: SpawnedSandboxEhr | null = null;
   // Twilio's cloud cannot run here: without a configured account the demo's outbound calls and SMS
   // (callbacks, on-call notifications, booking links) go to a local stand-in speaking Twilio's REST API.
-  const twilioCloud = config.twilio.accountSid ? null : await (await import('../simulator/twilio-cloud.server.ts')).startTwilioCloud({ authToken: twilioAuthToken.value });
+  const twilioCloud = config.twilio.accountSid ? null : await (await import('../simulator/twilio-cloud.server.ts')).startTwilioCloud({
+    authToken: twilioAuthToken.value,
+    // The demo's phone network: calls placed from callback tasks ring for a few seconds, then in turn
+    // go unanswered, are answered (the patient says yes to each consent) or find the line busy.
+    autoFinish: { afterMs: 4_000, outcome: (_call, index) => [{ outcome: 'no-answer' as const }, { outcome: 'completed' as const, keypad: ['1', '1', '1', '1'] }, { outcome: 'busy' as const }][index % 3]! },
+  });
   if (twilioCloud) config.twilio = { ...config.twilio, accountSid: twilioCloud.accountSid, apiBaseUrl: twilioCloud.url, clinicNumber: config.twilio.clinicNumber ?? '+15555550100' };
   // The on-call view (issue 16): the demo clinician is on call after hours; notices go to the local stand-in's messages.
   if (twilioCloud && config.onCall.roster.length === 0) config.onCall = { ...config.onCall, roster: [{ user: 'clinician', notify: { sms: '+15555550199' }, covers: 'after-hours' }] };
@@ -129,7 +134,7 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
     fhirBaseUrl =
       options.ehrUrl ??
       (sandbox = await step(`Starting the sandbox EHR (${options.patients} synthetic patients)`, () =>
-        spawnSandboxEhr({ port: options.ehrPort, patients: options.patients, clients: reader ? [{ clientId: reader.credentials.clientId, jwks: reader.jwks, scopes: SANDBOX_EHR_READER_SCOPES }] : [] }),
+        spawnSandboxEhr({ port: options.ehrPort, patients: options.patients, outreachAsOf: new Date().toISOString(), clients: reader ? [{ clientId: reader.credentials.clientId, jwks: reader.jwks, scopes: SANDBOX_EHR_READER_SCOPES }] : [] }),
       )).baseUrl;
     storeSandboxEhrReader(options.dataDir, sandbox && reader ? { ...reader.credentials, tokenUrl: sandbox.tokenUrl, scopes: SANDBOX_EHR_READER_SCOPES, fhirBaseUrl } : null);
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });

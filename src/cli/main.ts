@@ -66,6 +66,7 @@ program
   .option('--clients <file>', 'JSON file of backend clients: [{"clientId", "jwks" | "jwksUrl", "scopes"?}] (also CALLCHART_SANDBOX_CLIENTS)')
   .option('--fail-rate <f>', 'probability (0-1) that a FHIR request fails: 500, 429, timeout after apply, or reset before apply', rate('fail-rate'), 0)
   .option('--token-fail-rate <f>', 'the same for the token endpoint (500, 429, reset)', rate('token-fail-rate'), 0)
+  .option('--outreach-as-of <iso>', 'date the outreach lists\' discharges and no-shows relative to this moment (default: the clinic\'s reference date)')
   .action(lazy(async () => (await import('./sandbox-ehr.command.ts')).runSandboxEhr));
 
 program
@@ -82,6 +83,7 @@ program
   .option('--no-verify', 'do not wait for and check the Tasks')
   .addOption(new Option('--pattern <pattern>', 'send the calls to the demo queue of this integration pattern').choices(['summary-only', 'review', 'event']))
   .option('--mixed-consents', 'some callers decline AI or EHR use (the policy fallbacks)', false)
+  .option('--after-hours', "place the calls at 3 a.m. last night in the clinic's time zone (the on-call clinician is told)", false)
   .action(lazy(async () => (await import('./simulate.command.ts')).runSimulate));
 
 program

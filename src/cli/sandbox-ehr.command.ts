@@ -16,6 +16,7 @@ export interface SandboxEhrCommandOptions {
   clients?: string;
   failRate: number;
   tokenFailRate: number;
+  outreachAsOf?: string;
 }
 
 function readClients(options: SandboxEhrCommandOptions): SandboxClient[] {
@@ -82,6 +83,7 @@ export async function runSandboxEhr(options: SandboxEhrCommandOptions): Promise<
       failRate: options.failRate,
       tokenFailRate: options.tokenFailRate,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.outreachAsOf ? { outreachAsOf: options.outreachAsOf } : {}),
       logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
     }),
   ).catch((error: unknown) => refuseStart(`The sandbox EHR could not start: ${startFailureSentence(error, { host: options.host, port: options.port, option: '--port' })}`));

@@ -40,6 +40,8 @@ export async function spawnSandboxEhr(options: {
   auth?: boolean;
   /** More clients to register (public keys), e.g. a simulator's. */
   clients?: readonly SandboxClient[];
+  /** Date the outreach lists' discharges and no-shows relative to this moment (the demo: now). */
+  outreachAsOf?: string;
 }): Promise<SpawnedSandboxEhr> {
   const auth = options.auth ?? true;
   const generated = auth ? await generateEhrClient({ clientId: `callchart-${randomBytes(4).toString('hex')}` }) : null;
@@ -47,6 +49,7 @@ export async function spawnSandboxEhr(options: {
   const args = [bin, 'sandbox-ehr', '--port', String(options.port), '--patients', String(options.patients), '--latency-ms', String(options.latencyMs ?? 0)];
   if (options.failRate) args.push('--fail-rate', String(options.failRate));
   if (!auth) args.push('--no-auth');
+  if (options.outreachAsOf) args.push('--outreach-as-of', options.outreachAsOf);
   const child = spawn(process.execPath, args, {
     // stdin is a pipe nobody writes to: its end is how the child learns that we are gone.
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -28,7 +28,7 @@ function refusalSentence(refusal: SimulationRefused, options: { target: string; 
 
 export async function runSimulate(options: {
   target: string; calls: number; dataDir: string; secret?: string; duplicate: boolean; shuffle: boolean; seed?: number; concurrency: number; verify: boolean;
-  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean;
+  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean; afterHours?: boolean;
 }): Promise<void> {
   const secretSource: SecretSource = options.secret ? '--secret' : process.env.CALLCHART_WEBHOOK_SECRET ? 'CALLCHART_WEBHOOK_SECRET' : 'data-dir';
   const secret = options.secret || process.env.CALLCHART_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'webhook-secret');
@@ -49,6 +49,7 @@ export async function runSimulate(options: {
     verify: options.verify,
     ...(options.pattern ? { pattern: options.pattern } : {}),
     consents: options.mixedConsents ? 'mixed' : 'all',
+    afterHours: options.afterHours ?? false,
     ...(ehrTokens ? { ehrToken: () => ehrTokens.getAccessToken() } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     onProgress: (progress) => {

@@ -474,7 +474,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const booking = new BookingService({
     db, scheduling: new EhrScheduling(staffFhir, { ...(config.booking.serviceType ? { serviceType: config.booking.serviceType } : {}) }), sms: twilioRest, clock: options.clock ?? (() => new Date()),
     settings: {
-      clinicName: config.clinic.name, clinicNumber: config.twilio.clinicNumber ?? null, publicBaseUrl: config.booking.publicBaseUrl ?? config.twilio.publicBaseUrl ?? null,
+      clinicName: config.clinic.name, clinicNumber: config.twilio.clinicNumber ?? null, // Read when a link is sent: the engine's own address is known only once it listens.
+      get publicBaseUrl() { return config.booking.publicBaseUrl ?? config.twilio.publicBaseUrl ?? (ownUrl || null); },
       linkHours: config.booking.linkHours, maxBirthDateChecks: config.booking.maxBirthDateChecks, sessionMinutes: config.booking.sessionMinutes, horizonDays: config.booking.horizonDays,
     },
   });

@@ -48,6 +48,11 @@ export interface SandboxEhrOptions {
    * (UTC), so a patient booking from a link sees times ahead of them; tests pass their clock's day.
    */
   scheduleFrom?: string;
+  /**
+   * When the outreach lists' discharges and no-shows happened relative to (ISO date-time). Default:
+   * the synthetic clinic's reference date (tests); the demo passes now, so its lists are recent.
+   */
+  outreachAsOf?: string;
   /** Request log (method, route, status, duration only). Silent when absent. */
   logger?: Logger;
   /** Added to every FHIR response, to behave like a remote EHR (benchmarks use 50 ms). */
@@ -146,7 +151,7 @@ export async function startSandboxEhr(options: SandboxEhrOptions = {}): Promise<
 
   const repo = new ValidatingRepository({ requiredCodes, resourceTypes: servedTypes });
   const clinic = generateSyntheticClinic({ patientCount: options.patientCount, seed: options.seed });
-  await repo.seed(clinic.resources);
+  await repo.seed(options.outreachAsOf ? shiftOutreachEvents(clinic, Date.parse(options.outreachAsOf)) : clinic.resources);
   const diary = generateSchedules(clinic, { from: options.scheduleFrom ?? new Date().toISOString().slice(0, 10) });
   await repo.seed([...diary.schedules, ...diary.slots]);
   const router = new FhirRouter();
@@ -596,4 +601,21 @@ function buildCapabilityStatement(tokenUrl: string, authRequired: boolean): Capa
       }),
     }],
   };
+}
+
+/**
+ * The clinic's resources with its discharges and no-shows moved by the same offset, so they
+ * happened as long before `asOfMs` as they did before the reference date (the rest is unchanged).
+ */
+function shiftOutreachEvents(clinic: ReturnType<typeof generateSyntheticClinic>, asOfMs: number): Resource[] {
+  if (!Number.isFinite(asOfMs)) throw new Error('outreachAsOf must be an ISO date-time');
+  const offset = asOfMs - Date.parse(`${clinic.referenceDate}T00:00:00Z`);
+  const shift = (iso: string | undefined) => (iso ? new Date(Date.parse(iso) + offset).toISOString() : iso);
+  const moved = new Set<Resource>([...clinic.discharges, ...clinic.noShows]);
+  return clinic.resources.map((resource) => {
+    if (!moved.has(resource)) return resource;
+    if (resource.resourceType === 'Encounter') return { ...resource, ...(resource.period ? { period: { start: shift(resource.period.start), end: shift(resource.period.end) } } : {}) } as Resource;
+    if (resource.resourceType === 'Appointment') return { ...resource, start: shift(resource.start), end: shift(resource.end) } as Resource;
+    return resource;
+  });
 }

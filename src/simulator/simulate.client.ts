@@ -22,6 +22,8 @@ export interface SimulationOptions {
   ehrToken?: () => Promise<string>;
   /** Send the calls to the demo queue of this integration pattern (`demo-<pattern>` in the queue policy). */
   pattern?: 'summary-only' | 'review' | 'event';
+  /** The calls happened at 3 a.m. last night in the clinic's time zone (after hours: the on-call clinician is told). */
+  afterHours?: boolean;
   /** `mixed`: some callers decline AI or the EHR, as real ones do. */
   consents?: 'all' | 'mixed';
   onProgress?: (progress: { phase: 'send' | 'verify'; done: number; total: number }) => void;
@@ -133,7 +135,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const random = seededRandom(seed);
   const runId = `sim${seed.toString(36)}${Math.floor(random() * 1e6).toString(36)}`;
   const provider = options.provider ?? 'simulator';
-  const info = await getJson<{ fhirBaseUrl?: unknown }>(`${target}/api/info`, undefined, 'not-callchart');
+  const info = await getJson<{ fhirBaseUrl?: unknown; clinic?: { timeZone?: unknown } }>(`${target}/api/info`, undefined, 'not-callchart');
   if (typeof info.fhirBaseUrl !== 'string') throw new SimulationRefused('not-callchart', { url: `${target}/api/info`, code: 'no fhirBaseUrl' });
   const fhirBaseUrl = info.fhirBaseUrl;
   const [patients, relatedPersons] = await Promise.all([
@@ -143,7 +145,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const pool = buildCallerPool(patients, relatedPersons);
   if (pool.known.length === 0) throw new Error('The EHR has no patient with a unique phone number to simulate.');
   const callers = pickCallers(pool, options.calls, random);
-  const startAt = new Date(Date.now() - 120_000);
+  const startAt = options.afterHours ? lastThreeAm(typeof info.clinic?.timeZone === 'string' ? info.clinic.timeZone : 'UTC', new Date()) : new Date(Date.now() - 120_000);
   const scripted: ScriptedCall[] = callers.map((caller, index) =>
     scriptCall({
       provider, runId, index, caller, startAt: new Date(startAt.getTime() + index * 1000), random,
@@ -257,4 +259,12 @@ function consentsBeforeContent(deliveries: CallEvent[]): CallEvent[] {
     }
   }
   return ordered;
+}
+
+/** The most recent 3 a.m. (on the hour) in a time zone before `now`: a moment every clinic is closed. */
+export function lastThreeAm(timeZone: string, now: Date): Date {
+  const hourIn = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+  let at = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+  for (let step = 0; step < 48 && Number(hourIn.format(at)) !== 3; step += 1) at = new Date(at.getTime() - 3_600_000);
+  return at;
 }

@@ -73,7 +73,18 @@ export interface TwilioCloud {
 const apiPath = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/(Calls|Messages)\.json$/;
 const e164 = /^\+[1-9]\d{6,14}$/;
 
-export async function startTwilioCloud(options: { accountSid?: string; authToken?: string; port?: number } = {}): Promise<TwilioCloud> {
+export interface TwilioCloudOptions {
+  accountSid?: string;
+  authToken?: string;
+  port?: number;
+  /**
+   * The demo's phone network: each placed call is driven to this outcome (with these keys pressed)
+   * after `afterMs`, as a real network would; absent (tests), calls wait for `finishCall`.
+   */
+  autoFinish?: { afterMs: number; outcome: (call: PlacedCall, index: number) => { outcome: PlacedCallOutcome; keypad?: string[] } };
+}
+
+export async function startTwilioCloud(options: TwilioCloudOptions = {}): Promise<TwilioCloud> {
   const accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const calls: PlacedCall[] = [];
@@ -123,7 +134,14 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
         };
         calls.push(call);
         res.writeHead(201, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify(callResource(call, accountSid)));
+        res.end(JSON.stringify(callResource(call, accountSid)));
+        const auto = options.autoFinish;
+        if (auto) {
+          const { outcome, keypad } = auto.outcome(call, calls.length - 1);
+          // The demo's network: a failure to reach the engine is the engine's to report, not ours.
+          setTimeout(() => void cloud.finishCall(call.sid, outcome, keypad ? { keypad } : {}).catch(() => undefined), auto.afterMs).unref();
+        }
+        return;
       }
       const body = form.get('Body') ?? '';
       if (!body) return error(res, path, 400, 21602, 'Message body is required');
@@ -152,7 +170,7 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
     return { status: response.status, text: await response.text() };
   };
 
-  return {
+  const cloud: TwilioCloud = {
     url, accountSid, authToken, calls, messages, refused,
     failNext(status, count = 1) {
       failures = { status, count };
@@ -199,6 +217,7 @@ export async function startTwilioCloud(options: { accountSid?: string; authToken
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return cloud;
 }
 
 /** The action URL of the TwiML's `<Gather>`, XML-unescaped; null when the TwiML gathers nothing. */
