@@ -174,7 +174,7 @@ describe.each(backendKinds)('callback tasks on %s', (kind) => {
       const task = (await findCallbackTask(db, id))!;
       expect(task.attempts).toBe(expected[index]);
       if (expected[index] === 3) expect(task).toMatchObject({ status: 'escalated', escalationLevel: 1 });
-      if (expected[index] === 2) expect(task.status).toBe('in-progress');
+      if (expected[index] === 2) expect(task.status).toBe('completed');
     }
     // Run again: nothing new (each task is worked once).
     expect(await logDemoCallbackAttempts(db, defaultCallbackSettings, later(6))).toBe(0);

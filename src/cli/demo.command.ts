@@ -202,7 +202,8 @@ Callchart ${'demo'} is running (synthetic data only).
 
 Send calls:  npx callchart simulate --target ${engine.url} --calls 20 --duplicate --shuffle${dataDirFlag}
              (the calls take turns through the review, summary-only and event queues; --pattern picks one;
-              missed calls and voicemails become callback tasks, and a stand-in front desk logs attempts on them)
+              missed calls and voicemails become callback tasks, and a stand-in front desk logs attempts on them;
+              add --after-hours for calls at 3 a.m.: the on-call clinician gets a text with a link, no PHI)
 See chart:   npx callchart chart${sandbox ? dataDirFlag : ` --ehr-url ${fhirBaseUrl}`}
              (reads back every Task, Communication, DocumentReference and Provenance Callchart wrote, read-only;
               add a patient id for one chart, --json for the FHIR resources)
