@@ -1,4 +1,4 @@
-import fastifyFormbody from '@fastify/formbody';
+import { guardTwilioWebhooks } from '../pbx/twilio-webhook-guard.routes.ts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
@@ -8,7 +8,6 @@ import { recordAuditEvent } from '../audit/audit.repository.ts';
 import { staffOf } from '../api/access-control.ts';
 import { clientErrorBody, isCallchartError, type CallchartError } from '../lib/errors.ts';
 import { formParams } from '../pbx/twilio-events.ts';
-import { isUsableTwilioAuthToken, twilioRequestUrl, twilioSignatureHeader, usableRequestHost, verifyTwilioSignature } from '../pbx/twilio-signature.ts';
 import { refillDenialReasons, type OnCallService } from './on-call.service.ts';
 
 /**
@@ -66,27 +65,7 @@ export async function onCallRoutes(parent: FastifyInstance, deps: { onCall: OnCa
 
 /** Twilio's side of click-to-call: form posts, signed, answered with TwiML. */
 export async function onCallTwilioRoutes(app: FastifyInstance, deps: { db: Db; onCall: OnCallService; authToken: () => string | undefined; publicBaseUrl?: string | undefined; maxBodyBytes: number }): Promise<void> {
-  app.removeAllContentTypeParsers();
-  await app.register(fastifyFormbody, { bodyLimit: deps.maxBodyBytes });
-  const refuse = async (objectId: string, code: string) => {
-    await recordAuditEvent(deps.db, { actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId, outcome: 'rejected', reason: code, detail: { route: 'on-call' } });
-  };
-  app.addHook('onRequest', async (request, reply) => {
-    if (!usableRequestHost(request.host)) return reply.code(400).send({ error: { code: 'HOST_INVALID', message: 'the Host header is not a valid host[:port]' } });
-    if (!isUsableTwilioAuthToken(deps.authToken())) {
-      await refuse(request.id, 'TWILIO_NOT_CONFIGURED');
-      return reply.code(403).send({ error: { code: 'TWILIO_NOT_CONFIGURED', message: 'Twilio is not configured here' } });
-    }
-  });
-  app.addHook('preHandler', async (request, reply) => {
-    const signature = request.headers[twilioSignatureHeader];
-    const url = twilioRequestUrl({ publicBaseUrl: deps.publicBaseUrl, protocol: request.protocol, host: request.host, originalUrl: request.originalUrl });
-    const verdict = verifyTwilioSignature({ authToken: deps.authToken(), signature: Array.isArray(signature) ? signature[0] : signature, url, params: formParams(request.body) });
-    if (!verdict.ok) {
-      await refuse(request.id, verdict.code);
-      return reply.code(403).send({ error: { code: verdict.code, message: verdict.reason } });
-    }
-  });
+  await guardTwilioWebhooks(app, { db: deps.db, authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl, maxBodyBytes: deps.maxBodyBytes, name: 'on-call' });
 
   app.post<{ Params: { id: string } }>('/webhooks/on-call/:id/connect', { schema: { hide: true } }, async (request, reply) => {
     const { number, clinicNumber } = await deps.onCall.patientNumberFor(request.params.id);

@@ -1,13 +1,11 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyFormbody from '@fastify/formbody';
+import { guardTwilioWebhooks } from './twilio-webhook-guard.routes.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
-import { ErrorCodes, type ErrorCode } from '../lib/errors.ts';
 import { outboundWebhookPaths, type OutboundAnswer, type OutboundCallService } from '../outbound/outbound-call.service.ts';
-import { formParams, twilioCallParamsSchema, twilioStatusParamsSchema } from './twilio-events.ts';
-import { isUsableTwilioAuthToken, twilioRequestUrl, twilioSignatureHeader, usableRequestHost, verifyTwilioSignature } from './twilio-signature.ts';
+import {twilioCallParamsSchema, twilioStatusParamsSchema } from './twilio-events.ts';
 import { appendDestination, appendMediaStreamStart, ivrPromptTwiml } from './twiml.ts';
 import { mintStreamToken, streamTokenKey } from './twilio-stream-token.ts';
 import { mediaStreamSignedUrl } from './twilio-media-stream.ts';
@@ -41,52 +39,8 @@ const statusParamsSchema = twilioStatusParamsSchema.extend({ AnsweredBy: z.strin
  * for everything.
  */
 export async function twilioOutboundRoutes(app: FastifyInstance, options: TwilioOutboundRouteOptions): Promise<void> {
-  app.removeAllContentTypeParsers();
-  await app.register(fastifyFormbody, { bodyLimit: options.maxBodyBytes });
+  const { reject, parse } = await guardTwilioWebhooks(app, { db: options.db, authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, maxBodyBytes: options.maxBodyBytes, name: 'twilio-outbound' });
   const now = () => options.now?.() ?? new Date();
-
-  const reject = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, paths?: string[]) => {
-    try {
-      const refusal = {
-        actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
-        detail: { ...(paths ? { paths: paths.slice(0, 20) } : {}) },
-      };
-      const route = request.routeOptions.url ?? 'twilio-outbound';
-      if (request.server.rejections) await request.server.rejections.record({ ...refusal, route, source: request.ip });
-      else await recordAuditEvent(options.db, { ...refusal, outcome: 'rejected', detail: { route, ...refusal.detail } });
-    } catch (error) {
-      request.log.error({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'audit of a twilio rejection failed');
-    }
-    request.log.warn({ code }, 'twilio outbound webhook rejected');
-    return reply.code(status).type('application/json').send({ error: { code, message, ...(paths ? { issues: paths.map((path) => ({ path })) } : {}) } });
-  };
-  const refuse = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string) => reject(request, reply, ErrorCodes[code].status, code, message);
-
-  app.addHook('onRequest', async (request, reply) => {
-    if (!usableRequestHost(request.host)) return refuse(request, reply, 'HOST_INVALID', 'the Host header is not a valid host[:port]');
-    if (!isUsableTwilioAuthToken(options.authToken())) return refuse(request, reply, 'TWILIO_NOT_CONFIGURED', 'Twilio is not configured here (TWILIO_AUTH_TOKEN is not set)');
-  });
-  app.addHook('preHandler', async (request, reply) => {
-    const signature = request.headers[twilioSignatureHeader];
-    const url = twilioRequestUrl({ publicBaseUrl: options.publicBaseUrl, protocol: request.protocol, host: request.host, originalUrl: request.originalUrl });
-    const verdict = verifyTwilioSignature({ authToken: options.authToken(), signature: Array.isArray(signature) ? signature[0] : signature, url, params: formParams(request.body) });
-    if (!verdict.ok) return reject(request, reply, 403, verdict.code, verdict.reason);
-  });
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reject(request, reply, 413, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
-      return reject(request, reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/x-www-form-urlencoded, as Twilio does');
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'request could not be read');
-    // Ours: nothing half-committed (each step is its own transaction, redelivery is a no-op): retry.
-    request.log.error({ err: { name: error.name, code: error.code } }, 'twilio outbound webhook failed');
-    return reply.code(503).header('retry-after', '5').type('application/json').send({ error: { code: 'STORE_UNAVAILABLE', message: 'not stored; retry later' } });
-  });
-
-  function parse<S extends z.ZodType>(schema: S, request: FastifyRequest): { ok: true; value: z.infer<S> } | { ok: false; paths: string[] } {
-    const result = schema.safeParse(formParams(request.body));
-    return result.success ? { ok: true, value: result.data } : { ok: false, paths: result.error.issues.map((issue) => issue.path.join('.') || '(body)') };
-  }
 
   const base = (request: FastifyRequest) => (options.publicBaseUrl ? options.publicBaseUrl.replace(/\/+$/, '') : `${request.protocol}://${request.host}`);
   const consentAction = (request: FastifyRequest) => (step: string) => `${base(request)}${outboundWebhookPaths.consent}?step=${encodeURIComponent(step)}`;

@@ -1,6 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyFormbody from '@fastify/formbody';
-import type { z } from 'zod';
+import { guardTwilioWebhooks } from './twilio-webhook-guard.routes.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../store/db.ts';
 import { appendAuditEvent, recordAuditEvent } from '../audit/audit.repository.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
@@ -17,14 +16,12 @@ import type { CallerMatch } from '../ehr/patient-match.ts';
 import type { CountryCode } from 'libphonenumber-js';
 import { ivrPromptTwiml, routeTwiml, type CallDestination, type MediaStreamStart } from './twiml.ts';
 import {
-  formParams, incomingCallEvent, recordingEvent, statusCallbackEvent, transcriptionEvent, twilioCallParamsSchema, twilioGatherParamsSchema,
+  incomingCallEvent, recordingEvent, statusCallbackEvent, transcriptionEvent, twilioCallParamsSchema, twilioGatherParamsSchema,
   twilioProvider, twilioRecordingParamsSchema, twilioStatusParamsSchema, twilioTranscriptionParamsSchema,
 } from './twilio-events.ts';
-import { isUsableTwilioAuthToken, twilioRequestUrl, twilioSignatureHeader, usableRequestHost, verifyTwilioSignature } from './twilio-signature.ts';
 import { mintStreamToken, streamTokenKey } from './twilio-stream-token.ts';
 import { mediaStreamSignedUrl } from './twilio-media-stream.ts';
 import { twilioMediaPath } from './twilio-media.routes.ts';
-import { ErrorCodes, type ErrorCode } from '../lib/errors.ts';
 
 export interface TwilioRouteOptions {
   db: Db;
@@ -59,59 +56,9 @@ const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * that may be transcribed is connected with a Media Stream carrying a one-time token.
  */
 export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOptions): Promise<void> {
-  // Twilio posts forms, nothing else: no JSON parser here, so no JSON (however deep) is ever parsed.
-  app.removeAllContentTypeParsers();
-  await app.register(fastifyFormbody, { bodyLimit: options.maxBodyBytes });
+  // Forms only, signed, audited refusals (src/pbx/twilio-webhook-guard.routes.ts).
+  const { reject, parse } = await guardTwilioWebhooks(app, { db: options.db, authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, maxBodyBytes: options.maxBodyBytes, name: 'twilio' });
   const now = () => options.now?.() ?? new Date();
-
-  const reject = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, paths?: string[]) => {
-    try {
-      const refusal = {
-        actor: 'pbx:twilio-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
-        detail: { ...(paths ? { paths: paths.slice(0, 20) } : {}) },
-      };
-      const route = request.routeOptions.url ?? 'twilio';
-      // Aggregated per source, problem and minute (see src/api/rejection-audit.ts).
-      if (request.server.rejections) await request.server.rejections.record({ ...refusal, route, source: request.ip });
-      else await recordAuditEvent(options.db, { ...refusal, outcome: 'rejected', detail: { route, ...refusal.detail } });
-    } catch (error) {
-      // The refusal stands even when the store cannot take its audit row; the log says so.
-      request.log.error({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'audit of a twilio rejection failed');
-    }
-    request.log.warn({ code }, 'twilio webhook rejected');
-    return reply.code(status).type('application/json').send({ error: { code, message, ...(paths ? { issues: paths.map((path) => ({ path })) } : {}) } });
-  };
-  const refuse = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string) => reject(request, reply, ErrorCodes[code].status, code, message);
-
-  // Before the body is read: a Host that cannot stand in a URL, or no Twilio token to check with.
-  app.addHook('onRequest', async (request, reply) => {
-    if (!usableRequestHost(request.host)) return refuse(request, reply, 'HOST_INVALID', 'the Host header is not a valid host[:port]');
-    if (!isUsableTwilioAuthToken(options.authToken())) return refuse(request, reply, 'TWILIO_NOT_CONFIGURED', 'Twilio is not configured here (TWILIO_AUTH_TOKEN is not set)');
-  });
-
-  app.addHook('preHandler', async (request, reply) => {
-    const signature = request.headers[twilioSignatureHeader];
-    const url = twilioRequestUrl({ publicBaseUrl: options.publicBaseUrl, protocol: request.protocol, host: request.host, originalUrl: request.originalUrl });
-    const verdict = verifyTwilioSignature({ authToken: options.authToken(), signature: Array.isArray(signature) ? signature[0] : signature, url, params: formParams(request.body) });
-    if (!verdict.ok) return reject(request, reply, 403, verdict.code, verdict.reason);
-  });
-
-  // What Fastify refuses before a handler runs is the client's fault and gets a 4xx with a code;
-  // anything thrown after is ours: 503 (nothing was half-committed: one transaction per event), retry.
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reject(request, reply, 413, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
-      return reject(request, reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/x-www-form-urlencoded, as Twilio does');
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'request could not be read');
-    request.log.error({ err: { name: error.name, code: error.code } }, 'twilio webhook failed');
-    return reply.code(503).header('retry-after', '5').type('application/json').send({ error: { code: 'STORE_UNAVAILABLE', message: 'not stored; retry later' } });
-  });
-
-  function parse<S extends z.ZodType>(schema: S, request: FastifyRequest): { ok: true; value: z.infer<S> } | { ok: false; paths: string[] } {
-    const result = schema.safeParse(formParams(request.body));
-    return result.success ? { ok: true, value: result.data } : { ok: false, paths: result.error.issues.map((issue) => issue.path.join('.') || '(body)') };
-  }
 
   const ivrAction = (step: string) => `${options.publicBaseUrl ?? ''}/webhooks/twilio/ivr?step=${encodeURIComponent(step)}`;
   const recordingCallback = `${options.publicBaseUrl ?? ''}/webhooks/twilio/recording`;

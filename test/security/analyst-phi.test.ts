@@ -104,8 +104,19 @@ describe('an analyst cannot reach raw PHI (issue 14)', () => {
       if (viaToken.status === 200 && url.startsWith('/api/')) answered.push(url.split('?')[0]!);
     }
     expect(found).toEqual([]);
-    // What the analyst may read at all: the dashboard (and the public engine facts).
-    expect([...new Set(answered)].sort()).toEqual(['/api/dashboard', '/api/info']);
+    // What the analyst may read at all: the dashboard and the callback figures (counts and
+    // durations, issue 16), and the public engine facts.
+    expect([...new Set(answered)].sort()).toEqual(['/api/callbacks/metrics', '/api/dashboard', '/api/info']);
+  });
+
+  it("answers the analyst's callback figures with counts and durations, de-identified, no ids", async () => {
+    const answer = await fetch(`${harness.engine.url}/api/callbacks/metrics`, { headers: { authorization: `Bearer ${await harness.token('analyst', ['*'])}` } });
+    expect(answer.status).toBe(200);
+    const text = await answer.text();
+    expect(JSON.parse(text)).toMatchObject({ deidentified: true });
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(text).not.toMatch(/"(id|callId|taskId|patientId|name|phone|birthDate|mrn)"/);
+    expect(leaks(text)).toEqual([]);
   });
 
   it("answers the analyst's dashboard with counts and durations, no ids", async () => {
