@@ -26,7 +26,7 @@ describe('the staff app shell', () => {
     expect(await page.getByTestId('signed-in-as').textContent()).toContain('Nurse');
     // She lands on her first screen.
     await page.waitForURL(/\/live$/);
-    expect(await navOf(page)).toEqual(['Live calls', 'Review']);
+    expect(await navOf(page)).toEqual(['Live calls', 'Callbacks', 'Review', 'Outreach']);
     expect(await page.getByRole('navigation', { name: 'Screens' }).textContent()).toContain('triage');
     expect(await page.getByRole('note', { name: 'Demo data' }).textContent()).toContain('synthetic');
     await screenshots(page, 'shell-nurse');
@@ -37,9 +37,9 @@ describe('the staff app shell', () => {
 
   it('gives each role its own screens', async () => {
     const expected = {
-      intake: ['Live calls'],
-      clinician: ['Live calls', 'Review'],
-      supervisor: ['Live calls', 'Review', 'Chart worklist', 'Dashboard'],
+      intake: ['Live calls', 'Callbacks', 'Outreach'],
+      clinician: ['Live calls', 'Callbacks', 'Review', 'Outreach'],
+      supervisor: ['Live calls', 'Callbacks', 'Review', 'Chart worklist', 'Outreach', 'Dashboard'],
       analyst: ['Dashboard'],
       admin: ['Chart worklist', 'Dashboard', 'Settings'],
       auditor: ['Audit'],
