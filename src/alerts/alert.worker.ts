@@ -1,3 +1,4 @@
+import { CoalescedPasses } from '../lib/coalesced-passes.ts';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 import { readAuditEvents, recordAuditEvent, verifyAuditChain } from '../audit/audit.repository.ts';
@@ -43,18 +44,16 @@ export interface AlertWorkerOptions {
 export class AlertWorker {
   private timer: NodeJS.Timeout | undefined;
   private verifyTimer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private started = false;
+  private readonly passes: CoalescedPasses;
   private readonly rules;
 
   constructor(private readonly options: AlertWorkerOptions) {
     this.rules = activeAlertRules(options.disabledRules);
+    this.passes = new CoalescedPasses(() => this.pass(), (error: unknown) => this.options.logger.error({ err: { code: (error as { code?: string }).code, message: (error as Error).message } }, 'alert pass failed'));
   }
 
   start(): void {
-    this.started = true;
+    this.passes.start();
     this.timer = setInterval(() => this.nudge(), this.options.intervalMs);
     this.timer.unref();
     if (this.options.verifyIntervalMs > 0) {
@@ -66,20 +65,7 @@ export class AlertWorker {
 
   /** Runs a pass soon (coalesced with one in progress), once started. */
   nudge(): void {
-    if (this.stopped || !this.started) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((error: unknown) => this.options.logger.error({ err: { code: (error as { code?: string }).code, message: (error as Error).message } }, 'alert pass failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
+    this.passes.nudge();
   }
 
   /** One pass: every new event evaluated, every due delivery tried. */
@@ -173,7 +159,6 @@ export class AlertWorker {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.verifyTimer);
-    this.stopped = true;
-    await this.running;
+    await this.passes.stop();
   }
 }

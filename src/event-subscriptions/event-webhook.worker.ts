@@ -1,3 +1,4 @@
+import { CoalescedPasses } from '../lib/coalesced-passes.ts';
 import { ExponentialBackoff, halfJitterGenerator } from 'cockatiel';
 import { readAuditEvents } from '../audit/audit.repository.ts';
 import { readAlertCursor } from '../alerts/alert.repository.ts';
@@ -69,47 +70,28 @@ export function signedEventRequest(secret: string, event: WebhookEvent, nowSecon
  */
 export class EventWebhookWorker {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private started = false;
+  private readonly passes: CoalescedPasses;
   private readonly now: () => Date;
 
   constructor(private readonly options: EventWebhookWorkerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.passes = new CoalescedPasses(() => this.pass(), (error: unknown) => this.options.logger.error({ err: { code: (error as { code?: string }).code, message: (error as Error).message } }, 'event webhook pass failed'));
   }
 
   start(): void {
-    this.started = true;
+    this.passes.start();
     this.timer = setInterval(() => this.nudge(), this.options.intervalMs);
     this.timer.unref();
   }
 
   /** Runs a pass soon (coalesced with one in progress), once started: a process that does no work sends nothing. */
   nudge(): void {
-    if (this.stopped || !this.started) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((error: unknown) => this.options.logger.error({ err: { code: (error as { code?: string }).code, message: (error as Error).message } }, 'event webhook pass failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
+    this.passes.nudge();
   }
 
   /** Waits for a pass in progress, then runs one more to the end (tests and `redeliver`). */
   async runOnce(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.pass().finally(() => {
-      this.running = null;
-    });
-    await this.running;
+    await this.passes.runOnce();
   }
 
   /** One pass: every new audit event read, every due delivery tried. */
@@ -196,7 +178,6 @@ export class EventWebhookWorker {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    this.stopped = true;
-    while (this.running) await this.running.catch(() => undefined);
+    await this.passes.stop();
   }
 }
