@@ -7,6 +7,7 @@ import { ssoSettingsSchema } from '../auth/sso.ts';
 import { languageModelSettingsSchema } from '../nlp/language-model/language-model.settings.ts';
 import { callbackSettingsSchema, defaultCallbackSettings } from '../callbacks/callback-policy.ts';
 import { defaultOutreachSettings, outreachSettingsSchema } from '../outreach/outreach-settings.ts';
+import { speechSettingsSchema } from '../speech/speech.settings.ts';
 
 /**
  * The one config file (YAML), validated by this schema. Secrets never live here: they come from
@@ -204,6 +205,8 @@ export const configSchema = z
      * (docs/guides/language-model.md). Absent: the rules alone. API key: CALLCHART_LANGUAGE_MODEL_API_KEY.
      */
     languageModel: languageModelSettingsSchema.optional(),
+    /** Speech engines (issue 17): live and post-call transcription, honest about quality. Default: none of our own. */
+    speech: speechSettingsSchema.default(() => speechSettingsSchema.parse({})),
     pipeline: z
       .object({
         /** Worker concurrency per stage. */

@@ -14,6 +14,97 @@ export interface AudioFormat {
   channels: 1;
 }
 
+/**
+ * How far a transcript (or one segment of it) can be trusted (issue 17, item 4):
+ * - `ok`: the engine heard the audio it was built for and was confident;
+ * - `low`: usable with care: marked in the transcript, the review screen and the AI summary;
+ * - `unusable`: not a transcript: the call always goes to a person, never to the chart as text.
+ */
+export const transcriptQualities = ['ok', 'low', 'unusable'] as const;
+export type TranscriptQuality = (typeof transcriptQualities)[number];
+
+/**
+ * Why a verdict is not `ok`, as codes (never audio-derived content):
+ * - `narrowband-audio`: telephone-band audio through an engine whose model needs wideband;
+ * - `low-confidence`: too many words below the low-confidence threshold;
+ * - `no-speech`: the engine heard no speech (or says so: no_speech_prob);
+ * - `too-quiet` / `clipped`: the level is out of range;
+ * - `repetitive`: the text repeats itself (compression ratio, a hallucination sign);
+ * - `engine-failed`: the engine crashed or timed out on part of the audio;
+ * - `no-confidence-reported`: the source gives no confidence (e.g. a PBX transcript).
+ */
+export const qualityReasons = ['narrowband-audio', 'low-confidence', 'no-speech', 'too-quiet', 'clipped', 'repetitive', 'engine-failed', 'no-confidence-reported'] as const;
+export type QualityReason = (typeof qualityReasons)[number];
+
+/** One recognised word; times in seconds from the start of the audio, confidence 0..1. */
+export interface TranscriptWord {
+  word: string;
+  start: number;
+  end: number;
+  confidence: number;
+}
+
+/** A stretch of speech (an utterance); `final: false` while it may still change (a partial). */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+  quality: TranscriptQuality;
+  qualityReasons: QualityReason[];
+  words: TranscriptWord[];
+  final: boolean;
+}
+
+/** What was measured of the audio itself (issue 17, item 4). */
+export interface AudioAnalysis {
+  durationMs: number;
+  /** The sample rate of the audio as received (before any resampling). */
+  sampleRate: number;
+  /** Frequency below which 99% of the speech energy lies, in Hz (≈ 3,400 for telephone audio). */
+  effectiveBandwidthHz: number;
+  /** RMS level of the speech, in dBFS (about -20 for normal speech; below -45 is too quiet). */
+  rmsDbfs: number;
+  /** Share of samples at or near full scale. */
+  clippedRatio: number;
+}
+
+/**
+ * An entity a domain model proposes (e.g. a drug name heard by a keyword spotter). Never part of
+ * the transcript text: shown to staff as "unconfirmed", confirmed or dismissed by a person.
+ */
+export interface EntityCandidate {
+  kind: 'drug' | 'dose';
+  text: string;
+  start: number;
+  end: number;
+  confidence: number;
+}
+
+/** A whole transcript: what `callchart transcribe` prints and what the pipeline stores. */
+export interface Transcription {
+  /** The final segments' text joined; '' when nothing was heard. PHI: never log it. */
+  text: string;
+  /** Sample rate of the audio as received. */
+  sampleRate: number;
+  engine: string;
+  quality: TranscriptQuality;
+  qualityReasons: QualityReason[];
+  segments: TranscriptSegment[];
+  audio?: AudioAnalysis;
+  candidates?: EntityCandidate[];
+}
+
+/** Mono 16-bit PCM samples in memory. */
+export interface PcmAudio {
+  samples: Int16Array;
+  sampleRate: number;
+}
+
+/** Partial and final segments of a live session, as they come. Must not throw. */
+export interface SegmentListener {
+  (segment: TranscriptSegment): void;
+}
+
 export interface SpeechSession {
   /** One frame of audio, in arrival order, never a duplicate. Must not throw for ordinary audio. */
   push(frame: Uint8Array, meta: { sequence: number; timestampMs: number }): void;
@@ -29,6 +120,8 @@ export interface SpeechResult {
   audioMs: number;
   /** Why there is no text (a short fixed phrase, never audio-derived content). */
   reason?: string;
+  /** The whole transcript with segments, words and quality, when the engine makes one. */
+  transcription?: Transcription;
 }
 
 export type FormatSupport = { ok: true } | { ok: false; reason: string };
@@ -36,7 +129,12 @@ export type FormatSupport = { ok: true } | { ok: false; reason: string };
 export interface SpeechEngine {
   readonly name: string;
   supports(format: AudioFormat): FormatSupport;
-  start(stream: { callSid: string; streamSid: string; format: AudioFormat }): SpeechSession;
+  /** A live session (Media Streams); partial and final segments go to `onSegment` as they come. */
+  start(stream: { callSid: string; streamSid: string; format: AudioFormat }, onSegment?: SegmentListener): SpeechSession;
+  /** A whole recording or file, post-call. Engines that cannot (noop) refuse with SPEECH_UNAVAILABLE. */
+  transcribe?(audio: PcmAudio, options?: { signal?: AbortSignal }): Promise<Transcription>;
+  /** Stops workers and connections; idempotent. */
+  close?(): Promise<void>;
 }
 
 /** Bytes per sample of each encoding (mono). */
