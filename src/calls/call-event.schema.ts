@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { qualityReasons, transcriptQualities } from '../speech/speech-engine.ts';
 
 /**
  * The normalized call event (ING-1): one model for every PBX. The generic CTI webhook accepts it
@@ -56,10 +57,34 @@ export const callEventTypes = [
 ] as const;
 export type CallEventType = (typeof callEventTypes)[number];
 
+const secondsSchema = z.number().min(0).max(86_400);
+
+/** A recognised word (issue 17): times in seconds from the start of the audio, confidence 0..1. */
+export const transcriptWordSchema = z.object({
+  word: storableText(100).min(1),
+  start: secondsSchema,
+  end: secondsSchema,
+  confidence: z.number().min(0).max(1),
+});
+
+/** One utterance of a transcript, with its own quality verdict (speech-engine.ts). */
+export const transcriptSegmentSchema = z.object({
+  start: secondsSchema,
+  end: secondsSchema,
+  text: storableText(20_000),
+  quality: z.enum(transcriptQualities),
+  qualityReasons: z.array(z.enum(qualityReasons)).max(qualityReasons.length).default([]),
+  words: z.array(transcriptWordSchema).max(5_000).default([]),
+  final: z.boolean().default(true),
+});
+
 export const transcriptSchema = z.object({
   text: storableText(100_000).min(1).describe('Transcript text. Stored encrypted; never logged.'),
   language: storableText(16).optional().describe('BCP-47 language tag, e.g. en-US'),
   source: storableText(64).optional().describe('Engine or vendor that produced it'),
+  quality: z.enum(transcriptQualities).optional().describe("How far it can be trusted: ok, low (marked for staff) or unusable (a person reads the call). Absent: not judged by the source"),
+  qualityReasons: z.array(z.enum(qualityReasons)).max(qualityReasons.length).optional(),
+  segments: z.array(transcriptSegmentSchema).max(2_000).optional().describe('Utterances with words and confidences. Stored encrypted with the text'),
 });
 
 export const callRefSchema = z.object({
