@@ -30,8 +30,9 @@ import type { OutboundCallService } from '../outbound/outbound-call.service.ts';
 import { fhirNotifyRoutes } from '../ehr/fhir-notify.routes.ts';
 import { twilioMediaRoutes } from '../pbx/twilio-media.routes.ts';
 import { claimStreamToken } from '../pbx/twilio-stream-token.repository.ts';
-import { NoopSpeechEngine, type SpeechEngine } from '../speech/speech-engine.ts';
-import { findCallByProvider, listConsents } from '../calls/calls.repository.ts';
+import { NoopSpeechEngine, type SpeechEngine, type TranscriptSegment } from '../speech/speech-engine.ts';
+import type { LiveTranscriptService } from '../speech/live-transcript.service.ts';
+import { CallTranscriptService } from '../speech/call-transcript.service.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import type { IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { CountryCode } from 'libphonenumber-js';
@@ -95,6 +96,12 @@ export interface AppDeps {
   onPatientChanged: (patientId: string, phones: string[]) => number;
   routing: RoutingService;
   speech?: SpeechEngine;
+  /**
+   * Live and final transcripts of streamed calls (issue 17): the live view (redacted partials to
+   * the call's clinical viewers) and the final transcript with its fallback. Absent: the final
+   * transcript is ingested without fallback, and no live view.
+   */
+  speechTranscripts?: { live?: LiveTranscriptService; final?: CallTranscriptService; holdAudio?: boolean };
   twilio: { authToken: () => string | undefined; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode; queuePolicy?: () => QueuePolicy };
   replayWindowSeconds: number;
   maxBodyBytes: number;
@@ -479,6 +486,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Media Streams in a scope of their own: the form-body signature hook of the voice webhooks
   // must not run on the WebSocket upgrade.
+  const liveTranscripts = deps.speechTranscripts?.live;
+  const finalTranscripts = deps.speechTranscripts?.final ?? new CallTranscriptService({ db: deps.db, ingest: deps.ingest, logger: deps.logger, fallbackMode: 'none' });
   await app.register(async (media) => {
     await twilioMediaRoutes(media, {
       authToken: deps.twilio.authToken,
@@ -490,19 +499,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await recordAuditEvent(deps.db, event);
       },
       logger: deps.logger,
-      onTranscript: async (callSid, result) => {
-        const call = await findCallByProvider(deps.db, 'twilio', callSid);
-        const consents = call ? await listConsents(deps.db, call.id) : {};
-        if (!call || !result.text || consents.transcribe?.status !== 'granted') {
-          // No transcript without transcribe consent (invariant 1).
-          await recordAuditEvent(deps.db, { actor: 'speech', action: 'transcript.discarded', objectType: 'call', objectId: call?.id ?? null, outcome: 'rejected', reason: 'NO_TRANSCRIBE_CONSENT', consentStatus: `transcribe:${consents.transcribe?.status ?? 'not-captured'}` });
-          return;
-        }
-        await deps.ingest.accept({
-          id: `${callSid}:speech:${result.engine}`, provider: 'twilio', type: 'transcript.available', occurredAt: new Date().toISOString(),
-          call: { id: callSid, ani: '', direction: 'inbound' }, data: { transcript: { text: result.text, source: result.engine } },
-        });
-      },
+      // The final transcript (with quality and segments) into the after-call pipeline, only with transcribe consent.
+      onTranscript: (callSid, result, audio) => finalTranscripts.streamEnded(callSid, result, audio),
+      ...(liveTranscripts ? {
+        onSegment: (callSid: string, segment: TranscriptSegment, source: string) => void liveTranscripts.accept({ callSid, source, segment }),
+        mayContinue: (callSid: string) => liveTranscripts.mayContinue(callSid),
+        onStreamEnded: (callSid: string) => liveTranscripts.end(callSid),
+      } : {}),
+      holdAudio: deps.speechTranscripts?.holdAudio ?? false,
     });
   });
 

@@ -71,11 +71,17 @@ import { OutreachScheduler } from '../outreach/outreach-schedule.worker.ts';
 import { outreachCallbackTasks } from '../outreach/outreach-tasks.repository.ts';
 import { BookingService } from '../booking/booking.service.ts';
 import { EhrScheduling } from '../booking/ehr-scheduling.client.ts';
+import { createSpeechEngines, describeSpeechEngines, type SpeechEngineLoaders, type SpeechEngines } from '../speech/speech-engines.ts';
+import { speechHttpApiKeyVariable } from '../speech/speech.settings.ts';
+import { LiveTranscriptService } from '../speech/live-transcript.service.ts';
+import { CallTranscriptService } from '../speech/call-transcript.service.ts';
 
 export { engineVersion };
 
 export interface EngineOptions {
   config: CallchartConfig;
+  /** How speech engines are made (tests); absent: the real ones `config.speech` names. */
+  speechLoaders?: Partial<SpeechEngineLoaders>;
   /** PostgreSQL when set; otherwise the embedded store in `dataDir` (in memory if absent). */
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
@@ -216,7 +222,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     if (!onCallWebhookSecret) throw new CallchartError('CONFIG_INVALID', 'onCall.roster has a push webhook but CALLCHART_ON_CALL_WEBHOOK_SECRET is not set: notices are only sent signed');
     assertStrongSecret('CALLCHART_ON_CALL_WEBHOOK_SECRET', onCallWebhookSecret, 'webhook-secret');
   }
-  const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  // Before the store opens: a configured speech engine that cannot start stops the start, saying why.
+  const speechEngines: SpeechEngines = await createSpeechEngines(config.speech, {
+    logger, httpApiKey: process.env[speechHttpApiKeyVariable], ...(options.speechLoaders ? { loaders: options.speechLoaders } : {}),
+  });
+  let db: Awaited<ReturnType<typeof openDb>>;
+  try {
+    db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  } catch (error) {
+    await speechEngines.close();
+    throw error;
+  }
   if (db.kind === 'pglite') {
     logger.warn(
       { storage: 'pglite' },
@@ -479,8 +495,24 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       linkHours: config.booking.linkHours, maxBirthDateChecks: config.booking.maxBirthDateChecks, sessionMinutes: config.booking.sessionMinutes, horizonDays: config.booking.horizonDays,
     },
   });
+  // Live transcripts of streamed calls (issue 17): redacted, to the call's clinical viewers, only with consent.
+  const liveTranscripts = new LiveTranscriptService({
+    db, display: hub, logger, lowConfidence: config.speech.lowConfidence,
+    // The identified caller's name and MRN from the card, so the redactor recognises them.
+    patientContext: async (call) => {
+      const patient = hub.shownScreenPop(call.id)?.patient;
+      return patient ? { name: patient.name, ...(patient.mrn ? { mrn: patient.mrn } : {}) } : undefined;
+    },
+  });
+  const finalTranscripts = new CallTranscriptService({
+    db, ingest, logger, fallbackMode: config.speech.fallback, ...(speechEngines.fallback ? { fallback: speechEngines.fallback } : {}),
+    stopReason: (callSid) => liveTranscripts.stopReason(callSid),
+  });
   const app = await buildApp({
     db,
+    speech: speechEngines.live,
+    // Audio is held in memory for the call only when a fallback engine may need it.
+    speechTranscripts: { live: liveTranscripts, final: finalTranscripts, holdAudio: Boolean(speechEngines.fallback) },
     signIn,
     outbound,
     authAttemptsPerMinute: config.auth.attemptsPerMinute,
@@ -559,6 +591,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   ownUrl = url;
   ownBaseUrl = url;
   if (options.work ?? true) onCall.start();
+  const { engine: speechEngine, fallback: speechFallback, httpHost: speechHttpHost } = describeSpeechEngines(config.speech, speechEngines);
+  const speechDescription = { speechEngine, speechFallback, speechHttpHost };
   await recordAuditEvent(db, {
     actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success',
     detail: {
@@ -566,8 +600,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       // Which model sees transcripts, and in which form: the record of the clinic's choice (raw text only by explicit setting).
       languageModelHost: config.languageModel ? new URL(config.languageModel.baseUrl).host : null,
       languageModelText: config.languageModel ? (config.languageModel.sendRawText ? 'raw' : 'redacted') : null,
+      // Which speech engines hear calls (names and host only; never a key).
+      ...speechDescription,
     },
   });
+  logger.info(speechDescription, 'speech engines ready');
 
   let closed = false;
   return {
@@ -578,6 +615,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       closed = true;
       hub.close();
       await app.close();
+      await speechEngines.close();
       // Routing decisions answered just before the deadline may still be committing.
       await routing.drain();
       // No new tries from here; one in progress ends once the governor drops its waiting requests.
