@@ -282,10 +282,10 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
     });
     log.info({ endedBy: cause, closeCode, reason, ...counts }, 'media stream ended');
     // Audio up to an abrupt hang-up is still the caller's words: hand over what was recognised.
-    // Not when the transcript was stopped (consent withdrawn): nothing of it is kept.
+    // Consent withdrawn mid-call: no audio is handed over, and the handler discards the text (audited).
     const audio = heldBytes > 0 && stream && !transcriptStopped ? { format: stream.format, bytes: joinFrames(heldAudio, heldBytes), truncated: heldTruncated } : undefined;
     heldAudio.length = 0;
-    if (result && (result.text || audio) && stream && deps.onTranscript && !transcriptStopped) {
+    if (result && (result.text || audio) && stream && deps.onTranscript) {
       try {
         await deps.onTranscript(stream.callSid, result, audio);
       } catch (error) {
