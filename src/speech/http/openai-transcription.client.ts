@@ -239,7 +239,7 @@ class HttpSpeechSession implements SpeechSession {
   private take(chunks: ReturnType<UtteranceDetector['push']>): void {
     for (const chunk of chunks) {
       if (chunk.type !== 'speech') continue;
-      this.utterance ??= { start: chunk.start, chunks: [] };
+      if (chunk.first || !this.utterance) this.utterance = { start: chunk.utteranceStart, chunks: [] };
       this.utterance.chunks.push(chunk.samples);
       if (chunk.final) {
         const { start, chunks: parts } = this.utterance;
