@@ -52,7 +52,7 @@ describe('the engine serving /v1/audio/transcriptions', () => {
     const response = await fetch(`${harness.engine.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: upload() });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ text: 'synthetic' });
-    const served = await eventually(async () => (await listAuditEvents(harness.engine.db)).find((event) => event.action === 'speech.transcription.served') ?? null, 20_000, 'the audit entry');
+    const served = await eventually(async () => (await listAuditEvents(harness.engine.db, { limit: 10_000 })).find((event) => event.action === 'speech.transcription.served') ?? null, 20_000, 'the audit entry');
     expect(served).toMatchObject({ actor: 'speech-service', outcome: 'success' });
     expect(JSON.stringify(served)).not.toContain('synthetic');
   });
@@ -63,7 +63,7 @@ describe('the engine serving /v1/audio/transcriptions', () => {
       expect(response.status).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SPEECH_SERVICE_KEY_INVALID');
     }
-    const rejected = await eventually(async () => (await listAuditEvents(harness.engine.db)).find((event) => event.action === 'speech.transcription.rejected') ?? null, 20_000, 'the refusal audit entry');
+    const rejected = await eventually(async () => (await listAuditEvents(harness.engine.db, { limit: 10_000 })).find((event) => event.action === 'speech.transcription.rejected') ?? null, 20_000, 'the refusal audit entry');
     expect(rejected.reason).toBe('SPEECH_SERVICE_KEY_INVALID');
   });
 });
