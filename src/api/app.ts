@@ -79,6 +79,8 @@ import { eventSubscriptionRoutes, type EventSubscriptionRoutesDeps } from '../ev
 import type { BookingService } from '../booking/booking.service.ts';
 import { bookingRoutes } from '../booking/booking.routes.ts';
 import { bookingPageRoutes } from '../booking/booking-page.routes.ts';
+import { transcriptionRoutes } from '../speech/http/transcription.routes.ts';
+import type { SpeechSettings } from '../speech/speech.settings.ts';
 
 export interface AppDeps {
   db: Db;
@@ -158,6 +160,8 @@ export interface AppDeps {
   outreach?: Omit<OutreachRoutesDeps, 'db' | 'fallbackQueue'>;
   /** Self-scheduling links (issue 16, SC-1): the staff API and the patient's pages; `formKey` keys the pages' form tokens. */
   booking?: { service: BookingService; formKey: Uint8Array };
+  /** Callchart as a transcription service (issue 17, `speech.service.enabled`): the local engine and CALLCHART_SPEECH_SERVICE_KEYS. */
+  speechService?: { engine: SpeechEngine; keys: () => string[]; settings: SpeechSettings['service'] };
 }
 
 declare module 'fastify' {
@@ -474,6 +478,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxBodyBytes: deps.maxBodyBytes,
     });
   });
+
+  // The transcription service (issue 17): OpenAI's /v1/audio/transcriptions backed by the local
+  // engine, in its own scope (multipart parser, service-key check and OpenAI-shaped errors).
+  if (deps.speechService) {
+    const speechService = deps.speechService;
+    await app.register(async (scope) => transcriptionRoutes(scope as unknown as FastifyInstance, {
+      ...speechService, logger: deps.logger, audit: (event) => recordAuditEvent(deps.db, event),
+    }));
+  }
 
   if (deps.keys) {
     const keys = deps.keys;

@@ -21,7 +21,8 @@ import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv } from './secrets.ts';
+import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv, speechServiceKeysFromEnv } from './secrets.ts';
+import type { SpeechEngine } from '../speech/speech-engine.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -152,6 +153,12 @@ export interface EngineOptions {
   twilioRest?: TwilioRest;
   /** Signs on-call push notices (`onCall.roster[].notify.webhook`). Absent: CALLCHART_ON_CALL_WEBHOOK_SECRET. */
   onCallWebhookSecret?: string;
+  /**
+   * The transcription service (issue 17, `speech.service.enabled`): its keys (absent:
+   * CALLCHART_SPEECH_SERVICE_KEYS; none or a weak one stops the start) and the local engine behind
+   * it (absent: a pocketsphinx engine from `speech.pocketsphinx`, closed with the engine).
+   */
+  speechService?: { keys?: string[]; engine?: SpeechEngine };
 }
 
 export interface Engine {
@@ -222,6 +229,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     if (!onCallWebhookSecret) throw new CallchartError('CONFIG_INVALID', 'onCall.roster has a push webhook but CALLCHART_ON_CALL_WEBHOOK_SECRET is not set: notices are only sent signed');
     assertStrongSecret('CALLCHART_ON_CALL_WEBHOOK_SECRET', onCallWebhookSecret, 'webhook-secret');
   }
+  // The transcription service's keys are checked before anything opens: none, or a weak one, stops the start.
+  const speechServiceKeys = config.speech.service.enabled ? (options.speechService?.keys ?? speechServiceKeysFromEnv()) : [];
+  if (config.speech.service.enabled && speechServiceKeys.length === 0) {
+    throw new CallchartError('CONFIG_INVALID', 'speech.service.enabled is on but CALLCHART_SPEECH_SERVICE_KEYS is not set: the transcription service would refuse every caller');
+  }
+  speechServiceKeys.forEach((key, index) => assertStrongSecret(`CALLCHART_SPEECH_SERVICE_KEYS (key ${index + 1} of ${speechServiceKeys.length})`, key, 'base64-key'));
   // Before the store opens: a configured speech engine that cannot start stops the start, saying why.
   const speechEngines: SpeechEngines = await createSpeechEngines(config.speech, {
     logger, httpApiKey: process.env[speechHttpApiKeyVariable], ...(options.speechLoaders ? { loaders: options.speechLoaders } : {}),
@@ -495,6 +508,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       linkHours: config.booking.linkHours, maxBirthDateChecks: config.booking.maxBirthDateChecks, sessionMinutes: config.booking.sessionMinutes, horizonDays: config.booking.horizonDays,
     },
   });
+  // The transcription service's local engine (issue 17): handed in, or pocketsphinx started here.
+  // The live engine serves it too when it is pocketsphinx (one worker pool, the model loaded once).
+  const liveServes = speechEngines.live.name === 'pocketsphinx';
+  const ownSpeechServiceEngine = config.speech.service.enabled && !options.speechService?.engine && !liveServes;
+  const speechServiceEngine = !config.speech.service.enabled ? null : options.speechService?.engine ?? (liveServes ? speechEngines.live : null)
+    ?? await (await import('../speech/pocketsphinx/pocketsphinx.engine.ts')).PocketsphinxEngine.start({ ...config.speech.pocketsphinx, lowConfidence: config.speech.lowConfidence }, { logger });
   // Live transcripts of streamed calls (issue 17): redacted, to the call's clinical viewers, only with consent.
   const liveTranscripts = new LiveTranscriptService({
     db, display: hub, logger, lowConfidence: config.speech.lowConfidence,
@@ -559,6 +578,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       ...(options.clock ? { now: options.clock } : {}),
     },
     booking: { service: booking, formKey: createHmac('sha256', options.staffTokenSecret).update('callchart booking forms v1').digest() },
+    ...(speechServiceEngine ? { speechService: { engine: speechServiceEngine, keys: () => speechServiceKeys, settings: config.speech.service } } : {}),
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients, writeBackTargets: senders,
@@ -634,6 +654,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await screenPopAccess.stop();
       await alerts.stop();
       await eventWebhooks.stop();
+      if (ownSpeechServiceEngine) await speechServiceEngine?.close?.().catch(() => undefined);
       await keys.idle();
       await chainer.stop();
       cipher.close();

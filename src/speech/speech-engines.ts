@@ -22,7 +22,7 @@ export interface SpeechEngines {
 /** How each engine is made; tests replace them, the defaults load the real engines. */
 export interface SpeechEngineLoaders {
   pocketsphinx(settings: SpeechSettings, deps: { logger: Logger }): Promise<SpeechEngine>;
-  http(settings: NonNullable<SpeechSettings['http']>, deps: { apiKey: string | undefined; logger: Logger }): Promise<SpeechEngine>;
+  http(settings: NonNullable<SpeechSettings['http']> & { lowConfidence: number }, deps: { apiKey: string | undefined; logger: Logger }): Promise<SpeechEngine>;
 }
 
 export interface SpeechEngineDeps {
@@ -66,7 +66,7 @@ export async function createSpeechEngines(settings: SpeechSettings, deps: Speech
       case 'http': {
         const http = settings.http;
         if (!http) throw unavailable('http', 'speech.engine is http but speech.http (baseUrl) is not set');
-        live = await startEngine('http', () => loaders.http(http, { apiKey: deps.httpApiKey, logger: deps.logger }));
+        live = await startEngine('http', () => loaders.http({ ...http, lowConfidence: settings.lowConfidence }, { apiKey: deps.httpApiKey, logger: deps.logger }));
         break;
       }
     }
@@ -75,7 +75,7 @@ export async function createSpeechEngines(settings: SpeechSettings, deps: Speech
     if (settings.fallback === 'http' && settings.http) {
       const http = settings.http;
       // One http engine is enough when it is also the live one.
-      fallback = settings.engine === 'http' ? live : await startEngine('http', () => loaders.http(http, { apiKey: deps.httpApiKey, logger: deps.logger }));
+      fallback = settings.engine === 'http' ? live : await startEngine('http', () => loaders.http({ ...http, lowConfidence: settings.lowConfidence }, { apiKey: deps.httpApiKey, logger: deps.logger }));
       if (fallback !== live) started.push(fallback);
     } else if (settings.fallback === 'http') {
       deps.logger.warn('speech.fallback is http but speech.http is not set: no fallback engine');
@@ -113,11 +113,14 @@ function unavailable(engine: string, why: string): CallchartError {
   return new CallchartError('CONFIG_INVALID', `speech engine ${engine} cannot start: ${why}${hint}`, { engine, reason: 'SPEECH_UNAVAILABLE' });
 }
 
+// Loaded only when configured: the pocketsphinx binding (koffi) stays out of engines that do not use it.
 const defaultLoaders: SpeechEngineLoaders = {
-  async pocketsphinx() {
-    throw new Error('the pocketsphinx engine is not part of this build');
+  async pocketsphinx(settings, deps) {
+    const { PocketsphinxEngine } = await import('./pocketsphinx/pocketsphinx.engine.ts');
+    return PocketsphinxEngine.start({ ...settings.pocketsphinx, lowConfidence: settings.lowConfidence }, deps);
   },
-  async http() {
-    throw new Error('the http engine is not part of this build');
+  async http(settings, deps) {
+    const { HttpSpeechEngine } = await import('./http/openai-transcription.client.ts');
+    return new HttpSpeechEngine(settings, deps);
   },
 };
