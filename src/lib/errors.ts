@@ -218,6 +218,10 @@ export const ErrorCodes = {
   SETTINGS_REASON_REQUIRED: { status: 400, retry: 'permanent' },
   /** A settings section that does not exist. */
   SETTINGS_SECTION_UNKNOWN: { status: 404, retry: 'permanent' },
+  /** The speech engine cannot run here (library or model missing, recognisers failing to start): the reason says which. */
+  SPEECH_ENGINE_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** A recogniser process died (segfault) or hung on this audio: that utterance is lost, the engine goes on. */
+  SPEECH_ENGINE_CRASHED: { status: 502, retry: 'transient' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 
