@@ -40,8 +40,13 @@ interface Functions {
   ps_seg_free: (seg: unknown) => void;
   ps_get_logmath: (ps: unknown) => unknown;
   logmath_exp: (lmath: unknown, logb: number) => number;
-  ps_add_word: (ps: unknown, word: string, phones: string, update: number) => number;
   ps_lookup_word: (ps: unknown, word: string) => unknown;
+  ps_get_lm: (ps: unknown, name: string) => unknown;
+  ngram_model_set_iter: (set: unknown) => unknown;
+  ngram_model_set_iter_next: (iter: unknown) => unknown;
+  ngram_model_set_iter_model: (iter: unknown, name: unknown[]) => unknown;
+  ps_load_dict: (ps: unknown, dictfile: string, fdictfile: string | null, format: string | null) => number;
+  ngram_model_add_class: (lm: unknown, name: string, weight: number, words: string[], weights: Float32Array, count: number) => number;
   ps_set_kws: (ps: unknown, name: string, keyfile: string) => number;
   ps_set_search: (ps: unknown, name: string) => number;
   ps_get_search: (ps: unknown) => string | null;
@@ -73,8 +78,13 @@ export function loadLibPocketsphinx(): Functions {
     ps_seg_free: ps.func('void ps_seg_free(void *seg)'),
     ps_get_logmath: ps.func('void *ps_get_logmath(void *ps)'),
     logmath_exp: base.func('double logmath_exp(void *lmath, int logb_p)'),
-    ps_add_word: ps.func('int ps_add_word(void *ps, const char *word, const char *phones, int update)'),
     ps_lookup_word: ps.func('void *ps_lookup_word(void *ps, const char *word)'),
+    ps_get_lm: ps.func('void *ps_get_lm(void *ps, const char *name)'),
+    ngram_model_set_iter: base.func('void *ngram_model_set_iter(void *set)'),
+    ngram_model_set_iter_next: base.func('void *ngram_model_set_iter_next(void *iter)'),
+    ngram_model_set_iter_model: base.func('ngram_model_set_iter_model', 'void *', ['void *', koffi.out(koffi.pointer('void *'))]),
+    ps_load_dict: ps.func('int ps_load_dict(void *ps, const char *dictfile, const char *fdictfile, const char *format)'),
+    ngram_model_add_class: base.func('int32_t ngram_model_add_class(void *model, const char *classname, float classweight, const char **words, const float *weights, int32_t n_words)'),
     ps_set_kws: ps.func('int ps_set_kws(void *ps, const char *name, const char *keyfile)'),
     ps_set_search: ps.func('int ps_set_search(void *ps, const char *name)'),
     ps_get_search: ps.func('const char *ps_get_search(void *ps)'),
@@ -95,6 +105,15 @@ export function baseWord(word: string): string {
 export interface DecoderOptions {
   /** Directory holding `en-us/` (acoustic model), `en-us.lm.bin` and `cmudict-en-us.dict`. */
   modelDir: string;
+  /** A dictionary to use instead of the stock one (the stock one plus the clinic's words). */
+  dictionaryFile?: string | null;
+  /**
+   * Words to join the general language model as members of a class: each is scored as the tag
+   * word (an existing word of the model, e.g. "medication") times 1/members. This gives a clinic's
+   * drug names the contexts a medication word has ("my … prescription") at a share of its
+   * probability, and nothing more: the total probability of the class is the tag's own.
+   */
+  wordClass?: { tag: string; words: readonly string[] } | null;
 }
 
 /**
@@ -106,7 +125,7 @@ export class PocketsphinxDecoder {
   private readonly ps: unknown;
   private readonly logmath: unknown;
   private inUtterance = false;
-  private readonly generalSearch: string;
+  private generalSearch: string;
 
   constructor(options: DecoderOptions) {
     this.fn = loadLibPocketsphinx();
@@ -115,7 +134,7 @@ export class PocketsphinxDecoder {
       '-lm', `${options.modelDir}/en-us.lm.bin`,
       '-dict', `${options.modelDir}/cmudict-en-us.dict`,
       '-samprate', '16000',
-      '-logfn', '/dev/null',
+      ...(process.env.PS_DEBUG ? [] : ['-logfn', '/dev/null']),
     ];
     const config = this.fn.cmd_ln_parse_r(null, this.fn.ps_args(), argv.length, argv, 1);
     if (!config) throw new Error('pocketsphinx rejected its configuration');
@@ -123,23 +142,32 @@ export class PocketsphinxDecoder {
     if (!this.ps) throw new Error('pocketsphinx could not load the model');
     this.logmath = this.fn.ps_get_logmath(this.ps);
     this.generalSearch = this.fn.ps_get_search(this.ps) ?? '_default';
+    const members = options.wordClass?.words ?? [];
+    if (options.wordClass && members.length) {
+      // Not ps_add_word: in this version it grows the trie LM's unigrams past the size its n-gram
+      // lookups were built for, and decoding then reads out of bounds (segfaults with ~100 words).
+      // A class maps every member to the tag word's n-grams, which the trie has.
+      // The class goes on the model inside the search's model set: loading a dictionary re-maps the
+      // set's own words from the dictionary, and classes on the set itself would be forgotten.
+      const lmset = this.fn.ps_get_lm(this.ps, this.generalSearch);
+      if (!lmset) throw new Error('pocketsphinx has no general language model');
+      const weights = new Float32Array(members.length).fill(1 / members.length);
+      for (let iter = this.fn.ngram_model_set_iter(lmset); iter; iter = this.fn.ngram_model_set_iter_next(iter)) {
+        const lm = this.fn.ngram_model_set_iter_model(iter, [null]);
+        if (this.fn.ngram_model_add_class(lm, options.wordClass.tag, 1, [...members], weights, members.length) < 0) throw new Error('pocketsphinx rejected the word class');
+      }
+      this.classMembers = members.length;
+    }
+    // Loading the dictionary rebuilds every search's lexicon, now with the class members in it.
+    if (options.dictionaryFile && this.fn.ps_load_dict(this.ps, options.dictionaryFile, null, null) < 0) throw new Error('pocketsphinx could not load the clinic dictionary');
   }
+
+  /** Words that joined the general model through the class (0 without vocabulary). */
+  classMembers = 0;
 
   /** True when the dictionary already knows the word. */
   knows(word: string): boolean {
     return Boolean(this.fn.ps_lookup_word(this.ps, word));
-  }
-
-  /**
-   * Adds words with pronunciations (CMU phones, space separated) to the dictionary and the general
-   * language model (as unigrams). The search is rebuilt once, after the last word.
-   */
-  addWords(words: readonly { word: string; phones: string }[]): number {
-    let added = 0;
-    words.forEach(({ word, phones }, index) => {
-      if (this.fn.ps_add_word(this.ps, word, phones, index === words.length - 1 ? 1 : 0) >= 0) added += 1;
-    });
-    return added;
   }
 
   /** Registers a keyword-spotting search (file of `phrase /threshold/` lines) under `name`. */
