@@ -218,6 +218,10 @@ export const ErrorCodes = {
   SETTINGS_REASON_REQUIRED: { status: 400, retry: 'permanent' },
   /** A settings section that does not exist. */
   SETTINGS_SECTION_UNKNOWN: { status: 404, retry: 'permanent' },
+  /** Speech (issue 17): an audio file that is empty, truncated or corrupt: send a readable file. */
+  AUDIO_UNREADABLE: { status: 400, retry: 'permanent' },
+  /** Speech (issue 17): an audio format Callchart does not decode (mp3, ogg, an unknown extension): send WAV, µ-law or PCM. */
+  AUDIO_FORMAT_UNSUPPORTED: { status: 415, retry: 'permanent' },
   /** The speech engine cannot run here (library or model missing, recognisers failing to start): the reason says which. */
   SPEECH_ENGINE_UNAVAILABLE: { status: 503, retry: 'transient' },
   /** A recogniser process died (segfault) or hung on this audio: that utterance is lost, the engine goes on. */
