@@ -124,9 +124,10 @@ export class RecognizerPool {
     return this.enqueue(samples, false, key);
   }
 
-  /** Test hook: every process crashes (a real SIGSEGV) on its next utterance. Needs `crashHook`. */
+  /** Test hook: one process (the first alive) crashes with a real SIGSEGV on its next utterance. Needs `crashHook`. */
   crashNextUtterance(): void {
-    for (const worker of this.workers) if (worker?.ready) this.sendTo(worker, { type: 'crash-next' });
+    const worker = this.workers.find((candidate) => candidate?.ready);
+    if (worker) this.sendTo(worker, { type: 'crash-next' });
   }
 
   stats(): RecognizerPoolStats {

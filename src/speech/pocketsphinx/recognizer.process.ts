@@ -19,11 +19,9 @@ function boot(): { decoder: PocketsphinxDecoder; crashHook: boolean; spotting: b
   const loadStarted = performance.now();
   try {
     const options = recognizerOptionsSchema.parse(JSON.parse(process.env[recognizerOptionsVariable] ?? 'null'));
-    const decoder = new PocketsphinxDecoder({ modelDir: options.modelDir });
-    const unknown = options.vocabulary.filter(({ word }) => !decoder.knows(word));
-    const addedWords = unknown.length ? decoder.addWords(unknown) : 0;
+    const decoder = new PocketsphinxDecoder({ modelDir: options.modelDir, dictionaryFile: options.dictionaryFile, wordClass: options.wordClass });
     if (options.keywordFile) decoder.setKeywordSearch(keywordSearch, options.keywordFile);
-    send({ type: 'ready', loadMs: Math.round(performance.now() - loadStarted), addedWords });
+    send({ type: 'ready', loadMs: Math.round(performance.now() - loadStarted), addedWords: decoder.classMembers, pid: process.pid });
     return { decoder, crashHook: options.crashHook, spotting: Boolean(options.keywordFile) };
   } catch (error) {
     send({ type: 'boot-failed', reason: error instanceof Error ? error.message : 'recogniser could not start' });

@@ -13,8 +13,10 @@ import type { DecodedWord } from './libpocketsphinx.ts';
 
 export const recognizerOptionsSchema = z.object({
   modelDir: z.string().min(1),
-  /** Words to add to the dictionary and the general model, with CMU phones. */
-  vocabulary: z.array(z.object({ word: z.string().min(1), phones: z.string().min(1) })),
+  /** The stock dictionary plus the clinic's words (vocabulary.loader.ts), or null for the stock one. */
+  dictionaryFile: z.string().min(1).nullable(),
+  /** The clinic's words joined to the general model as one class scored like the tag word. */
+  wordClass: z.object({ tag: z.string().min(1), words: z.array(z.string().min(1)) }).nullable(),
   /** A keyword-spotting list file (`phrase /threshold/` lines), or null for no candidates. */
   keywordFile: z.string().min(1).nullable(),
   /** Test hook: honour `crash-next` (a real SIGSEGV on the next utterance). Off in production. */
@@ -30,7 +32,7 @@ export type ToRecognizer =
   | { type: 'crash-next' };
 
 export type FromRecognizer =
-  | { type: 'ready'; loadMs: number; addedWords: number }
+  | { type: 'ready'; loadMs: number; addedWords: number; pid: number }
   | { type: 'boot-failed'; reason: string }
   | { type: 'decoded'; id: number; words: DecodedWord[]; candidates: DecodedWord[]; decodeMs: number }
   | { type: 'failed'; id: number; reason: string };
