@@ -72,7 +72,7 @@ import { OutreachScheduler } from '../outreach/outreach-schedule.worker.ts';
 import { outreachCallbackTasks } from '../outreach/outreach-tasks.repository.ts';
 import { BookingService } from '../booking/booking.service.ts';
 import { EhrScheduling } from '../booking/ehr-scheduling.client.ts';
-import { createSpeechEngines, describeSpeechEngines, type SpeechEngineLoaders, type SpeechEngines } from '../speech/speech-engines.ts';
+import { createSpeechEngines, describeSpeechEngines, type SpeechEngineLoaders, type SpeechEngines } from '../speech/speech-engines.loader.ts';
 import { speechHttpApiKeyVariable } from '../speech/speech.settings.ts';
 import { LiveTranscriptService } from '../speech/live-transcript.service.ts';
 import { CallTranscriptService } from '../speech/call-transcript.service.ts';

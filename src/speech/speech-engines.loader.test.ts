@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedSpeechEngine } from '../../test/helpers/scripted-speech.ts';
 import { createLogger } from '../lib/logger.ts';
-import { createSpeechEngines, describeSpeechEngines } from './speech-engines.ts';
+import { createSpeechEngines, describeSpeechEngines } from './speech-engines.loader.ts';
 import { speechSettingsSchema } from './speech.settings.ts';
 
 const logger = createLogger({ level: 'silent' });
