@@ -8,7 +8,7 @@
  * whether the engine kept up (final p99 ≤ 3 s and < 1% late frames).
  *
  * Prints the numbers and writes bench/results/live-speech.json. Synthetic data only.
- *   npx tsx bench/live-speech.bench.ts [--streams 1,2,4,8,12] [--workers 2] [--seconds 20]
+ *   npx tsx bench/live-speech.bench.ts [--streams 1,2,4,8,12] [--workers 2] [--seconds 20] [--pause 900]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -20,10 +20,12 @@ import { speechSettingsSchema } from '../src/speech/speech.settings.ts';
 import type { TranscriptSegment } from '../src/speech/speech-engine.ts';
 import { renderSpeech, withPauses, type CorpusVoice } from './speech/corpus.ts';
 
-const { values } = parseArgs({ options: { streams: { type: 'string', default: '1,2,4,8,12' }, workers: { type: 'string', default: '2' }, seconds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { streams: { type: 'string', default: '1,2,4,8,12' }, workers: { type: 'string', default: '2' }, seconds: { type: 'string', default: '20' }, pause: { type: 'string', default: '900' } } });
 const streamCounts = values.streams.split(',').map(Number).filter((n) => n > 0);
 const workers = Number(values.workers);
 const callSeconds = Number(values.seconds);
+/** Silence between the caller's sentences, in ms. */
+const pauseMs = Number(values.pause);
 
 const lines = [
   'I would like to book an appointment for my daughter.', 'She has had a cough for three days.', 'Can the nurse call me back this afternoon?',
@@ -34,7 +36,7 @@ const voices: CorpusVoice[] = ['rms', 'awb', 'slt', 'kal16'];
 /** One synthetic call per voice: the lines with pauses, as telephone audio, cut to `callSeconds`. */
 async function callAudio(voice: CorpusVoice): Promise<Uint8Array> {
   const turns = await Promise.all(lines.map((line) => renderSpeech(line, voice)));
-  const telephone = toTelephoneAudio(withPauses(turns, 900));
+  const telephone = toTelephoneAudio(withPauses(turns, pauseMs));
   return telephone.subarray(0, Math.min(telephone.length, callSeconds * 8_000));
 }
 
@@ -76,7 +78,7 @@ async function playStream(engine: PocketsphinxEngine, audio: Uint8Array, index: 
 
 const logger = createLogger({ level: 'warn' });
 const settings = speechSettingsSchema.parse({ engine: 'pocketsphinx', pocketsphinx: { workers } });
-console.log(`live-speech bench: ${cpus().length} cores (${availableParallelism()} available), ${workers} recognisers, ${callSeconds} s calls, streams ${streamCounts.join(', ')}`);
+console.log(`live-speech bench: ${cpus().length} cores (${availableParallelism()} available), ${workers} recognisers, ${callSeconds} s calls, ${pauseMs} ms pauses, streams ${streamCounts.join(', ')}`);
 const calls = await Promise.all(voices.map(callAudio));
 const engine = await PocketsphinxEngine.start({ ...settings.pocketsphinx, lowConfidence: settings.lowConfidence }, { logger, partialEverySeconds: 0.8 });
 
@@ -109,7 +111,7 @@ const sustained = Math.max(0, ...runs.filter((run) => run.keptUp).map((run) => r
 console.log(`sustained in real time: ${sustained} concurrent streams (goal ≥ 8)`);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/live-speech.json', `${JSON.stringify({
-  bench: 'live-speech', at: new Date().toISOString(), cores: cpus().length, workers, callSeconds, partialEverySeconds: 0.8, voices,
+  bench: 'live-speech', at: new Date().toISOString(), cores: cpus().length, workers, callSeconds, pauseMs, partialEverySeconds: 0.8, voices,
   criterion: 'final-after-speech p99 ≤ 3000 ms, < 1% frames late, no lost finals', sustainedStreams: sustained, goal: 8, runs,
 }, null, 2)}\n`);
 console.log('wrote bench/results/live-speech.json');
