@@ -30,8 +30,9 @@ import type { OutboundCallService } from '../outbound/outbound-call.service.ts';
 import { fhirNotifyRoutes } from '../ehr/fhir-notify.routes.ts';
 import { twilioMediaRoutes } from '../pbx/twilio-media.routes.ts';
 import { claimStreamToken } from '../pbx/twilio-stream-token.repository.ts';
-import { NoopSpeechEngine, type SpeechEngine } from '../speech/speech-engine.ts';
-import { findCallByProvider, listConsents } from '../calls/calls.repository.ts';
+import { NoopSpeechEngine, type SpeechEngine, type TranscriptSegment } from '../speech/speech-engine.ts';
+import type { LiveTranscriptService } from '../speech/live-transcript.service.ts';
+import { CallTranscriptService } from '../speech/call-transcript.service.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import type { IvrSettings } from '../ivr/ivr-settings.schema.ts';
 import type { CountryCode } from 'libphonenumber-js';
@@ -78,6 +79,8 @@ import { eventSubscriptionRoutes, type EventSubscriptionRoutesDeps } from '../ev
 import type { BookingService } from '../booking/booking.service.ts';
 import { bookingRoutes } from '../booking/booking.routes.ts';
 import { bookingPageRoutes } from '../booking/booking-page.routes.ts';
+import { transcriptionRoutes } from '../speech/http/transcription.routes.ts';
+import type { SpeechSettings } from '../speech/speech.settings.ts';
 
 export interface AppDeps {
   db: Db;
@@ -95,6 +98,12 @@ export interface AppDeps {
   onPatientChanged: (patientId: string, phones: string[]) => number;
   routing: RoutingService;
   speech?: SpeechEngine;
+  /**
+   * Live and final transcripts of streamed calls (issue 17): the live view (redacted partials to
+   * the call's clinical viewers) and the final transcript with its fallback. Absent: the final
+   * transcript is ingested without fallback, and no live view.
+   */
+  speechTranscripts?: { live?: LiveTranscriptService; final?: CallTranscriptService; holdAudio?: boolean };
   twilio: { authToken: () => string | undefined; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode; queuePolicy?: () => QueuePolicy };
   replayWindowSeconds: number;
   maxBodyBytes: number;
@@ -151,6 +160,8 @@ export interface AppDeps {
   outreach?: Omit<OutreachRoutesDeps, 'db' | 'fallbackQueue'>;
   /** Self-scheduling links (issue 16, SC-1): the staff API and the patient's pages; `formKey` keys the pages' form tokens. */
   booking?: { service: BookingService; formKey: Uint8Array };
+  /** Callchart as a transcription service (issue 17, `speech.service.enabled`): the local engine and CALLCHART_SPEECH_SERVICE_KEYS. */
+  speechService?: { engine: SpeechEngine; keys: () => string[]; settings: SpeechSettings['service'] };
 }
 
 declare module 'fastify' {
@@ -468,6 +479,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   });
 
+  // The transcription service (issue 17): OpenAI's /v1/audio/transcriptions backed by the local
+  // engine, in its own scope (multipart parser, service-key check and OpenAI-shaped errors).
+  if (deps.speechService) {
+    const speechService = deps.speechService;
+    await app.register(async (scope) => transcriptionRoutes(scope as unknown as FastifyInstance, {
+      ...speechService, logger: deps.logger, audit: (event) => recordAuditEvent(deps.db, event),
+    }));
+  }
+
   if (deps.keys) {
     const keys = deps.keys;
     await app.register(async (scope) => keysRoutes(scope, { db: deps.db, keys }));
@@ -479,6 +499,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Media Streams in a scope of their own: the form-body signature hook of the voice webhooks
   // must not run on the WebSocket upgrade.
+  const liveTranscripts = deps.speechTranscripts?.live;
+  const finalTranscripts = deps.speechTranscripts?.final ?? new CallTranscriptService({ db: deps.db, ingest: deps.ingest, logger: deps.logger, fallbackMode: 'none' });
   await app.register(async (media) => {
     await twilioMediaRoutes(media, {
       authToken: deps.twilio.authToken,
@@ -490,19 +512,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await recordAuditEvent(deps.db, event);
       },
       logger: deps.logger,
-      onTranscript: async (callSid, result) => {
-        const call = await findCallByProvider(deps.db, 'twilio', callSid);
-        const consents = call ? await listConsents(deps.db, call.id) : {};
-        if (!call || !result.text || consents.transcribe?.status !== 'granted') {
-          // No transcript without transcribe consent (invariant 1).
-          await recordAuditEvent(deps.db, { actor: 'speech', action: 'transcript.discarded', objectType: 'call', objectId: call?.id ?? null, outcome: 'rejected', reason: 'NO_TRANSCRIBE_CONSENT', consentStatus: `transcribe:${consents.transcribe?.status ?? 'not-captured'}` });
-          return;
-        }
-        await deps.ingest.accept({
-          id: `${callSid}:speech:${result.engine}`, provider: 'twilio', type: 'transcript.available', occurredAt: new Date().toISOString(),
-          call: { id: callSid, ani: '', direction: 'inbound' }, data: { transcript: { text: result.text, source: result.engine } },
-        });
-      },
+      // The final transcript (with quality and segments) into the after-call pipeline, only with transcribe consent.
+      onTranscript: (callSid, result, audio) => finalTranscripts.streamEnded(callSid, result, audio),
+      ...(liveTranscripts ? {
+        onSegment: (callSid: string, segment: TranscriptSegment, source: string) => void liveTranscripts.accept({ callSid, source, segment }),
+        mayContinue: (callSid: string) => liveTranscripts.mayContinue(callSid),
+        onStreamEnded: (callSid: string) => liveTranscripts.end(callSid),
+      } : {}),
+      holdAudio: deps.speechTranscripts?.holdAudio ?? false,
     });
   });
 

@@ -4,6 +4,7 @@ import type { StaffClaims } from '../auth/staff-token.ts';
 import type { ScreenPop } from '../ehr/screen-pop.mapper.ts';
 import { mayViewCallContent, viewScreenPop } from '../ehr/screen-pop.policy.ts';
 import type { CardShown } from '../audit/access-log.ts';
+import type { LiveTranscript } from '../speech/live-transcript.ts';
 
 /**
  * Messages on the staff WebSocket. Call summaries carry no PHI; screen pops do (filtered by role).
@@ -17,7 +18,13 @@ export type LiveMessage =
   | { type: 'screen-pop'; screenPop: ScreenPop }
   | { type: 'screen-pop.updated'; screenPop: ScreenPop }
   | { type: 'call.understood'; understanding: CallUnderstanding }
-  | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[]; understandings: CallUnderstanding[] };
+  | { type: 'transcript.live'; transcript: LiveTranscript }
+  | { type: 'transcript.live.removed'; callId: string }
+  | {
+    type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[]; understandings: CallUnderstanding[];
+    /** The live transcripts of calls in progress this viewer may see (clinical roles only; issue 17). */
+    transcripts: LiveTranscript[];
+  };
 
 /**
  * What Callchart understood from a call, for the people who act on it: the redacted summary
@@ -129,6 +136,7 @@ export class LiveCallsHub {
   private readonly recentPops = new Map<string, ScreenPop>();
   private readonly recentCalls = new Map<string, LiveCallSummary>();
   private readonly recentUnderstandings = new Map<string, CallUnderstanding>();
+  private readonly liveTranscripts = new Map<string, LiveTranscript>();
   private readonly maxBufferedBytes: number;
   dropped = 0;
 
@@ -207,6 +215,27 @@ export class LiveCallsHub {
     }
   }
 
+  /**
+   * A call's live transcript (redacted) as it grows, to the viewers of its queue or agent who may
+   * see call content (never analysts): the same rule as the understanding.
+   */
+  publishTranscript(transcript: LiveTranscript): void {
+    remember(this.liveTranscripts, transcript.callId, transcript, 50);
+    for (const viewer of this.viewers) {
+      if (this.sees(viewer, transcript.queue, transcript.agent) && mayViewCallContent(viewer.claims.role)) this.send(viewer, { type: 'transcript.live', transcript });
+    }
+  }
+
+  /** The call's live transcript is over; `withdrawn`: consent was withdrawn, screens remove what they show. */
+  endTranscript(callId: string, options: { withdrawn?: boolean } = {}): void {
+    const transcript = this.liveTranscripts.get(callId);
+    this.liveTranscripts.delete(callId);
+    if (!transcript || !options.withdrawn) return;
+    for (const viewer of this.viewers) {
+      if (this.sees(viewer, transcript.queue, transcript.agent) && mayViewCallContent(viewer.claims.role)) this.send(viewer, { type: 'transcript.live.removed', callId });
+    }
+  }
+
   close(): void {
     for (const viewer of this.viewers) viewer.socket.close(1001, 'server shutting down');
     this.viewers.clear();
@@ -232,7 +261,10 @@ export class LiveCallsHub {
     const understandings = mayViewCallContent(viewer.claims.role)
       ? [...this.recentUnderstandings.values()].filter((item) => this.sees(viewer, item.queue, item.agent)).reverse()
       : [];
-    if (this.send(viewer, { type: 'hello', user: viewer.claims.sub, role: viewer.claims.role, queues: [...viewer.queues], calls, screenPops, understandings })) {
+    const transcripts = mayViewCallContent(viewer.claims.role)
+      ? [...this.liveTranscripts.values()].filter((item) => this.sees(viewer, item.queue, item.agent)).reverse()
+      : [];
+    if (this.send(viewer, { type: 'hello', user: viewer.claims.sub, role: viewer.claims.role, queues: [...viewer.queues], calls, screenPops, understandings, transcripts })) {
       for (const pop of screenPops) this.shown(viewer, pop);
     }
   }

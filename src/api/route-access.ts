@@ -11,7 +11,8 @@ import { staffAppPaths } from '../web/staff-app.loader.ts';
  *   whose every data request needs a staff token).
  * - `webhook`: a machine caller authenticated by its own signature scheme, checked by the route's
  *   plugin before anything is parsed or stored (`scim-bearer`: the identity provider's SCIM token,
- *   src/scim/scim.routes.ts; a staff token is not one).
+ *   src/scim/scim.routes.ts; a staff token is not one; `speech-service-key`: a key from
+ *   CALLCHART_SPEECH_SERVICE_KEYS, src/speech/http/transcription.routes.ts).
  * - `staff`: a signed staff token in `Authorization: Bearer` (or, for the WebSocket, the
  *   `bearer.<token>` subprotocol), checked before the body is read, so a stranger gets 401 before
  *   any 400; then the role. `queues` says how the route narrows to the caller's queues:
@@ -20,7 +21,7 @@ import { staffAppPaths } from '../web/staff-app.loader.ts';
  */
 export type RouteAccess =
   | { kind: 'public'; why: string }
-  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' | 'metrics-scrape-token' | 'scim-bearer' }
+  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' | 'metrics-scrape-token' | 'scim-bearer' | 'speech-service-key' }
   | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose }
   /** A signed-in person acting on their own session (who am I, step up, sign out): any role, a session cookie only (tokens get 403). */
   | { kind: 'session'; why: string };
@@ -219,6 +220,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'PUT /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
   'PATCH /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
   'DELETE /scim/v2/Groups/:id': { kind: 'webhook', verifier: 'scim-bearer' },
+
+  // Callchart as a transcription service (issue 17; only when speech.service.enabled): other
+  // Callchart engines' http speech engine, machine to machine with a service key; no staff role.
+  'POST /v1/audio/transcriptions': { kind: 'webhook', verifier: 'speech-service-key' },
+  'GET /v1/models': { kind: 'webhook', verifier: 'speech-service-key' },
 };
 
 /** The row for a route as Fastify registers it (HEAD routes Fastify adds for GET share the GET row). */

@@ -103,6 +103,15 @@ program
   .option('--language-model', "also ask the config's languageModel, merged over the rules (docs/guides/language-model.md)", false)
   .action(lazy(async () => (await import('./analyze.command.ts')).runAnalyze));
 
+program
+  .command('transcribe')
+  .argument('<file>', 'audio: WAV (PCM, float, µ-law, A-law), raw µ-law (.ulaw/.mulaw/.ul, 8 kHz) or raw PCM s16le (.raw/.pcm, with --sample-rate)')
+  .description('Transcribe one audio file; print JSON with segments, words, confidences and the quality verdict (exit 2 on an unreadable file, an unsupported format or an unavailable engine)')
+  .addOption(new Option('--engine <engine>', 'speech engine (default: speech.engine in the config, else pocketsphinx)').choices(['pocketsphinx', 'http']))
+  .option('-c, --config <file>', 'config file (YAML) with the speech: section (speech.http for --engine http)')
+  .option('--sample-rate <hz>', 'sample rate of a raw file', integer('sample-rate', 4000, 192000))
+  .action(lazy(async () => (await import('./transcribe.command.ts')).runTranscribe));
+
 const list = (value: string, previous: string[]) => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 program
   .command('staff-token')

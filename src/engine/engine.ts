@@ -21,7 +21,8 @@ import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv } from './secrets.ts';
+import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv, speechServiceKeysFromEnv } from './secrets.ts';
+import type { SpeechEngine } from '../speech/speech-engine.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
 import { afterCallHandlers } from '../pipeline/after-call.service.ts';
@@ -71,11 +72,17 @@ import { OutreachScheduler } from '../outreach/outreach-schedule.worker.ts';
 import { outreachCallbackTasks } from '../outreach/outreach-tasks.repository.ts';
 import { BookingService } from '../booking/booking.service.ts';
 import { EhrScheduling } from '../booking/ehr-scheduling.client.ts';
+import { createSpeechEngines, describeSpeechEngines, type SpeechEngineLoaders, type SpeechEngines } from '../speech/speech-engines.loader.ts';
+import { speechHttpApiKeyVariable } from '../speech/speech.settings.ts';
+import { LiveTranscriptService } from '../speech/live-transcript.service.ts';
+import { CallTranscriptService } from '../speech/call-transcript.service.ts';
 
 export { engineVersion };
 
 export interface EngineOptions {
   config: CallchartConfig;
+  /** How speech engines are made (tests); absent: the real ones `config.speech` names. */
+  speechLoaders?: Partial<SpeechEngineLoaders>;
   /** PostgreSQL when set; otherwise the embedded store in `dataDir` (in memory if absent). */
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
@@ -146,6 +153,12 @@ export interface EngineOptions {
   twilioRest?: TwilioRest;
   /** Signs on-call push notices (`onCall.roster[].notify.webhook`). Absent: CALLCHART_ON_CALL_WEBHOOK_SECRET. */
   onCallWebhookSecret?: string;
+  /**
+   * The transcription service (issue 17, `speech.service.enabled`): its keys (absent:
+   * CALLCHART_SPEECH_SERVICE_KEYS; none or a weak one stops the start) and the local engine behind
+   * it (absent: a pocketsphinx engine from `speech.pocketsphinx`, closed with the engine).
+   */
+  speechService?: { keys?: string[]; engine?: SpeechEngine };
 }
 
 export interface Engine {
@@ -216,7 +229,23 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     if (!onCallWebhookSecret) throw new CallchartError('CONFIG_INVALID', 'onCall.roster has a push webhook but CALLCHART_ON_CALL_WEBHOOK_SECRET is not set: notices are only sent signed');
     assertStrongSecret('CALLCHART_ON_CALL_WEBHOOK_SECRET', onCallWebhookSecret, 'webhook-secret');
   }
-  const db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  // The transcription service's keys are checked before anything opens: none, or a weak one, stops the start.
+  const speechServiceKeys = config.speech.service.enabled ? (options.speechService?.keys ?? speechServiceKeysFromEnv()) : [];
+  if (config.speech.service.enabled && speechServiceKeys.length === 0) {
+    throw new CallchartError('CONFIG_INVALID', 'speech.service.enabled is on but CALLCHART_SPEECH_SERVICE_KEYS is not set: the transcription service would refuse every caller');
+  }
+  speechServiceKeys.forEach((key, index) => assertStrongSecret(`CALLCHART_SPEECH_SERVICE_KEYS (key ${index + 1} of ${speechServiceKeys.length})`, key, 'base64-key'));
+  // Before the store opens: a configured speech engine that cannot start stops the start, saying why.
+  const speechEngines: SpeechEngines = await createSpeechEngines(config.speech, {
+    logger, httpApiKey: process.env[speechHttpApiKeyVariable], ...(options.speechLoaders ? { loaders: options.speechLoaders } : {}),
+  });
+  let db: Awaited<ReturnType<typeof openDb>>;
+  try {
+    db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  } catch (error) {
+    await speechEngines.close();
+    throw error;
+  }
   if (db.kind === 'pglite') {
     logger.warn(
       { storage: 'pglite' },
@@ -479,8 +508,30 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       linkHours: config.booking.linkHours, maxBirthDateChecks: config.booking.maxBirthDateChecks, sessionMinutes: config.booking.sessionMinutes, horizonDays: config.booking.horizonDays,
     },
   });
+  // The transcription service's local engine (issue 17): handed in, or pocketsphinx started here.
+  // The live engine serves it too when it is pocketsphinx (one worker pool, the model loaded once).
+  const liveServes = speechEngines.live.name === 'pocketsphinx';
+  const ownSpeechServiceEngine = config.speech.service.enabled && !options.speechService?.engine && !liveServes;
+  const speechServiceEngine = !config.speech.service.enabled ? null : options.speechService?.engine ?? (liveServes ? speechEngines.live : null)
+    ?? await (await import('../speech/pocketsphinx/pocketsphinx.engine.ts')).PocketsphinxEngine.start({ ...config.speech.pocketsphinx, lowConfidence: config.speech.lowConfidence }, { logger });
+  // Live transcripts of streamed calls (issue 17): redacted, to the call's clinical viewers, only with consent.
+  const liveTranscripts = new LiveTranscriptService({
+    db, display: hub, logger, lowConfidence: config.speech.lowConfidence,
+    // The identified caller's name and MRN from the card, so the redactor recognises them.
+    patientContext: async (call) => {
+      const patient = hub.shownScreenPop(call.id)?.patient;
+      return patient ? { name: patient.name, ...(patient.mrn ? { mrn: patient.mrn } : {}) } : undefined;
+    },
+  });
+  const finalTranscripts = new CallTranscriptService({
+    db, ingest, logger, fallbackMode: config.speech.fallback, ...(speechEngines.fallback ? { fallback: speechEngines.fallback } : {}),
+    stopReason: (callSid) => liveTranscripts.stopReason(callSid),
+  });
   const app = await buildApp({
     db,
+    speech: speechEngines.live,
+    // Audio is held in memory for the call only when a fallback engine may need it.
+    speechTranscripts: { live: liveTranscripts, final: finalTranscripts, holdAudio: Boolean(speechEngines.fallback) },
     signIn,
     outbound,
     authAttemptsPerMinute: config.auth.attemptsPerMinute,
@@ -527,6 +578,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       ...(options.clock ? { now: options.clock } : {}),
     },
     booking: { service: booking, formKey: createHmac('sha256', options.staffTokenSecret).update('callchart booking forms v1').digest() },
+    ...(speechServiceEngine ? { speechService: { engine: speechServiceEngine, keys: () => speechServiceKeys, settings: config.speech.service } } : {}),
     staff: {
       cipher, review, policies, onWriteBackQueued: () => dispatcher.wake(),
       patients, patientLink, reviewPatients, writeBackTargets: senders,
@@ -559,6 +611,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   ownUrl = url;
   ownBaseUrl = url;
   if (options.work ?? true) onCall.start();
+  const { engine: speechEngine, fallback: speechFallback, httpHost: speechHttpHost } = describeSpeechEngines(config.speech, speechEngines);
+  const speechDescription = { speechEngine, speechFallback, speechHttpHost };
   await recordAuditEvent(db, {
     actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success',
     detail: {
@@ -566,8 +620,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       // Which model sees transcripts, and in which form: the record of the clinic's choice (raw text only by explicit setting).
       languageModelHost: config.languageModel ? new URL(config.languageModel.baseUrl).host : null,
       languageModelText: config.languageModel ? (config.languageModel.sendRawText ? 'raw' : 'redacted') : null,
+      // Which speech engines hear calls (names and host only; never a key).
+      ...speechDescription,
     },
   });
+  logger.info(speechDescription, 'speech engines ready');
 
   let closed = false;
   return {
@@ -578,6 +635,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       closed = true;
       hub.close();
       await app.close();
+      await speechEngines.close();
       // Routing decisions answered just before the deadline may still be committing.
       await routing.drain();
       // No new tries from here; one in progress ends once the governor drops its waiting requests.
@@ -596,6 +654,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await screenPopAccess.stop();
       await alerts.stop();
       await eventWebhooks.stop();
+      if (ownSpeechServiceEngine) await speechServiceEngine?.close?.().catch(() => undefined);
       await keys.idle();
       await chainer.stop();
       cipher.close();

@@ -264,3 +264,15 @@ export function scimTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string |
   if (!value) return undefined;
   return assertStrongSecret('CALLCHART_SCIM_TOKEN', value, 'webhook-secret');
 }
+
+/**
+ * The transcription service's keys (issue 17): CALLCHART_SPEECH_SERVICE_KEYS, comma-separated
+ * (several, so a key can be rotated without downtime). Each must be base64 of at least 32 random
+ * bytes; one weak key refuses them all (CONFIG_INVALID naming its position, never its value).
+ * Unset or empty: [] (the service, when enabled, then refuses to start).
+ */
+export function speechServiceKeysFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const keys = (env.CALLCHART_SPEECH_SERVICE_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  keys.forEach((key, index) => assertStrongSecret(`CALLCHART_SPEECH_SERVICE_KEYS (key ${index + 1} of ${keys.length})`, key, 'base64-key'));
+  return keys;
+}

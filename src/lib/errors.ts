@@ -101,6 +101,21 @@ export const ErrorCodes = {
   TWILIO_UNAVAILABLE: { status: 503, retry: 'transient' },
   /** Twilio's REST API refused the request (a bad number, our credentials): retrying cannot help. */
   TWILIO_REJECTED: { status: 502, retry: 'permanent' },
+  /** The http speech engine's server refused the request (4xx other than 429: our key, our upload): retrying cannot help. */
+  SPEECH_HTTP_REJECTED: { status: 502, retry: 'permanent' },
+  /** The http speech engine's server did not answer, answered 429/5xx, or its breaker is open: retry later. */
+  SPEECH_HTTP_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** The http speech engine's server took longer than the timeout (a transcription has no side effect: safe to retry). */
+  SPEECH_HTTP_TIMEOUT: { status: 504, retry: 'transient' },
+  /** The http speech engine's server answered with a body that is not a verbose_json transcription. */
+  SPEECH_HTTP_INVALID_ANSWER: { status: 502, retry: 'permanent' },
+  /** The transcription service (issue 17): no service key in Authorization: Bearer, or a wrong one. */
+  SPEECH_SERVICE_KEY_MISSING: { status: 401, retry: 'permanent' },
+  SPEECH_SERVICE_KEY_INVALID: { status: 401, retry: 'permanent' },
+  /** The transcription service's queue is full: retry after the Retry-After it sends. */
+  SPEECH_SERVICE_BUSY: { status: 429, retry: 'transient' },
+  /** The transcription service's local engine is down or cannot transcribe files. */
+  SPEECH_SERVICE_UNAVAILABLE: { status: 503, retry: 'transient' },
   /** Outbound calls (issue 16): Twilio's REST API, the clinic's number or the token is not configured. */
   OUTBOUND_NOT_CONFIGURED: { status: 503, retry: 'permanent' },
   /** The chart has no (valid) phone number for the patient to call back. */
@@ -218,6 +233,14 @@ export const ErrorCodes = {
   SETTINGS_REASON_REQUIRED: { status: 400, retry: 'permanent' },
   /** A settings section that does not exist. */
   SETTINGS_SECTION_UNKNOWN: { status: 404, retry: 'permanent' },
+  /** Speech (issue 17): an audio file that is empty, truncated or corrupt: send a readable file. */
+  AUDIO_UNREADABLE: { status: 400, retry: 'permanent' },
+  /** Speech (issue 17): an audio format Callchart does not decode (mp3, ogg, an unknown extension): send WAV, µ-law or PCM. */
+  AUDIO_FORMAT_UNSUPPORTED: { status: 415, retry: 'permanent' },
+  /** The speech engine cannot run here (library or model missing, recognisers failing to start): the reason says which. */
+  SPEECH_ENGINE_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** A recogniser process died (segfault) or hung on this audio: that utterance is lost, the engine goes on. */
+  SPEECH_ENGINE_CRASHED: { status: 502, retry: 'transient' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

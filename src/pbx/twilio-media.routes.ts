@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { RawData, WebSocket } from 'ws';
 import type { AuditEventInput } from '../audit/audit-chain.ts';
 import type { Logger } from '../lib/logger.ts';
-import { CountingSpeechSession, type SpeechEngine, type SpeechResult, type SpeechSession } from '../speech/speech-engine.ts';
+import { CountingSpeechSession, type AudioFormat, type SpeechEngine, type SpeechResult, type SpeechSession, type TranscriptSegment } from '../speech/speech-engine.ts';
 import { MediaStreamTracker, mediaStreamSignedUrl, type MediaStreamIdentity } from './twilio-media-stream.ts';
 import { parseTwilioMediaMessage, type TwilioStartMessage } from './twilio-media.schema.ts';
 import { isUsableTwilioAuthToken, twilioRequestUrl, twilioSignatureHeader, usableRequestHost, verifyTwilioSignature } from './twilio-signature.ts';
@@ -25,8 +25,19 @@ export interface TwilioMediaRouteOptions {
   publicBaseUrl?: string;
   speech: SpeechEngine;
   audit: (event: AuditEventInput) => Promise<void>;
-  /** Called once per stream that produced text. The text is PHI: store it, never log it. */
-  onTranscript?: (callSid: string, result: SpeechResult) => Promise<void>;
+  /**
+   * Called once per stream that produced text (or, with `holdAudio`, any audio). The text is PHI:
+   * store it, never log it. `audio`: the caller's audio of the call, in memory only, when held.
+   */
+  onTranscript?: (callSid: string, result: SpeechResult, audio?: CallAudio) => Promise<void>;
+  /** Partial and final segments as the engine hears them (the live transcript). Must not throw. */
+  onSegment?: (callSid: string, segment: TranscriptSegment, source: string) => void;
+  /** False when the call's transcript was stopped (consent withdrawn): no more audio goes to the engine. */
+  mayContinue?: (callSid: string) => boolean;
+  /** The stream is over (after `onTranscript`): the live transcript can be forgotten. */
+  onStreamEnded?: (callSid: string) => Promise<void>;
+  /** Hold the caller's audio in memory for the call (for a fallback engine or kept audio); up to `maxHeldAudioBytes`. */
+  holdAudio?: boolean;
   logger: Logger;
   /**
    * Largest text frame handled, in bytes (default 64 KiB). @fastify/websocket's own `maxPayload`
@@ -34,6 +45,17 @@ export interface TwilioMediaRouteOptions {
    */
   maxMessageBytes?: number;
 }
+
+/** A call's inbound audio as received, held in memory for the length of the call only. */
+export interface CallAudio {
+  format: AudioFormat;
+  bytes: Uint8Array;
+  /** True when the call was longer than the memory bound and the end was not held. */
+  truncated: boolean;
+}
+
+/** Largest held audio: one hour of 8 kHz mu-law (28.8 MB). */
+export const maxHeldAudioBytes = 8_000 * 3_600;
 
 export const twilioMediaPath = '/media/twilio';
 /** Invalid messages tolerated per connection; the one that reaches this closes it with 1008. */
@@ -136,6 +158,12 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
   /** Why the stream's token was refused; set on `start`, then nothing more is handled. */
   let refusedBy: StreamTokenRefusal | null = null;
   let finished = false;
+  /** The caller's audio, in memory for this call only (holdAudio). */
+  const heldAudio: Uint8Array[] = [];
+  let heldBytes = 0;
+  let heldTruncated = false;
+  /** The live transcript was stopped (consent withdrawn): frames no longer go to the engine. */
+  let transcriptStopped = false;
 
   // Messages are handled strictly in arrival order, and the close after the last of them, so the
   // session sees every frame before it is ended, even when auditing a rejection takes a while.
@@ -192,7 +220,21 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
     const support = deps.speech.supports(stream.format);
     if (support.ok) {
       try {
-        session = deps.speech.start({ callSid: stream.callSid, streamSid: stream.streamSid, format: stream.format });
+        const onSegment = deps.onSegment;
+        const callSid = stream.callSid;
+        session = deps.speech.start(
+          { callSid: stream.callSid, streamSid: stream.streamSid, format: stream.format },
+          onSegment
+            ? (segment) => {
+              // The listener must not throw into the engine; a failing display loses one update.
+              try {
+                if (!transcriptStopped) onSegment(callSid, segment, engineName);
+              } catch (error) {
+                log.error({ err: errorSummary(error) }, 'live segment handler failed');
+              }
+            }
+            : undefined,
+        );
       } catch (error) {
         speechProblem = 'SPEECH_START_FAILED';
         log.error({ err: errorSummary(error), engine: engineName }, 'speech engine failed to start');
@@ -240,11 +282,21 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
     });
     log.info({ endedBy: cause, closeCode, reason, ...counts }, 'media stream ended');
     // Audio up to an abrupt hang-up is still the caller's words: hand over what was recognised.
-    if (result?.text && stream && deps.onTranscript) {
+    // Consent withdrawn mid-call: no audio is handed over, and the handler discards the text (audited).
+    const audio = heldBytes > 0 && stream && !transcriptStopped ? { format: stream.format, bytes: joinFrames(heldAudio, heldBytes), truncated: heldTruncated } : undefined;
+    heldAudio.length = 0;
+    if (result && (result.text || audio) && stream && deps.onTranscript) {
       try {
-        await deps.onTranscript(stream.callSid, result);
+        await deps.onTranscript(stream.callSid, result, audio);
       } catch (error) {
         log.error({ err: errorSummary(error) }, 'transcript handler failed');
+      }
+    }
+    if (stream && deps.onStreamEnded) {
+      try {
+        await deps.onStreamEnded(stream.callSid);
+      } catch (error) {
+        log.error({ err: errorSummary(error) }, 'stream end handler failed');
       }
     }
   };
@@ -267,7 +319,21 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
         return refusal ? refuseStream(refusal) : startSpeech(action.stream);
       }
       case 'frame':
-        if (action.track !== 'inbound' || !session || speechProblem === 'SPEECH_PUSH_FAILED') return;
+        if (action.track !== 'inbound' || !session || speechProblem === 'SPEECH_PUSH_FAILED' || transcriptStopped) return;
+        if (deps.mayContinue && tracker.stream && !deps.mayContinue(tracker.stream.callSid)) {
+          // Consent withdrawn mid-call: the engine hears nothing more, and held audio is dropped.
+          transcriptStopped = true;
+          heldAudio.length = 0;
+          heldBytes = 0;
+          log.info('live transcript stopped: no more audio to the engine');
+          return;
+        }
+        if (deps.holdAudio) {
+          if (heldBytes + action.bytes.byteLength <= maxHeldAudioBytes) {
+            heldAudio.push(action.bytes);
+            heldBytes += action.bytes.byteLength;
+          } else heldTruncated = true;
+        }
         try {
           session.push(action.bytes, { sequence: action.sequence, timestampMs: action.timestampMs });
         } catch (error) {
@@ -314,6 +380,16 @@ function errorSummary(error: unknown): { name: string; code: string | null } {
     return { name: error.name, code: typeof code === 'string' || typeof code === 'number' ? String(code) : null };
   }
   return { name: typeof error, code: null };
+}
+
+function joinFrames(frames: readonly Uint8Array[], total: number): Uint8Array {
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const frame of frames) {
+    joined.set(frame, offset);
+    offset += frame.byteLength;
+  }
+  return joined;
 }
 
 function rawDataBytes(data: RawData): number {

@@ -3,6 +3,7 @@ import { memo, useId } from 'react';
 import { clinicTime } from '../../shell/format';
 import { ConsentPanel } from './ConsentPanel';
 import { IdentityPanel } from './IdentityPanel';
+import { LiveTranscriptPanel } from './LiveTranscriptPanel';
 import type { LiveEntry } from './live-state';
 import { PatientCard } from './PatientCard';
 import { Tag, type Tone } from './Tag';
@@ -18,7 +19,7 @@ const statusTone: Record<string, Tone> = { ringing: 'blue', 'in-progress': 'gree
  * Memoised on the entry: a message about another call does not touch this card.
  */
 export const CallCard = memo(function CallCard({ entry, timeZone, clinical }: { entry: LiveEntry; timeZone: string; clinical: boolean }) {
-  const { call, pop, understanding } = entry;
+  const { call, pop, understanding, transcript } = entry;
   const headingId = useId();
   const active = isActive(call?.status);
   return (
@@ -66,6 +67,12 @@ export const CallCard = memo(function CallCard({ entry, timeZone, clinical }: { 
             {call ? <ConsentPanel callId={call.callId} active={active} callUpdatedAt={call.updatedAt} /> : null}
           </Stack>
         </SimpleGrid>
+        {clinical && transcript ? (
+          <>
+            <Divider />
+            <LiveTranscriptPanel transcript={transcript} />
+          </>
+        ) : null}
         {clinical && understanding ? (
           <>
             <Divider />

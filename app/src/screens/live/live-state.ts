@@ -1,4 +1,4 @@
-import type { CallUnderstanding, LiveCallSummary, LiveMessage, ScreenPop, ScreenPopCandidate } from './types';
+import type { CallUnderstanding, LiveCallSummary, LiveMessage, LiveTranscript, ScreenPop, ScreenPopCandidate } from './types';
 
 /**
  * One call as the screen knows it: its row (the summary), its card (the screen pop), what was
@@ -13,6 +13,8 @@ export interface LiveEntry {
   call?: LiveCallSummary;
   pop?: ScreenPop;
   understanding?: CallUnderstanding;
+  /** The live transcript while the call goes on (clinical roles; redacted by the engine). */
+  transcript?: LiveTranscript;
   /**
    * The charts a shared number matched, kept after the agent picked one (the card then lists only
    * that chart), so a wrong pick can be corrected on the same card.
@@ -58,6 +60,7 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       for (const call of [...action.calls].reverse()) next = upsert(next, call.callId, (entry) => ({ ...entry, call }));
       for (const pop of [...action.screenPops].reverse()) next = upsert(next, pop.callId, (entry) => withPop(entry, pop));
       for (const understanding of [...(action.understandings ?? [])].reverse()) next = upsert(next, understanding.callId, (entry) => ({ ...entry, understanding }));
+      for (const transcript of [...(action.transcripts ?? [])].reverse()) next = upsert(next, transcript.callId, (entry) => ({ ...entry, transcript }));
       return next;
     }
     case 'calls.loaded': {
@@ -83,6 +86,20 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       return upsert(state, action.screenPop.callId, (entry) => withPop(entry, action.screenPop));
     case 'call.understood':
       return upsert(state, action.understanding.callId, (entry) => ({ ...entry, understanding: action.understanding }));
+    case 'transcript.live': {
+      const known = state.entries.get(action.transcript.callId)?.transcript;
+      if (known && known.updatedAt > action.transcript.updatedAt) return state;
+      return upsert(state, action.transcript.callId, (entry) => ({ ...entry, transcript: action.transcript }));
+    }
+    case 'transcript.live.removed': {
+      // Consent withdrawn: the transcript goes from the screen at once.
+      const entry = state.entries.get(action.callId);
+      if (!entry?.transcript) return state;
+      const entries = new Map(state.entries);
+      const { transcript: _removed, ...rest } = entry;
+      entries.set(action.callId, rest);
+      return { entries, counter: state.counter };
+    }
     default:
       return state;
   }

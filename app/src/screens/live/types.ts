@@ -88,8 +88,28 @@ export interface CallUnderstanding {
   reviewed: false;
 }
 
+export type TranscriptQuality = 'ok' | 'low' | 'unusable';
+
+/** A call's live transcript (issue 17): redacted by the engine; clinical roles only. */
+export interface LiveTranscript {
+  callId: string;
+  queue: string | null;
+  agent: string | null;
+  source: string;
+  pieces: { text: string; kind: 'text' | 'redacted' | 'low-confidence' }[];
+  /** Words not settled yet (held back or still being heard): shown lighter, may change. */
+  pending: string;
+  quality: TranscriptQuality;
+  qualityReasons: string[];
+  lowConfidenceWords: number;
+  truncated: boolean;
+  updatedAt: string;
+}
+
 export type LiveMessage =
-  | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[]; understandings?: CallUnderstanding[] }
+  | { type: 'hello'; user: string; role: string; queues: string[]; calls: LiveCallSummary[]; screenPops: ScreenPop[]; understandings?: CallUnderstanding[]; transcripts?: LiveTranscript[] }
+  | { type: 'transcript.live'; transcript: LiveTranscript }
+  | { type: 'transcript.live.removed'; callId: string }
   | { type: 'call.updated'; call: LiveCallSummary }
   | { type: 'screen-pop' | 'screen-pop.updated'; screenPop: ScreenPop }
   | { type: 'call.understood'; understanding: CallUnderstanding };
