@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCallchartError, type CallchartError } from '../../lib/errors.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { mulawToPcm } from '../audio/mulaw.ts';
 import type { PcmAudio, TranscriptSegment } from '../speech-engine.ts';
 import { HttpSpeechEngine, type HttpSpeechSettings } from './openai-transcription.client.ts';
 
@@ -78,7 +79,7 @@ afterEach(async () => {
   engines = [];
 });
 
-async function setUp(answers: Answer[], settings: Partial<HttpSpeechSettings> = {}, deps: { apiKey?: string; breakerThreshold?: number } = {}) {
+async function setUp(answers: Answer[], settings: Partial<HttpSpeechSettings> = {}, deps: { apiKey?: string; breakerThreshold?: number; maxUploadBytes?: number } = {}) {
   const server = await startFaultServer(answers);
   servers.push(server);
   const engine = new HttpSpeechEngine(
@@ -236,5 +237,20 @@ describe('HttpSpeechEngine live (Media Streams frames)', () => {
     expect(result.transcription!.qualityReasons).toContain('engine-failed');
     expect(segments).toHaveLength(2);
     expect(segments.every((segment) => segment.final)).toBe(true);
+  });
+});
+
+describe('HttpSpeechEngine with a recording longer than one upload', () => {
+  it('sends it in windows cut at pauses, each with its offset, and joins the segments in call time', async () => {
+    const call = { samples: mulawToPcm(telephoneCall()), sampleRate: 8000 };
+    const { server, engine } = await setUp([{ status: 200, body: goodAnswer }], { concurrency: 1 }, { maxUploadBytes: 64 * 1024 });
+    const transcription = await engine.transcribe(call);
+    expect(server.seen.length).toBeGreaterThanOrEqual(2);
+    for (const request of server.seen) expect((request.form.get('file') as File).size).toBeLessThanOrEqual(64 * 1024);
+    expect(transcription.segments).toHaveLength(server.seen.length);
+    const starts = transcription.segments.map((segment) => segment.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(starts[1]!).toBeGreaterThan(starts[0]! + 1);
+    expect(transcription.text).toBe(Array(server.seen.length).fill('I need a refill.').join(' '));
   });
 });
