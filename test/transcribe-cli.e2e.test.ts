@@ -1,9 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/lib/logger.ts';
+import { transcriptionRoutes } from '../src/speech/http/transcription.routes.ts';
+import type { PcmAudio, SpeechEngine, Transcription } from '../src/speech/speech-engine.ts';
 
 /*
  * `callchart transcribe` as a person runs it: the real CLI in a child process, the real
@@ -90,5 +94,41 @@ describe('callchart transcribe', () => {
     const { code, stderr } = transcribe([wav, '--engine', 'http']);
     expect(code).toBe(2);
     expect(stderr).toContain('speech.http');
+  });
+});
+
+describe('callchart transcribe --engine http', () => {
+  it("sends the file to the config's speech.http server with CALLCHART_SPEECH_HTTP_API_KEY and prints its transcript", async () => {
+    const key = randomBytes(32).toString('base64');
+    // A transcription service with a stand-in local engine (the real engine behind it: transcription-service.e2e.test.ts).
+    const standIn: SpeechEngine = {
+      name: 'stand-in', supports: () => ({ ok: true }), start: () => { throw new Error('not used'); },
+      async transcribe(audio: PcmAudio): Promise<Transcription> {
+        const end = audio.samples.length / audio.sampleRate;
+        return { text: 'synthetic appointment', sampleRate: audio.sampleRate, engine: 'stand-in', quality: 'ok', qualityReasons: [], segments: [{ start: 0.2, end, text: 'synthetic appointment', quality: 'ok', qualityReasons: [], final: true, words: [{ word: 'synthetic', start: 0.2, end: 1, confidence: 0.9 }, { word: 'appointment', start: 1, end, confidence: 0.88 }] }] };
+      },
+    };
+    const app = Fastify();
+    await app.register(async (scope) => transcriptionRoutes(scope, { engine: standIn, keys: () => [key], logger: createLogger({ level: 'silent' }), audit: async () => undefined, settings: { enabled: true, maxUploadBytes: 10 * 1024 * 1024, concurrency: 1, maxQueued: 1 } }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = app.server.address();
+      const config = path.join(scratch, 'speech-http.yaml');
+      writeFileSync(config, `speech:\n  http:\n    baseUrl: http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}\n    model: whisper-1\n`);
+      // Asynchronous: the server answers from this process.
+      const child = spawn(process.execPath, [bin, 'transcribe', wav, '--engine', 'http', '--config', config], { env: { ...process.env, LOG_LEVEL: 'error', CALLCHART_SPEECH_HTTP_API_KEY: key } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const printed = JSON.parse(stdout) as Printed;
+      expect(printed).toMatchObject({ text: 'synthetic appointment', engine: 'http', sampleRate: 16_000, quality: 'ok' });
+      expect(printed.segments[0]!.words.map((word) => word.word)).toEqual(['synthetic', 'appointment']);
+    } finally {
+      await app.close();
+    }
   });
 });
