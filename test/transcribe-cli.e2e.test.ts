@@ -19,12 +19,16 @@ const bin = path.resolve('bin/callchart.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'callchart-transcribe-'));
 const wav = path.join(scratch, 'refill.wav');
 const ulaw = path.join(scratch, 'refill.ulaw');
+const ulawWithSilence = path.join(scratch, 'refill-with-silence.ulaw');
 const sentence = 'I would like to make an appointment for next week please';
 
 beforeAll(() => {
   execFileSync('flite', ['-voice', 'slt', '-t', sentence, '-o', wav]);
   // Telephone audio as Twilio carries it: band-limited, 8 kHz, µ-law, no header.
-  execFileSync('sox', [wav, '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'ul', ulaw, 'sinc', '300-3400']);
+  // Leading silence trimmed: raw µ-law silence is 0xFF bytes, which decode.ts currently takes for
+  // an MP3 frame sync (see the it.fails test below, reported to the audio utilities' owner).
+  execFileSync('sox', [wav, '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'ul', ulaw, 'sinc', '300-3400', 'silence', '1', '0.02', '2%']);
+  execFileSync('sox', [wav, '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'ul', ulawWithSilence, 'sinc', '300-3400', 'pad', '0.5', '0']);
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -60,12 +64,22 @@ describe('callchart transcribe', () => {
   });
 
   it('says telephone audio (raw 8 kHz µ-law) through the 16 kHz model is not ok, with narrowband-audio', () => {
-    const { code, stdout } = transcribe([ulaw]);
+    const { code, stdout, stderr } = transcribe([ulaw]);
+    expect(stderr).toBe('');
     expect(code).toBe(0);
     const printed = JSON.parse(stdout) as Printed;
     expect(printed.sampleRate).toBe(8000);
     expect(printed.quality).not.toBe('ok');
     expect(printed.qualityReasons).toContain('narrowband-audio');
+  });
+
+  // Known defect in src/speech/audio/decode.ts (issue17-audio): a raw µ-law file that starts with
+  // silence (0xFF 0xFF…, as telephone recordings do) matches its MP3 frame-sync sniff and is refused
+  // as MP3 even when named .ulaw. When that is fixed this test fails: turn `it.fails` into `it`.
+  it.fails('reads a raw µ-law file that starts with silence (as recordings do) as µ-law, not as MP3', () => {
+    const { code, stderr } = transcribe([ulawWithSilence]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('refuses a missing file with one line on stderr and exit code 2', () => {
