@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
@@ -61,6 +61,8 @@ const client = new HttpSpeechEngine(
 // One request first (not timed): the recognisers' first decode warms their caches.
 await client.transcribe(audio);
 
+// Other work on the machine shows in every number here: the load average is recorded with them.
+const loadBefore = loadavg()[0]!;
 const results = [];
 for (const concurrency of levels) {
   const latencies: number[] = [];
@@ -101,6 +103,8 @@ const output = {
   bench: 'transcription-service',
   at: new Date().toISOString(),
   cores: cpus().length,
+  /** One-minute load average before and after: well above the core count means the numbers are contended. */
+  loadAverage: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0]! * 100) / 100 },
   recogniserProcesses: workers,
   utteranceSeconds: Math.round(audioSeconds * 100) / 100,
   voice: 'flite slt, 16 kHz',
