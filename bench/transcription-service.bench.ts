@@ -61,6 +61,16 @@ const client = new HttpSpeechEngine(
 // One request first (not timed): the recognisers' first decode warms their caches.
 await client.transcribe(audio);
 
+// The engine alone, without HTTP (same audio, one at a time): what the service adds is the difference.
+const direct: number[] = [];
+for (let run = 0; run < 4; run += 1) {
+  const begin = performance.now();
+  await local.transcribe(audio);
+  direct.push(performance.now() - begin);
+}
+const directP50 = Math.round(percentile(direct, 50));
+console.log(`engine alone: p50 ${directP50} ms for ${audioSeconds.toFixed(2)} s of audio (RTF ${(directP50 / 1000 / audioSeconds).toFixed(2)})`);
+
 // Other work on the machine shows in every number here: the load average is recorded with them.
 const loadBefore = loadavg()[0]!;
 const results = [];
@@ -108,6 +118,7 @@ const output = {
   recogniserProcesses: workers,
   utteranceSeconds: Math.round(audioSeconds * 100) / 100,
   voice: 'flite slt, 16 kHz',
+  engineAloneLatencyMs: { p50: directP50, runs: direct.length },
   results,
 };
 mkdirSync('bench/results', { recursive: true });
