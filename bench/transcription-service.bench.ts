@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
@@ -61,6 +61,18 @@ const client = new HttpSpeechEngine(
 // One request first (not timed): the recognisers' first decode warms their caches.
 await client.transcribe(audio);
 
+// The engine alone, without HTTP (same audio, one at a time): what the service adds is the difference.
+const direct: number[] = [];
+for (let run = 0; run < 4; run += 1) {
+  const begin = performance.now();
+  await local.transcribe(audio);
+  direct.push(performance.now() - begin);
+}
+const directP50 = Math.round(percentile(direct, 50));
+console.log(`engine alone: p50 ${directP50} ms for ${audioSeconds.toFixed(2)} s of audio (RTF ${(directP50 / 1000 / audioSeconds).toFixed(2)})`);
+
+// Other work on the machine shows in every number here: the load average is recorded with them.
+const loadBefore = loadavg()[0]!;
 const results = [];
 for (const concurrency of levels) {
   const latencies: number[] = [];
@@ -101,9 +113,12 @@ const output = {
   bench: 'transcription-service',
   at: new Date().toISOString(),
   cores: cpus().length,
+  /** One-minute load average before and after: well above the core count means the numbers are contended. */
+  loadAverage: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0]! * 100) / 100 },
   recogniserProcesses: workers,
   utteranceSeconds: Math.round(audioSeconds * 100) / 100,
   voice: 'flite slt, 16 kHz',
+  engineAloneLatencyMs: { p50: directP50, runs: direct.length },
   results,
 };
 mkdirSync('bench/results', { recursive: true });

@@ -15,13 +15,15 @@ import { eventually, startHarness, type Harness } from './helpers/engine-harness
  */
 
 const key = randomBytes(32).toString('base64');
+/** Canary "PHI": the transcript text, which must never appear in logs or audit entries. */
+const canary = `canarytranscript${randomBytes(4).toString('hex')}`;
 const standIn: SpeechEngine = {
   name: 'stand-in',
   supports: () => ({ ok: true }),
   start: () => { throw new Error('not used'); },
   async transcribe(audio: PcmAudio): Promise<Transcription> {
     const end = audio.samples.length / audio.sampleRate;
-    return { text: 'synthetic', sampleRate: audio.sampleRate, engine: 'stand-in', quality: 'ok', qualityReasons: [], segments: [{ start: 0, end, text: 'synthetic', quality: 'ok', qualityReasons: [], final: true, words: [{ word: 'synthetic', start: 0, end, confidence: 0.9 }] }] };
+    return { text: canary, sampleRate: audio.sampleRate, engine: 'stand-in', quality: 'ok', qualityReasons: [], segments: [{ start: 0, end, text: canary, quality: 'ok', qualityReasons: [], final: true, words: [{ word: canary, start: 0, end, confidence: 0.9 }] }] };
   },
 };
 const serviceConfig = { ...defaultConfig, speech: { ...defaultConfig.speech, service: { ...defaultConfig.speech.service, enabled: true } } };
@@ -51,10 +53,13 @@ describe('the engine serving /v1/audio/transcriptions', () => {
   it('transcribes for a service key and audits it in the chained log (codes and counts only)', async () => {
     const response = await fetch(`${harness.engine.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: upload() });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ text: 'synthetic' });
+    expect(await response.json()).toEqual({ text: canary });
     const served = await eventually(async () => (await listAuditEvents(harness.engine.db, { limit: 10_000 })).find((event) => event.action === 'speech.transcription.served') ?? null, 20_000, 'the audit entry');
     expect(served).toMatchObject({ actor: 'speech-service', outcome: 'success' });
-    expect(JSON.stringify(served)).not.toContain('synthetic');
+    expect(JSON.stringify(await listAuditEvents(harness.engine.db, { limit: 10_000 }))).not.toContain(canary);
+    // Nor the logs: no transcript, and no service key, whatever the log level (the harness logs at debug).
+    expect(harness.logs.text).not.toContain(canary);
+    expect(harness.logs.text).not.toContain(key);
   });
 
   it('refuses every staff token, whatever its role, before reading the upload', async () => {

@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { CallchartError, isCallchartError } from '../../lib/errors.ts';
 import { analyzeAudio } from '../audio/analyze.ts';
 import { mulawToPcm } from '../audio/mulaw.ts';
-import { UtteranceDetector } from '../audio/utterances.ts';
+import { UtteranceDetector, splitUtterances } from '../audio/utterances.ts';
 import { encodeWav } from '../audio/wav.ts';
 import { judgeTranscription } from '../quality.ts';
 import type { SpeechSettings } from '../speech.settings.ts';
@@ -36,8 +36,15 @@ export interface HttpSpeechDeps {
   breakerHalfOpenMs?: number;
   /** First retry delay (doubled each time, with jitter) when the server gives no Retry-After; default 250 ms. */
   backoffBaseMs?: number;
+  /** Largest WAV sent in one request (default 24 MB, under OpenAI's 25 MB); longer audio goes in windows. */
+  maxUploadBytes?: number;
 }
 
+/**
+ * Longest stretch of audio sent in one request: OpenAI's API takes 25 MB, so a 16-bit WAV holds
+ * about 13 minutes at 16 kHz. A longer recording is sent in windows cut at pauses.
+ */
+const defaultMaxUploadBytes = 24 * 1024 * 1024;
 /** Largest answer read: a verbose_json for 25 MB of audio is well under this. */
 const maxAnswerBytes = 20 * 1024 * 1024;
 /** Longest backoff between attempts, and the longest Retry-After honoured (longer: give up now). */
@@ -116,6 +123,8 @@ export class HttpSpeechEngine implements SpeechEngine {
    */
   async transcribe(audio: PcmAudio, options: { signal?: AbortSignal; offsetSeconds?: number } = {}): Promise<Transcription> {
     if (this.closed) throw new CallchartError('SPEECH_HTTP_UNAVAILABLE', 'the http speech engine is closed', { reason: 'closed' });
+    const maxSamples = Math.floor(((this.deps.maxUploadBytes ?? defaultMaxUploadBytes) - 44) / 2);
+    if (audio.samples.length > maxSamples) return this.transcribeInWindows(audio, maxSamples, options);
     const wav = encodeWav(audio);
     const answer = await this.limiter.schedule(() => this.retry.execute(() => this.attempt(wav, options.signal), options.signal));
     return fromVerboseJson(answer, {
@@ -126,6 +135,35 @@ export class HttpSpeechEngine implements SpeechEngine {
       audio: analyzeAudio(audio),
       ...(options.offsetSeconds !== undefined ? { offsetSeconds: options.offsetSeconds } : {}),
     });
+  }
+
+  /**
+   * A recording too long for one request: windows of whole utterances (cut at pauses, never inside
+   * speech), each sent with its offset, the segments joined in call time and judged as one call.
+   */
+  private async transcribeInWindows(audio: PcmAudio, maxSamples: number, options: { signal?: AbortSignal; offsetSeconds?: number }): Promise<Transcription> {
+    const rate = audio.sampleRate;
+    const windows: { from: number; to: number }[] = [];
+    for (const utterance of splitUtterances(audio)) {
+      const from = Math.floor(utterance.start * rate);
+      const to = Math.min(audio.samples.length, Math.ceil(utterance.end * rate));
+      const last = windows[windows.length - 1];
+      if (last && to - last.from <= maxSamples) last.to = to;
+      else for (let start = from; start < to; start += maxSamples) windows.push({ from: start, to: Math.min(to, start + maxSamples) });
+    }
+    const offset = options.offsetSeconds ?? 0;
+    const parts = await Promise.all(windows.map((window) => this.transcribe(
+      { samples: audio.samples.subarray(window.from, window.to), sampleRate: rate },
+      { ...(options.signal ? { signal: options.signal } : {}), offsetSeconds: offset + window.from / rate },
+    )));
+    const segments = parts.flatMap((part) => part.segments);
+    const analysis = analyzeAudio(audio);
+    const verdict = judgeTranscription(segments, analysis);
+    const candidates = parts.flatMap((part) => part.candidates ?? []);
+    return {
+      text: segments.map((segment) => segment.text).filter(Boolean).join(' '), sampleRate: rate, engine: this.name,
+      quality: verdict.quality, qualityReasons: verdict.qualityReasons, segments, audio: analysis, ...(candidates.length ? { candidates } : {}),
+    };
   }
 
   /** One attempt through the breaker; an open breaker fails at once without a request. */

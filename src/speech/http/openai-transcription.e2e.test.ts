@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCallchartError, type CallchartError } from '../../lib/errors.ts';
 import { createLogger } from '../../lib/logger.ts';
-import type { PcmAudio } from '../speech-engine.ts';
+import { mulawToPcm } from '../audio/mulaw.ts';
+import type { PcmAudio, TranscriptSegment } from '../speech-engine.ts';
 import { HttpSpeechEngine, type HttpSpeechSettings } from './openai-transcription.client.ts';
 
 /*
@@ -74,7 +79,7 @@ afterEach(async () => {
   engines = [];
 });
 
-async function setUp(answers: Answer[], settings: Partial<HttpSpeechSettings> = {}, deps: { apiKey?: string; breakerThreshold?: number } = {}) {
+async function setUp(answers: Answer[], settings: Partial<HttpSpeechSettings> = {}, deps: { apiKey?: string; breakerThreshold?: number; maxUploadBytes?: number } = {}) {
   const server = await startFaultServer(answers);
   servers.push(server);
   const engine = new HttpSpeechEngine(
@@ -189,5 +194,63 @@ describe('HttpSpeechEngine against a fault server', () => {
     const error = await failure(engine.transcribe(tone()));
     expect(error.code).toBe('SPEECH_HTTP_UNAVAILABLE');
     expect(error.detail?.reason).toBe('connection-failed');
+  });
+});
+
+/** A flite sentence said twice with a second's pause, as Twilio carries it: 8 kHz µ-law, no header. */
+function telephoneCall(): Buffer {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callchart-http-live-'));
+  try {
+    const wav = path.join(dir, 'once.wav');
+    execFileSync('flite', ['-voice', 'slt', '-t', 'I need a refill of my blood pressure pills', '-o', wav]);
+    const twice = path.join(dir, 'twice.wav');
+    execFileSync('sox', [wav, wav, twice, 'pad', '0', '1.0']);
+    const ulaw = path.join(dir, 'call.ulaw');
+    execFileSync('sox', [twice, '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'ul', ulaw, 'sinc', '300-3400']);
+    return readFileSync(ulaw);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('HttpSpeechEngine live (Media Streams frames)', () => {
+  it('posts each utterance when it ends and gives one final segment per utterance, in call time; a failed one stays as unusable', async () => {
+    const call = telephoneCall();
+    // The first utterance is transcribed, the second refused (400): it must not vanish.
+    // One request at a time, so the server sees the utterances in call order.
+    const { server, engine } = await setUp([{ status: 200, body: goodAnswer }, { status: 400, body: '{}' }], { concurrency: 1 });
+    const segments: TranscriptSegment[] = [];
+    const session = engine.start({ callSid: `CA${'2'.repeat(32)}`, streamSid: `MZ${'2'.repeat(32)}`, format: { encoding: 'mulaw', sampleRate: 8000, channels: 1 } }, (segment) => segments.push(segment));
+    for (let offset = 0, sequence = 1; offset < call.length; offset += 160, sequence += 1) session.push(call.subarray(offset, offset + 160), { sequence, timestampMs: (sequence - 1) * 20 });
+    const result = await session.end();
+    expect(server.seen).toHaveLength(2);
+    // Each post is one utterance as a WAV at the stream's own rate.
+    const first = Buffer.from(await (server.seen[0]!.form.get('file') as File).arrayBuffer());
+    expect(first.readUInt32LE(24)).toBe(8000);
+    expect(result).toMatchObject({ engine: 'http', frames: Math.ceil(call.length / 160), text: 'I need a refill.' });
+    const [heard, failed] = result.transcription!.segments;
+    expect(heard!.text).toBe('I need a refill.');
+    expect(failed).toMatchObject({ text: '', quality: 'unusable', qualityReasons: ['engine-failed'], final: true });
+    // Times are the call's: the second utterance starts after the first one's pause.
+    expect(failed!.start).toBeGreaterThan(heard!.start + 1);
+    expect(result.transcription!.quality).not.toBe('ok');
+    expect(result.transcription!.qualityReasons).toContain('engine-failed');
+    expect(segments).toHaveLength(2);
+    expect(segments.every((segment) => segment.final)).toBe(true);
+  });
+});
+
+describe('HttpSpeechEngine with a recording longer than one upload', () => {
+  it('sends it in windows cut at pauses, each with its offset, and joins the segments in call time', async () => {
+    const call = { samples: mulawToPcm(telephoneCall()), sampleRate: 8000 };
+    const { server, engine } = await setUp([{ status: 200, body: goodAnswer }], { concurrency: 1 }, { maxUploadBytes: 64 * 1024 });
+    const transcription = await engine.transcribe(call);
+    expect(server.seen.length).toBeGreaterThanOrEqual(2);
+    for (const request of server.seen) expect((request.form.get('file') as File).size).toBeLessThanOrEqual(64 * 1024);
+    expect(transcription.segments).toHaveLength(server.seen.length);
+    const starts = transcription.segments.map((segment) => segment.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(starts[1]!).toBeGreaterThan(starts[0]! + 1);
+    expect(transcription.text).toBe(Array(server.seen.length).fill('I need a refill.').join(' '));
   });
 });

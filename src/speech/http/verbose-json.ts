@@ -244,7 +244,7 @@ export function toVerboseJson(transcription: Transcription, options: { language:
       quality: transcription.quality,
       qualityReasons: transcription.qualityReasons,
       segments: finals.map((segment) => ({ quality: segment.quality, qualityReasons: segment.qualityReasons })),
-      candidates: (transcription.candidates ?? []).map(({ kind, text, start, end, confidence }) => ({ kind, text, start, end, confidence })),
+      candidates: (transcription.candidates ?? []).map(({ kind, text, start, end, confidence }) => ({ kind, text: text.trim(), start, end, confidence })),
     },
   };
 }
