@@ -110,6 +110,7 @@ export function afterCallHandlers(deps: {
           // The deleter is named for the retention inventory: a refusal, not a deletion outside policy.
           await tx.query("select set_config('callchart.deleted_by', 'consent-refused', true)");
           const purged = await tx.query('delete from transcript where call_id = $1', [callId]);
+          await tx.query('delete from realtime_transcript_segment where call_id = $1', [callId]);
           if (purged.rowCount > 0) {
             await appendAuditEvent(tx, {
               actor: 'worker:understand-call', action: 'transcript.purged', objectType: 'call', objectId: callId, outcome: 'success',
