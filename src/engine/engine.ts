@@ -504,6 +504,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       defaultRegion: config.clinic.defaultRegion as CountryCode,
       // The IVR asks only the consents the call's queue can use (PX-1).
       queuePolicy: () => policies.current.policy,
+      // Twilio's own real-time transcription, on calls with transcribe consent (issue 17). The live
+      // screen's door (onLiveSegment) is wired by the live path when it exists.
+      realtimeTranscription: { ...config.speech.twilioRealtime, lowConfidence: config.speech.lowConfidence, cipher },
     },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,
