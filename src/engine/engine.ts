@@ -9,6 +9,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
 import { EnvelopeKeyring, destroyDataKeys } from '../keys/keyring.service.ts';
+import type { LiveSegmentSink } from '../pbx/twilio-realtime-transcription.service.ts';
 import type { KeyEncryptionKeyProvider } from '../keys/kek-provider.ts';
 import { KeyOperations } from '../keys/key-rotation.service.ts';
 import { resolveKekProvider, type KekMode } from '../keys/kek-provider.loader.ts';
@@ -76,6 +77,11 @@ export { engineVersion };
 
 export interface EngineOptions {
   config: CallchartConfig;
+  /**
+   * Where PBX-supplied live transcript segments go (Twilio real-time transcription's partials and
+   * finals, issue 17): the live screen's redacting path. Absent: not shown live (still stored).
+   */
+  onLiveTranscriptSegment?: LiveSegmentSink;
   /** PostgreSQL when set; otherwise the embedded store in `dataDir` (in memory if absent). */
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
@@ -506,7 +512,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       queuePolicy: () => policies.current.policy,
       // Twilio's own real-time transcription, on calls with transcribe consent (issue 17). The live
       // screen's door (onLiveSegment) is wired by the live path when it exists.
-      realtimeTranscription: { ...config.speech.twilioRealtime, lowConfidence: config.speech.lowConfidence, cipher },
+      realtimeTranscription: {
+        ...config.speech.twilioRealtime, lowConfidence: config.speech.lowConfidence, cipher,
+        ...(options.onLiveTranscriptSegment ? { onLiveSegment: options.onLiveTranscriptSegment } : {}),
+      },
     },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,
