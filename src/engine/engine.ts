@@ -414,6 +414,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     handlers: afterCallHandlers({
       db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
+      // Which transcript to read when a call has several, and which words to mark (issue 17).
+      speech: { fallback: config.speech.fallback, lowConfidence: config.speech.lowConfidence },
       // Callback tasks (issue 16): an unidentified caller's repeat calls merge on a keyed hash of the
       // number, keyed by a label-derived key from the staff token secret (never stored).
       callbacks: {

@@ -17,6 +17,8 @@ const reasonWords: Record<string, string> = {
   'patient-mismatch:age': 'The caller’s words do not fit the chart’s age',
   'patient-mismatch:sex': 'The caller’s words do not fit the chart’s sex',
   'patient-mismatch:name': 'The caller gave a different name than the chart',
+  'transcript-unusable': 'The machine could not hear this call reliably: listen to it or call back',
+  'transcript-low-quality': 'The transcript is of low quality: check the summary against the call',
 };
 
 /** Why a person reviews this item, in words (an unknown code gets a general sentence, never itself). */
