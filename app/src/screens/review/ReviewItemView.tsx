@@ -281,6 +281,8 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
                   color={transcriptQuality.quality === 'unusable' ? 'red' : transcriptQuality.quality === 'low' ? 'orange' : transcriptQuality.quality === 'ok' ? 'green' : 'gray'}
                   variant="light"
                   title={transcriptSourceInWords(transcriptQuality)}
+                  // Dark text on the light fill: 4.5:1 contrast whatever the colour.
+                  styles={{ title: { color: 'var(--mantine-color-text)' } }}
                 >
                   {transcriptQualityInWords(transcriptQuality)}
                 </Alert>
