@@ -8,7 +8,8 @@ import { saveRealtimeUtterance } from '../calls/transcript.repository.ts';
 import type { TwilioWebhookGuard } from './twilio-webhook-guard.routes.ts';
 import { twilioProvider } from './twilio-events.ts';
 import { parseTranscriptionData, twilioRealtimeParamsSchema, twilioRealtimeSource, utteranceSegment } from './twilio-realtime-transcription.ts';
-import { RealtimeTranscriptAssembler, type LiveSegmentSink } from './twilio-realtime-transcription.service.ts';
+import type { RealtimeTranscriptAssembler} from './twilio-realtime-transcription.service.ts';
+import { type LiveSegmentSink } from './twilio-realtime-transcription.service.ts';
 
 /** Where Twilio posts real-time transcription status callbacks (the TwiML names it). */
 export const twilioRealtimeTranscriptionPath = '/webhooks/twilio/realtime-transcription';
