@@ -24,6 +24,7 @@ import { liveCallRoutes, type LiveCallRoutesDeps } from '../calls/live-call.rout
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
+import type { TwilioRealtimeTranscriptionOptions } from '../pbx/twilio-realtime-transcription.routes.ts';
 import { twilioOutboundRoutes } from '../pbx/twilio-outbound.routes.ts';
 import { outboundCallRoutes } from '../outbound/outbound-call.routes.ts';
 import type { OutboundCallService } from '../outbound/outbound-call.service.ts';
@@ -104,7 +105,11 @@ export interface AppDeps {
    * transcript is ingested without fallback, and no live view.
    */
   speechTranscripts?: { live?: LiveTranscriptService; final?: CallTranscriptService; holdAudio?: boolean };
-  twilio: { authToken: () => string | undefined; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode; queuePolicy?: () => QueuePolicy };
+  twilio: {
+    authToken: () => string | undefined; publicBaseUrl: string | undefined; ivr: IvrSettings; defaultRegion: CountryCode; queuePolicy?: () => QueuePolicy;
+    /** Twilio real-time transcription (issue 17, `speech.twilioRealtime`); absent: not offered. */
+    realtimeTranscription?: TwilioRealtimeTranscriptionOptions;
+  };
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
@@ -544,6 +549,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicBaseUrl: deps.twilio.publicBaseUrl,
       defaultRegion: deps.twilio.defaultRegion,
       maxBodyBytes: deps.maxBodyBytes,
+      ...(deps.twilio.realtimeTranscription ? { realtimeTranscription: deps.twilio.realtimeTranscription } : {}),
     });
   });
 

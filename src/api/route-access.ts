@@ -188,6 +188,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /webhooks/twilio/status': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/recording': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/transcription': { kind: 'webhook', verifier: 'twilio-signature' },
+  // Twilio real-time transcription status callbacks (issue 17): started, content, stopped, error.
+  'POST /webhooks/twilio/realtime-transcription': { kind: 'webhook', verifier: 'twilio-signature' },
   // Calls placed from callback tasks (issue 16): Twilio asks for TwiML on answer, posts consent keys and call progress.
   'POST /webhooks/twilio/outbound-voice': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/outbound-consent': { kind: 'webhook', verifier: 'twilio-signature' },

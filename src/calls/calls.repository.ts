@@ -5,6 +5,7 @@ import type { CallEvent } from './call-event.schema.ts';
 import { transcriptOf, withoutTranscript } from './call-event.schema.ts';
 import type { CallerNumber } from './caller-number.ts';
 import { sealCallerNumber } from './caller-number.repository.ts';
+import { newestTranscript, storeTranscript } from './transcript.repository.ts';
 import { deriveCallState, type CallLifecycleEvent, type CallState, type CallStatus } from './call-state.ts';
 import type { CallerMatch, SubjectCheck } from '../ehr/patient-match.ts';
 
@@ -183,11 +184,8 @@ export async function recordCallEvent(
   const offered = transcriptOf(event);
   const transcript = offered && (!mayStoreTranscript || (await mayStoreTranscript(tx, call.id))) ? offered : null;
   if (transcript) {
-    const { sealed, keyId } = await cipher.sealFor('transcript', new Date(), transcript.text, tx);
-    await tx.query(
-      'insert into transcript (event_id, call_id, source, ciphertext, key_id) values ($1, $2, $3, $4, $5)',
-      [eventRow.id, call.id, transcript.source ?? event.provider, sealed, keyId],
-    );
+    // With its quality and segments (migration 0037): the words sealed with the text.
+    await storeTranscript(tx, cipher, { eventId: String(eventRow.id), callId: call.id, source: transcript.source ?? event.provider, transcript });
   }
   const updated = await tx.query<CallRow>(
     `update call set status = $2, started_at = $3, answered_at = $4, ended_at = $5,
@@ -276,6 +274,8 @@ export async function saveCallAnalysis(
     urgency: 'routine' | 'urgent' | 'emergency';
     method: 'transcript' | 'ivr-menu' | 'none';
     transcriptEventId: string | null;
+    /** Which transcript was used and how good it was (migration 0037): codes only. */
+    transcriptUsed?: { source: string; quality: 'ok' | 'low' | 'unusable' | null; qualityReasons: string[] } | null;
     sealed: Uint8Array;
     keyId: string;
   },
@@ -291,18 +291,38 @@ export async function saveCallAnalysis(
     [callId, analysis.requestType, analysis.requestTypes, analysis.redFlags, analysis.urgency],
   );
   await tx.query(
-    `insert into call_analysis (call_id, transcript_event_id, method, ciphertext, key_id) values ($1, $2, $3, $4, $5)
+    `insert into call_analysis (call_id, transcript_event_id, method, ciphertext, key_id, transcript_source, transcript_quality, transcript_quality_reasons)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (call_id) do update set transcript_event_id = excluded.transcript_event_id, method = excluded.method,
-       ciphertext = excluded.ciphertext, key_id = excluded.key_id, analyzed_at = now()`,
-    [callId, analysis.transcriptEventId, analysis.method, analysis.sealed, analysis.keyId],
+       ciphertext = excluded.ciphertext, key_id = excluded.key_id, analyzed_at = now(), transcript_source = excluded.transcript_source,
+       transcript_quality = excluded.transcript_quality, transcript_quality_reasons = excluded.transcript_quality_reasons`,
+    [
+      callId, analysis.transcriptEventId, analysis.method, analysis.sealed, analysis.keyId,
+      analysis.transcriptUsed?.source ?? null, analysis.transcriptUsed?.quality ?? null, analysis.transcriptUsed?.qualityReasons ?? [],
+    ],
   );
 }
 
 /** The stored analysis of a call, decrypted (null if the call was not analysed yet). */
-export async function loadCallAnalysis<T>(db: Queryable, callId: string, cipher: ContentKeyring): Promise<{ method: string; analysis: T } | null> {
-  const { rows } = await db.query<{ method: string; ciphertext: Uint8Array; key_id: string }>('select method, ciphertext, key_id from call_analysis where call_id = $1', [callId]);
+export async function loadCallAnalysis<T>(db: Queryable, callId: string, cipher: ContentKeyring): Promise<{ method: string; analysis: T; transcriptUsed: TranscriptUsed | null } | null> {
+  const { rows } = await db.query<{ method: string; ciphertext: Uint8Array; key_id: string; transcript_event_id: string | number | null; transcript_source: string | null; transcript_quality: TranscriptUsed['quality']; transcript_quality_reasons: string[] | null }>(
+    'select method, ciphertext, key_id, transcript_event_id, transcript_source, transcript_quality, transcript_quality_reasons from call_analysis where call_id = $1',
+    [callId],
+  );
   const row = rows[0];
-  return row ? { method: row.method, analysis: JSON.parse(await cipher.open(row.ciphertext, row.key_id, db)) as T } : null;
+  if (!row) return null;
+  const transcriptUsed = row.transcript_source && row.transcript_event_id !== null
+    ? { eventId: String(row.transcript_event_id), source: row.transcript_source, quality: row.transcript_quality, qualityReasons: row.transcript_quality_reasons ?? [] }
+    : null;
+  return { method: row.method, analysis: JSON.parse(await cipher.open(row.ciphertext, row.key_id, db)) as T, transcriptUsed };
+}
+
+/** The transcript an analysis read (codes only): its event, source and verdict (null: not judged by its source). */
+export interface TranscriptUsed {
+  eventId: string;
+  source: string;
+  quality: 'ok' | 'low' | 'unusable' | null;
+  qualityReasons: string[];
 }
 
 export async function markWriteBack(
@@ -322,13 +342,10 @@ export async function latestTranscript(db: Queryable, callId: string, cipher: Co
   return (await latestTranscriptWithId(db, callId, cipher))?.text ?? null;
 }
 
-/** The newest transcript of a call with the id of the event that carried it. */
+/** The newest transcript of a call with the id of the event that carried it (see bestTranscript for the pipeline's choice). */
 export async function latestTranscriptWithId(db: Queryable, callId: string, cipher: ContentKeyring): Promise<{ eventId: string; text: string } | null> {
-  const { rows } = await db.query<{ ciphertext: Uint8Array; key_id: string; event_id: string | number }>(
-    'select ciphertext, key_id, event_id from transcript where call_id = $1 order by created_at desc, event_id desc limit 1',
-    [callId],
-  );
-  return rows[0] ? { eventId: String(rows[0].event_id), text: await cipher.open(rows[0].ciphertext, rows[0].key_id, db) } : null;
+  const newest = await newestTranscript(db, callId, cipher);
+  return newest ? { eventId: newest.eventId, text: newest.text } : null;
 }
 
 export async function countCallEvents(db: Queryable): Promise<number> {

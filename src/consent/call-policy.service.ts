@@ -38,6 +38,8 @@ export async function decideForCall(
   const storedSensitive = (call.policyDecision?.sensitive ?? []) as SensitiveCategory[];
   const requestType = extra.requestType ?? (isRequestType(call.requestType) ? call.requestType : 'unclassified');
   const { policy, version } = policies.current;
+  // The verdict on the transcript the analysis read (migration 0037): codes only.
+  const { rows: analysed } = await tx.query<{ transcript_quality: 'ok' | 'low' | 'unusable' | null }>('select transcript_quality from call_analysis where call_id = $1', [call.id]);
   const decision = decideCallPolicy({
     consents,
     policy,
@@ -47,6 +49,7 @@ export async function decideForCall(
     redFlags: call.redFlags.length > 0,
     detectedSensitive: [...new Set([...storedSensitive, ...(extra.detectedSensitive ?? [])])],
     patientMismatch: patientMismatchOf(call),
+    transcriptQuality: analysed[0]?.transcript_quality ?? null,
   });
   await appendAuditEvent(tx, {
     actor: `policy:${stage}`,

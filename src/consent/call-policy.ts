@@ -27,6 +27,11 @@ export interface CallPolicyInput {
   detectedSensitive: readonly SensitiveCategory[];
   /** What the caller said that the linked chart contradicts (age, sex, name): a person must look. */
   patientMismatch?: readonly PatientMismatchAttribute[];
+  /**
+   * The quality of the transcript the call was understood from (issue 17): `unusable` always goes
+   * to a person; `low` goes to a person with the summary marked. Absent or null: not judged.
+   */
+  transcriptQuality?: 'ok' | 'low' | 'unusable' | null;
 }
 
 /** Why a permission is given or withheld: a code, for the audit trail and the reviewer. */
@@ -51,7 +56,9 @@ export type ReviewReason =
   | 'identity-unverified'
   | 'human-note'
   | `sensitive:${SensitiveCategory}`
-  | `patient-mismatch:${PatientMismatchAttribute}`;
+  | `patient-mismatch:${PatientMismatchAttribute}`
+  | 'transcript-unusable'
+  | 'transcript-low-quality';
 
 /** The review reason for each attribute the chart contradicts. */
 export function mismatchReasons(attributes: readonly PatientMismatchAttribute[]): `patient-mismatch:${PatientMismatchAttribute}`[] {
@@ -144,6 +151,9 @@ export function decideCallPolicy(input: CallPolicyInput): CallPolicyDecision {
   for (const category of sensitive) reasons.push(`sensitive:${category}`);
   // The words do not fit the chart (a baby's call on an adult's chart): never filed unseen.
   reasons.push(...mismatchReasons(input.patientMismatch ?? []));
+  // A transcript the machine could not hear well is never filed unseen (clinical safety, issue 17).
+  if (input.transcriptQuality === 'unusable') reasons.push('transcript-unusable');
+  if (input.transcriptQuality === 'low') reasons.push('transcript-low-quality');
 
   return {
     pattern,

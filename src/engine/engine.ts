@@ -9,6 +9,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
 import { EnvelopeKeyring, destroyDataKeys } from '../keys/keyring.service.ts';
+import type { LiveSegmentSink } from '../pbx/twilio-realtime-transcription.service.ts';
 import type { KeyEncryptionKeyProvider } from '../keys/kek-provider.ts';
 import { KeyOperations } from '../keys/key-rotation.service.ts';
 import { resolveKekProvider, type KekMode } from '../keys/kek-provider.loader.ts';
@@ -83,6 +84,8 @@ export interface EngineOptions {
   config: CallchartConfig;
   /** How speech engines are made (tests); absent: the real ones `config.speech` names. */
   speechLoaders?: Partial<SpeechEngineLoaders>;
+  /** Also told of every PBX-supplied live transcript segment, before the live screen's path (tests). */
+  onLiveTranscriptSegment?: LiveSegmentSink;
   /** PostgreSQL when set; otherwise the embedded store in `dataDir` (in memory if absent). */
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
@@ -437,6 +440,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     handlers: afterCallHandlers({
       db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
+      // Which transcript to read when a call has several, and which words to mark (issue 17).
+      speech: { fallback: config.speech.fallback, lowConfidence: config.speech.lowConfidence },
       // Callback tasks (issue 16): an unidentified caller's repeat calls merge on a keyed hash of the
       // number, keyed by a label-derived key from the staff token secret (never stored).
       callbacks: {
@@ -555,6 +560,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       defaultRegion: config.clinic.defaultRegion as CountryCode,
       // The IVR asks only the consents the call's queue can use (PX-1).
       queuePolicy: () => policies.current.policy,
+      // Twilio's own real-time transcription, on calls with transcribe consent (issue 17): its
+      // partials and finals go through the same redacting live path as our engine's.
+      realtimeTranscription: {
+        ...config.speech.twilioRealtime, lowConfidence: config.speech.lowConfidence, cipher,
+        onLiveSegment: async (input) => {
+          await options.onLiveTranscriptSegment?.(input);
+          await liveTranscripts.accept(input);
+        },
+      },
     },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,

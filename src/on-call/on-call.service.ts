@@ -275,6 +275,8 @@ export class OnCallService {
   /** The one-tap refill: only a pending refill request, a verified patient, and exactly one matching active order. */
   private refillFor(item: ReviewItem, match: Parameters<typeof isIdentityVerified>[0], chart: { summary: ChartSummary | null }, entities: readonly Entity[]) {
     if (item.requestType !== 'prescription_refill') return { offer: null, withheld: 'NOT_A_REFILL' as const };
+    // What the machine heard cannot be trusted (issue 17): a person reads or listens to the call; never one tap.
+    if (item.reasons.includes('transcript-unusable')) return { offer: null, withheld: 'TRANSCRIPT_UNUSABLE' as const };
     if (!isIdentityVerified(match)) return { offer: null, withheld: 'IDENTITY_UNVERIFIED' as const };
     if (!chart.summary) return { offer: null, withheld: 'CHART_UNAVAILABLE' as const };
     const named = entities.filter((entity) => entity.type === 'medication' && entity.normalized).map((entity) => entity.normalized!);

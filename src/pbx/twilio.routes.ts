@@ -14,7 +14,9 @@ import type { RoutingService } from '../routing/routing.service.ts';
 import { isIdentityVerified } from '../ehr/identity-step-up.ts';
 import type { CallerMatch } from '../ehr/patient-match.ts';
 import type { CountryCode } from 'libphonenumber-js';
-import { ivrPromptTwiml, routeTwiml, type CallDestination, type MediaStreamStart } from './twiml.ts';
+import { ivrPromptTwiml, routeTwiml, type CallDestination, type MediaStreamStart, type RealtimeTranscriptionStart } from './twiml.ts';
+import { registerRealtimeTranscriptionRoute, twilioRealtimeTranscriptionPath, type TwilioRealtimeTranscriptionOptions } from './twilio-realtime-transcription.routes.ts';
+import { RealtimeTranscriptAssembler } from './twilio-realtime-transcription.service.ts';
 import {
   incomingCallEvent, recordingEvent, statusCallbackEvent, transcriptionEvent, twilioCallParamsSchema, twilioGatherParamsSchema,
   twilioProvider, twilioRecordingParamsSchema, twilioStatusParamsSchema, twilioTranscriptionParamsSchema,
@@ -42,6 +44,8 @@ export interface TwilioRouteOptions {
   now?: () => Date;
   /** Life of a Media Stream token from the TwiML to the stream's `start` (default 60 s). */
   streamTokenTtlSeconds?: number;
+  /** Twilio real-time transcription (`speech.twilioRealtime`, issue 17); absent: not offered, its callback route not served. */
+  realtimeTranscription?: TwilioRealtimeTranscriptionOptions;
 }
 
 const xml = 'text/xml; charset=utf-8';
@@ -57,8 +61,19 @@ const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  */
 export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOptions): Promise<void> {
   // Forms only, signed, audited refusals (src/pbx/twilio-webhook-guard.routes.ts).
-  const { reject, parse } = await guardTwilioWebhooks(app, { db: options.db, authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, maxBodyBytes: options.maxBodyBytes, name: 'twilio' });
+  const guard = await guardTwilioWebhooks(app, { db: options.db, authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, maxBodyBytes: options.maxBodyBytes, name: 'twilio' });
+  const { reject, parse } = guard;
   const now = () => options.now?.() ?? new Date();
+  const realtime = options.realtimeTranscription;
+  const assembler = realtime ? new RealtimeTranscriptAssembler({ db: options.db, cipher: realtime.cipher, ingest: options.ingest, lowConfidence: realtime.lowConfidence, now }) : null;
+  if (realtime && assembler) registerRealtimeTranscriptionRoute(app, guard, { db: options.db, ingest: options.ingest, realtime, assembler });
+
+  /** `<Start><Transcription>` for a connected call with transcribe consent, when the clinic turned it on. */
+  const realtimeTranscriptionFor = (request: FastifyRequest): RealtimeTranscriptionStart | null => {
+    if (!realtime?.enabled) return null;
+    const base = options.publicBaseUrl ? options.publicBaseUrl.replace(/\/+$/, '') : `${request.protocol}://${request.host}`;
+    return { statusCallbackUrl: `${base}${twilioRealtimeTranscriptionPath}`, partialResults: realtime.partialResults, languageCode: realtime.languageCode };
+  };
 
   const ivrAction = (step: string) => `${options.publicBaseUrl ?? ''}/webhooks/twilio/ivr?step=${encodeURIComponent(step)}`;
   const recordingCallback = `${options.publicBaseUrl ?? ''}/webhooks/twilio/recording`;
@@ -92,7 +107,12 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     const decision = await options.routing.route({ call, callerNumber: normalizeCallerNumber(from, options.defaultRegion), receivedAt });
     const consents = await listConsents(options.db, call.id);
     const destination: CallDestination = decision.destination;
-    const mediaStream = consents.transcribe?.status === 'granted' ? { mediaStream: mediaStreamFor(request, callSid) } : {};
+    const transcribe = consents.transcribe?.status === 'granted';
+    const realtimeTranscription = transcribe ? realtimeTranscriptionFor(request) : null;
+    const mediaStream = {
+      ...(transcribe ? { mediaStream: mediaStreamFor(request, callSid) } : {}),
+      ...(realtimeTranscription ? { realtimeTranscription } : {}),
+    };
     if (session) {
       return ivrPromptTwiml(
         { kind: 'route', say, language: language ?? session.language, finished: session.finished ?? 'completed' },
@@ -200,6 +220,11 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRouteOpt
     if (!parsed.ok) return reject(request, reply, 400, 'PAYLOAD_INVALID', 'not a Twilio status callback', parsed.paths);
     const event = statusCallbackEvent(parsed.value, now());
     if (event) await options.ingest.accept(event);
+    // The call is over: a real-time transcription that was never stopped becomes its transcript now.
+    if (event?.type === 'call.ended' && assembler) {
+      const call = await findCallByProvider(options.db, twilioProvider, parsed.value.CallSid);
+      if (call) await assembler.assembleOpen(call.id, parsed.value.CallSid);
+    }
     return reply.type(xml).send(emptyTwiml);
   });
 

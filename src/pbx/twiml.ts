@@ -25,6 +25,29 @@ export function appendMediaStreamStart(response: VoiceResponse, stream: MediaStr
   response.start().stream({ url: stream.url }).parameter({ name: streamTokenParameter, value: stream.token });
 }
 
+/** Twilio real-time transcription of the caller's side (`<Start><Transcription>`), when the clinic turned it on. */
+export interface RealtimeTranscriptionStart {
+  /** Where Twilio posts transcription-started / -content / -stopped / -error (signed). */
+  statusCallbackUrl: string;
+  partialResults: boolean;
+  languageCode: string;
+}
+
+/**
+ * `<Start><Transcription statusCallbackUrl track="inbound_track" …/></Start>`: Twilio transcribes
+ * the caller's audio as the call goes on and posts each utterance to us. Only the caller's track: the
+ * staff member's words are not the patient's account. Like the Media Stream, only with transcribe consent.
+ */
+export function appendRealtimeTranscriptionStart(response: VoiceResponse, transcription: RealtimeTranscriptionStart): void {
+  response.start().transcription({
+    statusCallbackUrl: transcription.statusCallbackUrl,
+    statusCallbackMethod: 'POST',
+    track: 'inbound_track',
+    partialResults: transcription.partialResults,
+    languageCode: transcription.languageCode,
+  });
+}
+
 type SayLanguage = Parameters<VoiceResponse['say']>[0] extends infer A ? (A extends { language?: infer L } ? L : never) : never;
 
 /**
@@ -33,7 +56,10 @@ type SayLanguage = Parameters<VoiceResponse['say']>[0] extends infer A ? (A exte
  */
 export function ivrPromptTwiml(
   prompt: IvrPrompt,
-  options: { actionUrl: (step: string) => string; destination?: CallDestination; recordingCallbackUrl?: string; canRecordVoicemail?: boolean; mediaStream?: MediaStreamStart },
+  options: {
+    actionUrl: (step: string) => string; destination?: CallDestination; recordingCallbackUrl?: string; canRecordVoicemail?: boolean; mediaStream?: MediaStreamStart;
+    realtimeTranscription?: RealtimeTranscriptionStart;
+  },
 ): string {
   const response = new VoiceResponse();
   const language = prompt.language as SayLanguage;
@@ -52,6 +78,7 @@ export function ivrPromptTwiml(
   }
   // The stream starts only when the call is connected: by then the IVR has asked for consent.
   if (options.mediaStream) appendMediaStreamStart(response, options.mediaStream);
+  if (options.realtimeTranscription) appendRealtimeTranscriptionStart(response, options.realtimeTranscription);
   for (const text of prompt.say) response.say({ language }, text);
   appendDestination(response, options.destination, options);
   return response.toString();
@@ -91,9 +118,10 @@ export function appendDestination(
 }
 
 /** A routing answer without an IVR (IVR disabled for the number). */
-export function routeTwiml(destination: CallDestination | undefined, say: string[] = [], options: { mediaStream?: MediaStreamStart } = {}): string {
+export function routeTwiml(destination: CallDestination | undefined, say: string[] = [], options: { mediaStream?: MediaStreamStart; realtimeTranscription?: RealtimeTranscriptionStart } = {}): string {
   const response = new VoiceResponse();
   if (options.mediaStream) appendMediaStreamStart(response, options.mediaStream);
+  if (options.realtimeTranscription) appendRealtimeTranscriptionStart(response, options.realtimeTranscription);
   for (const text of say) response.say(text);
   appendDestination(response, destination);
   return response.toString();

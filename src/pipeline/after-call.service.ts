@@ -3,7 +3,7 @@ import type { ContentKeyring } from '../keys/keyring.service.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CallchartError } from '../lib/errors.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { findCall, latestTranscriptWithId, markWriteBack, saveCallAnalysis, saveCallerMatch, saveSubjectCheck, type CallRecord } from '../calls/calls.repository.ts';
+import { findCall, markWriteBack, saveCallAnalysis, saveCallerMatch, saveSubjectCheck, type CallRecord } from '../calls/calls.repository.ts';
 import type { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import type { FhirClient } from '../ehr/fhir.client.ts';
 import type { Consent, Patient, Task } from '@medplum/fhirtypes';
@@ -12,6 +12,9 @@ import { applyDobStepUp, dropDobEvidence, loadDobEvidence } from '../calls/ident
 import { callTaskIfNoneExist, relinkCallTask } from '../ehr/fhir-task.mapper.ts';
 import { callTaskFor } from '../write-back/call-task.ts';
 import { analyzeCall } from '../nlp/analyze-call.ts';
+import { listTranscriptFacts, openTranscript } from '../calls/transcript.repository.ts';
+import { chooseBestTranscript } from '../calls/transcript-choice.ts';
+import { unsureWordSpans } from '../calls/transcript-words.ts';
 import type { RequestTypeCode } from '../nlp/analysis.types.ts';
 import { requestTypesFromIvr } from '../nlp/ivr-request-type.ts';
 import type { RequestWorkflow } from '../nlp/workflows.ts';
@@ -71,6 +74,11 @@ export function afterCallHandlers(deps: {
    * the stage; it must be idempotent (planning is: a second run finds the item and plans nothing).
    */
   onReviewPlanned?: (callId: string) => Promise<unknown>;
+  /**
+   * Speech settings (issue 17): which source to prefer among equally good transcripts
+   * (`speech.fallback`) and below which confidence a word is marked. Default pbx and 0.6.
+   */
+  speech?: { fallback: 'pbx' | 'http' | 'none'; lowConfidence: number };
 }): Record<StageName, StageHandler> {
   const { db, cipher, identity, fhir, hub, workflows, policies, review } = deps;
   const clinicLanguage = deps.clinicLanguage ?? 'en';
@@ -110,6 +118,7 @@ export function afterCallHandlers(deps: {
           // The deleter is named for the retention inventory: a refusal, not a deletion outside policy.
           await tx.query("select set_config('callchart.deleted_by', 'consent-refused', true)");
           const purged = await tx.query('delete from transcript where call_id = $1', [callId]);
+          await tx.query('delete from realtime_transcript_segment where call_id = $1', [callId]);
           if (purged.rowCount > 0) {
             await appendAuditEvent(tx, {
               actor: 'worker:understand-call', action: 'transcript.purged', objectType: 'call', objectId: callId, outcome: 'success',
@@ -119,7 +128,10 @@ export function afterCallHandlers(deps: {
         }
         return decided;
       });
-      const transcript = decision.ai.allowed ? await latestTranscriptWithId(db, callId, cipher) : null;
+      // The best of the call's transcripts (issue 17): by quality, then the clinic's fallback order, then the newest.
+      const chosen = decision.transcript.allowed ? chooseBestTranscript(await listTranscriptFacts(db, callId), deps.speech?.fallback ?? 'pbx') : null;
+      const transcriptUsed = chosen ? { source: chosen.source, quality: chosen.quality, qualityReasons: chosen.qualityReasons } : null;
+      const transcript = decision.ai.allowed && chosen ? await openTranscript(db, chosen.eventId, cipher) : null;
       const analysis = transcript ? analyzeCall(transcript.text, { workflows, ...(patient ? { patient } : {}) }) : null;
       // The language model, where the clinic runs one, is asked here at the edge (the analysis stays
       // pure); the merge is pure too, and any failure of the model leaves the rules' analysis alone.
@@ -145,8 +157,11 @@ export function afterCallHandlers(deps: {
         ? {
           ...analysis, rulesRequestTypes: analysis.requestTypes,
           requestTypes: understood.requestTypes, redFlags: understood.redFlags, urgent: understood.urgent, summary: understood.summary, languageModel: understood.languageModel,
+          // How far the words could be trusted, and which of them the machine was unsure of (offsets into the transcript analysed).
+          transcriptQuality: transcriptUsed,
+          unsureWords: unsureWordSpans(transcript!.text, transcript!.segments, deps.speech?.lowConfidence ?? 0.6),
         }
-        : { requestTypes, redFlags: [], summary: null };
+        : { requestTypes, redFlags: [], summary: null, transcriptQuality: transcriptUsed, unsureWords: [] };
       const { sealed, keyId } = await cipher.sealFor('summary', new Date(), JSON.stringify(stored));
       await db.transaction(async (tx) => {
         await saveCallAnalysis(tx, callId, {
@@ -155,7 +170,8 @@ export function afterCallHandlers(deps: {
           redFlags,
           urgency,
           method,
-          transcriptEventId: transcript?.eventId ?? null,
+          transcriptEventId: chosen?.eventId ?? null,
+          transcriptUsed,
           sealed,
           keyId,
         });
@@ -171,6 +187,7 @@ export function afterCallHandlers(deps: {
             method, requestTypes: requestTypeCodes, redFlags, urgency,
             redFlagsSetAside: analysis?.setAside.length ?? 0, phiSpansRedacted: analysis?.phi.length ?? 0, patientContext: Boolean(patient), aiWithheld,
             patientMismatch,
+            transcriptSource: transcriptUsed?.source ?? null, transcriptQuality: transcriptUsed?.quality ?? null,
             // Whether the language model's answer was used, or why not, and whether it saw raw text (codes only).
             ...languageModelAudit(understood?.languageModel ?? null),
           },

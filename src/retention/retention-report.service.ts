@@ -114,7 +114,7 @@ export interface PurgeProof {
   gaps: string[];
 }
 
-const callTables = ['call', 'call_event', 'transcript', 'call_analysis', 'identity_evidence', 'review_item', 'write_back_item', 'call_consent', 'call_standing_consent', 'ivr_session'] as const;
+const callTables = ['call', 'call_event', 'transcript', 'realtime_transcript_segment', 'call_analysis', 'identity_evidence', 'review_item', 'write_back_item', 'call_consent', 'call_standing_consent', 'ivr_session'] as const;
 
 /**
  * Proves (or shows what is missing for) the purge of one call: its purge audit entries, that its

@@ -191,7 +191,11 @@ export async function loadCallRetention(db: Queryable, callId: string, options: 
 export async function deleteCallArtifacts(tx: Queryable, callId: string, artifacts: readonly StoredArtifact[], removeCall: boolean): Promise<void> {
   const of = (artifactClass: PurgeableClass) => artifacts.filter((artifact) => artifact.artifactClass === artifactClass).map((artifact) => artifact.objectId);
   const transcripts = of('transcript');
-  if (transcripts.length) await tx.query('delete from transcript where call_id = $1 and event_id = any($2::bigint[])', [callId, transcripts]);
+  if (transcripts.length) {
+    await tx.query('delete from transcript where call_id = $1 and event_id = any($2::bigint[])', [callId, transcripts]);
+    // Real-time utterances (migration 0037) are transcript content staged before assembly: they go with the transcripts.
+    await tx.query('delete from realtime_transcript_segment where call_id = $1', [callId]);
+  }
   if (of('summary').length || of('redacted-transcript').length) await tx.query('delete from call_analysis where call_id = $1', [callId]);
   const evidence = of('identity-evidence').map((id) => id.split(':')[1]!);
   if (evidence.length) await tx.query('delete from identity_evidence where call_id = $1 and method = any($2::text[])', [callId, evidence]);
@@ -208,6 +212,7 @@ export async function deleteCallArtifacts(tx: Queryable, callId: string, artifac
     'delete from review_version where review_id = any(select id from review_item where call_id = $1)',
     'delete from review_item where call_id = $1',
     'delete from transcript where call_id = $1',
+    'delete from realtime_transcript_segment where call_id = $1',
     'delete from call_analysis where call_id = $1',
     'delete from identity_evidence where call_id = $1',
     'delete from call_consent where call_id = $1',

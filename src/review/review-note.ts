@@ -69,7 +69,14 @@ export function draftSource<T>(aiAllowed: boolean, storedSummary: T | null | und
 }
 
 /** The first version: the AI draft when AI was allowed, otherwise a blank note a person writes. */
-export function draftNote(input: { requestType: ReviewNote['reasonForCall']; summary: CallSummary | null; urgency: Urgency; ownerLabel: string; nextStep: string; followUpDue: string | null }): ReviewVersionBody {
+export function draftNote(input: {
+  requestType: ReviewNote['reasonForCall']; summary: CallSummary | null; urgency: Urgency; ownerLabel: string; nextStep: string; followUpDue: string | null;
+  /**
+   * "Transcript quality low: …" (issue 17): an AI draft read from a doubtful transcript starts its
+   * details with it, so the note the person approves, and so the chart, says so.
+   */
+  transcriptQualityLine?: string | null;
+}): ReviewVersionBody {
   const { summary } = input;
   if (!summary) {
     return {
@@ -83,7 +90,7 @@ export function draftNote(input: { requestType: ReviewNote['reasonForCall']; sum
   }
   const note: ReviewNote = withChartNote({
     reasonForCall: summary.reasonForCall,
-    details: summary.details,
+    details: input.transcriptQualityLine ? `${input.transcriptQualityLine}\n${summary.details}`.slice(0, 4_000) : summary.details,
     actionRequested: summary.actionRequested,
     nextStep: summary.nextStep,
     owner: summary.owner,

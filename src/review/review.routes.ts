@@ -9,6 +9,9 @@ import { requireStepUp, staffOf } from '../api/access-control.ts';
 import { staffSeesQueue } from '../api/route-access.ts';
 import { CallchartError, clientErrorBody, isCallchartError } from '../lib/errors.ts';
 import { findCall, latestTranscript, loadCallAnalysis, saveConsent } from '../calls/calls.repository.ts';
+import { openTranscript } from '../calls/transcript.repository.ts';
+import { sourceKindOf } from '../calls/transcript-choice.ts';
+import type { UnsureWordSpan } from '../calls/transcript-words.ts';
 import { consentScopes } from '../ivr/ivr-settings.schema.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { parseQueuePolicyYaml } from '../consent/queue-policy.schema.ts';
@@ -133,8 +136,11 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
     const call = (await findCall(db, item.callId))!;
     const versions = await loadVersions(db, cipher, item.id);
     const current = versions.find((version) => version.version === item.currentVersion)!;
-    const analysis = await loadCallAnalysis<{ redacted?: string; redFlags?: RedFlag[]; phi?: PhiSpan[] }>(db, item.callId, cipher);
-    const transcript = unredacted ? await latestTranscript(db, item.callId, cipher) : (analysis?.analysis.redacted ?? null);
+    const analysis = await loadCallAnalysis<{ redacted?: string; redFlags?: RedFlag[]; phi?: PhiSpan[]; unsureWords?: UnsureWordSpan[] }>(db, item.callId, cipher);
+    // The transcript the analysis read (issue 17: the best of the call's, not the newest), redacted unless asked otherwise.
+    const used = analysis?.transcriptUsed ? await openTranscript(db, analysis.transcriptUsed.eventId, cipher) : null;
+    const transcript = unredacted ? (used?.text ?? await latestTranscript(db, item.callId, cipher)) : (analysis?.analysis.redacted ?? null);
+    const unsureWords = analysis?.analysis.unsureWords ?? [];
     const { policy } = policies.current;
     const prompts = (call.policyDecision?.sensitive ?? []).map((category) => policy.prompts[category as keyof typeof policy.prompts]).filter(Boolean);
     // Whose chart the call is on, and the others the caller's number matched (issue 12, defect 5).
@@ -165,7 +171,15 @@ export async function staffRoutes(parent: FastifyInstance, deps: StaffRoutesDeps
         mismatch: match?.subjectCheck && match.subjectCheck.patientId === patient?.id ? match.subjectCheck.mismatch : [],
       },
       patient,
-      transcript: { redaction: unredacted ? 'off' : 'on', text: transcript },
+      transcript: {
+        redaction: unredacted ? 'off' : 'on', text: transcript,
+        // Where it came from and how far it can be trusted (codes; the app says them in words). Null: no transcript was read.
+        quality: analysis?.transcriptUsed
+          ? { source: analysis.transcriptUsed.source, sourceKind: sourceKindOf(analysis.transcriptUsed.source), quality: analysis.transcriptUsed.quality, reasons: analysis.transcriptUsed.qualityReasons }
+          : null,
+        // Words the machine was unsure of, as spans of the text shown (mapped onto the redacted text like the evidence).
+        unsureWords: transcript === null ? [] : unredacted ? unsureWords : spansInRedacted(Number.MAX_SAFE_INTEGER, analysis?.analysis.phi ?? [], unsureWords),
+      },
       versions: diffVersions(versions),
       // Where each field's evidence and each red flag lie in the transcript as shown (redacted or not).
       highlights: transcriptHighlights(current.body.evidence ?? {}, analysis?.analysis.redFlags ?? [], unredacted ? null : (analysis?.analysis.phi ?? [])),

@@ -18,6 +18,7 @@ import {
   createReviewItem, findReviewItemByCall, insertVersion, loadVersion, loadVersions, lockReviewItem, updateReviewItem, type ReviewItem,
 } from './review.repository.ts';
 import type { RejectionReason } from '../write-back/task-review.mapper.ts';
+import { transcriptQualityLine, type TranscriptQualityNote } from '../calls/transcript-words.ts';
 
 /**
  * The review queue (RV-1) and the hand-off to write-back (IP-1). After a call is understood, the
@@ -47,7 +48,7 @@ export class ReviewService {
     const call = await findCall(db, callId);
     if (!call) throw new CallchartError('NOT_FOUND', 'call not in the ledger', { callId });
     if (await findReviewItemByCall(db, callId)) return { item: null, decision: null };
-    const stored = await loadCallAnalysis<{ summary?: CallSummary | null }>(db, callId, cipher);
+    const stored = await loadCallAnalysis<{ summary?: CallSummary | null; transcriptQuality?: TranscriptQualityNote | null }>(db, callId, cipher);
     let queued = false;
     const result = await db.transaction(async (tx) => {
       const decision = await decideForCall(tx, policies, call, 'plan-write-back');
@@ -58,6 +59,8 @@ export class ReviewService {
       const summary = draftSource(decision.ai.allowed, stored?.analysis.summary);
       const body = draftNote({
         requestType, summary, urgency,
+        // An AI draft from a doubtful transcript says so in its first line (issue 17): the person approves it with the line.
+        transcriptQualityLine: transcriptQualityLine(stored?.analysis.transcriptQuality ?? null),
         ownerLabel: workflow?.ownerRole ?? 'intake',
         nextStep: workflow?.nextStep ?? 'Front desk follow-up',
         followUpDue: dueHours !== undefined ? new Date(Date.now() + dueHours * 3_600_000).toISOString() : null,

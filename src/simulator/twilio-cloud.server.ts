@@ -60,6 +60,21 @@ export interface TwilioCloud {
       keypad?: string[];
     },
   ): Promise<{ twiml: string | null; callbacks: number[]; twimls: string[] }>;
+  /**
+   * Twilio real-time transcription of a call (`<Start><Transcription>`, issue 17): posts
+   * transcription-started, then per utterance (optionally a partial of its first words, Final=false)
+   * the final transcription-content with TranscriptionData {transcript, confidence} and a rising
+   * SequenceId, then transcription-stopped (unless `stop: false`); each signed like Twilio's. The URL
+   * is the statusCallbackUrl of the call's TwiML this cloud saw (`finishCall`, `observeTwiml`), or
+   * `options.statusCallbackUrl`. Returns the HTTP statuses it got back, in order.
+   */
+  sendRealtimeTranscription(
+    callSid: string,
+    utterances: Array<{ text: string; confidence: number }>,
+    options?: { partials?: boolean; statusCallbackUrl?: string; stop?: boolean; transcriptionSid?: string },
+  ): Promise<number[]>;
+  /** Tells the cloud the TwiML a call got (a call that came in, where the test drove the voice webhook itself). */
+  observeTwiml(callSid: string, twiml: string): void;
   /** Makes the next N creates answer with this HTTP status (e.g. 503, 429) and Twilio's error body. */
   failNext(status: number, count?: number): void;
   /**
@@ -170,8 +185,40 @@ export async function startTwilioCloud(options: TwilioCloudOptions = {}): Promis
     return { status: response.status, text: await response.text() };
   };
 
+  /** The real-time transcription callback URL each call's TwiML named. */
+  const transcriptionCallbacks = new Map<string, string>();
+  const observeTwiml = (callSid: string, twiml: string) => {
+    const target = transcriptionCallbackUrl(twiml);
+    if (target) transcriptionCallbacks.set(callSid, target);
+  };
+
   const cloud: TwilioCloud = {
     url, accountSid, authToken, calls, messages, refused,
+    observeTwiml,
+    async sendRealtimeTranscription(callSid, utterances, options = {}) {
+      const target = options.statusCallbackUrl ?? transcriptionCallbacks.get(callSid);
+      if (!target) throw new Error(`no <Start><Transcription> seen for ${callSid}`);
+      const base = {
+        AccountSid: accountSid, CallSid: callSid, TranscriptionSid: options.transcriptionSid ?? `GT${randomBytes(16).toString('hex')}`,
+        LanguageCode: 'en-US', ProviderName: 'Google', Track: 'inbound_track',
+      };
+      const statuses: number[] = [];
+      const send = async (params: Record<string, string>) => {
+        statuses.push((await twilioRequest(target, { ...base, Timestamp: new Date().toISOString(), ...params })).status);
+      };
+      await send({ TranscriptionEvent: 'transcription-started' });
+      let sequence = 1;
+      for (const utterance of utterances) {
+        if (options.partials) {
+          const words = utterance.text.split(/\s+/);
+          const partial = words.slice(0, Math.max(1, Math.ceil(words.length / 2))).join(' ');
+          await send({ TranscriptionEvent: 'transcription-content', SequenceId: String(sequence++), Final: 'false', Stability: '0.8', TranscriptionData: JSON.stringify({ transcript: partial, confidence: utterance.confidence }) });
+        }
+        await send({ TranscriptionEvent: 'transcription-content', SequenceId: String(sequence++), Final: 'true', TranscriptionData: JSON.stringify({ transcript: utterance.text, confidence: utterance.confidence }) });
+      }
+      if (options.stop !== false) await send({ TranscriptionEvent: 'transcription-stopped' });
+      return statuses;
+    },
     failNext(status, count = 1) {
       failures = { status, count };
     },
@@ -205,12 +252,14 @@ export async function startTwilioCloud(options: TwilioCloudOptions = {}): Promis
       await progress('answered', 'in-progress');
       const voice = await twilioRequest(call.url, { ...base, CallStatus: 'in-progress', ...(finish.answeredBy ? { AnsweredBy: finish.answeredBy } : {}) });
       const twimls = voice.status < 300 ? [voice.text] : [];
+      if (twimls[0]) observeTwiml(sid, twimls[0]);
       const keys = [...(finish.keypad ?? [])];
       // <Gather action="…">: the keys pressed go to the action URL, whose TwiML is played next.
       for (let action = gatherAction(twimls.at(-1)); action && keys.length > 0; action = gatherAction(twimls.at(-1))) {
         const gathered = await twilioRequest(action, { ...base, CallStatus: 'in-progress', Digits: keys.shift()! });
         if (gathered.status >= 300) break;
         twimls.push(gathered.text);
+        observeTwiml(sid, gathered.text);
       }
       await progress('completed', 'completed', { CallDuration: String(finish.durationSeconds ?? 60) });
       return { twiml: twimls[0] ?? null, callbacks, twimls };
@@ -218,6 +267,16 @@ export async function startTwilioCloud(options: TwilioCloudOptions = {}): Promis
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   return cloud;
+}
+
+/** The statusCallbackUrl of the TwiML's `<Start><Transcription>`, XML-unescaped; null when it has none. */
+function transcriptionCallbackUrl(twiml: string): string | null {
+  const match = /<Transcription\b[^>]*\bstatusCallbackUrl="([^"]+)"/.exec(twiml);
+  return match ? unescapeXml(match[1]!) : null;
+}
+
+function unescapeXml(text: string): string {
+  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 }
 
 /** The action URL of the TwiML's `<Gather>`, XML-unescaped; null when the TwiML gathers nothing. */

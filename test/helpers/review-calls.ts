@@ -1,3 +1,4 @@
+import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import type { Bundle, Provenance, Resource } from '@medplum/fhirtypes';
 import { findCall } from '../../src/calls/calls.repository.ts';
 import type { StaffRole } from '../../src/auth/staff-token.ts';
@@ -50,7 +51,11 @@ export function reviewCalls(getHarness: () => Harness, getEhr: () => SandboxEhr)
   }
 
   /** One call into a queue: consents, optional DOB, a transcript, the end; returns the review item once planned. */
-  async function placeCall(options: { id: string; queue: string; declined?: ('transcribe' | 'ai' | 'ehr')[]; dob: boolean; text: string; patientIndex?: number; caller?: { phone: string; patientId: string } }) {
+  async function placeCall(options: {
+    id: string; queue: string; declined?: ('transcribe' | 'ai' | 'ehr')[]; dob: boolean; text: string; patientIndex?: number; caller?: { phone: string; patientId: string };
+    /** More of the transcript than its text (issue 17): source, quality, reasons, segments with words. */
+    transcript?: Omit<Extract<CallEvent, { type: 'transcript.available' }>['data']['transcript'], 'text'>;
+  }) {
     const harness = getHarness();
     const caller = options.caller ?? adultCallers[options.patientIndex ?? 0]!;
     const patient = clinic.patients.find((entry) => entry.id === caller.patientId)!;
@@ -63,7 +68,7 @@ export function reviewCalls(getHarness: () => Harness, getEhr: () => SandboxEhr)
       await harness.post(event({ type: 'ivr.input', callId: options.id, data: { kind: 'dtmf', menu: 'dob', value: `${dob.slice(5, 7)}${dob.slice(8, 10)}${dob.slice(0, 4)}` } }));
     }
     await harness.post(event({ type: 'call.answered', callId: options.id }));
-    await harness.post(event({ type: 'transcript.available', callId: options.id, data: { transcript: { text: options.text } } }));
+    await harness.post(event({ type: 'transcript.available', callId: options.id, data: { transcript: { ...options.transcript, text: options.text } } }));
     await harness.post(event({ type: 'call.ended', callId: options.id }));
     const item = await eventually(async () => {
       const listed = await api('GET', `/api/review?status=pending,approved,auto-approved,rejected&limit=500`);

@@ -39,6 +39,7 @@ const withheldWords: Record<string, string> = {
   IDENTITY_UNVERIFIED: "The caller's identity is not verified: no one-tap refill.",
   CHART_UNAVAILABLE: 'The chart could not be read just now: no one-tap refill.',
   NO_SINGLE_MATCH: 'The refill does not match exactly one active medication: hand it to nurse triage.',
+  TRANSCRIPT_UNUSABLE: 'The machine could not hear this call reliably: listen to it or call back. No one-tap refill.',
 };
 
 const outcomeWords: Record<string, string> = {

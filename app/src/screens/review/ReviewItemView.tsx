@@ -14,7 +14,7 @@ import { BookingLink } from './BookingLink';
 import { NoTranscript, Transcript, type TranscriptMark } from './Transcript';
 import type { Checklist, NoteField, OpenedItem, ReviewItem, ReviewNote } from './types';
 import { VersionHistory } from './VersionHistory';
-import { checklistWords, personInWords, reasonInWords, rejectionReasons, rejectionWords, statusWords, withMe } from './words';
+import { checklistWords, personInWords, reasonInWords, rejectionReasons, rejectionWords, statusWords, transcriptQualityInWords, transcriptSourceInWords, withMe } from './words';
 
 const noChecks: Checklist = { patientIdentifiedCorrectly: false, actionAppropriate: false, noUnnecessaryPhi: false, neutralFactualTone: false };
 const downgradeWords: Record<string, string> = {
@@ -164,7 +164,9 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
   const marks: TranscriptMark[] = [
     ...Object.entries(shown.highlights?.evidence ?? {}).flatMap(([field, spans]) => (spans ?? []).map((span) => ({ start: span.start, end: span.end, kind: 'evidence' as const, of: field }))),
     ...(shown.highlights?.redFlags ?? []).map((flag) => ({ start: flag.start, end: flag.end, kind: 'red-flag' as const, of: flag.code })),
+    ...(shown.transcript.unsureWords ?? []).map((span) => ({ start: span.start, end: span.end, kind: 'unsure' as const, of: 'unsure' })),
   ];
+  const transcriptQuality = shown.transcript.quality ?? null;
   const evidenceCount = Object.fromEntries(Object.entries(opened.highlights?.evidence ?? {}).map(([field, spans]) => [field, spans?.length ?? 0]));
   const mayLiftRedaction = me.user.role === 'clinician' || me.user.role === 'supervisor';
   const decidedBy = personInWords(item.decidedBy, people, me.user.id);
@@ -272,10 +274,28 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
                   </Button>
                 ) : null}
               </Group>
+              {transcriptQuality ? (
+                <Alert
+                  data-testid="transcript-quality"
+                  data-quality={transcriptQuality.quality ?? 'not-reported'}
+                  color={transcriptQuality.quality === 'unusable' ? 'red' : transcriptQuality.quality === 'low' ? 'orange' : transcriptQuality.quality === 'ok' ? 'green' : 'gray'}
+                  variant="light"
+                  title={transcriptSourceInWords(transcriptQuality)}
+                  // Dark text on the light fill: 4.5:1 contrast whatever the colour.
+                  styles={{ title: { color: 'var(--mantine-color-text)' } }}
+                >
+                  {transcriptQualityInWords(transcriptQuality)}
+                </Alert>
+              ) : null}
               {shown.transcript.text ? <Transcript text={shown.transcript.text} marks={marks} activeField={activeField} /> : <NoTranscript />}
               <Text size="xs" c="dimmed">
                 Yellow: the words behind the summary; click into a field below to see its own words in darker yellow. Red: words that raised a red flag.
               </Text>
+              {shown.transcript.unsureWords?.length ? (
+                <Text size="xs" data-testid="unsure-legend">
+                  <span style={{ textDecoration: 'underline dotted #e8590c', textDecorationThickness: 2, textUnderlineOffset: 3 }}>Dotted orange underline</span>: the machine was unsure of these words. Check them against the call.
+                </Text>
+              ) : null}
             </Stack>
           </Card>
           <Card withBorder padding="sm" component="section" aria-labelledby="note-heading">

@@ -4,7 +4,8 @@ import type { NoteField, Span } from './types';
 import { fieldWords, redFlagInWords } from './words';
 
 export interface TranscriptMark extends Span {
-  kind: 'evidence' | 'red-flag';
+  /** `unsure`: a word the machine was unsure of (issue 17), marked with a dotted underline. */
+  kind: 'evidence' | 'red-flag' | 'unsure';
   /** The field whose evidence this is, or the red flag's code. */
   of: string;
 }
@@ -32,8 +33,19 @@ export function Transcript({ text, marks, activeField }: { text: string; marks: 
         const flag = covering.find((mark) => mark.kind === 'red-flag');
         const evidence = covering.filter((mark) => mark.kind === 'evidence');
         const active = activeField !== null && evidence.some((mark) => mark.of === activeField);
-        if (!flag && evidence.length === 0) return <Fragment key={start}>{words}</Fragment>;
-        const title = [flag ? `Red flag: ${redFlagInWords(flag.of)}` : null, ...evidence.map((mark) => `Evidence for ${fieldWords[mark.of as NoteField] ?? 'a field'}`)].filter(Boolean).join('; ');
+        const unsure = covering.some((mark) => mark.kind === 'unsure');
+        if (!flag && evidence.length === 0 && !unsure) return <Fragment key={start}>{words}</Fragment>;
+        const title = [
+          unsure ? 'The machine was unsure of this word' : null, flag ? `Red flag: ${redFlagInWords(flag.of)}` : null,
+          ...evidence.map((mark) => `Evidence for ${fieldWords[mark.of as NoteField] ?? 'a field'}`),
+        ].filter(Boolean).join('; ');
+        if (!flag && evidence.length === 0) {
+          return (
+            <span key={start} title={title} data-unsure="true" style={{ textDecoration: 'underline dotted #e8590c', textDecorationThickness: 2, textUnderlineOffset: 3 }}>
+              {words}
+            </span>
+          );
+        }
         return (
           <mark
             key={start}
@@ -41,7 +53,9 @@ export function Transcript({ text, marks, activeField }: { text: string; marks: 
             data-evidence={evidence.map((mark) => mark.of).join(' ') || undefined}
             data-active={active || undefined}
             data-red-flag={flag?.of}
+            data-unsure={unsure || undefined}
             style={{
+              ...(unsure ? { textDecoration: 'underline dotted #e8590c', textDecorationThickness: 2, textUnderlineOffset: 3 } : {}),
               // Dark text on light fills in both themes: 4.5:1 contrast whatever the scheme.
               color: '#1a1b1e',
               background: active ? '#ffd43b' : flag ? '#ffc9c9' : '#fff3bf',

@@ -103,7 +103,14 @@ export interface OpenedItem {
     mismatch: string[];
   };
   patient: ReviewPatient | null;
-  transcript: { redaction: 'on' | 'off'; text: string | null };
+  transcript: {
+    redaction: 'on' | 'off';
+    text: string | null;
+    /** Where the transcript came from and how far it can be trusted (issue 17); null: no transcript was read. */
+    quality?: TranscriptQualityInfo | null;
+    /** Words the machine was unsure of, as spans of `text`. */
+    unsureWords?: (Span & { confidence: number })[];
+  };
   versions: VersionEntry[];
   highlights?: { evidence: Partial<Record<NoteField, (Span & { cue: string })[]>>; redFlags: (RedFlagFound & Span)[] };
   people?: Record<string, string>;
@@ -112,4 +119,13 @@ export interface OpenedItem {
 export interface RedFlagAcknowledgements {
   callId: string;
   redFlags: { code: string; acknowledgement: { acknowledgedBy: string; acknowledgedAt: string; secondsToAcknowledge: number } | null }[];
+}
+
+/** The transcript's source and verdict as the review API gives them (codes; words.ts says them). */
+export interface TranscriptQualityInfo {
+  source: string;
+  sourceKind: 'pbx' | 'http' | 'local';
+  /** null: the source did not say how sure it was. */
+  quality: 'ok' | 'low' | 'unusable' | null;
+  reasons: string[];
 }

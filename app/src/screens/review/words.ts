@@ -17,6 +17,8 @@ const reasonWords: Record<string, string> = {
   'patient-mismatch:age': 'The caller’s words do not fit the chart’s age',
   'patient-mismatch:sex': 'The caller’s words do not fit the chart’s sex',
   'patient-mismatch:name': 'The caller gave a different name than the chart',
+  'transcript-unusable': 'The machine could not hear this call reliably: listen to it or call back',
+  'transcript-low-quality': 'The transcript is of low quality: check the summary against the call',
 };
 
 /** Why a person reviews this item, in words (an unknown code gets a general sentence, never itself). */
@@ -135,4 +137,33 @@ export function personInWords(id: string | null | undefined, people: Record<stri
 /** The people map with the signed-in person's own name in it (so "you" comes with a name). */
 export function withMe(people: Record<string, string> | undefined, me: { id: string; displayName: string | null; userName: string }): Record<string, string> {
   return { ...people, [me.id]: me.displayName ?? me.userName };
+}
+
+/** Where a transcript came from, in words (issue 17). */
+export function transcriptSourceInWords(quality: { source: string; sourceKind: 'pbx' | 'http' | 'local' }): string {
+  if (quality.source === 'twilio-realtime') return 'Phone system transcript (live, Twilio)';
+  if (quality.source === 'twilio') return 'Phone system transcript (voicemail, Twilio)';
+  if (quality.sourceKind === 'pbx') return 'Phone system transcript';
+  if (quality.sourceKind === 'http') return 'Transcription service transcript';
+  return 'Callchart’s speech engine';
+}
+
+const qualityReasonWords: Record<string, string> = {
+  'narrowband-audio': 'phone-band audio the speech engine cannot hear well',
+  'low-confidence': 'many words the machine was unsure of',
+  'no-speech': 'little or no speech heard',
+  'too-quiet': 'the audio was too quiet',
+  clipped: 'the audio was distorted (too loud)',
+  repetitive: 'the text repeats itself, a sign the machine invented words',
+  'engine-failed': 'the speech engine failed on part of the call',
+  'no-confidence-reported': 'the phone system did not report how sure it was',
+};
+
+/** A transcript's verdict in words: never a bare code. */
+export function transcriptQualityInWords(quality: { quality: 'ok' | 'low' | 'unusable' | null; reasons: string[] }): string {
+  const why = quality.reasons.map((reason) => qualityReasonWords[reason] ?? 'another problem with the audio').join('; ');
+  if (quality.quality === null) return 'Quality not reported by the phone system: read it with care';
+  if (quality.quality === 'ok') return 'Quality good';
+  if (quality.quality === 'low') return `Quality low${why ? `: ${why}` : ''}. Check the summary against the call before acting`;
+  return `Unusable${why ? `: ${why}` : ''}. Listen to the call or call the patient back; do not act on these words`;
 }
