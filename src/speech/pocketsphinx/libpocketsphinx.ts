@@ -211,7 +211,7 @@ export class PocketsphinxDecoder {
     const words: DecodedWord[] = [];
     let seg = this.fn.ps_seg_iter(this.ps, [0]);
     while (seg) {
-      const raw = this.fn.ps_seg_word(seg) ?? '';
+      const raw = (this.fn.ps_seg_word(seg) ?? '').trim();
       if (!isFillerWord(raw)) {
         const start = [0];
         const end = [0];
