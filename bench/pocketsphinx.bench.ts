@@ -75,7 +75,6 @@ async function main(): Promise<void> {
 
   // Live streams: each plays the sentences as telephone audio (mu-law 8 kHz) in real time.
   const call = toTelephoneAudio(withPauses(audio, 700));
-  const callSeconds = call.length / 8_000;
   const levels: { streams: number; finals: number; lagP50: number; lagP95: number; lagMax: number; firstHalfP95: number; secondHalfP95: number; sustained: boolean; partials: number }[] = [];
   for (const streams of streamLevels) {
     const lags: { at: number; lag: number }[] = [];
@@ -89,9 +88,9 @@ async function main(): Promise<void> {
           partials += 1;
           return;
         }
+        // Both in stream time: how long after the caller stopped speaking the final arrived.
         const audioNow = (performance.now() - begin - offsetMs) / 1000;
-        const position = audioNow % callSeconds;
-        lags.push({ at: performance.now(), lag: Math.max(0, position - (segment.end % callSeconds)) });
+        lags.push({ at: performance.now(), lag: Math.max(0, audioNow - segment.end) });
       });
       return { session, begin, offsetMs, sent: 0 };
     });

@@ -134,7 +134,7 @@ export class PocketsphinxDecoder {
       '-lm', `${options.modelDir}/en-us.lm.bin`,
       '-dict', `${options.modelDir}/cmudict-en-us.dict`,
       '-samprate', '16000',
-      ...(process.env.PS_DEBUG ? [] : ['-logfn', '/dev/null']),
+      '-logfn', '/dev/null',
     ];
     const config = this.fn.cmd_ln_parse_r(null, this.fn.ps_args(), argv.length, argv, 1);
     if (!config) throw new Error('pocketsphinx rejected its configuration');
