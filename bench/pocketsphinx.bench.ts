@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   console.log(`start ${startMs} ms (model load in a process ${stats.loadMs} ms, ${stats.addedWords} words added), RSS per process ${memory.join(', ')} MB`);
 
   // Real-time factor: one utterance at a time, so one process works and the other waits.
-  const audio = await Promise.all(sentences.map((text, index) => renderSpeech(text, (['rms', 'slt', 'awb'] as const)[index % 3])));
+  const audio = await Promise.all(sentences.map((text, index) => renderSpeech(text, (['rms', 'slt', 'awb'] as const)[index % 3]!)));
   let decodeMs = 0;
   let audioSeconds = 0;
   for (const utterance of audio) {
