@@ -19,6 +19,8 @@ const edgeFiles = [
   'src/**/*.sender.ts',
   'src/**/*.loader.ts',
   'src/**/*.service.ts',
+  // A speech engine adapter (issue 17): starts recogniser processes, reads its model files.
+  'src/**/*.engine.ts',
   'src/lib/logger.ts',
   'src/**/*.test.ts',
 ];

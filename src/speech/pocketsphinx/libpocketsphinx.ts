@@ -134,7 +134,7 @@ export class PocketsphinxDecoder {
       '-lm', `${options.modelDir}/en-us.lm.bin`,
       '-dict', `${options.modelDir}/cmudict-en-us.dict`,
       '-samprate', '16000',
-      ...(process.env.PS_DEBUG ? [] : ['-logfn', '/dev/null']),
+      '-logfn', '/dev/null',
     ];
     const config = this.fn.cmd_ln_parse_r(null, this.fn.ps_args(), argv.length, argv, 1);
     if (!config) throw new Error('pocketsphinx rejected its configuration');
@@ -211,7 +211,7 @@ export class PocketsphinxDecoder {
     const words: DecodedWord[] = [];
     let seg = this.fn.ps_seg_iter(this.ps, [0]);
     while (seg) {
-      const raw = this.fn.ps_seg_word(seg) ?? '';
+      const raw = (this.fn.ps_seg_word(seg) ?? '').trim();
       if (!isFillerWord(raw)) {
         const start = [0];
         const end = [0];

@@ -81,5 +81,8 @@ export function vocabularyWords(settings: { drugVocabulary: boolean; extraWords:
  * carry more evidence, so the threshold is scaled by phone count: `1e-<k × phones>`.
  */
 export function keywordList(phrases: readonly { phrase: string; phones: number }[], exponentPerPhone: number): string {
-  return phrases.map(({ phrase, phones }) => `${phrase} /1e-${Math.max(1, Math.round(exponentPerPhone * phones))}/`).join('\n') + '\n';
+  return phrases.map(({ phrase, phones }) => {
+    const exponent = -Math.round(exponentPerPhone * phones);
+    return `${phrase} /1e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}/`;
+  }).join('\n') + '\n';
 }
