@@ -222,6 +222,10 @@ export const ErrorCodes = {
   AUDIO_UNREADABLE: { status: 400, retry: 'permanent' },
   /** Speech (issue 17): an audio format Callchart does not decode (mp3, ogg, an unknown extension): send WAV, µ-law or PCM. */
   AUDIO_FORMAT_UNSUPPORTED: { status: 415, retry: 'permanent' },
+  /** The speech engine cannot run here (library or model missing, recognisers failing to start): the reason says which. */
+  SPEECH_ENGINE_UNAVAILABLE: { status: 503, retry: 'transient' },
+  /** A recogniser process died (segfault) or hung on this audio: that utterance is lost, the engine goes on. */
+  SPEECH_ENGINE_CRASHED: { status: 502, retry: 'transient' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

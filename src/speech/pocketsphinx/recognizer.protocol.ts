@@ -1,0 +1,38 @@
+/**
+ * What the engine and a recogniser process say to each other over IPC (structured clone, so audio
+ * travels as Int16Array, not as JSON numbers). Pure types and one schema for the boot options; the
+ * process trusts only its parent, but still checks what it is told.
+ *
+ * One message decodes one whole stretch of audio: an utterance (final) or the start of one (a
+ * partial). A decoder holds one utterance at a time, so the pool never lets a live stream own a
+ * process while it waits for the caller to finish speaking: that would cap live streams at the
+ * number of processes.
+ */
+import { z } from 'zod';
+import type { DecodedWord } from './libpocketsphinx.ts';
+
+export const recognizerOptionsSchema = z.object({
+  modelDir: z.string().min(1),
+  /** The stock dictionary plus the clinic's words (vocabulary.loader.ts), or null for the stock one. */
+  dictionaryFile: z.string().min(1).nullable(),
+  /** The clinic's words joined to the general model as one class scored like the tag word. */
+  wordClass: z.object({ tag: z.string().min(1), words: z.array(z.string().min(1)) }).nullable(),
+  /** A keyword-spotting list file (`phrase /threshold/` lines), or null for no candidates. */
+  keywordFile: z.string().min(1).nullable(),
+  /** Test hook: honour `crash-next` (a real SIGSEGV on the next utterance). Off in production. */
+  crashHook: z.boolean(),
+});
+export type RecognizerOptions = z.infer<typeof recognizerOptionsSchema>;
+
+/** The environment variable through which the parent hands over RecognizerOptions (JSON). */
+export const recognizerOptionsVariable = 'CALLCHART_RECOGNIZER_OPTIONS';
+
+export type ToRecognizer =
+  | { type: 'decode'; id: number; samples: Int16Array; candidates: boolean }
+  | { type: 'crash-next' };
+
+export type FromRecognizer =
+  | { type: 'ready'; loadMs: number; addedWords: number; pid: number }
+  | { type: 'boot-failed'; reason: string }
+  | { type: 'decoded'; id: number; words: DecodedWord[]; candidates: DecodedWord[]; decodeMs: number }
+  | { type: 'failed'; id: number; reason: string };
