@@ -48,6 +48,8 @@ export interface SpeechBenchResult {
   sentences: number;
   voices: readonly string[];
   conditions: Partial<Record<BenchCondition, ConditionSummary>>;
+  /** Per utterance: ids, WER, verdict and confidence share; never what was said or heard. */
+  utterances: UtteranceScore[];
   goals: Record<string, { goal: string; measured: number | string; met: boolean }>;
   /** Resampling 8 kHz → 16 kHz (what every live stream needs): seconds of audio per second of one core. */
   resampler: { realTimeFactor: number; streamsPerCore: number };
@@ -61,6 +63,7 @@ export async function runSpeechBench(options: SpeechBenchOptions): Promise<Speec
   const engineFor = options.engineFor ?? ((condition: BenchCondition) => createBenchEngine({ vocabulary: benchConditions[condition].vocabulary }));
   const conditions: SpeechBenchResult['conditions'] = {};
   let engineName = 'unknown';
+  const allScores: UtteranceScore[] = [];
   let widebandMinHz = Infinity;
   let telephoneMaxHz = 0;
   for (const condition of options.conditions) {
@@ -86,6 +89,7 @@ export async function runSpeechBench(options: SpeechBenchOptions): Promise<Speec
       await engine.close?.();
     }
     conditions[condition] = summarize(scores);
+    allScores.push(...scores);
     log(formatSummary(condition, conditions[condition]));
   }
   const resampler = await measureResampler();
@@ -105,6 +109,7 @@ export async function runSpeechBench(options: SpeechBenchOptions): Promise<Speec
     sentences: options.sentences.length,
     voices: options.voices,
     conditions,
+    utterances: allScores,
     goals,
     resampler,
     bandwidthGuard: { widebandMinHz: Number.isFinite(widebandMinHz) ? widebandMinHz : 0, telephoneMaxHz, separated: !Number.isFinite(widebandMinHz) || telephoneMaxHz === 0 || telephoneMaxHz < widebandMinHz },

@@ -43,6 +43,9 @@ export interface UtteranceScore {
   /** Drug candidates the engine proposed that were not said. */
   inventedCandidates: number;
   quality: TranscriptQuality;
+  /** Share of the transcript's words below 0.6 confidence (for tuning the verdict's thresholds). */
+  lowConfidenceShare: number;
+  words: number;
   bandwidthHz: number;
   audioSeconds: number;
   decodeSeconds: number;
@@ -68,6 +71,10 @@ export function scoreUtterance(input: { sentenceId: string; kind: SentenceKind; 
     inventedDrugs: [...heard].filter((drug) => !said.has(drug)).length,
     inventedCandidates: [...candidates].filter((drug) => !said.has(drug)).length,
     quality: input.transcription.quality,
+    ...(() => {
+      const words = input.transcription.segments.filter((segment) => segment.final).flatMap((segment) => segment.words);
+      return { words: words.length, lowConfidenceShare: words.length ? Math.round((1000 * words.filter((word) => word.confidence < 0.6).length) / words.length) / 1000 : 0 };
+    })(),
     bandwidthHz: input.transcription.audio?.effectiveBandwidthHz ?? 0,
     audioSeconds: input.audioSeconds,
     decodeSeconds: input.decodeSeconds,
