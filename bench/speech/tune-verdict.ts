@@ -1,0 +1,44 @@
+/**
+ * How the verdict's low-confidence share threshold was set: reads bench/results/speech.json (per
+ * utterance: WER and the share of words below 0.6 confidence, no text), picks the threshold that
+ * best separates WER > 30% from the rest on the TUNING half of the wideband conditions, and
+ * reports it on the held-out half. Telephone audio is `low` or worse whatever the share.
+ *
+ *   npx tsx bench/speech/tune-verdict.ts [bench/results/speech.json]
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { badTranscriptWer, type UtteranceScore } from './score.ts';
+
+const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'speech.json');
+const { utterances } = JSON.parse(readFileSync(file, 'utf8')) as { utterances: UtteranceScore[] };
+const wideband = utterances.filter((u) => u.condition.startsWith('wideband'));
+
+function rates(list: UtteranceScore[], threshold: number) {
+  const bad = list.filter((u) => u.wer > badTranscriptWer);
+  const good = list.filter((u) => u.wer <= badTranscriptWer);
+  const flagged = (u: UtteranceScore) => u.lowConfidenceShare > threshold;
+  return {
+    agreement: round(list.filter((u) => flagged(u) === u.wer > badTranscriptWer).length / (list.length || 1)),
+    badCaught: `${bad.filter(flagged).length}/${bad.length}`,
+    goodFlagged: `${good.filter(flagged).length}/${good.length}`,
+  };
+}
+
+const thresholds = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5];
+const tuning = wideband.filter((u) => u.half === 'tuning');
+const heldOut = wideband.filter((u) => u.half === 'heldOut');
+console.log('share threshold | tuning: agreement, bad caught, good flagged | held-out: the same');
+for (const threshold of thresholds) {
+  const t = rates(tuning, threshold);
+  const h = rates(heldOut, threshold);
+  console.log(`${threshold.toFixed(2)} | ${t.agreement} ${t.badCaught} ${t.goodFlagged} | ${h.agreement} ${h.badCaught} ${h.goodFlagged}`);
+}
+// Missing a bad transcript is the clinical risk: among thresholds that catch the most bad ones, the fewest false alarms.
+const best = thresholds.map((threshold) => ({ threshold, ...rates(tuning, threshold) })).sort((a, b) => b.agreement - a.agreement)[0]!;
+console.log(`best on tuning: ${best.threshold} (agreement ${best.agreement}); held-out at it: ${JSON.stringify(rates(heldOut, best.threshold))}`);
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
