@@ -12,8 +12,14 @@ import { qualityReasons as reasonOrder } from './speech-engine.ts';
 export const qualityThresholds = {
   /** Below this effective bandwidth the audio is telephone-band (phone audio measures 3.6–4 kHz, wideband 6.8–8 kHz). */
   narrowbandHz: 5_000,
-  /** Share of words below the low-confidence threshold that makes a segment `low`. */
-  lowConfidenceShare: 0.3,
+  /**
+   * Share of words below the low-confidence threshold that makes a segment `low`. Set on the tuning
+   * half (pocketsphinx, rms voice, 16 kHz, stock and with vocabulary; bench/speech/tune-verdict.ts,
+   * a miss weighing five false alarms): at 0.2 it caught 14/17 transcripts with WER > 30% and
+   * flagged 43/103 good ones; held out: 18/24 caught, 31/96 flagged. Pocketsphinx's word
+   * confidences separate wrong words from right ones only roughly, so no threshold does both.
+   */
+  lowConfidenceShare: 0.2,
   /** Share of words below half the low-confidence threshold that makes it `unusable`. */
   veryLowConfidenceShare: 0.5,
   /** Narrowband audio through a wideband model is `unusable` when this share of words is below the threshold. */
