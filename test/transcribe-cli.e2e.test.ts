@@ -25,8 +25,7 @@ const sentence = 'I would like to make an appointment for next week please';
 beforeAll(() => {
   execFileSync('flite', ['-voice', 'slt', '-t', sentence, '-o', wav]);
   // Telephone audio as Twilio carries it: band-limited, 8 kHz, µ-law, no header.
-  // Leading silence trimmed: raw µ-law silence is 0xFF bytes, which decode.ts currently takes for
-  // an MP3 frame sync (see the it.fails test below, reported to the audio utilities' owner).
+  // One copy with leading silence trimmed, one with half a second of it (0xFF bytes) first.
   execFileSync('sox', [wav, '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'ul', ulaw, 'sinc', '300-3400', 'silence', '1', '0.02', '2%']);
   execFileSync('sox', [wav, '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'ul', ulawWithSilence, 'sinc', '300-3400', 'pad', '0.5', '0']);
 });
@@ -73,10 +72,8 @@ describe('callchart transcribe', () => {
     expect(printed.qualityReasons).toContain('narrowband-audio');
   });
 
-  // Known defect in src/speech/audio/decode.ts (issue17-audio): a raw µ-law file that starts with
-  // silence (0xFF 0xFF…, as telephone recordings do) matches its MP3 frame-sync sniff and is refused
-  // as MP3 even when named .ulaw. When that is fixed this test fails: turn `it.fails` into `it`.
-  it.fails('reads a raw µ-law file that starts with silence (as recordings do) as µ-law, not as MP3', () => {
+  // µ-law silence is 0xFF bytes, which is also an MPEG frame sync: only a whole valid MPEG header is MP3.
+  it('reads a raw µ-law file that starts with silence (as recordings do) as µ-law, not as MP3', () => {
     const { code, stderr } = transcribe([ulawWithSilence]);
     expect(stderr).toBe('');
     expect(code).toBe(0);

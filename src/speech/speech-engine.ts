@@ -60,7 +60,11 @@ export interface AudioAnalysis {
   durationMs: number;
   /** The sample rate of the audio as received (before any resampling). */
   sampleRate: number;
-  /** Frequency below which 99% of the speech energy lies, in Hz (≈ 3,400 for telephone audio). */
+  /**
+   * The highest frequency carrying speech, in Hz: the top of the band within 50 dB of the
+   * spectrum's peak (≈ 3,400-3,900 for telephone audio, ≥ 6,000 for 16 kHz speech). Not "99% of the
+   * energy": speech keeps 99% of its energy below ~4 kHz even when recorded wideband.
+   */
   effectiveBandwidthHz: number;
   /** RMS level of the speech, in dBFS (about -20 for normal speech; below -45 is too quiet). */
   rmsDbfs: number;

@@ -98,6 +98,15 @@ describe('decodeAudioFile', () => {
     expect(codeOf(() => decodeAudioFile(new Uint8Array([1, 2, 3]), { fileName: 'odd.raw', sampleRate: 8000 }))).toBe('AUDIO_UNREADABLE');
   });
 
+  it('reads raw µ-law that starts with silence (0xFF bytes, an MPEG sync look-alike) as µ-law, and a real MPEG frame header as MP3', () => {
+    const silenceFirst = new Uint8Array(4_000).fill(0xff);
+    silenceFirst.set([0x00, 0x80, 0x10, 0x90], 3_990);
+    expect(decodeAudioFile(silenceFirst, { fileName: 'call.ulaw' }).sampleRate).toBe(8_000);
+    // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: a real frame header.
+    const frame = new Uint8Array([0xff, 0xfb, 0x90, 0x64, ...new Array(400).fill(0)]);
+    expect(codeOf(() => decodeAudioFile(frame, { fileName: 'call.ulaw' }))).toBe('AUDIO_FORMAT_UNSUPPORTED');
+  });
+
   it('refuses mp3, ogg, unknown extensions, raw PCM without a rate and absurd rates as unsupported', () => {
     const mp3 = new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 0, 0xff, 0xfb]);
     const ogg = new TextEncoder().encode('OggS\0\x02rest of an ogg page');

@@ -21,13 +21,27 @@ const wavExtensions = new Set(['wav', 'wave']);
 
 /** Formats recognised by their first bytes, to say what they are when refusing them. */
 const knownOtherFormats: Array<{ name: string; matches: (bytes: Uint8Array) => boolean }> = [
-  { name: 'MP3', matches: (b) => ascii(b, 0, 3) === 'ID3' || (b[0] === 0xff && ((b[1] ?? 0) & 0xe0) === 0xe0) },
+  { name: 'MP3', matches: (b) => ascii(b, 0, 3) === 'ID3' || isMpegAudioFrameHeader(b) },
   { name: 'Ogg', matches: (b) => ascii(b, 0, 4) === 'OggS' },
   { name: 'FLAC', matches: (b) => ascii(b, 0, 4) === 'fLaC' },
   { name: 'MP4/M4A', matches: (b) => ascii(b, 4, 8) === 'ftyp' },
   { name: 'WebM/Matroska', matches: (b) => b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3 },
   { name: 'AIFF', matches: (b) => ascii(b, 0, 4) === 'FORM' },
 ];
+
+/**
+ * A valid MPEG audio frame header at the start: the 11-bit sync AND a version, layer, bitrate and
+ * sample-rate that exist. The sync alone (0xFF 0xE0…) is also what µ-law silence looks like (0xFF
+ * bytes), so a raw µ-law recording that starts quietly must not be taken for MP3.
+ */
+function isMpegAudioFrameHeader(b: Uint8Array): boolean {
+  if (b.length < 4 || b[0] !== 0xff || (b[1]! & 0xe0) !== 0xe0) return false;
+  const version = (b[1]! >> 3) & 0b11;
+  const layer = (b[1]! >> 1) & 0b11;
+  const bitrate = b[2]! >> 4;
+  const sampleRate = (b[2]! >> 2) & 0b11;
+  return version !== 0b01 && layer !== 0b00 && bitrate !== 0b1111 && bitrate !== 0 && sampleRate !== 0b11;
+}
 
 /** WAV `fmt ` format codes. */
 const WaveFormat = { pcm: 1, float: 3, alaw: 6, mulaw: 7, imaAdpcm: 17, extensible: 0xfffe } as const;
