@@ -176,6 +176,7 @@ const oracle: Record<string, Expectation> = {
   'POST /webhooks/twilio/status': 'webhook',
   'POST /webhooks/twilio/recording': 'webhook',
   'POST /webhooks/twilio/transcription': 'webhook',
+  'POST /webhooks/twilio/realtime-transcription': 'webhook',
   // Calls placed from callback tasks (issue 16): Twilio-signed like the inbound webhooks.
   'POST /webhooks/twilio/outbound-voice': 'webhook',
   'POST /webhooks/twilio/outbound-consent': 'webhook',
