@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,8 +67,11 @@ describe('callchart demo with live transcription (issue 17)', () => {
   }, 240_000);
 
   it('says in one line why there is no live transcript, and how to install it, when flite is missing; the demo starts anyway', async () => {
-    // Only node on the PATH: flite and t2p cannot be found.
-    const { demo, url, output } = await startDemo(path.join(scratch, 'off'), { PATH: path.dirname(process.execPath) });
+    // Only node on the PATH (a directory of its own: Debian keeps flite beside node in /usr/bin).
+    const onlyNode = path.join(scratch, 'only-node');
+    mkdirSync(onlyNode);
+    symlinkSync(process.execPath, path.join(onlyNode, 'node'));
+    const { demo, url, output } = await startDemo(path.join(scratch, 'off'), { PATH: onlyNode });
     try {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const lines = output().split('\n').filter((line) => line.includes('Live transcript'));
