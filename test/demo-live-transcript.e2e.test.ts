@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Words of the demo's synthetic lines that would show a transcript had leaked to the console. */
 const spokenWords = [...new Set(liveDemoScripts.flat().join(' ').toLowerCase().split(/[^a-z]+/).filter((word) => word.length >= 6 && !['synthetic', 'caller'].includes(word)))];
 
-async function startDemo(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ demo: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+async function startDemo(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ demo: ChildProcess; url: string; output: () => string }> {
   const demo = spawn(process.execPath, [bin, 'demo', '--port', '0', '--ehr-port', '0', '--data-dir', dataDir], { env: { ...process.env, DATABASE_URL: '', CALLCHART_WEBHOOK_SECRET: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -37,7 +37,7 @@ async function startDemo(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ dem
   return { demo, url, output: () => `${stdout}\n${stderr}` };
 }
 
-async function stop(demo: ChildProcessWithoutNullStreams): Promise<void> {
+async function stop(demo: ChildProcess): Promise<void> {
   if (demo.exitCode !== null) return;
   const closed = new Promise((resolve) => demo.once('close', resolve));
   demo.kill('SIGINT');
