@@ -100,6 +100,8 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
     ...(options.ehrUrl ? [] : [{ host: '127.0.0.1', port: options.ehrPort, option: '--ehr-port' }]),
   ]);
   const starters = loadStarters();
+  // Live transcription (issue 17): checked while the app builds; on when pocketsphinx and flite are here.
+  const liveCheck = liveTranscriptionFor(config);
   buildStaffAppIfStale();
   mkdirSync(options.dataDir, { recursive: true });
   storageNotice();
@@ -125,6 +127,8 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   if (twilioCloud) config.twilio = { ...config.twilio, accountSid: twilioCloud.accountSid, apiBaseUrl: twilioCloud.url, clinicNumber: config.twilio.clinicNumber ?? '+15555550100' };
   // The on-call view (issue 16): the demo clinician is on call after hours; notices go to the local stand-in's messages.
   if (twilioCloud && config.onCall.roster.length === 0) config.onCall = { ...config.onCall, roster: [{ user: 'clinician', notify: { sms: '+15555550199' }, covers: 'after-hours' }] };
+  const live = await liveCheck;
+  if (live.on && config.speech.engine === 'none') config.speech = { ...config.speech, engine: 'pocketsphinx', pocketsphinx: { ...config.speech.pocketsphinx, workers: 2 } };
   let engine: Engine;
   let fhirBaseUrl: string;
   try {
@@ -168,7 +172,9 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
   const { logDemoCallbackAttempts } = await import('../simulator/demo-callback-attempts.service.ts');
   const demoAttempts = setInterval(() => void logDemoCallbackAttempts(engine.db, config.callbacks).catch(() => undefined), 15_000);
   demoAttempts.unref();
+  const liveCalls = new AbortController();
   onShutdown(async () => {
+    liveCalls.abort();
     clearInterval(demoAttempts);
     await engine.close();
     await sandbox?.close();
@@ -209,6 +215,48 @@ See chart:   npx callchart chart${sandbox ? dataDirFlag : ` --ehr-url ${fhirBase
               add a patient id for one chart, --json for the FHIR resources)
 Stop:        Ctrl+C
 `);
+  console.log(live.sentence);
+  // In the background, after the banner: the demo's start never waits for speech.
+  if (live.on) void startDemoLiveCalls({ engineUrl: engine.url, webhookSecret: webhookSecret.value, twilioAuthToken: twilioAuthToken.value, signal: liveCalls.signal });
+}
+
+/** The demo's live calls: the queue the nurse watches; a round of two calls now and one every few minutes, bounded. */
+const liveDemo = { queue: 'demo-review', rounds: 10, callsPerRound: 2, minutesBetweenRounds: 2 } as const;
+
+/**
+ * Whether the demo shows live transcripts, and the one console line that says so (or why not, and
+ * how to install what is missing). A config that names a speech engine is kept as it is.
+ */
+async function liveTranscriptionFor(config: CallchartConfig): Promise<{ on: boolean; sentence: string }> {
+  if (config.speech.engine === 'http') return { on: false, sentence: 'Live transcript: the config names the http speech engine; the demo streams no synthetic calls to it.' };
+  const { liveTranscriptionProblem, liveTranscriptInstallHint } = await import('../simulator/live-stream.client.ts');
+  const problem = await liveTranscriptionProblem(config.speech.pocketsphinx.modelDir);
+  if (problem) return { on: false, sentence: `Live transcript: off — ${problem}, so the demo's calls show no live transcript (install: \`${liveTranscriptInstallHint}\`).` };
+  return {
+    on: true,
+    sentence:
+      `Live transcript: on (pocketsphinx, ${config.speech.engine === 'pocketsphinx' ? config.speech.pocketsphinx.workers : 2} workers). ${liveDemo.callsPerRound} synthetic callers (flite voices, phone audio) stream to the ${liveDemo.queue} queue now and every ${liveDemo.minutesBetweenRounds} minutes;\n` +
+      '                 sign in as nurse and open Live calls to watch their partial transcripts grow (the front desk sees none).',
+  };
+}
+
+async function startDemoLiveCalls(options: { engineUrl: string; webhookSecret: string; twilioAuthToken: string; signal: AbortSignal }): Promise<void> {
+  const { playLiveDemoCalls } = await import('../simulator/live-stream.client.ts');
+  let failed = 0;
+  for (let round = 0; round < liveDemo.rounds && !options.signal.aborted; round++) {
+    const result = await playLiveDemoCalls({ ...options, queue: liveDemo.queue, count: liveDemo.callsPerRound, concurrency: 2 });
+    // One line, once: what failed is counted, never what was said.
+    if (result.failed > 0 && failed === 0) console.warn(`Live transcript: ${result.failed} synthetic live call${result.failed === 1 ? '' : 's'} could not be streamed; the demo goes on.`);
+    failed += result.failed;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, liveDemo.minutesBetweenRounds * 60_000);
+      timer.unref();
+      options.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+  }
 }
 
 /**

@@ -106,7 +106,11 @@ export class LiveTranscriptService {
     await this.pending.get(callSid);
     const call = this.calls.get(callSid);
     this.calls.delete(callSid);
-    if (call) this.deps.display.endTranscript(call.callId);
+    if (!call) return;
+    // What staff keep on screen after the call: the settled text, nothing left "still being heard".
+    call.state.finish();
+    this.deps.display.publishTranscript(call.state.view({ callId: call.callId, queue: call.queue, agent: call.agent, source: call.source, now: this.now() }));
+    this.deps.display.endTranscript(call.callId);
   }
 
   /** Calls followed now (for tests and metrics). */

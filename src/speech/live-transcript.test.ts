@@ -18,6 +18,21 @@ describe('the live transcript a nurse sees', () => {
     expect(state.view(call).pending).toBe('I need a refill of my inhaler');
   });
 
+  it('settles the held tail when the stream ends: no words left "still being heard", identifiers still hidden', () => {
+    const state = new LiveTranscriptState({ lowConfidence: 0.6, patient: { name: 'Quinta Marlowe' } });
+    state.accept(scriptedSegment({ atFrame: 0, text: 'this is Quinta Marlowe calling about my knee' }, 0, true));
+    state.accept(scriptedSegment({ atFrame: 0, text: 'it still hurts' }, 5, false));
+    expect(state.view(call).pending).not.toBe('');
+    state.finish();
+    const view = state.view(call);
+    expect(view.pending).toBe('');
+    const text = view.pieces.map((piece) => piece.text).join('');
+    expect(text).toContain('calling about my knee');
+    expect(text).not.toContain('Marlowe');
+    // A partial that never got its final is not shown as settled text.
+    expect(text).not.toContain('still hurts');
+  });
+
   it('never shows a spoken phone number or the identified patient\'s name, settled or pending', () => {
     const state = new LiveTranscriptState({ lowConfidence: 0.6, patient: { name: 'Quinta Marlowe' } });
     state.accept(scriptedSegment({ atFrame: 0, text: 'this is Quinta Marlowe calling about my knee' }, 0, true));

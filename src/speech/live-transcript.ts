@@ -132,6 +132,17 @@ export class LiveTranscriptState {
     return true;
   }
 
+  /**
+   * The stream ended: nothing more will come, so the held tail settles (redacted over the whole
+   * text) and a partial that never got its final is dropped. The view then has no pending words.
+   */
+  finish(): void {
+    this.partial = '';
+    const ended = this.redactor.end();
+    this.settledLength = this.text.length;
+    this.settledSpans = ended.spans;
+  }
+
   /** What staff see: settled pieces, and the pending tail (redacted, numbers masked). */
   view(call: { callId: string; queue: string | null; agent: string | null; source: string; now: Date }): LiveTranscript {
     const settled = this.text.slice(0, this.settledLength);

@@ -32,7 +32,7 @@ export function LiveTranscriptPanel({ transcript }: { transcript: LiveTranscript
       <Text size="sm" fw={600} component="h4" m={0}>
         Live transcript
       </Text>
-      <Tag tone={qualityTone[transcript.quality]} filled={transcript.quality !== 'ok'} icon={transcript.quality === 'ok' ? undefined : '!'} data-field="transcript-quality">
+      <Tag tone={qualityTone[transcript.quality]} filled={transcript.quality !== 'ok'} icon={transcript.quality === 'ok' ? undefined : '!'} radius="sm" style={{ paddingBlock: 4, alignSelf: 'flex-start', maxWidth: '100%' }} data-field="transcript-quality">
         {transcriptQualityWords(transcript)}
       </Tag>
       <Text size="sm" aria-live="polite" aria-atomic="false" aria-relevant="additions text" style={{ overflowWrap: 'anywhere', maxHeight: '12rem', overflowY: 'auto' }} data-field="transcript-text">
@@ -62,7 +62,7 @@ export function LiveTranscriptPanel({ transcript }: { transcript: LiveTranscript
       </Text>
       {transcript.lowConfidenceWords ? (
         <Text size="xs" c="dimmed">
-          {transcript.lowConfidenceWords} uncertain word{transcript.lowConfidenceWords === 1 ? '' : 's'} underlined. Grey italic words are still being heard and may change.
+          {transcript.lowConfidenceWords} uncertain word{transcript.lowConfidenceWords === 1 ? '' : 's'} underlined.{transcript.pending ? ' Grey italic words are still being heard and may change.' : ''}
         </Text>
       ) : transcript.pending ? (
         <Text size="xs" c="dimmed">
