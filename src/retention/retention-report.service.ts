@@ -114,7 +114,7 @@ export interface PurgeProof {
   gaps: string[];
 }
 
-const callTables = ['call', 'call_event', 'transcript', 'call_analysis', 'identity_evidence', 'review_item', 'write_back_item', 'call_consent', 'call_standing_consent', 'ivr_session'] as const;
+const callTables = ['call', 'call_event', 'transcript', 'call_audio', 'call_analysis', 'identity_evidence', 'review_item', 'write_back_item', 'call_consent', 'call_standing_consent', 'ivr_session'] as const;
 
 /**
  * Proves (or shows what is missing for) the purge of one call: its purge audit entries, that its
@@ -174,7 +174,7 @@ async function artifactRowExists(db: Queryable, callId: string, artifactClass: P
     'identity-evidence': ['select 1 from identity_evidence where call_id = $1 and method = $2', [callId, second]],
     'draft-version': ['select 1 from review_version where review_id = $1::uuid and version = $2::int', [first, second]],
     'call-metadata': ['select 1 from call where id = $1', [callId]],
-    audio: null,
+    audio: ['select 1 from call_audio where id::text = $1', [objectId]],
   };
   const query = probe[artifactClass];
   if (!query) return false;

@@ -56,6 +56,11 @@ export interface StoredArtifact {
   artifactClass: PurgeableClass;
   objectId: string;
   keyId: string | null;
+  /**
+   * An end the artifact carries itself, earlier than its class's days allow: kept call audio's
+   * `speech.audio.retentionDays` (call_audio.expires_at). The earlier of the two counts.
+   */
+  expiresAt?: Date | null;
 }
 
 export interface CallRetentionFacts {
@@ -98,7 +103,10 @@ export function artifactDueAt(facts: Pick<CallRetentionFacts, 'retention' | 'end
  * is due with it (the policy schema keeps content days within the metadata days).
  */
 export function planCallPurge(facts: CallRetentionFacts, now: Date): CallPurgePlan {
-  const dueAt = new Map<StoredArtifact, Date>(facts.artifacts.map((artifact) => [artifact, artifactDueAt(facts, artifact.artifactClass)]));
+  const dueAt = new Map<StoredArtifact, Date>(facts.artifacts.map((artifact) => {
+    const byClass = artifactDueAt(facts, artifact.artifactClass);
+    return [artifact, artifact.expiresAt && artifact.expiresAt.getTime() < byClass.getTime() ? artifact.expiresAt : byClass];
+  }));
   const isDue = (artifact: StoredArtifact) => dueAt.get(artifact)!.getTime() <= now.getTime();
   const analysisDue = facts.artifacts.some((artifact) => (artifact.artifactClass === 'redacted-transcript' || artifact.artifactClass === 'summary') && isDue(artifact));
   const due = facts.artifacts
