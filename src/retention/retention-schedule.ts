@@ -35,6 +35,22 @@ export function retentionDays(retention: RetentionClass): Record<PurgeableClass,
   };
 }
 
+/**
+ * What keeps each purgeable class, in words, for the report's inventory (pure). Ids and numbers only.
+ * Call audio: stored only with `speech.audio.keep` and record consent, sealed; due at the earlier
+ * of its class's `audioDays` from the call's end and its own `speech.audio.retentionDays`.
+ */
+export function retentionRules(policy: Pick<QueuePolicy, 'retention'>): Record<PurgeableClass, string> {
+  const perClass = (name: PurgeableClass) => Object.entries(policy.retention).map(([retentionClass, retention]) => `${retentionClass} ${retentionDays(retention)[name]} d`).join(', ');
+  const rules = {} as Record<PurgeableClass, string>;
+  for (const name of ['audio', 'transcript', 'redacted-transcript', 'summary', 'draft-version', 'identity-evidence', 'call-metadata'] as const) {
+    const from = name === 'draft-version' ? 'the review decision' : 'the call\'s end';
+    rules[name] = `days from ${from} per retention class (${perClass(name)})`;
+  }
+  rules.audio = `kept only with speech.audio.keep and record consent, sealed; ${rules.audio}, or earlier at its own expiry (speech.audio.retentionDays)`;
+  return rules;
+}
+
 /** How many years the audit log is kept under this policy (never less than the minimum). */
 export function auditRetentionYears(policy: Pick<QueuePolicy, 'auditYears'>): number {
   return Math.max(auditRetentionYearsMinimum, policy.auditYears ?? auditRetentionYearsMinimum);
