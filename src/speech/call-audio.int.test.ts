@@ -1,4 +1,4 @@
-import { mulaw } from 'alawmulaw';
+import { pcmToMulaw } from './audio/mulaw.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, openTestDb } from '../../test/helpers/backends.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -38,7 +38,7 @@ const after = (days: number) => new Date(callDay.getTime() + days * day + 3_600_
 /** Two seconds of a synthetic 440 Hz tone as Twilio sends it: 8 kHz mu-law. */
 function syntheticCallAudio() {
   const samples = new Int16Array(16_000).map((_, index) => Math.round(8_000 * Math.sin((2 * Math.PI * 440 * index) / 8_000)));
-  return { format: { encoding: 'mulaw' as const, sampleRate: 8_000, channels: 1 as const }, bytes: mulaw.encode(samples), truncated: false };
+  return { format: { encoding: 'mulaw' as const, sampleRate: 8_000, channels: 1 as const }, bytes: pcmToMulaw(samples), truncated: false };
 }
 
 describe.each(backendKinds)('call audio kept per policy, sealed, deleted on time (%s)', (kind) => {

@@ -9,7 +9,7 @@
  *
  * Transcript text and audio are PHI: never logged or audited (ids, codes and counts only).
  */
-import { mulaw } from 'alawmulaw';
+import { mulawToPcm } from './audio/mulaw.ts';
 import type { AuditEventInput } from '../audit/audit-chain.ts';
 import { recordAuditEvent } from '../audit/audit.repository.ts';
 import { callEventSchema, type CallEvent } from '../calls/call-event.schema.ts';
@@ -38,7 +38,7 @@ export interface CallTranscriptDeps {
 
 /** Decodes a call's held audio to PCM for an engine's `transcribe` (pure). */
 export function callAudioPcm(audio: CallAudio): PcmAudio {
-  if (audio.format.encoding === 'mulaw') return { samples: mulaw.decode(audio.bytes), sampleRate: audio.format.sampleRate };
+  if (audio.format.encoding === 'mulaw') return { samples: mulawToPcm(audio.bytes), sampleRate: audio.format.sampleRate };
   const samples = new Int16Array(audio.bytes.buffer.slice(audio.bytes.byteOffset, audio.bytes.byteOffset + (audio.bytes.byteLength & ~1)));
   return { samples, sampleRate: audio.format.sampleRate };
 }
