@@ -30,6 +30,7 @@ export function formatRetentionReport(report: RetentionReport): string[] {
   const lines = [
     report.ok ? `Retention OK at ${report.asOf}: nothing past policy (policy ${report.policyVersion.slice(0, 12)}…)` : `Retention PAST POLICY at ${report.asOf}: ${report.pastPolicy.total} artifacts, ${report.keysOverdue.length} keys overdue`,
   ];
+  for (const kind of report.inventory) lines.push(`  stored: ${kind.artifactClass} ${kind.live} (${kind.rule})`);
   for (const artifact of report.pastPolicy.artifacts) lines.push(`  past policy: ${artifact.artifactClass} ${artifact.objectId} of call ${artifact.callId} (class ${artifact.retentionClass}, due ${artifact.dueAt})`);
   for (const keyId of report.keysOverdue) lines.push(`  key overdue for destruction: ${keyId}`);
   lines.push(`  legal holds in force: ${report.holdsInForce.length}${report.held.length ? `; ${report.held.length} calls with something due are held` : ''}`);

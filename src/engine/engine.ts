@@ -8,6 +8,7 @@ import type { CallchartConfig } from '../config/config.schema.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
+import { callAudioKeeper } from '../speech/call-audio.service.ts';
 import { EnvelopeKeyring, destroyDataKeys } from '../keys/keyring.service.ts';
 import type { LiveSegmentSink } from '../pbx/twilio-realtime-transcription.service.ts';
 import type { KeyEncryptionKeyProvider } from '../keys/kek-provider.ts';
@@ -531,12 +532,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const finalTranscripts = new CallTranscriptService({
     db, ingest, logger, fallbackMode: config.speech.fallback, ...(speechEngines.fallback ? { fallback: speechEngines.fallback } : {}),
     stopReason: (callSid) => liveTranscripts.stopReason(callSid),
+    // Call audio kept per policy (TR-3): with speech.audio.keep, sealed when record consent is granted at the call's end.
+    ...(config.speech.audio.keep ? { keepAudio: callAudioKeeper({ db, cipher, settings: config.speech.audio }) } : {}),
   });
   const app = await buildApp({
     db,
     speech: speechEngines.live,
-    // Audio is held in memory for the call only when a fallback engine may need it.
-    speechTranscripts: { live: liveTranscripts, final: finalTranscripts, holdAudio: Boolean(speechEngines.fallback) },
+    // Audio is held in memory for the call only when a fallback engine may need it, or it is kept (speech.audio.keep).
+    speechTranscripts: { live: liveTranscripts, final: finalTranscripts, holdAudio: Boolean(speechEngines.fallback) || config.speech.audio.keep },
     signIn,
     outbound,
     authAttemptsPerMinute: config.auth.attemptsPerMinute,

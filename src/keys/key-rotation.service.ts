@@ -120,6 +120,8 @@ const sealedTables: ReadonlyArray<{ table: string; artifactClass: ArtifactClass;
   { table: 'identity_evidence', artifactClass: 'identity-evidence', keyColumns: ['call_id', 'method'], createdColumn: 'created_at' },
   { table: 'call_analysis', artifactClass: 'summary', keyColumns: ['call_id'], createdColumn: 'analyzed_at' },
   { table: 'review_version', artifactClass: 'draft-version', keyColumns: ['review_id', 'version'], createdColumn: 'created_at' },
+  // Call audio kept with speech.audio.keep (issue 17, TR-3; migration 0038).
+  { table: 'call_audio', artifactClass: 'audio', keyColumns: ['id'], createdColumn: 'created_at' },
 ];
 
 /**

@@ -273,13 +273,6 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
       frames: summary.frames, inboundFrames: summary.inboundFrames, audioMs: summary.audioMs, duplicates: summary.duplicates, gaps: summary.gaps,
       missingMessages: summary.missingMessages, dtmf: summary.dtmf, marks: summary.marks, violations: summary.violations, badMessages, unknownEvents,
     };
-    await deps.audit({
-      actor: 'pbx:twilio', action: 'media.stream.ended', ...streamObject(), outcome: cause === 'stop' ? 'success' : 'failure', reason,
-      detail: {
-        ...callDetail(), endedBy: cause, closeCode, connectedSeen: summary.connectedSeen, ...counts,
-        engine: engineName, speechFrames: result?.frames ?? null, transcript: result?.text ? 'present' : 'none',
-      },
-    });
     log.info({ endedBy: cause, closeCode, reason, ...counts }, 'media stream ended');
     // Audio up to an abrupt hang-up is still the caller's words: hand over what was recognised.
     // Consent withdrawn mid-call: no audio is handed over, and the handler discards the text (audited).
@@ -292,6 +285,14 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
         log.error({ err: errorSummary(error) }, 'transcript handler failed');
       }
     }
+    // Kept audio (speech.audio.keep) is durable before the stream's end is on the record.
+    await deps.audit({
+      actor: 'pbx:twilio', action: 'media.stream.ended', ...streamObject(), outcome: cause === 'stop' ? 'success' : 'failure', reason,
+      detail: {
+        ...callDetail(), endedBy: cause, closeCode, connectedSeen: summary.connectedSeen, ...counts,
+        engine: engineName, speechFrames: result?.frames ?? null, transcript: result?.text ? 'present' : 'none',
+      },
+    });
     if (stream && deps.onStreamEnded) {
       try {
         await deps.onStreamEnded(stream.callSid);

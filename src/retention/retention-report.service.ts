@@ -3,7 +3,7 @@ import type { QueuePolicy } from '../consent/queue-policy.schema.ts';
 import { verifyAuditLog } from '../audit/audit.repository.ts';
 import type { CheckpointSink } from '../audit/audit-checkpoint.ts';
 import type { AuditKey } from '../audit/audit-key.ts';
-import { auditRetentionYears, planCallPurge, shortestRetentionDays, type PurgeableClass } from './retention-schedule.ts';
+import { auditRetentionYears, planCallPurge, retentionRules, shortestRetentionDays, type PurgeableClass } from './retention-schedule.ts';
 import {
   callInventory, callsWithLiveArtifacts, findMissingArtifacts, listLegalHolds, listPurgeRuns, loadCallRetention, readSchedule,
   recordDeletionsOutsidePolicy, type LegalHold, type PurgeRun,
@@ -21,6 +21,8 @@ export interface RetentionReport {
   policyVersion: string;
   /** Nothing past policy and no key overdue for destruction. */
   ok: boolean;
+  /** Every kind of call content kept, with how many are stored now and the rule that deletes them. */
+  inventory: Array<{ artifactClass: PurgeableClass; live: number; rule: string }>;
   pastPolicy: { total: number; artifacts: Array<{ callId: string; artifactClass: PurgeableClass; objectId: string; dueAt: string; retentionClass: string }> };
   /** Data keys that seal nothing any more and whose bucket is over, not yet destroyed. */
   keysOverdue: string[];
@@ -45,6 +47,7 @@ export async function buildRetentionReport(db: Db, current: { policy: QueuePolic
   const foundNow = options.recordMissing ? (await recordDeletionsOutsidePolicy(db, 'system:retention-report')).length : (await findMissingArtifacts(db)).length;
   const report: RetentionReport = {
     asOf: now.toISOString(), policyVersion: current.version, ok: true,
+    inventory: await contentInventory(db, policy),
     pastPolicy: { total: 0, artifacts: [] }, keysOverdue: [], held: [], waiting: [],
     holdsInForce: await listLegalHolds(db, { status: 'in-force' }),
     deletedOutsidePolicy: { total: 0, foundNow, recent: [] },
@@ -89,6 +92,14 @@ export async function buildRetentionReport(db: Db, current: { policy: QueuePolic
   return report;
 }
 
+async function contentInventory(db: Queryable, policy: QueuePolicy): Promise<RetentionReport['inventory']> {
+  const { rows } = await db.query<{ artifact_class: PurgeableClass; n: string | number }>(
+    'select artifact_class, count(*) as n from content_inventory where deleted_at is null group by artifact_class',
+  );
+  const live = new Map(rows.map((row) => [row.artifact_class, Number(row.n)]));
+  return Object.entries(retentionRules(policy)).map(([artifactClass, rule]) => ({ artifactClass: artifactClass as PurgeableClass, live: live.get(artifactClass as PurgeableClass) ?? 0, rule }));
+}
+
 async function oldestAuditEvent(db: Queryable): Promise<string | null> {
   const { rows } = await db.query<{ at: Date | string }>('select at from audit_event order by seq limit 1');
   return rows[0] ? new Date(rows[0].at).toISOString() : null;
@@ -114,7 +125,7 @@ export interface PurgeProof {
   gaps: string[];
 }
 
-const callTables = ['call', 'call_event', 'transcript', 'realtime_transcript_segment', 'call_analysis', 'identity_evidence', 'review_item', 'write_back_item', 'call_consent', 'call_standing_consent', 'ivr_session'] as const;
+const callTables = ['call', 'call_event', 'transcript', 'realtime_transcript_segment', 'call_audio', 'call_analysis', 'identity_evidence', 'review_item', 'write_back_item', 'call_consent', 'call_standing_consent', 'ivr_session'] as const;
 
 /**
  * Proves (or shows what is missing for) the purge of one call: its purge audit entries, that its
@@ -174,7 +185,7 @@ async function artifactRowExists(db: Queryable, callId: string, artifactClass: P
     'identity-evidence': ['select 1 from identity_evidence where call_id = $1 and method = $2', [callId, second]],
     'draft-version': ['select 1 from review_version where review_id = $1::uuid and version = $2::int', [first, second]],
     'call-metadata': ['select 1 from call where id = $1', [callId]],
-    audio: null,
+    audio: ['select 1 from call_audio where id::text = $1', [objectId]],
   };
   const query = probe[artifactClass];
   if (!query) return false;

@@ -35,6 +35,22 @@ export function retentionDays(retention: RetentionClass): Record<PurgeableClass,
   };
 }
 
+/**
+ * What keeps each purgeable class, in words, for the report's inventory (pure). Ids and numbers only.
+ * Call audio: stored only with `speech.audio.keep` and record consent, sealed; due at the earlier
+ * of its class's `audioDays` from the call's end and its own `speech.audio.retentionDays`.
+ */
+export function retentionRules(policy: Pick<QueuePolicy, 'retention'>): Record<PurgeableClass, string> {
+  const perClass = (name: PurgeableClass) => Object.entries(policy.retention).map(([retentionClass, retention]) => `${retentionClass} ${retentionDays(retention)[name]} d`).join(', ');
+  const rules = {} as Record<PurgeableClass, string>;
+  for (const name of ['audio', 'transcript', 'redacted-transcript', 'summary', 'draft-version', 'identity-evidence', 'call-metadata'] as const) {
+    const from = name === 'draft-version' ? 'the review decision' : 'the call\'s end';
+    rules[name] = `days from ${from} per retention class (${perClass(name)})`;
+  }
+  rules.audio = `kept only with speech.audio.keep and record consent, sealed; ${rules.audio}, or earlier at its own expiry (speech.audio.retentionDays)`;
+  return rules;
+}
+
 /** How many years the audit log is kept under this policy (never less than the minimum). */
 export function auditRetentionYears(policy: Pick<QueuePolicy, 'auditYears'>): number {
   return Math.max(auditRetentionYearsMinimum, policy.auditYears ?? auditRetentionYearsMinimum);
@@ -56,6 +72,11 @@ export interface StoredArtifact {
   artifactClass: PurgeableClass;
   objectId: string;
   keyId: string | null;
+  /**
+   * An end the artifact carries itself, earlier than its class's days allow: kept call audio's
+   * `speech.audio.retentionDays` (call_audio.expires_at). The earlier of the two counts.
+   */
+  expiresAt?: Date | null;
 }
 
 export interface CallRetentionFacts {
@@ -98,7 +119,10 @@ export function artifactDueAt(facts: Pick<CallRetentionFacts, 'retention' | 'end
  * is due with it (the policy schema keeps content days within the metadata days).
  */
 export function planCallPurge(facts: CallRetentionFacts, now: Date): CallPurgePlan {
-  const dueAt = new Map<StoredArtifact, Date>(facts.artifacts.map((artifact) => [artifact, artifactDueAt(facts, artifact.artifactClass)]));
+  const dueAt = new Map<StoredArtifact, Date>(facts.artifacts.map((artifact) => {
+    const byClass = artifactDueAt(facts, artifact.artifactClass);
+    return [artifact, artifact.expiresAt && artifact.expiresAt.getTime() < byClass.getTime() ? artifact.expiresAt : byClass];
+  }));
   const isDue = (artifact: StoredArtifact) => dueAt.get(artifact)!.getTime() <= now.getTime();
   const analysisDue = facts.artifacts.some((artifact) => (artifact.artifactClass === 'redacted-transcript' || artifact.artifactClass === 'summary') && isDue(artifact));
   const due = facts.artifacts

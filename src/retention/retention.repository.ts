@@ -147,7 +147,9 @@ export async function callsWithLiveArtifacts(db: Queryable, options: { now: Date
        join call c on c.id = i.call_id
        join jsonb_each_text($2::jsonb) d on d.key = i.artifact_class
      where i.deleted_at is null and ($3::uuid is null or i.call_id > $3::uuid)
-       and coalesce(c.ended_at, c.started_at, c.created_at) <= $1::timestamptz - d.value::int * interval '1 day'
+       and (coalesce(c.ended_at, c.started_at, c.created_at) <= $1::timestamptz - d.value::int * interval '1 day'
+         -- Kept call audio may end earlier, at its own expires_at (speech.audio.retentionDays).
+         or (i.artifact_class = 'audio' and exists (select 1 from call_audio a where a.id::text = i.object_id and a.expires_at <= $1::timestamptz)))
      order by i.call_id limit $4`,
     [options.now.toISOString(), JSON.stringify(options.shortestDays), options.afterId, options.limit],
   );
@@ -171,15 +173,20 @@ export async function loadCallRetention(db: Queryable, callId: string, options: 
   );
   const row = rows[0];
   if (!row) return null;
-  const artifacts = await db.query<{ artifact_class: PurgeableClass; object_id: string; key_id: string | null }>(
-    'select artifact_class, object_id, key_id from content_inventory where call_id = $1 and deleted_at is null order by artifact_class, object_id',
+  const artifacts = await db.query<{ artifact_class: PurgeableClass; object_id: string; key_id: string | null; expires_at: Date | string | null }>(
+    `select i.artifact_class, i.object_id, i.key_id, a.expires_at from content_inventory i
+       left join call_audio a on i.artifact_class = 'audio' and a.id::text = i.object_id
+     where i.call_id = $1 and i.deleted_at is null order by i.artifact_class, i.object_id`,
     [callId],
   );
   return {
     id: row.id, queue: row.queue, requestType: row.request_type, retentionClass: row.retention_class, endedAt: new Date(row.ended_at),
     reviewStatus: row.review_status, reviewDecidedAt: row.decided_at ? new Date(row.decided_at) : null, openWriteBacks: Number(row.open_write_backs),
     holdIds: row.hold_ids ?? [],
-    artifacts: artifacts.rows.map((artifact) => ({ artifactClass: artifact.artifact_class, objectId: artifact.object_id, keyId: artifact.key_id })),
+    artifacts: artifacts.rows.map((artifact) => ({
+      artifactClass: artifact.artifact_class, objectId: artifact.object_id, keyId: artifact.key_id,
+      ...(artifact.expires_at ? { expiresAt: new Date(artifact.expires_at) } : {}),
+    })),
   };
 }
 
@@ -197,6 +204,8 @@ export async function deleteCallArtifacts(tx: Queryable, callId: string, artifac
     await tx.query('delete from realtime_transcript_segment where call_id = $1', [callId]);
   }
   if (of('summary').length || of('redacted-transcript').length) await tx.query('delete from call_analysis where call_id = $1', [callId]);
+  const audio = of('audio');
+  if (audio.length) await tx.query('delete from call_audio where call_id = $1 and id::text = any($2::text[])', [callId, audio]);
   const evidence = of('identity-evidence').map((id) => id.split(':')[1]!);
   if (evidence.length) await tx.query('delete from identity_evidence where call_id = $1 and method = any($2::text[])', [callId, evidence]);
   const versions = of('draft-version');
@@ -213,6 +222,7 @@ export async function deleteCallArtifacts(tx: Queryable, callId: string, artifac
     'delete from review_item where call_id = $1',
     'delete from transcript where call_id = $1',
     'delete from realtime_transcript_segment where call_id = $1',
+    'delete from call_audio where call_id = $1',
     'delete from call_analysis where call_id = $1',
     'delete from identity_evidence where call_id = $1',
     'delete from call_consent where call_id = $1',
@@ -246,6 +256,7 @@ export async function findMissingArtifacts(db: Queryable, limit = 1000): Promise
     `select i.artifact_class, i.object_id, i.call_id, i.key_id from content_inventory i
      where i.deleted_at is null and case i.artifact_class
        when 'transcript' then not exists (select 1 from transcript t where t.event_id = i.object_id::bigint)
+       when 'audio' then not exists (select 1 from call_audio a where a.id::text = i.object_id)
        when 'redacted-transcript' then not exists (select 1 from call_analysis a where a.call_id = i.call_id)
        when 'summary' then not exists (select 1 from call_analysis a where a.call_id = i.call_id)
        when 'identity-evidence' then not exists (select 1 from identity_evidence e where e.call_id = i.call_id and e.method = split_part(i.object_id, ':', 2))

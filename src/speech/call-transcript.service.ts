@@ -30,7 +30,7 @@ export interface CallTranscriptDeps {
   /** Why a call's live transcript was stopped (consent withdrawn), if it was: then nothing is kept. */
   stopReason?: (callSid: string) => string | undefined;
   /** Keeps the call's audio when policy and consent allow (speech.audio.keep + record consent). */
-  keepAudio?: (call: { callId: string; callSid: string; consents: Record<string, { status: string }> }, audio: CallAudio) => Promise<void>;
+  keepAudio?: (call: { callId: string; callSid: string; consents: Record<string, { status: string }> }, audio: CallAudio) => Promise<unknown>;
   audit?: (event: AuditEventInput) => Promise<void>;
   now?: () => Date;
   provider?: string;
@@ -89,6 +89,13 @@ export class CallTranscriptService {
         actor: 'speech', action: 'transcript.discarded', objectType: 'call', objectId: call?.id ?? null, outcome: 'rejected',
         reason: stopped ? 'CONSENT_WITHDRAWN' : 'NO_TRANSCRIBE_CONSENT', consentStatus: `transcribe:${consents.transcribe?.status ?? 'not-captured'}`,
       });
+      // Held audio of a call that may not be transcribed is not kept either (said, ids only).
+      if (audio && this.deps.keepAudio) {
+        await this.audit({
+          actor: 'speech', action: 'audio.discarded', objectType: 'call', objectId: call?.id ?? null, outcome: 'success',
+          reason: stopped ? 'CONSENT_WITHDRAWN' : 'NO_TRANSCRIBE_CONSENT', detail: { bytes: audio.bytes.byteLength },
+        });
+      }
       return;
     }
     const transcription: Transcription | null = result.transcription
