@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
+import { streamMedia } from '../simulator/live-stream.client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../calls/call-event.schema.ts';
-import { signTwilioRequest } from '../pbx/twilio-signature.ts';
-import { mintStreamToken, streamTokenKey } from '../pbx/twilio-stream-token.ts';
 import { startHarness, syntheticEvent, type Harness } from '../../test/helpers/engine-harness.ts';
 import { ScriptedSpeechEngine, scriptedSegment, scriptedTranscription } from '../../test/helpers/scripted-speech.ts';
 import type { PcmAudio, SpeechEngine, Transcription } from './speech-engine.ts';
@@ -16,7 +14,6 @@ import { speechSettingsSchema } from './speech.settings.ts';
  * scripted; the http engine here records what it was given (its wire format has its own tests
  * against the real transcription service). All audio and text are synthetic.
  */
-const accountSid = `AC${'0'.repeat(32)}`;
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
 class RecordingHttpEngine implements SpeechEngine {
@@ -68,21 +65,8 @@ async function streamedCall(frames: number): Promise<string> {
   for (const scope of ['record', 'transcribe', 'ai', 'ehr'] as const) {
     expect((await harness.post(event({ type: 'consent.captured', data: { scope, granted: true, method: 'ivr' } } as Partial<CallEvent> & { type: 'consent.captured' }))).status).toBe(202);
   }
-  const streamUrl = `${harness.engine.url.replace(/^http/, 'ws')}/media/twilio`;
-  const streamSid = sid('MZ');
-  const socket = new WebSocket(streamUrl, { headers: { 'X-Twilio-Signature': signTwilioRequest(harness.twilioAuthToken, streamUrl, {}) } });
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const send = (message: object) => socket.send(JSON.stringify(message));
-  const token = mintStreamToken({ key: streamTokenKey(harness.twilioAuthToken), callSid, nowMs: Date.now() });
-  send({ event: 'connected', protocol: 'Call', version: '1.0.0' });
-  send({ event: 'start', sequenceNumber: '1', streamSid, start: { accountSid, streamSid, callSid, tracks: ['inbound'], customParameters: { token }, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } } });
   // µ-law 0x00 is a loud negative sample: the decoded audio shows it went through unchanged.
-  for (let index = 0; index < frames; index += 1) send({ event: 'media', sequenceNumber: String(index + 2), streamSid, media: { track: 'inbound', chunk: String(index + 1), timestamp: String(index * 20), payload: Buffer.alloc(160, 0x00).toString('base64') } });
-  send({ event: 'stop', sequenceNumber: String(frames + 2), streamSid, stop: { accountSid, callSid } });
+  const closed = streamMedia({ engineUrl: harness.engine.url, twilioAuthToken: harness.twilioAuthToken, callSid }, Array.from({ length: frames }, () => Buffer.alloc(160, 0x00)), { realTime: false });
   expect(await closed).toBe(1000);
   return callSid;
 }

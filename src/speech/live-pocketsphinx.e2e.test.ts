@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
+import { streamMedia } from '../simulator/live-stream.client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSpeech, withPauses } from '../../bench/speech/corpus.ts';
 import type { LiveMessage } from '../api/live-calls.hub.ts';
 import type { CallEvent } from '../calls/call-event.schema.ts';
-import { signTwilioRequest } from '../pbx/twilio-signature.ts';
-import { mintStreamToken, streamTokenKey } from '../pbx/twilio-stream-token.ts';
 import { connectLiveClient, startHarness, syntheticEvent, type Harness } from '../../test/helpers/engine-harness.ts';
 import { toTelephoneAudio } from './audio/telephone.ts';
 import { PocketsphinxEngine } from './pocketsphinx/pocketsphinx.engine.ts';
@@ -19,7 +17,6 @@ import type { SpeechEngine } from './speech-engine.ts';
  * the final transcript is ingested with its segments. A recogniser that segfaults mid-call loses
  * one utterance, marked, and the stream and the call go on. All speech is synthetic.
  */
-const accountSid = `AC${'0'.repeat(32)}`;
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
 let harness: Harness;
@@ -78,21 +75,7 @@ async function ringWithConsent(callSid: string): Promise<string> {
 
 /** Streams the whole synthetic call as Twilio would, then stops; resolves with the close code. */
 async function streamCall(callSid: string): Promise<number> {
-  const streamUrl = `${harness.engine.url.replace(/^http/, 'ws')}/media/twilio`;
-  const streamSid = sid('MZ');
-  const socket = new WebSocket(streamUrl, { headers: { 'X-Twilio-Signature': signTwilioRequest(harness.twilioAuthToken, streamUrl, {}) } });
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const send = (message: object) => socket.send(JSON.stringify(message));
-  const token = mintStreamToken({ key: streamTokenKey(harness.twilioAuthToken), callSid, nowMs: Date.now() });
-  send({ event: 'connected', protocol: 'Call', version: '1.0.0' });
-  send({ event: 'start', sequenceNumber: '1', streamSid, start: { accountSid, streamSid, callSid, tracks: ['inbound'], customParameters: { token }, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } } });
-  frames.forEach((frame, index) => send({ event: 'media', sequenceNumber: String(index + 2), streamSid, media: { track: 'inbound', chunk: String(index + 1), timestamp: String(index * 20), payload: frame.toString('base64') } }));
-  send({ event: 'stop', sequenceNumber: String(frames.length + 2), streamSid, stop: { accountSid, callSid } });
-  return closed;
+  return streamMedia({ engineUrl: harness.engine.url, twilioAuthToken: harness.twilioAuthToken, callSid }, frames, { realTime: false });
 }
 
 async function until<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
