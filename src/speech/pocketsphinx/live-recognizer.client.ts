@@ -34,6 +34,8 @@ export interface LiveRecognizerStats {
   liveSpares: number;
   liveCrashes: number;
   liveRefused: number;
+  /** Partials live recognisers have not answered yet. */
+  livePartialsWaiting: number;
 }
 
 type Waiter = { kind: 'partial'; resolve: (words: DecodedWord[]) => void; timer: NodeJS.Timeout } | { kind: 'final'; resolve: (result: DecodeResult) => void; reject: (error: CallchartError) => void; timer: NodeJS.Timeout };
@@ -91,6 +93,10 @@ class LiveProcess {
 
   get busy(): boolean {
     return this.waiting.size > 0;
+  }
+
+  get partialsWaiting(): number {
+    return [...this.waiting.values()].filter((waiter) => waiter.kind === 'partial').length;
   }
 
   kill(): void {
@@ -228,6 +234,11 @@ export class LiveLease {
     return this.process.child?.pid;
   }
 
+  /** Partials asked for and not yet answered. */
+  get partialsWaiting(): number {
+    return this.process.partialsWaiting;
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
@@ -284,7 +295,7 @@ export class LiveRecognizers {
   }
 
   stats(): LiveRecognizerStats {
-    return { maxLiveStreams: this.options.maxLiveStreams, liveLeases: this.leases.size, liveSpares: this.spares.filter((spare) => spare.ready).length, liveCrashes: this.crashes, liveRefused: this.refused };
+    return { maxLiveStreams: this.options.maxLiveStreams, liveLeases: this.leases.size, liveSpares: this.spares.filter((spare) => spare.ready).length, liveCrashes: this.crashes, liveRefused: this.refused, livePartialsWaiting: [...this.leases].reduce((sum, lease) => sum + lease.partialsWaiting, 0) };
   }
 
   pids(): number[] {

@@ -191,7 +191,10 @@ export class PocketsphinxEngine implements SpeechEngine {
   }
 
   stats(): RecognizerPoolStats & Partial<LiveRecognizerStats> {
-    return { ...this.pool.stats(), ...this.live?.stats() };
+    const pool = this.pool.stats();
+    const live = this.live?.stats();
+    // Partials not yet answered, whichever way they are decoded.
+    return { ...pool, ...live, queuedPartials: pool.queuedPartials + (live?.livePartialsWaiting ?? 0) };
   }
 
   pids(): number[] {
