@@ -179,13 +179,26 @@ function crashed(): CallchartError {
   return new CallchartError('SPEECH_ENGINE_CRASHED', 'the recogniser process died on this utterance');
 }
 
-/** A live call's own recogniser for the length of the call. Methods never throw at the caller. */
+/** An utterance the process has not finished with: its audio is kept until its final is back. */
+interface OpenUtterance {
+  samples: Int16Array[];
+  /** Its process died while decoding it: nothing of it can be heard any more. */
+  lost: boolean;
+  end: { candidates: boolean; resolve: (result: DecodeResult) => void; reject: (error: CallchartError) => void } | null;
+}
+
+/**
+ * A live call's own recogniser for the length of the call. Methods never throw at the caller.
+ * If the process dies, the utterance it was decoding is lost (the oldest one not yet finished) and
+ * the utterances after it, whose audio it had been sent, are sent again to the next process.
+ */
 export class LiveLease {
   private process: LiveProcess;
-  /** The utterance in flight was lost with a process that died. */
-  private lost = false;
   private released = false;
   private deathsInRow = 0;
+  /** Bumped per process: answers of a dead process are ignored. */
+  private generation = 0;
+  private readonly open: OpenUtterance[] = [];
 
   /** @internal */
   constructor(
@@ -196,28 +209,37 @@ export class LiveLease {
   }
 
   startUtterance(): void {
-    this.lost = false;
+    this.open.push({ samples: [], lost: false, end: null });
     this.process.send({ type: 'live-start' });
   }
 
   /** 16 kHz samples of the utterance in flight, in order. */
   audio(samples: Int16Array): void {
-    if (this.lost || samples.length === 0) return;
+    const utterance = this.open.at(-1);
+    if (!utterance || utterance.lost || utterance.end || samples.length === 0) return;
+    utterance.samples.push(samples);
     this.process.send({ type: 'live-audio', samples });
   }
 
   /** The best path so far (no posteriors yet); [] when none or lost. */
   partial(): Promise<DecodedWord[]> {
-    if (this.lost) return Promise.resolve([]);
+    const utterance = this.open.at(-1);
+    if (!utterance || utterance.lost || utterance.end) return Promise.resolve([]);
     return this.process.partial();
   }
 
   /** Ends the utterance: its words with posteriors, and candidates when asked. SPEECH_ENGINE_CRASHED if lost. */
-  async endUtterance(candidates: boolean): Promise<DecodeResult> {
-    if (this.lost) throw crashed();
-    const result = await this.process.end(candidates);
-    this.deathsInRow = 0;
-    return result;
+  endUtterance(candidates: boolean): Promise<DecodeResult> {
+    const utterance = this.open.at(-1);
+    if (!utterance || utterance.end) return Promise.reject(crashed());
+    if (utterance.lost) {
+      this.forget(utterance);
+      return Promise.reject(crashed());
+    }
+    return new Promise<DecodeResult>((resolve, reject) => {
+      utterance.end = { candidates, resolve, reject };
+      this.sendEnd(utterance);
+    });
   }
 
   /** Tests only (needs `crashHook`): the process segfaults at the end of its next utterance. */
@@ -243,16 +265,56 @@ export class LiveLease {
     if (this.released) return;
     this.released = true;
     this.process.onDeath = null;
+    for (const utterance of this.open.splice(0)) utterance.end?.reject(new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'the live call ended'));
     this.owner.returned(this, this.process);
+  }
+
+  private sendEnd(utterance: OpenUtterance): void {
+    const end = utterance.end!;
+    const generation = this.generation;
+    this.process.end(end.candidates).then(
+      (result) => {
+        if (generation !== this.generation) return;
+        this.forget(utterance);
+        this.deathsInRow = 0;
+        end.resolve(result);
+      },
+      (error: CallchartError) => {
+        if (generation !== this.generation) return;
+        this.forget(utterance);
+        end.reject(error);
+      },
+    );
+  }
+
+  private forget(utterance: OpenUtterance): void {
+    const index = this.open.indexOf(utterance);
+    if (index >= 0) this.open.splice(index, 1);
   }
 
   private attach(process: LiveProcess): LiveProcess {
     process.onDeath = () => {
       if (this.released) return;
-      this.lost = true;
+      this.generation += 1;
       this.deathsInRow += 1;
       this.owner.crashed();
       this.process = this.attach(this.owner.replacement(this.deathsInRow));
+      // The utterance the process was decoding is lost; the ones after it go to the next process.
+      const lost = this.open[0];
+      if (lost) {
+        lost.lost = true;
+        lost.samples = [];
+        if (lost.end) {
+          this.open.shift();
+          lost.end.reject(crashed());
+        }
+      }
+      for (const utterance of this.open) {
+        if (utterance.lost) continue;
+        this.process.send({ type: 'live-start' });
+        for (const samples of utterance.samples) this.process.send({ type: 'live-audio', samples });
+        if (utterance.end) this.sendEnd(utterance);
+      }
     };
     return process;
   }
