@@ -37,9 +37,17 @@ export const speechSettingsSchema = z
         extraWords: wordList.default([]),
         /** Propose drug names heard by keyword spotting as unconfirmed candidates (never transcript text). */
         candidates: z.boolean().default(true),
+        /**
+         * Live calls transcribed at once: each has a recogniser process of its own for the call
+         * (~40 MB, decodes each sample once). A call past this is told it is not transcribed.
+         * 0: live calls share the `workers` (decoded an utterance at a time; ~1 call in real time).
+         */
+        maxLiveStreams: z.number().int().min(0).max(64).default(10),
+        /** Recognisers kept loaded for the next live calls, so a call never waits for a model load. */
+        liveSpares: z.number().int().min(0).max(16).default(2),
       })
       .strict()
-      .default({ modelDir: debianPocketsphinxModelDir, workers: 2, drugVocabulary: true, extraWords: [], candidates: true }),
+      .default({ modelDir: debianPocketsphinxModelDir, workers: 2, drugVocabulary: true, extraWords: [], candidates: true, maxLiveStreams: 10, liveSpares: 2 }),
     /** An OpenAI-compatible `POST /v1/audio/transcriptions` server (faster-whisper/speaches, whisper.cpp, vLLM, or another Callchart). */
     http: z
       .object({

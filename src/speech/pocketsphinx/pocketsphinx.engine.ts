@@ -16,7 +16,7 @@ import { CallchartError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { analyzeAudio } from '../audio/analyze.ts';
 import { mulawToPcm } from '../audio/mulaw.ts';
-import { resamplePcm } from '../audio/resample.ts';
+import { StreamResampler, resamplePcm } from '../audio/resample.ts';
 import { UtteranceDetector, splitUtterances } from '../audio/utterances.ts';
 import { judgeSegment, judgeTranscription } from '../quality.ts';
 import type {
@@ -36,11 +36,13 @@ import type {
 import { audioDurationMs, widebandSampleRate } from '../speech-engine.ts';
 import type { SpeechSettings } from '../speech.settings.ts';
 import { framesPerSecond, type DecodedWord } from './libpocketsphinx.ts';
+import { LiveRecognizers, type LiveLease, type LiveRecognizerStats } from './live-recognizer.client.ts';
 import { RecognizerPool, type DecodeResult, type RecognizerPoolStats } from './recognizer-pool.client.ts';
 import { drugKeyphrases, vocabularyWords } from './vocabulary.ts';
 import { dictionaryPhoneCounts, loadPronunciations, writeClinicDictionary, writeKeywordFile } from './vocabulary.loader.ts';
 
-export type PocketsphinxEngineSettings = SpeechSettings['pocketsphinx'] & { lowConfidence: number };
+export type PocketsphinxEngineSettings = Omit<SpeechSettings['pocketsphinx'], 'maxLiveStreams' | 'liveSpares'> &
+  Partial<Pick<SpeechSettings['pocketsphinx'], 'maxLiveStreams' | 'liveSpares'>> & { lowConfidence: number };
 
 export interface PocketsphinxEngineDeps {
   logger: Logger;
@@ -48,7 +50,7 @@ export interface PocketsphinxEngineDeps {
   crashHook?: boolean;
   /** A decode longer than this is a hung recogniser (default 60 s). */
   utteranceTimeoutMs?: number;
-  /** Seconds of new speech between partial hypotheses on a live stream (default 0.8). */
+  /** Seconds of new speech between partial hypotheses on a live stream (default 0.5). */
   partialEverySeconds?: number;
 }
 
@@ -76,8 +78,13 @@ const highestRate = 48_000;
 export class PocketsphinxEngine implements SpeechEngine {
   readonly name = 'pocketsphinx';
 
+  /** The crash hook is armed: the next utterance, file or live, crashes its recogniser. */
+  private crashArmed = false;
+
   private constructor(
     private readonly pool: RecognizerPool,
+    /** One recogniser per live call (null with `maxLiveStreams: 0`: live calls share the pool). */
+    private readonly live: LiveRecognizers | null,
     private readonly settings: PocketsphinxEngineSettings,
     private readonly deps: PocketsphinxEngineDeps,
     private readonly spotting: boolean,
@@ -107,20 +114,20 @@ export class PocketsphinxEngine implements SpeechEngine {
       const phraseWords = new Set(phrases.flatMap((phrase) => phrase.split(' ')));
       keywordFile = await writeKeywordFile(phrases, pronunciations, await dictionaryPhoneCounts(modelDir, phraseWords), keywordExponentPerPhone);
     }
-    const pool = await RecognizerPool.start({
-      workers: settings.workers,
-      logger: deps.logger,
-      ...(deps.utteranceTimeoutMs ? { utteranceTimeoutMs: deps.utteranceTimeoutMs } : {}),
-      recognizer: {
-        modelDir,
-        dictionaryFile: dictionary?.file ?? null,
-        wordClass: dictionary?.added.length ? { tag: drugClassTag, words: dictionary.added } : null,
-        keywordFile,
-        crashHook: deps.crashHook ?? false,
-      },
-    });
-    deps.logger.info({ engine: 'pocketsphinx', workers: settings.workers, addedWords: pool.stats().addedWords, candidates: Boolean(keywordFile), loadMs: pool.stats().loadMs }, 'speech engine ready');
-    return new PocketsphinxEngine(pool, settings, deps, Boolean(keywordFile));
+    const recognizer = {
+      modelDir,
+      dictionaryFile: dictionary?.file ?? null,
+      wordClass: dictionary?.added.length ? { tag: drugClassTag, words: dictionary.added } : null,
+      keywordFile,
+      crashHook: deps.crashHook ?? false,
+    };
+    const timeout = deps.utteranceTimeoutMs ? { utteranceTimeoutMs: deps.utteranceTimeoutMs } : {};
+    const pool = await RecognizerPool.start({ workers: settings.workers, logger: deps.logger, ...timeout, recognizer });
+    // Spares load in the background once the shared pool is up: the engine is usable at once.
+    const maxLiveStreams = settings.maxLiveStreams ?? 10;
+    const live = maxLiveStreams > 0 ? new LiveRecognizers({ maxLiveStreams, spares: settings.liveSpares ?? 2, logger: deps.logger, ...timeout, recognizer }) : null;
+    deps.logger.info({ engine: 'pocketsphinx', workers: settings.workers, maxLiveStreams, addedWords: pool.stats().addedWords, candidates: Boolean(keywordFile), loadMs: pool.stats().loadMs }, 'speech engine ready');
+    return new PocketsphinxEngine(pool, live, settings, deps, Boolean(keywordFile));
   }
 
   /** 8 kHz µ-law (Twilio) and 8–48 kHz PCM: phone-band audio is accepted and judged, not refused. */
@@ -138,6 +145,10 @@ export class PocketsphinxEngine implements SpeechEngine {
     const callAudio = analyzeAudio(audio);
     const wideband = toWideband(audio);
     const utterances = splitUtterances(wideband);
+    if (this.crashArmed && utterances.length) {
+      this.crashArmed = false;
+      this.pool.crashNextUtterance();
+    }
     const segments = await Promise.all(
       utterances.map(async (utterance) => {
         options.signal?.throwIfAborted();
@@ -154,25 +165,44 @@ export class PocketsphinxEngine implements SpeechEngine {
     return this.transcription(segments.map((segment) => segment.segment), segments.flatMap((segment) => segment.candidates), audio.sampleRate, callAudio);
   }
 
+  /**
+   * A live call gets a recogniser of its own for the call (decoded as the audio comes). Past
+   * `maxLiveStreams` the call is refused honestly: its utterances come out `unusable` with
+   * `engine-failed` (staff see the call was not transcribed), and nothing waits.
+   */
   start(stream: { callSid: string; streamSid: string; format: AudioFormat }, onSegment?: SegmentListener): SpeechSession {
-    return new PocketsphinxSession(this, stream, onSegment, { partialEverySeconds: this.deps.partialEverySeconds ?? 0.8, logger: this.deps.logger });
+    const options = { partialEverySeconds: this.deps.partialEverySeconds ?? 0.5, logger: this.deps.logger };
+    if (!this.live) return new PocketsphinxSession(this, stream, onSegment, options);
+    const lease = this.live.lease();
+    if (!lease) this.deps.logger.warn({ streamSid: stream.streamSid, code: 'SPEECH_LIVE_AT_CAPACITY', maxLiveStreams: this.live.stats().maxLiveStreams }, 'live transcription at capacity: this call is not transcribed');
+    else if (this.crashArmed) {
+      this.crashArmed = false;
+      lease.crashNext();
+    }
+    return new LivePocketsphinxSession(this, stream, lease, onSegment, options);
   }
 
-  /** Tests only (needs `crashHook`): one recogniser segfaults on its next utterance. */
+  /** Tests only (needs `crashHook`): the next utterance (a file's or a live call's) crashes its recogniser. */
   crashNextUtterance(): void {
-    this.pool.crashNextUtterance();
+    const lease = this.live?.anyLease();
+    if (lease) lease.crashNext();
+    else if (this.live) this.crashArmed = true;
+    else this.pool.crashNextUtterance();
   }
 
-  stats(): RecognizerPoolStats {
-    return this.pool.stats();
+  stats(): RecognizerPoolStats & Partial<LiveRecognizerStats> {
+    const pool = this.pool.stats();
+    const live = this.live?.stats();
+    // Partials not yet answered, whichever way they are decoded.
+    return { ...pool, ...live, queuedPartials: pool.queuedPartials + (live?.livePartialsWaiting ?? 0) };
   }
 
   pids(): number[] {
-    return this.pool.pids();
+    return [...this.pool.pids(), ...(this.live?.pids() ?? [])];
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.live?.close()]);
   }
 
   /** @internal The session's way into the pool. */
@@ -181,9 +211,9 @@ export class PocketsphinxEngine implements SpeechEngine {
   }
 
   /** @internal A segment (and its candidates) from a decode; times in seconds from the stream's start. */
-  segment(result: DecodeResult, start: number, end: number, audio: AudioAnalysis, final: boolean): { segment: TranscriptSegment; candidates: EntityCandidate[] } {
+  segment(result: DecodeResult, start: number, end: number, audio: AudioAnalysis, final: boolean, confidenceReported = true): { segment: TranscriptSegment; candidates: EntityCandidate[] } {
     const words = result.words.map((word) => toTranscriptWord(word, start));
-    const judgement = judgeSegment({ words, audio, needsWideband: true, lowConfidence: this.settings.lowConfidence });
+    const judgement = judgeSegment({ words, audio, needsWideband: true, lowConfidence: this.settings.lowConfidence, confidenceReported });
     const segment: TranscriptSegment = { start, end, text: words.map((word) => word.word).join(' '), quality: judgement.quality, qualityReasons: judgement.qualityReasons, words, final };
     const candidates = result.candidates
       .filter((hit) => !result.words.some((heard) => heard.word !== hit.word && heard.confidence >= candidateOverruledAt && overlap(heard, hit) > 0.5 * (hit.endFrame - hit.startFrame)))
@@ -332,6 +362,166 @@ class PocketsphinxSession implements SpeechSession {
     }
   }
 }
+
+/**
+ * A live Media Stream on a recogniser of its own (a lease): each utterance's audio goes to it as it
+ * comes (≥ 200 ms pieces, resampled to 16 kHz with continuity), partials are the decoder's best
+ * path so far (no re-decode), the final has posteriors. A lost utterance (the process died) is an
+ * `unusable` segment with `engine-failed`; the lease carries on with another process.
+ */
+class LivePocketsphinxSession implements SpeechSession {
+  private readonly detector: UtteranceDetector;
+  private readonly resampler: StreamResampler;
+  private readonly rate: number;
+  private readonly sendEvery: number;
+  private frames = 0;
+  private bytes = 0;
+  private ended = false;
+  private current: { index: number; start: number; parts: Int16Array[]; samples: number; unsent: Int16Array[]; unsentSamples: number; sincePartial: number; partialInFlight: boolean } | null = null;
+  private readonly finalized = new Set<number>();
+  private readonly pending: Promise<void>[] = [];
+  private finalsInFlight = 0;
+  private readonly segments: TranscriptSegment[] = [];
+  private readonly candidates: EntityCandidate[] = [];
+  private readonly heard: AudioAnalysis[] = [];
+  private readonly partialEverySeconds: number;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly engine: PocketsphinxEngine,
+    private readonly stream: { callSid: string; streamSid: string; format: AudioFormat },
+    /** Null: over capacity, this call is not transcribed (and says so). */
+    private readonly lease: LiveLease | null,
+    private readonly onSegment: SegmentListener | undefined,
+    options: { partialEverySeconds: number; logger: Logger },
+  ) {
+    this.partialEverySeconds = options.partialEverySeconds;
+    this.logger = options.logger;
+    this.rate = stream.format.sampleRate;
+    this.detector = new UtteranceDetector({ sampleRate: this.rate });
+    this.resampler = new StreamResampler(this.rate, widebandSampleRate);
+    this.sendEvery = Math.round(this.rate * liveChunkSeconds);
+  }
+
+  push(frame: Uint8Array): void {
+    if (this.ended) return;
+    this.frames += 1;
+    this.bytes += frame.byteLength;
+    try {
+      const samples = this.stream.format.encoding === 'mulaw' ? mulawToPcm(frame) : pcmFromBytes(frame);
+      for (const chunk of this.detector.push(samples)) this.onChunk(chunk);
+    } catch (error) {
+      this.logger.warn({ streamSid: this.stream.streamSid, code: 'SPEECH_FRAME_SKIPPED', err: error instanceof Error ? { name: error.name } : undefined }, 'speech frame skipped');
+    }
+  }
+
+  async end(): Promise<SpeechResult> {
+    if (!this.ended) {
+      this.ended = true;
+      try {
+        for (const chunk of this.detector.flush()) this.onChunk(chunk);
+      } finally {
+        void Promise.allSettled(this.pending).then(() => this.lease?.release());
+      }
+    }
+    await Promise.all(this.pending);
+    const audioMs = Math.round(audioDurationMs(this.stream.format, this.bytes));
+    const transcription = this.engine.transcription(this.segments, this.candidates, this.rate, combineAnalyses(this.heard, audioMs, this.rate));
+    return {
+      text: transcription.text || null,
+      engine: this.engine.name,
+      frames: this.frames,
+      audioMs,
+      ...(transcription.text ? {} : { reason: transcription.segments.length ? 'nothing recognised' : this.lease ? 'no speech heard' : 'live transcription at capacity' }),
+      transcription,
+    };
+  }
+
+  private onChunk(chunk: { utterance: number; samples: Int16Array; utteranceStart: number; first: boolean; final: boolean }): void {
+    if (chunk.first || !this.current || this.current.index !== chunk.utterance) {
+      this.current = { index: chunk.utterance, start: chunk.utteranceStart, parts: [], samples: 0, unsent: [], unsentSamples: 0, sincePartial: 0, partialInFlight: false };
+      this.resampler.reset();
+      this.lease?.startUtterance();
+    }
+    const utterance = this.current;
+    utterance.parts.push(chunk.samples);
+    utterance.samples += chunk.samples.length;
+    utterance.unsent.push(chunk.samples);
+    utterance.unsentSamples += chunk.samples.length;
+    utterance.sincePartial += chunk.samples.length;
+    if (chunk.final || utterance.unsentSamples >= this.sendEvery) {
+      const piece = joinSamples(utterance.unsent);
+      utterance.unsent = [];
+      utterance.unsentSamples = 0;
+      const wide = this.resampler.push(piece);
+      this.lease?.audio(chunk.final ? joinSamples([wide, this.resampler.flush()]) : wide);
+    }
+    if (chunk.final) {
+      this.current = null;
+      this.finalized.add(utterance.index);
+      this.pending.push(this.decodeFinal(utterance));
+    } else if (this.onSegment && this.lease && !utterance.partialInFlight && utterance.sincePartial >= this.partialEverySeconds * this.rate) {
+      utterance.sincePartial = 0;
+      void this.decodePartial(utterance);
+    }
+  }
+
+  private async decodeFinal(utterance: { index: number; start: number; parts: Int16Array[]; samples: number }): Promise<void> {
+    const samples = joinSamples(utterance.parts);
+    const end = utterance.start + samples.length / this.rate;
+    const evidence = this.evidence(samples);
+    this.heard.push(evidence);
+    let built: { segment: TranscriptSegment; candidates: EntityCandidate[] };
+    // Candidates cost a second pass over the utterance: skipped while an earlier final is still out.
+    const candidates = this.finalsInFlight === 0;
+    this.finalsInFlight += 1;
+    try {
+      if (!this.lease) throw new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'live transcription at capacity');
+      const result = await this.lease.endUtterance(candidates);
+      built = this.engine.segment(result, utterance.start, end, evidence, true);
+    } catch (error) {
+      built = failedSegment(error, utterance.start, end);
+    } finally {
+      this.finalsInFlight -= 1;
+    }
+    this.segments.push(built.segment);
+    this.candidates.push(...built.candidates);
+    this.emit(built.segment);
+  }
+
+  private async decodePartial(utterance: { index: number; start: number; samples: number; parts: Int16Array[]; partialInFlight: boolean }): Promise<void> {
+    utterance.partialInFlight = true;
+    try {
+      const words = await this.lease!.partial();
+      if (this.finalized.has(utterance.index) || this.ended || !words.length) return;
+      // The preview's audio evidence: its latest parts (~2 s), so partials cost the same however long the utterance.
+      const recent: Int16Array[] = [];
+      for (let index = utterance.parts.length - 1, total = 0; index >= 0 && total < 2 * this.rate; index -= 1) {
+        recent.unshift(utterance.parts[index]!);
+        total += utterance.parts[index]!.length;
+      }
+      const { segment } = this.engine.segment({ words, candidates: [], decodeMs: 0 }, utterance.start, utterance.start + utterance.samples / this.rate, this.evidence(joinSamples(recent)), false, false);
+      if (segment.words.length) this.emit(segment);
+    } finally {
+      utterance.partialInFlight = false;
+    }
+  }
+
+  private evidence(samples: Int16Array): AudioAnalysis {
+    return analyzeAudio({ samples, sampleRate: this.rate });
+  }
+
+  private emit(segment: TranscriptSegment): void {
+    try {
+      this.onSegment?.(segment);
+    } catch (error) {
+      this.logger.warn({ streamSid: this.stream.streamSid, code: 'SPEECH_LISTENER_FAILED', err: error instanceof Error ? { name: error.name } : undefined }, 'segment listener threw');
+    }
+  }
+}
+
+/** Audio goes to a live recogniser in pieces of at least this many seconds (resampler continuity, IPC cost). */
+const liveChunkSeconds = 0.2;
 
 /**
  * The call's audio measured from its utterances (duration-weighted), so the stream need not be

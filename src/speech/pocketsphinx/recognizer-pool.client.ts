@@ -72,6 +72,17 @@ interface Worker {
 
 let nextJobId = 1;
 
+/** Starts one recogniser process (it answers `ready` once its model is loaded). */
+export function forkRecognizer(recognizer: RecognizerOptions): ChildProcess {
+  return fork(processEntry, [], {
+    execArgv: ['--import', tsxLoader],
+    serialization: 'advanced',
+    // Nothing the recogniser could print is wanted here: what it hears is PHI.
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    env: { ...process.env, [recognizerOptionsVariable]: JSON.stringify(recognizer) },
+  });
+}
+
 export class RecognizerPool {
   private readonly workers: (Worker | null)[];
   private readonly finals: Job[] = [];
@@ -214,13 +225,7 @@ export class RecognizerPool {
 
   private spawn(index: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const child = fork(processEntry, [], {
-        execArgv: ['--import', tsxLoader],
-        serialization: 'advanced',
-        // Nothing the recogniser could print is wanted here: what it hears is PHI.
-        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-        env: { ...process.env, [recognizerOptionsVariable]: JSON.stringify(this.options.recognizer) },
-      });
+      const child = forkRecognizer(this.options.recognizer);
       const worker: Worker = { index, child, ready: false, job: null, timer: null };
       this.workers[index] = worker;
       let booted = false;
@@ -241,6 +246,8 @@ export class RecognizerPool {
           case 'decoded':
           case 'failed':
             this.settle(worker, message);
+            return;
+          case 'partial':
             return;
         }
       });

@@ -41,8 +41,16 @@ function main(): void {
       if (crashHook) crashNext = true;
       return;
     }
+    if (message.type === 'live-start' || message.type === 'live-audio' || message.type === 'live-partial') {
+      live(message);
+      return;
+    }
     // A real SIGSEGV, as libpocketsphinx gives on some inputs: the parent must survive it.
     if (crashNext) process.kill(process.pid, 'SIGSEGV');
+    if (message.type === 'live-end') {
+      liveEnd(message);
+      return;
+    }
     const started = performance.now();
     try {
       const samples = message.samples;
@@ -56,6 +64,53 @@ function main(): void {
     }
   });
   process.on('disconnect', () => process.exit(0));
+
+  // A live utterance: decoded as its audio arrives; its samples are kept only until its end, for
+  // the one keyword-spotting pass over the final utterance.
+  let liveParts: Int16Array[] = [];
+  let liveStarted = performance.now();
+  let liveFailed = false;
+  function live(message: Extract<ToRecognizer, { type: 'live-start' | 'live-audio' | 'live-partial' }>): void {
+    try {
+      if (message.type === 'live-start') {
+        liveParts = [];
+        liveFailed = false;
+        liveStarted = performance.now();
+        decoder.startUtterance();
+      } else if (message.type === 'live-audio') {
+        if (liveFailed) return;
+        if (spotting) liveParts.push(message.samples);
+        decoder.process(message.samples, false);
+      } else {
+        send({ type: 'partial', id: message.id, words: liveFailed ? [] : decoder.words(false) });
+      }
+    } catch {
+      liveFailed = true;
+      if (message.type === 'live-partial') send({ type: 'partial', id: message.id, words: [] });
+    }
+  }
+  function liveEnd(message: Extract<ToRecognizer, { type: 'live-end' }>): void {
+    try {
+      if (liveFailed) throw new Error('decoder error');
+      const words = decoder.endUtterance();
+      const candidates: DecodedWord[] = message.candidates && spotting && liveParts.length ? decoder.spot(keywordSearch, joinParts(liveParts)) : [];
+      send({ type: 'decoded', id: message.id, words, candidates, decodeMs: Math.round(performance.now() - liveStarted) });
+    } catch (error) {
+      send({ type: 'failed', id: message.id, reason: error instanceof Error ? error.message : 'decoder error' });
+    } finally {
+      liveParts = [];
+    }
+  }
+}
+
+function joinParts(parts: Int16Array[]): Int16Array {
+  const joined = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
 }
 
 main();

@@ -3,10 +3,9 @@
  * travels as Int16Array, not as JSON numbers). Pure types and one schema for the boot options; the
  * process trusts only its parent, but still checks what it is told.
  *
- * One message decodes one whole stretch of audio: an utterance (final) or the start of one (a
- * partial). A decoder holds one utterance at a time, so the pool never lets a live stream own a
- * process while it waits for the caller to finish speaking: that would cap live streams at the
- * number of processes.
+ * For files, one message decodes one whole utterance in a shared process. A live stream leases a
+ * process of its own for the call (live-recognizer.client.ts) and sends its audio as it comes:
+ * `live-start`, `live-audio`…, `live-partial` (the best path so far, no re-decode), `live-end`.
  */
 import { z } from 'zod';
 import type { DecodedWord } from './libpocketsphinx.ts';
@@ -29,10 +28,16 @@ export const recognizerOptionsVariable = 'CALLCHART_RECOGNIZER_OPTIONS';
 
 export type ToRecognizer =
   | { type: 'decode'; id: number; samples: Int16Array; candidates: boolean }
-  | { type: 'crash-next' };
+  | { type: 'crash-next' }
+  // A live stream's own (leased) process decodes incrementally: each sample once.
+  | { type: 'live-start' }
+  | { type: 'live-audio'; samples: Int16Array }
+  | { type: 'live-partial'; id: number }
+  | { type: 'live-end'; id: number; candidates: boolean };
 
 export type FromRecognizer =
   | { type: 'ready'; loadMs: number; addedWords: number; pid: number }
   | { type: 'boot-failed'; reason: string }
   | { type: 'decoded'; id: number; words: DecodedWord[]; candidates: DecodedWord[]; decodeMs: number }
-  | { type: 'failed'; id: number; reason: string };
+  | { type: 'failed'; id: number; reason: string }
+  | { type: 'partial'; id: number; words: DecodedWord[] };
