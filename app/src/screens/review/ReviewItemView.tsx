@@ -278,6 +278,9 @@ export function ReviewItemView({ opened, onDecided, onNext, onPrevious, reload }
                 <Alert
                   data-testid="transcript-quality"
                   data-quality={transcriptQuality.quality ?? 'not-reported'}
+                  // A standing fact about the transcript, not an event: a note, so screen readers do
+                  // not announce it as an alert and the item's real alerts stay the only ones.
+                  role="note"
                   color={transcriptQuality.quality === 'unusable' ? 'red' : transcriptQuality.quality === 'low' ? 'orange' : transcriptQuality.quality === 'ok' ? 'green' : 'gray'}
                   variant="light"
                   title={transcriptSourceInWords(transcriptQuality)}
