@@ -236,6 +236,31 @@ export interface paths {
                                 language?: string;
                                 /** @description Engine or vendor that produced it */
                                 source?: string;
+                                /**
+                                 * @description How far it can be trusted: ok, low (marked for staff) or unusable (a person reads the call). Absent: not judged by the source
+                                 * @enum {string}
+                                 */
+                                quality?: "ok" | "low" | "unusable";
+                                qualityReasons?: ("narrowband-audio" | "low-confidence" | "no-speech" | "too-quiet" | "clipped" | "repetitive" | "engine-failed" | "no-confidence-reported")[];
+                                /** @description Utterances with words and confidences. Stored encrypted with the text */
+                                segments?: {
+                                    start: number;
+                                    end: number;
+                                    text: string;
+                                    /** @enum {string} */
+                                    quality: "ok" | "low" | "unusable";
+                                    /** @default [] */
+                                    qualityReasons?: ("narrowband-audio" | "low-confidence" | "no-speech" | "too-quiet" | "clipped" | "repetitive" | "engine-failed" | "no-confidence-reported")[];
+                                    /** @default [] */
+                                    words?: {
+                                        word: string;
+                                        start: number;
+                                        end: number;
+                                        confidence: number;
+                                    }[];
+                                    /** @default true */
+                                    final?: boolean;
+                                }[];
                             };
                         };
                     } | {
@@ -308,6 +333,31 @@ export interface paths {
                                 language?: string;
                                 /** @description Engine or vendor that produced it */
                                 source?: string;
+                                /**
+                                 * @description How far it can be trusted: ok, low (marked for staff) or unusable (a person reads the call). Absent: not judged by the source
+                                 * @enum {string}
+                                 */
+                                quality?: "ok" | "low" | "unusable";
+                                qualityReasons?: ("narrowband-audio" | "low-confidence" | "no-speech" | "too-quiet" | "clipped" | "repetitive" | "engine-failed" | "no-confidence-reported")[];
+                                /** @description Utterances with words and confidences. Stored encrypted with the text */
+                                segments?: {
+                                    start: number;
+                                    end: number;
+                                    text: string;
+                                    /** @enum {string} */
+                                    quality: "ok" | "low" | "unusable";
+                                    /** @default [] */
+                                    qualityReasons?: ("narrowband-audio" | "low-confidence" | "no-speech" | "too-quiet" | "clipped" | "repetitive" | "engine-failed" | "no-confidence-reported")[];
+                                    /** @default [] */
+                                    words?: {
+                                        word: string;
+                                        start: number;
+                                        end: number;
+                                        confidence: number;
+                                    }[];
+                                    /** @default true */
+                                    final?: boolean;
+                                }[];
                             };
                         };
                     } | {
@@ -346,6 +396,31 @@ export interface paths {
                                 language?: string;
                                 /** @description Engine or vendor that produced it */
                                 source?: string;
+                                /**
+                                 * @description How far it can be trusted: ok, low (marked for staff) or unusable (a person reads the call). Absent: not judged by the source
+                                 * @enum {string}
+                                 */
+                                quality?: "ok" | "low" | "unusable";
+                                qualityReasons?: ("narrowband-audio" | "low-confidence" | "no-speech" | "too-quiet" | "clipped" | "repetitive" | "engine-failed" | "no-confidence-reported")[];
+                                /** @description Utterances with words and confidences. Stored encrypted with the text */
+                                segments?: {
+                                    start: number;
+                                    end: number;
+                                    text: string;
+                                    /** @enum {string} */
+                                    quality: "ok" | "low" | "unusable";
+                                    /** @default [] */
+                                    qualityReasons?: ("narrowband-audio" | "low-confidence" | "no-speech" | "too-quiet" | "clipped" | "repetitive" | "engine-failed" | "no-confidence-reported")[];
+                                    /** @default [] */
+                                    words?: {
+                                        word: string;
+                                        start: number;
+                                        end: number;
+                                        confidence: number;
+                                    }[];
+                                    /** @default true */
+                                    final?: boolean;
+                                }[];
                             };
                         };
                     } | {
@@ -3987,6 +4062,39 @@ export interface paths {
         trace?: never;
     };
     "/webhooks/twilio/outbound-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/realtime-transcription": {
         parameters: {
             query?: never;
             header?: never;
