@@ -114,6 +114,8 @@ export interface DecoderOptions {
    * probability, and nothing more: the total probability of the class is the tag's own.
    */
   wordClass?: { tag: string; words: readonly string[] } | null;
+  /** More pocketsphinx arguments (`['-ds', '2']`), after the defaults so they win. */
+  extraArgs?: readonly string[];
 }
 
 /**
@@ -135,6 +137,7 @@ export class PocketsphinxDecoder {
       '-dict', `${options.modelDir}/cmudict-en-us.dict`,
       '-samprate', '16000',
       '-logfn', '/dev/null',
+      ...(options.extraArgs ?? []),
     ];
     const config = this.fn.cmd_ln_parse_r(null, this.fn.ps_args(), argv.length, argv, 1);
     if (!config) throw new Error('pocketsphinx rejected its configuration');

@@ -90,6 +90,26 @@ describe('live calls on recognisers of their own', () => {
     expect(engine.stats().liveRefused).toBe(0);
   }, 120_000);
 
+  it("a live call's drug name comes back as an unconfirmed candidate after the call, at its time, and only the words heard are text", async () => {
+    const turn = await renderSpeech('my metformin ran out yesterday', 'rms');
+    const silence = { samples: new Int16Array(8_000), sampleRate: 16_000 };
+    const audio = withPauses([silence, turn, silence], 500);
+    const session = engine.start({ callSid: 'CA-live-drug', streamSid: 'MZ-live-drug', format: { encoding: 'pcm_s16le', sampleRate: 16_000, channels: 1 } });
+    const bytes = new Uint8Array(audio.samples.buffer);
+    for (let offset = 0, sequence = 0; offset < bytes.length; offset += 640) session.push(bytes.subarray(offset, offset + 640), { sequence: sequence++, timestampMs: offset / 32 });
+    const result = await session.end();
+    const transcription = result.transcription!;
+    const candidate = transcription.candidates?.find((found) => found.text === 'metformin');
+    expect(candidate?.kind).toBe('drug');
+    // Where it was said: inside the one utterance, after the leading second of silence.
+    const segment = transcription.segments.find((found) => found.final && found.start <= candidate!.start && candidate!.end <= found.end + 0.05);
+    expect(segment).toBeDefined();
+    expect(candidate!.start).toBeGreaterThan(0.8);
+    // The text is the words the recogniser heard, nothing the spotter proposed added.
+    expect(transcription.text).toBe(transcription.segments.flatMap((found) => found.words.map((word) => word.word)).join(' '));
+    await waitFor(() => engine.stats().liveLeases === 0);
+  }, 60_000);
+
   it('a call past the live cap is told it is not transcribed, at once, and the calls within it are heard', async () => {
     const refusedBefore = engine.stats().liveRefused ?? 0;
     const heard: TranscriptSegment[][] = [[], [], [], []];

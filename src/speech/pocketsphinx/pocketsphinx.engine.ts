@@ -70,6 +70,17 @@ export const keywordExponentPerPhone = -1;
  * A spotted drug name is dropped where the general model heard another word with at least this
  * confidence over most of its time: the spotter then almost always matched a look-alike sound.
  */
+/**
+ * Live recognisers skip pocketsphinx's second (flat-lexicon) pass. Measured on held-out telephone
+ * sentences with the clinic vocabulary (bench/live-speech.bench.ts notes, 3 flite voices): CPU per
+ * second of speech 0.22–0.27 core-s instead of 0.25–0.32 (−15%), the end-of-utterance work halved
+ * (0.06 vs 0.09–0.12 s per s of speech, so finals arrive sooner), WER within ±4 points either way,
+ * drug recall 0.94/0.91/0.66 vs 0.91/0.89/0.69, no invented drug name. A tighter HMM cap
+ * (`-maxhmmpf 4000`) saved 20% more but lost recall (0.57 on one voice) and invented a drug name:
+ * not used. Files (after the call) keep both passes.
+ */
+export const liveSearchArgs: readonly string[] = ['-fwdflat', 'no'];
+
 export const candidateOverruledAt = 0.8;
 
 const lowestRate = 8_000;
@@ -120,12 +131,14 @@ export class PocketsphinxEngine implements SpeechEngine {
       wordClass: dictionary?.added.length ? { tag: drugClassTag, words: dictionary.added } : null,
       keywordFile,
       crashHook: deps.crashHook ?? false,
+      searchArgs: [],
     };
     const timeout = deps.utteranceTimeoutMs ? { utteranceTimeoutMs: deps.utteranceTimeoutMs } : {};
-    const pool = await RecognizerPool.start({ workers: settings.workers, logger: deps.logger, ...timeout, recognizer });
-    // Spares load in the background once the shared pool is up: the engine is usable at once.
     const maxLiveStreams = settings.maxLiveStreams ?? 10;
-    const live = maxLiveStreams > 0 ? new LiveRecognizers({ maxLiveStreams, spares: settings.liveSpares ?? 2, logger: deps.logger, ...timeout, recognizer }) : null;
+    // With live calls on this machine, file work and candidate spotting yield the cores to them.
+    const pool = await RecognizerPool.start({ workers: settings.workers, logger: deps.logger, ...timeout, recognizer, niceness: maxLiveStreams > 0 ? 10 : 0 });
+    // Spares load in the background once the shared pool is up: the engine is usable at once.
+    const live = maxLiveStreams > 0 ? new LiveRecognizers({ maxLiveStreams, spares: settings.liveSpares ?? 2, logger: deps.logger, ...timeout, recognizer: { ...recognizer, keywordFile: null, searchArgs: [...liveSearchArgs] } }) : null;
     deps.logger.info({ engine: 'pocketsphinx', workers: settings.workers, maxLiveStreams, addedWords: pool.stats().addedWords, candidates: Boolean(keywordFile), loadMs: pool.stats().loadMs }, 'speech engine ready');
     return new PocketsphinxEngine(pool, live, settings, deps, Boolean(keywordFile));
   }
@@ -208,6 +221,21 @@ export class PocketsphinxEngine implements SpeechEngine {
   /** @internal The session's way into the pool. */
   decodeUtterance(samples16k: Int16Array, partialKey: string | null): Promise<DecodeResult> {
     return partialKey === null ? this.pool.decode(samples16k, { candidates: this.spotting }) : this.pool.decodePartial(samples16k, partialKey);
+  }
+
+  /** @internal True when this engine proposes drug-name candidates (keyword spotting is on). */
+  get spotsCandidates(): boolean {
+    return this.spotting;
+  }
+
+  /**
+   * @internal Drug-name candidates in a live call's utterance (16 kHz), given the words its final
+   * heard: spotted by the shared pool after the final, never on the real-time path.
+   */
+  async spotCandidates(samples16k: Int16Array, heard: DecodedWord[], start: number): Promise<EntityCandidate[]> {
+    if (!this.spotting) return [];
+    const hits = await this.pool.spot(samples16k);
+    return this.segment({ words: heard, candidates: hits, decodeMs: 0 }, start, start, silentAudio, true).candidates;
   }
 
   /** @internal A segment (and its candidates) from a decode; times in seconds from the stream's start. */
@@ -377,10 +405,11 @@ class LivePocketsphinxSession implements SpeechSession {
   private frames = 0;
   private bytes = 0;
   private ended = false;
-  private current: { index: number; start: number; parts: Int16Array[]; samples: number; unsent: Int16Array[]; unsentSamples: number; sincePartial: number; partialInFlight: boolean } | null = null;
+  private current: { index: number; start: number; parts: Int16Array[]; samples: number; unsent: Int16Array[]; unsentSamples: number; sincePartial: number; partialInFlight: boolean; wide: Int16Array[] } | null = null;
   private readonly finalized = new Set<number>();
   private readonly pending: Promise<void>[] = [];
-  private finalsInFlight = 0;
+  /** Candidate spotting of finished utterances (shared pool, behind all other work). */
+  private readonly spotting: Promise<void>[] = [];
   private readonly segments: TranscriptSegment[] = [];
   private readonly candidates: EntityCandidate[] = [];
   private readonly heard: AudioAnalysis[] = [];
@@ -425,6 +454,7 @@ class LivePocketsphinxSession implements SpeechSession {
       }
     }
     await Promise.all(this.pending);
+    await Promise.all(this.spotting);
     const audioMs = Math.round(audioDurationMs(this.stream.format, this.bytes));
     const transcription = this.engine.transcription(this.segments, this.candidates, this.rate, combineAnalyses(this.heard, audioMs, this.rate));
     return {
@@ -439,7 +469,7 @@ class LivePocketsphinxSession implements SpeechSession {
 
   private onChunk(chunk: { utterance: number; samples: Int16Array; utteranceStart: number; first: boolean; final: boolean }): void {
     if (chunk.first || !this.current || this.current.index !== chunk.utterance) {
-      this.current = { index: chunk.utterance, start: chunk.utteranceStart, parts: [], samples: 0, unsent: [], unsentSamples: 0, sincePartial: 0, partialInFlight: false };
+      this.current = { index: chunk.utterance, start: chunk.utteranceStart, parts: [], samples: 0, unsent: [], unsentSamples: 0, sincePartial: 0, partialInFlight: false, wide: [] };
       this.resampler.reset();
       this.lease?.startUtterance();
     }
@@ -453,8 +483,11 @@ class LivePocketsphinxSession implements SpeechSession {
       const piece = joinSamples(utterance.unsent);
       utterance.unsent = [];
       utterance.unsentSamples = 0;
-      const wide = this.resampler.push(piece);
-      this.lease?.audio(chunk.final ? joinSamples([wide, this.resampler.flush()]) : wide);
+      const resampled = this.resampler.push(piece);
+      const wide = chunk.final ? joinSamples([resampled, this.resampler.flush()]) : resampled;
+      this.lease?.audio(wide);
+      // Kept only until the utterance's candidates are spotted (after its final).
+      if (this.engine.spotsCandidates) utterance.wide.push(wide);
     }
     if (chunk.final) {
       this.current = null;
@@ -466,27 +499,36 @@ class LivePocketsphinxSession implements SpeechSession {
     }
   }
 
-  private async decodeFinal(utterance: { index: number; start: number; parts: Int16Array[]; samples: number }): Promise<void> {
+  private async decodeFinal(utterance: { index: number; start: number; parts: Int16Array[]; samples: number; wide: Int16Array[] }): Promise<void> {
     const samples = joinSamples(utterance.parts);
     const end = utterance.start + samples.length / this.rate;
     const evidence = this.evidence(samples);
     this.heard.push(evidence);
     let built: { segment: TranscriptSegment; candidates: EntityCandidate[] };
-    // Candidates cost a second pass over the utterance: skipped while an earlier final is still out.
-    const candidates = this.finalsInFlight === 0;
-    this.finalsInFlight += 1;
+    let heard: DecodedWord[] = [];
     try {
       if (!this.lease) throw new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'live transcription at capacity');
-      const result = await this.lease.endUtterance(candidates);
+      // Candidates are a second pass over the utterance: not here, where the call waits, but after.
+      const result = await this.lease.endUtterance(false);
+      heard = result.words;
       built = this.engine.segment(result, utterance.start, end, evidence, true);
     } catch (error) {
       built = failedSegment(error, utterance.start, end);
-    } finally {
-      this.finalsInFlight -= 1;
     }
     this.segments.push(built.segment);
-    this.candidates.push(...built.candidates);
     this.emit(built.segment);
+    const wide = joinSamples(utterance.wide);
+    utterance.wide = [];
+    if (wide.length && built.segment.quality !== 'unusable') this.spotting.push(this.spot(wide, heard, utterance.start));
+  }
+
+  private async spot(wide: Int16Array, heard: DecodedWord[], start: number): Promise<void> {
+    try {
+      this.candidates.push(...await this.engine.spotCandidates(wide, heard, start));
+    } catch (error) {
+      // Candidates are a help for staff, not the transcript: a lost spotting pass loses no words.
+      this.logger.warn({ streamSid: this.stream.streamSid, code: 'SPEECH_CANDIDATES_SKIPPED', err: error instanceof Error ? { name: error.name } : undefined }, 'drug-name candidates not spotted for an utterance');
+    }
   }
 
   private async decodePartial(utterance: { index: number; start: number; samples: number; parts: Int16Array[]; partialInFlight: boolean }): Promise<void> {
@@ -519,6 +561,9 @@ class LivePocketsphinxSession implements SpeechSession {
     }
   }
 }
+
+/** Audio evidence for a candidates-only segment (its quality is not used). */
+const silentAudio: AudioAnalysis = { durationMs: 0, sampleRate: widebandSampleRate, effectiveBandwidthHz: 0, rmsDbfs: -120, clippedRatio: 0 };
 
 /** Audio goes to a live recogniser in pieces of at least this many seconds (resampler continuity, IPC cost). */
 const liveChunkSeconds = 0.2;

@@ -10,6 +10,7 @@
  * a stream's newer partial replaces its older one in the queue and partials thin out, finals do not.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '../../lib/logger.ts';
@@ -36,6 +37,11 @@ export interface RecognizerPoolOptions {
   restartMaxMs?: number;
   /** Deaths in a row (no decode between them) after which work fails fast. */
   circuitThreshold?: number;
+  /**
+   * Scheduling niceness of the pool's processes (0–19). With live calls on the same machine the
+   * engine sets 10: file work and candidate spotting yield the cores to the calls in progress.
+   */
+  niceness?: number;
   logger: Logger;
 }
 
@@ -58,6 +64,8 @@ interface Job {
   candidates: boolean;
   /** Partials of the same key replace each other while queued. */
   partialKey: string | null;
+  /** Candidates only, queued behind everything else (see `spot`). */
+  spotOnly: boolean;
   resolve: (result: DecodeResult) => void;
   reject: (error: CallchartError) => void;
 }
@@ -87,6 +95,7 @@ export class RecognizerPool {
   private readonly workers: (Worker | null)[];
   private readonly finals: Job[] = [];
   private readonly partials: Job[] = [];
+  private readonly spots: Job[] = [];
   private closed = false;
   private deathsInRow = 0;
   private crashes = 0;
@@ -128,6 +137,15 @@ export class RecognizerPool {
   }
 
   /**
+   * Spots drug-name candidates in an utterance already transcribed (a live call's), without
+   * decoding it again. Queued after finals and partials: candidates are for the review after the
+   * call, never on the real-time path.
+   */
+  spot(samples: Int16Array): Promise<DecodedWord[]> {
+    return this.enqueue(samples, true, null, true).then((result) => result.candidates);
+  }
+
+  /**
    * Decodes the start of an utterance as a preview. While queued, a newer partial with the same
    * key replaces it (the older one is rejected with `superseded`).
    */
@@ -166,7 +184,7 @@ export class RecognizerPool {
     for (const timer of this.restartTimers) clearTimeout(timer);
     this.restartTimers.clear();
     const failure = () => new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'speech engine closed');
-    for (const job of [...this.finals.splice(0), ...this.partials.splice(0)]) job.reject(failure());
+    for (const job of [...this.finals.splice(0), ...this.partials.splice(0), ...this.spots.splice(0)]) job.reject(failure());
     await Promise.all(
       this.workers.map(async (worker, index) => {
         if (!worker) return;
@@ -187,14 +205,16 @@ export class RecognizerPool {
     return this.deathsInRow >= this.circuitThreshold && !this.workers.some((worker) => worker?.ready);
   }
 
-  private enqueue(samples: Int16Array, candidates: boolean, partialKey: string | null): Promise<DecodeResult> {
+  private enqueue(samples: Int16Array, candidates: boolean, partialKey: string | null, spotOnly = false): Promise<DecodeResult> {
     if (this.closed) return Promise.reject(new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'speech engine closed'));
     if (this.circuitOpen()) {
       return Promise.reject(new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'recognisers keep crashing; waiting before trying again', { deathsInRow: this.deathsInRow }));
     }
     return new Promise<DecodeResult>((resolve, reject) => {
-      const job: Job = { id: nextJobId++, samples, candidates, partialKey, resolve, reject };
-      if (partialKey === null) {
+      const job: Job = { id: nextJobId++, samples, candidates, partialKey, spotOnly, resolve, reject };
+      if (spotOnly) {
+        this.spots.push(job);
+      } else if (partialKey === null) {
         this.finals.push(job);
       } else {
         const older = this.partials.findIndex((queued) => queued.partialKey === partialKey);
@@ -208,11 +228,11 @@ export class RecognizerPool {
   private dispatch(): void {
     for (const worker of this.workers) {
       if (!worker?.ready || worker.job) continue;
-      const job = this.finals.shift() ?? this.partials.shift();
+      const job = this.finals.shift() ?? this.partials.shift() ?? this.spots.shift();
       if (!job) return;
       worker.job = job;
       worker.timer = setTimeout(() => this.onTimeout(worker), this.timeoutMs);
-      this.sendTo(worker, { type: 'decode', id: job.id, samples: job.samples, candidates: job.candidates });
+      this.sendTo(worker, { type: 'decode', id: job.id, samples: job.samples, candidates: job.candidates, ...(job.spotOnly ? { spotOnly: true } : {}) });
     }
   }
 
@@ -226,6 +246,13 @@ export class RecognizerPool {
   private spawn(index: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const child = forkRecognizer(this.options.recognizer);
+      if (this.options.niceness && child.pid) {
+        try {
+          setPriority(child.pid, this.options.niceness);
+        } catch {
+          // Not allowed here: the pool runs at normal priority (slower live calls under file load, nothing lost).
+        }
+      }
       const worker: Worker = { index, child, ready: false, job: null, timer: null };
       this.workers[index] = worker;
       let booted = false;
@@ -301,7 +328,7 @@ export class RecognizerPool {
     const delay = Math.min(this.restartMaxMs, this.restartBaseMs * 2 ** Math.max(0, this.deathsInRow - 1));
     this.options.logger.warn({ worker: index, exit: how, deathsInRow: this.deathsInRow, restartInMs: delay, code: 'SPEECH_ENGINE_CRASHED' }, 'recogniser process died; restarting it');
     if (this.circuitOpen()) {
-      for (const queued of [...this.finals.splice(0), ...this.partials.splice(0)]) {
+      for (const queued of [...this.finals.splice(0), ...this.partials.splice(0), ...this.spots.splice(0)]) {
         queued.reject(new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'recognisers keep crashing; waiting before trying again'));
       }
     }

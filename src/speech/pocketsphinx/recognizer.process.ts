@@ -19,7 +19,7 @@ function boot(): { decoder: PocketsphinxDecoder; crashHook: boolean; spotting: b
   const loadStarted = performance.now();
   try {
     const options = recognizerOptionsSchema.parse(JSON.parse(process.env[recognizerOptionsVariable] ?? 'null'));
-    const decoder = new PocketsphinxDecoder({ modelDir: options.modelDir, dictionaryFile: options.dictionaryFile, wordClass: options.wordClass });
+    const decoder = new PocketsphinxDecoder({ modelDir: options.modelDir, dictionaryFile: options.dictionaryFile, wordClass: options.wordClass, extraArgs: options.searchArgs });
     if (options.keywordFile) decoder.setKeywordSearch(keywordSearch, options.keywordFile);
     send({ type: 'ready', loadMs: Math.round(performance.now() - loadStarted), addedWords: decoder.classMembers, pid: process.pid });
     return { decoder, crashHook: options.crashHook, spotting: Boolean(options.keywordFile) };
@@ -52,6 +52,15 @@ function main(): void {
       return;
     }
     const started = performance.now();
+    if (message.spotOnly) {
+      try {
+        const candidates = spotting ? decoder.spot(keywordSearch, message.samples) : [];
+        send({ type: 'decoded', id: message.id, words: [], candidates, decodeMs: Math.round(performance.now() - started) });
+      } catch (error) {
+        send({ type: 'failed', id: message.id, reason: error instanceof Error ? error.message : 'decoder error' });
+      }
+      return;
+    }
     try {
       const samples = message.samples;
       decoder.startUtterance();

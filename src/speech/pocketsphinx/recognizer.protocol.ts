@@ -18,6 +18,11 @@ export const recognizerOptionsSchema = z.object({
   wordClass: z.object({ tag: z.string().min(1), words: z.array(z.string().min(1)) }).nullable(),
   /** A keyword-spotting list file (`phrase /threshold/` lines), or null for no candidates. */
   keywordFile: z.string().min(1).nullable(),
+  /**
+   * More search arguments for this process's decoder (live recognisers: `-fwdflat no`, see
+   * liveSearchArgs in pocketsphinx.engine.ts). Flags and plain values only.
+   */
+  searchArgs: z.array(z.string().regex(/^-?[a-z0-9_.]+$/i)).max(20).default([]),
   /** Test hook: honour `crash-next` (a real SIGSEGV on the next utterance). Off in production. */
   crashHook: z.boolean(),
 });
@@ -27,7 +32,8 @@ export type RecognizerOptions = z.infer<typeof recognizerOptionsSchema>;
 export const recognizerOptionsVariable = 'CALLCHART_RECOGNIZER_OPTIONS';
 
 export type ToRecognizer =
-  | { type: 'decode'; id: number; samples: Int16Array; candidates: boolean }
+  // `spotOnly`: candidates only (a live call's utterance, spotted after its final, off the real-time path).
+  | { type: 'decode'; id: number; samples: Int16Array; candidates: boolean; spotOnly?: boolean }
   | { type: 'crash-next' }
   // A live stream's own (leased) process decodes incrementally: each sample once.
   | { type: 'live-start' }
