@@ -40,7 +40,7 @@ interface RecordedSession { callSid: string; sequences: number[]; bytes: number;
 class RecordingSpeechEngine implements SpeechEngine {
   readonly name = 'recording';
   readonly sessions: RecordedSession[] = [];
-  constructor(private readonly behaviour: { throwOnPush?: boolean } = {}) {}
+  constructor(private readonly behaviour: { throwOnPush?: boolean; refused?: string } = {}) {}
 
   supports(format: AudioFormat) {
     return format.sampleRate === 8000 ? { ok: true as const } : { ok: false as const, reason: 'synthetic engine is 8 kHz only' };
@@ -51,6 +51,7 @@ class RecordingSpeechEngine implements SpeechEngine {
     this.sessions.push(record);
     const behaviour = this.behaviour;
     return {
+      ...(behaviour.refused ? { refused: behaviour.refused } : {}),
       push(frame, meta) {
         if (behaviour.throwOnPush) throw new Error(`engine exploded on ${canaryTranscript}`);
         record.sequences.push(meta.sequence);
@@ -327,6 +328,18 @@ describe('Twilio Media Streams ingest', () => {
     expect(ended(brokenApp.audits, brokenIds.streamSid)).toMatchObject({ reason: 'SPEECH_PUSH_FAILED', detail: { frames: 5 } });
     // The engine's error message quoted the canary; only its name may reach the logs.
     expectNoContentLeaks(brokenApp);
+
+    // A live engine at capacity takes the stream but will not transcribe it: the start says so.
+    const full = await startMediaApp(new RecordingSpeechEngine({ refused: 'SPEECH_LIVE_AT_CAPACITY' }));
+    const fullIds = nextSids();
+    const third = await openSigned(full.wsUrl);
+    send(third.socket, connectedMessage);
+    send(third.socket, startMessage(fullIds));
+    send(third.socket, mediaMessage(fullIds, 2));
+    send(third.socket, stopMessage(fullIds, 3));
+    expect((await third.closed).code).toBe(1000);
+    expect(full.audits.find((event) => event.action === 'media.stream.started')).toMatchObject({ objectId: fullIds.streamSid, reason: 'SPEECH_LIVE_AT_CAPACITY' });
+    expect(ended(full.audits, fullIds.streamSid)).toMatchObject({ reason: 'SPEECH_LIVE_AT_CAPACITY', detail: { frames: 1 } });
   });
 
   it('refuses a start whose token is missing, expired, for another call, reused or uncheckable: 1008, audited, nothing reaches speech', async () => {

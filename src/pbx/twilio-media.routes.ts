@@ -244,6 +244,8 @@ function serveMediaStream(socket: WebSocket, requestId: string, deps: StreamDeps
       speechProblem = 'SPEECH_FORMAT_UNSUPPORTED';
       log.warn({ engine: engineName, sampleRate: stream.format.sampleRate }, 'speech engine refused the stream format');
     }
+    // Taken but not transcribed (the live engine is at capacity): audited with the stream's start.
+    if (session?.refused) speechProblem = session.refused;
     if (!session) {
       session = new CountingSpeechSession(engineName, stream.format, speechProblem === 'SPEECH_FORMAT_UNSUPPORTED' ? 'speech engine refused the audio format' : 'speech engine failed');
     }

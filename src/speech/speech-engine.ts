@@ -114,6 +114,11 @@ export interface SpeechSession {
   push(frame: Uint8Array, meta: { sequence: number; timestampMs: number }): void;
   /** Flushes and returns the result. Called once. */
   end(): Promise<SpeechResult>;
+  /**
+   * Set when the engine took the stream but will not transcribe it (a code, e.g.
+   * `SPEECH_LIVE_AT_CAPACITY`): the stream is still counted, and the start is audited with it.
+   */
+  readonly refused?: string;
 }
 
 export interface SpeechResult {

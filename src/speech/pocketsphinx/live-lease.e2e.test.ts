@@ -124,4 +124,12 @@ describe('live calls on recognisers of their own', () => {
     expect(results.filter((result) => result.text).length).toBe(3);
     await waitFor(() => engine.stats().liveLeases === 0);
   }, 120_000);
+
+  it('says which call it will not transcribe, so the stream start is audited with the reason', async () => {
+    await waitFor(() => engine.stats().liveLeases === 0);
+    const sessions = [0, 1, 2, 3].map((index) => engine.start({ callSid: `CA-cap-${index}`, streamSid: `MZ-cap-${index}`, format }));
+    expect(sessions.map((session) => session.refused ?? null)).toEqual([null, null, null, 'SPEECH_LIVE_AT_CAPACITY']);
+    await Promise.all(sessions.map((session) => session.end()));
+    await waitFor(() => engine.stats().liveLeases === 0);
+  }, 60_000);
 });

@@ -432,6 +432,10 @@ class LivePocketsphinxSession implements SpeechSession {
     this.sendEvery = Math.round(this.rate * liveChunkSeconds);
   }
 
+  get refused(): string | undefined {
+    return this.lease ? undefined : 'SPEECH_LIVE_AT_CAPACITY';
+  }
+
   push(frame: Uint8Array): void {
     if (this.ended) return;
     this.frames += 1;
