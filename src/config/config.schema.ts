@@ -89,9 +89,16 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8787),
+        /**
+         * Graceful shutdown (issue 18): on SIGTERM readiness turns false this long before the
+         * listener closes, so a load balancer stops sending first; then in-flight work drains.
+         */
+        drainSeconds: z.number().min(0).max(120).default(2),
+        /** The whole shutdown, drain included, ends within this; past it the process exits 1. */
+        shutdownTimeoutSeconds: z.number().int().min(1).max(600).default(30),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8787 }),
+      .default({ host: '127.0.0.1', port: 8787, drainSeconds: 2, shutdownTimeoutSeconds: 30 }),
     ehr: z
       .object({
         /** FHIR R4 base URL; absent means the built-in sandbox EHR (demo only). */

@@ -53,6 +53,8 @@ export function dutyLockKey(name: string): number {
 interface DutyState {
   duty: Duty;
   leading: boolean;
+  /** Released for good: never taken again. */
+  retired: boolean;
   /** lead() or follow() in progress: the next change waits for it. */
   changing: Promise<void>;
 }
@@ -68,6 +70,7 @@ export class LeaderLocks {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;
   private stopped = false;
+  private started = false;
   private connectFailing = false;
   private readonly retryMs: number;
 
@@ -75,11 +78,32 @@ export class LeaderLocks {
     this.retryMs = options.retryMs ?? 1_000;
   }
 
-  /** Registers a duty (before or after start: it is tried at the next tick). */
+  /** Registers a duty (before or after start: then it is tried at once). */
   add(duty: Duty): this {
     if (this.duties.has(duty.name)) throw new Error(`duty ${duty.name} is already registered`);
-    this.duties.set(duty.name, { duty, leading: false, changing: Promise.resolve() });
+    this.duties.set(duty.name, { duty, leading: false, retired: false, changing: Promise.resolve() });
+    if (this.started && !this.stopped) void this.tick();
     return this;
+  }
+
+  /** Every registered duty's name. */
+  names(): string[] {
+    return [...this.duties.keys()];
+  }
+
+  /**
+   * These duties stop here for good (a shutdown in steps): each stops its work if it leads, then
+   * its lock is freed for a standby. The others keep running until `stop`.
+   */
+  async release(names: readonly string[]): Promise<void> {
+    const states = names.map((name) => this.duties.get(name)).filter((state): state is DutyState => state !== undefined);
+    for (const state of states) state.retired = true;
+    await this.ticking;
+    await Promise.all(states.map((state) => this.setLeading(state, false, 'stopped')));
+    const client = this.client;
+    if (client) {
+      for (const state of states) await client.query('select pg_advisory_unlock($1, $2)', [dutyLockNamespace, dutyLockKey(state.duty.name)]).catch(() => undefined);
+    }
   }
 
   /** The duties this process leads now. */
@@ -94,19 +118,25 @@ export class LeaderLocks {
   /** Tries every duty once now (so a lone process leads before it serves), then on a timer. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.started = true;
     await this.tick();
     if (this.options.db.kind === 'postgres') {
-      this.timer = setInterval(() => void this.tick(), this.retryMs);
+      // A slow round (a slow store) is not queued behind by the timer: it skips while one runs.
+      this.timer = setInterval(() => {
+        if (!this.ticking) void this.tick();
+      }, this.retryMs);
       this.timer.unref();
     }
   }
 
-  /** One round now: take what is free, check what is held (the timer's work; tests call it). */
+  /** One round now, after any in progress: take what is free, check what is held (the timer's work; tests call it). */
   tick(): Promise<void> {
-    this.ticking ??= this.round().finally(() => {
-      this.ticking = null;
+    const round = (this.ticking ?? Promise.resolve()).then(() => this.round());
+    const settled = round.finally(() => {
+      if (this.ticking === settled) this.ticking = null;
     });
-    return this.ticking;
+    this.ticking = settled;
+    return settled;
   }
 
   /** Stops leading every duty (each waits for its work in flight), then frees the locks. */
@@ -127,9 +157,11 @@ export class LeaderLocks {
     if (this.stopped) return;
     if (this.options.db.kind !== 'postgres') {
       // One process per embedded store: it leads everything.
-      for (const state of this.duties.values()) if (!state.leading) await this.setLeading(state, true, 'acquired');
+      for (const state of this.duties.values()) if (!state.leading && !state.retired) await this.setLeading(state, true, 'acquired');
       return;
     }
+    // No duty to run here (a web process, or all released): no session is opened.
+    if (![...this.duties.values()].some((state) => !state.retired)) return;
     const client = await this.session();
     if (!client || this.stopped) return;
     try {
@@ -137,10 +169,10 @@ export class LeaderLocks {
       // A leader's check that its session (and so its locks) is still there.
       if (held.length > 0) await client.query('select 1');
       for (const state of this.duties.values()) {
-        if (state.leading || this.stopped) continue;
+        if (state.leading || state.retired || this.stopped) continue;
         const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [dutyLockNamespace, dutyLockKey(state.duty.name)]);
         if (!rows[0]?.locked) continue;
-        if (this.stopped) {
+        if (this.stopped || state.retired) {
           await client.query('select pg_advisory_unlock($1, $2)', [dutyLockNamespace, dutyLockKey(state.duty.name)]).catch(() => undefined);
           continue;
         }
