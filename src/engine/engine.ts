@@ -707,11 +707,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       // The duties stop and free their locks for a standby, the audit chain last (below). A list
       // run waiting in the governor ends once the governor drops its waiting requests.
       const dutiesStopped = duties.release(duties.names().filter((name) => name !== 'audit-chain'));
+      // Stage runs in flight finish (within the pipeline's grace) or go back to the queue for a
+      // peer, while the EHR client still works: stopping the governor first failed them instead.
+      await pipeline.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
       await dutiesStopped;
-      await pipeline.stop();
       await screenPopAccess.stop();
       if (ownSpeechServiceEngine) await speechServiceEngine?.close?.().catch(() => undefined);
       await keys.idle();
