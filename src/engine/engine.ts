@@ -33,6 +33,7 @@ import { languageModelAssistFor } from '../nlp/language-model/language-model.ser
 import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
 import { LiveCallsHub, type LivePublisher } from '../api/live-calls.hub.ts';
 import { PostgresLiveFanOut } from '../live/live-fan-out.service.ts';
+import { resolveLiveFanOut } from '../live/live-notification.ts';
 import { ScreenPopService } from '../calls/screen-pop.service.ts';
 import { buildApp } from '../api/app.ts';
 import { RoutingService, auditRulesRejected } from '../routing/routing.service.ts';
@@ -393,8 +394,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   // What the services publish to: this process's hub, and through PostgreSQL every other
   // process's (issue 18, ADR 0026). The embedded store is one process: nothing to cross.
-  const fanOutMode = config.live.fanOut === 'auto' ? (db.kind === 'postgres' ? 'postgres' : 'none') : config.live.fanOut;
-  if (fanOutMode === 'postgres' && db.kind !== 'postgres') {
+  const fanOutMode = resolveLiveFanOut(config.live.fanOut, db.kind);
+  if (fanOutMode === null) {
     await chainer.stop();
     cipher.close();
     await db.close();

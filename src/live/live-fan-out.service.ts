@@ -59,6 +59,7 @@ export class PostgresLiveFanOut implements LivePublisher {
   /** Latest-wins writers and loaders per key: at most one in flight, the newest value next. */
   private readonly writes = new Coalescer<Write>((error) => this.failed('share', error));
   private readonly loads = new Coalescer<LiveNotification>((error) => this.failed('load', error));
+  private readonly notifies = new Coalescer<true>((error) => this.failed('notify', error));
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Notifications from other processes handed to the hub (tests, metrics). */
@@ -94,18 +95,31 @@ export class PostgresLiveFanOut implements LivePublisher {
     return this.listener.reconnects;
   }
 
+  get listenBackendPid(): number | null {
+    return this.listener.backendPid;
+  }
+
+  /** Resolves once everything published so far is written and notified. */
+  async flushed(): Promise<void> {
+    await this.writes.idle();
+    await this.notifies.idle();
+  }
+
   /** Stops listening and waits for shares in flight (before the store closes). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweepTimer);
     await this.listener.stop();
     await this.writes.idle();
+    await this.notifies.idle();
     await this.loads.idle();
   }
 
   publishCall(call: LiveCallSummary): void {
     this.options.hub.publishCall(call);
-    void notifyLive(this.options.db, 'call', call.callId, this.origin).catch((error: unknown) => this.failed('notify', error));
+    if (this.stopped) return;
+    // The row is in the store: the others load it. Changes in a burst cost one notification in flight per call.
+    void this.notifies.run(call.callId, true, () => notifyLive(this.options.db, 'call', call.callId, this.origin));
   }
 
   publishScreenPop(screenPop: ScreenPop): void {
@@ -194,7 +208,7 @@ export class PostgresLiveFanOut implements LivePublisher {
     // A card goes to the viewers of the call's queue: the hub must know the call first (the call's
     // own notification may not have been handled yet).
     if (view.kind === 'screen-pop' && !hub.callSummary(view.callId)) {
-      const call = await findCall(db, view.callId);
+      const call = await findCall(db, view.callId).catch(() => null);
       if (call) hub.publishCall(liveSummary(call));
     }
     if (view.version <= (this.applied.get(key) ?? 0) || this.stopped) return;

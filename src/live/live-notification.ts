@@ -52,3 +52,14 @@ export function reconnectDelayMs(attempt: number, options: { baseMs: number; max
   // Half fixed, half random: processes that lost the same server do not all come back at once.
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
+
+/**
+ * The fan-out a process runs for the `live.fanOut` setting and its store: `auto` is PostgreSQL's
+ * LISTEN/NOTIFY on PostgreSQL and none on the embedded store (one process, nothing to cross).
+ * Null: a setting the store cannot honour (`postgres` on the embedded store).
+ */
+export function resolveLiveFanOut(setting: 'auto' | 'postgres' | 'none', store: 'postgres' | 'pglite'): 'postgres' | 'none' | null {
+  if (setting === 'auto') return store === 'postgres' ? 'postgres' : 'none';
+  if (setting === 'postgres' && store !== 'postgres') return null;
+  return setting;
+}

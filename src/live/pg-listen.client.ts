@@ -39,6 +39,11 @@ export class PgListenClient {
     return this.client !== null;
   }
 
+  /** The server process of the listening session (what an operator, or a test, terminates). */
+  get backendPid(): number | null {
+    return (this.client as (pg.Client & { processID?: number }) | null)?.processID ?? null;
+  }
+
   /** Connects and listens; if the first try fails, keeps trying in the background and resolves. */
   async start(): Promise<void> {
     await this.connect();
