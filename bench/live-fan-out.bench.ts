@@ -105,7 +105,7 @@ async function serve(ehr: SpawnedSandboxEhr, env: Record<string, string>, fanOut
   const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-bench-fanout-'));
   const configFile = path.join(dataDir, 'callchart.yaml');
   writeFileSync(configFile, [
-    'ehr:', `  fhirBaseUrl: ${ehr.baseUrl}`, '  maxRequestsPerSecond: 20000', '  maxConcurrent: 512', '  cacheSeconds: 0',
+    'ehr:', `  fhirBaseUrl: ${ehr.baseUrl}`, '  maxRequestsPerSecond: 10000', '  maxConcurrent: 512', '  cacheSeconds: 0',
     'live:', `  fanOut: ${fanOut}`, '',
   ].join('\n'));
   const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, '--data-dir', path.join(dataDir, 'data'), '--port', '0'], {
