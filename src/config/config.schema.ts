@@ -331,6 +331,16 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, purgeEveryMinutes: 60 }),
+    /**
+     * The staff live display across engine processes (issue 18, ADR 0026). `fanOut`: `auto` (the
+     * default) relays through PostgreSQL LISTEN/NOTIFY when DATABASE_URL is PostgreSQL and stays
+     * in-process on the embedded store; `postgres` insists on it (refused on the embedded store);
+     * `none`: one process only, nothing crosses.
+     */
+    live: z
+      .object({ fanOut: z.enum(['auto', 'postgres', 'none']).default('auto') })
+      .strict()
+      .default({ fanOut: 'auto' }),
     /** Callback tasks (issue 16, FU-1): deadlines, the escalation ladder, merging repeat calls, the overdue sweep. */
     callbacks: callbackSettingsSchema.default(defaultCallbackSettings),
     /** Outreach lists (issue 16, FU-2): the EHR list schedule, its budget, the CSV limits, the scripts. */

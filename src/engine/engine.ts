@@ -34,7 +34,9 @@ import { afterCallHandlers } from '../pipeline/after-call.service.ts';
 import { resolveRequestWorkflows } from '../nlp/workflows.ts';
 import { languageModelAssistFor } from '../nlp/language-model/language-model.service.ts';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
-import { LiveCallsHub } from '../api/live-calls.hub.ts';
+import { LiveCallsHub, type LivePublisher } from '../api/live-calls.hub.ts';
+import { PostgresLiveFanOut } from '../live/live-fan-out.service.ts';
+import { resolveLiveFanOut } from '../live/live-notification.ts';
 import { ScreenPopService } from '../calls/screen-pop.service.ts';
 import { buildApp } from '../api/app.ts';
 import { RoutingService, auditRulesRejected } from '../routing/routing.service.ts';
@@ -187,6 +189,11 @@ export interface Engine {
   db: Db;
   app: FastifyInstance;
   hub: LiveCallsHub;
+  /**
+   * How this process shares the live display with the others on the same PostgreSQL (issue 18,
+   * ADR 0026): the LISTEN/NOTIFY fan-out, or null when it stays in this process (`live.fanOut`).
+   */
+  liveFanOut: PostgresLiveFanOut | null;
   pipeline: Pipeline;
   routing: RoutingService;
   review: ReviewService;
@@ -426,7 +433,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
-  const screenPops = new ScreenPopService({ db, cipher, identity: liveIdentity, display: hub, logger, timeZone: config.clinic.timeZone });
+  // What the services publish to: this process's hub, and through PostgreSQL every other
+  // process's (issue 18, ADR 0026). The embedded store is one process: nothing to cross.
+  const fanOutMode = resolveLiveFanOut(config.live.fanOut, db.kind);
+  if (fanOutMode === null) {
+    await chainer.stop();
+    cipher.close();
+    await db.close();
+    throw new CallchartError('CONFIG_INVALID', 'live.fanOut is postgres but the store is the embedded one: set DATABASE_URL, or live.fanOut: none (one process)');
+  }
+  const liveFanOut = fanOutMode === 'postgres' ? new PostgresLiveFanOut({ db, cipher, hub, logger }) : null;
+  const live: LivePublisher = liveFanOut ?? hub;
+  const screenPops = new ScreenPopService({ db, cipher, identity: liveIdentity, display: live, logger, timeZone: config.clinic.timeZone });
   const workflows = resolveRequestWorkflows(config.requestTypes);
   const senders: WriteBackSender[] = [new FhirChartRecordSender({ db, cipher, fhir, policies, workflows })];
   const hl7 = config.writeBack.hl7;
@@ -480,7 +498,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     tracer,
     onStageRun: (run) => metrics.stageRan(run),
     handlers: afterCallHandlers({
-      db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
+      db, cipher, identity, fhir, hub: live, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
       // Which transcript to read when a call has several, and which words to mark (issue 17).
       speech: { fallback: config.speech.fallback, lowConfidence: config.speech.lowConfidence },
@@ -496,11 +514,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: ivr.default.language });
   if (works) dispatcher.start();
   const ingest = new CallIngestService({
-    db, cipher, policies, pipeline, identity: liveIdentity, hub, screenPops, logger, defaultRegion: config.clinic.defaultRegion as CountryCode,
+    db, cipher, policies, pipeline, identity: liveIdentity, hub: live, screenPops, logger, defaultRegion: config.clinic.defaultRegion as CountryCode,
     settleSeconds: config.pipeline.settleSeconds, groupCommit: options.groupCommit,
     onCallEnded: (call) => metrics.callEnded(call), onScreenPop: (pop) => metrics.screenPopShown(pop),
   });
-  const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
+  const routing = new RoutingService({ db, ingest, hub: live, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
   clinicCalendar = () => ({ hours: routing.currentRules.hours, timeZone: routing.currentRules.timeZone });
   // The purge deletes what is due and destroys the data keys that seal nothing any more (crypto-shredding).
   const retention = new RetentionScheduler({
@@ -564,7 +582,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ?? await (await import('../speech/pocketsphinx/pocketsphinx.engine.ts')).PocketsphinxEngine.start({ ...config.speech.pocketsphinx, lowConfidence: config.speech.lowConfidence }, { logger });
   // Live transcripts of streamed calls (issue 17): redacted, to the call's clinical viewers, only with consent.
   const liveTranscripts = new LiveTranscriptService({
-    db, display: hub, logger, lowConfidence: config.speech.lowConfidence,
+    db, display: live, logger, lowConfidence: config.speech.lowConfidence,
     // The identified caller's name and MRN from the card, so the redactor recognises them.
     patientContext: async (call) => {
       const patient = hub.shownScreenPop(call.id)?.patient;
@@ -628,7 +646,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     governance: { incidents: { auditKey, notificationDays: config.alerts.incidents.notificationDays, evidenceHours: config.alerts.incidents.evidenceHours } },
     scim: { settings: config.scim, token: () => scimToken },
     sso,
-    liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
+    liveCalls: { cipher, identity: liveIdentity, screenPops, display: live, pipeline },
     onCall,
     settings,
     outreach: { outreach, scheduler: outreachScheduler },
@@ -664,6 +682,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   if (works) duties.add(duty('alerts', () => alerts.start(), () => alerts.stop()));
   if (works) duties.add(duty('event-webhooks', () => eventWebhooks.start(), () => eventWebhooks.stop()));
+  // Listening, and holding what other processes show now, before the first viewer can connect.
+  await liveFanOut?.start();
   await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -690,7 +710,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   let closed = false;
   const engine: Engine = {
-    url, role, duties, readiness, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks, onCall,
+    url, role, duties, readiness, db, app, hub, liveFanOut, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks, onCall,
     outreach: { service: outreach, scheduler: outreachScheduler },
     async close() {
       if (closed) return;
@@ -714,6 +734,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
       await dutiesStopped;
+      // After everything that publishes: what it shared last is written before the store closes.
+      await liveFanOut?.stop();
       await screenPopAccess.stop();
       if (ownSpeechServiceEngine) await speechServiceEngine?.close?.().catch(() => undefined);
       await keys.idle();
