@@ -132,13 +132,13 @@ describe('several engine processes on one PostgreSQL', () => {
   it('a call accepted and started by process A is finished by worker B after A is SIGKILLed: one Task, the audit chain goes on in B', async () => {
     const { sql, start, checkpoints, scratch } = await deployment();
     const a = await start('all');
+    expect((await ready(a)).leading).toContain('audit-chain');
+    const [callId] = await endCallsWithStageHeld(a, ['scale-kill-1']);
+    // B joins while A holds the stage (started earlier, B could have taken the job itself).
     const b = await start('worker');
     // A started first: it leads the single-writer duties; B stands by. B serves health only.
-    expect((await ready(a)).leading).toContain('audit-chain');
     expect(await ready(b)).toMatchObject({ status: 'ready', role: 'worker', leading: [] });
     expect((await b.request('/api/info')).status).toBe(404);
-
-    const [callId] = await endCallsWithStageHeld(a, ['scale-kill-1']);
     // The stage is in A's hands: active in the queue, not finished.
     const { rows } = await sql.query<{ count: number }>(`select count(*)::int as count from pgboss.job where state = 'active' and data->>'callId' = $1`, [callId]);
     expect(rows[0]!.count).toBe(1);
@@ -151,8 +151,12 @@ describe('several engine processes on one PostgreSQL', () => {
     expect((await ready(b)).leading).toEqual(expect.arrayContaining(['audit-chain', 'retention-purge', 'callback-sweep', 'alerts', 'event-webhooks', 'on-call-notices']));
     const tasks = await taskFor('scale-kill-1');
     expect(tasks).toHaveLength(1);
-    const audit = await sql.query<{ action: string; reason: string }>(`select action, reason from audit_event where object_id = $1 and action like 'pipeline.%'`, [callId]);
-    expect(audit.rows).toContainEqual({ action: 'pipeline.identify-caller.recovered', reason: 'WORKER_LOST' });
+    // The takeover is on the record (chained by B shortly after its sweep wrote it).
+    const recovered = await eventually(async () => {
+      const audit = await sql.query<{ actor: string }>(`select actor from audit_event where object_id = $1 and action = 'pipeline.identify-caller.recovered' and reason = 'WORKER_LOST'`, [callId]);
+      return audit.rows[0] ?? null;
+    }, 20_000, 'the recovery in the audit log');
+    expect(recovered.actor).toBe('system:pipeline-sweep');
     // Each process said what it was, on the record.
     const started = await sql.query<{ role: string }>(`select detail->>'role' as role from audit_event where action = 'engine.started' order by seq`);
     expect(started.rows.map((row) => row.role)).toEqual(['all', 'worker']);
