@@ -10,6 +10,7 @@ import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import type { SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { seedPgliteDataDir } from './pglite-template.ts';
+import { FileKekProvider } from '../../src/keys/file-kek.client.ts';
 
 const bin = path.resolve('bin/callchart.js');
 /** The Twilio auth token every spawned engine gets (TWILIO_AUTH_TOKEN). */
@@ -23,6 +24,8 @@ export interface EngineIdentity {
   webhookSecret: string;
   dataKey: string;
   staffTokenSecret: string;
+  /** One audit key for every process of the deployment (CALLCHART_AUDIT_KEY): one chain, whoever links it. */
+  auditKey: string;
   env: Record<string, string>;
 }
 
@@ -34,6 +37,7 @@ export async function engineIdentity(ehr: SandboxEhr): Promise<EngineIdentity> {
     webhookSecret: `whsec_${randomBytes(32).toString('base64url')}`,
     dataKey: randomBytes(32).toString('base64'),
     staffTokenSecret: randomBytes(32).toString('base64'),
+    auditKey: randomBytes(32).toString('base64'),
     env: {
       EHR_CLIENT_ID: credentials.clientId,
       EHR_CLIENT_PRIVATE_JWK: JSON.stringify(credentials.privateKey),
@@ -76,6 +80,10 @@ export async function spawnEngine(options: {
   backgroundTimeoutMs?: number;
   env?: Record<string, string>;
   freshStore?: boolean;
+  /** `serve --role` (issue 18); absent: the default, all. */
+  role?: 'web' | 'worker' | 'all';
+  /** server.drainSeconds: how long readiness is false before the listener closes at SIGTERM (default 2). */
+  drainSeconds?: number;
 }): Promise<EngineProcess> {
   mkdirSync(options.dataDir, { recursive: true });
   if (!options.databaseUrl && !options.freshStore && !existsSync(path.join(options.dataDir, 'pgdata'))) await seedPgliteDataDir(options.dataDir);
@@ -88,21 +96,26 @@ export async function spawnEngine(options: {
       ...(options.backgroundTimeoutMs ? [`  backgroundTimeoutMs: ${options.backgroundTimeoutMs}`] : []),
       `pipeline:`,
       `  settleSeconds: ${options.settleSeconds ?? 1}`,
+      ...(options.drainSeconds !== undefined ? ['server:', `  drainSeconds: ${options.drainSeconds}`] : []),
       '',
     ].join('\n'),
   );
   const { identity } = options;
-  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0'], {
+  // On PostgreSQL one key file per database, so every process of one deployment holds the same KEK;
+  // a split role never creates it (it is made once, as an operator does with `callchart keys init`).
+  const kekFile = options.databaseUrl
+    ? path.join(tmpdir(), `callchart-kek-${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}.json`)
+    : `${path.resolve(options.dataDir)}.kek.json`;
+  if (options.role && options.role !== 'all' && !existsSync(kekFile)) new FileKekProvider(kekFile, { create: true });
+  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0', ...(options.role ? ['--role', options.role] : [])], {
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl ?? '',
       CALLCHART_WEBHOOK_SECRET: identity.webhookSecret,
       CALLCHART_DATA_KEY: identity.dataKey,
-      // Beside the data directory, never in it (serve refuses that), and the same across restarts;
-      // on PostgreSQL one file per database, so every process of one deployment holds the same KEK.
-      CALLCHART_KEK_FILE: options.databaseUrl
-        ? path.join(tmpdir(), `callchart-kek-${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}.json`)
-        : `${path.resolve(options.dataDir)}.kek.json`,
+      // Beside the data directory, never in it (serve refuses that), and the same across restarts.
+      CALLCHART_KEK_FILE: kekFile,
+      CALLCHART_AUDIT_KEY: identity.auditKey,
       CALLCHART_STAFF_TOKEN_SECRET: identity.staffTokenSecret,
       TWILIO_AUTH_TOKEN: engineTwilioAuthToken,
       LOG_LEVEL: 'warn',
