@@ -61,6 +61,8 @@ export class PostgresLiveFanOut implements LivePublisher {
   private readonly writes = new LatestWins<Write>((error) => this.failed('share', error));
   private readonly loads = new LatestWins<LiveNotification>((error) => this.failed('load', error));
   private readonly notifies = new LatestWins<true>((error) => this.failed('notify', error));
+  /** Live transcripts this hub holds because another process shares them (its own are not checked on catch-up). */
+  private readonly remoteTranscripts = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Notifications from other processes handed to the hub (tests, metrics). */
@@ -191,6 +193,7 @@ export class PostgresLiveFanOut implements LivePublisher {
     }
     if (kind === 'transcript-ended' || kind === 'transcript-removed') {
       this.applied.delete(`transcript\n${callId}`);
+      this.remoteTranscripts.delete(callId);
       hub.endTranscript(callId, { withdrawn: kind === 'transcript-removed' });
       this.received += 1;
       return;
@@ -222,7 +225,13 @@ export class PostgresLiveFanOut implements LivePublisher {
     } else if (view.kind === 'understanding') {
       hub.publishUnderstanding(body as CallUnderstanding);
     } else {
+      this.remoteTranscripts.add(view.callId);
       hub.publishTranscript(body as LiveTranscript);
+      // The hub keeps a bounded number of transcripts: forget the ones it let go.
+      if (this.remoteTranscripts.size > 200) {
+        const held = new Set(hub.transcriptCallIds());
+        for (const callId of this.remoteTranscripts) if (!held.has(callId)) this.remoteTranscripts.delete(callId);
+      }
     }
   }
 
@@ -245,11 +254,12 @@ export class PostgresLiveFanOut implements LivePublisher {
     }
     // A transcript that ended during the gap: its row is gone. Removed from screens, since whether
     // consent was withdrawn cannot be known any more (the safe side of CO-4).
-    const held = hub.transcriptCallIds();
+    const held = hub.transcriptCallIds().filter((callId) => this.remoteTranscripts.has(callId));
     const stored = await storedTranscriptCallIds(db, held);
     for (const callId of held) {
       if (!stored.has(callId)) {
         this.applied.delete(`transcript\n${callId}`);
+        this.remoteTranscripts.delete(callId);
         hub.endTranscript(callId, { withdrawn: true });
       }
     }
