@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -251,6 +251,8 @@ async function twoPhase(ehr: SpawnedSandboxEhr, numbers: string[]) {
 }
 
 async function run() {
+  // Other work on the machine shows in these numbers: the load average before and after says how much.
+  const loadBefore = loadavg().map((value) => Math.round(value * 100) / 100);
   const ehr = await spawnSandboxEhr({ port: 0, patients: 240, latencyMs });
   const numbers = callers(callCount);
   const single = await onePhase(ehr, numbers);
@@ -258,7 +260,7 @@ async function run() {
   await ehr.close();
   return {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
+    machine: { cpus: cpus().length, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadavg().map((value) => Math.round(value * 100) / 100) },
     concurrentCalls: callCount,
     ehrLatencyMs: latencyMs,
     routingBudgetMs: budgetMs,

@@ -265,3 +265,10 @@ describe('twenty calls ringing at once against a slow, flaky EHR with a tight re
   });
 });
 
+describe('one process on the embedded store (after every card above)', () => {
+  it('stays in this process: no fan-out, nothing written for other processes', async () => {
+    expect(harness.engine.liveFanOut).toBeNull();
+    const { rows } = await harness.engine.db.query<{ n: number }>('select count(*)::int as n from live_view');
+    expect(rows[0]!.n).toBe(0);
+  });
+});

@@ -103,6 +103,13 @@ describe('live fan-out over PostgreSQL LISTEN/NOTIFY', () => {
     const a = processes[0]!;
     // Slow to reconnect on purpose, so the publishing below happens while nobody listens in C.
     const c = await startProcess({ baseMs: 4_000, maxMs: 8_000 });
+    // A live transcript C shows, which ends while C is not listening.
+    const streamed = randomUUID();
+    a.fanOut.publishTranscript({
+      callId: streamed, queue: 'nurse-line', agent: null, source: 'pocketsphinx', pieces: [{ text: 'my refill', kind: 'text' }], pending: '', quality: 'ok',
+      qualityReasons: [], segments: [], lowConfidenceWords: 0, truncated: false, updatedAt: new Date().toISOString(),
+    });
+    await eventually(async () => (c.hub.transcriptCallIds().includes(streamed) ? true : null), 10_000, 'the transcript in process C');
     const pid = c.fanOut.listenBackendPid!;
     expect(pid).toBeGreaterThan(0);
     const admin = new pg.Client({ connectionString: store.databaseUrl });
@@ -113,6 +120,7 @@ describe('live fan-out over PostgreSQL LISTEN/NOTIFY', () => {
 
     const missedId = randomUUID();
     a.fanOut.publishScreenPop(card(missedId));
+    a.fanOut.endTranscript(streamed);
     await a.fanOut.flushed();
     // Written and notified while C had no listening session: that notification is lost to C.
     expect(c.fanOut.listening).toBe(false);
@@ -121,6 +129,8 @@ describe('live fan-out over PostgreSQL LISTEN/NOTIFY', () => {
     await eventually(async () => (c.fanOut.listening && c.fanOut.reconnects === 1 ? true : null), 20_000, 'listening again');
     const recovered = await eventually(async () => c.hub.shownScreenPop(missedId), 10_000, 'the missed card reloaded');
     expect(recovered.patient?.name).toBe(syntheticName);
+    // The transcript that ended meanwhile is gone from C's screens too.
+    await eventually(async () => (c.hub.transcriptCallIds().includes(streamed) ? null : true), 10_000, 'the ended transcript gone from process C');
 
     // And what comes after crosses as usual.
     const laterId = randomUUID();

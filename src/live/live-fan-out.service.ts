@@ -14,6 +14,7 @@ import {
   callIdsChangedSince, deleteLiveView, findLiveView, listLiveViewsSince, notifyLive, saveLiveView, storedTranscriptCallIds, sweepLiveViews, type StoredLiveView,
 } from './live-view.repository.ts';
 import { PgListenClient } from './pg-listen.client.ts';
+import { LatestWins } from '../lib/latest-wins.ts';
 
 /** Which class seals each kind of live view (their retention and crypto-shredding follow the class). */
 const sealedAs: Record<StoredLiveKind, ArtifactClass> = { 'screen-pop': 'call-metadata', understanding: 'summary', transcript: 'redacted-transcript' };
@@ -57,9 +58,11 @@ export class PostgresLiveFanOut implements LivePublisher {
   /** The `live_view` version this process holds per `kind\ncallId` (older notifications are skipped). */
   private readonly applied = new Map<string, number>();
   /** Latest-wins writers and loaders per key: at most one in flight, the newest value next. */
-  private readonly writes = new Coalescer<Write>((error) => this.failed('share', error));
-  private readonly loads = new Coalescer<LiveNotification>((error) => this.failed('load', error));
-  private readonly notifies = new Coalescer<true>((error) => this.failed('notify', error));
+  private readonly writes = new LatestWins<Write>((error) => this.failed('share', error));
+  private readonly loads = new LatestWins<LiveNotification>((error) => this.failed('load', error));
+  private readonly notifies = new LatestWins<true>((error) => this.failed('notify', error));
+  /** Live transcripts this hub holds because another process shares them (its own are not checked on catch-up). */
+  private readonly remoteTranscripts = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Notifications from other processes handed to the hub (tests, metrics). */
@@ -190,6 +193,7 @@ export class PostgresLiveFanOut implements LivePublisher {
     }
     if (kind === 'transcript-ended' || kind === 'transcript-removed') {
       this.applied.delete(`transcript\n${callId}`);
+      this.remoteTranscripts.delete(callId);
       hub.endTranscript(callId, { withdrawn: kind === 'transcript-removed' });
       this.received += 1;
       return;
@@ -221,7 +225,13 @@ export class PostgresLiveFanOut implements LivePublisher {
     } else if (view.kind === 'understanding') {
       hub.publishUnderstanding(body as CallUnderstanding);
     } else {
+      this.remoteTranscripts.add(view.callId);
       hub.publishTranscript(body as LiveTranscript);
+      // The hub keeps a bounded number of transcripts: forget the ones it let go.
+      if (this.remoteTranscripts.size > 200) {
+        const held = new Set(hub.transcriptCallIds());
+        for (const callId of this.remoteTranscripts) if (!held.has(callId)) this.remoteTranscripts.delete(callId);
+      }
     }
   }
 
@@ -244,11 +254,12 @@ export class PostgresLiveFanOut implements LivePublisher {
     }
     // A transcript that ended during the gap: its row is gone. Removed from screens, since whether
     // consent was withdrawn cannot be known any more (the safe side of CO-4).
-    const held = hub.transcriptCallIds();
+    const held = hub.transcriptCallIds().filter((callId) => this.remoteTranscripts.has(callId));
     const stored = await storedTranscriptCallIds(db, held);
     for (const callId of held) {
       if (!stored.has(callId)) {
         this.applied.delete(`transcript\n${callId}`);
+        this.remoteTranscripts.delete(callId);
         hub.endTranscript(callId, { withdrawn: true });
       }
     }
@@ -273,41 +284,4 @@ export class PostgresLiveFanOut implements LivePublisher {
 function stripPlace(screenPop: ScreenPop): ScreenPop {
   const { queue: _queue, agent: _agent, ...card } = screenPop;
   return card;
-}
-
-/**
- * Per key, one task in flight; a value submitted meanwhile replaces any waiting one and runs after
- * it (latest wins). Bursts of transcript partials or repeated notifications cost one write or load
- * per key at a time, never a queue of stale ones.
- */
-class Coalescer<T> {
-  private readonly slots = new Map<string, { next: T | null; done: Promise<void> }>();
-
-  constructor(private readonly onError: (error: unknown) => void) {}
-
-  run(key: string, value: T, task: (value: T) => Promise<void>): Promise<void> {
-    const slot = this.slots.get(key);
-    if (slot) {
-      slot.next = value;
-      return slot.done;
-    }
-    const fresh: { next: T | null; done: Promise<void> } = { next: value, done: Promise.resolve() };
-    this.slots.set(key, fresh);
-    fresh.done = (async () => {
-      try {
-        while (fresh.next !== null) {
-          const current = fresh.next;
-          fresh.next = null;
-          await task(current).catch(this.onError);
-        }
-      } finally {
-        this.slots.delete(key);
-      }
-    })();
-    return fresh.done;
-  }
-
-  async idle(): Promise<void> {
-    while (this.slots.size > 0) await Promise.allSettled([...this.slots.values()].map((slot) => slot.done));
-  }
 }
