@@ -437,6 +437,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // process's (issue 18, ADR 0026). The embedded store is one process: nothing to cross.
   const fanOutMode = resolveLiveFanOut(config.live.fanOut, db.kind);
   if (fanOutMode === null) {
+    await duties.stop();
     await chainer.stop();
     cipher.close();
     await db.close();
