@@ -5,6 +5,7 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Bundle, Task } from '@medplum/fhirtypes';
 import twilio from 'twilio';
+import { stringify } from 'yaml';
 import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
 import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.ts';
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
@@ -76,23 +77,24 @@ export async function spawnEngine(options: {
   backgroundTimeoutMs?: number;
   env?: Record<string, string>;
   freshStore?: boolean;
+  /** More config, section by section (merged over the sections above), e.g. `{ pipeline: { concurrency: 8 } }`. */
+  config?: Record<string, Record<string, unknown>>;
+  /** More `callchart serve` arguments (e.g. `--role worker`). */
+  args?: string[];
+  /** Node's own flags for the process (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }): Promise<EngineProcess> {
   mkdirSync(options.dataDir, { recursive: true });
   if (!options.databaseUrl && !options.freshStore && !existsSync(path.join(options.dataDir, 'pgdata'))) await seedPgliteDataDir(options.dataDir);
   const configFile = path.join(options.dataDir, 'engine-test.yaml');
-  writeFileSync(
-    configFile,
-    [
-      `ehr:`,
-      `  fhirBaseUrl: ${options.fhirBaseUrl}`,
-      ...(options.backgroundTimeoutMs ? [`  backgroundTimeoutMs: ${options.backgroundTimeoutMs}`] : []),
-      `pipeline:`,
-      `  settleSeconds: ${options.settleSeconds ?? 1}`,
-      '',
-    ].join('\n'),
-  );
+  const sections: Record<string, Record<string, unknown>> = {
+    ehr: { fhirBaseUrl: options.fhirBaseUrl, ...(options.backgroundTimeoutMs ? { backgroundTimeoutMs: options.backgroundTimeoutMs } : {}) },
+    pipeline: { settleSeconds: options.settleSeconds ?? 1 },
+  };
+  for (const [section, values] of Object.entries(options.config ?? {})) sections[section] = { ...sections[section], ...values };
+  writeFileSync(configFile, stringify(sections));
   const { identity } = options;
-  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0', ...(options.args ?? [])], {
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl ?? '',
