@@ -102,7 +102,7 @@ async function seedTemplate(identity: EngineIdentity, kekFile: string, month: Sc
     // Nothing answers here: the live lookup fails at once and the pipeline identifies every caller.
     fhirBaseUrl: 'http://127.0.0.1:9/fhir/R4', ehrAuth: false,
     webhookSecret: identity.webhookSecret, staffTokenSecret: Buffer.from(identity.staffTokenSecret, 'base64'), dataKey: Buffer.from(identity.dataKey, 'base64'),
-    auditKey: Buffer.from(identity.env.CALLCHART_AUDIT_KEY!, 'base64'), port: 0, logger: createLogger({ level: 'silent' }),
+    auditKey: Buffer.from(identity.auditKey, 'base64'), port: 0, logger: createLogger({ level: 'silent' }),
   });
   const started = performance.now();
   let events = 0;
@@ -207,7 +207,7 @@ async function replay(options: { ehr: SandboxEhr; identity: EngineIdentity; kekF
       const dataDir = mkdtempSync(path.join(tmpdir(), 'callchart-replay-'));
       dataDirs.push(dataDir);
       const engine = await spawnEngine({
-        identity, fhirBaseUrl: ehr.baseUrl, dataDir, databaseUrl, settleSeconds: 5,
+        identity, fhirBaseUrl: ehr.baseUrl, dataDir, databaseUrl, settleSeconds: 5, role: 'worker',
         env: { CALLCHART_KEK_FILE: options.kekFile, LOG_LEVEL: 'error', DATABASE_POOL_MAX: '20' },
         // Profiling a run: each worker writes a CPU profile there when it stops.
         ...(process.env.REPLAY_PROFILE_DIR ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.REPLAY_PROFILE_DIR}`, ...(process.env.REPLAY_NODE_IMPORT ? ['--import', process.env.REPLAY_NODE_IMPORT] : [])] } : {}),
@@ -324,7 +324,6 @@ function round(value: number): number {
 
 const ehr = await startSandboxEhr({ port: 0, latencyMs: ehrLatencyMs, patientCount: Number(flags.patients) });
 const identity = await engineIdentity(ehr);
-identity.env.CALLCHART_AUDIT_KEY = randomBytes(32).toString('base64');
 const kekDir = mkdtempSync(path.join(tmpdir(), 'callchart-replay-kek-'));
 const kekFile = path.join(kekDir, 'kek.json');
 const month = monthOfCalls(calls);

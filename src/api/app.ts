@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { registerHealthRoutes, type Readiness } from './health.routes.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyHelmet from '@fastify/helmet';
@@ -8,7 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { JSONWebKeySet } from 'jose';
 import { z } from 'zod';
-import { storeAnswers, type Db } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
@@ -85,6 +86,8 @@ import type { SpeechSettings } from '../speech/speech.settings.ts';
 
 export interface AppDeps {
   db: Db;
+  /** What `/health/ready` reads (issue 18); absent: ready, role `all`. */
+  readiness?: Readiness;
   logger: Logger;
   ingest: CallIngestService;
   hub: LiveCallsHub;
@@ -201,7 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // queues, join its trace. The route template only (never the URL: queries can hold values).
     app.addHook('onRequest', (request, _reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      if (route === '/metrics' || route === '/healthz') return done();
+      if (route === '/metrics' || route === '/healthz' || route.startsWith('/health/')) return done();
       const span = tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route } });
       request.traceSpan = span;
       context.with(trace.setSpan(context.active(), span), done);
@@ -314,11 +317,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  // Answers within about 2 s either way: an unreachable store is reported (503), not waited for.
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    if (await storeAnswers(deps.db, 2_000)) return { status: 'ok', storage: deps.db.kind };
-    return reply.code(503).send({ status: 'degraded', storage: 'unavailable' });
-  });
+  registerHealthRoutes(app, { db: deps.db, readiness: deps.readiness ?? { role: 'all', migrated: true, draining: false, leading: () => [] } });
 
   app.get(
     '/api/info',

@@ -125,13 +125,29 @@ export interface HubOptions {
 
 
 /**
+ * What the domain publishes to the staff live display (the port the services hold). The hub is
+ * the in-process display; `live/live-fan-out.service.ts` wraps it to reach the displays of every
+ * engine process on the same PostgreSQL (issue 18, ADR 0026). `shownScreenPop` answers from this
+ * process's memory, which holds cards shown by other processes too once they reached it.
+ */
+export interface LivePublisher {
+  publishCall(call: LiveCallSummary): void;
+  publishScreenPop(screenPop: ScreenPop): void;
+  updateScreenPop(screenPop: ScreenPop): void;
+  shownScreenPop(callId: string): ScreenPop | undefined;
+  publishUnderstanding(understanding: CallUnderstanding): void;
+  publishTranscript(transcript: LiveTranscript): void;
+  endTranscript(callId: string, options?: { withdrawn?: boolean }): void;
+}
+
+/**
  * Fan-out of live call events to staff displays in this process. Each viewer gets the calls of
  * the queues and extensions they work, and each card cut down to their role. The card follows the
  * call: a transfer re-sends it to the new queue's viewers. A client that stops reading is dropped
- * so it cannot hold the server's memory. A multi-process deployment relays through Postgres
- * LISTEN/NOTIFY (a later change); the interface stays.
+ * so it cannot hold the server's memory. Across processes, live/live-fan-out.service.ts relays
+ * through PostgreSQL LISTEN/NOTIFY and hands what other processes published to this hub.
  */
-export class LiveCallsHub {
+export class LiveCallsHub implements LivePublisher {
   private readonly viewers = new Set<Viewer>();
   private readonly recentPops = new Map<string, ScreenPop>();
   private readonly recentCalls = new Map<string, LiveCallSummary>();
@@ -187,6 +203,16 @@ export class LiveCallsHub {
    */
   updateScreenPop(screenPop: ScreenPop): void {
     this.fanOutScreenPop(screenPop, 'screen-pop.updated');
+  }
+
+  /** The call as this hub last sent it, if it did (the fan-out loads a call it has not seen). */
+  callSummary(callId: string): LiveCallSummary | undefined {
+    return this.recentCalls.get(callId);
+  }
+
+  /** Calls whose live transcript this hub holds (the fan-out forgets those that ended elsewhere). */
+  transcriptCallIds(): string[] {
+    return [...this.liveTranscripts.keys()];
   }
 
   /** The card last sent for a call (the full one, before any role cut), if one was. */

@@ -39,6 +39,8 @@ const reviewRoles = ['nurse', 'clinician', 'supervisor'] as const satisfies read
 
 export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /healthz': { kind: 'public', why: 'status and storage kind only' },
+  'GET /health/live': { kind: 'public', why: 'the process answers: status and role only' },
+  'GET /health/ready': { kind: 'public', why: 'whether to send traffic here: status, role, storage kind and the duties this process leads' },
   'GET /api/info': { kind: 'public', why: 'engine version and the EHR base URL: no call or patient data' },
   'GET /openapi.json': { kind: 'public', why: 'the API contract' },
   // The staff app (issue 14): one page for every screen and its hashed assets. They hold no data;

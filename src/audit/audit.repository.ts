@@ -159,6 +159,7 @@ export class AuditChainer {
   private checkpointing: Promise<void> = Promise.resolve();
   private lastCheckpoint: { seq: number; hash: string } | null = null;
   private sinkFailing = false;
+  private leading = false;
 
   constructor(private readonly db: Db, private readonly options: AuditChainerOptions) {}
 
@@ -170,14 +171,46 @@ export class AuditChainer {
     return this.options.checkpoints;
   }
 
+  /** Registers and leads at once: the chainer of a lone process (tests, tools, the embedded store). */
   start(): void {
+    this.register();
+    this.lead();
+  }
+
+  /**
+   * Readers in this process (`listAuditEvents`, `verifyAuditChain`) chain their own writes with
+   * this chainer's key, whether or not it leads the chaining (issue 18: every process registers,
+   * one leads; linking stays serialised by the transaction lock either way).
+   */
+  register(): void {
     chainers.set(this.db, this);
+  }
+
+  /** This process chains the log on a timer and checkpoints its head (the `audit-chain` duty). */
+  lead(): void {
+    if (this.leading) return;
+    this.leading = true;
+    this.stopped = false;
     this.timer = setInterval(() => this.nudge(), this.options.intervalMs ?? 250);
     this.timer.unref();
     this.checkpointTimer = setInterval(() => void this.checkpoint(false), this.options.checkpointIntervalMs ?? 5_000);
     this.checkpointTimer.unref();
     this.nudge();
     void this.checkpoint(true);
+  }
+
+  /**
+   * Another process leads now (or this one stops): timers off, then what is pending is chained
+   * and the head checkpointed one last time, so the hand-over leaves no gap a deletion could hide in.
+   */
+  async follow(): Promise<void> {
+    if (!this.leading) return;
+    this.leading = false;
+    clearInterval(this.timer);
+    clearInterval(this.checkpointTimer);
+    await this.running;
+    await chainPendingAuditEvents(this.db, this.options.key).catch((error: unknown) => this.options.onError?.(error));
+    await this.checkpoint(true);
   }
 
   nudge(): void {
@@ -233,12 +266,10 @@ export class AuditChainer {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    clearInterval(this.checkpointTimer);
-    await this.running;
+    await this.follow();
     this.stopped = true;
-    await chainPendingAuditEvents(this.db, this.options.key).catch((error: unknown) => this.options.onError?.(error));
-    await this.checkpoint(true);
+    await this.running;
+    await this.checkpointing;
     await this.options.checkpoints?.close?.().catch((error: unknown) => this.options.onError?.(error));
     if (chainers.get(this.db) === this) chainers.delete(this.db);
   }

@@ -11,7 +11,7 @@ import type { CallerIdentityService, CallerLookup } from '../ehr/caller-identity
 import type { PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
 import { applyDobStepUp, saveDobEvidence } from './identity-evidence.repository.ts';
 import { callReasons, consentScopes, type CallReason } from '../ivr/ivr-settings.schema.ts';
-import type { LiveCallsHub, LiveCallSummary, LiveRouting } from '../api/live-calls.hub.ts';
+import type { LivePublisher, LiveCallSummary, LiveRouting } from '../api/live-calls.hub.ts';
 import type { Pipeline } from '../pipeline/pipeline.worker.ts';
 import type { QueuePolicyStore } from '../consent/queue-policy.service.ts';
 import { decideForCall } from '../consent/call-policy.service.ts';
@@ -128,7 +128,7 @@ export class CallIngestService {
       policies: QueuePolicyStore;
       pipeline: Pipeline;
       identity: CallerIdentityService;
-      hub: LiveCallsHub;
+      hub: LivePublisher;
       /** The staff card: the live pops, and the updates when the live path left one short. */
       screenPops: ScreenPopService;
       logger: Logger;

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { checkConfigFile } from '../config/config.loader.ts';
 import { defaultConfig, type CallchartConfig } from '../config/config.schema.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { EngineRole } from '../api/health.routes.ts';
 import { decodeAuditKey } from '../audit/audit-key.ts';
 import {
-  assertStrongSecret, auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec,
+  assertStrongSecret, auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, sharedSecretsFromEnv, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec,
   type ResolvedSecret, type SecretSpec,
 } from '../engine/secrets.ts';
 import { isCallchartError } from '../lib/errors.ts';
@@ -283,9 +284,14 @@ function demoPasswordsIn(dataDir: string): Record<string, string> {
   return passwords;
 }
 
-export async function runServe(options: { config: string; dataDir: string; port?: number }): Promise<void> {
+export async function runServe(options: { config: string; dataDir: string; port?: number; role?: EngineRole }): Promise<void> {
+  const role: EngineRole = options.role ?? 'all';
   const config = configOrRefuse(options.config);
   if (!config.ehr.fhirBaseUrl) refuseStart(`Config ${options.config}: ehr.fhirBaseUrl is required for serve; set it to your EHR's FHIR R4 base URL (or use \`callchart demo\` for the sandbox EHR).`);
+  // A split deployment is several processes on one database: the embedded store is one process's.
+  if (role !== 'all' && !process.env.DATABASE_URL) {
+    refuseStart(`--role ${role} needs PostgreSQL: set DATABASE_URL. The embedded store serves one process only, which runs every role (--role all, the default).`);
+  }
   const port = options.port ?? config.server.port;
   await refuseUnlessReady([{ host: config.server.host, port, option: options.port === undefined ? 'server.port in the config or --port' : '--port' }]);
   const starters = loadStarters();
@@ -293,38 +299,81 @@ export async function runServe(options: { config: string; dataDir: string; port?
   storageNotice();
   // Production: every secret is checked before anything starts; a stored trial secret too weak for
   // today's rule is refused, not rotated (the PBX signing with it would start failing silently).
-  const { webhookSecret, dataKey, staffSecret, auditKey, twilioAuthToken } = secretsOrExit(() => ({
-    webhookSecret: resolveSecret({ ...webhookSecretSpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
-    dataKey: resolveSecret({ ...dataKeySpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
-    staffSecret: resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
-    auditKey: resolveSecret({ ...auditKeySpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+  // Split roles (issue 18): every secret from the environment, none generated or read from this
+  // machine's data directory, so every process of the deployment holds the same ones.
+  const { webhookSecret, dataKey, staffSecret, auditKey, twilioAuthToken } = secretsOrExit(() => {
     // Twilio's token is optional (without it the Twilio routes refuse everything), never weak when set.
-    twilioAuthToken: process.env.TWILIO_AUTH_TOKEN ? assertStrongSecret('TWILIO_AUTH_TOKEN', process.env.TWILIO_AUTH_TOKEN, twilioAuthTokenSpec.kind) : undefined,
-  }));
-  const staffTokenSecret = Buffer.from(staffSecret.value, 'base64');
-  if (!twilioAuthToken) console.warn('TWILIO_AUTH_TOKEN is not set: Twilio webhooks and Media Streams will be refused (403 TWILIO_NOT_CONFIGURED).');
+    const twilioAuthToken = process.env.TWILIO_AUTH_TOKEN ? assertStrongSecret('TWILIO_AUTH_TOKEN', process.env.TWILIO_AUTH_TOKEN, twilioAuthTokenSpec.kind) : undefined;
+    if (role !== 'all') {
+      const shared = sharedSecretsFromEnv(role);
+      return { webhookSecret: shared.webhookSecret, dataKey: shared.dataKey, staffSecret: shared.staffTokenSecret, auditKey: shared.auditKey, twilioAuthToken };
+    }
+    const resolved = {
+      webhookSecret: resolveSecret({ ...webhookSecretSpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+      dataKey: resolveSecret({ ...dataKeySpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+      staffSecret: resolveSecret({ ...staffTokenSecretSpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+      auditKey: resolveSecret({ ...auditKeySpec, dataDir: options.dataDir, whenStoredIsWeak: 'refuse' }),
+    };
+    // On PostgreSQL a second process elsewhere would generate its own: say which to set.
+    const local = ([[webhookSecretSpec, resolved.webhookSecret], [staffTokenSecretSpec, resolved.staffSecret], [auditKeySpec, resolved.auditKey]] as const)
+      .filter(([, secret]) => secret.source !== 'env').map(([spec]) => spec.envVar);
+    if (process.env.DATABASE_URL && local.length > 0) {
+      console.warn(`Secrets: ${local.join(', ')} ${local.length === 1 ? 'comes' : 'come'} from ${options.dataDir}/secrets, not the environment: another process on this database would not hold the same; set ${local.length === 1 ? 'it' : 'them'} in the environment to run more than one.`);
+    }
+    return { webhookSecret: resolved.webhookSecret.value, dataKey: resolved.dataKey.value, staffSecret: resolved.staffSecret.value, auditKey: resolved.auditKey.value, twilioAuthToken };
+  });
+  const staffTokenSecret = Buffer.from(staffSecret, 'base64');
+  if (!twilioAuthToken && role !== 'worker') console.warn('TWILIO_AUTH_TOKEN is not set: Twilio webhooks and Media Streams will be refused (403 TWILIO_NOT_CONFIGURED).');
   let engine: Engine;
   try {
     const { startEngine } = await starters;
-    engine = await step('Starting the engine and workers', () =>
+    engine = await step(`Starting the engine (role ${role})`, () =>
       startEngine({
         config,
+        role,
         databaseUrl: process.env.DATABASE_URL,
         dataDir: options.dataDir,
         fhirBaseUrl: config.ehr.fhirBaseUrl!,
-        webhookSecret: webhookSecret.value,
+        webhookSecret,
         ...(twilioAuthToken ? { twilioAuthToken } : {}),
         staffTokenSecret,
-        dataKey: Buffer.from(dataKey.value, 'base64'),
+        ...(dataKey ? { dataKey: Buffer.from(dataKey, 'base64') } : {}),
         kekMode: 'serve',
-        auditKey: decodeAuditKey(auditKey.value),
-        auditCheckpointFile: path.join(options.dataDir, 'audit-checkpoints.jsonl'),
+        auditKey: decodeAuditKey(auditKey),
+        // Checkpoints belong on storage the leader of the audit chain can reach wherever it runs (WORM in production).
+        auditCheckpointFile: process.env.CALLCHART_AUDIT_CHECKPOINT_FILE || path.join(options.dataDir, 'audit-checkpoints.jsonl'),
         port,
       }),
     );
   } catch (error) {
     refuseStart(`Callchart could not start: ${startFailureSentence(error, { host: config.server.host, port, option: '--port', databaseUrl: process.env.DATABASE_URL })}`);
   }
-  onShutdown(() => engine.close());
-  console.log(`Callchart is listening on ${engine.url} (EHR ${config.ehr.fhirBaseUrl})`);
+  onGracefulShutdown(engine, { drainMs: config.server.drainSeconds * 1_000, timeoutMs: config.server.shutdownTimeoutSeconds * 1_000 });
+  console.log(`Callchart (role ${role}) is listening on ${engine.url} (EHR ${config.ehr.fhirBaseUrl})`);
+}
+
+/**
+ * SIGTERM or SIGINT: the engine drains (readiness false, in-flight requests and stage runs finish
+ * or go back, duties hand over) and the process exits 0; past the timeout, or at a second signal,
+ * it exits 1 at once. What is unfinished is never lost: it is in the database for a peer.
+ */
+function onGracefulShutdown(engine: Engine, bounds: { drainMs: number; timeoutMs: number }): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting now; unfinished work is picked up by another process or the next start.\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stderr.write(`\n${signal}: draining (at most ${Math.round(bounds.timeoutMs / 1000)} s)…\n`);
+    engine.drain(bounds).then(
+      (outcome) => {
+        if (outcome === 'timed-out') process.stderr.write('Shutdown took longer than server.shutdownTimeoutSeconds: exiting; unfinished work is picked up by another process or the next start.\n');
+        process.exit(outcome === 'clean' ? 0 : 1);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

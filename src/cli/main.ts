@@ -51,6 +51,12 @@ program
   .requiredOption('-c, --config <file>', 'config file (YAML); ehr.fhirBaseUrl is required')
   .option('-d, --data-dir <dir>', 'embedded store (when DATABASE_URL is unset) and trial secrets', defaultDataDir)
   .option('-p, --port <port>', 'HTTP port (overrides server.port)', integer('port', 0, 65535))
+  .addOption(
+    new Option('--role <role>', 'web: webhooks, API, staff app, WebSockets; worker: pipeline, write-back, purge, audit chain, sweeps (HTTP for health only); all: both. web and worker need PostgreSQL and every secret from the environment')
+      .choices(['web', 'worker', 'all'])
+      .env('CALLCHART_ROLE')
+      .default('all'),
+  )
   .action(lazy(async () => (await import('./demo.command.ts')).runServe));
 
 program

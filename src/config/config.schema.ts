@@ -89,9 +89,16 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8787),
+        /**
+         * Graceful shutdown (issue 18): on SIGTERM readiness turns false this long before the
+         * listener closes, so a load balancer stops sending first; then in-flight work drains.
+         */
+        drainSeconds: z.number().min(0).max(120).default(2),
+        /** The whole shutdown, drain included, ends within this; past it the process exits 1. */
+        shutdownTimeoutSeconds: z.number().int().min(1).max(600).default(30),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8787 }),
+      .default({ host: '127.0.0.1', port: 8787, drainSeconds: 2, shutdownTimeoutSeconds: 30 }),
     ehr: z
       .object({
         /** FHIR R4 base URL; absent means the built-in sandbox EHR (demo only). */
@@ -324,6 +331,16 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, purgeEveryMinutes: 60 }),
+    /**
+     * The staff live display across engine processes (issue 18, ADR 0026). `fanOut`: `auto` (the
+     * default) relays through PostgreSQL LISTEN/NOTIFY when DATABASE_URL is PostgreSQL and stays
+     * in-process on the embedded store; `postgres` insists on it (refused on the embedded store);
+     * `none`: one process only, nothing crosses.
+     */
+    live: z
+      .object({ fanOut: z.enum(['auto', 'postgres', 'none']).default('auto') })
+      .strict()
+      .default({ fanOut: 'auto' }),
     /** Callback tasks (issue 16, FU-1): deadlines, the escalation ladder, merging repeat calls, the overdue sweep. */
     callbacks: callbackSettingsSchema.default(defaultCallbackSettings),
     /** Outreach lists (issue 16, FU-2): the EHR list schedule, its budget, the CSV limits, the scripts. */

@@ -5,7 +5,10 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
 import type { CallchartConfig } from '../config/config.schema.ts';
+import Fastify from 'fastify';
 import { openDb, type Db } from '../store/db.ts';
+import { duty, LeaderLocks } from '../store/leader-lock.ts';
+import { registerHealthRoutes, type EngineRole, type Readiness } from '../api/health.routes.ts';
 import { migrate } from '../store/migrate.ts';
 import { sealLegacyCallerNumbers } from '../calls/caller-number.repository.ts';
 import { callAudioKeeper } from '../speech/call-audio.service.ts';
@@ -32,7 +35,9 @@ import { afterCallHandlers } from '../pipeline/after-call.service.ts';
 import { resolveRequestWorkflows } from '../nlp/workflows.ts';
 import { languageModelAssistFor } from '../nlp/language-model/language-model.service.ts';
 import { startPipeline, type Pipeline } from '../pipeline/pipeline.worker.ts';
-import { LiveCallsHub } from '../api/live-calls.hub.ts';
+import { LiveCallsHub, type LivePublisher } from '../api/live-calls.hub.ts';
+import { PostgresLiveFanOut } from '../live/live-fan-out.service.ts';
+import { resolveLiveFanOut } from '../live/live-notification.ts';
 import { ScreenPopService } from '../calls/screen-pop.service.ts';
 import { buildApp } from '../api/app.ts';
 import { RoutingService, auditRulesRejected } from '../routing/routing.service.ts';
@@ -118,8 +123,16 @@ export interface EngineOptions {
   host?: string;
   port?: number;
   logger?: Logger;
-  /** Run pipeline workers in this process (default true). */
+  /**
+   * What this process does (issue 18): `web` serves webhooks, the API, the staff app and its
+   * WebSockets; `worker` runs the pipeline, the write-back outbox and the single-writer duties,
+   * with an HTTP listener for health only; `all` both (the default). Split roles need PostgreSQL.
+   */
+  role?: EngineRole;
+  /** Run pipeline workers in this process (default true). `false` without a role: role `web`. */
   work?: boolean;
+  /** How often a standby process tries to take a single-writer duty (default 1 s). */
+  dutyRetryMs?: number;
   /**
    * Audit key, 32 bytes or more (ADR 11): keys the audit chain and signs its checkpoints. Absent:
    * CALLCHART_AUDIT_KEY, else the trial key in `dataDir`, else a key for this process only.
@@ -168,9 +181,20 @@ export interface EngineOptions {
 
 export interface Engine {
   url: string;
+  /** What this process does (web, worker, all). */
+  role: EngineRole;
+  /** The single-writer duties (audit chain, purge, sweeps) and which of them this process leads. */
+  duties: LeaderLocks;
+  /** What `/health/ready` reads; `draining` turns true when a shutdown begins. */
+  readiness: Readiness;
   db: Db;
   app: FastifyInstance;
   hub: LiveCallsHub;
+  /**
+   * How this process shares the live display with the others on the same PostgreSQL (issue 18,
+   * ADR 0026): the LISTEN/NOTIFY fan-out, or null when it stays in this process (`live.fanOut`).
+   */
+  liveFanOut: PostgresLiveFanOut | null;
   pipeline: Pipeline;
   routing: RoutingService;
   review: ReviewService;
@@ -199,12 +223,26 @@ export interface Engine {
   /** Outreach lists (issue 16, FU-2): the service, and the EHR lists on their schedule (`runNow`). */
   outreach: { service: OutreachService; scheduler: OutreachScheduler };
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM): readiness goes false first and stays so for `drainMs` (a load
+   * balancer stops sending), then `close` finishes in-flight requests, closes WebSockets (1001),
+   * lets stage runs finish or puts them back, and hands the duties over. Resolves `timed-out` when
+   * that takes longer than `timeoutMs` (the caller exits anyway).
+   */
+  drain(options: { drainMs: number; timeoutMs: number }): Promise<'clean' | 'timed-out'>;
 }
 
 /** The composition root: storage, queue, EHR client, ingest, HTTP. Nothing else wires parts. */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
+  const role: EngineRole = options.role ?? (options.work === false ? 'web' : 'all');
+  // Pipeline workers, the outbox and the duties run in worker processes (and in `all`).
+  const works = role !== 'web' && options.work !== false;
+  // The embedded store is one process by construction: a split deployment needs PostgreSQL.
+  if (role !== 'all' && !options.databaseUrl) {
+    throw new CallchartError('CONFIG_INVALID', `--role ${role} needs PostgreSQL (set DATABASE_URL): the embedded store serves one process only, which runs every role (--role all)`);
+  }
   // Before the store opens: a weak SCIM token stops the start, naming the variable, never the value.
   const scimToken = options.scimToken === false ? undefined : scimTokenFromEnv(options.scimToken === undefined ? process.env : { CALLCHART_SCIM_TOKEN: options.scimToken });
   // SSO settings without the client secret stop the start before anything opens (the secret is never in the YAML).
@@ -258,6 +296,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     );
   }
   await migrate(db);
+  const duties = new LeaderLocks({
+    db, logger, ...(options.dutyRetryMs ? { retryMs: options.dutyRetryMs } : {}),
+    onChange: ({ duty: name, leading, reason }) => logger.info({ duty: name, leading, reason }, leading ? 'leading a single-writer duty' : 'no longer leading a single-writer duty'),
+  });
+  const readiness: Readiness = { role, migrated: true, draining: false, leading: () => duties.leading() };
   // Before anything else starts: a KEK that cannot open the stored data keys stops the start here.
   let cipher: EnvelopeKeyring;
   try {
@@ -283,7 +326,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     onCheckpointRecovered: () =>
       void recordAuditEvent(db, { actor: 'system', action: 'audit.checkpoint.recovered', objectType: 'checkpoint-sink', outcome: 'success' }).catch(() => undefined),
   });
-  chainer.start();
+  // Every process chains its own readers' writes (flush); one process at a time leads the chaining
+  // on a timer and writes the checkpoints (issue 18): the duty a worker takes over when its holder dies.
+  chainer.register();
+  if (works) duties.add(duty('audit-chain', () => chainer.lead(), () => chainer.follow()));
+  await duties.start();
   // Rules are validated before anything listens: a broken rules file stops the start, with every problem listed.
   let rules: RoutingRules;
   try {
@@ -291,6 +338,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   } catch (error) {
     // The refusal is audited (invariant 7), then the store is closed so the next start finds it free.
     await auditRulesRejected(db, error, config.routing.rulesFile).catch(() => undefined);
+    await duties.stop();
     await chainer.stop();
     cipher.close();
     await db.close();
@@ -391,7 +439,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     onDropped: ({ user, reason }) =>
       void recordAuditEvent(db, { actor: 'system', action: 'staff.live.dropped', objectType: 'websocket', objectId: user, outcome: 'failure', reason }).catch(() => undefined),
   });
-  const screenPops = new ScreenPopService({ db, cipher, identity: liveIdentity, display: hub, logger, timeZone: config.clinic.timeZone });
+  // What the services publish to: this process's hub, and through PostgreSQL every other
+  // process's (issue 18, ADR 0026). The embedded store is one process: nothing to cross.
+  const fanOutMode = resolveLiveFanOut(config.live.fanOut, db.kind);
+  if (fanOutMode === null) {
+    await chainer.stop();
+    cipher.close();
+    await db.close();
+    throw new CallchartError('CONFIG_INVALID', 'live.fanOut is postgres but the store is the embedded one: set DATABASE_URL, or live.fanOut: none (one process)');
+  }
+  const liveFanOut = fanOutMode === 'postgres' ? new PostgresLiveFanOut({ db, cipher, hub, logger }) : null;
+  const live: LivePublisher = liveFanOut ?? hub;
+  const screenPops = new ScreenPopService({ db, cipher, identity: liveIdentity, display: live, logger, timeZone: config.clinic.timeZone });
   const workflows = resolveRequestWorkflows(config.requestTypes);
   const senders: WriteBackSender[] = [new FhirChartRecordSender({ db, cipher, fhir, policies, workflows })];
   const hl7 = config.writeBack.hl7;
@@ -441,11 +500,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     db,
     logger,
     concurrency: config.pipeline.concurrency,
-    work: options.work ?? true,
+    work: works,
     tracer,
     onStageRun: (run) => metrics.stageRan(run),
     handlers: afterCallHandlers({
-      db, cipher, identity, fhir, hub, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
+      db, cipher, identity, fhir, hub: live, logger, workflows, policies, review, patients: afterCallPatients, clinicLanguage: ivr.default.language, languageModel,
       onCallerIdentified: (callId) => screenPops.reconcile(callId),
       // Which transcript to read when a call has several, and which words to mark (issue 17).
       speech: { fallback: config.speech.fallback, lowConfidence: config.speech.lowConfidence },
@@ -459,23 +518,24 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     }),
   });
   const patientLink = new PatientLinkService({ db, cipher, patients, pipeline, clinicLanguage: ivr.default.language });
-  if (options.work ?? true) dispatcher.start();
+  if (works) dispatcher.start();
   const ingest = new CallIngestService({
-    db, cipher, policies, pipeline, identity: liveIdentity, hub, screenPops, logger, defaultRegion: config.clinic.defaultRegion as CountryCode,
+    db, cipher, policies, pipeline, identity: liveIdentity, hub: live, screenPops, logger, defaultRegion: config.clinic.defaultRegion as CountryCode,
     settleSeconds: config.pipeline.settleSeconds, groupCommit: options.groupCommit,
     onCallEnded: (call) => metrics.callEnded(call), onScreenPop: (pop) => metrics.screenPopShown(pop),
   });
-  const routing = new RoutingService({ db, ingest, hub, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
+  const routing = new RoutingService({ db, ingest, hub: live, logger, rules, budgetMs: config.routing.budgetMs, onDecided: (decision) => metrics.routingDecided(decision) });
   clinicCalendar = () => ({ hours: routing.currentRules.hours, timeZone: routing.currentRules.timeZone });
   // The purge deletes what is due and destroys the data keys that seal nothing any more (crypto-shredding).
   const retention = new RetentionScheduler({
     db, logger, everyMinutes: retentionSchedule.purgeEveryMinutes,
     purge: new RetentionPurge({ db, policies, destroyDataKeys: (store, keyIds, reason) => destroyDataKeys(store, keyIds, reason, 'system:retention'), logger }),
   });
-  if ((options.work ?? true) && retentionSchedule.enabled) await retention.start();
+  // The single-writer duties below run in the one worker process that holds each one's lock.
+  if (works && retentionSchedule.enabled) duties.add(duty('retention-purge', () => retention.start(), () => retention.stop()));
   // Callback tasks past their deadline are marked overdue (an urgent one alerts, alert-rules.ts).
   const callbackSweeper = new CallbackSweeper({ db, everySeconds: config.callbacks.sweepIntervalSeconds, logger, ...(options.clock ? { now: options.clock } : {}) });
-  if (options.work ?? true) callbackSweeper.start();
+  if (works) duties.add(duty('callback-sweep', () => callbackSweeper.start(), () => callbackSweeper.stop()));
   await routing.activate();
   const settings = new SettingsService({ db, policies, routing, running: { ivr, retention: retentionSchedule }, files: fileSettings });
   const signIn = new StaffSignIn({
@@ -494,7 +554,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ...(options.clock ? { now: options.clock } : {}),
   });
   const outreachScheduler = new OutreachScheduler({ service: outreach, everyMinutes: config.outreach.everyMinutes, logger });
-  if ((options.work ?? true) && config.outreach.enabled) outreachScheduler.start();
+  if (works && config.outreach.enabled) duties.add(duty('outreach-schedule', () => outreachScheduler.start(), () => outreachScheduler.stop()));
   const keys = new KeyOperations({ db, keyring: cipher, onBackgroundError: (error) => logger.error({ errCode: (error as { code?: string }).code }, 'data key re-wrap stopped; run it again with callchart keys rotate') });
   // Outbound event webhooks (OW-1): built before the API, which lists their troubles and redelivers.
   const eventWebhooks = new EventWebhookWorker({
@@ -528,7 +588,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ?? await (await import('../speech/pocketsphinx/pocketsphinx.engine.ts')).PocketsphinxEngine.start({ ...config.speech.pocketsphinx, lowConfidence: config.speech.lowConfidence }, { logger });
   // Live transcripts of streamed calls (issue 17): redacted, to the call's clinical viewers, only with consent.
   const liveTranscripts = new LiveTranscriptService({
-    db, display: hub, logger, lowConfidence: config.speech.lowConfidence,
+    db, display: live, logger, lowConfidence: config.speech.lowConfidence,
     // The identified caller's name and MRN from the card, so the redactor recognises them.
     patientContext: async (call) => {
       const patient = hub.shownScreenPop(call.id)?.patient;
@@ -541,8 +601,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     // Call audio kept per policy (TR-3): with speech.audio.keep, sealed when record consent is granted at the call's end.
     ...(config.speech.audio.keep ? { keepAudio: callAudioKeeper({ db, cipher, settings: config.speech.audio }) } : {}),
   });
-  const app = await buildApp({
+  const app = role === 'worker' ? healthOnlyApp(db, readiness) : await buildApp({
     db,
+    readiness,
     speech: speechEngines.live,
     // Audio is held in memory for the call only when a fallback engine may need it, or it is kept (speech.audio.keep).
     speechTranscripts: { live: liveTranscripts, final: finalTranscripts, holdAudio: Boolean(speechEngines.fallback) || config.speech.audio.keep },
@@ -591,7 +652,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     governance: { incidents: { auditKey, notificationDays: config.alerts.incidents.notificationDays, evidenceHours: config.alerts.incidents.evidenceHours } },
     scim: { settings: config.scim, token: () => scimToken },
     sso,
-    liveCalls: { cipher, identity: liveIdentity, screenPops, display: hub, pipeline },
+    liveCalls: { cipher, identity: liveIdentity, screenPops, display: live, pipeline },
     onCall,
     settings,
     outreach: { outreach, scheduler: outreachScheduler },
@@ -625,21 +686,25 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     intervalMs: alertConfig.intervalMs,
     verifyIntervalMs: alertConfig.verifyIntervalMinutes * 60_000,
   });
-  if (options.work ?? true) alerts.start();
-  if (options.work ?? true) eventWebhooks.start();
+  if (works) duties.add(duty('alerts', () => alerts.start(), () => alerts.stop()));
+  if (works) duties.add(duty('event-webhooks', () => eventWebhooks.start(), () => eventWebhooks.stop()));
+  // Listening, and holding what other processes show now, before the first viewer can connect.
+  await liveFanOut?.start();
   await app.listen({ host: options.host ?? config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${options.host ?? config.server.host}:${port}`;
   ownUrl = url;
   ownBaseUrl = url;
-  if (options.work ?? true) onCall.start();
+  if (works) duties.add(duty('on-call-notices', () => onCall.start(), () => onCall.stop()));
+  // A lone process leads every duty before it reports itself started (as before issue 18).
+  await duties.tick();
   const { engine: speechEngine, fallback: speechFallback, httpHost: speechHttpHost } = describeSpeechEngines(config.speech, speechEngines);
   const speechDescription = { speechEngine, speechFallback, speechHttpHost };
   await recordAuditEvent(db, {
     actor: 'system', action: 'engine.started', objectType: 'engine', outcome: 'success',
     detail: {
-      storage: db.kind, version: engineVersion,
+      storage: db.kind, version: engineVersion, role,
       // Which model sees transcripts, and in which form: the record of the clinic's choice (raw text only by explicit setting).
       languageModelHost: config.languageModel ? new URL(config.languageModel.baseUrl).host : null,
       languageModelText: config.languageModel ? (config.languageModel.sendRawText ? 'raw' : 'redacted') : null,
@@ -650,12 +715,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   logger.info(speechDescription, 'speech engines ready');
 
   let closed = false;
-  return {
-    url, db, app, hub, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks, onCall,
+  const engine: Engine = {
+    url, role, duties, readiness, db, app, hub, liveFanOut, pipeline, logger, routing, review, policies, dispatcher, metrics, telemetry, alerts, signIn, retention, keyring: cipher, keys, twilioRest, eventWebhooks, onCall,
     outreach: { service: outreach, scheduler: outreachScheduler },
     async close() {
       if (closed) return;
       closed = true;
+      readiness.draining = true;
       hub.close();
       await app.close();
       await speechEngines.close();
@@ -664,26 +730,58 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       // No new tries from here; one in progress ends once the governor drops its waiting requests.
       const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
-      await onCall.stop();
-      await retention.stop();
-      // A list run waiting in the governor ends once the governor drops its waiting requests.
-      const outreachStopped = outreachScheduler.stop();
-      await callbackSweeper.stop();
+      // The duties stop and free their locks for a standby, the audit chain last (below). A list
+      // run waiting in the governor ends once the governor drops its waiting requests.
+      const dutiesStopped = duties.release(duties.names().filter((name) => name !== 'audit-chain'));
+      // Stage runs in flight finish (within the pipeline's grace) or go back to the queue for a
+      // peer, while the EHR client still works: stopping the governor first failed them instead.
+      await pipeline.stop();
       await mllp?.close();
       await governor.stop({ dropWaitingJobs: true });
       await screenPopsStopped;
-      await outreachStopped;
-      await pipeline.stop();
+      await dutiesStopped;
+      // After everything that publishes: what it shared last is written before the store closes.
+      await liveFanOut?.stop();
       await screenPopAccess.stop();
-      await alerts.stop();
-      await eventWebhooks.stop();
       if (ownSpeechServiceEngine) await speechServiceEngine?.close?.().catch(() => undefined);
       await keys.idle();
+      // The chain's last links and checkpoint, then its lock goes to a standby.
+      await duties.stop();
       await chainer.stop();
       cipher.close();
       await db.close();
       // Last: the spans of everything above are sent before the exporter closes.
       await telemetry.shutdown().catch(() => undefined);
     },
+    async drain({ drainMs, timeoutMs }) {
+      readiness.draining = true;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timed-out'>((resolve) => {
+        timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+        timer.unref();
+      });
+      const drained = (async () => {
+        // Readiness is false now; the load balancer's next probe sees it before the listener closes.
+        if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs).unref());
+        await engine.close();
+        return 'clean' as const;
+      })();
+      try {
+        return await Promise.race([drained, deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
+  return engine;
+}
+
+/**
+ * A worker's HTTP listener (issue 18): liveness and readiness only, so an orchestrator can probe
+ * it; no webhook, API or staff route is served by a process that does not serve them.
+ */
+function healthOnlyApp(db: Db, readiness: Readiness): FastifyInstance {
+  const app = Fastify({ logger: false });
+  registerHealthRoutes(app, { db, readiness });
+  return app;
 }

@@ -276,3 +276,50 @@ export function speechServiceKeysFromEnv(env: NodeJS.ProcessEnv = process.env): 
   keys.forEach((key, index) => assertStrongSecret(`CALLCHART_SPEECH_SERVICE_KEYS (key ${index + 1} of ${keys.length})`, key, 'base64-key'));
   return keys;
 }
+
+/** What every process of a split deployment (`serve --role web|worker`) shares, from the environment only. */
+export interface SharedSecrets {
+  webhookSecret: string;
+  staffTokenSecret: string;
+  auditKey: string;
+  /** The legacy single data key, when the deployment had one (optional; never generated). */
+  dataKey?: string;
+}
+
+/**
+ * Issue 18: processes on several machines serve one deployment, so no secret may be generated per
+ * process or kept in one machine's data directory: a webhook signed for one, a session signed by
+ * another, an audit chain keyed by a third would not agree. Every secret comes from the
+ * environment (or the key provider), checked for strength; what is missing is named, all at once.
+ * The KEK: Vault transit (CALLCHART_KEK_PROVIDER=vault-transit), or a key file every process is
+ * given (CALLCHART_KEK_FILE, which must exist: `callchart keys init` makes it once).
+ */
+export function sharedSecretsFromEnv(role: string, env: NodeJS.ProcessEnv = process.env, fileExists: (file: string) => boolean = existsSync): SharedSecrets {
+  const required = [webhookSecretSpec, staffTokenSecretSpec, auditKeySpec];
+  const missing = required.filter((spec) => !env[spec.envVar]).map((spec) => spec.envVar);
+  const vault = env.CALLCHART_KEK_PROVIDER === 'vault-transit';
+  if (!vault && !env.CALLCHART_KEK_FILE) missing.push('CALLCHART_KEK_FILE (or CALLCHART_KEK_PROVIDER=vault-transit)');
+  if (missing.length > 0) {
+    throw new CallchartError(
+      'CONFIG_INVALID',
+      `--role ${role} shares one database with other processes, which must hold the same secrets: set ${missing.join(', ')} (they are never generated per process)`,
+      { variable: missing[0] },
+    );
+  }
+  if (!vault && !fileExists(env.CALLCHART_KEK_FILE!)) {
+    throw new CallchartError(
+      'CONFIG_INVALID',
+      `CALLCHART_KEK_FILE names ${env.CALLCHART_KEK_FILE}, which does not exist: with --role ${role} the key file is never created here. Create it once (callchart keys init) and give every process the same file`,
+      { variable: 'CALLCHART_KEK_FILE' },
+    );
+  }
+  for (const spec of [...required, dataKeySpec]) {
+    if (env[spec.envVar]) assertStrongSecret(spec.envVar, env[spec.envVar], spec.kind);
+  }
+  return {
+    webhookSecret: env[webhookSecretSpec.envVar]!,
+    staffTokenSecret: env[staffTokenSecretSpec.envVar]!,
+    auditKey: env[auditKeySpec.envVar]!,
+    ...(env[dataKeySpec.envVar] ? { dataKey: env[dataKeySpec.envVar]! } : {}),
+  };
+}

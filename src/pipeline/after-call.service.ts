@@ -22,7 +22,7 @@ import type { LanguageModelAssist } from '../nlp/language-model/language-model.s
 import { rulesUnderstanding, type LanguageModelOutcome } from '../nlp/language-model/model-merge.ts';
 import { patientContextOf } from '../ehr/patient-context.mapper.ts';
 import { interpreterNeeded } from '../ehr/interpreter-need.mapper.ts';
-import type { LiveCallsHub } from '../api/live-calls.hub.ts';
+import type { LivePublisher } from '../api/live-calls.hub.ts';
 import { liveSummary } from '../calls/call-ingest.service.ts';
 import { callerNumberOf } from '../calls/caller-number.repository.ts';
 import type { StageHandler } from './pipeline.worker.ts';
@@ -48,7 +48,7 @@ export function afterCallHandlers(deps: {
   cipher: ContentKeyring;
   identity: CallerIdentityService;
   fhir: FhirClient;
-  hub: LiveCallsHub;
+  hub: LivePublisher;
   logger: Logger;
   workflows: Record<RequestTypeCode, RequestWorkflow>;
   policies: QueuePolicyStore;

@@ -197,6 +197,9 @@ export async function loadCallRetention(db: Queryable, callId: string, options: 
  */
 export async function deleteCallArtifacts(tx: Queryable, callId: string, artifacts: readonly StoredArtifact[], removeCall: boolean): Promise<void> {
   const of = (artifactClass: PurgeableClass) => artifacts.filter((artifact) => artifact.artifactClass === artifactClass).map((artifact) => artifact.objectId);
+  // The live display's copies (migration 0039: the card, understanding and live transcript shared
+  // between engine processes) go with any of the call's content: they are derived from it.
+  await tx.query('delete from live_view where call_id = $1', [callId]);
   const transcripts = of('transcript');
   if (transcripts.length) {
     await tx.query('delete from transcript where call_id = $1 and event_id = any($2::bigint[])', [callId, transcripts]);

@@ -11,7 +11,7 @@ import { findCall, saveRouting, type CallRecord } from '../calls/calls.repositor
 import { GroupCommit, type GroupCommitOptions } from '../store/group-commit.ts';
 import type { CallerLookup } from '../ehr/caller-identity.service.ts';
 import type { PatientChartSlice } from '../ehr/screen-pop.mapper.ts';
-import type { LiveCallsHub } from '../api/live-calls.hub.ts';
+import type { LivePublisher } from '../api/live-calls.hub.ts';
 import type { CallReason } from '../ivr/ivr-settings.schema.ts';
 import { decideRoute, type RoutingContext, type RoutingDecision } from './route-call.ts';
 import { RoutingRulesInvalidError } from './routing-rules.loader.ts';
@@ -72,7 +72,7 @@ const sleepUntil = (at: number): { done: Promise<void>; cancel(): void } => {
 export interface RoutingServiceOptions {
   db: Db;
   ingest: CallIngestService;
-  hub: LiveCallsHub;
+  hub: LivePublisher;
   logger: Logger;
   rules: RoutingRules;
   /** The routing answer goes out at most this long after the request arrived (RT-2). */

@@ -11,6 +11,7 @@ import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
 import type { SandboxEhr } from '../../src/sandbox-ehr/sandbox-ehr.server.ts';
 import { seedPgliteDataDir } from './pglite-template.ts';
+import { FileKekProvider } from '../../src/keys/file-kek.client.ts';
 
 const bin = path.resolve('bin/callchart.js');
 /** The Twilio auth token every spawned engine gets (TWILIO_AUTH_TOKEN). */
@@ -24,6 +25,8 @@ export interface EngineIdentity {
   webhookSecret: string;
   dataKey: string;
   staffTokenSecret: string;
+  /** One audit key for every process of the deployment (CALLCHART_AUDIT_KEY): one chain, whoever links it. */
+  auditKey: string;
   env: Record<string, string>;
 }
 
@@ -35,6 +38,7 @@ export async function engineIdentity(ehr: SandboxEhr): Promise<EngineIdentity> {
     webhookSecret: `whsec_${randomBytes(32).toString('base64url')}`,
     dataKey: randomBytes(32).toString('base64'),
     staffTokenSecret: randomBytes(32).toString('base64'),
+    auditKey: randomBytes(32).toString('base64'),
     env: {
       EHR_CLIENT_ID: credentials.clientId,
       EHR_CLIENT_PRIVATE_JWK: JSON.stringify(credentials.privateKey),
@@ -79,10 +83,14 @@ export async function spawnEngine(options: {
   freshStore?: boolean;
   /** More config, section by section (merged over the sections above), e.g. `{ pipeline: { concurrency: 8 } }`. */
   config?: Record<string, Record<string, unknown>>;
-  /** More `callchart serve` arguments (e.g. `--role worker`). */
+  /** More `callchart serve` arguments. */
   args?: string[];
   /** Node's own flags for the process (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** `serve --role` (issue 18); absent: the default, all. */
+  role?: 'web' | 'worker' | 'all';
+  /** server.drainSeconds: how long readiness is false before the listener closes at SIGTERM (default 2). */
+  drainSeconds?: number;
 }): Promise<EngineProcess> {
   mkdirSync(options.dataDir, { recursive: true });
   if (!options.databaseUrl && !options.freshStore && !existsSync(path.join(options.dataDir, 'pgdata'))) await seedPgliteDataDir(options.dataDir);
@@ -90,21 +98,26 @@ export async function spawnEngine(options: {
   const sections: Record<string, Record<string, unknown>> = {
     ehr: { fhirBaseUrl: options.fhirBaseUrl, ...(options.backgroundTimeoutMs ? { backgroundTimeoutMs: options.backgroundTimeoutMs } : {}) },
     pipeline: { settleSeconds: options.settleSeconds ?? 1 },
+    ...(options.drainSeconds !== undefined ? { server: { drainSeconds: options.drainSeconds } } : {}),
   };
   for (const [section, values] of Object.entries(options.config ?? {})) sections[section] = { ...sections[section], ...values };
   writeFileSync(configFile, stringify(sections));
   const { identity } = options;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0', ...(options.args ?? [])], {
+  // On PostgreSQL one key file per database, so every process of one deployment holds the same KEK;
+  // a split role never creates it (it is made once, as an operator does with `callchart keys init`).
+  const kekFile = options.env?.CALLCHART_KEK_FILE ?? (options.databaseUrl
+    ? path.join(tmpdir(), `callchart-kek-${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}.json`)
+    : `${path.resolve(options.dataDir)}.kek.json`);
+  if (options.role && options.role !== 'all' && !existsSync(kekFile)) new FileKekProvider(kekFile, { create: true });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0', ...(options.role ? ['--role', options.role] : []), ...(options.args ?? [])], {
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl ?? '',
       CALLCHART_WEBHOOK_SECRET: identity.webhookSecret,
       CALLCHART_DATA_KEY: identity.dataKey,
-      // Beside the data directory, never in it (serve refuses that), and the same across restarts;
-      // on PostgreSQL one file per database, so every process of one deployment holds the same KEK.
-      CALLCHART_KEK_FILE: options.databaseUrl
-        ? path.join(tmpdir(), `callchart-kek-${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}.json`)
-        : `${path.resolve(options.dataDir)}.kek.json`,
+      // Beside the data directory, never in it (serve refuses that), and the same across restarts.
+      CALLCHART_KEK_FILE: kekFile,
+      CALLCHART_AUDIT_KEY: identity.auditKey,
       CALLCHART_STAFF_TOKEN_SECRET: identity.staffTokenSecret,
       TWILIO_AUTH_TOKEN: engineTwilioAuthToken,
       LOG_LEVEL: 'warn',

@@ -30,6 +30,8 @@ const live = { intake: 'own-queue', nurse: 'own-queue', clinician: 'own-queue', 
 const review = { nurse: 'own-queue', clinician: 'own-queue', supervisor: 'own-queue' } as const;
 const oracle: Record<string, Expectation> = {
   'GET /healthz': 'public',
+  'GET /health/live': 'public',
+  'GET /health/ready': 'public',
   'GET /api/info': 'public',
   'GET /openapi.json': 'public',
   // The staff app (issue 14): its page under every screen's path, and its hashed assets.
