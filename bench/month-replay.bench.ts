@@ -96,7 +96,8 @@ function monthOfCalls(count: number): ScriptedCall[] {
 async function seedTemplate(identity: EngineIdentity, kekFile: string, month: ScriptedCall[]) {
   const template = await createScratchDatabase();
   process.env.CALLCHART_KEK_FILE = kekFile;
-  const config: CallchartConfig = { ...defaultConfig, ehr: { ...defaultConfig.ehr, timeoutMs: 100 } };
+  // No one watches the arrival: no live fan-out to other processes.
+  const config: CallchartConfig = { ...defaultConfig, ehr: { ...defaultConfig.ehr, timeoutMs: 100 }, live: { ...defaultConfig.live, fanOut: 'none' } };
   const engine = await startEngine({
     config, databaseUrl: template.url, work: false, kekMode: 'serve',
     // Nothing answers here: the live lookup fails at once and the pipeline identifies every caller.
