@@ -51,6 +51,8 @@ const { values: flags } = parseArgs({
     'ehr-rps': { type: 'string', default: '1000' },
     'ehr-latency-ms': { type: 'string', default: '50' },
     patients: { type: 'string', default: '240' },
+    /** The workers' `live.fanOut` (default auto: LISTEN/NOTIFY on PostgreSQL, as deployed). */
+    'fan-out': { type: 'string', default: 'auto' },
     /** Where the JSON goes (default bench/results/month-replay.json). */
     out: { type: 'string' },
   },
@@ -108,6 +110,7 @@ async function seedTemplate(identity: EngineIdentity, kekFile: string, month: Sc
   const started = performance.now();
   let events = 0;
   let next = 0;
+  let arrived = 0;
   const post = async (body: string) => {
     for (let attempt = 0; ; attempt++) {
       const response = await engine.app.inject({
@@ -128,7 +131,8 @@ async function seedTemplate(identity: EngineIdentity, kekFile: string, month: Sc
         await post(JSON.stringify(event));
         events++;
       }
-      if (next % 2000 === 0) process.stdout.write(`  arrived ${next} of ${month.length} calls\n`);
+      arrived++;
+      if (arrived % 2000 === 0) process.stdout.write(`  arrived ${arrived} of ${month.length} calls\n`);
     }
   }));
   const seconds = (performance.now() - started) / 1000;
@@ -215,6 +219,7 @@ async function replay(options: { ehr: SandboxEhr; identity: EngineIdentity; kekF
         config: {
           ehr: { maxRequestsPerSecond: ehrRps, maxConcurrent: 64 },
           pipeline: { concurrency },
+          live: { fanOut: flags['fan-out'] },
         },
       });
       engines.push(engine);
@@ -223,6 +228,7 @@ async function replay(options: { ehr: SandboxEhr; identity: EngineIdentity; kekF
     await Promise.all(Array.from({ length: options.workers }, () => spawnWorker()));
     const listeningSeconds = (performance.now() - started) / 1000;
     let last = await progress(watcher);
+    const tasksWhenListening = last.tasksWritten;
     for (;;) {
       const seconds = (performance.now() - started) / 1000;
       last = await progress(watcher);
@@ -247,6 +253,9 @@ async function replay(options: { ehr: SandboxEhr; identity: EngineIdentity; kekF
     return {
       workers: options.workers, kill: Boolean(kill), wallSeconds: round(wallSeconds), workersListeningSeconds: round(listeningSeconds),
       callsPerSecond: round(month.length / wallSeconds),
+      // Once every worker listens (start-up left out): what the workers drain together.
+      drainSeconds: round(wallSeconds - listeningSeconds),
+      callsPerSecondOnceListening: round((month.length - tasksWhenListening) / (wallSeconds - listeningSeconds)),
       tasks, ehrRequests, ehrRequestsPerCall: round(ehrRequests / month.length),
       unfinishedJobs: jobs.map((row) => `${row.name}:${row.state}:${row.n}`),
       writeBacks: Object.fromEntries(writeBacks.map((row) => [`${row.kind}:${row.status}`, Number(row.n)])),
@@ -343,7 +352,7 @@ const report = () => {
   const result = {
     at: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg().map(round) },
     calls, mix: { urgent: 0.1, missed: 0.15, afterHours: 0.4, queues: { 'front-desk': 0.7, 'nurse-triage': 0.3 } },
-    settings: { ehrLatencyMs, ehrRequestsPerSecond: ehrRps, stageConcurrencyPerWorker: concurrency, patients: Number(flags.patients), settleSeconds: 5 },
+    settings: { ehrLatencyMs, ehrRequestsPerSecond: ehrRps, stageConcurrencyPerWorker: concurrency, workerFanOut: flags['fan-out'], patients: Number(flags.patients), settleSeconds: 5 },
     arrival,
     runs,
     speedupTwoOverOne: one && two ? round(two.callsPerSecond / one.callsPerSecond * 10) / 10 : null,
@@ -376,7 +385,7 @@ try {
 const result = report();
 console.table(Object.fromEntries(runs.map((run) => [
   `${run.workers} worker${run.workers > 1 ? 's' : ''}${run.kill ? ' (one SIGKILLed)' : ''}`,
-  { seconds: run.wallSeconds, 'calls/s': run.callsPerSecond, 'Tasks': run.tasks.found, lost: run.tasks.lost, duplicated: run.tasks.duplicated, 'EHR req/call': run.ehrRequestsPerCall },
+  { seconds: run.wallSeconds, 'calls/s': run.callsPerSecond, 'start s': run.workersListeningSeconds, 'calls/s once up': run.callsPerSecondOnceListening, 'Tasks': run.tasks.found, lost: run.tasks.lost, duplicated: run.tasks.duplicated, 'EHR req/call': run.ehrRequestsPerCall },
 ])));
 if (result.speedupTwoOverOne !== null) console.log(`2 workers / 1 worker: ${result.speedupTwoOverOne}×`);
 process.exit(0);
