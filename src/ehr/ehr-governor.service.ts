@@ -87,8 +87,6 @@ export class SharedRequestBudget {
   private readonly wakers = new Set<() => void>();
   private readonly burst: number;
   private readonly maxTake: number;
-  /** Requests granted from the shared bucket by this process (tests and benches count them). */
-  granted = 0;
 
   constructor(
     private readonly db: Queryable,
@@ -131,7 +129,6 @@ export class SharedRequestBudget {
         if (this.held > 0 && now - this.heldAt > 1_000) this.held = 0;
         if (this.held > 0) {
           this.held--;
-          this.granted++;
           this.waiters.shift()!.resolve(true);
           continue;
         }
