@@ -1,10 +1,12 @@
 import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
-import Bottleneck from 'bottleneck';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { CallchartError, isCallchartError, type RetryClass } from '../lib/errors.ts';
 import { tracerName } from '../telemetry/tracing.ts';
 import { parseRetryAfter, type AccessTokenProvider } from './smart-auth.ts';
+import type { EhrGovernor } from './ehr-governor.service.ts';
+
+export { createEhrGovernor, EhrGovernor } from './ehr-governor.service.ts';
 
 /**
  * The FHIR R4 client: plain HTTP, the way Callchart reaches Epic or any R4 server. Every request
@@ -20,7 +22,7 @@ export interface FhirClientOptions {
   /** How long the breaker stays open before one trial request. */
   breakerHalfOpenMs?: number;
   /** The per-EHR load governor, shared by every client of one EHR (see `createEhrGovernor`). */
-  governor?: Bottleneck;
+  governor?: EhrGovernor;
   /** Live requests go ahead of after-call work in the governor's queue (0 = first). */
   priority?: number;
   /**
@@ -36,20 +38,6 @@ export interface FhirClientOptions {
   onFailure?: (failure: { code: string; retry: RetryClass }) => void;
 }
 
-/**
- * A per-EHR load governor (ID-5): at most `maxRequestsPerSecond` requests start in any second and
- * at most `maxConcurrent` are in flight, so Callchart stays inside the EHR's published budget
- * however many calls ring at once. Bursts up to the per-second budget go out at once.
- */
-export function createEhrGovernor(options: { maxRequestsPerSecond: number; maxConcurrent: number }): Bottleneck {
-  return new Bottleneck({
-    maxConcurrent: options.maxConcurrent,
-    reservoir: options.maxRequestsPerSecond,
-    reservoirRefreshAmount: options.maxRequestsPerSecond,
-    reservoirRefreshInterval: 1_000,
-  });
-}
-
 export interface ConditionalCreateResult<T extends Resource> {
   resource: T;
   /** false when If-None-Exist found an existing resource (a replay). */
@@ -62,7 +50,7 @@ export class FhirClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly breaker;
-  private readonly governor: Bottleneck | undefined;
+  private readonly governor: EhrGovernor | undefined;
   private readonly priority: number;
   private readonly queueWaitMs: number;
   private readonly tokenProvider: AccessTokenProvider | undefined;
@@ -214,15 +202,9 @@ export class FhirClient {
     }
   }
 
-  /** Waits for the governor, but never longer than `queueWaitMs`. */
+  /** Waits for the governor (its queue and the EHR's budget), but never longer than `queueWaitMs`. */
   private async governed<T>(attempt: () => Promise<T>): Promise<T> {
-    const queued = Date.now();
-    return this.governor!.schedule({ priority: this.priority, expiration: this.timeoutMs * 2 }, async () => {
-      if (Date.now() - queued > this.queueWaitMs) {
-        throw new CallchartError('EHR_UNAVAILABLE', 'EHR request budget spent waiting for the load governor', { stage: 'governor', waitedMs: Date.now() - queued });
-      }
-      return attempt();
-    });
+    return this.governor!.schedule({ priority: this.priority, waitMs: this.queueWaitMs, expiration: this.timeoutMs * 2 }, attempt);
   }
 
   private async sendOnce(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {

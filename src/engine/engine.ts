@@ -23,7 +23,8 @@ import { AuditChainer, recordAuditEvent } from '../audit/audit.repository.ts';
 import { MemoryCheckpointSink, type CheckpointSink } from '../audit/audit-checkpoint.ts';
 import { FileCheckpointSink } from '../audit/audit-checkpoint.repository.ts';
 import { deriveAuditKey } from '../audit/audit-key.ts';
-import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
+import { FhirClient } from '../ehr/fhir.client.ts';
+import { createEhrGovernor, ehrBudgetKey } from '../ehr/ehr-governor.service.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
 import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv, speechServiceKeysFromEnv } from './secrets.ts';
@@ -379,7 +380,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // Two clients, two budgets: the live path (ringing → screen pop) gives up within the live budget
   // and falls back (invariant 6); after-call work can wait longer and has its own breaker, so a slow
   // EHR during a burst does not trip the live path's breaker and vice versa.
-  const governor = createEhrGovernor({ maxRequestsPerSecond: config.ehr.maxRequestsPerSecond, maxConcurrent: config.ehr.maxConcurrent });
+  // On PostgreSQL the EHR's budget is shared by every engine process of the deployment (issue 18):
+  // a token bucket per EHR in the database, so N worker processes do not send N times the budget.
+  const governor = createEhrGovernor({
+    maxRequestsPerSecond: config.ehr.maxRequestsPerSecond, maxConcurrent: config.ehr.maxConcurrent,
+    ...(db.kind === 'postgres' ? { shared: { db, ehr: ehrBudgetKey(options.fhirBaseUrl) } } : {}),
+  });
   // One token for both clients: one client registration at the EHR, one token request per ~4 minutes.
   const ehrClient = options.ehrAuth === false ? null : (options.ehrAuth ?? ehrClientFromEnv(process.env, { keysFile: ehrKeysFile }));
   // What the EHR fetches at /.well-known/jwks.json: the key set of `callchart keys ehr`, else the public half of the configured key.

@@ -4,6 +4,7 @@ import { contextFromTraceparent, currentTraceparent, formatTraceparent, tracerNa
 import { wakeableSleep } from '../lib/wakeable-sleep.worker.ts';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from '../store/db.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import type { Logger } from '../lib/logger.ts';
 import { runWithContext } from '../lib/context.ts';
 import { CallchartError, isCallchartError, retryClassOf } from '../lib/errors.ts';
@@ -165,13 +166,18 @@ export async function startPipeline(options: {
     });
     const processId = liveness.processId;
     const batchSize = Math.max(1, options.concurrency);
+    // Stage results of every stage settle in shared transactions (issue 18, throughput): each
+    // result is a few statements, and one commit for several results saves a round trip pair and
+    // a WAL flush per result. Each result still commits before its next stage is woken, and a
+    // batch that fails is retried one result per transaction (store/group-commit.ts).
+    const settles = new GroupCommit(db, { maxBatch: 16, maxWaitMs: 2, maxConcurrentBatches: db.kind === 'pglite' ? 1 : 2 });
     for (const stage of pipelineStages) {
       workers.set(stage.name, new StageWorker({
         stage: stage.name, batchSize, pollMs: options.pollMs ?? 500, logger,
         // Fetch and claim in one transaction: a job is never active without a known owner.
-        fetch: () =>
+        fetch: (limit) =>
           db.transaction(async (tx) => {
-            const jobs = await boss.fetch<StageJob>(stage.name, { batchSize, includeMetadata: true, db: executorFor(tx) });
+            const jobs = await boss.fetch<StageJob>(stage.name, { batchSize: limit, includeMetadata: true, db: executorFor(tx) });
             await claimStageJobs(tx, processId, stage.name, jobs.map((job) => job.id));
             return jobs;
           }),
@@ -179,7 +185,8 @@ export async function startPipeline(options: {
         // The result, the job's new state, the next stage and any audit entry commit together, and
         // only while the run is still this process's (the sweep may have handed it on).
         settle: async (job, outcome) => {
-          const settled = await db.transaction(async (tx) => {
+          // Ordered by job id: batches lock job and claim rows in one order, so they cannot deadlock.
+          const settled = await settles.submit(async (tx) => {
             if (!(await releaseStageJob(tx, processId, stage.name, job.id))) return false;
             if (outcome.kind === 'deferred') {
               await deferStageRun(tx, stage.name, job.id, outcome.code);
@@ -194,7 +201,7 @@ export async function startPipeline(options: {
               await boss.fail(stage.name, job.id, { code: outcome.code }, { db: executorFor(tx) });
             }
             return true;
-          });
+          }, { orderKey: job.id });
           if (!settled) logger.info({ stage: stage.name, job: job.id }, 'stage run was handed on while it ran; its result is dropped');
           else if (outcome.kind === 'completed' && outcome.next) workers.get(outcome.next)?.wake();
         },
@@ -244,14 +251,21 @@ function delay(ms: number): Promise<void> {
  * rejection that ends the process (finding 6), and it cannot record the owner with the fetch
  * (finding 7). Every store call here is awaited and survives an outage: polls fail quietly and
  * resume, and a result waits (retried) until the store is back to be saved.
+ *
+ * Up to `batchSize` runs are in flight at once, and freed places are filled as runs settle (issue
+ * 18): waiting for a whole batch before fetching the next left the stage idle behind its slowest
+ * run (one slow EHR answer held up fifteen finished calls).
  */
 class StageWorker {
   private polling = false;
   private loop: Promise<void> = Promise.resolve();
   private readonly wakers = new Set<() => void>();
   private readonly running = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
   private woken = false;
   private pollFailing = false;
+  /** The last fetch filled every free place: more jobs are probably due. */
+  private moreDue = false;
 
   constructor(
     private readonly deps: {
@@ -259,7 +273,7 @@ class StageWorker {
       batchSize: number;
       pollMs: number;
       logger: Logger;
-      fetch: () => Promise<PgBoss.JobWithMetadata<StageJob>[]>;
+      fetch: (limit: number) => Promise<PgBoss.JobWithMetadata<StageJob>[]>;
       run: (job: PgBoss.JobWithMetadata<StageJob>) => Promise<StageOutcome>;
       settle: (job: PgBoss.JobWithMetadata<StageJob>, outcome: StageOutcome) => Promise<void>;
     },
@@ -295,33 +309,46 @@ class StageWorker {
     const { stage, batchSize, logger } = this.deps;
     while (this.polling) {
       this.woken = false;
+      const free = batchSize - this.inFlight.size;
       let jobs: PgBoss.JobWithMetadata<StageJob>[] = [];
-      try {
-        jobs = await this.deps.fetch();
-        if (this.pollFailing) logger.info({ stage }, 'pipeline polling resumed');
-        this.pollFailing = false;
-      } catch (error) {
-        // The store is away (restart, failover, network): say so once, keep polling.
-        if (!this.pollFailing) logger.warn({ stage, code: isCallchartError(error) ? error.code : 'INTERNAL' }, 'pipeline polling failed');
-        this.pollFailing = true;
-      }
-      if (jobs.length > 0) {
-        for (const job of jobs) this.running.add(job.id);
-        // Jobs of a batch run side by side and settle one by one: a bad call never fails its neighbours.
-        await Promise.allSettled(
-          jobs.map(async (job) => {
-            try {
-              await this.settle(job, await this.deps.run(job));
-            } finally {
-              this.running.delete(job.id);
-            }
-          }),
-        );
-        // A full batch means more may be waiting: poll again now rather than after the interval.
-        if (jobs.length === batchSize) continue;
+      if (free > 0) {
+        try {
+          jobs = await this.deps.fetch(free);
+          if (this.pollFailing) logger.info({ stage }, 'pipeline polling resumed');
+          this.pollFailing = false;
+        } catch (error) {
+          // The store is away (restart, failover, network): say so once, keep polling.
+          if (!this.pollFailing) logger.warn({ stage, code: isCallchartError(error) ? error.code : 'INTERNAL' }, 'pipeline polling failed');
+          this.pollFailing = true;
+        }
+        this.moreDue = jobs.length === free;
+        // Jobs run side by side and settle one by one: a bad call never fails its neighbours.
+        for (const job of jobs) this.track(job);
+        // Every place taken and more probably due: fill places as they free up (track wakes us).
+        if (this.moreDue && this.inFlight.size < batchSize) continue;
       }
       if (this.polling && !this.woken) await this.sleep(this.deps.pollMs);
     }
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(job: PgBoss.JobWithMetadata<StageJob>): void {
+    this.running.add(job.id);
+    const run = (async () => {
+      try {
+        await this.settle(job, await this.deps.run(job));
+      } finally {
+        this.running.delete(job.id);
+      }
+    })().catch(() => undefined);
+    this.inFlight.add(run);
+    void run.finally(() => {
+      this.inFlight.delete(run);
+      // More was due when the places filled: fetch again once a quarter of them are free (one
+      // fetch for several jobs, not one per finished run). New jobs wake the worker themselves.
+      const free = this.deps.batchSize - this.inFlight.size;
+      if (this.polling && this.moreDue && free >= Math.max(1, Math.floor(this.deps.batchSize / 4))) this.wake();
+    });
   }
 
   /** Saves a run's outcome; while the store is away, tries again (the run stays claimed meanwhile). */

@@ -3,10 +3,10 @@
  * is. MemoryRepository on its own accepts anything; Epic does not, and a sandbox that is more lenient
  * than the real system hides the bugs it exists to find.
  */
-import { OperationOutcomeError, validateResource } from '@medplum/core';
+import { deepClone, matchesSearchRequest, Operator, OperationOutcomeError, validateResource } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
-import type { OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
-import type { WithId } from '@medplum/core';
+import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { SearchRequest, WithId } from '@medplum/core';
 import { findRequiredCodeViolations, type RequiredCodeIndex } from './required-codes.ts';
 
 /**
@@ -65,6 +65,7 @@ export class ValidatingRepository extends MemoryRepository {
     if (issues.length > 0) throw new OperationOutcomeError(rejectedWrite(issues));
     const previous = this.journal && resource.id ? this.stored(resource.resourceType, resource.id) : undefined;
     const written = await super.createResource(resource);
+    this.indexIdentifiers(written);
     this.journal?.push({ kind: 'write', resourceType: written.resourceType, id: written.id, previous });
     return written;
   }
@@ -101,7 +102,42 @@ export class ValidatingRepository extends MemoryRepository {
    * every resource), keeping start-up fast. Ids are kept as given.
    */
   async seed(resources: readonly Resource[]): Promise<void> {
-    for (const resource of resources) await super.createResource(resource);
+    for (const resource of resources) this.indexIdentifiers(await super.createResource(resource));
+  }
+
+  /**
+   * Business-identifier searches (`identifier=system|value`, one value or several, nothing else)
+   * look in an index instead of reading every resource of the type, as a real EHR's would: every
+   * conditional create searches by identifier, and after a month of calls (issue 18: 34,000 Tasks)
+   * a full scan per create made the sandbox, not Callchart, the bottleneck. The index only narrows
+   * the candidates: each is still matched against the whole search, so answers are unchanged.
+   */
+  override async search<T extends Resource>(searchRequest: SearchRequest<T>): Promise<Bundle<WithId<T>>> {
+    const keys = identifierKeys(searchRequest);
+    if (!keys) return super.search(searchRequest);
+    const stored = this.maps.resources.get(searchRequest.resourceType);
+    const ids = new Set(keys.flatMap((key) => [...(this.identifierIndex.get(`${searchRequest.resourceType}|${key}`) ?? [])]));
+    const matches = [...ids]
+      .map((id) => stored?.get(id))
+      .filter((resource): resource is WithId<T> => resource !== undefined && matchesSearchRequest(resource, searchRequest));
+    const offset = searchRequest.offset ?? 0;
+    const page = matches.slice(offset, searchRequest.count !== undefined ? offset + searchRequest.count : undefined);
+    return { resourceType: 'Bundle', type: 'searchset', entry: page.length ? page.map((resource) => ({ resource: deepClone(resource) })) : undefined, total: matches.length };
+  }
+
+  /** resourceType|system|value → ids of every version ever written with it (a superset: search re-checks). */
+  private readonly identifierIndex = new Map<string, Set<string>>();
+
+  private indexIdentifiers(resource: Resource): void {
+    const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier;
+    if (!Array.isArray(identifiers) || !resource.id) return;
+    for (const identifier of identifiers) {
+      if (!identifier.system || !identifier.value) continue;
+      const key = `${resource.resourceType}|${identifier.system}|${identifier.value}`;
+      const ids = this.identifierIndex.get(key) ?? new Set<string>();
+      ids.add(resource.id);
+      this.identifierIndex.set(key, ids);
+    }
   }
 
   /**
@@ -130,6 +166,19 @@ export class ValidatingRepository extends MemoryRepository {
       resources.get(step.resourceType)?.set(step.id, step.previous);
     }
   }
+}
+
+/**
+ * The `system|value` pairs of a search that is only an identifier match (any number of comma
+ * alternatives, no escapes, no sort), else null (the full scan answers it).
+ */
+function identifierKeys(searchRequest: SearchRequest): string[] | null {
+  const filters = searchRequest.filters ?? [];
+  if (filters.length !== 1 || searchRequest.sortRules?.length) return null;
+  const [filter] = filters;
+  if (filter!.code !== 'identifier' || filter!.operator !== Operator.EQUALS || filter!.value.includes('\\')) return null;
+  const keys = filter!.value.split(',');
+  return keys.every((key) => /^[^|]+\|[^|]+$/.test(key)) ? keys : null;
 }
 
 type UndoStep =

@@ -145,7 +145,8 @@ export function pickCallers(pool: CallerPool, count: number, random: () => numbe
   return callers;
 }
 
-const syntheticRequests = [
+/** What synthetic callers say (the simulator's and the month replay's mix of request types). */
+export const syntheticRequests: readonly string[] = [
   'Hi, this is a synthetic test call. I am running out of my blood pressure pills and need a refill sent to the pharmacy.',
   'Synthetic test call: I would like to reschedule my appointment next week to a morning slot.',
   'This is a synthetic test caller asking whether my lab work results are back yet.',
@@ -166,14 +167,20 @@ export interface ScriptedCall {
 }
 
 /** One call's events in the order the PBX would send them. */
-export function scriptCall(options: { provider: string; runId: string; index: number; caller: SimulatedCaller; startAt: Date; random: () => number; queue?: string; consents?: 'all' | 'mixed' }): ScriptedCall {
+export function scriptCall(options: {
+  provider: string; runId: string; index: number; caller: SimulatedCaller; startAt: Date; random: () => number; queue?: string; consents?: 'all' | 'mixed';
+  /** What the caller says (default: one of `syntheticRequests` at random). */
+  text?: string;
+  /** Whether nobody answered (default: one call in five). */
+  missed?: boolean;
+}): ScriptedCall {
   const { provider, runId, index, caller, startAt, random } = options;
   const providerCallId = `${runId}-call-${String(index + 1).padStart(4, '0')}`;
   const at = (seconds: number) => new Date(startAt.getTime() + seconds * 1000).toISOString();
   const call = { id: providerCallId, ani: caller.ani, dnis: '+16175550100', queue: options.queue ?? 'front-desk', direction: 'inbound' as const };
   const eventId = (name: string) => `${providerCallId}-${name}`;
-  const text = syntheticRequests[Math.floor(random() * syntheticRequests.length)]!;
-  const missed = random() < 0.2;
+  const text = options.text ?? syntheticRequests[Math.floor(random() * syntheticRequests.length)]!;
+  const missed = options.missed ?? random() < 0.2;
   const events: CallEvent[] = [{ id: eventId('ringing'), provider, type: 'call.ringing', occurredAt: at(0), call, data: {} }];
   // The IVR's four consents (CO-1). `mixed`: some callers decline AI or the EHR, as real ones do.
   const declines = options.consents === 'mixed' ? { ai: random() < 0.15, ehr: random() < 0.1 } : { ai: false, ehr: false };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Bundle, Task } from '@medplum/fhirtypes';
 import twilio from 'twilio';
+import { stringify } from 'yaml';
 import { generateEhrClient } from '../../src/ehr/smart-auth.ts';
 import { signCtiRequest, ctiSignatureHeader } from '../../src/pbx/cti-signature.ts';
 import type { CallEvent } from '../../src/calls/call-event.schema.ts';
@@ -80,6 +81,12 @@ export async function spawnEngine(options: {
   backgroundTimeoutMs?: number;
   env?: Record<string, string>;
   freshStore?: boolean;
+  /** More config, section by section (merged over the sections above), e.g. `{ pipeline: { concurrency: 8 } }`. */
+  config?: Record<string, Record<string, unknown>>;
+  /** More `callchart serve` arguments. */
+  args?: string[];
+  /** Node's own flags for the process (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
   /** `serve --role` (issue 18); absent: the default, all. */
   role?: 'web' | 'worker' | 'all';
   /** server.drainSeconds: how long readiness is false before the listener closes at SIGTERM (default 2). */
@@ -88,26 +95,21 @@ export async function spawnEngine(options: {
   mkdirSync(options.dataDir, { recursive: true });
   if (!options.databaseUrl && !options.freshStore && !existsSync(path.join(options.dataDir, 'pgdata'))) await seedPgliteDataDir(options.dataDir);
   const configFile = path.join(options.dataDir, 'engine-test.yaml');
-  writeFileSync(
-    configFile,
-    [
-      `ehr:`,
-      `  fhirBaseUrl: ${options.fhirBaseUrl}`,
-      ...(options.backgroundTimeoutMs ? [`  backgroundTimeoutMs: ${options.backgroundTimeoutMs}`] : []),
-      `pipeline:`,
-      `  settleSeconds: ${options.settleSeconds ?? 1}`,
-      ...(options.drainSeconds !== undefined ? ['server:', `  drainSeconds: ${options.drainSeconds}`] : []),
-      '',
-    ].join('\n'),
-  );
+  const sections: Record<string, Record<string, unknown>> = {
+    ehr: { fhirBaseUrl: options.fhirBaseUrl, ...(options.backgroundTimeoutMs ? { backgroundTimeoutMs: options.backgroundTimeoutMs } : {}) },
+    pipeline: { settleSeconds: options.settleSeconds ?? 1 },
+    ...(options.drainSeconds !== undefined ? { server: { drainSeconds: options.drainSeconds } } : {}),
+  };
+  for (const [section, values] of Object.entries(options.config ?? {})) sections[section] = { ...sections[section], ...values };
+  writeFileSync(configFile, stringify(sections));
   const { identity } = options;
   // On PostgreSQL one key file per database, so every process of one deployment holds the same KEK;
   // a split role never creates it (it is made once, as an operator does with `callchart keys init`).
-  const kekFile = options.databaseUrl
+  const kekFile = options.env?.CALLCHART_KEK_FILE ?? (options.databaseUrl
     ? path.join(tmpdir(), `callchart-kek-${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}.json`)
-    : `${path.resolve(options.dataDir)}.kek.json`;
+    : `${path.resolve(options.dataDir)}.kek.json`);
   if (options.role && options.role !== 'all' && !existsSync(kekFile)) new FileKekProvider(kekFile, { create: true });
-  const child = spawn(process.execPath, [bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0', ...(options.role ? ['--role', options.role] : [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve', '--config', configFile, '--data-dir', options.dataDir, '--port', '0', ...(options.role ? ['--role', options.role] : []), ...(options.args ?? [])], {
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl ?? '',
