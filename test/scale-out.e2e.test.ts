@@ -8,7 +8,9 @@ import { startSandboxEhr, type SandboxEhr } from '../src/sandbox-ehr/sandbox-ehr
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../src/sandbox-ehr/synthetic-clinic.ts';
 import { defaultLivenessTimings } from '../src/pipeline/worker-liveness.service.ts';
 import { createScratchDatabase } from './helpers/backends.ts';
-import { eventually, syntheticEvent } from './helpers/engine-harness.ts';
+import type { LiveMessage } from '../src/api/live-calls.hub.ts';
+import { issueStaffToken } from '../src/auth/staff-token.ts';
+import { connectLiveClient, eventually, syntheticEvent } from './helpers/engine-harness.ts';
 import { engineIdentity, spawnEngine, tasksByCall, type EngineIdentity, type EngineProcess } from './helpers/engine-process.ts';
 
 /**
@@ -169,14 +171,23 @@ describe('several engine processes on one PostgreSQL', () => {
     expect(verify.code).toBe(0);
   }, 300_000);
 
-  it('rolling restart: a worker SIGTERMed mid-work drains and exits 0; its replacement finishes; a web process does no pipeline work; nothing lost or duplicated', async () => {
+  it('rolling restart behind two web processes: a nurse on one sees the pop of a call that reached the other; a worker SIGTERMed mid-work drains and exits 0; its replacement finishes; a web process does no pipeline work; nothing lost or duplicated', async () => {
     const { start, sql } = await deployment();
     const web = await start('web');
     const first = await start('worker');
     expect(await ready(web)).toMatchObject({ status: 'ready', role: 'web', leading: [] });
     expect((await ready(first)).leading).toContain('audit-chain');
 
+    // A second web process, as behind a load balancer: a nurse connected to it sees the screen pop
+    // of a call whose webhooks reach the first (LISTEN/NOTIFY across processes, ADR 0026).
+    const otherWeb = await start('web');
+    const nurse = await connectLiveClient(otherWeb.url, await issueStaffToken(Buffer.from(identity.staffTokenSecret, 'base64'), { sub: 'scale-nurse', role: 'nurse', queues: ['*'], extensions: [] }));
     const providerCallIds = ['scale-roll-1', 'scale-roll-2', 'scale-roll-3'];
+    const ringing = await web.post(syntheticEvent({ type: 'call.ringing', callId: providerCallIds[0]!, ani: phones[0]! }));
+    expect(ringing.status).toBe(202);
+    const pop = await nurse.waitFor((m): m is Extract<LiveMessage, { type: 'screen-pop' | 'screen-pop.updated' }> => (m.type === 'screen-pop' || m.type === 'screen-pop.updated') && m.screenPop.callId === String(ringing.body.callId) && m.screenPop.complete, 30_000);
+    expect(pop.screenPop.patient?.id).toBeTruthy();
+    nurse.close();
     const callIds = await endCallsWithStageHeld(web, providerCallIds);
     // The replacement comes up, then the old worker is told to stop while its stage is held.
     const second = await start('worker');
