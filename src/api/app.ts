@@ -23,6 +23,7 @@ import { redFlagRoutes } from '../calls/red-flags.routes.ts';
 import { liveCallRoutes, type LiveCallRoutesDeps } from '../calls/live-call.routes.ts';
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
+import { zoomRoutes } from '../pbx/zoom.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
 import type { TwilioRealtimeTranscriptionOptions } from '../pbx/twilio-realtime-transcription.routes.ts';
 import { twilioOutboundRoutes } from '../pbx/twilio-outbound.routes.ts';
@@ -110,6 +111,8 @@ export interface AppDeps {
     /** Twilio real-time transcription (issue 17, `speech.twilioRealtime`); absent: not offered. */
     realtimeTranscription?: TwilioRealtimeTranscriptionOptions;
   };
+  /** Zoom Phone (issue 19): the app's Secret Token; absent or undefined: POST /webhooks/zoom refuses everything. */
+  zoom?: { secretToken: () => string | undefined };
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
@@ -386,6 +389,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxBodyBytes: deps.maxBodyBytes,
       routing: deps.routing,
       ...(deps.now ? { now: deps.now } : {}),
+    });
+  });
+
+  await app.register(async (webhooks) => {
+    await zoomRoutes(webhooks, {
+      db: deps.db, ingest: deps.ingest, secretToken: deps.zoom?.secretToken ?? (() => undefined),
+      replayWindowSeconds: deps.replayWindowSeconds, maxBodyBytes: deps.maxBodyBytes, ...(deps.now ? { now: deps.now } : {}),
     });
   });
 
