@@ -6,6 +6,7 @@ import { callTaskIdentifierSystem, callTaskIdentifierValue } from '../ehr/fhir-t
 import { startSandboxEhr, type SandboxEhr } from '../sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../sandbox-ehr/synthetic-clinic.ts';
 import { keypadDob } from '../simulator/call-scenarios.ts';
+import { runSimulation } from '../simulator/simulate.client.ts';
 import { backendKinds } from '../../test/helpers/backends.ts';
 import { eventually, startHarness, syntheticEvent, type Harness } from '../../test/helpers/engine-harness.ts';
 import { consentEvents } from '../../test/helpers/consent-events.ts';
@@ -156,7 +157,8 @@ describe.each(backendKinds)('POST /webhooks/zoom: Zoom Phone as a call source (%
     expect((await send(zoomRinging)).statusCode).toBe(202);
     for (const event of viaCti(zoomCallId, zoomProvider)) expect((await harness.post(event)).status).toBe(202);
     expect((await send(zoomAnswered)).statusCode).toBe(202);
-    expect((await send(zoomRinging)).json()).toMatchObject({ status: 'duplicate' });
+    // Zoom's redeliveries are signed afresh (the same signed request again is a replay: refused above).
+    expect((await send(zoomRinging, { timestamp: now() - 1 })).json()).toMatchObject({ status: 'duplicate' });
     expect((await send({ ...zoomEnded, event: 'phone.caller_ended' })).json()).toMatchObject({ status: 'duplicate' });
     expect((await harness.post(transcriptEvent(zoomCallId, zoomProvider))).status).toBe(202);
 
@@ -196,6 +198,20 @@ describe.each(backendKinds)('POST /webhooks/zoom: Zoom Phone as a call source (%
     const chart = (task: Task) => ({ for: task.for?.reference, code: task.code?.coding?.[0]?.code, priority: task.priority, status: task.status, intent: task.intent });
     expect(chart(zoomTasks[0]!)).toEqual(chart(ctiTasks[0]!));
     expect(zoomTasks[0]!.for?.reference).toBe(`Patient/${known.patientId}`);
+  });
+
+  it('simulate --source zoom: signed Zoom webhooks, redelivered and shuffled, give one Task per call linked as expected', async () => {
+    const report = await runSimulation({
+      target: harness.engine.url, secret: harness.secret, source: 'zoom', zoomSecret, calls: 10, duplicate: true, shuffle: true, seed: kind === 'pglite' ? 21 : 22,
+      ehrToken: async () => ehr.issueTestToken('system/Patient.rs system/RelatedPerson.rs system/Task.rs'),
+    });
+    expect(report.failed).toEqual([]);
+    expect(report.duplicates).toBeGreaterThan(0);
+    expect(report.problems).toEqual([]);
+    expect(report.tasksFound).toBe(10);
+    expect(report.correctlyLinked).toBe(10);
+    const { rows } = await harness.engine.db.query<{ n: string }>("select count(*)::text as n from call where provider = 'zoom-phone' and provider_call_id like 'sim%'");
+    expect(Number(rows[0]!.n)).toBe(10);
   });
 });
 

@@ -112,7 +112,7 @@ export async function zoomRoutes(app: FastifyInstance, options: ZoomRouteOptions
           'Requests outside the replay window (default 300 s) or seen before are refused; redeliveries of the same fact change nothing.',
         tags: ['webhooks'],
         headers: z.object({ [zoomSignatureHeader]: z.string().describe('v0=<hex>'), [zoomTimestampHeader]: z.string().describe('unix seconds') }),
-        response: { 200: answerSchema, 202: answerSchema, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema },
+        response: { 200: z.union([answerSchema, z.object({ plainToken: z.string(), encryptedToken: z.string() }).describe('the answer to endpoint.url_validation')]), 202: answerSchema, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema, 503: errorResponseSchema },
       },
       validatorCompiler: () => (value: unknown) => ({ value }),
     },

@@ -183,6 +183,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   let next = 0;
   let refused: SimulationRefused | null = null;
+  const zoomSent = new Set<string>();
   const worker = async () => {
     while (next < deliveries.length && !refused) {
       const event = deliveries[next++]!;
@@ -190,7 +191,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       let result: Awaited<ReturnType<typeof sendSignedEvent>> | null = null;
       for (const part of delivery) {
         const url = `${target}/webhooks/${part.kind}`;
-        result = await (part.kind === 'zoom' ? sendWithRetries(() => postZoomWebhook(target, options.zoomSecret!, part.body)) : sendSignedEvent(target, options.secret, part.event)).catch((error: unknown) => {
+        const redelivery = zoomSent.has(event.id);
+        result = await (part.kind === 'zoom' ? sendWithRetries(() => postZoomWebhook(target, options.zoomSecret!, part.body, { redelivery })) : sendSignedEvent(target, options.secret, part.event)).catch((error: unknown) => {
           refused ??= new SimulationRefused('target-unreachable', { url, code: networkCode(error) });
           return null;
         });
@@ -202,6 +204,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         }
       }
       if (!result) return;
+      zoomSent.add(event.id);
       report.eventsSent++;
       if (result.body.status === 'accepted') report.accepted++;
       else if (result.body.status === 'duplicate') report.duplicates++;
