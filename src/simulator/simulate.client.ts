@@ -183,7 +183,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   let next = 0;
   let refused: SimulationRefused | null = null;
-  const zoomSent = new Set<string>();
+  const zoomSignedAt = new Map<string, number>();
   const worker = async () => {
     while (next < deliveries.length && !refused) {
       const event = deliveries[next++]!;
@@ -191,8 +191,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       let result: Awaited<ReturnType<typeof sendSignedEvent>> | null = null;
       for (const part of delivery) {
         const url = `${target}/webhooks/${part.kind}`;
-        const redelivery = zoomSent.has(event.id);
-        result = await (part.kind === 'zoom' ? sendWithRetries(() => postZoomWebhook(target, options.zoomSecret!, part.body, { redelivery })) : sendSignedEvent(target, options.secret, part.event)).catch((error: unknown) => {
+        // A redelivery is signed at another moment than the first delivery (the same signed request
+        // twice is a replay, refused): here, a second before it.
+        const first = zoomSignedAt.get(event.id);
+        const signedAt = first === undefined ? Math.floor(Date.now() / 1000) : first - 1;
+        zoomSignedAt.set(event.id, signedAt);
+        result = await (part.kind === 'zoom' ? sendWithRetries(() => postZoomWebhook(target, options.zoomSecret!, part.body, signedAt)) : sendSignedEvent(target, options.secret, part.event)).catch((error: unknown) => {
           refused ??= new SimulationRefused('target-unreachable', { url, code: networkCode(error) });
           return null;
         });
@@ -204,7 +208,6 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         }
       }
       if (!result) return;
-      zoomSent.add(event.id);
       report.eventsSent++;
       if (result.body.status === 'accepted') report.accepted++;
       else if (result.body.status === 'duplicate') report.duplicates++;
