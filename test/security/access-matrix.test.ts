@@ -170,6 +170,7 @@ const oracle: Record<string, Expectation> = {
   'POST /webhooks/on-call/:id/connect': 'webhook',
   'POST /webhooks/on-call/:id/status': 'webhook',
   'POST /webhooks/cti': 'webhook',
+  'POST /webhooks/zoom': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
   'POST /webhooks/twilio/ivr': 'webhook',
