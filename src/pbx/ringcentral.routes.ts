@@ -7,7 +7,7 @@ import { callEventSchema, describeIssues, eventClockIssues, maxEventClockSkewMs 
 import { errorResponseSchema } from './cti.routes.ts';
 import { ringcentralNotificationSchema, telephonySessionEvents } from './ringcentral-events.ts';
 import { isValidationToken, validationTokenHeader, verificationTokenHeader, verifyRingcentralToken } from './ringcentral-verification.ts';
-import { webhookRefusals } from './webhook-refusal.ts';
+import { webhookRefusals } from './webhook-refusal.routes.ts';
 
 export const ringcentralWebhookPath = '/webhooks/ringcentral';
 
