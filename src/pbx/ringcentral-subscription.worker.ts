@@ -40,6 +40,8 @@ export class RingcentralSubscriptionKeeper {
     settings: RingcentralSubscriptionSettings;
     logger: Logger;
     now?: () => number;
+    /** First retry after a failure (default 1 s), doubling up to 5 minutes. */
+    firstRetryMs?: number;
     /** Told after every attempt (tests wait on it instead of sleeping). */
     onAttempt?: (attempt: { ok: boolean; action: 'created' | 'renewed' | 'kept'; nextInMs: number }) => void;
   }) {}
@@ -83,11 +85,18 @@ export class RingcentralSubscriptionKeeper {
     return Number.isFinite(at) ? at : this.now() + (subscription.expiresIn ?? 0) * 1000;
   }
 
-  /** When to renew: the margin before expiry, but never later than half the remaining life. */
+  /** Inside the renewal margin (or expired): renew now. */
+  private due(subscription: RingcentralSubscription): boolean {
+    return this.expiresAt(subscription) - this.now() <= this.deps.settings.renewBeforeSeconds * 1000;
+  }
+
+  /**
+   * How long to sleep: until the margin before expiry, but at least half the remaining life (when
+   * RingCentral grants less than the margin, renewing at once would loop).
+   */
   private renewInMs(subscription: RingcentralSubscription): number {
     const remaining = this.expiresAt(subscription) - this.now();
-    const margin = Math.max(this.deps.settings.renewBeforeSeconds * 1000, remaining / 2);
-    return Math.max(0, remaining - margin);
+    return Math.max(0, remaining - Math.min(this.deps.settings.renewBeforeSeconds * 1000, remaining / 2));
   }
 
   private async pass(): Promise<void> {
@@ -101,7 +110,7 @@ export class RingcentralSubscriptionKeeper {
     let action: 'created' | 'renewed' | 'kept' = 'kept';
     try {
       let subscription = this.current ?? (await client.listSubscriptions()).find((found) => found.deliveryMode?.address === settings.address && (found.status ?? 'Active') === 'Active') ?? null;
-      if (subscription && this.renewInMs(subscription) === 0) {
+      if (subscription && this.due(subscription)) {
         try {
           subscription = await client.renewSubscription(subscription.id);
           action = 'renewed';
@@ -132,7 +141,7 @@ export class RingcentralSubscriptionKeeper {
     } catch (error) {
       this.failures += 1;
       const code = error instanceof RingcentralRestError ? error.failure : 'RINGCENTRAL_FAILED';
-      const nextInMs = Math.min(maxRetryMs, firstRetryMs * 2 ** (this.failures - 1));
+      const nextInMs = Math.min(maxRetryMs, (this.deps.firstRetryMs ?? firstRetryMs) * 2 ** (this.failures - 1));
       const expiresAt = this.current ? new Date(this.expiresAt(this.current)).toISOString() : null;
       await recordAuditEvent(this.deps.db, {
         actor: 'system', action: 'pbx.subscription.failed', objectType: 'pbx-subscription', objectId: this.current?.id ?? 'ringcentral', outcome: 'failure', reason: code,
