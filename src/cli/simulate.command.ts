@@ -28,11 +28,14 @@ function refusalSentence(refusal: SimulationRefused, options: { target: string; 
 
 export async function runSimulate(options: {
   target: string; calls: number; dataDir: string; secret?: string; duplicate: boolean; shuffle: boolean; seed?: number; concurrency: number; verify: boolean;
-  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean; afterHours?: boolean;
+  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean; afterHours?: boolean; source?: 'cti' | 'ringcentral';
 }): Promise<void> {
   const secretSource: SecretSource = options.secret ? '--secret' : process.env.CALLCHART_WEBHOOK_SECRET ? 'CALLCHART_WEBHOOK_SECRET' : 'data-dir';
   const secret = options.secret || process.env.CALLCHART_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'webhook-secret');
   if (!secret) refuseStart(`No webhook secret: pass --secret, set CALLCHART_WEBHOOK_SECRET, or point --data-dir at the engine's data directory (looked in ${options.dataDir}).`);
+  // RingCentral's notifications carry the subscription's verification token, not a signature.
+  const verificationToken = options.source === 'ringcentral' ? (process.env.RINGCENTRAL_VERIFICATION_TOKEN ?? '').split(',')[0]?.trim() : undefined;
+  if (options.source === 'ringcentral' && !verificationToken) refuseStart('--source ringcentral needs the engine\'s RINGCENTRAL_VERIFICATION_TOKEN in the environment.');
   // The demo's sandbox EHR requires a token; the demo left a read-only client in the data directory.
   const reader = readSandboxEhrReader(options.dataDir);
   const ehrTokens = reader ? new SmartBackendTokenProvider(reader) : null;
@@ -50,6 +53,7 @@ export async function runSimulate(options: {
     ...(options.pattern ? { pattern: options.pattern } : {}),
     consents: options.mixedConsents ? 'mixed' : 'all',
     afterHours: options.afterHours ?? false,
+    ...(verificationToken ? { ringcentral: { verificationToken } } : {}),
     ...(ehrTokens ? { ehrToken: () => ehrTokens.getAccessToken() } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     onProgress: (progress) => {

@@ -7,6 +7,7 @@ import { callTaskIdentifierSystem, callTaskIdentifierValue } from '../ehr/fhir-t
 import { startSandboxEhr, type SandboxEhr } from '../sandbox-ehr/sandbox-ehr.server.ts';
 import { generateSyntheticClinic, sandboxPhoneScenarios } from '../sandbox-ehr/synthetic-clinic.ts';
 import { ringcentralNotification } from '../simulator/ringcentral-notification.ts';
+import { runSimulation } from '../simulator/simulate.client.ts';
 import { backendKinds } from '../../test/helpers/backends.ts';
 import { eventually, startHarness, syntheticEvent, type Harness } from '../../test/helpers/engine-harness.ts';
 
@@ -155,5 +156,19 @@ describe.each(backendKinds)('POST /webhooks/ringcentral (%s)', (kind) => {
     expect(rcTasks[0]!.description).toContain('missed call');
     const [rcCall, ctiCall] = await Promise.all([findCallByProvider(harness.engine.db, 'ringcentral', rcId), findCallByProvider(harness.engine.db, 'synthetic-pbx', ctiId)]);
     expect({ status: rcCall?.status, queue: rcCall?.queue, match: rcCall?.callerMatch?.outcome }).toEqual({ status: ctiCall?.status, queue: ctiCall?.queue, match: ctiCall?.callerMatch?.outcome });
+  });
+
+  it('`simulate --source ringcentral`: 8 calls, each sent twice in shuffled order, become 8 correctly linked Tasks', async () => {
+    const report = await runSimulation({
+      target: harness.engine.url, secret: harness.secret, calls: 8, duplicate: true, shuffle: true, seed: kind === 'pglite' ? 21 : 22,
+      ringcentral: { verificationToken },
+      ehrToken: async () => ehr.issueTestToken('system/Patient.rs system/RelatedPerson.rs system/Task.rs'),
+    });
+    expect(report.failed).toEqual([]);
+    expect(report.problems).toEqual([]);
+    expect(report.tasksFound).toBe(8);
+    expect(report.correctlyLinked).toBe(8);
+    const { rows } = await harness.engine.db.query<{ n: string }>("select count(distinct provider_call_id)::text as n from call where provider = 'ringcentral' and provider_call_id like $1", [`${report.runId}%`]);
+    expect(Number(rows[0]!.n)).toBe(8);
   });
 });
