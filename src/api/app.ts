@@ -24,6 +24,7 @@ import { liveCallRoutes, type LiveCallRoutesDeps } from '../calls/live-call.rout
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
 import { ringcentralRoutes } from '../pbx/ringcentral.routes.ts';
+import { zoomRoutes } from '../pbx/zoom.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
 import type { TwilioRealtimeTranscriptionOptions } from '../pbx/twilio-realtime-transcription.routes.ts';
 import { twilioOutboundRoutes } from '../pbx/twilio-outbound.routes.ts';
@@ -113,6 +114,8 @@ export interface AppDeps {
     /** Twilio real-time transcription (issue 17, `speech.twilioRealtime`); absent: not offered. */
     realtimeTranscription?: TwilioRealtimeTranscriptionOptions;
   };
+  /** Zoom Phone (issue 19): the app's Secret Token; absent or undefined: POST /webhooks/zoom refuses everything. */
+  zoom?: { secretToken: () => string | undefined };
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
@@ -396,6 +399,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (webhooks) => {
     await ringcentralRoutes(webhooks, {
       db: deps.db, ingest: deps.ingest, verificationTokens: deps.ringcentralVerificationTokens ?? (() => []),
+      replayWindowSeconds: deps.replayWindowSeconds, maxBodyBytes: deps.maxBodyBytes, ...(deps.now ? { now: deps.now } : {}),
+    });
+  });
+
+  await app.register(async (webhooks) => {
+    await zoomRoutes(webhooks, {
+      db: deps.db, ingest: deps.ingest, secretToken: deps.zoom?.secretToken ?? (() => undefined),
       replayWindowSeconds: deps.replayWindowSeconds, maxBodyBytes: deps.maxBodyBytes, ...(deps.now ? { now: deps.now } : {}),
     });
   });

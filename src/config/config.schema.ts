@@ -159,6 +159,12 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: false }),
+    /**
+     * Zoom Phone as a call source (issue 19): POST /webhooks/zoom, signed with the Zoom app's Secret
+     * Token from CALLCHART_ZOOM_WEBHOOK_SECRET. Enabled without a usable token: the engine does not
+     * start. Disabled: the route refuses every request (403 ZOOM_NOT_CONFIGURED).
+     */
+    zoom: z.object({ enabled: z.boolean().default(false) }).strict().default({ enabled: false }),
     /** Self-scheduling links (issue 16, SC-1; docs/guides/self-scheduling.md): texted to the chart's mobile, booked in the EHR. */
     booking: z
       .object({

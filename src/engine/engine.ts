@@ -102,6 +102,8 @@ export interface EngineOptions {
   webhookSecret: string;
   /** Twilio auth token for X-Twilio-Signature; Twilio webhooks answer 403 to everything without it. */
   twilioAuthToken?: string;
+  /** Zoom Phone's Secret Token (`zoom.enabled`). Absent: CALLCHART_ZOOM_WEBHOOK_SECRET; none or a weak one stops the start. */
+  zoomWebhookSecret?: string;
   /** Signs staff tokens for the live display. */
   staffTokenSecret: Uint8Array;
   /**
@@ -208,6 +210,10 @@ export interface Engine {
 /** The composition root: storage, queue, EHR client, ingest, HTTP. Nothing else wires parts. */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
+  // Zoom Phone (issue 19): enabled means a usable Secret Token, checked before anything starts.
+  const zoomSecretToken = config.zoom.enabled
+    ? assertStrongSecret('CALLCHART_ZOOM_WEBHOOK_SECRET', options.zoomWebhookSecret ?? process.env.CALLCHART_ZOOM_WEBHOOK_SECRET, 'zoom-secret-token')
+    : undefined;
   const logger = options.logger ?? createLogger();
   // Before the store opens: a weak SCIM token stops the start, naming the variable, never the value.
   const scimToken = options.scimToken === false ? undefined : scimTokenFromEnv(options.scimToken === undefined ? process.env : { CALLCHART_SCIM_TOKEN: options.scimToken });
@@ -581,6 +587,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         },
       },
     },
+    zoom: { secretToken: () => zoomSecretToken },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,
     fallbackQueue: config.access.fallbackQueue,

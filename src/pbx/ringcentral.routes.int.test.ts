@@ -161,7 +161,7 @@ describe.each(backendKinds)('POST /webhooks/ringcentral (%s)', (kind) => {
   it('`simulate --source ringcentral`: 8 calls, each sent twice in shuffled order, become 8 correctly linked Tasks', async () => {
     const report = await runSimulation({
       target: harness.engine.url, secret: harness.secret, calls: 8, duplicate: true, shuffle: true, seed: kind === 'pglite' ? 21 : 22,
-      ringcentral: { verificationToken },
+      source: 'ringcentral', ringcentralToken: verificationToken,
       ehrToken: async () => ehr.issueTestToken('system/Patient.rs system/RelatedPerson.rs system/Task.rs'),
     });
     expect(report.failed).toEqual([]);

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { CallEvent } from '../calls/call-event.schema.ts';
 import type { ringcentralStatusCodes } from '../pbx/ringcentral-events.ts';
 
 /**
@@ -50,4 +51,22 @@ export function ringcentralNotification(options: {
       ],
     },
   };
+}
+
+/**
+ * The notification RingCentral would send for a normalized call step, or null for steps RingCentral
+ * does not report (consent answers, keyed input, transcripts: a bridge beside it sends those to the
+ * CTI webhook for the same call). Made once per step, so a redelivery carries the same uuid.
+ */
+export function ringcentralNotificationFor(event: CallEvent): ReturnType<typeof ringcentralNotification> | null {
+  const base = { sessionId: event.call.id, ...(event.call.ani ? { ani: event.call.ani } : {}), ...(event.call.dnis ? { dnis: event.call.dnis } : {}), at: new Date(event.occurredAt) };
+  switch (event.type) {
+    case 'call.ringing': return ringcentralNotification({ ...base, code: 'Proceeding' });
+    case 'call.answered': return ringcentralNotification({ ...base, code: 'Answered' });
+    case 'call.ended': return ringcentralNotification({ ...base, code: 'Disconnected', reason: 'CallFinished' });
+    case 'call.missed': return ringcentralNotification({ ...base, code: 'Disconnected', reason: event.data.reason === 'busy' ? 'TargetBusy' : 'Cancelled', missedCall: true });
+    case 'voicemail': return event.data.transcript ? null : ringcentralNotification({ ...base, code: 'VoiceMail', reason: 'Voicemail' });
+    case 'call.transferred': return ringcentralNotification({ ...base, code: 'Gone', reason: 'BlindTransfer' });
+    default: return null;
+  }
 }
