@@ -32,10 +32,13 @@ function refusalSentence(refusal: SimulationRefused, options: { target: string; 
 
 export async function runSimulate(options: {
   target: string; calls: number; dataDir: string; secret?: string; duplicate: boolean; shuffle: boolean; seed?: number; concurrency: number; verify: boolean;
-  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean; afterHours?: boolean; source?: 'cti' | 'zoom'; zoomSecret?: string;
+  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean; afterHours?: boolean; source?: 'cti' | 'zoom' | 'ringcentral'; zoomSecret?: string;
 }): Promise<void> {
   const zoomSecret = options.source === 'zoom' ? options.zoomSecret || process.env.CALLCHART_ZOOM_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'zoom-webhook-secret') : null;
   if (options.source === 'zoom' && !zoomSecret) refuseStart(`No Zoom secret token: pass --zoom-secret, set CALLCHART_ZOOM_WEBHOOK_SECRET, or point --data-dir at the demo's data directory (looked in ${options.dataDir}).`);
+  // RingCentral's notifications carry the subscription's verification token, not a signature.
+  const ringcentralToken = options.source === 'ringcentral' ? (process.env.RINGCENTRAL_VERIFICATION_TOKEN ?? '').split(',')[0]!.trim() : '';
+  if (options.source === 'ringcentral' && !ringcentralToken) refuseStart('--source ringcentral needs the engine\'s RINGCENTRAL_VERIFICATION_TOKEN in the environment.');
   const secretSource: SecretSource = options.secret ? '--secret' : process.env.CALLCHART_WEBHOOK_SECRET ? 'CALLCHART_WEBHOOK_SECRET' : 'data-dir';
   const secret = options.secret || process.env.CALLCHART_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'webhook-secret');
   if (!secret) refuseStart(`No webhook secret: pass --secret, set CALLCHART_WEBHOOK_SECRET, or point --data-dir at the engine's data directory (looked in ${options.dataDir}).`);
@@ -57,6 +60,7 @@ export async function runSimulate(options: {
     consents: options.mixedConsents ? 'mixed' : 'all',
     afterHours: options.afterHours ?? false,
     ...(options.source === 'zoom' && zoomSecret ? { source: 'zoom' as const, zoomSecret } : {}),
+    ...(options.source === 'ringcentral' ? { source: 'ringcentral' as const, ringcentralToken } : {}),
     ...(ehrTokens ? { ehrToken: () => ehrTokens.getAccessToken() } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     onProgress: (progress) => {

@@ -23,7 +23,10 @@ import { deriveAuditKey } from '../audit/audit-key.ts';
 import { FhirClient, createEhrGovernor } from '../ehr/fhir.client.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv, speechServiceKeysFromEnv } from './secrets.ts';
+import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, ringcentralSecretsFromEnv, scimTokenFromEnv, speechServiceKeysFromEnv, type RingcentralSecrets } from './secrets.ts';
+import { RingcentralRestClient } from '../pbx/ringcentral-rest.client.ts';
+import { RingcentralSubscriptionKeeper } from '../pbx/ringcentral-subscription.worker.ts';
+import { ringcentralWebhookPath } from '../pbx/ringcentral.routes.ts';
 import type { SpeechEngine } from '../speech/speech-engine.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
@@ -165,6 +168,8 @@ export interface EngineOptions {
    * it (absent: a pocketsphinx engine from `speech.pocketsphinx`, closed with the engine).
    */
   speechService?: { keys?: string[]; engine?: SpeechEngine };
+  /** RingCentral's verification tokens and API credentials (issue 19). Absent: from the environment when `ringcentral.enabled`. */
+  ringcentral?: RingcentralSecrets;
 }
 
 export interface Engine {
@@ -239,6 +244,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     if (!onCallWebhookSecret) throw new CallchartError('CONFIG_INVALID', 'onCall.roster has a push webhook but CALLCHART_ON_CALL_WEBHOOK_SECRET is not set: notices are only sent signed');
     assertStrongSecret('CALLCHART_ON_CALL_WEBHOOK_SECRET', onCallWebhookSecret, 'webhook-secret');
   }
+  // RingCentral (issue 19): no, or a weak, verification token stops the start, before anything opens.
+  const ringcentral = config.ringcentral.enabled ? (options.ringcentral ?? ringcentralSecretsFromEnv(process.env, { manageSubscription: Boolean(config.ringcentral.subscription) })) : null;
   // The transcription service's keys are checked before anything opens: none, or a weak one, stops the start.
   const speechServiceKeys = config.speech.service.enabled ? (options.speechService?.keys ?? speechServiceKeysFromEnv()) : [];
   if (config.speech.service.enabled && speechServiceKeys.length === 0) {
@@ -559,6 +566,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     demoData: options.demoData ?? false,
     fhirBaseUrl: fhir.baseUrl,
     webhookSecrets: () => [options.webhookSecret],
+    ringcentralVerificationTokens: () => ringcentral?.verificationTokens ?? [],
     staffTokenSecret: options.staffTokenSecret,
     routing,
     onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones) + patients.invalidate(patientId) + afterCallPatients.invalidate(patientId),
@@ -635,6 +643,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   ownUrl = url;
   ownBaseUrl = url;
   if (options.work ?? true) onCall.start();
+  // The RingCentral subscription is kept alive by workers only (one creates it; the others find it by address).
+  const rcSubscription = config.ringcentral.subscription;
+  const ringcentralKeeper = ringcentral?.credentials && rcSubscription && (options.work ?? true)
+    ? new RingcentralSubscriptionKeeper({
+      db, logger, client: new RingcentralRestClient({ serverUrl: rcSubscription.serverUrl, credentials: ringcentral.credentials }),
+      verificationToken: () => ringcentral.verificationTokens[0]!,
+      settings: { address: `${rcSubscription.publicBaseUrl.replace(/\/$/, '')}${ringcentralWebhookPath}`, expiresInSeconds: rcSubscription.expiresInSeconds, renewBeforeSeconds: rcSubscription.renewBeforeSeconds },
+    })
+    : null;
+  ringcentralKeeper?.start();
   const { engine: speechEngine, fallback: speechFallback, httpHost: speechHttpHost } = describeSpeechEngines(config.speech, speechEngines);
   const speechDescription = { speechEngine, speechFallback, speechHttpHost };
   await recordAuditEvent(db, {
@@ -666,6 +684,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       const screenPopsStopped = screenPops.stop();
       await dispatcher.stop();
       await onCall.stop();
+      await ringcentralKeeper?.stop();
       await retention.stop();
       // A list run waiting in the governor ends once the governor drops its waiting requests.
       const outreachStopped = outreachScheduler.stop();

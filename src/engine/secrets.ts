@@ -284,3 +284,30 @@ export function speechServiceKeysFromEnv(env: NodeJS.ProcessEnv = process.env): 
   keys.forEach((key, index) => assertStrongSecret(`CALLCHART_SPEECH_SERVICE_KEYS (key ${index + 1} of ${keys.length})`, key, 'base64-key'));
   return keys;
 }
+
+/** What RingCentral needs from the environment (issue 19): checked at start when `ringcentral.enabled`. */
+export interface RingcentralSecrets {
+  /** Active verification tokens; the first is given to RingCentral when Callchart creates the subscription. */
+  verificationTokens: string[];
+  /** For the subscription API (`ringcentral.subscription`); absent when the subscription is made by hand. */
+  credentials: { clientId: string; clientSecret: string; jwt: string } | null;
+}
+
+/**
+ * RINGCENTRAL_VERIFICATION_TOKEN (comma-separated while one is rotated; each at least 32 random
+ * bytes, e.g. `openssl rand -hex 32`), and, when Callchart manages the subscription,
+ * RINGCENTRAL_CLIENT_ID, RINGCENTRAL_CLIENT_SECRET and RINGCENTRAL_JWT. None, a weak or a
+ * placeholder token, or a missing credential stops the start with CONFIG_INVALID naming the
+ * variable, never its value.
+ */
+export function ringcentralSecretsFromEnv(env: NodeJS.ProcessEnv, options: { manageSubscription: boolean }): RingcentralSecrets {
+  const tokens = (env.RINGCENTRAL_VERIFICATION_TOKEN ?? '').split(',').map((token) => token.trim()).filter(Boolean);
+  if (tokens.length === 0) {
+    throw new CallchartError('CONFIG_INVALID', 'ringcentral.enabled is on but RINGCENTRAL_VERIFICATION_TOKEN is not set: every RingCentral notification would be refused (make one with `openssl rand -hex 32`)');
+  }
+  tokens.forEach((token, index) => assertStrongSecret(tokens.length > 1 ? `RINGCENTRAL_VERIFICATION_TOKEN (token ${index + 1} of ${tokens.length})` : 'RINGCENTRAL_VERIFICATION_TOKEN', token, 'webhook-secret'));
+  if (!options.manageSubscription) return { verificationTokens: tokens, credentials: null };
+  const missing = ['RINGCENTRAL_CLIENT_ID', 'RINGCENTRAL_CLIENT_SECRET', 'RINGCENTRAL_JWT'].filter((name) => !env[name]);
+  if (missing.length) throw new CallchartError('CONFIG_INVALID', `ringcentral.subscription is set but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not: Callchart cannot create or renew the subscription`);
+  return { verificationTokens: tokens, credentials: { clientId: env.RINGCENTRAL_CLIENT_ID!, clientSecret: env.RINGCENTRAL_CLIENT_SECRET!, jwt: env.RINGCENTRAL_JWT! } };
+}

@@ -4,6 +4,8 @@ import { ctiSignatureHeader, signCtiRequest } from '../pbx/cti-signature.ts';
 import { callTaskIdentifierSystem, callTaskIdentifierValue, escapeSearchValue } from '../ehr/fhir-task.mapper.ts';
 import { postZoomWebhook, zoomDeliveriesFor } from './zoom-phone.client.ts';
 import { zoomProvider } from '../pbx/zoom-events.ts';
+import { ringcentralProvider } from '../pbx/ringcentral-events.ts';
+import { ringcentralNotificationFor } from './ringcentral-notification.ts';
 import { buildCallerPool, pickCallers, scriptCall, seededRandom, shuffleInPlace, type ScriptedCall } from './call-scenarios.ts';
 
 const demoPatterns = ['review', 'summary-only', 'event'] as const;
@@ -32,10 +34,13 @@ export interface SimulationOptions {
    * Which PBX the calls come from: `cti` (default) posts normalized events to /webhooks/cti;
    * `zoom` posts each call's lifecycle as Zoom Phone webhooks to /webhooks/zoom signed with
    * `zoomSecret`, and what Zoom does not send (IVR consents and keypad input, transcripts) as CTI
-   * events of the same call.
+   * events of the same call. `ringcentral` posts call states as RingCentral telephony session
+   * notifications to /webhooks/ringcentral with `ringcentralToken` (the Verification-Token), the rest
+   * as CTI events of the same call.
    */
-  source?: 'cti' | 'zoom';
+  source?: 'cti' | 'zoom' | 'ringcentral';
   zoomSecret?: string;
+  ringcentralToken?: string;
   onProgress?: (progress: { phase: 'send' | 'verify'; done: number; total: number }) => void;
 }
 
@@ -151,7 +156,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const runId = `sim${seed.toString(36)}${Math.floor(random() * 1e6).toString(36)}`;
   const source = options.source ?? 'cti';
   if (source === 'zoom' && !options.zoomSecret) throw new Error('simulating Zoom Phone needs the Zoom secret token');
-  const provider = source === 'zoom' ? zoomProvider : (options.provider ?? 'simulator');
+  if (source === 'ringcentral' && !options.ringcentralToken) throw new Error('simulating RingCentral needs the verification token');
+  const provider = source === 'zoom' ? zoomProvider : source === 'ringcentral' ? ringcentralProvider : (options.provider ?? 'simulator');
   const info = await getJson<{ fhirBaseUrl?: unknown; clinic?: { timeZone?: unknown } }>(`${target}/api/info`, undefined, 'not-callchart');
   if (typeof info.fhirBaseUrl !== 'string') throw new SimulationRefused('not-callchart', { url: `${target}/api/info`, code: 'no fhirBaseUrl' });
   const fhirBaseUrl = info.fhirBaseUrl;
@@ -187,16 +193,20 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const worker = async () => {
     while (next < deliveries.length && !refused) {
       const event = deliveries[next++]!;
-      const delivery = source === 'zoom' ? zoomDeliveriesFor(event) : [{ kind: 'cti' as const, event }];
+      const ringcentral = source === 'ringcentral' ? ringcentralNotificationFor(event) : null;
+      const delivery = source === 'zoom' ? zoomDeliveriesFor(event)
+        : ringcentral ? [{ kind: 'ringcentral' as const, body: JSON.stringify(ringcentral) }] : [{ kind: 'cti' as const, event }];
       let result: Awaited<ReturnType<typeof sendSignedEvent>> | null = null;
       for (const part of delivery) {
         const url = `${target}/webhooks/${part.kind}`;
-        // A redelivery is signed at another moment than the first delivery (the same signed request
-        // twice is a replay, refused): here, a second before it.
+        // A Zoom redelivery is signed at another moment than the first delivery (the same signed
+        // request twice is a replay, refused): here, a second before it.
         const first = zoomSignedAt.get(event.id);
         const signedAt = first === undefined ? Math.floor(Date.now() / 1000) : first - 1;
         zoomSignedAt.set(event.id, signedAt);
-        result = await (part.kind === 'zoom' ? sendWithRetries(() => postZoomWebhook(target, options.zoomSecret!, part.body, signedAt)) : sendSignedEvent(target, options.secret, part.event)).catch((error: unknown) => {
+        result = await (part.kind === 'zoom' ? sendWithRetries(() => postZoomWebhook(target, options.zoomSecret!, part.body, signedAt))
+          : part.kind === 'ringcentral' ? sendWithRetries(() => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=UTF-8', 'verification-token': options.ringcentralToken! }, body: part.body }))
+            : sendSignedEvent(target, options.secret, part.event)).catch((error: unknown) => {
           refused ??= new SimulationRefused('target-unreachable', { url, code: networkCode(error) });
           return null;
         });
