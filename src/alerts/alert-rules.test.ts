@@ -56,6 +56,7 @@ describe('alert rules', () => {
     ['privileged-sign-in', event({ action: 'staff.signed-in', detail: { method: 'sso', role: 'auditor' } })],
     ['audit-verification-failed', event({ action: 'audit.verified', outcome: 'failure', detail: { problems: 1, firstProblemSeq: 7 } })],
     ['checkpoint-sink-unreachable', event({ action: 'audit.checkpoint.failed', outcome: 'failure' })],
+    ['pbx-subscription-failing', event({ action: 'pbx.subscription.failed', outcome: 'failure', reason: 'RINGCENTRAL_UNAVAILABLE', detail: { provider: 'ringcentral', attempt: 1 } })],
   ])('%s fires on its trigger, and only that rule does', (id, subject) => {
     expect(firing(subject)).toEqual([id]);
   });

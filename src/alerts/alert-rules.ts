@@ -166,6 +166,18 @@ export const alertRules: readonly AlertRule[] = [
     }),
   },
   {
+    id: 'pbx-subscription-failing',
+    severity: 'high',
+    what: "a PBX event subscription (RingCentral) could not be created or renewed: once it expires, calls stop arriving (issue 19)",
+    matches: (event) => event.action === 'pbx.subscription.failed',
+    // Once per run of failures: the first attempt and every tenth after it, not every back-off retry.
+    decide: (event) => {
+      const attempt = (event.detail.attempt as number | undefined) ?? 1;
+      if (attempt !== 1 && attempt % 10 !== 0) return null;
+      return byEvent(event, { provider: text(event.detail.provider), reason: event.reason ?? null, attempt, expiresAt: text(event.detail.expiresAt) });
+    },
+  },
+  {
     id: 'checkpoint-sink-unreachable',
     severity: 'critical',
     what: 'the audit checkpoint could not be written to its sink (a deleted tail would go unseen meanwhile)',

@@ -24,6 +24,8 @@ import { redFlagRoutes } from '../calls/red-flags.routes.ts';
 import { liveCallRoutes, type LiveCallRoutesDeps } from '../calls/live-call.routes.ts';
 import type { RouteAccess } from './route-access.ts';
 import { ctiRoutes } from '../pbx/cti.routes.ts';
+import { ringcentralRoutes } from '../pbx/ringcentral.routes.ts';
+import { zoomRoutes } from '../pbx/zoom.routes.ts';
 import { twilioRoutes } from '../pbx/twilio.routes.ts';
 import type { TwilioRealtimeTranscriptionOptions } from '../pbx/twilio-realtime-transcription.routes.ts';
 import { twilioOutboundRoutes } from '../pbx/twilio-outbound.routes.ts';
@@ -98,6 +100,8 @@ export interface AppDeps {
   demoData?: boolean;
   fhirBaseUrl: string;
   webhookSecrets: () => readonly string[];
+  /** RingCentral's verification tokens (RINGCENTRAL_VERIFICATION_TOKEN); absent or none: /webhooks/ringcentral refuses everything. */
+  ringcentralVerificationTokens?: () => readonly string[];
   staffTokenSecret: Uint8Array;
   onPatientChanged: (patientId: string, phones: string[]) => number;
   routing: RoutingService;
@@ -113,6 +117,8 @@ export interface AppDeps {
     /** Twilio real-time transcription (issue 17, `speech.twilioRealtime`); absent: not offered. */
     realtimeTranscription?: TwilioRealtimeTranscriptionOptions;
   };
+  /** Zoom Phone (issue 19): the app's Secret Token; absent or undefined: POST /webhooks/zoom refuses everything. */
+  zoom?: { secretToken: () => string | undefined };
   replayWindowSeconds: number;
   maxBodyBytes: number;
   now?: () => number;
@@ -385,6 +391,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxBodyBytes: deps.maxBodyBytes,
       routing: deps.routing,
       ...(deps.now ? { now: deps.now } : {}),
+    });
+  });
+
+  // RingCentral (issue 19): registered always; without verification tokens it refuses everything.
+  await app.register(async (webhooks) => {
+    await ringcentralRoutes(webhooks, {
+      db: deps.db, ingest: deps.ingest, verificationTokens: deps.ringcentralVerificationTokens ?? (() => []),
+      replayWindowSeconds: deps.replayWindowSeconds, maxBodyBytes: deps.maxBodyBytes, ...(deps.now ? { now: deps.now } : {}),
+    });
+  });
+
+  await app.register(async (webhooks) => {
+    await zoomRoutes(webhooks, {
+      db: deps.db, ingest: deps.ingest, secretToken: deps.zoom?.secretToken ?? (() => undefined),
+      replayWindowSeconds: deps.replayWindowSeconds, maxBodyBytes: deps.maxBodyBytes, ...(deps.now ? { now: deps.now } : {}),
     });
   });
 

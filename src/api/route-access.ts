@@ -21,7 +21,7 @@ import { staffAppPaths } from '../web/staff-app.loader.ts';
  */
 export type RouteAccess =
   | { kind: 'public'; why: string }
-  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'webhook-secret-bearer' | 'metrics-scrape-token' | 'scim-bearer' | 'speech-service-key' }
+  | { kind: 'webhook'; verifier: 'cti-hmac' | 'twilio-signature' | 'ringcentral-verification-token' | 'zoom-signature' | 'webhook-secret-bearer' | 'metrics-scrape-token' | 'scim-bearer' | 'speech-service-key' }
   | { kind: 'staff'; roles: readonly StaffRole[]; queues: 'own' | { all: string }; stepUp?: StepUpPurpose }
   /** A signed-in person acting on their own session (who am I, step up, sign out): any role, a session cookie only (tokens get 403). */
   | { kind: 'session'; why: string };
@@ -184,6 +184,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /webhooks/on-call/:id/connect': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/on-call/:id/status': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/cti': { kind: 'webhook', verifier: 'cti-hmac' },
+  // RingCentral telephony session notifications (issue 19): the subscription's Verification-Token, compared in constant time.
+  'POST /webhooks/ringcentral': { kind: 'webhook', verifier: 'ringcentral-verification-token' },
+  'POST /webhooks/zoom': { kind: 'webhook', verifier: 'zoom-signature' },
   'POST /webhooks/fhir/notify': { kind: 'webhook', verifier: 'webhook-secret-bearer' },
   'POST /webhooks/twilio/voice': { kind: 'webhook', verifier: 'twilio-signature' },
   'POST /webhooks/twilio/ivr': { kind: 'webhook', verifier: 'twilio-signature' },

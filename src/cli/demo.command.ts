@@ -9,7 +9,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { EngineRole } from '../api/health.routes.ts';
 import { decodeAuditKey } from '../audit/audit-key.ts';
 import {
-  assertStrongSecret, auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, sharedSecretsFromEnv, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec,
+  assertStrongSecret, auditKeySpec, dataKeySpec, resolveSecret, SANDBOX_EHR_READER_SCOPES, sharedSecretsFromEnv, staffTokenSecretSpec, storeSandboxEhrReader, twilioAuthTokenSpec, webhookSecretSpec, zoomSecretTokenSpec,
   type ResolvedSecret, type SecretSpec,
 } from '../engine/secrets.ts';
 import { isCallchartError } from '../lib/errors.ts';
@@ -115,6 +115,9 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
       return resolved;
     }) as [ResolvedSecret, ResolvedSecret, ResolvedSecret, ResolvedSecret, ResolvedSecret],
   );
+  // Zoom Phone (issue 19): the demo takes Zoom webhooks too, with a trial Secret Token kept beside the others.
+  const zoomSecret = secretsOrExit(() => resolveSecret({ ...zoomSecretTokenSpec, dataDir: options.dataDir, whenStoredIsWeak: 'regenerate' }));
+  config.zoom = { ...config.zoom, enabled: true };
   const staffTokenSecret = Buffer.from(staffSecret.value, 'base64');
   let sandbox: SpawnedSandboxEhr | null = null;
   // Twilio's cloud cannot run here: without a configured account the demo's outbound calls and SMS
@@ -152,6 +155,7 @@ export async function runDemo(options: { port: number; dataDir: string; ehrUrl?:
         ...(sandbox?.client ? { ehrAuth: sandbox.client } : {}),
         webhookSecret: webhookSecret.value,
         twilioAuthToken: twilioAuthToken.value,
+        zoomWebhookSecret: zoomSecret.value,
         staffTokenSecret,
         dataKey: Buffer.from(dataKey.value, 'base64'),
         kekMode: 'demo',
@@ -205,9 +209,11 @@ Callchart ${'demo'} is running (synthetic data only).
   Data directory  ${options.dataDir}
   Webhook secret  ${webhookSecret.value}  (${webhookSecret.source === 'env' ? 'from CALLCHART_WEBHOOK_SECRET' : 'stored in the data directory'})
   Twilio          POST ${engine.url}/webhooks/twilio/voice  (auth token ${twilioAuthToken.value}, ${twilioAuthToken.source === 'env' ? 'from TWILIO_AUTH_TOKEN' : 'generated for the demo'})
+  Zoom Phone      POST ${engine.url}/webhooks/zoom  (secret token ${zoomSecret.value}, ${zoomSecret.source === 'env' ? 'from CALLCHART_ZOOM_WEBHOOK_SECRET' : 'generated for the demo'})
   Twilio REST     ${twilioCloud ? `${twilioCloud.url}  (a local stand-in for Twilio's cloud: outbound calls and SMS stay on this machine)` : config.twilio.apiBaseUrl ?? 'https://api.twilio.com'}
 
 Send calls:  npx callchart simulate --target ${engine.url} --calls 20 --duplicate --shuffle${dataDirFlag}
+             (add --source zoom to send them as Zoom Phone webhooks)
              (the calls take turns through the review, summary-only and event queues; --pattern picks one;
               missed calls and voicemails become callback tasks, and a stand-in front desk logs attempts on them;
               add --after-hours for calls at 3 a.m.: the on-call clinician gets a text with a link, no PHI)

@@ -90,6 +90,8 @@ program
   .addOption(new Option('--pattern <pattern>', 'send the calls to the demo queue of this integration pattern').choices(['summary-only', 'review', 'event']))
   .option('--mixed-consents', 'some callers decline AI or EHR use (the policy fallbacks)', false)
   .option('--after-hours', "place the calls at 3 a.m. last night in the clinic's time zone (the on-call clinician is told)", false)
+  .addOption(new Option('--source <pbx>', 'which PBX the calls come from: the generic CTI webhook, or Zoom Phone webhooks (signed with the Zoom secret token), or RingCentral telephony session notifications (RINGCENTRAL_VERIFICATION_TOKEN)').choices(['cti', 'zoom', 'ringcentral']).default('cti'))
+  .option('--zoom-secret <token>', 'Zoom secret token (default: CALLCHART_ZOOM_WEBHOOK_SECRET, then the data dir)')
   .action(lazy(async () => (await import('./simulate.command.ts')).runSimulate));
 
 program

@@ -16,6 +16,10 @@ function refusalSentence(refusal: SimulationRefused, options: { target: string; 
     case 'not-callchart':
       return `${options.target} is not a Callchart engine (GET /api/info ${status ? `answered ${status}` : `gave ${code}`}): pass the engine's URL with --target, e.g. http://127.0.0.1:8787.`;
     case 'signature-refused': {
+      if (code === 'ZOOM_NOT_CONFIGURED') return `The engine at ${options.target} does not take Zoom Phone webhooks (ZOOM_NOT_CONFIGURED): set zoom.enabled in its config and CALLCHART_ZOOM_WEBHOOK_SECRET (the demo does both).`;
+      if (refusal.detail.url.endsWith('/webhooks/zoom') && code !== 'SIGNATURE_STALE' && code !== 'SIGNATURE_FUTURE') {
+        return `The engine at ${options.target} refused the Zoom signature (${code ?? 'HTTP 401'}): the Zoom secret token is not the engine's; pass the engine's --data-dir, or its token with --zoom-secret or CALLCHART_ZOOM_WEBHOOK_SECRET.`;
+      }
       const from = secretSource === 'data-dir' ? `the one stored in ${options.dataDir}` : `the one from ${secretSource}`;
       return code === 'SIGNATURE_STALE' || code === 'SIGNATURE_FUTURE'
         ? `The engine at ${options.target} refused the webhook signature (${code}): this machine's clock and the engine's disagree; correct the clock and send again.`
@@ -28,8 +32,13 @@ function refusalSentence(refusal: SimulationRefused, options: { target: string; 
 
 export async function runSimulate(options: {
   target: string; calls: number; dataDir: string; secret?: string; duplicate: boolean; shuffle: boolean; seed?: number; concurrency: number; verify: boolean;
-  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean; afterHours?: boolean;
+  pattern?: 'summary-only' | 'review' | 'event'; mixedConsents?: boolean; afterHours?: boolean; source?: 'cti' | 'zoom' | 'ringcentral'; zoomSecret?: string;
 }): Promise<void> {
+  const zoomSecret = options.source === 'zoom' ? options.zoomSecret || process.env.CALLCHART_ZOOM_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'zoom-webhook-secret') : null;
+  if (options.source === 'zoom' && !zoomSecret) refuseStart(`No Zoom secret token: pass --zoom-secret, set CALLCHART_ZOOM_WEBHOOK_SECRET, or point --data-dir at the demo's data directory (looked in ${options.dataDir}).`);
+  // RingCentral's notifications carry the subscription's verification token, not a signature.
+  const ringcentralToken = options.source === 'ringcentral' ? (process.env.RINGCENTRAL_VERIFICATION_TOKEN ?? '').split(',')[0]!.trim() : '';
+  if (options.source === 'ringcentral' && !ringcentralToken) refuseStart('--source ringcentral needs the engine\'s RINGCENTRAL_VERIFICATION_TOKEN in the environment.');
   const secretSource: SecretSource = options.secret ? '--secret' : process.env.CALLCHART_WEBHOOK_SECRET ? 'CALLCHART_WEBHOOK_SECRET' : 'data-dir';
   const secret = options.secret || process.env.CALLCHART_WEBHOOK_SECRET || readStoredSecret(options.dataDir, 'webhook-secret');
   if (!secret) refuseStart(`No webhook secret: pass --secret, set CALLCHART_WEBHOOK_SECRET, or point --data-dir at the engine's data directory (looked in ${options.dataDir}).`);
@@ -50,6 +59,8 @@ export async function runSimulate(options: {
     ...(options.pattern ? { pattern: options.pattern } : {}),
     consents: options.mixedConsents ? 'mixed' : 'all',
     afterHours: options.afterHours ?? false,
+    ...(options.source === 'zoom' && zoomSecret ? { source: 'zoom' as const, zoomSecret } : {}),
+    ...(options.source === 'ringcentral' ? { source: 'ringcentral' as const, ringcentralToken } : {}),
     ...(ehrTokens ? { ehrToken: () => ehrTokens.getAccessToken() } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     onProgress: (progress) => {

@@ -141,6 +141,37 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * RingCentral as a call source (issue 19; README "RingCentral"): telephony session notifications
+     * to POST /webhooks/ringcentral, checked with RINGCENTRAL_VERIFICATION_TOKEN. With `subscription`
+     * set, Callchart creates the WebHook subscription itself and renews it before it expires, with
+     * RINGCENTRAL_CLIENT_ID, RINGCENTRAL_CLIENT_SECRET and RINGCENTRAL_JWT from the environment.
+     */
+    ringcentral: z
+      .object({
+        enabled: z.boolean().default(false),
+        subscription: z
+          .object({
+            /** The public base URL RingCentral posts to; the address is `<publicBaseUrl>/webhooks/ringcentral` (https in production). */
+            publicBaseUrl: z.url({ protocol: /^https?$/ }),
+            /** RingCentral's platform (the demo points it at its local stand-in). */
+            serverUrl: z.url({ protocol: /^https?$/ }).default('https://platform.ringcentral.com'),
+            /** Requested lifetime of the subscription; RingCentral may grant less. */
+            expiresInSeconds: z.number().int().min(600).max(315_360_000).default(604_800),
+            /** Renew this long before it expires (at most half the lifetime is used). */
+            renewBeforeSeconds: z.number().int().min(60).max(604_800).default(86_400),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ enabled: false }),
+    /**
+     * Zoom Phone as a call source (issue 19): POST /webhooks/zoom, signed with the Zoom app's Secret
+     * Token from CALLCHART_ZOOM_WEBHOOK_SECRET. Enabled without a usable token: the engine does not
+     * start. Disabled: the route refuses every request (403 ZOOM_NOT_CONFIGURED).
+     */
+    zoom: z.object({ enabled: z.boolean().default(false) }).strict().default({ enabled: false }),
     /** Self-scheduling links (issue 16, SC-1; docs/guides/self-scheduling.md): texted to the chart's mobile, booked in the EHR. */
     booking: z
       .object({

@@ -27,7 +27,10 @@ import { FhirClient } from '../ehr/fhir.client.ts';
 import { createEhrGovernor, ehrBudgetKey } from '../ehr/ehr-governor.service.ts';
 import type { EhrClientCredentials } from '../ehr/smart-auth.ts';
 import { SmartBackendTokenProvider } from '../ehr/smart-auth.client.ts';
-import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, scimTokenFromEnv, speechServiceKeysFromEnv } from './secrets.ts';
+import { assertStrongSecret, ehrClientFromEnv, resolveAuditKey, ringcentralSecretsFromEnv, scimTokenFromEnv, speechServiceKeysFromEnv, type RingcentralSecrets } from './secrets.ts';
+import { RingcentralRestClient } from '../pbx/ringcentral-rest.client.ts';
+import { RingcentralSubscriptionKeeper } from '../pbx/ringcentral-subscription.worker.ts';
+import { ringcentralWebhookPath } from '../pbx/ringcentral.routes.ts';
 import type { SpeechEngine } from '../speech/speech-engine.ts';
 import { CallerIdentityService } from '../ehr/caller-identity.service.ts';
 import { CallIngestService } from '../calls/call-ingest.service.ts';
@@ -105,6 +108,8 @@ export interface EngineOptions {
   webhookSecret: string;
   /** Twilio auth token for X-Twilio-Signature; Twilio webhooks answer 403 to everything without it. */
   twilioAuthToken?: string;
+  /** Zoom Phone's Secret Token (`zoom.enabled`). Absent: CALLCHART_ZOOM_WEBHOOK_SECRET; none or a weak one stops the start. */
+  zoomWebhookSecret?: string;
   /** Signs staff tokens for the live display. */
   staffTokenSecret: Uint8Array;
   /**
@@ -177,6 +182,8 @@ export interface EngineOptions {
    * it (absent: a pocketsphinx engine from `speech.pocketsphinx`, closed with the engine).
    */
   speechService?: { keys?: string[]; engine?: SpeechEngine };
+  /** RingCentral's verification tokens and API credentials (issue 19). Absent: from the environment when `ringcentral.enabled`. */
+  ringcentral?: RingcentralSecrets;
 }
 
 export interface Engine {
@@ -235,6 +242,10 @@ export interface Engine {
 /** The composition root: storage, queue, EHR client, ingest, HTTP. Nothing else wires parts. */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
+  // Zoom Phone (issue 19): enabled means a usable Secret Token, checked before anything starts.
+  const zoomSecretToken = config.zoom.enabled
+    ? assertStrongSecret('CALLCHART_ZOOM_WEBHOOK_SECRET', options.zoomWebhookSecret ?? process.env.CALLCHART_ZOOM_WEBHOOK_SECRET, 'zoom-secret-token')
+    : undefined;
   const logger = options.logger ?? createLogger();
   const role: EngineRole = options.role ?? (options.work === false ? 'web' : 'all');
   // Pipeline workers, the outbox and the duties run in worker processes (and in `all`).
@@ -272,6 +283,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     if (!onCallWebhookSecret) throw new CallchartError('CONFIG_INVALID', 'onCall.roster has a push webhook but CALLCHART_ON_CALL_WEBHOOK_SECRET is not set: notices are only sent signed');
     assertStrongSecret('CALLCHART_ON_CALL_WEBHOOK_SECRET', onCallWebhookSecret, 'webhook-secret');
   }
+  // RingCentral (issue 19): no, or a weak, verification token stops the start, before anything opens.
+  const ringcentral = config.ringcentral.enabled ? (options.ringcentral ?? ringcentralSecretsFromEnv(process.env, { manageSubscription: Boolean(config.ringcentral.subscription) })) : null;
   // The transcription service's keys are checked before anything opens: none, or a weak one, stops the start.
   const speechServiceKeys = config.speech.service.enabled ? (options.speechService?.keys ?? speechServiceKeysFromEnv()) : [];
   if (config.speech.service.enabled && speechServiceKeys.length === 0) {
@@ -621,6 +634,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     demoData: options.demoData ?? false,
     fhirBaseUrl: fhir.baseUrl,
     webhookSecrets: () => [options.webhookSecret],
+    ringcentralVerificationTokens: () => ringcentral?.verificationTokens ?? [],
     staffTokenSecret: options.staffTokenSecret,
     routing,
     onPatientChanged: (patientId: string, phones: string[]) => liveIdentity.invalidatePatient(patientId, phones) + identity.invalidatePatient(patientId, phones) + patients.invalidate(patientId) + afterCallPatients.invalidate(patientId),
@@ -641,6 +655,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         },
       },
     },
+    zoom: { secretToken: () => zoomSecretToken },
     replayWindowSeconds: config.webhooks.replayWindowSeconds,
     maxBodyBytes: config.webhooks.maxBodyBytes,
     fallbackQueue: config.access.fallbackQueue,
@@ -698,6 +713,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   ownUrl = url;
   ownBaseUrl = url;
   if (works) duties.add(duty('on-call-notices', () => onCall.start(), () => onCall.stop()));
+  // The RingCentral subscription is kept alive by one worker (the duty's holder; the others stand by).
+  const rcSubscription = config.ringcentral.subscription;
+  const ringcentralKeeper = ringcentral?.credentials && rcSubscription && works
+    ? new RingcentralSubscriptionKeeper({
+      db, logger, client: new RingcentralRestClient({ serverUrl: rcSubscription.serverUrl, credentials: ringcentral.credentials }),
+      verificationToken: () => ringcentral.verificationTokens[0]!,
+      settings: { address: `${rcSubscription.publicBaseUrl.replace(/\/$/, '')}${ringcentralWebhookPath}`, expiresInSeconds: rcSubscription.expiresInSeconds, renewBeforeSeconds: rcSubscription.renewBeforeSeconds },
+    })
+    : null;
+  if (ringcentralKeeper) duties.add(duty('ringcentral-subscription', () => ringcentralKeeper.start(), () => ringcentralKeeper.stop()));
   // A lone process leads every duty before it reports itself started (as before issue 18).
   await duties.tick();
   const { engine: speechEngine, fallback: speechFallback, httpHost: speechHttpHost } = describeSpeechEngines(config.speech, speechEngines);

@@ -14,13 +14,17 @@ import { EhrKeyFile } from '../ehr/ehr-client-keys.repository.ts';
  * - `data-key`: base64 of exactly 32 random bytes (AES-256 for content at rest);
  * - `twilio-auth-token`: Twilio's own format, 32 hex characters (16 bytes): we cannot make Twilio's
  *   tokens longer, so the rule is "never empty, never shorter than a real token, never a placeholder".
+ * - `zoom-secret-token`: the Secret Token Zoom generates for a Marketplace app's event subscriptions
+ *   (22 URL-safe characters): the same rule as Twilio's, with Zoom's length.
  */
-export type SecretKind = 'webhook-secret' | 'base64-key' | 'data-key' | 'twilio-auth-token';
+export type SecretKind = 'webhook-secret' | 'base64-key' | 'data-key' | 'twilio-auth-token' | 'zoom-secret-token';
 
 /** Key material every secret Callchart generates or accepts must carry (Twilio's token aside). */
 export const minSecretBytes = 32;
 /** Length of a real Twilio auth token. */
 export const twilioAuthTokenLength = 32;
+/** Length of the Secret Token Zoom generates for an app's webhooks. */
+export const zoomSecretTokenLength = 22;
 
 const base64Alphabet = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/;
 const placeholders = ['changeme', 'changeit', 'password', 'replaceme', 'letmein', 'example', 'default', 'qwerty12', 'secret12', '12345678'];
@@ -32,7 +36,7 @@ function decodeBase64Strict(text: string): Buffer | null {
 
 /** The bytes a secret's strength rests on, or a reason it has none we can measure. */
 function keyMaterial(value: string, kind: SecretKind): { bytes: Buffer; text: string } | { problem: string } {
-  if (kind === 'twilio-auth-token') return { bytes: Buffer.from(value, 'utf8'), text: value };
+  if (kind === 'twilio-auth-token' || kind === 'zoom-secret-token') return { bytes: Buffer.from(value, 'utf8'), text: value };
   if (kind === 'webhook-secret') {
     const random = value.startsWith('whsec_') ? value.slice('whsec_'.length) : value;
     if (/^(?:[0-9a-f]{2})+$/i.test(random)) return { bytes: Buffer.from(random, 'hex'), text: random };
@@ -64,6 +68,8 @@ export function secretWeakness(value: string | undefined, kind: SecretKind): str
   const { bytes, text } = measured;
   if (kind === 'twilio-auth-token') {
     if (text.length < twilioAuthTokenLength) return `is ${text.length} characters; a Twilio auth token has ${twilioAuthTokenLength}`;
+  } else if (kind === 'zoom-secret-token') {
+    if (text.length < zoomSecretTokenLength) return `is ${text.length} characters; a Zoom secret token has at least ${zoomSecretTokenLength}`;
   } else if (kind === 'data-key' && bytes.length !== minSecretBytes) {
     return `has ${bytes.length} bytes of key material; it must be exactly ${minSecretBytes} random bytes (base64)`;
   } else if (bytes.length < minSecretBytes) {
@@ -72,7 +78,7 @@ export function secretWeakness(value: string | undefined, kind: SecretKind): str
   const lower = text.toLowerCase();
   if (placeholders.some((word) => lower.includes(word))) return 'contains a well-known placeholder';
   if (new Set(text).size < 6 || repeatsShortPattern(text)) return 'repeats too few characters to be random';
-  if (kind !== 'twilio-auth-token' && (new Set(bytes).size < 8 || repeatsShortPattern(bytes))) return 'repeats too few byte values to be random';
+  if (kind !== 'twilio-auth-token' && kind !== 'zoom-secret-token' && (new Set(bytes).size < 8 || repeatsShortPattern(bytes))) return 'repeats too few byte values to be random';
   return null;
 }
 
@@ -154,6 +160,8 @@ export const webhookSecretSpec: SecretSpec = { envVar: 'CALLCHART_WEBHOOK_SECRET
 export const dataKeySpec: SecretSpec = { envVar: 'CALLCHART_DATA_KEY', file: 'data-key', kind: 'data-key', generate: () => randomBytes(minSecretBytes).toString('base64') };
 /** Twilio's own format (32 hex characters), so the demo's token looks and works like a real one. */
 export const twilioAuthTokenSpec: SecretSpec = { envVar: 'TWILIO_AUTH_TOKEN', file: 'twilio-auth-token', kind: 'twilio-auth-token', generate: () => randomBytes(twilioAuthTokenLength / 2).toString('hex') };
+/** Zoom's Secret Token format (22 URL-safe characters), so the demo's token looks and works like a real one. */
+export const zoomSecretTokenSpec: SecretSpec = { envVar: 'CALLCHART_ZOOM_WEBHOOK_SECRET', file: 'zoom-webhook-secret', kind: 'zoom-secret-token', generate: () => randomBytes(24).toString('base64url').slice(0, zoomSecretTokenLength) };
 export const staffTokenSecretSpec: SecretSpec = { envVar: 'CALLCHART_STAFF_TOKEN_SECRET', file: 'staff-token-secret', kind: 'base64-key', generate: () => randomBytes(minSecretBytes).toString('base64') };
 
 /**
@@ -322,4 +330,31 @@ export function sharedSecretsFromEnv(role: string, env: NodeJS.ProcessEnv = proc
     auditKey: env[auditKeySpec.envVar]!,
     ...(env[dataKeySpec.envVar] ? { dataKey: env[dataKeySpec.envVar]! } : {}),
   };
+}
+
+/** What RingCentral needs from the environment (issue 19): checked at start when `ringcentral.enabled`. */
+export interface RingcentralSecrets {
+  /** Active verification tokens; the first is given to RingCentral when Callchart creates the subscription. */
+  verificationTokens: string[];
+  /** For the subscription API (`ringcentral.subscription`); absent when the subscription is made by hand. */
+  credentials: { clientId: string; clientSecret: string; jwt: string } | null;
+}
+
+/**
+ * RINGCENTRAL_VERIFICATION_TOKEN (comma-separated while one is rotated; each at least 32 random
+ * bytes, e.g. `openssl rand -hex 32`), and, when Callchart manages the subscription,
+ * RINGCENTRAL_CLIENT_ID, RINGCENTRAL_CLIENT_SECRET and RINGCENTRAL_JWT. None, a weak or a
+ * placeholder token, or a missing credential stops the start with CONFIG_INVALID naming the
+ * variable, never its value.
+ */
+export function ringcentralSecretsFromEnv(env: NodeJS.ProcessEnv, options: { manageSubscription: boolean }): RingcentralSecrets {
+  const tokens = (env.RINGCENTRAL_VERIFICATION_TOKEN ?? '').split(',').map((token) => token.trim()).filter(Boolean);
+  if (tokens.length === 0) {
+    throw new CallchartError('CONFIG_INVALID', 'ringcentral.enabled is on but RINGCENTRAL_VERIFICATION_TOKEN is not set: every RingCentral notification would be refused (make one with `openssl rand -hex 32`)');
+  }
+  tokens.forEach((token, index) => assertStrongSecret(tokens.length > 1 ? `RINGCENTRAL_VERIFICATION_TOKEN (token ${index + 1} of ${tokens.length})` : 'RINGCENTRAL_VERIFICATION_TOKEN', token, 'webhook-secret'));
+  if (!options.manageSubscription) return { verificationTokens: tokens, credentials: null };
+  const missing = ['RINGCENTRAL_CLIENT_ID', 'RINGCENTRAL_CLIENT_SECRET', 'RINGCENTRAL_JWT'].filter((name) => !env[name]);
+  if (missing.length) throw new CallchartError('CONFIG_INVALID', `ringcentral.subscription is set but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not: Callchart cannot create or renew the subscription`);
+  return { verificationTokens: tokens, credentials: { clientId: env.RINGCENTRAL_CLIENT_ID!, clientSecret: env.RINGCENTRAL_CLIENT_SECRET!, jwt: env.RINGCENTRAL_JWT! } };
 }

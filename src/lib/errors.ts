@@ -241,6 +241,10 @@ export const ErrorCodes = {
   SPEECH_ENGINE_UNAVAILABLE: { status: 503, retry: 'transient' },
   /** A recogniser process died (segfault) or hung on this audio: that utterance is lost, the engine goes on. */
   SPEECH_ENGINE_CRASHED: { status: 502, retry: 'transient' },
+  /** Zoom Phone (issue 19): no usable CALLCHART_ZOOM_WEBHOOK_SECRET, so every Zoom request is refused. */
+  ZOOM_NOT_CONFIGURED: { status: 403, retry: 'permanent' },
+  /** A signed webhook request seen and accepted before (same timestamp and signature): a replay. */
+  SIGNATURE_REPLAYED: { status: 409, retry: 'permanent' },
 } as const satisfies Record<string, { status: number; retry: RetryClass }>;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -2,6 +2,10 @@ import type { Bundle, Patient, RelatedPerson, Task } from '@medplum/fhirtypes';
 import type { CallEvent } from '../calls/call-event.schema.ts';
 import { ctiSignatureHeader, signCtiRequest } from '../pbx/cti-signature.ts';
 import { callTaskIdentifierSystem, callTaskIdentifierValue, escapeSearchValue } from '../ehr/fhir-task.mapper.ts';
+import { postZoomWebhook, zoomDeliveriesFor } from './zoom-phone.client.ts';
+import { zoomProvider } from '../pbx/zoom-events.ts';
+import { ringcentralProvider } from '../pbx/ringcentral-events.ts';
+import { ringcentralNotificationFor } from './ringcentral-notification.ts';
 import { buildCallerPool, pickCallers, scriptCall, seededRandom, shuffleInPlace, type ScriptedCall } from './call-scenarios.ts';
 
 const demoPatterns = ['review', 'summary-only', 'event'] as const;
@@ -26,6 +30,17 @@ export interface SimulationOptions {
   afterHours?: boolean;
   /** `mixed`: some callers decline AI or the EHR, as real ones do. */
   consents?: 'all' | 'mixed';
+  /**
+   * Which PBX the calls come from: `cti` (default) posts normalized events to /webhooks/cti;
+   * `zoom` posts each call's lifecycle as Zoom Phone webhooks to /webhooks/zoom signed with
+   * `zoomSecret`, and what Zoom does not send (IVR consents and keypad input, transcripts) as CTI
+   * events of the same call. `ringcentral` posts call states as RingCentral telephony session
+   * notifications to /webhooks/ringcentral with `ringcentralToken` (the Verification-Token), the rest
+   * as CTI events of the same call.
+   */
+  source?: 'cti' | 'zoom' | 'ringcentral';
+  zoomSecret?: string;
+  ringcentralToken?: string;
   onProgress?: (progress: { phase: 'send' | 'verify'; done: number; total: number }) => void;
 }
 
@@ -92,15 +107,20 @@ async function searchAll<T>(fhirBaseUrl: string, query: string, bearer?: () => P
 /** Sends one signed event, retrying like a PBX would on 5xx or a dropped connection. */
 export async function sendSignedEvent(target: string, secret: string, event: CallEvent): Promise<{ status: number; body: { status?: string; error?: { code?: string } } }> {
   const body = JSON.stringify(event);
+  // A ringing call asks for its routing answer, as a PBX that routes through Callchart does:
+  // without it the demo's calls were never routed and "Routed to" stayed empty (issue 14).
+  return sendWithRetries(() => fetch(`${target}/webhooks/cti${event.type === 'call.ringing' ? '?route=sync' : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [ctiSignatureHeader]: signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
+    body,
+  }));
+}
+
+/** A delivery as a PBX makes it: signed afresh on each attempt, retried on 5xx or a dropped connection. */
+async function sendWithRetries(send: () => Promise<Response>): Promise<{ status: number; body: { status?: string; error?: { code?: string } } }> {
   for (let attempt = 0; ; attempt++) {
     try {
-      // A ringing call asks for its routing answer, as a PBX that routes through Callchart does:
-      // without it the demo's calls were never routed and "Routed to" stayed empty (issue 14).
-      const response = await fetch(`${target}/webhooks/cti${event.type === 'call.ringing' ? '?route=sync' : ''}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [ctiSignatureHeader]: signCtiRequest(secret, body, Math.floor(Date.now() / 1000)) },
-        body,
-      });
+      const response = await send();
       const parsed = (await response.json().catch(() => ({}))) as { status?: string; error?: { code?: string } };
       if (response.status >= 500 && attempt < maxRetries) {
         // A PBX backs off (a consent still committing answers 503 CONSENT_PENDING "send it again shortly").
@@ -134,7 +154,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const seed = options.seed ?? Date.now() % 1_000_000;
   const random = seededRandom(seed);
   const runId = `sim${seed.toString(36)}${Math.floor(random() * 1e6).toString(36)}`;
-  const provider = options.provider ?? 'simulator';
+  const source = options.source ?? 'cti';
+  if (source === 'zoom' && !options.zoomSecret) throw new Error('simulating Zoom Phone needs the Zoom secret token');
+  if (source === 'ringcentral' && !options.ringcentralToken) throw new Error('simulating RingCentral needs the verification token');
+  const provider = source === 'zoom' ? zoomProvider : source === 'ringcentral' ? ringcentralProvider : (options.provider ?? 'simulator');
   const info = await getJson<{ fhirBaseUrl?: unknown; clinic?: { timeZone?: unknown } }>(`${target}/api/info`, undefined, 'not-callchart');
   if (typeof info.fhirBaseUrl !== 'string') throw new SimulationRefused('not-callchart', { url: `${target}/api/info`, code: 'no fhirBaseUrl' });
   const fhirBaseUrl = info.fhirBaseUrl;
@@ -166,19 +189,35 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   let next = 0;
   let refused: SimulationRefused | null = null;
+  const zoomSignedAt = new Map<string, number>();
   const worker = async () => {
     while (next < deliveries.length && !refused) {
       const event = deliveries[next++]!;
-      const result = await sendSignedEvent(target, options.secret, event).catch((error: unknown) => {
-        refused ??= new SimulationRefused('target-unreachable', { url: `${target}/webhooks/cti`, code: networkCode(error) });
-        return null;
-      });
-      if (!result) return;
-      // A refused signature refuses every event alike: stop at the first, not after waiting for Tasks.
-      if (result.status === 401 && result.body.error?.code?.startsWith('SIGNATURE_')) {
-        refused ??= new SimulationRefused('signature-refused', { url: `${target}/webhooks/cti`, status: 401, code: result.body.error.code });
-        return;
+      const ringcentral = source === 'ringcentral' ? ringcentralNotificationFor(event) : null;
+      const delivery = source === 'zoom' ? zoomDeliveriesFor(event)
+        : ringcentral ? [{ kind: 'ringcentral' as const, body: JSON.stringify(ringcentral) }] : [{ kind: 'cti' as const, event }];
+      let result: Awaited<ReturnType<typeof sendSignedEvent>> | null = null;
+      for (const part of delivery) {
+        const url = `${target}/webhooks/${part.kind}`;
+        // A Zoom redelivery is signed at another moment than the first delivery (the same signed
+        // request twice is a replay, refused): here, a second before it.
+        const first = zoomSignedAt.get(event.id);
+        const signedAt = first === undefined ? Math.floor(Date.now() / 1000) : first - 1;
+        zoomSignedAt.set(event.id, signedAt);
+        result = await (part.kind === 'zoom' ? sendWithRetries(() => postZoomWebhook(target, options.zoomSecret!, part.body, signedAt))
+          : part.kind === 'ringcentral' ? sendWithRetries(() => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=UTF-8', 'verification-token': options.ringcentralToken! }, body: part.body }))
+            : sendSignedEvent(target, options.secret, part.event)).catch((error: unknown) => {
+          refused ??= new SimulationRefused('target-unreachable', { url, code: networkCode(error) });
+          return null;
+        });
+        if (!result) return;
+        // A refused signature refuses every event alike: stop at the first, not after waiting for Tasks.
+        if ((result.status === 401 && result.body.error?.code?.startsWith('SIGNATURE_')) || result.body.error?.code === 'ZOOM_NOT_CONFIGURED') {
+          refused ??= new SimulationRefused('signature-refused', { url, status: result.status, code: result.body.error!.code! });
+          return;
+        }
       }
+      if (!result) return;
       report.eventsSent++;
       if (result.body.status === 'accepted') report.accepted++;
       else if (result.body.status === 'duplicate') report.duplicates++;

@@ -172,6 +172,9 @@ const oracle: Record<string, Expectation> = {
   'POST /webhooks/on-call/:id/connect': 'webhook',
   'POST /webhooks/on-call/:id/status': 'webhook',
   'POST /webhooks/cti': 'webhook',
+  // RingCentral (issue 19): the subscription's Verification-Token.
+  'POST /webhooks/ringcentral': 'webhook',
+  'POST /webhooks/zoom': 'webhook',
   'POST /webhooks/fhir/notify': 'webhook',
   'POST /webhooks/twilio/voice': 'webhook',
   'POST /webhooks/twilio/ivr': 'webhook',
