@@ -664,6 +664,348 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/ringcentral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a RingCentral telephony session notification
+         * @description The WebHook address of the RingCentral subscription Callchart manages. A request with `Validation-Token` (subscription creation) is answered 200 with the same header. Every notification must carry `Verification-Token` equal to the subscription's verificationToken (RINGCENTRAL_VERIFICATION_TOKEN). Notifications older than the replay window are refused; redeliveries and copies of the same call step change nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description ignored: a state Callchart has no event for (Hold, Parked, fax)
+                             * @enum {string}
+                             */
+                            status: "accepted" | "duplicate" | "ignored";
+                            events: {
+                                type: string;
+                                /** @enum {string} */
+                                status: "accepted" | "duplicate";
+                                /** Format: uuid */
+                                callId: string;
+                                callStatus: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description ignored: a state Callchart has no event for (Hold, Parked, fax)
+                             * @enum {string}
+                             */
+                            status: "accepted" | "duplicate" | "ignored";
+                            events: {
+                                type: string;
+                                /** @enum {string} */
+                                status: "accepted" | "duplicate";
+                                /** Format: uuid */
+                                callId: string;
+                                callStatus: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/zoom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Zoom Phone webhook event
+         * @description Zoom's own format: `x-zm-signature: v0=<hex HMAC-SHA256(secret token, "v0:<x-zm-request-timestamp>:<raw body>")>`. `endpoint.url_validation` is answered with `{plainToken, encryptedToken}`. Mapped: phone.callee_ringing, callee_answered, callee_ended, caller_ended, callee_missed, callee_rejected, voicemail_received; other events are acknowledged as `ignored`. Requests outside the replay window (default 300 s) or seen before are refused; redeliveries of the same fact change nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description v0=<hex> */
+                    "x-zm-signature": string;
+                    /** @description unix seconds */
+                    "x-zm-request-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "accepted" | "duplicate" | "ignored";
+                            /** Format: uuid */
+                            callId?: string;
+                            callStatus?: string;
+                        } | {
+                            plainToken: string;
+                            encryptedToken: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "accepted" | "duplicate" | "ignored";
+                            /** Format: uuid */
+                            callId?: string;
+                            callStatus?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/review": {
         parameters: {
             query?: never;
@@ -2693,7 +3035,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "open" | "acknowledged";
-                    rule?: "consent-check-failed" | "access-above-baseline" | "export" | "raw-content-viewed" | "repeated-review-edits" | "deleted-outside-policy" | "policy-changed" | "key-changed" | "privileged-sign-in" | "audit-verification-failed" | "callback-overdue-urgent" | "checkpoint-sink-unreachable";
+                    rule?: "consent-check-failed" | "access-above-baseline" | "export" | "raw-content-viewed" | "repeated-review-edits" | "deleted-outside-policy" | "policy-changed" | "key-changed" | "privileged-sign-in" | "audit-verification-failed" | "callback-overdue-urgent" | "pbx-subscription-failing" | "checkpoint-sink-unreachable";
                     beforeSeq?: number;
                     limit?: number;
                 };
