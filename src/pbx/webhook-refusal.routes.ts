@@ -12,12 +12,13 @@ export type WebhookIssue = { path: string; message: string };
  * never the body, a header value or a phone number. Refusals are aggregated per source, reason and
  * minute by the app's RejectionAuditor, so a flood writes a count, not a row each.
  */
-export function webhookRefusals(options: { db: Db; route: string; maxBodyBytes: number }) {
+export function webhookRefusals(options: { db: Db; route: string; maxBodyBytes: number; actor?: string }) {
   const { db, route } = options;
+  const actor = options.actor ?? 'pbx:unverified';
   const reject = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, issues?: WebhookIssue[]) => {
     try {
       const refusal = {
-        actor: 'pbx:unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
+        actor, action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
         detail: { ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
       };
       if (request.server.rejections) await request.server.rejections.record({ ...refusal, route, source: request.ip });

@@ -1,12 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
-import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
 import { callEventSchema, describeIssues, eventClockIssues } from '../calls/call-event.schema.ts';
-import { isCallchartError, ErrorCodes, type ErrorCode } from '../lib/errors.ts';
-import { classifyStoreError, sqlstateOf } from '../store/store-errors.ts';
 import { errorResponseSchema } from './cti.routes.ts';
+import { webhookRefusals } from './webhook-refusal.routes.ts';
 import { mapZoomEvent, zoomEnvelopeSchema, zoomPlainTokenSchema } from './zoom-events.ts';
 import { verifyZoomSignature, zoomSignatureHeader, zoomTimestampHeader, zoomUrlValidationAnswer } from './zoom-signature.ts';
 
@@ -60,45 +58,16 @@ export async function zoomRoutes(app: FastifyInstance, options: ZoomRouteOptions
   app.removeContentTypeParser('text/plain');
   const seen = new SeenSignatures();
 
-  const reject = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, issues?: { path: string; message: string }[]) => {
-    try {
-      const refusal = {
-        actor: 'pbx:zoom-unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
-        detail: { ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
-      };
-      if (request.server.rejections) await request.server.rejections.record({ ...refusal, route: 'zoom', source: request.ip });
-      else await recordAuditEvent(options.db, { ...refusal, outcome: 'rejected', detail: { route: 'zoom', ...refusal.detail } });
-    } catch (error) {
-      request.log.error({ code, storeError: sqlstateOf(error) ?? classifyStoreError(error) }, 'zoom webhook rejection not audited');
-    }
-    request.log.warn({ code }, 'zoom webhook rejected');
-    return reply.code(ErrorCodes[code].status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
-  };
+  const { reject, errorHandler } = webhookRefusals({ db: options.db, route: 'zoom', maxBodyBytes: options.maxBodyBytes, actor: 'pbx:zoom-unverified' });
 
   // Before the body is read: no usable secret, no service.
   app.addHook('onRequest', async (request, reply) => {
     if (!options.secretToken()) return reject(request, reply, 'ZOOM_NOT_CONFIGURED', 'Zoom Phone is not configured here (CALLCHART_ZOOM_WEBHOOK_SECRET is not set)');
   });
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (isCallchartError(error) && error.code === 'CONSENT_PENDING') {
-      reply.header('retry-after', '10');
-      return reject(request, reply, 'CONSENT_PENDING', error.message);
-    }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reject(request, reply, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') return reject(request, reply, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json, as Zoom does');
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return reject(request, reply, 'PAYLOAD_INVALID', 'request could not be read');
-    const storeError = classifyStoreError(error);
-    const logged = { storeError, sqlstate: sqlstateOf(error), errorName: error.name };
-    if (storeError === 'data') {
-      request.log.error(logged, 'zoom webhook event refused by the store');
-      return reject(request, reply, 'PAYLOAD_INVALID', 'a value in the event cannot be stored', [{ path: '(body)', message: `refused by the store (SQLSTATE ${logged.sqlstate})` }]);
-    }
-    request.log.error(logged, 'zoom webhook failed');
-    const code: ErrorCode = storeError === 'unavailable' ? 'STORE_UNAVAILABLE' : 'INGEST_FAILED';
-    // Not acknowledged: Zoom delivers it again; nothing was half-committed (one transaction).
-    return reply.code(503).send({ error: { code, message: 'event not stored; retry later' } });
-  });
+  // Every error in scope: a 4xx with a reason, or a 503 when the fault is ours (Zoom delivers
+  // again; nothing was half-committed: one transaction). Never a 500.
+  app.setErrorHandler(errorHandler);
 
   app.post(
     zoomWebhookPath,
