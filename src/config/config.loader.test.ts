@@ -41,11 +41,11 @@ describe('parseConfigText', () => {
 
   it('an empty section gets the same defaults as an absent one', () => {
     // Section-level defaults are literals; they must not drift from the key-level defaults.
-    const sections = parseConfigText('clinic: {}\nserver: {}\nehr: {}\nwebhooks: {}\ntwilio: {}\nrouting: {}\nivr: {}\npolicy: {}\nwriteBack: {}\nrequestTypes: {}\npipeline: {}\naccess: {}\nauth: {}\nscim: {}\nalerts: {}\ntelemetry: {}\nretention: {}\neventWebhooks: {}\nonCall: {}\ncallbacks: {}\noutreach: {}\nbooking: {}\nspeech: {}\nlive: {}\n');
+    const sections = parseConfigText('clinic: {}\nserver: {}\nehr: {}\nwebhooks: {}\ntwilio: {}\nrouting: {}\nivr: {}\npolicy: {}\nwriteBack: {}\nrequestTypes: {}\npipeline: {}\naccess: {}\nauth: {}\nscim: {}\nalerts: {}\ntelemetry: {}\nretention: {}\neventWebhooks: {}\nonCall: {}\ncallbacks: {}\noutreach: {}\nbooking: {}\nspeech: {}\nlive: {}\nzoom: {}\nringcentral: {}\n');
     expect(sections).toEqual(parseConfigText(''));
     expect(parseConfigText('auth:\n  session: {}\n  lockout: {}\n')).toEqual(parseConfigText(''));
     expect(parseConfigText('speech:\n  pocketsphinx: {}\n  service: {}\n  twilioRealtime: {}\n  audio: {}\n')).toEqual(parseConfigText(''));
-    expect(Object.keys(defaultConfig).sort()).toEqual(['access', 'alerts', 'auth', 'booking', 'callbacks', 'clinic', 'ehr', 'eventWebhooks', 'ivr', 'live', 'onCall', 'outreach', 'pipeline', 'policy', 'requestTypes', 'retention', 'routing', 'scim', 'server', 'speech', 'telemetry', 'twilio', 'webhooks', 'writeBack']);
+    expect(Object.keys(defaultConfig).sort()).toEqual(['access', 'alerts', 'auth', 'booking', 'callbacks', 'clinic', 'ehr', 'eventWebhooks', 'ivr', 'live', 'onCall', 'outreach', 'pipeline', 'policy', 'requestTypes', 'retention', 'ringcentral', 'routing', 'scim', 'server', 'speech', 'telemetry', 'twilio', 'webhooks', 'writeBack', 'zoom']);
   });
 
   it('a full example passes with every value as written', () => {
