@@ -97,6 +97,8 @@ export async function runRetentionPurge(options: { dataDir: string; checkpoints?
   const db = await openAuditStoreOrExit(options.dataDir);
   // Chained and checkpointed before exit, so `retention proof` verifies at once with no engine running.
   const chainer = new AuditChainer(db, { key, checkpoints: new FileCheckpointSink(options.checkpoints ?? defaultCheckpointFile(options.dataDir)) });
+  // A tool on the embedded store is a lone process: it leads the chaining (stop() then chains and checkpoints).
+  chainer.start();
   try {
     const current = await activePolicyOrExit(db);
     const purge = new RetentionPurge({ db, policies: { current }, destroyDataKeys: (store, keyIds, reason) => destroyDataKeys(store, keyIds, reason, 'system:retention') });
