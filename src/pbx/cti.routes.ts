@@ -1,15 +1,13 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
-import { recordAuditEvent } from '../audit/audit.repository.ts';
 import type { CallIngestService } from '../calls/call-ingest.service.ts';
 import { callEventSchema, describeIssues, eventClockIssues } from '../calls/call-event.schema.ts';
-import { CallchartError, isCallchartError, type ErrorCode } from '../lib/errors.ts';
 import { ctiSignatureHeader, verifyCtiSignature } from './cti-signature.ts';
+import { webhookRefusals } from './webhook-refusal.routes.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import { findCall } from '../calls/calls.repository.ts';
 import { normalizeCallerNumber } from '../calls/caller-number.ts';
-import { classifyStoreError, sqlstateOf } from '../store/store-errors.ts';
 
 export const errorResponseSchema = z.object({
   error: z.object({
@@ -66,55 +64,11 @@ export async function ctiRoutes(app: FastifyInstance, options: CtiRouteOptions):
   );
   app.removeContentTypeParser('text/plain');
 
-  const reject = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, issues?: { path: string; message: string }[]) => {
-    try {
-      const refusal = {
-        actor: 'pbx:unverified', action: 'webhook.rejected', objectType: 'webhook', objectId: request.id, reason: code,
-        detail: { ...(issues ? { paths: issues.map((issue) => issue.path).slice(0, 20) } : {}) },
-      };
-      // Aggregated per source, reason and minute (a flood writes one row and a count, not a row each).
-      if (request.server.rejections) await request.server.rejections.record({ ...refusal, route: 'cti', source: request.ip });
-      else await recordAuditEvent(options.db, { ...refusal, outcome: 'rejected', detail: { route: 'cti', ...refusal.detail } });
-    } catch (error) {
-      // The answer to the sender does not depend on the audit store: a refused event stays refused.
-      request.log.error({ code, storeError: sqlstateOf(error) ?? classifyStoreError(error) }, 'webhook rejection not audited');
-    }
-    request.log.warn({ code }, 'webhook rejected');
-    const error = new CallchartError(code, message);
-    return reply.code(error.status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
-  };
-
-  // Every error on this route ends here: a 4xx with a reason code when the request is at fault,
-  // a 503 only when the fault is ours (the PBX retries; redelivery is idempotent). Never a 500,
-  // never a stack trace: Fastify's default handler is not reached from this scope.
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (isCallchartError(error) && error.code === 'CONSENT_PENDING') {
-      // Not stored and not acknowledged: the PBX sends it again once the consent answer is in.
-      reply.header('retry-after', '10');
-      return reject(request, reply, 'CONSENT_PENDING', error.message);
-    }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reject(request, reply, 'PAYLOAD_TOO_LARGE', `body exceeds ${options.maxBodyBytes} bytes`);
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
-      return reject(request, reply, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reject(request, reply, 'PAYLOAD_INVALID', 'request could not be read');
-    }
-    const storeError = classifyStoreError(error);
-    const logged = { storeError, sqlstate: sqlstateOf(error), errorName: error.name };
-    if (storeError === 'data') {
-      // The schema let through a value the store cannot hold: the same bytes will fail again, so
-      // a retry would loop forever. Logged as an error too: the schema should have caught it.
-      request.log.error(logged, 'webhook event refused by the store');
-      return reject(request, reply, 'PAYLOAD_INVALID', 'a value in the event cannot be stored', [{ path: '(body)', message: `refused by the store (SQLSTATE ${logged.sqlstate})` }]);
-    }
-    request.log.error(logged, 'webhook failed');
-    // Not acknowledged, so the PBX retries; nothing was half-committed (one transaction).
-    const code: ErrorCode = storeError === 'unavailable' ? 'STORE_UNAVAILABLE' : 'INGEST_FAILED';
-    return reply.code(503).send({ error: { code, message: 'event not stored; retry later' } });
-  });
+  // Every refusal: a 4xx with a reason code and an audit entry naming it (never the body). Every
+  // error on this route ends in the shared handler: a 4xx when the request is at fault, a 503 only
+  // when the fault is ours (the PBX retries; redelivery is idempotent). Never a 500 or a stack trace.
+  const { reject, errorHandler } = webhookRefusals({ db: options.db, route: 'cti', maxBodyBytes: options.maxBodyBytes });
+  app.setErrorHandler(errorHandler);
 
   app.post(
     '/webhooks/cti',
