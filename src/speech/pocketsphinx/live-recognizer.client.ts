@@ -82,12 +82,12 @@ class LiveProcess {
     });
   }
 
-  end(candidates: boolean): Promise<DecodeResult> {
+  end(): Promise<DecodeResult> {
     if (this.dead) return Promise.reject(crashed());
     const id = nextMessageId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { kind: 'final', resolve, reject, timer: setTimeout(() => this.hung(), this.timeoutMs) });
-      this.send({ type: 'live-end', id, candidates });
+      this.send({ type: 'live-end', id });
     });
   }
 
@@ -184,7 +184,7 @@ interface OpenUtterance {
   samples: Int16Array[];
   /** Its process died while decoding it: nothing of it can be heard any more. */
   lost: boolean;
-  end: { candidates: boolean; resolve: (result: DecodeResult) => void; reject: (error: CallchartError) => void } | null;
+  end: { resolve: (result: DecodeResult) => void; reject: (error: CallchartError) => void } | null;
 }
 
 /**
@@ -228,8 +228,11 @@ export class LiveLease {
     return this.process.partial();
   }
 
-  /** Ends the utterance: its words with posteriors, and candidates when asked. SPEECH_ENGINE_CRASHED if lost. */
-  endUtterance(candidates: boolean): Promise<DecodeResult> {
+  /**
+   * Ends the utterance: its words with posteriors (candidates are spotted by the shared pool
+   * afterwards, never here). SPEECH_ENGINE_CRASHED if lost.
+   */
+  endUtterance(): Promise<DecodeResult> {
     const utterance = this.open.at(-1);
     if (!utterance || utterance.end) return Promise.reject(crashed());
     if (utterance.lost) {
@@ -237,7 +240,7 @@ export class LiveLease {
       return Promise.reject(crashed());
     }
     return new Promise<DecodeResult>((resolve, reject) => {
-      utterance.end = { candidates, resolve, reject };
+      utterance.end = { resolve, reject };
       this.sendEnd(utterance);
     });
   }
@@ -272,7 +275,7 @@ export class LiveLease {
   private sendEnd(utterance: OpenUtterance): void {
     const end = utterance.end!;
     const generation = this.generation;
-    this.process.end(end.candidates).then(
+    this.process.end().then(
       (result) => {
         if (generation !== this.generation) return;
         this.forget(utterance);

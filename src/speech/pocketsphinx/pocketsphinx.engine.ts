@@ -513,7 +513,7 @@ class LivePocketsphinxSession implements SpeechSession {
     try {
       if (!this.lease) throw new CallchartError('SPEECH_ENGINE_UNAVAILABLE', 'live transcription at capacity');
       // Candidates are a second pass over the utterance: not here, where the call waits, but after.
-      const result = await this.lease.endUtterance(false);
+      const result = await this.lease.endUtterance();
       heard = result.words;
       built = this.engine.segment(result, utterance.start, end, evidence, true);
     } catch (error) {

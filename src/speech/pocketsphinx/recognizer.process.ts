@@ -74,21 +74,18 @@ function main(): void {
   });
   process.on('disconnect', () => process.exit(0));
 
-  // A live utterance: decoded as its audio arrives; its samples are kept only until its end, for
-  // the one keyword-spotting pass over the final utterance.
-  let liveParts: Int16Array[] = [];
+  // A live utterance: decoded as its audio arrives, each sample once (its candidates are spotted
+  // afterwards by the shared pool, not here).
   let liveStarted = performance.now();
   let liveFailed = false;
   function live(message: Extract<ToRecognizer, { type: 'live-start' | 'live-audio' | 'live-partial' }>): void {
     try {
       if (message.type === 'live-start') {
-        liveParts = [];
         liveFailed = false;
         liveStarted = performance.now();
         decoder.startUtterance();
       } else if (message.type === 'live-audio') {
         if (liveFailed) return;
-        if (spotting) liveParts.push(message.samples);
         decoder.process(message.samples, false);
       } else {
         send({ type: 'partial', id: message.id, words: liveFailed ? [] : decoder.words(false) });
@@ -102,24 +99,11 @@ function main(): void {
     try {
       if (liveFailed) throw new Error('decoder error');
       const words = decoder.endUtterance();
-      const candidates: DecodedWord[] = message.candidates && spotting && liveParts.length ? decoder.spot(keywordSearch, joinParts(liveParts)) : [];
-      send({ type: 'decoded', id: message.id, words, candidates, decodeMs: Math.round(performance.now() - liveStarted) });
+      send({ type: 'decoded', id: message.id, words, candidates: [], decodeMs: Math.round(performance.now() - liveStarted) });
     } catch (error) {
       send({ type: 'failed', id: message.id, reason: error instanceof Error ? error.message : 'decoder error' });
-    } finally {
-      liveParts = [];
     }
   }
-}
-
-function joinParts(parts: Int16Array[]): Int16Array {
-  const joined = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
 }
 
 main();

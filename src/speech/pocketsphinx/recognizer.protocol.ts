@@ -39,7 +39,7 @@ export type ToRecognizer =
   | { type: 'live-start' }
   | { type: 'live-audio'; samples: Int16Array }
   | { type: 'live-partial'; id: number }
-  | { type: 'live-end'; id: number; candidates: boolean };
+  | { type: 'live-end'; id: number };
 
 export type FromRecognizer =
   | { type: 'ready'; loadMs: number; addedWords: number; pid: number }
