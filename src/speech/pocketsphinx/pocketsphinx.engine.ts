@@ -235,7 +235,7 @@ export class PocketsphinxEngine implements SpeechEngine {
   async spotCandidates(samples16k: Int16Array, heard: DecodedWord[], start: number): Promise<EntityCandidate[]> {
     if (!this.spotting) return [];
     const hits = await this.pool.spot(samples16k);
-    return this.segment({ words: heard, candidates: hits, decodeMs: 0 }, start, start, silentAudio, true).candidates;
+    return candidatesOf({ words: heard, candidates: hits }, start);
   }
 
   /** @internal A segment (and its candidates) from a decode; times in seconds from the stream's start. */
@@ -243,13 +243,7 @@ export class PocketsphinxEngine implements SpeechEngine {
     const words = result.words.map((word) => toTranscriptWord(word, start));
     const judgement = judgeSegment({ words, audio, needsWideband: true, lowConfidence: this.settings.lowConfidence, confidenceReported });
     const segment: TranscriptSegment = { start, end, text: words.map((word) => word.word).join(' '), quality: judgement.quality, qualityReasons: judgement.qualityReasons, words, final };
-    const candidates = result.candidates
-      .filter((hit) => !result.words.some((heard) => heard.word !== hit.word && heard.confidence >= candidateOverruledAt && overlap(heard, hit) > 0.5 * (hit.endFrame - hit.startFrame)))
-      .map((hit): EntityCandidate => {
-        const word = toTranscriptWord(hit, start);
-        return { kind: 'drug', text: word.word, start: word.start, end: word.end, confidence: word.confidence };
-      });
-    return { segment, candidates };
+    return { segment, candidates: candidatesOf(result, start) };
   }
 
   /** @internal */
@@ -566,8 +560,18 @@ class LivePocketsphinxSession implements SpeechSession {
   }
 }
 
-/** Audio evidence for a candidates-only segment (its quality is not used). */
-const silentAudio: AudioAnalysis = { durationMs: 0, sampleRate: widebandSampleRate, effectiveBandwidthHz: 0, rmsDbfs: -120, clippedRatio: 0 };
+/**
+ * The spotted drug names of an utterance that starts at `start` s, as unconfirmed candidates: a hit
+ * the recogniser confidently heard as another word is overruled.
+ */
+function candidatesOf(result: Pick<DecodeResult, 'words' | 'candidates'>, start: number): EntityCandidate[] {
+  return result.candidates
+    .filter((hit) => !result.words.some((heard) => heard.word !== hit.word && heard.confidence >= candidateOverruledAt && overlap(heard, hit) > 0.5 * (hit.endFrame - hit.startFrame)))
+    .map((hit): EntityCandidate => {
+      const word = toTranscriptWord(hit, start);
+      return { kind: 'drug', text: word.word, start: word.start, end: word.end, confidence: word.confidence };
+    });
+}
 
 /** Audio goes to a live recogniser in pieces of at least this many seconds (resampler continuity, IPC cost). */
 const liveChunkSeconds = 0.2;
